@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+)
+
+func newDemoCmd(app *App) *cobra.Command {
+	var (
+		serve bool
+		addr  string
+		ttl   time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Open the workbench on a built-in fake Dintero server (no credentials needed)",
+		Long: `Start a fake Dintero auth server on loopback inside the process and open the
+workbench on its demo connections: a client-credentials client, a user without
+MFA, a user with MFA, and a production-looking account. Nothing leaves this
+machine; binding codes appear on the MFA screen instead of by SMS.
+
+With --serve, only the server runs: it prints its base URL and the demo
+credentials and runs until interrupted, for trying the CLI against it.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg := dinterotest.DemoConfig(ttl)
+			cfg.Addr = addr
+			if serve {
+				cfg.OnMessage = func(m dinterotest.Message) {
+					fmt.Fprintf(app.stdout, "[outbox] %s to %s: %s\n", m.Channel, m.To, m.Text)
+				}
+			}
+			srv, err := dinterotest.NewServer(cfg)
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			if err := srv.AddAuthorizationCode(dinterotest.DemoAuthCode, dinterotest.DemoUser, dinterotest.DemoRedirectURI, 24*time.Hour); err != nil {
+				return err
+			}
+			if !serve {
+				return app.runTUI(cmd.Context(), tuiConfig{demo: srv})
+			}
+			printDemo(app, srv)
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+			<-sig
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&serve, "serve", false, "run only the fake server and print how to use it")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "loopback address for the fake server")
+	cmd.Flags().DurationVar(&ttl, "token-ttl", 2*time.Minute, "lifetime of the tokens it issues")
+	return cmd
+}
+
+func printDemo(app *App, srv *dinterotest.Server) {
+	w := app.stdout
+	fmt.Fprintf(w, "Fake Dintero auth server (demo data only) listening.\n\n")
+	fmt.Fprintf(w, "  base URL      %s\n", srv.URL)
+	fmt.Fprintf(w, "  accounts      %s (test), %s (production-looking)\n", dinterotest.DemoAccount, dinterotest.DemoProdAccount)
+	fmt.Fprintf(w, "  API client    %s / %s\n", dinterotest.DemoClientID, dinterotest.DemoSecret)
+	fmt.Fprintf(w, "  users         %s (no MFA), %s (MFA), password %s\n", dinterotest.DemoUser, dinterotest.DemoMFAUser, dinterotest.DemoPassword)
+	fmt.Fprintf(w, "  auth code     %s (redirect %s)\n", dinterotest.DemoAuthCode, dinterotest.DemoRedirectURI)
+	fmt.Fprintf(w, "  JWKS          %s\n", srv.JWKSURL(dinterotest.DemoAccount))
+	fmt.Fprintf(w, "  outbox        %s\n\n", srv.URL[:len(srv.URL)-len("/v1")]+"/_fake/outbox")
+	fmt.Fprintf(w, "Try:\n  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s TOKENBENCH_PASSWORD=%s tokenbench token --base-url %s --account %s --client-id %s --grant password --username %s\n\n",
+		dinterotest.DemoSecret, dinterotest.DemoPassword, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoMFAUser)
+	fmt.Fprintf(w, "Binding codes for MFA appear below as [outbox] lines. Ctrl+C stops the server.\n")
+}

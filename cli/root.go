@@ -1,0 +1,83 @@
+// Package cli is tokenbench's command line: the headless commands for
+// scripts and the entry into the workbench.
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenbench/tokenbench/client"
+)
+
+// App holds what the commands write to and read from, so tests can run them
+// in-process.
+type App struct {
+	stdout io.Writer
+	stderr io.Writer
+	env    *env
+	now    func() time.Time
+}
+
+// NewApp returns an App on the process's standard streams.
+func NewApp(stdin io.Reader, stdout, stderr io.Writer) *App {
+	return &App{stdout: stdout, stderr: stderr, env: osEnv(stdin, stderr), now: time.Now}
+}
+
+// Execute runs the command line and returns the process exit code.
+func Execute(ctx context.Context, args []string) int {
+	app := NewApp(os.Stdin, os.Stdout, os.Stderr)
+	return app.Run(ctx, args)
+}
+
+// Run runs one command line and returns its exit code; errors are printed
+// as one line on stderr.
+func (app *App) Run(ctx context.Context, args []string) int {
+	root := app.rootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	code := ExitCode(err)
+	if err != nil && err.Error() != "" {
+		io.WriteString(app.stderr, "error: "+client.Sanitize(err.Error())+"\n")
+	}
+	return code
+}
+
+func (app *App) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tokenbench",
+		Short: "A terminal workbench for Dintero access tokens",
+		Long: `tokenbench gets access tokens from Dintero's auth API by every grant type,
+walks through the MFA challenge, and shows what came back: decoded claims,
+scopes, a live expiry countdown, refresh and copy.
+
+Run it with no arguments for the interactive workbench, or try
+'tokenbench demo' to use it against a built-in fake server.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return app.runTUI(cmd.Context(), tuiConfig{})
+		},
+	}
+	root.SetOut(app.stdout)
+	root.SetErr(app.stderr)
+	root.SetIn(app.env.stdin)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.AddCommand(newTokenCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app))
+	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
+	root.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		if v, _ := cmd.Flags().GetBool("version"); v {
+			if err := ReadBuildInfo().write(app.stdout); err != nil {
+				return err
+			}
+			return &exitError{code: ExitOK}
+		}
+		return nil
+	}
+	return root
+}
+

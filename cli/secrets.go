@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// maxSecretFile bounds a secret read from a file or stdin.
+const maxSecretFile = 1 << 20
+
+// env is the environment the command reads secrets from; tests replace it.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stderr io.Writer
+	// isTerminal reports whether stdin is an interactive terminal.
+	isTerminal func() bool
+	// readPassword reads a line without echo from the terminal.
+	readPassword func() (string, error)
+	stdinUsed    bool
+	lines        *bufio.Reader
+}
+
+func osEnv(stdin io.Reader, stderr io.Writer) *env {
+	e := &env{getenv: os.Getenv, stdin: stdin, stderr: stderr}
+	e.isTerminal = func() bool {
+		f, ok := stdin.(*os.File)
+		return ok && term.IsTerminal(int(f.Fd()))
+	}
+	e.readPassword = func() (string, error) {
+		f := stdin.(*os.File)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		return string(b), err
+	}
+	return e
+}
+
+// secret reads a secret from a file flag (FILE or - for stdin) or, when the
+// flag is empty, from an environment variable. Secrets never come from a
+// flag's value itself.
+func (e *env) secret(what, file, envVar string) (string, error) {
+	if file == "" {
+		return strings.TrimSpace(e.getenv(envVar)), nil
+	}
+	var data []byte
+	var err error
+	if file == "-" {
+		if e.stdinUsed {
+			return "", &usageError{fmt.Errorf("only one secret can be read from stdin (%s)", what)}
+		}
+		e.stdinUsed = true
+		data, err = io.ReadAll(io.LimitReader(e.stdin, maxSecretFile+1))
+	} else {
+		var f *os.File
+		if f, err = os.Open(file); err == nil {
+			data, err = io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+			f.Close()
+		}
+	}
+	if err != nil {
+		return "", &usageError{fmt.Errorf("reading %s: %w", what, err)}
+	}
+	if len(data) > maxSecretFile {
+		return "", &usageError{fmt.Errorf("%s file is larger than 1 MiB", what)}
+	}
+	s := strings.TrimSpace(string(data))
+	if s == "" {
+		return "", &usageError{fmt.Errorf("%s file %s is empty", what, file)}
+	}
+	return s, nil
+}
+
+// line reads one line from stdin, io.EOF when there is none.
+func (e *env) line() (string, error) {
+	if e.lines == nil {
+		e.lines = bufio.NewReader(e.stdin)
+	}
+	s, err := e.lines.ReadString('\n')
+	if err == io.EOF && s != "" {
+		err = nil
+	}
+	return strings.TrimSpace(s), err
+}

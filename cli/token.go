@@ -1,0 +1,284 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// tokenOptions are the flags of `tokenbench token`. No secret is a flag.
+type tokenOptions struct {
+	baseURL, account, grant, audience string
+	clientID, clientSecretFile        string
+	bearerFile                        string
+	username, passwordFile            string
+	code, redirectURI                 string
+	refreshTokenFile                  string
+	params                            []string
+	caFile                            string
+	mfaToken, oobCode, bindingCode    string
+	mfaChannel                        string
+	timeout                           time.Duration
+	output                            string
+}
+
+func newTokenCmd(app *App) *cobra.Command {
+	o := &tokenOptions{}
+	cmd := &cobra.Command{
+		Use:   "token",
+		Short: "Get an access token (headless, for scripts)",
+		Long: `Get an access token from Dintero's auth API by any grant type and print it.
+
+Secrets are never flags: the client secret comes from $TOKENBENCH_CLIENT_SECRET
+or --client-secret-file, a Bearer from $TOKENBENCH_BEARER or --bearer-file, the
+password from $TOKENBENCH_PASSWORD, --password-file or a no-echo prompt, a
+refresh token from $TOKENBENCH_REFRESH_TOKEN or --refresh-token-file. A file
+name of - reads stdin.
+
+When the server answers mfa_required, a challenge is sent on --mfa-channel and
+the binding code is read from the terminal (or one line of stdin).
+
+Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
+4 rejected by the server (4xx), 5 transport or server failure, 1 other.`,
+		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench token --account T11223344 --client-id ID
+  tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return app.runToken(cmd.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
+	f.StringVar(&o.account, "account", "", "account or partner id (T/P + 8 digits, or 3 for a partner)")
+	f.StringVar(&o.grant, "grant", string(client.GrantClientCredentials), "grant type: "+grantNames())
+	f.StringVar(&o.audience, "audience", "", "audience (default https://api.dintero.com/v1/accounts/<account>)")
+	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
+	f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from FILE, or - for stdin")
+	f.StringVar(&o.bearerFile, "bearer-file", "", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
+	f.StringVar(&o.username, "username", "", "username for the password grant")
+	f.StringVar(&o.passwordFile, "password-file", "", "read the password from FILE, or - ($TOKENBENCH_PASSWORD)")
+	f.StringVar(&o.code, "code", "", "authorization code")
+	f.StringVar(&o.redirectURI, "redirect-uri", "", "redirect URI the code was issued for")
+	f.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "read the refresh token from FILE, or - ($TOKENBENCH_REFRESH_TOKEN)")
+	f.StringArrayVar(&o.params, "param", nil, "extra body field key=value (repeatable)")
+	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
+	f.StringVar(&o.mfaToken, "mfa-token", "", "mfa_token, for --grant mfa-oob")
+	f.StringVar(&o.oobCode, "oob-code", "", "oob_code, for --grant mfa-oob")
+	f.StringVar(&o.bindingCode, "binding-code", "", "binding code, for --grant mfa-oob")
+	f.StringVar(&o.mfaChannel, "mfa-channel", string(client.ChannelSMS), "where an MFA code is sent: sms or email")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "deadline for each request")
+	f.StringVarP(&o.output, "output", "o", "token", "output: token, json, header or env")
+	return cmd
+}
+
+func grantNames() string {
+	names := make([]string, len(client.Grants))
+	for i, g := range client.Grants {
+		names[i] = string(g)
+	}
+	return strings.Join(names, ", ")
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return &usageError{fmt.Errorf("%s takes no arguments (got %q)", cmd.CommandPath(), client.Sanitize(args[0]))}
+	}
+	return nil
+}
+
+// buildRequest turns flags, environment and files into a flow request.
+func (app *App) buildRequest(o *tokenOptions) (flows.Request, client.Channel, error) {
+	var req flows.Request
+	grant, err := client.ParseGrant(o.grant)
+	if err != nil {
+		return req, "", err
+	}
+	channel, err := client.ParseChannel(o.mfaChannel)
+	if err != nil {
+		return req, "", err
+	}
+	if err := client.ValidateOwnerID(o.account); err != nil {
+		return req, "", err
+	}
+	switch o.output {
+	case "token", "json", "header", "env":
+	default:
+		return req, "", &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", client.Sanitize(o.output))}
+	}
+	extra := map[string]string{}
+	for _, p := range o.params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return req, "", &usageError{fmt.Errorf("--param %q is not key=value", client.Sanitize(k))}
+		}
+		extra[k] = v
+	}
+	req = flows.Request{
+		Account: o.account, Audience: o.audience, Grant: grant,
+		ClientID: o.clientID, Username: o.username, Code: o.code, RedirectURI: o.redirectURI,
+		MFAToken: o.mfaToken, OOBCode: o.oobCode, BindingCode: o.bindingCode, Extra: extra,
+	}
+	e := app.env
+	if req.ClientSecret, err = e.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
+		return req, "", err
+	}
+	if req.Bearer, err = e.secret("Bearer token", o.bearerFile, "TOKENBENCH_BEARER"); err != nil {
+		return req, "", err
+	}
+	if grant == client.GrantRefreshToken {
+		if req.RefreshToken, err = e.secret("refresh token", o.refreshTokenFile, "TOKENBENCH_REFRESH_TOKEN"); err != nil {
+			return req, "", err
+		}
+	}
+	if grant == client.GrantPassword {
+		if req.Password, err = e.secret("password", o.passwordFile, "TOKENBENCH_PASSWORD"); err != nil {
+			return req, "", err
+		}
+		if req.Password == "" && o.passwordFile == "" && e.isTerminal() {
+			fmt.Fprintf(e.stderr, "Password for %s: ", client.Sanitize(o.username))
+			if req.Password, err = e.readPassword(); err != nil {
+				return req, "", &usageError{fmt.Errorf("reading password: %w", err)}
+			}
+		}
+	}
+	req = req.Normalized()
+	if err := req.Validate(); err != nil {
+		return req, "", err
+	}
+	return req, channel, nil
+}
+
+func (app *App) runToken(ctx context.Context, o *tokenOptions) error {
+	req, channel, err := app.buildRequest(o)
+	if err != nil {
+		return err
+	}
+	c, err := client.New(client.Options{BaseURL: o.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	runner := flows.NewRunner(c)
+	prompter := &linePrompter{env: app.env}
+	res, err := runner.Run(ctx, req, channel, prompter, func(s *flows.MFASession) {
+		fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
+	})
+	var needCode *flows.NeedCodeError
+	switch {
+	case errors.As(err, &needCode):
+		s := needCode.Session
+		fmt.Fprintf(app.env.stderr, "error: MFA needs the binding code sent by %s, and stdin gave none.\n", s.Channel)
+		auth := "(with the same $TOKENBENCH_BEARER)"
+		if s.BearerChained {
+			auth = "--client-id " + shellQuote(req.ClientID) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+		}
+		fmt.Fprintf(app.env.stderr, "Continue when you have it with:\n  tokenbench token --base-url %s --account %s --grant mfa-oob --mfa-token %s --oob-code %s --binding-code CODE %s\n",
+			shellQuote(c.BaseURL()), req.Account, shellQuote(s.MFAToken), shellQuote(s.OOBCode), auth)
+		return &exitError{code: ExitNeedCode}
+	case errors.Is(err, flows.ErrChallengeExpired):
+		return fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
+	case err != nil:
+		return err
+	}
+	for _, w := range res.Response.Warnings {
+		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
+	}
+	if res.DecodeErr != nil && o.output == "json" {
+		fmt.Fprintf(app.env.stderr, "warning: the access token is not a JWT: %v\n", res.DecodeErr)
+	}
+	return writeToken(app.stdout, o.output, res)
+}
+
+// writeToken prints a result in the format asked for. Tokens go to stdout
+// only, and only here.
+func writeToken(w io.Writer, format string, res *flows.Result) error {
+	r := res.Response
+	var err error
+	switch format {
+	case "token":
+		_, err = fmt.Fprintln(w, r.AccessToken)
+	case "header":
+		_, err = fmt.Fprintf(w, "Authorization: Bearer %s\n", r.AccessToken)
+	case "env":
+		_, err = fmt.Fprintf(w, "export DINTERO_ACCESS_TOKEN=%s\n", shellQuote(r.AccessToken))
+		if err == nil && res.RefreshToken != "" {
+			_, err = fmt.Fprintf(w, "export DINTERO_REFRESH_TOKEN=%s\n", shellQuote(res.RefreshToken))
+		}
+	case "json":
+		out := make(map[string]any, len(r.Fields)+3)
+		for k, v := range r.Fields {
+			out[k] = v
+		}
+		if res.Expiry.Known() {
+			out["expires_at"] = res.Expiry.At.UTC().Format(time.RFC3339)
+		}
+		if res.Token != nil {
+			out["header"] = res.Token.Header
+			out["claims"] = res.Token.Claims
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(out)
+	}
+	if err != nil {
+		return fmt.Errorf("writing output: %w", err)
+	}
+	return nil
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/=") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// linePrompter reads binding codes from the terminal or stdin.
+type linePrompter struct{ env *env }
+
+func (p *linePrompter) BindingCode(ctx context.Context, pr flows.Prompt) (string, error) {
+	e := p.env
+	if pr.LastError != nil {
+		fmt.Fprintf(e.stderr, "That code was not accepted: %s\n", errorLine(pr.LastError))
+	}
+	if e.isTerminal() {
+		fmt.Fprintf(e.stderr, "Binding code from the %s: ", pr.Channel)
+	}
+	type answer struct {
+		s   string
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		s, err := e.line()
+		ch <- answer{s, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.s, a.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// errorLine keeps the part of a wrapped error that a person needs.
+func errorLine(err error) string {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,510 @@
+// Package client speaks Dintero's auth API: the token endpoint for every
+// grant type and the MFA challenge. It knows nothing about terminals; every
+// string it hands back that came from a server is sanitised.
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Grant is a grant_type of the token endpoint.
+type Grant string
+
+// The grant types of the contract.
+const (
+	GrantClientCredentials Grant = "client_credentials"
+	GrantPassword          Grant = "password"
+	GrantAuthorizationCode Grant = "authorization_code"
+	GrantAccountUserToken  Grant = "account_user_token"
+	GrantRefreshToken      Grant = "refresh_token"
+	GrantMFAOOB            Grant = "mfa-oob"
+)
+
+// Grants lists every grant type in the order a person meets them.
+var Grants = []Grant{GrantClientCredentials, GrantPassword, GrantAuthorizationCode, GrantAccountUserToken, GrantRefreshToken, GrantMFAOOB}
+
+// ParseGrant accepts a grant type by its wire name.
+func ParseGrant(s string) (Grant, error) {
+	for _, g := range Grants {
+		if string(g) == s {
+			return g, nil
+		}
+	}
+	return "", invalidf("unknown grant %q (one of %s)", Sanitize(s), grantList())
+}
+
+func grantList() string {
+	names := make([]string, len(Grants))
+	for i, g := range Grants {
+		names[i] = string(g)
+	}
+	return strings.Join(names, ", ")
+}
+
+// UsesBasic reports whether the grant authenticates with client_id and
+// client_secret rather than a Bearer token.
+func (g Grant) UsesBasic() bool { return g == GrantClientCredentials }
+
+// Channel is where the MFA binding code is sent.
+type Channel string
+
+// The out-of-band channels.
+const (
+	ChannelSMS   Channel = "sms"
+	ChannelEmail Channel = "email"
+)
+
+// ParseChannel accepts "sms" or "email".
+func ParseChannel(s string) (Channel, error) {
+	switch Channel(s) {
+	case ChannelSMS, ChannelEmail:
+		return Channel(s), nil
+	}
+	return "", invalidf("unknown MFA channel %q (sms or email)", Sanitize(s))
+}
+
+// Other returns the other channel, for "switch channel".
+func (c Channel) Other() Channel {
+	if c == ChannelEmail {
+		return ChannelSMS
+	}
+	return ChannelEmail
+}
+
+// ErrInvalidInput marks errors in what the user gave, found before any
+// request is sent.
+var ErrInvalidInput = errors.New("invalid input")
+
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string        { return e.msg }
+func (e *inputError) Is(target error) bool { return target == ErrInvalidInput }
+
+func invalidf(format string, args ...any) error {
+	return &inputError{msg: fmt.Sprintf(format, args...)}
+}
+
+var (
+	ownerIDPattern   = regexp.MustCompile(`^[PT](\d{3}|\d{8})$`)
+	accountIDPattern = regexp.MustCompile(`^[PT]\d{8}$`)
+)
+
+// ValidateOwnerID checks an account or partner id as the token endpoint
+// takes it: P or T followed by 3 or 8 digits.
+func ValidateOwnerID(id string) error {
+	if !ownerIDPattern.MatchString(id) {
+		return invalidf("account id %q is not P or T followed by 8 digits (or 3 for a partner)", Sanitize(id))
+	}
+	return nil
+}
+
+// IsAccountID reports whether id is an account (not a partner) id.
+func IsAccountID(id string) bool { return accountIDPattern.MatchString(id) }
+
+// IsProduction reports whether an account id names the production
+// environment.
+func IsProduction(id string) bool { return strings.HasPrefix(id, "P") }
+
+// DefaultBaseURL is Dintero's API.
+const DefaultBaseURL = "https://api.dintero.com/v1"
+
+// DefaultAudience is the audience Dintero expects for an account.
+func DefaultAudience(accountID string) string {
+	return DefaultBaseURL + "/accounts/" + accountID
+}
+
+// ValidateBaseURL refuses a base URL that would leak credentials: plain
+// http to anything but loopback, and user info in the URL.
+func ValidateBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return nil, invalidf("base URL %q is not an absolute URL", Sanitize(raw))
+	}
+	if u.User != nil {
+		return nil, invalidf("base URL must not contain user info; give credentials through the secret options")
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http)", Sanitize(u.Host))
+		}
+	default:
+		return nil, invalidf("base URL scheme %q is not https", Sanitize(u.Scheme))
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, invalidf("base URL must not have a query or fragment")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Auth is the Authorization a request carries.
+type Auth interface {
+	header() string
+	// Kind is "Basic" or "Bearer", for display.
+	Kind() string
+}
+
+// BasicAuth authenticates client_credentials with client_id:client_secret.
+type BasicAuth struct{ ClientID, ClientSecret string }
+
+func (a BasicAuth) header() string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(a.ClientID+":"+a.ClientSecret))
+}
+
+// Kind implements Auth.
+func (BasicAuth) Kind() string { return "Basic" }
+
+// BearerAuth authenticates with a JWT.
+type BearerAuth struct{ Token string }
+
+func (a BearerAuth) header() string { return "Bearer " + a.Token }
+
+// Kind implements Auth.
+func (BearerAuth) Kind() string { return "Bearer" }
+
+// Options configure a Client.
+type Options struct {
+	BaseURL   string
+	UserAgent string        // default "tokenbench/dev"
+	Timeout   time.Duration // per request; default 30s
+	// CAFile adds a PEM bundle of private CAs to the system roots.
+	CAFile string
+	// Transport replaces the HTTP transport (tests, a recorder).
+	Transport http.RoundTripper
+	// Now is the clock that stamps ReceivedAt; default time.Now.
+	Now func() time.Time
+}
+
+// Client calls the auth API of one base URL.
+type Client struct {
+	base      *url.URL
+	http      *http.Client
+	userAgent string
+	timeout   time.Duration
+	now       func() time.Time
+}
+
+// MaxBodySize bounds every response body read.
+const MaxBodySize = 1 << 20
+
+// New checks the options and builds a client. It sends nothing.
+func New(opts Options) (*Client, error) {
+	if opts.BaseURL == "" {
+		opts.BaseURL = DefaultBaseURL
+	}
+	base, err := ValidateBaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{base: base, userAgent: opts.UserAgent, timeout: opts.Timeout, now: opts.Now}
+	if c.userAgent == "" {
+		c.userAgent = "tokenbench/dev"
+	}
+	if c.timeout <= 0 {
+		c.timeout = 30 * time.Second
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	rt := opts.Transport
+	if rt == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.Proxy = http.ProxyFromEnvironment
+		if opts.CAFile != "" {
+			pool, err := loadCAs(opts.CAFile)
+			if err != nil {
+				return nil, err
+			}
+			t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		}
+		rt = t
+	}
+	c.http = &http.Client{
+		Transport: rt,
+		// Never follow a redirect: Go would send the Basic header or the
+		// password body on to wherever the server points.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return c, nil
+}
+
+func loadCAs(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, invalidf("CA file: %v", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, invalidf("CA file %s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+// BaseURL returns the validated base URL.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// TokenRequest is the body of a token request. Which fields are sent depends
+// on Grant.
+type TokenRequest struct {
+	Grant        Grant
+	Audience     string
+	Username     string
+	Password     string
+	Code         string
+	RedirectURI  string
+	RefreshToken string
+	MFAToken     string
+	OOBCode      string
+	BindingCode  string
+	// Extra adds body fields (servers drift); they win over the fields above.
+	Extra map[string]string
+}
+
+func (r TokenRequest) body() map[string]string {
+	b := map[string]string{"grant_type": string(r.Grant)}
+	set := func(k, v string) {
+		if v != "" {
+			b[k] = v
+		}
+	}
+	switch r.Grant {
+	case GrantClientCredentials, GrantAccountUserToken:
+		set("audience", r.Audience)
+	case GrantPassword:
+		set("username", r.Username)
+		b["password"] = r.Password
+		set("audience", r.Audience)
+	case GrantAuthorizationCode:
+		set("code", r.Code)
+		set("audience", r.Audience)
+		set("redirect_uri", r.RedirectURI)
+	case GrantRefreshToken:
+		set("refresh_token", r.RefreshToken)
+	case GrantMFAOOB:
+		set("mfa_token", r.MFAToken)
+		set("oob_code", r.OOBCode)
+		set("binding_code", r.BindingCode)
+	}
+	for k, v := range r.Extra {
+		b[k] = v
+	}
+	return b
+}
+
+// TokenResponse is a successful token answer.
+type TokenResponse struct {
+	AccessToken  string
+	TokenType    string
+	ExpiresIn    int64 // seconds; 0 when the server did not say
+	RefreshToken string
+	Scope        string
+	// Fields holds every field of the body as the server sent it.
+	Fields map[string]any
+	// ReceivedAt is the local time the answer arrived.
+	ReceivedAt time.Time
+	// ServerDate is the Date header, zero when absent or unreadable.
+	ServerDate time.Time
+	// Warnings are harmless deviations from the contract worth showing.
+	Warnings []string
+}
+
+// Token asks for a token for the account or partner ownerID.
+func (c *Client) Token(ctx context.Context, ownerID string, auth Auth, req TokenRequest) (*TokenResponse, error) {
+	if err := ValidateOwnerID(ownerID); err != nil {
+		return nil, err
+	}
+	res, err := c.post(ctx, "token request", "/accounts/"+ownerID+"/auth/token", auth, req.body())
+	if err != nil {
+		return nil, err
+	}
+	return decodeTokenResponse(res)
+}
+
+// ChallengeResponse is the answer to an MFA challenge.
+type ChallengeResponse struct {
+	ChallengeType string
+	BindingMethod string
+	OOBCode       string
+}
+
+// Challenge asks the server to send a binding code over channel for the
+// mfa_token of an mfa_required answer. auth must be the Authorization of the
+// request that got that answer.
+func (c *Client) Challenge(ctx context.Context, accountID string, auth Auth, mfaToken string, channel Channel) (*ChallengeResponse, error) {
+	if err := ValidateOwnerID(accountID); err != nil {
+		return nil, err
+	}
+	body := map[string]string{"challenge_type": "oob", "mfa_token": mfaToken, "oob_channel": string(channel)}
+	res, err := c.post(ctx, "mfa challenge", "/accounts/"+accountID+"/auth/mfa/challenge", auth, body)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		ChallengeType string `json:"challenge_type"`
+		BindingMethod string `json:"binding_method"`
+		OOBCode       string `json:"oob_code"`
+	}
+	if err := json.Unmarshal(res.body, &out); err != nil {
+		return nil, res.protocolError("body is not JSON")
+	}
+	if out.OOBCode == "" {
+		return nil, res.protocolError("no oob_code in the challenge answer")
+	}
+	return &ChallengeResponse{ChallengeType: Sanitize(out.ChallengeType), BindingMethod: Sanitize(out.BindingMethod), OOBCode: out.OOBCode}, nil
+}
+
+type response struct {
+	status      int
+	contentType string
+	date        time.Time
+	body        []byte
+	receivedAt  time.Time
+}
+
+func (r *response) protocolError(reason string) *ProtocolError {
+	return &ProtocolError{Status: r.status, ContentType: mediaType(r.contentType), Reason: reason, Excerpt: Excerpt(r.body, excerptLen)}
+}
+
+func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[string]string) (*response, error) {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	u := *c.base
+	u.Path += path
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
+	if err != nil {
+		return nil, &TransportError{Op: op, Err: err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if auth != nil {
+		req.Header.Set("Authorization", auth.header())
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return nil, &TransportError{Op: op, Err: unwrapURLError(err)}
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
+	out := &response{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), body: data, receivedAt: c.now()}
+	if d, perr := http.ParseTime(res.Header.Get("Date")); perr == nil {
+		out.date = d
+	}
+	if err != nil {
+		if res.StatusCode/100 == 2 {
+			return nil, &TransportError{Op: op, Err: fmt.Errorf("reading %d response: %w", res.StatusCode, unwrapURLError(err))}
+		}
+		// An error answer cut short still says something; fall through.
+	}
+	if len(data) > MaxBodySize {
+		if res.StatusCode/100 == 2 {
+			return nil, &ProtocolError{Status: res.StatusCode, ContentType: mediaType(out.contentType), Reason: "body larger than 1 MiB"}
+		}
+		data = data[:MaxBodySize]
+	}
+	if res.StatusCode/100 != 2 {
+		apiErr := ParseError(res.StatusCode, out.contentType, data)
+		if res.StatusCode/100 == 3 {
+			apiErr.Message = "redirect to " + Sanitize(res.Header.Get("Location")) + " not followed"
+		}
+		return nil, apiErr
+	}
+	return out, nil
+}
+
+// unwrapURLError drops *url.Error's "Post \"URL\":" prefix; the operation
+// already says what was tried.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func decodeTokenResponse(res *response) (*TokenResponse, error) {
+	trimmed := bytes.TrimSpace(res.body)
+	var fields map[string]any
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	if len(trimmed) == 0 {
+		return nil, res.protocolError("empty body")
+	}
+	if err := dec.Decode(&fields); err != nil {
+		return nil, res.protocolError("body is not a JSON object")
+	}
+	out := &TokenResponse{Fields: fields, ReceivedAt: res.receivedAt, ServerDate: res.date}
+	str := func(k string) string {
+		s, _ := fields[k].(string)
+		return strings.TrimSpace(s)
+	}
+	out.AccessToken = str("access_token")
+	if out.AccessToken == "" {
+		return nil, res.protocolError("no access_token in the answer")
+	}
+	out.TokenType = Sanitize(str("token_type"))
+	out.RefreshToken = str("refresh_token")
+	out.Scope = Sanitize(str("scope"))
+	switch v := fields["expires_in"].(type) {
+	case json.Number:
+		n, err := v.Float64()
+		if err != nil || n < 0 {
+			out.Warnings = append(out.Warnings, "expires_in is not a usable number")
+		} else {
+			out.ExpiresIn = int64(n)
+		}
+	case string:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			out.Warnings = append(out.Warnings, "expires_in is not a usable number")
+		} else {
+			out.ExpiresIn = n
+			out.Warnings = append(out.Warnings, "expires_in was sent as a string")
+		}
+	case nil:
+		out.Warnings = append(out.Warnings, "no expires_in in the answer")
+	default:
+		out.Warnings = append(out.Warnings, "expires_in is not a number")
+	}
+	if mt := mediaType(res.contentType); mt != "application/json" {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("server sent Content-Type %q for a JSON body", mt))
+	}
+	if out.TokenType != "" && !strings.EqualFold(out.TokenType, "bearer") {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("token_type is %q, not Bearer", out.TokenType))
+	}
+	return out, nil
+}

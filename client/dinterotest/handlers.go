@@ -1,0 +1,537 @@
+package dinterotest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// apiError is an error answer in Dintero's documented shape.
+type apiError struct {
+	status   int
+	code     string
+	message  string
+	mfaToken string
+}
+
+func fail(status int, code, format string, args ...any) *apiError {
+	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+func (e *apiError) write(w http.ResponseWriter) {
+	body := map[string]any{"code": e.code, "message": e.message}
+	if e.mfaToken != "" {
+		body["mfa_token"] = e.mfaToken
+	}
+	writeJSON(w, e.status, map[string]any{"error": body})
+}
+
+func (s *Server) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/accounts/{oid}/auth/token", s.faulty(s.handleToken))
+	mux.HandleFunc("POST /v1/accounts/{aid}/auth/mfa/challenge", s.faulty(s.handleChallenge))
+	mux.HandleFunc("GET /v1/accounts/{aid}/auth/.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.jwks())
+	})
+	mux.HandleFunc("GET /_fake/outbox", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.Outbox())
+	})
+	mux.HandleFunc("POST /_fake/fault", func(w http.ResponseWriter, r *http.Request) {
+		var f Fault
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&f); err != nil {
+			fail(http.StatusBadRequest, "invalid_request", "fault body: %v", err).write(w)
+			return
+		}
+		s.SetFault(&f)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("DELETE /_fake/fault", func(w http.ResponseWriter, r *http.Request) {
+		s.SetFault(nil)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The Date header follows the server's clock, skew included.
+		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// faulty wraps an API handler with the fault switches and request counting.
+func (s *Server) faulty(h func(*http.Request) (int, any, *apiError)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.requests++
+		var f Fault
+		if s.fault != nil {
+			f = *s.fault
+			if s.fault.Times > 0 {
+				s.fault.Times--
+				if s.fault.Times == 0 {
+					s.fault = nil
+				}
+			}
+		}
+		s.mu.Unlock()
+
+		if f.Hang {
+			<-r.Context().Done()
+			return
+		}
+		if f.Latency > 0 {
+			select {
+			case <-time.After(f.Latency):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		switch {
+		case f.Status != 0:
+			msg := f.Message
+			if msg == "" {
+				msg = http.StatusText(f.Status)
+			}
+			fail(f.Status, "server_error", "%s", msg).write(w)
+			return
+		case f.HTML:
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusBadGateway)
+			fmt.Fprint(w, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n")
+			return
+		}
+
+		status, body, apiErr := h(r)
+		if apiErr != nil {
+			apiErr.write(w)
+			return
+		}
+		data, _ := json.Marshal(body)
+		switch {
+		case f.Truncated:
+			data = data[:len(data)/2]
+		case f.WrongContentType:
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			_, _ = w.Write(data)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		_, _ = w.Write(data)
+	}
+}
+
+// caller is who authenticated a request.
+type caller struct {
+	basic    bool
+	clientID string     // the API client behind it
+	scopes   []string   // a Bearer's or client's scopes
+	client   *APIClient // for Basic
+	user     *User      // a Bearer issued to a user
+	idEmail  string     // an ID token's email claim
+}
+
+func (s *Server) authenticate(r *http.Request) (*caller, *apiError) {
+	h := r.Header.Get("Authorization")
+	scheme, value, _ := strings.Cut(h, " ")
+	switch {
+	case strings.EqualFold(scheme, "Basic"):
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(value))
+		if err != nil {
+			return nil, fail(http.StatusUnauthorized, "invalid_client", "client authentication failed")
+		}
+		id, secret, _ := strings.Cut(string(raw), ":")
+		s.mu.Lock()
+		c := s.apiClient(id)
+		s.mu.Unlock()
+		if c == nil || c.Secret != secret {
+			return nil, fail(http.StatusUnauthorized, "invalid_client", "client authentication failed")
+		}
+		return &caller{basic: true, clientID: c.ID, client: c, scopes: c.Scopes}, nil
+	case strings.EqualFold(scheme, "Bearer"):
+		claims, err := s.verify(strings.TrimSpace(value))
+		if err != nil {
+			return nil, fail(http.StatusUnauthorized, "invalid_token", "the Bearer token is not valid: %s", bearerReason(err))
+		}
+		c := &caller{}
+		c.clientID, _ = claims["client_id"].(string)
+		if scope, ok := claims["scope"].(string); ok {
+			c.scopes = strings.Fields(scope)
+		}
+		if email, ok := claims["email"].(string); ok {
+			c.idEmail = email
+		}
+		if sub, _ := claims["sub"].(string); strings.HasPrefix(sub, "user:") {
+			s.mu.Lock()
+			c.user = s.user(strings.TrimPrefix(sub, "user:"))
+			s.mu.Unlock()
+		}
+		return c, nil
+	case h == "":
+		return nil, fail(http.StatusUnauthorized, "unauthorized", "no Authorization header")
+	}
+	return nil, fail(http.StatusUnauthorized, "unauthorized", "unsupported Authorization scheme")
+}
+
+func bearerReason(err error) string {
+	switch {
+	case strings.Contains(err.Error(), "expired"):
+		return "expired"
+	case strings.Contains(err.Error(), "kid"):
+		return "unknown signing key"
+	case strings.Contains(err.Error(), "signature"):
+		return "bad signature"
+	}
+	return "malformed"
+}
+
+func (c *caller) has(scopes ...string) bool {
+	for _, want := range scopes {
+		if slices.Contains(c.scopes, want) {
+			return true
+		}
+	}
+	return false
+}
+
+type tokenBody struct {
+	GrantType    string `json:"grant_type"`
+	Audience     string `json:"audience"`
+	Username     string `json:"username"`
+	Password     string `json:"password"`
+	Code         string `json:"code"`
+	RedirectURI  string `json:"redirect_uri"`
+	RefreshToken string `json:"refresh_token"`
+	MFAToken     string `json:"mfa_token"`
+	OOBCode      string `json:"oob_code"`
+	BindingCode  string `json:"binding_code"`
+}
+
+func readBody(r *http.Request, v any) *apiError {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return fail(http.StatusUnsupportedMediaType, "invalid_request", "Content-Type must be application/json")
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+	if err != nil {
+		return fail(http.StatusBadRequest, "invalid_request", "unreadable body")
+	}
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(v); err != nil {
+		return fail(http.StatusBadRequest, "invalid_request", "body is not valid JSON")
+	}
+	return nil
+}
+
+func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
+	oid := r.PathValue("oid")
+	if !s.knownAccount(oid) {
+		return 0, nil, fail(http.StatusNotFound, "not_found", "account %s not found", oid)
+	}
+	var body tokenBody
+	if e := readBody(r, &body); e != nil {
+		return 0, nil, e
+	}
+	who, e := s.authenticate(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	switch body.GrantType {
+	case "client_credentials":
+		return s.clientCredentials(oid, who, body)
+	case "password", "authorization_code":
+		return s.userGrant(oid, who, body)
+	case "account_user_token":
+		return s.accountUserToken(oid, who, body)
+	case "refresh_token":
+		return s.refreshToken(oid, who, body)
+	case "mfa-oob":
+		return s.mfaOOB(oid, who, body)
+	case "":
+		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "grant_type is required")
+	}
+	return 0, nil, fail(http.StatusBadRequest, "unsupported_grant_type", "grant_type %q is not supported", body.GrantType)
+}
+
+func (s *Server) checkAudience(oid, aud string) *apiError {
+	if aud == "" {
+		return fail(http.StatusBadRequest, "invalid_request", "audience is required")
+	}
+	if aud != "https://api.dintero.com/v1/accounts/"+oid && aud != s.URL+"/accounts/"+oid {
+		return fail(http.StatusForbidden, "access_denied", "audience %s is not a grant of this client", aud)
+	}
+	return nil
+}
+
+func (s *Server) clientCredentials(oid string, who *caller, body tokenBody) (int, any, *apiError) {
+	if !who.basic {
+		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "client_credentials requires Basic authentication")
+	}
+	if e := s.checkAudience(oid, body.Audience); e != nil {
+		return 0, nil, e
+	}
+	return s.issue(oid, body.Audience, "client:"+who.clientID, who.clientID, who.client.Scopes, nil, "")
+}
+
+// endpointScopes are the scopes that let a Bearer use the token endpoint.
+var endpointScopes = []string{ScopeAdmin, ScopeWrite, ScopeAuthUsers, ScopeAuthUsersNoMFA}
+
+func (s *Server) requireClientBearer(who *caller, grant string) *apiError {
+	if who.basic {
+		return fail(http.StatusUnauthorized, "invalid_client", "%s requires a Bearer token", grant)
+	}
+	if who.clientID == "" {
+		return fail(http.StatusForbidden, "access_denied", "the Bearer token was not issued to an API client")
+	}
+	if !who.has(endpointScopes...) {
+		return fail(http.StatusForbidden, "insufficient_scope", "the Bearer token lacks a scope for the token endpoint (%s)", strings.Join(endpointScopes, ", "))
+	}
+	return nil
+}
+
+func (s *Server) userGrant(oid string, who *caller, body tokenBody) (int, any, *apiError) {
+	if e := s.requireClientBearer(who, body.GrantType); e != nil {
+		return 0, nil, e
+	}
+	if e := s.checkAudience(oid, body.Audience); e != nil {
+		return 0, nil, e
+	}
+	s.mu.Lock()
+	var u *User
+	if body.GrantType == "password" {
+		u = s.user(body.Username)
+		if u == nil || u.Password != body.Password {
+			s.mu.Unlock()
+			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
+		}
+	} else {
+		code := s.codes[body.Code]
+		delete(s.codes, body.Code) // one-time, even when the rest is wrong
+		switch {
+		case body.Code == "":
+			s.mu.Unlock()
+			return 0, nil, fail(http.StatusBadRequest, "invalid_request", "code is required")
+		case code == nil || s.now().After(code.expires):
+			s.mu.Unlock()
+			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the authorization code is invalid, used or expired")
+		case code.redirectURI != "" && code.redirectURI != body.RedirectURI:
+			s.mu.Unlock()
+			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the one the code was issued for")
+		}
+		u = code.user
+	}
+	if u.MFA && !who.has(ScopeAuthUsersNoMFA) {
+		token := "mfa_" + randomString(32)
+		s.mfa[token] = &mfaSession{
+			user: u, account: oid, audience: body.Audience, grant: body.GrantType,
+			principal: who.clientID, bearerScps: who.scopes,
+			expires: s.now().Add(s.cfg.MFATokenTTL), challenges: map[string]*challenge{},
+		}
+		s.mu.Unlock()
+		e := fail(http.StatusForbidden, "mfa_required", "Multi-factor authentication required")
+		e.mfaToken = token
+		return 0, nil, e
+	}
+	s.mu.Unlock()
+	refresh := slices.Contains(who.scopes, ScopeCreateRefreshTk)
+	return s.issueUser(oid, body.Audience, who.clientID, u, refresh)
+}
+
+func (s *Server) accountUserToken(oid string, who *caller, body tokenBody) (int, any, *apiError) {
+	if who.basic {
+		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "account_user_token requires a Bearer token")
+	}
+	if e := s.checkAudience(oid, body.Audience); e != nil {
+		return 0, nil, e
+	}
+	u := who.user
+	if u == nil && who.idEmail != "" {
+		s.mu.Lock()
+		for i := range s.cfg.Users {
+			if strings.EqualFold(s.cfg.Users[i].Email, who.idEmail) {
+				u = &s.cfg.Users[i]
+			}
+		}
+		s.mu.Unlock()
+	}
+	if u == nil {
+		return 0, nil, fail(http.StatusForbidden, "access_denied", "the Bearer token does not identify an account user (no user subject or known email claim)")
+	}
+	return s.issueUser(oid, body.Audience, who.clientID, u, false)
+}
+
+func (s *Server) refreshToken(oid string, who *caller, body tokenBody) (int, any, *apiError) {
+	if who.basic {
+		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "refresh_token requires a Bearer token")
+	}
+	if body.RefreshToken == "" {
+		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "refresh_token is required")
+	}
+	s.mu.Lock()
+	g := s.refresh[body.RefreshToken]
+	s.mu.Unlock()
+	switch {
+	case g == nil || g.account != oid:
+		return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the refresh token is invalid or revoked")
+	case g.clientID != who.clientID:
+		return 0, nil, fail(http.StatusForbidden, "access_denied", "the Bearer token is not from the client that created the refresh token")
+	}
+	// A refresh_token grant returns no new refresh token (the contract's
+	// rule names only password and authorization_code).
+	return s.issueUser(oid, g.audience, g.clientID, g.user, false)
+}
+
+func (s *Server) mfaOOB(oid string, who *caller, body tokenBody) (int, any, *apiError) {
+	if body.MFAToken == "" || body.OOBCode == "" || body.BindingCode == "" {
+		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "mfa_token, oob_code and binding_code are required")
+	}
+	s.mu.Lock()
+	sess, e := s.session(body.MFAToken, who)
+	if e != nil {
+		s.mu.Unlock()
+		return 0, nil, e
+	}
+	ch := sess.challenges[body.OOBCode]
+	switch {
+	case ch == nil:
+		s.mu.Unlock()
+		return 0, nil, fail(http.StatusBadRequest, "expired_token", "the oob_code has expired or was replaced; request a new challenge")
+	case s.now().After(ch.expires):
+		delete(sess.challenges, body.OOBCode)
+		s.mu.Unlock()
+		return 0, nil, fail(http.StatusBadRequest, "expired_token", "the binding code has expired; request a new challenge")
+	case ch.code != strings.TrimSpace(body.BindingCode):
+		ch.attempts++
+		left := s.cfg.MaxCodeAttempts - ch.attempts
+		if left <= 0 {
+			delete(sess.challenges, body.OOBCode)
+			s.mu.Unlock()
+			return 0, nil, fail(http.StatusBadRequest, "expired_token", "too many wrong binding codes; the challenge has expired, request a new one")
+		}
+		s.mu.Unlock()
+		return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the binding code is not correct (%d attempt(s) left)", left)
+	}
+	delete(s.mfa, body.MFAToken) // one-time: the flow is done
+	s.mu.Unlock()
+	if oid != sess.account {
+		return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the mfa_token belongs to another account")
+	}
+	refresh := slices.Contains(sess.bearerScps, ScopeCreateRefreshTk) && (sess.grant == "password" || sess.grant == "authorization_code")
+	return s.issueUser(oid, sess.audience, sess.principal, sess.user, refresh)
+}
+
+// session finds a live MFA session for the same Authorization that started
+// it. Call with s.mu held.
+func (s *Server) session(token string, who *caller) (*mfaSession, *apiError) {
+	sess := s.mfa[token]
+	switch {
+	case sess == nil:
+		return nil, fail(http.StatusBadRequest, "expired_token", "the mfa_token is invalid or has expired; start over")
+	case s.now().After(sess.expires):
+		delete(s.mfa, token)
+		return nil, fail(http.StatusBadRequest, "expired_token", "the mfa_token has expired; start over")
+	case sess.principal != who.clientID:
+		return nil, fail(http.StatusForbidden, "access_denied", "the Authorization differs from the one that got mfa_required")
+	}
+	return sess, nil
+}
+
+func (s *Server) handleChallenge(r *http.Request) (int, any, *apiError) {
+	aid := r.PathValue("aid")
+	if !s.knownAccount(aid) {
+		return 0, nil, fail(http.StatusNotFound, "not_found", "account %s not found", aid)
+	}
+	var body struct {
+		ChallengeType string `json:"challenge_type"`
+		MFAToken      string `json:"mfa_token"`
+		OOBChannel    string `json:"oob_channel"`
+	}
+	if e := readBody(r, &body); e != nil {
+		return 0, nil, e
+	}
+	who, e := s.authenticate(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	if body.ChallengeType != "oob" {
+		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "challenge_type must be oob")
+	}
+	if body.OOBChannel == "" {
+		body.OOBChannel = "sms"
+	}
+	if body.OOBChannel != "sms" && body.OOBChannel != "email" {
+		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "oob_channel must be sms or email")
+	}
+	s.mu.Lock()
+	sess, e := s.session(body.MFAToken, who)
+	if e != nil {
+		s.mu.Unlock()
+		return 0, nil, e
+	}
+	// A new challenge replaces the earlier ones: only the newest code works.
+	clear(sess.challenges)
+	oob := "oob_" + randomString(24)
+	ch := &challenge{code: randomDigits(6), channel: body.OOBChannel, expires: s.now().Add(s.cfg.BindingCodeTTL)}
+	sess.challenges[oob] = ch
+	to := sess.user.Phone
+	if ch.channel == "email" {
+		to = sess.user.Email
+	}
+	msg := Message{
+		At: s.now(), Channel: ch.channel, To: to, Username: sess.user.Username, BindingCode: ch.code,
+		Text: fmt.Sprintf("Your Dintero verification code is %s. It expires in %s.", ch.code, s.cfg.BindingCodeTTL),
+	}
+	s.outbox = append(s.outbox, msg)
+	notify := s.cfg.OnMessage
+	s.mu.Unlock()
+	if notify != nil {
+		notify(msg)
+	}
+	return http.StatusOK, map[string]string{"challenge_type": "oob", "binding_method": "prompt", "oob_code": oob}, nil
+}
+
+func (s *Server) issueUser(oid, aud, clientID string, u *User, refresh bool) (int, any, *apiError) {
+	extra := map[string]any{"email": u.Email, "username": u.Username}
+	rt := ""
+	if refresh {
+		rt = "rt_" + randomString(40)
+		s.mu.Lock()
+		s.refresh[rt] = &refreshGrant{clientID: clientID, user: u, account: oid, audience: aud}
+		s.mu.Unlock()
+	}
+	return s.issue(oid, aud, "user:"+u.Username, clientID, u.Scopes, extra, rt)
+}
+
+func (s *Server) issue(oid, aud, sub, clientID string, scopes []string, extra map[string]any, refreshToken string) (int, any, *apiError) {
+	s.mu.Lock()
+	now := s.now()
+	ttl := s.cfg.TokenTTL
+	s.mu.Unlock()
+	claims := jwt.MapClaims{
+		"iss": s.URL + "/accounts/" + oid + "/auth", "sub": sub, "aud": aud,
+		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(ttl).Unix(),
+		"jti": randomString(16), "client_id": clientID, "aid": oid,
+		"scope": strings.Join(scopes, " "),
+	}
+	for k, v := range extra {
+		claims[k] = v
+	}
+	tok, err := s.sign(claims)
+	if err != nil {
+		return 0, nil, fail(http.StatusInternalServerError, "server_error", "signing failed")
+	}
+	out := map[string]any{
+		"access_token": tok, "token_type": "Bearer",
+		"expires_in": int64(ttl / time.Second), "scope": strings.Join(scopes, " "),
+	}
+	if refreshToken != "" {
+		out["refresh_token"] = refreshToken
+	}
+	return http.StatusOK, out, nil
+}

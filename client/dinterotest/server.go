@@ -1,0 +1,391 @@
+// Package dinterotest is a fake of Dintero's auth API for tests and demos,
+// in the spirit of net/http/httptest: it listens on loopback, signs RS256
+// tokens, serves their JWKS, knows clients with scopes and users with and
+// without MFA, runs the MFA challenge with one-time binding codes that
+// expire, issues refresh tokens only under the contract's rule, keeps an
+// outbox of the messages it would have sent, and can be told to misbehave.
+package dinterotest
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Scopes the token endpoint checks, from Dintero's reference.
+const (
+	ScopeAdmin           = "admin:accounts"
+	ScopeWrite           = "write:accounts"
+	ScopeAuthUsers       = "write:accounts:/auth/users"
+	ScopeAuthUsersNoMFA  = "write:accounts:/auth/users/no-mfa"
+	ScopeCreateRefreshTk = "create:accounts:auth:refresh_token"
+)
+
+// APIClient is an API client that authenticates with client_credentials.
+type APIClient struct {
+	ID     string
+	Secret string
+	Scopes []string
+}
+
+// User is an account user for the password and authorization_code grants.
+type User struct {
+	Username string
+	Password string
+	MFA      bool
+	Phone    string
+	Email    string
+	Scopes   []string
+}
+
+// Config describes what the fake server knows.
+type Config struct {
+	Accounts []string // account and partner ids served; others are 404
+	Clients  []APIClient
+	Users    []User
+	// TokenTTL is the lifetime of access tokens (default 1h).
+	TokenTTL time.Duration
+	// BindingCodeTTL is how long a binding code is valid (default 5m).
+	BindingCodeTTL time.Duration
+	// MFATokenTTL is how long an mfa_token is valid (default 10m).
+	MFATokenTTL time.Duration
+	// MaxCodeAttempts is how many wrong codes end a challenge (default 3).
+	MaxCodeAttempts int
+	// Now is the server's clock (default time.Now).
+	Now func() time.Time
+	// ClockOffset moves the server's clock (its Date header and token times)
+	// away from Now, to exercise clock skew.
+	ClockOffset time.Duration
+	// Addr is where to listen (default 127.0.0.1:0). Only loopback.
+	Addr string
+	// OnMessage, when set, is told of each message put in the outbox.
+	OnMessage func(Message)
+	// Key signs the tokens; default a key shared by the whole process.
+	Key *rsa.PrivateKey
+}
+
+// Message is what the server would have sent by SMS or e-mail.
+type Message struct {
+	At          time.Time `json:"at"`
+	Channel     string    `json:"channel"`
+	To          string    `json:"to"`
+	Username    string    `json:"username"`
+	Text        string    `json:"text"`
+	BindingCode string    `json:"binding_code"`
+}
+
+// Fault makes the server misbehave on the token and challenge endpoints.
+type Fault struct {
+	// Latency delays each answer (the client may give up first).
+	Latency time.Duration
+	// Hang never answers until the client goes away.
+	Hang bool
+	// Status answers with this status and a Dintero JSON error (e.g. 503).
+	Status int
+	// HTML answers 502 with an HTML page, as a load balancer does.
+	HTML bool
+	// Truncated cuts the normal JSON answer in half.
+	Truncated bool
+	// WrongContentType sends the normal answer as text/html.
+	WrongContentType bool
+	// Message replaces the message of a Status error (control characters
+	// included, to test sanitising).
+	Message string
+	// Times is how many requests it applies to; 0 means until cleared.
+	Times int
+}
+
+// Server is a running fake. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the API base, e.g. http://127.0.0.1:41234/v1.
+	URL string
+
+	cfg  Config
+	key  *rsa.PrivateKey
+	kid  string
+	http *httptest.Server
+
+	mu       sync.Mutex
+	mfa      map[string]*mfaSession
+	refresh  map[string]*refreshGrant
+	codes    map[string]*authCode
+	outbox   []Message
+	fault    *Fault
+	requests int
+}
+
+type mfaSession struct {
+	user       *User
+	account    string
+	audience   string
+	grant      string
+	principal  string // client id of the Authorization that got mfa_required
+	bearerScps []string
+	expires    time.Time
+	challenges map[string]*challenge
+}
+
+type challenge struct {
+	code     string
+	channel  string
+	expires  time.Time
+	attempts int
+}
+
+type refreshGrant struct {
+	clientID string
+	user     *User
+	account  string
+	audience string
+}
+
+type authCode struct {
+	user        *User
+	redirectURI string
+	expires     time.Time
+}
+
+var processKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+
+// NewServer starts a fake server on loopback. Close it when done.
+func NewServer(cfg Config) (*Server, error) {
+	s, err := newServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.http = httptest.NewUnstartedServer(s.handler())
+	if cfg.Addr != "" {
+		host, _, err := net.SplitHostPort(cfg.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("fake server address: %w", err)
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return nil, fmt.Errorf("fake server address %s is not loopback", cfg.Addr)
+		}
+		l, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("fake server: %w", err)
+		}
+		s.http.Listener.Close()
+		s.http.Listener = l
+	}
+	s.http.Start()
+	s.URL = s.http.URL + "/v1"
+	return s, nil
+}
+
+func newServer(cfg Config) (*Server, error) {
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = time.Hour
+	}
+	if cfg.BindingCodeTTL <= 0 {
+		cfg.BindingCodeTTL = 5 * time.Minute
+	}
+	if cfg.MFATokenTTL <= 0 {
+		cfg.MFATokenTTL = 10 * time.Minute
+	}
+	if cfg.MaxCodeAttempts <= 0 {
+		cfg.MaxCodeAttempts = 3
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	key := cfg.Key
+	if key == nil {
+		var err error
+		if key, err = processKey(); err != nil {
+			return nil, fmt.Errorf("fake server key: %w", err)
+		}
+	}
+	return &Server{
+		cfg:     cfg,
+		key:     key,
+		kid:     keyID(&key.PublicKey),
+		mfa:     map[string]*mfaSession{},
+		refresh: map[string]*refreshGrant{},
+		codes:   map[string]*authCode{},
+	}, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.http.Close() }
+
+// KeyID is the kid of the signing key.
+func (s *Server) KeyID() string { return s.kid }
+
+// PublicKey is the key that verifies its tokens.
+func (s *Server) PublicKey() *rsa.PublicKey { return &s.key.PublicKey }
+
+// JWKSURL is where the key set of an account is served.
+func (s *Server) JWKSURL(account string) string {
+	return s.URL + "/accounts/" + account + "/auth/.well-known/jwks.json"
+}
+
+// SetFault makes the following requests misbehave; nil clears it.
+func (s *Server) SetFault(f *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f != nil {
+		copied := *f
+		f = &copied
+	}
+	s.fault = f
+}
+
+// Outbox returns the messages sent so far, oldest first.
+func (s *Server) Outbox() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.outbox)
+}
+
+// LastBindingCode is the newest binding code sent to username, or "".
+func (s *Server) LastBindingCode(username string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.outbox) - 1; i >= 0; i-- {
+		if s.outbox[i].Username == username {
+			return s.outbox[i].BindingCode
+		}
+	}
+	return ""
+}
+
+// Requests counts the API requests served (faulty ones included).
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
+// IssueAuthorizationCode makes a one-time code for the authorization_code
+// grant, as the authorize step of a login would.
+func (s *Server) IssueAuthorizationCode(username, redirectURI string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.user(username)
+	if u == nil {
+		return "", fmt.Errorf("no user %q", username)
+	}
+	code := "ac_" + randomString(18)
+	s.codes[code] = &authCode{user: u, redirectURI: redirectURI, expires: s.now().Add(10 * time.Minute)}
+	return code, nil
+}
+
+// AddAuthorizationCode registers a code chosen by the caller (a demo's).
+func (s *Server) AddAuthorizationCode(code, username, redirectURI string, ttl time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.user(username)
+	if u == nil {
+		return fmt.Errorf("no user %q", username)
+	}
+	s.codes[code] = &authCode{user: u, redirectURI: redirectURI, expires: s.now().Add(ttl)}
+	return nil
+}
+
+// IssueToken signs an access token directly, as if a grant had run, for
+// tests that need a Bearer or an ID token of their own making.
+func (s *Server) IssueToken(claims map[string]any) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	mc := jwt.MapClaims{"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(s.cfg.TokenTTL).Unix(), "jti": randomString(12)}
+	for k, v := range claims {
+		mc[k] = v
+	}
+	return s.sign(mc)
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now().Add(s.cfg.ClockOffset) }
+
+func (s *Server) user(name string) *User {
+	for i := range s.cfg.Users {
+		if strings.EqualFold(s.cfg.Users[i].Username, name) {
+			return &s.cfg.Users[i]
+		}
+	}
+	return nil
+}
+
+func (s *Server) apiClient(id string) *APIClient {
+	for i := range s.cfg.Clients {
+		if s.cfg.Clients[i].ID == id {
+			return &s.cfg.Clients[i]
+		}
+	}
+	return nil
+}
+
+func (s *Server) knownAccount(id string) bool { return slices.Contains(s.cfg.Accounts, id) }
+
+func (s *Server) sign(claims jwt.MapClaims) (string, error) {
+	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	t.Header["kid"] = s.kid
+	return t.SignedString(s.key)
+}
+
+// verify checks a Bearer the server issued: signature, kid, expiry.
+func (s *Server) verify(raw string) (jwt.MapClaims, error) {
+	claims := jwt.MapClaims{}
+	_, err := jwt.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
+		if kid, _ := t.Header["kid"].(string); kid != s.kid {
+			return nil, fmt.Errorf("unknown kid")
+		}
+		return &s.key.PublicKey, nil
+	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(s.now))
+	return claims, err
+}
+
+func (s *Server) jwks() map[string]any {
+	pub := &s.key.PublicKey
+	return map[string]any{"keys": []map[string]any{{
+		"kty": "RSA", "use": "sig", "alg": "RS256", "kid": s.kid,
+		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+	}}}
+}
+
+func keyID(pub *rsa.PublicKey) string {
+	b := pub.N.Bytes()
+	return "fake-" + base64.RawURLEncoding.EncodeToString(b[len(b)-9:])
+}
+
+const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+func randomString(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		v, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		b[i] = alphabet[v.Int64()]
+	}
+	return string(b)
+}
+
+func randomDigits(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		v, _ := rand.Int(rand.Reader, big.NewInt(10))
+		b[i] = byte('0' + v.Int64())
+	}
+	return string(b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,158 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// APIError is a non-2xx answer from the server. It reads the three error
+// shapes of the contract — Dintero's {"error":{"code","message"}}, OAuth 2.0's
+// {"error","error_description"}, and a body that is not JSON at all — and
+// holds only sanitised text, so Error() is safe to print.
+type APIError struct {
+	Status      int
+	Code        string // "" when the body did not say
+	Message     string
+	ContentType string
+	// Excerpt is a short sanitised piece of a body that was not a JSON error.
+	Excerpt string
+	// MFAToken is the mfa_token of an mfa_required answer, wherever the server
+	// put it. It is a secret of the flow and never part of Error().
+	MFAToken string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", e.Status)
+	switch {
+	case e.Code != "" && e.Message != "":
+		fmt.Fprintf(&b, " %s: %s", e.Code, e.Message)
+	case e.Code != "":
+		fmt.Fprintf(&b, " %s", e.Code)
+	case e.Message != "":
+		fmt.Fprintf(&b, " %s", e.Message)
+	default:
+		if t := http.StatusText(e.Status); t != "" {
+			fmt.Fprintf(&b, " %s", t)
+		}
+		if e.ContentType != "" {
+			fmt.Fprintf(&b, " (%s)", e.ContentType)
+		}
+		if e.Excerpt != "" {
+			fmt.Fprintf(&b, ": %s", e.Excerpt)
+		}
+	}
+	return b.String()
+}
+
+// MFARequired reports whether the server asked for multi-factor
+// authentication.
+func (e *APIError) MFARequired() bool { return e.Code == "mfa_required" }
+
+// ServerSide reports whether the failure is the server's (5xx), not a
+// rejection of the request.
+func (e *APIError) ServerSide() bool { return e.Status >= 500 }
+
+// ProtocolError is a 2xx answer whose body could not be used: not JSON,
+// truncated, or missing a field the contract requires.
+type ProtocolError struct {
+	Status      int
+	ContentType string
+	Reason      string
+	Excerpt     string
+}
+
+func (e *ProtocolError) Error() string {
+	s := fmt.Sprintf("unusable %d response", e.Status)
+	if e.ContentType != "" {
+		s += " (" + e.ContentType + ")"
+	}
+	s += ": " + e.Reason
+	if e.Excerpt != "" {
+		s += ": " + e.Excerpt
+	}
+	return s
+}
+
+// TransportError is a request that got no HTTP answer: refused, timed out,
+// TLS failure, or cancelled.
+type TransportError struct {
+	Op  string
+	Err error
+}
+
+func (e *TransportError) Error() string {
+	switch {
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		return e.Op + ": timed out"
+	case errors.Is(e.Err, context.Canceled):
+		return e.Op + ": cancelled"
+	}
+	return e.Op + ": " + Sanitize(e.Err.Error())
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// excerptLen is how much of a non-JSON body an error shows.
+const excerptLen = 120
+
+// ParseError reads an error answer. It never fails: whatever the body, the
+// result says at least the status and the content type.
+func ParseError(status int, contentType string, body []byte) *APIError {
+	e := &APIError{Status: status, ContentType: mediaType(contentType)}
+	trimmed := bytes.TrimSpace(body)
+	var raw struct {
+		Error            json.RawMessage `json:"error"`
+		ErrorDescription string          `json:"error_description"`
+		Message          string          `json:"message"`
+		MFAToken         string          `json:"mfa_token"`
+	}
+	if len(trimmed) == 0 || json.Unmarshal(trimmed, &raw) != nil {
+		e.Excerpt = Excerpt(trimmed, excerptLen)
+		return e
+	}
+	e.MFAToken = raw.MFAToken
+	var nested struct {
+		Code     string `json:"code"`
+		Message  string `json:"message"`
+		MFAToken string `json:"mfa_token"`
+	}
+	var flat string
+	switch {
+	case len(raw.Error) == 0 || string(raw.Error) == "null":
+		e.Message = raw.Message
+		if raw.Message == "" {
+			e.Excerpt = Excerpt(trimmed, excerptLen)
+		}
+	case json.Unmarshal(raw.Error, &nested) == nil:
+		e.Code, e.Message = nested.Code, nested.Message
+		if nested.MFAToken != "" {
+			e.MFAToken = nested.MFAToken
+		}
+	case json.Unmarshal(raw.Error, &flat) == nil:
+		e.Code, e.Message = flat, raw.ErrorDescription
+	default:
+		e.Excerpt = Excerpt(trimmed, excerptLen)
+	}
+	e.Code = Sanitize(e.Code)
+	e.Message = Sanitize(e.Message)
+	e.MFAToken = strings.TrimSpace(e.MFAToken)
+	return e
+}
+
+func mediaType(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return Excerpt([]byte(contentType), 40)
+	}
+	return mt
+}

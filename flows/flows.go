@@ -1,0 +1,298 @@
+// Package flows runs Dintero grants end to end without knowing about any
+// user interface: it chains a client_credentials token as the Bearer where
+// the user gave client credentials, drives the MFA out-of-band sequence, and
+// turns answers into decoded tokens with their expiry.
+//
+// The MFA sequence is offered twice: as steps (Start, Challenge, Verify) for
+// an interface that shows each one, and as Run, which asks for the binding
+// code through a CodePrompter, for a command line.
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+)
+
+// ScopeRefreshToken is the scope a Bearer needs for a refresh token to be
+// issued.
+const ScopeRefreshToken = "create:accounts:auth:refresh_token"
+
+// Request is everything a grant may need. Secrets live here only in memory.
+type Request struct {
+	Account  string // account or partner id the token endpoint is called for
+	Audience string // default: DefaultAudience(Account)
+	Grant    client.Grant
+
+	ClientID     string
+	ClientSecret string
+	// Bearer authenticates the Bearer grants. When empty and client
+	// credentials are given, a client_credentials token is fetched first.
+	Bearer string
+
+	Username     string
+	Password     string
+	Code         string
+	RedirectURI  string
+	RefreshToken string
+
+	// For an explicit mfa-oob grant, continuing a flow started elsewhere.
+	MFAToken    string
+	OOBCode     string
+	BindingCode string
+
+	Extra map[string]string
+}
+
+// Normalized fills defaults: the audience from the account id.
+func (r Request) Normalized() Request {
+	r.Account = strings.TrimSpace(r.Account)
+	if r.Audience == "" && r.Account != "" {
+		r.Audience = client.DefaultAudience(r.Account)
+	}
+	if r.Grant == "" {
+		r.Grant = client.GrantClientCredentials
+	}
+	return r
+}
+
+// CanChain reports whether a Bearer grant can get its Bearer from client
+// credentials.
+func (r Request) CanChain() bool {
+	switch r.Grant {
+	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB:
+		return r.ClientID != "" && r.ClientSecret != ""
+	}
+	return false
+}
+
+// Problem is one missing or wrong field, named as a form would name it.
+type Problem struct {
+	Field   string
+	Message string
+}
+
+// Check lists what is missing or wrong before anything is sent.
+func (r Request) Check() []Problem {
+	var out []Problem
+	add := func(field, msg string) { out = append(out, Problem{field, msg}) }
+	need := func(field, value, what string) {
+		if strings.TrimSpace(value) == "" {
+			add(field, what+" is required")
+		}
+	}
+	if r.Account == "" {
+		add("account", "account id is required")
+	} else if err := client.ValidateOwnerID(r.Account); err != nil {
+		add("account", err.Error())
+	}
+	switch r.Grant {
+	case client.GrantClientCredentials:
+		need("client-id", r.ClientID, "client id")
+		need("client-secret", r.ClientSecret, "client secret")
+	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB:
+		if r.Bearer == "" && !r.CanChain() {
+			add("bearer", "a Bearer token, or a client id and secret to obtain one, is required")
+		}
+	case client.GrantAccountUserToken:
+		need("bearer", r.Bearer, "an account user JWT or ID token as Bearer")
+	default:
+		add("grant", fmt.Sprintf("unknown grant %q", r.Grant))
+	}
+	switch r.Grant {
+	case client.GrantPassword:
+		need("username", r.Username, "username")
+		need("password", r.Password, "password")
+	case client.GrantAuthorizationCode:
+		need("code", r.Code, "authorization code")
+	case client.GrantRefreshToken:
+		need("refresh-token", r.RefreshToken, "refresh token")
+	case client.GrantMFAOOB:
+		need("mfa-token", r.MFAToken, "mfa_token")
+		need("oob-code", r.OOBCode, "oob_code")
+		need("binding-code", r.BindingCode, "binding code")
+	}
+	return out
+}
+
+// Validate is Check as one error, marked as invalid input.
+func (r Request) Validate() error {
+	problems := r.Check()
+	if len(problems) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Message
+	}
+	return fmt.Errorf("%w: %s", client.ErrInvalidInput, strings.Join(msgs, "; "))
+}
+
+// Result is a token obtained, with what is needed to explain and refresh it.
+type Result struct {
+	Request  Request // the request as run (the original grant, even after MFA)
+	Response *client.TokenResponse
+	// Token is the decoded access token; nil when it is not a JWT.
+	Token     *tokeninfo.Token
+	DecodeErr error
+	Expiry    tokeninfo.Expiry
+	// Auth is the Authorization the final request used; a refresh_token
+	// grant needs the same client's access token as Bearer.
+	Auth client.Auth
+	// BearerChained says the Bearer came from a client_credentials request.
+	BearerChained bool
+	// ViaMFA says the token came through the MFA sequence.
+	ViaMFA bool
+	// RefreshToken is the refresh token to use next: the new one when the
+	// server rotated it, otherwise the one already held.
+	RefreshToken string
+}
+
+// RefreshNote says why no refresh token came back, by the contract's rule;
+// "" when one did.
+func (r *Result) RefreshNote() string {
+	if r.Response.RefreshToken != "" {
+		return ""
+	}
+	g := r.Request.Grant
+	switch {
+	case g == client.GrantRefreshToken:
+		return "a refresh_token grant returns no new refresh token; the one used stays valid"
+	case g != client.GrantPassword && g != client.GrantAuthorizationCode:
+		return fmt.Sprintf("only the password and authorization_code grants return a refresh token (this was %s)", g)
+	}
+	bearer, ok := r.Auth.(client.BearerAuth)
+	if !ok {
+		return "the request was not made with a Bearer token"
+	}
+	tok, err := tokeninfo.Decode(bearer.Token)
+	if err != nil {
+		return "the Bearer sent is not a JWT, so its scopes cannot be read"
+	}
+	if !tok.HasScope(ScopeRefreshToken) {
+		return "the Bearer token sent lacks the scope " + ScopeRefreshToken
+	}
+	return fmt.Sprintf("both conditions held (grant %s, Bearer with %s) yet the server returned none", g, ScopeRefreshToken)
+}
+
+// Runner runs grants with one client.
+type Runner struct {
+	Client *client.Client
+	// Now is the clock for deciding whether a held Bearer is still valid.
+	Now func() time.Time
+}
+
+// NewRunner returns a Runner for c.
+func NewRunner(c *client.Client) *Runner { return &Runner{Client: c, Now: time.Now} }
+
+// Start runs the grant. It returns either a result, or an MFA session to
+// continue with Challenge and Verify when the server answered mfa_required.
+func (rn *Runner) Start(ctx context.Context, req Request) (*Result, *MFASession, error) {
+	req = req.Normalized()
+	if err := req.Validate(); err != nil {
+		return nil, nil, err
+	}
+	auth, chained, err := rn.authFor(ctx, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := rn.Client.Token(ctx, req.Account, auth, rn.tokenRequest(req))
+	if err != nil {
+		var apiErr *client.APIError
+		if errors.As(err, &apiErr) && apiErr.MFARequired() {
+			if apiErr.MFAToken == "" {
+				return nil, nil, fmt.Errorf("server asked for MFA but sent no mfa_token: %w", err)
+			}
+			return nil, &MFASession{
+				Request:       req,
+				Auth:          auth,
+				BearerChained: chained,
+				MFAToken:      apiErr.MFAToken,
+				MaxAttempts:   DefaultMaxAttempts,
+			}, nil
+		}
+		return nil, nil, err
+	}
+	return newResult(req, res, auth, chained, false), nil, nil
+}
+
+func (rn *Runner) tokenRequest(req Request) client.TokenRequest {
+	return client.TokenRequest{
+		Grant:        req.Grant,
+		Audience:     req.Audience,
+		Username:     req.Username,
+		Password:     req.Password,
+		Code:         req.Code,
+		RedirectURI:  req.RedirectURI,
+		RefreshToken: req.RefreshToken,
+		MFAToken:     req.MFAToken,
+		OOBCode:      req.OOBCode,
+		BindingCode:  req.BindingCode,
+		Extra:        req.Extra,
+	}
+}
+
+// authFor picks the Authorization for the grant, fetching a
+// client_credentials Bearer first when that is how the user authenticates.
+func (rn *Runner) authFor(ctx context.Context, req Request) (client.Auth, bool, error) {
+	if req.Grant.UsesBasic() {
+		return client.BasicAuth{ClientID: req.ClientID, ClientSecret: req.ClientSecret}, false, nil
+	}
+	if req.Bearer != "" {
+		return client.BearerAuth{Token: req.Bearer}, false, nil
+	}
+	if !req.CanChain() {
+		return nil, false, fmt.Errorf("%w: grant %s needs a Bearer token", client.ErrInvalidInput, req.Grant)
+	}
+	res, err := rn.Client.Token(ctx, req.Account, client.BasicAuth{ClientID: req.ClientID, ClientSecret: req.ClientSecret},
+		client.TokenRequest{Grant: client.GrantClientCredentials, Audience: req.Audience, Extra: nil})
+	if err != nil {
+		return nil, false, fmt.Errorf("client_credentials for the Bearer: %w", err)
+	}
+	return client.BearerAuth{Token: res.AccessToken}, true, nil
+}
+
+func newResult(req Request, res *client.TokenResponse, auth client.Auth, chained, viaMFA bool) *Result {
+	r := &Result{Request: req, Response: res, Auth: auth, BearerChained: chained, ViaMFA: viaMFA}
+	r.Token, r.DecodeErr = tokeninfo.Decode(res.AccessToken)
+	r.Expiry = tokeninfo.ComputeExpiry(r.Token, res.ReceivedAt, res.ExpiresIn, res.ServerDate)
+	r.RefreshToken = res.RefreshToken
+	if r.RefreshToken == "" && req.Grant == client.GrantRefreshToken {
+		r.RefreshToken = req.RefreshToken
+	}
+	return r
+}
+
+// Refresh gets a new token for a result: with its refresh token when it has
+// one, otherwise by repeating the grant (which may need MFA again).
+func (rn *Runner) Refresh(ctx context.Context, prev *Result) (*Result, *MFASession, error) {
+	if prev.RefreshToken == "" {
+		return rn.Start(ctx, prev.Request)
+	}
+	req := prev.Request
+	req.Grant = client.GrantRefreshToken
+	req.RefreshToken = prev.RefreshToken
+	req.Bearer = ""
+	// The Bearer must be an access token of the client that created the
+	// refresh token: reuse the one used before while it is valid, else get a
+	// fresh one from the same client credentials.
+	if b, ok := prev.Auth.(client.BearerAuth); ok && (!prev.Request.CanChain() || rn.bearerValid(b.Token)) {
+		req.Bearer = b.Token
+	}
+	return rn.Start(ctx, req)
+}
+
+// bearerValid reports whether a Bearer will still be accepted for a while;
+// an opaque token is given the benefit of the doubt.
+func (rn *Runner) bearerValid(tok string) bool {
+	t, err := tokeninfo.Decode(tok)
+	if err != nil || t.ExpiresAt.IsZero() {
+		return true
+	}
+	return t.ExpiresAt.After(rn.Now().Add(30 * time.Second))
+}

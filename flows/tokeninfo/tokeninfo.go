@@ -1,0 +1,206 @@
+// Package tokeninfo decodes access tokens for people: header, claims, scopes,
+// audience, and the expiry rule of the contract (the earlier of the exp claim
+// and received_at + expires_in, corrected for clock skew).
+package tokeninfo
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/tokenbench/tokenbench/client"
+)
+
+// MaxTokenSize is the largest token Decode looks at. Real access tokens are
+// a few KiB; anything far bigger is a paste accident or an attack.
+const MaxTokenSize = 64 << 10
+
+// ErrMalformed marks a string that is not a decodable JWT.
+var ErrMalformed = errors.New("malformed token")
+
+// Token is a decoded JWT. Decoding checks no signature.
+type Token struct {
+	Raw    string
+	Header map[string]any
+	Claims map[string]any
+
+	Alg, Kid, Typ string
+	Issuer        string
+	Subject       string
+	Audience      []string
+	Scopes        []string
+	ExpiresAt     time.Time // zero when the claim is absent
+	IssuedAt      time.Time
+	NotBefore     time.Time
+	// Warnings are oddities that did not stop decoding.
+	Warnings []string
+}
+
+type malformedError struct{ msg string }
+
+func (e *malformedError) Error() string        { return e.msg }
+func (e *malformedError) Is(target error) bool { return target == ErrMalformed }
+
+func malformed(format string, args ...any) error {
+	return &malformedError{msg: fmt.Sprintf(format, args...)}
+}
+
+// Normalize trims what people paste around a token: white space and an
+// "Authorization: Bearer " or "Bearer " prefix.
+func Normalize(raw string) string {
+	s := strings.TrimSpace(raw)
+	if len(s) > 14 && strings.EqualFold(s[:14], "authorization:") {
+		s = strings.TrimSpace(s[14:])
+	}
+	if len(s) > 7 && strings.EqualFold(s[:7], "bearer ") {
+		s = strings.TrimSpace(s[7:])
+	}
+	return s
+}
+
+var parser = jwt.NewParser(jwt.WithJSONNumber())
+
+// Decode decodes a JWT without verifying it. Oversized tokens and tokens
+// without exactly three segments are refused before any parsing.
+func Decode(raw string) (*Token, error) {
+	s := Normalize(raw)
+	if len(s) > MaxTokenSize {
+		return nil, malformed("token is %d bytes, more than the %d KiB a token may be", len(s), MaxTokenSize>>10)
+	}
+	if s == "" {
+		return nil, malformed("token is empty")
+	}
+	if n := strings.Count(s, ".") + 1; n != 3 {
+		return nil, malformed("token has %d segment(s); a JWT has 3 (header.claims.signature)", n)
+	}
+	claims := jwt.MapClaims{}
+	parsed, _, err := parser.ParseUnverified(s, claims)
+	t := &Token{Raw: s, Claims: claims}
+	switch {
+	case err == nil:
+	case errors.Is(err, jwt.ErrTokenUnverifiable) && parsed != nil && parsed.Header != nil:
+		// An unknown or missing alg still decodes; say so rather than refuse.
+		t.Warnings = append(t.Warnings, "the alg header names no algorithm this tool knows")
+	default:
+		return nil, malformed("%s", describe(err))
+	}
+	t.Header = parsed.Header
+	t.Alg = headerString(t.Header, "alg")
+	t.Kid = headerString(t.Header, "kid")
+	t.Typ = headerString(t.Header, "typ")
+	t.Issuer, _ = claims.GetIssuer()
+	t.Subject, _ = claims.GetSubject()
+	t.Issuer, t.Subject = client.Sanitize(t.Issuer), client.Sanitize(t.Subject)
+	if aud, err := claims.GetAudience(); err == nil {
+		for _, a := range aud {
+			t.Audience = append(t.Audience, client.Sanitize(a))
+		}
+	} else {
+		t.Warnings = append(t.Warnings, "aud is neither a string nor a list of strings")
+	}
+	t.ExpiresAt = claimTime(claims.GetExpirationTime, "exp", t)
+	t.IssuedAt = claimTime(claims.GetIssuedAt, "iat", t)
+	t.NotBefore = claimTime(claims.GetNotBefore, "nbf", t)
+	t.Scopes = scopes(claims)
+	if strings.EqualFold(t.Alg, "none") {
+		t.Warnings = append(t.Warnings, `alg is "none": the token is unsigned`)
+	}
+	return t, nil
+}
+
+func describe(err error) string {
+	msg := err.Error()
+	// golang-jwt prefixes "token is malformed: "; keep the useful part.
+	msg = strings.TrimPrefix(msg, "token is malformed: ")
+	return "not a JWT: " + client.Sanitize(msg)
+}
+
+func headerString(h map[string]any, key string) string {
+	s, _ := h[key].(string)
+	return client.Sanitize(s)
+}
+
+func claimTime(get func() (*jwt.NumericDate, error), name string, t *Token) time.Time {
+	d, err := get()
+	if err != nil {
+		t.Warnings = append(t.Warnings, name+" is not a number of seconds")
+		return time.Time{}
+	}
+	if d == nil {
+		return time.Time{}
+	}
+	return d.Time
+}
+
+// scopes reads "scope" (space separated or a list), or "scp" as some issuers
+// name it.
+func scopes(c jwt.MapClaims) []string {
+	var out []string
+	for _, key := range []string{"scope", "scp"} {
+		switch v := c[key].(type) {
+		case string:
+			out = append(out, strings.Fields(v)...)
+		case []any:
+			for _, s := range v {
+				if str, ok := s.(string); ok {
+					out = append(out, strings.Fields(str)...)
+				}
+			}
+		}
+		if out != nil {
+			break
+		}
+	}
+	for i := range out {
+		out[i] = client.Sanitize(out[i])
+	}
+	return out
+}
+
+// HasScope reports whether the token carries scope s.
+func (t *Token) HasScope(s string) bool {
+	for _, have := range t.Scopes {
+		if have == s {
+			return true
+		}
+	}
+	return false
+}
+
+// wellKnown are the claims the views show in their own rows.
+var wellKnown = map[string]bool{"iss": true, "sub": true, "aud": true, "exp": true, "iat": true, "nbf": true, "scope": true, "scp": true}
+
+// OtherClaims returns the claims without a row of their own, as sorted
+// key/formatted-JSON pairs, sanitised for a terminal.
+func (t *Token) OtherClaims() [][2]string {
+	keys := make([]string, 0, len(t.Claims))
+	for k := range t.Claims {
+		if !wellKnown[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	out := make([][2]string, 0, len(keys))
+	for _, k := range keys {
+		b, err := json.Marshal(t.Claims[k])
+		if err != nil {
+			continue
+		}
+		out = append(out, [2]string{client.Sanitize(k), client.Sanitize(string(b))})
+	}
+	return out
+}
+
+// Fingerprint names a secret without revealing it: its first 6 characters
+// and its length.
+func Fingerprint(secret string) string {
+	if len(secret) <= 10 {
+		return fmt.Sprintf("%s (%d chars)", strings.Repeat("•", 4), len(secret))
+	}
+	return fmt.Sprintf("%s… (%d chars)", client.Sanitize(secret[:6]), len(secret))
+}
