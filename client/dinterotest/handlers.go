@@ -14,6 +14,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+// maxHang bounds the Hang fault.
+const maxHang = 2 * time.Minute
+
 // apiError is an error answer in Dintero's documented shape.
 type apiError struct {
 	status   int
@@ -82,7 +85,13 @@ func (s *Server) faulty(h func(*http.Request) (int, any, *apiError)) http.Handle
 		s.mu.Unlock()
 
 		if f.Hang {
-			<-r.Context().Done()
+			// net/http notices a client going away only once the body has
+			// been read; the cap keeps a forgotten hang from lasting forever.
+			_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<16))
+			select {
+			case <-r.Context().Done():
+			case <-time.After(maxHang):
+			}
 			return
 		}
 		if f.Latency > 0 {

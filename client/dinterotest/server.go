@@ -220,7 +220,10 @@ func newServer(cfg Config) (*Server, error) {
 }
 
 // Close stops the server.
-func (s *Server) Close() { s.http.Close() }
+func (s *Server) Close() {
+	s.http.CloseClientConnections()
+	s.http.Close()
+}
 
 // KeyID is the kid of the signing key.
 func (s *Server) KeyID() string { return s.kid }
