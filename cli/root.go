@@ -80,4 +80,3 @@ Run it with no arguments for the interactive workbench, or try
 	}
 	return root
 }
-
