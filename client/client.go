@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -100,22 +99,37 @@ func invalidf(format string, args ...any) error {
 	return &inputError{msg: fmt.Sprintf(format, args...)}
 }
 
-var (
-	ownerIDPattern   = regexp.MustCompile(`^[PT](\d{3}|\d{8})$`)
-	accountIDPattern = regexp.MustCompile(`^[PT]\d{8}$`)
-)
+// idShape reports whether id is P or T followed by exactly one of the
+// given numbers of ASCII digits: ^[PT](\d{3}|\d{8})$ without compiling a
+// regexp at start-up, which every command would pay for.
+func idShape(id string, digits ...int) bool {
+	if len(id) < 2 || (id[0] != 'P' && id[0] != 'T') {
+		return false
+	}
+	for i := 1; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	for _, n := range digits {
+		if len(id)-1 == n {
+			return true
+		}
+	}
+	return false
+}
 
 // ValidateOwnerID checks an account or partner id as the token endpoint
 // takes it: P or T followed by 3 or 8 digits.
 func ValidateOwnerID(id string) error {
-	if !ownerIDPattern.MatchString(id) {
+	if !idShape(id, 3, 8) {
 		return invalidf("account id %q is not P or T followed by 8 digits (or 3 for a partner)", Sanitize(id))
 	}
 	return nil
 }
 
 // IsAccountID reports whether id is an account (not a partner) id.
-func IsAccountID(id string) bool { return accountIDPattern.MatchString(id) }
+func IsAccountID(id string) bool { return idShape(id, 8) }
 
 // IsProduction reports whether an account id names the production
 // environment.
