@@ -2,15 +2,69 @@ package cli
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
 
+	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/ui"
 )
 
 type tuiConfig struct {
 	demo *dinterotest.Server
 }
 
-func (app *App) runTUI(ctx context.Context, cfg tuiConfig) error {
-	return errors.New("the interactive workbench is not built yet")
+// clearAfterEnv overrides how long a copied secret stays on the clipboard
+// (seconds; 0 keeps it).
+const clearAfterEnv = "TOKENBENCH_CLIPBOARD_CLEAR"
+
+func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
+	ctx := ui.NewContext()
+	ctx.Clipboard = ui.NewClipboard()
+	if v := os.Getenv(clearAfterEnv); v != "" {
+		secs, err := strconv.Atoi(v)
+		if err != nil || secs < 0 {
+			return &usageError{err: fmt.Errorf("%s must be a whole number of seconds, got %q", clearAfterEnv, client.Sanitize(v))}
+		}
+		ctx.ClearAfter = time.Duration(secs) * time.Second
+	}
+	if srv := cfg.demo; srv != nil {
+		ctx.DefaultBaseURL = srv.URL
+		ctx.Connections = demoConnections(srv.URL)
+		ctx.Outbox = func(username string) []ui.OutboxMessage {
+			var out []ui.OutboxMessage
+			for _, m := range srv.Outbox() {
+				if m.Username == username {
+					out = append(out, ui.OutboxMessage{At: m.At, Channel: m.Channel, To: m.To, Text: m.Text})
+				}
+			}
+			return out
+		}
+	}
+	return ui.Run(ctx)
+}
+
+// demoConnections are the demo's ready-made requests.
+func demoConnections(base string) []ui.Connection {
+	d := dinterotest.DemoAccount
+	cc := flows.Request{Account: d, Grant: client.GrantClientCredentials, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret}
+	pw := func(user string) flows.Request {
+		r := cc
+		r.Grant, r.Username, r.Password = client.GrantPassword, user, dinterotest.DemoPassword
+		return r
+	}
+	prod := cc
+	prod.Account = dinterotest.DemoProdAccount
+	code := cc
+	code.Grant, code.Code, code.RedirectURI = client.GrantAuthorizationCode, dinterotest.DemoAuthCode, dinterotest.DemoRedirectURI
+	return []ui.Connection{
+		{Name: "Demo API client", Description: "client_credentials with HTTP Basic: the client's own token", BaseURL: base, Request: cc, Channel: client.ChannelSMS},
+		{Name: "Support user, no MFA", Description: "password grant, Bearer from client_credentials; returns a refresh token", BaseURL: base, Request: pw(dinterotest.DemoUser), Channel: client.ChannelSMS},
+		{Name: "MFA user", Description: "password grant that answers mfa_required: challenge, code, mfa-oob", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS},
+		{Name: "Production-looking account", Description: "client_credentials on a P account, to see how production is marked", BaseURL: base, Request: prod, Channel: client.ChannelSMS},
+		{Name: "Authorization code (one-time)", Description: "authorization_code with the demo's code; a second run shows the server's refusal", BaseURL: base, Request: code, Channel: client.ChannelSMS},
+	}
 }

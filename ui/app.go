@@ -1,0 +1,765 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+type screen int
+
+const (
+	scrHome screen = iota
+	scrChooser
+	scrForm
+	scrInflight
+	scrMFA
+	scrToken
+)
+
+var screenNames = map[screen]string{
+	scrHome: "connections", scrChooser: "choose a grant", scrForm: "request",
+	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
+}
+
+// Messages from commands. Each async result carries the generation of the
+// request it answers; a stale one (the user cancelled or moved on) is
+// dropped.
+type (
+	resultMsg struct {
+		gen     int
+		res     *flows.Result
+		session *flows.MFASession
+		err     error
+	}
+	challengeMsg struct {
+		gen int
+		err error
+	}
+	verifyMsg struct {
+		gen int
+		res *flows.Result
+		err error
+	}
+	tickMsg   time.Time
+	copiedMsg struct {
+		what, via, caveat string
+		text              string
+		err               error
+	}
+	clearClipMsg struct{ id int }
+	clearedMsg   struct {
+		blind bool
+		err   error
+	}
+)
+
+type status struct {
+	text string
+	err  bool
+	at   time.Time
+}
+
+const statusTTL = 8 * time.Second
+
+// Model is the workbench: one model per screen, a back stack, and the
+// state shared between screens.
+type Model struct {
+	ctx   *Context
+	scr   screen
+	stack []screen
+
+	home    menu
+	chooser menu
+	form    formModel
+	mfa     mfaModel
+	token   tokenModel
+	help    help.Model
+	spin    spinner.Model
+
+	// The request being worked on.
+	runner    *flows.Runner
+	baseURL   string
+	channel   client.Channel
+	values    map[string]string
+	chain     bool
+	gen       int
+	cancel    context.CancelFunc
+	started   time.Time
+	busyLabel string
+	origin    screen // the screen a request's errors belong to
+	sentFrom  screen // the screen showing when it was sent
+
+	status   status
+	showHelp bool
+	ticking  bool
+
+	// clip is what the app last copied, to clear it later.
+	clipText string
+	clipID   int
+}
+
+// New builds the workbench. With connections it opens on them; without, on
+// the grant chooser.
+func New(ctx *Context) *Model {
+	m := &Model{ctx: ctx, help: help.New(), chooser: grantMenu(), channel: client.ChannelSMS, chain: true,
+		values: map[string]string{fBaseURL: ctx.DefaultBaseURL}}
+	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	for _, c := range ctx.Connections {
+		badge, prod := "TEST", false
+		if client.IsProduction(c.Request.Account) {
+			badge, prod = "PROD", true
+		}
+		m.home.items = append(m.home.items, menuItem{title: c.Name, desc: c.Description, badge: badge + " " + c.Request.Account, prod: prod})
+	}
+	m.home.items = append(m.home.items, menuItem{title: "New request…", desc: "Choose a grant type and fill in the form yourself."})
+	m.scr = scrChooser
+	if len(ctx.Connections) > 0 {
+		m.scr = scrHome
+	}
+	return m
+}
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return nil }
+
+func (m *Model) push(s screen) {
+	m.stack = append(m.stack, m.scr)
+	m.scr = s
+}
+
+func (m *Model) back() {
+	if len(m.stack) == 0 {
+		return
+	}
+	m.scr = m.stack[len(m.stack)-1]
+	m.stack = m.stack[:len(m.stack)-1]
+}
+
+// inputScreen reports whether keys type text here (so q types a q).
+func (m *Model) inputScreen() bool {
+	return m.scr == scrForm || (m.scr == scrMFA && m.mfa.phase == mfaCode)
+}
+
+func (m *Model) setStatus(text string, isErr bool) {
+	m.status = status{text: client.Sanitize(text), err: isErr, at: m.ctx.Now()}
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.form.setWidth(msg.Width - 2)
+		return m, nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case spinner.TickMsg:
+		if m.busy() {
+			var cmd tea.Cmd
+			m.spin, cmd = m.spin.Update(msg)
+			return m, cmd
+		}
+		return m, nil
+	case tickMsg:
+		if m.scr == scrToken {
+			return m, m.tick()
+		}
+		m.ticking = false
+		return m, nil
+	case resultMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		return m.onResult(msg)
+	case challengeMsg:
+		if msg.gen != m.gen || m.scr != scrMFA {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.mfa.phase = mfaChoose
+			if errors.Is(msg.err, flows.ErrMFAExpired) {
+				m.mfa.phase = mfaDead
+			}
+			m.mfa.err = errText(msg.err)
+			return m, nil
+		}
+		m.mfa.phase, m.mfa.err = mfaCode, ""
+		m.mfa.input.Reset()
+		return m, m.mfa.input.Focus()
+	case verifyMsg:
+		if msg.gen != m.gen || m.scr != scrMFA {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.mfa.phase = mfaCode
+			m.mfa.input.Reset()
+			m.mfa.err = errText(msg.err)
+			switch {
+			case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
+				m.mfa.phase = mfaChoose
+				m.mfa.err += " — send a new code"
+			case errors.Is(msg.err, flows.ErrMFAExpired):
+				m.mfa.phase = mfaDead
+			}
+			return m, nil
+		}
+		return m.showToken(msg.res)
+	case copiedMsg:
+		return m.onCopied(msg)
+	case clearClipMsg:
+		if msg.id != m.clipID || m.clipText == "" {
+			return m, nil
+		}
+		return m, m.clearClipboard()
+	case clearedMsg:
+		switch {
+		case msg.err != nil && errors.Is(msg.err, errNotOurs):
+			m.setStatus("clipboard not cleared: it holds something else now", false)
+		case msg.err != nil:
+			m.setStatus("could not clear the clipboard: "+msg.err.Error(), true)
+		case msg.blind:
+			m.setStatus("clipboard cleared blind (OSC 52 cannot read it back)", false)
+		default:
+			m.setStatus("clipboard cleared", false)
+		}
+		return m, nil
+	}
+	if m.scr == scrMFA && m.mfa.phase == mfaCode {
+		var cmd tea.Cmd
+		m.mfa.input, cmd = m.mfa.input.Update(msg)
+		return m, cmd
+	}
+	if m.scr == scrForm {
+		if f := m.form.focused(); f != nil {
+			var cmd tea.Cmd
+			f.input, cmd = f.input.Update(msg)
+			return m, cmd
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) busy() bool {
+	return m.scr == scrInflight || (m.scr == scrMFA && (m.mfa.phase == mfaSending || m.mfa.phase == mfaVerifying))
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	if key.Matches(msg, k.ForceQuit) {
+		m.abort()
+		return m, tea.Quit
+	}
+	if !m.inputScreen() {
+		switch {
+		case key.Matches(msg, k.Help) && !m.token.confirmRefreshCopy:
+			m.showHelp = !m.showHelp
+			return m, nil
+		case key.Matches(msg, k.Quit) && !m.busy():
+			return m, tea.Quit
+		}
+	}
+	switch m.scr {
+	case scrHome:
+		return m.updateHome(msg)
+	case scrChooser:
+		switch {
+		case key.Matches(msg, k.Select):
+			g := grantInfos[m.chooser.cursor].grant
+			m.openForm(g, m.currentValues())
+			return m, nil
+		case key.Matches(msg, k.Back):
+			m.back()
+		default:
+			m.chooser.update(msg, k)
+		}
+	case scrForm:
+		if key.Matches(msg, k.Back) {
+			m.values, m.chain = m.form.values(), m.form.chain
+			m.back()
+			return m, nil
+		}
+		cmd, submit := m.form.update(msg, k)
+		if submit {
+			m.form.banner = ""
+			if !m.form.validate() {
+				return m, nil
+			}
+			req, base := m.form.request()
+			m.values, m.chain = m.form.values(), m.form.chain
+			return m, m.start(req, base, scrForm)
+		}
+		return m, cmd
+	case scrInflight:
+		if key.Matches(msg, k.Back) {
+			m.abort()
+			m.setStatus("request cancelled", false)
+			m.scr = m.origin
+		}
+	case scrMFA:
+		return m.updateMFA(msg)
+	case scrToken:
+		return m.updateToken(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) currentValues() map[string]string {
+	if m.form.fields != nil {
+		return m.form.values()
+	}
+	return m.values
+}
+
+func (m *Model) openForm(g client.Grant, values map[string]string) {
+	m.form = newForm(g, values, m.chain, m.ctx.Width-2)
+	m.push(scrForm)
+}
+
+func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	i := m.home.cursor
+	switch {
+	case key.Matches(msg, k.Select) || key.Matches(msg, k.Edit):
+		if i == len(m.ctx.Connections) {
+			m.push(scrChooser)
+			return m, nil
+		}
+		c := m.ctx.Connections[i]
+		m.channel = c.Channel
+		m.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
+		m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2)
+		if key.Matches(msg, k.Edit) {
+			m.push(scrForm)
+			return m, nil
+		}
+		// Run it straight away; errors open the form, so they can be fixed.
+		m.stack = append(m.stack, scrHome)
+		m.scr = scrHome
+		return m, m.start(c.Request, c.BaseURL, scrForm)
+	default:
+		m.home.update(msg, k)
+	}
+	return m, nil
+}
+
+// start sends a request. origin is the screen its errors belong to.
+func (m *Model) start(req flows.Request, baseURL string, origin screen) tea.Cmd {
+	runner, err := m.ctx.NewRunner(baseURL)
+	if err != nil {
+		m.failOn(origin, err)
+		return nil
+	}
+	m.runner, m.baseURL, m.origin, m.sentFrom = runner, baseURL, origin, m.scr
+	m.busyLabel = "requesting a " + string(req.Grant) + " token"
+	if req.Bearer == "" && req.CanChain() {
+		m.busyLabel = "client_credentials → " + string(req.Grant)
+	}
+	ctx := m.begin()
+	if m.scr != scrInflight {
+		m.scr = scrInflight
+	}
+	gen := m.gen
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		res, s, err := runner.Start(ctx, req)
+		return resultMsg{gen: gen, res: res, session: s, err: err}
+	})
+}
+
+// begin starts a new generation with a cancellable context.
+func (m *Model) begin() context.Context {
+	m.abort()
+	m.gen++
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.started = m.ctx.Now()
+	return ctx
+}
+
+// abort cancels whatever is in flight; its answer will be dropped.
+func (m *Model) abort() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	m.gen++
+}
+
+func (m *Model) failOn(origin screen, err error) {
+	switch origin {
+	case scrForm:
+		if m.form.fields == nil {
+			m.form = newForm(client.GrantClientCredentials, m.values, m.chain, m.ctx.Width-2)
+		}
+		m.form.banner = errText(err)
+		if m.scr != scrForm {
+			m.scr = scrForm
+		}
+	default:
+		m.scr = origin
+		m.setStatus(errText(err), true)
+	}
+}
+
+func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
+	m.cancel = nil
+	switch {
+	case msg.err != nil:
+		m.failOn(m.origin, msg.err)
+		return m, nil
+	case msg.session != nil:
+		m.mfa = newMFA(msg.session, m.channel)
+		m.stack = append(m.stack, m.origin)
+		m.scr = scrMFA
+		return m, nil
+	}
+	return m.showToken(msg.res)
+}
+
+// showToken shows a new token. Back leads to the screen the request was
+// sent from (the form, or home), never to a stale token or MFA screen.
+func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
+	kept := m.stack[:0]
+	for _, sc := range m.stack {
+		if sc != scrToken && sc != scrMFA && sc != scrInflight {
+			kept = append(kept, sc)
+		}
+	}
+	m.stack = kept
+	if m.sentFrom == scrForm && (len(m.stack) == 0 || m.stack[len(m.stack)-1] != scrForm) {
+		m.stack = append(m.stack, scrForm)
+	}
+	m.token = tokenModel{result: res}
+	m.scr = scrToken
+	m.setStatus("token received", false)
+	return m, m.tick()
+}
+
+// tick re-arms the one-second countdown tick, once.
+func (m *Model) tick() tea.Cmd {
+	m.ticking = true
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+func (m *Model) updateMFA(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	mm := &m.mfa
+	if key.Matches(msg, k.Back) {
+		if m.busy() {
+			m.abort()
+			mm.phase = mfaCode
+			if !mm.session.Challenged() {
+				mm.phase = mfaChoose
+			}
+			mm.err = "cancelled"
+			return m, nil
+		}
+		m.abort()
+		m.back()
+		return m, nil
+	}
+	switch mm.phase {
+	case mfaChoose:
+		if key.Matches(msg, k.Select) {
+			return m, m.sendChallenge(mm.chosen())
+		}
+		mm.choice.update(msg, k)
+	case mfaCode:
+		switch {
+		case key.Matches(msg, k.Select):
+			code := strings.TrimSpace(mm.input.Value())
+			if code == "" {
+				mm.err = "type the code the user received"
+				return m, nil
+			}
+			return m, m.verify(code)
+		case key.Matches(msg, k.NewCode):
+			return m, m.sendChallenge(mm.session.Channel)
+		case key.Matches(msg, k.SwitchChannel):
+			other := mm.session.Channel.Other()
+			mm.choice.cursor = map[client.Channel]int{client.ChannelSMS: 0, client.ChannelEmail: 1}[other]
+			return m, m.sendChallenge(other)
+		}
+		// A binding code is digits: other keys do not type.
+		if msg.Type == tea.KeyRunes {
+			for _, r := range msg.Runes {
+				if r < '0' || r > '9' {
+					return m, nil
+				}
+			}
+		}
+		var cmd tea.Cmd
+		mm.input, cmd = mm.input.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) sendChallenge(ch client.Channel) tea.Cmd {
+	m.mfa.phase, m.mfa.err = mfaSending, ""
+	m.channel = ch
+	ctx := m.begin()
+	gen, runner, s := m.gen, m.runner, m.mfa.session
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		return challengeMsg{gen: gen, err: runner.Challenge(ctx, s, ch)}
+	})
+}
+
+func (m *Model) verify(code string) tea.Cmd {
+	m.mfa.phase, m.mfa.err = mfaVerifying, ""
+	ctx := m.begin()
+	gen, runner, s := m.gen, m.runner, m.mfa.session
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		res, err := runner.Verify(ctx, s, code)
+		return verifyMsg{gen: gen, res: res, err: err}
+	})
+}
+
+func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	t := &m.token
+	res := t.result
+	if t.confirmRefreshCopy {
+		t.confirmRefreshCopy = false
+		if key.Matches(msg, k.Confirm) {
+			return m, m.copy("refresh token", res.RefreshToken)
+		}
+		m.setStatus("refresh token not copied", false)
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Back):
+		m.back()
+	case key.Matches(msg, k.Refresh):
+		runner := m.runner
+		m.origin, m.sentFrom = scrToken, scrToken
+		m.busyLabel = "refreshing"
+		if res.RefreshToken != "" {
+			m.busyLabel = "refreshing with the refresh token"
+		}
+		ctx := m.begin()
+		gen := m.gen
+		m.scr = scrInflight
+		return m, tea.Batch(m.spin.Tick, func() tea.Msg {
+			r, s, err := runner.Refresh(ctx, res)
+			return resultMsg{gen: gen, res: r, session: s, err: err}
+		})
+	case key.Matches(msg, k.CopyToken):
+		return m, m.copy("access token", res.Response.AccessToken)
+	case key.Matches(msg, k.CopyHeader):
+		return m, m.copy("Authorization header", "Authorization: Bearer "+res.Response.AccessToken)
+	case key.Matches(msg, k.CopyRefresh):
+		if res.RefreshToken == "" {
+			m.setStatus("no refresh token to copy: "+res.RefreshNote(), true)
+			return m, nil
+		}
+		t.confirmRefreshCopy = true
+	case key.Matches(msg, k.NewRequest):
+		m.stack = m.stack[:0]
+		if len(m.ctx.Connections) > 0 {
+			m.stack = append(m.stack, scrHome)
+		}
+		m.scr = scrChooser
+	case key.Matches(msg, k.RawJSON):
+		t.raw = !t.raw
+		t.scroll = 0
+	case key.Matches(msg, k.Up):
+		t.scroll = max(0, t.scroll-1)
+	case key.Matches(msg, k.Down):
+		t.scroll++
+	}
+	return m, nil
+}
+
+// copy puts text on the clipboard off the UI goroutine.
+func (m *Model) copy(what, text string) tea.Cmd {
+	clip := m.ctx.Clipboard
+	if clip == nil {
+		m.setStatus("no clipboard available", true)
+		return nil
+	}
+	return func() tea.Msg {
+		via, caveat, err := clip.Copy(text)
+		return copiedMsg{what: what, via: via, caveat: caveat, text: text, err: err}
+	}
+}
+
+func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.setStatus("copy failed: "+msg.err.Error(), true)
+		return m, nil
+	}
+	text := fmt.Sprintf("%s copied via %s", msg.what, msg.via)
+	if msg.caveat != "" {
+		text += "; " + msg.caveat
+	}
+	m.clipText = msg.text
+	m.clipID++
+	var cmd tea.Cmd
+	if d := m.ctx.ClearAfter; d > 0 {
+		blind := ""
+		if msg.via == "OSC 52" {
+			blind = " (blind: OSC 52 cannot be read back)"
+		}
+		text += fmt.Sprintf("; clears in %s%s", d, blind)
+		id := m.clipID
+		cmd = tea.Tick(d, func(time.Time) tea.Msg { return clearClipMsg{id: id} })
+	}
+	m.setStatus(text, false)
+	return m, cmd
+}
+
+func (m *Model) clearClipboard() tea.Cmd {
+	clip, text := m.ctx.Clipboard, m.clipText
+	m.clipText = ""
+	return func() tea.Msg {
+		blind, err := clip.ClearIf(text)
+		return clearedMsg{blind: blind, err: err}
+	}
+}
+
+// ClearClipboardOnQuit empties the clipboard if it still holds what the app
+// copied; call it after the program ends.
+func (m *Model) ClearClipboardOnQuit() {
+	if m.clipText != "" && m.ctx.Clipboard != nil && m.ctx.ClearAfter > 0 {
+		_, _ = m.ctx.Clipboard.ClearIf(m.clipText)
+		m.clipText = ""
+	}
+}
+
+// errText is an error as one line for a screen.
+func errText(err error) string {
+	return client.Sanitize(err.Error())
+}
+
+// View implements tea.Model.
+func (m *Model) View() string {
+	s := m.ctx.Styles
+	w, h := m.ctx.Width, m.ctx.Height
+	header := m.header()
+	footer := m.footer()
+	bodyH := h - lipgloss.Height(header) - lipgloss.Height(footer)
+	var body string
+	switch m.scr {
+	case scrHome:
+		body = m.home.view(s, w-2, bodyH-1)
+	case scrChooser:
+		body = m.chooser.view(s, w-2, bodyH-1)
+	case scrForm:
+		body = m.form.view(s)
+	case scrInflight:
+		body = fmt.Sprintf("%s %s… %s\n\n%s", m.spin.View(), m.busyLabel,
+			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
+	case scrMFA:
+		body = m.mfa.view(m.ctx, m.spin.View())
+	case scrToken:
+		lines := m.token.lines(s, w-2, m.ctx.Now())
+		maxScroll := max(0, len(lines)-bodyH)
+		m.token.scroll = min(m.token.scroll, maxScroll)
+		lines = lines[m.token.scroll:]
+		if m.token.confirmRefreshCopy {
+			lines = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, lines...)
+		}
+		body = strings.Join(lines, "\n")
+	}
+	body = s.Body.Render(clipLines(body, max(0, bodyH)))
+	gap := bodyH - lipgloss.Height(body)
+	if gap > 0 {
+		body += strings.Repeat("\n", gap)
+	}
+	return header + "\n" + body + "\n" + footer
+}
+
+func (m *Model) header() string {
+	s := m.ctx.Styles
+	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+screenNames[m.scr])
+	if m.scr == scrForm {
+		title += s.Crumb.Render(" · " + string(m.form.grant))
+	}
+	right := ""
+	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrChooser {
+		if client.IsProduction(acct) {
+			right = s.Prod.Render(" PROD " + acct + " ")
+		} else {
+			right = s.Test.Render("TEST " + acct)
+		}
+	}
+	gap := max(1, m.ctx.Width-2-lipgloss.Width(title)-lipgloss.Width(right))
+	line := " " + title + strings.Repeat(" ", gap) + right
+	return line + "\n" + s.Rule.Render(strings.Repeat("─", max(0, m.ctx.Width)))
+}
+
+func (m *Model) account() string {
+	switch m.scr {
+	case scrToken:
+		return m.token.result.Request.Account
+	case scrMFA:
+		return m.mfa.session.Request.Account
+	case scrForm:
+		return m.form.value(fAccount)
+	}
+	return m.values[fAccount]
+}
+
+func (m *Model) footer() string {
+	s := m.ctx.Styles
+	st := ""
+	if m.status.text != "" && m.ctx.Now().Sub(m.status.at) < statusTTL {
+		style := s.Status
+		if m.status.err {
+			style = s.StatusErr
+		}
+		st = style.Render(truncate(m.status.text, m.ctx.Width-2))
+	}
+	m.help.ShowAll = m.showHelp
+	return " " + st + "\n " + m.help.View(m.keys())
+}
+
+// keys is the active screen's help.
+func (m *Model) keys() help.KeyMap {
+	k := m.ctx.Keys
+	switch m.scr {
+	case scrHome:
+		return bindings{short: []key.Binding{k.Up, k.Down, withHelp(k.Select, "run"), k.Edit, k.Help, k.Quit},
+			full: [][]key.Binding{{k.Up, k.Down}, {withHelp(k.Select, "run"), k.Edit}, {k.Help, k.Quit, k.ForceQuit}}}
+	case scrChooser:
+		return bindings{short: []key.Binding{k.Up, k.Down, k.Select, k.Back, k.Help, k.Quit},
+			full: [][]key.Binding{{k.Up, k.Down, k.Select}, {k.Back, k.Help, k.Quit, k.ForceQuit}}}
+	case scrForm:
+		return m.form.keys(k)
+	case scrInflight:
+		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
+	case scrMFA:
+		return m.mfa.keys(k)
+	case scrToken:
+		if m.token.confirmRefreshCopy {
+			return bindings{short: []key.Binding{k.Confirm, k.Deny}}
+		}
+		return bindings{
+			short: []key.Binding{k.Refresh, k.CopyToken, k.CopyHeader, k.CopyRefresh, k.NewRequest, k.RawJSON, k.Help, k.Quit},
+			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.Up, k.Down, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+		}
+	}
+	return bindings{}
+}
+
+// clipLines keeps the first n lines of s.
+func clipLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}

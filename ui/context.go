@@ -1,0 +1,75 @@
+// Package ui is tokenbench's interactive workbench, built with Bubble Tea.
+// It calls flows/ for everything it does over the network; it never speaks
+// HTTP itself.
+package ui
+
+import (
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// Connection is a ready-made request the home screen offers (the demo's
+// connections; saved profiles later).
+type Connection struct {
+	Name        string
+	Description string
+	BaseURL     string
+	Request     flows.Request
+	Channel     client.Channel
+}
+
+// OutboxMessage is a message the demo server would have sent by SMS or
+// e-mail, shown on the MFA screen because nothing is really sent.
+type OutboxMessage struct {
+	At      time.Time
+	Channel string
+	To      string
+	Text    string
+}
+
+// Context is shared by every screen: size, styles, keys, and the injected
+// dependencies that tests swap.
+type Context struct {
+	Width, Height int
+	Styles        Styles
+	Keys          KeyMap
+	// Now is the clock of every countdown and relative time.
+	Now func() time.Time
+	// NewRunner builds a flow runner for a base URL.
+	NewRunner func(baseURL string) (*flows.Runner, error)
+	// Clipboard copies tokens; see NewClipboard.
+	Clipboard Clipboard
+	// ClearAfter is how long a copied secret stays on the clipboard; 0 keeps
+	// it.
+	ClearAfter time.Duration
+	// Connections are offered on the home screen.
+	Connections []Connection
+	// Outbox, in demo mode, returns the fake server's messages for a user.
+	Outbox func(username string) []OutboxMessage
+	// DefaultBaseURL pre-fills the form.
+	DefaultBaseURL string
+}
+
+// NewContext returns a Context with production defaults.
+func NewContext() *Context {
+	r := lipgloss.DefaultRenderer()
+	return &Context{
+		Width: 80, Height: 24,
+		Styles:         DefaultStyles(r),
+		Keys:           DefaultKeyMap(),
+		Now:            time.Now,
+		ClearAfter:     45 * time.Second,
+		DefaultBaseURL: client.DefaultBaseURL,
+		NewRunner: func(baseURL string) (*flows.Runner, error) {
+			c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/tui"})
+			if err != nil {
+				return nil, err
+			}
+			return flows.NewRunner(c), nil
+		},
+	}
+}

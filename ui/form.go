@@ -1,0 +1,379 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// Field keys. They match flows.Problem.Field so errors land on their field.
+const (
+	fBaseURL      = "base-url"
+	fAccount      = "account"
+	fAudience     = "audience"
+	fChain        = "chain"
+	fClientID     = "client-id"
+	fClientSecret = "client-secret"
+	fBearer       = "bearer"
+	fUsername     = "username"
+	fPassword     = "password"
+	fCode         = "code"
+	fRedirectURI  = "redirect-uri"
+	fRefreshToken = "refresh-token"
+	fMFAToken     = "mfa-token"
+	fOOBCode      = "oob-code"
+	fBindingCode  = "binding-code"
+)
+
+type fieldSpec struct {
+	key, label, placeholder, hint string
+	secret                        bool
+}
+
+var specs = map[string]fieldSpec{
+	fBaseURL:      {fBaseURL, "Base URL", "https://api.dintero.com/v1", "The API base: Dintero's, a proxy, or a local fake server.", false},
+	fAccount:      {fAccount, "Account", "T11223344", "T or P and 8 digits (or 3 for a partner). T is test, P is production.", false},
+	fAudience:     {fAudience, "Audience", "", "Filled in from the account id unless you change it.", false},
+	fChain:        {fChain, "", "", "Space toggles. On: a client_credentials token is fetched first and used as Bearer.", false},
+	fClientID:     {fClientID, "Client ID", "", "The API client's id.", false},
+	fClientSecret: {fClientSecret, "Secret", "", "The API client's secret. ctrl+r shows it while you check it.", true},
+	fBearer:       {fBearer, "Bearer", "eyJ…", "A JWT sent as Authorization: Bearer.", true},
+	fUsername:     {fUsername, "Username", "user@example.com", "The account user's username (usually the e-mail).", false},
+	fPassword:     {fPassword, "Password", "", "The user's password; kept in memory only.", true},
+	fCode:         {fCode, "Code", "", "The authorization code from the login redirect (one-time).", false},
+	fRedirectURI:  {fRedirectURI, "Redirect", "optional", "The redirect_uri the code was issued for, if any.", false},
+	fRefreshToken: {fRefreshToken, "Refresh tk", "", "A refresh token from a password or authorization_code grant.", true},
+	fMFAToken:     {fMFAToken, "MFA token", "", "The mfa_token of the mfa_required answer.", true},
+	fOOBCode:      {fOOBCode, "OOB code", "", "The oob_code of the challenge answer.", true},
+	fBindingCode:  {fBindingCode, "Bind code", "123456", "The code the user received by SMS or e-mail.", false},
+}
+
+// grantFields lists a grant's own fields after the common ones.
+func grantFields(g client.Grant) []string {
+	bearer := []string{fChain, fClientID, fClientSecret, fBearer}
+	switch g {
+	case client.GrantClientCredentials:
+		return []string{fClientID, fClientSecret}
+	case client.GrantPassword:
+		return append(bearer, fUsername, fPassword)
+	case client.GrantAuthorizationCode:
+		return append(bearer, fCode, fRedirectURI)
+	case client.GrantAccountUserToken:
+		return []string{fBearer}
+	case client.GrantRefreshToken:
+		return append(bearer, fRefreshToken)
+	case client.GrantMFAOOB:
+		return append(bearer, fMFAToken, fOOBCode, fBindingCode)
+	}
+	return nil
+}
+
+type field struct {
+	spec     fieldSpec
+	input    textinput.Model
+	revealed bool
+	err      string
+}
+
+// formModel is the request form for one grant.
+type formModel struct {
+	grant   client.Grant
+	fields  []*field
+	chain   bool
+	focus   int // index into visible()
+	audEdit bool
+	// banner is an error from the server for the request this form sent.
+	banner string
+	width  int
+}
+
+func newForm(g client.Grant, values map[string]string, chain bool, width int) formModel {
+	f := formModel{grant: g, chain: chain, width: width}
+	keys := append([]string{fBaseURL, fAccount, fAudience}, grantFields(g)...)
+	for _, k := range keys {
+		spec := specs[k]
+		in := textinput.New()
+		in.Prompt = ""
+		in.Placeholder = spec.placeholder
+		in.CharLimit = 8192
+		in.SetValue(values[k])
+		if spec.secret {
+			in.EchoMode = textinput.EchoPassword
+			in.EchoCharacter = '•'
+		}
+		f.fields = append(f.fields, &field{spec: spec, input: in})
+	}
+	f.audEdit = values[fAudience] != "" && values[fAudience] != client.DefaultAudience(values[fAccount])
+	if values[fAudience] == "" {
+		f.syncAudience()
+	}
+	f.setWidth(width)
+	f.focusOn(0)
+	return f
+}
+
+func (f *formModel) get(k string) *field {
+	for _, fl := range f.fields {
+		if fl.spec.key == k {
+			return fl
+		}
+	}
+	return nil
+}
+
+func (f *formModel) value(k string) string {
+	if fl := f.get(k); fl != nil {
+		return strings.TrimSpace(fl.input.Value())
+	}
+	return ""
+}
+
+// values returns every field's value, to carry into another grant's form.
+func (f *formModel) values() map[string]string {
+	out := map[string]string{}
+	for _, fl := range f.fields {
+		out[fl.spec.key] = fl.input.Value()
+	}
+	return out
+}
+
+// visible is the fields shown now: with chaining on, the Bearer field
+// hides; with it off, the client credentials hide.
+func (f *formModel) visible() []*field {
+	hasChain := f.get(fChain) != nil
+	var out []*field
+	for _, fl := range f.fields {
+		switch k := fl.spec.key; {
+		case hasChain && f.chain && k == fBearer:
+		case hasChain && !f.chain && (k == fClientID || k == fClientSecret):
+		default:
+			out = append(out, fl)
+		}
+	}
+	return out
+}
+
+func (f *formModel) focused() *field {
+	v := f.visible()
+	if f.focus < 0 || f.focus >= len(v) {
+		return nil
+	}
+	return v[f.focus]
+}
+
+func (f *formModel) focusOn(i int) {
+	v := f.visible()
+	f.focus = (i + len(v)) % len(v)
+	for j, fl := range v {
+		if j == f.focus {
+			fl.input.Focus()
+		} else {
+			fl.input.Blur()
+		}
+	}
+}
+
+// focusField moves the focus to the field with key k, if shown.
+func (f *formModel) focusField(k string) {
+	for i, fl := range f.visible() {
+		if fl.spec.key == k {
+			f.focusOn(i)
+			return
+		}
+	}
+}
+
+func (f *formModel) setWidth(w int) {
+	f.width = w
+	for _, fl := range f.fields {
+		fl.input.Width = max(10, w-18)
+	}
+}
+
+func (f *formModel) syncAudience() {
+	if f.audEdit {
+		return
+	}
+	acct := f.value(fAccount)
+	aud := f.get(fAudience)
+	if acct == "" {
+		aud.input.SetValue("")
+		return
+	}
+	aud.input.SetValue(client.DefaultAudience(acct))
+}
+
+// update handles a key; submit reports that the user asked to send.
+func (f *formModel) update(msg tea.KeyMsg, keys KeyMap) (cmd tea.Cmd, submit bool) {
+	cur := f.focused()
+	switch {
+	case key.Matches(msg, keys.Select):
+		return nil, true
+	case key.Matches(msg, keys.Next):
+		f.focusOn(f.focus + 1)
+		return nil, false
+	case key.Matches(msg, keys.Prev):
+		f.focusOn(f.focus - 1)
+		return nil, false
+	case key.Matches(msg, keys.Reveal):
+		if cur != nil && cur.spec.secret {
+			cur.revealed = !cur.revealed
+			if cur.revealed {
+				cur.input.EchoMode = textinput.EchoNormal
+			} else {
+				cur.input.EchoMode = textinput.EchoPassword
+			}
+		}
+		return nil, false
+	}
+	if cur == nil {
+		return nil, false
+	}
+	if cur.spec.key == fChain {
+		if key.Matches(msg, keys.Toggle) {
+			f.chain = !f.chain
+			f.focusField(fChain)
+		}
+		return nil, false
+	}
+	before := cur.input.Value()
+	cur.input, cmd = cur.input.Update(msg)
+	if cur.input.Value() != before {
+		cur.err = ""
+		switch cur.spec.key {
+		case fAccount:
+			f.syncAudience()
+		case fAudience:
+			f.audEdit = cur.input.Value() != ""
+		}
+	}
+	return cmd, false
+}
+
+// request builds the flow request and the base URL from the fields.
+func (f *formModel) request() (flows.Request, string) {
+	r := flows.Request{
+		Account: f.value(fAccount), Audience: f.value(fAudience), Grant: f.grant,
+		Username: f.value(fUsername), Password: f.get2(fPassword), Code: f.value(fCode),
+		RedirectURI: f.value(fRedirectURI), RefreshToken: f.value(fRefreshToken),
+		MFAToken: f.value(fMFAToken), OOBCode: f.value(fOOBCode), BindingCode: f.value(fBindingCode),
+	}
+	hasChain := f.get(fChain) != nil
+	if !hasChain || f.chain {
+		r.ClientID, r.ClientSecret = f.value(fClientID), f.value(fClientSecret)
+	}
+	if !hasChain || !f.chain {
+		r.Bearer = f.value(fBearer)
+	}
+	return r, f.value(fBaseURL)
+}
+
+// get2 returns a value untrimmed: a password may start or end with a space.
+func (f *formModel) get2(k string) string {
+	if fl := f.get(k); fl != nil {
+		return fl.input.Value()
+	}
+	return ""
+}
+
+// validate checks everything that can be checked before sending and marks
+// the fields; it reports whether the request may go.
+func (f *formModel) validate() bool {
+	for _, fl := range f.fields {
+		fl.err = ""
+	}
+	req, base := f.request()
+	ok := true
+	mark := func(k, msg string) {
+		ok = false
+		if fl := f.get(k); fl != nil && fl.err == "" {
+			fl.err = msg
+		}
+	}
+	if _, err := client.ValidateBaseURL(base); err != nil {
+		mark(fBaseURL, err.Error())
+	}
+	for _, p := range req.Normalized().Check() {
+		k := p.Field
+		if k == fBearer && f.chain {
+			k = fClientID
+		}
+		mark(k, p.Message)
+	}
+	if !ok {
+		for i, fl := range f.visible() {
+			if fl.err != "" {
+				f.focusOn(i)
+				break
+			}
+		}
+	}
+	return ok
+}
+
+func (f *formModel) view(s Styles) string {
+	var b strings.Builder
+	info := grantInfoFor(f.grant)
+	b.WriteString(s.Muted.Render(truncate(info.needs, f.width)) + "\n\n")
+	for i, fl := range f.visible() {
+		marker := "  "
+		if i == f.focus {
+			marker = s.Cursor.Render("› ")
+		}
+		if fl.spec.key == fChain {
+			box := "[ ]"
+			if f.chain {
+				box = "[x]"
+			}
+			b.WriteString(marker + box + " obtain the Bearer with client credentials first\n")
+			continue
+		}
+		b.WriteString(marker + s.Label.Render(fl.spec.label) + " " + fl.input.View() + "\n")
+		if fl.err != "" {
+			b.WriteString("    " + s.Error.Render("↳ "+truncate(fl.err, f.width-6)) + "\n")
+		}
+	}
+	if f.banner != "" {
+		b.WriteString("\n" + s.Error.Render(truncate("✗ "+f.banner, f.width)) + "\n")
+	}
+	if cur := f.focused(); cur != nil {
+		b.WriteString("\n" + s.Muted.Render(truncate(cur.spec.hint, f.width)))
+	}
+	return b.String()
+}
+
+func grantInfoFor(g client.Grant) grantInfo {
+	for _, gi := range grantInfos {
+		if gi.grant == g {
+			return gi
+		}
+	}
+	return grantInfo{grant: g, title: string(g)}
+}
+
+func (f *formModel) keys(k KeyMap) bindings {
+	short := []key.Binding{k.Select, k.Next, k.Back}
+	if cur := f.focused(); cur != nil && cur.spec.secret {
+		short = append(short, k.Reveal)
+	}
+	if cur := f.focused(); cur != nil && cur.spec.key == fChain {
+		short = append(short, k.Toggle)
+	}
+	short = append(short, k.ForceQuit)
+	return bindings{short: short, full: [][]key.Binding{{k.Select, k.Next, k.Prev}, {k.Reveal, k.Toggle}, {k.Back, k.ForceQuit}}}
+}
+
+// valuesFor fills form values from a request and base URL.
+func valuesFor(r flows.Request, baseURL string) map[string]string {
+	return map[string]string{
+		fBaseURL: baseURL, fAccount: r.Account, fAudience: r.Audience,
+		fClientID: r.ClientID, fClientSecret: r.ClientSecret, fBearer: r.Bearer,
+		fUsername: r.Username, fPassword: r.Password, fCode: r.Code, fRedirectURI: r.RedirectURI,
+		fRefreshToken: r.RefreshToken, fMFAToken: r.MFAToken, fOOBCode: r.OOBCode, fBindingCode: r.BindingCode,
+	}
+}

@@ -1,0 +1,27 @@
+package ui
+
+import "github.com/tokenbench/tokenbench/client"
+
+// grantInfo explains a grant to someone who does not know the API.
+type grantInfo struct {
+	grant client.Grant
+	title string
+	needs string
+}
+
+var grantInfos = []grantInfo{
+	{client.GrantClientCredentials, "client_credentials", "Basic auth with client id + secret. The API client's own token."},
+	{client.GrantPassword, "password", "Bearer (client token) + a user's username and password. May ask for MFA."},
+	{client.GrantAuthorizationCode, "authorization_code", "Bearer (client token) + the code from a login redirect."},
+	{client.GrantAccountUserToken, "account_user_token", "Bearer = an account user's JWT, or an ID token with an email claim."},
+	{client.GrantRefreshToken, "refresh_token", "Bearer (client that made it) + a refresh token from password/code."},
+	{client.GrantMFAOOB, "mfa-oob", "Finish an MFA challenge: mfa_token + oob_code + the code received."},
+}
+
+func grantMenu() menu {
+	m := menu{}
+	for _, g := range grantInfos {
+		m.items = append(m.items, menuItem{title: g.title, desc: g.needs})
+	}
+	return m
+}

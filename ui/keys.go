@@ -1,0 +1,67 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every key the workbench knows. The bindings are a contract
+// others drive the app by; see the README.
+type KeyMap struct {
+	Up, Down      key.Binding
+	Select        key.Binding
+	Next, Prev    key.Binding
+	Back          key.Binding
+	Help          key.Binding
+	Quit          key.Binding
+	ForceQuit     key.Binding
+	Reveal        key.Binding
+	Toggle        key.Binding
+	Edit          key.Binding
+	NewRequest    key.Binding
+	Refresh       key.Binding
+	CopyToken     key.Binding
+	CopyHeader    key.Binding
+	CopyRefresh   key.Binding
+	RawJSON       key.Binding
+	SMS, Email    key.Binding
+	NewCode       key.Binding
+	SwitchChannel key.Binding
+	Confirm, Deny key.Binding
+}
+
+// DefaultKeyMap is the workbench's key map.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:            key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Select:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select")),
+		Next:          key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		Prev:          key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "prev field")),
+		Back:          key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:          key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Reveal:        key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/hide secret")),
+		Toggle:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "toggle")),
+		Edit:          key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit first")),
+		NewRequest:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new request")),
+		Refresh:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		CopyToken:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
+		CopyHeader:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "copy header")),
+		CopyRefresh:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "copy refresh token")),
+		RawJSON:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "raw JSON")),
+		SMS:           key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send by SMS")),
+		Email:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "send by e-mail")),
+		NewCode:       key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "send a new code")),
+		SwitchChannel: key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "switch channel")),
+		Confirm:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		Deny:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+	}
+}
+
+// bindings is a help.KeyMap built for one screen at one moment.
+type bindings struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (b bindings) ShortHelp() []key.Binding  { return b.short }
+func (b bindings) FullHelp() [][]key.Binding { return b.full }

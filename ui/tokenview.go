@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+)
+
+// tokenModel shows an obtained token.
+type tokenModel struct {
+	result *flows.Result
+	raw    bool
+	scroll int
+	// confirmRefreshCopy is set while "copy the refresh token?" is asked.
+	confirmRefreshCopy bool
+}
+
+// countdown renders the live expiry line, coloured by how much is left.
+func countdown(s Styles, e tokeninfo.Expiry, issued time.Time, now time.Time) string {
+	if !e.Known() {
+		return s.Warn.Render("expiry unknown: no exp claim and no expires_in")
+	}
+	left := e.Remaining(now)
+	if left <= 0 {
+		return s.Expired.Render(" EXPIRED ") + " " + s.Muted.Render(tokeninfo.Relative(e.At, now)+", at "+clock(e.At, now))
+	}
+	style := s.CountOK
+	total := e.At.Sub(issued)
+	switch {
+	case left <= 10*time.Second || (total > 0 && left*10 <= total):
+		style = s.CountCrit
+	case left <= 30*time.Second || (total > 0 && left*4 <= total):
+		style = s.CountWarn
+	}
+	return style.Render("expires in "+tokeninfo.Countdown(left)) + "  " + s.Muted.Render("at "+clock(e.At, now)+" (from "+e.Source+")")
+}
+
+func clock(t, now time.Time) string {
+	t = t.In(now.Location())
+	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
+		return t.Format("15:04:05 MST")
+	}
+	return t.Format("2006-01-02 15:04:05 MST")
+}
+
+// lines renders the token view's body for width at now.
+func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
+	r := m.result
+	if m.raw {
+		return m.rawLines(width)
+	}
+	var out []string
+	row := func(label, value string) {
+		out = append(out, s.Label.Render(label)+" "+truncate(value, width-12))
+	}
+	issued := r.Response.ReceivedAt
+	if r.Token != nil && !r.Token.IssuedAt.IsZero() {
+		issued = r.Token.IssuedAt
+	}
+	out = append(out, countdown(s, r.Expiry, issued, now), "")
+
+	how := string(r.Request.Grant)
+	if r.ViaMFA {
+		how += " via MFA"
+	}
+	if r.BearerChained {
+		how += " · Bearer from client_credentials"
+	}
+	row("Grant", how)
+	if r.Token == nil {
+		row("Token", s.Warn.Render("not a JWT: "+client.Sanitize(r.DecodeErr.Error())))
+	} else {
+		t := r.Token
+		row("Subject", orDash(t.Subject))
+		row("Issuer", orDash(t.Issuer))
+		row("Audience", orDash(strings.Join(t.Audience, ", ")))
+		if !t.IssuedAt.IsZero() {
+			row("Issued", tokeninfo.FormatTime(t.IssuedAt, now))
+		}
+		if !t.ExpiresAt.IsZero() {
+			row("Expires", tokeninfo.FormatTime(t.ExpiresAt, now))
+		}
+		hdr := "alg " + orDash(t.Alg)
+		if t.Kid != "" {
+			hdr += " · kid " + t.Kid
+		}
+		if t.Typ != "" {
+			hdr += " · typ " + t.Typ
+		}
+		row("Header", hdr)
+		if len(t.Scopes) == 0 {
+			row("Scopes", "-")
+		}
+		for i, sc := range t.Scopes {
+			label := ""
+			if i == 0 {
+				label = fmt.Sprintf("Scopes (%d)", len(t.Scopes))
+			}
+			row(label, "• "+sc)
+		}
+	}
+	if r.RefreshToken != "" {
+		row("Refresh", s.OK.Render("✓ ")+tokeninfo.Fingerprint(r.RefreshToken)+s.Muted.Render("  (R copies)"))
+	} else {
+		row("Refresh", s.Muted.Render("none: "+r.RefreshNote()))
+	}
+	for _, w := range m.warnings(now) {
+		row("Warning", s.Warn.Render(w))
+	}
+	if r.Token != nil {
+		for _, kv := range r.Token.OtherClaims() {
+			row(truncate(kv[0], 11), kv[1])
+		}
+	}
+	return out
+}
+
+// warnings are the sanity checks worth a line: clock skew, exp versus
+// expires_in, odd answers.
+func (m *tokenModel) warnings(now time.Time) []string {
+	r := m.result
+	var out []string
+	e := r.Expiry
+	if e.SkewKnown && (e.ClockSkew > 30*time.Second || e.ClockSkew < -30*time.Second) {
+		out = append(out, fmt.Sprintf("local clock differs from the server's Date by %s", e.ClockSkew))
+	}
+	if !e.FromClaim.IsZero() && !e.FromExpiresIn.IsZero() && e.Disagreement > 5*time.Second {
+		out = append(out, fmt.Sprintf("exp and expires_in disagree by %s", e.Disagreement.Truncate(time.Second)))
+	}
+	out = append(out, r.Response.Warnings...)
+	if r.Token != nil {
+		out = append(out, r.Token.Warnings...)
+	}
+	return out
+}
+
+// rawLines is the response and the decoded token as JSON, with the tokens
+// themselves shown as fingerprints.
+func (m *tokenModel) rawLines(width int) []string {
+	r := m.result
+	resp := map[string]any{}
+	for k, v := range r.Response.Fields {
+		resp[k] = v
+	}
+	for _, k := range []string{"access_token", "refresh_token", "id_token"} {
+		if v, ok := resp[k].(string); ok {
+			resp[k] = tokeninfo.Fingerprint(v)
+		}
+	}
+	doc := map[string]any{"response": resp}
+	if r.Token != nil {
+		doc["header"] = r.Token.Header
+		doc["claims"] = r.Token.Claims
+	}
+	data, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return []string{"cannot show JSON: " + err.Error()}
+	}
+	lines := strings.Split(client.SanitizeMultiline(string(data)), "\n")
+	for i, l := range lines {
+		lines[i] = truncate(l, width)
+	}
+	return lines
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
