@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -116,6 +117,7 @@ func New(ctx *Context) *Model {
 	m := &Model{ctx: ctx, help: help.New(), chooser: grantMenu(), channel: client.ChannelSMS, chain: true,
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	m.help.Width = ctx.Width
 	for _, c := range ctx.Connections {
 		badge, prod := "TEST", false
 		if client.IsProduction(c.Request.Account) {
@@ -433,6 +435,11 @@ func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 	kept := m.stack[:0]
 	for _, sc := range m.stack {
+		// A request run from home went through the form only to show
+		// an MFA prompt or an error; back goes home.
+		if sc == scrForm && m.sentFrom == scrHome {
+			continue
+		}
 		if sc != scrToken && sc != scrMFA && sc != scrInflight {
 			kept = append(kept, sc)
 		}
@@ -450,7 +457,7 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 // tick re-arms the one-second countdown tick, once.
 func (m *Model) tick() tea.Cmd {
 	m.ticking = true
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+	return m.ctx.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
 func (m *Model) updateMFA(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -615,7 +622,7 @@ func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
 		}
 		text += fmt.Sprintf("; clears in %s%s", d, blind)
 		id := m.clipID
-		cmd = tea.Tick(d, func(time.Time) tea.Msg { return clearClipMsg{id: id} })
+		cmd = m.ctx.Tick(d, func(time.Time) tea.Msg { return clearClipMsg{id: id} })
 	}
 	m.setStatus(text, false)
 	return m, cmd
@@ -658,7 +665,7 @@ func (m *Model) View() string {
 	case scrChooser:
 		body = m.chooser.view(s, w-2, bodyH-1)
 	case scrForm:
-		body = m.form.view(s)
+		body = m.form.view(s, w-2)
 	case scrInflight:
 		body = fmt.Sprintf("%s %s… %s\n\n%s", m.spin.View(), m.busyLabel,
 			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
@@ -724,7 +731,13 @@ func (m *Model) footer() string {
 		st = style.Render(truncate(m.status.text, m.ctx.Width-2))
 	}
 	m.help.ShowAll = m.showHelp
-	return " " + st + "\n " + m.help.View(m.keys())
+	// help's own truncation lets items through once even the ellipsis
+	// no longer fits; cut every line to the width here.
+	lines := strings.Split(m.help.View(m.keys()), "\n")
+	for i, l := range lines {
+		lines[i] = " " + ansi.Truncate(l, max(0, m.ctx.Width-2), "…")
+	}
+	return " " + st + "\n" + strings.Join(lines, "\n")
 }
 
 // keys is the active screen's help.

@@ -6,6 +6,7 @@ package ui
 import (
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenbench/tokenbench/client"
@@ -39,6 +40,8 @@ type Context struct {
 	Keys          KeyMap
 	// Now is the clock of every countdown and relative time.
 	Now func() time.Time
+	// Tick schedules a message after d (tea.Tick); tests replace it.
+	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	// NewRunner builds a flow runner for a base URL.
 	NewRunner func(baseURL string) (*flows.Runner, error)
 	// Clipboard copies tokens; see NewClipboard.
@@ -62,6 +65,7 @@ func NewContext() *Context {
 		Styles:         DefaultStyles(r),
 		Keys:           DefaultKeyMap(),
 		Now:            time.Now,
+		Tick:           tea.Tick,
 		ClearAfter:     45 * time.Second,
 		DefaultBaseURL: client.DefaultBaseURL,
 		NewRunner: func(baseURL string) (*flows.Runner, error) {

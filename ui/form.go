@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -36,21 +37,21 @@ type fieldSpec struct {
 }
 
 var specs = map[string]fieldSpec{
-	fBaseURL:      {fBaseURL, "Base URL", "https://api.dintero.com/v1", "The API base: Dintero's, a proxy, or a local fake server.", false},
-	fAccount:      {fAccount, "Account", "T11223344", "T or P and 8 digits (or 3 for a partner). T is test, P is production.", false},
+	fBaseURL:      {fBaseURL, "Base URL", "e.g. https://api.dintero.com/v1", "The API base: Dintero's, a proxy, or a local fake server.", false},
+	fAccount:      {fAccount, "Account", "e.g. T11223344", "T or P and 8 digits (or 3 for a partner). T is test, P is production.", false},
 	fAudience:     {fAudience, "Audience", "", "Filled in from the account id unless you change it.", false},
 	fChain:        {fChain, "", "", "Space toggles. On: a client_credentials token is fetched first and used as Bearer.", false},
 	fClientID:     {fClientID, "Client ID", "", "The API client's id.", false},
 	fClientSecret: {fClientSecret, "Secret", "", "The API client's secret. ctrl+r shows it while you check it.", true},
-	fBearer:       {fBearer, "Bearer", "eyJ…", "A JWT sent as Authorization: Bearer.", true},
-	fUsername:     {fUsername, "Username", "user@example.com", "The account user's username (usually the e-mail).", false},
+	fBearer:       {fBearer, "Bearer", "a JWT: eyJ…", "A JWT sent as Authorization: Bearer.", true},
+	fUsername:     {fUsername, "Username", "e.g. user@example.com", "The account user's username (usually the e-mail).", false},
 	fPassword:     {fPassword, "Password", "", "The user's password; kept in memory only.", true},
 	fCode:         {fCode, "Code", "", "The authorization code from the login redirect (one-time).", false},
 	fRedirectURI:  {fRedirectURI, "Redirect", "optional", "The redirect_uri the code was issued for, if any.", false},
 	fRefreshToken: {fRefreshToken, "Refresh tk", "", "A refresh token from a password or authorization_code grant.", true},
 	fMFAToken:     {fMFAToken, "MFA token", "", "The mfa_token of the mfa_required answer.", true},
 	fOOBCode:      {fOOBCode, "OOB code", "", "The oob_code of the challenge answer.", true},
-	fBindingCode:  {fBindingCode, "Bind code", "123456", "The code the user received by SMS or e-mail.", false},
+	fBindingCode:  {fBindingCode, "Bind code", "digits", "The code the user received by SMS or e-mail.", false},
 }
 
 // grantFields lists a grant's own fields after the common ones.
@@ -99,6 +100,8 @@ func newForm(g client.Grant, values map[string]string, chain bool, width int) fo
 		spec := specs[k]
 		in := textinput.New()
 		in.Prompt = ""
+		// A static cursor: no blink timer running while the user reads.
+		in.Cursor.SetMode(cursor.CursorStatic)
 		in.Placeholder = spec.placeholder
 		in.CharLimit = 8192
 		in.SetValue(values[k])
@@ -299,11 +302,11 @@ func (f *formModel) validate() bool {
 		mark(fBaseURL, err.Error())
 	}
 	for _, p := range req.Normalized().Check() {
-		k := p.Field
-		if k == fBearer && f.chain {
-			k = fClientID
+		k, msg := p.Field, p.Message
+		if k == fBearer && f.chain && f.get(fChain) != nil {
+			k, msg = fClientID, "client id and secret are needed to obtain the Bearer"
 		}
-		mark(k, p.Message)
+		mark(k, msg)
 	}
 	if !ok {
 		for i, fl := range f.visible() {
@@ -316,7 +319,7 @@ func (f *formModel) validate() bool {
 	return ok
 }
 
-func (f *formModel) view(s Styles) string {
+func (f *formModel) view(s Styles, width int) string {
 	var b strings.Builder
 	info := grantInfoFor(f.grant)
 	b.WriteString(s.Muted.Render(truncate(info.needs, f.width)) + "\n\n")
@@ -335,11 +338,11 @@ func (f *formModel) view(s Styles) string {
 		}
 		b.WriteString(marker + s.Label.Render(fl.spec.label) + " " + fl.input.View() + "\n")
 		if fl.err != "" {
-			b.WriteString("    " + s.Error.Render("↳ "+truncate(fl.err, f.width-6)) + "\n")
+			b.WriteString(s.Error.PaddingLeft(4).Render(wrap(s.Error, "↳ "+fl.err, width-4)) + "\n")
 		}
 	}
 	if f.banner != "" {
-		b.WriteString("\n" + s.Error.Render(truncate("✗ "+f.banner, f.width)) + "\n")
+		b.WriteString("\n" + wrap(s.Error, "✗ "+f.banner, width) + "\n")
 	}
 	if cur := f.focused(); cur != nil {
 		b.WriteString("\n" + s.Muted.Render(truncate(cur.spec.hint, f.width)))

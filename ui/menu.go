@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 )
 
 // menuItem is one line of a menu, with a description under it.
@@ -72,4 +73,9 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// wrap renders text in style, wrapped at width cells.
+func wrap(style lipgloss.Style, text string, width int) string {
+	return style.Width(max(1, width)).Render(text)
 }

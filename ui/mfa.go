@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 
@@ -34,7 +35,9 @@ type mfaModel struct {
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
 	in := textinput.New()
 	in.Prompt = ""
-	in.Placeholder = "digits"
+	// A static cursor: no blink timer running while the user reads.
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Placeholder = "the code received"
 	in.CharLimit = 12
 	in.Width = 14
 	m := mfaModel{session: s, input: in, choice: menu{items: []menuItem{
@@ -71,8 +74,7 @@ func (m *mfaModel) view(ctx *Context, spin string) string {
 	if who == "" {
 		who = "this user"
 	}
-	b.WriteString(s.Muted.Render(truncate(fmt.Sprintf("The server answered 403 mfa_required for %s. A code goes to the user", who), w)) + "\n")
-	b.WriteString(s.Muted.Render(truncate("by SMS or e-mail; type it here to finish the sign-in.", w)) + "\n\n")
+	b.WriteString(wrap(s.Muted, fmt.Sprintf("The server answered 403 mfa_required for %s. A code goes to the user by SMS or e-mail; type it here to finish the sign-in.", who), w) + "\n\n")
 	b.WriteString(s.Label.Render("mfa_token") + " " + tokeninfo.Fingerprint(sess.MFAToken) + "\n")
 	if sess.Challenged() {
 		b.WriteString(s.Label.Render("oob_code") + " " + tokeninfo.Fingerprint(sess.OOBCode) + "\n")
@@ -93,7 +95,7 @@ func (m *mfaModel) view(ctx *Context, spin string) string {
 		b.WriteString(s.Error.Render("This MFA session has expired.") + " Press esc and send the request again.\n")
 	}
 	if m.err != "" {
-		b.WriteString("\n" + s.Error.Render(truncate("✗ "+m.err, w)) + "\n")
+		b.WriteString("\n" + wrap(s.Error, "✗ "+m.err, w) + "\n")
 	}
 	if ctx.Outbox != nil && sess.Challenged() {
 		if msgs := ctx.Outbox(sess.Request.Username); len(msgs) > 0 {

@@ -60,7 +60,8 @@ func ComputeExpiry(tok *Token, receivedAt time.Time, expiresIn int64, serverDate
 		if e.Disagreement < 0 {
 			e.Disagreement = -e.Disagreement
 		}
-		if e.FromClaim.Before(e.FromExpiresIn) {
+		// On a tie, name exp: it is what the token itself says.
+		if !e.FromClaim.After(e.FromExpiresIn) {
 			e.At, e.Source = e.FromClaim, "exp"
 		} else {
 			e.At, e.Source = e.FromExpiresIn, "expires_in"

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+const goldenBase = "http://127.0.0.1:8080/v1"
+
+func goldenConnections() []Connection {
+	cc := flows.Request{Account: "T11223344", Grant: client.GrantClientCredentials, ClientID: "demo-client", ClientSecret: "demo-client-secret"}
+	mfa := cc
+	mfa.Grant, mfa.Username, mfa.Password = client.GrantPassword, "mfa@example.com", "demo-password"
+	prod := cc
+	prod.Account = "P99887766"
+	return []Connection{
+		{Name: "Demo API client", Description: "client_credentials with HTTP Basic: the client's own token", BaseURL: goldenBase, Request: cc},
+		{Name: "MFA user", Description: "password grant that answers mfa_required: challenge, code, mfa-oob", BaseURL: goldenBase, Request: mfa},
+		{Name: "Production-looking account", Description: "client_credentials on a P account, to see how production is marked", BaseURL: goldenBase, Request: prod},
+	}
+}
+
+func goldenSession(challenged bool) *flows.MFASession {
+	s := &flows.MFASession{
+		Request:     flows.Request{Account: "T11223344", Grant: client.GrantPassword, Username: "mfa@example.com"},
+		MFAToken:    "mfa_GoldenFileMFATokenValue00000001",
+		MaxAttempts: flows.DefaultMaxAttempts,
+	}
+	if challenged {
+		s.Channel, s.OOBCode, s.Challenges, s.Attempts = client.ChannelSMS, "oob_GoldenFileOOBCode000001", 1, 1
+	}
+	return s
+}
+
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(m *Model)
+		send  []tea.Msg
+	}{
+		{name: "home", setup: func(m *Model) {}},
+		{name: "chooser", setup: func(m *Model) { m.push(scrChooser); m.chooser.cursor = 1 }},
+		{name: "form_errors", setup: func(m *Model) {
+			m.values[fBaseURL] = goldenBase
+			m.openForm(client.GrantPassword, m.values)
+		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyEnter}}},
+		{name: "form_server_error", setup: func(m *Model) {
+			c := goldenConnections()[0]
+			m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), false, m.ctx.Width-2)
+			m.form.banner = "401 invalid_client: client authentication failed"
+			m.push(scrForm)
+		}},
+		{name: "inflight", setup: func(m *Model) {
+			m.scr, m.busyLabel, m.started = scrInflight, "client_credentials → password", fixedNow.Add(-1500*time.Millisecond)
+		}},
+		{name: "mfa_choose", setup: func(m *Model) {
+			m.mfa = newMFA(goldenSession(false), client.ChannelSMS)
+			m.scr = scrMFA
+		}},
+		{name: "mfa_code_wrong", setup: func(m *Model) {
+			m.mfa = newMFA(goldenSession(true), client.ChannelSMS)
+			m.mfa.phase = mfaCode
+			m.mfa.err = "wrong binding code: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)"
+			m.mfa.input.Focus()
+			m.ctx.Outbox = func(string) []OutboxMessage {
+				return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
+			}
+			m.scr = scrMFA
+		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("48")}}},
+		{name: "token", setup: func(m *Model) {
+			m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-20*time.Second))}
+			m.scr = scrToken
+		}},
+		{name: "token_expiring", setup: func(m *Model) {
+			m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-115*time.Second))}
+			m.scr = scrToken
+		}},
+		{name: "token_expired", setup: func(m *Model) {
+			m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-10*time.Minute))}
+			m.scr = scrToken
+		}},
+		{name: "token_raw", setup: func(m *Model) {
+			m.token = tokenModel{result: syntheticResult(t, fixedNow)}
+			m.scr = scrToken
+		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v")}}},
+		{name: "token_help", setup: func(m *Model) {
+			m.token = tokenModel{result: syntheticResult(t, fixedNow)}
+			m.scr = scrToken
+		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("?")}}},
+		{name: "token_prod_confirm_refresh_copy", setup: func(m *Model) {
+			r := syntheticResult(t, fixedNow)
+			r.Request.Account = "P99887766"
+			m.token = tokenModel{result: r}
+			m.scr = scrToken
+		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("R")}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := testContext(&testClock{now: fixedNow})
+			ctx.Connections = goldenConnections()
+			m := New(ctx)
+			tc.setup(m)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+			for _, msg := range tc.send {
+				tm.Send(msg)
+			}
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+			golden.RequireEqual(t, []byte(final.View()))
+		})
+	}
+}
