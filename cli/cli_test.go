@@ -317,3 +317,15 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestIsRelease(t *testing.T) {
+	cases := map[string]bool{
+		"v1.2.3": true, "v0.4.0-rc.1": true, "": false, "(devel)": false,
+		"v0.0.0-20261128140556-9fb2a6fbec8e": false, "v1.2.4-0.20261128140556-9fb2a6fbec8e": false, "v1.2.3+dirty": false,
+	}
+	for v, want := range cases {
+		if got := isRelease(v); got != want {
+			t.Errorf("isRelease(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"regexp"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -41,11 +43,22 @@ func ReadBuildInfo() BuildInfo {
 				bi.Modified = s.Value == "true"
 			}
 		}
-		if bi.Version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-			bi.Version = info.Main.Version // go install module@version
+		if bi.Version == "dev" && isRelease(info.Main.Version) {
+			bi.Version = info.Main.Version // go install module@v1.2.3
 		}
 	}
 	return bi
+}
+
+// isRelease tells a tagged module version from what a local build stamps:
+// "(devel)", a pseudo-version (v0.0.0-20261128140556-9fb2a6fbec8e) or a
+// "+dirty" one.
+func isRelease(v string) bool {
+	if v == "" || v == "(devel)" || strings.HasSuffix(v, "+dirty") {
+		return false
+	}
+	// Compiled here, not at start-up: only `version` needs it.
+	return !regexp.MustCompile(`\d{14}-[0-9a-f]{12}$`).MatchString(v)
 }
 
 func (bi BuildInfo) write(w io.Writer) error {
