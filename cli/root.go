@@ -20,6 +20,8 @@ type App struct {
 	stderr io.Writer
 	env    *env
 	now    func() time.Time
+	// configDir is --config-dir.
+	configDir string
 }
 
 // NewApp returns an App on the process's standard streams.
@@ -67,7 +69,8 @@ Run it with no arguments for the interactive workbench, or try
 	root.SetErr(app.stderr)
 	root.SetIn(app.env.stdin)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTokenCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app))
+	root.AddCommand(newTokenCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app), newProfileCmd(app), newExecCmd(app))
+	root.PersistentFlags().StringVar(&app.configDir, "config-dir", "", "directory of profiles.yaml (default $TOKENBENCH_CONFIG_DIR, else the OS config dir + /tokenbench)")
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
 	root.PreRunE = func(cmd *cobra.Command, _ []string) error {
 		if v, _ := cmd.Flags().GetBool("version"); v {

@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
 )
 
 // tokenOptions are the flags of `tokenbench token`. No secret is a flag.
@@ -31,6 +33,7 @@ type tokenOptions struct {
 	mfaChannel                        string
 	timeout                           time.Duration
 	output                            string
+	profile                           string
 }
 
 func newTokenCmd(app *App) *cobra.Command {
@@ -55,10 +58,17 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
   tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return app.runToken(cmd.Context(), o)
+			return app.runToken(cmd.Context(), o, cmd.Flags().Changed)
 		},
 	}
-	f := cmd.Flags()
+	bindRequestFlags(cmd.Flags(), o)
+	cmd.Flags().StringVarP(&o.profile, "profile", "p", "", "take everything from a saved profile; flags override")
+	return cmd
+}
+
+// bindRequestFlags registers the request flags shared by token, profile
+// add and profile edit.
+func bindRequestFlags(f *pflag.FlagSet, o *tokenOptions) {
 	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
 	f.StringVar(&o.account, "account", "", "account or partner id (T/P + 8 digits, or 3 for a partner)")
 	f.StringVar(&o.grant, "grant", string(client.GrantClientCredentials), "grant type: "+grantNames())
@@ -79,7 +89,6 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 	f.StringVar(&o.mfaChannel, "mfa-channel", string(client.ChannelSMS), "where an MFA code is sent: sms or email")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "deadline for each request")
 	f.StringVarP(&o.output, "output", "o", "token", "output: token, json, header or env")
-	return cmd
 }
 
 func grantNames() string {
@@ -97,76 +106,164 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// buildRequest turns flags, environment and files into a flow request.
-func (app *App) buildRequest(o *tokenOptions) (flows.Request, client.Channel, error) {
+// tokenRequest is what a token command will send.
+type tokenRequest struct {
+	req     flows.Request
+	channel client.Channel
+	baseURL string
+	profile *profiles.Profile
+}
+
+// buildRequest turns a profile (with -p), flags, environment and files into
+// a flow request. Flags that were set override the profile.
+func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(string) bool) (*tokenRequest, error) {
+	out := &tokenRequest{baseURL: o.baseURL}
 	var req flows.Request
-	grant, err := client.ParseGrant(o.grant)
-	if err != nil {
-		return req, "", err
+	if o.profile != "" {
+		store, err := app.store()
+		if err != nil {
+			return nil, err
+		}
+		p, err := store.Get(o.profile)
+		if err != nil {
+			return nil, &usageError{err}
+		}
+		out.profile = &p
+		req = p.Request()
+		if !changed("base-url") {
+			out.baseURL = p.BaseURLOrDefault()
+		}
+		if !changed("mfa-channel") {
+			o.mfaChannel = string(p.Channel())
+		}
+		override := func(flag string, dst *string, v string) {
+			if changed(flag) {
+				*dst = v
+			}
+		}
+		override("account", &req.Account, o.account)
+		override("audience", &req.Audience, o.audience)
+		override("client-id", &req.ClientID, o.clientID)
+		override("username", &req.Username, o.username)
+		override("redirect-uri", &req.RedirectURI, o.redirectURI)
+		if changed("grant") {
+			g, err := client.ParseGrant(o.grant)
+			if err != nil {
+				return nil, err
+			}
+			req.Grant = g
+		}
+	} else {
+		g, err := client.ParseGrant(o.grant)
+		if err != nil {
+			return nil, err
+		}
+		req = flows.Request{Account: o.account, Audience: o.audience, Grant: g, ClientID: o.clientID, Username: o.username, RedirectURI: o.redirectURI}
 	}
 	channel, err := client.ParseChannel(o.mfaChannel)
 	if err != nil {
-		return req, "", err
+		return nil, err
 	}
-	if err := client.ValidateOwnerID(o.account); err != nil {
-		return req, "", err
+	out.channel = channel
+	if err := client.ValidateOwnerID(req.Account); err != nil {
+		return nil, err
 	}
 	switch o.output {
 	case "token", "json", "header", "env":
 	default:
-		return req, "", &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", client.Sanitize(o.output))}
+		return nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", client.Sanitize(o.output))}
 	}
 	extra := map[string]string{}
 	for _, p := range o.params {
 		k, v, ok := strings.Cut(p, "=")
 		if !ok || k == "" {
-			return req, "", &usageError{fmt.Errorf("--param %q is not key=value", client.Sanitize(k))}
+			return nil, &usageError{fmt.Errorf("--param %q is not key=value", client.Sanitize(k))}
 		}
 		extra[k] = v
 	}
-	req = flows.Request{
-		Account: o.account, Audience: o.audience, Grant: grant,
-		ClientID: o.clientID, Username: o.username, Code: o.code, RedirectURI: o.redirectURI,
-		MFAToken: o.mfaToken, OOBCode: o.oobCode, BindingCode: o.bindingCode, Extra: extra,
+	req.Code, req.MFAToken, req.OOBCode, req.BindingCode, req.Extra = o.code, o.mfaToken, o.oobCode, o.bindingCode, extra
+	if err := app.readSecrets(o, &req); err != nil {
+		return nil, err
 	}
-	e := app.env
-	if req.ClientSecret, err = e.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
-		return req, "", err
-	}
-	if req.Bearer, err = e.secret("Bearer token", o.bearerFile, "TOKENBENCH_BEARER"); err != nil {
-		return req, "", err
-	}
-	if grant == client.GrantRefreshToken {
-		if req.RefreshToken, err = e.secret("refresh token", o.refreshTokenFile, "TOKENBENCH_REFRESH_TOKEN"); err != nil {
-			return req, "", err
+	if out.profile != nil {
+		if err := app.secrets().FillSecrets(ctx, *out.profile, &req, app.askSecret(out.profile.Name)); err != nil {
+			return nil, err
 		}
 	}
-	if grant == client.GrantPassword {
-		if req.Password, err = e.secret("password", o.passwordFile, "TOKENBENCH_PASSWORD"); err != nil {
-			return req, "", err
-		}
-		if req.Password == "" && o.passwordFile == "" && e.isTerminal() {
-			fmt.Fprintf(e.stderr, "Password for %s: ", client.Sanitize(o.username))
-			if req.Password, err = e.readPassword(); err != nil {
-				return req, "", &usageError{fmt.Errorf("reading password: %w", err)}
-			}
+	if req.Grant == client.GrantPassword && req.Password == "" && o.passwordFile == "" && app.env.isTerminal() {
+		fmt.Fprintf(app.env.stderr, "Password for %s: ", client.Sanitize(req.Username))
+		if req.Password, err = app.env.readPassword(); err != nil {
+			return nil, &usageError{fmt.Errorf("reading password: %w", err)}
 		}
 	}
-	req = req.Normalized()
-	if err := req.Validate(); err != nil {
-		return req, "", err
+	out.req = req.Normalized()
+	if err := out.req.Validate(); err != nil {
+		return nil, err
 	}
-	return req, channel, nil
+	return out, nil
 }
 
-func (app *App) runToken(ctx context.Context, o *tokenOptions) error {
-	req, channel, err := app.buildRequest(o)
+// readSecrets takes the secrets given to this run: environment and files.
+func (app *App) readSecrets(o *tokenOptions, req *flows.Request) error {
+	e := app.env
+	var err error
+	if req.ClientSecret, err = e.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
+		return err
+	}
+	if req.Bearer, err = e.secret("Bearer token", o.bearerFile, "TOKENBENCH_BEARER"); err != nil {
+		return err
+	}
+	if req.Grant == client.GrantRefreshToken || o.refreshTokenFile != "" {
+		if req.RefreshToken, err = e.secret("refresh token", o.refreshTokenFile, "TOKENBENCH_REFRESH_TOKEN"); err != nil {
+			return err
+		}
+	}
+	if req.Grant == client.GrantPassword || o.passwordFile != "" {
+		if req.Password, err = e.secret("password", o.passwordFile, "TOKENBENCH_PASSWORD"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// askSecret asks on the terminal, without echo, for a secret a profile does
+// not keep; nil where there is no terminal.
+func (app *App) askSecret(profile string) profiles.Asker {
+	if !app.env.isTerminal() {
+		return nil
+	}
+	return func(k profiles.Kind) (string, error) {
+		fmt.Fprintf(app.env.stderr, "%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), profile)
+		v, err := app.env.readPassword()
+		if err != nil {
+			return "", &usageError{fmt.Errorf("reading %s: %w", k, err)}
+		}
+		return v, nil
+	}
+}
+
+func (app *App) runToken(ctx context.Context, o *tokenOptions, changed func(string) bool) error {
+	res, err := app.obtain(ctx, o, changed)
 	if err != nil {
 		return err
 	}
-	c, err := client.New(client.Options{BaseURL: o.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile})
+	if res.DecodeErr != nil && o.output == "json" {
+		fmt.Fprintf(app.env.stderr, "warning: the access token is not a JWT: %v\n", res.DecodeErr)
+	}
+	return writeToken(app.stdout, o.output, res)
+}
+
+// obtain runs the grant the options describe, through MFA when needed, and
+// keeps what the profile (if any) wants kept.
+func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string) bool) (*flows.Result, error) {
+	tr, err := app.buildRequest(ctx, o, changed)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	req, channel := tr.req, tr.channel
+	c, err := client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile})
+	if err != nil {
+		return nil, err
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
@@ -186,19 +283,19 @@ func (app *App) runToken(ctx context.Context, o *tokenOptions) error {
 		}
 		fmt.Fprintf(app.env.stderr, "Continue when you have it with:\n  tokenbench token --base-url %s --account %s --grant mfa-oob --mfa-token %s --oob-code %s --binding-code CODE %s\n",
 			shellQuote(c.BaseURL()), req.Account, shellQuote(s.MFAToken), shellQuote(s.OOBCode), auth)
-		return &exitError{code: ExitNeedCode}
+		return nil, &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
-		return fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
+		return nil, fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
 	case err != nil:
-		return err
+		return nil, err
 	}
 	for _, w := range res.Response.Warnings {
 		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
 	}
-	if res.DecodeErr != nil && o.output == "json" {
-		fmt.Fprintf(app.env.stderr, "warning: the access token is not a JWT: %v\n", res.DecodeErr)
+	if err := app.remember(tr.profile, res); err != nil {
+		return nil, err
 	}
-	return writeToken(app.stdout, o.output, res)
+	return res, nil
 }
 
 // writeToken prints a result in the format asked for. Tokens go to stdout

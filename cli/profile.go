@@ -1,0 +1,566 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// store opens the profiles store of --config-dir, $TOKENBENCH_CONFIG_DIR or
+// the OS config directory. Only commands that use profiles call it: the
+// plain token command touches no config.
+func (app *App) store() (*profiles.Store, error) {
+	dir, err := profiles.DirFromEnv(app.configDir, app.env.getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &profiles.Store{Dir: dir}, nil
+}
+
+func (app *App) secrets() *profiles.Secrets {
+	st, _ := app.store()
+	s := profiles.NewSecrets(st)
+	s.Getenv = app.env.getenv
+	return s
+}
+
+// warnStore says on stderr what is worth knowing about the store.
+func (app *App) warnStore(st *profiles.Store, ps []profiles.Profile) {
+	if profiles.UsesFile(ps) {
+		fmt.Fprintf(app.stderr, "warning: some secrets are kept in PLAIN TEXT in %s/%s (--insecure-storage)\n", st.Dir, profiles.SecretsFileName)
+	}
+	if st.LoosePermissions() {
+		fmt.Fprintf(app.stderr, "warning: %s can be read by others; it is rewritten 0600 on the next save\n", st.Path())
+	}
+}
+
+// profileOptions are the flags of profile add/edit beyond the request flags.
+type profileOptions struct {
+	req             tokenOptions
+	newName         string
+	jwksURL         string
+	notes           string
+	sources         []string
+	insecure        bool
+	storePassword   bool
+	keepTokens      bool
+	autoRefresh     bool
+	refreshBefore   time.Duration
+	noInteractivity bool
+}
+
+func newProfileCmd(app *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "profile",
+		Short: "Saved profiles: list, show, add, edit, rm, export, import",
+		Long: `Profiles are saved connections: base URL, account, grant, client id, user.
+The profiles file (profiles.yaml in the config directory) never holds a
+secret: each secret comes from the OS keyring (the default), env:NAME,
+cmd:COMMAND (its stdout, e.g. a password manager), or is asked for each time.
+Where no keyring is available, --insecure-storage keeps secrets in a 0600
+file beside the profiles; nothing is written in plain text otherwise.`,
+		Args: noArgs,
+	}
+	cmd.AddCommand(newProfileListCmd(app), newProfileShowCmd(app), newProfileAddCmd(app, false), newProfileAddCmd(app, true),
+		newProfileRmCmd(app), newProfileExportCmd(app), newProfileImportCmd(app))
+	return cmd
+}
+
+func newProfileListCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use: "list", Short: "List the profiles", Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := app.store()
+			if err != nil {
+				return err
+			}
+			ps, err := st.Load()
+			if err != nil {
+				return err
+			}
+			app.warnStore(st, ps)
+			if len(ps) == 0 {
+				fmt.Fprintf(app.stderr, "no profiles in %s; add one with 'tokenbench profile add NAME'\n", st.Dir)
+				return nil
+			}
+			tw := tabwriter.NewWriter(app.stdout, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tENV\tACCOUNT\tGRANT\tWHO\tBASE URL")
+			for _, p := range ps {
+				who := p.ClientID
+				if p.Username != "" {
+					who = p.Username
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, envBadge(p.Account), p.Account, p.Grant, orDash(who), p.BaseURLOrDefault())
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func envBadge(account string) string {
+	if client.IsProduction(account) {
+		return "PROD"
+	}
+	return "TEST"
+}
+
+func newProfileShowCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use: "show NAME", Short: "Show a profile (never its secrets)", Args: exactName,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := app.store()
+			if err != nil {
+				return err
+			}
+			p, err := st.Get(args[0])
+			if err != nil {
+				return &usageError{err}
+			}
+			w := app.stdout
+			row := func(k, v string) {
+				if v != "" {
+					fmt.Fprintf(w, "%-14s %s\n", k, client.Sanitize(v))
+				}
+			}
+			row("name", p.Name)
+			row("environment", envBadge(p.Account))
+			row("account", p.Account)
+			row("base url", p.BaseURLOrDefault())
+			row("audience", orDash(p.Audience))
+			row("grant", p.Grant)
+			row("client id", p.ClientID)
+			row("username", p.Username)
+			row("redirect uri", p.RedirectURI)
+			row("jwks url", p.JWKSURL)
+			row("mfa channel", string(p.Channel()))
+			row("notes", p.Notes)
+			if p.KeepTokens {
+				row("keep tokens", "yes (in the keyring)")
+			}
+			if p.AutoRefresh {
+				row("auto refresh", fmt.Sprintf("%s before expiry", time.Duration(p.RefreshBefore)))
+			}
+			for _, k := range profiles.Kinds {
+				src := profiles.SourceOf(p, k)
+				if src == "" || k == profiles.Tokens {
+					continue
+				}
+				row("secret", fmt.Sprintf("%s from %s", k, src))
+			}
+			return nil
+		},
+	}
+}
+
+func exactName(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return &usageError{fmt.Errorf("%s takes one profile name", cmd.CommandPath())}
+	}
+	return nil
+}
+
+func newProfileAddCmd(app *App, edit bool) *cobra.Command {
+	o := &profileOptions{}
+	use, short := "add NAME", "Add a profile; takes the same flags as token"
+	if edit {
+		use, short = "edit NAME", "Change a profile; only the flags given change"
+	}
+	cmd := &cobra.Command{
+		Use: use, Short: short, Args: exactName,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return app.saveProfile(cmd.Context(), args[0], o, edit, cmd.Flags().Changed)
+		},
+	}
+	f := cmd.Flags()
+	bindRequestFlags(f, &o.req)
+	if edit {
+		f.StringVar(&o.newName, "name", "", "rename the profile")
+	}
+	f.StringVar(&o.jwksURL, "jwks-url", "", "JWKS URL to verify token signatures")
+	f.StringVar(&o.notes, "notes", "", "free text")
+	f.StringArrayVar(&o.sources, "secret-source", nil, "where secrets come from: keyring, env:NAME, cmd:COMMAND or ask; KIND=SOURCE for one kind (client_secret, password, bearer, refresh_token)")
+	f.BoolVar(&o.insecure, "insecure-storage", false, "keep secrets in a PLAIN TEXT 0600 file beside the profiles instead of the keyring")
+	f.BoolVar(&o.storePassword, "store-password", false, "store the password too (by default it is asked for each time)")
+	f.BoolVar(&o.keepTokens, "keep-tokens", false, "keep obtained tokens across restarts, in the keyring")
+	f.BoolVar(&o.autoRefresh, "auto-refresh", false, "refresh the token before it expires while the workbench runs")
+	f.DurationVar(&o.refreshBefore, "refresh-before", 30*time.Second, "how long before expiry auto-refresh runs")
+	return cmd
+}
+
+func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions, edit bool, changed func(string) bool) error {
+	st, err := app.store()
+	if err != nil {
+		return err
+	}
+	var p profiles.Profile
+	if edit {
+		if p, err = st.Get(name); err != nil {
+			return &usageError{err}
+		}
+	} else {
+		if _, err := st.Get(name); err == nil {
+			return &usageError{fmt.Errorf("%w: %q (use profile edit)", profiles.ErrExists, name)}
+		} else if !errors.Is(err, profiles.ErrNotFound) {
+			return err
+		}
+		p = profiles.Profile{Name: name, Grant: string(client.GrantClientCredentials)}
+	}
+	set := func(flag string, dst *string, v string) {
+		if changed(flag) || (!edit && v != "") {
+			*dst = v
+		}
+	}
+	r := &o.req
+	set("base-url", &p.BaseURL, r.baseURL)
+	if !edit && !changed("base-url") {
+		p.BaseURL = "" // the default: Dintero's API
+	}
+	set("account", &p.Account, r.account)
+	set("grant", &p.Grant, r.grant)
+	set("audience", &p.Audience, r.audience)
+	set("client-id", &p.ClientID, r.clientID)
+	set("username", &p.Username, r.username)
+	set("redirect-uri", &p.RedirectURI, r.redirectURI)
+	set("jwks-url", &p.JWKSURL, o.jwksURL)
+	set("notes", &p.Notes, o.notes)
+	if changed("mfa-channel") {
+		p.MFAChannel = r.mfaChannel
+	}
+	if changed("keep-tokens") || !edit {
+		p.KeepTokens = o.keepTokens
+	}
+	if changed("auto-refresh") || !edit {
+		p.AutoRefresh = o.autoRefresh
+	}
+	if changed("refresh-before") || (!edit && o.autoRefresh) {
+		p.RefreshBefore = profiles.Duration(o.refreshBefore)
+	}
+	if edit && changed("name") {
+		p.Name = o.newName
+	}
+	if p.Audience == client.DefaultAudience(p.Account) {
+		p.Audience = "" // follows the account
+	}
+
+	// The secrets given to this run, from the same places as token's.
+	var given flows.Request
+	given.Grant = client.Grant(p.Grant)
+	if err := app.readSecrets(&o.req, &given); err != nil {
+		return err
+	}
+	values := map[profiles.Kind]string{
+		profiles.ClientSecret: given.ClientSecret, profiles.Bearer: given.Bearer,
+		profiles.RefreshToken: given.RefreshToken, profiles.Password: given.Password,
+	}
+	if err := applySources(&p, o, values); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	sec := app.secrets()
+	if edit && p.Name != name {
+		old, _ := st.Get(name)
+		if err := sec.Rename(old, p.Name); err != nil {
+			return err
+		}
+	}
+	// Secrets first: when they cannot be saved, nothing is.
+	for _, k := range profiles.Kinds {
+		if v := values[k]; v != "" && profiles.SourceOf(p, k).Stored() {
+			if err := sec.Put(p, k, v); err != nil {
+				return err
+			}
+		}
+	}
+	if edit {
+		err = st.Put(name, p)
+	} else {
+		err = st.Add(p)
+	}
+	if err != nil {
+		return err
+	}
+	ps, _ := st.Load()
+	app.warnStore(st, ps)
+	verb := "added"
+	if edit {
+		verb = "saved"
+	}
+	fmt.Fprintf(app.stderr, "profile %s %s in %s\n", p.Name, verb, st.Path())
+	return nil
+}
+
+// applySources decides where each secret comes from: --secret-source for
+// all or per kind, the keyring by default (the file with
+// --insecure-storage), and "ask" for a password unless --store-password.
+func applySources(p *profiles.Profile, o *profileOptions, values map[profiles.Kind]string) error {
+	if p.Secrets == nil {
+		p.Secrets = map[profiles.Kind]profiles.Source{}
+	}
+	stored := profiles.SourceKeyring
+	if o.insecure {
+		stored = profiles.SourceFile
+	}
+	all := profiles.Source("")
+	perKind := map[profiles.Kind]profiles.Source{}
+	for _, s := range o.sources {
+		if k, v, ok := strings.Cut(s, "="); ok && !strings.HasPrefix(s, "env:") && !strings.HasPrefix(s, "cmd:") {
+			perKind[profiles.Kind(k)] = profiles.Source(v)
+			continue
+		}
+		all = profiles.Source(s)
+	}
+	for k, src := range perKind {
+		if err := profiles.CheckSource(k, src); err != nil {
+			return &usageError{fmt.Errorf("--secret-source: %w", err)}
+		}
+	}
+	if all != "" {
+		if err := all.Validate(); err != nil {
+			return &usageError{fmt.Errorf("--secret-source: %w", err)}
+		}
+	}
+	for _, k := range []profiles.Kind{profiles.ClientSecret, profiles.Password, profiles.Bearer, profiles.RefreshToken} {
+		src, explicit := perKind[k]
+		if !explicit && all != "" && (values[k] != "" || p.Secrets[k] != "") {
+			src, explicit = all, true
+		}
+		switch {
+		case explicit && src == profiles.SourceKeyring:
+			p.Secrets[k] = stored
+		case explicit:
+			p.Secrets[k] = src
+		case values[k] == "":
+			// Keep what the profile had.
+		case k == profiles.Password && !o.storePassword:
+			p.Secrets[k] = profiles.SourceAsk
+			values[k] = ""
+		default:
+			p.Secrets[k] = stored
+		}
+		if src := p.Secrets[k]; src != "" && !src.Stored() {
+			values[k] = "" // read from elsewhere each time: keep no copy
+		}
+	}
+	if p.Grant == string(client.GrantPassword) && p.Secrets[profiles.Password] == "" {
+		p.Secrets[profiles.Password] = profiles.SourceAsk
+	}
+	return nil
+}
+
+func newProfileRmCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use: "rm NAME", Short: "Delete a profile and its stored secrets", Args: exactName,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := app.store()
+			if err != nil {
+				return err
+			}
+			p, err := st.Get(args[0])
+			if err != nil {
+				return &usageError{err}
+			}
+			if err := st.Remove(p.Name); err != nil {
+				return err
+			}
+			if err := app.secrets().DeleteAll(p); err != nil {
+				return fmt.Errorf("profile %s deleted, but not all its secrets: %w", p.Name, err)
+			}
+			fmt.Fprintf(app.stderr, "profile %s and its secrets deleted\n", p.Name)
+			return nil
+		},
+	}
+}
+
+func newProfileExportCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use: "export [FILE|-]", Short: "Write the profiles, without secrets, to share", Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := app.store()
+			if err != nil {
+				return err
+			}
+			ps, err := st.Load()
+			if err != nil {
+				return err
+			}
+			data, err := profiles.Export(ps)
+			if err != nil {
+				return err
+			}
+			if len(args) == 0 || args[0] == "-" {
+				_, err = app.stdout.Write(data)
+				return err
+			}
+			return os.WriteFile(args[0], data, 0o600)
+		},
+	}
+}
+
+func newProfileImportCmd(app *App) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use: "import FILE|-", Short: "Add profiles from an export; --force replaces same-named ones", Args: exactName,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var data []byte
+			var err error
+			if args[0] == "-" {
+				data, err = io.ReadAll(io.LimitReader(app.env.stdin, 8<<20))
+			} else {
+				data, err = os.ReadFile(args[0])
+			}
+			if err != nil {
+				return &usageError{err}
+			}
+			incoming, err := profiles.ParseExport(args[0], data)
+			if err != nil {
+				return &usageError{err}
+			}
+			st, err := app.store()
+			if err != nil {
+				return err
+			}
+			err = st.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
+				for _, in := range incoming {
+					replaced := false
+					for i := range ps {
+						if ps[i].Name != in.Name {
+							continue
+						}
+						if !force {
+							return nil, &usageError{fmt.Errorf("%w: %q; nothing imported (--force replaces)", profiles.ErrExists, in.Name)}
+						}
+						ps[i], replaced = in, true
+					}
+					if !replaced {
+						ps = append(ps, in)
+					}
+				}
+				return ps, nil
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(app.stderr, "imported %d profile(s); their secrets are not part of an export: add them with profile edit\n", len(incoming))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "replace profiles with the same name")
+	return cmd
+}
+
+// storedTokens is what a keep_tokens profile keeps in the keyring.
+type storedTokens struct {
+	AccessToken  string    `json:"access_token"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	ExpiresAt    time.Time `json:"expires_at"`
+}
+
+// remember keeps what a profile wants kept of a new token: a rotated refresh
+// token (first, under the lock), and the tokens when keep_tokens is on.
+func (app *App) remember(p *profiles.Profile, res *flows.Result) error {
+	if p == nil {
+		return nil
+	}
+	sec := app.secrets()
+	if res.Response.RefreshToken != "" {
+		if err := sec.StoreRotated(*p, res.Response.RefreshToken); err != nil {
+			return fmt.Errorf("keeping the new refresh token: %w", err)
+		}
+	}
+	if !p.KeepTokens {
+		return nil
+	}
+	data, _ := json.Marshal(storedTokens{AccessToken: res.Response.AccessToken, RefreshToken: res.RefreshToken, ExpiresAt: res.Expiry.At})
+	if err := sec.Put(*p, profiles.Tokens, string(data)); err != nil {
+		// Keeping tokens is a convenience: the token is good all the same.
+		fmt.Fprintf(app.stderr, "warning: profile %s: the token was not kept for later: %s\n", p.Name, firstSentence(err))
+	}
+	return nil
+}
+
+// firstSentence keeps an error's first clause for a warning line.
+func firstSentence(err error) string {
+	s, _, _ := strings.Cut(err.Error(), ";")
+	return s
+}
+
+// minValidity is how long a kept token must still live to be reused.
+const minValidity = time.Minute
+
+func newExecCmd(app *App) *cobra.Command {
+	var name string
+	cmd := &cobra.Command{
+		Use:   "exec -p NAME -- CMD [ARGS…]",
+		Short: "Run a command with DINTERO_ACCESS_TOKEN from a profile in its environment",
+		Long: `Run a command with a valid access token in its environment, instead of
+pasting tokens: DINTERO_ACCESS_TOKEN and DINTERO_ACCOUNT_ID. A token kept by a
+keep_tokens profile is reused while it has over a minute left; otherwise the
+profile's grant runs first. The command's exit code is tokenbench's.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if name == "" || len(args) == 0 {
+				return &usageError{errors.New("usage: tokenbench exec -p NAME -- CMD [ARGS…]")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return app.runExec(cmd.Context(), name, args)
+		},
+	}
+	cmd.Flags().StringVarP(&name, "profile", "p", "", "profile to take the token from")
+	cmd.Flags().SetInterspersed(false)
+	return cmd
+}
+
+func (app *App) runExec(ctx context.Context, name string, argv []string) error {
+	st, err := app.store()
+	if err != nil {
+		return err
+	}
+	p, err := st.Get(name)
+	if err != nil {
+		return &usageError{err}
+	}
+	token := ""
+	if p.KeepTokens {
+		if raw, err := app.secrets().Get(ctx, p, profiles.Tokens); err == nil {
+			var kept storedTokens
+			if json.Unmarshal([]byte(raw), &kept) == nil && kept.ExpiresAt.Sub(app.now()) > minValidity {
+				token = kept.AccessToken
+			}
+		}
+	}
+	if token == "" {
+		o := &tokenOptions{profile: name, output: "token", timeout: 30 * time.Second, mfaChannel: string(p.Channel())}
+		res, err := app.obtain(ctx, o, func(string) bool { return false })
+		if err != nil {
+			return err
+		}
+		token = res.Response.AccessToken
+	}
+	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	c.Stdin, c.Stdout, c.Stderr = app.env.stdin, app.stdout, app.stderr
+	c.Env = append(os.Environ(), "DINTERO_ACCESS_TOKEN="+token, "DINTERO_ACCOUNT_ID="+p.Account)
+	if err := c.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return &exitError{code: exit.ExitCode()}
+		}
+		return fmt.Errorf("running %s: %w", argv[0], err)
+	}
+	return nil
+}

@@ -1,0 +1,395 @@
+package profiles
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/google/renameio/v2"
+	"github.com/zalando/go-keyring"
+	"gopkg.in/yaml.v3"
+
+	"github.com/tokenbench/tokenbench/client"
+)
+
+// Kind names a secret a profile may need.
+type Kind string
+
+// The secret kinds.
+const (
+	ClientSecret Kind = "client_secret"
+	Password     Kind = "password"
+	Bearer       Kind = "bearer"
+	RefreshToken Kind = "refresh_token"
+	// Tokens is the last token response, kept across restarts when the
+	// profile opts in (keyring only).
+	Tokens Kind = "tokens"
+)
+
+// Kinds lists the kinds in display order.
+var Kinds = []Kind{ClientSecret, Password, Bearer, RefreshToken, Tokens}
+
+func (k Kind) valid() bool {
+	for _, known := range Kinds {
+		if k == known {
+			return true
+		}
+	}
+	return false
+}
+
+// Source says where a secret comes from: "keyring" (the default), "file"
+// (the plain 0600 secrets file, only when the user opted in), "env:NAME",
+// "cmd:COMMAND" (its stdout, e.g. a password manager), or "ask".
+type Source string
+
+// The fixed sources.
+const (
+	SourceKeyring Source = "keyring"
+	SourceFile    Source = "file"
+	SourceAsk     Source = "ask"
+)
+
+// Validate checks the source's form.
+func (s Source) Validate() error {
+	switch {
+	case s == SourceKeyring, s == SourceFile, s == SourceAsk:
+	case strings.HasPrefix(string(s), "env:") && len(s) > 4:
+	case strings.HasPrefix(string(s), "cmd:") && len(strings.TrimSpace(string(s[4:]))) > 0:
+	default:
+		return fmt.Errorf("%w: secret source %q is not keyring, env:NAME, cmd:COMMAND or ask", client.ErrInvalidInput, client.Sanitize(string(s)))
+	}
+	return nil
+}
+
+// CheckSource checks one secret kind and its source.
+func CheckSource(k Kind, src Source) error {
+	if !k.valid() || k == Tokens {
+		return fmt.Errorf("%w: unknown secret kind %q (client_secret, password, bearer, refresh_token)", client.ErrInvalidInput, client.Sanitize(string(k)))
+	}
+	return src.Validate()
+}
+
+// Stored reports whether the secret's value is kept by tokenbench (as
+// opposed to read from elsewhere each time).
+func (s Source) Stored() bool { return s == SourceKeyring || s == SourceFile }
+
+var (
+	// ErrNoKeyring means the OS keyring cannot be used here.
+	ErrNoKeyring = errors.New("no OS keyring available")
+	// ErrAsk means the profile wants the user asked each time.
+	ErrAsk = errors.New("the secret is asked for each time")
+	// ErrNotSet means no value is stored for the secret.
+	ErrNotSet = errors.New("secret not set")
+)
+
+// Keyring is the part of an OS keyring the store uses.
+type Keyring interface {
+	Get(service, user string) (string, error)
+	Set(service, user, secret string) error
+	Delete(service, user string) error
+}
+
+// OSKeyring is go-keyring with every call bounded: a locked keyring that
+// shows a D-Bus prompt, or none at all, must not hang the app.
+type OSKeyring struct{ Timeout time.Duration }
+
+func (k OSKeyring) call(op string, fn func() (string, error)) (string, error) {
+	timeout := k.Timeout
+	if timeout <= 0 {
+		timeout = 3 * time.Second
+	}
+	type result struct {
+		s   string
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		s, err := fn()
+		ch <- result{s, err}
+	}()
+	select {
+	case r := <-ch:
+		if r.err != nil && !errors.Is(r.err, keyring.ErrNotFound) {
+			return "", fmt.Errorf("%w: keyring %s: %s", ErrNoKeyring, op, client.Sanitize(r.err.Error()))
+		}
+		return r.s, r.err
+	case <-time.After(timeout):
+		return "", fmt.Errorf("%w: the keyring did not answer within %s (locked, or no Secret Service running)", ErrNoKeyring, timeout)
+	}
+}
+
+// Get implements Keyring.
+func (k OSKeyring) Get(service, user string) (string, error) {
+	return k.call("read", func() (string, error) { return keyring.Get(service, user) })
+}
+
+// Set implements Keyring.
+func (k OSKeyring) Set(service, user, secret string) error {
+	_, err := k.call("write", func() (string, error) { return "", keyring.Set(service, user, secret) })
+	return err
+}
+
+// Delete implements Keyring.
+func (k OSKeyring) Delete(service, user string) error {
+	_, err := k.call("delete", func() (string, error) { return "", keyring.Delete(service, user) })
+	return err
+}
+
+// KeyringService is the service name secrets are stored under.
+const KeyringService = "tokenbench"
+
+// SecretsFileName is the plain-text fallback beside the profiles file.
+const SecretsFileName = "secrets.yaml"
+
+// Secrets reads and writes the secrets of profiles.
+type Secrets struct {
+	Store   *Store
+	Keyring Keyring
+	Getenv  func(string) string
+	// CmdTimeout bounds a cmd: source (default 15 s).
+	CmdTimeout time.Duration
+}
+
+// NewSecrets returns the secret store beside store, on the OS keyring.
+func NewSecrets(store *Store) *Secrets {
+	return &Secrets{Store: store, Keyring: OSKeyring{}, Getenv: os.Getenv}
+}
+
+func keyringUser(profile string, k Kind) string { return "profile:" + profile + ":" + string(k) }
+
+// SourceOf is where a profile's secret of kind k comes from ("" when the
+// profile does not name one).
+func SourceOf(p Profile, k Kind) Source {
+	if k == Tokens && p.KeepTokens {
+		return SourceKeyring // tokens are kept in the keyring or not at all
+	}
+	return p.Secrets[k]
+}
+
+// Get returns the secret of kind k for p, from wherever p says.
+func (s *Secrets) Get(ctx context.Context, p Profile, k Kind) (string, error) {
+	src := SourceOf(p, k)
+	switch {
+	case src == "":
+		return "", fmt.Errorf("%w: profile %s has no %s", ErrNotSet, p.Name, k)
+	case src == SourceAsk:
+		return "", ErrAsk
+	case src == SourceKeyring:
+		v, err := s.Keyring.Get(KeyringService, keyringUser(p.Name, k))
+		if errors.Is(err, keyring.ErrNotFound) {
+			return "", fmt.Errorf("%w: no %s for profile %s in the keyring", ErrNotSet, k, p.Name)
+		}
+		return v, err
+	case src == SourceFile:
+		all, err := s.readFile()
+		if err != nil {
+			return "", err
+		}
+		v, ok := all[p.Name][string(k)]
+		if !ok {
+			return "", fmt.Errorf("%w: no %s for profile %s in %s", ErrNotSet, k, p.Name, s.filePath())
+		}
+		return v, nil
+	case strings.HasPrefix(string(src), "env:"):
+		name := string(src[4:])
+		v := strings.TrimSpace(s.Getenv(name))
+		if v == "" {
+			return "", fmt.Errorf("%w: $%s is empty (profile %s takes its %s from it)", ErrNotSet, name, p.Name, k)
+		}
+		return v, nil
+	case strings.HasPrefix(string(src), "cmd:"):
+		return s.runCmd(ctx, strings.TrimSpace(string(src[4:])), p.Name, k)
+	}
+	return "", src.Validate()
+}
+
+func (s *Secrets) runCmd(ctx context.Context, command, profile string, k Kind) (string, error) {
+	timeout := s.CmdTimeout
+	if timeout <= 0 {
+		timeout = 15 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var cmd *exec.Cmd
+	if runtime.GOOS == "windows" {
+		cmd = exec.CommandContext(ctx, "cmd", "/C", command)
+	} else {
+		cmd = exec.CommandContext(ctx, "sh", "-c", command)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		// Never the command's stdout: it may hold part of the secret.
+		return "", fmt.Errorf("the %s command of profile %s failed: %v: %s", k, profile, err, client.Excerpt(stderr.Bytes(), 120))
+	}
+	v := strings.TrimSpace(string(out))
+	if v == "" {
+		return "", fmt.Errorf("%w: the %s command of profile %s printed nothing", ErrNotSet, k, profile)
+	}
+	return v, nil
+}
+
+// Put stores the secret of kind k for p where p says (keyring or file).
+// Sources that are read from elsewhere store nothing.
+func (s *Secrets) Put(p Profile, k Kind, value string) error {
+	switch SourceOf(p, k) {
+	case SourceKeyring:
+		if err := s.Keyring.Set(KeyringService, keyringUser(p.Name, k), value); err != nil {
+			if errors.Is(err, ErrNoKeyring) {
+				return fmt.Errorf("%w; nothing was saved in plain text. Use --insecure-storage to keep secrets in a 0600 file beside the profiles, or a source like env:NAME or cmd:COMMAND", err)
+			}
+			return err
+		}
+		return nil
+	case SourceFile:
+		return s.updateFile(func(all map[string]map[string]string) {
+			if all[p.Name] == nil {
+				all[p.Name] = map[string]string{}
+			}
+			all[p.Name][string(k)] = value
+		})
+	}
+	return nil
+}
+
+// Delete removes the stored secret of kind k of p from where p keeps it.
+func (s *Secrets) Delete(p Profile, k Kind) error {
+	switch SourceOf(p, k) {
+	case SourceKeyring:
+		err := s.Keyring.Delete(KeyringService, keyringUser(p.Name, k))
+		if errors.Is(err, keyring.ErrNotFound) {
+			return nil
+		}
+		return err
+	case SourceFile:
+		return s.updateFileIfExists(func(all map[string]map[string]string) {
+			delete(all[p.Name], string(k))
+			if len(all[p.Name]) == 0 {
+				delete(all, p.Name)
+			}
+		})
+	}
+	return nil
+}
+
+// DeleteAll removes every secret a profile stores.
+func (s *Secrets) DeleteAll(p Profile) error {
+	var errs []error
+	for _, k := range Kinds {
+		errs = append(errs, s.Delete(p, k))
+	}
+	return errors.Join(errs...)
+}
+
+// Rename moves stored secrets from one profile name to another.
+func (s *Secrets) Rename(p Profile, newName string) error {
+	moved := p
+	moved.Name = newName
+	for _, k := range Kinds {
+		if !SourceOf(p, k).Stored() {
+			continue
+		}
+		v, err := s.Get(context.Background(), p, k)
+		if errors.Is(err, ErrNotSet) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.Put(moved, k, v); err != nil {
+			return err
+		}
+		if err := s.Delete(p, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UsesFile reports whether any profile keeps secrets in the plain file.
+func UsesFile(ps []Profile) bool {
+	for _, p := range ps {
+		for _, src := range p.Secrets {
+			if src == SourceFile {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *Secrets) filePath() string { return filepath.Join(s.Store.Dir, SecretsFileName) }
+
+// FileExists reports whether the plain secrets file exists.
+func (s *Secrets) FileExists() bool {
+	_, err := os.Stat(s.filePath())
+	return err == nil
+}
+
+func (s *Secrets) readFile() (map[string]map[string]string, error) {
+	data, err := os.ReadFile(s.filePath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading secrets file: %w", err)
+	}
+	all := map[string]map[string]string{}
+	if err := yaml.Unmarshal(data, &all); err != nil {
+		// The message of a YAML error can quote the file: keep it out.
+		return nil, fmt.Errorf("secrets file %s cannot be parsed; it was left as it is", s.filePath())
+	}
+	return all, nil
+}
+
+func (s *Secrets) updateFileIfExists(fn func(map[string]map[string]string)) error {
+	if !s.FileExists() {
+		return nil
+	}
+	return s.updateFile(fn)
+}
+
+func (s *Secrets) updateFile(fn func(map[string]map[string]string)) error {
+	if err := os.MkdirAll(s.Store.Dir, 0o700); err != nil {
+		return err
+	}
+	return s.Store.locked(func() error {
+		all, err := s.readFile()
+		if err != nil {
+			return err
+		}
+		fn(all)
+		data, err := yaml.Marshal(all)
+		if err != nil {
+			return err
+		}
+		header := []byte("# tokenbench secrets in PLAIN TEXT, chosen with --insecure-storage.\n# Anyone who can read this file can use these credentials.\n")
+		if err := renameio.WriteFile(s.filePath(), append(header, data...), 0o600); err != nil {
+			return fmt.Errorf("writing secrets file: %w", err)
+		}
+		return os.Chmod(s.filePath(), 0o600)
+	})
+}
+
+// StoreRotated saves a refresh token that the server replaced, under the
+// store's lock, before the new access token is handed out: losing it would
+// lock the profile out.
+func (s *Secrets) StoreRotated(p Profile, newRefreshToken string) error {
+	if !SourceOf(p, RefreshToken).Stored() {
+		return nil
+	}
+	if SourceOf(p, RefreshToken) == SourceFile {
+		return s.Put(p, RefreshToken, newRefreshToken) // updateFile takes the lock
+	}
+	return s.Store.locked(func() error { return s.Put(p, RefreshToken, newRefreshToken) })
+}

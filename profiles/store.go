@@ -1,0 +1,383 @@
+// Package profiles keeps named connections to Dintero: a human-readable
+// YAML file in the user's config directory that never holds a secret, and a
+// secret store that keeps secrets in the OS keyring (or where the profile
+// says they come from). It knows nothing about terminals.
+package profiles
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+	"github.com/google/renameio/v2"
+	"gopkg.in/yaml.v3"
+
+	"github.com/tokenbench/tokenbench/client"
+)
+
+// FormatVersion is the version of the profiles file this code writes.
+const FormatVersion = 1
+
+// FileName is the profiles file inside the config directory.
+const FileName = "profiles.yaml"
+
+// Profile is one saved connection. It holds no secret: Secrets says where
+// each secret comes from.
+type Profile struct {
+	Name        string `yaml:"name"`
+	BaseURL     string `yaml:"base_url,omitempty"`
+	Account     string `yaml:"account"`
+	Audience    string `yaml:"audience,omitempty"`
+	Grant       string `yaml:"grant"`
+	ClientID    string `yaml:"client_id,omitempty"`
+	Username    string `yaml:"username,omitempty"`
+	RedirectURI string `yaml:"redirect_uri,omitempty"`
+	JWKSURL     string `yaml:"jwks_url,omitempty"`
+	MFAChannel  string `yaml:"mfa_channel,omitempty"`
+	Notes       string `yaml:"notes,omitempty"`
+	// Secrets maps a secret kind to its source.
+	Secrets map[Kind]Source `yaml:"secrets,omitempty"`
+	// KeepTokens keeps obtained tokens across restarts (in the keyring).
+	KeepTokens bool `yaml:"keep_tokens,omitempty"`
+	// AutoRefresh refreshes the token RefreshBefore its expiry while the
+	// workbench runs.
+	AutoRefresh   bool     `yaml:"auto_refresh,omitempty"`
+	RefreshBefore Duration `yaml:"refresh_before,omitempty"`
+}
+
+// Duration is a time.Duration written as "30s" in the file.
+type Duration time.Duration
+
+// MarshalYAML implements yaml.Marshaler.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration like 30s or 2m", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Validate checks a profile as it would be saved.
+func (p Profile) Validate() error {
+	if !validName(p.Name) {
+		return fmt.Errorf("%w: profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", client.ErrInvalidInput, client.Sanitize(p.Name))
+	}
+	if err := client.ValidateOwnerID(p.Account); err != nil {
+		return err
+	}
+	if _, err := client.ParseGrant(p.Grant); err != nil {
+		return err
+	}
+	if p.BaseURL != "" {
+		if _, err := client.ValidateBaseURL(p.BaseURL); err != nil {
+			return err
+		}
+	}
+	if p.MFAChannel != "" {
+		if _, err := client.ParseChannel(p.MFAChannel); err != nil {
+			return err
+		}
+	}
+	for k, src := range p.Secrets {
+		if !k.valid() {
+			return fmt.Errorf("%w: unknown secret kind %q", client.ErrInvalidInput, k)
+		}
+		if err := src.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// file is the on-disk document.
+type file struct {
+	Version  int       `yaml:"version"`
+	Profiles []Profile `yaml:"profiles"`
+}
+
+// ParseError is a profiles file that cannot be read. The file is left as it
+// is; nothing is written over it.
+type ParseError struct {
+	Path   string
+	Line   int // 0 when unknown
+	Reason string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Reason)
+}
+
+// ErrNotFound is a profile name that does not exist.
+var ErrNotFound = errors.New("no such profile")
+
+// ErrExists is a name already taken.
+var ErrExists = errors.New("a profile with that name exists")
+
+// Store is the profiles file in one directory.
+type Store struct {
+	Dir string
+}
+
+// DirFromEnv picks the config directory: an explicit one, then
+// $TOKENBENCH_CONFIG_DIR, then the OS's config directory (XDG_CONFIG_HOME on
+// Linux) with "tokenbench" under it.
+func DirFromEnv(explicit string, getenv func(string) string) (string, error) {
+	if explicit != "" {
+		return explicit, nil
+	}
+	if d := getenv("TOKENBENCH_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no config directory: %w (set TOKENBENCH_CONFIG_DIR)", err)
+	}
+	return filepath.Join(base, "tokenbench"), nil
+}
+
+// Path is the profiles file.
+func (s *Store) Path() string { return filepath.Join(s.Dir, FileName) }
+
+func (s *Store) lockPath() string { return filepath.Join(s.Dir, ".lock") }
+
+// Load reads the profiles; a missing file is an empty list.
+func (s *Store) Load() ([]Profile, error) {
+	f, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	return f.Profiles, nil
+}
+
+// Get returns one profile.
+func (s *Store) Get(name string) (Profile, error) {
+	ps, err := s.Load()
+	if err != nil {
+		return Profile{}, err
+	}
+	for _, p := range ps {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return Profile{}, fmt.Errorf("%w: %q", ErrNotFound, client.Sanitize(name))
+}
+
+// LoosePermissions reports whether the file can be read by group or others;
+// it is rewritten 0600 on the next save.
+func (s *Store) LoosePermissions() bool {
+	fi, err := os.Stat(s.Path())
+	return err == nil && fi.Mode().Perm()&0o077 != 0
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func (s *Store) read() (*file, error) {
+	data, err := os.ReadFile(s.Path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return &file{Version: FormatVersion}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading profiles: %w", err)
+	}
+	return parse(s.Path(), data)
+}
+
+func parse(path string, data []byte) (*file, error) {
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		reason := strings.TrimPrefix(err.Error(), "yaml: ")
+		line := 0
+		if m := yamlLine.FindStringSubmatch(reason); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			reason = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(reason, m[0]), ":"))
+		}
+		return nil, &ParseError{Path: path, Line: line, Reason: client.Sanitize(reason)}
+	}
+	if f.Version == 0 && len(f.Profiles) == 0 && len(bytes.TrimSpace(data)) == 0 {
+		f.Version = FormatVersion
+	}
+	if f.Version != FormatVersion {
+		return nil, &ParseError{Path: path, Line: 1, Reason: fmt.Sprintf("format version %d is not one this tokenbench reads (%d)", f.Version, FormatVersion)}
+	}
+	if err := checkAll(f.Profiles); err != nil {
+		return nil, &ParseError{Path: path, Reason: err.Error()}
+	}
+	return &f, nil
+}
+
+// checkAll validates every profile and that names are unique.
+func checkAll(ps []Profile) error {
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("profile %q: %w", client.Sanitize(p.Name), err)
+		}
+		if seen[p.Name] {
+			return fmt.Errorf("%w: profile %q appears twice", ErrExists, p.Name)
+		}
+		seen[p.Name] = true
+	}
+	return nil
+}
+
+// lockTimeout bounds the wait for another instance's write.
+const lockTimeout = 10 * time.Second
+
+// Update runs fn on the profiles under an exclusive file lock and writes
+// the result atomically (temp file, fsync, rename) with mode 0600 in a 0700
+// directory. A file that cannot be parsed is never written over.
+func (s *Store) Update(fn func(ps []Profile) ([]Profile, error)) error {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("config directory: %w", err)
+	}
+	_ = os.Chmod(s.Dir, 0o700)
+	return s.locked(func() error {
+		f, err := s.read()
+		if err != nil {
+			return err
+		}
+		ps, err := fn(append([]Profile(nil), f.Profiles...))
+		if err != nil {
+			return err
+		}
+		sort.SliceStable(ps, func(i, j int) bool { return strings.ToLower(ps[i].Name) < strings.ToLower(ps[j].Name) })
+		// Never write a file that would not load again.
+		if err := checkAll(ps); err != nil {
+			return err
+		}
+		return s.write(&file{Version: FormatVersion, Profiles: ps})
+	})
+}
+
+// locked runs fn holding the store's lock file.
+func (s *Store) locked(fn func() error) error {
+	lock := flock.New(s.lockPath())
+	ctx, cancel := context.WithTimeout(context.Background(), lockTimeout)
+	defer cancel()
+	ok, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil || !ok {
+		return fmt.Errorf("profiles are locked by another tokenbench (%s): %v", s.lockPath(), err)
+	}
+	defer lock.Unlock()
+	return fn()
+}
+
+func (s *Store) write(f *file) error {
+	var buf bytes.Buffer
+	buf.WriteString("# tokenbench profiles. No secrets here: they live in the OS keyring\n# or where each profile's 'secrets' says.\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(f); err != nil {
+		return fmt.Errorf("encoding profiles: %w", err)
+	}
+	if err := renameio.WriteFile(s.Path(), buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("writing profiles: %w", err)
+	}
+	// renameio keeps an existing file's mode; loose modes are fixed here.
+	return os.Chmod(s.Path(), 0o600)
+}
+
+// Add saves a new profile.
+func (s *Store) Add(p Profile) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.Update(func(ps []Profile) ([]Profile, error) {
+		for _, q := range ps {
+			if q.Name == p.Name {
+				return nil, fmt.Errorf("%w: %q", ErrExists, p.Name)
+			}
+		}
+		return append(ps, p), nil
+	})
+}
+
+// Put replaces the profile called name with p (a rename when the names
+// differ).
+func (s *Store) Put(name string, p Profile) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.Update(func(ps []Profile) ([]Profile, error) {
+		idx := -1
+		for i, q := range ps {
+			if q.Name == name {
+				idx = i
+			} else if q.Name == p.Name {
+				return nil, fmt.Errorf("%w: %q", ErrExists, p.Name)
+			}
+		}
+		if idx < 0 {
+			return nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+		}
+		ps[idx] = p
+		return ps, nil
+	})
+}
+
+// Remove deletes a profile from the file (not its secrets: see
+// Secrets.DeleteAll).
+func (s *Store) Remove(name string) error {
+	return s.Update(func(ps []Profile) ([]Profile, error) {
+		for i, q := range ps {
+			if q.Name == name {
+				return append(ps[:i], ps[i+1:]...), nil
+			}
+		}
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+	})
+}
+
+// Export writes the profiles as a document to share; it never holds
+// secrets, as the profiles file never does.
+func Export(ps []Profile) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&file{Version: FormatVersion, Profiles: ps}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// ParseExport reads a document written by Export.
+func ParseExport(name string, data []byte) ([]Profile, error) {
+	f, err := parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return f.Profiles, nil
+}
