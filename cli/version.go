@@ -3,8 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
-	"runtime"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
