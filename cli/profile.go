@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -49,17 +48,16 @@ func (app *App) warnStore(st *profiles.Store, ps []profiles.Profile) {
 
 // profileOptions are the flags of profile add/edit beyond the request flags.
 type profileOptions struct {
-	req             tokenOptions
-	newName         string
-	jwksURL         string
-	notes           string
-	sources         []string
-	insecure        bool
-	storePassword   bool
-	keepTokens      bool
-	autoRefresh     bool
-	refreshBefore   time.Duration
-	noInteractivity bool
+	req           tokenOptions
+	newName       string
+	jwksURL       string
+	notes         string
+	sources       []string
+	insecure      bool
+	storePassword bool
+	keepTokens    bool
+	autoRefresh   bool
+	refreshBefore time.Duration
 }
 
 func newProfileCmd(app *App) *cobra.Command {
@@ -463,13 +461,6 @@ func newProfileImportCmd(app *App) *cobra.Command {
 	return cmd
 }
 
-// storedTokens is what a keep_tokens profile keeps in the keyring.
-type storedTokens struct {
-	AccessToken  string    `json:"access_token"`
-	RefreshToken string    `json:"refresh_token,omitempty"`
-	ExpiresAt    time.Time `json:"expires_at"`
-}
-
 // remember keeps what a profile wants kept of a new token: a rotated refresh
 // token (first, under the lock), and the tokens when keep_tokens is on.
 func (app *App) remember(p *profiles.Profile, res *flows.Result) error {
@@ -482,11 +473,7 @@ func (app *App) remember(p *profiles.Profile, res *flows.Result) error {
 			return fmt.Errorf("keeping the new refresh token: %w", err)
 		}
 	}
-	if !p.KeepTokens {
-		return nil
-	}
-	data, _ := json.Marshal(storedTokens{AccessToken: res.Response.AccessToken, RefreshToken: res.RefreshToken, ExpiresAt: res.Expiry.At})
-	if err := sec.Put(*p, profiles.Tokens, string(data)); err != nil {
+	if err := sec.KeepTokens(*p, profiles.KeptTokens{AccessToken: res.Response.AccessToken, RefreshToken: res.RefreshToken, ExpiresAt: res.Expiry.At}); err != nil {
 		// Keeping tokens is a convenience: the token is good all the same.
 		fmt.Fprintf(app.stderr, "warning: profile %s: the token was not kept for later: %s\n", p.Name, firstSentence(err))
 	}
@@ -536,13 +523,8 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 		return &usageError{err}
 	}
 	token := ""
-	if p.KeepTokens {
-		if raw, err := app.secrets().Get(ctx, p, profiles.Tokens); err == nil {
-			var kept storedTokens
-			if json.Unmarshal([]byte(raw), &kept) == nil && kept.ExpiresAt.Sub(app.now()) > minValidity {
-				token = kept.AccessToken
-			}
-		}
+	if kept, err := app.secrets().KeptTokens(ctx, p); err == nil && kept.ExpiresAt.Sub(app.now()) > minValidity {
+		token = kept.AccessToken
 	}
 	if token == "" {
 		o := &tokenOptions{profile: name, output: "token", timeout: 30 * time.Second, mfaChannel: string(p.Channel())}

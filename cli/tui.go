@@ -31,6 +31,13 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 		}
 		ctx.ClearAfter = time.Duration(secs) * time.Second
 	}
+	if cfg.demo == nil {
+		st, err := app.store()
+		if err != nil {
+			return err
+		}
+		ctx.Store, ctx.Secrets = st, app.secrets()
+	}
 	if srv := cfg.demo; srv != nil {
 		ctx.DefaultBaseURL = srv.URL
 		ctx.Connections = demoConnections(srv.URL)

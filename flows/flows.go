@@ -296,3 +296,19 @@ func (rn *Runner) bearerValid(tok string) bool {
 	}
 	return t.ExpiresAt.After(rn.Now().Add(30 * time.Second))
 }
+
+// Restore rebuilds a result from tokens kept across a restart: the request
+// it came from, the tokens, and when the access token expires.
+func Restore(req Request, accessToken, refreshToken string, expiresAt time.Time, auth client.Auth) *Result {
+	res := &client.TokenResponse{
+		AccessToken: accessToken, RefreshToken: refreshToken, TokenType: "Bearer",
+		Fields: map[string]any{"access_token": accessToken},
+	}
+	r := &Result{Request: req, Response: res, Auth: auth, RefreshToken: refreshToken}
+	r.Token, r.DecodeErr = tokeninfo.Decode(accessToken)
+	r.Expiry = tokeninfo.ComputeExpiry(r.Token, time.Time{}, 0, time.Time{})
+	if !r.Expiry.Known() && !expiresAt.IsZero() {
+		r.Expiry.At, r.Expiry.Source = expiresAt, "kept"
+	}
+	return r
+}

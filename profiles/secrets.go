@@ -3,6 +3,7 @@ package profiles
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -392,4 +393,39 @@ func (s *Secrets) StoreRotated(p Profile, newRefreshToken string) error {
 		return s.Put(p, RefreshToken, newRefreshToken) // updateFile takes the lock
 	}
 	return s.Store.locked(func() error { return s.Put(p, RefreshToken, newRefreshToken) })
+}
+
+// KeptTokens is what a keep_tokens profile keeps in the keyring.
+type KeptTokens struct {
+	AccessToken  string    `json:"access_token"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	ExpiresAt    time.Time `json:"expires_at"`
+}
+
+// KeepTokens saves tokens for a keep_tokens profile.
+func (s *Secrets) KeepTokens(p Profile, t KeptTokens) error {
+	if !p.KeepTokens {
+		return nil
+	}
+	data, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	return s.Put(p, Tokens, string(data))
+}
+
+// KeptTokens reads what a keep_tokens profile kept; ErrNotSet when nothing.
+func (s *Secrets) KeptTokens(ctx context.Context, p Profile) (KeptTokens, error) {
+	var t KeptTokens
+	if !p.KeepTokens {
+		return t, ErrNotSet
+	}
+	raw, err := s.Get(ctx, p, Tokens)
+	if err != nil {
+		return t, err
+	}
+	if err := json.Unmarshal([]byte(raw), &t); err != nil || t.AccessToken == "" {
+		return t, fmt.Errorf("%w: the kept tokens of %s are unreadable", ErrNotSet, p.Name)
+	}
+	return t, nil
 }

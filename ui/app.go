@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/list"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
 )
 
 type screen int
@@ -30,7 +32,7 @@ const (
 )
 
 var screenNames = map[screen]string{
-	scrHome: "connections", scrChooser: "choose a grant", scrForm: "request",
+	scrHome: "home", scrChooser: "choose a grant", scrForm: "request",
 	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
 }
 
@@ -81,7 +83,7 @@ type Model struct {
 	scr   screen
 	stack []screen
 
-	home    menu
+	home    list.Model
 	chooser menu
 	form    formModel
 	mfa     mfaModel
@@ -109,32 +111,49 @@ type Model struct {
 	// clip is what the app last copied, to clear it later.
 	clipText string
 	clipID   int
+
+	// Profiles and the tokens held for home items this session.
+	profiles  []profiles.Profile
+	readOnly  string // why the profiles cannot be changed
+	held      map[string]*flows.Result
+	autoNotes map[string]string
+	autoBusy  map[string]bool
+	// autoRetryAt holds auto-refresh back after a failure.
+	autoRetryAt map[string]time.Time
+	activeKey   string            // the home item a request runs for
+	active      *profiles.Profile // the profile it runs for
+	// Profile editing: the chooser and form are for a profile.
+	addingProfile bool
+	editingName   string        // "" when adding
+	saveAsFrom    *flows.Result // the token a profile is being saved from
+	confirmDelete string
 }
 
 // New builds the workbench. With connections it opens on them; without, on
 // the grant chooser.
 func New(ctx *Context) *Model {
 	m := &Model{ctx: ctx, help: help.New(), chooser: grantMenu(), channel: client.ChannelSMS, chain: true,
-		values: map[string]string{fBaseURL: ctx.DefaultBaseURL}}
+		values: map[string]string{fBaseURL: ctx.DefaultBaseURL},
+		held:   map[string]*flows.Result{}, autoNotes: map[string]string{}, autoBusy: map[string]bool{}, autoRetryAt: map[string]time.Time{}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.help.Width = ctx.Width
-	for _, c := range ctx.Connections {
-		badge, prod := "TEST", false
-		if client.IsProduction(c.Request.Account) {
-			badge, prod = "PROD", true
+	if ctx.Store != nil {
+		ps, err := ctx.Store.Load()
+		if err != nil {
+			m.readOnly = client.Sanitize(err.Error())
 		}
-		m.home.items = append(m.home.items, menuItem{title: c.Name, desc: c.Description, badge: badge + " " + c.Request.Account, prod: prod})
+		m.profiles = ps
 	}
-	m.home.items = append(m.home.items, menuItem{title: "New request…", desc: "Choose a grant type and fill in the form yourself."})
+	m.home = m.newHomeList()
 	m.scr = scrChooser
-	if len(ctx.Connections) > 0 {
+	if len(m.profiles) > 0 || len(ctx.Connections) > 0 || m.readOnly != "" {
 		m.scr = scrHome
 	}
 	return m
 }
 
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return nil }
+// Init implements tea.Model: tokens kept across restarts are loaded.
+func (m *Model) Init() tea.Cmd { return m.loadKeptTokens() }
 
 func (m *Model) push(s screen) {
 	m.stack = append(m.stack, m.scr)
@@ -151,7 +170,7 @@ func (m *Model) back() {
 
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
-	return m.scr == scrForm || (m.scr == scrMFA && m.mfa.phase == mfaCode)
+	return m.scr == scrForm || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering()
 }
 
 func (m *Model) setStatus(text string, isErr bool) {
@@ -165,6 +184,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
 		m.help.Width = msg.Width
 		m.form.setWidth(msg.Width - 2)
+		m.home.SetSize(msg.Width, max(4, msg.Height-6))
 		return m, nil
 	case tea.KeyMsg:
 		return m.handleKey(msg)
@@ -176,11 +196,30 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tickMsg:
-		if m.scr == scrToken {
-			return m, m.tick()
+		auto := m.autoRefreshDue()
+		if m.scr == scrToken || m.scr == scrHome || len(auto) > 0 {
+			return m, tea.Batch(append(auto, m.tick())...)
 		}
 		m.ticking = false
 		return m, nil
+	case autoRefreshMsg:
+		return m.onAutoRefresh(msg)
+	case keptTokensMsg:
+		for k, r := range msg.held {
+			if m.held[k] == nil {
+				m.held[k] = r
+			}
+		}
+		if len(msg.held) > 0 && !m.ticking {
+			return m, m.tick()
+		}
+		return m, nil
+	case profileSavedMsg:
+		return m.onProfileSaved(msg)
+	case profileDeletedMsg:
+		return m.onProfileDeleted(msg)
+	case needInputMsg:
+		return m.onNeedInput(msg)
 	case resultMsg:
 		if msg.gen != m.gen {
 			return m, nil
@@ -280,9 +319,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, k.Select):
 			g := grantInfos[m.chooser.cursor].grant
+			if m.addingProfile {
+				m.form = newProfileForm(g, m.currentValues(), m.chain, false, false, m.ctx.Width-2)
+				m.push(scrForm)
+				return m, nil
+			}
 			m.openForm(g, m.currentValues())
 			return m, nil
 		case key.Matches(msg, k.Back):
+			m.addingProfile = false
 			m.back()
 		default:
 			m.chooser.update(msg, k)
@@ -298,6 +343,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.form.banner = ""
 			if !m.form.validate() {
 				return m, nil
+			}
+			if m.form.profileMode {
+				return m, m.saveProfile()
 			}
 			req, base := m.form.request()
 			m.values, m.chain = m.form.values(), m.form.chain
@@ -330,33 +378,6 @@ func (m *Model) openForm(g client.Grant, values map[string]string) {
 	m.push(scrForm)
 }
 
-func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys
-	i := m.home.cursor
-	switch {
-	case key.Matches(msg, k.Select) || key.Matches(msg, k.Edit):
-		if i == len(m.ctx.Connections) {
-			m.push(scrChooser)
-			return m, nil
-		}
-		c := m.ctx.Connections[i]
-		m.channel = c.Channel
-		m.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-		m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2)
-		if key.Matches(msg, k.Edit) {
-			m.push(scrForm)
-			return m, nil
-		}
-		// Run it straight away; errors open the form, so they can be fixed.
-		m.stack = append(m.stack, scrHome)
-		m.scr = scrHome
-		return m, m.start(c.Request, c.BaseURL, scrForm)
-	default:
-		m.home.update(msg, k)
-	}
-	return m, nil
-}
-
 // start sends a request. origin is the screen its errors belong to.
 func (m *Model) start(req flows.Request, baseURL string, origin screen) tea.Cmd {
 	runner, err := m.ctx.NewRunner(baseURL)
@@ -373,9 +394,12 @@ func (m *Model) start(req flows.Request, baseURL string, origin screen) tea.Cmd 
 	if m.scr != scrInflight {
 		m.scr = scrInflight
 	}
-	gen := m.gen
+	gen, keep := m.gen, m.keeper()
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		res, s, err := runner.Start(ctx, req)
+		if err == nil && res != nil {
+			err = keep(res)
+		}
 		return resultMsg{gen: gen, res: res, session: s, err: err}
 	})
 }
@@ -449,6 +473,9 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 		m.stack = append(m.stack, scrForm)
 	}
 	m.token = tokenModel{result: res}
+	if m.activeKey != "" {
+		m.held[m.activeKey] = res
+	}
 	m.scr = scrToken
 	m.setStatus("token received", false)
 	return m, m.tick()
@@ -527,9 +554,12 @@ func (m *Model) sendChallenge(ch client.Channel) tea.Cmd {
 func (m *Model) verify(code string) tea.Cmd {
 	m.mfa.phase, m.mfa.err = mfaVerifying, ""
 	ctx := m.begin()
-	gen, runner, s := m.gen, m.runner, m.mfa.session
+	gen, runner, s, keep := m.gen, m.runner, m.mfa.session, m.keeper()
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		res, err := runner.Verify(ctx, s, code)
+		if err == nil {
+			err = keep(res)
+		}
 		return verifyMsg{gen: gen, res: res, err: err}
 	})
 }
@@ -557,10 +587,13 @@ func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.busyLabel = "refreshing with the refresh token"
 		}
 		ctx := m.begin()
-		gen := m.gen
+		gen, keep := m.gen, m.keeper()
 		m.scr = scrInflight
 		return m, tea.Batch(m.spin.Tick, func() tea.Msg {
 			r, s, err := runner.Refresh(ctx, res)
+			if err == nil && r != nil {
+				err = keep(r)
+			}
 			return resultMsg{gen: gen, res: r, session: s, err: err}
 		})
 	case key.Matches(msg, k.CopyToken):
@@ -574,6 +607,7 @@ func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		t.confirmRefreshCopy = true
 	case key.Matches(msg, k.NewRequest):
+		m.activeKey, m.active = "", nil
 		m.stack = m.stack[:0]
 		if len(m.ctx.Connections) > 0 {
 			m.stack = append(m.stack, scrHome)
@@ -582,6 +616,8 @@ func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.RawJSON):
 		t.raw = !t.raw
 		t.scroll = 0
+	case key.Matches(msg, k.SaveProfile):
+		return m, m.openSaveAs(res)
 	case key.Matches(msg, k.Up):
 		t.scroll = max(0, t.scroll-1)
 	case key.Matches(msg, k.Down):
@@ -661,7 +697,7 @@ func (m *Model) View() string {
 	var body string
 	switch m.scr {
 	case scrHome:
-		body = m.home.view(s, w-2, bodyH-1)
+		body = m.homeView(bodyH)
 	case scrChooser:
 		body = m.chooser.view(s, w-2, bodyH-1)
 	case scrForm:
@@ -745,8 +781,7 @@ func (m *Model) keys() help.KeyMap {
 	k := m.ctx.Keys
 	switch m.scr {
 	case scrHome:
-		return bindings{short: []key.Binding{k.Up, k.Down, withHelp(k.Select, "run"), k.Edit, k.Help, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down}, {withHelp(k.Select, "run"), k.Edit}, {k.Help, k.Quit, k.ForceQuit}}}
+		return m.homeKeys()
 	case scrChooser:
 		return bindings{short: []key.Binding{k.Up, k.Down, k.Select, k.Back, k.Help, k.Quit},
 			full: [][]key.Binding{{k.Up, k.Down, k.Select}, {k.Back, k.Help, k.Quit, k.ForceQuit}}}
@@ -761,8 +796,8 @@ func (m *Model) keys() help.KeyMap {
 			return bindings{short: []key.Binding{k.Confirm, k.Deny}}
 		}
 		return bindings{
-			short: []key.Binding{k.Refresh, k.CopyToken, k.CopyHeader, k.CopyRefresh, k.NewRequest, k.RawJSON, k.Help, k.Quit},
-			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.Up, k.Down, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+			short: []key.Binding{k.Refresh, k.CopyToken, k.CopyHeader, k.CopyRefresh, k.NewRequest, k.RawJSON, k.SaveProfile, k.Help, k.Quit},
+			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Up, k.Down, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
 		}
 	}
 	return bindings{}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
 )
 
 // Connection is a ready-made request the home screen offers (the demo's
@@ -55,6 +56,9 @@ type Context struct {
 	Outbox func(username string) []OutboxMessage
 	// DefaultBaseURL pre-fills the form.
 	DefaultBaseURL string
+	// Store and Secrets keep profiles; nil in the demo, which saves nothing.
+	Store   *profiles.Store
+	Secrets *profiles.Secrets
 }
 
 // NewContext returns a Context with production defaults.

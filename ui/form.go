@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
 )
 
 // Field keys. They match flows.Problem.Field so errors land on their field.
@@ -29,6 +30,8 @@ const (
 	fMFAToken     = "mfa-token"
 	fOOBCode      = "oob-code"
 	fBindingCode  = "binding-code"
+	fName         = "name"
+	fStorePw      = "store-password"
 )
 
 type fieldSpec struct {
@@ -52,6 +55,8 @@ var specs = map[string]fieldSpec{
 	fMFAToken:     {fMFAToken, "MFA token", "", "The mfa_token of the mfa_required answer.", true},
 	fOOBCode:      {fOOBCode, "OOB code", "", "The oob_code of the challenge answer.", true},
 	fBindingCode:  {fBindingCode, "Bind code", "digits", "The code the user received by SMS or e-mail.", false},
+	fName:         {fName, "Name", "e.g. merchant-x-test", "The profile's name: letters, digits, '.', '_' and '-'.", false},
+	fStorePw:      {fStorePw, "", "", "Space toggles. Off: the password is asked for each time and never stored.", false},
 }
 
 // grantFields lists a grant's own fields after the common ones.
@@ -91,11 +96,42 @@ type formModel struct {
 	// banner is an error from the server for the request this form sent.
 	banner string
 	width  int
+	// profileMode: the form edits a profile instead of sending a request.
+	profileMode bool
+	storePw     bool
+	// keptHint marks secret fields left empty when editing: what is stored
+	// stays.
+	keptHint bool
 }
 
 func newForm(g client.Grant, values map[string]string, chain bool, width int) formModel {
-	f := formModel{grant: g, chain: chain, width: width}
+	return buildForm(g, values, chain, width, false)
+}
+
+// newProfileForm is the same form with a name, for saving a profile.
+func newProfileForm(g client.Grant, values map[string]string, chain, storePw, editing bool, width int) formModel {
+	f := buildForm(g, values, chain, width, true)
+	f.storePw, f.keptHint = storePw, editing
+	if editing {
+		for _, fl := range f.fields {
+			if fl.spec.secret && fl.input.Value() == "" {
+				fl.input.Placeholder = "(unchanged: kept where the profile keeps it)"
+			}
+		}
+	}
+	return f
+}
+
+func buildForm(g client.Grant, values map[string]string, chain bool, width int, profileMode bool) formModel {
+	f := formModel{grant: g, chain: chain, width: width, profileMode: profileMode}
 	keys := append([]string{fBaseURL, fAccount, fAudience}, grantFields(g)...)
+	if profileMode {
+		keys = append([]string{fName}, keys...)
+		// An mfa-oob profile makes no sense: its inputs are one-time.
+		if g == client.GrantPassword {
+			keys = append(keys, fStorePw)
+		}
+	}
 	for _, k := range keys {
 		spec := specs[k]
 		in := textinput.New()
@@ -237,10 +273,16 @@ func (f *formModel) update(msg tea.KeyMsg, keys KeyMap) (cmd tea.Cmd, submit boo
 	if cur == nil {
 		return nil, false
 	}
-	if cur.spec.key == fChain {
+	switch cur.spec.key {
+	case fChain:
 		if key.Matches(msg, keys.Toggle) {
 			f.chain = !f.chain
 			f.focusField(fChain)
+		}
+		return nil, false
+	case fStorePw:
+		if key.Matches(msg, keys.Toggle) {
+			f.storePw = !f.storePw
 		}
 		return nil, false
 	}
@@ -301,7 +343,17 @@ func (f *formModel) validate() bool {
 	if _, err := client.ValidateBaseURL(base); err != nil {
 		mark(fBaseURL, err.Error())
 	}
+	if f.profileMode {
+		p, _ := f.profile()
+		if err := p.Validate(); err != nil && strings.Contains(err.Error(), "profile name") {
+			mark(fName, "use letters, digits, '.', '_' and '-' (at most 64)")
+		}
+	}
 	for _, p := range req.Normalized().Check() {
+		// A profile may leave its secrets to be asked for later.
+		if f.profileMode && p.Field != fAccount {
+			continue
+		}
 		k, msg := p.Field, p.Message
 		if k == fBearer && f.chain && f.get(fChain) != nil {
 			k, msg = fClientID, "client id and secret are needed to obtain the Bearer"
@@ -328,12 +380,12 @@ func (f *formModel) view(s Styles, width int) string {
 		if i == f.focus {
 			marker = s.Cursor.Render("› ")
 		}
-		if fl.spec.key == fChain {
-			box := "[ ]"
-			if f.chain {
-				box = "[x]"
-			}
-			b.WriteString(marker + box + " obtain the Bearer with client credentials first\n")
+		switch fl.spec.key {
+		case fChain:
+			b.WriteString(marker + checkbox(f.chain) + " obtain the Bearer with client credentials first\n")
+			continue
+		case fStorePw:
+			b.WriteString(marker + checkbox(f.storePw) + " store the password (otherwise asked each time)\n")
 			continue
 		}
 		b.WriteString(marker + s.Label.Render(fl.spec.label) + " " + fl.input.View() + "\n")
@@ -364,8 +416,11 @@ func (f *formModel) keys(k KeyMap) bindings {
 	if cur := f.focused(); cur != nil && cur.spec.secret {
 		short = append(short, k.Reveal)
 	}
-	if cur := f.focused(); cur != nil && cur.spec.key == fChain {
+	if cur := f.focused(); cur != nil && (cur.spec.key == fChain || cur.spec.key == fStorePw) {
 		short = append(short, k.Toggle)
+	}
+	if f.profileMode {
+		short[0] = withHelp(k.Select, "save profile")
 	}
 	short = append(short, k.ForceQuit)
 	return bindings{short: short, full: [][]key.Binding{{k.Select, k.Next, k.Prev}, {k.Reveal, k.Toggle}, {k.Back, k.ForceQuit}}}
@@ -379,4 +434,40 @@ func valuesFor(r flows.Request, baseURL string) map[string]string {
 		fUsername: r.Username, fPassword: r.Password, fCode: r.Code, fRedirectURI: r.RedirectURI,
 		fRefreshToken: r.RefreshToken, fMFAToken: r.MFAToken, fOOBCode: r.OOBCode, fBindingCode: r.BindingCode,
 	}
+}
+
+// valuesForProfile fills form values from a profile (without secrets).
+func valuesForProfile(p profiles.Profile) map[string]string {
+	v := valuesFor(p.Request(), p.BaseURLOrDefault())
+	v[fName] = p.Name
+	return v
+}
+
+func checkbox(on bool) string {
+	if on {
+		return "[x]"
+	}
+	return "[ ]"
+}
+
+// profile is the form as a profile, with the secrets typed into it.
+func (f *formModel) profile() (profiles.Profile, map[profiles.Kind]string) {
+	req, base := f.request()
+	p := profiles.Profile{
+		Name: f.value(fName), BaseURL: base, Account: req.Account, Audience: req.Audience, Grant: string(f.grant),
+		ClientID: req.ClientID, Username: req.Username, RedirectURI: req.RedirectURI,
+	}
+	if p.BaseURL == client.DefaultBaseURL {
+		p.BaseURL = ""
+	}
+	if p.Audience == client.DefaultAudience(p.Account) {
+		p.Audience = ""
+	}
+	secrets := map[profiles.Kind]string{
+		profiles.ClientSecret: req.ClientSecret, profiles.Bearer: req.Bearer, profiles.RefreshToken: req.RefreshToken,
+	}
+	if f.storePw {
+		secrets[profiles.Password] = req.Password
+	}
+	return p, secrets
 }

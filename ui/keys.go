@@ -25,6 +25,11 @@ type KeyMap struct {
 	NewCode       key.Binding
 	SwitchChannel key.Binding
 	Confirm, Deny key.Binding
+	Add           key.Binding
+	Duplicate     key.Binding
+	Delete        key.Binding
+	Filter        key.Binding
+	SaveProfile   key.Binding
 }
 
 // DefaultKeyMap is the workbench's key map.
@@ -41,7 +46,7 @@ func DefaultKeyMap() KeyMap {
 		ForceQuit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Reveal:        key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/hide secret")),
 		Toggle:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "toggle")),
-		Edit:          key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit first")),
+		Edit:          key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		NewRequest:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new request")),
 		Refresh:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		CopyToken:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
@@ -54,6 +59,11 @@ func DefaultKeyMap() KeyMap {
 		SwitchChannel: key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "switch channel")),
 		Confirm:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		Deny:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+		Add:           key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+		Duplicate:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "duplicate")),
+		Delete:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "delete")),
+		Filter:        key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		SaveProfile:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save as profile")),
 	}
 }
 

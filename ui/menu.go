@@ -10,8 +10,7 @@ import (
 
 // menuItem is one line of a menu, with a description under it.
 type menuItem struct {
-	title, desc, badge string
-	prod               bool
+	title, desc string
 }
 
 // menu is a vertical list with a cursor; the home screen and the grant
@@ -46,13 +45,6 @@ func (m *menu) view(s Styles, width, height int) string {
 	for i := first; i < len(m.items) && (i-first+1)*per <= height+1; i++ {
 		it := m.items[i]
 		title := it.title
-		if it.badge != "" {
-			badge := s.Test.Render(it.badge)
-			if it.prod {
-				badge = s.Prod.Render(" " + it.badge + " ")
-			}
-			title += "  " + badge
-		}
 		if i == m.cursor {
 			b.WriteString(s.Cursor.Render("› ") + s.Selected.Render(title))
 		} else {

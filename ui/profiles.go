@@ -1,0 +1,510 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/list"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+type (
+	// needInputMsg: a profile's secrets were read; err says what is
+	// missing (a secret asked for each time, a keyring that failed).
+	needInputMsg struct {
+		gen  int
+		req  flows.Request
+		base string
+		err  error
+	}
+	profileSavedMsg struct {
+		name     string
+		profiles []profiles.Profile
+		err      error
+	}
+	profileDeletedMsg struct {
+		name     string
+		profiles []profiles.Profile
+		err      error
+	}
+	autoRefreshMsg struct {
+		key     string
+		res     *flows.Result
+		session *flows.MFASession
+		err     error
+	}
+	keptTokensMsg struct{ held map[string]*flows.Result }
+)
+
+// autoRetry is how long auto-refresh waits after a failure.
+const autoRetry = time.Minute
+
+// defaultRefreshBefore is auto-refresh's lead when the profile sets none.
+const defaultRefreshBefore = 30 * time.Second
+
+func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	if m.confirmDelete != "" {
+		name := m.confirmDelete
+		m.confirmDelete = ""
+		if key.Matches(msg, k.Confirm) {
+			return m, m.deleteProfile(name)
+		}
+		m.setStatus("not deleted", false)
+		return m, nil
+	}
+	if m.filtering() || m.home.FilterState() == list.FilterApplied && key.Matches(msg, k.Back) {
+		var cmd tea.Cmd
+		m.home, cmd = m.home.Update(msg)
+		return m, cmd
+	}
+	it, ok := m.selectedItem()
+	switch {
+	case !ok:
+	case key.Matches(msg, k.Select):
+		return m, m.runItem(it)
+	case key.Matches(msg, k.Edit):
+		return m, m.editItem(it)
+	case key.Matches(msg, k.Add):
+		if m.canChangeProfiles() {
+			m.addingProfile, m.editingName = true, ""
+			m.push(scrChooser)
+		}
+		return m, nil
+	case key.Matches(msg, k.Duplicate) && it.profile != nil:
+		if m.canChangeProfiles() {
+			p := *it.profile
+			values := valuesForProfile(p)
+			values[fName] = p.Name + "-copy"
+			m.addingProfile, m.editingName = true, ""
+			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), false, false, m.ctx.Width-2)
+			m.push(scrForm)
+		}
+		return m, nil
+	case key.Matches(msg, k.Delete) && it.profile != nil:
+		if m.canChangeProfiles() {
+			m.confirmDelete = it.profile.Name
+		}
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.home, cmd = m.home.Update(msg)
+	return m, cmd
+}
+
+func (m *Model) canChangeProfiles() bool {
+	switch {
+	case m.ctx.Store == nil:
+		m.setStatus("profiles are not saved in the demo; run tokenbench without demo to keep them", true)
+		return false
+	case m.readOnly != "":
+		m.setStatus("read-only: fix the profiles file first", true)
+		return false
+	}
+	return true
+}
+
+// runItem runs a home item: a held, unexpired token is shown as it is.
+func (m *Model) runItem(it homeItem) tea.Cmd {
+	if it.key == newItem.key {
+		m.activeKey, m.active = "", nil
+		m.push(scrChooser)
+		return nil
+	}
+	base := ""
+	if it.profile != nil {
+		base = it.profile.BaseURLOrDefault()
+	} else {
+		base = it.conn.BaseURL
+	}
+	if res := m.held[it.key]; res != nil && !res.Expiry.Expired(m.ctx.Now()) {
+		runner, err := m.ctx.NewRunner(base)
+		if err != nil {
+			m.setStatus(errText(err), true)
+			return nil
+		}
+		m.activeKey, m.runner, m.baseURL, m.sentFrom = it.key, runner, base, scrHome
+		m.stack = append(m.stack[:0], scrHome)
+		if it.profile != nil {
+			p := *it.profile
+			m.active = &p
+		}
+		_, cmd := m.showToken(res)
+		return cmd
+	}
+	m.activeKey, m.active = it.key, nil
+	if it.conn != nil {
+		c := it.conn
+		m.channel = c.Channel
+		m.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
+		m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2)
+		m.stack = append(m.stack[:0], scrHome)
+		// Errors open the form, so they can be fixed there.
+		return m.start(c.Request, c.BaseURL, scrForm)
+	}
+	p := *it.profile
+	m.active = &p
+	m.channel = p.Channel()
+	req := p.Request()
+	sec := m.ctx.Secrets
+	m.gen++
+	gen := m.gen
+	m.setStatus("reading the secrets of "+p.Name+"…", false)
+	// Secrets come from the keyring or a command: not on the UI goroutine.
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err := sec.FillSecrets(ctx, p, &req, nil)
+		return needInputMsg{gen: gen, req: req, base: p.BaseURLOrDefault(), err: err}
+	}
+}
+
+func (m *Model) onNeedInput(msg needInputMsg) (tea.Model, tea.Cmd) {
+	if msg.gen != m.gen || m.scr != scrHome {
+		return m, nil
+	}
+	m.status = status{}
+	m.chain = msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == ""
+	m.form = newForm(msg.req.Grant, valuesFor(msg.req, msg.base), m.chain, m.ctx.Width-2)
+	m.stack = append(m.stack[:0], scrHome)
+	if msg.err != nil {
+		// Ask in the form: it is where the missing secret can be typed.
+		m.form.banner = "this profile needs input: " + errText(msg.err)
+		if errors.Is(msg.err, client.ErrInvalidInput) {
+			m.form.banner = "type what this profile asks for each time, then enter"
+		}
+		m.form.validate()
+		m.scr = scrForm
+		return m, nil
+	}
+	return m, m.start(msg.req, msg.base, scrForm)
+}
+
+func (m *Model) editItem(it homeItem) tea.Cmd {
+	switch {
+	case it.conn != nil:
+		c := it.conn
+		m.activeKey = it.key
+		m.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
+		m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2)
+		m.push(scrForm)
+	case it.profile != nil && m.canChangeProfiles():
+		p := *it.profile
+		m.addingProfile, m.editingName = true, p.Name
+		storePw := profiles.SourceOf(p, profiles.Password).Stored()
+		m.form = newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
+		m.push(scrForm)
+	}
+	return nil
+}
+
+// openSaveAs opens the profile form on a token's request.
+func (m *Model) openSaveAs(res *flows.Result) tea.Cmd {
+	if !m.canChangeProfiles() {
+		return nil
+	}
+	values := valuesFor(res.Request, m.baseURL)
+	m.addingProfile, m.editingName, m.saveAsFrom = true, "", res
+	m.form = newProfileForm(res.Request.Grant, values, res.BearerChained, false, false, m.ctx.Width-2)
+	m.push(scrForm)
+	return nil
+}
+
+// saveProfile saves the profile form: secrets typed into it go to where the
+// profile keeps them (the keyring by default) before the profile is saved,
+// so a secret that cannot be kept saves nothing.
+func (m *Model) saveProfile() tea.Cmd {
+	p, typed := m.form.profile()
+	oldName := m.editingName
+	var old *profiles.Profile
+	for i := range m.profiles {
+		if m.profiles[i].Name == oldName {
+			old = &m.profiles[i]
+		}
+	}
+	p.Secrets = map[profiles.Kind]profiles.Source{}
+	if old != nil {
+		p.Notes, p.JWKSURL, p.MFAChannel = old.Notes, old.JWKSURL, old.MFAChannel
+		p.KeepTokens, p.AutoRefresh, p.RefreshBefore = old.KeepTokens, old.AutoRefresh, old.RefreshBefore
+		for k, v := range old.Secrets {
+			p.Secrets[k] = v
+		}
+	}
+	for k, v := range typed {
+		if v == "" {
+			continue
+		}
+		if src := p.Secrets[k]; src == "" || src == profiles.SourceAsk {
+			p.Secrets[k] = profiles.SourceKeyring
+		}
+		if !p.Secrets[k].Stored() {
+			delete(typed, k) // read from elsewhere each time
+		}
+	}
+	dropPassword := false
+	if p.Grant == string(client.GrantPassword) && !m.form.storePw {
+		dropPassword = p.Secrets[profiles.Password].Stored()
+		p.Secrets[profiles.Password] = profiles.SourceAsk
+	}
+	if err := p.Validate(); err != nil {
+		m.form.banner = errText(err)
+		return nil
+	}
+	store, sec := m.ctx.Store, m.ctx.Secrets
+	return func() tea.Msg {
+		err := func() error {
+			if old != nil && old.Name != p.Name {
+				if err := sec.Rename(*old, p.Name); err != nil {
+					return err
+				}
+			}
+			for k, v := range typed {
+				if v != "" {
+					if err := sec.Put(p, k, v); err != nil {
+						return err
+					}
+				}
+			}
+			if dropPassword {
+				was := p
+				was.Secrets = map[profiles.Kind]profiles.Source{profiles.Password: old.Secrets[profiles.Password]}
+				_ = sec.Delete(was, profiles.Password)
+			}
+			if old != nil {
+				return store.Put(old.Name, p)
+			}
+			return store.Add(p)
+		}()
+		ps, lerr := store.Load()
+		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr)}
+	}
+}
+
+func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		text := errText(msg.err)
+		if errors.Is(msg.err, profiles.ErrNoKeyring) {
+			text = "no OS keyring here, so the secrets were not saved and neither was the profile. Clear the secret fields to have them asked for each time, or save from a shell with 'tokenbench profile add NAME --insecure-storage'"
+		}
+		m.form.banner = text
+		return m, nil
+	}
+	if m.saveAsFrom != nil {
+		// Saved from a token: hold that token under the new profile.
+		m.held["profile:"+msg.name] = m.saveAsFrom
+		m.saveAsFrom = nil
+	}
+	m.profiles = msg.profiles
+	m.home.SetItems(m.homeItems())
+	for i, li := range m.home.Items() {
+		if it, ok := li.(homeItem); ok && it.key == "profile:"+msg.name {
+			m.home.Select(i)
+		}
+	}
+	m.addingProfile, m.editingName = false, ""
+	m.stack = m.stack[:0]
+	m.scr = scrHome
+	m.setStatus("profile "+msg.name+" saved", false)
+	return m, nil
+}
+
+func (m *Model) deleteProfile(name string) tea.Cmd {
+	var p profiles.Profile
+	for _, q := range m.profiles {
+		if q.Name == name {
+			p = q
+		}
+	}
+	store, sec := m.ctx.Store, m.ctx.Secrets
+	return func() tea.Msg {
+		err := store.Remove(name)
+		if err == nil {
+			err = sec.DeleteAll(p)
+		}
+		ps, lerr := store.Load()
+		return profileDeletedMsg{name: name, profiles: ps, err: errors.Join(err, lerr)}
+	}
+}
+
+func (m *Model) onProfileDeleted(msg profileDeletedMsg) (tea.Model, tea.Cmd) {
+	m.profiles = msg.profiles
+	delete(m.held, "profile:"+msg.name)
+	m.home.SetItems(m.homeItems())
+	if msg.err != nil {
+		m.setStatus("delete "+msg.name+": "+errText(msg.err), true)
+		return m, nil
+	}
+	m.setStatus("profile "+msg.name+" and its secrets deleted", false)
+	return m, nil
+}
+
+// keeper returns what to do with a new token of the active profile before
+// it is shown: a rotated refresh token is stored first (under the store's
+// lock), then kept tokens. Problems become warnings on the token.
+func (m *Model) keeper() func(*flows.Result) error {
+	if m.active == nil || m.ctx.Secrets == nil {
+		return func(*flows.Result) error { return nil }
+	}
+	p, sec := *m.active, m.ctx.Secrets
+	return func(res *flows.Result) error {
+		if rt := res.Response.RefreshToken; rt != "" {
+			if err := sec.StoreRotated(p, rt); err != nil {
+				res.Response.Warnings = append(res.Response.Warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
+			}
+		}
+		if err := sec.KeepTokens(p, profiles.KeptTokens{AccessToken: res.Response.AccessToken, RefreshToken: res.RefreshToken, ExpiresAt: res.Expiry.At}); err != nil {
+			res.Response.Warnings = append(res.Response.Warnings, "the token was not kept for later: "+client.Sanitize(err.Error()))
+		}
+		return nil
+	}
+}
+
+// autoRefreshDue starts the refreshes that are due.
+func (m *Model) autoRefreshDue() []tea.Cmd {
+	var cmds []tea.Cmd
+	now := m.ctx.Now()
+	for _, p := range m.profiles {
+		k := "profile:" + p.Name
+		res := m.held[k]
+		if !p.AutoRefresh || res == nil || m.autoBusy[k] || !res.Expiry.Known() {
+			continue
+		}
+		before := time.Duration(p.RefreshBefore)
+		if before <= 0 {
+			before = defaultRefreshBefore
+		}
+		if res.Expiry.At.Sub(now) > before || now.Before(m.autoRetryAt[k]) {
+			continue
+		}
+		runner, err := m.ctx.NewRunner(p.BaseURLOrDefault())
+		if err != nil {
+			m.autoNotes[k] = "auto-refresh: " + errText(err)
+			continue
+		}
+		m.autoBusy[k] = true
+		saved := m.active
+		pp := p
+		m.active = &pp
+		keep := m.keeper()
+		m.active = saved
+		cmds = append(cmds, func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			r, s, err := runner.Refresh(ctx, res)
+			if err == nil && r != nil {
+				err = keep(r)
+			}
+			return autoRefreshMsg{key: k, res: r, session: s, err: err}
+		})
+	}
+	return cmds
+}
+
+func (m *Model) onAutoRefresh(msg autoRefreshMsg) (tea.Model, tea.Cmd) {
+	k := msg.key
+	m.autoBusy[k] = false
+	now := m.ctx.Now()
+	retry := func(note string) {
+		m.autoNotes[k] = note
+		m.autoRetryAt[k] = now.Add(autoRetry)
+	}
+	switch {
+	case msg.err != nil:
+		retry("auto-refresh failed at " + now.Format("15:04:05") + ": " + errText(msg.err))
+	case msg.session != nil:
+		retry("auto-refresh needs MFA: press enter")
+	default:
+		old := m.held[k]
+		m.held[k] = msg.res
+		m.autoNotes[k] = "auto-refreshed at " + now.Format("15:04:05")
+		delete(m.autoRetryAt, k)
+		if m.scr == scrToken && m.token.result == old {
+			m.token.result = msg.res
+		}
+	}
+	return m, nil
+}
+
+// loadKeptTokens reads the tokens keep_tokens profiles kept, off the UI
+// goroutine.
+func (m *Model) loadKeptTokens() tea.Cmd {
+	var keep []profiles.Profile
+	for _, p := range m.profiles {
+		if p.KeepTokens {
+			keep = append(keep, p)
+		}
+	}
+	if len(keep) == 0 || m.ctx.Secrets == nil {
+		return nil
+	}
+	sec := m.ctx.Secrets
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		held := map[string]*flows.Result{}
+		for _, p := range keep {
+			kept, err := sec.KeptTokens(ctx, p)
+			if err != nil {
+				continue
+			}
+			req := p.Request()
+			// For a refresh later; a secret asked for each time stays empty.
+			_ = sec.FillSecrets(ctx, p, &req, nil)
+			held["profile:"+p.Name] = flows.Restore(req, kept.AccessToken, kept.RefreshToken, kept.ExpiresAt, nil)
+		}
+		return keptTokensMsg{held: held}
+	}
+}
+
+func (m *Model) homeView(height int) string {
+	s := m.ctx.Styles
+	w := m.ctx.Width - 2
+	var banners []string
+	if m.readOnly != "" {
+		banners = append(banners, wrap(s.Error, "READ-ONLY: the profiles file cannot be read, so nothing will be written over it. "+m.readOnly, w))
+	}
+	if profiles.UsesFile(m.profiles) {
+		banners = append(banners, wrap(s.Warn, fmt.Sprintf("⚠ some secrets are kept in PLAIN TEXT in %s (chosen with --insecure-storage)", m.ctx.Store.Dir+"/"+profiles.SecretsFileName), w))
+	}
+	if m.confirmDelete != "" {
+		banners = append(banners, s.Warn.Render(fmt.Sprintf("Delete profile %s and its secrets? y/n", m.confirmDelete)))
+	}
+	if m.ctx.Store != nil && len(m.profiles) == 0 && m.readOnly == "" {
+		banners = append(banners, wrap(s.Muted, "No saved profiles yet: a adds one; enter on New request… sends a one-off request.", w))
+	}
+	top := strings.Join(banners, "\n")
+	listH := height - 1
+	if top != "" {
+		listH -= strings.Count(top, "\n") + 2
+		top += "\n"
+	}
+	if m.home.Height() != max(2, listH) {
+		m.home.SetHeight(max(2, listH))
+	}
+	return top + m.home.View()
+}
+
+func (m *Model) homeKeys() bindings {
+	k := m.ctx.Keys
+	if m.confirmDelete != "" {
+		return bindings{short: []key.Binding{k.Confirm, k.Deny}}
+	}
+	if m.filtering() {
+		return bindings{short: []key.Binding{withHelp(k.Select, "apply filter"), withHelp(k.Back, "clear filter"), k.ForceQuit}}
+	}
+	run := withHelp(k.Select, "run")
+	if m.ctx.Store == nil {
+		return bindings{short: []key.Binding{k.Up, k.Down, run, k.Edit, k.Filter, k.Help, k.Quit},
+			full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Edit}, {k.Help, k.Quit, k.ForceQuit}}}
+	}
+	return bindings{short: []key.Binding{run, k.Add, k.Edit, k.Delete, k.Filter, k.Help, k.Quit},
+		full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Add, k.Edit}, {k.Duplicate, k.Delete}, {k.Help, k.Quit, k.ForceQuit}}}
+}

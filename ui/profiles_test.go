@@ -1,0 +1,294 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/zalando/go-keyring"
+
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+func profileContext(t testing.TB, clk *testClock, dir string) *Context {
+	ctx := testContext(clk)
+	ctx.Store = &profiles.Store{Dir: dir}
+	ctx.Secrets = profiles.NewSecrets(ctx.Store)
+	return ctx
+}
+
+func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
+	keyring.MockInit()
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	m := New(profileContext(t, clk, dir))
+	if m.scr != scrChooser {
+		t.Fatalf("no profiles: opens on %v", m.scr)
+	}
+	// Add from the home screen's flow: a → grant → form in profile mode.
+	m.addingProfile = true
+	press(t, m, "enter") // client_credentials
+	if !m.form.profileMode || m.form.focused().spec.key != fName {
+		t.Fatalf("profile form: %+v", m.form.focused().spec)
+	}
+	typeText(t, m, "demo-cc")
+	press(t, m, "tab")
+	for range len(m.form.value(fBaseURL)) {
+		m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	typeText(t, m, srv.URL)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "enter")
+	if m.scr != scrHome || !strings.Contains(m.status.text, "profile demo-cc saved") {
+		t.Fatalf("screen %v status %q banner %q", m.scr, m.status.text, m.form.banner)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
+	if strings.Contains(string(data), dinterotest.DemoSecret) || !strings.Contains(string(data), "client_secret: keyring") {
+		t.Fatalf("profiles file:\n%s", data)
+	}
+
+	// Reopen: the profile is on the home screen; one key gets a token.
+	m = New(profileContext(t, clk, dir))
+	if m.scr != scrHome || !strings.Contains(m.View(), "demo-cc") || !strings.Contains(m.View(), "TEST T11223344") {
+		t.Fatalf("reopened:\n%s", m.View())
+	}
+	press(t, m, "enter")
+	if m.scr != scrToken || m.token.result.Token.Subject != "client:"+dinterotest.DemoClientID {
+		t.Fatalf("run: screen %v banner %q status %q", m.scr, m.form.banner, m.status.text)
+	}
+	first := m.token.result
+	// Home shows the held token's countdown; returning shows the same token.
+	press(t, m, "esc")
+	if m.scr != scrHome || !strings.Contains(m.View(), "⏱ 1m 00s") && !strings.Contains(m.View(), "⏱ 2m 00s") {
+		t.Fatalf("home after token:\n%s", m.View())
+	}
+	requests := srv.Requests()
+	press(t, m, "enter")
+	if m.token.result != first || srv.Requests() != requests {
+		t.Fatal("returning to the profile did not show the held token")
+	}
+	press(t, m, "esc")
+
+	// Delete asks first.
+	press(t, m, "x")
+	if !strings.Contains(m.View(), "Delete profile demo-cc and its secrets? y/n") {
+		t.Fatalf("no confirmation:\n%s", m.View())
+	}
+	press(t, m, "n")
+	if len(m.profiles) != 1 {
+		t.Fatal("deleted on n")
+	}
+	press(t, m, "x", "y")
+	if len(m.profiles) != 0 {
+		t.Fatalf("not deleted: %q", m.status.text)
+	}
+	if _, err := keyring.Get(profiles.KeyringService, "profile:demo-cc:client_secret"); err == nil {
+		t.Fatal("secret left in the keyring")
+	}
+}
+
+func TestProfileAskingForPasswordOpensForm(t *testing.T) {
+	keyring.MockInit()
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	p := profiles.Profile{Name: "support", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "password", ClientID: dinterotest.DemoClientID,
+		Username: dinterotest.DemoUser, Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring, profiles.Password: profiles.SourceAsk}}
+	if err := ctx.Secrets.Put(p, profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
+		t.Fatal(err)
+	}
+	if err := ctx.Store.Add(p); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	press(t, m, "enter")
+	if m.scr != scrForm || m.form.focused().spec.key != fPassword || !strings.Contains(m.form.banner, "asks for each time") {
+		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
+	}
+	typeText(t, m, dinterotest.DemoPassword)
+	press(t, m, "enter")
+	if m.scr != scrToken || m.held["profile:support"] == nil {
+		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
+	}
+	// The rotated refresh token was stored for the profile.
+	if got, _ := keyring.Get(profiles.KeyringService, "profile:support:refresh_token"); got != "" {
+		t.Fatalf("refresh token stored although the profile keeps none: %q", got)
+	}
+}
+
+func TestAutoRefreshBeforeExpiry(t *testing.T) {
+	keyring.MockInit()
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := profileContext(t, clk, t.TempDir())
+	p := profiles.Profile{Name: "auto", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}, AutoRefresh: true, RefreshBefore: profiles.Duration(20 * time.Second)}
+	_ = ctx.Secrets.Put(p, profiles.ClientSecret, dinterotest.DemoSecret)
+	_ = ctx.Store.Add(p)
+	m := New(ctx)
+	press(t, m, "enter", "esc")
+	first := m.held["profile:auto"]
+	if first == nil {
+		t.Fatal("no token held")
+	}
+	clk.Advance(90 * time.Second) // 30 s left: not due
+	_, cmd := m.Update(tickMsg(clk.Now()))
+	drive(t, m, cmd)
+	if m.held["profile:auto"] != first {
+		t.Fatal("refreshed too early")
+	}
+	clk.Advance(15 * time.Second) // 15 s left: due
+	_, cmd = m.Update(tickMsg(clk.Now()))
+	drive(t, m, cmd)
+	if m.held["profile:auto"] == first || !strings.Contains(m.View(), "auto-refreshed at 12:01:45") {
+		t.Fatalf("not refreshed:\n%s", m.View())
+	}
+	// A failure is shown and not retried every second.
+	srv.SetFault(&dinterotest.Fault{Status: 503})
+	clk.Advance(110 * time.Second)
+	_, cmd = m.Update(tickMsg(clk.Now()))
+	drive(t, m, cmd)
+	requests := srv.Requests()
+	_, cmd = m.Update(tickMsg(clk.Now().Add(time.Second)))
+	drive(t, m, cmd)
+	if !strings.Contains(m.autoNotes["profile:auto"], "auto-refresh failed") || srv.Requests() != requests {
+		t.Fatalf("note %q, %d retries", m.autoNotes["profile:auto"], srv.Requests()-requests)
+	}
+}
+
+func TestReadOnlyOnUnparsableFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := []byte("version: 1\nprofiles:\n  - name: [oops\n")
+	if err := os.WriteFile(filepath.Join(dir, profiles.FileName), bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := New(profileContext(t, &testClock{now: fixedNow}, dir))
+	if m.scr != scrHome || !strings.Contains(m.View(), "READ-ONLY") {
+		t.Fatalf("view:\n%s", m.View())
+	}
+	press(t, m, "a")
+	if m.scr != scrHome || !strings.Contains(m.status.text, "read-only") {
+		t.Fatalf("a on read-only: %v %q", m.scr, m.status.text)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
+	if string(after) != string(bad) {
+		t.Fatal("file changed")
+	}
+}
+
+func TestFilterProfiles(t *testing.T) {
+	m := New(manyProfiles(t, 200))
+	press(t, m, "/")
+	typeText(t, m, "merchant-150")
+	view := m.View()
+	if !strings.Contains(view, "merchant-150") || strings.Contains(view, "merchant-149 ") {
+		t.Fatalf("filter:\n%s", view)
+	}
+}
+
+func manyProfiles(t testing.TB, n int) *Context {
+	keyring.MockInit()
+	clk := &testClock{now: fixedNow}
+	ctx := profileContext(t, clk, t.TempDir())
+	err := ctx.Store.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
+		for i := range n {
+			acct := "T1122" + fmt.Sprintf("%04d", i)
+			if i%5 == 0 {
+				acct = "P9988" + fmt.Sprintf("%04d", i)
+			}
+			ps = append(ps, profiles.Profile{Name: fmt.Sprintf("merchant-%03d", i), Account: acct, Grant: "client_credentials", ClientID: fmt.Sprintf("client-%d", i)})
+		}
+		return ps, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+func TestGoldenProfiles(t *testing.T) {
+	cases := map[string]func(t *testing.T) *Model{
+		"home_profiles": func(t *testing.T) *Model {
+			ctx := profileContext(t, &testClock{now: fixedNow}, t.TempDir())
+			for _, p := range []profiles.Profile{
+				{Name: "merchant-x-test", Account: "T11223344", Grant: "client_credentials", ClientID: "merchant-x"},
+				{Name: "merchant-x-prod", Account: "P11223344", Grant: "client_credentials", ClientID: "merchant-x"},
+				{Name: "support-mfa", Account: "T11223344", Grant: "password", ClientID: "merchant-x", Username: "mfa@example.com", BaseURL: "https://staging.example.com/v1"},
+			} {
+				if err := ctx.Store.Add(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m := New(ctx)
+			m.held["profile:merchant-x-prod"] = syntheticResult(t, fixedNow.Add(-30*time.Second))
+			return m
+		},
+		"home_empty": func(t *testing.T) *Model {
+			m := New(profileContext(t, &testClock{now: fixedNow}, t.TempDir()))
+			m.scr = scrHome
+			return m
+		},
+		"home_read_only": func(t *testing.T) *Model {
+			dir := t.TempDir()
+			_ = os.WriteFile(filepath.Join(dir, profiles.FileName), []byte("version: 1\nprofiles:\n  - name: [oops\n"), 0o600)
+			m := New(profileContext(t, &testClock{now: fixedNow}, "/cfg/tokenbench"))
+			m.readOnly = "/cfg/tokenbench/profiles.yaml:3: did not find expected ',' or ']'"
+			m.scr = scrHome
+			return m
+		},
+		"home_plain_file_warning": func(t *testing.T) *Model {
+			ctx := profileContext(t, &testClock{now: fixedNow}, "/cfg/tokenbench")
+			m := New(ctx)
+			m.profiles = []profiles.Profile{{Name: "ci-bot", Account: "T11223344", Grant: "client_credentials", ClientID: "ci", Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceFile}}}
+			m.home.SetItems(m.homeItems())
+			m.scr = scrHome
+			return m
+		},
+	}
+	for name, build := range cases {
+		t.Run(name, func(t *testing.T) {
+			m := build(t)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+			golden.RequireEqual(t, []byte(final.View()))
+		})
+	}
+}
+
+func BenchmarkHomeView200(b *testing.B) {
+	m := New(manyProfiles(b, 200))
+	for i := 0; i < 200; i += 7 {
+		m.held[fmt.Sprintf("profile:merchant-%03d", i)] = syntheticResult(b, fixedNow)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+func BenchmarkHomeFilter200(b *testing.B) {
+	m := New(manyProfiles(b, 200))
+	b.ReportAllocs()
+	for b.Loop() {
+		m.home.ResetFilter()
+		m.home.SetFilterText("chant-1")
+		_ = m.View()
+	}
+}
