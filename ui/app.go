@@ -148,6 +148,10 @@ func New(ctx *Context) *Model {
 	m.scr = scrChooser
 	if len(m.profiles) > 0 || len(ctx.Connections) > 0 || m.readOnly != "" {
 		m.scr = scrHome
+	} else if ctx.Store != nil {
+		// First run: the chooser, with home (where profiles are added)
+		// one esc away.
+		m.stack = []screen{scrHome}
 	}
 	return m
 }
@@ -729,7 +733,11 @@ func (m *Model) header() string {
 	s := m.ctx.Styles
 	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+screenNames[m.scr])
 	if m.scr == scrForm {
-		title += s.Crumb.Render(" · " + string(m.form.grant))
+		what := " · "
+		if m.form.profileMode {
+			what = " · profile · "
+		}
+		title += s.Crumb.Render(what + string(m.form.grant))
 	}
 	right := ""
 	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrChooser {

@@ -30,8 +30,8 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	srv := demoServer(t, clk)
 	dir := t.TempDir()
 	m := New(profileContext(t, clk, dir))
-	if m.scr != scrChooser {
-		t.Fatalf("no profiles: opens on %v", m.scr)
+	if m.scr != scrChooser || len(m.stack) != 1 || m.stack[0] != scrHome {
+		t.Fatalf("no profiles: opens on %v over %v", m.scr, m.stack)
 	}
 	// Add from the home screen's flow: a → grant → form in profile mode.
 	m.addingProfile = true
