@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -14,7 +16,11 @@ import (
 )
 
 func newDecodeCmd(app *App) *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON  bool
+		jwksURL string
+		timeout time.Duration
+	)
 	cmd := &cobra.Command{
 		Use:   "decode [TOKEN|-]",
 		Short: "Decode a JWT: header, claims and expiry (no signature check)",
@@ -44,18 +50,53 @@ history). An "Authorization: Bearer" prefix is accepted.`,
 				return err
 			}
 			now := app.now()
-			if asJSON {
-				return writeDecodedJSON(app.stdout, tok, now)
+			var ver *tokeninfo.Verification
+			if jwksURL != "" {
+				v, err := verifyWith(cmd.Context(), tok.Raw, jwksURL, timeout)
+				if errors.Is(err, client.ErrInvalidInput) {
+					return err
+				}
+				if err != nil {
+					// Not verifiable is a failed verification: exit 4.
+					return &exitError{code: ExitRejected, err: err}
+				}
+				ver = &v
 			}
-			return writeDecoded(app.stdout, tok, now)
+			if asJSON {
+				err = writeDecodedJSON(app.stdout, tok, now, ver)
+			} else {
+				err = writeDecoded(app.stdout, tok, now, ver)
+			}
+			if err == nil && ver != nil && !ver.OK {
+				return &exitError{code: ExitRejected, err: errors.New("signature " + ver.String())}
+			}
+			return err
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"header","claims","expires_at","expired"}`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"header","claims","expires_at","expired"} (and "signature" with --jwks)`)
+	cmd.Flags().StringVar(&jwksURL, "jwks", "", "verify the signature with the keys at this JWKS URL; exit 4 when it fails")
+	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "deadline for fetching the JWKS")
 	return cmd
 }
 
-func writeDecodedJSON(w io.Writer, tok *tokeninfo.Token, now time.Time) error {
+// verifyWith fetches a JWKS and checks the token against it.
+func verifyWith(ctx context.Context, raw, jwksURL string, timeout time.Duration) (tokeninfo.Verification, error) {
+	c, err := client.New(client.Options{BaseURL: client.DefaultBaseURL, UserAgent: "tokenbench/" + Version, Timeout: timeout})
+	if err != nil {
+		return tokeninfo.Verification{}, err
+	}
+	keys, err := c.FetchJWKS(ctx, jwksURL)
+	if err != nil {
+		return tokeninfo.Verification{}, fmt.Errorf("JWKS unreachable or unusable: %w", err)
+	}
+	return tokeninfo.Verify(raw, keys), nil
+}
+
+func writeDecodedJSON(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tokeninfo.Verification) error {
 	out := map[string]any{"header": tok.Header, "claims": tok.Claims, "expires_at": nil, "expired": false}
+	if ver != nil {
+		out["signature"] = map[string]any{"verified": ver.OK, "kid": ver.Kid, "alg": ver.Alg, "reason": ver.Reason}
+	}
 	if !tok.ExpiresAt.IsZero() {
 		out["expires_at"] = tok.ExpiresAt.UTC().Format(time.RFC3339)
 		out["expired"] = !now.Before(tok.ExpiresAt)
@@ -67,7 +108,7 @@ func writeDecodedJSON(w io.Writer, tok *tokeninfo.Token, now time.Time) error {
 
 // writeDecoded prints a token for a person. Every value was sanitised when
 // the token was decoded.
-func writeDecoded(w io.Writer, tok *tokeninfo.Token, now time.Time) error {
+func writeDecoded(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tokeninfo.Verification) error {
 	var b strings.Builder
 	row := func(label, value string) { fmt.Fprintf(&b, "%-11s %s\n", label, value) }
 	hdr := "alg " + orDash(tok.Alg)
@@ -114,7 +155,11 @@ func writeDecoded(w io.Writer, tok *tokeninfo.Token, now time.Time) error {
 	for _, warn := range tok.Warnings {
 		row("Warning", warn)
 	}
-	b.WriteString("Signature  not verified\n")
+	if ver == nil {
+		b.WriteString("Signature   not checked (--jwks URL checks it)\n")
+	} else {
+		row("Signature", ver.String())
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

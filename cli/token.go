@@ -34,6 +34,8 @@ type tokenOptions struct {
 	timeout                           time.Duration
 	output                            string
 	profile                           string
+	verbose                           bool
+	harFile                           string
 }
 
 func newTokenCmd(app *App) *cobra.Command {
@@ -63,6 +65,8 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 	}
 	bindRequestFlags(cmd.Flags(), o)
 	cmd.Flags().StringVarP(&o.profile, "profile", "p", "", "take everything from a saved profile; flags override")
+	cmd.Flags().BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
+	cmd.Flags().StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
 	return cmd
 }
 
@@ -261,7 +265,19 @@ func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string
 		return nil, err
 	}
 	req, channel := tr.req, tr.channel
-	c, err := client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile})
+	rec := &client.Recorder{}
+	if o.verbose {
+		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
+	}
+	if o.harFile != "" {
+		// Written whatever happens: a failed flow is what a ticket needs.
+		defer func() {
+			if err := writeHAR(o.harFile, rec.Exchanges()); err != nil {
+				fmt.Fprintf(app.env.stderr, "warning: %v\n", err)
+			}
+		}()
+	}
+	c, err := client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile, Recorder: rec})
 	if err != nil {
 		return nil, err
 	}
@@ -296,6 +312,17 @@ func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string
 		return nil, err
 	}
 	return res, nil
+}
+
+func writeHAR(path string, ex []client.Exchange) error {
+	data, err := client.HAR(ex, Version)
+	if err != nil {
+		return fmt.Errorf("HAR: %w", err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return fmt.Errorf("HAR: %w", err)
+	}
+	return nil
 }
 
 // writeToken prints a result in the format asked for. Tokens go to stdout

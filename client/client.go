@@ -145,7 +145,11 @@ func DefaultAudience(accountID string) string {
 
 // ValidateBaseURL refuses a base URL that would leak credentials: plain
 // http to anything but loopback, and user info in the URL.
-func ValidateBaseURL(raw string) (*url.URL, error) {
+func ValidateBaseURL(raw string) (*url.URL, error) { return validateURL(raw, false) }
+
+// validateURL applies the base URL rules; a query is allowed for other
+// URLs (a JWKS).
+func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || u.Opaque != "" {
 		return nil, invalidf("base URL %q is not an absolute URL", Sanitize(raw))
@@ -162,8 +166,11 @@ func ValidateBaseURL(raw string) (*url.URL, error) {
 	default:
 		return nil, invalidf("base URL scheme %q is not https", Sanitize(u.Scheme))
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	if (u.RawQuery != "" && !allowQuery) || u.Fragment != "" {
 		return nil, invalidf("base URL must not have a query or fragment")
+	}
+	if allowQuery {
+		return u, nil
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -214,6 +221,8 @@ type Options struct {
 	Transport http.RoundTripper
 	// Now is the clock that stamps ReceivedAt; default time.Now.
 	Now func() time.Time
+	// Recorder, when set, keeps every exchange, redacted.
+	Recorder *Recorder
 }
 
 // Client calls the auth API of one base URL.
@@ -259,6 +268,9 @@ func New(opts Options) (*Client, error) {
 			t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		}
 		rt = t
+	}
+	if opts.Recorder != nil {
+		rt = opts.Recorder.Wrap(rt)
 	}
 	c.http = &http.Client{
 		Transport: rt,

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -61,4 +62,13 @@ func Excerpt(body []byte, n int) string {
 	}
 	runes := []rune(s)
 	return string(runes[:n]) + "…"
+}
+
+// Fingerprint names a secret without revealing it: its first 6 characters
+// and its length ("eyJhbG… (812 chars)"); short ones show no character.
+func Fingerprint(secret string) string {
+	if len(secret) <= 10 {
+		return fmt.Sprintf("•••• (%d chars)", len(secret))
+	}
+	return fmt.Sprintf("%s… (%d chars)", Sanitize(secret[:6]), len(secret))
 }

@@ -29,11 +29,16 @@ const (
 	scrInflight
 	scrMFA
 	scrToken
+	scrLog
+	scrExchange
+	scrTimeline
+	scrInspect
 )
 
 var screenNames = map[screen]string{
 	scrHome: "home", scrChooser: "choose a grant", scrForm: "request",
 	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
+	scrLog: "HTTP log", scrExchange: "exchange", scrTimeline: "MFA timeline", scrInspect: "inspector",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -59,6 +64,7 @@ type (
 	copiedMsg struct {
 		what, via, caveat string
 		text              string
+		secret            bool // schedule clearing
 		err               error
 	}
 	clearClipMsg struct{ id int }
@@ -127,6 +133,12 @@ type Model struct {
 	editingName   string        // "" when adding
 	saveAsFrom    *flows.Result // the token a profile is being saved from
 	confirmDelete string
+
+	// Debugging: the log, inspector, and signature checks.
+	debug    debugModel
+	jwks     map[string]*client.JWKS
+	sigs     map[string]string // by access token
+	lastJWKS string
 }
 
 // New builds the workbench. With connections it opens on them; without, on
@@ -134,7 +146,8 @@ type Model struct {
 func New(ctx *Context) *Model {
 	m := &Model{ctx: ctx, help: help.New(), chooser: grantMenu(), channel: client.ChannelSMS, chain: true,
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL},
-		held:   map[string]*flows.Result{}, autoNotes: map[string]string{}, autoBusy: map[string]bool{}, autoRetryAt: map[string]time.Time{}}
+		held:   map[string]*flows.Result{}, autoNotes: map[string]string{}, autoBusy: map[string]bool{}, autoRetryAt: map[string]time.Time{},
+		jwks: map[string]*client.JWKS{}, sigs: map[string]string{}, debug: newDebug()}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.help.Width = ctx.Width
 	if ctx.Store != nil {
@@ -174,7 +187,7 @@ func (m *Model) back() {
 
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
-	return m.scr == scrForm || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering()
+	return m.scr == scrForm || m.scr == scrInspect || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering()
 }
 
 func (m *Model) setStatus(text string, isErr bool) {
@@ -264,6 +277,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.showToken(msg.res)
 	case copiedMsg:
 		return m.onCopied(msg)
+	case sigMsg:
+		m.onSig(msg)
+		return m, nil
+	case harSavedMsg:
+		if msg.err != nil {
+			m.setStatus("HAR not written: "+errText(msg.err), true)
+		} else {
+			m.setStatus("HAR written to "+msg.path+" (secrets redacted)", false)
+		}
+		return m, nil
 	case clearClipMsg:
 		if msg.id != m.clipID || m.clipText == "" {
 			return m, nil
@@ -306,6 +329,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, k.ForceQuit) {
 		m.abort()
 		return m, tea.Quit
+	}
+	switch {
+	case key.Matches(msg, k.Log) && !m.busy():
+		m.openLog()
+		return m, nil
+	case key.Matches(msg, k.Inspect) && !m.busy():
+		return m, m.openInspector()
 	}
 	if !m.inputScreen() {
 		switch {
@@ -366,6 +396,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.updateMFA(msg)
 	case scrToken:
 		return m.updateToken(msg)
+	case scrLog:
+		return m.updateLog(msg)
+	case scrExchange:
+		return m.updateExchange(msg)
+	case scrTimeline:
+		if key.Matches(msg, k.Back) {
+			m.back()
+		}
+	case scrInspect:
+		return m.updateInspect(msg)
 	}
 	return m, nil
 }
@@ -482,7 +522,14 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 	}
 	m.scr = scrToken
 	m.setStatus("token received", false)
-	return m, m.tick()
+	cmds := []tea.Cmd{m.tick()}
+	if url := m.jwksURLFor(res); url != "" && res.Token != nil {
+		m.lastJWKS = url
+		if _, done := m.sigs[res.Response.AccessToken]; !done {
+			cmds = append(cmds, m.verifyCmd(res.Response.AccessToken, url))
+		}
+	}
+	return m, tea.Batch(cmds...)
 }
 
 // tick re-arms the one-second countdown tick, once.
@@ -639,7 +686,21 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	}
 	return func() tea.Msg {
 		via, caveat, err := clip.Copy(text)
-		return copiedMsg{what: what, via: via, caveat: caveat, text: text, err: err}
+		return copiedMsg{what: what, via: via, caveat: caveat, text: text, secret: true, err: err}
+	}
+}
+
+// copyPlain copies text that holds no secret (a curl command with variable
+// references): nothing to clear later.
+func (m *Model) copyPlain(what, text string) tea.Cmd {
+	cmd := m.copy(what, text)
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd().(copiedMsg)
+		msg.secret = false
+		return msg
 	}
 }
 
@@ -651,6 +712,10 @@ func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
 	text := fmt.Sprintf("%s copied via %s", msg.what, msg.via)
 	if msg.caveat != "" {
 		text += "; " + msg.caveat
+	}
+	if !msg.secret {
+		m.setStatus(text, false)
+		return m, nil
 	}
 	m.clipText = msg.text
 	m.clipID++
@@ -711,7 +776,19 @@ func (m *Model) View() string {
 			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
 	case scrMFA:
 		body = m.mfa.view(m.ctx, m.spin.View())
+	case scrLog:
+		body = m.logView(bodyH)
+	case scrExchange:
+		body = m.exchangeView(bodyH)
+	case scrTimeline:
+		body = m.timelineView()
+	case scrInspect:
+		body = m.inspectView(bodyH)
 	case scrToken:
+		m.token.sig = m.sigs[m.token.result.Response.AccessToken]
+		if m.token.sig == "" && m.lastJWKS != "" && m.token.result.Token != nil {
+			m.token.sig = "checking…"
+		}
 		lines := m.token.lines(s, w-2, m.ctx.Now())
 		maxScroll := max(0, len(lines)-bodyH)
 		m.token.scroll = min(m.token.scroll, maxScroll)
@@ -799,13 +876,15 @@ func (m *Model) keys() help.KeyMap {
 		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
 	case scrMFA:
 		return m.mfa.keys(k)
+	case scrLog, scrExchange, scrTimeline, scrInspect:
+		return m.debugKeys()
 	case scrToken:
 		if m.token.confirmRefreshCopy {
 			return bindings{short: []key.Binding{k.Confirm, k.Deny}}
 		}
 		return bindings{
 			short: []key.Binding{k.Refresh, k.CopyToken, k.CopyHeader, k.CopyRefresh, k.NewRequest, k.RawJSON, k.SaveProfile, k.Help, k.Quit},
-			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Up, k.Down, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
 		}
 	}
 	return bindings{}

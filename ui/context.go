@@ -56,6 +56,8 @@ type Context struct {
 	Outbox func(username string) []OutboxMessage
 	// DefaultBaseURL pre-fills the form.
 	DefaultBaseURL string
+	// Recorder keeps every HTTP exchange of the session, redacted.
+	Recorder *client.Recorder
 	// Store and Secrets keep profiles; nil in the demo, which saves nothing.
 	Store   *profiles.Store
 	Secrets *profiles.Secrets
@@ -64,8 +66,10 @@ type Context struct {
 // NewContext returns a Context with production defaults.
 func NewContext() *Context {
 	r := lipgloss.DefaultRenderer()
+	rec := &client.Recorder{}
 	return &Context{
-		Width: 80, Height: 24,
+		Recorder: rec,
+		Width:    80, Height: 24,
 		Styles:         DefaultStyles(r),
 		Keys:           DefaultKeyMap(),
 		Now:            time.Now,
@@ -73,7 +77,7 @@ func NewContext() *Context {
 		ClearAfter:     45 * time.Second,
 		DefaultBaseURL: client.DefaultBaseURL,
 		NewRunner: func(baseURL string) (*flows.Runner, error) {
-			c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/tui"})
+			c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/tui", Recorder: rec})
 			if err != nil {
 				return nil, err
 			}

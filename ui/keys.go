@@ -30,6 +30,10 @@ type KeyMap struct {
 	Delete        key.Binding
 	Filter        key.Binding
 	SaveProfile   key.Binding
+	Log           key.Binding
+	Inspect       key.Binding
+	Timeline      key.Binding
+	ExportHAR     key.Binding
 }
 
 // DefaultKeyMap is the workbench's key map.
@@ -64,6 +68,10 @@ func DefaultKeyMap() KeyMap {
 		Delete:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "delete")),
 		Filter:        key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		SaveProfile:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save as profile")),
+		Log:           key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "HTTP log")),
+		Inspect:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "inspect a JWT")),
+		Timeline:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "MFA timeline")),
+		ExportHAR:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write HAR")),
 	}
 }
 

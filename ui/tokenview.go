@@ -18,6 +18,8 @@ type tokenModel struct {
 	scroll int
 	// confirmRefreshCopy is set while "copy the refresh token?" is asked.
 	confirmRefreshCopy bool
+	// sig is the signature check's line ("" when none was made).
+	sig string
 }
 
 // countdown renders the live expiry line, coloured by how much is left.
@@ -93,6 +95,16 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 			hdr += " · typ " + t.Typ
 		}
 		row("Header", hdr)
+		switch {
+		case m.sig == "":
+			row("Signature", s.Muted.Render("not checked (no JWKS URL)"))
+		case strings.HasPrefix(m.sig, "verified"):
+			row("Signature", s.OK.Render("✓ "+m.sig))
+		case m.sig == "checking…":
+			row("Signature", s.Muted.Render(m.sig))
+		default:
+			row("Signature", s.Error.Render("✗ "+m.sig))
+		}
 		if len(t.Scopes) == 0 {
 			row("Scopes", "-")
 		}

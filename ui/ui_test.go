@@ -88,7 +88,7 @@ func testContext(clk *testClock) *Context {
 	ctx.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 	ctx.Clipboard = &fakeClipboard{}
 	ctx.NewRunner = func(base string) (*flows.Runner, error) {
-		c, err := client.New(client.Options{BaseURL: base, Now: clk.Now, Timeout: 5 * time.Second})
+		c, err := client.New(client.Options{BaseURL: base, Now: clk.Now, Timeout: 5 * time.Second, Recorder: ctx.Recorder})
 		if err != nil {
 			return nil, err
 		}

@@ -196,11 +196,5 @@ func (t *Token) OtherClaims() [][2]string {
 	return out
 }
 
-// Fingerprint names a secret without revealing it: its first 6 characters
-// and its length.
-func Fingerprint(secret string) string {
-	if len(secret) <= 10 {
-		return fmt.Sprintf("%s (%d chars)", strings.Repeat("•", 4), len(secret))
-	}
-	return fmt.Sprintf("%s… (%d chars)", client.Sanitize(secret[:6]), len(secret))
-}
+// Fingerprint names a secret without revealing it; see client.Fingerprint.
+func Fingerprint(secret string) string { return client.Fingerprint(secret) }

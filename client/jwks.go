@@ -1,0 +1,175 @@
+package client
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"strings"
+)
+
+// JWKS is a fetched key set: public keys by kid.
+type JWKS struct {
+	Keys map[string]crypto.PublicKey
+	// Algs is the alg each key declares, when it does.
+	Algs map[string]string
+}
+
+// KIDs lists the key ids, for messages.
+func (k *JWKS) KIDs() []string {
+	out := make([]string, 0, len(k.Keys))
+	for kid := range k.Keys {
+		out = append(out, kid)
+	}
+	return out
+}
+
+// JWKSURL is where the contract serves an account's key set.
+func JWKSURL(baseURL, account string) string {
+	return strings.TrimRight(baseURL, "/") + "/accounts/" + account + "/auth/.well-known/jwks.json"
+}
+
+// FetchJWKS gets a key set over the client's transport (recorded, bounded,
+// no redirects), with the same URL rules as the base URL.
+func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (*JWKS, error) {
+	u, err := validateURL(rawURL, true)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, &TransportError{Op: "JWKS", Err: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return nil, &TransportError{Op: "JWKS", Err: unwrapURLError(err)}
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
+	if err != nil {
+		return nil, &TransportError{Op: "JWKS", Err: err}
+	}
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("JWKS: %w", ParseError(res.StatusCode, res.Header.Get("Content-Type"), data))
+	}
+	if len(data) > MaxBodySize {
+		return nil, &ProtocolError{Status: res.StatusCode, Reason: "JWKS larger than 1 MiB"}
+	}
+	return ParseJWKS(data)
+}
+
+// ParseJWKS reads a JWKS document's RSA and EC signing keys.
+func ParseJWKS(data []byte) (*JWKS, error) {
+	var doc struct {
+		Keys []struct {
+			Kty string `json:"kty"`
+			Kid string `json:"kid"`
+			Use string `json:"use"`
+			Alg string `json:"alg"`
+			N   string `json:"n"`
+			E   string `json:"e"`
+			Crv string `json:"crv"`
+			X   string `json:"x"`
+			Y   string `json:"y"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, &ProtocolError{Status: 200, Reason: "JWKS is not JSON", Excerpt: Excerpt(data, 60)}
+	}
+	set := &JWKS{Keys: map[string]crypto.PublicKey{}, Algs: map[string]string{}}
+	var skipped []string
+	for _, k := range doc.Keys {
+		if k.Use != "" && k.Use != "sig" {
+			continue
+		}
+		var key crypto.PublicKey
+		var err error
+		switch k.Kty {
+		case "RSA":
+			key, err = rsaKey(k.N, k.E)
+		case "EC":
+			key, err = ecKey(k.Crv, k.X, k.Y)
+		default:
+			err = fmt.Errorf("key type %q", Sanitize(k.Kty))
+		}
+		if err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s: %v", Sanitize(k.Kid), err))
+			continue
+		}
+		set.Keys[k.Kid] = key
+		set.Algs[k.Kid] = Sanitize(k.Alg)
+	}
+	if len(set.Keys) == 0 {
+		reason := "JWKS has no usable signing key"
+		if len(skipped) > 0 {
+			reason += " (" + strings.Join(skipped, "; ") + ")"
+		}
+		return nil, &ProtocolError{Status: 200, Reason: reason}
+	}
+	return set, nil
+}
+
+func b64int(s string) (*big.Int, error) {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+	if err != nil || len(b) == 0 {
+		return nil, errors.New("bad base64url number")
+	}
+	return new(big.Int).SetBytes(b), nil
+}
+
+func rsaKey(n, e string) (crypto.PublicKey, error) {
+	nn, err := b64int(n)
+	if err != nil {
+		return nil, fmt.Errorf("n: %w", err)
+	}
+	ee, err := b64int(e)
+	if err != nil || !ee.IsInt64() || ee.Int64() < 3 || ee.Int64() > 1<<31 {
+		return nil, errors.New("bad exponent")
+	}
+	if nn.BitLen() < 1024 {
+		return nil, errors.New("RSA key shorter than 1024 bits")
+	}
+	return &rsa.PublicKey{N: nn, E: int(ee.Int64())}, nil
+}
+
+func ecKey(crv, x, y string) (crypto.PublicKey, error) {
+	var curve elliptic.Curve
+	switch crv {
+	case "P-256":
+		curve = elliptic.P256()
+	case "P-384":
+		curve = elliptic.P384()
+	case "P-521":
+		curve = elliptic.P521()
+	default:
+		return nil, fmt.Errorf("curve %q", Sanitize(crv))
+	}
+	size := (curve.Params().BitSize + 7) / 8
+	xb, errX := base64.RawURLEncoding.DecodeString(strings.TrimRight(x, "="))
+	yb, errY := base64.RawURLEncoding.DecodeString(strings.TrimRight(y, "="))
+	if errX != nil || errY != nil || len(xb) > size || len(yb) > size {
+		return nil, errors.New("bad EC coordinates")
+	}
+	// The uncompressed point encoding: 0x04 || X || Y, each left-padded.
+	point := make([]byte, 1+2*size)
+	point[0] = 4
+	copy(point[1+size-len(xb):1+size], xb)
+	copy(point[1+2*size-len(yb):], yb)
+	key, err := ecdsa.ParseUncompressedPublicKey(curve, point)
+	if err != nil {
+		return nil, errors.New("point not on curve")
+	}
+	return key, nil
+}

@@ -1,0 +1,201 @@
+package flows_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// TestRedactionAcrossEveryGrant runs every grant, MFA (with a wrong code)
+// and the refresh grant through a recorder, then scans everything a person
+// could see or hand on — the recorded exchanges, their text, their curl
+// commands and the HAR — for every secret value that was used or issued.
+func TestRedactionAcrossEveryGrant(t *testing.T) {
+	srv, err := dinterotest.NewServer(dinterotest.DemoConfig(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rec := &client.Recorder{}
+	c, _ := client.New(client.Options{BaseURL: srv.URL, Recorder: rec})
+	rn := flows.NewRunner(c)
+	ctx := context.Background()
+	secrets := []string{dinterotest.DemoSecret, dinterotest.DemoPassword}
+	keep := func(r *flows.Result) {
+		secrets = append(secrets, r.Response.AccessToken)
+		if r.RefreshToken != "" {
+			secrets = append(secrets, r.RefreshToken)
+		}
+		if b, ok := r.Auth.(client.BearerAuth); ok {
+			secrets = append(secrets, b.Token)
+		}
+	}
+	base := flows.Request{Account: dinterotest.DemoAccount, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret}
+
+	cc, _, err := rn.Start(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(cc)
+	pw := base
+	pw.Grant, pw.Username, pw.Password = client.GrantPassword, dinterotest.DemoUser, dinterotest.DemoPassword
+	pwRes, _, err := rn.Start(ctx, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(pwRes)
+	code, _ := srv.IssueAuthorizationCode(dinterotest.DemoUser, "")
+	secrets = append(secrets, code)
+	ac := base
+	ac.Grant, ac.Code = client.GrantAuthorizationCode, code
+	acRes, _, err := rn.Start(ctx, ac)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(acRes)
+	aut := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantAccountUserToken, Bearer: pwRes.Response.AccessToken}
+	autRes, _, err := rn.Start(ctx, aut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(autRes)
+	refreshed, _, err := rn.Refresh(ctx, pwRes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(refreshed)
+
+	mfa := pw
+	mfa.Username = dinterotest.DemoMFAUser
+	_, s, err := rn.Start(ctx, mfa)
+	if err != nil || s == nil {
+		t.Fatalf("mfa: %v", err)
+	}
+	secrets = append(secrets, s.MFAToken)
+	if err := rn.Challenge(ctx, s, client.ChannelSMS); err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, s.OOBCode)
+	good := srv.LastBindingCode(dinterotest.DemoMFAUser)
+	wrong := "918273"
+	if good == wrong {
+		wrong = "192837"
+	}
+	secrets = append(secrets, good, wrong)
+	if _, err := rn.Verify(ctx, s, wrong); err == nil {
+		t.Fatal("wrong code accepted")
+	}
+	mfaRes, err := rn.Verify(ctx, s, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(mfaRes)
+
+	ex := rec.Exchanges()
+	if len(ex) < 12 {
+		t.Fatalf("only %d exchanges recorded", len(ex))
+	}
+	var all strings.Builder
+	for _, e := range ex {
+		all.WriteString(e.Text())
+		all.WriteString(e.Curl())
+		data, _ := json.Marshal(e)
+		all.Write(data)
+	}
+	har, err := client.HAR(ex, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all.Write(har)
+	text := all.String()
+	for _, sec := range secrets {
+		if len(sec) < 6 {
+			t.Fatalf("test secret %q too short to search for", sec)
+		}
+		if strings.Contains(text, sec) {
+			t.Errorf("secret %s… found in the recorded log, curl or HAR", sec[:6])
+		}
+	}
+	// The fingerprints and variable references are there instead.
+	for _, want := range []string{"Basic [demo-client:secret redacted]", `\"$TOKENBENCH_PASSWORD\"`, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`, `"binding_code": "[•••• (6 chars)]"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+	// The MFA timeline of that flow.
+	steps := flows.Timeline(ex)
+	var labels []string
+	for _, st := range steps {
+		labels = append(labels, st.Label+"="+st.Outcome)
+	}
+	want := "token request (client_credentials)=200,token request (password)=403 mfa_required,challenge (sms)=200,binding code #1=400 invalid_grant,binding code #2=200"
+	if strings.Join(labels, ",") != want {
+		t.Fatalf("timeline:\n got %s\nwant %s", strings.Join(labels, ","), want)
+	}
+	if got := flows.TimelineSummary(steps); got != "MFA completed: token issued after binding code #2" {
+		t.Fatalf("summary %q", got)
+	}
+}
+
+// TestHARStructure checks the HAR 1.2 fields a browser needs.
+func TestHARStructure(t *testing.T) {
+	srv, _ := dinterotest.NewServer(dinterotest.DemoConfig(time.Hour))
+	defer srv.Close()
+	rec := &client.Recorder{}
+	c, _ := client.New(client.Options{BaseURL: srv.URL, Recorder: rec})
+	_, _, _ = flows.NewRunner(c).Start(context.Background(), flows.Request{Account: dinterotest.DemoAccount, ClientID: dinterotest.DemoClientID, ClientSecret: "wrong-secret"})
+	data, err := client.HAR(rec.Exchanges(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	log := doc["log"].(map[string]any)
+	if log["version"] != "1.2" || log["creator"].(map[string]any)["name"] != "tokenbench" {
+		t.Fatalf("log %v", log)
+	}
+	entries := log["entries"].([]any)
+	if len(entries) != 1 {
+		t.Fatalf("%d entries", len(entries))
+	}
+	e := entries[0].(map[string]any)
+	for _, k := range []string{"startedDateTime", "time", "request", "response", "cache", "timings"} {
+		if _, ok := e[k]; !ok {
+			t.Errorf("entry lacks %s", k)
+		}
+	}
+	if _, err := time.Parse(time.RFC3339Nano, e["startedDateTime"].(string)); err != nil {
+		t.Error(err)
+	}
+	req, res := e["request"].(map[string]any), e["response"].(map[string]any)
+	for _, k := range []string{"method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize"} {
+		if _, ok := req[k]; !ok {
+			t.Errorf("request lacks %s", k)
+		}
+	}
+	for _, k := range []string{"status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL", "headersSize", "bodySize"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("response lacks %s", k)
+		}
+	}
+	if res["status"].(float64) != 401 || res["content"].(map[string]any)["mimeType"] != "application/json" {
+		t.Fatalf("response %v", res)
+	}
+	if strings.Contains(string(data), "wrong-secret") {
+		t.Fatal("secret in HAR")
+	}
+	timings := e["timings"].(map[string]any)
+	for _, k := range []string{"send", "wait", "receive"} {
+		if _, ok := timings[k]; !ok {
+			t.Errorf("timings lacks %s", k)
+		}
+	}
+}

@@ -1,0 +1,358 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+)
+
+type (
+	// sigMsg is a token's signature checked against its JWKS.
+	sigMsg struct {
+		token string
+		url   string
+		keys  *client.JWKS
+		ver   tokeninfo.Verification
+		err   error
+	}
+	harSavedMsg struct {
+		path string
+		err  error
+	}
+)
+
+// debugModel is the state of the log, exchange, timeline and inspector
+// screens.
+type debugModel struct {
+	cursor   int
+	exchange client.Exchange
+	scroll   int
+
+	inspectToken textinput.Model
+	inspectJWKS  textinput.Model
+	inspectFocus int
+	inspected    *flows.Result
+	inspectErr   string
+	inspectSig   string
+}
+
+func newDebug() debugModel {
+	tok := textinput.New()
+	tok.Prompt, tok.Placeholder, tok.CharLimit = "", "paste a JWT (an Authorization: Bearer prefix is fine)", tokeninfo.MaxTokenSize+64
+	tok.Cursor.SetMode(cursor.CursorStatic)
+	jw := textinput.New()
+	jw.Prompt, jw.Placeholder, jw.CharLimit = "", "optional: a JWKS URL to verify the signature", 2048
+	jw.Cursor.SetMode(cursor.CursorStatic)
+	return debugModel{inspectToken: tok, inspectJWKS: jw}
+}
+
+func (m *Model) exchanges() []client.Exchange {
+	if m.ctx.Recorder == nil {
+		return nil
+	}
+	return m.ctx.Recorder.Exchanges()
+}
+
+// openLog and openInspector are reachable from every screen.
+func (m *Model) openLog() {
+	if m.scr != scrLog {
+		m.push(scrLog)
+	}
+	m.debug.cursor = max(0, len(m.exchanges())-1)
+}
+
+func (m *Model) openInspector() tea.Cmd {
+	if m.scr != scrInspect {
+		m.push(scrInspect)
+	}
+	if m.debug.inspectJWKS.Value() == "" {
+		m.debug.inspectJWKS.SetValue(m.lastJWKS)
+	}
+	m.debug.inspectFocus = 0
+	m.debug.inspectJWKS.Blur()
+	return m.debug.inspectToken.Focus()
+}
+
+func (m *Model) updateLog(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	ex := m.exchanges()
+	switch {
+	case key.Matches(msg, k.Back):
+		m.back()
+	case key.Matches(msg, k.Up):
+		m.debug.cursor = max(0, m.debug.cursor-1)
+	case key.Matches(msg, k.Down):
+		m.debug.cursor = min(len(ex)-1, m.debug.cursor+1)
+	case key.Matches(msg, k.Select) && len(ex) > 0:
+		m.debug.exchange, m.debug.scroll = ex[min(m.debug.cursor, len(ex)-1)], 0
+		m.push(scrExchange)
+	case key.Matches(msg, k.Timeline):
+		m.push(scrTimeline)
+	case key.Matches(msg, k.ExportHAR):
+		return m, m.saveHAR(ex)
+	}
+	return m, nil
+}
+
+func (m *Model) updateExchange(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.back()
+	case key.Matches(msg, k.Up):
+		m.debug.scroll = max(0, m.debug.scroll-1)
+	case key.Matches(msg, k.Down):
+		m.debug.scroll++
+	case key.Matches(msg, k.CopyToken): // c: copy as curl
+		return m, m.copyPlain("curl command", m.debug.exchange.Curl())
+	}
+	return m, nil
+}
+
+func (m *Model) updateInspect(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	d := &m.debug
+	switch {
+	case key.Matches(msg, k.Back):
+		m.back()
+		return m, nil
+	case msg.Type == tea.KeyTab || msg.Type == tea.KeyShiftTab:
+		d.inspectFocus = 1 - d.inspectFocus
+		if d.inspectFocus == 0 {
+			d.inspectJWKS.Blur()
+			return m, d.inspectToken.Focus()
+		}
+		d.inspectToken.Blur()
+		return m, d.inspectJWKS.Focus()
+	case key.Matches(msg, k.Select):
+		return m, m.inspect()
+	}
+	var cmd tea.Cmd
+	if d.inspectFocus == 0 {
+		d.inspectToken, cmd = d.inspectToken.Update(msg)
+	} else {
+		d.inspectJWKS, cmd = d.inspectJWKS.Update(msg)
+	}
+	return m, cmd
+}
+
+// inspect decodes the pasted token and, with a JWKS URL, checks it.
+func (m *Model) inspect() tea.Cmd {
+	d := &m.debug
+	d.inspected, d.inspectErr, d.inspectSig = nil, "", ""
+	raw := tokeninfo.Normalize(d.inspectToken.Value())
+	if _, err := tokeninfo.Decode(raw); err != nil {
+		d.inspectErr = errText(err)
+		return nil
+	}
+	d.inspected = flows.Restore(flows.Request{}, raw, "", time.Time{}, nil)
+	url := strings.TrimSpace(d.inspectJWKS.Value())
+	if url == "" {
+		d.inspectSig = "not checked: no JWKS URL"
+		return nil
+	}
+	d.inspectSig = "checking…"
+	return m.verifyCmd(raw, url)
+}
+
+// verifyCmd fetches (or reuses) a JWKS and checks raw against it.
+func (m *Model) verifyCmd(raw, url string) tea.Cmd {
+	cached := m.jwks[url]
+	newRunner := m.ctx.NewRunner
+	return func() tea.Msg {
+		keys := cached
+		if keys == nil {
+			runner, err := newRunner(client.DefaultBaseURL)
+			if err != nil {
+				return sigMsg{token: raw, url: url, err: err}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if keys, err = runner.Client.FetchJWKS(ctx, url); err != nil {
+				return sigMsg{token: raw, url: url, err: err}
+			}
+		}
+		return sigMsg{token: raw, url: url, keys: keys, ver: tokeninfo.Verify(raw, keys)}
+	}
+}
+
+func (m *Model) onSig(msg sigMsg) {
+	text := ""
+	switch {
+	case msg.err != nil:
+		text = "NOT verified: JWKS unreachable or unusable: " + errText(msg.err)
+	default:
+		m.jwks[msg.url] = msg.keys
+		text = msg.ver.String()
+	}
+	m.sigs[msg.token] = text
+	if m.debug.inspected != nil && m.debug.inspected.Response.AccessToken == msg.token {
+		m.debug.inspectSig = text
+	}
+}
+
+// jwksURLFor is where the token's keys should be: the profile's JWKS URL,
+// else the contract's path under the base URL.
+func (m *Model) jwksURLFor(res *flows.Result) string {
+	if m.active != nil && m.active.JWKSURL != "" {
+		return m.active.JWKSURL
+	}
+	if m.baseURL == "" || res.Request.Account == "" {
+		return ""
+	}
+	return client.JWKSURL(m.baseURL, res.Request.Account)
+}
+
+func (m *Model) saveHAR(ex []client.Exchange) tea.Cmd {
+	if len(ex) == 0 {
+		m.setStatus("no exchanges to export yet", true)
+		return nil
+	}
+	now := m.ctx.Now()
+	return func() tea.Msg {
+		data, err := client.HAR(ex, "tui")
+		if err != nil {
+			return harSavedMsg{err: err}
+		}
+		path, _ := filepath.Abs(fmt.Sprintf("tokenbench-%s.har", now.Format("20060102-150405")))
+		return harSavedMsg{path: path, err: os.WriteFile(path, data, 0o600)}
+	}
+}
+
+func (m *Model) logView(height int) string {
+	s := m.ctx.Styles
+	ex := m.exchanges()
+	if len(ex) == 0 {
+		return s.Muted.Render("No HTTP exchanges yet. Every request this session makes is listed here, secrets redacted.")
+	}
+	w := m.ctx.Width - 4
+	lines := []string{s.Muted.Render(truncate(fmt.Sprintf("  %-4s %-8s %-5s %-24s %6s  %s", "#", "time", "verb", "status", "ms", "path"), w+2))}
+	first := max(0, m.debug.cursor-(height-3))
+	for i := first; i < len(ex) && len(lines) < height-1; i++ {
+		e := ex[i]
+		status := fmt.Sprint(e.Status)
+		if e.Err != "" {
+			status = "—"
+		}
+		if e.ErrorCode != "" {
+			status += " " + e.ErrorCode
+		}
+		line := fmt.Sprintf("%-4d %-8s %-5s %-24s %6d  %s", e.ID, e.Time.In(m.ctx.Now().Location()).Format("15:04:05"), e.Method,
+			truncate(status, 24), e.Duration.Milliseconds(), pathOnly(e.URL))
+		line = truncate(line, w)
+		switch {
+		case i == m.debug.cursor:
+			line = s.Cursor.Render("› ") + s.Selected.Render(line)
+		case e.Err != "" || e.Status >= 400:
+			line = "  " + s.Error.Render(line)
+		default:
+			line = "  " + line
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func pathOnly(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		rest := u[i+3:]
+		if j := strings.Index(rest, "/"); j >= 0 {
+			return rest[j:]
+		}
+	}
+	return u
+}
+
+func (m *Model) exchangeView(height int) string {
+	s := m.ctx.Styles
+	e := m.debug.exchange
+	lines := strings.Split(strings.TrimRight(e.Text(), "\n"), "\n")
+	w := m.ctx.Width - 4
+	for i, l := range lines {
+		l = truncate(l, w)
+		if strings.HasPrefix(l, "<") {
+			l = s.Muted.Render(l)
+		}
+		lines[i] = l
+	}
+	maxScroll := max(0, len(lines)-height)
+	m.debug.scroll = min(m.debug.scroll, maxScroll)
+	return strings.Join(lines[m.debug.scroll:], "\n")
+}
+
+func (m *Model) timelineView() string {
+	s := m.ctx.Styles
+	steps := flows.Timeline(m.exchanges())
+	var b strings.Builder
+	b.WriteString(s.Title.Render(flows.TimelineSummary(steps)) + "\n\n")
+	for i, st := range steps {
+		mark := s.OK.Render("✓")
+		if !st.OK {
+			mark = s.Error.Render("✗")
+		}
+		if st.Outcome == "403 mfa_required" {
+			mark = s.Warn.Render("!")
+		}
+		conn := "├─"
+		if i == len(steps)-1 {
+			conn = "└─"
+		}
+		fmt.Fprintf(&b, "%s %s %-26s %-26s %5d ms  %s\n", s.Muted.Render(conn), mark, st.Label, truncate(st.Outcome, 26),
+			st.Duration.Milliseconds(), s.Muted.Render(st.At.In(m.ctx.Now().Location()).Format("15:04:05")))
+	}
+	return b.String()
+}
+
+func (m *Model) inspectView(height int) string {
+	s := m.ctx.Styles
+	d := &m.debug
+	w := m.ctx.Width - 16
+	d.inspectToken.Width, d.inspectJWKS.Width = w, w
+	var b strings.Builder
+	marker := func(i int) string {
+		if d.inspectFocus == i {
+			return s.Cursor.Render("› ")
+		}
+		return "  "
+	}
+	b.WriteString(marker(0) + s.Label.Render("Token") + " " + d.inspectToken.View() + "\n")
+	b.WriteString(marker(1) + s.Label.Render("JWKS URL") + " " + d.inspectJWKS.View() + "\n\n")
+	switch {
+	case d.inspectErr != "":
+		b.WriteString(wrap(s.Error, "✗ "+d.inspectErr, m.ctx.Width-2))
+	case d.inspected != nil:
+		t := tokenModel{result: d.inspected, sig: d.inspectSig}
+		lines := t.lines(s, m.ctx.Width-2, m.ctx.Now())
+		b.WriteString(strings.Join(lines, "\n"))
+	default:
+		b.WriteString(s.Muted.Render("Paste a token from a log or a ticket and press enter. It is decoded here, never sent anywhere;\nthe JWKS, if given, is fetched to check the signature."))
+	}
+	return clipLines(b.String(), height)
+}
+
+func (m *Model) debugKeys() bindings {
+	k := m.ctx.Keys
+	switch m.scr {
+	case scrLog:
+		return bindings{short: []key.Binding{k.Up, k.Down, withHelp(k.Select, "open"), k.Timeline, k.ExportHAR, k.Back, k.Quit}}
+	case scrExchange:
+		return bindings{short: []key.Binding{k.Up, k.Down, withHelp(k.CopyToken, "copy as curl"), k.Back, k.Quit}}
+	case scrTimeline:
+		return bindings{short: []key.Binding{k.Back, k.Quit}}
+	case scrInspect:
+		return bindings{short: []key.Binding{withHelp(k.Select, "decode"), withHelp(k.Next, "token/JWKS"), k.Back, k.ForceQuit}}
+	}
+	return bindings{}
+}
