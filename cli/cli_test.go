@@ -329,3 +329,59 @@ func TestIsRelease(t *testing.T) {
 		}
 	}
 }
+
+func TestVerboseAndHARHoldNoSecrets(t *testing.T) {
+	srv := fake(t)
+	har := filepath.Join(t.TempDir(), "s.har")
+	var code string
+	cfgOut := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
+		"--grant", "password", "--username", dinterotest.DemoMFAUser, "-v", "--har", har)
+	if cfgOut.code != ExitNeedCode {
+		t.Fatalf("%+v", cfgOut)
+	}
+	code = srv.LastBindingCode(dinterotest.DemoMFAUser)
+	// The verbose log shows every exchange, redacted.
+	for _, want := range []string{"> POST " + srv.URL + "/accounts/T11223344/auth/token", "Basic [demo-client:secret redacted]", "< 403 Forbidden", "mfa_required", `"password": "[demo-p… (13 chars)]"`} {
+		if !strings.Contains(cfgOut.stderr, want) {
+			t.Errorf("verbose output lacks %q", want)
+		}
+	}
+	data, err := os.ReadFile(har)
+	if err != nil {
+		t.Fatalf("HAR not written on a failed flow: %v", err)
+	}
+	// The continuation command on stderr carries mfa_token and oob_code on
+	// purpose; the log lines above it must not.
+	logPart := cfgOut.stderr[:strings.Index(cfgOut.stderr, "error: MFA needs")]
+	for _, s := range []string{dinterotest.DemoSecret, dinterotest.DemoPassword, code} {
+		if strings.Contains(logPart, s) || strings.Contains(string(data), s) {
+			t.Errorf("secret %q in the verbose log or HAR", s)
+		}
+	}
+	for _, f := range strings.Fields(cfgOut.stderr) {
+		if strings.HasPrefix(f, "mfa_") || strings.HasPrefix(f, "oob_") {
+			if strings.Contains(logPart, f) || strings.Contains(string(data), f) {
+				t.Errorf("%s… in the verbose log or HAR", f[:6])
+			}
+		}
+	}
+}
+
+func TestDecodeJWKS(t *testing.T) {
+	srv := fake(t)
+	tok := strings.TrimSpace(runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID).stdout)
+	jwks := srv.JWKSURL(dinterotest.DemoAccount)
+	r := runCLI(t, nil, tok, "decode", "--jwks", jwks)
+	if r.code != 0 || !strings.Contains(r.stdout, "Signature   verified (kid "+srv.KeyID()+", RS256)") {
+		t.Fatalf("good: %+v", r)
+	}
+	parts := strings.Split(tok, ".")
+	parts[2] = strings.Repeat("A", len(parts[2]))
+	r = runCLI(t, nil, strings.Join(parts, "."), "decode", "--jwks", jwks, "--json")
+	if r.code != ExitRejected || !strings.Contains(r.stdout, `"verified": false`) || !strings.Contains(r.stderr, "bad signature") {
+		t.Fatalf("bad: %+v", r)
+	}
+	if r := runCLI(t, nil, tok, "decode", "--jwks", "http://127.0.0.1:1/jwks.json"); r.code != ExitRejected || !strings.Contains(r.stderr, "JWKS unreachable") {
+		t.Fatalf("unreachable: %+v", r)
+	}
+}

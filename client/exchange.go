@@ -55,11 +55,16 @@ type Exchange struct {
 // answers alike.
 var secretKeys = map[string]bool{
 	"password": true, "client_secret": true, "binding_code": true, "mfa_token": true,
-	"oob_code": true, "refresh_token": true, "access_token": true, "id_token": true, "code": true,
+	"oob_code": true, "refresh_token": true, "access_token": true, "id_token": true,
 }
 
-// IsSecretField reports whether a body field holds a secret.
-func IsSecretField(name string) bool { return secretKeys[name] }
+// requestSecretKeys are secret only at the top of a request body: "code"
+// is the authorization code there, but an error's code in an answer.
+var requestSecretKeys = map[string]bool{"code": true}
+
+func isSecret(key string, topOfRequest bool) bool {
+	return secretKeys[key] || (topOfRequest && requestSecretKeys[key])
+}
 
 // Recorder keeps the exchanges of a client, redacted. Use it as the
 // client's transport through Wrap.
@@ -181,9 +186,9 @@ func buildExchange(req *http.Request, reqBody []byte, res *http.Response, resBod
 	// catches them anywhere else too.
 	var reqFields map[string]any
 	if json.Unmarshal(reqBody, &reqFields) == nil {
-		collect(reqFields, rd)
+		collect(reqFields, rd, true)
 		for k, v := range reqFields {
-			if secretKeys[k] {
+			if isSecret(k, true) {
 				e.SecretFields = append(e.SecretFields, k)
 			} else if s, ok := v.(string); ok {
 				e.Fields[k] = Sanitize(s)
@@ -193,11 +198,11 @@ func buildExchange(req *http.Request, reqBody []byte, res *http.Response, resBod
 	}
 	var resFields map[string]any
 	if res != nil && json.Unmarshal(resBody, &resFields) == nil {
-		collect(resFields, rd)
+		collect(resFields, rd, false)
 	}
 
 	e.RequestHeaders = redactHeaders(req.Header, rd, e)
-	e.RequestBody = redactBody(reqBody, reqFields, rd)
+	e.RequestBody = redactBody(reqBody, reqFields, rd, true)
 	if err != nil {
 		e.Err = rd.scrub(Sanitize(err.Error()))
 		return e
@@ -205,59 +210,60 @@ func buildExchange(req *http.Request, reqBody []byte, res *http.Response, resBod
 	e.Status = res.StatusCode
 	e.ContentType = mediaType(res.Header.Get("Content-Type"))
 	e.ResponseHeaders = redactHeaders(res.Header, rd, e)
-	e.ResponseBody = redactBody(resBody, resFields, rd)
+	e.ResponseBody = redactBody(resBody, resFields, rd, false)
 	if res.StatusCode >= 400 {
 		e.ErrorCode = ParseError(res.StatusCode, e.ContentType, resBody).Code
 	}
 	return e
 }
 
-// collect notes every secret field's value in a decoded JSON document.
-func collect(v any, rd *redactor) {
+// collect notes every secret field's value in a decoded JSON document;
+// top says v is the top of a request body.
+func collect(v any, rd *redactor, top bool) {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, val := range t {
-			if s, ok := val.(string); ok && secretKeys[k] {
+			if s, ok := val.(string); ok && isSecret(k, top) {
 				rd.note(s)
 			}
-			collect(val, rd)
+			collect(val, rd, false)
 		}
 	case []any:
 		for _, val := range t {
-			collect(val, rd)
+			collect(val, rd, false)
 		}
 	}
 }
 
 // redactValue replaces secret fields by fingerprints, recursively.
-func redactValue(v any) any {
+func redactValue(v any, top bool) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, val := range t {
-			if s, ok := val.(string); ok && secretKeys[k] {
+			if s, ok := val.(string); ok && isSecret(k, top) {
 				out[k] = "[" + Fingerprint(s) + "]"
 				continue
 			}
-			out[k] = redactValue(val)
+			out[k] = redactValue(val, false)
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, val := range t {
-			out[i] = redactValue(val)
+			out[i] = redactValue(val, false)
 		}
 		return out
 	}
 	return v
 }
 
-func redactBody(raw []byte, parsed map[string]any, rd *redactor) string {
+func redactBody(raw []byte, parsed map[string]any, rd *redactor, request bool) string {
 	if len(raw) == 0 {
 		return ""
 	}
 	if parsed != nil {
-		data, err := json.MarshalIndent(redactValue(parsed), "", "  ")
+		data, err := json.MarshalIndent(redactValue(parsed, request), "", "  ")
 		if err == nil {
 			return rd.scrub(string(data))
 		}

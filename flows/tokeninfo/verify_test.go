@@ -107,7 +107,9 @@ func TestJWKSEndpointFailures(t *testing.T) {
 	cases := map[string]http.HandlerFunc{
 		"500":     func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) },
 		"garbage": func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<html>\x1b[31mnot json</html>") },
-		"no keys": func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}`) },
+		"no keys": func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, `{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}`)
+		},
 	}
 	for name, h := range cases {
 		t.Run(name, func(t *testing.T) {
