@@ -201,7 +201,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
 		m.help.Width = msg.Width
 		m.form.setWidth(msg.Width - 2)
-		m.home.SetSize(msg.Width, max(4, msg.Height-6))
+		m.home.SetSize(msg.Width-2, max(4, msg.Height-6))
+		m.debug.setWidth(msg.Width)
 		return m, nil
 	case tea.KeyMsg:
 		return m.handleKey(msg)
@@ -798,7 +799,12 @@ func (m *Model) View() string {
 		}
 		body = strings.Join(lines, "\n")
 	}
-	body = s.Body.Render(clipLines(body, max(0, bodyH)))
+	// No screen may draw past the right edge, whatever its content.
+	lines := strings.Split(clipLines(body, max(0, bodyH)), "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, max(0, w-2), "…")
+	}
+	body = s.Body.Render(strings.Join(lines, "\n"))
 	gap := bodyH - lipgloss.Height(body)
 	if gap > 0 {
 		body += strings.Repeat("\n", gap)

@@ -58,6 +58,15 @@ func newDebug() debugModel {
 	return debugModel{inspectToken: tok, inspectJWKS: jw}
 }
 
+// setWidth sizes the inspector's inputs (before values are set, so they
+// scroll rather than overflow).
+func (d *debugModel) setWidth(w int) {
+	d.inspectToken.Width, d.inspectJWKS.Width = max(10, w-18), max(10, w-18)
+	// Re-set the values so the inputs recompute what fits.
+	d.inspectToken.SetValue(d.inspectToken.Value())
+	d.inspectJWKS.SetValue(d.inspectJWKS.Value())
+}
+
 func (m *Model) exchanges() []client.Exchange {
 	if m.ctx.Recorder == nil {
 		return nil
@@ -77,6 +86,7 @@ func (m *Model) openInspector() tea.Cmd {
 	if m.scr != scrInspect {
 		m.push(scrInspect)
 	}
+	m.debug.setWidth(m.ctx.Width)
 	if m.debug.inspectJWKS.Value() == "" {
 		m.debug.inspectJWKS.SetValue(m.lastJWKS)
 	}
@@ -158,6 +168,7 @@ func (m *Model) inspect() tea.Cmd {
 		return nil
 	}
 	d.inspected = flows.Restore(flows.Request{}, raw, "", time.Time{}, nil)
+	d.inspectToken.CursorStart() // show the header end of the token
 	url := strings.TrimSpace(d.inspectJWKS.Value())
 	if url == "" {
 		d.inspectSig = "not checked: no JWKS URL"
@@ -238,7 +249,7 @@ func (m *Model) logView(height int) string {
 		return s.Muted.Render("No HTTP exchanges yet. Every request this session makes is listed here, secrets redacted.")
 	}
 	w := m.ctx.Width - 4
-	lines := []string{s.Muted.Render(truncate(fmt.Sprintf("  %-4s %-8s %-5s %-24s %6s  %s", "#", "time", "verb", "status", "ms", "path"), w+2))}
+	lines := []string{s.Muted.Render(truncate(fmt.Sprintf("  %-4s %-8s %-5s %-20s %6s  %s", "#", "time", "verb", "status", "ms", "path"), w+2))}
 	first := max(0, m.debug.cursor-(height-3))
 	for i := first; i < len(ex) && len(lines) < height-1; i++ {
 		e := ex[i]
@@ -249,9 +260,10 @@ func (m *Model) logView(height int) string {
 		if e.ErrorCode != "" {
 			status += " " + e.ErrorCode
 		}
-		line := fmt.Sprintf("%-4d %-8s %-5s %-24s %6d  %s", e.ID, e.Time.In(m.ctx.Now().Location()).Format("15:04:05"), e.Method,
-			truncate(status, 24), e.Duration.Milliseconds(), pathOnly(e.URL))
-		line = truncate(line, w)
+		line := fmt.Sprintf("%-4d %-8s %-5s %-20s %6d  ", e.ID, e.Time.In(m.ctx.Now().Location()).Format("15:04:05"), e.Method,
+			truncate(status, 20), e.Duration.Milliseconds())
+		// The end of a path says what it is (auth/token, mfa/challenge).
+		line += truncateLeft(pathOnly(e.URL), w-len([]rune(line)))
 		switch {
 		case i == m.debug.cursor:
 			line = s.Cursor.Render("› ") + s.Selected.Render(line)
@@ -263,6 +275,15 @@ func (m *Model) logView(height int) string {
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// truncateLeft keeps the last n cells of s.
+func truncateLeft(s string, n int) string {
+	r := []rune(s)
+	if n <= 1 || len(r) <= n {
+		return s
+	}
+	return "…" + string(r[len(r)-n+1:])
 }
 
 func pathOnly(u string) string {
@@ -309,7 +330,7 @@ func (m *Model) timelineView() string {
 		if i == len(steps)-1 {
 			conn = "└─"
 		}
-		fmt.Fprintf(&b, "%s %s %-26s %-26s %5d ms  %s\n", s.Muted.Render(conn), mark, st.Label, truncate(st.Outcome, 26),
+		fmt.Fprintf(&b, "%s %s %-34s %-18s %5d ms  %s\n", s.Muted.Render(conn), mark, truncate(st.Label, 34), truncate(st.Outcome, 18),
 			st.Duration.Milliseconds(), s.Muted.Render(st.At.In(m.ctx.Now().Location()).Format("15:04:05")))
 	}
 	return b.String()
@@ -318,8 +339,6 @@ func (m *Model) timelineView() string {
 func (m *Model) inspectView(height int) string {
 	s := m.ctx.Styles
 	d := &m.debug
-	w := m.ctx.Width - 16
-	d.inspectToken.Width, d.inspectJWKS.Width = w, w
 	var b strings.Builder
 	marker := func(i int) string {
 		if d.inspectFocus == i {

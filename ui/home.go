@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -81,12 +82,16 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 			title += "  " + s.Test.Render("TEST "+it.account)
 		}
 	}
-	desc := s.Muted.Render(truncate(it.desc, width))
-	if res := d.m.held[it.key]; res != nil {
-		desc = heldLine(s, res, d.m.ctx.Now()) + s.Muted.Render(truncate("  "+it.desc, max(0, width-30)))
-	}
+	// The second line: what the item is; with a token held, its
+	// countdown first, and an auto-refresh's outcome instead of the rest.
+	rest := it.desc
 	if note := d.m.autoNotes[it.key]; note != "" {
-		desc += "  " + s.Muted.Render(truncate(note, 40))
+		rest = note
+	}
+	desc := s.Muted.Render(truncate(rest, width))
+	if res := d.m.held[it.key]; res != nil {
+		held := heldLine(s, res, d.m.ctx.Now())
+		desc = held + "  " + s.Muted.Render(truncate(rest, max(0, width-lipgloss.Width(held)-2)))
 	}
 	if index == lm.Index() {
 		fmt.Fprintf(w, "%s%s\n  %s", s.Cursor.Render("› "), s.Selected.Render(title), desc)
@@ -109,7 +114,7 @@ func heldLine(s Styles, res *flows.Result, now time.Time) string {
 
 // newHomeList builds the list from profiles and connections.
 func (m *Model) newHomeList() list.Model {
-	l := list.New(nil, homeDelegate{m: m}, m.ctx.Width, max(4, m.ctx.Height-6))
+	l := list.New(nil, homeDelegate{m: m}, m.ctx.Width-2, max(4, m.ctx.Height-6))
 	l.SetShowTitle(false)
 	l.SetShowHelp(false)
 	l.SetShowStatusBar(false)

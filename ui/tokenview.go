@@ -66,14 +66,17 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 	}
 	out = append(out, countdown(s, r.Expiry, issued, now), "")
 
-	how := string(r.Request.Grant)
-	if r.ViaMFA {
-		how += " via MFA"
+	inspected := r.Request.Grant == "" // pasted into the inspector
+	if !inspected {
+		how := string(r.Request.Grant)
+		if r.ViaMFA {
+			how += " via MFA"
+		}
+		if r.BearerChained {
+			how += " · Bearer from client_credentials"
+		}
+		row("Grant", how)
 	}
-	if r.BearerChained {
-		how += " · Bearer from client_credentials"
-	}
-	row("Grant", how)
 	if r.Token == nil {
 		row("Token", s.Warn.Render("not a JWT: "+client.Sanitize(r.DecodeErr.Error())))
 	} else {
@@ -116,9 +119,11 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 			row(label, "• "+sc)
 		}
 	}
-	if r.RefreshToken != "" {
+	switch {
+	case inspected:
+	case r.RefreshToken != "":
 		row("Refresh", s.OK.Render("✓ ")+tokeninfo.Fingerprint(r.RefreshToken)+s.Muted.Render("  (R copies)"))
-	} else {
+	default:
 		row("Refresh", s.Muted.Render("none: "+r.RefreshNote()))
 	}
 	for _, w := range m.warnings(now) {

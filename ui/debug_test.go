@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// scripted answers like the fake server would, byte for byte the same on
+// every run, so the log screens can have goldens.
+type scriptedTransport struct{ answers []scriptedAnswer }
+
+type scriptedAnswer struct {
+	status int
+	body   string
+}
+
+func (s *scriptedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	a := s.answers[0]
+	s.answers = s.answers[1:]
+	h := http.Header{"Content-Type": {"application/json"}, "Date": {"Sat, 28 Nov 2026 12:00:00 GMT"}}
+	return &http.Response{StatusCode: a.status, Header: h, Body: io.NopCloser(bytes.NewBufferString(a.body)), Request: req}, nil
+}
+
+// recordedMFAFlow runs the flow client_credentials → password (403
+// mfa_required) → challenge → wrong code → right code through a recorder.
+func recordedMFAFlow(t testing.TB, ctx *Context) {
+	t.Helper()
+	tok := syntheticResult(t, fixedNow).Response.AccessToken
+	tr := &scriptedTransport{answers: []scriptedAnswer{
+		{200, `{"access_token":"` + tok + `","token_type":"Bearer","expires_in":120}`},
+		{403, `{"error":{"code":"mfa_required","message":"Multi-factor authentication required","mfa_token":"mfa_GoldenFileMFAToken0000000000001"}}`},
+		{200, `{"challenge_type":"oob","binding_method":"prompt","oob_code":"oob_GoldenFileOOBCode00000001"}`},
+		{400, `{"error":{"code":"invalid_grant","message":"the binding code is not correct (2 attempt(s) left)"}}`},
+		{200, `{"access_token":"` + tok + `","token_type":"Bearer","expires_in":120,"refresh_token":"rt_GoldenFileRefreshToken000000000001"}`},
+	}}
+	ctx.Recorder.Now = func() time.Time { return fixedNow }
+	c, err := client.New(client.Options{BaseURL: "https://api.dintero.com/v1", Transport: tr, Recorder: ctx.Recorder, UserAgent: "tokenbench/test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rn := flows.NewRunner(c)
+	req := flows.Request{Account: "T11223344", Grant: client.GrantPassword, ClientID: "demo-client", ClientSecret: "demo-client-secret", Username: "mfa@example.com", Password: "demo-password"}
+	_, s, err := rn.Start(t.Context(), req)
+	if err != nil || s == nil {
+		t.Fatalf("start: %v", err)
+	}
+	if err := rn.Challenge(t.Context(), s, client.ChannelSMS); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = rn.Verify(t.Context(), s, "000000")
+	if _, err := rn.Verify(t.Context(), s, "482913"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGoldenDebug(t *testing.T) {
+	cases := map[string]func(m *Model){
+		"log":      func(m *Model) { m.openLog(); m.debug.cursor = 3 },
+		"exchange": func(m *Model) { m.openLog(); m.debug.exchange = m.exchanges()[1]; m.push(scrExchange) },
+		"timeline": func(m *Model) { m.openLog(); m.push(scrTimeline) },
+		"inspector": func(m *Model) {
+			m.openInspector()
+			m.debug.inspectToken.SetValue(syntheticResult(t, fixedNow).Response.AccessToken)
+			m.debug.inspectJWKS.SetValue("https://api.dintero.com/v1/accounts/T11223344/auth/.well-known/jwks.json")
+			m.inspect()
+			m.debug.inspectSig = "NOT verified: unknown kid demo-key-1 (the JWKS has fake-k1)"
+		},
+	}
+	for name, setup := range cases {
+		t.Run(name, func(t *testing.T) {
+			ctx := testContext(&testClock{now: fixedNow})
+			recordedMFAFlow(t, ctx)
+			m := New(ctx)
+			setup(m)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+			golden.RequireEqual(t, []byte(final.View()))
+		})
+	}
+}
+
+func TestLogCurlAndSignatureInTheApp(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	m := New(ctx)
+	press(t, m, "enter") // client_credentials
+	if m.scr != scrToken {
+		t.Fatalf("screen %v", m.scr)
+	}
+	if !strings.Contains(m.View(), "✓ verified (kid "+srv.KeyID()+", RS256)") {
+		t.Fatalf("signature not verified:\n%s", m.View())
+	}
+	// ctrl+l from the token view: the log lists the token request and the
+	// JWKS fetch.
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlL})
+	drive(t, m, cmd)
+	view := m.View()
+	if m.scr != scrLog || !strings.Contains(view, "T11223344/auth/token") || !strings.Contains(view, "jwks.json") {
+		t.Fatalf("log:\n%s", view)
+	}
+	m.debug.cursor = 0
+	press(t, m, "enter")
+	if m.scr != scrExchange || !strings.Contains(m.View(), "Basic [demo-client:secret redacted]") || strings.Contains(m.View(), dinterotest.DemoSecret) {
+		t.Fatalf("exchange:\n%s", m.View())
+	}
+	press(t, m, "c")
+	clip := ctx.Clipboard.(*fakeClipboard)
+	if !strings.Contains(clip.content, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`) || m.clipText != "" {
+		t.Fatalf("curl copy %q (scheduled clear: %v)", clip.content, m.clipText != "")
+	}
+	// The inspector is one key away, even from a text field.
+	press(t, m, "esc", "esc", "n", "enter")
+	_, cmd = m.Update(tea.KeyMsg{Type: tea.KeyCtrlO})
+	drive(t, m, cmd)
+	if m.scr != scrInspect || m.debug.inspectJWKS.Value() != srv.JWKSURL(dinterotest.DemoAccount) {
+		t.Fatalf("inspector: %v %q", m.scr, m.debug.inspectJWKS.Value())
+	}
+	tok, _ := srv.IssueToken(map[string]any{"sub": "pasted"})
+	typeText(t, m, "Bearer "+tok)
+	press(t, m, "enter")
+	if !strings.Contains(m.View(), "pasted") || !strings.Contains(m.View(), "✓ verified") {
+		t.Fatalf("inspected:\n%s", m.View())
+	}
+}
