@@ -341,7 +341,7 @@ func TestVerboseAndHARHoldNoSecrets(t *testing.T) {
 	}
 	code = srv.LastBindingCode(dinterotest.DemoMFAUser)
 	// The verbose log shows every exchange, redacted.
-	for _, want := range []string{"> POST " + srv.URL + "/accounts/T11223344/auth/token", "Basic [demo-client:secret redacted]", "< 403 Forbidden", "mfa_required", `"password": "[demo-p… (13 chars)]"`} {
+	for _, want := range []string{"> POST " + srv.URL + "/accounts/T11223344/auth/token", "Basic [demo-client:secret redacted]", "< 403 Forbidden", "mfa_required", `"password": "[•••• (13 chars)]"`} {
 		if !strings.Contains(cfgOut.stderr, want) {
 			t.Errorf("verbose output lacks %q", want)
 		}

@@ -58,6 +58,21 @@ var secretKeys = map[string]bool{
 	"oob_code": true, "refresh_token": true, "access_token": true, "id_token": true,
 }
 
+// maskedKeys are secrets people choose or read (passwords, codes): not
+// even their first characters are shown, only their length.
+var maskedKeys = map[string]bool{"password": true, "client_secret": true, "binding_code": true, "code": true}
+
+// mask names a secret by its length alone.
+func mask(secret string) string { return fmt.Sprintf("•••• (%d chars)", len(secret)) }
+
+// fingerprintFor is a token's fingerprint, or a chosen secret's mask.
+func fingerprintFor(key, value string) string {
+	if maskedKeys[key] {
+		return mask(value)
+	}
+	return Fingerprint(value)
+}
+
 // requestSecretKeys are secret only at the top of a request body: "code"
 // is the authorization code there, but an error's code in an answer.
 var requestSecretKeys = map[string]bool{"code": true}
@@ -146,11 +161,22 @@ func (r *Recorder) add(e Exchange) {
 
 // redactor collects the secret values of one exchange and replaces them
 // wherever they appear.
-type redactor struct{ values []string }
+type redactor struct {
+	values []string
+	masked map[string]bool // values shown by length only
+}
 
-func (rd *redactor) note(v string) {
-	if len(v) >= 4 {
-		rd.values = append(rd.values, v)
+// note records a secret value; masked ones never show a character.
+func (rd *redactor) note(v string, masked bool) {
+	if len(v) < 4 {
+		return
+	}
+	rd.values = append(rd.values, v)
+	if masked {
+		if rd.masked == nil {
+			rd.masked = map[string]bool{}
+		}
+		rd.masked[v] = true
 	}
 }
 
@@ -159,7 +185,11 @@ func (rd *redactor) scrub(s string) string {
 	sort.Slice(rd.values, func(i, j int) bool { return len(rd.values[i]) > len(rd.values[j]) })
 	for _, v := range rd.values {
 		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, "["+Fingerprint(v)+"]")
+			shown := Fingerprint(v)
+			if rd.masked[v] {
+				shown = mask(v)
+			}
+			s = strings.ReplaceAll(s, v, "["+shown+"]")
 		}
 	}
 	return s
@@ -173,12 +203,12 @@ func buildExchange(req *http.Request, reqBody []byte, res *http.Response, resBod
 	if auth := req.Header.Get("Authorization"); auth != "" {
 		scheme, value, _ := strings.Cut(auth, " ")
 		e.AuthScheme = scheme
-		rd.note(value)
+		rd.note(value, strings.EqualFold(scheme, "Basic"))
 		if strings.EqualFold(scheme, "Basic") {
 			if raw, derr := base64.StdEncoding.DecodeString(value); derr == nil {
 				user, pass, _ := strings.Cut(string(raw), ":")
 				e.BasicUser = Sanitize(user)
-				rd.note(pass)
+				rd.note(pass, true)
 			}
 		}
 	}
@@ -224,7 +254,7 @@ func collect(v any, rd *redactor, top bool) {
 	case map[string]any:
 		for k, val := range t {
 			if s, ok := val.(string); ok && isSecret(k, top) {
-				rd.note(s)
+				rd.note(s, maskedKeys[k])
 			}
 			collect(val, rd, false)
 		}
@@ -242,7 +272,7 @@ func redactValue(v any, top bool) any {
 		out := make(map[string]any, len(t))
 		for k, val := range t {
 			if s, ok := val.(string); ok && isSecret(k, top) {
-				out[k] = "[" + Fingerprint(s) + "]"
+				out[k] = "[" + fingerprintFor(k, s) + "]"
 				continue
 			}
 			out[k] = redactValue(val, false)

@@ -17,7 +17,15 @@ import (
 // could see or hand on — the recorded exchanges, their text, their curl
 // commands and the HAR — for every secret value that was used or issued.
 func TestRedactionAcrossEveryGrant(t *testing.T) {
-	srv, err := dinterotest.NewServer(dinterotest.DemoConfig(time.Hour))
+	// Secrets with prefixes found nowhere else, so a leak of even their
+	// first characters shows.
+	const clientSecret, password = "Zq7vClientSecretValue", "Xk9wPasswordValue"
+	cfg := dinterotest.DemoConfig(time.Hour)
+	cfg.Clients[0].Secret = clientSecret
+	for i := range cfg.Users {
+		cfg.Users[i].Password = password
+	}
+	srv, err := dinterotest.NewServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +34,7 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 	c, _ := client.New(client.Options{BaseURL: srv.URL, Recorder: rec})
 	rn := flows.NewRunner(c)
 	ctx := context.Background()
-	secrets := []string{dinterotest.DemoSecret, dinterotest.DemoPassword}
+	secrets := []string{clientSecret, password}
 	keep := func(r *flows.Result) {
 		secrets = append(secrets, r.Response.AccessToken)
 		if r.RefreshToken != "" {
@@ -36,7 +44,7 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 			secrets = append(secrets, b.Token)
 		}
 	}
-	base := flows.Request{Account: dinterotest.DemoAccount, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret}
+	base := flows.Request{Account: dinterotest.DemoAccount, ClientID: dinterotest.DemoClientID, ClientSecret: clientSecret}
 
 	cc, _, err := rn.Start(ctx, base)
 	if err != nil {
@@ -44,7 +52,7 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 	}
 	keep(cc)
 	pw := base
-	pw.Grant, pw.Username, pw.Password = client.GrantPassword, dinterotest.DemoUser, dinterotest.DemoPassword
+	pw.Grant, pw.Username, pw.Password = client.GrantPassword, dinterotest.DemoUser, password
 	pwRes, _, err := rn.Start(ctx, pw)
 	if err != nil {
 		t.Fatal(err)
@@ -122,8 +130,14 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 			t.Errorf("secret %s… found in the recorded log, curl or HAR", sec[:6])
 		}
 	}
+	// Chosen secrets do not even show their first characters.
+	for _, sec := range []string{clientSecret, password, code} {
+		if strings.Contains(text, sec[:4]) {
+			t.Errorf("the start of secret %q shows in the log", sec[:4])
+		}
+	}
 	// The fingerprints and variable references are there instead.
-	for _, want := range []string{"Basic [demo-client:secret redacted]", `\"$TOKENBENCH_PASSWORD\"`, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`, `"binding_code": "[•••• (6 chars)]"`} {
+	for _, want := range []string{"Basic [demo-client:secret redacted]", `\"$TOKENBENCH_PASSWORD\"`, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`, `"binding_code": "[•••• (6 chars)]"`, `"password": "[•••• (17 chars)]"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("missing %q", want)
 		}
