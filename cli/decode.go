@@ -111,14 +111,7 @@ func writeDecodedJSON(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tok
 func writeDecoded(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tokeninfo.Verification) error {
 	var b strings.Builder
 	row := func(label, value string) { fmt.Fprintf(&b, "%-11s %s\n", label, value) }
-	hdr := "alg " + orDash(tok.Alg)
-	if tok.Kid != "" {
-		hdr += "  kid " + tok.Kid
-	}
-	if tok.Typ != "" {
-		hdr += "  typ " + tok.Typ
-	}
-	row("Header", hdr)
+	row("Header", tok.HeaderLine())
 	row("Issuer", orDash(tok.Issuer))
 	row("Subject", orDash(tok.Subject))
 	row("Audience", orDash(strings.Join(tok.Audience, ", ")))

@@ -29,6 +29,20 @@ func (app *App) store() (*profiles.Store, error) {
 	return &profiles.Store{Dir: dir}, nil
 }
 
+// profileNamed opens the store and finds a profile; a name that is not
+// there is a usage error.
+func (app *App) profileNamed(name string) (*profiles.Store, profiles.Profile, error) {
+	st, err := app.store()
+	if err != nil {
+		return nil, profiles.Profile{}, err
+	}
+	p, err := st.Get(name)
+	if errors.Is(err, profiles.ErrNotFound) {
+		return nil, p, &usageError{err}
+	}
+	return st, p, err
+}
+
 func (app *App) secrets() *profiles.Secrets {
 	st, _ := app.store()
 	s := profiles.NewSecrets(st)
@@ -119,13 +133,9 @@ func newProfileShowCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use: "show NAME", Short: "Show a profile (never its secrets)", Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := app.store()
+			_, p, err := app.profileNamed(args[0])
 			if err != nil {
 				return err
-			}
-			p, err := st.Get(args[0])
-			if err != nil {
-				return &usageError{err}
 			}
 			w := app.stdout
 			row := func(k, v string) {
@@ -364,13 +374,9 @@ func newProfileRmCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use: "rm NAME", Short: "Delete a profile and its stored secrets", Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := app.store()
+			st, p, err := app.profileNamed(args[0])
 			if err != nil {
 				return err
-			}
-			p, err := st.Get(args[0])
-			if err != nil {
-				return &usageError{err}
 			}
 			if err := st.Remove(p.Name); err != nil {
 				return err
@@ -514,13 +520,9 @@ profile's grant runs first. The command's exit code is tokenbench's.`,
 }
 
 func (app *App) runExec(ctx context.Context, name string, argv []string) error {
-	st, err := app.store()
+	_, p, err := app.profileNamed(name)
 	if err != nil {
 		return err
-	}
-	p, err := st.Get(name)
-	if err != nil {
-		return &usageError{err}
 	}
 	token := ""
 	if kept, err := app.secrets().KeptTokens(ctx, p); err == nil && kept.ExpiresAt.Sub(app.now()) > minValidity {

@@ -124,13 +124,9 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	out := &tokenRequest{baseURL: o.baseURL}
 	var req flows.Request
 	if o.profile != "" {
-		store, err := app.store()
+		_, p, err := app.profileNamed(o.profile)
 		if err != nil {
 			return nil, err
-		}
-		p, err := store.Get(o.profile)
-		if err != nil {
-			return nil, &usageError{err}
 		}
 		out.profile = &p
 		req = p.Request()

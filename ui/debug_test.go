@@ -9,8 +9,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -84,12 +82,7 @@ func TestGoldenDebug(t *testing.T) {
 			recordedMFAFlow(t, ctx)
 			m := New(ctx)
 			setup(m)
-			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-			if err := tm.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-			golden.RequireEqual(t, []byte(final.View()))
+			requireGoldenView(t, m)
 		})
 	}
 }

@@ -107,15 +107,22 @@ func TestGolden(t *testing.T) {
 			ctx.Connections = goldenConnections()
 			m := New(ctx)
 			tc.setup(m)
-			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-			for _, msg := range tc.send {
-				tm.Send(msg)
-			}
-			if err := tm.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-			golden.RequireEqual(t, []byte(final.View()))
+			requireGoldenView(t, m, tc.send...)
 		})
 	}
+}
+
+// requireGoldenView runs m in teatest at 80x24, sends msgs, and compares
+// the final View() with the golden file of the (sub)test.
+func requireGoldenView(t *testing.T, m *Model, msgs ...tea.Msg) {
+	t.Helper()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	for _, msg := range msgs {
+		tm.Send(msg)
+	}
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	golden.RequireEqual(t, []byte(final.View()))
 }

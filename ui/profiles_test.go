@@ -9,8 +9,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/zalando/go-keyring"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -261,13 +259,7 @@ func TestGoldenProfiles(t *testing.T) {
 	}
 	for name, build := range cases {
 		t.Run(name, func(t *testing.T) {
-			m := build(t)
-			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-			if err := tm.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-			golden.RequireEqual(t, []byte(final.View()))
+			requireGoldenView(t, build(t))
 		})
 	}
 }

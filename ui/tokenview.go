@@ -90,14 +90,7 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 		if !t.ExpiresAt.IsZero() {
 			row("Expires", tokeninfo.FormatTime(t.ExpiresAt, now))
 		}
-		hdr := "alg " + orDash(t.Alg)
-		if t.Kid != "" {
-			hdr += " · kid " + t.Kid
-		}
-		if t.Typ != "" {
-			hdr += " · typ " + t.Typ
-		}
-		row("Header", hdr)
+		row("Header", t.HeaderLine())
 		switch {
 		case m.sig == "":
 			row("Signature", s.Muted.Render("not checked (no JWKS URL)"))

@@ -162,6 +162,22 @@ func scopes(c jwt.MapClaims) []string {
 	return out
 }
 
+// HeaderLine summarises the header: "alg RS256 · kid k1 · typ JWT".
+func (t *Token) HeaderLine() string {
+	alg := t.Alg
+	if alg == "" {
+		alg = "-"
+	}
+	parts := []string{"alg " + alg}
+	if t.Kid != "" {
+		parts = append(parts, "kid "+t.Kid)
+	}
+	if t.Typ != "" {
+		parts = append(parts, "typ "+t.Typ)
+	}
+	return strings.Join(parts, " · ")
+}
+
 // HasScope reports whether the token carries scope s.
 func (t *Token) HasScope(s string) bool {
 	for _, have := range t.Scopes {
