@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -200,8 +199,6 @@ func (s *Store) LoosePermissions() bool {
 	return err == nil && fi.Mode().Perm()&0o077 != 0
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
 func (s *Store) read() (*file, error) {
 	data, err := os.ReadFile(s.Path())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -218,12 +215,7 @@ func parse(path string, data []byte) (*file, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		reason := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 0
-		if m := yamlLine.FindStringSubmatch(reason); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			reason = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(reason, m[0]), ":"))
-		}
+		reason, line := splitYAMLError(err)
 		return nil, &ParseError{Path: path, Line: line, Reason: client.Sanitize(reason)}
 	}
 	if f.Version == 0 && len(f.Profiles) == 0 && len(bytes.TrimSpace(data)) == 0 {
@@ -236,6 +228,26 @@ func parse(path string, data []byte) (*file, error) {
 		return nil, &ParseError{Path: path, Reason: err.Error()}
 	}
 	return &f, nil
+}
+
+// splitYAMLError takes "yaml: line 3: reason" apart. (No regexp: it would
+// be compiled at the start of every command.)
+func splitYAMLError(err error) (string, int) {
+	reason := strings.TrimPrefix(err.Error(), "yaml: ")
+	// Type errors come as "unmarshal errors:\n  line 4: …" (one per line);
+	// the first says enough.
+	reason = strings.TrimSpace(strings.TrimPrefix(reason, "unmarshal errors:"))
+	reason, _, _ = strings.Cut(reason, "\n")
+	rest, ok := strings.CutPrefix(reason, "line ")
+	if !ok {
+		return reason, 0
+	}
+	num, after, ok := strings.Cut(rest, ":")
+	line, convErr := strconv.Atoi(num)
+	if !ok || convErr != nil {
+		return reason, 0
+	}
+	return strings.TrimSpace(after), line
 }
 
 // checkAll validates every profile and that names are unique.
