@@ -29,6 +29,16 @@ func (app *App) store() (*profiles.Store, error) {
 	return &profiles.Store{Dir: dir}, nil
 }
 
+// loadProfiles opens the store and reads every profile.
+func (app *App) loadProfiles() (*profiles.Store, []profiles.Profile, error) {
+	st, err := app.store()
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := st.Load()
+	return st, ps, err
+}
+
 // profileNamed opens the store and finds a profile; a name that is not
 // there is a usage error.
 func (app *App) profileNamed(name string) (*profiles.Store, profiles.Profile, error) {
@@ -95,11 +105,7 @@ func newProfileListCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use: "list", Short: "List the profiles", Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := app.store()
-			if err != nil {
-				return err
-			}
-			ps, err := st.Load()
+			st, ps, err := app.loadProfiles()
 			if err != nil {
 				return err
 			}
@@ -394,11 +400,7 @@ func newProfileExportCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use: "export [FILE|-]", Short: "Write the profiles, without secrets, to share", Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := app.store()
-			if err != nil {
-				return err
-			}
-			ps, err := st.Load()
+			_, ps, err := app.loadProfiles()
 			if err != nil {
 				return err
 			}
