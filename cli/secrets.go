@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -20,8 +21,9 @@ type env struct {
 	stderr io.Writer
 	// isTerminal reports whether stdin is an interactive terminal.
 	isTerminal func() bool
-	// readPassword reads a line without echo from the terminal.
-	readPassword func() (string, error)
+	// readPassword reads a line without echo from the terminal; when ctx
+	// ends first (an interrupt) it restores the terminal and returns.
+	readPassword func(ctx context.Context) (string, error)
 	stdinUsed    bool
 	lines        *bufio.Reader
 }
@@ -32,11 +34,8 @@ func osEnv(stdin io.Reader, stderr io.Writer) *env {
 		f, ok := stdin.(*os.File)
 		return ok && term.IsTerminal(int(f.Fd()))
 	}
-	e.readPassword = func() (string, error) {
-		f := stdin.(*os.File)
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(stderr)
-		return string(b), err
+	e.readPassword = func(ctx context.Context) (string, error) {
+		return readPasswordContext(ctx, stdin.(*os.File), stderr)
 	}
 	return e
 }

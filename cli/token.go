@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -55,7 +54,8 @@ When the server answers mfa_required, a challenge is sent on --mfa-channel and
 the binding code is read from the terminal (or one line of stdin).
 
 Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
-4 rejected by the server (4xx), 5 transport or server failure, 1 other.`,
+4 rejected by the server (4xx), 5 transport or server failure, 1 other,
+130 interrupted (ctrl+c: "cancelled" on stderr, the terminal restored).`,
 		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench token --account T11223344 --client-id ID
   tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json`,
 		Args: noArgs,
@@ -186,13 +186,13 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		return nil, err
 	}
 	if out.profile != nil {
-		if err := app.secrets().FillSecrets(ctx, *out.profile, &req, app.askSecret(out.profile.Name)); err != nil {
+		if err := app.secrets().FillSecrets(ctx, *out.profile, &req, app.askSecret(ctx, out.profile.Name)); err != nil {
 			return nil, err
 		}
 	}
 	if req.Grant == client.GrantPassword && req.Password == "" && o.passwordFile == "" && app.env.isTerminal() {
 		fmt.Fprintf(app.env.stderr, "Password for %s: ", client.Sanitize(req.Username))
-		if req.Password, err = app.env.readPassword(); err != nil {
+		if req.Password, err = app.env.readPassword(ctx); err != nil {
 			return nil, &usageError{fmt.Errorf("reading password: %w", err)}
 		}
 	}
@@ -228,13 +228,13 @@ func (app *App) readSecrets(o *tokenOptions, req *flows.Request) error {
 
 // askSecret asks on the terminal, without echo, for a secret a profile does
 // not keep; nil where there is no terminal.
-func (app *App) askSecret(profile string) profiles.Asker {
+func (app *App) askSecret(ctx context.Context, profile string) profiles.Asker {
 	if !app.env.isTerminal() {
 		return nil
 	}
 	return func(k profiles.Kind) (string, error) {
 		fmt.Fprintf(app.env.stderr, "%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), profile)
-		v, err := app.env.readPassword()
+		v, err := app.env.readPassword(ctx)
 		if err != nil {
 			return "", &usageError{fmt.Errorf("reading %s: %w", k, err)}
 		}
@@ -286,8 +286,6 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	if err != nil {
 		return nil, err
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	runner := flows.NewRunner(c)
 	prompter := &linePrompter{env: app.env}
 	res, err := runner.Run(ctx, req, channel, prompter, func(s *flows.MFASession) {
