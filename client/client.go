@@ -464,6 +464,9 @@ func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[
 	}
 	if res.StatusCode/100 != 2 {
 		apiErr := ParseError(res.StatusCode, out.contentType, data)
+		if res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable {
+			apiErr.RetryAfter = ParseRetryAfter(res.Header.Get("Retry-After"), out.receivedAt)
+		}
 		if res.StatusCode/100 == 3 {
 			apiErr.Message = "redirect to " + Sanitize(res.Header.Get("Location")) + " not followed"
 		}

@@ -393,3 +393,27 @@ func ParseExport(name string, data []byte) ([]Profile, error) {
 	}
 	return f.Profiles, nil
 }
+
+// WithProfileLock runs fn holding a lock of the profile called name alone
+// (a file of its own beside the store's lock), so that two tokenbench
+// processes never spend the same refresh token at once: a server that
+// rotates refresh tokens accepts only the first. fn may take the store's
+// lock (to save the rotated token) without deadlocking.
+func (s *Store) WithProfileLock(ctx context.Context, name string, fn func() error) error {
+	if !validName(name) {
+		return fmt.Errorf("%w: profile name %q", client.ErrInvalidInput, client.Sanitize(name))
+	}
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("config directory: %w", err)
+	}
+	path := filepath.Join(s.Dir, ".lock-"+name)
+	lock := flock.New(path)
+	ctx, cancel := context.WithTimeout(ctx, lockTimeout)
+	defer cancel()
+	ok, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil || !ok {
+		return fmt.Errorf("profile %s is in use by another tokenbench (%s): %v", name, path, err)
+	}
+	defer lock.Unlock()
+	return fn()
+}

@@ -74,6 +74,10 @@ type Config struct {
 	OnMessage func(Message)
 	// Key signs the tokens; default a key shared by the whole process.
 	Key *rsa.PrivateKey
+	// RotateRefreshTokens makes a refresh_token grant return a new refresh
+	// token and revoke the one spent, as some OAuth servers do (Dintero's
+	// reference does not say it does; the workbench must survive it).
+	RotateRefreshTokens bool
 }
 
 // Message is what the server would have sent by SMS or e-mail.
@@ -103,6 +107,9 @@ type Fault struct {
 	// Message replaces the message of a Status error (control characters
 	// included, to test sanitising).
 	Message string
+	// RetryAfter, with Status, sends a Retry-After header of this many
+	// seconds (as a 429 does).
+	RetryAfter int
 	// Times is how many requests it applies to; 0 means until cleared.
 	Times int
 }
