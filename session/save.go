@@ -156,9 +156,15 @@ func (s *Service) save(ctx context.Context, oldName string, p profiles.Profile, 
 		}
 		plan = append(plan, secretWrite{kind: k, value: v})
 	}
-	// What the new name or source held before, to put back on undo.
+	// What the profile held where a secret is overwritten, to put back on
+	// undo. (A new name or source held nothing of this profile: undo
+	// deletes there.)
 	for i := range plan {
-		prev, err := s.Secrets.Get(ctx, p, plan[i].kind)
+		k := plan[i].kind
+		if oldName != p.Name || profiles.SourceOf(old, k) != profiles.SourceOf(p, k) {
+			continue
+		}
+		prev, err := s.Secrets.Get(ctx, p, k)
 		switch {
 		case err == nil:
 			plan[i].prev, plan[i].hadPrev = prev, true
@@ -189,7 +195,7 @@ func (s *Service) save(ctx context.Context, oldName string, p profiles.Profile, 
 	}
 	for _, w := range plan {
 		if err := s.Secrets.Put(p, w.kind, w.value); err != nil {
-			return undo(fmt.Errorf("saving the %s: %w; nothing was changed", w.kind, err))
+			return undo(fmt.Errorf("saving the %s: %w", w.kind, err))
 		}
 		written = append(written, w)
 	}

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+)
+
+// Issue 9 item 17: edit --name onto an existing profile moved a's secrets
+// over b's before refusing, and exited 1.
+func TestProfileRenameOntoExistingTouchesNothing(t *testing.T) {
+	keyring.MockInit()
+	dir := filepath.Join(t.TempDir(), "cfg")
+	for name, secret := range map[string]string{"a": "secret-of-a", "b": "secret-of-b"} {
+		env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": secret}
+		if r := runCLI(t, env, "", "profile", "add", name, "--account", dinterotest.DemoAccount, "--client-id", "c-"+name); r.code != 0 {
+			t.Fatalf("add %s: %+v", name, r)
+		}
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "profiles.yaml"))
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	for _, args := range [][]string{{"profile", "edit", "a", "--name", "b"}, {"profile", "rename", "a", "b"}} {
+		r := runCLI(t, env, "", args...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, "exists") || strings.Count(r.stderr, "\n") != 1 {
+			t.Fatalf("%v: %+v, want exit 2 and one line", args, r)
+		}
+		for name, want := range map[string]string{"a": "secret-of-a", "b": "secret-of-b"} {
+			if got, err := keyring.Get("tokenbench", "profile:"+name+":client_secret"); err != nil || got != want {
+				t.Fatalf("%v: the secret of %s is %q (%v), want %q", args, name, got, err, want)
+			}
+		}
+		if after, _ := os.ReadFile(filepath.Join(dir, "profiles.yaml")); string(after) != string(before) {
+			t.Fatalf("%v changed the file:\n%s", args, after)
+		}
+	}
+}
+
+// TestMain doubles as a tokenbench process for the multi-process tests:
+// with TOKENBENCH_TEST_RUN set it runs its arguments (after --) that many
+// times, as separate command lines, and exits with the first failure.
+func TestMain(m *testing.M) {
+	if n, err := strconv.Atoi(os.Getenv("TOKENBENCH_TEST_RUN")); err == nil {
+		args := os.Args[slices.Index(os.Args, "--")+1:]
+		for range n {
+			if code := Execute(context.Background(), args); code != 0 {
+				os.Exit(code)
+			}
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// Two tokenbench processes run token -p on one refresh_token profile
+// against a server that rotates refresh tokens and revokes the spent one:
+// every run succeeds, and the refresh token stored last is the live one.
+func TestConcurrentProcessesKeepTheRotatedRefreshToken(t *testing.T) {
+	cfg := dinterotest.DemoConfig(time.Hour)
+	cfg.RotateRefreshTokens = true
+	srv, err := dinterotest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	dir := filepath.Join(t.TempDir(), "cfg")
+
+	// A refresh token from the password grant, saved in the (plain,
+	// process-shared) secrets file with the client secret.
+	r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "password",
+		"--client-id", dinterotest.DemoClientID, "--username", dinterotest.DemoUser, "-o", "env")
+	_, rt, ok := strings.Cut(r.stdout, "export DINTERO_REFRESH_TOKEN=")
+	if r.code != 0 || !ok {
+		t.Fatalf("password grant: %+v", r)
+	}
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret, "TOKENBENCH_REFRESH_TOKEN": strings.TrimSpace(rt)}
+	if r := runCLI(t, env, "", "profile", "add", "rt", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "refresh_token",
+		"--client-id", dinterotest.DemoClientID, "--insecure-storage"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+
+	var wg sync.WaitGroup
+	outs := make([]string, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "--config-dir", dir, "token", "-p", "rt")
+			cmd.Env = append(os.Environ(), "TOKENBENCH_TEST_RUN=5")
+			out, err := cmd.CombinedOutput()
+			outs[i], errs[i] = string(out), err
+		}()
+	}
+	wg.Wait()
+	for i := range 2 {
+		lines := strings.Split(strings.TrimSpace(outs[i]), "\n")
+		if errs[i] != nil || len(lines) != 5 || strings.Contains(outs[i], "error") {
+			t.Fatalf("process %d: %v\n%s", i, errs[i], outs[i])
+		}
+	}
+	// The stored refresh token is live.
+	if r := runCLI(t, map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "", "token", "-p", "rt"); r.code != 0 {
+		t.Fatalf("after the concurrent runs: %+v", r)
+	}
+}
+
+func TestProfileRenameAndDuplicateCommands(t *testing.T) {
+	keyring.MockInit()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
+	if r := runCLI(t, env, "", "profile", "add", "a", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	noSecret := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	r := runCLI(t, noSecret, "", "profile", "duplicate", "a", "b")
+	if r.code != 0 || r.stderr != "profile a duplicated as b, with its stored secrets\n" {
+		t.Fatalf("duplicate: %+v", r)
+	}
+	// The copy has its own client secret: it gets a token with none given.
+	if r := runCLI(t, noSecret, "", "token", "-p", "b"); r.code != 0 {
+		t.Fatalf("token -p b: %+v", r)
+	}
+	if r := runCLI(t, noSecret, "", "profile", "rename", "a", "c"); r.code != 0 || r.stderr != "profile a renamed to c\n" {
+		t.Fatalf("rename: %+v", r)
+	}
+	if r := runCLI(t, noSecret, "", "token", "-p", "c"); r.code != 0 {
+		t.Fatalf("token -p c: %+v", r)
+	}
+	if _, err := keyring.Get("tokenbench", "profile:a:client_secret"); err == nil {
+		t.Fatal("a's secret is left behind")
+	}
+	for _, args := range [][]string{{"profile", "rename", "nope", "x"}, {"profile", "duplicate", "nope", "x"}, {"profile", "rename", "c"}, {"profile", "rm", "nope"}} {
+		if r := runCLI(t, noSecret, "", args...); r.code != ExitUsage {
+			t.Fatalf("%v: %+v, want exit 2", args, r)
+		}
+	}
+}
