@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -77,18 +78,20 @@ func (s *Service) Delete(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.Profile(name)
-	if err != nil {
-		return err
-	}
-	if err := f.Remove(name); err != nil {
-		return err
-	}
-	s.Forget(name)
-	if err := s.Secrets.DeleteAll(p); err != nil {
-		return &CleanupError{Done: "profile " + name + " deleted", Err: err}
-	}
-	return nil
+	return s.lockNames(ctx, []string{name}, func() error {
+		p, err := s.Profile(name)
+		if err != nil {
+			return err
+		}
+		if err := f.Remove(name); err != nil {
+			return err
+		}
+		s.Forget(name)
+		if err := s.Secrets.DeleteAll(p); err != nil {
+			return &CleanupError{Done: "profile " + name + " deleted", Err: err}
+		}
+		return nil
+	})
 }
 
 // secretWrite is one secret written by a save, with what to put back when
@@ -111,6 +114,33 @@ func (s *Service) save(ctx context.Context, oldName string, p profiles.Profile, 
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	// The names' profile locks are held throughout: another tokenbench
+	// taking the same name meanwhile, or storing a rotated refresh token
+	// under the old one, waits for this save to end.
+	return s.lockNames(ctx, []string{oldName, p.Name}, func() error {
+		return s.saveLocked(ctx, f, oldName, p, values, done)
+	})
+}
+
+// lockNames runs fn holding the profile locks of names (in sorted order,
+// so two saves never wait for each other in a circle; the store's lock is
+// only ever taken inside them).
+func (s *Service) lockNames(ctx context.Context, names []string, fn func() error) error {
+	sorted := slices.Compact(slices.Sorted(slices.Values(names)))
+	var lock func(i int) error
+	lock = func(i int) error {
+		switch {
+		case i == len(sorted):
+			return fn()
+		case sorted[i] == "":
+			return lock(i + 1)
+		}
+		return s.Store.WithProfileLock(ctx, sorted[i], func() error { return lock(i + 1) })
+	}
+	return lock(0)
+}
+
+func (s *Service) saveLocked(ctx context.Context, f profileFile, oldName string, p profiles.Profile, values Values, done string) error {
 	// 1. Check, touching nothing.
 	ps, err := f.Load()
 	if err != nil {

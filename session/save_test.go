@@ -3,9 +3,12 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/tokenbench/tokenbench/client"
@@ -274,5 +277,32 @@ func TestNothingSavedWithoutAStore(t *testing.T) {
 	svc := New(nil, nil, nil)
 	if err := svc.Create(context.Background(), clientProfile("x", ""), nil); !errors.Is(err, ErrNoStore) {
 		t.Fatalf("create in the demo: %v", err)
+	}
+}
+
+// Two processes adding the same name at once: one wins with its secret,
+// the other is refused and takes nothing of the winner's away.
+func TestConcurrentCreatesOfOneName(t *testing.T) {
+	dir, kr := configDir(t), newFakeKeyring()
+	svcs := []*Service{newService(t, dir, kr), newService(t, dir, kr)}
+	for i := range 20 {
+		name := fmt.Sprintf("p%d", i)
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for j, svc := range svcs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[j] = svc.Create(context.Background(), clientProfile(name, ""), Values{profiles.ClientSecret: fmt.Sprintf("secret-%d", j)})
+			}()
+		}
+		wg.Wait()
+		winner := slices.IndexFunc(errs, func(err error) bool { return err == nil })
+		if winner < 0 || errs[1-winner] == nil || !errors.Is(errs[1-winner], profiles.ErrExists) {
+			t.Fatalf("%s: %v", name, errs)
+		}
+		if got := secretOf(t, svcs[0], name, profiles.ClientSecret); got != fmt.Sprintf("secret-%d", winner) {
+			t.Fatalf("%s: the secret is %q, the winner was %d", name, got, winner)
+		}
 	}
 }
