@@ -7,26 +7,40 @@
 //
 // It is plain Go: no Bubble Tea, no terminal. Every method is safe for
 // concurrent use; the ones that touch the keyring, the files or the network
-// block, so a TUI calls them inside a tea.Cmd.
+// block, so a TUI calls them inside a tea.Cmd and sends the result back as
+// a message. See Example for a whole run against the fake server.
 //
 // # Profiles
 //
-//	svc := session.New(store, secrets, newRunner)
-//	err := svc.Create(ctx, p, session.Values{profiles.ClientSecret: secret})
-//	err = svc.Update(ctx, "old-name", edited, nil) // edit, or rename when the names differ
-//	err = svc.Rename(ctx, "a", "b")                // refused with profiles.ErrExists when b exists
-//	err = svc.Duplicate(ctx, "a", "a-copy")        // the copy gets a's stored secrets too
+//	svc := session.New(store, secrets, newRunner) // store, secrets nil in the demo: ErrNoStore
+//	err := svc.Create(ctx, p, session.Values{profiles.ClientSecret: typed})
+//	err = svc.Update(ctx, "old-name", edited, typedValues) // edit; a rename when edited.Name differs
+//	err = svc.Rename(ctx, "a", "b")                        // profiles.ErrExists when b exists
+//	err = svc.Duplicate(ctx, "a", "a-copy")                // the copy gets a's stored secrets
 //	err = svc.Delete(ctx, "a")
 //
-// Saving writes the secrets first, then the profiles file, then deletes
-// what the old name or old source kept; a failure at any step before the
-// last undoes the steps before it, so both profiles stay as they were.
+// Saving checks first (a taken name is profiles.ErrExists, a missing one
+// profiles.ErrNotFound, and nothing is touched), writes the new secrets,
+// then the profiles file, then deletes what the old name or old source
+// kept. A failure before the last step undoes the secrets written, so both
+// profiles stay as they were; a failure in the last is a *CleanupError (the
+// change is saved). Secrets not given in Values are carried over from the
+// old name or source.
 //
 // # Tokens
 //
 // Run obtains a token for a profile with the caller's flow (the CLI's
-// prompts, or the TUI's MFA steps) and remembers it; Remember does the same
-// for a token obtained otherwise (after MFA). Held returns what is held.
+// prompts, or the first step of the TUI's MFA screens) and remembers it;
+// Remember does the same for a token obtained otherwise (after MFA). Both
+// store a refresh token the server sent before returning, and hold the
+// token: Held(name) returns it, Forget drops it. A *KeepError means the
+// token is good and held but its refresh token could not be stored (the
+// CLI fails; the TUI shows a warning). LoadKept holds the tokens
+// keep_tokens profiles kept across restarts (call it at start-up); Usable
+// returns a held or kept token still good for a while (exec -p).
+//
+// Tokens that are not a saved profile's (the demo's connections) are held
+// under a profiles.Profile with just a Name and BaseURL.
 //
 //	res, warnings, err := svc.Run(ctx, p, req, func(ctx context.Context, req flows.Request) (*flows.Result, error) {
 //		return runner.Run(ctx, req, channel, prompter, nil)
@@ -34,21 +48,31 @@
 //
 // # Auto-refresh, driven by a TUI
 //
-// The service keeps no timer: the TUI's one-second tick asks what is due
-// and runs each refresh in a command of its own.
+// The service keeps no timer and starts no goroutine: the TUI's one-second
+// tick asks what is due and runs each refresh in a command of its own.
 //
 //	case tickMsg:
 //		var cmds []tea.Cmd
-//		for _, name := range svc.Due() {
+//		for _, name := range m.svc.Due() {
 //			cmds = append(cmds, func() tea.Msg {
-//				out, err := svc.AutoRefresh(context.Background(), name)
-//				return autoRefreshedMsg{name, out, err} // ignore session.ErrNotDue
+//				out, err := m.svc.AutoRefresh(context.Background(), name)
+//				return autoRefreshedMsg{name: name, out: out, err: err} // drop session.ErrNotDue
 //			})
 //		}
-//	// In View: svc.State(name).Note(now) says "auto-refresh in 4m",
-//	// "rate limited: retry in 30s", "auto-refresh needs MFA", ...
+//		return m, tea.Batch(append(cmds, tick())...)
 //
-// NextRefresh(name) says when the next one is due, for a countdown.
+//	// View: when it runs and what it last did, in one line.
+//	next, ok := m.svc.NextRefresh(name)
+//	note := m.svc.State(name).Note(m.ctx.Now()) // "auto-refresh in 4m0s", "rate limited: auto-refresh retries in 30s", …
+//
+// AutoRefresh checks and claims the refresh atomically, so two ticks that
+// both saw a name due refresh it once. After a failure it waits
+// Backoff.Wait (a minute, doubling up to half an hour, or a 429's
+// Retry-After when longer); when the repeated grant needs MFA the outcome
+// carries the MFA session and auto-refresh stops until a token is held
+// again. Refresh is the same on demand (the r key). Both spend a stored
+// refresh token under the profile's lock, re-reading it first, so two
+// tokenbench processes never spend the same one.
 package session
 
 import (
