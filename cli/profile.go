@@ -537,7 +537,11 @@ func newExecCmd(app *App) *cobra.Command {
 		Long: `Run a command with a valid access token in its environment, instead of
 pasting tokens: DINTERO_ACCESS_TOKEN and DINTERO_ACCOUNT_ID. A token kept by a
 keep_tokens profile is reused while it has over a minute left; otherwise the
-profile's grant runs first. The command's exit code is tokenbench's.`,
+profile's grant runs first. The command's exit code is tokenbench's.
+
+The command gets no long-lived credential: the TOKENBENCH_* variables
+(but TOKENBENCH_CONFIG_DIR), the variables the profile reads secrets from
+(env:NAME) and DINTERO_REFRESH_TOKEN are left out of its environment.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if name == "" || len(args) == 0 {
 				return &usageError{errors.New("usage: tokenbench exec -p NAME -- CMD [ARGS…]")}
@@ -551,6 +555,28 @@ profile's grant runs first. The command's exit code is tokenbench's.`,
 	cmd.Flags().StringVarP(&name, "profile", "p", "", "profile to take the token from")
 	cmd.Flags().SetInterspersed(false)
 	return cmd
+}
+
+// childEnv is the environment of exec's command: this process's without a
+// long-lived credential — no TOKENBENCH_* variable but the config
+// directory, none the profile reads a secret from, no exported refresh
+// token — and with the short-lived token and the account id.
+func childEnv(environ []string, p profiles.Profile, token string) []string {
+	drop := map[string]bool{"DINTERO_ACCESS_TOKEN": true, "DINTERO_ACCOUNT_ID": true, "DINTERO_REFRESH_TOKEN": true}
+	for _, src := range p.Secrets {
+		if name, ok := strings.CutPrefix(string(src), "env:"); ok {
+			drop[name] = true
+		}
+	}
+	out := make([]string, 0, len(environ)+2)
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if drop[name] || strings.HasPrefix(name, "TOKENBENCH_") && name != "TOKENBENCH_CONFIG_DIR" {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "DINTERO_ACCESS_TOKEN="+token, "DINTERO_ACCOUNT_ID="+p.Account)
 }
 
 func (app *App) runExec(ctx context.Context, name string, argv []string) error {
@@ -575,7 +601,7 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 	}
 	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	c.Stdin, c.Stdout, c.Stderr = app.env.stdin, app.stdout, app.stderr
-	c.Env = append(os.Environ(), "DINTERO_ACCESS_TOKEN="+token, "DINTERO_ACCOUNT_ID="+p.Account)
+	c.Env = childEnv(os.Environ(), p, token)
 	if err := c.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {

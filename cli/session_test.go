@@ -147,3 +147,32 @@ func TestProfileRenameAndDuplicateCommands(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9 item 4: exec's command gets the short-lived token, never the
+// long-lived credentials tokenbench was given or reads.
+func TestExecPassesNoCredentials(t *testing.T) {
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	creds := map[string]string{
+		"TOKENBENCH_CLIENT_SECRET": "cs-from-env-123", "TOKENBENCH_PASSWORD": "pw-from-env-123", "TOKENBENCH_BEARER": "bearer-from-env-123",
+		"TOKENBENCH_REFRESH_TOKEN": "rt-from-env-123", "MERCHANT_X_SECRET": dinterotest.DemoSecret, "DINTERO_REFRESH_TOKEN": "rt-exported-123",
+	}
+	for k, v := range creds {
+		t.Setenv(k, v)
+	}
+	t.Setenv("TOKENBENCH_CONFIG_DIR", dir)
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "MERCHANT_X_SECRET": dinterotest.DemoSecret}
+	if r := runCLI(t, env, "", "profile", "add", "x", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
+		"--secret-source", "client_secret=env:MERCHANT_X_SECRET"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	r := runCLI(t, env, "", "exec", "-p", "x", "--", "env")
+	if r.code != 0 || !strings.Contains(r.stdout, "DINTERO_ACCESS_TOKEN=eyJ") || !strings.Contains(r.stdout, "TOKENBENCH_CONFIG_DIR="+dir) {
+		t.Fatalf("exec env: %+v", r)
+	}
+	for k, v := range creds {
+		if strings.Contains(r.stdout, v) {
+			t.Errorf("the child got %s", k)
+		}
+	}
+}
