@@ -306,3 +306,21 @@ func TestConcurrentCreatesOfOneName(t *testing.T) {
 		}
 	}
 }
+
+// Names that are paths elsewhere (".", "..") are profile names like any
+// other, for the profile locks too.
+func TestDotNamesSave(t *testing.T) {
+	svc := newService(t, configDir(t), newFakeKeyring())
+	ctx := context.Background()
+	for _, name := range []string{".", ".."} {
+		if err := svc.Create(ctx, clientProfile(name, ""), Values{profiles.ClientSecret: "s" + name}); err != nil {
+			t.Fatalf("create %q: %v", name, err)
+		}
+	}
+	if err := svc.Rename(ctx, ".", "dot"); err != nil {
+		t.Fatal(err)
+	}
+	if secretOf(t, svc, "dot", profiles.ClientSecret) != "s." || secretOf(t, svc, "..", profiles.ClientSecret) != "s.." {
+		t.Fatal("secrets mixed up")
+	}
+}
