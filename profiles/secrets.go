@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/renameio/v2"
 	"github.com/zalando/go-keyring"
 	"gopkg.in/yaml.v3"
 
@@ -375,10 +374,10 @@ func (s *Secrets) updateFile(fn func(map[string]map[string]string)) error {
 			return err
 		}
 		header := []byte("# tokenbench secrets in PLAIN TEXT, chosen with --insecure-storage.\n# Anyone who can read this file can use these credentials.\n")
-		if err := renameio.WriteFile(s.filePath(), append(header, data...), 0o600); err != nil {
+		if err := writeFileAtomic(s.filePath(), append(header, data...), 0o600); err != nil {
 			return fmt.Errorf("writing secrets file: %w", err)
 		}
-		return os.Chmod(s.filePath(), 0o600)
+		return nil
 	})
 }
 
