@@ -195,7 +195,7 @@ func (s *Store) Get(name string) (Profile, error) {
 // it is rewritten 0600 on the next save.
 func (s *Store) LoosePermissions() bool {
 	fi, err := os.Stat(s.Path())
-	return err == nil && fi.Mode().Perm()&0o077 != 0
+	return err == nil && looseMode(fi)
 }
 
 func (s *Store) read() (*file, error) {
