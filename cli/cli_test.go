@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -370,7 +372,12 @@ func TestVerboseAndHARHoldNoSecrets(t *testing.T) {
 func TestDecodeJWKS(t *testing.T) {
 	srv := fake(t)
 	tok := strings.TrimSpace(runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID).stdout)
-	jwks := srv.JWKSURL(dinterotest.DemoAccount)
+	keySet := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(srv.KeySetJSON())
+	}))
+	defer keySet.Close()
+	jwks := keySet.URL + "/jwks.json"
 	r := runCLI(t, nil, tok, "decode", "--jwks", jwks)
 	if r.code != 0 || !strings.Contains(r.stdout, "Signature   verified (kid "+srv.KeyID()+", RS256)") {
 		t.Fatalf("good: %+v", r)

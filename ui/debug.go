@@ -223,7 +223,7 @@ func (m *Model) jwksURLFor(res *flows.Result) string {
 	if m.baseURL == "" || res.Request.Account == "" {
 		return ""
 	}
-	return client.JWKSURL(m.baseURL, res.Request.Account)
+	return client.KeysURL(m.baseURL, res.Request.Account)
 }
 
 func (m *Model) saveHAR(ex []client.Exchange) tea.Cmd {
