@@ -96,7 +96,9 @@ func Timeline(ex []client.Exchange) []Step {
 	return steps
 }
 
-func isRecovery(e client.Exchange) bool { return strings.HasSuffix(pathOf(e.URL), "/auth/mfa/recovery") }
+func isRecovery(e client.Exchange) bool {
+	return strings.HasSuffix(pathOf(e.URL), "/auth/mfa/recovery")
+}
 
 func isMFAOOB(e client.Exchange) bool {
 	return isToken(e) && client.Grant(e.Fields["grant_type"]).IsMFAOOB()
