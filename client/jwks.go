@@ -228,3 +228,10 @@ func ecKey(crv, x, y string) (crypto.PublicKey, error) {
 	}
 	return key, nil
 }
+
+// ValidateJWKSURL checks an explicit JWKS URL by the base URL's rules (a
+// query is allowed), before anything is fetched.
+func ValidateJWKSURL(raw string) error {
+	_, err := validateURL(raw, true)
+	return err
+}

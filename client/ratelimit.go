@@ -29,10 +29,10 @@ func (e *RateLimitError) Error() string {
 func (e *RateLimitError) Unwrap() error { return e.APIError }
 
 // FormatWait says a wait the way the rate-limit message does: "30 s",
-// "2 min 5 s".
+// "60 s", "2 min 5 s" (whole seconds, rounded up, below two minutes).
 func FormatWait(d time.Duration) string {
 	secs := int64((d + time.Second - 1) / time.Second)
-	if secs < 60 {
+	if secs < 120 {
 		return fmt.Sprintf("%d s", secs)
 	}
 	if secs%60 == 0 {

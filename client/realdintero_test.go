@@ -33,7 +33,7 @@ func TestParseRetryAfter(t *testing.T) {
 			t.Errorf("%q: got %v %v, want %v %v", tc.value, got, ok, tc.want, tc.ok)
 		}
 	}
-	for d, want := range map[time.Duration]string{30 * time.Second: "30 s", 1500 * time.Millisecond: "2 s", 2 * time.Minute: "2 min", 125 * time.Second: "2 min 5 s"} {
+	for d, want := range map[time.Duration]string{30 * time.Second: "30 s", 1500 * time.Millisecond: "2 s", time.Minute: "60 s", 2 * time.Minute: "2 min", 125 * time.Second: "2 min 5 s"} {
 		if got := client.FormatWait(d); got != want {
 			t.Errorf("FormatWait(%v) = %q, want %q", d, got, want)
 		}
