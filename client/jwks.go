@@ -235,3 +235,18 @@ func ValidateJWKSURL(raw string) error {
 	_, err := validateURL(raw, true)
 	return err
 }
+
+// FetchJWKSWithBearer is FetchJWKS with an Authorization: Bearer, for a URL
+// that is an account's keys endpoint (§6). Send a Bearer only to the API's
+// own host: it is a credential.
+func (c *Client) FetchJWKSWithBearer(ctx context.Context, rawURL, bearer string) (*JWKS, error) {
+	u, err := validateURL(rawURL, true)
+	if err != nil {
+		return nil, err
+	}
+	var auth Auth
+	if bearer != "" {
+		auth = BearerAuth{Token: bearer}
+	}
+	return c.fetchKeySet(ctx, "keys", u.String(), auth)
+}

@@ -149,3 +149,13 @@ func keysReason(err error) error {
 	}
 	return fmt.Errorf("keys unavailable: %w", err)
 }
+
+// KeysBearer is the Bearer for reading the keys that check raw (§6): raw
+// itself when it carries read:accounts or admin:accounts, else fallback
+// (the client_credentials token of the same flow), else "".
+func KeysBearer(raw, fallback string) string {
+	if tok, err := Decode(raw); err == nil && hasAnyScope(tok, KeyReadScopes) {
+		return tok.Raw
+	}
+	return fallback
+}
