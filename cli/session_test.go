@@ -12,15 +12,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // Issue 9 item 17: edit --name onto an existing profile moved a's secrets
 // over b's before refusing, and exited 1.
 func TestProfileRenameOntoExistingTouchesNothing(t *testing.T) {
-	keyring.MockInit()
+	kr := keyringtest.New()
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
 	dir := filepath.Join(t.TempDir(), "cfg")
 	for name, secret := range map[string]string{"a": "secret-of-a", "b": "secret-of-b"} {
 		env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": secret}
@@ -36,7 +39,7 @@ func TestProfileRenameOntoExistingTouchesNothing(t *testing.T) {
 			t.Fatalf("%v: %+v, want exit 2 and one line", args, r)
 		}
 		for name, want := range map[string]string{"a": "secret-of-a", "b": "secret-of-b"} {
-			if got, err := keyring.Get("tokenbench", "profile:"+name+":client_secret"); err != nil || got != want {
+			if got, err := kr.Get("tokenbench", "profile:"+name+":client_secret"); err != nil || got != want {
 				t.Fatalf("%v: the secret of %s is %q (%v), want %q", args, name, got, err, want)
 			}
 		}
@@ -109,14 +112,38 @@ func TestConcurrentProcessesKeepTheRotatedRefreshToken(t *testing.T) {
 			t.Fatalf("process %d: %v\n%s", i, errs[i], outs[i])
 		}
 	}
-	// The stored refresh token is live.
-	if r := runCLI(t, map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "", "token", "-p", "rt"); r.code != 0 {
+	// The stored refresh token is live; -v shows neither it nor the one
+	// that replaces it.
+	spent := storedRefreshToken(t, dir)
+	r = runCLI(t, map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "", "token", "-p", "rt", "-v")
+	if r.code != 0 {
 		t.Fatalf("after the concurrent runs: %+v", r)
 	}
+	assertNoSecrets(t, r, spent, storedRefreshToken(t, dir))
+}
+
+// storedRefreshToken reads profile rt's refresh token from the plain
+// secrets file.
+func storedRefreshToken(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "secrets.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "refresh_token: ")
+	rt, _, _ := strings.Cut(rest, "\n")
+	if !ok || !strings.HasPrefix(rt, "rt_") {
+		t.Fatalf("no refresh token in the secrets file:\n%s", data)
+	}
+	return rt
 }
 
 func TestProfileRenameAndDuplicateCommands(t *testing.T) {
-	keyring.MockInit()
+	kr := keyringtest.New()
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
 	srv := fake(t)
 	dir := filepath.Join(t.TempDir(), "cfg")
 	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
@@ -138,7 +165,7 @@ func TestProfileRenameAndDuplicateCommands(t *testing.T) {
 	if r := runCLI(t, noSecret, "", "token", "-p", "c"); r.code != 0 {
 		t.Fatalf("token -p c: %+v", r)
 	}
-	if _, err := keyring.Get("tokenbench", "profile:a:client_secret"); err == nil {
+	if _, err := kr.Get("tokenbench", "profile:a:client_secret"); err == nil {
 		t.Fatal("a's secret is left behind")
 	}
 	for _, args := range [][]string{{"profile", "rename", "nope", "x"}, {"profile", "duplicate", "nope", "x"}, {"profile", "rename", "c"}, {"profile", "rm", "nope"}} {
@@ -175,4 +202,25 @@ func TestExecPassesNoCredentials(t *testing.T) {
 			t.Errorf("the child got %s", k)
 		}
 	}
+}
+
+// The refresh token token -p reads under the profile's lock is known to
+// the redactor like any other: an echoing proxy does not put it on the
+// error line, in -v or in the HAR.
+func TestStoredRefreshTokenIsRedacted(t *testing.T) {
+	srv := echoServer(t, echoText)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	const rt = `rt_stored<&>"secret-9876`
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_BEARER": "eyJhbGciOiJub25lIn0.e30.bearer-for-the-proxy", "TOKENBENCH_REFRESH_TOKEN": rt}
+	if r := runCLI(t, env, "", "profile", "add", "rt", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "refresh_token", "--insecure-storage"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	har := filepath.Join(t.TempDir(), "s.har")
+	r := runCLI(t, map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "", "token", "-p", "rt", "-v", "--har", har)
+	if r.code != ExitRejected {
+		t.Fatalf("token -p: %+v", r)
+	}
+	assertNoEncoding(t, "stderr", r.stderr, map[string]string{"refresh token": rt}, "")
+	data, _ := os.ReadFile(har)
+	assertNoEncoding(t, "HAR", string(data), map[string]string{"refresh token": rt}, "")
 }

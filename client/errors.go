@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // APIError is a non-2xx answer from the server. It reads the three error
@@ -27,9 +25,6 @@ type APIError struct {
 	// MFAToken is the mfa_token of an mfa_required answer, wherever the server
 	// put it. It is a secret of the flow and never part of Error().
 	MFAToken string
-	// RetryAfter is the wait a 429 or 503 asked for with Retry-After; 0
-	// when it did not say.
-	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -161,25 +156,3 @@ func mediaType(contentType string) string {
 	}
 	return mt
 }
-
-// ParseRetryAfter reads a Retry-After header: delay seconds or an HTTP
-// date (relative to now). 0 when absent, unreadable or in the past.
-func ParseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(min(secs, maxRetryAfter)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return min(t.Sub(now), time.Duration(maxRetryAfter)*time.Second)
-	}
-	return 0
-}
-
-// maxRetryAfter caps a server's Retry-After (seconds): a day.
-const maxRetryAfter = 24 * 60 * 60

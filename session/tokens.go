@@ -44,11 +44,11 @@ func (b Backoff) Wait(failures int, retryAfter time.Duration) time.Duration {
 }
 
 // RetryAfter is the wait a server asked for in an error (a 429's
-// Retry-After); 0 when it did not say.
+// Retry-After, a *client.RateLimitError); 0 when it did not say.
 func RetryAfter(err error) time.Duration {
-	var apiErr *client.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.RetryAfter
+	var limited *client.RateLimitError
+	if errors.As(err, &limited) {
+		return limited.RetryAfter
 	}
 	return 0
 }
@@ -396,7 +396,7 @@ func (st State) Note(now time.Time) string {
 		return "auto-refresh needs MFA: run the profile again"
 	case errors.As(st.LastErr, new(*KeepError)):
 		return "refreshed at " + st.LastRefresh.Format("15:04:05") + ", but " + client.Sanitize(st.LastErr.Error())
-	case st.LastErr != nil && RetryAfter(st.LastErr) > 0:
+	case errors.As(st.LastErr, new(*client.RateLimitError)):
 		return "rate limited: auto-refresh retries in " + in(st.RetryAt)
 	case st.LastErr != nil:
 		msg := client.Sanitize(st.LastErr.Error())
