@@ -324,3 +324,15 @@ func TestDotNamesSave(t *testing.T) {
 		t.Fatal("secrets mixed up")
 	}
 }
+
+func TestProfilesListsWhatWasSaved(t *testing.T) {
+	svc := newService(t, configDir(t), newFakeKeyring())
+	if ps, err := svc.Profiles(); err != nil || len(ps) != 0 {
+		t.Fatalf("empty store: %v %v", ps, err)
+	}
+	twoProfiles(t, svc)
+	ps, err := svc.Profiles()
+	if err != nil || !reflect.DeepEqual(names(ps), []string{"a", "b"}) {
+		t.Fatalf("profiles: %v %v", ps, err)
+	}
+}

@@ -40,7 +40,9 @@
 // returns a held or kept token still good for a while (exec -p).
 //
 // Tokens that are not a saved profile's (the demo's connections) are held
-// under a profiles.Profile with just a Name and BaseURL.
+// under a profiles.Profile with just a Name and BaseURL. A token saved as a
+// new profile (the token view's "save as profile") is Create, then
+// Remember(p, res).
 //
 //	res, warnings, err := svc.Run(ctx, p, req, func(ctx context.Context, req flows.Request) (*flows.Result, error) {
 //		return runner.Run(ctx, req, channel, prompter, nil)
@@ -82,6 +84,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 )
@@ -192,6 +195,15 @@ func findProfile(ps []profiles.Profile, name string) (profiles.Profile, bool) {
 	return profiles.Profile{}, false
 }
 
+// Profiles returns the saved profiles, sorted by name.
+func (s *Service) Profiles() ([]profiles.Profile, error) {
+	f, err := s.files()
+	if err != nil {
+		return nil, err
+	}
+	return f.Load()
+}
+
 // Profile returns the saved profile called name.
 func (s *Service) Profile(name string) (profiles.Profile, error) {
 	f, err := s.files()
@@ -204,7 +216,7 @@ func (s *Service) Profile(name string) (profiles.Profile, error) {
 	}
 	p, ok := findProfile(ps, name)
 	if !ok {
-		return p, fmt.Errorf("%w: %q", profiles.ErrNotFound, name)
+		return p, fmt.Errorf("%w: %q", profiles.ErrNotFound, client.Sanitize(name))
 	}
 	return p, nil
 }
