@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // store opens the profiles store of --config-dir, $TOKENBENCH_CONFIG_DIR or
@@ -57,13 +60,66 @@ func (app *App) secrets() *profiles.Secrets {
 	st, _ := app.store()
 	s := profiles.NewSecrets(st)
 	s.Getenv = app.env.getenv
+	s.Keyring = app.env.keyring
 	return s
+}
+
+// session opens the session service on the store and its secrets: the one
+// place profiles are saved and tokens remembered, as in the TUI.
+func (app *App) session() (*session.Service, error) {
+	st, err := app.store()
+	if err != nil {
+		return nil, err
+	}
+	sec := app.secrets()
+	sec.Store = st
+	svc := session.New(st, sec, func(baseURL string) (*flows.Runner, error) {
+		c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/" + Version})
+		if err != nil {
+			return nil, err
+		}
+		return flows.NewRunner(c), nil
+	})
+	svc.Now = app.now
+	return svc, nil
+}
+
+// remember keeps a profile's new token obtained outside session.Run (MFA
+// recovery) by the same rules: the rotated refresh token first, then kept
+// tokens (a warning when they cannot be).
+func (app *App) remember(p *profiles.Profile, res *flows.Result) error {
+	if p == nil {
+		return nil
+	}
+	svc, err := app.session()
+	if err != nil {
+		return err
+	}
+	warnings, err := svc.Remember(*p, res)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(app.stderr, "warning: %s\n", w)
+	}
+	return nil
+}
+
+// profileError makes a name that is taken or missing a usage error.
+func profileError(err error) error {
+	if errors.Is(err, profiles.ErrExists) || errors.Is(err, profiles.ErrNotFound) {
+		return &usageError{err}
+	}
+	return err
 }
 
 // warnStore says on stderr what is worth knowing about the store.
 func (app *App) warnStore(st *profiles.Store, ps []profiles.Profile) {
 	if profiles.UsesFile(ps) {
-		fmt.Fprintf(app.stderr, "warning: some secrets are kept in PLAIN TEXT in %s/%s (--insecure-storage)\n", st.Dir, profiles.SecretsFileName)
+		fmt.Fprintf(app.stderr, "warning: some secrets are kept in PLAIN TEXT in %s (--insecure-storage)\n", filepath.Join(st.Dir, profiles.SecretsFileName))
+	}
+	if err := app.secrets().CheckFile(); err != nil {
+		fmt.Fprintf(app.stderr, "warning: %s\n", client.Sanitize(err.Error()))
 	}
 	if st.LoosePermissions() {
 		fmt.Fprintf(app.stderr, "warning: %s can be read by others; it is rewritten 0600 on the next save\n", st.Path())
@@ -87,7 +143,7 @@ type profileOptions struct {
 func newProfileCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "profile",
-		Short: "Saved profiles: list, show, add, edit, rm, export, import",
+		Short: "Saved profiles: list, show, add, edit, rename, duplicate, rm, export, import",
 		Long: `Profiles are saved connections: base URL, account, grant, client id, user.
 The profiles file (profiles.yaml in the config directory) never holds a
 secret: each secret comes from the OS keyring (the default), env:NAME,
@@ -97,6 +153,7 @@ file beside the profiles; nothing is written in plain text otherwise.`,
 		Args: noArgs,
 	}
 	cmd.AddCommand(newProfileListCmd(app), newProfileShowCmd(app), newProfileAddCmd(app, false), newProfileAddCmd(app, true),
+		newProfileRenameCmd(app), newProfileDuplicateCmd(app),
 		newProfileRmCmd(app), newProfileExportCmd(app), newProfileImportCmd(app))
 	return cmd
 }
@@ -121,7 +178,13 @@ func newProfileListCmd(app *App) *cobra.Command {
 				if p.Username != "" {
 					who = p.Username
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, envBadge(p.Account), p.Account, p.Grant, orDash(who), p.BaseURLOrDefault())
+				// Every field, also those validated on load: an imported base URL
+				// with U+202E could disguise its host, and a tab would shift columns.
+				fields := []string{p.Name, envBadge(p.Account), p.Account, p.Grant, orDash(who), p.BaseURLOrDefault()}
+				for i, f := range fields {
+					fields[i] = client.Sanitize(f)
+				}
+				fmt.Fprintln(tw, strings.Join(fields, "\t"))
 			}
 			return tw.Flush()
 		},
@@ -152,6 +215,9 @@ func newProfileShowCmd(app *App) *cobra.Command {
 			row("name", p.Name)
 			row("environment", envBadge(p.Account))
 			row("account", p.Account)
+			if p.Partner != "" {
+				row("partner", flows.PartnerAccess{Partner: p.Partner, Merchant: p.Account}.Label())
+			}
 			row("base url", p.BaseURLOrDefault())
 			row("audience", orDash(p.Audience))
 			row("grant", p.Grant)
@@ -243,6 +309,7 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 		p.BaseURL = "" // the default: Dintero's API
 	}
 	set("account", &p.Account, r.account)
+	set("partner", &p.Partner, r.partner)
 	set("grant", &p.Grant, r.grant)
 	set("audience", &p.Audience, r.audience)
 	set("client-id", &p.ClientID, r.clientID)
@@ -285,28 +352,17 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	sec := app.secrets()
-	if edit && p.Name != name {
-		old, _ := st.Get(name)
-		if err := sec.Rename(old, p.Name); err != nil {
-			return err
-		}
-	}
-	// Secrets first: when they cannot be saved, nothing is.
-	for _, k := range profiles.Kinds {
-		if v := values[k]; v != "" && profiles.SourceOf(p, k).Stored() {
-			if err := sec.Put(p, k, v); err != nil {
-				return err
-			}
-		}
-	}
-	if edit {
-		err = st.Put(name, p)
-	} else {
-		err = st.Add(p)
-	}
+	svc, err := app.session()
 	if err != nil {
 		return err
+	}
+	if edit {
+		err = svc.Update(ctx, name, p, session.Values(values))
+	} else {
+		err = svc.Create(ctx, p, session.Values(values))
+	}
+	if err != nil {
+		return profileError(err)
 	}
 	ps, _ := st.Load()
 	app.warnStore(st, ps)
@@ -380,17 +436,55 @@ func newProfileRmCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use: "rm NAME", Short: "Delete a profile and its stored secrets", Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, p, err := app.profileNamed(args[0])
+			svc, err := app.session()
 			if err != nil {
 				return err
 			}
-			if err := st.Remove(p.Name); err != nil {
+			if err := svc.Delete(cmd.Context(), args[0]); err != nil {
+				return profileError(err)
+			}
+			fmt.Fprintf(app.stderr, "profile %s and its secrets deleted\n", args[0])
+			return nil
+		},
+	}
+}
+
+func twoNames(cmd *cobra.Command, args []string) error {
+	if len(args) != 2 {
+		return &usageError{fmt.Errorf("%s takes two profile names", cmd.CommandPath())}
+	}
+	return nil
+}
+
+func newProfileRenameCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use: "rename NAME NEW-NAME", Short: "Rename a profile; its stored secrets move with it", Args: twoNames,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.session()
+			if err != nil {
 				return err
 			}
-			if err := app.secrets().DeleteAll(p); err != nil {
-				return fmt.Errorf("profile %s deleted, but not all its secrets: %w", p.Name, err)
+			if err := svc.Rename(cmd.Context(), args[0], args[1]); err != nil {
+				return profileError(err)
 			}
-			fmt.Fprintf(app.stderr, "profile %s and its secrets deleted\n", p.Name)
+			fmt.Fprintf(app.stderr, "profile %s renamed to %s\n", args[0], args[1])
+			return nil
+		},
+	}
+}
+
+func newProfileDuplicateCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use: "duplicate NAME NEW-NAME", Short: "Copy a profile with its stored secrets (not its kept tokens)", Args: twoNames,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.session()
+			if err != nil {
+				return err
+			}
+			if err := svc.Duplicate(cmd.Context(), args[0], args[1]); err != nil {
+				return profileError(err)
+			}
+			fmt.Fprintf(app.stderr, "profile %s duplicated as %s, with its stored secrets\n", args[0], args[1])
 			return nil
 		},
 	}
@@ -420,78 +514,109 @@ func newProfileExportCmd(app *App) *cobra.Command {
 func newProfileImportCmd(app *App) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
-		Use: "import FILE|-", Short: "Add profiles from an export; --force replaces same-named ones", Args: exactName,
+		Use:   "import FILE|-",
+		Short: "Add profiles from an export; --force replaces same-named ones",
+		Long: `Add profiles from a file written by 'profile export', perhaps by someone
+else. An import never brings across a secret source that runs a command
+(cmd:), reads the environment (env:) or the plain-text secrets file: those
+become keyring (a password: ask). It prints, per profile, what it changed
+and what to check: a base URL other than Dintero's, JWKS and redirect URLs,
+text with control characters. A profile replaced with --force keeps its
+own secret sources, and is not replaced when the import would point it at
+another base URL while it has stored secrets.`,
+		Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var data []byte
-			var err error
-			if args[0] == "-" {
-				data, err = io.ReadAll(io.LimitReader(app.env.stdin, 8<<20))
-			} else {
-				data, err = os.ReadFile(args[0])
-			}
-			if err != nil {
-				return &usageError{err}
-			}
-			incoming, err := profiles.ParseExport(args[0], data)
-			if err != nil {
-				return &usageError{err}
-			}
-			st, err := app.store()
-			if err != nil {
-				return err
-			}
-			err = st.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
-				for _, in := range incoming {
-					replaced := false
-					for i := range ps {
-						if ps[i].Name != in.Name {
-							continue
-						}
-						if !force {
-							return nil, &usageError{fmt.Errorf("%w: %q; nothing imported (--force replaces)", profiles.ErrExists, in.Name)}
-						}
-						ps[i], replaced = in, true
-					}
-					if !replaced {
-						ps = append(ps, in)
-					}
-				}
-				return ps, nil
-			})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(app.stderr, "imported %d profile(s); their secrets are not part of an export: add them with profile edit\n", len(incoming))
-			return nil
+			return app.runImport(args[0], force)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "replace profiles with the same name")
 	return cmd
 }
 
-// remember keeps what a profile wants kept of a new token: a rotated refresh
-// token (first, under the lock), and the tokens when keep_tokens is on.
-func (app *App) remember(p *profiles.Profile, res *flows.Result) error {
-	if p == nil {
-		return nil
+func (app *App) runImport(from string, force bool) error {
+	var data []byte
+	var err error
+	if from == "-" {
+		data, err = io.ReadAll(io.LimitReader(app.env.stdin, 8<<20))
+	} else {
+		data, err = os.ReadFile(from)
 	}
-	sec := app.secrets()
-	if res.Response.RefreshToken != "" {
-		if err := sec.StoreRotated(*p, res.Response.RefreshToken); err != nil {
-			return fmt.Errorf("keeping the new refresh token: %w", err)
+	if err != nil {
+		return &usageError{err}
+	}
+	incoming, err := profiles.ParseExport(from, data)
+	if err != nil {
+		return &usageError{err}
+	}
+	st, err := app.store()
+	if err != nil {
+		return err
+	}
+	reviews := make([]profiles.ImportReview, len(incoming))
+	for i, in := range incoming {
+		reviews[i] = profiles.ReviewImport(in)
+	}
+	replaced := map[string]bool{}
+	err = st.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
+		for i := range reviews {
+			in := &reviews[i]
+			idx := -1
+			for j := range ps {
+				if ps[j].Name == in.Profile.Name {
+					idx = j
+				}
+			}
+			if idx < 0 {
+				ps = append(ps, in.Profile)
+				continue
+			}
+			if !force {
+				return nil, &usageError{fmt.Errorf("%w: %q; nothing imported (--force replaces)", profiles.ErrExists, in.Profile.Name)}
+			}
+			if err := checkReplace(ps[idx], in.Profile); err != nil {
+				return nil, err
+			}
+			// Secrets are not part of an export: the sources stay the ones
+			// chosen on this machine.
+			in.Profile.Secrets = ps[idx].Secrets
+			in.Changed = []string{"kept the secret sources of your profile"}
+			ps[idx], replaced[in.Profile.Name] = in.Profile, true
+		}
+		return ps, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range reviews {
+		verb := "added"
+		if replaced[r.Profile.Name] {
+			verb = "replaced"
+		}
+		fmt.Fprintf(app.stderr, "%s profile %s\n", verb, r.Profile.Name)
+		for _, line := range r.Changed {
+			fmt.Fprintf(app.stderr, "  changed: %s\n", line)
+		}
+		for _, line := range r.Check {
+			fmt.Fprintf(app.stderr, "  check:   %s\n", line)
 		}
 	}
-	if err := sec.KeepTokens(*p, profiles.KeptTokens{AccessToken: res.Response.AccessToken, RefreshToken: res.RefreshToken, ExpiresAt: res.Expiry.At}); err != nil {
-		// Keeping tokens is a convenience: the token is good all the same.
-		fmt.Fprintf(app.stderr, "warning: profile %s: the token was not kept for later: %s\n", p.Name, firstSentence(err))
-	}
+	fmt.Fprintf(app.stderr, "imported %d profile(s); secrets are never part of an export: add them with 'tokenbench profile edit NAME'\n", len(reviews))
 	return nil
 }
 
-// firstSentence keeps an error's first clause for a warning line.
-func firstSentence(err error) string {
-	s, _, _ := strings.Cut(err.Error(), ";")
-	return s
+// checkReplace refuses an import that would send the stored secrets of an
+// existing profile to a different server.
+func checkReplace(old, in profiles.Profile) error {
+	if strings.TrimRight(old.BaseURLOrDefault(), "/") == strings.TrimRight(in.BaseURLOrDefault(), "/") {
+		return nil
+	}
+	for _, k := range profiles.Kinds {
+		if profiles.SourceOf(old, k).Stored() {
+			return &usageError{fmt.Errorf("profile %s: the import points it at %s instead of %s, where its stored secrets would be sent; nothing imported (remove it first, or import under another name)",
+				old.Name, client.Sanitize(in.BaseURLOrDefault()), client.Sanitize(old.BaseURLOrDefault()))}
+		}
+	}
+	return nil
 }
 
 // minValidity is how long a kept token must still live to be reused.
@@ -505,7 +630,12 @@ func newExecCmd(app *App) *cobra.Command {
 		Long: `Run a command with a valid access token in its environment, instead of
 pasting tokens: DINTERO_ACCESS_TOKEN and DINTERO_ACCOUNT_ID. A token kept by a
 keep_tokens profile is reused while it has over a minute left; otherwise the
-profile's grant runs first. The command's exit code is tokenbench's.`,
+profile's grant runs first. The command's exit code is tokenbench's.
+
+The command gets the short-lived token only: every TOKENBENCH_* variable
+but TOKENBENCH_CONFIG_DIR (the client secret, password, Bearer, refresh
+token, codes), every variable a profile takes a secret from (env:NAME)
+and DINTERO_REFRESH_TOKEN are removed from its environment.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if name == "" || len(args) == 0 {
 				return &usageError{errors.New("usage: tokenbench exec -p NAME -- CMD [ARGS…]")}
@@ -526,11 +656,14 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 	if err != nil {
 		return err
 	}
-	token := ""
-	if kept, err := app.secrets().KeptTokens(ctx, p); err == nil && kept.ExpiresAt.Sub(app.now()) > minValidity {
-		token = kept.AccessToken
+	svc, err := app.session()
+	if err != nil {
+		return err
 	}
-	if token == "" {
+	token := ""
+	if res, ok := svc.Usable(ctx, p, minValidity); ok {
+		token = res.Response.AccessToken
+	} else {
 		o := &tokenOptions{profile: name, output: "token", timeout: 30 * time.Second, mfaChannel: string(p.Channel())}
 		res, err := app.obtain(ctx, o, func(string) bool { return false })
 		if err != nil {
@@ -540,7 +673,7 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 	}
 	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	c.Stdin, c.Stdout, c.Stderr = app.env.stdin, app.stdout, app.stderr
-	c.Env = append(os.Environ(), "DINTERO_ACCESS_TOKEN="+token, "DINTERO_ACCOUNT_ID="+p.Account)
+	c.Env = app.childEnv(token, p.Account)
 	if err := c.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
@@ -549,4 +682,44 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 		return fmt.Errorf("running %s: %w", argv[0], err)
 	}
 	return nil
+}
+
+// keptForChild are the TOKENBENCH_* variables a child of exec may see:
+// they name places, not credentials.
+var keptForChild = map[string]bool{"TOKENBENCH_CONFIG_DIR": true}
+
+// childEnv is the environment of exec's command: tokenbench's own, less
+// every long-lived credential in it, plus the access token and account.
+func (app *App) childEnv(token, account string) []string {
+	drop := map[string]bool{"DINTERO_ACCESS_TOKEN": true, "DINTERO_ACCOUNT_ID": true, "DINTERO_REFRESH_TOKEN": true}
+	// Variables that profiles take secrets from (env:NAME) hold long-lived
+	// credentials too. All profiles: the names are what matters, not which
+	// profile runs.
+	if _, ps, err := app.loadProfiles(); err == nil {
+		for _, p := range ps {
+			for _, src := range p.Secrets {
+				if name, ok := strings.CutPrefix(string(src), "env:"); ok {
+					drop[envKey(name)] = true
+				}
+			}
+		}
+	}
+	var env []string
+	for _, kv := range app.env.environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		key := envKey(name)
+		if drop[key] || (strings.HasPrefix(key, "TOKENBENCH_") && !keptForChild[key]) {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "DINTERO_ACCESS_TOKEN="+token, "DINTERO_ACCOUNT_ID="+account)
+}
+
+// envKey is a variable name as the OS compares it: Windows ignores case.
+func envKey(name string) string {
+	if runtime.GOOS == "windows" {
+		return strings.ToUpper(name)
+	}
+	return name
 }

@@ -24,6 +24,17 @@ type App struct {
 	now    func() time.Time
 	// configDir is --config-dir.
 	configDir string
+	// ctx is the context of the command line being run: prompts that are
+	// not handed one end with it (an interrupt).
+	ctx context.Context
+}
+
+// runContext is the context of the running command line.
+func (app *App) runContext() context.Context {
+	if app.ctx == nil {
+		return context.Background()
+	}
+	return app.ctx
 }
 
 // NewApp returns an App on the process's standard streams.
@@ -47,6 +58,7 @@ func Execute(ctx context.Context, args []string) int {
 // interrupt) says "cancelled" and exits ExitInterrupted, whatever the
 // failure looked like.
 func (app *App) Run(ctx context.Context, args []string) int {
+	app.ctx = ctx
 	root := app.rootCmd()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -60,7 +72,7 @@ func (app *App) Run(ctx context.Context, args []string) int {
 	}
 	code := ExitCode(err)
 	if err != nil && err.Error() != "" {
-		io.WriteString(app.stderr, "error: "+client.Sanitize(err.Error())+"\n")
+		io.WriteString(app.stderr, "error: "+client.Sanitize(errorMessage(err))+"\n")
 	}
 	return code
 }
@@ -86,7 +98,8 @@ Run it with no arguments for the interactive workbench, or try
 	root.SetErr(app.stderr)
 	root.SetIn(app.env.stdin)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTokenCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app), newProfileCmd(app), newExecCmd(app))
+	root.AddCommand(newTokenCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app), newProfileCmd(app), newExecCmd(app),
+		newRecoverCmd(app), newRevokeCmd(app))
 	root.PersistentFlags().StringVar(&app.configDir, "config-dir", "", "directory of profiles.yaml (default $TOKENBENCH_CONFIG_DIR, else the OS config dir + /tokenbench)")
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
 	root.PreRunE = func(cmd *cobra.Command, _ []string) error {

@@ -21,6 +21,7 @@ import (
 // tokenOptions are the flags of `tokenbench token`. No secret is a flag.
 type tokenOptions struct {
 	baseURL, account, grant, audience string
+	partner                           string
 	clientID, clientSecretFile        string
 	bearerFile                        string
 	username, passwordFile            string
@@ -53,11 +54,18 @@ name of - reads stdin.
 When the server answers mfa_required, a challenge is sent on --mfa-channel and
 the binding code is read from the terminal (or one line of stdin).
 
+With --partner T11200000, --client-id is the partner's API client and --account
+the merchant: a partner token (Basic), an exchange token for the merchant, then
+client_credentials on the merchant with the exchange token as Bearer. The
+audience sent last is the merchant's unless --audience says otherwise; -o json
+shows it under "partner".
+
 Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 4 rejected by the server (4xx), 5 transport or server failure, 1 other,
 130 interrupted (ctrl+c: "cancelled" on stderr, the terminal restored).`,
 		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench token --account T11223344 --client-id ID
-  tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json`,
+  tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json
+  tokenbench token --partner T11200000 --account T11200001 --client-id PARTNER_CLIENT -o json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return app.runToken(cmd.Context(), o, cmd.Flags().Changed)
@@ -75,6 +83,7 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 func bindRequestFlags(f *pflag.FlagSet, o *tokenOptions) {
 	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
 	f.StringVar(&o.account, "account", "", "account or partner id (T/P + 8 digits, or 3 for a partner)")
+	f.StringVar(&o.partner, "partner", "", "partner id (e.g. T11200000): get a token for the merchant --account through an exchange token")
 	f.StringVar(&o.grant, "grant", string(client.GrantClientCredentials), "grant type: "+grantNames())
 	f.StringVar(&o.audience, "audience", "", "audience (default https://api.dintero.com/v1/accounts/<account>)")
 	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
@@ -116,6 +125,9 @@ type tokenRequest struct {
 	channel client.Channel
 	baseURL string
 	profile *profiles.Profile
+	// spendStored: the refresh token is the profile's stored one, read
+	// again under the profile's lock when the request runs.
+	spendStored bool
 }
 
 // buildRequest turns a profile (with -p), flags, environment and files into
@@ -142,6 +154,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 			}
 		}
 		override("account", &req.Account, o.account)
+		override("partner", &req.Partner, o.partner)
 		override("audience", &req.Audience, o.audience)
 		override("client-id", &req.ClientID, o.clientID)
 		override("username", &req.Username, o.username)
@@ -158,7 +171,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		if err != nil {
 			return nil, err
 		}
-		req = flows.Request{Account: o.account, Audience: o.audience, Grant: g, ClientID: o.clientID, Username: o.username, RedirectURI: o.redirectURI}
+		req = flows.Request{Account: o.account, Audience: o.audience, Grant: g, ClientID: o.clientID, Username: o.username, RedirectURI: o.redirectURI, Partner: o.partner}
 	}
 	channel, err := client.ParseChannel(o.mfaChannel)
 	if err != nil {
@@ -185,8 +198,10 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	if err := app.readSecrets(o, &req); err != nil {
 		return nil, err
 	}
+	out.spendStored = out.profile != nil && req.Grant == client.GrantRefreshToken && req.RefreshToken == "" &&
+		profiles.SourceOf(*out.profile, profiles.RefreshToken).Stored()
 	if out.profile != nil {
-		if err := app.secrets().FillSecrets(ctx, *out.profile, &req, app.askSecret(ctx, out.profile.Name)); err != nil {
+		if err := app.secrets().FillSecrets(ctx, *out.profile, &req, app.askSecret(out.profile.Name)); err != nil {
 			return nil, err
 		}
 	}
@@ -199,6 +214,9 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	out.req = req.Normalized()
 	if err := out.req.Validate(); err != nil {
 		return nil, err
+	}
+	if out.spendStored {
+		out.req.RefreshToken = "" // session.Run reads the latest under the lock
 	}
 	return out, nil
 }
@@ -228,13 +246,13 @@ func (app *App) readSecrets(o *tokenOptions, req *flows.Request) error {
 
 // askSecret asks on the terminal, without echo, for a secret a profile does
 // not keep; nil where there is no terminal.
-func (app *App) askSecret(ctx context.Context, profile string) profiles.Asker {
+func (app *App) askSecret(profile string) profiles.Asker {
 	if !app.env.isTerminal() {
 		return nil
 	}
 	return func(k profiles.Kind) (string, error) {
 		fmt.Fprintf(app.env.stderr, "%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), profile)
-		v, err := app.env.readPassword(ctx)
+		v, err := app.env.readPassword(app.runContext())
 		if err != nil {
 			return "", &usageError{fmt.Errorf("reading %s: %w", k, err)}
 		}
@@ -288,9 +306,26 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	}
 	runner := flows.NewRunner(c)
 	prompter := &linePrompter{env: app.env}
-	res, err := runner.Run(ctx, req, channel, prompter, func(s *flows.MFASession) {
-		fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
-	})
+	run := func(ctx context.Context, req flows.Request) (*flows.Result, error) {
+		return runner.Run(ctx, req, channel, prompter, func(s *flows.MFASession) {
+			fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
+		})
+	}
+	var (
+		res      *flows.Result
+		keepWarn []string
+	)
+	if tr.profile != nil {
+		// A profile's token is remembered as the TUI remembers it: a
+		// rotated refresh token stored first, then kept tokens.
+		svc, serr := app.session()
+		if serr != nil {
+			return nil, serr
+		}
+		res, keepWarn, err = svc.Run(ctx, *tr.profile, req, run)
+	} else {
+		res, err = run(ctx, req)
+	}
 	var needCode *flows.NeedCodeError
 	switch {
 	case errors.As(err, &needCode):
@@ -305,14 +340,19 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		return nil, &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
 		return nil, fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
-	case err != nil:
+	case err != nil && res == nil:
 		return nil, err
 	}
 	for _, w := range res.Response.Warnings {
 		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
 	}
-	if err := app.remember(tr.profile, res); err != nil {
+	if err != nil {
+		// The rotated refresh token was not stored: fail, so a script does
+		// not go on as if the profile would work next time.
 		return nil, err
+	}
+	for _, w := range keepWarn {
+		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
 	}
 	return res, nil
 }
@@ -354,6 +394,9 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		if res.Token != nil {
 			out["header"] = res.Token.Header
 			out["claims"] = res.Token.Claims
+		}
+		if p := res.Partner; p != nil {
+			out["partner"] = map[string]string{"partner": p.Partner, "account": p.Merchant, "audience": p.Audience}
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -16,9 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // TestMain doubles as a helper process for the multi-process tests.
@@ -220,11 +219,14 @@ func TestKilledWriterLeavesOldOrNewFile(t *testing.T) {
 	}
 }
 
+// newSecrets is a secret store on a keyring of the test's own (never
+// go-keyring's global mock, which the real-keyring test would then use).
 func newSecrets(t *testing.T) (*Secrets, *Store) {
 	t.Helper()
-	keyring.MockInit()
 	st := &Store{Dir: filepath.Join(t.TempDir(), "cfg")}
-	return NewSecrets(st), st
+	sec := NewSecrets(st)
+	sec.Keyring = keyringtest.New()
+	return sec, st
 }
 
 func TestSecretsNeverInProfilesFile(t *testing.T) {
@@ -269,7 +271,7 @@ func TestSecretsNeverInProfilesFile(t *testing.T) {
 
 func TestNoKeyringRefusesAndFileOnlyWhenChosen(t *testing.T) {
 	sec, st := newSecrets(t)
-	keyring.MockInitWithError(errors.New("dbus: no session bus"))
+	sec.Keyring = keyringtest.Failing(fmt.Errorf("%w: keyring write: dbus: no session bus", ErrNoKeyring))
 	p := Profile{Name: "x", Account: "T11223344", Grant: "client_credentials", Secrets: map[Kind]Source{ClientSecret: SourceKeyring}}
 	err := sec.Put(p, ClientSecret, "the-secret-value")
 	if !errors.Is(err, ErrNoKeyring) || !strings.Contains(err.Error(), "--insecure-storage") || strings.Contains(err.Error(), "the-secret-value") {
@@ -354,6 +356,24 @@ func TestRotatedRefreshTokenStoredAndRename(t *testing.T) {
 	}
 	if v, _ := sec.Get(context.Background(), p, RefreshToken); v != "rt-new" {
 		t.Fatalf("rotated: %q", v)
+	}
+	// Onto a profile that exists: refused before its secret is written over
+	// (issue 9 item 17, the TUI's path).
+	taken := Profile{Name: "taken", Account: "T11223344", Grant: "client_credentials", Secrets: map[Kind]Source{ClientSecret: SourceKeyring}}
+	if err := st.Add(taken); err != nil {
+		t.Fatal(err)
+	}
+	if err := sec.Put(taken, ClientSecret, "cs-of-taken"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sec.Rename(p, "taken"); !errors.Is(err, ErrExists) {
+		t.Fatalf("rename onto a profile: %v", err)
+	}
+	if v, _ := sec.Get(context.Background(), taken, ClientSecret); v != "cs-of-taken" {
+		t.Fatalf("the secret of the taken name is %q", v)
+	}
+	if v, _ := sec.Get(context.Background(), p, ClientSecret); v != "cs" {
+		t.Fatalf("the old secret is %q", v)
 	}
 	if err := sec.Rename(p, "new"); err != nil {
 		t.Fatal(err)
