@@ -15,19 +15,22 @@ import (
 // arrives as a byte, not as a signal.
 var errInterrupted = errors.New("interrupted")
 
-// readPasswordContext reads a line without echo from the terminal f. The
-// terminal is switched to raw mode here, before anything else can run, and
+// readPasswordContext shows prompt and reads a line without echo from the
+// terminal f. The terminal is switched to raw mode here, before the prompt
+// shows (so nothing typed after it is echoed) and before anything else can
+// run, and
 // switched back on every way out — the line read, ctrl+c (which raw mode
 // delivers as a byte), ctrl+d, or ctx ending (an interrupt signal from
 // elsewhere) — so no goroutine is left to change it afterwards. (Reading
 // with term.ReadPassword in a goroutine races with a ctrl+c that comes
 // before it has turned echo off, and then turns it off for good.)
-func readPasswordContext(ctx context.Context, f *os.File, stderr io.Writer) (string, error) {
+func readPasswordContext(ctx context.Context, f *os.File, stderr io.Writer, prompt string) (string, error) {
 	fd := int(f.Fd())
 	before, err := term.MakeRaw(fd)
 	if err != nil {
 		return "", err
 	}
+	io.WriteString(stderr, prompt)
 	type answer struct {
 		line string
 		err  error
@@ -46,7 +49,7 @@ func readPasswordContext(ctx context.Context, f *os.File, stderr io.Writer) (str
 	if err := term.Restore(fd, before); err != nil && a.err == nil {
 		a.err = fmt.Errorf("restoring the terminal: %w", err)
 	}
-	if !errors.Is(a.err, errInterrupted) && !errors.Is(a.err, ctx.Err()) {
+	if !errors.Is(a.err, errInterrupted) && ctx.Err() == nil {
 		fmt.Fprintln(stderr)
 	}
 	return a.line, a.err

@@ -23,9 +23,10 @@ type env struct {
 	stderr io.Writer
 	// isTerminal reports whether stdin is an interactive terminal.
 	isTerminal func() bool
-	// readPassword reads a line without echo from the terminal; when ctx
+	// readPassword shows prompt and reads a line without echo from the
+	// terminal; when ctx
 	// ends first (an interrupt) it restores the terminal and returns.
-	readPassword func(ctx context.Context) (string, error)
+	readPassword func(ctx context.Context, prompt string) (string, error)
 	stdinUsed    bool
 	lines        *bufio.Reader
 	// environ is the environment a child of exec starts from.
@@ -40,8 +41,8 @@ func osEnv(stdin io.Reader, stderr io.Writer) *env {
 		f, ok := stdin.(*os.File)
 		return ok && term.IsTerminal(int(f.Fd()))
 	}
-	e.readPassword = func(ctx context.Context) (string, error) {
-		return readPasswordContext(ctx, stdin.(*os.File), stderr)
+	e.readPassword = func(ctx context.Context, prompt string) (string, error) {
+		return readPasswordContext(ctx, stdin.(*os.File), stderr, prompt)
 	}
 	return e
 }

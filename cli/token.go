@@ -206,8 +206,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		}
 	}
 	if req.Grant == client.GrantPassword && req.Password == "" && o.passwordFile == "" && app.env.isTerminal() {
-		fmt.Fprintf(app.env.stderr, "Password for %s: ", client.Sanitize(req.Username))
-		if req.Password, err = app.env.readPassword(ctx); err != nil {
+		if req.Password, err = app.env.readPassword(ctx, fmt.Sprintf("Password for %s: ", client.Sanitize(req.Username))); err != nil {
 			return nil, &usageError{fmt.Errorf("reading password: %w", err)}
 		}
 	}
@@ -251,8 +250,7 @@ func (app *App) askSecret(profile string) profiles.Asker {
 		return nil
 	}
 	return func(k profiles.Kind) (string, error) {
-		fmt.Fprintf(app.env.stderr, "%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), profile)
-		v, err := app.env.readPassword(app.runContext())
+		v, err := app.env.readPassword(app.runContext(), fmt.Sprintf("%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), client.Sanitize(profile)))
 		if err != nil {
 			return "", &usageError{fmt.Errorf("reading %s: %w", k, err)}
 		}
