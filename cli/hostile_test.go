@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 )
@@ -142,5 +143,119 @@ func TestVerboseEscapesC1AndBidi(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, `\u009b31m`) {
 		t.Errorf("-v should show the C1 control escaped:\n%s", r.stderr)
+	}
+}
+
+// terminalControls are what hostile server text tries to put on a
+// terminal: ESC (CSI, OSC 52 clipboard writes), BEL, C1 CSI/OSC/ST, and
+// bidi overrides and isolates.
+var terminalControls = []string{"\x1b", "\x07", "\u009b", "\u009d", "\u009c", "\u202e", "\u2066", "\u200f"}
+
+func assertNoControls(t *testing.T, where, text string) {
+	t.Helper()
+	for _, c := range terminalControls {
+		if strings.Contains(text, c) {
+			t.Fatalf("%s holds %q raw:\n%q", where, c, text)
+		}
+	}
+}
+
+// hostileTokenServer answers the token endpoint with body (status 200
+// unless given) and the MFA challenge with challenge.
+func hostileTokenServer(t *testing.T, status int, body, challenge string) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/auth/mfa/challenge") {
+			io.WriteString(w, challenge)
+			return
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestMFAHintPrintsNoServerControls is issue 9 item 6: the "continue
+// with --mfa-token" hint must not print a hostile mfa_token or oob_code.
+func TestMFAHintPrintsNoServerControls(t *testing.T) {
+	for _, c := range []struct{ mfaToken, oobCode string }{
+		{"\x1b]52;c;ZXZpbA==\x07tok", "oob-1"},
+		{"tok\u202enigol", "oob-1"},
+		{"plain-mfa-token", "\x1b[2J\u009b31moob"},
+	} {
+		body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "mfa_required", "message": "MFA", "mfa_token": c.mfaToken}})
+		challenge, _ := json.Marshal(map[string]string{"challenge_type": "oob", "oob_code": c.oobCode, "binding_method": "prompt\x1b[5m"})
+		srv := hostileTokenServer(t, http.StatusForbidden, string(body), string(challenge))
+		r := runCLI(t, map[string]string{"TOKENBENCH_BEARER": "eyJhbGciOiJub25lIn0.e30.x", "TOKENBENCH_PASSWORD": "pw-123456"}, "",
+			"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "password", "--username", "u")
+		if r.code != ExitNeedCode {
+			t.Fatalf("%+v", r)
+		}
+		assertNoControls(t, "stderr", r.stderr)
+		if !strings.Contains(r.stderr, "must not print") {
+			t.Errorf("no explanation: %s", r.stderr)
+		}
+	}
+	// A printable mfa_token is still offered for copying.
+	body := `{"error":{"code":"mfa_required","mfa_token":"good-mfa-token"}}`
+	srv := hostileTokenServer(t, http.StatusForbidden, body, `{"oob_code":"good-oob"}`)
+	r := runCLI(t, map[string]string{"TOKENBENCH_BEARER": "eyJhbGciOiJub25lIn0.e30.x", "TOKENBENCH_PASSWORD": "pw-123456"}, "",
+		"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "password", "--username", "u")
+	if r.code != ExitNeedCode || !strings.Contains(r.stderr, "--mfa-token good-mfa-token --oob-code good-oob") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+// TestUnsendableTokenIsAServerFailure is issue 9 item 9: a token that
+// cannot be sent as a header is exit 5 and printed nowhere.
+func TestUnsendableTokenIsAServerFailure(t *testing.T) {
+	for _, fields := range []map[string]any{
+		{"access_token": "eyJ\x1b]52;c;ZXZpbA==\x07.e30.sig", "token_type": "Bearer", "expires_in": 3600},
+		{"access_token": "eyJ0eXAi.e30 evil.sig", "token_type": "Bearer", "expires_in": 3600},
+		{"access_token": "eyJ0eXAi.e30.sïg", "token_type": "Bearer", "expires_in": 3600},
+		{"access_token": "eyJ0eXAi.e30.sig", "refresh_token": "rt\r\nX-Evil: 1", "token_type": "Bearer", "expires_in": 3600},
+	} {
+		body, _ := json.Marshal(fields)
+		srv := hostileTokenServer(t, http.StatusOK, string(body), "")
+		for _, out := range []string{"token", "env", "json", "header"} {
+			r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c", "-o", out)
+			if r.code != ExitTransport || r.stdout != "" || !strings.Contains(r.stderr, "cannot be sent in an HTTP header") {
+				t.Fatalf("-o %s %q: %+v", out, fields["access_token"], r)
+			}
+			assertNoControls(t, "stderr", r.stderr)
+			if strings.Contains(r.stderr, "e30") {
+				t.Fatalf("the token is shown: %s", r.stderr)
+			}
+		}
+	}
+}
+
+// TestDrippingBodyIsATimeout is issue 9 item 13: an answer that drips
+// slower than --timeout is a timeout naming the URL and the timeout, not a
+// broken body.
+func TestDrippingBodyIsATimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for _, b := range []byte(`{"access_token":"` + strings.Repeat("x", 1000)) {
+			w.Write([]byte{b})
+			w.(http.Flusher).Flush()
+			select {
+			case <-tick.C:
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c", "--timeout", "300ms")
+	want := "error: token request to " + srv.URL + "/accounts/" + dinterotest.DemoAccount + "/auth/token: timed out after 300ms\n"
+	if r.code != ExitTransport || r.stderr != want {
+		t.Fatalf("got %+v\nwant stderr %q", r, want)
 	}
 }

@@ -331,10 +331,17 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		fmt.Fprintf(app.env.stderr, "error: MFA needs the binding code sent by %s, and stdin gave none.\n", s.Channel)
 		auth := "(with the same $TOKENBENCH_BEARER)"
 		if s.BearerChained {
-			auth = "--client-id " + shellQuote(req.ClientID) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+			auth = "--client-id " + shellQuote(client.Sanitize(req.ClientID)) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+		}
+		if !printableToken(s.MFAToken) || !printableToken(s.OOBCode) {
+			// Server text that would act on the terminal (an OSC 52
+			// clipboard write, a screen clear, a bidi override) is not
+			// printed, and a sanitised copy would not work.
+			fmt.Fprintf(app.env.stderr, "The server's mfa_token or oob_code holds characters a terminal must not print, so this flow cannot be continued by hand; run the command again where the code can be typed.\n")
+			return nil, &exitError{code: ExitNeedCode}
 		}
 		fmt.Fprintf(app.env.stderr, "Continue when you have it with:\n  tokenbench token --base-url %s --account %s --grant mfa-oob --mfa-token %s --oob-code %s --binding-code CODE %s\n",
-			shellQuote(c.BaseURL()), req.Account, shellQuote(s.MFAToken), shellQuote(s.OOBCode), auth)
+			shellQuote(client.Sanitize(c.BaseURL())), req.Account, shellQuote(s.MFAToken), shellQuote(s.OOBCode), auth)
 		return nil, &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
 		return nil, fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
@@ -404,6 +411,17 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		return fmt.Errorf("writing output: %w", err)
 	}
 	return nil
+}
+
+// printableToken reports whether a value from the server is visible ASCII
+// only, and so safe to print for a person to copy.
+func printableToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // shellQuote quotes s for a POSIX shell.

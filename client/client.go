@@ -477,13 +477,14 @@ func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errRequestTimeout)
 	defer cancel()
 	u := *c.base
 	u.Path += path
+	target := u.Redacted()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
 	if err != nil {
-		return nil, &TransportError{Op: op, Err: err}
+		return nil, c.transportError(ctx, op, target, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -495,17 +496,22 @@ func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[
 	NoteSecrets(c.redactor, payload, true)
 	res, err := c.http.Do(req)
 	if err != nil {
-		return nil, &TransportError{Op: op, Err: unwrapURLError(err)}
+		return nil, c.transportError(ctx, op, target, err)
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
+	if ctx.Err() != nil {
+		// A body cut off by the deadline or an interrupt is not a broken
+		// body: the read may even end without an error.
+		return nil, c.transportError(ctx, op, target, ctx.Err())
+	}
 	out := &response{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), body: data, receivedAt: c.now(), redactor: c.redactor}
 	if d, perr := http.ParseTime(res.Header.Get("Date")); perr == nil {
 		out.date = d
 	}
 	if err != nil {
 		if res.StatusCode/100 == 2 {
-			return nil, &TransportError{Op: op, Err: fmt.Errorf("reading %d response: %w", res.StatusCode, unwrapURLError(err))}
+			return nil, c.transportError(ctx, op, target, fmt.Errorf("reading %d response: %w", res.StatusCode, unwrapURLError(err)))
 		}
 		// An error answer cut short still says something; fall through.
 	}

@@ -65,28 +65,33 @@ func (c *Client) FetchKeys(ctx context.Context, account, bearer string) (*JWKS, 
 }
 
 func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) (*JWKS, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errRequestTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
-		return nil, &TransportError{Op: op, Err: err}
+		return nil, c.transportError(ctx, op, "", err)
 	}
+	shown := req.URL.Redacted()
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if auth != nil {
+		c.redactor.AddAuth(auth)
 		req.Header.Set("Authorization", auth.header())
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		return nil, &TransportError{Op: op, Err: unwrapURLError(err)}
+		return nil, c.transportError(ctx, op, shown, err)
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
+	if ctx.Err() != nil {
+		return nil, c.transportError(ctx, op, shown, ctx.Err())
+	}
 	if err != nil {
-		return nil, &TransportError{Op: op, Err: err}
+		return nil, c.transportError(ctx, op, shown, err)
 	}
 	if res.StatusCode != http.StatusOK {
-		apiErr := ParseError(res.StatusCode, res.Header.Get("Content-Type"), data)
+		apiErr := c.parseError(res.StatusCode, res.Header.Get("Content-Type"), data)
 		return nil, fmt.Errorf("%s: %w", op, rateLimited(apiErr, res.Header, c.now()))
 	}
 	if len(data) > MaxBodySize {
