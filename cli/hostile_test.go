@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -257,5 +258,67 @@ func TestDrippingBodyIsATimeout(t *testing.T) {
 	want := "error: token request to " + srv.URL + "/accounts/" + dinterotest.DemoAccount + "/auth/token: timed out after 300ms\n"
 	if r.code != ExitTransport || r.stderr != want {
 		t.Fatalf("got %+v\nwant stderr %q", r, want)
+	}
+}
+
+// keySetServer serves a JWKS document.
+func keySetServer(t *testing.T, doc any) string {
+	data, _ := json.Marshal(doc)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(data)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/jwks.json"
+}
+
+func rsaJWK(kid string, n *big.Int) map[string]string {
+	return map[string]string{"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256",
+		"n": base64.RawURLEncoding.EncodeToString(n.Bytes()), "e": "AQAB"}
+}
+
+// TestDecodeJWKSPrintsNoServerControls is issue 9 item 7: the key ids of
+// a JWKS are server text; listing them must not drive the terminal.
+func TestDecodeJWKSPrintsNoServerControls(t *testing.T) {
+	srv := fake(t)
+	tok := strings.TrimSpace(runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID).stdout)
+	n := srv.PublicKey().N
+	url := keySetServer(t, map[string]any{"keys": []any{
+		rsaJWK("\x1b]52;c;ZXZpbA==\x07one", n),
+		rsaJWK("two\u202eowt\u009b2J", n),
+	}})
+	for _, args := range [][]string{{"decode", "--jwks", url}, {"decode", "--jwks", url, "--json"}} {
+		r := runCLI(t, nil, tok, args...)
+		if r.code != ExitRejected || !strings.Contains(r.stderr, "unknown kid") {
+			t.Fatalf("%v: %+v", args, r)
+		}
+		assertNoControls(t, "stdout", r.stdout)
+		assertNoControls(t, "stderr", r.stderr)
+	}
+}
+
+// TestDecodeJWKSRefusesOversizedKeys is issue 9 item 12: an RSA modulus
+// far above 8192 bits (which made verification take minutes) and one below
+// 2048 are refused when the set is read, as are curves other than
+// P-256/384/521.
+func TestDecodeJWKSRefusesOversizedKeys(t *testing.T) {
+	srv := fake(t)
+	tok := strings.TrimSpace(runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID).stdout)
+	huge := new(big.Int).Lsh(big.NewInt(1), 1<<16)
+	huge.Add(huge, big.NewInt(1))
+	small := new(big.Int).Lsh(big.NewInt(1), 1023)
+	small.Add(small, big.NewInt(1))
+	for name, c := range map[string]struct {
+		key  map[string]string
+		want string
+	}{
+		"huge RSA":  {rsaJWK(srv.KeyID(), huge), "RSA key of 65537 bits refused"},
+		"small RSA": {rsaJWK(srv.KeyID(), small), "RSA key of 1024 bits refused"},
+		"secp256k1": {map[string]string{"kty": "EC", "kid": srv.KeyID(), "crv": "secp256k1", "x": "AQ", "y": "AQ"}, `curve "secp256k1"`},
+	} {
+		r := runCLI(t, nil, tok, "decode", "--jwks", keySetServer(t, map[string]any{"keys": []any{c.key}}))
+		if r.code != ExitRejected || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s: %+v", name, r)
+		}
 	}
 }

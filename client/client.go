@@ -330,6 +330,9 @@ func loadCAs(path string) (*x509.CertPool, error) {
 // sent or received.
 func (c *Client) Redactor() *Redactor { return c.redactor }
 
+// Timeout is the deadline of each request.
+func (c *Client) Timeout() time.Duration { return c.timeout }
+
 // BaseURL returns the validated base URL.
 func (c *Client) BaseURL() string { return c.base.String() }
 
