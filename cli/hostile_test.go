@@ -322,3 +322,65 @@ func TestDecodeJWKSRefusesOversizedKeys(t *testing.T) {
 		}
 	}
 }
+
+// unsignedJWT builds a token with the given claims (JSON text).
+func unsignedJWT(claims string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc([]byte(claims)) + ".c2ln"
+}
+
+// TestAbsurdExpiryIsClampedAndFlagged is issue 9 item 11: expires_in
+// 9999999999 overflowed into the year 1759; exp of 1e20, 1e309 or a
+// negative number gave contradictory output and JSON that is not RFC 3339.
+func TestAbsurdExpiryIsClampedAndFlagged(t *testing.T) {
+	for _, c := range []struct {
+		name, claims string
+		expiresIn    string
+	}{
+		{"expires_in 9999999999", `{"sub":"s"}`, "9999999999"},
+		{"expires_in 1e300", `{"sub":"s"}`, "1e300"},
+		{"exp 1e20", `{"exp":1e20}`, "3600"},
+		{"exp 1e309", `{"exp":1e309}`, "3600"},
+		{"exp 99999999999999", `{"exp":99999999999999}`, "3600"},
+	} {
+		body := `{"access_token":"` + unsignedJWT(c.claims) + `","token_type":"Bearer","expires_in":` + c.expiresIn + `}`
+		srv := hostileTokenServer(t, http.StatusOK, body, "")
+		r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c", "-o", "json")
+		if r.code != 0 || !strings.Contains(r.stderr, "implausible") {
+			t.Fatalf("%s: %+v", c.name, r)
+		}
+		dec := json.NewDecoder(strings.NewReader(r.stdout))
+		dec.UseNumber()
+		var out map[string]any
+		if err := dec.Decode(&out); err != nil {
+			t.Fatalf("%s: %v\n%s", c.name, err, r.stdout)
+		}
+		at, err := time.Parse(time.RFC3339, out["expires_at"].(string))
+		if err != nil || at.Before(time.Now()) {
+			t.Errorf("%s: expires_at %v (%v): a token valid for ages looks expired", c.name, out["expires_at"], err)
+		}
+		if out["expiry_implausible"] == nil {
+			t.Errorf("%s: not flagged in JSON: %s", c.name, r.stdout)
+		}
+	}
+	for _, c := range []struct{ claims, want string }{
+		{`{"exp":1e20}`, "9999-12-31T23:59:59Z"},
+		{`{"exp":1e309}`, "9999-12-31T23:59:59Z"},
+		{`{"exp":-5,"iat":-1e400}`, "1970-01-01T00:00:00Z"},
+	} {
+		r := runCLI(t, nil, unsignedJWT(c.claims), "decode", "--json")
+		dec := json.NewDecoder(strings.NewReader(r.stdout))
+		dec.UseNumber()
+		var out map[string]any
+		if err := dec.Decode(&out); err != nil || r.code != 0 {
+			t.Fatalf("%s: %v %+v", c.claims, err, r)
+		}
+		if out["expires_at"] != c.want || out["implausible"] != true {
+			t.Errorf("%s: %v", c.claims, out)
+		}
+		text := runCLI(t, nil, unsignedJWT(c.claims), "decode")
+		if !strings.Contains(text.stdout, "implausible") {
+			t.Errorf("%s: text output does not flag it:\n%s", c.claims, text.stdout)
+		}
+	}
+}

@@ -263,6 +263,9 @@ func (app *App) runToken(ctx context.Context, o *tokenOptions, changed func(stri
 	if err != nil {
 		return err
 	}
+	if res.Expiry.Implausible != "" {
+		fmt.Fprintf(app.env.stderr, "warning: %s\n", res.Expiry.Implausible)
+	}
 	if res.DecodeErr != nil && o.output == "json" {
 		fmt.Fprintf(app.env.stderr, "warning: the access token is not a JWT: %v\n", res.DecodeErr)
 	}
@@ -395,6 +398,9 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		}
 		if res.Expiry.Known() {
 			out["expires_at"] = res.Expiry.At.UTC().Format(time.RFC3339)
+		}
+		if res.Expiry.Implausible != "" {
+			out["expiry_implausible"] = res.Expiry.Implausible
 		}
 		if res.Token != nil {
 			out["header"] = res.Token.Header

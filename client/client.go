@@ -574,6 +574,10 @@ func headerSafe(token string) bool {
 	return true
 }
 
+// maxExpiresIn bounds the expires_in handed on: far beyond any plausible
+// lifetime, well inside int64.
+const maxExpiresIn = 1 << 40
+
 func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	trimmed := bytes.TrimSpace(res.body)
 	var fields map[string]any
@@ -609,9 +613,14 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	switch v := fields["expires_in"].(type) {
 	case json.Number:
 		n, err := v.Float64()
-		if err != nil || n < 0 {
+		switch {
+		case errors.Is(err, strconv.ErrRange) && n > 0, err == nil && n >= maxExpiresIn:
+			// Beyond int64 the conversion is undefined; the expiry model
+			// clamps and flags what is this far out.
+			out.ExpiresIn = maxExpiresIn
+		case err != nil || n < 0:
 			out.Warnings = append(out.Warnings, "expires_in is not a usable number")
-		} else {
+		default:
 			out.ExpiresIn = int64(n)
 		}
 	case string:
