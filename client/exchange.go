@@ -298,7 +298,7 @@ func redactBody(raw []byte, parsed map[string]any, rd *Redactor, request bool) s
 	if parsed != nil {
 		data, err := json.MarshalIndent(redactValue(parsed, rd, request), "", "  ")
 		if err == nil {
-			return rd.Redact(EscapeJSONControls(string(data)))
+			return rd.Redact(EscapeJSONControls(rd.Redact(string(data))))
 		}
 	}
 	body := string(raw)
