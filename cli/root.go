@@ -86,7 +86,11 @@ walks through the MFA challenge, and shows what came back: decoded claims,
 scopes, a live expiry countdown, refresh and copy.
 
 Run it with no arguments for the interactive workbench, or try
-'tokenbench demo' to use it against a built-in fake server.`,
+'tokenbench demo' to use it against a built-in fake server.
+
+Exit codes: 0 ok, 1 other, 2 usage or invalid input, 3 MFA needs a binding
+code, 4 rejected by the server, 5 transport or server failure, 130
+interrupted (ctrl+c: "cancelled" on stderr).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          noArgs,
