@@ -384,3 +384,38 @@ func TestAbsurdExpiryIsClampedAndFlagged(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileFieldsEverywhere is the attacker's read of every output: a
+// server that puts escape sequences, C1 controls and bidi overrides in
+// every field of a successful answer and of the token's header and claims.
+func TestHostileFieldsEverywhere(t *testing.T) {
+	const evil = "\x1b]52;c;ZXZpbA==\x07\u009b2J\u202e\u2066\x7f"
+	claims, _ := json.Marshal(map[string]any{"iss": "iss" + evil, "sub": "sub" + evil, "aud": []string{"aud" + evil}, "scope": "read" + evil,
+		"exp": 1795964813, "custom" + evil: "v" + evil, "nested": map[string]any{"k" + evil: []string{evil}}})
+	header, _ := json.Marshal(map[string]string{"alg": "RS256" + evil, "kid": "kid" + evil, "typ": "JWT" + evil})
+	enc := base64.RawURLEncoding.EncodeToString
+	tok := enc(header) + "." + enc(claims) + ".c2ln"
+	body, _ := json.Marshal(map[string]any{"access_token": tok, "token_type": "Bearer" + evil, "expires_in": 3600, "scope": "s" + evil, "extra" + evil: evil})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Evil"+"\u009b", evil)
+		w.Write(body)
+	}))
+	defer srv.Close()
+	for _, out := range []string{"token", "json", "header", "env"} {
+		r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c", "-v", "-o", out)
+		if r.code != 0 {
+			t.Fatalf("-o %s: %+v", out, r)
+		}
+		assertNoControls(t, "stdout of -o "+out, r.stdout)
+		assertNoControls(t, "stderr of -o "+out, r.stderr)
+	}
+	for _, args := range [][]string{{"decode"}, {"decode", "--json"}} {
+		r := runCLI(t, nil, tok, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: %+v", args, r)
+		}
+		assertNoControls(t, fmt.Sprint(args), r.stdout+r.stderr)
+	}
+}

@@ -409,9 +409,7 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		if p := res.Partner; p != nil {
 			out["partner"] = map[string]string{"partner": p.Partner, "account": p.Merchant, "audience": p.Audience}
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(out)
+		err = writeJSON(w, out)
 	}
 	if err != nil {
 		return fmt.Errorf("writing output: %w", err)
@@ -428,6 +426,19 @@ func printableToken(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// writeJSON writes v as indented JSON that is safe on a terminal: Go's
+// encoder escapes C0 controls but leaves C1 and bidi controls from the
+// server raw; they are written as \u escapes, which any JSON reader reads
+// back as the same text.
+func writeJSON(w io.Writer, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, client.EscapeJSONControls(string(data))+"\n")
+	return err
 }
 
 // shellQuote quotes s for a POSIX shell.
