@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -85,6 +86,7 @@ func (s *Service) Hold(p profiles.Profile, res *flows.Result) {
 	if s.held == nil {
 		s.held = map[string]*entry{}
 	}
+	p.Secrets = maps.Clone(p.Secrets) // the caller's map may change
 	s.held[p.Name] = &entry{profile: p, res: res}
 }
 
@@ -116,6 +118,7 @@ func (s *Service) reprofile(oldName string, p profiles.Profile) {
 		return
 	}
 	delete(s.held, oldName)
+	p.Secrets = maps.Clone(p.Secrets)
 	e.profile = p
 	s.held[p.Name] = e
 }
