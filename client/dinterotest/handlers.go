@@ -39,7 +39,9 @@ func (e *apiError) write(w http.ResponseWriter) {
 
 func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/accounts/{oid}/auth/token", s.faulty(s.handleToken))
+	mux.HandleFunc("POST /v1/accounts/{oid}/auth/token", s.faulty(s.recordingTokens(s.handleToken)))
+	mux.HandleFunc("GET /v1/accounts/{oid}/management/users", s.faulty(s.handleUsers))
+	mux.HandleFunc("GET /v1/accounts/{oid}/management/users/{uid}/activities", s.faulty(s.handleActivities))
 	mux.HandleFunc("POST /v1/accounts/{aid}/auth/mfa/challenge", s.faulty(s.handleChallenge))
 	mux.HandleFunc("GET /v1/accounts/{aid}/auth/.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.jwks())
@@ -315,7 +317,9 @@ func (s *Server) userGrant(oid string, who *caller, body tokenBody) (int, any, *
 	var u *User
 	if body.GrantType == "password" {
 		u = s.user(body.Username)
-		if u == nil || u.Password != body.Password {
+		// A user without a password (one of an external identity
+		// provider) cannot use the password grant at all.
+		if u == nil || u.Password == "" || u.Password != body.Password {
 			s.mu.Unlock()
 			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
 		}
@@ -506,6 +510,9 @@ func (s *Server) handleChallenge(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) issueUser(oid, aud, clientID string, u *User, refresh bool) (int, any, *apiError) {
+	if e := u.refusal(); e != nil {
+		return 0, nil, e
+	}
 	extra := map[string]any{"email": u.Email, "username": u.Username}
 	rt := ""
 	if refresh {

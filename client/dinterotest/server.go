@@ -48,6 +48,9 @@ type User struct {
 	Phone    string
 	Email    string
 	Scopes   []string
+	// Account is what the management API says of the user (§9); nil for
+	// defaults.
+	Account *AccountProfile
 }
 
 // Config describes what the fake server knows.
@@ -124,6 +127,10 @@ type Server struct {
 	outbox   []Message
 	fault    *Fault
 	requests int
+	// activities and lastSeen are what token requests add to the users'
+	// records (§9), by lower-case username.
+	activities map[string][]Activity
+	lastSeen   map[string]time.Time
 }
 
 type mfaSession struct {
@@ -216,6 +223,9 @@ func newServer(cfg Config) (*Server, error) {
 		mfa:     map[string]*mfaSession{},
 		refresh: map[string]*refreshGrant{},
 		codes:   map[string]*authCode{},
+
+		activities: map[string][]Activity{},
+		lastSeen:   map[string]time.Time{},
 	}, nil
 }
 
