@@ -164,6 +164,9 @@ func newProfileShowCmd(app *App) *cobra.Command {
 			row("name", p.Name)
 			row("environment", envBadge(p.Account))
 			row("account", p.Account)
+			if p.Partner != "" {
+				row("partner", flows.PartnerAccess{Partner: p.Partner, Merchant: p.Account}.Label())
+			}
 			row("base url", p.BaseURLOrDefault())
 			row("audience", orDash(p.Audience))
 			row("grant", p.Grant)
@@ -255,6 +258,7 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 		p.BaseURL = "" // the default: Dintero's API
 	}
 	set("account", &p.Account, r.account)
+	set("partner", &p.Partner, r.partner)
 	set("grant", &p.Grant, r.grant)
 	set("audience", &p.Audience, r.audience)
 	set("client-id", &p.ClientID, r.clientID)

@@ -22,6 +22,7 @@ import (
 // tokenOptions are the flags of `tokenbench token`. No secret is a flag.
 type tokenOptions struct {
 	baseURL, account, grant, audience string
+	partner                           string
 	clientID, clientSecretFile        string
 	bearerFile                        string
 	username, passwordFile            string
@@ -54,10 +55,17 @@ name of - reads stdin.
 When the server answers mfa_required, a challenge is sent on --mfa-channel and
 the binding code is read from the terminal (or one line of stdin).
 
+With --partner T11200000, --client-id is the partner's API client and --account
+the merchant: a partner token (Basic), an exchange token for the merchant, then
+client_credentials on the merchant with the exchange token as Bearer. The
+audience sent last is the merchant's unless --audience says otherwise; -o json
+shows it under "partner".
+
 Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 4 rejected by the server (4xx), 5 transport or server failure, 1 other.`,
 		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench token --account T11223344 --client-id ID
-  tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json`,
+  tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json
+  tokenbench token --partner T11200000 --account T11200001 --client-id PARTNER_CLIENT -o json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return app.runToken(cmd.Context(), o, cmd.Flags().Changed)
@@ -75,6 +83,7 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 func bindRequestFlags(f *pflag.FlagSet, o *tokenOptions) {
 	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
 	f.StringVar(&o.account, "account", "", "account or partner id (T/P + 8 digits, or 3 for a partner)")
+	f.StringVar(&o.partner, "partner", "", "partner id (e.g. T11200000): get a token for the merchant --account through an exchange token")
 	f.StringVar(&o.grant, "grant", string(client.GrantClientCredentials), "grant type: "+grantNames())
 	f.StringVar(&o.audience, "audience", "", "audience (default https://api.dintero.com/v1/accounts/<account>)")
 	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
@@ -142,6 +151,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 			}
 		}
 		override("account", &req.Account, o.account)
+		override("partner", &req.Partner, o.partner)
 		override("audience", &req.Audience, o.audience)
 		override("client-id", &req.ClientID, o.clientID)
 		override("username", &req.Username, o.username)
@@ -158,7 +168,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		if err != nil {
 			return nil, err
 		}
-		req = flows.Request{Account: o.account, Audience: o.audience, Grant: g, ClientID: o.clientID, Username: o.username, RedirectURI: o.redirectURI}
+		req = flows.Request{Account: o.account, Audience: o.audience, Grant: g, ClientID: o.clientID, Username: o.username, RedirectURI: o.redirectURI, Partner: o.partner}
 	}
 	channel, err := client.ParseChannel(o.mfaChannel)
 	if err != nil {
@@ -356,6 +366,9 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		if res.Token != nil {
 			out["header"] = res.Token.Header
 			out["claims"] = res.Token.Claims
+		}
+		if p := res.Partner; p != nil {
+			out["partner"] = map[string]string{"partner": p.Partner, "account": p.Merchant, "audience": p.Audience}
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

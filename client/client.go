@@ -33,6 +33,9 @@ const (
 	GrantAccountUserToken  Grant = "account_user_token"
 	GrantRefreshToken      Grant = "refresh_token"
 	GrantMFAOOB            Grant = "mfa-oob"
+	// GrantMFAOOBUnderscore is the spelling of the challenge and recovery
+	// references (§3); sent only when asked for, or as the one retry.
+	GrantMFAOOBUnderscore Grant = "mfa_oob"
 )
 
 // Grants lists every grant type in the order a person meets them.
@@ -45,6 +48,9 @@ func ParseGrant(s string) (Grant, error) {
 			return g, nil
 		}
 	}
+	if s == string(GrantMFAOOBUnderscore) {
+		return GrantMFAOOBUnderscore, nil
+	}
 	return "", invalidf("unknown grant %q (one of %s)", Sanitize(s), grantList())
 }
 
@@ -54,6 +60,22 @@ func grantList() string {
 		names[i] = string(g)
 	}
 	return strings.Join(names, ", ")
+}
+
+// IsMFAOOB reports whether the grant answers an MFA challenge, in either
+// spelling.
+func (g Grant) IsMFAOOB() bool { return g == GrantMFAOOB || g == GrantMFAOOBUnderscore }
+
+// OtherSpelling is the other spelling of the mfa-oob grant; other grants
+// have none and return themselves.
+func (g Grant) OtherSpelling() Grant {
+	switch g {
+	case GrantMFAOOB:
+		return GrantMFAOOBUnderscore
+	case GrantMFAOOBUnderscore:
+		return GrantMFAOOB
+	}
+	return g
 }
 
 // UsesBasic reports whether the grant authenticates with client_id and
@@ -348,7 +370,7 @@ func (r TokenRequest) body() map[string]string {
 		set("redirect_uri", r.RedirectURI)
 	case GrantRefreshToken:
 		set("refresh_token", r.RefreshToken)
-	case GrantMFAOOB:
+	case GrantMFAOOB, GrantMFAOOBUnderscore:
 		set("mfa_token", r.MFAToken)
 		set("oob_code", r.OOBCode)
 		set("binding_code", r.BindingCode)
@@ -382,10 +404,21 @@ func (c *Client) Token(ctx context.Context, ownerID string, auth Auth, req Token
 		return nil, err
 	}
 	res, err := c.post(ctx, "token request", "/accounts/"+ownerID+"/auth/token", auth, req.body())
+	if err != nil && req.Grant.IsMFAOOB() && isUnsupportedGrant(err) && req.Extra["grant_type"] == "" {
+		// The references spell this grant two ways (§3): exactly one retry
+		// with the other spelling, recorded like any other exchange.
+		req.Grant = req.Grant.OtherSpelling()
+		res, err = c.post(ctx, "token request", "/accounts/"+ownerID+"/auth/token", auth, req.body())
+	}
 	if err != nil {
 		return nil, err
 	}
 	return decodeTokenResponse(res)
+}
+
+func isUnsupportedGrant(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Code == "unsupported_grant_type"
 }
 
 // ChallengeResponse is the answer to an MFA challenge.
@@ -488,7 +521,7 @@ func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[
 		if res.StatusCode/100 == 3 {
 			apiErr.Message = "redirect to " + out.scrub(res.Header.Get("Location")) + " not followed"
 		}
-		return nil, apiErr
+		return nil, rateLimited(apiErr, res.Header, out.receivedAt)
 	}
 	return out, nil
 }

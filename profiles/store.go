@@ -33,11 +33,14 @@ const FileName = "profiles.yaml"
 // Profile is one saved connection. It holds no secret: Secrets says where
 // each secret comes from.
 type Profile struct {
-	Name        string `yaml:"name"`
-	BaseURL     string `yaml:"base_url,omitempty"`
-	Account     string `yaml:"account"`
-	Audience    string `yaml:"audience,omitempty"`
-	Grant       string `yaml:"grant"`
+	Name     string `yaml:"name"`
+	BaseURL  string `yaml:"base_url,omitempty"`
+	Account  string `yaml:"account"`
+	Audience string `yaml:"audience,omitempty"`
+	Grant    string `yaml:"grant"`
+	// Partner is a partner id (T11200000) whose client gets a token for the
+	// merchant Account through an exchange token (§8).
+	Partner     string `yaml:"partner,omitempty"`
 	ClientID    string `yaml:"client_id,omitempty"`
 	Username    string `yaml:"username,omitempty"`
 	RedirectURI string `yaml:"redirect_uri,omitempty"`
@@ -80,6 +83,14 @@ func (p Profile) Validate() error {
 	}
 	if _, err := client.ParseGrant(p.Grant); err != nil {
 		return err
+	}
+	if p.Partner != "" {
+		if err := client.ValidatePartnerID(p.Partner); err != nil {
+			return err
+		}
+		if !client.IsAccountID(p.Account) || p.Account == p.Partner || p.Grant != string(client.GrantClientCredentials) {
+			return fmt.Errorf("%w: a partner profile gets a client_credentials token for a merchant account (P or T + 8 digits) other than the partner", client.ErrInvalidInput)
+		}
 	}
 	if p.BaseURL != "" {
 		if _, err := client.ValidateBaseURL(p.BaseURL); err != nil {

@@ -104,7 +104,7 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlL})
 	drive(t, m, cmd)
 	view := m.View()
-	if m.scr != scrLog || !strings.Contains(view, "T11223344/auth/token") || !strings.Contains(view, "jwks.json") {
+	if m.scr != scrLog || !strings.Contains(view, "T11223344/auth/token") || !strings.Contains(view, "auth/keys") {
 		t.Fatalf("log:\n%s", view)
 	}
 	m.debug.cursor = 0
@@ -121,7 +121,7 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	press(t, m, "esc", "esc", "n", "enter")
 	_, cmd = m.Update(tea.KeyMsg{Type: tea.KeyCtrlO})
 	drive(t, m, cmd)
-	if m.scr != scrInspect || m.debug.inspectJWKS.Value() != srv.JWKSURL(dinterotest.DemoAccount) {
+	if m.scr != scrInspect || m.debug.inspectJWKS.Value() != srv.KeysURL(dinterotest.DemoAccount) {
 		t.Fatalf("inspector: %v %q", m.scr, m.debug.inspectJWKS.Value())
 	}
 	tok, _ := srv.IssueToken(map[string]any{"sub": "pasted"})

@@ -10,10 +10,6 @@ import (
 	"time"
 )
 
-// ScopeReadAccounts lets a Bearer read the account's users and their
-// activity (contract §9).
-const ScopeReadAccounts = "read:accounts"
-
 // AccountProfile is what the management API says of a user beyond its
 // credentials (contract §9). A User without one is listed with defaults:
 // an id derived from the username, SMS on when MFA is, no TOTP.

@@ -78,7 +78,7 @@ func TestManagementUsersAndActivity(t *testing.T) {
 
 	// The search is a substring search; the answer is a bare array.
 	status, list := listUsers(t, srv, bearer, "example.com")
-	if status != 200 || len(list) != 4 {
+	if status != 200 || len(list) != 5 {
 		t.Fatalf("search example.com: %d, %d users", status, len(list))
 	}
 	status, list = listUsers(t, srv, bearer, "MFA@")
