@@ -62,7 +62,7 @@ func (r *Report) WriteText(w io.Writer, now time.Time) error {
 	signIn := "Dintero password"
 	if u.External() {
 		signIn = "external identity provider"
-	} else if t := clean(u.AuthenticationType); t != "" {
+	} else if t := clean(u.AuthenticationType); t != "" && t != "password" {
 		signIn += " (" + t + ")"
 	}
 	line("signs in", signIn)
