@@ -172,7 +172,7 @@ func Summary(in Input) string {
 			p("nothing stands out\n")
 		}
 		var rep strings.Builder
-		_ = in.Doctor.WriteText(&rep, now)
+		_ = in.Doctor.WriteProfile(&rep, now)
 		p("\n```\n%s```\n", strings.ReplaceAll(rep.String(), "```", "'''"))
 	}
 	return b.String()

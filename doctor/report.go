@@ -50,8 +50,31 @@ func clean(s string) string { return client.Sanitize(s) }
 // sanitised. now is the reader's clock, for relative times.
 func (r *Report) WriteText(w io.Writer, now time.Time) error {
 	var b strings.Builder
+	r.writeProfile(&b, now)
+	b.WriteString("\nfindings\n")
+	if len(r.Findings) == 0 {
+		b.WriteString("  nothing stands out\n")
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "  %s %s\n", Mark(f.Severity), clean(f.Text))
+		fmt.Fprintf(&b, "      from %s\n", cleanJoinSep(f.Evidence, "; "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteProfile prints the report without its findings: who the user is and
+// what they did (a bundle lists the findings on their own).
+func (r *Report) WriteProfile(w io.Writer, now time.Time) error {
+	var b strings.Builder
+	r.writeProfile(&b, now)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (r *Report) writeProfile(b *strings.Builder, now time.Time) {
 	u := r.User
-	line := func(label, value string) { fmt.Fprintf(&b, "%-11s %s\n", label, value) }
+	line := func(label, value string) { fmt.Fprintf(b, "%-11s %s\n", label, value) }
 
 	name := clean(u.Name)
 	if name == "" {
@@ -91,26 +114,23 @@ func (r *Report) WriteText(w io.Writer, now time.Time) error {
 		line("scopes", cleanJoin(u.Scope))
 	}
 
-	fmt.Fprintf(&b, "\nactivity (latest %d, newest first)\n", ActivityShown)
+	fmt.Fprintf(b, "\nactivity (latest %d, newest first)\n", ActivityShown)
 	if len(r.Activities) == 0 {
 		b.WriteString("  none recorded\n")
 	}
+	// Columns as wide as their widest cell, so a long action name does not
+	// push its row out of line.
+	relW, actW, ipW := 0, 0, 0
 	for _, a := range r.Activities {
-		fmt.Fprintf(&b, "  %s  %-10s  %-14s  %-15s  %s\n",
+		relW = max(relW, len(tokeninfo.Relative(a.CreatedAt, now)))
+		actW = max(actW, len(clean(a.Action)))
+		ipW = max(ipW, len(orDash(clean(a.IP))))
+	}
+	for _, a := range r.Activities {
+		fmt.Fprintf(b, "  %s  %-*s  %-*s  %-*s  %s\n",
 			a.CreatedAt.In(now.Location()).Format("2006-01-02 15:04:05 MST"),
-			tokeninfo.Relative(a.CreatedAt, now), clean(a.Action), orDash(clean(a.IP)), orDash(clean(a.UserAgent)))
+			relW, tokeninfo.Relative(a.CreatedAt, now), actW, clean(a.Action), ipW, orDash(clean(a.IP)), orDash(clean(a.UserAgent)))
 	}
-
-	b.WriteString("\nfindings\n")
-	if len(r.Findings) == 0 {
-		b.WriteString("  nothing stands out\n")
-	}
-	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "  %s %s\n", Mark(f.Severity), clean(f.Text))
-		fmt.Fprintf(&b, "      from %s\n", cleanJoinSep(f.Evidence, "; "))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // Mark is a finding's one-character severity sign, readable without colour.
