@@ -246,3 +246,27 @@ func TestDecodeVerifyAccount(t *testing.T) {
 		t.Fatalf("bad account: %+v", r)
 	}
 }
+
+func TestProfileWithPartner(t *testing.T) {
+	keyring.MockInit()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}
+	r := runCLI(t, env, "", "profile", "add", "t112", "--base-url", srv.URL, "--partner", dinterotest.DemoPartner, "--account", dinterotest.DemoMerchant2,
+		"--client-id", dinterotest.DemoPartnerClient)
+	if r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	noSecret := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	if r := runCLI(t, noSecret, "", "profile", "show", "t112"); !strings.Contains(r.stdout, "partner T112 → merchant T11200002") {
+		t.Fatalf("show: %+v", r)
+	}
+	r = runCLI(t, noSecret, "", "token", "-p", "t112", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"aid": "T11200002"`) || !strings.Contains(r.stdout, `"partner": "T11200000"`) {
+		t.Fatalf("token -p: %+v", r)
+	}
+	if r := runCLI(t, env, "", "profile", "add", "bad", "--partner", dinterotest.DemoPartner, "--account", dinterotest.DemoMerchant,
+		"--client-id", "x", "--grant", "password"); r.code != ExitUsage {
+		t.Fatalf("partner with password grant: %+v", r)
+	}
+}
