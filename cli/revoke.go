@@ -115,7 +115,12 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	if err := app.forgetRefresh(held); err != nil {
 		return fmt.Errorf("revoked refresh token %s, but removing it from profile %s failed: %w", fp, held.profile.Name, err)
 	}
-	fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s and removed it from the store.\n", fp, held.profile.Name)
+	if held.stored || held.kept != nil {
+		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s and removed it from the store.\n", fp, held.profile.Name)
+		return nil
+	}
+	fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s. It comes from %s, which tokenbench does not write: remove it there.\n",
+		fp, held.profile.Name, profiles.SourceOf(*held.profile, profiles.RefreshToken))
 	return nil
 }
 

@@ -323,6 +323,13 @@ func TestMFAGrantSpellingRetriedOnce(t *testing.T) {
 			if tc.exchanges == 2 && ex[0].ErrorCode != "unsupported_grant_type" {
 				t.Fatalf("first attempt %q", ex[0].ErrorCode)
 			}
+			want := "token request (client_credentials)=200,token request (password)=403 mfa_required,challenge (sms)=200,binding code #1=200"
+			if tc.exchanges == 2 {
+				want = strings.Replace(want, "binding code #1=200", "binding code #1 (mfa-oob)=400 unsupported_grant_type,binding code #1=200", 1)
+			}
+			if got := labels(flows.Timeline(rec.Exchanges())); got != want {
+				t.Fatalf("timeline:\n got %s\nwant %s", got, want)
+			}
 		})
 	}
 	// A server that accepts neither spelling gets two attempts, not more.
