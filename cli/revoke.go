@@ -97,7 +97,11 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	if req.RefreshToken == "" {
 		return &usageError{errors.New("no refresh token to revoke: use -p NAME, $TOKENBENCH_REFRESH_TOKEN or --refresh-token-file")}
 	}
-	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile)
+	rd := &client.Redactor{}
+	rd.AddBasic(req.ClientID, req.ClientSecret)
+	rd.AddToken(req.Bearer)
+	rd.AddToken(req.RefreshToken)
+	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, rd)
 	defer done()
 	if err != nil {
 		return err
@@ -105,7 +109,7 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	if err := flows.NewRunner(c).Revoke(ctx, req); err != nil {
-		return err
+		return redacted(err, rd)
 	}
 	fp := client.Fingerprint(req.RefreshToken)
 	if held.profile == nil {

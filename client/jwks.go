@@ -75,6 +75,7 @@ func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) 
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if auth != nil {
+		c.redactor.AddAuth(auth)
 		req.Header.Set("Authorization", auth.header())
 	}
 	res, err := c.http.Do(req)
@@ -87,7 +88,7 @@ func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) 
 		return nil, &TransportError{Op: op, Err: err}
 	}
 	if res.StatusCode != http.StatusOK {
-		apiErr := ParseError(res.StatusCode, res.Header.Get("Content-Type"), data)
+		apiErr := c.parseError(res.StatusCode, res.Header.Get("Content-Type"), data)
 		return nil, fmt.Errorf("%s: %w", op, rateLimited(apiErr, res.Header, c.now()))
 	}
 	if len(data) > MaxBodySize {
