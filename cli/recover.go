@@ -132,9 +132,10 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 }
 
 // recordedClient is a client whose exchanges go to -v and --har; done
-// writes the HAR, whatever happened.
-func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string) (*client.Client, func(), error) {
-	rec := &client.Recorder{}
+// writes the HAR, whatever happened. rd knows the secrets of the flow; the
+// client, the log and the HAR share it.
+func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, rd *client.Redactor) (*client.Client, func(), error) {
+	rec := &client.Recorder{Redactor: rd}
 	if verbose {
 		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
 	}
@@ -146,7 +147,7 @@ func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, ve
 			fmt.Fprintf(app.env.stderr, "warning: %v\n", err)
 		}
 	}
-	c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/" + Version, Timeout: timeout, CAFile: caFile, Recorder: rec})
+	c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/" + Version, Timeout: timeout, CAFile: caFile, Recorder: rec, Redactor: rd})
 	if err != nil {
 		return nil, func() {}, err
 	}
@@ -158,7 +159,14 @@ func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(
 	if err != nil {
 		return err
 	}
-	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile)
+	rd := &client.Redactor{}
+	rd.AddBasic(req.ClientID, req.ClientSecret)
+	rd.AddToken(req.Bearer)
+	return redacted(app.recoverWith(ctx, o, req, baseURL, prof, rd), rd)
+}
+
+func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.RecoveryRequest, baseURL string, prof *profiles.Profile, rd *client.Redactor) error {
+	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, rd)
 	defer done()
 	if err != nil {
 		return err

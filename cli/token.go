@@ -427,7 +427,11 @@ func (p *linePrompter) BindingCode(ctx context.Context, pr flows.Prompt) (string
 		fmt.Fprintf(e.stderr, "That code was not accepted: %s\n", errorLine(pr.LastError))
 	}
 	if e.isTerminal() {
-		fmt.Fprintf(e.stderr, "Binding code from the %s: ", pr.Channel)
+		if pr.Steps > 0 {
+			fmt.Fprintf(e.stderr, "Code %d of %d, from the %s: ", pr.Step, pr.Steps, flows.ChannelName(pr.Channel))
+		} else {
+			fmt.Fprintf(e.stderr, "Binding code from the %s: ", pr.Channel)
+		}
 	}
 	type answer struct {
 		s   string

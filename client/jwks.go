@@ -47,7 +47,7 @@ func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (*JWKS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.fetchKeySet(ctx, "JWKS", u.String(), nil)
+	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), nil)
 }
 
 // FetchKeys gets the signing keys of an account (or partner) from the
@@ -61,7 +61,8 @@ func (c *Client) FetchKeys(ctx context.Context, account, bearer string) (*JWKS, 
 	if bearer != "" {
 		auth = BearerAuth{Token: bearer}
 	}
-	return c.fetchKeySet(ctx, "keys", KeysURL(c.base.String(), account), auth)
+	target := KeysURL(c.base.String(), account)
+	return c.fetchKeySet(ctx, "GET "+target, target, auth)
 }
 
 func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) (*JWKS, error) {
@@ -74,6 +75,7 @@ func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) 
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if auth != nil {
+		c.redactor.AddAuth(auth)
 		req.Header.Set("Authorization", auth.header())
 	}
 	res, err := c.http.Do(req)
@@ -86,7 +88,7 @@ func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) 
 		return nil, &TransportError{Op: op, Err: err}
 	}
 	if res.StatusCode != http.StatusOK {
-		apiErr := ParseError(res.StatusCode, res.Header.Get("Content-Type"), data)
+		apiErr := c.parseError(res.StatusCode, res.Header.Get("Content-Type"), data)
 		return nil, fmt.Errorf("%s: %w", op, rateLimited(apiErr, res.Header, c.now()))
 	}
 	if len(data) > MaxBodySize {
@@ -248,5 +250,5 @@ func (c *Client) FetchJWKSWithBearer(ctx context.Context, rawURL, bearer string)
 	if bearer != "" {
 		auth = BearerAuth{Token: bearer}
 	}
-	return c.fetchKeySet(ctx, "keys", u.String(), auth)
+	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), auth)
 }
