@@ -134,7 +134,7 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 	if err != nil {
 		return err
 	}
-	s, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile)
+	s, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, &client.Redactor{})
 	defer s.done()
 	if err != nil {
 		return err

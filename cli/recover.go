@@ -135,15 +135,16 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 }
 
 // recordedClient is a client whose exchanges go to -v and --har; done
-// writes the HAR, whatever happened.
-func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string) (*client.Client, func(), error) {
-	s, err := app.recordedSession(baseURL, caFile, timeout, verbose, harFile)
+// writes the HAR, whatever happened. rd knows the secrets of the flow; the
+// client, the log and the HAR share it.
+func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, rd *client.Redactor) (*client.Client, func(), error) {
+	s, err := app.recordedSession(baseURL, caFile, timeout, verbose, harFile, rd)
 	return s.client, s.done, err
 }
 
-// recorded is a client, the recorder of its exchanges and the one
-// redactor both share, so that an error line, -v, the HAR and a bundle
-// all know every secret the client has sent or received.
+// recorded is a client, the recorder of its exchanges and the redactor
+// both share, so that an error line, -v, the HAR and a bundle all know
+// every secret the client has sent or received.
 type recorded struct {
 	client   *client.Client
 	recorder *client.Recorder
@@ -151,8 +152,7 @@ type recorded struct {
 	done     func()
 }
 
-func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string) (recorded, error) {
-	rd := &client.Redactor{}
+func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, rd *client.Redactor) (recorded, error) {
 	rec := &client.Recorder{Redactor: rd}
 	if verbose {
 		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
@@ -174,12 +174,19 @@ func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, v
 	return s, nil
 }
 
-func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(string) bool) (err error) {
+func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(string) bool) error {
 	req, baseURL, prof, err := app.buildRecovery(ctx, o, changed)
 	if err != nil {
 		return err
 	}
-	rs, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile)
+	rd := &client.Redactor{}
+	rd.AddBasic(req.ClientID, req.ClientSecret)
+	rd.AddToken(req.Bearer)
+	return redacted(app.recoverWith(ctx, o, req, baseURL, prof, rd), rd)
+}
+
+func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.RecoveryRequest, baseURL string, prof *profiles.Profile, rd *client.Redactor) error {
+	rs, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, rd)
 	defer rs.done()
 	if err != nil {
 		return err
@@ -187,11 +194,13 @@ func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(
 	c := rs.client
 	var res *flows.Result
 	if o.bundleFile != "" {
+		// Written whatever happens, like the HAR.
 		defer func() {
-			in := bundle.Input{Account: req.Account, Grant: "password + MFA recovery", Exchanges: rs.recorder.Exchanges(), Redactor: rs.redactor}
+			in := bundle.Input{Account: req.Account, Grant: "password + MFA recovery", Redactor: rd}
 			if res != nil {
-				in.AccessToken = res.Response.AccessToken
+				in.AccessToken, in.Verdict = res.Response.AccessToken, verdictFor(c, res).String()
 			}
+			in.Exchanges = rs.recorder.Exchanges()
 			app.writeBundle(o.bundleFile, in)
 		}()
 	}

@@ -46,7 +46,7 @@ func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (*JWKS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.fetchKeySet(ctx, "JWKS", u.String(), nil)
+	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), nil)
 }
 
 // FetchKeys gets the signing keys of an account (or partner) from the
@@ -60,7 +60,8 @@ func (c *Client) FetchKeys(ctx context.Context, account, bearer string) (*JWKS, 
 	if bearer != "" {
 		auth = BearerAuth{Token: bearer}
 	}
-	return c.fetchKeySet(ctx, "keys", KeysURL(c.base.String(), account), auth)
+	target := KeysURL(c.base.String(), account)
+	return c.fetchKeySet(ctx, "GET "+target, target, auth)
 }
 
 func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) (*JWKS, error) {
@@ -228,5 +229,5 @@ func (c *Client) FetchJWKSWithBearer(ctx context.Context, rawURL, bearer string)
 	if bearer != "" {
 		auth = BearerAuth{Token: bearer}
 	}
-	return c.fetchKeySet(ctx, "keys", u.String(), auth)
+	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), auth)
 }
