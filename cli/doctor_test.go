@@ -164,3 +164,48 @@ func TestDoctorBundleHoldsNoSecret(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }
+
+func TestTokenBundleAfterTwoWrongCodes(t *testing.T) {
+	srv, sent := fakeWithOutbox(t)
+	path := filepath.Join(t.TempDir(), "mfa.zip")
+	it := startInteractive(secretEnv, "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
+		"--grant", "password", "--username", dinterotest.DemoMFAUser, "--bundle", path)
+	msg := <-sent
+	io.WriteString(it.stdin, wrongFor(msg.BindingCode)+"\n"+wrongFor(wrongFor(msg.BindingCode))+"\n"+msg.BindingCode+"\n")
+	it.stdin.Close()
+	if c := <-it.done; c != 0 {
+		t.Fatalf("exit %d: %s", c, it.errOut.String())
+	}
+	if !strings.Contains(it.errOut.String(), "support bundle written to "+path) {
+		t.Fatalf("stderr: %s", it.errOut.String())
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	files := map[string]string{}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		files[f.Name] = string(data)
+	}
+	token := strings.TrimSpace(it.out.String())
+	secrets := []string{dinterotest.DemoSecret, dinterotest.DemoPassword, msg.BindingCode, token, dinterotest.DemoClientID + ":" + dinterotest.DemoSecret}
+	for name, text := range files {
+		for _, sec := range secrets {
+			for _, v := range client.Variants(sec) {
+				if strings.Contains(text, v) {
+					t.Errorf("%s holds a form of %.6q…", name, sec)
+				}
+			}
+		}
+	}
+	sum := files["summary.md"]
+	for _, want := range []string{"MFA completed: token issued after binding code #3", "| binding code #2 | 400 invalid_grant |", "- signature: verified (kid "} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary.md lacks %q:\n%s", want, sum)
+		}
+	}
+}
