@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -57,8 +58,9 @@ func wrongFor(code string) string {
 
 func TestRecoverWrongFirstThenWrongSecondCode(t *testing.T) {
 	srv, sent := fakeWithOutbox(t)
+	har := filepath.Join(t.TempDir(), "recover.har")
 	it := startInteractive(secretEnv, "recover", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
-		"--username", dinterotest.DemoLostDeviceUser, "-o", "json")
+		"--username", dinterotest.DemoLostDeviceUser, "-o", "json", "-v", "--har", har)
 	first := <-sent
 	io.WriteString(it.stdin, wrongFor(first.BindingCode)+"\n"+first.BindingCode+"\n")
 	second := <-sent
@@ -86,6 +88,25 @@ func TestRecoverWrongFirstThenWrongSecondCode(t *testing.T) {
 		t.Fatalf("stdout: %s", it.out.String())
 	}
 	assertNoSecrets(t, run{0, it.out.String(), stderr}, first.BindingCode, second.BindingCode)
+	// -v and the HAR show the four mfa-oob attempts and the recovery call,
+	// with no code, mfa_token or oob_code in them.
+	data, err := os.ReadFile(har)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "/auth/mfa/recovery") || strings.Count(stderr, `"grant_type": "mfa-oob"`) != 4 {
+		t.Fatalf("-v:\n%s", stderr)
+	}
+	for _, text := range []string{stderr, string(data)} {
+		for _, code := range []string{first.BindingCode, second.BindingCode} {
+			if strings.Contains(text, code) {
+				t.Errorf("binding code %s in -v or HAR", code)
+			}
+		}
+		if m := regexp.MustCompile(`(mfa|oob)_[A-Za-z0-9]{16,}`).FindString(text); m != "" {
+			t.Errorf("%s… in -v or HAR", m[:8])
+		}
+	}
 }
 
 func TestRecoverWithoutCodeExits3AndSaysHowToContinue(t *testing.T) {
@@ -244,5 +265,29 @@ func TestDecodeVerifyAccount(t *testing.T) {
 	}
 	if r := runCLI(t, nil, tok, "decode", "--verify", "--account", "nope", "--base-url", srv.URL); r.code != ExitUsage {
 		t.Fatalf("bad account: %+v", r)
+	}
+}
+
+func TestProfileWithPartner(t *testing.T) {
+	keyring.MockInit()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}
+	r := runCLI(t, env, "", "profile", "add", "t112", "--base-url", srv.URL, "--partner", dinterotest.DemoPartner, "--account", dinterotest.DemoMerchant2,
+		"--client-id", dinterotest.DemoPartnerClient)
+	if r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	noSecret := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	if r := runCLI(t, noSecret, "", "profile", "show", "t112"); !strings.Contains(r.stdout, "partner T112 → merchant T11200002") {
+		t.Fatalf("show: %+v", r)
+	}
+	r = runCLI(t, noSecret, "", "token", "-p", "t112", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"aid": "T11200002"`) || !strings.Contains(r.stdout, `"partner": "T11200000"`) {
+		t.Fatalf("token -p: %+v", r)
+	}
+	if r := runCLI(t, env, "", "profile", "add", "bad", "--partner", dinterotest.DemoPartner, "--account", dinterotest.DemoMerchant,
+		"--client-id", "x", "--grant", "password"); r.code != ExitUsage {
+		t.Fatalf("partner with password grant: %+v", r)
 	}
 }

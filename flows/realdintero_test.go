@@ -323,6 +323,13 @@ func TestMFAGrantSpellingRetriedOnce(t *testing.T) {
 			if tc.exchanges == 2 && ex[0].ErrorCode != "unsupported_grant_type" {
 				t.Fatalf("first attempt %q", ex[0].ErrorCode)
 			}
+			want := "token request (client_credentials)=200,token request (password)=403 mfa_required,challenge (sms)=200,binding code #1=200"
+			if tc.exchanges == 2 {
+				want = strings.Replace(want, "binding code #1=200", "binding code #1 (mfa-oob)=400 unsupported_grant_type,binding code #1=200", 1)
+			}
+			if got := labels(flows.Timeline(rec.Exchanges())); got != want {
+				t.Fatalf("timeline:\n got %s\nwant %s", got, want)
+			}
 		})
 	}
 	// A server that accepts neither spelling gets two attempts, not more.
@@ -421,4 +428,21 @@ func signWith(t *testing.T, key *rsa.PrivateKey, kid string) string {
 		t.Fatal(err)
 	}
 	return raw
+}
+
+func TestNextAttemptHonoursRetryAfter(t *testing.T) {
+	srv, rn, _ := recorded(t, dinterotest.DemoConfig(time.Hour))
+	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 300, Times: 1})
+	_, _, err := rn.Start(context.Background(), flows.Request{Account: account, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret})
+	rl, ok := flows.RateLimited(err)
+	if !ok || rl.RetryAfter != 5*time.Minute {
+		t.Fatalf("%v", err)
+	}
+	now := rl.RetryAt.Add(-5 * time.Minute)
+	if got := flows.NextAttempt(err, now, time.Minute); !got.Equal(rl.RetryAt) {
+		t.Fatalf("429: next %v, want %v", got, rl.RetryAt)
+	}
+	if got := flows.NextAttempt(errors.New("503"), now, time.Minute); !got.Equal(now.Add(time.Minute)) {
+		t.Fatalf("other error: %v", got)
+	}
 }
