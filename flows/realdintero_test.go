@@ -138,7 +138,7 @@ func TestRecoverDrivesBothSteps(t *testing.T) {
 }
 
 func TestRecoveryRefusals(t *testing.T) {
-	_, rn, _ := recorded(t, dinterotest.DemoConfig(time.Hour))
+	srv, rn, _ := recorded(t, dinterotest.DemoConfig(time.Hour))
 	ctx := context.Background()
 	// The limited client has no scope for a recovery.
 	req := recoveryRequest("")
@@ -157,6 +157,19 @@ func TestRecoveryRefusals(t *testing.T) {
 	}
 	if err := rn.Resend(ctx, s, client.ChannelEmail); err != nil || s.Step != 1 || s.First.Channel != client.ChannelEmail {
 		t.Fatalf("resend at step 1: %v (step %d, %s)", err, s.Step, s.First.Channel)
+	}
+	if _, err := rn.Answer(ctx, s, srv.LastBindingCode(dinterotest.DemoLostDeviceUser)); err != nil || s.Step != 2 {
+		t.Fatalf("step 1: %v", err)
+	}
+	// Step 2 on the channel step 1 used: refused here, and by the server.
+	if err := rn.Resend(ctx, s, client.ChannelEmail); !errors.Is(err, client.ErrInvalidInput) {
+		t.Fatalf("resend at step 2 on the same channel: %v", err)
+	}
+	if err := rn.Challenge(ctx, s.Second, client.ChannelEmail); !errors.As(err, &apiErr) || apiErr.Status != 400 || !strings.Contains(apiErr.Message, "other channel") {
+		t.Fatalf("server, same channel: %v", err)
+	}
+	if err := rn.Resend(ctx, s, ""); err != nil || s.Second.Channel != client.ChannelSMS {
+		t.Fatalf("resend at step 2: %v", err)
 	}
 }
 
@@ -369,6 +382,10 @@ func TestKeyVerifier(t *testing.T) {
 		return n
 	}
 
+	// The fake answers the Dintero way: a bare array, line breaks in n.
+	if set := string(srv.KeySetJSON()); !strings.HasPrefix(set, "[") || !strings.Contains(set, `\n`) {
+		t.Fatalf("key set %.80s…", set)
+	}
 	v := tokeninfo.NewKeyVerifier(c)
 	// The token itself reads its keys when it has read:accounts.
 	if ver := v.Verify(ctx, reader, src); !ver.OK {
