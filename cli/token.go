@@ -125,6 +125,9 @@ type tokenRequest struct {
 	channel client.Channel
 	baseURL string
 	profile *profiles.Profile
+	// spendStored: the refresh token is the profile's stored one, read
+	// again under the profile's lock when the request runs.
+	spendStored bool
 }
 
 // buildRequest turns a profile (with -p), flags, environment and files into
@@ -195,6 +198,8 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	if err := app.readSecrets(o, &req); err != nil {
 		return nil, err
 	}
+	out.spendStored = out.profile != nil && req.Grant == client.GrantRefreshToken && req.RefreshToken == "" &&
+		profiles.SourceOf(*out.profile, profiles.RefreshToken).Stored()
 	if out.profile != nil {
 		if err := app.secrets().FillSecrets(ctx, *out.profile, &req, app.askSecret(out.profile.Name)); err != nil {
 			return nil, err
@@ -209,6 +214,9 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	out.req = req.Normalized()
 	if err := out.req.Validate(); err != nil {
 		return nil, err
+	}
+	if out.spendStored {
+		out.req.RefreshToken = "" // session.Run reads the latest under the lock
 	}
 	return out, nil
 }
@@ -300,9 +308,26 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	defer stop()
 	runner := flows.NewRunner(c)
 	prompter := &linePrompter{env: app.env}
-	res, err := runner.Run(ctx, req, channel, prompter, func(s *flows.MFASession) {
-		fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
-	})
+	run := func(ctx context.Context, req flows.Request) (*flows.Result, error) {
+		return runner.Run(ctx, req, channel, prompter, func(s *flows.MFASession) {
+			fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
+		})
+	}
+	var (
+		res      *flows.Result
+		keepWarn []string
+	)
+	if tr.profile != nil {
+		// A profile's token is remembered as the TUI remembers it: a
+		// rotated refresh token stored first, then kept tokens.
+		svc, serr := app.session()
+		if serr != nil {
+			return nil, serr
+		}
+		res, keepWarn, err = svc.Run(ctx, *tr.profile, req, run)
+	} else {
+		res, err = run(ctx, req)
+	}
 	var needCode *flows.NeedCodeError
 	switch {
 	case errors.As(err, &needCode):
@@ -317,14 +342,19 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		return nil, &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
 		return nil, fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
-	case err != nil:
+	case err != nil && res == nil:
 		return nil, err
 	}
 	for _, w := range res.Response.Warnings {
 		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
 	}
-	if err := app.remember(tr.profile, res); err != nil {
+	if err != nil {
+		// The rotated refresh token was not stored: fail, so a script does
+		// not go on as if the profile would work next time.
 		return nil, err
+	}
+	for _, w := range keepWarn {
+		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
 	}
 	return res, nil
 }

@@ -403,3 +403,29 @@ func ParseExport(name string, data []byte) ([]Profile, error) {
 	}
 	return f.Profiles, nil
 }
+
+// WithProfileLock runs fn holding a lock of the profile called name alone,
+// so that two tokenbench processes never spend the same refresh token at
+// once (a server that rotates refresh tokens accepts only the first), nor
+// save one name at once. The lock is a file of its own under .locks/,
+// never removed (removing a file another process holds locked would let a
+// third lock a new one); fn may take the store's lock without deadlocking.
+func (s *Store) WithProfileLock(ctx context.Context, name string, fn func() error) error {
+	if !validName(name) {
+		return fmt.Errorf("%w: profile name %q", client.ErrInvalidInput, client.Sanitize(name))
+	}
+	dir := filepath.Join(s.Dir, ".locks")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("config directory: %w", err)
+	}
+	path := filepath.Join(dir, "profile-"+name) // a name may be ".."
+	lock := flock.New(path)
+	ctx, cancel := context.WithTimeout(ctx, lockTimeout)
+	defer cancel()
+	ok, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil || !ok {
+		return fmt.Errorf("profile %s is in use by another tokenbench (%s): %v", name, path, err)
+	}
+	defer lock.Unlock()
+	return fn()
+}

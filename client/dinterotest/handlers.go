@@ -419,6 +419,17 @@ func (s *Server) refreshToken(oid string, who *caller, body tokenBody) (int, any
 	case g.clientID != who.clientID:
 		return 0, nil, fail(http.StatusForbidden, "access_denied", "the Bearer token is not from the client that created the refresh token")
 	}
+	if s.cfg.RotateRefreshTokens {
+		s.mu.Lock()
+		spent := s.refresh[body.RefreshToken] == g
+		delete(s.refresh, body.RefreshToken)
+		s.mu.Unlock()
+		if !spent {
+			// Another request spent it first.
+			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the refresh token is invalid or revoked")
+		}
+		return s.issueUser(oid, g.audience, g.clientID, g.user, true)
+	}
 	// A refresh_token grant returns no new refresh token (the contract's
 	// rule names only password and authorization_code).
 	return s.issueUser(oid, g.audience, g.clientID, g.user, false)

@@ -95,6 +95,10 @@ type Config struct {
 	OnMessage func(Message)
 	// Key signs the tokens; default a key shared by the whole process.
 	Key *rsa.PrivateKey
+	// RotateRefreshTokens makes a refresh_token grant return a new refresh
+	// token and revoke the one spent, as some OAuth servers do (Dintero's
+	// reference does not say it does; the workbench must survive it).
+	RotateRefreshTokens bool
 }
 
 // Message is what the server would have sent by SMS or e-mail.
