@@ -460,3 +460,26 @@ func TestRateLimitedCarriesTheWait(t *testing.T) {
 		t.Fatal("a plain error is not a 429")
 	}
 }
+
+func TestRecoveryCodeExpiredStartsOver(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	cfg := dinterotest.DemoConfig(time.Hour)
+	cfg.Now = clk.Now
+	srv, rn, _ := recorded(t, cfg)
+	ctx := context.Background()
+	s, err := rn.StartRecovery(ctx, recoveryRequest(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+	clk.Advance(6 * time.Minute) // codes live 5 minutes
+	if _, err := rn.Answer(ctx, s, old); !errors.Is(err, flows.ErrChallengeExpired) || s.First.Challenged() {
+		t.Fatalf("expired code: %v", err)
+	}
+	if err := rn.Resend(ctx, s, ""); err != nil || s.Step != 1 || !s.First.Challenged() {
+		t.Fatalf("start over: %v", err)
+	}
+	if _, err := rn.Answer(ctx, s, srv.LastBindingCode(dinterotest.DemoLostDeviceUser)); err != nil || s.Step != 2 {
+		t.Fatalf("new first code: %v (step %d)", err, s.Step)
+	}
+}
