@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -37,6 +38,7 @@ type tokenOptions struct {
 	profile                           string
 	verbose                           bool
 	harFile                           string
+	bundleFile                        string
 }
 
 func newTokenCmd(app *App) *cobra.Command {
@@ -75,6 +77,7 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 	cmd.Flags().StringVarP(&o.profile, "profile", "p", "", "take everything from a saved profile; flags override")
 	cmd.Flags().BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
 	cmd.Flags().StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
+	cmd.Flags().StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	return cmd
 }
 
@@ -286,9 +289,22 @@ func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string
 	return res, redacted(err, rd)
 }
 
-func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (*flows.Result, error) {
+func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (res *flows.Result, err error) {
 	req, channel := tr.req, tr.channel
 	rec := &client.Recorder{Redactor: rd}
+	var c *client.Client
+	if o.bundleFile != "" {
+		// Written whatever happens, like the HAR.
+		defer func() {
+			in := bundle.Input{Account: req.Account, Partner: req.Partner, Grant: string(req.Grant), Redactor: rd}
+			if res != nil && c != nil {
+				in.AccessToken = res.Response.AccessToken
+				in.Verdict = verdictFor(c, res).String()
+			}
+			in.Exchanges = rec.Exchanges()
+			app.writeBundle(o.bundleFile, in)
+		}()
+	}
 	if o.verbose {
 		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
 	}
@@ -300,7 +316,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			}
 		}()
 	}
-	c, err := client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile, Recorder: rec, Redactor: rd})
+	c, err = client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile, Recorder: rec, Redactor: rd})
 	if err != nil {
 		return nil, err
 	}
@@ -313,10 +329,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
 		})
 	}
-	var (
-		res      *flows.Result
-		keepWarn []string
-	)
+	var keepWarn []string
 	if tr.profile != nil {
 		// A profile's token is remembered as the TUI remembers it: a
 		// rotated refresh token stored first, then kept tokens.

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"strings"
@@ -66,35 +65,15 @@ func (c *Client) FetchKeys(ctx context.Context, account, bearer string) (*JWKS, 
 }
 
 func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) (*JWKS, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	res, err := c.send(ctx, http.MethodGet, op, target, auth, nil)
 	if err != nil {
-		return nil, &TransportError{Op: op, Err: err}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	if auth != nil {
-		c.redactor.AddAuth(auth)
-		req.Header.Set("Authorization", auth.header())
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		return nil, &TransportError{Op: op, Err: unwrapURLError(err)}
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
-	if err != nil {
-		return nil, &TransportError{Op: op, Err: err}
-	}
-	if res.StatusCode != http.StatusOK {
-		apiErr := c.parseError(res.StatusCode, res.Header.Get("Content-Type"), data)
-		return nil, fmt.Errorf("%s: %w", op, rateLimited(apiErr, res.Header, c.now()))
-	}
-	if len(data) > MaxBodySize {
-		return nil, &ProtocolError{Status: res.StatusCode, Reason: op + " larger than 1 MiB"}
-	}
-	return ParseJWKS(data)
+	return ParseJWKS(res.body)
 }
 
 // jwk is one key of a set, as JSON.
