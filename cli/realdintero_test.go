@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // fakeWithOutbox is a fake whose messages (binding codes) the test reads
@@ -142,7 +141,12 @@ func TestRecoverWithoutCodeExits3AndSaysHowToContinue(t *testing.T) {
 }
 
 func TestRevoke(t *testing.T) {
-	keyring.MockInit()
+	// A keyring of this test's own, not go-keyring's global mock.
+	kr := keyringtest.New()
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
 	srv := fake(t)
 	// Without a profile: the refresh token from the environment.
 	r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
@@ -269,7 +273,12 @@ func TestDecodeVerifyAccount(t *testing.T) {
 }
 
 func TestProfileWithPartner(t *testing.T) {
-	keyring.MockInit()
+	// A keyring of this test's own, not go-keyring's global mock.
+	kr := keyringtest.New()
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
 	srv := fake(t)
 	dir := filepath.Join(t.TempDir(), "cfg")
 	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}
