@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
@@ -38,12 +39,21 @@ type interactive struct {
 }
 
 func startInteractive(env map[string]string, args ...string) *interactive {
+	return startInteractiveWith(nil, env, args...)
+}
+
+// startInteractiveWith is startInteractive on a keyring of the test's own
+// (nil: the app's default).
+func startInteractiveWith(kr profiles.Keyring, env map[string]string, args ...string) *interactive {
 	it := &interactive{done: make(chan int, 1)}
 	pr, pw := io.Pipe()
 	it.stdin = pw
 	app := NewApp(pr, &it.out, &it.errOut)
 	app.env.getenv = func(k string) string { return env[k] }
 	app.env.isTerminal = func() bool { return false }
+	if kr != nil {
+		app.env.keyring = kr
+	}
 	go func() { it.done <- app.Run(context.Background(), args) }()
 	return it
 }
@@ -302,16 +312,16 @@ func TestProfileWithPartner(t *testing.T) {
 }
 
 func TestRecoverFromProfile(t *testing.T) {
-	keyring.MockInit()
+	kr := keyringtest.New()
 	srv, sent := fakeWithOutbox(t)
 	dir := filepath.Join(t.TempDir(), "cfg")
 	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
-	if r := runCLI(t, env, "", "profile", "add", "support", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "support", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
 		"--client-id", dinterotest.DemoClientID, "--mfa-channel", "email"); r.code != 0 {
 		t.Fatalf("profile add: %+v", r)
 	}
 	// No secret in the environment: the profile's keyring has it.
-	it := startInteractive(map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "recover", "-p", "support", "--username", dinterotest.DemoLostDeviceUser, "-o", "header")
+	it := startInteractiveWith(kr, map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "recover", "-p", "support", "--username", dinterotest.DemoLostDeviceUser, "-o", "header")
 	first := <-sent
 	io.WriteString(it.stdin, first.BindingCode+"\n")
 	second := <-sent
