@@ -72,6 +72,8 @@ func printDemo(app *App, srv *dinterotest.Server) {
 	fmt.Fprintf(w, "  API client    %s / %s\n", dinterotest.DemoClientID, dinterotest.DemoSecret)
 	fmt.Fprintf(w, "  users         %s (no MFA), %s (MFA), password %s\n", dinterotest.DemoUser, dinterotest.DemoMFAUser, dinterotest.DemoPassword)
 	fmt.Fprintf(w, "  lost device   %s (MFA, for recover)\n", dinterotest.DemoLostDeviceUser)
+	fmt.Fprintf(w, "  to diagnose   %s (SMS changed 2 h ago), %s (external identity provider), %s (deleted)\n",
+		dinterotest.DemoMFAUser, dinterotest.DemoExternalUser, dinterotest.DemoDeletedUser)
 	fmt.Fprintf(w, "  partner       %s (partner %s) with merchants %s, %s; client %s / %s\n", dinterotest.DemoPartner, client.PartnerShort(dinterotest.DemoPartner),
 		dinterotest.DemoMerchant, dinterotest.DemoMerchant2, dinterotest.DemoPartnerClient, dinterotest.DemoPartnerSecret)
 	fmt.Fprintf(w, "  auth code     %s (redirect %s)\n", dinterotest.DemoAuthCode, dinterotest.DemoRedirectURI)
@@ -83,7 +85,9 @@ func printDemo(app *App, srv *dinterotest.Server) {
 		dinterotest.DemoSecret, dinterotest.DemoPassword, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoMFAUser)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench recover --base-url %s --account %s --client-id %s --username %s\n",
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoLostDeviceUser)
-	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --partner %s --account %s --client-id %s\n\n",
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --partner %s --account %s --client-id %s\n",
 		dinterotest.DemoPartnerSecret, srv.URL, dinterotest.DemoPartner, dinterotest.DemoMerchant, dinterotest.DemoPartnerClient)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench doctor --base-url %s --account %s --client-id %s --user %s --bundle ticket.zip\n\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoMFAUser)
 	fmt.Fprintf(w, "Binding codes for MFA appear below as [outbox] lines. Ctrl+C stops the server.\n")
 }

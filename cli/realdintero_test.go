@@ -4,15 +4,16 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // fakeWithOutbox is a fake whose messages (binding codes) the test reads
@@ -38,12 +39,21 @@ type interactive struct {
 }
 
 func startInteractive(env map[string]string, args ...string) *interactive {
+	return startInteractiveWith(nil, env, args...)
+}
+
+// startInteractiveWith is startInteractive on a keyring of the test's own
+// (nil: the app's default).
+func startInteractiveWith(kr profiles.Keyring, env map[string]string, args ...string) *interactive {
 	it := &interactive{done: make(chan int, 1)}
 	pr, pw := io.Pipe()
 	it.stdin = pw
 	app := NewApp(pr, &it.out, &it.errOut)
 	app.env.getenv = func(k string) string { return env[k] }
 	app.env.isTerminal = func() bool { return false }
+	if kr != nil {
+		app.env.keyring = kr
+	}
 	go func() { it.done <- app.Run(context.Background(), args) }()
 	return it
 }
@@ -57,8 +67,9 @@ func wrongFor(code string) string {
 
 func TestRecoverWrongFirstThenWrongSecondCode(t *testing.T) {
 	srv, sent := fakeWithOutbox(t)
+	har := filepath.Join(t.TempDir(), "recover.har")
 	it := startInteractive(secretEnv, "recover", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
-		"--username", dinterotest.DemoLostDeviceUser, "-o", "json")
+		"--username", dinterotest.DemoLostDeviceUser, "-o", "json", "-v", "--har", har)
 	first := <-sent
 	io.WriteString(it.stdin, wrongFor(first.BindingCode)+"\n"+first.BindingCode+"\n")
 	second := <-sent
@@ -86,6 +97,25 @@ func TestRecoverWrongFirstThenWrongSecondCode(t *testing.T) {
 		t.Fatalf("stdout: %s", it.out.String())
 	}
 	assertNoSecrets(t, run{0, it.out.String(), stderr}, first.BindingCode, second.BindingCode)
+	// -v and the HAR show the four mfa-oob attempts and the recovery call,
+	// with no code, mfa_token or oob_code in them.
+	data, err := os.ReadFile(har)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "/auth/mfa/recovery") || strings.Count(stderr, `"grant_type": "mfa-oob"`) != 4 {
+		t.Fatalf("-v:\n%s", stderr)
+	}
+	for _, text := range []string{stderr, string(data)} {
+		for _, code := range []string{first.BindingCode, second.BindingCode} {
+			if strings.Contains(text, code) {
+				t.Errorf("binding code %s in -v or HAR", code)
+			}
+		}
+		if m := regexp.MustCompile(`(mfa|oob)_[A-Za-z0-9]{16,}`).FindString(text); m != "" {
+			t.Errorf("%s… in -v or HAR", m[:8])
+		}
+	}
 }
 
 func TestRecoverWithoutCodeExits3AndSaysHowToContinue(t *testing.T) {
@@ -121,7 +151,12 @@ func TestRecoverWithoutCodeExits3AndSaysHowToContinue(t *testing.T) {
 }
 
 func TestRevoke(t *testing.T) {
-	keyring.MockInit()
+	// A keyring of this test's own, not go-keyring's global mock.
+	kr := keyringtest.New()
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
 	srv := fake(t)
 	// Without a profile: the refresh token from the environment.
 	r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
@@ -244,5 +279,58 @@ func TestDecodeVerifyAccount(t *testing.T) {
 	}
 	if r := runCLI(t, nil, tok, "decode", "--verify", "--account", "nope", "--base-url", srv.URL); r.code != ExitUsage {
 		t.Fatalf("bad account: %+v", r)
+	}
+}
+
+func TestProfileWithPartner(t *testing.T) {
+	// A keyring of this test's own, not go-keyring's global mock.
+	kr := keyringtest.New()
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}
+	r := runCLI(t, env, "", "profile", "add", "t112", "--base-url", srv.URL, "--partner", dinterotest.DemoPartner, "--account", dinterotest.DemoMerchant2,
+		"--client-id", dinterotest.DemoPartnerClient)
+	if r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	noSecret := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	if r := runCLI(t, noSecret, "", "profile", "show", "t112"); !strings.Contains(r.stdout, "partner T112 → merchant T11200002") {
+		t.Fatalf("show: %+v", r)
+	}
+	r = runCLI(t, noSecret, "", "token", "-p", "t112", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"aid": "T11200002"`) || !strings.Contains(r.stdout, `"partner": "T11200000"`) {
+		t.Fatalf("token -p: %+v", r)
+	}
+	if r := runCLI(t, env, "", "profile", "add", "bad", "--partner", dinterotest.DemoPartner, "--account", dinterotest.DemoMerchant,
+		"--client-id", "x", "--grant", "password"); r.code != ExitUsage {
+		t.Fatalf("partner with password grant: %+v", r)
+	}
+}
+
+func TestRecoverFromProfile(t *testing.T) {
+	kr := keyringtest.New()
+	srv, sent := fakeWithOutbox(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "support", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID, "--mfa-channel", "email"); r.code != 0 {
+		t.Fatalf("profile add: %+v", r)
+	}
+	// No secret in the environment: the profile's keyring has it.
+	it := startInteractiveWith(kr, map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "recover", "-p", "support", "--username", dinterotest.DemoLostDeviceUser, "-o", "header")
+	first := <-sent
+	io.WriteString(it.stdin, first.BindingCode+"\n")
+	second := <-sent
+	io.WriteString(it.stdin, second.BindingCode+"\n")
+	it.stdin.Close()
+	if c := <-it.done; c != 0 || !strings.HasPrefix(it.out.String(), "Authorization: Bearer ey") {
+		t.Fatalf("exit %d\n%s\n%s", c, it.out.String(), it.errOut.String())
+	}
+	if first.Channel != "email" || second.Channel != "sms" {
+		t.Fatalf("channels %s, %s (the profile says email first)", first.Channel, second.Channel)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -22,6 +23,7 @@ type recoverOptions struct {
 	bearerFile                   string
 	username, mfaChannel, caFile string
 	output, profile, harFile     string
+	bundleFile                   string
 	timeout                      time.Duration
 	verbose                      bool
 }
@@ -67,6 +69,7 @@ Output and exit codes are those of token: 0 ok, 2 usage or invalid input,
 	f.StringVarP(&o.profile, "profile", "p", "", "take account, client and base URL from a saved profile; flags override")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
 	f.StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
+	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	return cmd
 }
 
@@ -132,25 +135,43 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 }
 
 // recordedClient is a client whose exchanges go to -v and --har; done
-// writes the HAR, whatever happened.
-func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string) (*client.Client, func(), error) {
-	rec := &client.Recorder{}
+// writes the HAR, whatever happened. rd knows the secrets of the flow; the
+// client, the log and the HAR share it.
+func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, rd *client.Redactor) (*client.Client, func(), error) {
+	s, err := app.recordedSession(baseURL, caFile, timeout, verbose, harFile, rd)
+	return s.client, s.done, err
+}
+
+// recorded is a client, the recorder of its exchanges and the redactor
+// both share, so that an error line, -v, the HAR and a bundle all know
+// every secret the client has sent or received.
+type recorded struct {
+	client   *client.Client
+	recorder *client.Recorder
+	redactor *client.Redactor
+	done     func()
+}
+
+func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, rd *client.Redactor) (recorded, error) {
+	rec := &client.Recorder{Redactor: rd}
 	if verbose {
 		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
 	}
-	done := func() {
+	s := recorded{recorder: rec, redactor: rd, done: func() {
 		if harFile == "" {
 			return
 		}
 		if err := writeHAR(harFile, rec.Exchanges()); err != nil {
 			fmt.Fprintf(app.env.stderr, "warning: %v\n", err)
 		}
-	}
-	c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/" + Version, Timeout: timeout, CAFile: caFile, Recorder: rec})
+	}}
+	c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/" + Version, Timeout: timeout, CAFile: caFile, Recorder: rec, Redactor: rd})
 	if err != nil {
-		return nil, func() {}, err
+		s.done = func() {}
+		return s, err
 	}
-	return c, done, nil
+	s.client = c
+	return s, nil
 }
 
 func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(string) bool) error {
@@ -158,15 +179,35 @@ func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(
 	if err != nil {
 		return err
 	}
-	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile)
-	defer done()
+	rd := &client.Redactor{}
+	rd.AddBasic(req.ClientID, req.ClientSecret)
+	rd.AddToken(req.Bearer)
+	return redacted(app.recoverWith(ctx, o, req, baseURL, prof, rd), rd)
+}
+
+func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.RecoveryRequest, baseURL string, prof *profiles.Profile, rd *client.Redactor) error {
+	rs, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, rd)
+	defer rs.done()
 	if err != nil {
 		return err
+	}
+	c := rs.client
+	var res *flows.Result
+	if o.bundleFile != "" {
+		// Written whatever happens, like the HAR.
+		defer func() {
+			in := bundle.Input{Account: req.Account, Grant: "password + MFA recovery", Redactor: rd}
+			if res != nil {
+				in.AccessToken, in.Verdict = res.Response.AccessToken, verdictFor(c, res).String()
+			}
+			in.Exchanges = rs.recorder.Exchanges()
+			app.writeBundle(o.bundleFile, in)
+		}()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	stderr := app.env.stderr
-	res, err := flows.NewRunner(c).Recover(ctx, req, &linePrompter{env: app.env}, func(s *flows.RecoverySession) {
+	res, err = flows.NewRunner(c).Recover(ctx, req, &linePrompter{env: app.env}, func(s *flows.RecoverySession) {
 		fmt.Fprintf(stderr, "MFA recovery for %s, %s.\n", client.Sanitize(req.Username), s.Status())
 	})
 	var need *flows.NeedRecoveryCodeError

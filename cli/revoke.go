@@ -97,7 +97,11 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	if req.RefreshToken == "" {
 		return &usageError{errors.New("no refresh token to revoke: use -p NAME, $TOKENBENCH_REFRESH_TOKEN or --refresh-token-file")}
 	}
-	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile)
+	rd := &client.Redactor{}
+	rd.AddBasic(req.ClientID, req.ClientSecret)
+	rd.AddToken(req.Bearer)
+	rd.AddToken(req.RefreshToken)
+	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, rd)
 	defer done()
 	if err != nil {
 		return err
@@ -105,7 +109,7 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	if err := flows.NewRunner(c).Revoke(ctx, req); err != nil {
-		return err
+		return redacted(err, rd)
 	}
 	fp := client.Fingerprint(req.RefreshToken)
 	if held.profile == nil {
@@ -115,7 +119,12 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	if err := app.forgetRefresh(held); err != nil {
 		return fmt.Errorf("revoked refresh token %s, but removing it from profile %s failed: %w", fp, held.profile.Name, err)
 	}
-	fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s and removed it from the store.\n", fp, held.profile.Name)
+	if held.stored || held.kept != nil {
+		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s and removed it from the store.\n", fp, held.profile.Name)
+		return nil
+	}
+	fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s. It comes from %s, which tokenbench does not write: remove it there.\n",
+		fp, held.profile.Name, profiles.SourceOf(*held.profile, profiles.RefreshToken))
 	return nil
 }
 

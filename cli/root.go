@@ -102,7 +102,7 @@ interrupted (ctrl+c: "cancelled" on stderr).`,
 	root.SetErr(app.stderr)
 	root.SetIn(app.env.stdin)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTokenCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app), newProfileCmd(app), newExecCmd(app),
+	root.AddCommand(newTokenCmd(app), newDoctorCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app), newProfileCmd(app), newExecCmd(app),
 		newRecoverCmd(app), newRevokeCmd(app))
 	root.PersistentFlags().StringVar(&app.configDir, "config-dir", "", "directory of profiles.yaml (default $TOKENBENCH_CONFIG_DIR, else the OS config dir + /tokenbench)")
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -36,6 +37,7 @@ type tokenOptions struct {
 	profile                           string
 	verbose                           bool
 	harFile                           string
+	bundleFile                        string
 }
 
 func newTokenCmd(app *App) *cobra.Command {
@@ -75,6 +77,7 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 	cmd.Flags().StringVarP(&o.profile, "profile", "p", "", "take everything from a saved profile; flags override")
 	cmd.Flags().BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
 	cmd.Flags().StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
+	cmd.Flags().StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	return cmd
 }
 
@@ -287,9 +290,22 @@ func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string
 	return res, redacted(err, rd)
 }
 
-func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (*flows.Result, error) {
+func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (res *flows.Result, err error) {
 	req, channel := tr.req, tr.channel
 	rec := &client.Recorder{Redactor: rd}
+	var c *client.Client
+	if o.bundleFile != "" {
+		// Written whatever happens, like the HAR.
+		defer func() {
+			in := bundle.Input{Account: req.Account, Partner: req.Partner, Grant: string(req.Grant), Redactor: rd}
+			if res != nil && c != nil {
+				in.AccessToken = res.Response.AccessToken
+				in.Verdict = verdictFor(c, res).String()
+			}
+			in.Exchanges = rec.Exchanges()
+			app.writeBundle(o.bundleFile, in)
+		}()
+	}
 	if o.verbose {
 		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
 	}
@@ -301,7 +317,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			}
 		}()
 	}
-	c, err := client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile, Recorder: rec, Redactor: rd})
+	c, err = client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile, Recorder: rec, Redactor: rd})
 	if err != nil {
 		return nil, err
 	}
@@ -312,10 +328,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
 		})
 	}
-	var (
-		res      *flows.Result
-		keepWarn []string
-	)
+	var keepWarn []string
 	if tr.profile != nil {
 		// A profile's token is remembered as the TUI remembers it: a
 		// rotated refresh token stored first, then kept tokens.
@@ -458,7 +471,11 @@ func (p *linePrompter) BindingCode(ctx context.Context, pr flows.Prompt) (string
 		fmt.Fprintf(e.stderr, "That code was not accepted: %s\n", errorLine(pr.LastError))
 	}
 	if e.isTerminal() {
-		fmt.Fprintf(e.stderr, "Binding code from the %s: ", pr.Channel)
+		if pr.Steps > 0 {
+			fmt.Fprintf(e.stderr, "Code %d of %d, from the %s: ", pr.Step, pr.Steps, flows.ChannelName(pr.Channel))
+		} else {
+			fmt.Fprintf(e.stderr, "Binding code from the %s: ", pr.Channel)
+		}
 	}
 	type answer struct {
 		s   string

@@ -480,16 +480,46 @@ func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errRequestTimeout)
-	defer cancel()
 	u := *c.base
 	u.Path += path
-	target := u.Redacted()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
+	return c.send(ctx, http.MethodPost, op, u.String(), auth, payload)
+}
+
+// Get sends an authenticated GET to a path below the base URL (a query
+// may follow a '?') and returns the body of a 2xx answer. Errors are those
+// of every other call: *APIError (a *RateLimitError for a 429),
+// *ProtocolError, *TransportError, all redacted.
+func (c *Client) Get(ctx context.Context, op, path string, auth Auth) ([]byte, error) {
+	p, query, _ := strings.Cut(path, "?")
+	u := *c.base
+	u.Path += p
+	u.RawQuery = query
+	res, err := c.send(ctx, http.MethodGet, op, u.String(), auth, nil)
 	if err != nil {
-		return nil, c.transportError(ctx, op, target, err)
+		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	return res.body, nil
+}
+
+// send makes one request to target: a deadline, the Authorization noted
+// by the redactor, the answer bounded, an error answer parsed and redacted.
+// payload is a JSON body, or nil for none.
+func (c *Client) send(ctx context.Context, method, op, rawURL string, auth Auth, payload []byte) (*response, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errRequestTimeout)
+	defer cancel()
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
+	if err != nil {
+		return nil, c.transportError(ctx, op, "", err)
+	}
+	// target is the URL as errors show it: no user info.
+	target := req.URL.Redacted()
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if auth != nil {

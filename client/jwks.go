@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"strings"
@@ -47,7 +46,7 @@ func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (*JWKS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.fetchKeySet(ctx, "JWKS", u.String(), nil)
+	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), nil)
 }
 
 // FetchKeys gets the signing keys of an account (or partner) from the
@@ -61,43 +60,20 @@ func (c *Client) FetchKeys(ctx context.Context, account, bearer string) (*JWKS, 
 	if bearer != "" {
 		auth = BearerAuth{Token: bearer}
 	}
-	return c.fetchKeySet(ctx, "keys", KeysURL(c.base.String(), account), auth)
+	target := KeysURL(c.base.String(), account)
+	return c.fetchKeySet(ctx, "GET "+target, target, auth)
 }
 
 func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) (*JWKS, error) {
-	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errRequestTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	res, err := c.send(ctx, http.MethodGet, op, target, auth, nil)
 	if err != nil {
-		return nil, c.transportError(ctx, op, "", err)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		return nil, err
 	}
-	shown := req.URL.Redacted()
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	if auth != nil {
-		c.redactor.AddAuth(auth)
-		req.Header.Set("Authorization", auth.header())
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		return nil, c.transportError(ctx, op, shown, err)
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
-	if ctx.Err() != nil {
-		return nil, c.transportError(ctx, op, shown, ctx.Err())
-	}
-	if err != nil {
-		return nil, c.transportError(ctx, op, shown, err)
-	}
-	if res.StatusCode != http.StatusOK {
-		apiErr := c.parseError(res.StatusCode, res.Header.Get("Content-Type"), data)
-		return nil, fmt.Errorf("%s: %w", op, rateLimited(apiErr, res.Header, c.now()))
-	}
-	if len(data) > MaxBodySize {
-		return nil, &ProtocolError{Status: res.StatusCode, Reason: op + " larger than 1 MiB"}
-	}
-	return ParseJWKS(data)
+	return ParseJWKS(res.body)
 }
 
 // jwk is one key of a set, as JSON.
@@ -264,5 +240,5 @@ func (c *Client) FetchJWKSWithBearer(ctx context.Context, rawURL, bearer string)
 	if bearer != "" {
 		auth = BearerAuth{Token: bearer}
 	}
-	return c.fetchKeySet(ctx, "keys", u.String(), auth)
+	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), auth)
 }

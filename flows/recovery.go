@@ -135,6 +135,9 @@ func ChannelName(c client.Channel) string {
 // req.Channel. The session is at step 1.
 func (rn *Runner) StartRecovery(ctx context.Context, req RecoveryRequest) (*RecoverySession, error) {
 	req = req.Normalized()
+	rd := rn.Client.Redactor()
+	rd.AddBasic(req.ClientID, req.ClientSecret)
+	rd.AddToken(req.Bearer)
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}

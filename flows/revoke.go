@@ -24,6 +24,10 @@ type RevokeRequest struct {
 // refresh token; the caller removes it from wherever it kept it.
 func (rn *Runner) Revoke(ctx context.Context, req RevokeRequest) error {
 	req.Account = strings.TrimSpace(req.Account)
+	rd := rn.Client.Redactor()
+	rd.AddBasic(req.ClientID, req.ClientSecret)
+	rd.AddToken(req.Bearer)
+	rd.AddToken(req.RefreshToken)
 	var msgs []string
 	if err := client.ValidateOwnerID(req.Account); err != nil {
 		msgs = append(msgs, err.Error())

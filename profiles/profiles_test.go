@@ -78,7 +78,9 @@ func TestRoundTripEveryField(t *testing.T) {
 	// Every field has a value, so a field the file forgot would show.
 	v := reflect.ValueOf(want)
 	for i := range v.NumField() {
-		if v.Field(i).IsZero() {
+		// A partner profile is client_credentials only: TestPartnerProfile
+		// round-trips Partner.
+		if v.Field(i).IsZero() && v.Type().Field(i).Name != "Partner" {
 			t.Errorf("fullProfile leaves %s empty", v.Type().Field(i).Name)
 		}
 	}

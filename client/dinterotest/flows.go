@@ -151,7 +151,8 @@ func (s *Server) partner(id string) *Partner {
 }
 
 // handleExchangeToken gives a partner an exchange token for one of its
-// merchants (§8, step 2), and refuses any other account.
+// merchants (§8, step 2), and refuses any other account. Dintero's
+// reference names the scopes admin:accounts and read:accounts for it.
 func (s *Server) handleExchangeToken(r *http.Request) (int, any, *apiError) {
 	pid := r.PathValue("pid")
 	p := s.partner(pid)
@@ -173,6 +174,8 @@ func (s *Server) handleExchangeToken(r *http.Request) (int, any, *apiError) {
 		return 0, nil, fail(http.StatusUnauthorized, "unauthorized", "exchange_token requires the partner's Bearer token")
 	case who.account != pid || who.exchangeFor != "":
 		return 0, nil, fail(http.StatusForbidden, "access_denied", "the Bearer token is not a token of partner %s", pid)
+	case !who.has(readScopes...):
+		return 0, nil, fail(http.StatusForbidden, "insufficient_scope", "exchange_token needs the scope %s", strings.Join(readScopes, " or "))
 	case body.AccountID == "":
 		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "account_id is required")
 	case !slices.Contains(p.Merchants, body.AccountID):

@@ -43,7 +43,9 @@ func (e *apiError) write(w http.ResponseWriter) {
 
 func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/accounts/{oid}/auth/token", s.faulty(s.handleToken))
+	mux.HandleFunc("POST /v1/accounts/{oid}/auth/token", s.faulty(s.recordingTokens(s.handleToken)))
+	mux.HandleFunc("GET /v1/accounts/{oid}/management/users", s.faulty(s.handleUsers))
+	mux.HandleFunc("GET /v1/accounts/{oid}/management/users/{uid}/activities", s.faulty(s.handleActivities))
 	mux.HandleFunc("POST /v1/accounts/{aid}/auth/mfa/challenge", s.faulty(s.handleChallenge))
 	mux.HandleFunc("POST /v1/accounts/{aid}/auth/mfa/recovery", s.faulty(s.handleRecovery))
 	mux.HandleFunc("POST /v1/accounts/{oid}/auth/revoke", s.faulty(s.handleRevoke))
@@ -343,7 +345,9 @@ func (s *Server) userGrant(oid string, who *caller, body tokenBody) (int, any, *
 	var u *User
 	if body.GrantType == "password" {
 		u = s.user(body.Username)
-		if u == nil || u.Password != body.Password {
+		// A user without a password (one of an external identity
+		// provider) cannot use the password grant at all.
+		if u == nil || u.Password == "" || u.Password != body.Password {
 			s.mu.Unlock()
 			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
 		}
@@ -592,6 +596,9 @@ func (s *Server) sendCode(sess *mfaSession, channel string) (string, Message, *a
 }
 
 func (s *Server) issueUser(oid, aud, clientID string, u *User, refresh bool) (int, any, *apiError) {
+	if e := u.refusal(); e != nil {
+		return 0, nil, e
+	}
 	extra := map[string]any{"email": u.Email, "username": u.Username}
 	rt := ""
 	if refresh {

@@ -53,6 +53,9 @@ type User struct {
 	Phone    string
 	Email    string
 	Scopes   []string
+	// Account is what the management API says of the user (§9); nil for
+	// defaults.
+	Account *AccountProfile
 }
 
 // Partner is a partner account (T11200000) and the merchant accounts it may
@@ -153,6 +156,10 @@ type Server struct {
 	outbox   []Message
 	fault    *Fault
 	requests int
+	// activities and lastSeen are what token requests add to the users'
+	// records (§9), by lower-case username.
+	activities map[string][]Activity
+	lastSeen   map[string]time.Time
 }
 
 type mfaSession struct {
@@ -255,6 +262,9 @@ func newServer(cfg Config) (*Server, error) {
 		mfa:     map[string]*mfaSession{},
 		refresh: map[string]*refreshGrant{},
 		codes:   map[string]*authCode{},
+
+		activities: map[string][]Activity{},
+		lastSeen:   map[string]time.Time{},
 	}, nil
 }
 
