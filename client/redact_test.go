@@ -69,3 +69,34 @@ func TestEscapeJSONControls(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// BenchmarkRedactBody is the cost of redacting a 1 MiB body (the most a
+// response is read) against the secrets of a full MFA flow.
+func BenchmarkRedactBody(b *testing.B) {
+	rd := &Redactor{}
+	rd.AddBasic("demo-client", "demo-client-secret")
+	rd.Add("demo-password")
+	rd.Add("482913")
+	rd.AddToken(strings.Repeat("eyJhbGciOiJSUzI1NiJ9", 40))
+	rd.AddToken("mfa-token-0123456789abcdef")
+	rd.AddToken("oob-code-0123456789")
+	rd.AddToken("refresh-token-0123456789abcdef")
+	body := strings.Repeat(`{"error":{"code":"blocked","message":"blocked demo-password and more text"}} `, (1<<20)/78)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for b.Loop() {
+		rd.Redact(body)
+	}
+}
+
+// BenchmarkRedactorBuild is the cost of the first Redact after a secret
+// is added (every variant of every secret into one replacer).
+func BenchmarkRedactorBuild(b *testing.B) {
+	for b.Loop() {
+		rd := &Redactor{}
+		rd.AddBasic("demo-client", "demo-client-secret")
+		rd.Add("demo-password")
+		rd.AddToken(strings.Repeat("eyJhbGciOiJSUzI1NiJ9", 40))
+		rd.Redact("x")
+	}
+}
