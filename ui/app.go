@@ -7,16 +7,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/list"
-	"github.com/charmbracelet/bubbles/spinner"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/profiles"
 )
 
@@ -149,7 +150,7 @@ func New(ctx *Context) *Model {
 		held:   map[string]*flows.Result{}, autoNotes: map[string]string{}, autoBusy: map[string]bool{}, autoRetryAt: map[string]time.Time{},
 		jwks: map[string]*client.JWKS{}, sigs: map[string]string{}, debug: newDebug()}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	m.help.Width = ctx.Width
+	m.help.SetWidth(ctx.Width)
 	if ctx.Store != nil {
 		ps, err := ctx.Store.Load()
 		if err != nil {
@@ -169,8 +170,12 @@ func New(ctx *Context) *Model {
 	return m
 }
 
-// Init implements tea.Model: tokens kept across restarts are loaded.
-func (m *Model) Init() tea.Cmd { return m.loadKeptTokens() }
+// Init implements tea.Model: tokens kept across restarts are loaded, and
+// the terminal is asked for its background colour. Nothing waits for the
+// answer: the styles start dark and are rebuilt if it says light.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.loadKeptTokens(), tea.RequestBackgroundColor)
+}
 
 func (m *Model) push(s screen) {
 	m.stack = append(m.stack, m.scr)
@@ -199,12 +204,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
-		m.help.Width = msg.Width
+		m.help.SetWidth(msg.Width)
 		m.form.setWidth(msg.Width - 2)
 		m.home.SetSize(msg.Width-2, max(4, msg.Height-6))
 		m.debug.setWidth(msg.Width)
 		return m, nil
-	case tea.KeyMsg:
+	case tea.BackgroundColorMsg:
+		m.ctx.Styles = DefaultStyles(msg.IsDark())
+		return m, nil
+	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case spinner.TickMsg:
 		if m.busy() {
@@ -325,7 +333,7 @@ func (m *Model) busy() bool {
 	return m.scr == scrInflight || (m.scr == scrMFA && (m.mfa.phase == mfaSending || m.mfa.phase == mfaVerifying))
 }
 
-func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	if key.Matches(msg, k.ForceQuit) {
 		m.abort()
@@ -539,7 +547,7 @@ func (m *Model) tick() tea.Cmd {
 	return m.ctx.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-func (m *Model) updateMFA(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) updateMFA(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	mm := &m.mfa
 	if key.Matches(msg, k.Back) {
@@ -579,8 +587,8 @@ func (m *Model) updateMFA(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.sendChallenge(other)
 		}
 		// A binding code is digits: other keys do not type.
-		if msg.Type == tea.KeyRunes {
-			for _, r := range msg.Runes {
+		if msg.Text != "" {
+			for _, r := range msg.Text {
 				if r < '0' || r > '9' {
 					return m, nil
 				}
@@ -616,7 +624,7 @@ func (m *Model) verify(code string) tea.Cmd {
 	})
 }
 
-func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	t := &m.token
 	res := t.result
@@ -757,8 +765,37 @@ func errText(err error) string {
 	return client.Sanitize(err.Error())
 }
 
-// View implements tea.Model.
-func (m *Model) View() string {
+// View implements tea.Model: the workbench in the alternate screen, with
+// the window title naming what is shown.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = m.windowTitle()
+	return v
+}
+
+// windowTitle names the profile and, with a token shown, its countdown, so
+// expiry is visible from another tab.
+func (m *Model) windowTitle() string {
+	title := "tokenbench"
+	if m.active != nil {
+		title += " · " + m.active.Name
+	}
+	if m.scr == scrToken && m.token.result != nil {
+		e := m.token.result.Expiry
+		switch {
+		case !e.Known():
+		case e.Expired(m.ctx.Now()):
+			title += " · EXPIRED"
+		default:
+			title += " · " + tokeninfo.Countdown(e.Remaining(m.ctx.Now()))
+		}
+	}
+	return title
+}
+
+// render draws the screen.
+func (m *Model) render() string {
 	s := m.ctx.Styles
 	w, h := m.ctx.Width, m.ctx.Height
 	header := m.header()

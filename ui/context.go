@@ -6,8 +6,7 @@ package ui
 import (
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -65,12 +64,11 @@ type Context struct {
 
 // NewContext returns a Context with production defaults.
 func NewContext() *Context {
-	r := lipgloss.DefaultRenderer()
 	rec := &client.Recorder{}
 	return &Context{
 		Recorder: rec,
 		Width:    80, Height: 24,
-		Styles:         DefaultStyles(r),
+		Styles:         DefaultStyles(true),
 		Keys:           DefaultKeyMap(),
 		Now:            time.Now,
 		Tick:           tea.Tick,

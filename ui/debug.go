@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -49,19 +48,16 @@ type debugModel struct {
 }
 
 func newDebug() debugModel {
-	tok := textinput.New()
-	tok.Prompt, tok.Placeholder, tok.CharLimit = "", "paste a JWT (an Authorization: Bearer prefix is fine)", tokeninfo.MaxTokenSize+64
-	tok.Cursor.SetMode(cursor.CursorStatic)
-	jw := textinput.New()
-	jw.Prompt, jw.Placeholder, jw.CharLimit = "", "optional: a JWKS URL to verify the signature", 2048
-	jw.Cursor.SetMode(cursor.CursorStatic)
+	tok := newInput("paste a JWT (an Authorization: Bearer prefix is fine)", tokeninfo.MaxTokenSize+64)
+	jw := newInput("optional: a JWKS URL to verify the signature", 2048)
 	return debugModel{inspectToken: tok, inspectJWKS: jw}
 }
 
 // setWidth sizes the inspector's inputs (before values are set, so they
 // scroll rather than overflow).
 func (d *debugModel) setWidth(w int) {
-	d.inspectToken.Width, d.inspectJWKS.Width = max(10, w-18), max(10, w-18)
+	d.inspectToken.SetWidth(max(10, w-18))
+	d.inspectJWKS.SetWidth(max(10, w-18))
 	// Re-set the values so the inputs recompute what fits.
 	d.inspectToken.SetValue(d.inspectToken.Value())
 	d.inspectJWKS.SetValue(d.inspectJWKS.Value())
@@ -95,7 +91,7 @@ func (m *Model) openInspector() tea.Cmd {
 	return m.debug.inspectToken.Focus()
 }
 
-func (m *Model) updateLog(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) updateLog(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	ex := m.exchanges()
 	switch {
@@ -116,7 +112,7 @@ func (m *Model) updateLog(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m *Model) updateExchange(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) updateExchange(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	switch {
 	case key.Matches(msg, k.Back):
@@ -131,14 +127,14 @@ func (m *Model) updateExchange(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m *Model) updateInspect(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) updateInspect(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	d := &m.debug
 	switch {
 	case key.Matches(msg, k.Back):
 		m.back()
 		return m, nil
-	case msg.Type == tea.KeyTab || msg.Type == tea.KeyShiftTab:
+	case msg.String() == "tab" || msg.String() == "shift+tab":
 		d.inspectFocus = 1 - d.inspectFocus
 		if d.inspectFocus == 0 {
 			d.inspectJWKS.Blur()

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
@@ -96,21 +94,21 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	if m.scr != scrToken {
 		t.Fatalf("screen %v", m.scr)
 	}
-	if !strings.Contains(m.View(), "✓ verified (kid "+srv.KeyID()+", RS256)") {
-		t.Fatalf("signature not verified:\n%s", m.View())
+	if !strings.Contains(viewText(m), "✓ verified (kid "+srv.KeyID()+", RS256)") {
+		t.Fatalf("signature not verified:\n%s", viewText(m))
 	}
 	// ctrl+l from the token view: the log lists the token request and the
 	// JWKS fetch.
-	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlL})
+	_, cmd := m.Update(keyMsg("ctrl+l"))
 	drive(t, m, cmd)
-	view := m.View()
+	view := viewText(m)
 	if m.scr != scrLog || !strings.Contains(view, "T11223344/auth/token") || !strings.Contains(view, "jwks.json") {
 		t.Fatalf("log:\n%s", view)
 	}
 	m.debug.cursor = 0
 	press(t, m, "enter")
-	if m.scr != scrExchange || !strings.Contains(m.View(), "Basic [demo-client:secret redacted]") || strings.Contains(m.View(), dinterotest.DemoSecret) {
-		t.Fatalf("exchange:\n%s", m.View())
+	if m.scr != scrExchange || !strings.Contains(viewText(m), "Basic [demo-client:secret redacted]") || strings.Contains(viewText(m), dinterotest.DemoSecret) {
+		t.Fatalf("exchange:\n%s", viewText(m))
 	}
 	press(t, m, "c")
 	clip := ctx.Clipboard.(*fakeClipboard)
@@ -119,7 +117,7 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	}
 	// The inspector is one key away, even from a text field.
 	press(t, m, "esc", "esc", "n", "enter")
-	_, cmd = m.Update(tea.KeyMsg{Type: tea.KeyCtrlO})
+	_, cmd = m.Update(keyMsg("ctrl+o"))
 	drive(t, m, cmd)
 	if m.scr != scrInspect || m.debug.inspectJWKS.Value() != srv.JWKSURL(dinterotest.DemoAccount) {
 		t.Fatalf("inspector: %v %q", m.scr, m.debug.inspectJWKS.Value())
@@ -127,7 +125,7 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	tok, _ := srv.IssueToken(map[string]any{"sub": "pasted"})
 	typeText(t, m, "Bearer "+tok)
 	press(t, m, "enter")
-	if !strings.Contains(m.View(), "pasted") || !strings.Contains(m.View(), "✓ verified") {
-		t.Fatalf("inspected:\n%s", m.View())
+	if !strings.Contains(viewText(m), "pasted") || !strings.Contains(viewText(m), "✓ verified") {
+		t.Fatalf("inspected:\n%s", viewText(m))
 	}
 }

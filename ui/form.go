@@ -3,10 +3,9 @@ package ui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -134,12 +133,7 @@ func buildForm(g client.Grant, values map[string]string, chain bool, width int, 
 	}
 	for _, k := range keys {
 		spec := specs[k]
-		in := textinput.New()
-		in.Prompt = ""
-		// A static cursor: no blink timer running while the user reads.
-		in.Cursor.SetMode(cursor.CursorStatic)
-		in.Placeholder = spec.placeholder
-		in.CharLimit = 8192
+		in := newInput(spec.placeholder, 8192)
 		in.SetValue(values[k])
 		if spec.secret {
 			in.EchoMode = textinput.EchoPassword
@@ -230,7 +224,7 @@ func (f *formModel) focusField(k string) {
 func (f *formModel) setWidth(w int) {
 	f.width = w
 	for _, fl := range f.fields {
-		fl.input.Width = max(10, w-18)
+		fl.input.SetWidth(max(10, w-18))
 	}
 }
 
@@ -248,7 +242,7 @@ func (f *formModel) syncAudience() {
 }
 
 // update handles a key; submit reports that the user asked to send.
-func (f *formModel) update(msg tea.KeyMsg, keys KeyMap) (cmd tea.Cmd, submit bool) {
+func (f *formModel) update(msg tea.KeyPressMsg, keys KeyMap) (cmd tea.Cmd, submit bool) {
 	cur := f.focused()
 	switch {
 	case key.Matches(msg, keys.Select):

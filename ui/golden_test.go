@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -50,7 +50,7 @@ func TestGolden(t *testing.T) {
 		{name: "form_errors", setup: func(m *Model) {
 			m.values[fBaseURL] = goldenBase
 			m.openForm(client.GrantPassword, m.values)
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyEnter}}},
+		}, send: []tea.Msg{keyMsg("enter")}},
 		{name: "form_server_error", setup: func(m *Model) {
 			c := goldenConnections()[0]
 			m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), false, m.ctx.Width-2)
@@ -73,7 +73,7 @@ func TestGolden(t *testing.T) {
 				return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 			}
 			m.scr = scrMFA
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("48")}}},
+		}, send: []tea.Msg{keyMsg("48")}},
 		{name: "token", setup: func(m *Model) {
 			m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-20*time.Second))}
 			m.scr = scrToken
@@ -89,17 +89,17 @@ func TestGolden(t *testing.T) {
 		{name: "token_raw", setup: func(m *Model) {
 			m.token = tokenModel{result: syntheticResult(t, fixedNow)}
 			m.scr = scrToken
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v")}}},
+		}, send: []tea.Msg{keyMsg("v")}},
 		{name: "token_help", setup: func(m *Model) {
 			m.token = tokenModel{result: syntheticResult(t, fixedNow)}
 			m.scr = scrToken
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("?")}}},
+		}, send: []tea.Msg{keyMsg("?")}},
 		{name: "token_prod_confirm_refresh_copy", setup: func(m *Model) {
 			r := syntheticResult(t, fixedNow)
 			r.Request.Account = "P99887766"
 			m.token = tokenModel{result: r}
 			m.scr = scrToken
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("R")}}},
+		}, send: []tea.Msg{keyMsg("R")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,5 +124,5 @@ func requireGoldenView(t *testing.T, m *Model, msgs ...tea.Msg) {
 		t.Fatal(err)
 	}
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	golden.RequireEqual(t, []byte(final.View()))
+	golden.RequireEqual(t, []byte(viewText(final)))
 }

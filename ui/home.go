@@ -6,10 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/list"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -121,7 +120,7 @@ func (m *Model) newHomeList() list.Model {
 	l.SetFilteringEnabled(true)
 	l.DisableQuitKeybindings()
 	l.FilterInput.Prompt = "/ "
-	l.FilterInput.Cursor.SetMode(cursor.CursorStatic) // no blink timer
+	staticCursor(&l.FilterInput)
 	// The title bar only shows the filter; no padding line above the list.
 	l.Styles.TitleBar = l.Styles.TitleBar.Padding(0, 0, 0, 1)
 	l.SetItems(m.homeItems())

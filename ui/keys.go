@@ -1,6 +1,6 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import "charm.land/bubbles/v2/key"
 
 // KeyMap is every key the workbench knows. The bindings are a contract
 // others drive the app by; see the README.
@@ -49,7 +49,7 @@ func DefaultKeyMap() KeyMap {
 		Quit:          key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Reveal:        key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/hide secret")),
-		Toggle:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "toggle")),
+		Toggle:        key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
 		Edit:          key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		NewRequest:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new request")),
 		Refresh:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),

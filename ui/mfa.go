@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
+	"charm.land/bubbles/v2/key"
+
+	"charm.land/bubbles/v2/textinput"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -33,13 +33,8 @@ type mfaModel struct {
 }
 
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
-	in := textinput.New()
-	in.Prompt = ""
-	// A static cursor: no blink timer running while the user reads.
-	in.Cursor.SetMode(cursor.CursorStatic)
-	in.Placeholder = "the code received"
-	in.CharLimit = 12
-	in.Width = 14
+	in := newInput("the code received", 12)
+	in.SetWidth(14)
 	m := mfaModel{session: s, input: in, choice: menu{items: []menuItem{
 		{title: "SMS", desc: "to the phone number on the user"},
 		{title: "e-mail", desc: "to the user's e-mail address"},
@@ -101,7 +96,7 @@ func (m *mfaModel) view(ctx *Context, spin string) string {
 		if msgs := ctx.Outbox(sess.Request.Username); len(msgs) > 0 {
 			last := msgs[len(msgs)-1]
 			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(ctx.Now().Location()).Format("15:04:05"), last.Text)
-			b.WriteString("\n" + s.Notice.Width(min(w, 76)).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)))
+			b.WriteString("\n" + s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)))
 		}
 	}
 	return b.String()

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/list"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -50,7 +50,7 @@ const autoRetry = time.Minute
 // defaultRefreshBefore is auto-refresh's lead when the profile sets none.
 const defaultRefreshBefore = 30 * time.Second
 
-func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	if m.confirmDelete != "" {
 		name := m.confirmDelete

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/zalando/go-keyring"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -40,7 +39,7 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	typeText(t, m, "demo-cc")
 	press(t, m, "tab")
 	for range len(m.form.value(fBaseURL)) {
-		m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+		m.Update(keyMsg("backspace"))
 	}
 	typeText(t, m, srv.URL)
 	press(t, m, "tab")
@@ -60,8 +59,8 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 
 	// Reopen: the profile is on the home screen; one key gets a token.
 	m = New(profileContext(t, clk, dir))
-	if m.scr != scrHome || !strings.Contains(m.View(), "demo-cc") || !strings.Contains(m.View(), "TEST T11223344") {
-		t.Fatalf("reopened:\n%s", m.View())
+	if m.scr != scrHome || !strings.Contains(viewText(m), "demo-cc") || !strings.Contains(viewText(m), "TEST T11223344") {
+		t.Fatalf("reopened:\n%s", viewText(m))
 	}
 	press(t, m, "enter")
 	if m.scr != scrToken || m.token.result.Token.Subject != "client:"+dinterotest.DemoClientID {
@@ -70,8 +69,8 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	first := m.token.result
 	// Home shows the held token's countdown; returning shows the same token.
 	press(t, m, "esc")
-	if m.scr != scrHome || !strings.Contains(m.View(), "⏱ 1m 00s") && !strings.Contains(m.View(), "⏱ 2m 00s") {
-		t.Fatalf("home after token:\n%s", m.View())
+	if m.scr != scrHome || !strings.Contains(viewText(m), "⏱ 1m 00s") && !strings.Contains(viewText(m), "⏱ 2m 00s") {
+		t.Fatalf("home after token:\n%s", viewText(m))
 	}
 	requests := srv.Requests()
 	press(t, m, "enter")
@@ -82,8 +81,8 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 
 	// Delete asks first.
 	press(t, m, "x")
-	if !strings.Contains(m.View(), "Delete profile demo-cc and its secrets? y/n") {
-		t.Fatalf("no confirmation:\n%s", m.View())
+	if !strings.Contains(viewText(m), "Delete profile demo-cc and its secrets? y/n") {
+		t.Fatalf("no confirmation:\n%s", viewText(m))
 	}
 	press(t, m, "n")
 	if len(m.profiles) != 1 {
@@ -152,8 +151,8 @@ func TestAutoRefreshBeforeExpiry(t *testing.T) {
 	clk.Advance(15 * time.Second) // 15 s left: due
 	_, cmd = m.Update(tickMsg(clk.Now()))
 	drive(t, m, cmd)
-	if m.held["profile:auto"] == first || !strings.Contains(m.View(), "auto-refreshed at 12:01:45") {
-		t.Fatalf("not refreshed:\n%s", m.View())
+	if m.held["profile:auto"] == first || !strings.Contains(viewText(m), "auto-refreshed at 12:01:45") {
+		t.Fatalf("not refreshed:\n%s", viewText(m))
 	}
 	// A failure is shown and not retried every second.
 	srv.SetFault(&dinterotest.Fault{Status: 503})
@@ -175,8 +174,8 @@ func TestReadOnlyOnUnparsableFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := New(profileContext(t, &testClock{now: fixedNow}, dir))
-	if m.scr != scrHome || !strings.Contains(m.View(), "READ-ONLY") {
-		t.Fatalf("view:\n%s", m.View())
+	if m.scr != scrHome || !strings.Contains(viewText(m), "READ-ONLY") {
+		t.Fatalf("view:\n%s", viewText(m))
 	}
 	press(t, m, "a")
 	if m.scr != scrHome || !strings.Contains(m.status.text, "read-only") {
@@ -192,7 +191,7 @@ func TestFilterProfiles(t *testing.T) {
 	m := New(manyProfiles(t, 200))
 	press(t, m, "/")
 	typeText(t, m, "merchant-150")
-	view := m.View()
+	view := viewText(m)
 	if !strings.Contains(view, "merchant-150") || strings.Contains(view, "merchant-149 ") {
 		t.Fatalf("filter:\n%s", view)
 	}
@@ -271,7 +270,7 @@ func BenchmarkHomeView200(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = m.View()
+		_ = viewText(m)
 	}
 }
 
@@ -281,6 +280,6 @@ func BenchmarkHomeFilter200(b *testing.B) {
 	for b.Loop() {
 		m.home.ResetFilter()
 		m.home.SetFilterText("chant-1")
-		_ = m.View()
+		_ = viewText(m)
 	}
 }
