@@ -52,14 +52,19 @@ type (
 		session *flows.MFASession
 		err     error
 	}
+	// challengeMsg and verifyMsg carry the MFA session as the command
+	// left it: the command works on its own copy, and only Update puts
+	// the new one in place (View reads the session while commands run).
 	challengeMsg struct {
-		gen int
-		err error
+		gen     int
+		session *flows.MFASession
+		err     error
 	}
 	verifyMsg struct {
-		gen int
-		res *flows.Result
-		err error
+		gen     int
+		session *flows.MFASession
+		res     *flows.Result
+		err     error
 	}
 	tickMsg   time.Time
 	copiedMsg struct {
@@ -255,6 +260,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.gen || m.scr != scrMFA {
 			return m, nil
 		}
+		m.mfa.session = msg.session
 		if msg.err != nil {
 			m.mfa.phase = mfaChoose
 			if errors.Is(msg.err, flows.ErrMFAExpired) {
@@ -270,6 +276,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.gen || m.scr != scrMFA {
 			return m, nil
 		}
+		m.mfa.session = msg.session
 		if msg.err != nil {
 			m.mfa.phase = mfaCode
 			m.mfa.input.Reset()
@@ -605,22 +612,23 @@ func (m *Model) sendChallenge(ch client.Channel) tea.Cmd {
 	m.mfa.phase, m.mfa.err = mfaSending, ""
 	m.channel = ch
 	ctx := m.begin()
-	gen, runner, s := m.gen, m.runner, m.mfa.session
+	gen, runner, s := m.gen, m.runner, *m.mfa.session
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
-		return challengeMsg{gen: gen, err: runner.Challenge(ctx, s, ch)}
+		err := runner.Challenge(ctx, &s, ch)
+		return challengeMsg{gen: gen, session: &s, err: err}
 	})
 }
 
 func (m *Model) verify(code string) tea.Cmd {
 	m.mfa.phase, m.mfa.err = mfaVerifying, ""
 	ctx := m.begin()
-	gen, runner, s, keep := m.gen, m.runner, m.mfa.session, m.keeper()
+	gen, runner, s, keep := m.gen, m.runner, *m.mfa.session, m.keeper()
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
-		res, err := runner.Verify(ctx, s, code)
+		res, err := runner.Verify(ctx, &s, code)
 		if err == nil {
 			err = keep(res)
 		}
-		return verifyMsg{gen: gen, res: res, err: err}
+		return verifyMsg{gen: gen, session: &s, res: res, err: err}
 	})
 }
 
