@@ -72,6 +72,6 @@ func demoConnections(base string) []ui.Connection {
 		{Name: "Support user, no MFA", Description: "password grant, Bearer from client_credentials; returns a refresh token", BaseURL: base, Request: pw(dinterotest.DemoUser), Channel: client.ChannelSMS},
 		{Name: "MFA user", Description: "password grant that answers mfa_required: challenge, code, mfa-oob", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS},
 		{Name: "Production-looking account", Description: "client_credentials on a P account, to see how production is marked", BaseURL: base, Request: prod, Channel: client.ChannelSMS},
-		{Name: "Authorization code (one-time)", Description: "authorization_code with the demo's code; a second run shows the server's refusal", BaseURL: base, Request: code, Channel: client.ChannelSMS},
+		{Name: "Authorization code (one-time)", Description: "authorization_code, one-time: e, enter resends it to see the refusal", BaseURL: base, Request: code, Channel: client.ChannelSMS},
 	}
 }

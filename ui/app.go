@@ -80,10 +80,13 @@ type (
 	}
 )
 
+// status is a timed line under the screen it belongs to: it is not shown
+// on another.
 type status struct {
 	text string
 	err  bool
 	at   time.Time
+	scr  screen
 }
 
 const statusTTL = 8 * time.Second
@@ -131,13 +134,9 @@ type Model struct {
 	autoNotes map[string]string
 	autoBusy  map[string]bool
 	// autoRetryAt holds auto-refresh back after a failure.
-	autoRetryAt map[string]time.Time
-	activeKey   string            // the home item a request runs for
-	active      *profiles.Profile // the profile it runs for
-	// Profile editing: the chooser and form are for a profile.
-	addingProfile bool
-	editingName   string        // "" when adding
-	saveAsFrom    *flows.Result // the token a profile is being saved from
+	autoRetryAt   map[string]time.Time
+	activeKey     string            // the home item a request runs for
+	active        *profiles.Profile // the profile it runs for
 	confirmDelete string
 
 	// Debugging: the log, inspector, and signature checks.
@@ -182,6 +181,18 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(m.loadKeptTokens(), tea.RequestBackgroundColor)
 }
 
+// hasHome reports whether there is a home screen to go back to: saved
+// profiles can be added, or there are connections.
+func (m *Model) hasHome() bool {
+	return m.ctx.Store != nil || len(m.ctx.Connections) > 0
+}
+
+// openChooser opens the grant chooser for a request or for a new profile.
+func (m *Model) openChooser(forProfile bool) {
+	m.chooser.forProfile = forProfile
+	m.push(scrChooser)
+}
+
 func (m *Model) push(s screen) {
 	m.stack = append(m.stack, m.scr)
 	m.scr = s
@@ -201,7 +212,7 @@ func (m *Model) inputScreen() bool {
 }
 
 func (m *Model) setStatus(text string, isErr bool) {
-	m.status = status{text: client.Sanitize(text), err: isErr, at: m.ctx.Now()}
+	m.status = status{text: client.Sanitize(text), err: isErr, at: m.ctx.Now(), scr: m.scr}
 }
 
 // Update implements tea.Model.
@@ -245,6 +256,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.tick()
 		}
 		return m, nil
+	case list.FilterMatchesMsg:
+		// The home list filters in a command; its answer goes back to it.
+		var cmd tea.Cmd
+		m.home, cmd = m.home.Update(msg)
+		return m, cmd
 	case profileSavedMsg:
 		return m.onProfileSaved(msg)
 	case profileDeletedMsg:
@@ -326,6 +342,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.mfa.input, cmd = m.mfa.input.Update(msg)
 		return m, cmd
 	}
+	if m.scr == scrInspect {
+		// A paste (tea.PasteMsg) lands in the focused field.
+		var cmd tea.Cmd
+		if m.debug.inspectFocus == 0 {
+			m.debug.inspectToken, cmd = m.debug.inspectToken.Update(msg)
+		} else {
+			m.debug.inspectJWKS, cmd = m.debug.inspectJWKS.Update(msg)
+		}
+		return m, cmd
+	}
 	if m.scr == scrForm {
 		if f := m.form.focused(); f != nil {
 			var cmd tea.Cmd
@@ -353,14 +379,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Inspect) && !m.busy():
 		return m, m.openInspector()
 	}
-	if !m.inputScreen() {
-		switch {
-		case key.Matches(msg, k.Help) && !m.token.confirmRefreshCopy:
-			m.showHelp = !m.showHelp
-			return m, nil
-		case key.Matches(msg, k.Quit) && !m.busy():
-			return m, tea.Quit
-		}
+	if m.helpWorks() && key.Matches(msg, k.Help) {
+		m.showHelp = !m.showHelp
+		return m, nil
+	}
+	if !m.inputScreen() && key.Matches(msg, k.Quit) && !m.busy() {
+		return m, tea.Quit
 	}
 	switch m.scr {
 	case scrHome:
@@ -369,7 +393,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, k.Select):
 			g := grantInfos[m.chooser.cursor].grant
-			if m.addingProfile {
+			if m.chooser.forProfile {
 				m.form = newProfileForm(g, m.currentValues(), m.chain, false, false, m.ctx.Width-2)
 				m.push(scrForm)
 				return m, nil
@@ -377,7 +401,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.openForm(g, m.currentValues())
 			return m, nil
 		case key.Matches(msg, k.Back):
-			m.addingProfile = false
 			m.back()
 		default:
 			m.chooser.update(msg, k)
@@ -405,8 +428,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case scrInflight:
 		if key.Matches(msg, k.Back) {
 			m.abort()
-			m.setStatus("request cancelled", false)
 			m.scr = m.origin
+			m.setStatus("request cancelled", false)
 		}
 	case scrMFA:
 		return m.updateMFA(msg)
@@ -677,9 +700,10 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.NewRequest):
 		m.activeKey, m.active = "", nil
 		m.stack = m.stack[:0]
-		if len(m.ctx.Connections) > 0 {
+		if m.hasHome() {
 			m.stack = append(m.stack, scrHome)
 		}
+		m.chooser.forProfile = false
 		m.scr = scrChooser
 	case key.Matches(msg, k.RawJSON):
 		t.raw = !t.raw
@@ -689,7 +713,7 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Up):
 		t.scroll = max(0, t.scroll-1)
 	case key.Matches(msg, k.Down):
-		t.scroll++
+		t.scroll = min(t.scroll+1, m.tokenMaxScroll())
 	}
 	return m, nil
 }
@@ -821,7 +845,7 @@ func (m *Model) render() string {
 		body = fmt.Sprintf("%s %s… %s\n\n%s", m.spin.View(), m.busyLabel,
 			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
 	case scrMFA:
-		body = m.mfa.view(m.ctx, m.spin.View())
+		body = m.mfa.view(m.ctx, m.spin.View(), bodyH)
 	case scrLog:
 		body = m.logView(bodyH)
 	case scrExchange:
@@ -831,18 +855,9 @@ func (m *Model) render() string {
 	case scrInspect:
 		body = m.inspectView(bodyH)
 	case scrToken:
-		m.token.sig = m.sigs[m.token.result.Response.AccessToken]
-		if m.token.sig == "" && m.lastJWKS != "" && m.token.result.Token != nil {
-			m.token.sig = "checking…"
-		}
-		lines := m.token.lines(s, w-2, m.ctx.Now())
-		maxScroll := max(0, len(lines)-bodyH)
-		m.token.scroll = min(m.token.scroll, maxScroll)
-		lines = lines[m.token.scroll:]
-		if m.token.confirmRefreshCopy {
-			lines = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, lines...)
-		}
-		body = strings.Join(lines, "\n")
+		pinned, rest := m.tokenLines()
+		scroll := min(m.token.scroll, max(0, len(rest)-(bodyH-len(pinned))))
+		body = strings.Join(append(pinned, rest[scroll:]...), "\n")
 	}
 	// No screen may draw past the right edge, whatever its content.
 	lines := strings.Split(clipLines(body, max(0, bodyH)), "\n")
@@ -857,6 +872,34 @@ func (m *Model) render() string {
 	return header + "\n" + body + "\n" + footer
 }
 
+// tokenLines is the token screen's body: the lines pinned at the top (the
+// countdown, and a question being asked) and the claims, which scroll.
+func (m *Model) tokenLines() (pinned, rest []string) {
+	s := m.ctx.Styles
+	t := m.token
+	t.sig = m.sigs[t.result.Response.AccessToken]
+	if t.sig == "" && m.lastJWKS != "" && t.result.Token != nil {
+		t.sig = "checking…"
+	}
+	lines := t.lines(s, m.ctx.Width-2, m.ctx.Now())
+	pinned = lines[:2]
+	if t.confirmRefreshCopy {
+		pinned = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, pinned...)
+	}
+	return pinned, lines[2:]
+}
+
+// tokenMaxScroll is how far the token's claims scroll at this size.
+func (m *Model) tokenMaxScroll() int {
+	pinned, rest := m.tokenLines()
+	return max(0, len(rest)-(m.bodyHeight()-len(pinned)))
+}
+
+// bodyHeight is the height between the header and the footer.
+func (m *Model) bodyHeight() int {
+	return m.ctx.Height - lipgloss.Height(m.header()) - lipgloss.Height(m.footer())
+}
+
 func (m *Model) header() string {
 	s := m.ctx.Styles
 	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+screenNames[m.scr])
@@ -869,11 +912,7 @@ func (m *Model) header() string {
 	}
 	right := ""
 	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrChooser {
-		if client.IsProduction(acct) {
-			right = s.Prod.Render(" PROD " + acct + " ")
-		} else {
-			right = s.Test.Render("TEST " + acct)
-		}
+		right = s.badge(acct)
 	}
 	gap := max(1, m.ctx.Width-2-lipgloss.Width(title)-lipgloss.Width(right))
 	line := " " + title + strings.Repeat(" ", gap) + right
@@ -895,21 +934,64 @@ func (m *Model) account() string {
 func (m *Model) footer() string {
 	s := m.ctx.Styles
 	st := ""
-	if m.status.text != "" && m.ctx.Now().Sub(m.status.at) < statusTTL {
+	if m.status.text != "" && m.status.scr == m.scr && m.ctx.Now().Sub(m.status.at) < statusTTL {
 		style := s.Status
 		if m.status.err {
 			style = s.StatusErr
 		}
 		st = style.Render(truncate(m.status.text, m.ctx.Width-2))
 	}
-	m.help.ShowAll = m.showHelp
-	// help's own truncation lets items through once even the ellipsis
-	// no longer fits; cut every line to the width here.
-	lines := strings.Split(m.help.View(m.keys()), "\n")
+	width := max(0, m.ctx.Width-2)
+	keys := m.keys()
+	var lines []string
+	if m.showHelp && m.helpWorks() {
+		full := keys.FullHelp()
+		if len(full) == 0 {
+			full = [][]key.Binding{keys.ShortHelp()}
+		}
+		// help's own truncation lets items through once even the
+		// ellipsis no longer fits; cut every line to the width here.
+		lines = strings.Split(m.help.FullHelpView(full), "\n")
+	} else {
+		lines = []string{m.keyLine(keys.ShortHelp(), width)}
+	}
 	for i, l := range lines {
-		lines[i] = " " + ansi.Truncate(l, max(0, m.ctx.Width-2), "…")
+		lines[i] = " " + ansi.Truncate(l, width, "…")
 	}
 	return " " + st + "\n" + strings.Join(lines, "\n")
+}
+
+// helpWorks reports whether ? shows the full help here rather than typing
+// a question mark: everywhere but where text is typed, and on the
+// inspector's token field (a JWT never holds a '?').
+func (m *Model) helpWorks() bool {
+	switch {
+	case m.scr == scrToken && m.token.confirmRefreshCopy, m.scr == scrHome && m.confirmDelete != "":
+		return false // a y/n question is open
+	}
+	return !m.inputScreen() || m.scr == scrInspect && m.debug.inspectFocus == 0
+}
+
+// keyLine is the one-line key help: as many keys as fit, most important
+// first, then always "? more" where ? works.
+func (m *Model) keyLine(short []key.Binding, width int) string {
+	var keys []key.Binding
+	for _, b := range short {
+		if b.Help().Key != m.ctx.Keys.Help.Help().Key {
+			keys = append(keys, b)
+		}
+	}
+	var tail []key.Binding
+	if m.helpWorks() {
+		tail = []key.Binding{withHelp(m.ctx.Keys.Help, "more")}
+	}
+	measure := m.help
+	measure.SetWidth(0) // no truncation of its own while measuring
+	n := 0
+	for n < len(keys) && lipgloss.Width(measure.ShortHelpView(append(append([]key.Binding{}, keys[:n+1]...), tail...))) <= width {
+		n++
+	}
+	return measure.ShortHelpView(append(append([]key.Binding{}, keys[:n]...), tail...))
 }
 
 // keys is the active screen's help.
@@ -934,7 +1016,7 @@ func (m *Model) keys() help.KeyMap {
 			return bindings{short: []key.Binding{k.Confirm, k.Deny}}
 		}
 		return bindings{
-			short: []key.Binding{k.Refresh, k.CopyToken, k.CopyHeader, k.CopyRefresh, k.NewRequest, k.RawJSON, k.SaveProfile, k.Help, k.Quit},
+			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Quit},
 			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
 		}
 	}

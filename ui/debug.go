@@ -144,6 +144,14 @@ func (m *Model) updateInspect(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, d.inspectJWKS.Focus()
 	case key.Matches(msg, k.Select):
 		return m, m.inspect()
+	case key.Matches(msg, k.ClearInput):
+		// Whatever the cursor position: a pasted token is cleared whole.
+		if d.inspectFocus == 0 {
+			d.inspectToken.Reset()
+		} else {
+			d.inspectJWKS.Reset()
+		}
+		return m, nil
 	}
 	var cmd tea.Cmd
 	if d.inspectFocus == 0 {
@@ -359,15 +367,21 @@ func (m *Model) inspectView(height int) string {
 
 func (m *Model) debugKeys() bindings {
 	k := m.ctx.Keys
+	open, curl := withHelp(k.Select, "open"), withHelp(k.CopyToken, "copy as curl")
 	switch m.scr {
 	case scrLog:
-		return bindings{short: []key.Binding{k.Up, k.Down, withHelp(k.Select, "open"), k.Timeline, k.ExportHAR, k.Back, k.Quit}}
+		return bindings{short: []key.Binding{open, k.Timeline, k.ExportHAR, k.Back, k.Up, k.Down, k.Quit},
+			full: [][]key.Binding{{k.Up, k.Down, open}, {k.Timeline, k.ExportHAR, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
 	case scrExchange:
-		return bindings{short: []key.Binding{k.Up, k.Down, withHelp(k.CopyToken, "copy as curl"), k.Back, k.Quit}}
+		return bindings{short: []key.Binding{curl, k.Back, k.Up, k.Down, k.Quit},
+			full: [][]key.Binding{{k.Up, k.Down}, {curl, k.Log, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
 	case scrTimeline:
-		return bindings{short: []key.Binding{k.Back, k.Quit}}
+		return bindings{short: []key.Binding{k.Back, k.Quit},
+			full: [][]key.Binding{{k.Back, k.Log, k.Inspect}, {k.Quit, k.ForceQuit}}}
 	case scrInspect:
-		return bindings{short: []key.Binding{withHelp(k.Select, "decode"), withHelp(k.Next, "token/JWKS"), k.Back, k.ForceQuit}}
+		decode, next, clear := withHelp(k.Select, "decode"), withHelp(k.Next, "token/JWKS"), withHelp(k.ClearInput, "clear")
+		return bindings{short: []key.Binding{decode, next, clear, k.Back, k.ForceQuit},
+			full: [][]key.Binding{{decode, next, clear}, {k.Log, k.Back, k.ForceQuit}}}
 	}
 	return bindings{}
 }

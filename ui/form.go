@@ -101,6 +101,10 @@ type formModel struct {
 	// keptHint marks secret fields left empty when editing: what is stored
 	// stays.
 	keptHint bool
+	// editing is the name of the profile being edited ("" when adding).
+	editing string
+	// savedFrom is the token a profile is being saved from.
+	savedFrom *flows.Result
 }
 
 func newForm(g client.Grant, values map[string]string, chain bool, width int) formModel {
@@ -189,6 +193,16 @@ func (f *formModel) visible() []*field {
 		}
 	}
 	return out
+}
+
+// shown reports whether the field with key k is visible now.
+func (f *formModel) shown(k string) bool {
+	for _, fl := range f.visible() {
+		if fl.spec.key == k {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *formModel) focused() *field {

@@ -75,11 +75,7 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 	width := lm.Width() - 4
 	title := it.name
 	if it.account != "" {
-		if client.IsProduction(it.account) {
-			title += "  " + s.Prod.Render(" PROD "+it.account+" ")
-		} else {
-			title += "  " + s.Test.Render("TEST "+it.account)
-		}
+		title += "  " + s.badge(it.account)
 	}
 	// The second line: what the item is; with a token held, its
 	// countdown first, and an auto-refresh's outcome instead of the rest.

@@ -34,6 +34,7 @@ type KeyMap struct {
 	Inspect       key.Binding
 	Timeline      key.Binding
 	ExportHAR     key.Binding
+	ClearInput    key.Binding
 }
 
 // DefaultKeyMap is the workbench's key map.
@@ -72,6 +73,7 @@ func DefaultKeyMap() KeyMap {
 		Inspect:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "inspect a JWT")),
 		Timeline:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "MFA timeline")),
 		ExportHAR:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write HAR")),
+		ClearInput:    key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
 	}
 }
 

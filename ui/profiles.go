@@ -61,6 +61,10 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.setStatus("not deleted", false)
 		return m, nil
 	}
+	if !m.filtering() && key.Matches(msg, k.Filter) {
+		// A new filter starts from nothing, not from the last one.
+		m.home.ResetFilter()
+	}
 	if m.filtering() || m.home.FilterState() == list.FilterApplied && key.Matches(msg, k.Back) {
 		var cmd tea.Cmd
 		m.home, cmd = m.home.Update(msg)
@@ -75,8 +79,7 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.editItem(it)
 	case key.Matches(msg, k.Add):
 		if m.canChangeProfiles() {
-			m.addingProfile, m.editingName = true, ""
-			m.push(scrChooser)
+			m.openChooser(true)
 		}
 		return m, nil
 	case key.Matches(msg, k.Duplicate) && it.profile != nil:
@@ -84,7 +87,6 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			p := *it.profile
 			values := valuesForProfile(p)
 			values[fName] = p.Name + "-copy"
-			m.addingProfile, m.editingName = true, ""
 			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), false, false, m.ctx.Width-2)
 			m.push(scrForm)
 		}
@@ -116,7 +118,7 @@ func (m *Model) canChangeProfiles() bool {
 func (m *Model) runItem(it homeItem) tea.Cmd {
 	if it.key == newItem.key {
 		m.activeKey, m.active = "", nil
-		m.push(scrChooser)
+		m.openChooser(false)
 		return nil
 	}
 	base := ""
@@ -177,11 +179,14 @@ func (m *Model) onNeedInput(msg needInputMsg) (tea.Model, tea.Cmd) {
 	m.stack = append(m.stack[:0], scrHome)
 	if msg.err != nil {
 		// Ask in the form: it is where the missing secret can be typed.
+		// The form opens on the first empty secret, without red errors:
+		// nothing was done wrong yet.
 		m.form.banner = "this profile needs input: " + errText(msg.err)
-		if errors.Is(msg.err, client.ErrInvalidInput) {
-			m.form.banner = "type what this profile asks for each time, then enter"
+		if errors.Is(msg.err, client.ErrInvalidInput) && m.active != nil {
+			banner, first := missingSecrets(*m.active, &m.form)
+			m.form.banner = banner
+			m.form.focusField(first)
 		}
-		m.form.validate()
 		m.scr = scrForm
 		return m, nil
 	}
@@ -198,9 +203,9 @@ func (m *Model) editItem(it homeItem) tea.Cmd {
 		m.push(scrForm)
 	case it.profile != nil && m.canChangeProfiles():
 		p := *it.profile
-		m.addingProfile, m.editingName = true, p.Name
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
 		m.form = newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
+		m.form.editing = p.Name
 		m.push(scrForm)
 	}
 	return nil
@@ -212,8 +217,8 @@ func (m *Model) openSaveAs(res *flows.Result) tea.Cmd {
 		return nil
 	}
 	values := valuesFor(res.Request, m.baseURL)
-	m.addingProfile, m.editingName, m.saveAsFrom = true, "", res
 	m.form = newProfileForm(res.Request.Grant, values, res.BearerChained, false, false, m.ctx.Width-2)
+	m.form.savedFrom = res
 	m.push(scrForm)
 	return nil
 }
@@ -223,7 +228,7 @@ func (m *Model) openSaveAs(res *flows.Result) tea.Cmd {
 // so a secret that cannot be kept saves nothing.
 func (m *Model) saveProfile() tea.Cmd {
 	p, typed := m.form.profile()
-	oldName := m.editingName
+	oldName := m.form.editing
 	var old *profiles.Profile
 	for i := range m.profiles {
 		if m.profiles[i].Name == oldName {
@@ -297,10 +302,9 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 		m.form.banner = text
 		return m, nil
 	}
-	if m.saveAsFrom != nil {
+	if m.form.savedFrom != nil {
 		// Saved from a token: hold that token under the new profile.
-		m.held["profile:"+msg.name] = m.saveAsFrom
-		m.saveAsFrom = nil
+		m.held["profile:"+msg.name] = m.form.savedFrom
 	}
 	m.profiles = msg.profiles
 	m.home.SetItems(m.homeItems())
@@ -309,7 +313,7 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 			m.home.Select(i)
 		}
 	}
-	m.addingProfile, m.editingName = false, ""
+	m.form = formModel{}
 	m.stack = m.stack[:0]
 	m.scr = scrHome
 	m.setStatus("profile "+msg.name+" saved", false)
@@ -507,4 +511,45 @@ func (m *Model) homeKeys() bindings {
 	}
 	return bindings{short: []key.Binding{run, k.Add, k.Edit, k.Delete, k.Filter, k.Help, k.Quit},
 		full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Add, k.Edit}, {k.Duplicate, k.Delete}, {k.Help, k.Quit, k.ForceQuit}}}
+}
+
+// secretFields are the secrets a form can hold, in the order asked.
+var secretFields = []struct {
+	kind  profiles.Kind
+	field string
+	name  string
+}{
+	{profiles.ClientSecret, fClientSecret, "client secret"},
+	{profiles.Bearer, fBearer, "Bearer token"},
+	{profiles.Password, fPassword, "password"},
+	{profiles.RefreshToken, fRefreshToken, "refresh token"},
+}
+
+// missingSecrets says which secrets a profile's form still needs, and
+// whether they are asked for each time (by the profile's choice) or simply
+// not saved (a duplicate, a lost keyring entry); first is the field of the
+// first one.
+func missingSecrets(p profiles.Profile, f *formModel) (banner, first string) {
+	var asked, unsaved []string
+	for _, sf := range secretFields {
+		fl := f.get(sf.field)
+		if fl == nil || fl.input.Value() != "" || !f.shown(sf.field) {
+			continue
+		}
+		if first == "" {
+			first = sf.field
+		}
+		if profiles.SourceOf(p, sf.kind) == profiles.SourceAsk {
+			asked = append(asked, sf.name)
+		} else {
+			unsaved = append(unsaved, sf.name)
+		}
+	}
+	switch {
+	case len(unsaved) > 0:
+		return fmt.Sprintf("the %s of %s is not saved: type it here to send once, or press esc and e on home to save it with the profile", strings.Join(unsaved, " and "), p.Name), first
+	case len(asked) > 0:
+		return fmt.Sprintf("type the %s (%s asks for it each time), then enter", strings.Join(asked, " and "), p.Name), first
+	}
+	return "this profile needs input: fill in the empty fields, then enter", first
 }

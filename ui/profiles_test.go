@@ -31,7 +31,7 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 		t.Fatalf("no profiles: opens on %v over %v", m.scr, m.stack)
 	}
 	// Add from the home screen's flow: a → grant → form in profile mode.
-	m.addingProfile = true
+	m.chooser.forProfile = true
 	press(t, m, "enter") // client_credentials
 	if !m.form.profileMode || m.form.focused().spec.key != fName {
 		t.Fatalf("profile form: %+v", m.form.focused().spec)
@@ -113,7 +113,7 @@ func TestProfileAskingForPasswordOpensForm(t *testing.T) {
 	}
 	m := New(ctx)
 	press(t, m, "enter")
-	if m.scr != scrForm || m.form.focused().spec.key != fPassword || !strings.Contains(m.form.banner, "asks for each time") {
+	if m.scr != scrForm || m.form.focused().spec.key != fPassword || !strings.Contains(m.form.banner, "asks for it each time") {
 		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
 	}
 	typeText(t, m, dinterotest.DemoPassword)

@@ -1,6 +1,10 @@
 package ui
 
-import "charm.land/lipgloss/v2"
+import (
+	"charm.land/lipgloss/v2"
+
+	"github.com/tokenbench/tokenbench/client"
+)
 
 // Styles are built once from a theme; View() never makes new styles.
 // Colours are adaptive, and the renderer drops them under NO_COLOR.
@@ -27,6 +31,18 @@ type Styles struct {
 	CountWarn lipgloss.Style
 	CountCrit lipgloss.Style
 	Expired   lipgloss.Style
+}
+
+// badge marks an account's environment: PROD in reverse red, TEST in green,
+// and an id that is neither as what it is, unmarked.
+func (s Styles) badge(account string) string {
+	switch {
+	case client.ValidateOwnerID(account) != nil:
+		return s.Warn.Render("? " + account)
+	case client.IsProduction(account):
+		return s.Prod.Render(" PROD " + account + " ")
+	}
+	return s.Test.Render("TEST " + account)
 }
 
 // DefaultStyles is the default theme for a dark or light background.

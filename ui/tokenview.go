@@ -53,16 +53,16 @@ func clock(t, now time.Time) string {
 // lines renders the token view's body for width at now.
 func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 	r := m.result
+	issued := r.Response.ReceivedAt
+	if r.Token != nil && !r.Token.IssuedAt.IsZero() {
+		issued = r.Token.IssuedAt
+	}
 	if m.raw {
-		return m.rawLines(width)
+		return append([]string{countdown(s, r.Expiry, issued, now), ""}, m.rawLines(width)...)
 	}
 	var out []string
 	row := func(label, value string) {
 		out = append(out, s.Label.Render(label)+" "+truncate(value, width-12))
-	}
-	issued := r.Response.ReceivedAt
-	if r.Token != nil && !r.Token.IssuedAt.IsZero() {
-		issued = r.Token.IssuedAt
 	}
 	out = append(out, countdown(s, r.Expiry, issued, now), "")
 

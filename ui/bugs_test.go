@@ -1,0 +1,286 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/zalando/go-keyring"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// These tests drive the workbench by keys and read only what it shows.
+
+// screenLines is the view, one string per line, trailing spaces cut.
+func screenLines(m *Model) []string {
+	lines := strings.Split(viewText(m), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return lines
+}
+
+func requireShows(t *testing.T, m *Model, texts ...string) {
+	t.Helper()
+	view := viewText(m)
+	for _, text := range texts {
+		if !strings.Contains(view, text) {
+			t.Fatalf("screen does not show %q:\n%s", text, view)
+		}
+	}
+}
+
+func requireHides(t *testing.T, m *Model, texts ...string) {
+	t.Helper()
+	view := viewText(m)
+	for _, text := range texts {
+		if strings.Contains(view, text) {
+			t.Fatalf("screen shows %q:\n%s", text, view)
+		}
+	}
+}
+
+// requireFits fails when a line is wider than the terminal or the screen
+// is taller.
+func requireFits(t *testing.T, m *Model, w, h int) {
+	t.Helper()
+	lines := strings.Split(viewText(m), "\n")
+	if len(lines) > h {
+		t.Fatalf("%d lines at height %d:\n%s", len(lines), h, viewText(m))
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) > w {
+			t.Fatalf("line of %d cells at width %d: %q", ansi.StringWidth(l), w, l)
+		}
+	}
+}
+
+func storeWith(t *testing.T, clk *testClock, ps ...profiles.Profile) *Context {
+	t.Helper()
+	keyring.MockInit()
+	ctx := profileContext(t, clk, t.TempDir())
+	for _, p := range ps {
+		if err := ctx.Store.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ctx
+}
+
+func TestHomeFilterFiltersClearsAndStartsAfresh(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(storeWith(t, clk,
+		profiles.Profile{Name: "alpha-shop", Account: "T11223344", Grant: "client_credentials", ClientID: "a"},
+		profiles.Profile{Name: "beta-shop", Account: "T11223344", Grant: "client_credentials", ClientID: "b"},
+	))
+	press(t, m, "/")
+	typeText(t, m, "zzz")
+	requireHides(t, m, "alpha-shop", "beta-shop")
+	press(t, m, "esc")
+	requireShows(t, m, "alpha-shop", "beta-shop")
+
+	press(t, m, "/")
+	typeText(t, m, "beta")
+	requireHides(t, m, "alpha-shop")
+	requireShows(t, m, "beta-shop")
+	// enter applies the filter; esc then clears it.
+	press(t, m, "enter")
+	requireHides(t, m, "alpha-shop")
+	press(t, m, "esc")
+	requireShows(t, m, "alpha-shop", "beta-shop")
+	// The next / starts from nothing, not from "beta".
+	press(t, m, "/")
+	typeText(t, m, "alpha")
+	requireShows(t, m, "alpha-shop")
+	requireHides(t, m, "beta-shop", "betaalpha")
+}
+
+func TestNewRequestFromTokenLeadsBackHome(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(storeWith(t, clk, profiles.Profile{Name: "demo-cc", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "client_credentials", ClientID: dinterotest.DemoClientID}))
+	press(t, m, "down") // New request…
+	press(t, m, "enter")
+	requireShows(t, m, "choose a grant")
+	press(t, m, "enter")
+	fillClientCredentials(t, m, srv.URL)
+	press(t, m, "enter")
+	requireShows(t, m, "expires in")
+	press(t, m, "n")
+	requireShows(t, m, "choose a grant")
+	press(t, m, "esc")
+	requireShows(t, m, "demo-cc", "New request…")
+}
+
+// fillClientCredentials types the demo client into an open
+// client_credentials form whose focus is on the base URL.
+func fillClientCredentials(t *testing.T, m *Model, base string) {
+	t.Helper()
+	press(t, m, "ctrl+u")
+	typeText(t, m, base)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+}
+
+func TestSaveAsProfileModeDoesNotStick(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(storeWith(t, clk))
+	press(t, m, "esc") // the first-run chooser sits over home
+	press(t, m, "enter")
+	requireShows(t, m, "choose a grant")
+	press(t, m, "enter")
+	fillClientCredentials(t, m, srv.URL)
+	press(t, m, "enter")
+	requireShows(t, m, "expires in")
+	press(t, m, "s")
+	requireShows(t, m, "Name")
+	press(t, m, "esc", "n", "enter")
+	requireShows(t, m, "request · client_credentials")
+	requireHides(t, m, "profile ·", "Name ")
+}
+
+func TestHelpOnTheDebuggingScreens(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l")
+	press(t, m, "?")
+	requireShows(t, m, "write HAR", "MFA timeline", "back")
+	press(t, m, "?", "enter", "?")
+	requireShows(t, m, "copy as curl", "back")
+	press(t, m, "?", "esc", "t", "?")
+	requireShows(t, m, "back", "quit")
+	press(t, m, "?", "esc", "esc", "ctrl+o", "?")
+	requireShows(t, m, "decode", "clear")
+}
+
+func TestTokenCountdownStaysWhileClaimsScroll(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(testContext(clk))
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 14})
+	m.token = tokenModel{result: syntheticResult(t, fixedNow)}
+	m.scr = scrToken
+	requireHides(t, m, "email")
+	for range 30 {
+		press(t, m, "down")
+	}
+	requireShows(t, m, "expires in 2m 00s", "tokenbench › token")
+	requireShows(t, m, "email") // scrolled to the end
+	requireFits(t, m, 60, 14)
+}
+
+func TestDuplicatedProfileWithoutSecretSaysWhatIsMissing(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}})
+	p, _ := ctx.Store.Load()
+	if err := ctx.Secrets.Put(p[0], profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	press(t, m, "d", "enter") // duplicate as shop-copy, save
+	requireShows(t, m, "shop-copy")
+	press(t, m, "enter") // saving selects the new profile; run it
+	requireShows(t, m, "client secret of shop-copy is not saved", "press esc and e")
+	requireHides(t, m, "asks for each time")
+}
+
+func TestInvalidAccountGetsNoTestBadge(t *testing.T) {
+	m := New(testContext(&testClock{now: fixedNow}))
+	press(t, m, "enter", "tab") // client_credentials, on to the account
+	typeText(t, m, "X123")
+	requireShows(t, m, "X123")
+	requireHides(t, m, "TEST X123")
+	press(t, m, "ctrl+u")
+	typeText(t, m, "T11223344")
+	requireShows(t, m, "TEST T11223344")
+}
+
+func TestMFAScreenFitsAt60x20(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(testContext(clk))
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	m.mfa = newMFA(goldenSession(true), client.ChannelSMS)
+	m.mfa.phase = mfaCode
+	m.mfa.input.Focus()
+	m.ctx.Outbox = func(string) []OutboxMessage {
+		return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
+	}
+	m.scr = scrMFA
+	requireShows(t, m, "the code received") // the placeholder, whole
+	m.mfa.err = "wrong binding code: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)"
+	requireFits(t, m, 60, 20)
+	requireShows(t, m, "482913", "expires in 5m0s", "2 attempt(s) left")
+}
+
+func TestStatusDoesNotOutliveItsScreen(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter") // the demo API client
+	requireShows(t, m, "token received")
+	press(t, m, "n")
+	requireHides(t, m, "token received")
+	press(t, m, "esc")
+	press(t, m, "enter", "R")
+	requireShows(t, m, "no refresh token to copy")
+	press(t, m, "esc")
+	requireHides(t, m, "no refresh token to copy")
+}
+
+func TestAuthorizationCodeRunAgainShowsHeldTokenAndEditSendsAgain(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	if err := srv.AddAuthorizationCode(dinterotest.DemoAuthCode, dinterotest.DemoUser, dinterotest.DemoRedirectURI, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	ctx := demoContext(t, clk, srv)
+	code := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantAuthorizationCode, ClientID: dinterotest.DemoClientID,
+		ClientSecret: dinterotest.DemoSecret, Code: dinterotest.DemoAuthCode, RedirectURI: dinterotest.DemoRedirectURI}
+	ctx.Connections = []Connection{{Name: "Authorization code (one-time)", Description: "code", BaseURL: srv.URL, Request: code}}
+	m := New(ctx)
+	press(t, m, "enter")
+	requireShows(t, m, "authorization_code")
+	press(t, m, "esc", "e", "enter")
+	requireShows(t, m, "invalid_grant")
+}
+
+func TestTmuxCopyGoesIntoTmuxBuffer(t *testing.T) {
+	var calls [][]string
+	var stdin string
+	c := &SystemClipboard{Getenv: func(k string) string {
+		return map[string]string{"TMUX": "/tmp/tmux-0/default,1,0", "SSH_TTY": "/dev/pts/1"}[k]
+	}, Tmux: func(in string, args ...string) (string, error) {
+		calls = append(calls, args)
+		if args[0] == "load-buffer" {
+			stdin = in
+		}
+		if args[0] == "show-options" {
+			return "external\n", nil
+		}
+		return "", nil
+	}}
+	var out strings.Builder
+	c.Out = &out
+	via, caveat, err := c.Copy("eyJ.secret.token")
+	if err != nil || via != "tmux buffer" || stdin != "eyJ.secret.token" || strings.Join(calls[0], " ") != "load-buffer -w -" {
+		t.Fatalf("via %q caveat %q err %v calls %v", via, caveat, err, calls)
+	}
+	if out.Len() != 0 {
+		t.Fatalf("wrote an OSC 52 tmux would drop: %q", out.String())
+	}
+}
