@@ -40,6 +40,23 @@ func (e *exitError) Error() string {
 }
 func (e *exitError) Unwrap() error { return e.err }
 
+// redactedError shows an error with every secret of the flow taken out,
+// in any encoding; errors.As still finds what it wraps.
+type redactedError struct {
+	err error
+	rd  *client.Redactor
+}
+
+func (e *redactedError) Error() string { return e.rd.Redact(e.err.Error()) }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redacted(err error, rd *client.Redactor) error {
+	if err == nil {
+		return nil
+	}
+	return &redactedError{err: err, rd: rd}
+}
+
 // ExitCode maps an error to the documented exit codes.
 func ExitCode(err error) int {
 	if err == nil {

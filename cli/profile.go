@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -57,13 +59,17 @@ func (app *App) secrets() *profiles.Secrets {
 	st, _ := app.store()
 	s := profiles.NewSecrets(st)
 	s.Getenv = app.env.getenv
+	s.Keyring = app.env.keyring
 	return s
 }
 
 // warnStore says on stderr what is worth knowing about the store.
 func (app *App) warnStore(st *profiles.Store, ps []profiles.Profile) {
 	if profiles.UsesFile(ps) {
-		fmt.Fprintf(app.stderr, "warning: some secrets are kept in PLAIN TEXT in %s/%s (--insecure-storage)\n", st.Dir, profiles.SecretsFileName)
+		fmt.Fprintf(app.stderr, "warning: some secrets are kept in PLAIN TEXT in %s (--insecure-storage)\n", filepath.Join(st.Dir, profiles.SecretsFileName))
+	}
+	if err := app.secrets().CheckFile(); err != nil {
+		fmt.Fprintf(app.stderr, "warning: %s\n", client.Sanitize(err.Error()))
 	}
 	if st.LoosePermissions() {
 		fmt.Fprintf(app.stderr, "warning: %s can be read by others; it is rewritten 0600 on the next save\n", st.Path())
@@ -121,7 +127,13 @@ func newProfileListCmd(app *App) *cobra.Command {
 				if p.Username != "" {
 					who = p.Username
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, envBadge(p.Account), p.Account, p.Grant, orDash(who), p.BaseURLOrDefault())
+				// Every field, also those validated on load: an imported base URL
+				// with U+202E could disguise its host, and a tab would shift columns.
+				fields := []string{p.Name, envBadge(p.Account), p.Account, p.Grant, orDash(who), p.BaseURLOrDefault()}
+				for i, f := range fields {
+					fields[i] = client.Sanitize(f)
+				}
+				fmt.Fprintln(tw, strings.Join(fields, "\t"))
 			}
 			return tw.Flush()
 		},
@@ -420,53 +432,109 @@ func newProfileExportCmd(app *App) *cobra.Command {
 func newProfileImportCmd(app *App) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
-		Use: "import FILE|-", Short: "Add profiles from an export; --force replaces same-named ones", Args: exactName,
+		Use:   "import FILE|-",
+		Short: "Add profiles from an export; --force replaces same-named ones",
+		Long: `Add profiles from a file written by 'profile export', perhaps by someone
+else. An import never brings across a secret source that runs a command
+(cmd:), reads the environment (env:) or the plain-text secrets file: those
+become keyring (a password: ask). It prints, per profile, what it changed
+and what to check: a base URL other than Dintero's, JWKS and redirect URLs,
+text with control characters. A profile replaced with --force keeps its
+own secret sources, and is not replaced when the import would point it at
+another base URL while it has stored secrets.`,
+		Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var data []byte
-			var err error
-			if args[0] == "-" {
-				data, err = io.ReadAll(io.LimitReader(app.env.stdin, 8<<20))
-			} else {
-				data, err = os.ReadFile(args[0])
-			}
-			if err != nil {
-				return &usageError{err}
-			}
-			incoming, err := profiles.ParseExport(args[0], data)
-			if err != nil {
-				return &usageError{err}
-			}
-			st, err := app.store()
-			if err != nil {
-				return err
-			}
-			err = st.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
-				for _, in := range incoming {
-					replaced := false
-					for i := range ps {
-						if ps[i].Name != in.Name {
-							continue
-						}
-						if !force {
-							return nil, &usageError{fmt.Errorf("%w: %q; nothing imported (--force replaces)", profiles.ErrExists, in.Name)}
-						}
-						ps[i], replaced = in, true
-					}
-					if !replaced {
-						ps = append(ps, in)
-					}
-				}
-				return ps, nil
-			})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(app.stderr, "imported %d profile(s); their secrets are not part of an export: add them with profile edit\n", len(incoming))
-			return nil
+			return app.runImport(args[0], force)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "replace profiles with the same name")
 	return cmd
+}
+
+func (app *App) runImport(from string, force bool) error {
+	var data []byte
+	var err error
+	if from == "-" {
+		data, err = io.ReadAll(io.LimitReader(app.env.stdin, 8<<20))
+	} else {
+		data, err = os.ReadFile(from)
+	}
+	if err != nil {
+		return &usageError{err}
+	}
+	incoming, err := profiles.ParseExport(from, data)
+	if err != nil {
+		return &usageError{err}
+	}
+	st, err := app.store()
+	if err != nil {
+		return err
+	}
+	reviews := make([]profiles.ImportReview, len(incoming))
+	for i, in := range incoming {
+		reviews[i] = profiles.ReviewImport(in)
+	}
+	replaced := map[string]bool{}
+	err = st.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
+		for i := range reviews {
+			in := &reviews[i]
+			idx := -1
+			for j := range ps {
+				if ps[j].Name == in.Profile.Name {
+					idx = j
+				}
+			}
+			if idx < 0 {
+				ps = append(ps, in.Profile)
+				continue
+			}
+			if !force {
+				return nil, &usageError{fmt.Errorf("%w: %q; nothing imported (--force replaces)", profiles.ErrExists, in.Profile.Name)}
+			}
+			if err := checkReplace(ps[idx], in.Profile); err != nil {
+				return nil, err
+			}
+			// Secrets are not part of an export: the sources stay the ones
+			// chosen on this machine.
+			in.Profile.Secrets = ps[idx].Secrets
+			in.Changed = []string{"kept the secret sources of your profile"}
+			ps[idx], replaced[in.Profile.Name] = in.Profile, true
+		}
+		return ps, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range reviews {
+		verb := "added"
+		if replaced[r.Profile.Name] {
+			verb = "replaced"
+		}
+		fmt.Fprintf(app.stderr, "%s profile %s\n", verb, r.Profile.Name)
+		for _, line := range r.Changed {
+			fmt.Fprintf(app.stderr, "  changed: %s\n", line)
+		}
+		for _, line := range r.Check {
+			fmt.Fprintf(app.stderr, "  check:   %s\n", line)
+		}
+	}
+	fmt.Fprintf(app.stderr, "imported %d profile(s); secrets are never part of an export: add them with 'tokenbench profile edit NAME'\n", len(reviews))
+	return nil
+}
+
+// checkReplace refuses an import that would send the stored secrets of an
+// existing profile to a different server.
+func checkReplace(old, in profiles.Profile) error {
+	if strings.TrimRight(old.BaseURLOrDefault(), "/") == strings.TrimRight(in.BaseURLOrDefault(), "/") {
+		return nil
+	}
+	for _, k := range profiles.Kinds {
+		if profiles.SourceOf(old, k).Stored() {
+			return &usageError{fmt.Errorf("profile %s: the import points it at %s instead of %s, where its stored secrets would be sent; nothing imported (remove it first, or import under another name)",
+				old.Name, client.Sanitize(in.BaseURLOrDefault()), client.Sanitize(old.BaseURLOrDefault()))}
+		}
+	}
+	return nil
 }
 
 // remember keeps what a profile wants kept of a new token: a rotated refresh
@@ -505,7 +573,12 @@ func newExecCmd(app *App) *cobra.Command {
 		Long: `Run a command with a valid access token in its environment, instead of
 pasting tokens: DINTERO_ACCESS_TOKEN and DINTERO_ACCOUNT_ID. A token kept by a
 keep_tokens profile is reused while it has over a minute left; otherwise the
-profile's grant runs first. The command's exit code is tokenbench's.`,
+profile's grant runs first. The command's exit code is tokenbench's.
+
+The command gets the short-lived token only: every TOKENBENCH_* variable
+but TOKENBENCH_CONFIG_DIR (the client secret, password, Bearer, refresh
+token, codes) and every variable a profile takes a secret from (env:NAME)
+are removed from its environment.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if name == "" || len(args) == 0 {
 				return &usageError{errors.New("usage: tokenbench exec -p NAME -- CMD [ARGS…]")}
@@ -540,7 +613,7 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 	}
 	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	c.Stdin, c.Stdout, c.Stderr = app.env.stdin, app.stdout, app.stderr
-	c.Env = append(os.Environ(), "DINTERO_ACCESS_TOKEN="+token, "DINTERO_ACCOUNT_ID="+p.Account)
+	c.Env = app.childEnv(token, p.Account)
 	if err := c.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
@@ -549,4 +622,44 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 		return fmt.Errorf("running %s: %w", argv[0], err)
 	}
 	return nil
+}
+
+// keptForChild are the TOKENBENCH_* variables a child of exec may see:
+// they name places, not credentials.
+var keptForChild = map[string]bool{"TOKENBENCH_CONFIG_DIR": true}
+
+// childEnv is the environment of exec's command: tokenbench's own, less
+// every long-lived credential in it, plus the access token and account.
+func (app *App) childEnv(token, account string) []string {
+	drop := map[string]bool{"DINTERO_ACCESS_TOKEN": true, "DINTERO_ACCOUNT_ID": true}
+	// Variables that profiles take secrets from (env:NAME) hold long-lived
+	// credentials too. All profiles: the names are what matters, not which
+	// profile runs.
+	if _, ps, err := app.loadProfiles(); err == nil {
+		for _, p := range ps {
+			for _, src := range p.Secrets {
+				if name, ok := strings.CutPrefix(string(src), "env:"); ok {
+					drop[envKey(name)] = true
+				}
+			}
+		}
+	}
+	var env []string
+	for _, kv := range app.env.environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		key := envKey(name)
+		if drop[key] || (strings.HasPrefix(key, "TOKENBENCH_") && !keptForChild[key]) {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "DINTERO_ACCESS_TOKEN="+token, "DINTERO_ACCOUNT_ID="+account)
+}
+
+// envKey is a variable name as the OS compares it: Windows ignores case.
+func envKey(name string) string {
+	if runtime.GOOS == "windows" {
+		return strings.ToUpper(name)
+	}
+	return name
 }

@@ -1,19 +1,42 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/zalando/go-keyring"
+	"time"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
+// runWithKeyring is runCLI on a keyring of the test's own (never
+// go-keyring's global mock, which leaks between tests and into the real
+// keyring test).
+func runWithKeyring(t *testing.T, kr profiles.Keyring, envVars map[string]string, stdin string, args ...string) run {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	app := NewApp(strings.NewReader(stdin), &out, &errOut)
+	app.env.getenv = func(k string) string { return envVars[k] }
+	app.env.isTerminal = func() bool { return false }
+	app.env.keyring = kr
+	app.now = func() time.Time { return fixedNow }
+	code := app.Run(context.Background(), args)
+	return run{code, out.String(), errOut.String()}
+}
+
 func TestProfileCommands(t *testing.T) {
-	keyring.MockInit()
+	kr := keyringtest.New()
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
 	srv := fake(t)
 	dir := filepath.Join(t.TempDir(), "cfg")
 	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
@@ -87,13 +110,17 @@ func TestProfileCommands(t *testing.T) {
 	if r := runCLI(t, noSecret, "", "profile", "rm", "demo2"); r.code != 0 {
 		t.Fatalf("rm: %+v", r)
 	}
-	if _, err := keyring.Get("tokenbench", "profile:demo2:client_secret"); err == nil {
+	if _, err := kr.Get("tokenbench", "profile:demo2:client_secret"); err == nil || kr.Len() != 0 {
 		t.Fatal("secret left in the keyring")
 	}
 }
 
 func TestProfileWithoutKeyring(t *testing.T) {
-	keyring.MockInitWithError(os.ErrPermission)
+	kr := keyringtest.Failing(fmt.Errorf("%w: keyring write: %w", profiles.ErrNoKeyring, os.ErrPermission))
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
 	dir := filepath.Join(t.TempDir(), "cfg")
 	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": "s3cret-value-xyz"}
 	r := runCLI(t, env, "", "profile", "add", "p", "--account", dinterotest.DemoAccount, "--client-id", "c")

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/tokenbench/tokenbench/profiles"
 )
 
 // maxSecretFile bounds a secret read from a file or stdin.
@@ -24,10 +26,14 @@ type env struct {
 	readPassword func() (string, error)
 	stdinUsed    bool
 	lines        *bufio.Reader
+	// environ is the environment a child of exec starts from.
+	environ func() []string
+	// keyring keeps the secrets of profiles; tests give each run its own.
+	keyring profiles.Keyring
 }
 
 func osEnv(stdin io.Reader, stderr io.Writer) *env {
-	e := &env{getenv: os.Getenv, stdin: stdin, stderr: stderr}
+	e := &env{getenv: os.Getenv, stdin: stdin, stderr: stderr, environ: os.Environ, keyring: profiles.OSKeyring{}}
 	e.isTerminal = func() bool {
 		f, ok := stdin.(*os.File)
 		return ok && term.IsTerminal(int(f.Fd()))

@@ -260,8 +260,17 @@ func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string
 	if err != nil {
 		return nil, err
 	}
+	// One redactor knows every secret of the flow: the error line, -v and
+	// the HAR all go through it.
+	rd := &client.Redactor{}
+	tr.req.NoteSecrets(rd)
+	res, err := app.obtainWith(ctx, o, tr, rd)
+	return res, redacted(err, rd)
+}
+
+func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (*flows.Result, error) {
 	req, channel := tr.req, tr.channel
-	rec := &client.Recorder{}
+	rec := &client.Recorder{Redactor: rd}
 	if o.verbose {
 		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
 	}
@@ -273,7 +282,7 @@ func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string
 			}
 		}()
 	}
-	c, err := client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile, Recorder: rec})
+	c, err := client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile, Recorder: rec, Redactor: rd})
 	if err != nil {
 		return nil, err
 	}

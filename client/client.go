@@ -223,6 +223,10 @@ type Options struct {
 	Now func() time.Time
 	// Recorder, when set, keeps every exchange, redacted.
 	Recorder *Recorder
+	// Redactor knows the secrets of the flow (give the recorder the same
+	// one); a new one is made when nil. The client teaches it every secret
+	// it sends or receives, and no error it returns holds any of them.
+	Redactor *Redactor
 }
 
 // Client calls the auth API of one base URL.
@@ -232,6 +236,7 @@ type Client struct {
 	userAgent string
 	timeout   time.Duration
 	now       func() time.Time
+	redactor  *Redactor
 }
 
 // MaxBodySize bounds every response body read.
@@ -246,7 +251,10 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{base: base, userAgent: opts.UserAgent, timeout: opts.Timeout, now: opts.Now}
+	c := &Client{base: base, userAgent: opts.UserAgent, timeout: opts.Timeout, now: opts.Now, redactor: opts.Redactor}
+	if c.redactor == nil {
+		c.redactor = &Redactor{}
+	}
 	if c.userAgent == "" {
 		c.userAgent = "tokenbench/dev"
 	}
@@ -295,6 +303,10 @@ func loadCAs(path string) (*x509.CertPool, error) {
 	}
 	return pool, nil
 }
+
+// Redactor returns the redactor that knows every secret this client has
+// sent or received.
+func (c *Client) Redactor() *Redactor { return c.redactor }
 
 // BaseURL returns the validated base URL.
 func (c *Client) BaseURL() string { return c.base.String() }
@@ -406,7 +418,7 @@ func (c *Client) Challenge(ctx context.Context, accountID string, auth Auth, mfa
 	if out.OOBCode == "" {
 		return nil, res.protocolError("no oob_code in the challenge answer")
 	}
-	return &ChallengeResponse{ChallengeType: Sanitize(out.ChallengeType), BindingMethod: Sanitize(out.BindingMethod), OOBCode: out.OOBCode}, nil
+	return &ChallengeResponse{ChallengeType: res.scrub(out.ChallengeType), BindingMethod: res.scrub(out.BindingMethod), OOBCode: out.OOBCode}, nil
 }
 
 type response struct {
@@ -415,10 +427,16 @@ type response struct {
 	date        time.Time
 	body        []byte
 	receivedAt  time.Time
+	redactor    *Redactor
 }
 
+// scrub makes a string of the answer safe to print: sanitised, with no
+// secret of the flow in it.
+func (r *response) scrub(s string) string { return scrub(r.redactor, s) }
+
 func (r *response) protocolError(reason string) *ProtocolError {
-	return &ProtocolError{Status: r.status, ContentType: mediaType(r.contentType), Reason: reason, Excerpt: Excerpt(r.body, excerptLen)}
+	return &ProtocolError{Status: r.status, ContentType: r.scrub(mediaType(r.contentType)), Reason: reason,
+		Excerpt: Excerpt([]byte(r.redactor.Redact(string(r.body))), excerptLen)}
 }
 
 func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[string]string) (*response, error) {
@@ -438,15 +456,17 @@ func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if auth != nil {
+		c.redactor.AddAuth(auth)
 		req.Header.Set("Authorization", auth.header())
 	}
+	NoteSecrets(c.redactor, payload, true)
 	res, err := c.http.Do(req)
 	if err != nil {
 		return nil, &TransportError{Op: op, Err: unwrapURLError(err)}
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
-	out := &response{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), body: data, receivedAt: c.now()}
+	out := &response{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), body: data, receivedAt: c.now(), redactor: c.redactor}
 	if d, perr := http.ParseTime(res.Header.Get("Date")); perr == nil {
 		out.date = d
 	}
@@ -462,14 +482,33 @@ func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[
 		}
 		data = data[:MaxBodySize]
 	}
+	NoteSecrets(c.redactor, data, false)
 	if res.StatusCode/100 != 2 {
-		apiErr := ParseError(res.StatusCode, out.contentType, data)
+		apiErr := c.parseError(res.StatusCode, out.contentType, data)
 		if res.StatusCode/100 == 3 {
-			apiErr.Message = "redirect to " + Sanitize(res.Header.Get("Location")) + " not followed"
+			apiErr.Message = "redirect to " + out.scrub(res.Header.Get("Location")) + " not followed"
 		}
 		return nil, apiErr
 	}
 	return out, nil
+}
+
+// parseError reads an error answer with every secret of the flow taken out
+// of what it shows: a proxy that quotes the request back (the password in
+// the body, the Basic value in a header) must not put them on the one
+// line people paste into tickets. The mfa_token is kept, as a secret.
+func (c *Client) parseError(status int, contentType string, body []byte) *APIError {
+	raw := ParseError(status, contentType, body)
+	if raw.MFAToken != "" {
+		c.redactor.AddToken(raw.MFAToken)
+	}
+	e := ParseError(status, contentType, []byte(c.redactor.Redact(string(body))))
+	e.MFAToken = raw.MFAToken
+	e.Code = scrub(c.redactor, e.Code)
+	e.Message = scrub(c.redactor, e.Message)
+	e.Excerpt = scrub(c.redactor, e.Excerpt)
+	e.ContentType = scrub(c.redactor, e.ContentType)
+	return e
 }
 
 // unwrapURLError drops *url.Error's "Post \"URL\":" prefix; the operation
@@ -480,6 +519,17 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// headerSafe reports whether a token can be sent as it is in an
+// Authorization header: visible ASCII only.
+func headerSafe(token string) bool {
+	for i := 0; i < len(token); i++ {
+		if token[i] < 0x21 || token[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeTokenResponse(res *response) (*TokenResponse, error) {
@@ -502,8 +552,17 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	if out.AccessToken == "" {
 		return nil, res.protocolError("no access_token in the answer")
 	}
-	out.TokenType = Sanitize(str("token_type"))
 	out.RefreshToken = str("refresh_token")
+	for _, t := range []struct{ name, value string }{{"access_token", out.AccessToken}, {"refresh_token", out.RefreshToken}} {
+		if !headerSafe(t.value) {
+			// Printed, it could drive the terminal or break a script's
+			// header; it could not be sent back anyway. The body is left
+			// out: it holds the token.
+			return nil, &ProtocolError{Status: res.status, ContentType: res.scrub(mediaType(res.contentType)),
+				Reason: t.name + " holds characters that cannot be sent in an HTTP header (controls, spaces or non-ASCII)"}
+		}
+	}
+	out.TokenType = Sanitize(str("token_type"))
 	out.Scope = Sanitize(str("scope"))
 	switch v := fields["expires_in"].(type) {
 	case json.Number:

@@ -91,6 +91,10 @@ type Recorder struct {
 	Max int
 	// Now stamps exchanges (default time.Now); tests fix it.
 	Now func() time.Time
+	// Redactor knows the secrets of the flow; share the client's so that a
+	// secret is redacted even in an exchange that does not carry it. One
+	// is made when nil; it learns every secret the exchanges carry.
+	Redactor *Redactor
 
 	mu        sync.Mutex
 	exchanges []Exchange
@@ -136,8 +140,17 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		res.Body.Close()
 		res.Body = io.NopCloser(bytes.NewReader(resBody))
 	}
-	t.rec.add(buildExchange(req, reqBody, res, resBody, err, start, d))
+	t.rec.add(buildExchange(t.rec.redactor(), req, reqBody, res, resBody, err, start, d))
 	return res, err
+}
+
+func (r *Recorder) redactor() *Redactor {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.Redactor == nil {
+		r.Redactor = &Redactor{}
+	}
+	return r.Redactor
 }
 
 func (r *Recorder) add(e Exchange) {
@@ -159,69 +172,34 @@ func (r *Recorder) add(e Exchange) {
 	}
 }
 
-// redactor collects the secret values of one exchange and replaces them
-// wherever they appear.
-type redactor struct {
-	values []string
-	masked map[string]bool // values shown by length only
-}
-
-// note records a secret value; masked ones never show a character.
-func (rd *redactor) note(v string, masked bool) {
-	if len(v) < 4 {
-		return
-	}
-	rd.values = append(rd.values, v)
-	if masked {
-		if rd.masked == nil {
-			rd.masked = map[string]bool{}
-		}
-		rd.masked[v] = true
-	}
-}
-
-// scrub replaces every known secret value in s, longest first.
-func (rd *redactor) scrub(s string) string {
-	sort.Slice(rd.values, func(i, j int) bool { return len(rd.values[i]) > len(rd.values[j]) })
-	for _, v := range rd.values {
-		if strings.Contains(s, v) {
-			shown := Fingerprint(v)
-			if rd.masked[v] {
-				shown = mask(v)
-			}
-			s = strings.ReplaceAll(s, v, "["+shown+"]")
-		}
-	}
-	return s
-}
-
-func buildExchange(req *http.Request, reqBody []byte, res *http.Response, resBody []byte, err error, start time.Time, d time.Duration) Exchange {
-	rd := &redactor{}
-	e := Exchange{Time: start, Duration: d, Method: req.Method, URL: req.URL.Redacted(), Fields: map[string]string{}}
+func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Response, resBody []byte, err error, start time.Time, d time.Duration) Exchange {
+	e := Exchange{Time: start, Duration: d, Method: req.Method, Fields: map[string]string{}}
 
 	// Authorization: keep the scheme and, for Basic, the client id.
 	if auth := req.Header.Get("Authorization"); auth != "" {
 		scheme, value, _ := strings.Cut(auth, " ")
-		e.AuthScheme = scheme
-		rd.note(value, strings.EqualFold(scheme, "Basic"))
+		e.AuthScheme = Sanitize(scheme)
 		if strings.EqualFold(scheme, "Basic") {
+			rd.Add(value)
 			if raw, derr := base64.StdEncoding.DecodeString(value); derr == nil {
 				user, pass, _ := strings.Cut(string(raw), ":")
 				e.BasicUser = Sanitize(user)
-				rd.note(pass, true)
+				rd.AddBasic(user, pass)
 			}
+		} else {
+			rd.AddToken(value)
 		}
 	}
-	// Request body: note secret field values first, so the safety net
-	// catches them anywhere else too.
+	// Request body: note secret field values first, so that they are
+	// caught anywhere else too, in any encoding.
 	var reqFields map[string]any
 	if json.Unmarshal(reqBody, &reqFields) == nil {
 		collect(reqFields, rd, true)
 		for k, v := range reqFields {
 			if isSecret(k, true) {
-				e.SecretFields = append(e.SecretFields, k)
+				e.SecretFields = append(e.SecretFields, Sanitize(k))
 			} else if s, ok := v.(string); ok {
-				e.Fields[k] = Sanitize(s)
+				e.Fields[k] = scrub(rd, s)
 			}
 		}
 		sort.Strings(e.SecretFields)
@@ -231,30 +209,40 @@ func buildExchange(req *http.Request, reqBody []byte, res *http.Response, resBod
 		collect(resFields, rd, false)
 	}
 
+	e.URL = scrub(rd, req.URL.Redacted())
 	e.RequestHeaders = redactHeaders(req.Header, rd, e)
 	e.RequestBody = redactBody(reqBody, reqFields, rd, true)
 	if err != nil {
-		e.Err = rd.scrub(Sanitize(err.Error()))
+		e.Err = scrub(rd, err.Error())
 		return e
 	}
 	e.Status = res.StatusCode
-	e.ContentType = mediaType(res.Header.Get("Content-Type"))
+	e.ContentType = scrub(rd, mediaType(res.Header.Get("Content-Type")))
 	e.ResponseHeaders = redactHeaders(res.Header, rd, e)
 	e.ResponseBody = redactBody(resBody, resFields, rd, false)
 	if res.StatusCode >= 400 {
-		e.ErrorCode = ParseError(res.StatusCode, e.ContentType, resBody).Code
+		e.ErrorCode = scrub(rd, ParseError(res.StatusCode, e.ContentType, resBody).Code)
 	}
 	return e
 }
 
+// scrub makes one line of server or request text safe to show: secrets
+// redacted in every encoding, before and after sanitising (which may turn
+// a secret's form into another).
+func scrub(rd *Redactor, s string) string { return rd.Redact(Sanitize(rd.Redact(s))) }
+
 // collect notes every secret field's value in a decoded JSON document;
 // top says v is the top of a request body.
-func collect(v any, rd *redactor, top bool) {
+func collect(v any, rd *Redactor, top bool) {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, val := range t {
 			if s, ok := val.(string); ok && isSecret(k, top) {
-				rd.note(s, maskedKeys[k])
+				if maskedKeys[k] {
+					rd.Add(s)
+				} else {
+					rd.AddToken(s)
+				}
 			}
 			collect(val, rd, false)
 		}
@@ -265,47 +253,61 @@ func collect(v any, rd *redactor, top bool) {
 	}
 }
 
-// redactValue replaces secret fields by fingerprints, recursively.
-func redactValue(v any, top bool) any {
+// NoteSecrets teaches rd the secret fields of a JSON body (a request when
+// request is set, where "code" is an authorization code). A body that is
+// not JSON teaches nothing.
+func NoteSecrets(rd *Redactor, body []byte, request bool) {
+	var v any
+	if json.Unmarshal(body, &v) == nil {
+		collect(v, rd, request)
+	}
+}
+
+// redactValue replaces secret fields by fingerprints, and every known
+// secret inside any other string or key, recursively: a string value may
+// hold a whole echoed request, JSON-escaped once more.
+func redactValue(v any, rd *Redactor, top bool) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, val := range t {
 			if s, ok := val.(string); ok && isSecret(k, top) {
-				out[k] = "[" + fingerprintFor(k, s) + "]"
+				out[rd.Redact(k)] = "[" + fingerprintFor(k, s) + "]"
 				continue
 			}
-			out[k] = redactValue(val, false)
+			out[rd.Redact(k)] = redactValue(val, rd, false)
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, val := range t {
-			out[i] = redactValue(val, false)
+			out[i] = redactValue(val, rd, false)
 		}
 		return out
+	case string:
+		return rd.Redact(t)
 	}
 	return v
 }
 
-func redactBody(raw []byte, parsed map[string]any, rd *redactor, request bool) string {
+func redactBody(raw []byte, parsed map[string]any, rd *Redactor, request bool) string {
 	if len(raw) == 0 {
 		return ""
 	}
 	if parsed != nil {
-		data, err := json.MarshalIndent(redactValue(parsed, request), "", "  ")
+		data, err := json.MarshalIndent(redactValue(parsed, rd, request), "", "  ")
 		if err == nil {
-			return rd.scrub(string(data))
+			return rd.Redact(EscapeJSONControls(string(data)))
 		}
 	}
 	body := string(raw)
 	if len(raw) > MaxBodySize {
 		body = body[:MaxBodySize]
 	}
-	return rd.scrub(SanitizeMultiline(body))
+	return rd.Redact(SanitizeMultiline(rd.Redact(body)))
 }
 
-func redactHeaders(h http.Header, rd *redactor, e Exchange) []Header {
+func redactHeaders(h http.Header, rd *Redactor, e Exchange) []Header {
 	names := make([]string, 0, len(h))
 	for name := range h {
 		names = append(names, name)
@@ -325,9 +327,9 @@ func redactHeaders(h http.Header, rd *redactor, e Exchange) []Header {
 			case "cookie", "set-cookie", "proxy-authorization":
 				v = "[" + Fingerprint(v) + "]"
 			default:
-				v = rd.scrub(Sanitize(v))
+				v = scrub(rd, v)
 			}
-			out = append(out, Header{Name: name, Value: v})
+			out = append(out, Header{Name: Sanitize(name), Value: v})
 		}
 	}
 	return out

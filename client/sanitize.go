@@ -22,7 +22,7 @@ func Sanitize(s string) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			r = unicode.ReplacementChar
-		case r == '\n' || r == '\r' || r == '\t' || r == ' ':
+		case r == '\n' || r == '\r' || r == '\t' || r == ' ' || r == 0x2028 || r == 0x2029:
 			if !space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
@@ -50,6 +50,24 @@ func SanitizeMultiline(s string) string {
 	return strings.Join(lines, "\n")
 }
 
+// EscapeJSONControls makes JSON text as Go's encoder wrote it safe for a
+// terminal while keeping it valid JSON: the characters the encoder leaves
+// raw that a terminal acts on or that reorder text (DEL, C1 controls,
+// bidirectional controls) become \uXXXX escapes. Outside strings Go's
+// output is ASCII, so only string contents change.
+func EscapeJSONControls(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) || r == 0x2028 || r == 0x2029 {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 func isBidiControl(r rune) bool {
 	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
 }
@@ -64,11 +82,16 @@ func Excerpt(body []byte, n int) string {
 	return string(runes[:n]) + "…"
 }
 
+// fingerprintChars may show in a fingerprint: base64url and '.', which
+// need no escaping in JSON, URLs or a shell, and cannot hide text.
+const fingerprintChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+
 // Fingerprint names a secret without revealing it: its first 6 characters
-// and its length ("eyJhbG… (812 chars)"); short ones show no character.
+// and its length ("eyJhbG… (812 chars)"); short ones, and ones that start
+// with anything but base64url, show no character.
 func Fingerprint(secret string) string {
-	if len(secret) <= 10 {
+	if len(secret) <= 10 || strings.Trim(secret[:6], fingerprintChars) != "" {
 		return fmt.Sprintf("•••• (%d chars)", len(secret))
 	}
-	return fmt.Sprintf("%s… (%d chars)", Sanitize(secret[:6]), len(secret))
+	return fmt.Sprintf("%s… (%d chars)", secret[:6], len(secret))
 }

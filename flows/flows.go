@@ -61,6 +61,18 @@ func (r Request) Normalized() Request {
 	return r
 }
 
+// NoteSecrets teaches rd every secret of the request, so that none of them
+// shows in an error, a log or a file, in any encoding.
+func (r Request) NoteSecrets(rd *client.Redactor) {
+	rd.AddBasic(r.ClientID, r.ClientSecret)
+	for _, s := range []string{r.Password, r.Code, r.BindingCode} {
+		rd.Add(s)
+	}
+	for _, s := range []string{r.Bearer, r.RefreshToken, r.MFAToken, r.OOBCode} {
+		rd.AddToken(s)
+	}
+}
+
 // CanChain reports whether a Bearer grant can get its Bearer from client
 // credentials.
 func (r Request) CanChain() bool {
@@ -194,6 +206,7 @@ func NewRunner(c *client.Client) *Runner { return &Runner{Client: c, Now: time.N
 // continue with Challenge and Verify when the server answered mfa_required.
 func (rn *Runner) Start(ctx context.Context, req Request) (*Result, *MFASession, error) {
 	req = req.Normalized()
+	req.NoteSecrets(rn.Client.Redactor())
 	if err := req.Validate(); err != nil {
 		return nil, nil, err
 	}

@@ -16,9 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // TestMain doubles as a helper process for the multi-process tests.
@@ -220,11 +219,14 @@ func TestKilledWriterLeavesOldOrNewFile(t *testing.T) {
 	}
 }
 
+// newSecrets is a secret store on a keyring of the test's own (never
+// go-keyring's global mock, which the real-keyring test would then use).
 func newSecrets(t *testing.T) (*Secrets, *Store) {
 	t.Helper()
-	keyring.MockInit()
 	st := &Store{Dir: filepath.Join(t.TempDir(), "cfg")}
-	return NewSecrets(st), st
+	sec := NewSecrets(st)
+	sec.Keyring = keyringtest.New()
+	return sec, st
 }
 
 func TestSecretsNeverInProfilesFile(t *testing.T) {
@@ -269,7 +271,7 @@ func TestSecretsNeverInProfilesFile(t *testing.T) {
 
 func TestNoKeyringRefusesAndFileOnlyWhenChosen(t *testing.T) {
 	sec, st := newSecrets(t)
-	keyring.MockInitWithError(errors.New("dbus: no session bus"))
+	sec.Keyring = keyringtest.Failing(fmt.Errorf("%w: keyring write: dbus: no session bus", ErrNoKeyring))
 	p := Profile{Name: "x", Account: "T11223344", Grant: "client_credentials", Secrets: map[Kind]Source{ClientSecret: SourceKeyring}}
 	err := sec.Put(p, ClientSecret, "the-secret-value")
 	if !errors.Is(err, ErrNoKeyring) || !strings.Contains(err.Error(), "--insecure-storage") || strings.Contains(err.Error(), "the-secret-value") {

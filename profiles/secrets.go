@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -14,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/renameio/v2"
 	"github.com/zalando/go-keyring"
 	"gopkg.in/yaml.v3"
 
@@ -337,11 +337,61 @@ func (s *Secrets) FileExists() bool {
 	return err == nil
 }
 
+// LooseFileError is a plain-text secrets file that group or others can
+// read. Like ssh with a private key, tokenbench refuses to use it until the
+// mode is fixed: the secrets in it must be taken as seen by others, and
+// using them silently would hide that.
+type LooseFileError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *LooseFileError) Error() string {
+	return fmt.Sprintf("secrets file %s can be read by others (mode %04o); it is not used until you run: chmod 600 %s (and consider its secrets seen)",
+		e.Path, e.Mode.Perm(), shellQuote(e.Path))
+}
+
+// shellQuote quotes a path for a command the user copies, when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:,@%", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// CheckFile returns a *LooseFileError when the plain secrets file exists
+// and others can read it, nil otherwise.
+func (s *Secrets) CheckFile() error {
+	fi, err := os.Stat(s.filePath())
+	if err != nil {
+		return nil
+	}
+	if looseMode(fi) {
+		return &LooseFileError{Path: s.filePath(), Mode: fi.Mode()}
+	}
+	return nil
+}
+
 func (s *Secrets) readFile() (map[string]map[string]string, error) {
-	data, err := os.ReadFile(s.filePath())
+	f, err := os.Open(s.filePath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]map[string]string{}, nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("reading secrets file: %w", err)
+	}
+	defer f.Close()
+	// The mode of the file that is read, not of whatever is at the path now.
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading secrets file: %w", err)
+	}
+	if looseMode(fi) {
+		return nil, &LooseFileError{Path: s.filePath(), Mode: fi.Mode()}
+	}
+	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, fmt.Errorf("reading secrets file: %w", err)
 	}
@@ -375,10 +425,10 @@ func (s *Secrets) updateFile(fn func(map[string]map[string]string)) error {
 			return err
 		}
 		header := []byte("# tokenbench secrets in PLAIN TEXT, chosen with --insecure-storage.\n# Anyone who can read this file can use these credentials.\n")
-		if err := renameio.WriteFile(s.filePath(), append(header, data...), 0o600); err != nil {
+		if err := writeFileAtomic(s.filePath(), append(header, data...), 0o600); err != nil {
 			return fmt.Errorf("writing secrets file: %w", err)
 		}
-		return os.Chmod(s.filePath(), 0o600)
+		return nil
 	})
 }
 

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
-	"github.com/google/renameio/v2"
 	"gopkg.in/yaml.v3"
 
 	"github.com/tokenbench/tokenbench/client"
@@ -196,7 +195,7 @@ func (s *Store) Get(name string) (Profile, error) {
 // it is rewritten 0600 on the next save.
 func (s *Store) LoosePermissions() bool {
 	fi, err := os.Stat(s.Path())
-	return err == nil && fi.Mode().Perm()&0o077 != 0
+	return err == nil && looseMode(fi)
 }
 
 func (s *Store) read() (*file, error) {
@@ -315,11 +314,11 @@ func (s *Store) write(f *file) error {
 	if err := enc.Encode(f); err != nil {
 		return fmt.Errorf("encoding profiles: %w", err)
 	}
-	if err := renameio.WriteFile(s.Path(), buf.Bytes(), 0o600); err != nil {
+	// Mode 0600 from the start, whatever the old file's mode was.
+	if err := writeFileAtomic(s.Path(), buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("writing profiles: %w", err)
 	}
-	// renameio keeps an existing file's mode; loose modes are fixed here.
-	return os.Chmod(s.Path(), 0o600)
+	return nil
 }
 
 // Add saves a new profile.

@@ -1,0 +1,10 @@
+//go:build windows
+
+package profiles
+
+import "io/fs"
+
+// looseMode is false on Windows: it has no group/other mode bits (Go
+// reports 0666 for every writable file), and the config directory under
+// %AppData% is private to the user by its ACL.
+func looseMode(fs.FileInfo) bool { return false }
