@@ -969,7 +969,8 @@ func (m *Model) helpWorks() bool {
 	case m.scr == scrToken && m.token.confirmRefreshCopy, m.scr == scrHome && m.confirmDelete != "":
 		return false // a y/n question is open
 	}
-	return !m.inputScreen() || m.scr == scrInspect && m.debug.inspectFocus == 0
+	// A binding code is digits, so ? types nothing there either.
+	return !m.inputScreen() || m.scr == scrInspect && m.debug.inspectFocus == 0 || m.scr == scrMFA
 }
 
 // keyLine is the one-line key help: as many keys as fit, most important

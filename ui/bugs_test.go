@@ -284,3 +284,36 @@ func TestTmuxCopyGoesIntoTmuxBuffer(t *testing.T) {
 		t.Fatalf("wrote an OSC 52 tmux would drop: %q", out.String())
 	}
 }
+
+func TestWindowTitleShowsProfileAndCountdown(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "client_credentials", ClientID: dinterotest.DemoClientID}))
+	if got := m.View().WindowTitle; got != "tokenbench" {
+		t.Fatalf("home title %q", got)
+	}
+	press(t, m, "enter") // the form opens on the secret, which is not saved
+	requireShows(t, m, "client secret of shop is not saved")
+	requireHides(t, m, "↳")
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "enter")
+	clk.Advance(30 * time.Second)
+	if got := m.View().WindowTitle; got != "tokenbench · shop · 1m 30s" {
+		t.Fatalf("token title %q\n%s", got, viewText(m))
+	}
+	clk.Advance(2 * time.Minute)
+	if got := m.View().WindowTitle; got != "tokenbench · shop · EXPIRED" {
+		t.Fatalf("expired title %q", got)
+	}
+}
+
+func TestLogRowsNameTheGrant(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	press(t, m, "ctrl+l")
+	requireShows(t, m, "token · password", "challenge · sms", "token · mfa-oob", "403 mfa_required", "400 invalid_grant")
+	requireFits(t, m, 60, 20)
+}

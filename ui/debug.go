@@ -253,21 +253,32 @@ func (m *Model) logView(height int) string {
 		return s.Muted.Render("No HTTP exchanges yet. Every request this session makes is listed here, secrets redacted.")
 	}
 	w := m.ctx.Width - 4
-	lines := []string{s.Muted.Render(truncate(fmt.Sprintf("  %-4s %-8s %-5s %-20s %6s  %s", "#", "time", "verb", "status", "ms", "path"), w+2))}
+	// Narrow terminals drop the time of day before anything that tells
+	// the rows apart.
+	withTime, whatW := w >= 70, 20
+	if withTime {
+		whatW = 26
+	}
+	row := func(id, at, what, ms, status string) string {
+		what = truncate(what, whatW)
+		if withTime {
+			return fmt.Sprintf("%-3s %-8s  %-*s %8s  %s", id, at, whatW, what, ms, status)
+		}
+		return fmt.Sprintf("%-3s %-*s %8s  %s", id, whatW, what, ms, status)
+	}
+	lines := []string{s.Muted.Render(truncate("  "+row("#", "time", "what", "took", "status"), w+2))}
 	first := max(0, m.debug.cursor-(height-3))
 	for i := first; i < len(ex) && len(lines) < height-1; i++ {
 		e := ex[i]
 		status := fmt.Sprint(e.Status)
 		if e.Err != "" {
-			status = "—"
+			status = "— " + e.Err
 		}
 		if e.ErrorCode != "" {
 			status += " " + e.ErrorCode
 		}
-		line := fmt.Sprintf("%-4d %-8s %-5s %-20s %6d  ", e.ID, e.Time.In(m.ctx.Now().Location()).Format("15:04:05"), e.Method,
-			truncate(status, 20), e.Duration.Milliseconds())
-		// The end of a path says what it is (auth/token, mfa/challenge).
-		line += truncateLeft(pathOnly(e.URL), w-len([]rune(line)))
+		line := truncate(row(fmt.Sprint(e.ID), e.Time.In(m.ctx.Now().Location()).Format("15:04:05"), exchangeWhat(e),
+			fmt.Sprintf("%d ms", e.Duration.Milliseconds()), status), w)
 		switch {
 		case i == m.debug.cursor:
 			line = s.Cursor.Render("› ") + s.Selected.Render(line)
@@ -279,6 +290,28 @@ func (m *Model) logView(height int) string {
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// exchangeWhat names an exchange by what it did: "token · password",
+// "challenge · sms", "jwks"; anything else by its path's tail.
+func exchangeWhat(e client.Exchange) string {
+	path := pathOnly(e.URL)
+	switch {
+	case strings.HasSuffix(path, "/auth/token"):
+		if g := e.Fields["grant_type"]; g != "" {
+			return "token · " + g
+		}
+		return "token"
+	case strings.HasSuffix(path, "/auth/mfa/challenge"):
+		ch := e.Fields["oob_channel"]
+		if ch == "" {
+			ch = "sms"
+		}
+		return "challenge · " + ch
+	case strings.Contains(path, "jwks"):
+		return "jwks"
+	}
+	return e.Method + " " + truncateLeft(path, 14)
 }
 
 // truncateLeft keeps the last n cells of s.

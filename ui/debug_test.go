@@ -76,11 +76,13 @@ func TestGoldenDebug(t *testing.T) {
 	}
 	for name, setup := range cases {
 		t.Run(name, func(t *testing.T) {
-			ctx := testContext(&testClock{now: fixedNow})
-			recordedMFAFlow(t, ctx)
-			m := New(ctx)
-			setup(m)
-			requireGoldenView(t, m)
+			requireGoldenView(t, func(t *testing.T) *Model {
+				ctx := testContext(&testClock{now: fixedNow})
+				recordedMFAFlow(t, ctx)
+				m := New(ctx)
+				setup(m)
+				return m
+			})
 		})
 	}
 }
@@ -102,7 +104,7 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	_, cmd := m.Update(keyMsg("ctrl+l"))
 	drive(t, m, cmd)
 	view := viewText(m)
-	if m.scr != scrLog || !strings.Contains(view, "T11223344/auth/token") || !strings.Contains(view, "jwks.json") {
+	if m.scr != scrLog || !strings.Contains(view, "token · client_credentials") || !strings.Contains(view, "jwks") {
 		t.Fatalf("log:\n%s", view)
 	}
 	m.debug.cursor = 0

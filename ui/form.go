@@ -420,7 +420,7 @@ func grantInfoFor(g client.Grant) grantInfo {
 }
 
 func (f *formModel) keys(k KeyMap) bindings {
-	short := []key.Binding{k.Select, k.Next, k.Back}
+	short := []key.Binding{withHelp(k.Select, "send"), k.Next, k.Back}
 	if cur := f.focused(); cur != nil && cur.spec.secret {
 		short = append(short, k.Reveal)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -103,26 +104,40 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := testContext(&testClock{now: fixedNow})
-			ctx.Connections = goldenConnections()
-			m := New(ctx)
-			tc.setup(m)
-			requireGoldenView(t, m, tc.send...)
+			requireGoldenView(t, func(t *testing.T) *Model {
+				ctx := testContext(&testClock{now: fixedNow})
+				ctx.Connections = goldenConnections()
+				m := New(ctx)
+				tc.setup(m)
+				return m
+			}, tc.send...)
 		})
 	}
 }
 
-// requireGoldenView runs m in teatest at 80x24, sends msgs, and compares
-// the final View() with the golden file of the (sub)test.
-func requireGoldenView(t *testing.T, m *Model, msgs ...tea.Msg) {
+// goldenSizes are the terminal sizes every screen has a golden file at:
+// the smallest usable, the classic, and a roomy one.
+var goldenSizes = []struct{ w, h int }{{60, 20}, {80, 24}, {120, 40}}
+
+// requireGoldenView runs a model from build in teatest at each golden
+// size, sends msgs, and compares the final View() (plain text: the fixed
+// colour profile of the tests) with the golden file of the size's subtest.
+func requireGoldenView(t *testing.T, build func(t *testing.T) *Model, msgs ...tea.Msg) {
 	t.Helper()
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-	for _, msg := range msgs {
-		tm.Send(msg)
+	for _, size := range goldenSizes {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			m := build(t)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size.w, size.h))
+			for _, msg := range msgs {
+				tm.Send(msg)
+			}
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+			view := viewText(final)
+			requireFits(t, final, size.w, size.h)
+			golden.RequireEqual(t, []byte(view))
+		})
 	}
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	golden.RequireEqual(t, []byte(viewText(final)))
 }

@@ -258,7 +258,7 @@ func TestGoldenProfiles(t *testing.T) {
 	}
 	for name, build := range cases {
 		t.Run(name, func(t *testing.T) {
-			requireGoldenView(t, build(t))
+			requireGoldenView(t, build)
 		})
 	}
 }
