@@ -71,6 +71,7 @@ type (
 		what, via, caveat string
 		text              string
 		secret            bool // schedule clearing
+		expired           bool // the copied token has expired
 		err               error
 	}
 	clearClipMsg struct{ id int }
@@ -532,6 +533,12 @@ func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		m.mfa = newMFA(msg.session, m.channel)
 		m.stack = append(m.stack, m.origin)
 		m.scr = scrMFA
+		if m.activeKey != "" {
+			// A saved profile or a connection knows its channel: the
+			// code goes out at once (ctrl+w still switches), so launch,
+			// enter, the code, enter and c get a token copied.
+			return m, m.sendChallenge(m.channel)
+		}
 		return m, nil
 	}
 	return m.showToken(msg.res)
@@ -688,9 +695,9 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return resultMsg{gen: gen, res: r, session: s, err: err}
 		})
 	case key.Matches(msg, k.CopyToken):
-		return m, m.copy("access token", res.Response.AccessToken)
+		return m, m.copyToken("access token", res.Response.AccessToken, res)
 	case key.Matches(msg, k.CopyHeader):
-		return m, m.copy("Authorization header", "Authorization: Bearer "+res.Response.AccessToken)
+		return m, m.copyToken("Authorization header", "Authorization: Bearer "+res.Response.AccessToken, res)
 	case key.Matches(msg, k.CopyRefresh):
 		if res.RefreshToken == "" {
 			m.setStatus("no refresh token to copy: "+res.RefreshNote(), true)
@@ -731,6 +738,20 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	}
 }
 
+// copyToken copies a token, warning when it has already expired: the
+// paste would only earn a 401.
+func (m *Model) copyToken(what, text string, res *flows.Result) tea.Cmd {
+	cmd := m.copy(what, text)
+	if cmd == nil || !res.Expiry.Expired(m.ctx.Now()) {
+		return cmd
+	}
+	return func() tea.Msg {
+		msg := cmd().(copiedMsg)
+		msg.expired = true
+		return msg
+	}
+}
+
 // copyPlain copies text that holds no secret (a curl command with variable
 // references): nothing to clear later.
 func (m *Model) copyPlain(what, text string) tea.Cmd {
@@ -751,6 +772,9 @@ func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	text := fmt.Sprintf("%s copied via %s", msg.what, msg.via)
+	if msg.expired {
+		text = "EXPIRED " + text + " — press r for a fresh one"
+	}
 	if msg.caveat != "" {
 		text += "; " + msg.caveat
 	}
@@ -770,7 +794,7 @@ func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
 		id := m.clipID
 		cmd = m.ctx.Tick(d, func(time.Time) tea.Msg { return clearClipMsg{id: id} })
 	}
-	m.setStatus(text, false)
+	m.setStatus(text, msg.expired)
 	return m, cmd
 }
 

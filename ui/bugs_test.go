@@ -317,3 +317,37 @@ func TestLogRowsNameTheGrant(t *testing.T) {
 	requireShows(t, m, "token · password", "challenge · sms", "token · mfa-oob", "403 mfa_required", "400 invalid_grant")
 	requireFits(t, m, 60, 20)
 }
+
+// Launch, enter, the code, enter, c: a saved MFA profile's token is on the
+// clipboard in three keys besides the code.
+func TestSavedMFAProfileToClipboardInThreeKeys(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := storeWith(t, clk, profiles.Profile{Name: "support-mfa", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "password", ClientID: dinterotest.DemoClientID, Username: dinterotest.DemoMFAUser, MFAChannel: "email",
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring, profiles.Password: profiles.SourceKeyring}})
+	ps, _ := ctx.Store.Load()
+	for k, v := range map[profiles.Kind]string{profiles.ClientSecret: dinterotest.DemoSecret, profiles.Password: dinterotest.DemoPassword} {
+		if err := ctx.Secrets.Put(ps[0], k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := New(ctx)
+	press(t, m, "enter")
+	requireShows(t, m, "A code was sent by e-mail")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
+	press(t, m, "enter", "c")
+	requireShows(t, m, "password via MFA", "access token copied")
+	if clip := ctx.Clipboard.(*fakeClipboard); !strings.HasPrefix(clip.content, "eyJ") {
+		t.Fatalf("clipboard %q", clip.content)
+	}
+}
+
+func TestCopyingAnExpiredTokenWarns(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(testContext(clk))
+	m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-10*time.Minute))}
+	m.scr = scrToken
+	press(t, m, "c")
+	requireShows(t, m, "EXPIRED access token copied")
+}

@@ -52,7 +52,7 @@ func TestMFAFlowWithLiveRenderer(t *testing.T) {
 	if msg := got.wait(t, "mfa_required").(resultMsg); msg.session == nil {
 		t.Fatalf("no MFA session: %v", msg.err)
 	}
-	tm.Send(keyMsg("enter")) // by SMS
+	// The connection's channel (SMS) is challenged at once.
 	if msg := got.wait(t, "the challenge").(challengeMsg); msg.err != nil {
 		t.Fatal(msg.err)
 	}

@@ -203,15 +203,16 @@ func TestFullMFAFlowThroughUpdate(t *testing.T) {
 		t.Fatalf("starts on %v", m.scr)
 	}
 	press(t, m, "j", "enter")
-	if m.scr != scrMFA || m.mfa.phase != mfaChoose {
+	// A connection's channel is known: the code went out by SMS at once.
+	if m.scr != scrMFA || m.mfa.phase != mfaCode || m.mfa.session.Channel != client.ChannelSMS {
 		t.Fatalf("after running the MFA user: screen %v phase %v, form banner %q", m.scr, m.mfa.phase, m.form.banner)
 	}
 	view := viewText(m)
 	if !strings.Contains(view, "Multi-factor authentication required") || strings.Contains(view, m.mfa.session.MFAToken) {
 		t.Fatalf("MFA view:\n%s", view)
 	}
-	// Choose e-mail, send.
-	press(t, m, "j", "enter")
+	// Switch to e-mail.
+	press(t, m, "ctrl+w")
 	if m.mfa.phase != mfaCode || m.mfa.session.Channel != client.ChannelEmail {
 		t.Fatalf("phase %v channel %v err %q", m.mfa.phase, m.mfa.session.Channel, m.mfa.err)
 	}
@@ -238,11 +239,11 @@ func TestFullMFAFlowThroughUpdate(t *testing.T) {
 	}
 	// Send a new code, then switch channel: each replaces the last.
 	press(t, m, "ctrl+n")
-	if m.mfa.session.Challenges != 2 || m.mfa.session.Channel != client.ChannelEmail {
+	if m.mfa.session.Challenges != 3 || m.mfa.session.Channel != client.ChannelEmail {
 		t.Fatalf("new code: %+v", m.mfa.session)
 	}
 	press(t, m, "ctrl+w")
-	if m.mfa.session.Challenges != 3 || m.mfa.session.Channel != client.ChannelSMS {
+	if m.mfa.session.Challenges != 4 || m.mfa.session.Channel != client.ChannelSMS {
 		t.Fatalf("switch channel: %+v", m.mfa.session)
 	}
 	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
