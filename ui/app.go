@@ -209,7 +209,8 @@ func (m *Model) back() {
 
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
-	return m.scr == scrForm || m.scr == scrInspect || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering()
+	return m.scr == scrForm || m.scr == scrInspect || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering() ||
+		m.scr == scrLog && m.debug.harPath.Focused()
 }
 
 func (m *Model) setStatus(text string, isErr bool) {
@@ -963,7 +964,8 @@ func (m *Model) footer() string {
 		if m.status.err {
 			style = s.StatusErr
 		}
-		st = style.Render(truncate(m.status.text, m.ctx.Width-2))
+		// Up to three lines: a written file's whole path must show.
+		st = clipLines(wrap(style, m.status.text, max(1, m.ctx.Width-2)), 3)
 	}
 	width := max(0, m.ctx.Width-2)
 	keys := m.keys()

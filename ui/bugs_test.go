@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -350,4 +352,35 @@ func TestCopyingAnExpiredTokenWarns(t *testing.T) {
 	m.scr = scrToken
 	press(t, m, "c")
 	requireShows(t, m, "EXPIRED access token copied")
+}
+
+func TestHARAsksWhereAndShowsTheFullPath(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l", "w")
+	requireShows(t, m, "Write the HAR", "tokenbench-20261128-120000.har")
+	press(t, m, "esc")
+	requireShows(t, m, "HAR not written")
+
+	path := filepath.Join(t.TempDir(), "a-rather-long-directory-name-for-the-export", "flow.har")
+	if err := os.Mkdir(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "w", "ctrl+u")
+	typeText(t, m, path)
+	press(t, m, "enter")
+	requireShows(t, m, "HAR written to")
+	if view := strings.Join(strings.Fields(viewText(m)), ""); !strings.Contains(view, path) {
+		t.Fatalf("the path is not shown whole:\n%s", viewText(m))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(data), `"entries"`) || strings.Contains(string(data), "demo-client-secret") {
+		t.Fatalf("HAR %v:\n%.200s", err, data)
+	}
+	// Never over an existing file.
+	press(t, m, "w", "ctrl+u")
+	typeText(t, m, path)
+	press(t, m, "enter")
+	requireShows(t, m, "HAR not written")
 }

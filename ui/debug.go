@@ -39,6 +39,9 @@ type debugModel struct {
 	exchange client.Exchange
 	scroll   int
 
+	// harPath, while focused, asks where the HAR goes.
+	harPath textinput.Model
+
 	inspectToken textinput.Model
 	inspectJWKS  textinput.Model
 	inspectFocus int
@@ -50,7 +53,8 @@ type debugModel struct {
 func newDebug() debugModel {
 	tok := newInput("paste a JWT (an Authorization: Bearer prefix is fine)", tokeninfo.MaxTokenSize+64)
 	jw := newInput("optional: a JWKS URL to verify the signature", 2048)
-	return debugModel{inspectToken: tok, inspectJWKS: jw}
+	har := newInput("", 4096)
+	return debugModel{inspectToken: tok, inspectJWKS: jw, harPath: har}
 }
 
 // setWidth sizes the inspector's inputs (before values are set, so they
@@ -94,6 +98,20 @@ func (m *Model) openInspector() tea.Cmd {
 func (m *Model) updateLog(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	ex := m.exchanges()
+	if d := &m.debug; d.harPath.Focused() {
+		switch {
+		case key.Matches(msg, k.Back):
+			d.harPath.Blur()
+			m.setStatus("HAR not written", false)
+			return m, nil
+		case key.Matches(msg, k.Select):
+			d.harPath.Blur()
+			return m, m.saveHAR(ex, strings.TrimSpace(d.harPath.Value()))
+		}
+		var cmd tea.Cmd
+		d.harPath, cmd = d.harPath.Update(msg)
+		return m, cmd
+	}
 	switch {
 	case key.Matches(msg, k.Back):
 		m.back()
@@ -107,7 +125,15 @@ func (m *Model) updateLog(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Timeline):
 		m.push(scrTimeline)
 	case key.Matches(msg, k.ExportHAR):
-		return m, m.saveHAR(ex)
+		if len(ex) == 0 {
+			m.setStatus("no exchanges to export yet", true)
+			return m, nil
+		}
+		// Ask where, offering a new file in the current directory.
+		m.debug.harPath.SetWidth(max(10, m.ctx.Width-20))
+		m.debug.harPath.SetValue(fmt.Sprintf("tokenbench-%s.har", m.ctx.Now().Format("20060102-150405")))
+		m.debug.harPath.CursorEnd()
+		return m, m.debug.harPath.Focus()
 	}
 	return m, nil
 }
@@ -230,19 +256,31 @@ func (m *Model) jwksURLFor(res *flows.Result) string {
 	return client.JWKSURL(m.baseURL, res.Request.Account)
 }
 
-func (m *Model) saveHAR(ex []client.Exchange) tea.Cmd {
-	if len(ex) == 0 {
-		m.setStatus("no exchanges to export yet", true)
+// saveHAR writes the exchanges as a HAR file at path (relative to the
+// current directory), never over an existing file.
+func (m *Model) saveHAR(ex []client.Exchange, path string) tea.Cmd {
+	if path == "" {
+		m.setStatus("HAR not written: no file name", true)
 		return nil
 	}
-	now := m.ctx.Now()
 	return func() tea.Msg {
 		data, err := client.HAR(ex, "tui")
 		if err != nil {
 			return harSavedMsg{err: err}
 		}
-		path, _ := filepath.Abs(fmt.Sprintf("tokenbench-%s.har", now.Format("20060102-150405")))
-		return harSavedMsg{path: path, err: os.WriteFile(path, data, 0o600)}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return harSavedMsg{err: err}
+		}
+		f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return harSavedMsg{err: err}
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return harSavedMsg{path: abs, err: err}
 	}
 }
 
@@ -266,7 +304,11 @@ func (m *Model) logView(height int) string {
 		}
 		return fmt.Sprintf("%-3s %-*s %8s  %s", id, whatW, what, ms, status)
 	}
-	lines := []string{s.Muted.Render(truncate("  "+row("#", "time", "what", "took", "status"), w+2))}
+	var lines []string
+	if m.debug.harPath.Focused() {
+		lines = append(lines, s.Warn.Render("Write the HAR (secrets redacted) to:"), s.Cursor.Render("› ")+m.debug.harPath.View(), "")
+	}
+	lines = append(lines, s.Muted.Render(truncate("  "+row("#", "time", "what", "took", "status"), w+2)))
 	first := max(0, m.debug.cursor-(height-3))
 	for i := first; i < len(ex) && len(lines) < height-1; i++ {
 		e := ex[i]
@@ -403,6 +445,9 @@ func (m *Model) debugKeys() bindings {
 	open, curl := withHelp(k.Select, "open"), withHelp(k.CopyToken, "copy as curl")
 	switch m.scr {
 	case scrLog:
+		if m.debug.harPath.Focused() {
+			return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.ForceQuit}}
+		}
 		return bindings{short: []key.Binding{open, k.Timeline, k.ExportHAR, k.Back, k.Up, k.Down, k.Quit},
 			full: [][]key.Binding{{k.Up, k.Down, open}, {k.Timeline, k.ExportHAR, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
 	case scrExchange:
