@@ -79,3 +79,53 @@ func TestHeadlessCommandsNeverWaitOnTheTerminal(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkTUIFirstFrame is the time from starting the workbench in a
+// pseudo-terminal (that answers no query) to its first frame: plain
+// `tokenbench` on an empty config (the grant chooser), and `tokenbench
+// demo` (home), whose fake server first makes an RSA key.
+//
+//	go test -run '^$' -bench TUIFirstFrame -benchtime 20x .
+func BenchmarkTUIFirstFrame(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "tokenbench")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		name, want string
+		args       []string
+	}{
+		{"tokenbench", "client_credentials", nil},
+		{"demo", "Demo API client", []string{"demo"}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				firstFrame(b, bin, tc.args, tc.want)
+			}
+		})
+	}
+}
+
+func firstFrame(b *testing.B, bin string, args []string, want string) {
+	home := b.TempDir()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = []string{"TERM=xterm-256color", "HOME=" + home, "XDG_CONFIG_HOME=" + home, "PATH=/usr/bin:/bin"}
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var seen bytes.Buffer
+	buf := make([]byte, 4096)
+	for !bytes.Contains(seen.Bytes(), []byte(want)) {
+		n, err := tty.Read(buf)
+		if err != nil {
+			b.Fatalf("no first frame: %v\n%q", err, seen.String())
+		}
+		seen.Write(buf[:n])
+	}
+	b.StopTimer()
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	_ = tty.Close()
+	b.StartTimer()
+}
