@@ -865,7 +865,7 @@ func (m *Model) render() string {
 	case scrChooser:
 		body = m.chooser.view(s, w-2, bodyH-1)
 	case scrForm:
-		body = m.form.view(s, w-2)
+		body = m.form.view(s, w-2, bodyH)
 	case scrInflight:
 		body = fmt.Sprintf("%s %s… %s\n\n%s", m.spin.View(), m.busyLabel,
 			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
@@ -984,7 +984,7 @@ func (m *Model) footer() string {
 	for i, l := range lines {
 		lines[i] = " " + ansi.Truncate(l, width, "…")
 	}
-	return " " + st + "\n" + strings.Join(lines, "\n")
+	return " " + strings.ReplaceAll(st, "\n", "\n ") + "\n" + strings.Join(lines, "\n")
 }
 
 // helpWorks reports whether ? shows the full help here rather than typing

@@ -384,3 +384,51 @@ func TestHARAsksWhereAndShowsTheFullPath(t *testing.T) {
 	press(t, m, "enter")
 	requireShows(t, m, "HAR not written")
 }
+
+// The profile form offers every setting the CLI's profile add has, and
+// saving writes them.
+func TestProfileFormHasEveryProfileSetting(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	ctx := storeWith(t, clk)
+	m := New(ctx)
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	press(t, m, "esc", "a", "j", "enter") // a password profile
+	typeText(t, m, "support-mfa")
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoMFAUser)
+	press(t, m, "tab", "tab", "tab") // password left to be asked; on to the channel
+	press(t, m, "space")
+	requireShows(t, m, "by e-mail  (space")
+	press(t, m, "tab")
+	typeText(t, m, "file")
+	press(t, m, "tab")
+	typeText(t, m, "https://keys.example.com/jwks.json")
+	press(t, m, "tab")
+	typeText(t, m, "ticket 4711")
+	press(t, m, "tab", "space", "tab", "space", "tab")
+	typeText(t, m, "2m")
+	requireFits(t, m, 60, 20)
+	press(t, m, "enter")
+	requireShows(t, m, "profile support-mfa saved", "PLAIN TEXT")
+	ps, err := ctx.Store.Load()
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("%v %+v", err, ps)
+	}
+	p := ps[0]
+	if p.MFAChannel != "email" || p.JWKSURL != "https://keys.example.com/jwks.json" || p.Notes != "ticket 4711" || !p.KeepTokens || !p.AutoRefresh ||
+		time.Duration(p.RefreshBefore) != 2*time.Minute || p.Secrets[profiles.ClientSecret] != profiles.SourceFile || p.Secrets[profiles.Password] != profiles.SourceAsk {
+		t.Fatalf("saved %+v", p)
+	}
+	// Editing shows them again.
+	press(t, m, "e")
+	for range 12 {
+		press(t, m, "tab")
+	}
+	requireShows(t, m, "by e-mail  (space", "[x] keep tokens", "[x] auto-refresh", "ticket 4711")
+}

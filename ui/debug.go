@@ -409,8 +409,13 @@ func (m *Model) timelineView() string {
 		if i == len(steps)-1 {
 			conn = "└─"
 		}
-		fmt.Fprintf(&b, "%s %s %-34s %-18s %5d ms  %s\n", s.Muted.Render(conn), mark, truncate(st.Label, 34), truncate(st.Outcome, 18),
-			st.Duration.Milliseconds(), s.Muted.Render(st.At.In(m.ctx.Now().Location()).Format("15:04:05")))
+		// Narrow terminals drop the time of day, then shorten the labels.
+		labelW, at := 34, "  "+s.Muted.Render(st.At.In(m.ctx.Now().Location()).Format("15:04:05"))
+		if m.ctx.Width < 80 {
+			labelW, at = max(12, m.ctx.Width-37), ""
+		}
+		fmt.Fprintf(&b, "%s %s %-*s %-18s %5d ms%s\n", s.Muted.Render(conn), mark, labelW, truncate(st.Label, labelW), truncate(st.Outcome, 18),
+			st.Duration.Milliseconds(), at)
 	}
 	return b.String()
 }

@@ -58,6 +58,12 @@ func TestGolden(t *testing.T) {
 			m.form.banner = "401 invalid_client: client authentication failed"
 			m.push(scrForm)
 		}},
+		{name: "profile_form", setup: func(m *Model) {
+			values := valuesFor(goldenConnections()[1].Request, goldenBase)
+			values[fName] = "support-mfa"
+			m.form = newProfileForm(client.GrantPassword, values, true, false, false, m.ctx.Width-2)
+			m.push(scrForm)
+		}},
 		{name: "inflight", setup: func(m *Model) {
 			m.scr, m.busyLabel, m.started = scrInflight, "client_credentials → password", fixedNow.Add(-1500*time.Millisecond)
 		}},

@@ -129,14 +129,15 @@ func (m *mfaModel) view(ctx *Context, spin string, height int) string {
 		}
 		return n
 	}
-	for drop := dropExplain; drop <= dropFingerprints && lines() > height; drop++ {
-		kept := blocks[:0]
-		for _, b := range blocks {
-			if b.drop != drop {
-				kept = append(kept, b)
+	// Give way one block at a time, so a line of room is not lost.
+	for drop := dropExplain; drop <= dropFingerprints; drop++ {
+		for i := 0; i < len(blocks) && lines() > height; {
+			if blocks[i].drop == drop {
+				blocks = append(blocks[:i], blocks[i+1:]...)
+				continue
 			}
+			i++
 		}
-		blocks = kept
 	}
 	out := make([]string, len(blocks))
 	for i, b := range blocks {

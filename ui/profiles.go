@@ -88,6 +88,7 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			values := valuesForProfile(p)
 			values[fName] = p.Name + "-copy"
 			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), false, false, m.ctx.Width-2)
+			m.form.setProfileToggles(p)
 			m.push(scrForm)
 		}
 		return m, nil
@@ -206,6 +207,7 @@ func (m *Model) editItem(it homeItem) tea.Cmd {
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
 		m.form = newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
 		m.form.editing = p.Name
+		m.form.setProfileToggles(p)
 		m.push(scrForm)
 	}
 	return nil
@@ -237,17 +239,25 @@ func (m *Model) saveProfile() tea.Cmd {
 	}
 	p.Secrets = map[profiles.Kind]profiles.Source{}
 	if old != nil {
-		p.Notes, p.JWKSURL, p.MFAChannel = old.Notes, old.JWKSURL, old.MFAChannel
-		p.KeepTokens, p.AutoRefresh, p.RefreshBefore = old.KeepTokens, old.AutoRefresh, old.RefreshBefore
 		for k, v := range old.Secrets {
 			p.Secrets[k] = v
 		}
+	}
+	// The form's "Secrets in" says where the client secret comes from,
+	// and where typed secrets are kept; empty keeps what the profile had
+	// (the keyring for new ones).
+	chosen := profiles.Source(m.form.value(fSource))
+	if chosen != "" && p.ClientID != "" {
+		p.Secrets[profiles.ClientSecret] = chosen
 	}
 	for k, v := range typed {
 		if v == "" {
 			continue
 		}
-		if src := p.Secrets[k]; src == "" || src == profiles.SourceAsk {
+		switch src := p.Secrets[k]; {
+		case chosen != "":
+			p.Secrets[k] = chosen
+		case src == "" || src == profiles.SourceAsk:
 			p.Secrets[k] = profiles.SourceKeyring
 		}
 		if !p.Secrets[k].Stored() {
