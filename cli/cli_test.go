@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -370,7 +372,12 @@ func TestVerboseAndHARHoldNoSecrets(t *testing.T) {
 func TestDecodeJWKS(t *testing.T) {
 	srv := fake(t)
 	tok := strings.TrimSpace(runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID).stdout)
-	jwks := srv.JWKSURL(dinterotest.DemoAccount)
+	keySet := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(srv.KeySetJSON())
+	}))
+	defer keySet.Close()
+	jwks := keySet.URL + "/jwks.json"
 	r := runCLI(t, nil, tok, "decode", "--jwks", jwks)
 	if r.code != 0 || !strings.Contains(r.stdout, "Signature   verified (kid "+srv.KeyID()+", RS256)") {
 		t.Fatalf("good: %+v", r)
@@ -381,7 +388,7 @@ func TestDecodeJWKS(t *testing.T) {
 	if r.code != ExitRejected || !strings.Contains(r.stdout, `"verified": false`) || !strings.Contains(r.stderr, "bad signature") {
 		t.Fatalf("bad: %+v", r)
 	}
-	if r := runCLI(t, nil, tok, "decode", "--jwks", "http://127.0.0.1:1/jwks.json"); r.code != ExitRejected || !strings.Contains(r.stderr, "JWKS unreachable") {
+	if r := runCLI(t, nil, tok, "decode", "--jwks", "http://127.0.0.1:1/jwks.json"); r.code != ExitRejected || !strings.Contains(r.stderr, "keys unreachable") || !strings.Contains(r.stdout, "Subject") {
 		t.Fatalf("unreachable: %+v", r)
 	}
 }

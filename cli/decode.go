@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,13 +19,21 @@ func newDecodeCmd(app *App) *cobra.Command {
 		asJSON  bool
 		jwksURL string
 		timeout time.Duration
+		keys    keysOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "decode [TOKEN|-]",
-		Short: "Decode a JWT: header, claims and expiry (no signature check)",
+		Short: "Decode a JWT: header, claims and expiry; --verify checks its signature",
 		Long: `Decode a JWT and show its header, claims and expiry. With no argument or -,
 the token is read from stdin (safer than an argument, which stays in shell
-history). An "Authorization: Bearer" prefix is accepted.`,
+history). An "Authorization: Bearer" prefix is accepted.
+
+--verify checks the signature with the account's keys, from
+{base}/accounts/{account}/auth/keys: the account is --account, else the
+token's aid claim. That endpoint needs a Bearer with read:accounts or
+admin:accounts: the token itself when it has one, else $TOKENBENCH_BEARER.
+--jwks URL checks with the key set at URL instead. When the keys cannot be
+had, the claims are still printed, then why; exit 4 when not verified.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return &usageError{fmt.Errorf("decode takes one token, got %d arguments", len(args))}
@@ -51,14 +58,10 @@ history). An "Authorization: Bearer" prefix is accepted.`,
 			}
 			now := app.now()
 			var ver *tokeninfo.Verification
-			if jwksURL != "" {
-				v, err := verifyWith(cmd.Context(), tok.Raw, jwksURL, timeout)
-				if errors.Is(err, client.ErrInvalidInput) {
-					return err
-				}
+			if jwksURL != "" || keys.verify {
+				v, err := app.verifyKeys(cmd.Context(), tok, jwksURL, timeout, keys)
 				if err != nil {
-					// Not verifiable is a failed verification: exit 4.
-					return &exitError{code: ExitRejected, err: err}
+					return err
 				}
 				ver = &v
 			}
@@ -75,21 +78,11 @@ history). An "Authorization: Bearer" prefix is accepted.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"header","claims","expires_at","expired"} (and "signature" with --jwks)`)
 	cmd.Flags().StringVar(&jwksURL, "jwks", "", "verify the signature with the keys at this JWKS URL; exit 4 when it fails")
-	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "deadline for fetching the JWKS")
+	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "deadline for fetching the keys")
+	cmd.Flags().BoolVar(&keys.verify, "verify", false, "verify the signature with the account's keys endpoint; exit 4 when it fails")
+	cmd.Flags().StringVar(&keys.account, "account", "", "whose keys verify the token (default the token's aid claim)")
+	cmd.Flags().StringVar(&keys.baseURL, "base-url", client.DefaultBaseURL, "API base URL of the keys endpoint")
 	return cmd
-}
-
-// verifyWith fetches a JWKS and checks the token against it.
-func verifyWith(ctx context.Context, raw, jwksURL string, timeout time.Duration) (tokeninfo.Verification, error) {
-	c, err := client.New(client.Options{BaseURL: client.DefaultBaseURL, UserAgent: "tokenbench/" + Version, Timeout: timeout})
-	if err != nil {
-		return tokeninfo.Verification{}, err
-	}
-	keys, err := c.FetchJWKS(ctx, jwksURL)
-	if err != nil {
-		return tokeninfo.Verification{}, fmt.Errorf("JWKS unreachable or unusable: %w", err)
-	}
-	return tokeninfo.Verify(raw, keys), nil
 }
 
 func writeDecodedJSON(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tokeninfo.Verification) error {
@@ -149,7 +142,7 @@ func writeDecoded(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tokenin
 		row("Warning", warn)
 	}
 	if ver == nil {
-		b.WriteString("Signature   not checked (--jwks URL checks it)\n")
+		b.WriteString("Signature   not checked (--verify or --jwks URL checks it)\n")
 	} else {
 		row("Signature", ver.String())
 	}

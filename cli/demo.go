@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 )
 
@@ -23,8 +24,10 @@ func newDemoCmd(app *App) *cobra.Command {
 		Short: "Open the workbench on a built-in fake Dintero server (no credentials needed)",
 		Long: `Start a fake Dintero auth server on loopback inside the process and open the
 workbench on its demo connections: a client-credentials client, a user without
-MFA, a user with MFA, and a production-looking account. Nothing leaves this
-machine; binding codes appear on the MFA screen instead of by SMS.
+MFA, a user with MFA, a production-looking account, and a partner that gets a
+token for its merchant. A user who "lost their phone" is there for
+'tokenbench recover'. Nothing leaves this machine; binding codes appear on the
+MFA screen instead of by SMS.
 
 With --serve, only the server runs: it prints its base URL and the demo
 credentials and runs until interrupted, for trying the CLI against it.`,
@@ -68,12 +71,23 @@ func printDemo(app *App, srv *dinterotest.Server) {
 	fmt.Fprintf(w, "  accounts      %s (test), %s (production-looking)\n", dinterotest.DemoAccount, dinterotest.DemoProdAccount)
 	fmt.Fprintf(w, "  API client    %s / %s\n", dinterotest.DemoClientID, dinterotest.DemoSecret)
 	fmt.Fprintf(w, "  users         %s (no MFA), %s (MFA), password %s\n", dinterotest.DemoUser, dinterotest.DemoMFAUser, dinterotest.DemoPassword)
+	fmt.Fprintf(w, "  lost device   %s (MFA, for recover)\n", dinterotest.DemoLostDeviceUser)
+	fmt.Fprintf(w, "  to diagnose   %s (SMS changed 2 h ago), %s (external identity provider), %s (deleted)\n",
+		dinterotest.DemoMFAUser, dinterotest.DemoExternalUser, dinterotest.DemoDeletedUser)
+	fmt.Fprintf(w, "  partner       %s (partner %s) with merchants %s, %s; client %s / %s\n", dinterotest.DemoPartner, client.PartnerShort(dinterotest.DemoPartner),
+		dinterotest.DemoMerchant, dinterotest.DemoMerchant2, dinterotest.DemoPartnerClient, dinterotest.DemoPartnerSecret)
 	fmt.Fprintf(w, "  auth code     %s (redirect %s)\n", dinterotest.DemoAuthCode, dinterotest.DemoRedirectURI)
-	fmt.Fprintf(w, "  JWKS          %s\n", srv.JWKSURL(dinterotest.DemoAccount))
+	fmt.Fprintf(w, "  keys          %s (Bearer with read:accounts)\n", srv.KeysURL(dinterotest.DemoAccount))
 	fmt.Fprintf(w, "  outbox        %s\n\n", srv.URL[:len(srv.URL)-len("/v1")]+"/_fake/outbox")
 	fmt.Fprintf(w, "Try:\n  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s\n",
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID)
-	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s TOKENBENCH_PASSWORD=%s tokenbench token --base-url %s --account %s --client-id %s --grant password --username %s\n\n",
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s TOKENBENCH_PASSWORD=%s tokenbench token --base-url %s --account %s --client-id %s --grant password --username %s\n",
 		dinterotest.DemoSecret, dinterotest.DemoPassword, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoMFAUser)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench recover --base-url %s --account %s --client-id %s --username %s\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoLostDeviceUser)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --partner %s --account %s --client-id %s\n",
+		dinterotest.DemoPartnerSecret, srv.URL, dinterotest.DemoPartner, dinterotest.DemoMerchant, dinterotest.DemoPartnerClient)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench doctor --base-url %s --account %s --client-id %s --user %s --bundle ticket.zip\n\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoMFAUser)
 	fmt.Fprintf(w, "Binding codes for MFA appear below as [outbox] lines. Ctrl+C stops the server.\n")
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // store opens the profiles store of --config-dir, $TOKENBENCH_CONFIG_DIR or
@@ -63,6 +64,55 @@ func (app *App) secrets() *profiles.Secrets {
 	return s
 }
 
+// session opens the session service on the store and its secrets: the one
+// place profiles are saved and tokens remembered, as in the TUI.
+func (app *App) session() (*session.Service, error) {
+	st, err := app.store()
+	if err != nil {
+		return nil, err
+	}
+	sec := app.secrets()
+	sec.Store = st
+	svc := session.New(st, sec, func(baseURL string) (*flows.Runner, error) {
+		c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/" + Version})
+		if err != nil {
+			return nil, err
+		}
+		return flows.NewRunner(c), nil
+	})
+	svc.Now = app.now
+	return svc, nil
+}
+
+// remember keeps a profile's new token obtained outside session.Run (MFA
+// recovery) by the same rules: the rotated refresh token first, then kept
+// tokens (a warning when they cannot be).
+func (app *App) remember(p *profiles.Profile, res *flows.Result) error {
+	if p == nil {
+		return nil
+	}
+	svc, err := app.session()
+	if err != nil {
+		return err
+	}
+	warnings, err := svc.Remember(*p, res)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(app.stderr, "warning: %s\n", w)
+	}
+	return nil
+}
+
+// profileError makes a name that is taken or missing a usage error.
+func profileError(err error) error {
+	if errors.Is(err, profiles.ErrExists) || errors.Is(err, profiles.ErrNotFound) {
+		return &usageError{err}
+	}
+	return err
+}
+
 // warnStore says on stderr what is worth knowing about the store.
 func (app *App) warnStore(st *profiles.Store, ps []profiles.Profile) {
 	if profiles.UsesFile(ps) {
@@ -93,7 +143,7 @@ type profileOptions struct {
 func newProfileCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "profile",
-		Short: "Saved profiles: list, show, add, edit, rm, export, import",
+		Short: "Saved profiles: list, show, add, edit, rename, duplicate, rm, export, import",
 		Long: `Profiles are saved connections: base URL, account, grant, client id, user.
 The profiles file (profiles.yaml in the config directory) never holds a
 secret: each secret comes from the OS keyring (the default), env:NAME,
@@ -103,6 +153,7 @@ file beside the profiles; nothing is written in plain text otherwise.`,
 		Args: noArgs,
 	}
 	cmd.AddCommand(newProfileListCmd(app), newProfileShowCmd(app), newProfileAddCmd(app, false), newProfileAddCmd(app, true),
+		newProfileRenameCmd(app), newProfileDuplicateCmd(app),
 		newProfileRmCmd(app), newProfileExportCmd(app), newProfileImportCmd(app))
 	return cmd
 }
@@ -164,6 +215,9 @@ func newProfileShowCmd(app *App) *cobra.Command {
 			row("name", p.Name)
 			row("environment", envBadge(p.Account))
 			row("account", p.Account)
+			if p.Partner != "" {
+				row("partner", flows.PartnerAccess{Partner: p.Partner, Merchant: p.Account}.Label())
+			}
 			row("base url", p.BaseURLOrDefault())
 			row("audience", orDash(p.Audience))
 			row("grant", p.Grant)
@@ -255,6 +309,7 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 		p.BaseURL = "" // the default: Dintero's API
 	}
 	set("account", &p.Account, r.account)
+	set("partner", &p.Partner, r.partner)
 	set("grant", &p.Grant, r.grant)
 	set("audience", &p.Audience, r.audience)
 	set("client-id", &p.ClientID, r.clientID)
@@ -297,28 +352,17 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	sec := app.secrets()
-	if edit && p.Name != name {
-		old, _ := st.Get(name)
-		if err := sec.Rename(old, p.Name); err != nil {
-			return err
-		}
-	}
-	// Secrets first: when they cannot be saved, nothing is.
-	for _, k := range profiles.Kinds {
-		if v := values[k]; v != "" && profiles.SourceOf(p, k).Stored() {
-			if err := sec.Put(p, k, v); err != nil {
-				return err
-			}
-		}
-	}
-	if edit {
-		err = st.Put(name, p)
-	} else {
-		err = st.Add(p)
-	}
+	svc, err := app.session()
 	if err != nil {
 		return err
+	}
+	if edit {
+		err = svc.Update(ctx, name, p, session.Values(values))
+	} else {
+		err = svc.Create(ctx, p, session.Values(values))
+	}
+	if err != nil {
+		return profileError(err)
 	}
 	ps, _ := st.Load()
 	app.warnStore(st, ps)
@@ -392,17 +436,55 @@ func newProfileRmCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use: "rm NAME", Short: "Delete a profile and its stored secrets", Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, p, err := app.profileNamed(args[0])
+			svc, err := app.session()
 			if err != nil {
 				return err
 			}
-			if err := st.Remove(p.Name); err != nil {
+			if err := svc.Delete(cmd.Context(), args[0]); err != nil {
+				return profileError(err)
+			}
+			fmt.Fprintf(app.stderr, "profile %s and its secrets deleted\n", args[0])
+			return nil
+		},
+	}
+}
+
+func twoNames(cmd *cobra.Command, args []string) error {
+	if len(args) != 2 {
+		return &usageError{fmt.Errorf("%s takes two profile names", cmd.CommandPath())}
+	}
+	return nil
+}
+
+func newProfileRenameCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use: "rename NAME NEW-NAME", Short: "Rename a profile; its stored secrets move with it", Args: twoNames,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.session()
+			if err != nil {
 				return err
 			}
-			if err := app.secrets().DeleteAll(p); err != nil {
-				return fmt.Errorf("profile %s deleted, but not all its secrets: %w", p.Name, err)
+			if err := svc.Rename(cmd.Context(), args[0], args[1]); err != nil {
+				return profileError(err)
 			}
-			fmt.Fprintf(app.stderr, "profile %s and its secrets deleted\n", p.Name)
+			fmt.Fprintf(app.stderr, "profile %s renamed to %s\n", args[0], args[1])
+			return nil
+		},
+	}
+}
+
+func newProfileDuplicateCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use: "duplicate NAME NEW-NAME", Short: "Copy a profile with its stored secrets (not its kept tokens)", Args: twoNames,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.session()
+			if err != nil {
+				return err
+			}
+			if err := svc.Duplicate(cmd.Context(), args[0], args[1]); err != nil {
+				return profileError(err)
+			}
+			fmt.Fprintf(app.stderr, "profile %s duplicated as %s, with its stored secrets\n", args[0], args[1])
 			return nil
 		},
 	}
@@ -537,31 +619,6 @@ func checkReplace(old, in profiles.Profile) error {
 	return nil
 }
 
-// remember keeps what a profile wants kept of a new token: a rotated refresh
-// token (first, under the lock), and the tokens when keep_tokens is on.
-func (app *App) remember(p *profiles.Profile, res *flows.Result) error {
-	if p == nil {
-		return nil
-	}
-	sec := app.secrets()
-	if res.Response.RefreshToken != "" {
-		if err := sec.StoreRotated(*p, res.Response.RefreshToken); err != nil {
-			return fmt.Errorf("keeping the new refresh token: %w", err)
-		}
-	}
-	if err := sec.KeepTokens(*p, profiles.KeptTokens{AccessToken: res.Response.AccessToken, RefreshToken: res.RefreshToken, ExpiresAt: res.Expiry.At}); err != nil {
-		// Keeping tokens is a convenience: the token is good all the same.
-		fmt.Fprintf(app.stderr, "warning: profile %s: the token was not kept for later: %s\n", p.Name, firstSentence(err))
-	}
-	return nil
-}
-
-// firstSentence keeps an error's first clause for a warning line.
-func firstSentence(err error) string {
-	s, _, _ := strings.Cut(err.Error(), ";")
-	return s
-}
-
 // minValidity is how long a kept token must still live to be reused.
 const minValidity = time.Minute
 
@@ -577,8 +634,8 @@ profile's grant runs first. The command's exit code is tokenbench's.
 
 The command gets the short-lived token only: every TOKENBENCH_* variable
 but TOKENBENCH_CONFIG_DIR (the client secret, password, Bearer, refresh
-token, codes) and every variable a profile takes a secret from (env:NAME)
-are removed from its environment.`,
+token, codes), every variable a profile takes a secret from (env:NAME)
+and DINTERO_REFRESH_TOKEN are removed from its environment.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if name == "" || len(args) == 0 {
 				return &usageError{errors.New("usage: tokenbench exec -p NAME -- CMD [ARGS…]")}
@@ -599,11 +656,14 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 	if err != nil {
 		return err
 	}
-	token := ""
-	if kept, err := app.secrets().KeptTokens(ctx, p); err == nil && kept.ExpiresAt.Sub(app.now()) > minValidity {
-		token = kept.AccessToken
+	svc, err := app.session()
+	if err != nil {
+		return err
 	}
-	if token == "" {
+	token := ""
+	if res, ok := svc.Usable(ctx, p, minValidity); ok {
+		token = res.Response.AccessToken
+	} else {
 		o := &tokenOptions{profile: name, output: "token", timeout: 30 * time.Second, mfaChannel: string(p.Channel())}
 		res, err := app.obtain(ctx, o, func(string) bool { return false })
 		if err != nil {
@@ -631,7 +691,7 @@ var keptForChild = map[string]bool{"TOKENBENCH_CONFIG_DIR": true}
 // childEnv is the environment of exec's command: tokenbench's own, less
 // every long-lived credential in it, plus the access token and account.
 func (app *App) childEnv(token, account string) []string {
-	drop := map[string]bool{"DINTERO_ACCESS_TOKEN": true, "DINTERO_ACCOUNT_ID": true}
+	drop := map[string]bool{"DINTERO_ACCESS_TOKEN": true, "DINTERO_ACCOUNT_ID": true, "DINTERO_REFRESH_TOKEN": true}
 	// Variables that profiles take secrets from (env:NAME) hold long-lived
 	// credentials too. All profiles: the names are what matters, not which
 	// profile runs.

@@ -43,7 +43,7 @@ func (app *App) Run(ctx context.Context, args []string) int {
 	err := root.ExecuteContext(ctx)
 	code := ExitCode(err)
 	if err != nil && err.Error() != "" {
-		io.WriteString(app.stderr, "error: "+client.Sanitize(err.Error())+"\n")
+		io.WriteString(app.stderr, "error: "+client.Sanitize(errorMessage(err))+"\n")
 	}
 	return code
 }
@@ -69,7 +69,8 @@ Run it with no arguments for the interactive workbench, or try
 	root.SetErr(app.stderr)
 	root.SetIn(app.env.stdin)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTokenCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app), newProfileCmd(app), newExecCmd(app))
+	root.AddCommand(newTokenCmd(app), newDoctorCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app), newProfileCmd(app), newExecCmd(app),
+		newRecoverCmd(app), newRevokeCmd(app))
 	root.PersistentFlags().StringVar(&app.configDir, "config-dir", "", "directory of profiles.yaml (default $TOKENBENCH_CONFIG_DIR, else the OS config dir + /tokenbench)")
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
 	root.PreRunE = func(cmd *cobra.Command, _ []string) error {

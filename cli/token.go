@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -22,6 +23,7 @@ import (
 // tokenOptions are the flags of `tokenbench token`. No secret is a flag.
 type tokenOptions struct {
 	baseURL, account, grant, audience string
+	partner                           string
 	clientID, clientSecretFile        string
 	bearerFile                        string
 	username, passwordFile            string
@@ -36,6 +38,7 @@ type tokenOptions struct {
 	profile                           string
 	verbose                           bool
 	harFile                           string
+	bundleFile                        string
 }
 
 func newTokenCmd(app *App) *cobra.Command {
@@ -54,10 +57,17 @@ name of - reads stdin.
 When the server answers mfa_required, a challenge is sent on --mfa-channel and
 the binding code is read from the terminal (or one line of stdin).
 
+With --partner T11200000, --client-id is the partner's API client and --account
+the merchant: a partner token (Basic), an exchange token for the merchant, then
+client_credentials on the merchant with the exchange token as Bearer. The
+audience sent last is the merchant's unless --audience says otherwise; -o json
+shows it under "partner".
+
 Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 4 rejected by the server (4xx), 5 transport or server failure, 1 other.`,
 		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench token --account T11223344 --client-id ID
-  tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json`,
+  tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json
+  tokenbench token --partner T11200000 --account T11200001 --client-id PARTNER_CLIENT -o json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return app.runToken(cmd.Context(), o, cmd.Flags().Changed)
@@ -67,6 +77,7 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 	cmd.Flags().StringVarP(&o.profile, "profile", "p", "", "take everything from a saved profile; flags override")
 	cmd.Flags().BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
 	cmd.Flags().StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
+	cmd.Flags().StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	return cmd
 }
 
@@ -75,6 +86,7 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 func bindRequestFlags(f *pflag.FlagSet, o *tokenOptions) {
 	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
 	f.StringVar(&o.account, "account", "", "account or partner id (T/P + 8 digits, or 3 for a partner)")
+	f.StringVar(&o.partner, "partner", "", "partner id (e.g. T11200000): get a token for the merchant --account through an exchange token")
 	f.StringVar(&o.grant, "grant", string(client.GrantClientCredentials), "grant type: "+grantNames())
 	f.StringVar(&o.audience, "audience", "", "audience (default https://api.dintero.com/v1/accounts/<account>)")
 	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
@@ -116,6 +128,9 @@ type tokenRequest struct {
 	channel client.Channel
 	baseURL string
 	profile *profiles.Profile
+	// spendStored: the refresh token is the profile's stored one, read
+	// again under the profile's lock when the request runs.
+	spendStored bool
 }
 
 // buildRequest turns a profile (with -p), flags, environment and files into
@@ -142,6 +157,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 			}
 		}
 		override("account", &req.Account, o.account)
+		override("partner", &req.Partner, o.partner)
 		override("audience", &req.Audience, o.audience)
 		override("client-id", &req.ClientID, o.clientID)
 		override("username", &req.Username, o.username)
@@ -158,7 +174,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		if err != nil {
 			return nil, err
 		}
-		req = flows.Request{Account: o.account, Audience: o.audience, Grant: g, ClientID: o.clientID, Username: o.username, RedirectURI: o.redirectURI}
+		req = flows.Request{Account: o.account, Audience: o.audience, Grant: g, ClientID: o.clientID, Username: o.username, RedirectURI: o.redirectURI, Partner: o.partner}
 	}
 	channel, err := client.ParseChannel(o.mfaChannel)
 	if err != nil {
@@ -185,6 +201,8 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	if err := app.readSecrets(o, &req); err != nil {
 		return nil, err
 	}
+	out.spendStored = out.profile != nil && req.Grant == client.GrantRefreshToken && req.RefreshToken == "" &&
+		profiles.SourceOf(*out.profile, profiles.RefreshToken).Stored()
 	if out.profile != nil {
 		if err := app.secrets().FillSecrets(ctx, *out.profile, &req, app.askSecret(out.profile.Name)); err != nil {
 			return nil, err
@@ -199,6 +217,9 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	out.req = req.Normalized()
 	if err := out.req.Validate(); err != nil {
 		return nil, err
+	}
+	if out.spendStored {
+		out.req.RefreshToken = "" // session.Run reads the latest under the lock
 	}
 	return out, nil
 }
@@ -268,9 +289,22 @@ func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string
 	return res, redacted(err, rd)
 }
 
-func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (*flows.Result, error) {
+func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (res *flows.Result, err error) {
 	req, channel := tr.req, tr.channel
 	rec := &client.Recorder{Redactor: rd}
+	var c *client.Client
+	if o.bundleFile != "" {
+		// Written whatever happens, like the HAR.
+		defer func() {
+			in := bundle.Input{Account: req.Account, Partner: req.Partner, Grant: string(req.Grant), Redactor: rd}
+			if res != nil && c != nil {
+				in.AccessToken = res.Response.AccessToken
+				in.Verdict = verdictFor(c, res).String()
+			}
+			in.Exchanges = rec.Exchanges()
+			app.writeBundle(o.bundleFile, in)
+		}()
+	}
 	if o.verbose {
 		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
 	}
@@ -282,7 +316,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			}
 		}()
 	}
-	c, err := client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile, Recorder: rec, Redactor: rd})
+	c, err = client.New(client.Options{BaseURL: tr.baseURL, UserAgent: "tokenbench/" + Version, Timeout: o.timeout, CAFile: o.caFile, Recorder: rec, Redactor: rd})
 	if err != nil {
 		return nil, err
 	}
@@ -290,9 +324,23 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	defer stop()
 	runner := flows.NewRunner(c)
 	prompter := &linePrompter{env: app.env}
-	res, err := runner.Run(ctx, req, channel, prompter, func(s *flows.MFASession) {
-		fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
-	})
+	run := func(ctx context.Context, req flows.Request) (*flows.Result, error) {
+		return runner.Run(ctx, req, channel, prompter, func(s *flows.MFASession) {
+			fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
+		})
+	}
+	var keepWarn []string
+	if tr.profile != nil {
+		// A profile's token is remembered as the TUI remembers it: a
+		// rotated refresh token stored first, then kept tokens.
+		svc, serr := app.session()
+		if serr != nil {
+			return nil, serr
+		}
+		res, keepWarn, err = svc.Run(ctx, *tr.profile, req, run)
+	} else {
+		res, err = run(ctx, req)
+	}
 	var needCode *flows.NeedCodeError
 	switch {
 	case errors.As(err, &needCode):
@@ -307,14 +355,19 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		return nil, &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
 		return nil, fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
-	case err != nil:
+	case err != nil && res == nil:
 		return nil, err
 	}
 	for _, w := range res.Response.Warnings {
 		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
 	}
-	if err := app.remember(tr.profile, res); err != nil {
+	if err != nil {
+		// The rotated refresh token was not stored: fail, so a script does
+		// not go on as if the profile would work next time.
 		return nil, err
+	}
+	for _, w := range keepWarn {
+		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
 	}
 	return res, nil
 }
@@ -357,6 +410,9 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 			out["header"] = res.Token.Header
 			out["claims"] = res.Token.Claims
 		}
+		if p := res.Partner; p != nil {
+			out["partner"] = map[string]string{"partner": p.Partner, "account": p.Merchant, "audience": p.Audience}
+		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(out)
@@ -384,7 +440,11 @@ func (p *linePrompter) BindingCode(ctx context.Context, pr flows.Prompt) (string
 		fmt.Fprintf(e.stderr, "That code was not accepted: %s\n", errorLine(pr.LastError))
 	}
 	if e.isTerminal() {
-		fmt.Fprintf(e.stderr, "Binding code from the %s: ", pr.Channel)
+		if pr.Steps > 0 {
+			fmt.Fprintf(e.stderr, "Code %d of %d, from the %s: ", pr.Step, pr.Steps, flows.ChannelName(pr.Channel))
+		} else {
+			fmt.Fprintf(e.stderr, "Binding code from the %s: ", pr.Channel)
+		}
 	}
 	type answer struct {
 		s   string

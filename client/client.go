@@ -33,6 +33,9 @@ const (
 	GrantAccountUserToken  Grant = "account_user_token"
 	GrantRefreshToken      Grant = "refresh_token"
 	GrantMFAOOB            Grant = "mfa-oob"
+	// GrantMFAOOBUnderscore is the spelling of the challenge and recovery
+	// references (§3); sent only when asked for, or as the one retry.
+	GrantMFAOOBUnderscore Grant = "mfa_oob"
 )
 
 // Grants lists every grant type in the order a person meets them.
@@ -45,6 +48,9 @@ func ParseGrant(s string) (Grant, error) {
 			return g, nil
 		}
 	}
+	if s == string(GrantMFAOOBUnderscore) {
+		return GrantMFAOOBUnderscore, nil
+	}
 	return "", invalidf("unknown grant %q (one of %s)", Sanitize(s), grantList())
 }
 
@@ -54,6 +60,22 @@ func grantList() string {
 		names[i] = string(g)
 	}
 	return strings.Join(names, ", ")
+}
+
+// IsMFAOOB reports whether the grant answers an MFA challenge, in either
+// spelling.
+func (g Grant) IsMFAOOB() bool { return g == GrantMFAOOB || g == GrantMFAOOBUnderscore }
+
+// OtherSpelling is the other spelling of the mfa-oob grant; other grants
+// have none and return themselves.
+func (g Grant) OtherSpelling() Grant {
+	switch g {
+	case GrantMFAOOB:
+		return GrantMFAOOBUnderscore
+	case GrantMFAOOBUnderscore:
+		return GrantMFAOOB
+	}
+	return g
 }
 
 // UsesBasic reports whether the grant authenticates with client_id and
@@ -348,7 +370,7 @@ func (r TokenRequest) body() map[string]string {
 		set("redirect_uri", r.RedirectURI)
 	case GrantRefreshToken:
 		set("refresh_token", r.RefreshToken)
-	case GrantMFAOOB:
+	case GrantMFAOOB, GrantMFAOOBUnderscore:
 		set("mfa_token", r.MFAToken)
 		set("oob_code", r.OOBCode)
 		set("binding_code", r.BindingCode)
@@ -382,10 +404,21 @@ func (c *Client) Token(ctx context.Context, ownerID string, auth Auth, req Token
 		return nil, err
 	}
 	res, err := c.post(ctx, "token request", "/accounts/"+ownerID+"/auth/token", auth, req.body())
+	if err != nil && req.Grant.IsMFAOOB() && isUnsupportedGrant(err) && req.Extra["grant_type"] == "" {
+		// The references spell this grant two ways (§3): exactly one retry
+		// with the other spelling, recorded like any other exchange.
+		req.Grant = req.Grant.OtherSpelling()
+		res, err = c.post(ctx, "token request", "/accounts/"+ownerID+"/auth/token", auth, req.body())
+	}
 	if err != nil {
 		return nil, err
 	}
 	return decodeTokenResponse(res)
+}
+
+func isUnsupportedGrant(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Code == "unsupported_grant_type"
 }
 
 // ChallengeResponse is the answer to an MFA challenge.
@@ -444,15 +477,44 @@ func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
 	u := *c.base
 	u.Path += path
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
+	return c.send(ctx, http.MethodPost, op, u.String(), auth, payload)
+}
+
+// Get sends an authenticated GET to a path below the base URL (a query
+// may follow a '?') and returns the body of a 2xx answer. Errors are those
+// of every other call: *APIError (a *RateLimitError for a 429),
+// *ProtocolError, *TransportError, all redacted.
+func (c *Client) Get(ctx context.Context, op, path string, auth Auth) ([]byte, error) {
+	p, query, _ := strings.Cut(path, "?")
+	u := *c.base
+	u.Path += p
+	u.RawQuery = query
+	res, err := c.send(ctx, http.MethodGet, op, u.String(), auth, nil)
+	if err != nil {
+		return nil, err
+	}
+	return res.body, nil
+}
+
+// send makes one request to target: a deadline, the Authorization noted
+// by the redactor, the answer bounded, an error answer parsed and redacted.
+// payload is a JSON body, or nil for none.
+func (c *Client) send(ctx context.Context, method, op, target string, auth Auth, payload []byte) (*response, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
 		return nil, &TransportError{Op: op, Err: err}
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if auth != nil {
@@ -488,7 +550,7 @@ func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[
 		if res.StatusCode/100 == 3 {
 			apiErr.Message = "redirect to " + out.scrub(res.Header.Get("Location")) + " not followed"
 		}
-		return nil, apiErr
+		return nil, rateLimited(apiErr, res.Header, out.receivedAt)
 	}
 	return out, nil
 }

@@ -74,8 +74,9 @@ func fingerprintFor(key, value string) string {
 }
 
 // requestSecretKeys are secret only at the top of a request body: "code"
-// is the authorization code there, but an error's code in an answer.
-var requestSecretKeys = map[string]bool{"code": true}
+// is the authorization code there, but an error's code in an answer;
+// "token" is the refresh token a revoke sends.
+var requestSecretKeys = map[string]bool{"code": true, "token": true}
 
 func isSecret(key string, topOfRequest bool) bool {
 	return secretKeys[key] || (topOfRequest && requestSecretKeys[key])

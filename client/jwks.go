@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -10,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"strings"
@@ -32,65 +32,84 @@ func (k *JWKS) KIDs() []string {
 	return out
 }
 
-// JWKSURL is where the contract serves an account's key set.
-func JWKSURL(baseURL, account string) string {
-	return strings.TrimRight(baseURL, "/") + "/accounts/" + account + "/auth/.well-known/jwks.json"
+// KeysURL is where Dintero serves an account's signing keys (§6): a
+// Bearer-protected endpoint, not a .well-known JWKS.
+func KeysURL(baseURL, account string) string {
+	return strings.TrimRight(baseURL, "/") + "/accounts/" + account + "/auth/keys"
 }
 
-// FetchJWKS gets a key set over the client's transport (recorded, bounded,
-// no redirects), with the same URL rules as the base URL.
+// FetchJWKS gets a key set from any URL over the client's transport
+// (recorded, bounded, no redirects), with the same URL rules as the base
+// URL. No Authorization is sent: a profile's explicit JWKS URL is public.
 func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (*JWKS, error) {
 	u, err := validateURL(rawURL, true)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, &TransportError{Op: "JWKS", Err: err}
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	res, err := c.http.Do(req)
-	if err != nil {
-		return nil, &TransportError{Op: "JWKS", Err: unwrapURLError(err)}
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
-	if err != nil {
-		return nil, &TransportError{Op: "JWKS", Err: err}
-	}
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("JWKS: %w", ParseError(res.StatusCode, res.Header.Get("Content-Type"), data))
-	}
-	if len(data) > MaxBodySize {
-		return nil, &ProtocolError{Status: res.StatusCode, Reason: "JWKS larger than 1 MiB"}
-	}
-	return ParseJWKS(data)
+	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), nil)
 }
 
-// ParseJWKS reads a JWKS document's RSA and EC signing keys.
-func ParseJWKS(data []byte) (*JWKS, error) {
-	var doc struct {
-		Keys []struct {
-			Kty string `json:"kty"`
-			Kid string `json:"kid"`
-			Use string `json:"use"`
-			Alg string `json:"alg"`
-			N   string `json:"n"`
-			E   string `json:"e"`
-			Crv string `json:"crv"`
-			X   string `json:"x"`
-			Y   string `json:"y"`
-		} `json:"keys"`
+// FetchKeys gets the signing keys of an account (or partner) from the
+// client's base URL with a Bearer that has read:accounts or admin:accounts.
+// A 401 or 403 comes back as an *APIError wrapped in the error.
+func (c *Client) FetchKeys(ctx context.Context, account, bearer string) (*JWKS, error) {
+	if err := ValidateOwnerID(account); err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
+	var auth Auth
+	if bearer != "" {
+		auth = BearerAuth{Token: bearer}
+	}
+	target := KeysURL(c.base.String(), account)
+	return c.fetchKeySet(ctx, "GET "+target, target, auth)
+}
+
+func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) (*JWKS, error) {
+	res, err := c.send(ctx, http.MethodGet, op, target, auth, nil)
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		return nil, err
+	}
+	return ParseJWKS(res.body)
+}
+
+// jwk is one key of a set, as JSON.
+type jwk struct {
+	Kty string `json:"kty"`
+	Kid string `json:"kid"`
+	Use string `json:"use"`
+	Alg string `json:"alg"`
+	N   string `json:"n"`
+	E   string `json:"e"`
+	Crv string `json:"crv"`
+	X   string `json:"x"`
+	Y   string `json:"y"`
+}
+
+// ParseJWKS reads the RSA and EC signing keys of a key set in either shape:
+// Dintero's bare JSON array (§6) or the standard {"keys": [...]}.
+func ParseJWKS(data []byte) (*JWKS, error) {
+	var keys []jwk
+	trimmed := bytes.TrimSpace(data)
+	var err error
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		err = json.Unmarshal(trimmed, &keys)
+	} else {
+		var doc struct {
+			Keys []jwk `json:"keys"`
+		}
+		err = json.Unmarshal(trimmed, &doc)
+		keys = doc.Keys
+	}
+	if err != nil {
 		return nil, &ProtocolError{Status: 200, Reason: "JWKS is not JSON", Excerpt: Excerpt(data, 60)}
 	}
 	set := &JWKS{Keys: map[string]crypto.PublicKey{}, Algs: map[string]string{}}
 	var skipped []string
-	for _, k := range doc.Keys {
+	for _, k := range keys {
 		if k.Use != "" && k.Use != "sig" {
 			continue
 		}
@@ -121,8 +140,25 @@ func ParseJWKS(data []byte) (*JWKS, error) {
 	return set, nil
 }
 
+// stripSpace drops ASCII whitespace: Dintero's keys carry line breaks
+// inside the base64url text of n.
+func stripSpace(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\n', '\r', '\f', '\v':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// b64 decodes base64url with or without padding, whitespace ignored.
+func b64(s string) ([]byte, error) {
+	return base64.RawURLEncoding.DecodeString(strings.TrimRight(stripSpace(s), "="))
+}
+
 func b64int(s string) (*big.Int, error) {
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+	b, err := b64(s)
 	if err != nil || len(b) == 0 {
 		return nil, errors.New("bad base64url number")
 	}
@@ -157,8 +193,8 @@ func ecKey(crv, x, y string) (crypto.PublicKey, error) {
 		return nil, fmt.Errorf("curve %q", Sanitize(crv))
 	}
 	size := (curve.Params().BitSize + 7) / 8
-	xb, errX := base64.RawURLEncoding.DecodeString(strings.TrimRight(x, "="))
-	yb, errY := base64.RawURLEncoding.DecodeString(strings.TrimRight(y, "="))
+	xb, errX := b64(x)
+	yb, errY := b64(y)
 	if errX != nil || errY != nil || len(xb) > size || len(yb) > size {
 		return nil, errors.New("bad EC coordinates")
 	}
@@ -172,4 +208,26 @@ func ecKey(crv, x, y string) (crypto.PublicKey, error) {
 		return nil, errors.New("point not on curve")
 	}
 	return key, nil
+}
+
+// ValidateJWKSURL checks an explicit JWKS URL by the base URL's rules (a
+// query is allowed), before anything is fetched.
+func ValidateJWKSURL(raw string) error {
+	_, err := validateURL(raw, true)
+	return err
+}
+
+// FetchJWKSWithBearer is FetchJWKS with an Authorization: Bearer, for a URL
+// that is an account's keys endpoint (§6). Send a Bearer only to the API's
+// own host: it is a credential.
+func (c *Client) FetchJWKSWithBearer(ctx context.Context, rawURL, bearer string) (*JWKS, error) {
+	u, err := validateURL(rawURL, true)
+	if err != nil {
+		return nil, err
+	}
+	var auth Auth
+	if bearer != "" {
+		auth = BearerAuth{Token: bearer}
+	}
+	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), auth)
 }

@@ -28,6 +28,9 @@ type Request struct {
 	Account  string // account or partner id the token endpoint is called for
 	Audience string // default: DefaultAudience(Account)
 	Grant    client.Grant
+	// Partner, when set, is a partner id (T11200000) whose client
+	// credentials get a token for the merchant Account in three steps (§8).
+	Partner string
 
 	ClientID     string
 	ClientSecret string
@@ -52,6 +55,7 @@ type Request struct {
 // Normalized fills defaults: the audience from the account id.
 func (r Request) Normalized() Request {
 	r.Account = strings.TrimSpace(r.Account)
+	r.Partner = strings.TrimSpace(r.Partner)
 	if r.Audience == "" && r.Account != "" {
 		r.Audience = client.DefaultAudience(r.Account)
 	}
@@ -77,7 +81,7 @@ func (r Request) NoteSecrets(rd *client.Redactor) {
 // credentials.
 func (r Request) CanChain() bool {
 	switch r.Grant {
-	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB:
+	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
 		return r.ClientID != "" && r.ClientSecret != ""
 	}
 	return false
@@ -107,7 +111,7 @@ func (r Request) Check() []Problem {
 	case client.GrantClientCredentials:
 		need("client-id", r.ClientID, "client id")
 		need("client-secret", r.ClientSecret, "client secret")
-	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB:
+	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
 		if r.Bearer == "" && !r.CanChain() {
 			add("bearer", "a Bearer token, or a client id and secret to obtain one, is required")
 		}
@@ -116,6 +120,7 @@ func (r Request) Check() []Problem {
 	default:
 		add("grant", fmt.Sprintf("unknown grant %q", r.Grant))
 	}
+	out = append(out, r.checkPartner()...)
 	switch r.Grant {
 	case client.GrantPassword:
 		need("username", r.Username, "username")
@@ -124,7 +129,7 @@ func (r Request) Check() []Problem {
 		need("code", r.Code, "authorization code")
 	case client.GrantRefreshToken:
 		need("refresh-token", r.RefreshToken, "refresh token")
-	case client.GrantMFAOOB:
+	case client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
 		need("mfa-token", r.MFAToken, "mfa_token")
 		need("oob-code", r.OOBCode, "oob_code")
 		need("binding-code", r.BindingCode, "binding code")
@@ -163,6 +168,8 @@ type Result struct {
 	// RefreshToken is the refresh token to use next: the new one when the
 	// server rotated it, otherwise the one already held.
 	RefreshToken string
+	// Partner says how a partner's token was obtained; nil otherwise.
+	Partner *PartnerAccess
 }
 
 // RefreshNote says why no refresh token came back, by the contract's rule;
@@ -209,6 +216,10 @@ func (rn *Runner) Start(ctx context.Context, req Request) (*Result, *MFASession,
 	req.NoteSecrets(rn.Client.Redactor())
 	if err := req.Validate(); err != nil {
 		return nil, nil, err
+	}
+	if req.Partner != "" {
+		res, err := rn.RunPartner(ctx, req)
+		return res, nil, err
 	}
 	auth, chained, err := rn.authFor(ctx, req)
 	if err != nil {

@@ -95,20 +95,30 @@ func (rn *Runner) Verify(ctx context.Context, s *MFASession, bindingCode string)
 		Extra:       s.Request.Extra,
 	})
 	if err != nil {
-		var apiErr *client.APIError
-		switch {
-		case !errors.As(err, &apiErr) || apiErr.ServerSide():
-			return nil, err
-		case isExpired(err):
-			s.OOBCode = ""
-			return nil, fmt.Errorf("%w: %w", ErrChallengeExpired, err)
-		case apiErr.Status >= 400 && apiErr.Status < 500 && apiErr.Status != 401:
-			s.Attempts++
-			return nil, fmt.Errorf("%w: %w", ErrWrongCode, err)
-		}
-		return nil, err
+		return nil, s.refused(err)
 	}
 	return newResult(s.Request, res, s.Auth, s.BearerChained, true), nil
+}
+
+// refused classifies an error answer to a binding code: a wrong code
+// (counted; the challenge stays usable), an expired challenge, or
+// something else. A 429 is none of these: the code was not judged.
+func (s *MFASession) refused(err error) error {
+	var (
+		apiErr *client.APIError
+		rl     *client.RateLimitError
+	)
+	switch {
+	case !errors.As(err, &apiErr) || apiErr.ServerSide() || errors.As(err, &rl):
+		return err
+	case isExpired(err):
+		s.OOBCode = ""
+		return fmt.Errorf("%w: %w", ErrChallengeExpired, err)
+	case apiErr.Status >= 400 && apiErr.Status < 500 && apiErr.Status != 401:
+		s.Attempts++
+		return fmt.Errorf("%w: %w", ErrWrongCode, err)
+	}
+	return err
 }
 
 // isExpired recognises "this challenge or mfa_token is no longer valid",
@@ -129,6 +139,9 @@ type Prompt struct {
 	AttemptsLeft int
 	// LastError is the reason the previous code was refused, if any.
 	LastError error
+	// Step and Steps place the code in a multi-step flow (an MFA recovery
+	// is step 1 or 2 of 2); both are 0 for an ordinary MFA challenge.
+	Step, Steps int
 }
 
 // CodePrompter asks a person for the binding code they received. Returning

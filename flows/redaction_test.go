@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -210,6 +211,113 @@ func TestHARStructure(t *testing.T) {
 	for _, k := range []string{"send", "wait", "receive"} {
 		if _, ok := timings[k]; !ok {
 			t.Errorf("timings lacks %s", k)
+		}
+	}
+}
+
+// TestRedactionOfRecoveryPartnerAndRevoke covers the secrets of the flows
+// that came with the real API: the recovery's two mfa_tokens, oob_codes and
+// binding codes (right and wrong), the partner and exchange tokens, and the
+// refresh token a revoke sends.
+func TestRedactionOfRecoveryPartnerAndRevoke(t *testing.T) {
+	const clientSecret, partnerSecret = "Zq7vClientSecretValue", "Yp4uPartnerSecretValue"
+	cfg := dinterotest.DemoConfig(time.Hour)
+	cfg.Clients[0].Secret = clientSecret
+	cfg.Clients[2].Secret = partnerSecret
+	srv, err := dinterotest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rec := &client.Recorder{}
+	c, _ := client.New(client.Options{BaseURL: srv.URL, Recorder: rec})
+	rn := flows.NewRunner(c)
+	ctx := context.Background()
+	secrets := []string{clientSecret, partnerSecret}
+	wrong := func(good string) string {
+		if good == "918273" {
+			return "192837"
+		}
+		return "918273"
+	}
+
+	// Recovery, with a wrong code at each step.
+	s, err := rn.StartRecovery(ctx, flows.RecoveryRequest{Account: dinterotest.DemoAccount, Username: dinterotest.DemoLostDeviceUser,
+		ClientID: dinterotest.DemoClientID, ClientSecret: clientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, s.Auth.(client.BearerAuth).Token, s.First.MFAToken, s.First.OOBCode)
+	for step := 1; step <= 2; step++ {
+		good := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+		secrets = append(secrets, good, wrong(good))
+		if _, err := rn.Answer(ctx, s, wrong(good)); !errors.Is(err, flows.ErrWrongCode) {
+			t.Fatalf("step %d wrong code: %v", step, err)
+		}
+		res, err := rn.Answer(ctx, s, good)
+		if err != nil {
+			t.Fatalf("step %d: %v", step, err)
+		}
+		if step == 1 {
+			secrets = append(secrets, s.Second.MFAToken, s.Second.OOBCode)
+		} else {
+			secrets = append(secrets, res.Response.AccessToken)
+		}
+	}
+
+	// Partner access, step by step to see the tokens in between.
+	preq := flows.Request{Account: dinterotest.DemoMerchant, Partner: dinterotest.DemoPartner, ClientID: dinterotest.DemoPartnerClient, ClientSecret: partnerSecret}
+	pt, err := rn.PartnerToken(ctx, preq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := rn.ExchangeToken(ctx, preq, pt.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, err := rn.MerchantToken(ctx, preq, ex.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, pt.AccessToken, ex.AccessToken, mt.Response.AccessToken)
+
+	// Revoke.
+	pw := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword, ClientID: dinterotest.DemoClientID, ClientSecret: clientSecret,
+		Username: dinterotest.DemoUser, Password: dinterotest.DemoPassword}
+	pwRes, _, err := rn.Start(ctx, pw)
+	if err != nil || pwRes.RefreshToken == "" {
+		t.Fatalf("password: %v", err)
+	}
+	secrets = append(secrets, pwRes.RefreshToken, pwRes.Response.AccessToken, pwRes.Auth.(client.BearerAuth).Token)
+	if err := rn.Revoke(ctx, flows.RevokeRequest{Account: dinterotest.DemoAccount, ClientID: dinterotest.DemoClientID, ClientSecret: clientSecret, RefreshToken: pwRes.RefreshToken}); err != nil {
+		t.Fatal(err)
+	}
+
+	exchanges := rec.Exchanges()
+	var all strings.Builder
+	for _, e := range exchanges {
+		all.WriteString(e.Text())
+		all.WriteString(e.Curl())
+		data, _ := json.Marshal(e)
+		all.Write(data)
+	}
+	har, err := client.HAR(exchanges, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all.Write(har)
+	text := all.String()
+	for _, sec := range secrets {
+		if len(sec) < 6 {
+			t.Fatalf("test secret %q too short to search for", sec)
+		}
+		if strings.Contains(text, sec) {
+			t.Errorf("secret %s… found in the recorded log, curl or HAR", sec[:6])
+		}
+	}
+	for _, want := range []string{`"token": "[`, `"account_id": "T11200001"`, "/auth/mfa/recovery", "/auth/exchange_token", "/auth/revoke"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("missing %q", want)
 		}
 	}
 }

@@ -21,12 +21,13 @@ type Step struct {
 // Timeline picks the latest flow that went through MFA out of a session's
 // exchanges: from the token request that got mfa_required (and the
 // client_credentials request that gave its Bearer) through the challenges
-// and binding codes to the token or the last failure. Nil when no flow
-// asked for MFA.
+// and binding codes to the token or the last failure. An MFA recovery shows
+// both of its steps, from the recovery call on. Nil when no flow asked for
+// MFA.
 func Timeline(ex []client.Exchange) []Step {
 	start := -1
 	for i := len(ex) - 1; i >= 0; i-- {
-		if ex[i].ErrorCode == "mfa_required" {
+		if ex[i].ErrorCode == "mfa_required" || isRecovery(ex[i]) {
 			start = i
 			break
 		}
@@ -34,35 +35,73 @@ func Timeline(ex []client.Exchange) []Step {
 	if start < 0 {
 		return nil
 	}
+	// A recovery's step 1 ends in mfa_required: walk back over its codes to
+	// the recovery call.
+	if !isRecovery(ex[start]) && isMFAOOB(ex[start]) {
+		k := start - 1
+		for k >= 0 && isMFAOOB(ex[k]) && ex[k].ErrorCode != "mfa_required" {
+			k--
+		}
+		if k >= 0 && isRecovery(ex[k]) {
+			start = k
+		}
+	}
 	if start > 0 && isToken(ex[start-1]) && ex[start-1].Fields["grant_type"] == string(client.GrantClientCredentials) && ex[start-1].Status == 200 {
 		start-- // the chained Bearer belongs to the flow
 	}
+	recovery := false
+	for i := start; i < len(ex) && i <= start+1; i++ {
+		recovery = recovery || isRecovery(ex[i])
+	}
 	var steps []Step
-	attempt := 0
+	attempt, step := 0, 1
 	for i := start; i < len(ex); i++ {
 		e := ex[i]
-		if i > start && isToken(e) && e.Fields["grant_type"] != string(client.GrantMFAOOB) && e.ErrorCode != "mfa_required" {
+		if i > start && (isToken(e) && !isMFAOOB(e) && e.ErrorCode != "mfa_required" || isRecovery(e) && (!recovery || step == 2)) {
 			break // another flow began
 		}
 		s := Step{ExchangeID: e.ID, At: e.Time, Duration: e.Duration, Outcome: outcome(e), OK: e.Err == "" && e.Status/100 == 2}
+		prefix := ""
+		if recovery {
+			prefix = fmt.Sprintf("step %d ", step)
+		}
 		switch {
-		case strings.HasSuffix(pathOf(e.URL), "/auth/mfa/challenge"):
-			s.Label = "challenge (" + orDefault(e.Fields["oob_channel"], "sms") + ")"
+		case isRecovery(e):
+			s.Label = "recovery (" + orDefault(e.Fields["oob_channel"], "sms") + ")"
 			attempt = 0
-		case e.Fields["grant_type"] == string(client.GrantMFAOOB):
+		case strings.HasSuffix(pathOf(e.URL), "/auth/mfa/challenge"):
+			s.Label = prefix + "challenge (" + orDefault(e.Fields["oob_channel"], "sms") + ")"
+			attempt = 0
+		case isMFAOOB(e):
 			attempt++
-			s.Label = fmt.Sprintf("binding code #%d", attempt)
+			s.Label = fmt.Sprintf("%sbinding code #%d", prefix, attempt)
+			if e.ErrorCode == "unsupported_grant_type" {
+				attempt-- // the spelling retry that follows is the same code
+				s.Label += " (" + e.Fields["grant_type"] + ")"
+			}
+			if recovery && step == 1 && e.ErrorCode == "mfa_required" {
+				s.OK = true // step 1's success is this 403 (§4)
+				step = 2
+			}
 		case isToken(e):
 			s.Label = "token request (" + e.Fields["grant_type"] + ")"
 		default:
 			s.Label = e.Method + " " + pathOf(e.URL)
 		}
 		steps = append(steps, s)
-		if s.OK && e.Fields["grant_type"] == string(client.GrantMFAOOB) {
+		if s.OK && isMFAOOB(e) && e.ErrorCode == "" {
 			break
 		}
 	}
 	return steps
+}
+
+func isRecovery(e client.Exchange) bool {
+	return strings.HasSuffix(pathOf(e.URL), "/auth/mfa/recovery")
+}
+
+func isMFAOOB(e client.Exchange) bool {
+	return isToken(e) && client.Grant(e.Fields["grant_type"]).IsMFAOOB()
 }
 
 // TimelineSummary says in one line where a flow ended.
@@ -73,6 +112,9 @@ func TimelineSummary(steps []Step) string {
 	last := steps[len(steps)-1]
 	if last.OK && strings.HasPrefix(last.Label, "binding code") {
 		return "MFA completed: token issued after " + last.Label
+	}
+	if last.OK && strings.HasPrefix(last.Label, "step 2 binding code") {
+		return "MFA recovery completed: token issued after " + last.Label
 	}
 	return "stopped at " + last.Label + ": " + last.Outcome
 }

@@ -71,6 +71,9 @@ func ReviewImport(p Profile) ImportReview {
 			r.Check = append(r.Check, fmt.Sprintf("jwks url %s: token signatures are checked against the keys found there", shown(p.JWKSURL)))
 		}
 	}
+	if p.Partner != "" {
+		r.Check = append(r.Check, fmt.Sprintf("partner %s: the client is partner %s's and its tokens are exchanged for merchant %s", shown(p.Partner), shown(client.PartnerShort(p.Partner)), shown(p.Account)))
+	}
 	if p.RedirectURI != "" {
 		r.Check = append(r.Check, fmt.Sprintf("redirect uri %s: sent with authorization codes", shown(p.RedirectURI)))
 	}

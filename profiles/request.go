@@ -13,7 +13,7 @@ import (
 func (p Profile) Request() flows.Request {
 	g, _ := client.ParseGrant(p.Grant)
 	return flows.Request{
-		Account: p.Account, Audience: p.Audience, Grant: g,
+		Account: p.Account, Audience: p.Audience, Grant: g, Partner: p.Partner,
 		ClientID: p.ClientID, Username: p.Username, RedirectURI: p.RedirectURI,
 	}
 }

@@ -292,8 +292,16 @@ func (s *Secrets) DeleteAll(p Profile) error {
 	return errors.Join(errs...)
 }
 
-// Rename moves stored secrets from one profile name to another.
+// Rename moves stored secrets from one profile name to another. It refuses
+// (ErrExists), touching nothing, when a profile has that name: moving would
+// write over its secrets.
+//
+// Prefer session.Service.Rename and Update: they rename transactionally
+// (secrets, file, then the old secrets), and undo on failure.
 func (s *Secrets) Rename(p Profile, newName string) error {
+	if _, err := s.Store.Get(newName); err == nil {
+		return fmt.Errorf("%w: %q; nothing was changed", ErrExists, newName)
+	}
 	moved := p
 	moved.Name = newName
 	for _, k := range Kinds {

@@ -33,11 +33,14 @@ const FileName = "profiles.yaml"
 // Profile is one saved connection. It holds no secret: Secrets says where
 // each secret comes from.
 type Profile struct {
-	Name        string `yaml:"name"`
-	BaseURL     string `yaml:"base_url,omitempty"`
-	Account     string `yaml:"account"`
-	Audience    string `yaml:"audience,omitempty"`
-	Grant       string `yaml:"grant"`
+	Name     string `yaml:"name"`
+	BaseURL  string `yaml:"base_url,omitempty"`
+	Account  string `yaml:"account"`
+	Audience string `yaml:"audience,omitempty"`
+	Grant    string `yaml:"grant"`
+	// Partner is a partner id (T11200000) whose client gets a token for the
+	// merchant Account through an exchange token (§8).
+	Partner     string `yaml:"partner,omitempty"`
 	ClientID    string `yaml:"client_id,omitempty"`
 	Username    string `yaml:"username,omitempty"`
 	RedirectURI string `yaml:"redirect_uri,omitempty"`
@@ -80,6 +83,14 @@ func (p Profile) Validate() error {
 	}
 	if _, err := client.ParseGrant(p.Grant); err != nil {
 		return err
+	}
+	if p.Partner != "" {
+		if err := client.ValidatePartnerID(p.Partner); err != nil {
+			return err
+		}
+		if !client.IsAccountID(p.Account) || p.Account == p.Partner || p.Grant != string(client.GrantClientCredentials) {
+			return fmt.Errorf("%w: a partner profile gets a client_credentials token for a merchant account (P or T + 8 digits) other than the partner", client.ErrInvalidInput)
+		}
 	}
 	if p.BaseURL != "" {
 		if _, err := client.ValidateBaseURL(p.BaseURL); err != nil {
@@ -391,4 +402,30 @@ func ParseExport(name string, data []byte) ([]Profile, error) {
 		return nil, err
 	}
 	return f.Profiles, nil
+}
+
+// WithProfileLock runs fn holding a lock of the profile called name alone,
+// so that two tokenbench processes never spend the same refresh token at
+// once (a server that rotates refresh tokens accepts only the first), nor
+// save one name at once. The lock is a file of its own under .locks/,
+// never removed (removing a file another process holds locked would let a
+// third lock a new one); fn may take the store's lock without deadlocking.
+func (s *Store) WithProfileLock(ctx context.Context, name string, fn func() error) error {
+	if !validName(name) {
+		return fmt.Errorf("%w: profile name %q", client.ErrInvalidInput, client.Sanitize(name))
+	}
+	dir := filepath.Join(s.Dir, ".locks")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("config directory: %w", err)
+	}
+	path := filepath.Join(dir, "profile-"+name) // a name may be ".."
+	lock := flock.New(path)
+	ctx, cancel := context.WithTimeout(ctx, lockTimeout)
+	defer cancel()
+	ok, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil || !ok {
+		return fmt.Errorf("profile %s is in use by another tokenbench (%s): %v", name, path, err)
+	}
+	defer lock.Unlock()
+	return fn()
 }

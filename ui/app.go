@@ -145,6 +145,9 @@ type Model struct {
 	jwks     map[string]*client.JWKS
 	sigs     map[string]string // by access token
 	lastJWKS string
+	// keysBearer reads the account's keys endpoint (§6): the last token
+	// when it may, else its flow's client token.
+	keysBearer string
 }
 
 // New builds the workbench. With connections it opens on them; without, on
@@ -572,6 +575,11 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 	cmds := []tea.Cmd{m.tick()}
 	if url := m.jwksURLFor(res); url != "" && res.Token != nil {
 		m.lastJWKS = url
+		fallback := ""
+		if b, ok := res.Auth.(client.BearerAuth); ok {
+			fallback = b.Token
+		}
+		m.keysBearer = tokeninfo.KeysBearer(res.Response.AccessToken, fallback)
 		if _, done := m.sigs[res.Response.AccessToken]; !done {
 			cmds = append(cmds, m.verifyCmd(res.Response.AccessToken, url))
 		}

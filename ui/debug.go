@@ -212,6 +212,10 @@ func (m *Model) inspect() tea.Cmd {
 func (m *Model) verifyCmd(raw, url string) tea.Cmd {
 	cached := m.jwks[url]
 	newRunner := m.ctx.NewRunner
+	bearer := ""
+	if base := strings.TrimRight(m.baseURL, "/"); base != "" && strings.HasPrefix(url, base+"/accounts/") && strings.HasSuffix(url, "/auth/keys") {
+		bearer = tokeninfo.KeysBearer(raw, m.keysBearer)
+	}
 	return func() tea.Msg {
 		keys := cached
 		if keys == nil {
@@ -221,7 +225,7 @@ func (m *Model) verifyCmd(raw, url string) tea.Cmd {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
-			if keys, err = runner.Client.FetchJWKS(ctx, url); err != nil {
+			if keys, err = runner.Client.FetchJWKSWithBearer(ctx, url, bearer); err != nil {
 				return sigMsg{token: raw, url: url, err: err}
 			}
 		}
@@ -253,7 +257,7 @@ func (m *Model) jwksURLFor(res *flows.Result) string {
 	if m.baseURL == "" || res.Request.Account == "" {
 		return ""
 	}
-	return client.JWKSURL(m.baseURL, res.Request.Account)
+	return client.KeysURL(m.baseURL, res.Request.Account)
 }
 
 // saveHAR writes the exchanges as a HAR file at path (relative to the
@@ -350,6 +354,8 @@ func exchangeWhat(e client.Exchange) string {
 			ch = "sms"
 		}
 		return "challenge · " + ch
+	case strings.HasSuffix(path, "/auth/keys"):
+		return "keys"
 	case strings.Contains(path, "jwks"):
 		return "jwks"
 	}

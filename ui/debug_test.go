@@ -104,7 +104,7 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	_, cmd := m.Update(keyMsg("ctrl+l"))
 	drive(t, m, cmd)
 	view := viewText(m)
-	if m.scr != scrLog || !strings.Contains(view, "token · client_credentials") || !strings.Contains(view, "jwks") {
+	if m.scr != scrLog || !strings.Contains(view, "token · client_credentials") || !strings.Contains(view, "keys") {
 		t.Fatalf("log:\n%s", view)
 	}
 	m.debug.cursor = 0
@@ -121,7 +121,7 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	press(t, m, "esc", "esc", "n", "enter")
 	_, cmd = m.Update(keyMsg("ctrl+o"))
 	drive(t, m, cmd)
-	if m.scr != scrInspect || m.debug.inspectJWKS.Value() != srv.JWKSURL(dinterotest.DemoAccount) {
+	if m.scr != scrInspect || m.debug.inspectJWKS.Value() != srv.KeysURL(dinterotest.DemoAccount) {
 		t.Fatalf("inspector: %v %q", m.scr, m.debug.inspectJWKS.Value())
 	}
 	tok, _ := srv.IssueToken(map[string]any{"sub": "pasted"})

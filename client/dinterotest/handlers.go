@@ -19,10 +19,11 @@ const maxHang = 2 * time.Minute
 
 // apiError is an error answer in Dintero's documented shape.
 type apiError struct {
-	status   int
-	code     string
-	message  string
-	mfaToken string
+	status     int
+	code       string
+	message    string
+	mfaToken   string
+	retryAfter int // seconds, for a 429
 }
 
 func fail(status int, code, format string, args ...any) *apiError {
@@ -34,16 +35,22 @@ func (e *apiError) write(w http.ResponseWriter) {
 	if e.mfaToken != "" {
 		body["mfa_token"] = e.mfaToken
 	}
+	if e.retryAfter > 0 {
+		w.Header().Set("Retry-After", fmt.Sprint(e.retryAfter))
+	}
 	writeJSON(w, e.status, map[string]any{"error": body})
 }
 
 func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/accounts/{oid}/auth/token", s.faulty(s.handleToken))
+	mux.HandleFunc("POST /v1/accounts/{oid}/auth/token", s.faulty(s.recordingTokens(s.handleToken)))
+	mux.HandleFunc("GET /v1/accounts/{oid}/management/users", s.faulty(s.handleUsers))
+	mux.HandleFunc("GET /v1/accounts/{oid}/management/users/{uid}/activities", s.faulty(s.handleActivities))
 	mux.HandleFunc("POST /v1/accounts/{aid}/auth/mfa/challenge", s.faulty(s.handleChallenge))
-	mux.HandleFunc("GET /v1/accounts/{aid}/auth/.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, s.jwks())
-	})
+	mux.HandleFunc("POST /v1/accounts/{aid}/auth/mfa/recovery", s.faulty(s.handleRecovery))
+	mux.HandleFunc("POST /v1/accounts/{oid}/auth/revoke", s.faulty(s.handleRevoke))
+	mux.HandleFunc("POST /v1/accounts/{pid}/auth/exchange_token", s.faulty(s.handleExchangeToken))
+	mux.HandleFunc("GET /v1/accounts/{oid}/auth/keys", s.faulty(s.handleKeys))
 	mux.HandleFunc("GET /_fake/outbox", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Outbox())
 	})
@@ -107,7 +114,16 @@ func (s *Server) faulty(h func(*http.Request) (int, any, *apiError)) http.Handle
 			if msg == "" {
 				msg = http.StatusText(f.Status)
 			}
-			fail(f.Status, "server_error", "%s", msg).write(w)
+			code := "server_error"
+			switch {
+			case f.Status == http.StatusTooManyRequests:
+				code = "too_many_requests"
+			case f.Status < 500:
+				code = "invalid_request"
+			}
+			e := fail(f.Status, code, "%s", msg)
+			e.retryAfter = f.RetryAfter
+			e.write(w)
 			return
 		case f.HTML:
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -146,6 +162,9 @@ type caller struct {
 	client   *APIClient // for Basic
 	user     *User      // a Bearer issued to a user
 	idEmail  string     // an ID token's email claim
+	account  string     // the aid a Bearer was issued for
+	// exchangeFor is the merchant account of a partner's exchange token.
+	exchangeFor string
 }
 
 func (s *Server) authenticate(r *http.Request) (*caller, *apiError) {
@@ -178,6 +197,8 @@ func (s *Server) authenticate(r *http.Request) (*caller, *apiError) {
 		if email, ok := claims["email"].(string); ok {
 			c.idEmail = email
 		}
+		c.account, _ = claims["aid"].(string)
+		c.exchangeFor, _ = claims["exchange_for"].(string)
 		if sub, _ := claims["sub"].(string); strings.HasPrefix(sub, "user:") {
 			s.mu.Lock()
 			c.user = s.user(strings.TrimPrefix(sub, "user:"))
@@ -260,7 +281,13 @@ func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
 		return s.accountUserToken(oid, who, body)
 	case "refresh_token":
 		return s.refreshToken(oid, who, body)
-	case "mfa-oob":
+	case "mfa-oob", "mfa_oob":
+		s.mu.Lock()
+		accepted := len(s.cfg.MFAGrantSpellings) == 0 || slices.Contains(s.cfg.MFAGrantSpellings, body.GrantType)
+		s.mu.Unlock()
+		if !accepted {
+			return 0, nil, fail(http.StatusBadRequest, "unsupported_grant_type", "grant_type %q is not supported", body.GrantType)
+		}
 		return s.mfaOOB(oid, who, body)
 	case "":
 		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "grant_type is required")
@@ -279,6 +306,9 @@ func (s *Server) checkAudience(oid, aud string) *apiError {
 }
 
 func (s *Server) clientCredentials(oid string, who *caller, body tokenBody) (int, any, *apiError) {
+	if who.exchangeFor != "" {
+		return s.merchantToken(oid, who, body)
+	}
 	if !who.basic {
 		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "client_credentials requires Basic authentication")
 	}
@@ -315,7 +345,9 @@ func (s *Server) userGrant(oid string, who *caller, body tokenBody) (int, any, *
 	var u *User
 	if body.GrantType == "password" {
 		u = s.user(body.Username)
-		if u == nil || u.Password != body.Password {
+		// A user without a password (one of an external identity
+		// provider) cannot use the password grant at all.
+		if u == nil || u.Password == "" || u.Password != body.Password {
 			s.mu.Unlock()
 			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
 		}
@@ -391,6 +423,17 @@ func (s *Server) refreshToken(oid string, who *caller, body tokenBody) (int, any
 	case g.clientID != who.clientID:
 		return 0, nil, fail(http.StatusForbidden, "access_denied", "the Bearer token is not from the client that created the refresh token")
 	}
+	if s.cfg.RotateRefreshTokens {
+		s.mu.Lock()
+		spent := s.refresh[body.RefreshToken] == g
+		delete(s.refresh, body.RefreshToken)
+		s.mu.Unlock()
+		if !spent {
+			// Another request spent it first.
+			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the refresh token is invalid or revoked")
+		}
+		return s.issueUser(oid, g.audience, g.clientID, g.user, true)
+	}
 	// A refresh_token grant returns no new refresh token (the contract's
 	// rule names only password and authorization_code).
 	return s.issueUser(oid, g.audience, g.clientID, g.user, false)
@@ -427,11 +470,26 @@ func (s *Server) mfaOOB(oid string, who *caller, body tokenBody) (int, any, *api
 		return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the binding code is not correct (%d attempt(s) left)", left)
 	}
 	delete(s.mfa, body.MFAToken) // one-time: the flow is done
+	if sess.recovery == 1 && oid == sess.account {
+		// A recovery's first code is right: the answer is a new mfa_required
+		// for the second code, on the other channel (§4).
+		token := "mfa_" + randomString(32)
+		s.mfa[token] = &mfaSession{
+			user: sess.user, account: sess.account, audience: sess.audience, grant: sess.grant,
+			principal: sess.principal, bearerScps: sess.bearerScps,
+			expires: s.now().Add(s.cfg.MFATokenTTL), challenges: map[string]*challenge{},
+			recovery: 2, firstChannel: ch.channel,
+		}
+		s.mu.Unlock()
+		e := fail(http.StatusForbidden, "mfa_required", "Multi-factor authentication required: confirm a second code, sent to the other channel")
+		e.mfaToken = token
+		return 0, nil, e
+	}
 	s.mu.Unlock()
 	if oid != sess.account {
 		return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the mfa_token belongs to another account")
 	}
-	refresh := slices.Contains(sess.bearerScps, ScopeCreateRefreshTk) && (sess.grant == "password" || sess.grant == "authorization_code")
+	refresh := slices.Contains(sess.bearerScps, ScopeCreateRefreshTk) && (sess.grant == "password" || sess.grant == "authorization_code") && sess.recovery == 0
 	return s.issueUser(oid, sess.audience, sess.principal, sess.user, refresh)
 }
 
@@ -483,29 +541,64 @@ func (s *Server) handleChallenge(r *http.Request) (int, any, *apiError) {
 		s.mu.Unlock()
 		return 0, nil, e
 	}
-	// A new challenge replaces the earlier ones: only the newest code works.
+	if sess.recovery == 2 && body.OOBChannel == sess.firstChannel {
+		s.mu.Unlock()
+		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "an MFA recovery's second code must go to the other channel (the first went by %s)", sess.firstChannel)
+	}
+	oob, msg, e := s.sendCode(sess, body.OOBChannel)
+	s.mu.Unlock()
+	if e != nil {
+		return 0, nil, e
+	}
+	if notify := s.cfg.OnMessage; notify != nil {
+		notify(msg)
+	}
+	return http.StatusOK, map[string]string{"challenge_type": "oob", "binding_method": "prompt", "oob_code": oob}, nil
+}
+
+// sendCode puts a new binding code for sess in the outbox, within the
+// per-user limit on sends. A new challenge replaces the earlier ones: only
+// the newest code works. Call with s.mu held.
+func (s *Server) sendCode(sess *mfaSession, channel string) (string, Message, *apiError) {
+	now := s.now()
+	name := strings.ToLower(sess.user.Username)
+	recent := s.sends[name][:0]
+	for _, at := range s.sends[name] {
+		if now.Sub(at) < s.cfg.ChallengeWindow {
+			recent = append(recent, at)
+		}
+	}
+	s.sends[name] = recent
+	if len(recent) >= s.cfg.ChallengeLimit {
+		wait := recent[0].Add(s.cfg.ChallengeWindow).Sub(now)
+		e := fail(http.StatusTooManyRequests, "too_many_requests", "too many codes sent to this user; wait before asking for another")
+		e.retryAfter = max(1, int((wait+time.Second-1)/time.Second))
+		return "", Message{}, e
+	}
+	s.sends[name] = append(recent, now)
 	clear(sess.challenges)
 	oob := "oob_" + randomString(24)
-	ch := &challenge{code: randomDigits(6), channel: body.OOBChannel, expires: s.now().Add(s.cfg.BindingCodeTTL)}
+	ch := &challenge{code: randomDigits(6), channel: channel, expires: now.Add(s.cfg.BindingCodeTTL)}
 	sess.challenges[oob] = ch
 	to := sess.user.Phone
 	if ch.channel == "email" {
 		to = sess.user.Email
 	}
 	msg := Message{
-		At: s.now(), Channel: ch.channel, To: to, Username: sess.user.Username, BindingCode: ch.code,
+		At: now, Channel: ch.channel, To: to, Username: sess.user.Username, BindingCode: ch.code,
 		Text: fmt.Sprintf("Your Dintero verification code is %s. It expires in %s.", ch.code, s.cfg.BindingCodeTTL),
 	}
-	s.outbox = append(s.outbox, msg)
-	notify := s.cfg.OnMessage
-	s.mu.Unlock()
-	if notify != nil {
-		notify(msg)
+	if sess.recovery > 0 {
+		msg.Text = fmt.Sprintf("Your Dintero MFA recovery code (%d of 2) is %s. It expires in %s.", sess.recovery, ch.code, s.cfg.BindingCodeTTL)
 	}
-	return http.StatusOK, map[string]string{"challenge_type": "oob", "binding_method": "prompt", "oob_code": oob}, nil
+	s.outbox = append(s.outbox, msg)
+	return oob, msg, nil
 }
 
 func (s *Server) issueUser(oid, aud, clientID string, u *User, refresh bool) (int, any, *apiError) {
+	if e := u.refusal(); e != nil {
+		return 0, nil, e
+	}
 	extra := map[string]any{"email": u.Email, "username": u.Username}
 	rt := ""
 	if refresh {

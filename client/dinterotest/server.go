@@ -1,9 +1,12 @@
 // Package dinterotest is a fake of Dintero's auth API for tests and demos,
 // in the spirit of net/http/httptest: it listens on loopback, signs RS256
-// tokens, serves their JWKS, knows clients with scopes and users with and
-// without MFA, runs the MFA challenge with one-time binding codes that
-// expire, issues refresh tokens only under the contract's rule, keeps an
-// outbox of the messages it would have sent, and can be told to misbehave.
+// tokens, serves their keys the Dintero way (Bearer required, a bare array,
+// line breaks in n), knows clients with scopes and users with and without
+// MFA, runs the MFA challenge with one-time binding codes that expire and a
+// limit on resends, runs the two-channel MFA recovery, issues refresh tokens
+// only under the contract's rule and revokes them, gives partners exchange
+// tokens for their merchants, keeps an outbox of the messages it would have
+// sent, and can be told to misbehave.
 package dinterotest
 
 import (
@@ -31,6 +34,8 @@ const (
 	ScopeAuthUsers       = "write:accounts:/auth/users"
 	ScopeAuthUsersNoMFA  = "write:accounts:/auth/users/no-mfa"
 	ScopeCreateRefreshTk = "create:accounts:auth:refresh_token"
+	ScopeAuthMFA         = "write:accounts:/auth/mfa"
+	ScopeReadAccounts    = "read:accounts"
 )
 
 // APIClient is an API client that authenticates with client_credentials.
@@ -48,6 +53,16 @@ type User struct {
 	Phone    string
 	Email    string
 	Scopes   []string
+	// Account is what the management API says of the user (§9); nil for
+	// defaults.
+	Account *AccountProfile
+}
+
+// Partner is a partner account (T11200000) and the merchant accounts it may
+// get exchange tokens for.
+type Partner struct {
+	ID        string
+	Merchants []string
 }
 
 // Config describes what the fake server knows.
@@ -55,6 +70,15 @@ type Config struct {
 	Accounts []string // account and partner ids served; others are 404
 	Clients  []APIClient
 	Users    []User
+	Partners []Partner
+	// MFAGrantSpellings are the spellings of the mfa-oob grant the token
+	// endpoint accepts; empty means both ("mfa-oob" and "mfa_oob"). Others
+	// get unsupported_grant_type.
+	MFAGrantSpellings []string
+	// ChallengeLimit is how many codes (challenges and recoveries) one user
+	// may be sent per ChallengeWindow before a 429 (default 5 per minute).
+	ChallengeLimit  int
+	ChallengeWindow time.Duration
 	// TokenTTL is the lifetime of access tokens (default 1h).
 	TokenTTL time.Duration
 	// BindingCodeTTL is how long a binding code is valid (default 5m).
@@ -74,6 +98,10 @@ type Config struct {
 	OnMessage func(Message)
 	// Key signs the tokens; default a key shared by the whole process.
 	Key *rsa.PrivateKey
+	// RotateRefreshTokens makes a refresh_token grant return a new refresh
+	// token and revoke the one spent, as some OAuth servers do (Dintero's
+	// reference does not say it does; the workbench must survive it).
+	RotateRefreshTokens bool
 }
 
 // Message is what the server would have sent by SMS or e-mail.
@@ -103,6 +131,9 @@ type Fault struct {
 	// Message replaces the message of a Status error (control characters
 	// included, to test sanitising).
 	Message string
+	// RetryAfter is the Retry-After header (seconds) sent with a Status
+	// error, e.g. with 429.
+	RetryAfter int
 	// Times is how many requests it applies to; 0 means until cleared.
 	Times int
 }
@@ -113,17 +144,22 @@ type Server struct {
 	URL string
 
 	cfg  Config
-	key  *rsa.PrivateKey
-	kid  string
 	http *httptest.Server
 
-	mu       sync.Mutex
+	mu sync.Mutex
+	// keys are the published signing keys, newest (the one that signs) first.
+	keys     []signingKey
+	sends    map[string][]time.Time // codes sent per user, for the limit
 	mfa      map[string]*mfaSession
 	refresh  map[string]*refreshGrant
 	codes    map[string]*authCode
 	outbox   []Message
 	fault    *Fault
 	requests int
+	// activities and lastSeen are what token requests add to the users'
+	// records (§9), by lower-case username.
+	activities map[string][]Activity
+	lastSeen   map[string]time.Time
 }
 
 type mfaSession struct {
@@ -135,6 +171,10 @@ type mfaSession struct {
 	bearerScps []string
 	expires    time.Time
 	challenges map[string]*challenge
+	// recovery is 1 for the first step of an MFA recovery, 2 for the
+	// second; firstChannel is where the first code went.
+	recovery     int
+	firstChannel string
 }
 
 type challenge struct {
@@ -209,13 +249,22 @@ func newServer(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("fake server key: %w", err)
 		}
 	}
+	if cfg.ChallengeLimit <= 0 {
+		cfg.ChallengeLimit = 5
+	}
+	if cfg.ChallengeWindow <= 0 {
+		cfg.ChallengeWindow = time.Minute
+	}
 	return &Server{
 		cfg:     cfg,
-		key:     key,
-		kid:     keyID(&key.PublicKey),
+		keys:    []signingKey{{key: key, kid: keyID(&key.PublicKey)}},
+		sends:   map[string][]time.Time{},
 		mfa:     map[string]*mfaSession{},
 		refresh: map[string]*refreshGrant{},
 		codes:   map[string]*authCode{},
+
+		activities: map[string][]Activity{},
+		lastSeen:   map[string]time.Time{},
 	}, nil
 }
 
@@ -225,15 +274,46 @@ func (s *Server) Close() {
 	s.http.Close()
 }
 
-// KeyID is the kid of the signing key.
-func (s *Server) KeyID() string { return s.kid }
+// signingKey is a key and its kid.
+type signingKey struct {
+	key *rsa.PrivateKey
+	kid string
+}
 
-// PublicKey is the key that verifies its tokens.
-func (s *Server) PublicKey() *rsa.PublicKey { return &s.key.PublicKey }
+// KeyID is the kid of the key that signs new tokens.
+func (s *Server) KeyID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keys[0].kid
+}
 
-// JWKSURL is where the key set of an account is served.
-func (s *Server) JWKSURL(account string) string {
-	return s.URL + "/accounts/" + account + "/auth/.well-known/jwks.json"
+// PublicKey is the key that verifies new tokens.
+func (s *Server) PublicKey() *rsa.PublicKey {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &s.keys[0].key.PublicKey
+}
+
+// RotateKey makes key the signing key. The previous key stays published
+// (and its tokens valid) beside it, as in a real rotation.
+func (s *Server) RotateKey(key *rsa.PrivateKey) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keys = []signingKey{{key: key, kid: keyID(&key.PublicKey)}, s.keys[0]}
+}
+
+// KeysURL is where the signing keys of an account are served (§6): it
+// needs a Bearer with read:accounts or admin:accounts.
+func (s *Server) KeysURL(account string) string {
+	return s.URL + "/accounts/" + account + "/auth/keys"
+}
+
+// SetMFAGrantSpellings sets the spellings of the mfa-oob grant the token
+// endpoint accepts; none means both.
+func (s *Server) SetMFAGrantSpellings(spellings ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.MFAGrantSpellings = slices.Clone(spellings)
 }
 
 // SetFault makes the following requests misbehave; nil clears it.
@@ -302,8 +382,6 @@ func (s *Server) AddAuthorizationCode(code, username, redirectURI string, ttl ti
 // IssueToken signs an access token directly, as if a grant had run, for
 // tests that need a Bearer or an ID token of their own making.
 func (s *Server) IssueToken(claims map[string]any) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.now()
 	mc := jwt.MapClaims{"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(s.cfg.TokenTTL).Unix(), "jti": randomString(12)}
 	for k, v := range claims {
@@ -334,31 +412,71 @@ func (s *Server) apiClient(id string) *APIClient {
 
 func (s *Server) knownAccount(id string) bool { return slices.Contains(s.cfg.Accounts, id) }
 
+// sign signs with the newest key; call it without s.mu held.
 func (s *Server) sign(claims jwt.MapClaims) (string, error) {
-	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
-	t.Header["kid"] = s.kid
-	return t.SignedString(s.key)
+	return s.signWith(s.signer(), claims)
 }
 
-// verify checks a Bearer the server issued: signature, kid, expiry.
+func (s *Server) signWith(k signingKey, claims jwt.MapClaims) (string, error) {
+	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	t.Header["kid"] = k.kid
+	return t.SignedString(k.key)
+}
+
+// signer is the signing key; it must be called without s.mu held.
+func (s *Server) signer() signingKey {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keys[0]
+}
+
+// verify checks a Bearer the server issued: signature by a published key,
+// expiry.
 func (s *Server) verify(raw string) (jwt.MapClaims, error) {
+	s.mu.Lock()
+	keys := slices.Clone(s.keys)
+	s.mu.Unlock()
 	claims := jwt.MapClaims{}
 	_, err := jwt.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
-		if kid, _ := t.Header["kid"].(string); kid != s.kid {
-			return nil, fmt.Errorf("unknown kid")
+		kid, _ := t.Header["kid"].(string)
+		for _, k := range keys {
+			if k.kid == kid {
+				return &k.key.PublicKey, nil
+			}
 		}
-		return &s.key.PublicKey, nil
+		return nil, fmt.Errorf("unknown kid")
 	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(s.now))
 	return claims, err
 }
 
-func (s *Server) jwks() map[string]any {
-	pub := &s.key.PublicKey
-	return map[string]any{"keys": []map[string]any{{
-		"kty": "RSA", "use": "sig", "alg": "RS256", "kid": s.kid,
-		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
-	}}}
+// publishedKeys is the keys endpoint's answer the Dintero way: a bare JSON
+// array, with line breaks inside the base64url text of n as in the
+// reference's example.
+func (s *Server) publishedKeys() []map[string]any {
+	s.mu.Lock()
+	keys := slices.Clone(s.keys)
+	s.mu.Unlock()
+	out := make([]map[string]any, 0, len(keys))
+	for _, k := range keys {
+		pub := &k.key.PublicKey
+		out = append(out, map[string]any{
+			"kty": "RSA", "use": "sig", "alg": "RS256", "kid": k.kid,
+			"n": wrapLines(base64.RawURLEncoding.EncodeToString(pub.N.Bytes()), 76),
+			"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+		})
+	}
+	return out
+}
+
+func wrapLines(s string, width int) string {
+	var b strings.Builder
+	for len(s) > width {
+		b.WriteString(s[:width])
+		b.WriteByte('\n')
+		s = s[width:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 func keyID(pub *rsa.PublicKey) string {
@@ -391,4 +509,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// KeySetJSON is what the keys endpoint answers (the bare array), for a test
+// that serves a key set from a URL of its own, as a profile's JWKS URL.
+func (s *Server) KeySetJSON() []byte {
+	data, _ := json.Marshal(s.publishedKeys())
+	return data
 }

@@ -37,7 +37,12 @@ func TestVerifyAgainstFakeJWKS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	keys, err := fetch(t, srv.JWKSURL(dinterotest.DemoAccount))
+	c, err := client.New(client.Options{BaseURL: srv.URL, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, _ := srv.IssueToken(map[string]any{"scope": "read:accounts"})
+	keys, err := c.FetchKeys(context.Background(), dinterotest.DemoAccount, reader)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,222 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenbench/tokenbench/bundle"
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/doctor"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+)
+
+type doctorOptions struct {
+	baseURL, account, partner, user string
+	clientID, clientSecretFile      string
+	bearerFile, caFile              string
+	profile, output                 string
+	timeout                         time.Duration
+	verbose                         bool
+	harFile, bundleFile             string
+}
+
+func newDoctorCmd(app *App) *cobra.Command {
+	o := &doctorOptions{}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Diagnose why an account user cannot sign in",
+		Long: `Find an account user by e-mail and show what decides whether they can sign
+in: identity and sign-in method (Dintero password or an external identity
+provider), MFA factors and when they changed, last seen, roles and scopes,
+the latest 20 activities, and findings that tie each conclusion to its data.
+
+It reads the account's users with a token that has read:accounts (or
+admin:accounts): the API client's client_credentials token (-p NAME, or
+--client-id with the secret from $TOKENBENCH_CLIENT_SECRET or
+--client-secret-file), a merchant token through --partner, or a Bearer from
+$TOKENBENCH_BEARER / --bearer-file.
+
+--bundle FILE.zip writes a support bundle for the ticket: summary.md (the
+findings, the exchanges, the token's claims) and session.har, both redacted.
+
+Exit codes are those of token: 0 ok, 2 usage, 4 rejected (no such user, a
+scope missing), 5 transport or server failure, 130 interrupted.`,
+		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench doctor --account T11223344 --client-id ID --user ada@example.com
+  tokenbench doctor -p support-prod --user ada@example.com --bundle ticket-4711.zip`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return app.runDoctor(cmd.Context(), o, cmd.Flags().Changed)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.user, "user", "", "the user's e-mail (or id)")
+	f.StringVarP(&o.profile, "profile", "p", "", "take base URL, account, client and partner from a saved profile; flags override")
+	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
+	f.StringVar(&o.account, "account", "", "the user's account (T/P + 8 digits)")
+	f.StringVar(&o.partner, "partner", "", "partner id: read the merchant --account through an exchange token")
+	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
+	f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from FILE, or - for stdin")
+	f.StringVar(&o.bearerFile, "bearer-file", "", "read a Bearer with read:accounts from FILE, or - ($TOKENBENCH_BEARER)")
+	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "deadline for each request")
+	f.StringVarP(&o.output, "output", "o", "text", "output: text or json")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
+	f.StringVar(&o.harFile, "har", "", "write the exchanges, redacted, to FILE as HAR 1.2")
+	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
+	return cmd
+}
+
+// doctorRequest turns a profile and flags into the API client's request.
+func (app *App) doctorRequest(ctx context.Context, o *doctorOptions, changed func(string) bool) (flows.Request, string, error) {
+	baseURL := o.baseURL
+	req := flows.Request{Account: o.account, Partner: o.partner, ClientID: o.clientID}
+	if o.profile != "" {
+		_, p, err := app.profileNamed(o.profile)
+		if err != nil {
+			return req, "", err
+		}
+		pr := p.Request()
+		if !changed("base-url") {
+			baseURL = p.BaseURLOrDefault()
+		}
+		for flag, dst := range map[string]*string{"account": &pr.Account, "partner": &pr.Partner, "client-id": &pr.ClientID} {
+			if changed(flag) {
+				*dst = map[string]string{"account": o.account, "partner": o.partner, "client-id": o.clientID}[flag]
+			}
+		}
+		if pr.Bearer == "" && pr.ClientID != "" {
+			// Only the API client's secret is needed: whatever grant the
+			// profile runs, its client reads the account's users.
+			pr.Grant = client.GrantClientCredentials
+			if err := app.secrets().FillSecrets(ctx, p, &pr, app.askSecret(p.Name)); err != nil {
+				return req, "", err
+			}
+		}
+		req = flows.Request{Account: pr.Account, Partner: pr.Partner, ClientID: pr.ClientID, ClientSecret: pr.ClientSecret, Bearer: pr.Bearer}
+	}
+	var err error
+	if req.ClientSecret == "" {
+		if req.ClientSecret, err = app.env.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
+			return req, "", err
+		}
+	}
+	if req.Bearer == "" {
+		if req.Bearer, err = app.env.secret("Bearer token", o.bearerFile, "TOKENBENCH_BEARER"); err != nil {
+			return req, "", err
+		}
+	}
+	if !client.IsAccountID(req.Account) {
+		return req, "", &usageError{fmt.Errorf("--account %q is not an account id (T or P and 8 digits)", client.Sanitize(req.Account))}
+	}
+	if req.Bearer == "" && req.ClientID == "" {
+		return req, "", &usageError{errors.New("doctor needs a token with read:accounts: give -p NAME, --client-id (secret in $TOKENBENCH_CLIENT_SECRET) or $TOKENBENCH_BEARER")}
+	}
+	req.Grant = client.GrantClientCredentials
+	return req.Normalized(), baseURL, nil
+}
+
+func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(string) bool) error {
+	if o.user == "" {
+		return &usageError{errors.New("doctor needs --user EMAIL")}
+	}
+	if o.output != "text" && o.output != "json" {
+		return &usageError{fmt.Errorf("unknown output %q (text or json)", client.Sanitize(o.output))}
+	}
+	req, baseURL, err := app.doctorRequest(ctx, o, changed)
+	if err != nil {
+		return err
+	}
+	s, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, &client.Redactor{})
+	defer s.done()
+	if err != nil {
+		return err
+	}
+	req.NoteSecrets(s.redactor)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+
+	var report *doctor.Report
+	var tokRes *flows.Result
+	if o.bundleFile != "" {
+		// Written whatever happens: a failed lookup is what a ticket needs.
+		defer func() {
+			in := bundle.Input{Account: req.Account, Partner: req.Partner, Grant: "client_credentials (doctor)", Doctor: report, Redactor: s.redactor}
+			if tokRes != nil {
+				in.AccessToken, in.Verdict = tokRes.Response.AccessToken, verdictFor(s.client, tokRes).String()
+			}
+			in.Exchanges = s.recorder.Exchanges()
+			app.writeBundle(o.bundleFile, in)
+		}()
+	}
+	auth := client.Auth(client.BearerAuth{Token: req.Bearer})
+	if req.Bearer == "" {
+		res, _, err := flows.NewRunner(s.client).Start(ctx, req)
+		if err != nil {
+			return redacted(fmt.Errorf("getting a token to read users with: %w", err), s.redactor)
+		}
+		auth, tokRes = client.BearerAuth{Token: res.Response.AccessToken}, res
+	}
+	dir := doctor.APIDirectory{Account: req.Account, Get: func(ctx context.Context, path string) ([]byte, error) {
+		return s.client.Get(ctx, "account users", path, auth)
+	}}
+	report, err = doctor.Run(ctx, dir, req.Account, o.user, app.now())
+	if err != nil {
+		return redacted(explainDoctorError(err), s.redactor)
+	}
+	if o.output == "json" {
+		enc := json.NewEncoder(app.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(report)
+	}
+	return report.WriteText(app.stdout, app.now())
+}
+
+// explainDoctorError adds what to do to the errors a person meets: a token
+// without the scope, and a user not found (which is a 4xx-like outcome).
+func explainDoctorError(err error) error {
+	var apiErr *client.APIError
+	var nf *doctor.NotFoundError
+	var amb *doctor.AmbiguousError
+	switch {
+	case errors.As(err, &apiErr) && (apiErr.Status == 401 || apiErr.Status == 403) && !errors.As(err, new(*client.RateLimitError)):
+		return fmt.Errorf("%w (reading account users needs a token with the scope %s or admin:accounts)", err, doctor.ScopeNeeded)
+	case errors.As(err, &nf), errors.As(err, &amb):
+		return &exitError{code: ExitRejected, err: err}
+	}
+	return err
+}
+
+// writeBundle writes a support bundle and says where, in full; a failure
+// is a warning, never a lost result.
+func (app *App) writeBundle(path string, in bundle.Input) {
+	in.Version, in.Now = Version, app.now()
+	abs, err := bundle.Write(path, in)
+	if err != nil {
+		fmt.Fprintf(app.env.stderr, "warning: %v\n", err)
+		return
+	}
+	fmt.Fprintf(app.env.stderr, "support bundle written to %s (summary.md, session.har; secrets redacted)\n", abs)
+}
+
+// verdictFor checks a new token's signature for a bundle, with the keys of
+// its account and the Bearer rule of §6 (the token itself, or the
+// client_credentials token it was chained from). A bounded context of its
+// own: the run's may already be cancelled when the bundle is written.
+func verdictFor(c *client.Client, res *flows.Result) tokeninfo.Verification {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	fallback := ""
+	if b, ok := res.Auth.(client.BearerAuth); ok {
+		fallback = b.Token
+	}
+	raw := res.Response.AccessToken
+	return tokeninfo.NewKeyVerifier(c).Verify(ctx, raw, tokeninfo.KeySource{Account: res.Request.Account, Bearer: tokeninfo.KeysBearer(raw, fallback)})
+}

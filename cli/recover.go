@@ -1,0 +1,253 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenbench/tokenbench/bundle"
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// recoverOptions are the flags of `tokenbench recover`. No secret is a flag.
+type recoverOptions struct {
+	baseURL, account, audience   string
+	clientID, clientSecretFile   string
+	bearerFile                   string
+	username, mfaChannel, caFile string
+	output, profile, harFile     string
+	bundleFile                   string
+	timeout                      time.Duration
+	verbose                      bool
+}
+
+func newRecoverCmd(app *App) *cobra.Command {
+	o := &recoverOptions{}
+	cmd := &cobra.Command{
+		Use:   "recover",
+		Short: "MFA recovery for a user who lost their device: two codes over two channels",
+		Long: `Run Dintero's MFA recovery for a user who lost the device of their second
+factor. The recovery sends a first code on --mfa-channel (sms by default) and,
+once that code is confirmed, a second code on the other channel; a token comes
+back after the second. stderr says before each code where it went; the codes
+are read from the terminal, or from two lines of stdin.
+
+The recovery call needs a Bearer with admin:accounts, write:accounts or
+write:accounts:/auth/mfa: the client's own token (client id, and the secret
+from $TOKENBENCH_CLIENT_SECRET or --client-secret-file), or $TOKENBENCH_BEARER
+or --bearer-file.
+
+Output and exit codes are those of token: 0 ok, 2 usage or invalid input,
+3 a code is needed (and how to continue is printed), 4 rejected by the server
+(4xx, a 429 names its wait), 5 transport or server failure, 1 other.`,
+		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench recover --account T11223344 --client-id ID --username user@example.com
+  tokenbench recover -p support --username user@example.com --mfa-channel email -o json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return app.runRecover(cmd.Context(), o, cmd.Flags().Changed)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
+	f.StringVar(&o.account, "account", "", "account id (T/P + 8 digits)")
+	f.StringVar(&o.audience, "audience", "", "audience (default https://api.dintero.com/v1/accounts/<account>)")
+	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
+	f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from FILE, or - for stdin")
+	f.StringVar(&o.bearerFile, "bearer-file", "", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
+	f.StringVar(&o.username, "username", "", "the user who lost their device (their e-mail)")
+	f.StringVar(&o.mfaChannel, "mfa-channel", string(client.ChannelSMS), "where the first code goes: sms or email (the second goes to the other)")
+	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "deadline for each request")
+	f.StringVarP(&o.output, "output", "o", "token", "output: token, json, header or env")
+	f.StringVarP(&o.profile, "profile", "p", "", "take account, client and base URL from a saved profile; flags override")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
+	f.StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
+	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
+	return cmd
+}
+
+// buildRecovery turns a profile, flags, environment and files into a
+// recovery request.
+func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed func(string) bool) (flows.RecoveryRequest, string, *profiles.Profile, error) {
+	req := flows.RecoveryRequest{Account: o.account, Audience: o.audience, ClientID: o.clientID, Username: o.username}
+	baseURL, channel := o.baseURL, o.mfaChannel
+	var prof *profiles.Profile
+	if o.profile != "" {
+		_, p, err := app.profileNamed(o.profile)
+		if err != nil {
+			return req, "", nil, err
+		}
+		prof = &p
+		take := func(flag string, dst *string, v string) {
+			if !changed(flag) {
+				*dst = v
+			}
+		}
+		take("account", &req.Account, p.Account)
+		take("audience", &req.Audience, p.Audience)
+		take("client-id", &req.ClientID, p.ClientID)
+		take("username", &req.Username, p.Username)
+		take("base-url", &baseURL, p.BaseURLOrDefault())
+		take("mfa-channel", &channel, string(p.Channel()))
+	}
+	ch, err := client.ParseChannel(channel)
+	if err != nil {
+		return req, "", nil, err
+	}
+	req.Channel = ch
+	switch o.output {
+	case "token", "json", "header", "env":
+	default:
+		return req, "", nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", client.Sanitize(o.output))}
+	}
+	e := app.env
+	if req.ClientSecret, err = e.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
+		return req, "", nil, err
+	}
+	if req.Bearer, err = e.secret("Bearer token", o.bearerFile, "TOKENBENCH_BEARER"); err != nil {
+		return req, "", nil, err
+	}
+	if prof != nil {
+		// The profile's secret for the Bearer: its client secret, or its Bearer.
+		fr := flows.Request{Grant: client.GrantClientCredentials, ClientID: req.ClientID, ClientSecret: req.ClientSecret, Bearer: req.Bearer}
+		if req.ClientID == "" {
+			fr.Grant = client.GrantAccountUserToken
+		}
+		if req.Bearer == "" {
+			if err := app.secrets().FillSecrets(ctx, *prof, &fr, app.askSecret(prof.Name)); err != nil {
+				return req, "", nil, err
+			}
+		}
+		req.ClientSecret, req.Bearer = fr.ClientSecret, fr.Bearer
+	}
+	req = req.Normalized()
+	if err := req.Validate(); err != nil {
+		return req, "", nil, err
+	}
+	return req, baseURL, prof, nil
+}
+
+// recordedClient is a client whose exchanges go to -v and --har; done
+// writes the HAR, whatever happened. rd knows the secrets of the flow; the
+// client, the log and the HAR share it.
+func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, rd *client.Redactor) (*client.Client, func(), error) {
+	s, err := app.recordedSession(baseURL, caFile, timeout, verbose, harFile, rd)
+	return s.client, s.done, err
+}
+
+// recorded is a client, the recorder of its exchanges and the redactor
+// both share, so that an error line, -v, the HAR and a bundle all know
+// every secret the client has sent or received.
+type recorded struct {
+	client   *client.Client
+	recorder *client.Recorder
+	redactor *client.Redactor
+	done     func()
+}
+
+func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, rd *client.Redactor) (recorded, error) {
+	rec := &client.Recorder{Redactor: rd}
+	if verbose {
+		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
+	}
+	s := recorded{recorder: rec, redactor: rd, done: func() {
+		if harFile == "" {
+			return
+		}
+		if err := writeHAR(harFile, rec.Exchanges()); err != nil {
+			fmt.Fprintf(app.env.stderr, "warning: %v\n", err)
+		}
+	}}
+	c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/" + Version, Timeout: timeout, CAFile: caFile, Recorder: rec, Redactor: rd})
+	if err != nil {
+		s.done = func() {}
+		return s, err
+	}
+	s.client = c
+	return s, nil
+}
+
+func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(string) bool) error {
+	req, baseURL, prof, err := app.buildRecovery(ctx, o, changed)
+	if err != nil {
+		return err
+	}
+	rd := &client.Redactor{}
+	rd.AddBasic(req.ClientID, req.ClientSecret)
+	rd.AddToken(req.Bearer)
+	return redacted(app.recoverWith(ctx, o, req, baseURL, prof, rd), rd)
+}
+
+func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.RecoveryRequest, baseURL string, prof *profiles.Profile, rd *client.Redactor) error {
+	rs, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, rd)
+	defer rs.done()
+	if err != nil {
+		return err
+	}
+	c := rs.client
+	var res *flows.Result
+	if o.bundleFile != "" {
+		// Written whatever happens, like the HAR.
+		defer func() {
+			in := bundle.Input{Account: req.Account, Grant: "password + MFA recovery", Redactor: rd}
+			if res != nil {
+				in.AccessToken, in.Verdict = res.Response.AccessToken, verdictFor(c, res).String()
+			}
+			in.Exchanges = rs.recorder.Exchanges()
+			app.writeBundle(o.bundleFile, in)
+		}()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	stderr := app.env.stderr
+	res, err = flows.NewRunner(c).Recover(ctx, req, &linePrompter{env: app.env}, func(s *flows.RecoverySession) {
+		fmt.Fprintf(stderr, "MFA recovery for %s, %s.\n", client.Sanitize(req.Username), s.Status())
+	})
+	var need *flows.NeedRecoveryCodeError
+	switch {
+	case errors.As(err, &need):
+		app.howToContinueRecovery(c.BaseURL(), req, need.Session)
+		return &exitError{code: ExitNeedCode}
+	case errors.Is(err, flows.ErrChallengeExpired):
+		return fmt.Errorf("the recovery code expired before a correct one was given; run recover again for new codes (%w)", err)
+	case err != nil:
+		return err
+	}
+	for _, w := range res.Response.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	if err := app.remember(prof, res); err != nil {
+		return err
+	}
+	return writeToken(app.stdout, o.output, res)
+}
+
+// howToContinueRecovery prints the token command that picks the recovery
+// up where it stopped: at step 1 its mfa-oob answer gets the mfa_required
+// whose challenge goes to the other channel; at step 2 it is an ordinary
+// mfa-oob answer.
+func (app *App) howToContinueRecovery(baseURL string, req flows.RecoveryRequest, s *flows.RecoverySession) {
+	w := app.env.stderr
+	cur := s.Current()
+	fmt.Fprintf(w, "error: MFA recovery step %d of %d needs the code sent by %s, and stdin gave none.\n", s.Step, flows.RecoverySteps, flows.ChannelName(cur.Channel))
+	auth := "(with the same $TOKENBENCH_BEARER)"
+	if s.BearerChained {
+		auth = "--client-id " + shellQuote(req.ClientID) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+	}
+	next := ""
+	if s.Step == 1 {
+		next = " --mfa-channel " + string(s.First.Channel.Other())
+	}
+	fmt.Fprintf(w, "Continue when you have it with:\n  tokenbench token --base-url %s --account %s --grant mfa-oob --mfa-token %s --oob-code %s --binding-code CODE%s %s\n",
+		shellQuote(baseURL), req.Account, shellQuote(cur.MFAToken), shellQuote(cur.OOBCode), next, auth)
+	if s.Step == 1 {
+		fmt.Fprintf(w, "That confirms step 1 and sends the second code by %s, which it then asks for.\n", flows.ChannelName(s.First.Channel.Other()))
+	}
+}

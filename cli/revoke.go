@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// revokeOptions are the flags of `tokenbench revoke`. No secret is a flag.
+type revokeOptions struct {
+	baseURL, account, audience string
+	clientID, clientSecretFile string
+	bearerFile                 string
+	refreshTokenFile           string
+	caFile, profile, harFile   string
+	timeout                    time.Duration
+	verbose                    bool
+}
+
+func newRevokeCmd(app *App) *cobra.Command {
+	o := &revokeOptions{}
+	cmd := &cobra.Command{
+		Use:   "revoke",
+		Short: "Revoke a refresh token (Dintero's only log out)",
+		Long: `Revoke a refresh token, so that the server refuses it from now on.
+
+With -p NAME, the profile's stored refresh token (or the one it keeps with
+keep_tokens) is revoked and then removed from the store. Without a profile,
+the refresh token comes from $TOKENBENCH_REFRESH_TOKEN or --refresh-token-file.
+
+The revoke needs a Bearer of the client the refresh token was issued to: the
+client's own token (client id, and the secret from $TOKENBENCH_CLIENT_SECRET
+or --client-secret-file), or $TOKENBENCH_BEARER or --bearer-file.
+
+Exit codes: 0 revoked, 2 usage or invalid input, 4 rejected by the server,
+5 transport or server failure, 1 other.`,
+		Example: `  tokenbench revoke -p support
+  TOKENBENCH_CLIENT_SECRET=... tokenbench revoke --account T11223344 --client-id ID --refresh-token-file rt.txt`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return app.runRevoke(cmd.Context(), o, cmd.Flags().Changed)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
+	f.StringVar(&o.account, "account", "", "account id (T/P + 8 digits)")
+	f.StringVar(&o.audience, "audience", "", "audience of the client token (default https://api.dintero.com/v1/accounts/<account>)")
+	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
+	f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from FILE, or - for stdin")
+	f.StringVar(&o.bearerFile, "bearer-file", "", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
+	f.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "read the refresh token from FILE, or - ($TOKENBENCH_REFRESH_TOKEN)")
+	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "deadline for each request")
+	f.StringVarP(&o.profile, "profile", "p", "", "revoke the refresh token a saved profile holds, and remove it from the store")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
+	f.StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
+	return cmd
+}
+
+// heldRefresh is where a profile's refresh token was found, to remove it
+// after the revoke.
+type heldRefresh struct {
+	profile *profiles.Profile
+	stored  bool // the refresh_token secret, in the keyring or the file
+	kept    *profiles.KeptTokens
+}
+
+func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(string) bool) error {
+	req := flows.RevokeRequest{Account: o.account, Audience: o.audience, ClientID: o.clientID}
+	baseURL := o.baseURL
+	e := app.env
+	var err error
+	if req.ClientSecret, err = e.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
+		return err
+	}
+	if req.Bearer, err = e.secret("Bearer token", o.bearerFile, "TOKENBENCH_BEARER"); err != nil {
+		return err
+	}
+	if req.RefreshToken, err = e.secret("refresh token", o.refreshTokenFile, "TOKENBENCH_REFRESH_TOKEN"); err != nil {
+		return err
+	}
+	var held heldRefresh
+	if o.profile != "" {
+		if held, err = app.profileRefresh(ctx, o, changed, &req, &baseURL); err != nil {
+			return err
+		}
+	}
+	if req.RefreshToken == "" {
+		return &usageError{errors.New("no refresh token to revoke: use -p NAME, $TOKENBENCH_REFRESH_TOKEN or --refresh-token-file")}
+	}
+	rd := &client.Redactor{}
+	rd.AddBasic(req.ClientID, req.ClientSecret)
+	rd.AddToken(req.Bearer)
+	rd.AddToken(req.RefreshToken)
+	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, rd)
+	defer done()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	if err := flows.NewRunner(c).Revoke(ctx, req); err != nil {
+		return redacted(err, rd)
+	}
+	fp := client.Fingerprint(req.RefreshToken)
+	if held.profile == nil {
+		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s on %s.\n", fp, req.Account)
+		return nil
+	}
+	if err := app.forgetRefresh(held); err != nil {
+		return fmt.Errorf("revoked refresh token %s, but removing it from profile %s failed: %w", fp, held.profile.Name, err)
+	}
+	if held.stored || held.kept != nil {
+		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s and removed it from the store.\n", fp, held.profile.Name)
+		return nil
+	}
+	fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s. It comes from %s, which tokenbench does not write: remove it there.\n",
+		fp, held.profile.Name, profiles.SourceOf(*held.profile, profiles.RefreshToken))
+	return nil
+}
+
+// profileRefresh fills req from a profile: account, client, its secret, and
+// the refresh token it stores or keeps.
+func (app *App) profileRefresh(ctx context.Context, o *revokeOptions, changed func(string) bool, req *flows.RevokeRequest, baseURL *string) (heldRefresh, error) {
+	_, p, err := app.profileNamed(o.profile)
+	if err != nil {
+		return heldRefresh{}, err
+	}
+	held := heldRefresh{profile: &p}
+	if !changed("account") {
+		req.Account = p.Account
+	}
+	if !changed("audience") {
+		req.Audience = p.Audience
+	}
+	if !changed("client-id") {
+		req.ClientID = p.ClientID
+	}
+	if !changed("base-url") {
+		*baseURL = p.BaseURLOrDefault()
+	}
+	sec := app.secrets()
+	if req.RefreshToken == "" {
+		if profiles.SourceOf(p, profiles.RefreshToken) != "" {
+			v, err := sec.Get(ctx, p, profiles.RefreshToken)
+			switch {
+			case err == nil:
+				req.RefreshToken, held.stored = v, profiles.SourceOf(p, profiles.RefreshToken).Stored()
+			case !errors.Is(err, profiles.ErrNotSet):
+				return held, fmt.Errorf("profile %s: %w", p.Name, err)
+			}
+		}
+		if kept, err := sec.KeptTokens(ctx, p); err == nil && kept.RefreshToken != "" {
+			if req.RefreshToken == "" {
+				req.RefreshToken = kept.RefreshToken
+			}
+			if kept.RefreshToken == req.RefreshToken {
+				held.kept = &kept
+			}
+		}
+		if req.RefreshToken == "" {
+			return held, &usageError{fmt.Errorf("profile %s holds no refresh token to revoke", p.Name)}
+		}
+	}
+	if req.Bearer == "" && req.ClientSecret == "" {
+		fr := flows.Request{Grant: client.GrantClientCredentials, ClientID: req.ClientID}
+		if req.ClientID == "" {
+			fr.Grant = client.GrantAccountUserToken
+		}
+		if err := sec.FillSecrets(ctx, p, &fr, app.askSecret(p.Name)); err != nil {
+			return held, err
+		}
+		req.ClientSecret, req.Bearer = fr.ClientSecret, fr.Bearer
+	}
+	return held, nil
+}
+
+// forgetRefresh removes a revoked refresh token from the profile's store.
+func (app *App) forgetRefresh(held heldRefresh) error {
+	sec := app.secrets()
+	p := *held.profile
+	if held.stored {
+		if err := sec.Delete(p, profiles.RefreshToken); err != nil {
+			return err
+		}
+	}
+	if held.kept != nil {
+		kept := *held.kept
+		kept.RefreshToken = ""
+		if err := sec.KeepTokens(p, kept); err != nil {
+			return err
+		}
+	}
+	return nil
+}

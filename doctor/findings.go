@@ -1,0 +1,208 @@
+package doctor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+)
+
+// Severity ranks a finding: what blocks a login, what is worth a look, and
+// what is only context.
+type Severity string
+
+const (
+	Blocker Severity = "blocker"
+	Warning Severity = "warning"
+	Info    Severity = "info"
+)
+
+// Finding is one statement about the user, with the data it rests on.
+type Finding struct {
+	// Rule names the rule that made it, stable for scripts ("external-idp").
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Text     string   `json:"text"`
+	// Evidence is the data read: field names with values, or activity ids.
+	Evidence []string `json:"evidence"`
+}
+
+// Thresholds of the rules. They are here, named, so a finding's text and its
+// test agree on them.
+const (
+	RecentFactorChange = 7 * 24 * time.Hour
+	StaleAfter         = 30 * 24 * time.Hour
+	IPWindow           = 5 // how many of the latest token requests are compared
+)
+
+// rule looks at a user and its activity, newest first, and says something or
+// nothing.
+type rule func(u User, acts []Activity, now time.Time) []Finding
+
+// rules in the order their findings are shown: what blocks a login first.
+var rules = []rule{
+	ruleDeleted,
+	ruleExternal,
+	ruleNoMFA,
+	ruleFactorChanged,
+	ruleStale,
+	ruleManyIPs,
+}
+
+// Diagnose applies every rule. acts may come in any order.
+func Diagnose(u User, acts []Activity, now time.Time) []Finding {
+	acts = newestFirst(acts)
+	var out []Finding
+	for _, r := range rules {
+		out = append(out, r(u, acts, now)...)
+	}
+	return out
+}
+
+func ruleDeleted(u User, _ []Activity, now time.Time) []Finding {
+	if u.DeletedAt == nil {
+		return nil
+	}
+	return []Finding{{
+		Rule: "deleted", Severity: Blocker,
+		Text:     "user deleted on " + when(*u.DeletedAt, now) + ": no grant will give this user a token",
+		Evidence: []string{"deleted_at=" + u.DeletedAt.UTC().Format(time.RFC3339)},
+	}}
+}
+
+func ruleExternal(u User, _ []Activity, _ time.Time) []Finding {
+	if !u.External() {
+		return nil
+	}
+	return []Finding{{
+		Rule: "external-idp", Severity: Blocker,
+		Text:     "signs in through an external identity provider: the password grant will not work for this user; use account_user_token with the provider's ID token",
+		Evidence: []string{"authentication_type=" + u.AuthenticationType},
+	}}
+}
+
+func ruleNoMFA(u User, _ []Activity, _ time.Time) []Finding {
+	if u.MFA.SMS.Enabled || u.MFA.TOTP.Enabled {
+		return nil
+	}
+	return []Finding{{
+		Rule: "no-mfa", Severity: Warning,
+		Text:     "no MFA factor enabled: a token request for this user is not asked for a code",
+		Evidence: []string{"configuration.mfa.sms.enabled=false", "configuration.mfa.totp.enabled=false"},
+	}}
+}
+
+func ruleFactorChanged(u User, _ []Activity, now time.Time) []Finding {
+	var out []Finding
+	for _, f := range []struct {
+		name, field string
+		factor      Factor
+	}{{"SMS", "sms", u.MFA.SMS}, {"TOTP", "totp", u.MFA.TOTP}} {
+		at := f.factor.UpdatedAt
+		if at == nil || now.Sub(*at) > RecentFactorChange || at.After(now.Add(time.Minute)) {
+			continue
+		}
+		state := "turned off"
+		if f.factor.Enabled {
+			state = "on"
+		}
+		out = append(out, Finding{
+			Rule: "factor-changed", Severity: Warning,
+			Text: fmt.Sprintf("%s factor changed %s (now %s): a code may go to a new phone or app", f.name, tokeninfo.Relative(*at, now), state),
+			Evidence: []string{
+				"configuration.mfa." + f.field + ".updated_at=" + at.UTC().Format(time.RFC3339),
+				fmt.Sprintf("configuration.mfa.%s.enabled=%t", f.field, f.factor.Enabled),
+			},
+		})
+	}
+	return out
+}
+
+func ruleStale(u User, acts []Activity, now time.Time) []Finding {
+	if u.DeletedAt != nil {
+		return nil // "deleted" already says more
+	}
+	tokens := tokenActivities(acts)
+	if len(tokens) > 0 {
+		last := tokens[0]
+		if now.Sub(last.CreatedAt) <= StaleAfter {
+			return nil
+		}
+		return []Finding{{
+			Rule: "stale", Severity: Info,
+			Text:     fmt.Sprintf("no token issued in %d days (the last %s)", int(StaleAfter.Hours()/24), when(last.CreatedAt, now)),
+			Evidence: []string{"activity " + last.ID + " " + ActionToken + " at " + last.CreatedAt.UTC().Format(time.RFC3339)},
+		}}
+	}
+	if u.LastSeenAt == nil {
+		return []Finding{{
+			Rule: "stale", Severity: Info,
+			Text:     "no token issued to this user in the activity log, and never seen",
+			Evidence: []string{"no " + ActionToken + " activity", "last_seen_at=null"},
+		}}
+	}
+	if now.Sub(*u.LastSeenAt) <= StaleAfter {
+		return nil
+	}
+	return []Finding{{
+		Rule: "stale", Severity: Info,
+		Text:     fmt.Sprintf("no token issued in %d days (last seen %s)", int(StaleAfter.Hours()/24), when(*u.LastSeenAt, now)),
+		Evidence: []string{"no " + ActionToken + " activity", "last_seen_at=" + u.LastSeenAt.UTC().Format(time.RFC3339)},
+	}}
+}
+
+func ruleManyIPs(_ User, acts []Activity, _ time.Time) []Finding {
+	tokens := tokenActivities(acts)
+	if len(tokens) > IPWindow {
+		tokens = tokens[:IPWindow]
+	}
+	var ips, evidence []string
+	for _, a := range tokens {
+		evidence = append(evidence, fmt.Sprintf("activity %s from %s", a.ID, orDash(a.IP)))
+		if a.IP != "" && !slices.Contains(ips, a.IP) {
+			ips = append(ips, a.IP)
+		}
+	}
+	if len(ips) < 2 {
+		return nil
+	}
+	sev := Info
+	if len(ips) >= 3 {
+		sev = Warning
+	}
+	return []Finding{{
+		Rule: "many-ips", Severity: sev,
+		Text:     fmt.Sprintf("last %d token requests from %d different IPs: %s", len(tokens), len(ips), strings.Join(ips, ", ")),
+		Evidence: evidence,
+	}}
+}
+
+func tokenActivities(acts []Activity) []Activity {
+	var out []Activity
+	for _, a := range acts {
+		if a.Action == ActionToken {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func newestFirst(acts []Activity) []Activity {
+	out := slices.Clone(acts)
+	slices.SortStableFunc(out, func(a, b Activity) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out
+}
+
+// when is "2026-11-27 10:00 UTC (2d 4h ago)" in now's location.
+func when(t, now time.Time) string {
+	return t.In(now.Location()).Format("2006-01-02 15:04 MST") + " (" + tokeninfo.Relative(t, now) + ")"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,475 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// DefaultRefreshBefore is auto-refresh's lead when a profile sets none.
+const DefaultRefreshBefore = 30 * time.Second
+
+// Backoff spaces auto-refresh attempts after failures: Min after the
+// first, doubling up to Max. A server's Retry-After is waited in full when
+// it asks for longer.
+type Backoff struct {
+	Min, Max time.Duration
+}
+
+// DefaultBackoff is a minute, doubling up to half an hour.
+var DefaultBackoff = Backoff{Min: time.Minute, Max: 30 * time.Minute}
+
+// Wait is how long to wait after the failures-th failure in a row (from 1),
+// when the server asked for retryAfter (0: it did not say).
+func (b Backoff) Wait(failures int, retryAfter time.Duration) time.Duration {
+	lo, hi := b.Min, b.Max
+	if lo <= 0 {
+		lo = DefaultBackoff.Min
+	}
+	if hi < lo {
+		hi = lo
+	}
+	d := lo
+	for i := 1; i < failures && d < hi; i++ {
+		d *= 2
+	}
+	return max(min(d, hi), retryAfter)
+}
+
+// RetryAfter is the wait a server asked for in an error (a 429's
+// Retry-After, a *client.RateLimitError); 0 when it did not say.
+func RetryAfter(err error) time.Duration {
+	var limited *client.RateLimitError
+	if errors.As(err, &limited) {
+		return limited.RetryAfter
+	}
+	return 0
+}
+
+// entry is the token held for one profile and its refresh schedule. A new
+// token held replaces the entry, so a refresh that ends after it is dropped.
+type entry struct {
+	profile     profiles.Profile
+	res         *flows.Result
+	busy        bool
+	lastRefresh time.Time
+	failures    int
+	lastErr     error
+	retryAt     time.Time
+	needsMFA    bool
+}
+
+// Outcome is what a refresh brought: a new token, or an MFA session to
+// continue (the grant was repeated and the server asked for MFA; finish it
+// with the flows steps, then Remember the token).
+type Outcome struct {
+	Result   *flows.Result
+	MFA      *flows.MFASession
+	Warnings []string
+}
+
+// Hold keeps res as the token of profile p for this session (in memory
+// only; Remember also stores what the profile keeps). It resets the
+// refresh schedule. p need not be saved: the demo's connections are held
+// under their own names.
+func (s *Service) Hold(p profiles.Profile, res *flows.Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held == nil {
+		s.held = map[string]*entry{}
+	}
+	s.held[p.Name] = &entry{profile: p, res: res}
+}
+
+// Held returns the token held for the profile called name.
+func (s *Service) Held(name string) (*flows.Result, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.held[name]
+	if e == nil {
+		return nil, false
+	}
+	return e.res, true
+}
+
+// Forget drops the token held for name.
+func (s *Service) Forget(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.held, name)
+}
+
+// reprofile follows a saved edit: the held token moves to the new name and
+// the schedule follows the new settings.
+func (s *Service) reprofile(oldName string, p profiles.Profile) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.held[oldName]
+	if e == nil {
+		return
+	}
+	delete(s.held, oldName)
+	e.profile = p
+	s.held[p.Name] = e
+}
+
+// Remember keeps a new token of profile p the way the profile says, in
+// this order: a refresh token the server sent is stored first (under the
+// store's lock, before the token is handed out: losing it could lock the
+// profile out), then the tokens of a keep_tokens profile, then the token is
+// held. A refresh token that cannot be stored is a *KeepError (the token is
+// held all the same); tokens that cannot be kept are a warning.
+func (s *Service) Remember(p profiles.Profile, res *flows.Result) ([]string, error) {
+	warnings, err := s.store(p, res)
+	if res != nil {
+		s.Hold(p, res)
+	}
+	return warnings, err
+}
+
+// store is Remember without holding.
+func (s *Service) store(p profiles.Profile, res *flows.Result) ([]string, error) {
+	if s.Secrets == nil || res == nil || res.Response == nil {
+		return nil, nil
+	}
+	var warnings []string
+	var keepErr error
+	if rt := res.Response.RefreshToken; rt != "" {
+		if err := s.Secrets.StoreRotated(p, rt); err != nil {
+			keepErr = &KeepError{Profile: p.Name, Err: err}
+		}
+	}
+	kept := profiles.KeptTokens{AccessToken: res.Response.AccessToken, RefreshToken: res.RefreshToken, ExpiresAt: res.Expiry.At}
+	if err := s.Secrets.KeepTokens(p, kept); err != nil {
+		// Keeping tokens is a convenience: the token is good all the same.
+		first, _, _ := strings.Cut(err.Error(), ";")
+		warnings = append(warnings, fmt.Sprintf("profile %s: the token was not kept for later: %s", p.Name, client.Sanitize(first)))
+	}
+	return warnings, keepErr
+}
+
+// exclusive runs fn holding p's profile lock when p keeps a refresh token
+// in the store; other processes refreshing p wait for it.
+func (s *Service) exclusive(ctx context.Context, p profiles.Profile, fn func() error) error {
+	if s.Store == nil || s.Secrets == nil || !(profiles.SourceOf(p, profiles.RefreshToken).Stored() || p.KeepTokens) {
+		return fn()
+	}
+	return s.Store.WithProfileLock(ctx, p.Name, fn)
+}
+
+// Run obtains a token for profile p by running fn on req (the caller's
+// flow, with its prompts or MFA steps), then Remembers it. When req is a
+// refresh_token grant with no refresh token and p stores one, Run reads it
+// under p's profile lock and keeps the lock until the rotated one is
+// stored, so two processes never spend the same refresh token. fn may
+// return a nil result (an MFA session the caller continues; it Remembers
+// the token at the end). The result comes back with a *KeepError too.
+func (s *Service) Run(ctx context.Context, p profiles.Profile, req flows.Request, fn func(context.Context, flows.Request) (*flows.Result, error)) (*flows.Result, []string, error) {
+	var (
+		res      *flows.Result
+		warnings []string
+	)
+	run := func() error {
+		var err error
+		if res, err = fn(ctx, req); err != nil || res == nil {
+			return err
+		}
+		warnings, err = s.Remember(p, res)
+		return err
+	}
+	spend := req.Grant == client.GrantRefreshToken && req.RefreshToken == "" && s.Secrets != nil &&
+		profiles.SourceOf(p, profiles.RefreshToken).Stored()
+	if !spend {
+		err := run()
+		return res, warnings, err
+	}
+	err := s.exclusive(ctx, p, func() error {
+		rt, err := s.Secrets.Get(ctx, p, profiles.RefreshToken)
+		if err != nil {
+			return fmt.Errorf("profile %s: %w", p.Name, err)
+		}
+		req.RefreshToken = rt
+		return run()
+	})
+	return res, warnings, err
+}
+
+// latestRefreshToken is the refresh token p stores now (another process may
+// have rotated it since this one read it); "" when it stores none.
+func (s *Service) latestRefreshToken(ctx context.Context, p profiles.Profile) string {
+	if s.Secrets == nil {
+		return ""
+	}
+	if profiles.SourceOf(p, profiles.RefreshToken).Stored() {
+		if v, err := s.Secrets.Get(ctx, p, profiles.RefreshToken); err == nil {
+			return v
+		}
+	}
+	if kept, err := s.Secrets.KeptTokens(ctx, p); err == nil {
+		return kept.RefreshToken
+	}
+	return ""
+}
+
+// Refresh gets a new token for the one held for name: with the refresh
+// token (the latest stored one, under the profile lock) or by repeating the
+// grant. The new token is remembered and held. Its error also counts
+// towards auto-refresh's backoff.
+func (s *Service) Refresh(ctx context.Context, name string) (Outcome, error) {
+	return s.refresh(ctx, name, false)
+}
+
+// AutoRefresh is Refresh when auto-refresh is due for name, checked and
+// claimed atomically; ErrNotDue otherwise (not an error to show).
+func (s *Service) AutoRefresh(ctx context.Context, name string) (Outcome, error) {
+	return s.refresh(ctx, name, true)
+}
+
+func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome, error) {
+	s.mu.Lock()
+	e := s.held[name]
+	switch {
+	case e == nil:
+		s.mu.Unlock()
+		return Outcome{}, fmt.Errorf("%w: %s", ErrNotHeld, name)
+	case auto && !s.dueLocked(e, s.now()):
+		s.mu.Unlock()
+		return Outcome{}, ErrNotDue
+	case e.busy:
+		s.mu.Unlock()
+		return Outcome{}, fmt.Errorf("%w: %s", ErrBusy, name)
+	}
+	e.busy = true
+	prev, p := e.res, e.profile
+	s.mu.Unlock()
+
+	var out Outcome
+	err := func() error {
+		if s.NewRunner == nil {
+			return errors.New("no runner to refresh with")
+		}
+		runner, err := s.NewRunner(p.BaseURLOrDefault())
+		if err != nil {
+			return err
+		}
+		return s.exclusive(ctx, p, func() error {
+			from := *prev
+			if rt := s.latestRefreshToken(ctx, p); rt != "" {
+				from.RefreshToken = rt
+			}
+			res, mfa, err := runner.Refresh(ctx, &from)
+			switch {
+			case err != nil:
+				return err
+			case mfa != nil:
+				out.MFA = mfa
+				return nil
+			}
+			out.Result = res
+			out.Warnings, err = s.store(p, res)
+			return err
+		})
+	}()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e.busy = false
+	if s.held[name] != e {
+		// A new token was held (or the profile forgotten) meanwhile: this
+		// refresh no longer describes what is held.
+		return out, err
+	}
+	now := s.now()
+	switch {
+	case out.Result != nil:
+		// Held even when its refresh token could not be stored (err is a
+		// *KeepError then, shown by State.Note).
+		e.res = out.Result
+		e.failures, e.lastErr, e.retryAt, e.needsMFA = 0, err, time.Time{}, false
+		e.lastRefresh = now
+	case out.MFA != nil:
+		e.needsMFA = true
+	case err != nil:
+		e.failures++
+		e.lastErr = err
+		e.retryAt = now.Add(s.Backoff.Wait(e.failures, RetryAfter(err)))
+	}
+	return out, err
+}
+
+// refreshBefore is how long before expiry p is auto-refreshed.
+func refreshBefore(p profiles.Profile) time.Duration {
+	if d := time.Duration(p.RefreshBefore); d > 0 {
+		return d
+	}
+	return DefaultRefreshBefore
+}
+
+// nextLocked is when e is next auto-refreshed; false when never (off, no
+// expiry, running, or waiting for MFA).
+func nextLocked(e *entry) (time.Time, bool) {
+	if !e.profile.AutoRefresh || e.busy || e.needsMFA || e.res == nil || !e.res.Expiry.Known() {
+		return time.Time{}, false
+	}
+	at := e.res.Expiry.At.Add(-refreshBefore(e.profile))
+	if e.retryAt.After(at) {
+		at = e.retryAt
+	}
+	return at, true
+}
+
+func (s *Service) dueLocked(e *entry, now time.Time) bool {
+	at, ok := nextLocked(e)
+	return ok && !at.After(now)
+}
+
+// NextRefresh is when the token held for name is next auto-refreshed;
+// false when it will not be.
+func (s *Service) NextRefresh(name string) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.held[name]
+	if e == nil {
+		return time.Time{}, false
+	}
+	return nextLocked(e)
+}
+
+// Due lists, sorted, the names whose auto-refresh is due now. Run
+// AutoRefresh for each (it checks again, so a name listed twice by two
+// ticks is refreshed once).
+func (s *Service) Due() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	var names []string
+	for name, e := range s.held {
+		if s.dueLocked(e, now) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// State is what the session knows of one profile's token, for a screen.
+type State struct {
+	Held        *flows.Result // nil when none
+	AutoRefresh bool
+	Next        time.Time // next auto-refresh; zero when none is scheduled
+	Refreshing  bool
+	LastRefresh time.Time // when a refresh last succeeded
+	Failures    int       // failed refreshes in a row
+	LastErr     error
+	RetryAt     time.Time // auto-refresh waits until then after a failure
+	NeedsMFA    bool      // the grant needs MFA again: auto-refresh stopped
+}
+
+// State returns the state of the token held for name.
+func (s *Service) State(name string) State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.held[name]
+	if e == nil {
+		return State{}
+	}
+	next, _ := nextLocked(e)
+	return State{Held: e.res, AutoRefresh: e.profile.AutoRefresh, Next: next, Refreshing: e.busy,
+		LastRefresh: e.lastRefresh, Failures: e.failures, LastErr: e.lastErr, RetryAt: e.retryAt, NeedsMFA: e.needsMFA}
+}
+
+// Note says in one sanitised line what auto-refresh is doing; "" when
+// there is nothing to say.
+func (st State) Note(now time.Time) string {
+	in := func(t time.Time) string { return max(t.Sub(now), 0).Round(time.Second).String() }
+	switch {
+	case st.Refreshing:
+		return "refreshing…"
+	case st.NeedsMFA:
+		return "auto-refresh needs MFA: run the profile again"
+	case errors.As(st.LastErr, new(*KeepError)):
+		return "refreshed at " + st.LastRefresh.Format("15:04:05") + ", but " + client.Sanitize(st.LastErr.Error())
+	case errors.As(st.LastErr, new(*client.RateLimitError)):
+		return "rate limited: auto-refresh retries in " + in(st.RetryAt)
+	case st.LastErr != nil:
+		msg := client.Sanitize(st.LastErr.Error())
+		if st.AutoRefresh {
+			return "refresh failed: " + msg + "; auto-refresh retries in " + in(st.RetryAt)
+		}
+		return "refresh failed: " + msg
+	case !st.LastRefresh.IsZero():
+		return "refreshed at " + st.LastRefresh.Format("15:04:05")
+	case !st.Next.IsZero():
+		return "auto-refresh in " + in(st.Next)
+	}
+	return ""
+}
+
+// LoadKept holds the tokens the keep_tokens profiles among ps kept, where
+// no token is held yet; their secrets are read for a refresh later (one
+// asked for each time stays empty). It returns how many it holds.
+func (s *Service) LoadKept(ctx context.Context, ps []profiles.Profile) int {
+	if s.Secrets == nil {
+		return 0
+	}
+	n := 0
+	for _, p := range ps {
+		if !p.KeepTokens {
+			continue
+		}
+		if _, ok := s.Held(p.Name); ok {
+			continue
+		}
+		if res, ok := s.restore(ctx, p); ok {
+			s.mu.Lock()
+			if s.held[p.Name] == nil {
+				if s.held == nil {
+					s.held = map[string]*entry{}
+				}
+				s.held[p.Name] = &entry{profile: p, res: res}
+				n++
+			}
+			s.mu.Unlock()
+		}
+	}
+	return n
+}
+
+func (s *Service) restore(ctx context.Context, p profiles.Profile) (*flows.Result, bool) {
+	kept, err := s.Secrets.KeptTokens(ctx, p)
+	if err != nil {
+		return nil, false
+	}
+	req := p.Request()
+	_ = s.Secrets.FillSecrets(ctx, p, &req, nil)
+	return flows.Restore(req, kept.AccessToken, kept.RefreshToken, kept.ExpiresAt, nil), true
+}
+
+// Usable returns a token for p that is valid for at least minValidity: the
+// one held, else the one p kept across restarts (which is then held);
+// false when neither will do and the grant must run.
+func (s *Service) Usable(ctx context.Context, p profiles.Profile, minValidity time.Duration) (*flows.Result, bool) {
+	now := s.now()
+	good := func(r *flows.Result) bool {
+		return r != nil && r.Expiry.Known() && r.Expiry.At.Sub(now) > minValidity
+	}
+	if res, ok := s.Held(p.Name); ok && good(res) {
+		return res, true
+	}
+	if s.Secrets == nil || !p.KeepTokens {
+		return nil, false
+	}
+	res, ok := s.restore(ctx, p)
+	if !ok || !good(res) {
+		return nil, false
+	}
+	s.Hold(p, res)
+	return res, true
+}
