@@ -19,6 +19,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 type screen int
@@ -128,14 +129,9 @@ type Model struct {
 	clipText string
 	clipID   int
 
-	// Profiles and the tokens held for home items this session.
-	profiles  []profiles.Profile
-	readOnly  string // why the profiles cannot be changed
-	held      map[string]*flows.Result
-	autoNotes map[string]string
-	autoBusy  map[string]bool
-	// autoRetryAt holds auto-refresh back after a failure.
-	autoRetryAt   map[string]time.Time
+	// Profiles; the tokens held for home items live in ctx.Session.
+	profiles      []profiles.Profile
+	readOnly      string            // why the profiles cannot be changed
 	activeKey     string            // the home item a request runs for
 	active        *profiles.Profile // the profile it runs for
 	confirmDelete string
@@ -155,9 +151,12 @@ type Model struct {
 func New(ctx *Context) *Model {
 	m := &Model{ctx: ctx, help: help.New(), chooser: grantMenu(), channel: client.ChannelSMS, chain: true,
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL},
-		held:   map[string]*flows.Result{}, autoNotes: map[string]string{}, autoBusy: map[string]bool{}, autoRetryAt: map[string]time.Time{},
-		jwks: map[string]*client.JWKS{}, sigs: map[string]string{}, debug: newDebug()}
+		jwks:   map[string]*client.JWKS{}, sigs: map[string]string{}, debug: newDebug()}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	if ctx.Session == nil {
+		ctx.Session = session.New(ctx.Store, ctx.Secrets, ctx.NewRunner)
+		ctx.Session.Now = ctx.Now
+	}
 	m.help.SetWidth(ctx.Width)
 	if ctx.Store != nil {
 		ps, err := ctx.Store.Load()
@@ -252,12 +251,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case autoRefreshMsg:
 		return m.onAutoRefresh(msg)
 	case keptTokensMsg:
-		for k, r := range msg.held {
-			if m.held[k] == nil {
-				m.held[k] = r
-			}
-		}
-		if len(msg.held) > 0 && !m.ticking {
+		if msg.held > 0 && !m.ticking {
 			return m, m.tick()
 		}
 		return m, nil
@@ -567,9 +561,6 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 		m.stack = append(m.stack, scrForm)
 	}
 	m.token = tokenModel{result: res}
-	if m.activeKey != "" {
-		m.held[m.activeKey] = res
-	}
 	m.scr = scrToken
 	m.setStatus("token received", false)
 	cmds := []tea.Cmd{m.tick()}
@@ -687,7 +678,7 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Back):
 		m.back()
 	case key.Matches(msg, k.Refresh):
-		runner := m.runner
+		runner, svc, name := m.runner, m.ctx.Session, heldName(m.activeKey)
 		m.origin, m.sentFrom = scrToken, scrToken
 		m.busyLabel = "refreshing"
 		if res.RefreshToken != "" {
@@ -697,6 +688,13 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		gen, keep := m.gen, m.keeper()
 		m.scr = scrInflight
 		return m, tea.Batch(m.spin.Tick, func() tea.Msg {
+			if name != "" {
+				// A home item's token: the session refreshes it
+				// with the latest stored refresh token, under the
+				// profile's lock, and remembers the new one.
+				out, err := svc.Refresh(ctx, name)
+				return resultMsg{gen: gen, res: out.Result, session: out.MFA, err: err}
+			}
 			r, s, err := runner.Refresh(ctx, res)
 			if err == nil && r != nil {
 				err = keep(r)

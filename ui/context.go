@@ -11,6 +11,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // Connection is a ready-made request the home screen offers (the demo's
@@ -60,6 +61,9 @@ type Context struct {
 	// Store and Secrets keep profiles; nil in the demo, which saves nothing.
 	Store   *profiles.Store
 	Secrets *profiles.Secrets
+	// Session holds the tokens, their auto-refresh and profile saving, with
+	// the CLI's rules; New makes one over Store and Secrets when nil.
+	Session *session.Service
 }
 
 // NewContext returns a Context with production defaults.

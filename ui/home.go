@@ -80,11 +80,12 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 	// The second line: what the item is; with a token held, its
 	// countdown first, and an auto-refresh's outcome instead of the rest.
 	rest := it.desc
-	if note := d.m.autoNotes[it.key]; note != "" {
+	st := d.m.ctx.Session.State(heldName(it.key))
+	if note := st.Note(d.m.ctx.Now()); note != "" && (st.LastErr != nil || st.NeedsMFA || !st.LastRefresh.IsZero() || st.Refreshing) {
 		rest = note
 	}
 	desc := s.Muted.Render(truncate(rest, width))
-	if res := d.m.held[it.key]; res != nil {
+	if res := st.Held; res != nil {
 		held := heldLine(s, res, d.m.ctx.Now())
 		desc = held + "  " + s.Muted.Render(truncate(rest, max(0, width-lipgloss.Width(held)-2)))
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 type (
@@ -36,19 +37,22 @@ type (
 		err      error
 	}
 	autoRefreshMsg struct {
-		key     string
-		res     *flows.Result
-		session *flows.MFASession
-		err     error
+		name string
+		out  session.Outcome
+		err  error
 	}
-	keptTokensMsg struct{ held map[string]*flows.Result }
+	keptTokensMsg struct{ held int }
 )
 
-// autoRetry is how long auto-refresh waits after a failure.
-const autoRetry = time.Minute
-
-// defaultRefreshBefore is auto-refresh's lead when the profile sets none.
-const defaultRefreshBefore = 30 * time.Second
+// heldName is the name the session holds a home item's token under: a
+// profile's own name, or the item key of a connection ("conn:N", which no
+// profile name can be).
+func heldName(key string) string {
+	if name, ok := strings.CutPrefix(key, "profile:"); ok {
+		return name
+	}
+	return key
+}
 
 func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
@@ -128,7 +132,7 @@ func (m *Model) runItem(it homeItem) tea.Cmd {
 	} else {
 		base = it.conn.BaseURL
 	}
-	if res := m.held[it.key]; res != nil && !res.Expiry.Expired(m.ctx.Now()) {
+	if res, ok := m.ctx.Session.Held(heldName(it.key)); ok && !res.Expiry.Expired(m.ctx.Now()) {
 		runner, err := m.ctx.NewRunner(base)
 		if err != nil {
 			m.setStatus(errText(err), true)
@@ -264,40 +268,34 @@ func (m *Model) saveProfile() tea.Cmd {
 			delete(typed, k) // read from elsewhere each time
 		}
 	}
-	dropPassword := false
 	if p.Grant == string(client.GrantPassword) && !m.form.storePw {
-		dropPassword = p.Secrets[profiles.Password].Stored()
+		// Asked for each time: the session deletes a stored one.
 		p.Secrets[profiles.Password] = profiles.SourceAsk
 	}
 	if err := p.Validate(); err != nil {
 		m.form.banner = errText(err)
 		return nil
 	}
-	store, sec := m.ctx.Store, m.ctx.Secrets
+	values := session.Values{}
+	for k, v := range typed {
+		if v != "" {
+			values[k] = v
+		}
+	}
+	svc, store, savedFrom := m.ctx.Session, m.ctx.Store, m.form.savedFrom
 	return func() tea.Msg {
-		err := func() error {
-			if old != nil && old.Name != p.Name {
-				if err := sec.Rename(*old, p.Name); err != nil {
-					return err
-				}
-			}
-			for k, v := range typed {
-				if v != "" {
-					if err := sec.Put(p, k, v); err != nil {
-						return err
-					}
-				}
-			}
-			if dropPassword {
-				was := p
-				was.Secrets = map[profiles.Kind]profiles.Source{profiles.Password: old.Secrets[profiles.Password]}
-				_ = sec.Delete(was, profiles.Password)
-			}
-			if old != nil {
-				return store.Put(old.Name, p)
-			}
-			return store.Add(p)
-		}()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		var err error
+		if old != nil {
+			err = svc.Update(ctx, old.Name, p, values)
+		} else {
+			err = svc.Create(ctx, p, values)
+		}
+		if err == nil && savedFrom != nil {
+			// Saved from a token: hold that token under the new profile.
+			_, err = svc.Remember(p, savedFrom)
+		}
 		ps, lerr := store.Load()
 		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr)}
 	}
@@ -311,10 +309,6 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 		}
 		m.form.banner = text
 		return m, nil
-	}
-	if m.form.savedFrom != nil {
-		// Saved from a token: hold that token under the new profile.
-		m.held["profile:"+msg.name] = m.form.savedFrom
 	}
 	m.profiles = msg.profiles
 	m.home.SetItems(m.homeItems())
@@ -331,18 +325,11 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) deleteProfile(name string) tea.Cmd {
-	var p profiles.Profile
-	for _, q := range m.profiles {
-		if q.Name == name {
-			p = q
-		}
-	}
-	store, sec := m.ctx.Store, m.ctx.Secrets
+	svc, store := m.ctx.Session, m.ctx.Store
 	return func() tea.Msg {
-		err := store.Remove(name)
-		if err == nil {
-			err = sec.DeleteAll(p)
-		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		err := svc.Delete(ctx, name)
 		ps, lerr := store.Load()
 		return profileDeletedMsg{name: name, profiles: ps, err: errors.Join(err, lerr)}
 	}
@@ -350,7 +337,6 @@ func (m *Model) deleteProfile(name string) tea.Cmd {
 
 func (m *Model) onProfileDeleted(msg profileDeletedMsg) (tea.Model, tea.Cmd) {
 	m.profiles = msg.profiles
-	delete(m.held, "profile:"+msg.name)
 	m.home.SetItems(m.homeItems())
 	if msg.err != nil {
 		m.setStatus("delete "+msg.name+": "+errText(msg.err), true)
@@ -360,121 +346,65 @@ func (m *Model) onProfileDeleted(msg profileDeletedMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// keeper returns what to do with a new token of the active profile before
-// it is shown: a rotated refresh token is stored first (under the store's
-// lock), then kept tokens. Problems become warnings on the token.
+// keeper returns what to do with a new token of a home item before it is
+// shown: the session remembers it (a rotated refresh token stored first,
+// then kept tokens) and holds it. Problems become warnings on the token.
+// A one-off request's token is not held.
 func (m *Model) keeper() func(*flows.Result) error {
-	if m.active == nil || m.ctx.Secrets == nil {
+	if m.activeKey == "" {
 		return func(*flows.Result) error { return nil }
 	}
-	p, sec := *m.active, m.ctx.Secrets
+	svc := m.ctx.Session
+	p := profiles.Profile{Name: heldName(m.activeKey), BaseURL: m.baseURL}
+	if m.active != nil {
+		p = *m.active
+	}
 	return func(res *flows.Result) error {
-		if rt := res.Response.RefreshToken; rt != "" {
-			if err := sec.StoreRotated(p, rt); err != nil {
-				res.Response.Warnings = append(res.Response.Warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
-			}
+		warnings, err := svc.Remember(p, res)
+		if err != nil {
+			warnings = append(warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
 		}
-		if err := sec.KeepTokens(p, profiles.KeptTokens{AccessToken: res.Response.AccessToken, RefreshToken: res.RefreshToken, ExpiresAt: res.Expiry.At}); err != nil {
-			res.Response.Warnings = append(res.Response.Warnings, "the token was not kept for later: "+client.Sanitize(err.Error()))
-		}
+		res.Response.Warnings = append(res.Response.Warnings, warnings...)
 		return nil
 	}
 }
 
-// autoRefreshDue starts the refreshes that are due.
+// autoRefreshDue starts the refreshes the session says are due, each in a
+// command of its own.
 func (m *Model) autoRefreshDue() []tea.Cmd {
 	var cmds []tea.Cmd
-	now := m.ctx.Now()
-	for _, p := range m.profiles {
-		k := "profile:" + p.Name
-		res := m.held[k]
-		if !p.AutoRefresh || res == nil || m.autoBusy[k] || !res.Expiry.Known() {
-			continue
-		}
-		before := time.Duration(p.RefreshBefore)
-		if before <= 0 {
-			before = defaultRefreshBefore
-		}
-		if res.Expiry.At.Sub(now) > before || now.Before(m.autoRetryAt[k]) {
-			continue
-		}
-		runner, err := m.ctx.NewRunner(p.BaseURLOrDefault())
-		if err != nil {
-			m.autoNotes[k] = "auto-refresh: " + errText(err)
-			continue
-		}
-		m.autoBusy[k] = true
-		saved := m.active
-		pp := p
-		m.active = &pp
-		keep := m.keeper()
-		m.active = saved
+	svc := m.ctx.Session
+	for _, name := range svc.Due() {
 		cmds = append(cmds, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			r, s, err := runner.Refresh(ctx, res)
-			if err == nil && r != nil {
-				err = keep(r)
-			}
-			return autoRefreshMsg{key: k, res: r, session: s, err: err}
+			out, err := svc.AutoRefresh(ctx, name)
+			return autoRefreshMsg{name: name, out: out, err: err}
 		})
 	}
 	return cmds
 }
 
+// onAutoRefresh shows a refreshed token in place of the one it replaces;
+// the home screen reads the outcome from the session.
 func (m *Model) onAutoRefresh(msg autoRefreshMsg) (tea.Model, tea.Cmd) {
-	k := msg.key
-	m.autoBusy[k] = false
-	now := m.ctx.Now()
-	retry := func(note string) {
-		m.autoNotes[k] = note
-		m.autoRetryAt[k] = now.Add(autoRetry)
-	}
-	switch {
-	case msg.err != nil:
-		retry("auto-refresh failed at " + now.Format("15:04:05") + ": " + errText(msg.err))
-	case msg.session != nil:
-		retry("auto-refresh needs MFA: press enter")
-	default:
-		old := m.held[k]
-		m.held[k] = msg.res
-		m.autoNotes[k] = "auto-refreshed at " + now.Format("15:04:05")
-		delete(m.autoRetryAt, k)
-		if m.scr == scrToken && m.token.result == old {
-			m.token.result = msg.res
-		}
+	if msg.err == nil && msg.out.Result != nil && m.scr == scrToken && m.activeKey != "" && heldName(m.activeKey) == msg.name {
+		m.token.result = msg.out.Result
 	}
 	return m, nil
 }
 
-// loadKeptTokens reads the tokens keep_tokens profiles kept, off the UI
-// goroutine.
+// loadKeptTokens has the session hold the tokens keep_tokens profiles
+// kept, off the UI goroutine.
 func (m *Model) loadKeptTokens() tea.Cmd {
-	var keep []profiles.Profile
-	for _, p := range m.profiles {
-		if p.KeepTokens {
-			keep = append(keep, p)
-		}
-	}
-	if len(keep) == 0 || m.ctx.Secrets == nil {
+	if len(m.profiles) == 0 || m.ctx.Secrets == nil {
 		return nil
 	}
-	sec := m.ctx.Secrets
+	svc, ps := m.ctx.Session, m.profiles
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		held := map[string]*flows.Result{}
-		for _, p := range keep {
-			kept, err := sec.KeptTokens(ctx, p)
-			if err != nil {
-				continue
-			}
-			req := p.Request()
-			// For a refresh later; a secret asked for each time stays empty.
-			_ = sec.FillSecrets(ctx, p, &req, nil)
-			held["profile:"+p.Name] = flows.Restore(req, kept.AccessToken, kept.RefreshToken, kept.ExpiresAt, nil)
-		}
-		return keptTokensMsg{held: held}
+		return keptTokensMsg{held: svc.LoadKept(ctx, ps)}
 	}
 }
 

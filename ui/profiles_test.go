@@ -11,6 +11,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 )
 
@@ -118,7 +119,7 @@ func TestProfileAskingForPasswordOpensForm(t *testing.T) {
 	}
 	typeText(t, m, dinterotest.DemoPassword)
 	press(t, m, "enter")
-	if m.scr != scrToken || m.held["profile:support"] == nil {
+	if _, held := m.ctx.Session.Held("support"); m.scr != scrToken || !held {
 		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
 	}
 	// The rotated refresh token was stored for the profile.
@@ -138,20 +139,21 @@ func TestAutoRefreshBeforeExpiry(t *testing.T) {
 	_ = ctx.Store.Add(p)
 	m := New(ctx)
 	press(t, m, "enter", "esc")
-	first := m.held["profile:auto"]
+	held := func() *flows.Result { res, _ := m.ctx.Session.Held("auto"); return res }
+	first := held()
 	if first == nil {
 		t.Fatal("no token held")
 	}
 	clk.Advance(90 * time.Second) // 30 s left: not due
 	_, cmd := m.Update(tickMsg(clk.Now()))
 	drive(t, m, cmd)
-	if m.held["profile:auto"] != first {
+	if held() != first {
 		t.Fatal("refreshed too early")
 	}
 	clk.Advance(15 * time.Second) // 15 s left: due
 	_, cmd = m.Update(tickMsg(clk.Now()))
 	drive(t, m, cmd)
-	if m.held["profile:auto"] == first || !strings.Contains(viewText(m), "auto-refreshed at 12:01:45") {
+	if held() == first || !strings.Contains(viewText(m), "refreshed at 12:01:45") {
 		t.Fatalf("not refreshed:\n%s", viewText(m))
 	}
 	// A failure is shown and not retried every second.
@@ -162,8 +164,8 @@ func TestAutoRefreshBeforeExpiry(t *testing.T) {
 	requests := srv.Requests()
 	_, cmd = m.Update(tickMsg(clk.Now().Add(time.Second)))
 	drive(t, m, cmd)
-	if !strings.Contains(m.autoNotes["profile:auto"], "auto-refresh failed") || srv.Requests() != requests {
-		t.Fatalf("note %q, %d retries", m.autoNotes["profile:auto"], srv.Requests()-requests)
+	if !strings.Contains(viewText(m), "refresh failed") || srv.Requests() != requests {
+		t.Fatalf("%d retries:\n%s", srv.Requests()-requests, viewText(m))
 	}
 }
 
@@ -231,7 +233,7 @@ func TestGoldenProfiles(t *testing.T) {
 				}
 			}
 			m := New(ctx)
-			m.held["profile:merchant-x-prod"] = syntheticResult(t, fixedNow.Add(-30*time.Second))
+			m.ctx.Session.Hold(profiles.Profile{Name: "merchant-x-prod"}, syntheticResult(t, fixedNow.Add(-30*time.Second)))
 			return m
 		},
 		"home_empty": func(t *testing.T) *Model {
@@ -266,7 +268,7 @@ func TestGoldenProfiles(t *testing.T) {
 func BenchmarkHomeView200(b *testing.B) {
 	m := New(manyProfiles(b, 200))
 	for i := 0; i < 200; i += 7 {
-		m.held[fmt.Sprintf("profile:merchant-%03d", i)] = syntheticResult(b, fixedNow)
+		m.ctx.Session.Hold(profiles.Profile{Name: fmt.Sprintf("merchant-%03d", i)}, syntheticResult(b, fixedNow))
 	}
 	b.ReportAllocs()
 	for b.Loop() {
