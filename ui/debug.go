@@ -146,7 +146,7 @@ func (m *Model) updateExchange(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Up):
 		m.debug.scroll = max(0, m.debug.scroll-1)
 	case key.Matches(msg, k.Down):
-		m.debug.scroll++
+		m.debug.scroll = min(m.debug.scroll+1, m.exchangeMaxScroll())
 	case key.Matches(msg, k.CopyToken): // c: copy as curl
 		return m, m.copyPlain("curl command", m.debug.exchange.Curl())
 	}
@@ -393,9 +393,14 @@ func (m *Model) exchangeView(height int) string {
 		}
 		lines[i] = l
 	}
-	maxScroll := max(0, len(lines)-height)
-	m.debug.scroll = min(m.debug.scroll, maxScroll)
-	return strings.Join(lines[m.debug.scroll:], "\n")
+	scroll := min(m.debug.scroll, max(0, len(lines)-height))
+	return strings.Join(lines[scroll:], "\n")
+}
+
+// exchangeMaxScroll is how far the open exchange scrolls at this size.
+func (m *Model) exchangeMaxScroll() int {
+	lines := strings.Count(strings.TrimRight(m.debug.exchange.Text(), "\n"), "\n") + 1
+	return max(0, lines-m.bodyHeight())
 }
 
 func (m *Model) timelineView() string {
