@@ -48,6 +48,9 @@ type debugModel struct {
 	inspected    *flows.Result
 	inspectErr   string
 	inspectSig   string
+	// keysFilled is the keys URL the inspector filled in itself (from the
+	// last token's issuer); a new token replaces it, a typed URL stays.
+	keysFilled string
 }
 
 func newDebug() debugModel {
@@ -87,9 +90,6 @@ func (m *Model) openInspector() tea.Cmd {
 		m.push(scrInspect)
 	}
 	m.debug.setWidth(m.ctx.Width)
-	if m.debug.inspectJWKS.Value() == "" {
-		m.debug.inspectJWKS.SetValue(m.lastJWKS)
-	}
 	m.debug.inspectFocus = 0
 	m.debug.inspectJWKS.Blur()
 	return m.debug.inspectToken.Focus()
@@ -200,8 +200,15 @@ func (m *Model) inspect() tea.Cmd {
 	d.inspected = flows.Restore(flows.Request{}, raw, "", time.Time{}, nil)
 	d.inspectToken.CursorStart() // show the header end of the token
 	url := strings.TrimSpace(d.inspectJWKS.Value())
+	if url == "" || url == d.keysFilled {
+		// The keys of the token's own account, on a base URL this
+		// session knows: never a host the token names by itself.
+		url = m.keysURLForIssuer(d.inspected)
+		d.inspectJWKS.SetValue(url)
+		d.keysFilled = url
+	}
 	if url == "" {
-		d.inspectSig = "not checked: no JWKS URL"
+		d.inspectSig = "not checked: no JWKS URL (the token's issuer is on no base URL this session uses)"
 		return nil
 	}
 	d.inspectSig = "checking…"
@@ -246,6 +253,31 @@ func (m *Model) onSig(msg sigMsg) {
 	if m.debug.inspected != nil && m.debug.inspected.Response.AccessToken == msg.token {
 		m.debug.inspectSig = text
 	}
+}
+
+// keysURLForIssuer is the keys endpoint of an inspected token's account,
+// when its issuer is an account's auth under a base URL this session uses
+// (the last request's, the default, Dintero's); "" otherwise.
+func (m *Model) keysURLForIssuer(res *flows.Result) string {
+	if res == nil || res.Token == nil {
+		return ""
+	}
+	iss := strings.TrimRight(res.Token.Issuer, "/")
+	for _, base := range []string{m.baseURL, m.ctx.DefaultBaseURL, client.DefaultBaseURL} {
+		base = strings.TrimRight(base, "/")
+		acct, ok := strings.CutPrefix(iss, base+"/accounts/")
+		if base == "" || !ok {
+			continue
+		}
+		if acct, ok = strings.CutSuffix(acct, "/auth"); ok && client.ValidateOwnerID(acct) == nil {
+			return client.KeysURL(base, acct)
+		}
+	}
+	// No issuer to go by: the account id claim, on the current base URL.
+	if aid, _ := res.Token.Claims["aid"].(string); m.baseURL != "" && client.ValidateOwnerID(aid) == nil {
+		return client.KeysURL(m.baseURL, aid)
+	}
+	return ""
 }
 
 // jwksURLFor is where the token's keys should be: the profile's JWKS URL,
