@@ -31,16 +31,16 @@ const (
 	scrInflight
 	scrMFA
 	scrToken
-	scrLog
-	scrExchange
-	scrTimeline
 	scrInspect
+	// scrPage: the Page on top of Model.pages (the log, an exchange, the
+	// timeline; new screens are Pages).
+	scrPage
 )
 
 var screenNames = map[screen]string{
 	scrHome: "home", scrChooser: "choose a grant", scrForm: "request",
 	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
-	scrLog: "HTTP log", scrExchange: "exchange", scrTimeline: "MFA timeline", scrInspect: "inspector",
+	scrInspect: "inspector",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -99,6 +99,9 @@ type Model struct {
 	ctx   *Context
 	scr   screen
 	stack []screen
+	// pages are the Pages on the back stack, one per scrPage in stack and
+	// on screen, in order.
+	pages []Page
 
 	home    list.Model
 	chooser menu
@@ -212,7 +215,7 @@ func (m *Model) back() {
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
 	return m.scr == scrForm || m.scr == scrInspect || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering() ||
-		m.scr == scrLog && m.debug.harPath.Focused()
+		m.scr == scrPage && m.topPage().TakesText()
 }
 
 func (m *Model) setStatus(text string, isErr bool) {
@@ -222,6 +225,8 @@ func (m *Model) setStatus(text string, isErr bool) {
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	model, cmd := m.update(msg)
+	m.prunePages()
+	m.sizePages()
 	m.syncHomeHeight()
 	return model, cmd
 }
@@ -240,6 +245,22 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case openPageMsg:
+		m.openPage(msg.page)
+		return m, nil
+	case closePageMsg:
+		if m.scr == scrPage {
+			m.back()
+		}
+		return m, nil
+	case statusMsg:
+		m.setStatus(msg.text, msg.err)
+		return m, nil
+	case copyMsg:
+		if msg.secret {
+			return m, m.copy(msg.what, msg.text)
+		}
+		return m, m.copyPlain(msg.what, msg.text)
 	case spinner.TickMsg:
 		if m.busy() {
 			var cmd tea.Cmd
@@ -317,13 +338,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sigMsg:
 		m.onSig(msg)
 		return m, nil
-	case harSavedMsg:
-		if msg.err != nil {
-			m.setStatus("HAR not written: "+errText(msg.err), true)
-		} else {
-			m.setStatus("HAR written to "+msg.path+" (secrets redacted)", false)
-		}
-		return m, nil
 	case clearClipMsg:
 		if msg.id != m.clipID || m.clipText == "" {
 			return m, nil
@@ -346,6 +360,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.mfa.input, cmd = m.mfa.input.Update(msg)
 		return m, cmd
+	}
+	if m.scr == scrPage {
+		// A page's own results, a paste.
+		return m, m.updatePage(msg)
 	}
 	if m.scr == scrInspect {
 		// A paste (tea.PasteMsg) lands in the focused field.
@@ -440,14 +458,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.updateMFA(msg)
 	case scrToken:
 		return m.updateToken(msg)
-	case scrLog:
-		return m.updateLog(msg)
-	case scrExchange:
-		return m.updateExchange(msg)
-	case scrTimeline:
-		if key.Matches(msg, k.Back) {
-			m.back()
-		}
+	case scrPage:
+		return m, m.updatePage(msg)
 	case scrInspect:
 		return m.updateInspect(msg)
 	}
@@ -883,12 +895,8 @@ func (m *Model) render() string {
 			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
 	case scrMFA:
 		body = m.mfa.view(m.ctx, m.spin.View(), bodyH)
-	case scrLog:
-		body = m.logView(bodyH)
-	case scrExchange:
-		body = m.exchangeView(bodyH)
-	case scrTimeline:
-		body = m.timelineView()
+	case scrPage:
+		body = m.topPage().View()
 	case scrInspect:
 		body = m.inspectView(bodyH)
 	case scrToken:
@@ -939,7 +947,11 @@ func (m *Model) bodyHeight() int {
 
 func (m *Model) header() string {
 	s := m.ctx.Styles
-	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+screenNames[m.scr])
+	name := screenNames[m.scr]
+	if m.scr == scrPage {
+		name = m.topPage().Title()
+	}
+	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+name)
 	if m.scr == scrForm {
 		what := " · "
 		if m.form.profileMode {
@@ -1048,7 +1060,9 @@ func (m *Model) keys() help.KeyMap {
 		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
 	case scrMFA:
 		return m.mfa.keys(k)
-	case scrLog, scrExchange, scrTimeline, scrInspect:
+	case scrPage:
+		return m.topPage().Keys()
+	case scrInspect:
 		return m.debugKeys()
 	case scrToken:
 		if m.token.confirmRefreshCopy {

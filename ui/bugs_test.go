@@ -456,3 +456,15 @@ func TestInspectorKeysURLFromTheTokensIssuer(t *testing.T) {
 	requireShows(t, m, "not checked")
 	requireHides(t, m, "/auth/keys")
 }
+
+func TestTimelineRowOpensItsExchange(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l", "t", "down", "down", "down", "enter") // binding code #1
+	requireShows(t, m, "› exchange", `"grant_type": "mfa-oob"`, "400")
+	press(t, m, "esc")
+	requireShows(t, m, "MFA timeline")
+	press(t, m, "esc")
+	requireShows(t, m, "HTTP log")
+}

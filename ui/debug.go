@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,16 +31,8 @@ type (
 	}
 )
 
-// debugModel is the state of the log, exchange, timeline and inspector
-// screens.
+// debugModel is the state of the inspector.
 type debugModel struct {
-	cursor   int
-	exchange client.Exchange
-	scroll   int
-
-	// harPath, while focused, asks where the HAR goes.
-	harPath textinput.Model
-
 	inspectToken textinput.Model
 	inspectJWKS  textinput.Model
 	inspectFocus int
@@ -56,8 +47,7 @@ type debugModel struct {
 func newDebug() debugModel {
 	tok := newInput("paste a JWT (an Authorization: Bearer prefix is fine)", tokeninfo.MaxTokenSize+64)
 	jw := newInput("optional: a JWKS URL to verify the signature", 2048)
-	har := newInput("", 4096)
-	return debugModel{inspectToken: tok, inspectJWKS: jw, harPath: har}
+	return debugModel{inspectToken: tok, inspectJWKS: jw}
 }
 
 // setWidth sizes the inspector's inputs (before values are set, so they
@@ -70,19 +60,12 @@ func (d *debugModel) setWidth(w int) {
 	d.inspectJWKS.SetValue(d.inspectJWKS.Value())
 }
 
-func (m *Model) exchanges() []client.Exchange {
-	if m.ctx.Recorder == nil {
-		return nil
-	}
-	return m.ctx.Recorder.Exchanges()
-}
-
 // openLog and openInspector are reachable from every screen.
 func (m *Model) openLog() {
-	if m.scr != scrLog {
-		m.push(scrLog)
+	if _, onLog := m.topPage().(*logPage); m.scr == scrPage && onLog {
+		return
 	}
-	m.debug.cursor = max(0, len(m.exchanges())-1)
+	m.openPage(newLogPage(m.ctx))
 }
 
 func (m *Model) openInspector() tea.Cmd {
@@ -93,64 +76,6 @@ func (m *Model) openInspector() tea.Cmd {
 	m.debug.inspectFocus = 0
 	m.debug.inspectJWKS.Blur()
 	return m.debug.inspectToken.Focus()
-}
-
-func (m *Model) updateLog(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys
-	ex := m.exchanges()
-	if d := &m.debug; d.harPath.Focused() {
-		switch {
-		case key.Matches(msg, k.Back):
-			d.harPath.Blur()
-			m.setStatus("HAR not written", false)
-			return m, nil
-		case key.Matches(msg, k.Select):
-			d.harPath.Blur()
-			return m, m.saveHAR(ex, strings.TrimSpace(d.harPath.Value()))
-		}
-		var cmd tea.Cmd
-		d.harPath, cmd = d.harPath.Update(msg)
-		return m, cmd
-	}
-	switch {
-	case key.Matches(msg, k.Back):
-		m.back()
-	case key.Matches(msg, k.Up):
-		m.debug.cursor = max(0, m.debug.cursor-1)
-	case key.Matches(msg, k.Down):
-		m.debug.cursor = min(len(ex)-1, m.debug.cursor+1)
-	case key.Matches(msg, k.Select) && len(ex) > 0:
-		m.debug.exchange, m.debug.scroll = ex[min(m.debug.cursor, len(ex)-1)], 0
-		m.push(scrExchange)
-	case key.Matches(msg, k.Timeline):
-		m.push(scrTimeline)
-	case key.Matches(msg, k.ExportHAR):
-		if len(ex) == 0 {
-			m.setStatus("no exchanges to export yet", true)
-			return m, nil
-		}
-		// Ask where, offering a new file in the current directory.
-		m.debug.harPath.SetWidth(max(10, m.ctx.Width-20))
-		m.debug.harPath.SetValue(fmt.Sprintf("tokenbench-%s.har", m.ctx.Now().Format("20060102-150405")))
-		m.debug.harPath.CursorEnd()
-		return m, m.debug.harPath.Focus()
-	}
-	return m, nil
-}
-
-func (m *Model) updateExchange(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys
-	switch {
-	case key.Matches(msg, k.Back):
-		m.back()
-	case key.Matches(msg, k.Up):
-		m.debug.scroll = max(0, m.debug.scroll-1)
-	case key.Matches(msg, k.Down):
-		m.debug.scroll = min(m.debug.scroll+1, m.exchangeMaxScroll())
-	case key.Matches(msg, k.CopyToken): // c: copy as curl
-		return m, m.copyPlain("curl command", m.debug.exchange.Curl())
-	}
-	return m, nil
 }
 
 func (m *Model) updateInspect(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -294,10 +219,9 @@ func (m *Model) jwksURLFor(res *flows.Result) string {
 
 // saveHAR writes the exchanges as a HAR file at path (relative to the
 // current directory), never over an existing file.
-func (m *Model) saveHAR(ex []client.Exchange, path string) tea.Cmd {
+func saveHAR(ex []client.Exchange, path string) tea.Cmd {
 	if path == "" {
-		m.setStatus("HAR not written: no file name", true)
-		return nil
+		return setStatus("HAR not written: no file name", true)
 	}
 	return func() tea.Msg {
 		data, err := client.HAR(ex, "tui")
@@ -318,56 +242,6 @@ func (m *Model) saveHAR(ex []client.Exchange, path string) tea.Cmd {
 		}
 		return harSavedMsg{path: abs, err: err}
 	}
-}
-
-func (m *Model) logView(height int) string {
-	s := m.ctx.Styles
-	ex := m.exchanges()
-	if len(ex) == 0 {
-		return s.Muted.Render("No HTTP exchanges yet. Every request this session makes is listed here, secrets redacted.")
-	}
-	w := m.ctx.Width - 4
-	// Narrow terminals drop the time of day before anything that tells
-	// the rows apart.
-	withTime, whatW := w >= 70, 20
-	if withTime {
-		whatW = 26
-	}
-	row := func(id, at, what, ms, status string) string {
-		what = truncate(what, whatW)
-		if withTime {
-			return fmt.Sprintf("%-3s %-8s  %-*s %8s  %s", id, at, whatW, what, ms, status)
-		}
-		return fmt.Sprintf("%-3s %-*s %8s  %s", id, whatW, what, ms, status)
-	}
-	var lines []string
-	if m.debug.harPath.Focused() {
-		lines = append(lines, s.Warn.Render("Write the HAR (secrets redacted) to:"), s.Cursor.Render("› ")+m.debug.harPath.View(), "")
-	}
-	lines = append(lines, s.Muted.Render(truncate("  "+row("#", "time", "what", "took", "status"), w+2)))
-	first := max(0, m.debug.cursor-(height-3))
-	for i := first; i < len(ex) && len(lines) < height-1; i++ {
-		e := ex[i]
-		status := fmt.Sprint(e.Status)
-		if e.Err != "" {
-			status = "— " + e.Err
-		}
-		if e.ErrorCode != "" {
-			status += " " + e.ErrorCode
-		}
-		line := truncate(row(fmt.Sprint(e.ID), e.Time.In(m.ctx.Now().Location()).Format("15:04:05"), exchangeWhat(e),
-			fmt.Sprintf("%d ms", e.Duration.Milliseconds()), status), w)
-		switch {
-		case i == m.debug.cursor:
-			line = s.Cursor.Render("› ") + s.Selected.Render(line)
-		case e.Err != "" || e.Status >= 400:
-			line = "  " + s.Error.Render(line)
-		default:
-			line = "  " + line
-		}
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n")
 }
 
 // exchangeWhat names an exchange by what it did: "token · password",
@@ -413,56 +287,6 @@ func pathOnly(u string) string {
 	return u
 }
 
-func (m *Model) exchangeView(height int) string {
-	s := m.ctx.Styles
-	e := m.debug.exchange
-	lines := strings.Split(strings.TrimRight(e.Text(), "\n"), "\n")
-	w := m.ctx.Width - 4
-	for i, l := range lines {
-		l = truncate(l, w)
-		if strings.HasPrefix(l, "<") {
-			l = s.Muted.Render(l)
-		}
-		lines[i] = l
-	}
-	scroll := min(m.debug.scroll, max(0, len(lines)-height))
-	return strings.Join(lines[scroll:], "\n")
-}
-
-// exchangeMaxScroll is how far the open exchange scrolls at this size.
-func (m *Model) exchangeMaxScroll() int {
-	lines := strings.Count(strings.TrimRight(m.debug.exchange.Text(), "\n"), "\n") + 1
-	return max(0, lines-m.bodyHeight())
-}
-
-func (m *Model) timelineView() string {
-	s := m.ctx.Styles
-	steps := flows.Timeline(m.exchanges())
-	var b strings.Builder
-	b.WriteString(s.Title.Render(flows.TimelineSummary(steps)) + "\n\n")
-	for i, st := range steps {
-		mark := s.OK.Render("✓")
-		if !st.OK {
-			mark = s.Error.Render("✗")
-		}
-		if st.Outcome == "403 mfa_required" {
-			mark = s.Warn.Render("!")
-		}
-		conn := "├─"
-		if i == len(steps)-1 {
-			conn = "└─"
-		}
-		// Narrow terminals drop the time of day, then shorten the labels.
-		labelW, at := 34, "  "+s.Muted.Render(st.At.In(m.ctx.Now().Location()).Format("15:04:05"))
-		if m.ctx.Width < 80 {
-			labelW, at = max(12, m.ctx.Width-37), ""
-		}
-		fmt.Fprintf(&b, "%s %s %-*s %-18s %5d ms%s\n", s.Muted.Render(conn), mark, labelW, truncate(st.Label, labelW), truncate(st.Outcome, 18),
-			st.Duration.Milliseconds(), at)
-	}
-	return b.String()
-}
-
 func (m *Model) inspectView(height int) string {
 	s := m.ctx.Styles
 	d := &m.debug
@@ -490,24 +314,7 @@ func (m *Model) inspectView(height int) string {
 
 func (m *Model) debugKeys() bindings {
 	k := m.ctx.Keys
-	open, curl := withHelp(k.Select, "open"), withHelp(k.CopyToken, "copy as curl")
-	switch m.scr {
-	case scrLog:
-		if m.debug.harPath.Focused() {
-			return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.ForceQuit}}
-		}
-		return bindings{short: []key.Binding{open, k.Timeline, k.ExportHAR, k.Back, k.Up, k.Down, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down, open}, {k.Timeline, k.ExportHAR, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
-	case scrExchange:
-		return bindings{short: []key.Binding{curl, k.Back, k.Up, k.Down, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down}, {curl, k.Log, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
-	case scrTimeline:
-		return bindings{short: []key.Binding{k.Back, k.Quit},
-			full: [][]key.Binding{{k.Back, k.Log, k.Inspect}, {k.Quit, k.ForceQuit}}}
-	case scrInspect:
-		decode, next, clear := withHelp(k.Select, "decode"), withHelp(k.Next, "token/JWKS"), withHelp(k.ClearInput, "clear")
-		return bindings{short: []key.Binding{decode, next, clear, k.Back, k.ForceQuit},
-			full: [][]key.Binding{{decode, next, clear}, {k.Log, k.Back, k.ForceQuit}}}
-	}
-	return bindings{}
+	decode, next, clear := withHelp(k.Select, "decode"), withHelp(k.Next, "token/JWKS"), withHelp(k.ClearInput, "clear")
+	return bindings{short: []key.Binding{decode, next, clear, k.Back, k.ForceQuit},
+		full: [][]key.Binding{{decode, next, clear}, {k.Log, k.Back, k.ForceQuit}}}
 }

@@ -62,11 +62,11 @@ func recordedMFAFlow(t testing.TB, ctx *Context) {
 }
 
 func TestGoldenDebug(t *testing.T) {
-	cases := map[string]func(m *Model){
-		"log":      func(m *Model) { m.openLog(); m.debug.cursor = 3 },
-		"exchange": func(m *Model) { m.openLog(); m.debug.exchange = m.exchanges()[1]; m.push(scrExchange) },
-		"timeline": func(m *Model) { m.openLog(); m.push(scrTimeline) },
-		"inspector": func(m *Model) {
+	cases := map[string]func(t *testing.T, m *Model){
+		"log":      func(t *testing.T, m *Model) { press(t, m, "ctrl+l", "up") },
+		"exchange": func(t *testing.T, m *Model) { press(t, m, "ctrl+l", "up", "up", "up", "enter") },
+		"timeline": func(t *testing.T, m *Model) { press(t, m, "ctrl+l", "t", "down") },
+		"inspector": func(t *testing.T, m *Model) {
 			m.openInspector()
 			m.debug.inspectToken.SetValue(syntheticResult(t, fixedNow).Response.AccessToken)
 			m.debug.inspectJWKS.SetValue("https://api.dintero.com/v1/accounts/T11223344/auth/.well-known/jwks.json")
@@ -80,7 +80,7 @@ func TestGoldenDebug(t *testing.T) {
 				ctx := testContext(&testClock{now: fixedNow})
 				recordedMFAFlow(t, ctx)
 				m := New(ctx)
-				setup(m)
+				setup(t, m)
 				return m
 			})
 		})
@@ -104,12 +104,11 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	_, cmd := m.Update(keyMsg("ctrl+l"))
 	drive(t, m, cmd)
 	view := viewText(m)
-	if m.scr != scrLog || !strings.Contains(view, "token · client_credentials") || !strings.Contains(view, "keys") {
+	if !strings.Contains(view, "HTTP log") || !strings.Contains(view, "token · client_credentials") || !strings.Contains(view, "keys") {
 		t.Fatalf("log:\n%s", view)
 	}
-	m.debug.cursor = 0
-	press(t, m, "enter")
-	if m.scr != scrExchange || !strings.Contains(viewText(m), "Basic [demo-client:secret redacted]") || strings.Contains(viewText(m), dinterotest.DemoSecret) {
+	press(t, m, "up", "enter")
+	if !strings.Contains(viewText(m), "› exchange") || !strings.Contains(viewText(m), "Basic [demo-client:secret redacted]") || strings.Contains(viewText(m), dinterotest.DemoSecret) {
 		t.Fatalf("exchange:\n%s", viewText(m))
 	}
 	press(t, m, "c")
