@@ -31,7 +31,6 @@ const (
 	scrInflight
 	scrMFA
 	scrToken
-	scrInspect
 	// scrPage: the Page on top of Model.pages (the log, an exchange, the
 	// timeline; new screens are Pages).
 	scrPage
@@ -40,7 +39,6 @@ const (
 var screenNames = map[screen]string{
 	scrHome: "home", scrChooser: "choose a grant", scrForm: "request",
 	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
-	scrInspect: "inspector",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -139,8 +137,7 @@ type Model struct {
 	active        *profiles.Profile // the profile it runs for
 	confirmDelete string
 
-	// Debugging: the log, inspector, and signature checks.
-	debug    debugModel
+	// Signature checks, shared by the token view and the inspector.
 	jwks     map[string]*client.JWKS
 	sigs     map[string]string // by access token
 	lastJWKS string
@@ -154,7 +151,7 @@ type Model struct {
 func New(ctx *Context) *Model {
 	m := &Model{ctx: ctx, help: help.New(), chooser: grantMenu(), channel: client.ChannelSMS, chain: true,
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL},
-		jwks:   map[string]*client.JWKS{}, sigs: map[string]string{}, debug: newDebug()}
+		jwks:   map[string]*client.JWKS{}, sigs: map[string]string{}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	if ctx.Session == nil {
 		ctx.Session = session.New(ctx.Store, ctx.Secrets, ctx.NewRunner)
@@ -214,7 +211,7 @@ func (m *Model) back() {
 
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
-	return m.scr == scrForm || m.scr == scrInspect || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering() ||
+	return m.scr == scrForm || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering() ||
 		m.scr == scrPage && m.topPage().TakesText()
 }
 
@@ -238,7 +235,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.SetWidth(msg.Width)
 		m.form.setWidth(msg.Width - 2)
 		m.home.SetSize(msg.Width-2, max(4, msg.Height-6))
-		m.debug.setWidth(msg.Width)
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.ctx.Styles = DefaultStyles(msg.IsDark())
@@ -337,6 +333,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onCopied(msg)
 	case sigMsg:
 		m.onSig(msg)
+		if m.scr == scrPage {
+			return m, m.updatePage(msg)
+		}
 		return m, nil
 	case clearClipMsg:
 		if msg.id != m.clipID || m.clipText == "" {
@@ -364,16 +363,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.scr == scrPage {
 		// A page's own results, a paste.
 		return m, m.updatePage(msg)
-	}
-	if m.scr == scrInspect {
-		// A paste (tea.PasteMsg) lands in the focused field.
-		var cmd tea.Cmd
-		if m.debug.inspectFocus == 0 {
-			m.debug.inspectToken, cmd = m.debug.inspectToken.Update(msg)
-		} else {
-			m.debug.inspectJWKS, cmd = m.debug.inspectJWKS.Update(msg)
-		}
-		return m, cmd
 	}
 	if m.scr == scrForm {
 		if f := m.form.focused(); f != nil {
@@ -460,8 +449,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.updateToken(msg)
 	case scrPage:
 		return m, m.updatePage(msg)
-	case scrInspect:
-		return m.updateInspect(msg)
 	}
 	return m, nil
 }
@@ -897,8 +884,6 @@ func (m *Model) render() string {
 		body = m.mfa.view(m.ctx, m.spin.View(), bodyH)
 	case scrPage:
 		body = m.topPage().View()
-	case scrInspect:
-		body = m.inspectView(bodyH)
 	case scrToken:
 		pinned, rest := m.tokenLines()
 		scroll := min(m.token.scroll, max(0, len(rest)-(bodyH-len(pinned))))
@@ -1020,7 +1005,10 @@ func (m *Model) helpWorks() bool {
 		return false // a y/n question is open
 	}
 	// A binding code is digits, so ? types nothing there either.
-	return !m.inputScreen() || m.scr == scrInspect && m.debug.inspectFocus == 0 || m.scr == scrMFA
+	if p, ok := m.topPage().(interface{ QuestionMarkIsHelp() bool }); ok && m.scr == scrPage && p.QuestionMarkIsHelp() {
+		return true
+	}
+	return !m.inputScreen() || m.scr == scrMFA
 }
 
 // keyLine is the one-line key help: as many keys as fit, most important
@@ -1062,8 +1050,6 @@ func (m *Model) keys() help.KeyMap {
 		return m.mfa.keys(k)
 	case scrPage:
 		return m.topPage().Keys()
-	case scrInspect:
-		return m.debugKeys()
 	case scrToken:
 		if m.token.confirmRefreshCopy {
 			return bindings{short: []key.Binding{k.Confirm, k.Deny}}

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
@@ -31,34 +29,8 @@ type (
 	}
 )
 
-// debugModel is the state of the inspector.
-type debugModel struct {
-	inspectToken textinput.Model
-	inspectJWKS  textinput.Model
-	inspectFocus int
-	inspected    *flows.Result
-	inspectErr   string
-	inspectSig   string
-	// keysFilled is the keys URL the inspector filled in itself (from the
-	// last token's issuer); a new token replaces it, a typed URL stays.
-	keysFilled string
-}
 
-func newDebug() debugModel {
-	tok := newInput("paste a JWT (an Authorization: Bearer prefix is fine)", tokeninfo.MaxTokenSize+64)
-	jw := newInput("optional: a JWKS URL to verify the signature", 2048)
-	return debugModel{inspectToken: tok, inspectJWKS: jw}
-}
 
-// setWidth sizes the inspector's inputs (before values are set, so they
-// scroll rather than overflow).
-func (d *debugModel) setWidth(w int) {
-	d.inspectToken.SetWidth(max(10, w-18))
-	d.inspectJWKS.SetWidth(max(10, w-18))
-	// Re-set the values so the inputs recompute what fits.
-	d.inspectToken.SetValue(d.inspectToken.Value())
-	d.inspectJWKS.SetValue(d.inspectJWKS.Value())
-}
 
 // openLog and openInspector are reachable from every screen.
 func (m *Model) openLog() {
@@ -69,76 +41,14 @@ func (m *Model) openLog() {
 }
 
 func (m *Model) openInspector() tea.Cmd {
-	if m.scr != scrInspect {
-		m.push(scrInspect)
-	}
-	m.debug.setWidth(m.ctx.Width)
-	m.debug.inspectFocus = 0
-	m.debug.inspectJWKS.Blur()
-	return m.debug.inspectToken.Focus()
-}
-
-func (m *Model) updateInspect(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys
-	d := &m.debug
-	switch {
-	case key.Matches(msg, k.Back):
-		m.back()
-		return m, nil
-	case msg.String() == "tab" || msg.String() == "shift+tab":
-		d.inspectFocus = 1 - d.inspectFocus
-		if d.inspectFocus == 0 {
-			d.inspectJWKS.Blur()
-			return m, d.inspectToken.Focus()
-		}
-		d.inspectToken.Blur()
-		return m, d.inspectJWKS.Focus()
-	case key.Matches(msg, k.Select):
-		return m, m.inspect()
-	case key.Matches(msg, k.ClearInput):
-		// Whatever the cursor position: a pasted token is cleared whole.
-		if d.inspectFocus == 0 {
-			d.inspectToken.Reset()
-		} else {
-			d.inspectJWKS.Reset()
-		}
-		return m, nil
-	}
-	var cmd tea.Cmd
-	if d.inspectFocus == 0 {
-		d.inspectToken, cmd = d.inspectToken.Update(msg)
-	} else {
-		d.inspectJWKS, cmd = d.inspectJWKS.Update(msg)
-	}
-	return m, cmd
-}
-
-// inspect decodes the pasted token and, with a JWKS URL, checks it.
-func (m *Model) inspect() tea.Cmd {
-	d := &m.debug
-	d.inspected, d.inspectErr, d.inspectSig = nil, "", ""
-	raw := tokeninfo.Normalize(d.inspectToken.Value())
-	if _, err := tokeninfo.Decode(raw); err != nil {
-		d.inspectErr = errText(err)
+	if _, on := m.topPage().(*inspectorPage); m.scr == scrPage && on {
 		return nil
 	}
-	d.inspected = flows.Restore(flows.Request{}, raw, "", time.Time{}, nil)
-	d.inspectToken.CursorStart() // show the header end of the token
-	url := strings.TrimSpace(d.inspectJWKS.Value())
-	if url == "" || url == d.keysFilled {
-		// The keys of the token's own account, on a base URL this
-		// session knows: never a host the token names by itself.
-		url = m.keysURLForIssuer(d.inspected)
-		d.inspectJWKS.SetValue(url)
-		d.keysFilled = url
-	}
-	if url == "" {
-		d.inspectSig = "not checked: no JWKS URL (the token's issuer is on no base URL this session uses)"
-		return nil
-	}
-	d.inspectSig = "checking…"
-	return m.verifyCmd(raw, url)
+	m.openPage(newInspectorPage(m.ctx, m.verifyCmd, m.keysURLForIssuer))
+	return nil
 }
+
+
 
 // verifyCmd fetches (or reuses) a JWKS and checks raw against it.
 func (m *Model) verifyCmd(raw, url string) tea.Cmd {
@@ -165,19 +75,20 @@ func (m *Model) verifyCmd(raw, url string) tea.Cmd {
 	}
 }
 
+// onSig keeps a signature check's keys and outcome for the token view.
 func (m *Model) onSig(msg sigMsg) {
-	text := ""
-	switch {
-	case msg.err != nil:
-		text = "NOT verified: JWKS unreachable or unusable: " + errText(msg.err)
-	default:
+	if msg.err == nil {
 		m.jwks[msg.url] = msg.keys
-		text = msg.ver.String()
 	}
-	m.sigs[msg.token] = text
-	if m.debug.inspected != nil && m.debug.inspected.Response.AccessToken == msg.token {
-		m.debug.inspectSig = text
+	m.sigs[msg.token] = sigText(msg)
+}
+
+// sigText is a signature check's outcome in one line.
+func sigText(msg sigMsg) string {
+	if msg.err != nil {
+		return "NOT verified: JWKS unreachable or unusable: " + errText(msg.err)
 	}
+	return msg.ver.String()
 }
 
 // keysURLForIssuer is the keys endpoint of an inspected token's account,
@@ -287,34 +198,4 @@ func pathOnly(u string) string {
 	return u
 }
 
-func (m *Model) inspectView(height int) string {
-	s := m.ctx.Styles
-	d := &m.debug
-	var b strings.Builder
-	marker := func(i int) string {
-		if d.inspectFocus == i {
-			return s.Cursor.Render("› ")
-		}
-		return "  "
-	}
-	b.WriteString(marker(0) + s.Label.Render("Token") + " " + d.inspectToken.View() + "\n")
-	b.WriteString(marker(1) + s.Label.Render("JWKS URL") + " " + d.inspectJWKS.View() + "\n\n")
-	switch {
-	case d.inspectErr != "":
-		b.WriteString(wrap(s.Error, "✗ "+d.inspectErr, m.ctx.Width-2))
-	case d.inspected != nil:
-		t := tokenModel{result: d.inspected, sig: d.inspectSig}
-		lines := t.lines(s, m.ctx.Width-2, m.ctx.Now())
-		b.WriteString(strings.Join(lines, "\n"))
-	default:
-		b.WriteString(s.Muted.Render("Paste a token from a log or a ticket and press enter. It is decoded here, never sent anywhere;\nthe JWKS, if given, is fetched to check the signature."))
-	}
-	return clipLines(b.String(), height)
-}
 
-func (m *Model) debugKeys() bindings {
-	k := m.ctx.Keys
-	decode, next, clear := withHelp(k.Select, "decode"), withHelp(k.Next, "token/JWKS"), withHelp(k.ClearInput, "clear")
-	return bindings{short: []key.Binding{decode, next, clear, k.Back, k.ForceQuit},
-		full: [][]key.Binding{{decode, next, clear}, {k.Log, k.Back, k.ForceQuit}}}
-}

@@ -2,11 +2,14 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -67,11 +70,19 @@ func TestGoldenDebug(t *testing.T) {
 		"exchange": func(t *testing.T, m *Model) { press(t, m, "ctrl+l", "up", "up", "up", "enter") },
 		"timeline": func(t *testing.T, m *Model) { press(t, m, "ctrl+l", "t", "down") },
 		"inspector": func(t *testing.T, m *Model) {
-			m.openInspector()
-			m.debug.inspectToken.SetValue(syntheticResult(t, fixedNow).Response.AccessToken)
-			m.debug.inspectJWKS.SetValue("https://api.dintero.com/v1/accounts/T11223344/auth/.well-known/jwks.json")
-			m.inspect()
-			m.debug.inspectSig = "NOT verified: unknown kid demo-key-1 (the JWKS has fake-k1)"
+			// The check's answer is given, not fetched: no network.
+			verified := func(raw, url string) tea.Cmd {
+				return func() tea.Msg {
+					return sigMsg{token: raw, url: url, err: errors.New("unknown kid demo-key-1 (the JWKS has fake-k1)")}
+				}
+			}
+			p := newInspectorPage(m.ctx, verified, m.keysURLForIssuer)
+			m.openPage(p)
+			_, cmd := m.Update(tea.PasteMsg{Content: syntheticResult(t, fixedNow).Response.AccessToken})
+			drive(t, m, cmd)
+			press(t, m, "tab")
+			typeText(t, m, "https://api.dintero.com/v1/accounts/T11223344/auth/.well-known/jwks.json")
+			press(t, m, "enter")
 		},
 	}
 	for name, setup := range cases {
@@ -120,8 +131,8 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	press(t, m, "esc", "esc", "n", "enter")
 	_, cmd = m.Update(keyMsg("ctrl+o"))
 	drive(t, m, cmd)
-	if m.scr != scrInspect {
-		t.Fatalf("inspector: %v", m.scr)
+	if !strings.Contains(viewText(m), "› inspector") {
+		t.Fatalf("inspector:\n%s", viewText(m))
 	}
 	// The keys URL comes from the pasted token's own account.
 	tok, _ := srv.IssueToken(map[string]any{"sub": "pasted", "iss": srv.URL + "/accounts/" + dinterotest.DemoAccount + "/auth"})
