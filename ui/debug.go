@@ -29,9 +29,6 @@ type (
 	}
 )
 
-
-
-
 // openLog and openInspector are reachable from every screen.
 func (m *Model) openLog() {
 	if _, onLog := m.topPage().(*logPage); m.scr == scrPage && onLog {
@@ -47,8 +44,6 @@ func (m *Model) openInspector() tea.Cmd {
 	m.openPage(newInspectorPage(m.ctx, m.verifyCmd, m.keysURLForIssuer))
 	return nil
 }
-
-
 
 // verifyCmd fetches (or reuses) a JWKS and checks raw against it.
 func (m *Model) verifyCmd(raw, url string) tea.Cmd {
@@ -197,5 +192,3 @@ func pathOnly(u string) string {
 	}
 	return u
 }
-
-
