@@ -26,7 +26,6 @@ type screen int
 
 const (
 	scrHome screen = iota
-	scrChooser
 	scrForm
 	scrInflight
 	scrMFA
@@ -37,7 +36,7 @@ const (
 )
 
 var screenNames = map[screen]string{
-	scrHome: "home", scrChooser: "choose a grant", scrForm: "request",
+	scrHome: "home", scrForm: "request",
 	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
 }
 
@@ -101,13 +100,12 @@ type Model struct {
 	// on screen, in order.
 	pages []Page
 
-	home    list.Model
-	chooser menu
-	form    formModel
-	mfa     mfaModel
-	token   tokenModel
-	help    help.Model
-	spin    spinner.Model
+	home  list.Model
+	form  formModel
+	mfa   mfaModel
+	token tokenModel
+	help  help.Model
+	spin  spinner.Model
 
 	// The request being worked on.
 	runner    *flows.Runner
@@ -149,7 +147,7 @@ type Model struct {
 // New builds the workbench. With connections it opens on them; without, on
 // the grant chooser.
 func New(ctx *Context) *Model {
-	m := &Model{ctx: ctx, help: help.New(), chooser: grantMenu(), channel: client.ChannelSMS, chain: true,
+	m := &Model{ctx: ctx, help: help.New(), channel: client.ChannelSMS, chain: true,
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL},
 		jwks:   map[string]*client.JWKS{}, sigs: map[string]string{}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
@@ -166,13 +164,15 @@ func New(ctx *Context) *Model {
 		m.profiles = ps
 	}
 	m.home = m.newHomeList()
-	m.scr = scrChooser
-	if len(m.profiles) > 0 || len(ctx.Connections) > 0 || m.readOnly != "" {
-		m.scr = scrHome
-	} else if ctx.Store != nil {
+	m.scr = scrHome
+	if len(m.profiles) == 0 && len(ctx.Connections) == 0 && m.readOnly == "" {
 		// First run: the chooser, with home (where profiles are added)
-		// one esc away.
-		m.stack = []screen{scrHome}
+		// one esc away when profiles can be saved.
+		if ctx.Store == nil {
+			m.scr, m.pages = scrPage, []Page{newChooserPage(ctx, false)}
+		} else {
+			m.openChooser(false)
+		}
 	}
 	return m
 }
@@ -192,8 +192,7 @@ func (m *Model) hasHome() bool {
 
 // openChooser opens the grant chooser for a request or for a new profile.
 func (m *Model) openChooser(forProfile bool) {
-	m.chooser.forProfile = forProfile
-	m.push(scrChooser)
+	m.openPage(newChooserPage(m.ctx, forProfile))
 }
 
 func (m *Model) push(s screen) {
@@ -241,6 +240,14 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case grantChosenMsg:
+		if msg.forProfile {
+			m.form = newProfileForm(msg.grant, m.currentValues(), m.chain, false, false, m.ctx.Width-2)
+			m.push(scrForm)
+			return m, nil
+		}
+		m.openForm(msg.grant, m.currentValues())
+		return m, nil
 	case openPageMsg:
 		m.openPage(msg.page)
 		return m, nil
@@ -401,22 +408,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch m.scr {
 	case scrHome:
 		return m.updateHome(msg)
-	case scrChooser:
-		switch {
-		case key.Matches(msg, k.Select):
-			g := grantInfos[m.chooser.cursor].grant
-			if m.chooser.forProfile {
-				m.form = newProfileForm(g, m.currentValues(), m.chain, false, false, m.ctx.Width-2)
-				m.push(scrForm)
-				return m, nil
-			}
-			m.openForm(g, m.currentValues())
-			return m, nil
-		case key.Matches(msg, k.Back):
-			m.back()
-		default:
-			m.chooser.update(msg, k)
-		}
 	case scrForm:
 		if key.Matches(msg, k.Back) {
 			m.values, m.chain = m.form.values(), m.form.chain
@@ -722,8 +713,8 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.hasHome() {
 			m.stack = append(m.stack, scrHome)
 		}
-		m.chooser.forProfile = false
-		m.scr = scrChooser
+		m.scr, m.pages = scrPage, []Page{newChooserPage(m.ctx, false)}
+		m.sizePages()
 	case key.Matches(msg, k.RawJSON):
 		t.raw = !t.raw
 		t.scroll = 0
@@ -873,8 +864,6 @@ func (m *Model) render() string {
 	switch m.scr {
 	case scrHome:
 		body = m.homeView(bodyH)
-	case scrChooser:
-		body = m.chooser.view(s, w-2, bodyH-1)
 	case scrForm:
 		body = m.form.view(s, w-2, bodyH)
 	case scrInflight:
@@ -945,7 +934,7 @@ func (m *Model) header() string {
 		title += s.Crumb.Render(what + string(m.form.grant))
 	}
 	right := ""
-	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrChooser {
+	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrPage {
 		right = s.badge(acct)
 	}
 	gap := max(1, m.ctx.Width-2-lipgloss.Width(title)-lipgloss.Width(right))
@@ -1039,9 +1028,6 @@ func (m *Model) keys() help.KeyMap {
 	switch m.scr {
 	case scrHome:
 		return m.homeKeys()
-	case scrChooser:
-		return bindings{short: []key.Binding{k.Up, k.Down, k.Select, k.Back, k.Help, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down, k.Select}, {k.Back, k.Help, k.Quit, k.ForceQuit}}}
 	case scrForm:
 		return m.form.keys(k)
 	case scrInflight:
