@@ -837,8 +837,8 @@ func (m *Model) View() tea.View {
 // expiry is visible from another tab.
 func (m *Model) windowTitle() string {
 	title := "tokenbench"
-	if m.active != nil {
-		title += " · " + m.active.Name
+	if name := m.activeName(); name != "" {
+		title += " · " + name
 	}
 	if m.scr == scrToken && m.token.result != nil {
 		e := m.token.result.Expiry
@@ -851,6 +851,18 @@ func (m *Model) windowTitle() string {
 		}
 	}
 	return title
+}
+
+// activeName is the name of the profile or connection a request runs for.
+func (m *Model) activeName() string {
+	if m.active != nil {
+		return m.active.Name
+	}
+	var i int
+	if _, err := fmt.Sscanf(m.activeKey, "conn:%d", &i); err == nil && i >= 0 && i < len(m.ctx.Connections) {
+		return m.ctx.Connections[i].Name
+	}
+	return ""
 }
 
 // render draws the screen.

@@ -468,3 +468,13 @@ func TestTimelineRowOpensItsExchange(t *testing.T) {
 	press(t, m, "esc")
 	requireShows(t, m, "HTTP log")
 }
+
+func TestWindowTitleNamesTheConnection(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter")
+	if got := m.View().WindowTitle; got != "tokenbench · Demo API client · 2m 00s" {
+		t.Fatalf("title %q", got)
+	}
+}
