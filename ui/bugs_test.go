@@ -478,3 +478,18 @@ func TestWindowTitleNamesTheConnection(t *testing.T) {
 		t.Fatalf("title %q", got)
 	}
 }
+
+func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	m.ctx.Connections[1].Name = "Support user, no MFA" // a password grant
+	m.home.SetItems(m.homeItems())
+	press(t, m, "/")
+	typeText(t, m, "prod")
+	requireHides(t, m, "Support user", "Demo API client")
+	press(t, m, "esc", "/")
+	typeText(t, m, "api")
+	requireShows(t, m, "Demo API client")
+	requireHides(t, m, "Support user")
+}
