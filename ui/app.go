@@ -1025,13 +1025,29 @@ func (m *Model) keyLine(short []key.Binding, width int) string {
 	if m.helpWorks() {
 		tail = []key.Binding{withHelp(m.ctx.Keys.Help, "more")}
 	}
-	measure := m.help
-	measure.SetWidth(0) // no truncation of its own while measuring
+	// Measured as plain "key desc" items joined by " • ", the way help
+	// lays them out, and rendered once.
+	cells := func(b key.Binding) int { return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc) }
+	const sep = 3 // " • "
+	used := 0
+	for _, b := range tail {
+		used += cells(b)
+	}
 	n := 0
-	for n < len(keys) && lipgloss.Width(measure.ShortHelpView(append(append([]key.Binding{}, keys[:n+1]...), tail...))) <= width {
+	for n < len(keys) {
+		w := cells(keys[n]) + sep
+		if len(tail) == 0 && n == 0 {
+			w -= sep
+		}
+		if used+w > width {
+			break
+		}
+		used += w
 		n++
 	}
-	return measure.ShortHelpView(append(append([]key.Binding{}, keys[:n]...), tail...))
+	full := m.help
+	full.SetWidth(0) // cut here, not by help's own truncation
+	return full.ShortHelpView(append(append([]key.Binding{}, keys[:n]...), tail...))
 }
 
 // keys is the active screen's help.
