@@ -19,15 +19,6 @@ import (
 
 // These tests drive the workbench by keys and read only what it shows.
 
-// screenLines is the view, one string per line, trailing spaces cut.
-func screenLines(m *Model) []string {
-	lines := strings.Split(viewText(m), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return lines
-}
-
 func requireShows(t *testing.T, m *Model, texts ...string) {
 	t.Helper()
 	view := viewText(m)
