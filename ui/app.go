@@ -329,7 +329,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			switch {
 			case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
 				m.mfa.phase = mfaChoose
-				m.mfa.err += " — send a new code"
+				m.mfa.err += " — ctrl+n sends a new code, or choose a channel"
 			case errors.Is(msg.err, flows.ErrMFAExpired):
 				m.mfa.phase = mfaDead
 			}
@@ -599,8 +599,17 @@ func (m *Model) updateMFA(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	switch mm.phase {
 	case mfaChoose:
-		if key.Matches(msg, k.Select) {
+		switch {
+		case key.Matches(msg, k.Select):
 			return m, m.sendChallenge(mm.chosen())
+		case key.Matches(msg, k.NewCode):
+			// After a lockout or an expired code, ctrl+n (as the hint
+			// says) sends a new code on the same channel.
+			ch := mm.chosen()
+			if mm.session.Channel != "" {
+				ch = mm.session.Channel
+			}
+			return m, m.sendChallenge(ch)
 		}
 		mm.choice.update(msg, k)
 	case mfaCode:

@@ -484,3 +484,39 @@ func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
 	requireShows(t, m, "Demo API client")
 	requireHides(t, m, "Support user")
 }
+
+// After too many wrong codes, ctrl+n sends a new code, as the hint says.
+func TestCtrlNAfterLockoutSendsANewCode(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "down", "enter") // the MFA user: the code goes out by SMS
+	requireShows(t, m, "challenge 1")
+	wrong := "000000"
+	if srv.LastBindingCode(dinterotest.DemoMFAUser) == wrong {
+		wrong = "111111"
+	}
+	for range 3 {
+		typeText(t, m, wrong)
+		press(t, m, "enter")
+	}
+	requireShows(t, m, "ctrl+n sends a new code")
+	press(t, m, "ctrl+n")
+	requireShows(t, m, "A code was sent by SMS (challenge 2)", "Attempts left: 3")
+}
+
+func TestLongTokenValuesWrapInsteadOfBeingCut(t *testing.T) {
+	m := New(testContext(&testClock{now: fixedNow}))
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 40})
+	r := syntheticResult(t, fixedNow)
+	r.RefreshToken = ""
+	m.token = tokenModel{result: r}
+	m.scr = scrToken
+	view := strings.Join(strings.Fields(viewText(m)), " ")
+	for _, whole := range []string{"https://api.dintero.com/v1/accounts/T11223344/auth", r.RefreshNote()} {
+		if !strings.Contains(strings.ReplaceAll(view, " ", ""), strings.ReplaceAll(whole, " ", "")) {
+			t.Fatalf("%q is cut:\n%s", whole, viewText(m))
+		}
+	}
+	requireFits(t, m, 60, 40)
+}

@@ -149,7 +149,11 @@ func (m *mfaModel) view(ctx *Context, spin string, height int) string {
 func (m *mfaModel) keys(k KeyMap) bindings {
 	switch m.phase {
 	case mfaChoose:
-		return bindings{short: []key.Binding{k.Up, k.Down, k.Select, k.Back, k.ForceQuit}}
+		short := []key.Binding{withHelp(k.Select, "send"), k.Up, k.Down, k.Back, k.ForceQuit}
+		if m.session.Challenged() || m.session.Challenges > 0 {
+			short = append([]key.Binding{k.NewCode}, short...)
+		}
+		return bindings{short: short}
 	case mfaCode:
 		short := []key.Binding{withHelp(k.Select, "verify"), k.NewCode, k.SwitchChannel, k.Back, k.ForceQuit}
 		return bindings{short: short, full: [][]key.Binding{short}}
