@@ -507,7 +507,7 @@ func (m *Model) failOn(origin screen, err error) {
 		if m.form.fields == nil {
 			m.form = newForm(client.GrantClientCredentials, m.values, m.chain, m.ctx.Width-2)
 		}
-		m.form.banner = errText(err)
+		m.form.banner = errText(err) + m.hintFor(err)
 		if m.scr != scrForm {
 			m.scr = scrForm
 		}
@@ -515,6 +515,23 @@ func (m *Model) failOn(origin screen, err error) {
 		m.scr = origin
 		m.setStatus(errText(err), true)
 	}
+}
+
+// hintFor adds what to check to an error a new user meets: a 404 on the
+// token path is nearly always a base URL without its /v1, and a timeout
+// says which URL did not answer.
+func (m *Model) hintFor(err error) string {
+	var apiErr *client.APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.Status == 404:
+		if !strings.HasSuffix(strings.TrimRight(m.baseURL, "/"), "/v1") {
+			return " — check the base URL: Dintero's ends in /v1 (" + client.DefaultBaseURL + ")"
+		}
+		return " — check the base URL and the account id"
+	case errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), m.baseURL):
+		return " — no answer from " + m.baseURL
+	}
+	return ""
 }
 
 func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {

@@ -520,3 +520,13 @@ func TestLongTokenValuesWrapInsteadOfBeingCut(t *testing.T) {
 	}
 	requireFits(t, m, 60, 40)
 }
+
+func TestNotFoundOnTheTokenPathSuggestsTheBaseURL(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(testContext(clk))
+	press(t, m, "enter") // client_credentials
+	fillClientCredentials(t, m, strings.TrimSuffix(srv.URL, "/v1"))
+	press(t, m, "enter")
+	requireShows(t, m, "404", "Dintero's ends in /v1")
+}
