@@ -187,8 +187,16 @@ func TestDuplicatedProfileWithoutSecretSaysWhatIsMissing(t *testing.T) {
 	m := New(ctx)
 	press(t, m, "d", "enter") // duplicate as shop-copy, save
 	requireShows(t, m, "shop-copy")
+	// The copy has the original's secret: it runs at once.
 	press(t, m, "enter") // saving selects the new profile; run it
-	requireShows(t, m, "client secret of shop-copy is not saved", "press esc and e")
+	requireShows(t, m, "expires in", "client:"+dinterotest.DemoClientID)
+
+	// A profile whose secret is not saved says which and how to save it.
+	if err := ctx.Secrets.Delete(p[0], profiles.ClientSecret); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "esc", "up", "enter")
+	requireShows(t, m, "client secret of shop is not saved", "e on home to save it")
 	requireHides(t, m, "asks for each time")
 }
 
