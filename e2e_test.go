@@ -84,7 +84,7 @@ func TestEndToEndDemoInTmux(t *testing.T) {
 	// The third connection is the MFA user.
 	s.keys("j", "j", "Enter")
 	s.waitText("Multi-factor authentication required")
-	s.keys("Enter") // send by SMS
+	// The code goes out by SMS as soon as mfa_required arrives.
 	sc := s.waitFor("the demo outbox", func(sc string) bool { return bindingCode.MatchString(sc) })
 	code := bindingCode.FindStringSubmatch(sc)[1]
 

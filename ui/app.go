@@ -7,39 +7,37 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/list"
-	"github.com/charmbracelet/bubbles/spinner"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 type screen int
 
 const (
 	scrHome screen = iota
-	scrChooser
 	scrForm
 	scrInflight
 	scrMFA
 	scrToken
-	scrLog
-	scrExchange
-	scrTimeline
-	scrInspect
+	// scrPage: the Page on top of Model.pages (the log, an exchange, the
+	// timeline; new screens are Pages).
+	scrPage
 )
 
 var screenNames = map[screen]string{
-	scrHome: "home", scrChooser: "choose a grant", scrForm: "request",
+	scrHome: "home", scrForm: "request",
 	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
-	scrLog: "HTTP log", scrExchange: "exchange", scrTimeline: "MFA timeline", scrInspect: "inspector",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -52,20 +50,26 @@ type (
 		session *flows.MFASession
 		err     error
 	}
+	// challengeMsg and verifyMsg carry the MFA session as the command
+	// left it: the command works on its own copy, and only Update puts
+	// the new one in place (View reads the session while commands run).
 	challengeMsg struct {
-		gen int
-		err error
+		gen     int
+		session *flows.MFASession
+		err     error
 	}
 	verifyMsg struct {
-		gen int
-		res *flows.Result
-		err error
+		gen     int
+		session *flows.MFASession
+		res     *flows.Result
+		err     error
 	}
 	tickMsg   time.Time
 	copiedMsg struct {
 		what, via, caveat string
 		text              string
 		secret            bool // schedule clearing
+		expired           bool // the copied token has expired
 		err               error
 	}
 	clearClipMsg struct{ id int }
@@ -75,10 +79,13 @@ type (
 	}
 )
 
+// status is a timed line under the screen it belongs to: it is not shown
+// on another.
 type status struct {
 	text string
 	err  bool
 	at   time.Time
+	scr  screen
 }
 
 const statusTTL = 8 * time.Second
@@ -89,14 +96,16 @@ type Model struct {
 	ctx   *Context
 	scr   screen
 	stack []screen
+	// pages are the Pages on the back stack, one per scrPage in stack and
+	// on screen, in order.
+	pages []Page
 
-	home    list.Model
-	chooser menu
-	form    formModel
-	mfa     mfaModel
-	token   tokenModel
-	help    help.Model
-	spin    spinner.Model
+	home  list.Model
+	form  formModel
+	mfa   mfaModel
+	token tokenModel
+	help  help.Model
+	spin  spinner.Model
 
 	// The request being worked on.
 	runner    *flows.Runner
@@ -119,24 +128,14 @@ type Model struct {
 	clipText string
 	clipID   int
 
-	// Profiles and the tokens held for home items this session.
-	profiles  []profiles.Profile
-	readOnly  string // why the profiles cannot be changed
-	held      map[string]*flows.Result
-	autoNotes map[string]string
-	autoBusy  map[string]bool
-	// autoRetryAt holds auto-refresh back after a failure.
-	autoRetryAt map[string]time.Time
-	activeKey   string            // the home item a request runs for
-	active      *profiles.Profile // the profile it runs for
-	// Profile editing: the chooser and form are for a profile.
-	addingProfile bool
-	editingName   string        // "" when adding
-	saveAsFrom    *flows.Result // the token a profile is being saved from
+	// Profiles; the tokens held for home items live in ctx.Session.
+	profiles      []profiles.Profile
+	readOnly      string            // why the profiles cannot be changed
+	activeKey     string            // the home item a request runs for
+	active        *profiles.Profile // the profile it runs for
 	confirmDelete string
 
-	// Debugging: the log, inspector, and signature checks.
-	debug    debugModel
+	// Signature checks, shared by the token view and the inspector.
 	jwks     map[string]*client.JWKS
 	sigs     map[string]string // by access token
 	lastJWKS string
@@ -148,12 +147,15 @@ type Model struct {
 // New builds the workbench. With connections it opens on them; without, on
 // the grant chooser.
 func New(ctx *Context) *Model {
-	m := &Model{ctx: ctx, help: help.New(), chooser: grantMenu(), channel: client.ChannelSMS, chain: true,
+	m := &Model{ctx: ctx, help: help.New(), channel: client.ChannelSMS, chain: true,
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL},
-		held:   map[string]*flows.Result{}, autoNotes: map[string]string{}, autoBusy: map[string]bool{}, autoRetryAt: map[string]time.Time{},
-		jwks: map[string]*client.JWKS{}, sigs: map[string]string{}, debug: newDebug()}
+		jwks:   map[string]*client.JWKS{}, sigs: map[string]string{}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	m.help.Width = ctx.Width
+	if ctx.Session == nil {
+		ctx.Session = session.New(ctx.Store, ctx.Secrets, ctx.NewRunner)
+		ctx.Session.Now = ctx.Now
+	}
+	m.help.SetWidth(ctx.Width)
 	if ctx.Store != nil {
 		ps, err := ctx.Store.Load()
 		if err != nil {
@@ -162,19 +164,36 @@ func New(ctx *Context) *Model {
 		m.profiles = ps
 	}
 	m.home = m.newHomeList()
-	m.scr = scrChooser
-	if len(m.profiles) > 0 || len(ctx.Connections) > 0 || m.readOnly != "" {
-		m.scr = scrHome
-	} else if ctx.Store != nil {
+	m.scr = scrHome
+	if len(m.profiles) == 0 && len(ctx.Connections) == 0 && m.readOnly == "" {
 		// First run: the chooser, with home (where profiles are added)
-		// one esc away.
-		m.stack = []screen{scrHome}
+		// one esc away when profiles can be saved.
+		if ctx.Store == nil {
+			m.scr, m.pages = scrPage, []Page{newChooserPage(ctx, false)}
+		} else {
+			m.openChooser(false)
+		}
 	}
 	return m
 }
 
-// Init implements tea.Model: tokens kept across restarts are loaded.
-func (m *Model) Init() tea.Cmd { return m.loadKeptTokens() }
+// Init implements tea.Model: tokens kept across restarts are loaded, and
+// the terminal is asked for its background colour. Nothing waits for the
+// answer: the styles start dark and are rebuilt if it says light.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.loadKeptTokens(), tea.RequestBackgroundColor)
+}
+
+// hasHome reports whether there is a home screen to go back to: saved
+// profiles can be added, or there are connections.
+func (m *Model) hasHome() bool {
+	return m.ctx.Store != nil || len(m.ctx.Connections) > 0
+}
+
+// openChooser opens the grant chooser for a request or for a new profile.
+func (m *Model) openChooser(forProfile bool) {
+	m.openPage(newChooserPage(m.ctx, forProfile))
+}
 
 func (m *Model) push(s screen) {
 	m.stack = append(m.stack, m.scr)
@@ -191,25 +210,60 @@ func (m *Model) back() {
 
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
-	return m.scr == scrForm || m.scr == scrInspect || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering()
+	return m.scr == scrForm || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering() ||
+		m.scr == scrPage && m.topPage().TakesText()
 }
 
 func (m *Model) setStatus(text string, isErr bool) {
-	m.status = status{text: client.Sanitize(text), err: isErr, at: m.ctx.Now()}
+	m.status = status{text: client.Sanitize(text), err: isErr, at: m.ctx.Now(), scr: m.scr}
 }
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	m.prunePages()
+	m.sizePages()
+	m.syncHomeHeight()
+	return model, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
-		m.help.Width = msg.Width
+		m.help.SetWidth(msg.Width)
 		m.form.setWidth(msg.Width - 2)
 		m.home.SetSize(msg.Width-2, max(4, msg.Height-6))
-		m.debug.setWidth(msg.Width)
 		return m, nil
-	case tea.KeyMsg:
+	case tea.BackgroundColorMsg:
+		m.ctx.Styles = DefaultStyles(msg.IsDark())
+		return m, nil
+	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case grantChosenMsg:
+		if msg.forProfile {
+			m.form = newProfileForm(msg.grant, m.currentValues(), m.chain, false, false, m.ctx.Width-2)
+			m.push(scrForm)
+			return m, nil
+		}
+		m.openForm(msg.grant, m.currentValues())
+		return m, nil
+	case openPageMsg:
+		m.openPage(msg.page)
+		return m, nil
+	case closePageMsg:
+		if m.scr == scrPage {
+			m.back()
+		}
+		return m, nil
+	case statusMsg:
+		m.setStatus(msg.text, msg.err)
+		return m, nil
+	case copyMsg:
+		if msg.secret {
+			return m, m.copy(msg.what, msg.text)
+		}
+		return m, m.copyPlain(msg.what, msg.text)
 	case spinner.TickMsg:
 		if m.busy() {
 			var cmd tea.Cmd
@@ -227,15 +281,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case autoRefreshMsg:
 		return m.onAutoRefresh(msg)
 	case keptTokensMsg:
-		for k, r := range msg.held {
-			if m.held[k] == nil {
-				m.held[k] = r
-			}
-		}
-		if len(msg.held) > 0 && !m.ticking {
+		if msg.held > 0 && !m.ticking {
 			return m, m.tick()
 		}
 		return m, nil
+	case list.FilterMatchesMsg:
+		// The home list filters in a command; its answer goes back to it.
+		var cmd tea.Cmd
+		m.home, cmd = m.home.Update(msg)
+		return m, cmd
 	case profileSavedMsg:
 		return m.onProfileSaved(msg)
 	case profileDeletedMsg:
@@ -251,6 +305,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.gen || m.scr != scrMFA {
 			return m, nil
 		}
+		m.mfa.session = msg.session
 		if msg.err != nil {
 			m.mfa.phase = mfaChoose
 			if errors.Is(msg.err, flows.ErrMFAExpired) {
@@ -266,6 +321,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.gen || m.scr != scrMFA {
 			return m, nil
 		}
+		m.mfa.session = msg.session
 		if msg.err != nil {
 			m.mfa.phase = mfaCode
 			m.mfa.input.Reset()
@@ -273,7 +329,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			switch {
 			case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
 				m.mfa.phase = mfaChoose
-				m.mfa.err += " — send a new code"
+				m.mfa.err += " — ctrl+n sends a new code, or choose a channel"
 			case errors.Is(msg.err, flows.ErrMFAExpired):
 				m.mfa.phase = mfaDead
 			}
@@ -284,12 +340,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onCopied(msg)
 	case sigMsg:
 		m.onSig(msg)
-		return m, nil
-	case harSavedMsg:
-		if msg.err != nil {
-			m.setStatus("HAR not written: "+errText(msg.err), true)
-		} else {
-			m.setStatus("HAR written to "+msg.path+" (secrets redacted)", false)
+		if m.scr == scrPage {
+			return m, m.updatePage(msg)
 		}
 		return m, nil
 	case clearClipMsg:
@@ -315,6 +367,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.mfa.input, cmd = m.mfa.input.Update(msg)
 		return m, cmd
 	}
+	if m.scr == scrPage {
+		// A page's own results, a paste.
+		return m, m.updatePage(msg)
+	}
 	if m.scr == scrForm {
 		if f := m.form.focused(); f != nil {
 			var cmd tea.Cmd
@@ -329,7 +385,7 @@ func (m *Model) busy() bool {
 	return m.scr == scrInflight || (m.scr == scrMFA && (m.mfa.phase == mfaSending || m.mfa.phase == mfaVerifying))
 }
 
-func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	if key.Matches(msg, k.ForceQuit) {
 		m.abort()
@@ -342,35 +398,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Inspect) && !m.busy():
 		return m, m.openInspector()
 	}
-	if !m.inputScreen() {
-		switch {
-		case key.Matches(msg, k.Help) && !m.token.confirmRefreshCopy:
-			m.showHelp = !m.showHelp
-			return m, nil
-		case key.Matches(msg, k.Quit) && !m.busy():
-			return m, tea.Quit
-		}
+	if m.helpWorks() && key.Matches(msg, k.Help) {
+		m.showHelp = !m.showHelp
+		return m, nil
+	}
+	if !m.inputScreen() && key.Matches(msg, k.Quit) && !m.busy() {
+		return m, tea.Quit
 	}
 	switch m.scr {
 	case scrHome:
 		return m.updateHome(msg)
-	case scrChooser:
-		switch {
-		case key.Matches(msg, k.Select):
-			g := grantInfos[m.chooser.cursor].grant
-			if m.addingProfile {
-				m.form = newProfileForm(g, m.currentValues(), m.chain, false, false, m.ctx.Width-2)
-				m.push(scrForm)
-				return m, nil
-			}
-			m.openForm(g, m.currentValues())
-			return m, nil
-		case key.Matches(msg, k.Back):
-			m.addingProfile = false
-			m.back()
-		default:
-			m.chooser.update(msg, k)
-		}
 	case scrForm:
 		if key.Matches(msg, k.Back) {
 			m.values, m.chain = m.form.values(), m.form.chain
@@ -394,23 +431,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case scrInflight:
 		if key.Matches(msg, k.Back) {
 			m.abort()
-			m.setStatus("request cancelled", false)
 			m.scr = m.origin
+			m.setStatus("request cancelled", false)
 		}
 	case scrMFA:
 		return m.updateMFA(msg)
 	case scrToken:
 		return m.updateToken(msg)
-	case scrLog:
-		return m.updateLog(msg)
-	case scrExchange:
-		return m.updateExchange(msg)
-	case scrTimeline:
-		if key.Matches(msg, k.Back) {
-			m.back()
-		}
-	case scrInspect:
-		return m.updateInspect(msg)
+	case scrPage:
+		return m, m.updatePage(msg)
 	}
 	return m, nil
 }
@@ -478,7 +507,7 @@ func (m *Model) failOn(origin screen, err error) {
 		if m.form.fields == nil {
 			m.form = newForm(client.GrantClientCredentials, m.values, m.chain, m.ctx.Width-2)
 		}
-		m.form.banner = errText(err)
+		m.form.banner = errText(err) + m.hintFor(err)
 		if m.scr != scrForm {
 			m.scr = scrForm
 		}
@@ -486,6 +515,23 @@ func (m *Model) failOn(origin screen, err error) {
 		m.scr = origin
 		m.setStatus(errText(err), true)
 	}
+}
+
+// hintFor adds what to check to an error a new user meets: a 404 on the
+// token path is nearly always a base URL without its /v1, and a timeout
+// says which URL did not answer.
+func (m *Model) hintFor(err error) string {
+	var apiErr *client.APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.Status == 404:
+		if !strings.HasSuffix(strings.TrimRight(m.baseURL, "/"), "/v1") {
+			return " — check the base URL: Dintero's ends in /v1 (" + client.DefaultBaseURL + ")"
+		}
+		return " — check the base URL and the account id"
+	case errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), m.baseURL):
+		return " — no answer from " + m.baseURL
+	}
+	return ""
 }
 
 func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
@@ -498,6 +544,12 @@ func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		m.mfa = newMFA(msg.session, m.channel)
 		m.stack = append(m.stack, m.origin)
 		m.scr = scrMFA
+		if m.activeKey != "" {
+			// A saved profile or a connection knows its channel: the
+			// code goes out at once (ctrl+w still switches), so launch,
+			// enter, the code, enter and c get a token copied.
+			return m, m.sendChallenge(m.channel)
+		}
 		return m, nil
 	}
 	return m.showToken(msg.res)
@@ -522,9 +574,6 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 		m.stack = append(m.stack, scrForm)
 	}
 	m.token = tokenModel{result: res}
-	if m.activeKey != "" {
-		m.held[m.activeKey] = res
-	}
 	m.scr = scrToken
 	m.setStatus("token received", false)
 	cmds := []tea.Cmd{m.tick()}
@@ -548,7 +597,7 @@ func (m *Model) tick() tea.Cmd {
 	return m.ctx.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-func (m *Model) updateMFA(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) updateMFA(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	mm := &m.mfa
 	if key.Matches(msg, k.Back) {
@@ -567,8 +616,17 @@ func (m *Model) updateMFA(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	switch mm.phase {
 	case mfaChoose:
-		if key.Matches(msg, k.Select) {
+		switch {
+		case key.Matches(msg, k.Select):
 			return m, m.sendChallenge(mm.chosen())
+		case key.Matches(msg, k.NewCode):
+			// After a lockout or an expired code, ctrl+n (as the hint
+			// says) sends a new code on the same channel.
+			ch := mm.chosen()
+			if mm.session.Channel != "" {
+				ch = mm.session.Channel
+			}
+			return m, m.sendChallenge(ch)
 		}
 		mm.choice.update(msg, k)
 	case mfaCode:
@@ -588,8 +646,8 @@ func (m *Model) updateMFA(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.sendChallenge(other)
 		}
 		// A binding code is digits: other keys do not type.
-		if msg.Type == tea.KeyRunes {
-			for _, r := range msg.Runes {
+		if msg.Text != "" {
+			for _, r := range msg.Text {
 				if r < '0' || r > '9' {
 					return m, nil
 				}
@@ -606,26 +664,27 @@ func (m *Model) sendChallenge(ch client.Channel) tea.Cmd {
 	m.mfa.phase, m.mfa.err = mfaSending, ""
 	m.channel = ch
 	ctx := m.begin()
-	gen, runner, s := m.gen, m.runner, m.mfa.session
+	gen, runner, s := m.gen, m.runner, *m.mfa.session
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
-		return challengeMsg{gen: gen, err: runner.Challenge(ctx, s, ch)}
+		err := runner.Challenge(ctx, &s, ch)
+		return challengeMsg{gen: gen, session: &s, err: err}
 	})
 }
 
 func (m *Model) verify(code string) tea.Cmd {
 	m.mfa.phase, m.mfa.err = mfaVerifying, ""
 	ctx := m.begin()
-	gen, runner, s, keep := m.gen, m.runner, m.mfa.session, m.keeper()
+	gen, runner, s, keep := m.gen, m.runner, *m.mfa.session, m.keeper()
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
-		res, err := runner.Verify(ctx, s, code)
+		res, err := runner.Verify(ctx, &s, code)
 		if err == nil {
 			err = keep(res)
 		}
-		return verifyMsg{gen: gen, res: res, err: err}
+		return verifyMsg{gen: gen, session: &s, res: res, err: err}
 	})
 }
 
-func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	t := &m.token
 	res := t.result
@@ -641,7 +700,7 @@ func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Back):
 		m.back()
 	case key.Matches(msg, k.Refresh):
-		runner := m.runner
+		runner, svc, name := m.runner, m.ctx.Session, heldName(m.activeKey)
 		m.origin, m.sentFrom = scrToken, scrToken
 		m.busyLabel = "refreshing"
 		if res.RefreshToken != "" {
@@ -651,6 +710,13 @@ func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		gen, keep := m.gen, m.keeper()
 		m.scr = scrInflight
 		return m, tea.Batch(m.spin.Tick, func() tea.Msg {
+			if name != "" {
+				// A home item's token: the session refreshes it
+				// with the latest stored refresh token, under the
+				// profile's lock, and remembers the new one.
+				out, err := svc.Refresh(ctx, name)
+				return resultMsg{gen: gen, res: out.Result, session: out.MFA, err: err}
+			}
 			r, s, err := runner.Refresh(ctx, res)
 			if err == nil && r != nil {
 				err = keep(r)
@@ -658,9 +724,9 @@ func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return resultMsg{gen: gen, res: r, session: s, err: err}
 		})
 	case key.Matches(msg, k.CopyToken):
-		return m, m.copy("access token", res.Response.AccessToken)
+		return m, m.copyToken("access token", res.Response.AccessToken, res)
 	case key.Matches(msg, k.CopyHeader):
-		return m, m.copy("Authorization header", "Authorization: Bearer "+res.Response.AccessToken)
+		return m, m.copyToken("Authorization header", "Authorization: Bearer "+res.Response.AccessToken, res)
 	case key.Matches(msg, k.CopyRefresh):
 		if res.RefreshToken == "" {
 			m.setStatus("no refresh token to copy: "+res.RefreshNote(), true)
@@ -670,10 +736,11 @@ func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.NewRequest):
 		m.activeKey, m.active = "", nil
 		m.stack = m.stack[:0]
-		if len(m.ctx.Connections) > 0 {
+		if m.hasHome() {
 			m.stack = append(m.stack, scrHome)
 		}
-		m.scr = scrChooser
+		m.scr, m.pages = scrPage, []Page{newChooserPage(m.ctx, false)}
+		m.sizePages()
 	case key.Matches(msg, k.RawJSON):
 		t.raw = !t.raw
 		t.scroll = 0
@@ -682,7 +749,7 @@ func (m *Model) updateToken(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Up):
 		t.scroll = max(0, t.scroll-1)
 	case key.Matches(msg, k.Down):
-		t.scroll++
+		t.scroll = min(t.scroll+1, m.tokenMaxScroll())
 	}
 	return m, nil
 }
@@ -697,6 +764,20 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	return func() tea.Msg {
 		via, caveat, err := clip.Copy(text)
 		return copiedMsg{what: what, via: via, caveat: caveat, text: text, secret: true, err: err}
+	}
+}
+
+// copyToken copies a token, warning when it has already expired: the
+// paste would only earn a 401.
+func (m *Model) copyToken(what, text string, res *flows.Result) tea.Cmd {
+	cmd := m.copy(what, text)
+	if cmd == nil || !res.Expiry.Expired(m.ctx.Now()) {
+		return cmd
+	}
+	return func() tea.Msg {
+		msg := cmd().(copiedMsg)
+		msg.expired = true
+		return msg
 	}
 }
 
@@ -720,6 +801,9 @@ func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	text := fmt.Sprintf("%s copied via %s", msg.what, msg.via)
+	if msg.expired {
+		text = "EXPIRED " + text + " — press r for a fresh one"
+	}
 	if msg.caveat != "" {
 		text += "; " + msg.caveat
 	}
@@ -739,7 +823,7 @@ func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
 		id := m.clipID
 		cmd = m.ctx.Tick(d, func(time.Time) tea.Msg { return clearClipMsg{id: id} })
 	}
-	m.setStatus(text, false)
+	m.setStatus(text, msg.expired)
 	return m, cmd
 }
 
@@ -766,8 +850,49 @@ func errText(err error) string {
 	return client.Sanitize(err.Error())
 }
 
-// View implements tea.Model.
-func (m *Model) View() string {
+// View implements tea.Model: the workbench in the alternate screen, with
+// the window title naming what is shown.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = m.windowTitle()
+	return v
+}
+
+// windowTitle names the profile and, with a token shown, its countdown, so
+// expiry is visible from another tab.
+func (m *Model) windowTitle() string {
+	title := "tokenbench"
+	if name := m.activeName(); name != "" {
+		title += " · " + name
+	}
+	if m.scr == scrToken && m.token.result != nil {
+		e := m.token.result.Expiry
+		switch {
+		case !e.Known():
+		case e.Expired(m.ctx.Now()):
+			title += " · EXPIRED"
+		default:
+			title += " · " + tokeninfo.Countdown(e.Remaining(m.ctx.Now()))
+		}
+	}
+	return title
+}
+
+// activeName is the name of the profile or connection a request runs for.
+func (m *Model) activeName() string {
+	if m.active != nil {
+		return m.active.Name
+	}
+	var i int
+	if _, err := fmt.Sscanf(m.activeKey, "conn:%d", &i); err == nil && i >= 0 && i < len(m.ctx.Connections) {
+		return m.ctx.Connections[i].Name
+	}
+	return ""
+}
+
+// render draws the screen.
+func (m *Model) render() string {
 	s := m.ctx.Styles
 	w, h := m.ctx.Width, m.ctx.Height
 	header := m.header()
@@ -777,36 +902,19 @@ func (m *Model) View() string {
 	switch m.scr {
 	case scrHome:
 		body = m.homeView(bodyH)
-	case scrChooser:
-		body = m.chooser.view(s, w-2, bodyH-1)
 	case scrForm:
-		body = m.form.view(s, w-2)
+		body = m.form.view(s, w-2, bodyH)
 	case scrInflight:
 		body = fmt.Sprintf("%s %s… %s\n\n%s", m.spin.View(), m.busyLabel,
 			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
 	case scrMFA:
-		body = m.mfa.view(m.ctx, m.spin.View())
-	case scrLog:
-		body = m.logView(bodyH)
-	case scrExchange:
-		body = m.exchangeView(bodyH)
-	case scrTimeline:
-		body = m.timelineView()
-	case scrInspect:
-		body = m.inspectView(bodyH)
+		body = m.mfa.view(m.ctx, m.spin.View(), bodyH)
+	case scrPage:
+		body = m.topPage().View()
 	case scrToken:
-		m.token.sig = m.sigs[m.token.result.Response.AccessToken]
-		if m.token.sig == "" && m.lastJWKS != "" && m.token.result.Token != nil {
-			m.token.sig = "checking…"
-		}
-		lines := m.token.lines(s, w-2, m.ctx.Now())
-		maxScroll := max(0, len(lines)-bodyH)
-		m.token.scroll = min(m.token.scroll, maxScroll)
-		lines = lines[m.token.scroll:]
-		if m.token.confirmRefreshCopy {
-			lines = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, lines...)
-		}
-		body = strings.Join(lines, "\n")
+		pinned, rest := m.tokenLines()
+		scroll := min(m.token.scroll, max(0, len(rest)-(bodyH-len(pinned))))
+		body = strings.Join(append(pinned, rest[scroll:]...), "\n")
 	}
 	// No screen may draw past the right edge, whatever its content.
 	lines := strings.Split(clipLines(body, max(0, bodyH)), "\n")
@@ -821,9 +929,41 @@ func (m *Model) View() string {
 	return header + "\n" + body + "\n" + footer
 }
 
+// tokenLines is the token screen's body: the lines pinned at the top (the
+// countdown, and a question being asked) and the claims, which scroll.
+func (m *Model) tokenLines() (pinned, rest []string) {
+	s := m.ctx.Styles
+	t := m.token
+	t.sig = m.sigs[t.result.Response.AccessToken]
+	if t.sig == "" && m.lastJWKS != "" && t.result.Token != nil {
+		t.sig = "checking…"
+	}
+	lines := t.lines(s, m.ctx.Width-2, m.ctx.Now())
+	pinned = lines[:2]
+	if t.confirmRefreshCopy {
+		pinned = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, pinned...)
+	}
+	return pinned, lines[2:]
+}
+
+// tokenMaxScroll is how far the token's claims scroll at this size.
+func (m *Model) tokenMaxScroll() int {
+	pinned, rest := m.tokenLines()
+	return max(0, len(rest)-(m.bodyHeight()-len(pinned)))
+}
+
+// bodyHeight is the height between the header and the footer.
+func (m *Model) bodyHeight() int {
+	return m.ctx.Height - lipgloss.Height(m.header()) - lipgloss.Height(m.footer())
+}
+
 func (m *Model) header() string {
 	s := m.ctx.Styles
-	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+screenNames[m.scr])
+	name := screenNames[m.scr]
+	if m.scr == scrPage {
+		name = m.topPage().Title()
+	}
+	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+name)
 	if m.scr == scrForm {
 		what := " · "
 		if m.form.profileMode {
@@ -832,12 +972,8 @@ func (m *Model) header() string {
 		title += s.Crumb.Render(what + string(m.form.grant))
 	}
 	right := ""
-	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrChooser {
-		if client.IsProduction(acct) {
-			right = s.Prod.Render(" PROD " + acct + " ")
-		} else {
-			right = s.Test.Render("TEST " + acct)
-		}
+	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrPage {
+		right = s.badge(acct)
 	}
 	gap := max(1, m.ctx.Width-2-lipgloss.Width(title)-lipgloss.Width(right))
 	line := " " + title + strings.Repeat(" ", gap) + right
@@ -859,21 +995,85 @@ func (m *Model) account() string {
 func (m *Model) footer() string {
 	s := m.ctx.Styles
 	st := ""
-	if m.status.text != "" && m.ctx.Now().Sub(m.status.at) < statusTTL {
+	if m.status.text != "" && m.status.scr == m.scr && m.ctx.Now().Sub(m.status.at) < statusTTL {
 		style := s.Status
 		if m.status.err {
 			style = s.StatusErr
 		}
-		st = style.Render(truncate(m.status.text, m.ctx.Width-2))
+		// Up to three lines: a written file's whole path must show.
+		st = clipLines(wrap(style, m.status.text, max(1, m.ctx.Width-2)), 3)
 	}
-	m.help.ShowAll = m.showHelp
-	// help's own truncation lets items through once even the ellipsis
-	// no longer fits; cut every line to the width here.
-	lines := strings.Split(m.help.View(m.keys()), "\n")
+	width := max(0, m.ctx.Width-2)
+	keys := m.keys()
+	var lines []string
+	if m.showHelp && m.helpWorks() {
+		full := keys.FullHelp()
+		if len(full) == 0 {
+			full = [][]key.Binding{keys.ShortHelp()}
+		}
+		// help's own truncation lets items through once even the
+		// ellipsis no longer fits; cut every line to the width here.
+		lines = strings.Split(m.help.FullHelpView(full), "\n")
+	} else {
+		lines = []string{m.keyLine(keys.ShortHelp(), width)}
+	}
 	for i, l := range lines {
-		lines[i] = " " + ansi.Truncate(l, max(0, m.ctx.Width-2), "…")
+		lines[i] = " " + ansi.Truncate(l, width, "…")
 	}
-	return " " + st + "\n" + strings.Join(lines, "\n")
+	return " " + strings.ReplaceAll(st, "\n", "\n ") + "\n" + strings.Join(lines, "\n")
+}
+
+// helpWorks reports whether ? shows the full help here rather than typing
+// a question mark: everywhere but where text is typed, and on the
+// inspector's token field (a JWT never holds a '?').
+func (m *Model) helpWorks() bool {
+	switch {
+	case m.scr == scrToken && m.token.confirmRefreshCopy, m.scr == scrHome && m.confirmDelete != "":
+		return false // a y/n question is open
+	}
+	// A binding code is digits, so ? types nothing there either.
+	if p, ok := m.topPage().(interface{ QuestionMarkIsHelp() bool }); ok && m.scr == scrPage && p.QuestionMarkIsHelp() {
+		return true
+	}
+	return !m.inputScreen() || m.scr == scrMFA
+}
+
+// keyLine is the one-line key help: as many keys as fit, most important
+// first, then always "? more" where ? works.
+func (m *Model) keyLine(short []key.Binding, width int) string {
+	var keys []key.Binding
+	for _, b := range short {
+		if b.Help().Key != m.ctx.Keys.Help.Help().Key {
+			keys = append(keys, b)
+		}
+	}
+	var tail []key.Binding
+	if m.helpWorks() {
+		tail = []key.Binding{withHelp(m.ctx.Keys.Help, "more")}
+	}
+	// Measured as plain "key desc" items joined by " • ", the way help
+	// lays them out, and rendered once.
+	cells := func(b key.Binding) int { return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc) }
+	const sep = 3 // " • "
+	used := 0
+	for _, b := range tail {
+		used += cells(b)
+	}
+	n := 0
+	for n < len(keys) {
+		w := cells(keys[n]) + sep
+		if len(tail) == 0 && n == 0 {
+			w -= sep
+		}
+		if used+w > width {
+			break
+		}
+		used += w
+		n++
+	}
+	full := m.help
+	full.SetWidth(0) // cut here, not by help's own truncation
+	return full.ShortHelpView(append(append([]key.Binding{}, keys[:n]...), tail...))
 }
 
 // keys is the active screen's help.
@@ -882,23 +1082,20 @@ func (m *Model) keys() help.KeyMap {
 	switch m.scr {
 	case scrHome:
 		return m.homeKeys()
-	case scrChooser:
-		return bindings{short: []key.Binding{k.Up, k.Down, k.Select, k.Back, k.Help, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down, k.Select}, {k.Back, k.Help, k.Quit, k.ForceQuit}}}
 	case scrForm:
 		return m.form.keys(k)
 	case scrInflight:
 		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
 	case scrMFA:
 		return m.mfa.keys(k)
-	case scrLog, scrExchange, scrTimeline, scrInspect:
-		return m.debugKeys()
+	case scrPage:
+		return m.topPage().Keys()
 	case scrToken:
 		if m.token.confirmRefreshCopy {
 			return bindings{short: []key.Binding{k.Confirm, k.Deny}}
 		}
 		return bindings{
-			short: []key.Binding{k.Refresh, k.CopyToken, k.CopyHeader, k.CopyRefresh, k.NewRequest, k.RawJSON, k.SaveProfile, k.Help, k.Quit},
+			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Quit},
 			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
 		}
 	}

@@ -10,33 +10,54 @@ import (
 	"time"
 
 	"github.com/atotto/clipboard"
-	"github.com/muesli/termenv"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Clipboard puts text where the user can paste it.
 type Clipboard interface {
-	// Copy writes text and says which way it went ("system clipboard" or
-	// "OSC 52") and any caveat worth showing.
+	// Copy writes text and says which way it went ("system clipboard",
+	// "tmux buffer" or "OSC 52") and any caveat worth showing.
 	Copy(text string) (via, caveat string, err error)
 	// ClearIf empties the clipboard if it still holds text. blind says the
 	// clipboard could not be read back, so it was cleared without checking.
 	ClearIf(text string) (blind bool, err error)
 }
 
-// SystemClipboard uses the platform's clipboard program first, and the
-// terminal's OSC 52 sequence where there is none or the session is remote.
+// Copy ways, as Copy reports them.
+const (
+	viaSystem = "system clipboard"
+	viaTmux   = "tmux buffer"
+	viaOSC52  = "OSC 52"
+)
+
+// SystemClipboard uses the platform's clipboard program first; inside tmux,
+// tmux's own buffer; elsewhere (remote sessions, no clipboard program) the
+// terminal's OSC 52 sequence.
 type SystemClipboard struct {
 	// Out is where OSC 52 is written (the terminal).
 	Out io.Writer
 	// Getenv reads the environment (SSH_TTY, TMUX).
 	Getenv func(string) string
-	// usedOSC52 remembers the last way, for ClearIf.
-	usedOSC52 bool
+	// Tmux runs a tmux command with stdin and returns its output; tests
+	// replace it.
+	Tmux func(stdin string, args ...string) (string, error)
+	// used remembers the last way, for ClearIf.
+	used string
 }
 
 // NewClipboard returns the clipboard of this terminal.
 func NewClipboard() *SystemClipboard {
-	return &SystemClipboard{Out: os.Stdout, Getenv: os.Getenv}
+	return &SystemClipboard{Out: os.Stdout, Getenv: os.Getenv, Tmux: runTmux}
+}
+
+// runTmux runs tmux with a bound, so a wedged server cannot hang a copy.
+func runTmux(stdin string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "tmux", args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.Output()
+	return string(out), err
 }
 
 func (c *SystemClipboard) remote() bool {
@@ -47,37 +68,54 @@ func (c *SystemClipboard) remote() bool {
 func (c *SystemClipboard) Copy(text string) (string, string, error) {
 	if !clipboard.Unsupported && !c.remote() {
 		if err := clipboard.WriteAll(text); err == nil {
-			c.usedOSC52 = false
-			return "system clipboard", "", nil
+			c.used = viaSystem
+			return viaSystem, "", nil
 		}
 	}
-	c.usedOSC52 = true
-	termenv.NewOutput(c.Out).Copy(text)
-	return "OSC 52", c.tmuxCaveat(), nil
+	if c.Getenv("TMUX") != "" {
+		// tmux, at its default set-clipboard external, drops an
+		// application's OSC 52: the copy would be lost while we claimed
+		// it worked. Put the text into tmux's buffer ourselves; -w also
+		// forwards it to the outer terminal's clipboard where tmux may.
+		if _, err := c.Tmux(text, "load-buffer", "-w", "-"); err != nil {
+			return "", "", errors.New("inside tmux, and tmux load-buffer failed: " + err.Error())
+		}
+		c.used = viaTmux
+		return viaTmux, c.tmuxCaveat(), nil
+	}
+	c.used = viaOSC52
+	_, err := io.WriteString(c.Out, ansi.SetSystemClipboard(text))
+	return viaOSC52, "", err
 }
 
-// tmuxCaveat says when tmux will swallow OSC 52.
+// tmuxCaveat says how far a copy into tmux's buffer goes.
 func (c *SystemClipboard) tmuxCaveat() string {
-	if c.Getenv("TMUX") == "" {
-		return ""
+	out, err := c.Tmux("", "show-options", "-gv", "set-clipboard")
+	switch {
+	case err != nil:
+		return "paste with tmux's prefix ]; whether it reached your system clipboard is unknown"
+	case strings.TrimSpace(out) == "off":
+		return "paste with tmux's prefix ]; tmux has set-clipboard off, so it is not on your system clipboard (tmux set -g set-clipboard external)"
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "tmux", "show-options", "-gv", "set-clipboard").Output()
-	if err != nil {
-		return "inside tmux: could not read set-clipboard; the copy may not reach your terminal"
-	}
-	if strings.TrimSpace(string(out)) == "off" {
-		return "tmux has set-clipboard off, so the copy stops at tmux (tmux set -g set-clipboard on)"
-	}
-	return ""
+	return "paste with tmux's prefix ]; also sent to your terminal's clipboard if it accepts OSC 52"
 }
 
 // ClearIf implements Clipboard.
 func (c *SystemClipboard) ClearIf(text string) (bool, error) {
-	if c.usedOSC52 {
-		termenv.NewOutput(c.Out).Copy("")
-		return true, nil
+	switch c.used {
+	case viaOSC52:
+		_, err := io.WriteString(c.Out, ansi.SetSystemClipboard(""))
+		return true, err
+	case viaTmux:
+		cur, err := c.Tmux("", "show-buffer")
+		if err != nil {
+			return false, err
+		}
+		if cur != text {
+			return false, errNotOurs
+		}
+		_, err = c.Tmux("", "delete-buffer")
+		return false, err
 	}
 	cur, err := clipboard.ReadAll()
 	if err != nil {

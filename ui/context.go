@@ -6,12 +6,12 @@ package ui
 import (
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // Connection is a ready-made request the home screen offers (the demo's
@@ -61,16 +61,18 @@ type Context struct {
 	// Store and Secrets keep profiles; nil in the demo, which saves nothing.
 	Store   *profiles.Store
 	Secrets *profiles.Secrets
+	// Session holds the tokens, their auto-refresh and profile saving, with
+	// the CLI's rules; New makes one over Store and Secrets when nil.
+	Session *session.Service
 }
 
 // NewContext returns a Context with production defaults.
 func NewContext() *Context {
-	r := lipgloss.DefaultRenderer()
 	rec := &client.Recorder{}
 	return &Context{
 		Recorder: rec,
 		Width:    80, Height: 24,
-		Styles:         DefaultStyles(r),
+		Styles:         DefaultStyles(true),
 		Keys:           DefaultKeyMap(),
 		Now:            time.Now,
 		Tick:           tea.Tick,

@@ -2,11 +2,11 @@ package ui
 
 import (
 	"strings"
+	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -32,7 +32,18 @@ const (
 	fBindingCode  = "binding-code"
 	fName         = "name"
 	fStorePw      = "store-password"
+	// Profile settings, as the CLI's profile add/edit flags.
+	fJWKSURL       = "jwks-url"
+	fNotes         = "notes"
+	fSource        = "secret-source"
+	fMFAChannel    = "mfa-channel"
+	fKeepTokens    = "keep-tokens"
+	fAutoRefresh   = "auto-refresh"
+	fRefreshBefore = "refresh-before"
 )
+
+// toggles are the fields space switches; the form holds their state.
+var toggles = map[string]bool{fChain: true, fStorePw: true, fMFAChannel: true, fKeepTokens: true, fAutoRefresh: true}
 
 type fieldSpec struct {
 	key, label, placeholder, hint string
@@ -40,23 +51,30 @@ type fieldSpec struct {
 }
 
 var specs = map[string]fieldSpec{
-	fBaseURL:      {fBaseURL, "Base URL", "e.g. https://api.dintero.com/v1", "The API base: Dintero's, a proxy, or a local fake server.", false},
-	fAccount:      {fAccount, "Account", "e.g. T11223344", "T or P and 8 digits (or 3 for a partner). T is test, P is production.", false},
-	fAudience:     {fAudience, "Audience", "", "Filled in from the account id unless you change it.", false},
-	fChain:        {fChain, "", "", "Space toggles. On: a client_credentials token is fetched first and used as Bearer.", false},
-	fClientID:     {fClientID, "Client ID", "", "The API client's id.", false},
-	fClientSecret: {fClientSecret, "Secret", "", "The API client's secret. ctrl+r shows it while you check it.", true},
-	fBearer:       {fBearer, "Bearer", "a JWT: eyJ…", "A JWT sent as Authorization: Bearer.", true},
-	fUsername:     {fUsername, "Username", "e.g. user@example.com", "The account user's username (usually the e-mail).", false},
-	fPassword:     {fPassword, "Password", "", "The user's password; kept in memory only.", true},
-	fCode:         {fCode, "Code", "", "The authorization code from the login redirect (one-time).", false},
-	fRedirectURI:  {fRedirectURI, "Redirect", "optional", "The redirect_uri the code was issued for, if any.", false},
-	fRefreshToken: {fRefreshToken, "Refresh tk", "", "A refresh token from a password or authorization_code grant.", true},
-	fMFAToken:     {fMFAToken, "MFA token", "", "The mfa_token of the mfa_required answer.", true},
-	fOOBCode:      {fOOBCode, "OOB code", "", "The oob_code of the challenge answer.", true},
-	fBindingCode:  {fBindingCode, "Bind code", "digits", "The code the user received by SMS or e-mail.", false},
-	fName:         {fName, "Name", "e.g. merchant-x-test", "The profile's name: letters, digits, '.', '_' and '-'.", false},
-	fStorePw:      {fStorePw, "", "", "Space toggles. Off: the password is asked for each time and never stored.", false},
+	fBaseURL:       {fBaseURL, "Base URL", "e.g. https://api.dintero.com/v1", "The API base: Dintero's, a proxy, or a local fake server.", false},
+	fAccount:       {fAccount, "Account", "e.g. T11223344", "T or P and 8 digits (or 3 for a partner). T is test, P is production.", false},
+	fAudience:      {fAudience, "Audience", "", "Filled in from the account id unless you change it.", false},
+	fChain:         {fChain, "", "", "Space toggles. On: a client_credentials token is fetched first and used as Bearer.", false},
+	fClientID:      {fClientID, "Client ID", "", "The API client's id.", false},
+	fClientSecret:  {fClientSecret, "Secret", "", "The API client's secret. ctrl+r shows it while you check it.", true},
+	fBearer:        {fBearer, "Bearer", "a JWT: eyJ…", "A JWT sent as Authorization: Bearer.", true},
+	fUsername:      {fUsername, "Username", "e.g. user@example.com", "The account user's username (usually the e-mail).", false},
+	fPassword:      {fPassword, "Password", "", "The user's password; kept in memory only.", true},
+	fCode:          {fCode, "Code", "", "The authorization code from the login redirect (one-time).", false},
+	fRedirectURI:   {fRedirectURI, "Redirect", "optional", "The redirect_uri the code was issued for, if any.", false},
+	fRefreshToken:  {fRefreshToken, "Refresh tk", "", "A refresh token from a password or authorization_code grant.", true},
+	fMFAToken:      {fMFAToken, "MFA token", "", "The mfa_token of the mfa_required answer.", true},
+	fOOBCode:       {fOOBCode, "OOB code", "", "The oob_code of the challenge answer.", true},
+	fBindingCode:   {fBindingCode, "Bind code", "digits", "The code the user received by SMS or e-mail.", false},
+	fName:          {fName, "Name", "e.g. merchant-x-test", "The profile's name: letters, digits, '.', '_' and '-'.", false},
+	fStorePw:       {fStorePw, "", "", "Space toggles. Off: the password is asked for each time and never stored.", false},
+	fJWKSURL:       {fJWKSURL, "JWKS URL", "optional: the keys that verify its tokens", "Where the token's signing keys are; empty: the base URL's JWKS for the account.", false},
+	fNotes:         {fNotes, "Notes", "optional", "Free text shown nowhere but the profile and the home filter.", false},
+	fSource:        {fSource, "Secrets in", "keyring", "Where the secrets typed here are kept: keyring, or file (PLAIN TEXT 0600 file); or read each time: env:NAME, cmd:COMMAND, ask.", false},
+	fMFAChannel:    {fMFAChannel, "", "", "Space toggles. The channel the MFA code goes out on as soon as the server asks.", false},
+	fKeepTokens:    {fKeepTokens, "", "", "Space toggles. On: tokens are kept in the keyring across restarts.", false},
+	fAutoRefresh:   {fAutoRefresh, "", "", "Space toggles. On: the token is refreshed before it expires while the workbench runs.", false},
+	fRefreshBefore: {fRefreshBefore, "Refresh at", "30s", "How long before expiry auto-refresh runs, like 30s or 2m.", false},
 }
 
 // grantFields lists a grant's own fields after the common ones.
@@ -99,9 +117,16 @@ type formModel struct {
 	// profileMode: the form edits a profile instead of sending a request.
 	profileMode bool
 	storePw     bool
+	// Profile toggles (see toggles).
+	mfaEmail, keepTokens, autoRefresh bool
 	// keptHint marks secret fields left empty when editing: what is stored
 	// stays.
 	keptHint bool
+	// editing is the name of the profile being edited ("" when adding);
+	// duplicateOf the one being duplicated.
+	editing, duplicateOf string
+	// savedFrom is the token a profile is being saved from.
+	savedFrom *flows.Result
 }
 
 func newForm(g client.Grant, values map[string]string, chain bool, width int) formModel {
@@ -129,17 +154,13 @@ func buildForm(g client.Grant, values map[string]string, chain bool, width int, 
 		keys = append([]string{fName}, keys...)
 		// An mfa-oob profile makes no sense: its inputs are one-time.
 		if g == client.GrantPassword {
-			keys = append(keys, fStorePw)
+			keys = append(keys, fStorePw, fMFAChannel)
 		}
+		keys = append(keys, fSource, fJWKSURL, fNotes, fKeepTokens, fAutoRefresh, fRefreshBefore)
 	}
 	for _, k := range keys {
 		spec := specs[k]
-		in := textinput.New()
-		in.Prompt = ""
-		// A static cursor: no blink timer running while the user reads.
-		in.Cursor.SetMode(cursor.CursorStatic)
-		in.Placeholder = spec.placeholder
-		in.CharLimit = 8192
+		in := newInput(spec.placeholder, 8192)
 		in.SetValue(values[k])
 		if spec.secret {
 			in.EchoMode = textinput.EchoPassword
@@ -197,6 +218,16 @@ func (f *formModel) visible() []*field {
 	return out
 }
 
+// shown reports whether the field with key k is visible now.
+func (f *formModel) shown(k string) bool {
+	for _, fl := range f.visible() {
+		if fl.spec.key == k {
+			return true
+		}
+	}
+	return false
+}
+
 func (f *formModel) focused() *field {
 	v := f.visible()
 	if f.focus < 0 || f.focus >= len(v) {
@@ -230,7 +261,7 @@ func (f *formModel) focusField(k string) {
 func (f *formModel) setWidth(w int) {
 	f.width = w
 	for _, fl := range f.fields {
-		fl.input.Width = max(10, w-18)
+		fl.input.SetWidth(max(10, w-18))
 	}
 }
 
@@ -248,7 +279,7 @@ func (f *formModel) syncAudience() {
 }
 
 // update handles a key; submit reports that the user asked to send.
-func (f *formModel) update(msg tea.KeyMsg, keys KeyMap) (cmd tea.Cmd, submit bool) {
+func (f *formModel) update(msg tea.KeyPressMsg, keys KeyMap) (cmd tea.Cmd, submit bool) {
 	cur := f.focused()
 	switch {
 	case key.Matches(msg, keys.Select):
@@ -280,9 +311,9 @@ func (f *formModel) update(msg tea.KeyMsg, keys KeyMap) (cmd tea.Cmd, submit boo
 			f.focusField(fChain)
 		}
 		return nil, false
-	case fStorePw:
+	case fStorePw, fMFAChannel, fKeepTokens, fAutoRefresh:
 		if key.Matches(msg, keys.Toggle) {
-			f.storePw = !f.storePw
+			*f.toggle(cur.spec.key) = !*f.toggle(cur.spec.key)
 		}
 		return nil, false
 	}
@@ -348,6 +379,16 @@ func (f *formModel) validate() bool {
 		if err := p.Validate(); err != nil && strings.Contains(err.Error(), "profile name") {
 			mark(fName, "use letters, digits, '.', '_' and '-' (at most 64)")
 		}
+		if src := f.value(fSource); src != "" {
+			if err := profiles.Source(src).Validate(); err != nil {
+				mark(fSource, "keyring, file, env:NAME, cmd:COMMAND or ask")
+			}
+		}
+		if v := f.value(fRefreshBefore); v != "" {
+			if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+				mark(fRefreshBefore, "a duration like 30s or 2m")
+			}
+		}
 	}
 	for _, p := range req.Normalized().Check() {
 		// A profile may leave its secrets to be asked for later.
@@ -371,35 +412,74 @@ func (f *formModel) validate() bool {
 	return ok
 }
 
-func (f *formModel) view(s Styles, width int) string {
-	var b strings.Builder
+// view draws the form in width and height: the grant's line on top, the
+// banner and the focused field's hint below, and the fields between,
+// scrolled to keep the focused one (and its error) in sight.
+func (f *formModel) view(s Styles, width, height int) string {
 	info := grantInfoFor(f.grant)
-	b.WriteString(s.Muted.Render(truncate(info.needs, f.width)) + "\n\n")
+	top := []string{s.Muted.Render(truncate(info.needs, f.width)), ""}
+	var fields []string
+	focusFrom, focusTo := 0, 0
 	for i, fl := range f.visible() {
 		marker := "  "
 		if i == f.focus {
 			marker = s.Cursor.Render("› ")
+			focusFrom = len(fields)
 		}
 		switch fl.spec.key {
 		case fChain:
-			b.WriteString(marker + checkbox(f.chain) + " obtain the Bearer with client credentials first\n")
-			continue
+			fields = append(fields, marker+checkbox(f.chain)+" obtain the Bearer with client credentials first")
 		case fStorePw:
-			b.WriteString(marker + checkbox(f.storePw) + " store the password (otherwise asked each time)\n")
-			continue
+			fields = append(fields, marker+checkbox(f.storePw)+" store the password (otherwise asked each time)")
+		case fMFAChannel:
+			ch := "SMS"
+			if f.mfaEmail {
+				ch = "e-mail"
+			}
+			fields = append(fields, marker+s.Label.Render("MFA code")+" by "+ch+s.Muted.Render("  (space: SMS/e-mail)"))
+		case fKeepTokens:
+			fields = append(fields, marker+checkbox(f.keepTokens)+" keep tokens across restarts (keyring)")
+		case fAutoRefresh:
+			fields = append(fields, marker+checkbox(f.autoRefresh)+" auto-refresh before expiry")
+		default:
+			fields = append(fields, marker+s.Label.Render(fl.spec.label)+" "+fl.input.View())
+			if fl.err != "" {
+				fields = append(fields, strings.Split(s.Error.PaddingLeft(4).Render(wrap(s.Error, "↳ "+fl.err, width-4)), "\n")...)
+			}
 		}
-		b.WriteString(marker + s.Label.Render(fl.spec.label) + " " + fl.input.View() + "\n")
-		if fl.err != "" {
-			b.WriteString(s.Error.PaddingLeft(4).Render(wrap(s.Error, "↳ "+fl.err, width-4)) + "\n")
+		if i == f.focus {
+			focusTo = len(fields)
 		}
 	}
+	var bottom []string
 	if f.banner != "" {
-		b.WriteString("\n" + wrap(s.Error, "✗ "+f.banner, width) + "\n")
+		bottom = append(bottom, "")
+		bottom = append(bottom, strings.Split(wrap(s.Error, "✗ "+f.banner, width), "\n")...)
 	}
 	if cur := f.focused(); cur != nil {
-		b.WriteString("\n" + s.Muted.Render(truncate(cur.spec.hint, f.width)))
+		bottom = append(bottom, "")
+		bottom = append(bottom, strings.Split(wrap(s.Muted, cur.spec.hint, width), "\n")...)
 	}
-	return b.String()
+	room := height - len(top) - len(bottom)
+	if room < 3 {
+		// Too short for all of it: the fields first.
+		top, bottom, room = nil, nil, height
+	}
+	if len(fields) > room && room > 0 {
+		start := min(max(0, focusFrom-1), len(fields)-room)
+		if focusTo-start > room-1 {
+			start = min(focusTo-room+1, len(fields)-room)
+		}
+		window := append([]string{}, fields[start:start+room]...)
+		if start > 0 && focusFrom > start {
+			window[0] = s.Muted.Render("  ↑ more fields")
+		}
+		if start+room < len(fields) && focusTo < start+room {
+			window[room-1] = s.Muted.Render("  ↓ more fields")
+		}
+		fields = window
+	}
+	return strings.Join(append(append(top, fields...), bottom...), "\n")
 }
 
 func grantInfoFor(g client.Grant) grantInfo {
@@ -412,11 +492,11 @@ func grantInfoFor(g client.Grant) grantInfo {
 }
 
 func (f *formModel) keys(k KeyMap) bindings {
-	short := []key.Binding{k.Select, k.Next, k.Back}
+	short := []key.Binding{withHelp(k.Select, "send"), k.Next, k.Back}
 	if cur := f.focused(); cur != nil && cur.spec.secret {
 		short = append(short, k.Reveal)
 	}
-	if cur := f.focused(); cur != nil && (cur.spec.key == fChain || cur.spec.key == fStorePw) {
+	if cur := f.focused(); cur != nil && toggles[cur.spec.key] {
 		short = append(short, k.Toggle)
 	}
 	if f.profileMode {
@@ -440,6 +520,13 @@ func valuesFor(r flows.Request, baseURL string) map[string]string {
 func valuesForProfile(p profiles.Profile) map[string]string {
 	v := valuesFor(p.Request(), p.BaseURLOrDefault())
 	v[fName] = p.Name
+	v[fJWKSURL], v[fNotes] = p.JWKSURL, p.Notes
+	if p.RefreshBefore != 0 {
+		v[fRefreshBefore] = time.Duration(p.RefreshBefore).String()
+	}
+	if src := profiles.SourceOf(p, profiles.ClientSecret); src != "" && src != profiles.SourceKeyring {
+		v[fSource] = string(src)
+	}
 	return v
 }
 
@@ -450,12 +537,40 @@ func checkbox(on bool) string {
 	return "[ ]"
 }
 
+// toggle is the state of a space-toggled field.
+func (f *formModel) toggle(k string) *bool {
+	switch k {
+	case fStorePw:
+		return &f.storePw
+	case fMFAChannel:
+		return &f.mfaEmail
+	case fKeepTokens:
+		return &f.keepTokens
+	case fAutoRefresh:
+		return &f.autoRefresh
+	}
+	return &f.chain
+}
+
+// setProfileToggles sets the toggles from a saved profile.
+func (f *formModel) setProfileToggles(p profiles.Profile) {
+	f.mfaEmail = p.Channel() == client.ChannelEmail
+	f.keepTokens, f.autoRefresh = p.KeepTokens, p.AutoRefresh
+}
+
 // profile is the form as a profile, with the secrets typed into it.
 func (f *formModel) profile() (profiles.Profile, map[profiles.Kind]string) {
 	req, base := f.request()
 	p := profiles.Profile{
 		Name: f.value(fName), BaseURL: base, Account: req.Account, Audience: req.Audience, Grant: string(f.grant),
 		ClientID: req.ClientID, Username: req.Username, RedirectURI: req.RedirectURI,
+		JWKSURL: f.value(fJWKSURL), Notes: f.value(fNotes), KeepTokens: f.keepTokens, AutoRefresh: f.autoRefresh,
+	}
+	if f.mfaEmail && f.grant == client.GrantPassword {
+		p.MFAChannel = string(client.ChannelEmail)
+	}
+	if d, err := time.ParseDuration(f.value(fRefreshBefore)); err == nil && f.value(fRefreshBefore) != "" {
+		p.RefreshBefore = profiles.Duration(d)
 	}
 	if p.BaseURL == client.DefaultBaseURL {
 		p.BaseURL = ""

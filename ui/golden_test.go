@@ -1,12 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -46,15 +47,21 @@ func TestGolden(t *testing.T) {
 		send  []tea.Msg
 	}{
 		{name: "home", setup: func(m *Model) {}},
-		{name: "chooser", setup: func(m *Model) { m.push(scrChooser); m.chooser.cursor = 1 }},
+		{name: "chooser", setup: func(m *Model) { m.openChooser(false); m.Update(keyMsg("down")) }},
 		{name: "form_errors", setup: func(m *Model) {
 			m.values[fBaseURL] = goldenBase
 			m.openForm(client.GrantPassword, m.values)
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyEnter}}},
+		}, send: []tea.Msg{keyMsg("enter")}},
 		{name: "form_server_error", setup: func(m *Model) {
 			c := goldenConnections()[0]
 			m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), false, m.ctx.Width-2)
 			m.form.banner = "401 invalid_client: client authentication failed"
+			m.push(scrForm)
+		}},
+		{name: "profile_form", setup: func(m *Model) {
+			values := valuesFor(goldenConnections()[1].Request, goldenBase)
+			values[fName] = "support-mfa"
+			m.form = newProfileForm(client.GrantPassword, values, true, false, false, m.ctx.Width-2)
 			m.push(scrForm)
 		}},
 		{name: "inflight", setup: func(m *Model) {
@@ -73,7 +80,7 @@ func TestGolden(t *testing.T) {
 				return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 			}
 			m.scr = scrMFA
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("48")}}},
+		}, send: []tea.Msg{keyMsg("48")}},
 		{name: "token", setup: func(m *Model) {
 			m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-20*time.Second))}
 			m.scr = scrToken
@@ -89,40 +96,54 @@ func TestGolden(t *testing.T) {
 		{name: "token_raw", setup: func(m *Model) {
 			m.token = tokenModel{result: syntheticResult(t, fixedNow)}
 			m.scr = scrToken
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v")}}},
+		}, send: []tea.Msg{keyMsg("v")}},
 		{name: "token_help", setup: func(m *Model) {
 			m.token = tokenModel{result: syntheticResult(t, fixedNow)}
 			m.scr = scrToken
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("?")}}},
+		}, send: []tea.Msg{keyMsg("?")}},
 		{name: "token_prod_confirm_refresh_copy", setup: func(m *Model) {
 			r := syntheticResult(t, fixedNow)
 			r.Request.Account = "P99887766"
 			m.token = tokenModel{result: r}
 			m.scr = scrToken
-		}, send: []tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("R")}}},
+		}, send: []tea.Msg{keyMsg("R")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := testContext(&testClock{now: fixedNow})
-			ctx.Connections = goldenConnections()
-			m := New(ctx)
-			tc.setup(m)
-			requireGoldenView(t, m, tc.send...)
+			requireGoldenView(t, func(t *testing.T) *Model {
+				ctx := testContext(&testClock{now: fixedNow})
+				ctx.Connections = goldenConnections()
+				m := New(ctx)
+				tc.setup(m)
+				return m
+			}, tc.send...)
 		})
 	}
 }
 
-// requireGoldenView runs m in teatest at 80x24, sends msgs, and compares
-// the final View() with the golden file of the (sub)test.
-func requireGoldenView(t *testing.T, m *Model, msgs ...tea.Msg) {
+// goldenSizes are the terminal sizes every screen has a golden file at:
+// the smallest usable, the classic, and a roomy one.
+var goldenSizes = []struct{ w, h int }{{60, 20}, {80, 24}, {120, 40}}
+
+// requireGoldenView runs a model from build in teatest at each golden
+// size, sends msgs, and compares the final View() (plain text: the fixed
+// colour profile of the tests) with the golden file of the size's subtest.
+func requireGoldenView(t *testing.T, build func(t *testing.T) *Model, msgs ...tea.Msg) {
 	t.Helper()
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-	for _, msg := range msgs {
-		tm.Send(msg)
+	for _, size := range goldenSizes {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			m := build(t)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size.w, size.h))
+			for _, msg := range msgs {
+				tm.Send(msg)
+			}
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+			view := viewText(final)
+			requireFits(t, final, size.w, size.h)
+			golden.RequireEqual(t, []byte(view))
+		})
 	}
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	golden.RequireEqual(t, []byte(final.View()))
 }

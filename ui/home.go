@@ -6,10 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/list"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -76,20 +75,17 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 	width := lm.Width() - 4
 	title := it.name
 	if it.account != "" {
-		if client.IsProduction(it.account) {
-			title += "  " + s.Prod.Render(" PROD "+it.account+" ")
-		} else {
-			title += "  " + s.Test.Render("TEST "+it.account)
-		}
+		title += "  " + s.badge(it.account)
 	}
 	// The second line: what the item is; with a token held, its
 	// countdown first, and an auto-refresh's outcome instead of the rest.
 	rest := it.desc
-	if note := d.m.autoNotes[it.key]; note != "" {
+	st := d.m.ctx.Session.State(heldName(it.key))
+	if note := st.Note(d.m.ctx.Now()); note != "" && (st.LastErr != nil || st.NeedsMFA || !st.LastRefresh.IsZero() || st.Refreshing) {
 		rest = note
 	}
 	desc := s.Muted.Render(truncate(rest, width))
-	if res := d.m.held[it.key]; res != nil {
+	if res := st.Held; res != nil {
 		held := heldLine(s, res, d.m.ctx.Now())
 		desc = held + "  " + s.Muted.Render(truncate(rest, max(0, width-lipgloss.Width(held)-2)))
 	}
@@ -119,9 +115,10 @@ func (m *Model) newHomeList() list.Model {
 	l.SetShowHelp(false)
 	l.SetShowStatusBar(false)
 	l.SetFilteringEnabled(true)
+	l.Filter = substringFilter
 	l.DisableQuitKeybindings()
 	l.FilterInput.Prompt = "/ "
-	l.FilterInput.Cursor.SetMode(cursor.CursorStatic) // no blink timer
+	staticCursor(&l.FilterInput)
 	// The title bar only shows the filter; no padding line above the list.
 	l.Styles.TitleBar = l.Styles.TitleBar.Padding(0, 0, 0, 1)
 	l.SetItems(m.homeItems())
@@ -147,4 +144,33 @@ func (m *Model) selectedItem() (homeItem, bool) {
 // filtering reports whether the home list is taking filter text.
 func (m *Model) filtering() bool {
 	return m.scr == scrHome && m.home.FilterState() == list.Filtering
+}
+
+// substringFilter keeps the items whose text holds every word typed, in
+// any case: "prod" finds production profiles, not every name that has a
+// p, an r, an o and a d in that order (the list's default fuzzy match).
+func substringFilter(term string, targets []string) []list.Rank {
+	words := strings.Fields(strings.ToLower(term))
+	var ranks []list.Rank
+	for i, t := range targets {
+		lower := strings.ToLower(t)
+		var matched []int
+		ok := true
+		for _, w := range words {
+			at := strings.Index(lower, w)
+			if at < 0 {
+				ok = false
+				break
+			}
+			// Rune positions, for the list's match highlighting.
+			start := len([]rune(lower[:at]))
+			for j := range len([]rune(w)) {
+				matched = append(matched, start+j)
+			}
+		}
+		if ok {
+			ranks = append(ranks, list.Rank{Index: i, MatchedIndexes: matched})
+		}
+	}
+	return ranks
 }

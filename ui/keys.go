@@ -1,6 +1,6 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import "charm.land/bubbles/v2/key"
 
 // KeyMap is every key the workbench knows. The bindings are a contract
 // others drive the app by; see the README.
@@ -34,6 +34,7 @@ type KeyMap struct {
 	Inspect       key.Binding
 	Timeline      key.Binding
 	ExportHAR     key.Binding
+	ClearInput    key.Binding
 }
 
 // DefaultKeyMap is the workbench's key map.
@@ -49,7 +50,7 @@ func DefaultKeyMap() KeyMap {
 		Quit:          key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Reveal:        key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/hide secret")),
-		Toggle:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "toggle")),
+		Toggle:        key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
 		Edit:          key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		NewRequest:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new request")),
 		Refresh:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
@@ -72,6 +73,7 @@ func DefaultKeyMap() KeyMap {
 		Inspect:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "inspect a JWT")),
 		Timeline:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "MFA timeline")),
 		ExportHAR:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write HAR")),
+		ClearInput:    key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
 	}
 }
 

@@ -3,9 +3,10 @@ package ui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // menuItem is one line of a menu, with a description under it.
@@ -20,7 +21,7 @@ type menu struct {
 	cursor int
 }
 
-func (m *menu) update(msg tea.KeyMsg, keys KeyMap) {
+func (m *menu) update(msg tea.KeyPressMsg, keys KeyMap) {
 	switch {
 	case key.Matches(msg, keys.Up):
 		if m.cursor > 0 {
@@ -55,16 +56,13 @@ func (m *menu) view(s Styles, width, height int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// truncate cuts s to n cells with an ellipsis.
+// truncate cuts s to n cells with an ellipsis; styled text keeps its
+// styles (escape sequences take no cells).
 func truncate(s string, n int) string {
 	if n <= 1 {
 		return ""
 	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
+	return ansi.Truncate(s, n, "…")
 }
 
 // wrap renders text in style, wrapped at width cells.

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
+	"charm.land/bubbles/v2/key"
+
+	"charm.land/bubbles/v2/textinput"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -33,13 +34,8 @@ type mfaModel struct {
 }
 
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
-	in := textinput.New()
-	in.Prompt = ""
-	// A static cursor: no blink timer running while the user reads.
-	in.Cursor.SetMode(cursor.CursorStatic)
-	in.Placeholder = "the code received"
-	in.CharLimit = 12
-	in.Width = 14
+	in := newInput("the code received", 12)
+	in.SetWidth(ansi.StringWidth(in.Placeholder) + 1) // the placeholder whole
 	m := mfaModel{session: s, input: in, choice: menu{items: []menuItem{
 		{title: "SMS", desc: "to the phone number on the user"},
 		{title: "e-mail", desc: "to the user's e-mail address"},
@@ -64,53 +60,100 @@ func channelName(c client.Channel) string {
 	return "SMS"
 }
 
-func (m *mfaModel) view(ctx *Context, spin string) string {
+// view draws the MFA screen in width ctx.Width and height lines. What a
+// person needs to act (the phase, the error, the demo outbox) always shows;
+// the explanation, the fingerprints and blank lines go first when the
+// terminal is short.
+func (m *mfaModel) view(ctx *Context, spin string, height int) string {
 	s := ctx.Styles
 	w := ctx.Width - 2
 	sess := m.session
-	var b strings.Builder
-	b.WriteString(s.Warn.Render("Multi-factor authentication required") + "\n")
+	type block struct {
+		text string
+		drop int // 0 always shown; else the order it goes in
+	}
+	const (
+		keep = iota
+		dropExplain
+		dropBlank
+		dropFingerprints
+	)
+	var blocks []block
+	add := func(text string, drop int) { blocks = append(blocks, block{text, drop}) }
+	add(s.Warn.Render("Multi-factor authentication required"), keep)
 	who := sess.Request.Username
 	if who == "" {
 		who = "this user"
 	}
-	b.WriteString(wrap(s.Muted, fmt.Sprintf("The server answered 403 mfa_required for %s. A code goes to the user by SMS or e-mail; type it here to finish the sign-in.", who), w) + "\n\n")
-	b.WriteString(s.Label.Render("mfa_token") + " " + tokeninfo.Fingerprint(sess.MFAToken) + "\n")
+	add(wrap(s.Muted, fmt.Sprintf("The server answered 403 mfa_required for %s. A code goes to the user by SMS or e-mail; type it here to finish the sign-in.", who), w), dropExplain)
+	add("", dropBlank)
+	fp := s.Label.Render("mfa_token") + " " + tokeninfo.Fingerprint(sess.MFAToken)
 	if sess.Challenged() {
-		b.WriteString(s.Label.Render("oob_code") + " " + tokeninfo.Fingerprint(sess.OOBCode) + "\n")
+		fp += "\n" + s.Label.Render("oob_code") + " " + tokeninfo.Fingerprint(sess.OOBCode)
 	}
-	b.WriteString("\n")
+	add(fp, dropFingerprints)
+	add("", dropBlank)
 	switch m.phase {
 	case mfaChoose:
-		b.WriteString("Send the code by:\n\n" + m.choice.view(s, w, 6) + "\n")
+		add("Send the code by:", keep)
+		add("", dropBlank)
+		add(m.choice.view(s, w, 6), keep)
 	case mfaSending:
-		b.WriteString(spin + " sending a code by " + channelName(m.chosen()) + "…\n")
+		add(spin+" sending a code by "+channelName(m.chosen())+"…", keep)
 	case mfaCode, mfaVerifying:
-		fmt.Fprintf(&b, "A code was sent by %s (challenge %d).  Attempts left: %d\n\n", channelName(sess.Channel), sess.Challenges, sess.AttemptsLeft())
-		b.WriteString(s.Cursor.Render("› ") + s.Label.Render("Code") + " " + m.input.View() + "\n")
+		add(wrap(s.Value, fmt.Sprintf("A code was sent by %s (challenge %d).  Attempts left: %d", channelName(sess.Channel), sess.Challenges, sess.AttemptsLeft()), w), keep)
+		add("", dropBlank)
+		add(s.Cursor.Render("› ")+s.Label.Render("Code")+" "+m.input.View(), keep)
 		if m.phase == mfaVerifying {
-			b.WriteString(spin + " checking the code…\n")
+			add(spin+" checking the code…", keep)
 		}
 	case mfaDead:
-		b.WriteString(s.Error.Render("This MFA session has expired.") + " Press esc and send the request again.\n")
+		add(wrap(s.Value, s.Error.Render("This MFA session has expired.")+" Press esc and send the request again.", w), keep)
 	}
 	if m.err != "" {
-		b.WriteString("\n" + wrap(s.Error, "✗ "+m.err, w) + "\n")
+		add("", dropBlank)
+		add(wrap(s.Error, "✗ "+m.err, w), keep)
 	}
 	if ctx.Outbox != nil && sess.Challenged() {
 		if msgs := ctx.Outbox(sess.Request.Username); len(msgs) > 0 {
 			last := msgs[len(msgs)-1]
 			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(ctx.Now().Location()).Format("15:04:05"), last.Text)
-			b.WriteString("\n" + s.Notice.Width(min(w, 76)).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)))
+			add("", dropBlank)
+			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)), keep)
 		}
 	}
-	return b.String()
+	lines := func() int {
+		n := 0
+		for _, b := range blocks {
+			n += strings.Count(b.text, "\n") + 1
+		}
+		return n
+	}
+	// Give way one block at a time, so a line of room is not lost.
+	for drop := dropExplain; drop <= dropFingerprints; drop++ {
+		for i := 0; i < len(blocks) && lines() > height; {
+			if blocks[i].drop == drop {
+				blocks = append(blocks[:i], blocks[i+1:]...)
+				continue
+			}
+			i++
+		}
+	}
+	out := make([]string, len(blocks))
+	for i, b := range blocks {
+		out[i] = b.text
+	}
+	return strings.Join(out, "\n")
 }
 
 func (m *mfaModel) keys(k KeyMap) bindings {
 	switch m.phase {
 	case mfaChoose:
-		return bindings{short: []key.Binding{k.Up, k.Down, k.Select, k.Back, k.ForceQuit}}
+		short := []key.Binding{withHelp(k.Select, "send"), k.Up, k.Down, k.Back, k.ForceQuit}
+		if m.session.Challenged() || m.session.Challenges > 0 {
+			short = append([]key.Binding{k.NewCode}, short...)
+		}
+		return bindings{short: short}
 	case mfaCode:
 		short := []key.Binding{withHelp(k.Select, "verify"), k.NewCode, k.SwitchChannel, k.Back, k.ForceQuit}
 		return bindings{short: short, full: [][]key.Binding{short}}

@@ -7,13 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/list"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 type (
@@ -36,21 +37,24 @@ type (
 		err      error
 	}
 	autoRefreshMsg struct {
-		key     string
-		res     *flows.Result
-		session *flows.MFASession
-		err     error
+		name string
+		out  session.Outcome
+		err  error
 	}
-	keptTokensMsg struct{ held map[string]*flows.Result }
+	keptTokensMsg struct{ held int }
 )
 
-// autoRetry is how long auto-refresh waits after a failure.
-const autoRetry = time.Minute
+// heldName is the name the session holds a home item's token under: a
+// profile's own name, or the item key of a connection ("conn:N", which no
+// profile name can be).
+func heldName(key string) string {
+	if name, ok := strings.CutPrefix(key, "profile:"); ok {
+		return name
+	}
+	return key
+}
 
-// defaultRefreshBefore is auto-refresh's lead when the profile sets none.
-const defaultRefreshBefore = 30 * time.Second
-
-func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	if m.confirmDelete != "" {
 		name := m.confirmDelete
@@ -60,6 +64,10 @@ func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		m.setStatus("not deleted", false)
 		return m, nil
+	}
+	if !m.filtering() && key.Matches(msg, k.Filter) {
+		// A new filter starts from nothing, not from the last one.
+		m.home.ResetFilter()
 	}
 	if m.filtering() || m.home.FilterState() == list.FilterApplied && key.Matches(msg, k.Back) {
 		var cmd tea.Cmd
@@ -75,8 +83,7 @@ func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.editItem(it)
 	case key.Matches(msg, k.Add):
 		if m.canChangeProfiles() {
-			m.addingProfile, m.editingName = true, ""
-			m.push(scrChooser)
+			m.openChooser(true)
 		}
 		return m, nil
 	case key.Matches(msg, k.Duplicate) && it.profile != nil:
@@ -84,8 +91,10 @@ func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			p := *it.profile
 			values := valuesForProfile(p)
 			values[fName] = p.Name + "-copy"
-			m.addingProfile, m.editingName = true, ""
-			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), false, false, m.ctx.Width-2)
+			storePw := profiles.SourceOf(p, profiles.Password).Stored()
+			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
+			m.form.setProfileToggles(p)
+			m.form.duplicateOf = p.Name
 			m.push(scrForm)
 		}
 		return m, nil
@@ -116,7 +125,7 @@ func (m *Model) canChangeProfiles() bool {
 func (m *Model) runItem(it homeItem) tea.Cmd {
 	if it.key == newItem.key {
 		m.activeKey, m.active = "", nil
-		m.push(scrChooser)
+		m.openChooser(false)
 		return nil
 	}
 	base := ""
@@ -125,7 +134,7 @@ func (m *Model) runItem(it homeItem) tea.Cmd {
 	} else {
 		base = it.conn.BaseURL
 	}
-	if res := m.held[it.key]; res != nil && !res.Expiry.Expired(m.ctx.Now()) {
+	if res, ok := m.ctx.Session.Held(heldName(it.key)); ok && !res.Expiry.Expired(m.ctx.Now()) {
 		runner, err := m.ctx.NewRunner(base)
 		if err != nil {
 			m.setStatus(errText(err), true)
@@ -177,11 +186,14 @@ func (m *Model) onNeedInput(msg needInputMsg) (tea.Model, tea.Cmd) {
 	m.stack = append(m.stack[:0], scrHome)
 	if msg.err != nil {
 		// Ask in the form: it is where the missing secret can be typed.
+		// The form opens on the first empty secret, without red errors:
+		// nothing was done wrong yet.
 		m.form.banner = "this profile needs input: " + errText(msg.err)
-		if errors.Is(msg.err, client.ErrInvalidInput) {
-			m.form.banner = "type what this profile asks for each time, then enter"
+		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && m.active != nil {
+			banner, first := missingSecrets(*m.active, &m.form)
+			m.form.banner = banner
+			m.form.focusField(first)
 		}
-		m.form.validate()
 		m.scr = scrForm
 		return m, nil
 	}
@@ -198,9 +210,10 @@ func (m *Model) editItem(it homeItem) tea.Cmd {
 		m.push(scrForm)
 	case it.profile != nil && m.canChangeProfiles():
 		p := *it.profile
-		m.addingProfile, m.editingName = true, p.Name
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
 		m.form = newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
+		m.form.editing = p.Name
+		m.form.setProfileToggles(p)
 		m.push(scrForm)
 	}
 	return nil
@@ -212,8 +225,8 @@ func (m *Model) openSaveAs(res *flows.Result) tea.Cmd {
 		return nil
 	}
 	values := valuesFor(res.Request, m.baseURL)
-	m.addingProfile, m.editingName, m.saveAsFrom = true, "", res
 	m.form = newProfileForm(res.Request.Grant, values, res.BearerChained, false, false, m.ctx.Width-2)
+	m.form.savedFrom = res
 	m.push(scrForm)
 	return nil
 }
@@ -223,7 +236,10 @@ func (m *Model) openSaveAs(res *flows.Result) tea.Cmd {
 // so a secret that cannot be kept saves nothing.
 func (m *Model) saveProfile() tea.Cmd {
 	p, typed := m.form.profile()
-	oldName := m.editingName
+	oldName, dupOf := m.form.editing, m.form.duplicateOf
+	if dupOf != "" {
+		oldName = dupOf // its secrets' sources carry over
+	}
 	var old *profiles.Profile
 	for i := range m.profiles {
 		if m.profiles[i].Name == oldName {
@@ -232,57 +248,66 @@ func (m *Model) saveProfile() tea.Cmd {
 	}
 	p.Secrets = map[profiles.Kind]profiles.Source{}
 	if old != nil {
-		p.Notes, p.JWKSURL, p.MFAChannel = old.Notes, old.JWKSURL, old.MFAChannel
-		p.KeepTokens, p.AutoRefresh, p.RefreshBefore = old.KeepTokens, old.AutoRefresh, old.RefreshBefore
 		for k, v := range old.Secrets {
 			p.Secrets[k] = v
 		}
+	}
+	// The form's "Secrets in" says where the client secret comes from,
+	// and where typed secrets are kept; empty keeps what the profile had
+	// (the keyring for new ones).
+	chosen := profiles.Source(m.form.value(fSource))
+	if chosen != "" && p.ClientID != "" {
+		p.Secrets[profiles.ClientSecret] = chosen
 	}
 	for k, v := range typed {
 		if v == "" {
 			continue
 		}
-		if src := p.Secrets[k]; src == "" || src == profiles.SourceAsk {
+		switch src := p.Secrets[k]; {
+		case chosen != "":
+			p.Secrets[k] = chosen
+		case src == "" || src == profiles.SourceAsk:
 			p.Secrets[k] = profiles.SourceKeyring
 		}
 		if !p.Secrets[k].Stored() {
 			delete(typed, k) // read from elsewhere each time
 		}
 	}
-	dropPassword := false
 	if p.Grant == string(client.GrantPassword) && !m.form.storePw {
-		dropPassword = p.Secrets[profiles.Password].Stored()
+		// Asked for each time: the session deletes a stored one.
 		p.Secrets[profiles.Password] = profiles.SourceAsk
 	}
 	if err := p.Validate(); err != nil {
 		m.form.banner = errText(err)
 		return nil
 	}
-	store, sec := m.ctx.Store, m.ctx.Secrets
+	values := session.Values{}
+	for k, v := range typed {
+		if v != "" {
+			values[k] = v
+		}
+	}
+	svc, store, savedFrom := m.ctx.Session, m.ctx.Store, m.form.savedFrom
 	return func() tea.Msg {
-		err := func() error {
-			if old != nil && old.Name != p.Name {
-				if err := sec.Rename(*old, p.Name); err != nil {
-					return err
-				}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		var err error
+		switch {
+		case dupOf != "":
+			// The copy gets the original's stored secrets, then the
+			// form's changes.
+			if err = svc.Duplicate(ctx, dupOf, p.Name); err == nil {
+				err = svc.Update(ctx, p.Name, p, values)
 			}
-			for k, v := range typed {
-				if v != "" {
-					if err := sec.Put(p, k, v); err != nil {
-						return err
-					}
-				}
-			}
-			if dropPassword {
-				was := p
-				was.Secrets = map[profiles.Kind]profiles.Source{profiles.Password: old.Secrets[profiles.Password]}
-				_ = sec.Delete(was, profiles.Password)
-			}
-			if old != nil {
-				return store.Put(old.Name, p)
-			}
-			return store.Add(p)
-		}()
+		case old != nil:
+			err = svc.Update(ctx, old.Name, p, values)
+		default:
+			err = svc.Create(ctx, p, values)
+		}
+		if err == nil && savedFrom != nil {
+			// Saved from a token: hold that token under the new profile.
+			_, err = svc.Remember(p, savedFrom)
+		}
 		ps, lerr := store.Load()
 		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr)}
 	}
@@ -297,11 +322,6 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 		m.form.banner = text
 		return m, nil
 	}
-	if m.saveAsFrom != nil {
-		// Saved from a token: hold that token under the new profile.
-		m.held["profile:"+msg.name] = m.saveAsFrom
-		m.saveAsFrom = nil
-	}
 	m.profiles = msg.profiles
 	m.home.SetItems(m.homeItems())
 	for i, li := range m.home.Items() {
@@ -309,7 +329,7 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 			m.home.Select(i)
 		}
 	}
-	m.addingProfile, m.editingName = false, ""
+	m.form = formModel{}
 	m.stack = m.stack[:0]
 	m.scr = scrHome
 	m.setStatus("profile "+msg.name+" saved", false)
@@ -317,18 +337,11 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) deleteProfile(name string) tea.Cmd {
-	var p profiles.Profile
-	for _, q := range m.profiles {
-		if q.Name == name {
-			p = q
-		}
-	}
-	store, sec := m.ctx.Store, m.ctx.Secrets
+	svc, store := m.ctx.Session, m.ctx.Store
 	return func() tea.Msg {
-		err := store.Remove(name)
-		if err == nil {
-			err = sec.DeleteAll(p)
-		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		err := svc.Delete(ctx, name)
 		ps, lerr := store.Load()
 		return profileDeletedMsg{name: name, profiles: ps, err: errors.Join(err, lerr)}
 	}
@@ -336,7 +349,6 @@ func (m *Model) deleteProfile(name string) tea.Cmd {
 
 func (m *Model) onProfileDeleted(msg profileDeletedMsg) (tea.Model, tea.Cmd) {
 	m.profiles = msg.profiles
-	delete(m.held, "profile:"+msg.name)
 	m.home.SetItems(m.homeItems())
 	if msg.err != nil {
 		m.setStatus("delete "+msg.name+": "+errText(msg.err), true)
@@ -346,125 +358,104 @@ func (m *Model) onProfileDeleted(msg profileDeletedMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// keeper returns what to do with a new token of the active profile before
-// it is shown: a rotated refresh token is stored first (under the store's
-// lock), then kept tokens. Problems become warnings on the token.
+// keeper returns what to do with a new token of a home item before it is
+// shown: the session remembers it (a rotated refresh token stored first,
+// then kept tokens) and holds it. Problems become warnings on the token.
+// A one-off request's token is not held.
 func (m *Model) keeper() func(*flows.Result) error {
-	if m.active == nil || m.ctx.Secrets == nil {
+	if m.activeKey == "" {
 		return func(*flows.Result) error { return nil }
 	}
-	p, sec := *m.active, m.ctx.Secrets
+	svc := m.ctx.Session
+	p := profiles.Profile{Name: heldName(m.activeKey), BaseURL: m.baseURL}
+	if m.active != nil {
+		p = *m.active
+	}
 	return func(res *flows.Result) error {
-		if rt := res.Response.RefreshToken; rt != "" {
-			if err := sec.StoreRotated(p, rt); err != nil {
-				res.Response.Warnings = append(res.Response.Warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
-			}
+		warnings, err := svc.Remember(p, res)
+		if err != nil {
+			warnings = append(warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
 		}
-		if err := sec.KeepTokens(p, profiles.KeptTokens{AccessToken: res.Response.AccessToken, RefreshToken: res.RefreshToken, ExpiresAt: res.Expiry.At}); err != nil {
-			res.Response.Warnings = append(res.Response.Warnings, "the token was not kept for later: "+client.Sanitize(err.Error()))
-		}
+		res.Response.Warnings = append(res.Response.Warnings, warnings...)
 		return nil
 	}
 }
 
-// autoRefreshDue starts the refreshes that are due.
+// autoRefreshDue starts the refreshes the session says are due, each in a
+// command of its own.
 func (m *Model) autoRefreshDue() []tea.Cmd {
 	var cmds []tea.Cmd
-	now := m.ctx.Now()
-	for _, p := range m.profiles {
-		k := "profile:" + p.Name
-		res := m.held[k]
-		if !p.AutoRefresh || res == nil || m.autoBusy[k] || !res.Expiry.Known() {
-			continue
-		}
-		before := time.Duration(p.RefreshBefore)
-		if before <= 0 {
-			before = defaultRefreshBefore
-		}
-		if res.Expiry.At.Sub(now) > before || now.Before(m.autoRetryAt[k]) {
-			continue
-		}
-		runner, err := m.ctx.NewRunner(p.BaseURLOrDefault())
-		if err != nil {
-			m.autoNotes[k] = "auto-refresh: " + errText(err)
-			continue
-		}
-		m.autoBusy[k] = true
-		saved := m.active
-		pp := p
-		m.active = &pp
-		keep := m.keeper()
-		m.active = saved
+	svc := m.ctx.Session
+	for _, name := range svc.Due() {
 		cmds = append(cmds, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			r, s, err := runner.Refresh(ctx, res)
-			if err == nil && r != nil {
-				err = keep(r)
-			}
-			return autoRefreshMsg{key: k, res: r, session: s, err: err}
+			out, err := svc.AutoRefresh(ctx, name)
+			return autoRefreshMsg{name: name, out: out, err: err}
 		})
 	}
 	return cmds
 }
 
+// onAutoRefresh shows a refreshed token in place of the one it replaces;
+// the home screen reads the outcome from the session.
 func (m *Model) onAutoRefresh(msg autoRefreshMsg) (tea.Model, tea.Cmd) {
-	k := msg.key
-	m.autoBusy[k] = false
-	now := m.ctx.Now()
-	retry := func(note string) {
-		m.autoNotes[k] = note
-		m.autoRetryAt[k] = now.Add(autoRetry)
-	}
-	switch {
-	case msg.err != nil:
-		retry("auto-refresh failed at " + now.Format("15:04:05") + ": " + errText(msg.err))
-	case msg.session != nil:
-		retry("auto-refresh needs MFA: press enter")
-	default:
-		old := m.held[k]
-		m.held[k] = msg.res
-		m.autoNotes[k] = "auto-refreshed at " + now.Format("15:04:05")
-		delete(m.autoRetryAt, k)
-		if m.scr == scrToken && m.token.result == old {
-			m.token.result = msg.res
-		}
+	if msg.err == nil && msg.out.Result != nil && m.scr == scrToken && m.activeKey != "" && heldName(m.activeKey) == msg.name {
+		m.token.result = msg.out.Result
 	}
 	return m, nil
 }
 
-// loadKeptTokens reads the tokens keep_tokens profiles kept, off the UI
-// goroutine.
+// loadKeptTokens has the session hold the tokens keep_tokens profiles
+// kept, off the UI goroutine.
 func (m *Model) loadKeptTokens() tea.Cmd {
-	var keep []profiles.Profile
-	for _, p := range m.profiles {
-		if p.KeepTokens {
-			keep = append(keep, p)
-		}
-	}
-	if len(keep) == 0 || m.ctx.Secrets == nil {
+	if len(m.profiles) == 0 || m.ctx.Secrets == nil {
 		return nil
 	}
-	sec := m.ctx.Secrets
+	svc, ps := m.ctx.Session, m.profiles
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		held := map[string]*flows.Result{}
-		for _, p := range keep {
-			kept, err := sec.KeptTokens(ctx, p)
-			if err != nil {
-				continue
-			}
-			req := p.Request()
-			// For a refresh later; a secret asked for each time stays empty.
-			_ = sec.FillSecrets(ctx, p, &req, nil)
-			held["profile:"+p.Name] = flows.Restore(req, kept.AccessToken, kept.RefreshToken, kept.ExpiresAt, nil)
-		}
-		return keptTokensMsg{held: held}
+		return keptTokensMsg{held: svc.LoadKept(ctx, ps)}
 	}
 }
 
 func (m *Model) homeView(height int) string {
+	top := m.homeTop()
+	// The list is sized in Update (syncHomeHeight); a copy sized for this
+	// frame covers a height not synced yet. View changes no state.
+	l := m.home
+	if want := homeListHeight(top, height); l.Height() != want {
+		l.SetHeight(want)
+	}
+	if top != "" {
+		top += "\n"
+	}
+	return top + l.View()
+}
+
+// homeListHeight is the list's height under the banners top in height.
+func homeListHeight(top string, height int) int {
+	listH := height - 1
+	if top != "" {
+		listH -= strings.Count(top, "\n") + 2
+	}
+	return max(2, listH)
+}
+
+// syncHomeHeight sizes the home list for the current banners and terminal,
+// so its paging and its drawing agree.
+func (m *Model) syncHomeHeight() {
+	if m.scr != scrHome {
+		return
+	}
+	if want := homeListHeight(m.homeTop(), m.bodyHeight()); m.home.Height() != want {
+		m.home.SetHeight(want)
+	}
+}
+
+// homeTop is the banners above the home list.
+func (m *Model) homeTop() string {
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
 	var banners []string
@@ -472,7 +463,7 @@ func (m *Model) homeView(height int) string {
 		banners = append(banners, wrap(s.Error, "READ-ONLY: the profiles file cannot be read, so nothing will be written over it. "+m.readOnly, w))
 	}
 	if profiles.UsesFile(m.profiles) {
-		banners = append(banners, wrap(s.Warn, fmt.Sprintf("⚠ some secrets are kept in PLAIN TEXT in %s (chosen with --insecure-storage)", m.ctx.Store.Dir+"/"+profiles.SecretsFileName), w))
+		banners = append(banners, wrap(s.Warn, fmt.Sprintf("⚠ some secrets are kept in PLAIN TEXT in %s (chosen with --insecure-storage or Secrets in: file)", m.ctx.Store.Dir+"/"+profiles.SecretsFileName), w))
 	}
 	if m.confirmDelete != "" {
 		banners = append(banners, s.Warn.Render(fmt.Sprintf("Delete profile %s and its secrets? y/n", m.confirmDelete)))
@@ -480,16 +471,7 @@ func (m *Model) homeView(height int) string {
 	if m.ctx.Store != nil && len(m.profiles) == 0 && m.readOnly == "" {
 		banners = append(banners, wrap(s.Muted, "No saved profiles yet: a adds one; enter on New request… sends a one-off request.", w))
 	}
-	top := strings.Join(banners, "\n")
-	listH := height - 1
-	if top != "" {
-		listH -= strings.Count(top, "\n") + 2
-		top += "\n"
-	}
-	if m.home.Height() != max(2, listH) {
-		m.home.SetHeight(max(2, listH))
-	}
-	return top + m.home.View()
+	return strings.Join(banners, "\n")
 }
 
 func (m *Model) homeKeys() bindings {
@@ -507,4 +489,45 @@ func (m *Model) homeKeys() bindings {
 	}
 	return bindings{short: []key.Binding{run, k.Add, k.Edit, k.Delete, k.Filter, k.Help, k.Quit},
 		full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Add, k.Edit}, {k.Duplicate, k.Delete}, {k.Help, k.Quit, k.ForceQuit}}}
+}
+
+// secretFields are the secrets a form can hold, in the order asked.
+var secretFields = []struct {
+	kind  profiles.Kind
+	field string
+	name  string
+}{
+	{profiles.ClientSecret, fClientSecret, "client secret"},
+	{profiles.Bearer, fBearer, "Bearer token"},
+	{profiles.Password, fPassword, "password"},
+	{profiles.RefreshToken, fRefreshToken, "refresh token"},
+}
+
+// missingSecrets says which secrets a profile's form still needs, and
+// whether they are asked for each time (by the profile's choice) or simply
+// not saved (a duplicate, a lost keyring entry); first is the field of the
+// first one.
+func missingSecrets(p profiles.Profile, f *formModel) (banner, first string) {
+	var asked, unsaved []string
+	for _, sf := range secretFields {
+		fl := f.get(sf.field)
+		if fl == nil || fl.input.Value() != "" || !f.shown(sf.field) {
+			continue
+		}
+		if first == "" {
+			first = sf.field
+		}
+		if profiles.SourceOf(p, sf.kind) == profiles.SourceAsk {
+			asked = append(asked, sf.name)
+		} else {
+			unsaved = append(unsaved, sf.name)
+		}
+	}
+	switch {
+	case len(unsaved) > 0:
+		return fmt.Sprintf("the %s of %s is not saved: type it here to send once, or press esc and e on home to save it with the profile", strings.Join(unsaved, " and "), p.Name), first
+	case len(asked) > 0:
+		return fmt.Sprintf("type the %s (%s asks for it each time), then enter", strings.Join(asked, " and "), p.Name), first
+	}
+	return "this profile needs input: fill in the empty fields, then enter", first
 }

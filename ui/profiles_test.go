@@ -8,39 +8,49 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/zalando/go-keyring"
-
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
+// profileContext is a context with a store in dir and a keyring of the
+// test's own (not go-keyring's global mock, which tests would share).
 func profileContext(t testing.TB, clk *testClock, dir string) *Context {
 	ctx := testContext(clk)
 	ctx.Store = &profiles.Store{Dir: dir}
 	ctx.Secrets = profiles.NewSecrets(ctx.Store)
+	ctx.Secrets.Keyring = keyringtest.New()
 	return ctx
 }
 
+// keyringOf is the test keyring behind ctx.
+func keyringOf(ctx *Context) *keyringtest.Keyring {
+	return ctx.Secrets.Keyring.(*keyringtest.Keyring)
+}
+
 func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
-	keyring.MockInit()
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	dir := t.TempDir()
 	m := New(profileContext(t, clk, dir))
-	if m.scr != scrChooser || len(m.stack) != 1 || m.stack[0] != scrHome {
-		t.Fatalf("no profiles: opens on %v over %v", m.scr, m.stack)
+	if !strings.Contains(viewText(m), "choose a grant") {
+		t.Fatalf("no profiles: opens on\n%s", viewText(m))
 	}
-	// Add from the home screen's flow: a → grant → form in profile mode.
-	m.addingProfile = true
-	press(t, m, "enter") // client_credentials
+	// Home is one esc away; add from there: a → grant → form in profile
+	// mode.
+	press(t, m, "esc")
+	if !strings.Contains(viewText(m), "No saved profiles yet") {
+		t.Fatalf("esc:\n%s", viewText(m))
+	}
+	press(t, m, "a", "enter") // client_credentials
 	if !m.form.profileMode || m.form.focused().spec.key != fName {
 		t.Fatalf("profile form: %+v", m.form.focused().spec)
 	}
 	typeText(t, m, "demo-cc")
 	press(t, m, "tab")
 	for range len(m.form.value(fBaseURL)) {
-		m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+		m.Update(keyMsg("backspace"))
 	}
 	typeText(t, m, srv.URL)
 	press(t, m, "tab")
@@ -58,10 +68,13 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 		t.Fatalf("profiles file:\n%s", data)
 	}
 
-	// Reopen: the profile is on the home screen; one key gets a token.
-	m = New(profileContext(t, clk, dir))
-	if m.scr != scrHome || !strings.Contains(m.View(), "demo-cc") || !strings.Contains(m.View(), "TEST T11223344") {
-		t.Fatalf("reopened:\n%s", m.View())
+	// Reopen (same store, same keyring): the profile is on the home
+	// screen; one key gets a token.
+	reopened := profileContext(t, clk, dir)
+	reopened.Secrets.Keyring = keyringOf(m.ctx)
+	m = New(reopened)
+	if m.scr != scrHome || !strings.Contains(viewText(m), "demo-cc") || !strings.Contains(viewText(m), "TEST T11223344") {
+		t.Fatalf("reopened:\n%s", viewText(m))
 	}
 	press(t, m, "enter")
 	if m.scr != scrToken || m.token.result.Token.Subject != "client:"+dinterotest.DemoClientID {
@@ -70,8 +83,8 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	first := m.token.result
 	// Home shows the held token's countdown; returning shows the same token.
 	press(t, m, "esc")
-	if m.scr != scrHome || !strings.Contains(m.View(), "⏱ 1m 00s") && !strings.Contains(m.View(), "⏱ 2m 00s") {
-		t.Fatalf("home after token:\n%s", m.View())
+	if m.scr != scrHome || !strings.Contains(viewText(m), "⏱ 1m 00s") && !strings.Contains(viewText(m), "⏱ 2m 00s") {
+		t.Fatalf("home after token:\n%s", viewText(m))
 	}
 	requests := srv.Requests()
 	press(t, m, "enter")
@@ -82,8 +95,8 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 
 	// Delete asks first.
 	press(t, m, "x")
-	if !strings.Contains(m.View(), "Delete profile demo-cc and its secrets? y/n") {
-		t.Fatalf("no confirmation:\n%s", m.View())
+	if !strings.Contains(viewText(m), "Delete profile demo-cc and its secrets? y/n") {
+		t.Fatalf("no confirmation:\n%s", viewText(m))
 	}
 	press(t, m, "n")
 	if len(m.profiles) != 1 {
@@ -93,13 +106,12 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	if len(m.profiles) != 0 {
 		t.Fatalf("not deleted: %q", m.status.text)
 	}
-	if _, err := keyring.Get(profiles.KeyringService, "profile:demo-cc:client_secret"); err == nil {
+	if _, err := keyringOf(m.ctx).Get(profiles.KeyringService, "profile:demo-cc:client_secret"); err == nil {
 		t.Fatal("secret left in the keyring")
 	}
 }
 
 func TestProfileAskingForPasswordOpensForm(t *testing.T) {
-	keyring.MockInit()
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	dir := t.TempDir()
@@ -114,22 +126,21 @@ func TestProfileAskingForPasswordOpensForm(t *testing.T) {
 	}
 	m := New(ctx)
 	press(t, m, "enter")
-	if m.scr != scrForm || m.form.focused().spec.key != fPassword || !strings.Contains(m.form.banner, "asks for each time") {
+	if m.scr != scrForm || m.form.focused().spec.key != fPassword || !strings.Contains(m.form.banner, "asks for it each time") {
 		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
 	}
 	typeText(t, m, dinterotest.DemoPassword)
 	press(t, m, "enter")
-	if m.scr != scrToken || m.held["profile:support"] == nil {
+	if _, held := m.ctx.Session.Held("support"); m.scr != scrToken || !held {
 		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
 	}
 	// The rotated refresh token was stored for the profile.
-	if got, _ := keyring.Get(profiles.KeyringService, "profile:support:refresh_token"); got != "" {
+	if got, _ := keyringOf(ctx).Get(profiles.KeyringService, "profile:support:refresh_token"); got != "" {
 		t.Fatalf("refresh token stored although the profile keeps none: %q", got)
 	}
 }
 
 func TestAutoRefreshBeforeExpiry(t *testing.T) {
-	keyring.MockInit()
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	ctx := profileContext(t, clk, t.TempDir())
@@ -139,21 +150,22 @@ func TestAutoRefreshBeforeExpiry(t *testing.T) {
 	_ = ctx.Store.Add(p)
 	m := New(ctx)
 	press(t, m, "enter", "esc")
-	first := m.held["profile:auto"]
+	held := func() *flows.Result { res, _ := m.ctx.Session.Held("auto"); return res }
+	first := held()
 	if first == nil {
 		t.Fatal("no token held")
 	}
 	clk.Advance(90 * time.Second) // 30 s left: not due
 	_, cmd := m.Update(tickMsg(clk.Now()))
 	drive(t, m, cmd)
-	if m.held["profile:auto"] != first {
+	if held() != first {
 		t.Fatal("refreshed too early")
 	}
 	clk.Advance(15 * time.Second) // 15 s left: due
 	_, cmd = m.Update(tickMsg(clk.Now()))
 	drive(t, m, cmd)
-	if m.held["profile:auto"] == first || !strings.Contains(m.View(), "auto-refreshed at 12:01:45") {
-		t.Fatalf("not refreshed:\n%s", m.View())
+	if held() == first || !strings.Contains(viewText(m), "refreshed at 12:01:45") {
+		t.Fatalf("not refreshed:\n%s", viewText(m))
 	}
 	// A failure is shown and not retried every second.
 	srv.SetFault(&dinterotest.Fault{Status: 503})
@@ -163,8 +175,8 @@ func TestAutoRefreshBeforeExpiry(t *testing.T) {
 	requests := srv.Requests()
 	_, cmd = m.Update(tickMsg(clk.Now().Add(time.Second)))
 	drive(t, m, cmd)
-	if !strings.Contains(m.autoNotes["profile:auto"], "auto-refresh failed") || srv.Requests() != requests {
-		t.Fatalf("note %q, %d retries", m.autoNotes["profile:auto"], srv.Requests()-requests)
+	if !strings.Contains(viewText(m), "refresh failed") || srv.Requests() != requests {
+		t.Fatalf("%d retries:\n%s", srv.Requests()-requests, viewText(m))
 	}
 }
 
@@ -175,8 +187,8 @@ func TestReadOnlyOnUnparsableFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := New(profileContext(t, &testClock{now: fixedNow}, dir))
-	if m.scr != scrHome || !strings.Contains(m.View(), "READ-ONLY") {
-		t.Fatalf("view:\n%s", m.View())
+	if m.scr != scrHome || !strings.Contains(viewText(m), "READ-ONLY") {
+		t.Fatalf("view:\n%s", viewText(m))
 	}
 	press(t, m, "a")
 	if m.scr != scrHome || !strings.Contains(m.status.text, "read-only") {
@@ -192,14 +204,13 @@ func TestFilterProfiles(t *testing.T) {
 	m := New(manyProfiles(t, 200))
 	press(t, m, "/")
 	typeText(t, m, "merchant-150")
-	view := m.View()
+	view := viewText(m)
 	if !strings.Contains(view, "merchant-150") || strings.Contains(view, "merchant-149 ") {
 		t.Fatalf("filter:\n%s", view)
 	}
 }
 
 func manyProfiles(t testing.TB, n int) *Context {
-	keyring.MockInit()
 	clk := &testClock{now: fixedNow}
 	ctx := profileContext(t, clk, t.TempDir())
 	err := ctx.Store.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
@@ -232,7 +243,7 @@ func TestGoldenProfiles(t *testing.T) {
 				}
 			}
 			m := New(ctx)
-			m.held["profile:merchant-x-prod"] = syntheticResult(t, fixedNow.Add(-30*time.Second))
+			m.ctx.Session.Hold(profiles.Profile{Name: "merchant-x-prod"}, syntheticResult(t, fixedNow.Add(-30*time.Second)))
 			return m
 		},
 		"home_empty": func(t *testing.T) *Model {
@@ -259,7 +270,7 @@ func TestGoldenProfiles(t *testing.T) {
 	}
 	for name, build := range cases {
 		t.Run(name, func(t *testing.T) {
-			requireGoldenView(t, build(t))
+			requireGoldenView(t, build)
 		})
 	}
 }
@@ -267,7 +278,7 @@ func TestGoldenProfiles(t *testing.T) {
 func BenchmarkHomeView200(b *testing.B) {
 	m := New(manyProfiles(b, 200))
 	for i := 0; i < 200; i += 7 {
-		m.held[fmt.Sprintf("profile:merchant-%03d", i)] = syntheticResult(b, fixedNow)
+		m.ctx.Session.Hold(profiles.Profile{Name: fmt.Sprintf("merchant-%03d", i)}, syntheticResult(b, fixedNow))
 	}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -1,20 +1,19 @@
 package ui
 
 import (
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 )
 
 // Run opens the workbench in the terminal and returns when the user quits.
 func Run(ctx *Context) error {
 	m := New(ctx)
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithFPS(fps))
+	p := tea.NewProgram(m, tea.WithFPS(fps))
 	_, err := p.Run()
 	// Whatever happened, leave no token on the clipboard.
 	m.ClearClipboardOnQuit()
 	return err
 }
 
-// fps caps redraws. Bubble Tea's renderer wakes this often even when idle:
-// at its default of 60 the token view cost 1.5 % of a core (bench/idle-cpu),
-// at 30 0.9 %, at 20 0.7-0.8 %; typing still feels immediate at 20.
+// fps caps redraws. Bubble Tea's renderer wakes this often even when idle
+// (bench/idle-cpu measures what it costs on the token view).
 const fps = 20

@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"charm.land/lipgloss/v2"
+
+	"github.com/tokenbench/tokenbench/client"
+)
 
 // Styles are built once from a theme; View() never makes new styles.
 // Colours are adaptive, and the renderer drops them under NO_COLOR.
@@ -29,37 +33,54 @@ type Styles struct {
 	Expired   lipgloss.Style
 }
 
-// DefaultStyles is the default theme on renderer r.
-func DefaultStyles(r *lipgloss.Renderer) Styles {
+// badge marks an account's environment: PROD in reverse red, TEST in green,
+// and an id that is neither as what it is, unmarked.
+func (s Styles) badge(account string) string {
+	switch {
+	case client.ValidateOwnerID(account) != nil:
+		return s.Warn.Render("? " + account)
+	case client.IsProduction(account):
+		return s.Prod.Render(" PROD " + account + " ")
+	}
+	return s.Test.Render("TEST " + account)
+}
+
+// DefaultStyles is the default theme for a dark or light background.
+// lipgloss v2 does no terminal I/O: the background is asked for by the
+// program (tea.RequestBackgroundColor) and the styles are rebuilt when the
+// answer arrives; Bubble Tea downsamples the colours to the terminal's
+// profile (none under NO_COLOR).
+func DefaultStyles(isDark bool) Styles {
+	c := lipgloss.LightDark(isDark)
 	var (
-		accent = lipgloss.AdaptiveColor{Light: "#5A56E0", Dark: "#7D79F6"}
-		muted  = lipgloss.AdaptiveColor{Light: "#6B6B6B", Dark: "#8A8A8A"}
-		green  = lipgloss.AdaptiveColor{Light: "#0B7A3E", Dark: "#3FD07F"}
-		yellow = lipgloss.AdaptiveColor{Light: "#8A6100", Dark: "#F2C94C"}
-		orange = lipgloss.AdaptiveColor{Light: "#B54708", Dark: "#FF9F43"}
-		red    = lipgloss.AdaptiveColor{Light: "#B42318", Dark: "#FF6B6B"}
+		accent = c(lipgloss.Color("#5A56E0"), lipgloss.Color("#7D79F6"))
+		muted  = c(lipgloss.Color("#6B6B6B"), lipgloss.Color("#8A8A8A"))
+		green  = c(lipgloss.Color("#0B7A3E"), lipgloss.Color("#3FD07F"))
+		yellow = c(lipgloss.Color("#8A6100"), lipgloss.Color("#F2C94C"))
+		orange = c(lipgloss.Color("#B54708"), lipgloss.Color("#FF9F43"))
+		red    = c(lipgloss.Color("#B42318"), lipgloss.Color("#FF6B6B"))
 	)
 	s := Styles{}
-	s.Title = r.NewStyle().Bold(true).Foreground(accent)
-	s.Crumb = r.NewStyle().Foreground(muted)
-	s.Rule = r.NewStyle().Foreground(muted)
-	s.Label = r.NewStyle().Foreground(muted).Width(11)
-	s.Value = r.NewStyle()
-	s.Muted = r.NewStyle().Foreground(muted)
-	s.Error = r.NewStyle().Foreground(red)
-	s.Warn = r.NewStyle().Foreground(yellow)
-	s.OK = r.NewStyle().Foreground(green)
-	s.Cursor = r.NewStyle().Foreground(accent).Bold(true)
-	s.Selected = r.NewStyle().Foreground(accent).Bold(true)
-	s.Test = r.NewStyle().Foreground(green).Bold(true)
-	s.Prod = r.NewStyle().Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(red)
-	s.Notice = r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(yellow).Padding(0, 1)
-	s.Status = r.NewStyle().Foreground(green)
-	s.StatusErr = r.NewStyle().Foreground(red)
-	s.Body = r.NewStyle().Padding(0, 1)
-	s.CountOK = r.NewStyle().Foreground(green).Bold(true)
-	s.CountWarn = r.NewStyle().Foreground(yellow).Bold(true)
-	s.CountCrit = r.NewStyle().Foreground(orange).Bold(true)
-	s.Expired = r.NewStyle().Foreground(red).Bold(true).Reverse(true)
+	s.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
+	s.Crumb = lipgloss.NewStyle().Foreground(muted)
+	s.Rule = lipgloss.NewStyle().Foreground(muted)
+	s.Label = lipgloss.NewStyle().Foreground(muted).Width(11)
+	s.Value = lipgloss.NewStyle()
+	s.Muted = lipgloss.NewStyle().Foreground(muted)
+	s.Error = lipgloss.NewStyle().Foreground(red)
+	s.Warn = lipgloss.NewStyle().Foreground(yellow)
+	s.OK = lipgloss.NewStyle().Foreground(green)
+	s.Cursor = lipgloss.NewStyle().Foreground(accent).Bold(true)
+	s.Selected = lipgloss.NewStyle().Foreground(accent).Bold(true)
+	s.Test = lipgloss.NewStyle().Foreground(green).Bold(true)
+	s.Prod = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(red)
+	s.Notice = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(yellow).Padding(0, 1)
+	s.Status = lipgloss.NewStyle().Foreground(green)
+	s.StatusErr = lipgloss.NewStyle().Foreground(red)
+	s.Body = lipgloss.NewStyle().Padding(0, 1)
+	s.CountOK = lipgloss.NewStyle().Foreground(green).Bold(true)
+	s.CountWarn = lipgloss.NewStyle().Foreground(yellow).Bold(true)
+	s.CountCrit = lipgloss.NewStyle().Foreground(orange).Bold(true)
+	s.Expired = lipgloss.NewStyle().Foreground(red).Bold(true).Reverse(true)
 	return s
 }

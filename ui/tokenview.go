@@ -53,16 +53,23 @@ func clock(t, now time.Time) string {
 // lines renders the token view's body for width at now.
 func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 	r := m.result
-	if m.raw {
-		return m.rawLines(width)
-	}
-	var out []string
-	row := func(label, value string) {
-		out = append(out, s.Label.Render(label)+" "+truncate(value, width-12))
-	}
 	issued := r.Response.ReceivedAt
 	if r.Token != nil && !r.Token.IssuedAt.IsZero() {
 		issued = r.Token.IssuedAt
+	}
+	if m.raw {
+		return append([]string{countdown(s, r.Expiry, issued, now), ""}, m.rawLines(width)...)
+	}
+	var out []string
+	// A long value wraps under itself (a URL, the refresh reason), so
+	// nothing is cut at 60 or 80 columns.
+	indent := strings.Repeat(" ", 12)
+	row := func(label, value string) {
+		lines := strings.Split(wrap(s.Value, value, max(10, width-12)), "\n")
+		out = append(out, s.Label.Render(label)+" "+strings.TrimRight(lines[0], " "))
+		for _, l := range lines[1:] {
+			out = append(out, indent+strings.TrimRight(l, " "))
+		}
 	}
 	out = append(out, countdown(s, r.Expiry, issued, now), "")
 

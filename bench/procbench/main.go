@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -107,7 +108,63 @@ func run(bin string, n int) error {
 	}
 	fmt.Printf("decode, whole process, %d runs: median %v   target <= 5ms\n", n, median(decT))
 	fmt.Printf("  (spawning /bin/true from here takes %v; decode beyond that: %v)\n", median(trueT), median(decT)-median(trueT))
+
+	// The same machine's floor for a Go program: a hello-world, built
+	// here, in paired runs with decode.
+	hello, cleanup, err := buildHello()
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	var helloT, decRatios []time.Duration
+	for i := range n {
+		a, b := []string{hello}, dec
+		if i%2 == 1 {
+			a, b = dec, []string{hello}
+		}
+		ta, err := timeRun(a, env)
+		if err != nil {
+			return err
+		}
+		tbb, err := timeRun(b, env)
+		if err != nil {
+			return err
+		}
+		if i%2 == 1 {
+			ta, tbb = tbb, ta
+		}
+		helloT = append(helloT, ta)
+		decRatios = append(decRatios, tbb*1000/ta)
+	}
+	fmt.Printf("decode vs a Go hello-world, %d paired runs: hello median %v, ratio (median of paired) %.2f   target <= 2\n",
+		n, median(helloT), float64(median(decRatios))/1000)
 	return nil
+}
+
+// buildHello builds a Go hello-world with the same toolchain.
+func buildHello() (string, func(), error) {
+	dir, err := os.MkdirTemp("", "procbench-hello")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { _ = os.RemoveAll(dir) }
+	src := "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello, world\") }\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o600); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o600); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	bin := filepath.Join(dir, "hello")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("building hello-world: %v: %s", err, out)
+	}
+	return bin, cleanup, nil
 }
 
 func timeRun(argv, env []string) (time.Duration, error) {

@@ -1,0 +1,28 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tokenbench/tokenbench/client"
+)
+
+// The demo's authorization-code entry says what a second try does: running
+// it again shows the held token (the workbench keeps it), and e, enter
+// sends the used code again, which the server refuses
+// (ui.TestAuthorizationCodeRunAgainShowsHeldTokenAndEditSendsAgain).
+func TestDemoAuthorizationCodeDescriptionIsTrue(t *testing.T) {
+	for _, c := range demoConnections("http://127.0.0.1:1/v1") {
+		if c.Request.Grant != client.GrantAuthorizationCode {
+			continue
+		}
+		if strings.Contains(c.Description, "second run") || !strings.Contains(c.Description, "e, enter") {
+			t.Fatalf("description: %q", c.Description)
+		}
+		if len([]rune(c.Description)) > 74 { // the home list's room at 80 columns
+			t.Fatalf("description cut on home at 80 columns: %q", c.Description)
+		}
+		return
+	}
+	t.Fatal("no authorization_code connection in the demo")
+}

@@ -1,0 +1,538 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// These tests drive the workbench by keys and read only what it shows.
+
+func requireShows(t *testing.T, m *Model, texts ...string) {
+	t.Helper()
+	view := viewText(m)
+	for _, text := range texts {
+		if !strings.Contains(view, text) {
+			t.Fatalf("screen does not show %q:\n%s", text, view)
+		}
+	}
+}
+
+func requireHides(t *testing.T, m *Model, texts ...string) {
+	t.Helper()
+	view := viewText(m)
+	for _, text := range texts {
+		if strings.Contains(view, text) {
+			t.Fatalf("screen shows %q:\n%s", text, view)
+		}
+	}
+}
+
+// requireFits fails when a line is wider than the terminal or the screen
+// is taller.
+func requireFits(t *testing.T, m *Model, w, h int) {
+	t.Helper()
+	lines := strings.Split(viewText(m), "\n")
+	if len(lines) > h {
+		t.Fatalf("%d lines at height %d:\n%s", len(lines), h, viewText(m))
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) > w {
+			t.Fatalf("line of %d cells at width %d: %q", ansi.StringWidth(l), w, l)
+		}
+	}
+}
+
+func storeWith(t *testing.T, clk *testClock, ps ...profiles.Profile) *Context {
+	t.Helper()
+	ctx := profileContext(t, clk, t.TempDir())
+	for _, p := range ps {
+		if err := ctx.Store.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ctx
+}
+
+func TestHomeFilterFiltersClearsAndStartsAfresh(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(storeWith(t, clk,
+		profiles.Profile{Name: "alpha-shop", Account: "T11223344", Grant: "client_credentials", ClientID: "a"},
+		profiles.Profile{Name: "beta-shop", Account: "T11223344", Grant: "client_credentials", ClientID: "b"},
+	))
+	press(t, m, "/")
+	typeText(t, m, "zzz")
+	requireHides(t, m, "alpha-shop", "beta-shop")
+	press(t, m, "esc")
+	requireShows(t, m, "alpha-shop", "beta-shop")
+
+	press(t, m, "/")
+	typeText(t, m, "beta")
+	requireHides(t, m, "alpha-shop")
+	requireShows(t, m, "beta-shop")
+	// enter applies the filter; esc then clears it.
+	press(t, m, "enter")
+	requireHides(t, m, "alpha-shop")
+	press(t, m, "esc")
+	requireShows(t, m, "alpha-shop", "beta-shop")
+	// The next / starts from nothing, not from "beta".
+	press(t, m, "/")
+	typeText(t, m, "alpha")
+	requireShows(t, m, "alpha-shop")
+	requireHides(t, m, "beta-shop", "betaalpha")
+}
+
+func TestNewRequestFromTokenLeadsBackHome(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(storeWith(t, clk, profiles.Profile{Name: "demo-cc", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "client_credentials", ClientID: dinterotest.DemoClientID}))
+	press(t, m, "down") // New request…
+	press(t, m, "enter")
+	requireShows(t, m, "choose a grant")
+	press(t, m, "enter")
+	fillClientCredentials(t, m, srv.URL)
+	press(t, m, "enter")
+	requireShows(t, m, "expires in")
+	press(t, m, "n")
+	requireShows(t, m, "choose a grant")
+	press(t, m, "esc")
+	requireShows(t, m, "demo-cc", "New request…")
+}
+
+// fillClientCredentials types the demo client into an open
+// client_credentials form whose focus is on the base URL.
+func fillClientCredentials(t *testing.T, m *Model, base string) {
+	t.Helper()
+	press(t, m, "ctrl+u")
+	typeText(t, m, base)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+}
+
+func TestSaveAsProfileModeDoesNotStick(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(storeWith(t, clk))
+	press(t, m, "esc") // the first-run chooser sits over home
+	press(t, m, "enter")
+	requireShows(t, m, "choose a grant")
+	press(t, m, "enter")
+	fillClientCredentials(t, m, srv.URL)
+	press(t, m, "enter")
+	requireShows(t, m, "expires in")
+	press(t, m, "s")
+	requireShows(t, m, "Name")
+	press(t, m, "esc", "n", "enter")
+	requireShows(t, m, "request · client_credentials")
+	requireHides(t, m, "profile ·", "Name ")
+}
+
+func TestHelpOnTheDebuggingScreens(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l")
+	press(t, m, "?")
+	requireShows(t, m, "write HAR", "MFA timeline", "back")
+	press(t, m, "?", "enter", "?")
+	requireShows(t, m, "copy as curl", "back")
+	press(t, m, "?", "esc", "t", "?")
+	requireShows(t, m, "back", "quit")
+	press(t, m, "?", "esc", "esc", "ctrl+o", "?")
+	requireShows(t, m, "decode", "clear")
+}
+
+func TestTokenCountdownStaysWhileClaimsScroll(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(testContext(clk))
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 14})
+	m.token = tokenModel{result: syntheticResult(t, fixedNow)}
+	m.scr = scrToken
+	requireHides(t, m, "email")
+	for range 30 {
+		press(t, m, "down")
+	}
+	requireShows(t, m, "expires in 2m 00s", "tokenbench › token")
+	requireShows(t, m, "email") // scrolled to the end
+	requireFits(t, m, 60, 14)
+}
+
+func TestDuplicatedProfileWithoutSecretSaysWhatIsMissing(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}})
+	p, _ := ctx.Store.Load()
+	if err := ctx.Secrets.Put(p[0], profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	press(t, m, "d", "enter") // duplicate as shop-copy, save
+	requireShows(t, m, "shop-copy")
+	// The copy has the original's secret: it runs at once.
+	press(t, m, "enter") // saving selects the new profile; run it
+	requireShows(t, m, "expires in", "client:"+dinterotest.DemoClientID)
+
+	// A profile whose secret is not saved says which and how to save it.
+	if err := ctx.Secrets.Delete(p[0], profiles.ClientSecret); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "esc", "up", "enter")
+	requireShows(t, m, "client secret of shop is not saved", "e on home to save it")
+	requireHides(t, m, "asks for each time")
+}
+
+func TestInvalidAccountGetsNoTestBadge(t *testing.T) {
+	m := New(testContext(&testClock{now: fixedNow}))
+	press(t, m, "enter", "tab") // client_credentials, on to the account
+	typeText(t, m, "X123")
+	requireShows(t, m, "X123")
+	requireHides(t, m, "TEST X123")
+	press(t, m, "ctrl+u")
+	typeText(t, m, "T11223344")
+	requireShows(t, m, "TEST T11223344")
+}
+
+func TestMFAScreenFitsAt60x20(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(testContext(clk))
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	m.mfa = newMFA(goldenSession(true), client.ChannelSMS)
+	m.mfa.phase = mfaCode
+	m.mfa.input.Focus()
+	m.ctx.Outbox = func(string) []OutboxMessage {
+		return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
+	}
+	m.scr = scrMFA
+	requireShows(t, m, "the code received") // the placeholder, whole
+	m.mfa.err = "wrong binding code: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)"
+	requireFits(t, m, 60, 20)
+	requireShows(t, m, "482913", "expires in 5m0s", "2 attempt(s) left")
+}
+
+func TestStatusDoesNotOutliveItsScreen(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter") // the demo API client
+	requireShows(t, m, "token received")
+	press(t, m, "n")
+	requireHides(t, m, "token received")
+	press(t, m, "esc")
+	press(t, m, "enter", "R")
+	requireShows(t, m, "no refresh token to copy")
+	press(t, m, "esc")
+	requireHides(t, m, "no refresh token to copy")
+}
+
+func TestAuthorizationCodeRunAgainShowsHeldTokenAndEditSendsAgain(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	if err := srv.AddAuthorizationCode(dinterotest.DemoAuthCode, dinterotest.DemoUser, dinterotest.DemoRedirectURI, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	ctx := demoContext(t, clk, srv)
+	code := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantAuthorizationCode, ClientID: dinterotest.DemoClientID,
+		ClientSecret: dinterotest.DemoSecret, Code: dinterotest.DemoAuthCode, RedirectURI: dinterotest.DemoRedirectURI}
+	ctx.Connections = []Connection{{Name: "Authorization code (one-time)", Description: "code", BaseURL: srv.URL, Request: code}}
+	m := New(ctx)
+	press(t, m, "enter")
+	requireShows(t, m, "authorization_code")
+	press(t, m, "esc", "e", "enter")
+	requireShows(t, m, "invalid_grant")
+}
+
+func TestTmuxCopyGoesIntoTmuxBuffer(t *testing.T) {
+	var calls [][]string
+	var stdin string
+	c := &SystemClipboard{Getenv: func(k string) string {
+		return map[string]string{"TMUX": "/tmp/tmux-0/default,1,0", "SSH_TTY": "/dev/pts/1"}[k]
+	}, Tmux: func(in string, args ...string) (string, error) {
+		calls = append(calls, args)
+		if args[0] == "load-buffer" {
+			stdin = in
+		}
+		if args[0] == "show-options" {
+			return "external\n", nil
+		}
+		return "", nil
+	}}
+	var out strings.Builder
+	c.Out = &out
+	via, caveat, err := c.Copy("eyJ.secret.token")
+	if err != nil || via != "tmux buffer" || stdin != "eyJ.secret.token" || strings.Join(calls[0], " ") != "load-buffer -w -" {
+		t.Fatalf("via %q caveat %q err %v calls %v", via, caveat, err, calls)
+	}
+	if out.Len() != 0 {
+		t.Fatalf("wrote an OSC 52 tmux would drop: %q", out.String())
+	}
+}
+
+func TestWindowTitleShowsProfileAndCountdown(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "client_credentials", ClientID: dinterotest.DemoClientID}))
+	if got := m.View().WindowTitle; got != "tokenbench" {
+		t.Fatalf("home title %q", got)
+	}
+	press(t, m, "enter") // the form opens on the secret, which is not saved
+	requireShows(t, m, "client secret of shop is not saved")
+	requireHides(t, m, "↳")
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "enter")
+	clk.Advance(30 * time.Second)
+	if got := m.View().WindowTitle; got != "tokenbench · shop · 1m 30s" {
+		t.Fatalf("token title %q\n%s", got, viewText(m))
+	}
+	clk.Advance(2 * time.Minute)
+	if got := m.View().WindowTitle; got != "tokenbench · shop · EXPIRED" {
+		t.Fatalf("expired title %q", got)
+	}
+}
+
+func TestLogRowsNameTheGrant(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	press(t, m, "ctrl+l")
+	requireShows(t, m, "token · password", "challenge · sms", "token · mfa-oob", "403 mfa_required", "400 invalid_grant")
+	requireFits(t, m, 60, 20)
+}
+
+// Launch, enter, the code, enter, c: a saved MFA profile's token is on the
+// clipboard in three keys besides the code.
+func TestSavedMFAProfileToClipboardInThreeKeys(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := storeWith(t, clk, profiles.Profile{Name: "support-mfa", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "password", ClientID: dinterotest.DemoClientID, Username: dinterotest.DemoMFAUser, MFAChannel: "email",
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring, profiles.Password: profiles.SourceKeyring}})
+	ps, _ := ctx.Store.Load()
+	for k, v := range map[profiles.Kind]string{profiles.ClientSecret: dinterotest.DemoSecret, profiles.Password: dinterotest.DemoPassword} {
+		if err := ctx.Secrets.Put(ps[0], k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := New(ctx)
+	press(t, m, "enter")
+	requireShows(t, m, "A code was sent by e-mail")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
+	press(t, m, "enter", "c")
+	requireShows(t, m, "password via MFA", "access token copied")
+	if clip := ctx.Clipboard.(*fakeClipboard); !strings.HasPrefix(clip.content, "eyJ") {
+		t.Fatalf("clipboard %q", clip.content)
+	}
+}
+
+func TestCopyingAnExpiredTokenWarns(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(testContext(clk))
+	m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-10*time.Minute))}
+	m.scr = scrToken
+	press(t, m, "c")
+	requireShows(t, m, "EXPIRED access token copied")
+}
+
+func TestHARAsksWhereAndShowsTheFullPath(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l", "w")
+	requireShows(t, m, "Write the HAR", "tokenbench-20261128-120000.har")
+	press(t, m, "esc")
+	requireShows(t, m, "HAR not written")
+
+	path := filepath.Join(t.TempDir(), "a-rather-long-directory-name-for-the-export", "flow.har")
+	if err := os.Mkdir(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "w", "ctrl+u")
+	typeText(t, m, path)
+	press(t, m, "enter")
+	requireShows(t, m, "HAR written to")
+	if view := strings.Join(strings.Fields(viewText(m)), ""); !strings.Contains(view, path) {
+		t.Fatalf("the path is not shown whole:\n%s", viewText(m))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(data), `"entries"`) || strings.Contains(string(data), "demo-client-secret") {
+		t.Fatalf("HAR %v:\n%.200s", err, data)
+	}
+	// Never over an existing file.
+	press(t, m, "w", "ctrl+u")
+	typeText(t, m, path)
+	press(t, m, "enter")
+	requireShows(t, m, "HAR not written")
+}
+
+// The profile form offers every setting the CLI's profile add has, and
+// saving writes them.
+func TestProfileFormHasEveryProfileSetting(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	ctx := storeWith(t, clk)
+	m := New(ctx)
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	press(t, m, "esc", "a", "j", "enter") // a password profile
+	typeText(t, m, "support-mfa")
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoMFAUser)
+	press(t, m, "tab", "tab", "tab") // password left to be asked; on to the channel
+	press(t, m, "space")
+	requireShows(t, m, "by e-mail  (space")
+	press(t, m, "tab")
+	typeText(t, m, "file")
+	press(t, m, "tab")
+	typeText(t, m, "https://keys.example.com/jwks.json")
+	press(t, m, "tab")
+	typeText(t, m, "ticket 4711")
+	press(t, m, "tab", "space", "tab", "space", "tab")
+	typeText(t, m, "2m")
+	requireFits(t, m, 60, 20)
+	press(t, m, "enter")
+	requireShows(t, m, "profile support-mfa saved", "PLAIN TEXT")
+	ps, err := ctx.Store.Load()
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("%v %+v", err, ps)
+	}
+	p := ps[0]
+	if p.MFAChannel != "email" || p.JWKSURL != "https://keys.example.com/jwks.json" || p.Notes != "ticket 4711" || !p.KeepTokens || !p.AutoRefresh ||
+		time.Duration(p.RefreshBefore) != 2*time.Minute || p.Secrets[profiles.ClientSecret] != profiles.SourceFile || p.Secrets[profiles.Password] != profiles.SourceAsk {
+		t.Fatalf("saved %+v", p)
+	}
+	// Editing shows them again.
+	press(t, m, "e")
+	for range 12 {
+		press(t, m, "tab")
+	}
+	requireShows(t, m, "by e-mail  (space", "[x] keep tokens", "[x] auto-refresh", "ticket 4711")
+}
+
+// The inspector's keys URL comes from the pasted token's own account, not
+// from the last request; a token naming a host this session does not use
+// is not fetched from.
+func TestInspectorKeysURLFromTheTokensIssuer(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter") // a token for T11223344
+	press(t, m, "ctrl+o")
+	other, _ := srv.IssueToken(map[string]any{"sub": "other", "iss": srv.URL + "/accounts/P99887766/auth"})
+	press(t, m, "ctrl+u")
+	typeText(t, m, other)
+	press(t, m, "enter")
+	requireShows(t, m, "P99887766/auth/keys")
+	requireHides(t, m, "T11223344/auth/keys")
+
+	hostile, _ := srv.IssueToken(map[string]any{"sub": "x", "iss": "https://evil.example/v1/accounts/T11223344/auth"})
+	press(t, m, "ctrl+u")
+	typeText(t, m, hostile)
+	press(t, m, "enter")
+	requireShows(t, m, "not checked")
+	requireHides(t, m, "/auth/keys")
+}
+
+func TestTimelineRowOpensItsExchange(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l", "t", "down", "down", "down", "enter") // binding code #1
+	requireShows(t, m, "› exchange", `"grant_type": "mfa-oob"`, "400")
+	press(t, m, "esc")
+	requireShows(t, m, "MFA timeline")
+	press(t, m, "esc")
+	requireShows(t, m, "HTTP log")
+}
+
+func TestWindowTitleNamesTheConnection(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter")
+	if got := m.View().WindowTitle; got != "tokenbench · Demo API client · 2m 00s" {
+		t.Fatalf("title %q", got)
+	}
+}
+
+func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	m.ctx.Connections[1].Name = "Support user, no MFA" // a password grant
+	m.home.SetItems(m.homeItems())
+	press(t, m, "/")
+	typeText(t, m, "prod")
+	requireHides(t, m, "Support user", "Demo API client")
+	press(t, m, "esc", "/")
+	typeText(t, m, "api")
+	requireShows(t, m, "Demo API client")
+	requireHides(t, m, "Support user")
+}
+
+// After too many wrong codes, ctrl+n sends a new code, as the hint says.
+func TestCtrlNAfterLockoutSendsANewCode(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "down", "enter") // the MFA user: the code goes out by SMS
+	requireShows(t, m, "challenge 1")
+	wrong := "000000"
+	if srv.LastBindingCode(dinterotest.DemoMFAUser) == wrong {
+		wrong = "111111"
+	}
+	for range 3 {
+		typeText(t, m, wrong)
+		press(t, m, "enter")
+	}
+	requireShows(t, m, "ctrl+n sends a new code")
+	press(t, m, "ctrl+n")
+	requireShows(t, m, "A code was sent by SMS (challenge 2)", "Attempts left: 3")
+}
+
+func TestLongTokenValuesWrapInsteadOfBeingCut(t *testing.T) {
+	m := New(testContext(&testClock{now: fixedNow}))
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 40})
+	r := syntheticResult(t, fixedNow)
+	r.RefreshToken = ""
+	m.token = tokenModel{result: r}
+	m.scr = scrToken
+	view := strings.Join(strings.Fields(viewText(m)), " ")
+	for _, whole := range []string{"https://api.dintero.com/v1/accounts/T11223344/auth", r.RefreshNote()} {
+		if !strings.Contains(strings.ReplaceAll(view, " ", ""), strings.ReplaceAll(whole, " ", "")) {
+			t.Fatalf("%q is cut:\n%s", whole, viewText(m))
+		}
+	}
+	requireFits(t, m, 60, 40)
+}
+
+func TestNotFoundOnTheTokenPathSuggestsTheBaseURL(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(testContext(clk))
+	press(t, m, "enter") // client_credentials
+	fillClientCredentials(t, m, strings.TrimSuffix(srv.URL, "/v1"))
+	press(t, m, "enter")
+	requireShows(t, m, "404", "Dintero's ends in /v1")
+}
