@@ -291,3 +291,27 @@ func TestProfileWithPartner(t *testing.T) {
 		t.Fatalf("partner with password grant: %+v", r)
 	}
 }
+
+func TestRecoverFromProfile(t *testing.T) {
+	keyring.MockInit()
+	srv, sent := fakeWithOutbox(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
+	if r := runCLI(t, env, "", "profile", "add", "support", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID, "--mfa-channel", "email"); r.code != 0 {
+		t.Fatalf("profile add: %+v", r)
+	}
+	// No secret in the environment: the profile's keyring has it.
+	it := startInteractive(map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "recover", "-p", "support", "--username", dinterotest.DemoLostDeviceUser, "-o", "header")
+	first := <-sent
+	io.WriteString(it.stdin, first.BindingCode+"\n")
+	second := <-sent
+	io.WriteString(it.stdin, second.BindingCode+"\n")
+	it.stdin.Close()
+	if c := <-it.done; c != 0 || !strings.HasPrefix(it.out.String(), "Authorization: Bearer ey") {
+		t.Fatalf("exit %d\n%s\n%s", c, it.out.String(), it.errOut.String())
+	}
+	if first.Channel != "email" || second.Channel != "sms" {
+		t.Fatalf("channels %s, %s (the profile says email first)", first.Channel, second.Channel)
+	}
+}

@@ -138,7 +138,7 @@ func TestRecoverDrivesBothSteps(t *testing.T) {
 }
 
 func TestRecoveryRefusals(t *testing.T) {
-	_, rn, _ := recorded(t, dinterotest.DemoConfig(time.Hour))
+	srv, rn, _ := recorded(t, dinterotest.DemoConfig(time.Hour))
 	ctx := context.Background()
 	// The limited client has no scope for a recovery.
 	req := recoveryRequest("")
@@ -157,6 +157,19 @@ func TestRecoveryRefusals(t *testing.T) {
 	}
 	if err := rn.Resend(ctx, s, client.ChannelEmail); err != nil || s.Step != 1 || s.First.Channel != client.ChannelEmail {
 		t.Fatalf("resend at step 1: %v (step %d, %s)", err, s.Step, s.First.Channel)
+	}
+	if _, err := rn.Answer(ctx, s, srv.LastBindingCode(dinterotest.DemoLostDeviceUser)); err != nil || s.Step != 2 {
+		t.Fatalf("step 1: %v", err)
+	}
+	// Step 2 on the channel step 1 used: refused here, and by the server.
+	if err := rn.Resend(ctx, s, client.ChannelEmail); !errors.Is(err, client.ErrInvalidInput) {
+		t.Fatalf("resend at step 2 on the same channel: %v", err)
+	}
+	if err := rn.Challenge(ctx, s.Second, client.ChannelEmail); !errors.As(err, &apiErr) || apiErr.Status != 400 || !strings.Contains(apiErr.Message, "other channel") {
+		t.Fatalf("server, same channel: %v", err)
+	}
+	if err := rn.Resend(ctx, s, ""); err != nil || s.Second.Channel != client.ChannelSMS {
+		t.Fatalf("resend at step 2: %v", err)
 	}
 }
 
@@ -369,6 +382,10 @@ func TestKeyVerifier(t *testing.T) {
 		return n
 	}
 
+	// The fake answers the Dintero way: a bare array, line breaks in n.
+	if set := string(srv.KeySetJSON()); !strings.HasPrefix(set, "[") || !strings.Contains(set, `\n`) {
+		t.Fatalf("key set %.80s…", set)
+	}
 	v := tokeninfo.NewKeyVerifier(c)
 	// The token itself reads its keys when it has read:accounts.
 	if ver := v.Verify(ctx, reader, src); !ver.OK {
@@ -430,19 +447,39 @@ func signWith(t *testing.T, key *rsa.PrivateKey, kid string) string {
 	return raw
 }
 
-func TestNextAttemptHonoursRetryAfter(t *testing.T) {
+func TestRateLimitedCarriesTheWait(t *testing.T) {
 	srv, rn, _ := recorded(t, dinterotest.DemoConfig(time.Hour))
 	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 300, Times: 1})
+	before := time.Now()
 	_, _, err := rn.Start(context.Background(), flows.Request{Account: account, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret})
 	rl, ok := flows.RateLimited(err)
-	if !ok || rl.RetryAfter != 5*time.Minute {
+	if !ok || rl.RetryAfter != 5*time.Minute || rl.RetryAt.Before(before.Add(5*time.Minute)) {
 		t.Fatalf("%v", err)
 	}
-	now := rl.RetryAt.Add(-5 * time.Minute)
-	if got := flows.NextAttempt(err, now, time.Minute); !got.Equal(rl.RetryAt) {
-		t.Fatalf("429: next %v, want %v", got, rl.RetryAt)
+	if _, ok := flows.RateLimited(errors.New("503")); ok {
+		t.Fatal("a plain error is not a 429")
 	}
-	if got := flows.NextAttempt(errors.New("503"), now, time.Minute); !got.Equal(now.Add(time.Minute)) {
-		t.Fatalf("other error: %v", got)
+}
+
+func TestRecoveryCodeExpiredStartsOver(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	cfg := dinterotest.DemoConfig(time.Hour)
+	cfg.Now = clk.Now
+	srv, rn, _ := recorded(t, cfg)
+	ctx := context.Background()
+	s, err := rn.StartRecovery(ctx, recoveryRequest(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+	clk.Advance(6 * time.Minute) // codes live 5 minutes
+	if _, err := rn.Answer(ctx, s, old); !errors.Is(err, flows.ErrChallengeExpired) || s.First.Challenged() {
+		t.Fatalf("expired code: %v", err)
+	}
+	if err := rn.Resend(ctx, s, ""); err != nil || s.Step != 1 || !s.First.Challenged() {
+		t.Fatalf("start over: %v", err)
+	}
+	if _, err := rn.Answer(ctx, s, srv.LastBindingCode(dinterotest.DemoLostDeviceUser)); err != nil || s.Step != 2 {
+		t.Fatalf("new first code: %v (step %d)", err, s.Step)
 	}
 }

@@ -181,7 +181,7 @@ type CleanupError struct {
 }
 
 func (e *CleanupError) Error() string {
-	return fmt.Sprintf("%s, but not all its old secrets were deleted: %v", e.Done, e.Err)
+	return fmt.Sprintf("%s, but secrets it left behind could not all be deleted: %v", e.Done, e.Err)
 }
 
 func (e *CleanupError) Unwrap() error { return e.Err }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -44,10 +45,11 @@ func (b Backoff) Wait(failures int, retryAfter time.Duration) time.Duration {
 }
 
 // RetryAfter is the wait a server asked for in an error (a 429's
-// Retry-After, a *client.RateLimitError); 0 when it did not say.
+// Retry-After, found by flows.RateLimited); 0 when it did not say. The
+// schedule adds it to the service's clock (as flows.NextAttempt adds it to
+// the client's), so a test's clock moves it too.
 func RetryAfter(err error) time.Duration {
-	var limited *client.RateLimitError
-	if errors.As(err, &limited) {
+	if limited, ok := flows.RateLimited(err); ok {
 		return limited.RetryAfter
 	}
 	return 0
@@ -85,6 +87,7 @@ func (s *Service) Hold(p profiles.Profile, res *flows.Result) {
 	if s.held == nil {
 		s.held = map[string]*entry{}
 	}
+	p.Secrets = maps.Clone(p.Secrets) // the caller's map may change
 	s.held[p.Name] = &entry{profile: p, res: res}
 }
 
@@ -116,6 +119,7 @@ func (s *Service) reprofile(oldName string, p profiles.Profile) {
 		return
 	}
 	delete(s.held, oldName)
+	p.Secrets = maps.Clone(p.Secrets)
 	e.profile = p
 	s.held[p.Name] = e
 }
@@ -396,7 +400,7 @@ func (st State) Note(now time.Time) string {
 		return "auto-refresh needs MFA: run the profile again"
 	case errors.As(st.LastErr, new(*KeepError)):
 		return "refreshed at " + st.LastRefresh.Format("15:04:05") + ", but " + client.Sanitize(st.LastErr.Error())
-	case errors.As(st.LastErr, new(*client.RateLimitError)):
+	case isRateLimited(st.LastErr):
 		return "rate limited: auto-refresh retries in " + in(st.RetryAt)
 	case st.LastErr != nil:
 		msg := client.Sanitize(st.LastErr.Error())
@@ -472,4 +476,9 @@ func (s *Service) Usable(ctx context.Context, p profiles.Profile, minValidity ti
 	}
 	s.Hold(p, res)
 	return res, true
+}
+
+func isRateLimited(err error) bool {
+	_, ok := flows.RateLimited(err)
+	return ok
 }

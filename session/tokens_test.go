@@ -359,3 +359,39 @@ func TestBackoffWait(t *testing.T) {
 		}
 	}
 }
+
+// An edit of a profile that holds a token follows the token: a rename
+// moves it, turning auto-refresh on schedules it, a delete drops it.
+func TestHeldTokenFollowsEdits(t *testing.T) {
+	srv := fakeServer(t, dinterotest.DemoConfig(time.Hour))
+	svc := newService(t, configDir(t), newFakeKeyring())
+	ctx := context.Background()
+	p := clientProfile("a", srv.URL)
+	if err := svc.Create(ctx, p, Values{profiles.ClientSecret: dinterotest.DemoSecret}); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := heldToken(t, svc, p)
+	if _, ok := svc.NextRefresh("a"); ok {
+		t.Fatal("scheduled without auto_refresh")
+	}
+	edited := p
+	edited.Name, edited.AutoRefresh = "b", true
+	if err := svc.Update(ctx, "a", edited, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := svc.Held("a"); ok {
+		t.Fatal("still held under the old name")
+	}
+	if held, ok := svc.Held("b"); !ok || held != res {
+		t.Fatal("not held under the new name")
+	}
+	if next, ok := svc.NextRefresh("b"); !ok || !next.Equal(res.Expiry.At.Add(-DefaultRefreshBefore)) {
+		t.Fatalf("next refresh %v %v", next, ok)
+	}
+	if err := svc.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := svc.Held("b"); ok {
+		t.Fatal("held after delete")
+	}
+}
