@@ -35,12 +35,16 @@ const (
 	scrExchange
 	scrTimeline
 	scrInspect
+	scrRecover
+	scrDiagnose
+	scrBundle
 )
 
 var screenNames = map[screen]string{
 	scrHome: "home", scrChooser: "choose a grant", scrForm: "request",
 	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
 	scrLog: "HTTP log", scrExchange: "exchange", scrTimeline: "MFA timeline", scrInspect: "inspector",
+	scrRecover: "MFA recovery", scrDiagnose: "diagnose user", scrBundle: "support bundle",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -108,6 +112,11 @@ type Model struct {
 	help    help.Model
 	spin    spinner.Model
 
+	// Component screens (each owns its state, keys and async results).
+	recovery *recoveryModel
+	diagnose *diagnoseModel
+	bundle   *bundleModel
+
 	// The request being worked on.
 	runner    *flows.Runner
 	baseURL   string
@@ -149,7 +158,7 @@ type Model struct {
 // New builds the workbench. With connections it opens on them; without, on
 // the grant chooser.
 func New(ctx *Context) *Model {
-	m := &Model{ctx: ctx, help: help.New(), chooser: grantMenu(), channel: client.ChannelSMS, chain: true,
+	m := &Model{ctx: ctx, help: help.New(), chooser: chooserFor(false), channel: client.ChannelSMS, chain: true,
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL},
 		jwks:   map[string]*client.JWKS{}, sigs: map[string]string{}, debug: newDebug()}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
@@ -192,7 +201,9 @@ func (m *Model) hasHome() bool {
 
 // openChooser opens the grant chooser for a request or for a new profile.
 func (m *Model) openChooser(forProfile bool) {
-	m.chooser.forProfile = forProfile
+	cursor := m.chooser.cursor
+	m.chooser = chooserFor(forProfile)
+	m.chooser.cursor = min(cursor, len(m.chooser.items)-1)
 	m.push(scrChooser)
 }
 
@@ -211,6 +222,9 @@ func (m *Model) back() {
 
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
+	if c := m.activeComponent(); c != nil {
+		return c.Typing()
+	}
 	return m.scr == scrForm || m.scr == scrInspect || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering() ||
 		m.scr == scrLog && m.debug.harPath.Focused()
 }
@@ -228,6 +242,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.form.setWidth(msg.Width - 2)
 		m.home.SetSize(msg.Width-2, max(4, msg.Height-6))
 		m.debug.setWidth(msg.Width)
+		for _, c := range []component{m.recovery, m.diagnose, m.bundle} {
+			if c != nil && !isNilComponent(c) {
+				c.SetSize(msg.Width, msg.Height)
+			}
+		}
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.ctx.Styles = DefaultStyles(msg.IsDark())
@@ -243,7 +262,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		auto := m.autoRefreshDue()
-		if m.scr == scrToken || m.scr == scrHome || len(auto) > 0 {
+		if m.scr == scrToken || m.scr == scrHome || len(auto) > 0 || m.scr == scrMFA && m.mfa.retryAt.After(m.ctx.Now()) {
 			return m, tea.Batch(append(auto, m.tick())...)
 		}
 		m.ticking = false
@@ -276,6 +295,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.mfa.session = msg.session
+		if limited, ok := flows.RateLimited(msg.err); ok {
+			return m, m.mfaRateLimited(limited)
+		}
 		if msg.err != nil {
 			m.mfa.phase = mfaChoose
 			if errors.Is(msg.err, flows.ErrMFAExpired) {
@@ -336,6 +358,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if cmd, ok := m.onFlowMsg(msg); ok {
+		return m, cmd
+	}
+	if c := m.activeComponent(); c != nil {
+		return m, c.Update(msg) // a paste
+	}
 	if m.scr == scrMFA && m.mfa.phase == mfaCode {
 		var cmd tea.Cmd
 		m.mfa.input, cmd = m.mfa.input.Update(msg)
@@ -388,8 +416,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch m.scr {
 	case scrHome:
 		return m.updateHome(msg)
+	case scrRecover, scrDiagnose, scrBundle:
+		if c := m.activeComponent(); c != nil {
+			return m, c.Update(msg)
+		}
 	case scrChooser:
 		switch {
+		case key.Matches(msg, k.Select) && m.chooser.cursor >= len(grantInfos):
+			v := m.currentValues()
+			req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Username: v[fUsername]}
+			return m, m.openRecovery(v[fBaseURL], req, m.channel)
 		case key.Matches(msg, k.Select):
 			g := grantInfos[m.chooser.cursor].grant
 			if m.chooser.forProfile {
@@ -439,8 +475,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case scrExchange:
 		return m.updateExchange(msg)
 	case scrTimeline:
-		if key.Matches(msg, k.Back) {
+		switch {
+		case key.Matches(msg, k.Back):
 			m.back()
+		case key.Matches(msg, k.Bundle):
+			return m, m.openBundle(m.bundleInput(), "MFA timeline")
 		}
 	case scrInspect:
 		return m.updateInspect(msg)
@@ -601,6 +640,16 @@ func (m *Model) updateMFA(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.back()
 		return m, nil
 	}
+	switch {
+	case key.Matches(msg, k.Recover) && (mm.phase == mfaChoose || mm.phase == mfaCode || mm.phase == mfaDead):
+		return m, m.openRecovery(m.baseURL, mm.session.Request, mm.chosen())
+	case key.Matches(msg, k.Diagnose) && (mm.phase == mfaChoose || mm.phase == mfaCode || mm.phase == mfaDead):
+		return m, m.openDiagnose(diagnoseSource{BaseURL: m.baseURL, Request: mm.session.Request, Profile: m.active}, mm.session.Request.Username)
+	case mm.retryAt.After(m.ctx.Now()) && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
+		mm.phase == mfaChoose && key.Matches(msg, k.Select)):
+		mm.err = "rate limited: no new code for " + client.FormatWait(mm.retryAt.Sub(m.ctx.Now()).Round(time.Second)) + " more"
+		return m, nil
+	}
 	switch mm.phase {
 	case mfaChoose:
 		if key.Matches(msg, k.Select) {
@@ -666,6 +715,14 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	t := &m.token
 	res := t.result
+	if t.confirmRevoke {
+		t.confirmRevoke = false
+		if key.Matches(msg, k.Confirm) {
+			return m, m.revoke()
+		}
+		m.setStatus("refresh token not revoked", false)
+		return m, nil
+	}
 	if t.confirmRefreshCopy {
 		t.confirmRefreshCopy = false
 		if key.Matches(msg, k.Confirm) {
@@ -717,13 +774,28 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.hasHome() {
 			m.stack = append(m.stack, scrHome)
 		}
-		m.chooser.forProfile = false
+		m.chooser = chooserFor(false)
 		m.scr = scrChooser
 	case key.Matches(msg, k.RawJSON):
 		t.raw = !t.raw
 		t.scroll = 0
 	case key.Matches(msg, k.SaveProfile):
 		return m, m.openSaveAs(res)
+	case key.Matches(msg, k.Revoke):
+		m.askRevoke()
+	case key.Matches(msg, k.Bundle):
+		return m, m.openBundle(m.bundleInput(), "token view")
+	case key.Matches(msg, k.Diagnose):
+		user := tokenUser(res)
+		if user == "" {
+			subject := "not a JWT"
+			if res.Token != nil {
+				subject = orDash(res.Token.Subject)
+			}
+			m.setStatus("this token's subject is not a user ("+client.Sanitize(subject)+"): nothing to diagnose", true)
+			return m, nil
+		}
+		return m, m.openDiagnose(diagnoseSource{BaseURL: m.baseFor(), Request: res.Request, Profile: m.active}, user)
 	case key.Matches(msg, k.Up):
 		t.scroll = max(0, t.scroll-1)
 	case key.Matches(msg, k.Down):
@@ -885,6 +957,10 @@ func (m *Model) render() string {
 		body = m.timelineView()
 	case scrInspect:
 		body = m.inspectView(bodyH)
+	case scrRecover, scrDiagnose, scrBundle:
+		if c := m.activeComponent(); c != nil {
+			body = c.View(bodyH)
+		}
 	case scrToken:
 		pinned, rest := m.tokenLines()
 		scroll := min(m.token.scroll, max(0, len(rest)-(bodyH-len(pinned))))
@@ -917,6 +993,9 @@ func (m *Model) tokenLines() (pinned, rest []string) {
 	if t.confirmRefreshCopy {
 		pinned = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, pinned...)
 	}
+	if t.confirmRevoke {
+		pinned = append([]string{s.Warn.Render("Revoke refresh token " + tokeninfo.Fingerprint(t.result.RefreshToken) + "? The server refuses it from then on. y/n")}, pinned...)
+	}
 	return pinned, lines[2:]
 }
 
@@ -944,6 +1023,12 @@ func (m *Model) header() string {
 	right := ""
 	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrChooser {
 		right = s.badge(acct)
+		if m.scr == scrToken && m.token.result.Partner != nil {
+			// The partner route, when it fits beside the title.
+			if label := s.Muted.Render(m.token.result.Partner.Label()) + "  " + right; lipgloss.Width(title)+lipgloss.Width(label)+3 <= m.ctx.Width {
+				right = label
+			}
+		}
 	}
 	gap := max(1, m.ctx.Width-2-lipgloss.Width(title)-lipgloss.Width(right))
 	line := " " + title + strings.Repeat(" ", gap) + right
@@ -998,7 +1083,7 @@ func (m *Model) footer() string {
 // inspector's token field (a JWT never holds a '?').
 func (m *Model) helpWorks() bool {
 	switch {
-	case m.scr == scrToken && m.token.confirmRefreshCopy, m.scr == scrHome && m.confirmDelete != "":
+	case m.scr == scrToken && (m.token.confirmRefreshCopy || m.token.confirmRevoke), m.scr == scrHome && m.confirmDelete != "":
 		return false // a y/n question is open
 	}
 	// A binding code is digits, so ? types nothing there either.
@@ -1044,13 +1129,17 @@ func (m *Model) keys() help.KeyMap {
 		return m.mfa.keys(k)
 	case scrLog, scrExchange, scrTimeline, scrInspect:
 		return m.debugKeys()
+	case scrRecover, scrDiagnose, scrBundle:
+		if c := m.activeComponent(); c != nil {
+			return c.Keys()
+		}
 	case scrToken:
-		if m.token.confirmRefreshCopy {
+		if m.token.confirmRefreshCopy || m.token.confirmRevoke {
 			return bindings{short: []key.Binding{k.Confirm, k.Deny}}
 		}
 		return bindings{
-			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Quit},
-			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
+			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
 		}
 	}
 	return bindings{}

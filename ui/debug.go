@@ -124,6 +124,8 @@ func (m *Model) updateLog(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.push(scrExchange)
 	case key.Matches(msg, k.Timeline):
 		m.push(scrTimeline)
+	case key.Matches(msg, k.Bundle):
+		return m, m.openBundle(m.bundleInput(), "HTTP log")
 	case key.Matches(msg, k.ExportHAR):
 		if len(ex) == 0 {
 			m.setStatus("no exchanges to export yet", true)
@@ -459,14 +461,14 @@ func (m *Model) debugKeys() bindings {
 		if m.debug.harPath.Focused() {
 			return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.ForceQuit}}
 		}
-		return bindings{short: []key.Binding{open, k.Timeline, k.ExportHAR, k.Back, k.Up, k.Down, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down, open}, {k.Timeline, k.ExportHAR, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
+		return bindings{short: []key.Binding{open, k.Timeline, k.ExportHAR, k.Bundle, k.Back, k.Up, k.Down, k.Quit},
+			full: [][]key.Binding{{k.Up, k.Down, open}, {k.Timeline, k.ExportHAR, k.Bundle, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
 	case scrExchange:
 		return bindings{short: []key.Binding{curl, k.Back, k.Up, k.Down, k.Quit},
 			full: [][]key.Binding{{k.Up, k.Down}, {curl, k.Log, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
 	case scrTimeline:
-		return bindings{short: []key.Binding{k.Back, k.Quit},
-			full: [][]key.Binding{{k.Back, k.Log, k.Inspect}, {k.Quit, k.ForceQuit}}}
+		return bindings{short: []key.Binding{k.Bundle, k.Back, k.Quit},
+			full: [][]key.Binding{{k.Bundle, k.Back, k.Log, k.Inspect}, {k.Quit, k.ForceQuit}}}
 	case scrInspect:
 		decode, next, clear := withHelp(k.Select, "decode"), withHelp(k.Next, "token/JWKS"), withHelp(k.ClearInput, "clear")
 		return bindings{short: []key.Binding{decode, next, clear, k.Back, k.ForceQuit},
