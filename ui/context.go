@@ -84,7 +84,7 @@ func NewContext() *Context {
 	rec := &client.Recorder{Redactor: rd}
 	return &Context{
 		Recorder: rec, Redactor: rd, WriteBundle: bundle.Write,
-		Width:    80, Height: 24,
+		Width: 80, Height: 24,
 		Styles:         DefaultStyles(true),
 		Keys:           DefaultKeyMap(),
 		Now:            time.Now,

@@ -34,10 +34,10 @@ type (
 type recoveryPhase int
 
 const (
-	recSetup    recoveryPhase = iota // who, and with which client
-	recBusy                          // a request in flight
-	recCode                          // waiting for the current step's code
-	recStartOver                     // the recovery cannot go on: start it again
+	recSetup     recoveryPhase = iota // who, and with which client
+	recBusy                           // a request in flight
+	recCode                           // waiting for the current step's code
+	recStartOver                      // the recovery cannot go on: start it again
 )
 
 // recovery form fields, in order.
