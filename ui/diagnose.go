@@ -374,7 +374,7 @@ func (m *diagnoseModel) activityLines() []string {
 		out = append(out, s.Muted.Render("  none recorded"))
 	}
 	for _, a := range m.report.Activities {
-		out = append(out, fmt.Sprintf("  %s %-8s %-20s %-15s %s", a.CreatedAt.In(now.Location()).Format("01-02 15:04"),
+		out = append(out, fmt.Sprintf("  %s %-11s %-20s %-15s %s", a.CreatedAt.In(now.Location()).Format("01-02 15:04"),
 			tokeninfo.Relative(a.CreatedAt, now), client.Sanitize(a.Action), orDash(client.Sanitize(a.IP)), orDash(client.Sanitize(a.UserAgent))))
 	}
 	return out
