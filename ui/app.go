@@ -994,7 +994,7 @@ func (m *Model) tokenLines() (pinned, rest []string) {
 		pinned = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, pinned...)
 	}
 	if t.confirmRevoke {
-		pinned = append([]string{s.Warn.Render("Revoke the refresh token? The server refuses it from then on. y/n")}, pinned...)
+		pinned = append([]string{s.Warn.Render("Revoke the refresh token for good? y/n")}, pinned...)
 	}
 	return pinned, lines[2:]
 }

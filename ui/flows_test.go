@@ -179,7 +179,7 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 	res := m.token.result
 	rt := res.RefreshToken
 	press(t, m, "X")
-	requireShows(t, m, "Revoke the refresh token?", "y/n")
+	requireShows(t, m, "Revoke the refresh token for good?", "y/n")
 	press(t, m, "n")
 	requireShows(t, m, "refresh token not revoked")
 	press(t, m, "X", "y")
