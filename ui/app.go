@@ -26,25 +26,18 @@ type screen int
 
 const (
 	scrHome screen = iota
-	scrChooser
 	scrForm
 	scrInflight
 	scrMFA
 	scrToken
-	scrLog
-	scrExchange
-	scrTimeline
-	scrInspect
-	scrRecover
-	scrDiagnose
-	scrBundle
+	// scrPage: the Page on top of Model.pages (the log, an exchange, the
+	// timeline; new screens are Pages).
+	scrPage
 )
 
 var screenNames = map[screen]string{
-	scrHome: "home", scrChooser: "choose a grant", scrForm: "request",
+	scrHome: "home", scrForm: "request",
 	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
-	scrLog: "HTTP log", scrExchange: "exchange", scrTimeline: "MFA timeline", scrInspect: "inspector",
-	scrRecover: "MFA recovery", scrDiagnose: "diagnose user", scrBundle: "support bundle",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -103,19 +96,16 @@ type Model struct {
 	ctx   *Context
 	scr   screen
 	stack []screen
+	// pages are the Pages on the back stack, one per scrPage in stack and
+	// on screen, in order.
+	pages []Page
 
-	home    list.Model
-	chooser menu
-	form    formModel
-	mfa     mfaModel
-	token   tokenModel
-	help    help.Model
-	spin    spinner.Model
-
-	// Component screens (each owns its state, keys and async results).
-	recovery *recoveryModel
-	diagnose *diagnoseModel
-	bundle   *bundleModel
+	home  list.Model
+	form  formModel
+	mfa   mfaModel
+	token tokenModel
+	help  help.Model
+	spin  spinner.Model
 
 	// The request being worked on.
 	runner    *flows.Runner
@@ -145,8 +135,7 @@ type Model struct {
 	active        *profiles.Profile // the profile it runs for
 	confirmDelete string
 
-	// Debugging: the log, inspector, and signature checks.
-	debug    debugModel
+	// Signature checks, shared by the token view and the inspector.
 	jwks     map[string]*client.JWKS
 	sigs     map[string]string // by access token
 	lastJWKS string
@@ -158,9 +147,9 @@ type Model struct {
 // New builds the workbench. With connections it opens on them; without, on
 // the grant chooser.
 func New(ctx *Context) *Model {
-	m := &Model{ctx: ctx, help: help.New(), chooser: chooserFor(false), channel: client.ChannelSMS, chain: true,
+	m := &Model{ctx: ctx, help: help.New(), channel: client.ChannelSMS, chain: true,
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL},
-		jwks:   map[string]*client.JWKS{}, sigs: map[string]string{}, debug: newDebug()}
+		jwks:   map[string]*client.JWKS{}, sigs: map[string]string{}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	if ctx.Session == nil {
 		ctx.Session = session.New(ctx.Store, ctx.Secrets, ctx.NewRunner)
@@ -175,13 +164,15 @@ func New(ctx *Context) *Model {
 		m.profiles = ps
 	}
 	m.home = m.newHomeList()
-	m.scr = scrChooser
-	if len(m.profiles) > 0 || len(ctx.Connections) > 0 || m.readOnly != "" {
-		m.scr = scrHome
-	} else if ctx.Store != nil {
+	m.scr = scrHome
+	if len(m.profiles) == 0 && len(ctx.Connections) == 0 && m.readOnly == "" {
 		// First run: the chooser, with home (where profiles are added)
-		// one esc away.
-		m.stack = []screen{scrHome}
+		// one esc away when profiles can be saved.
+		if ctx.Store == nil {
+			m.scr, m.pages = scrPage, []Page{newChooserPage(ctx, false)}
+		} else {
+			m.openChooser(false)
+		}
 	}
 	return m
 }
@@ -201,10 +192,7 @@ func (m *Model) hasHome() bool {
 
 // openChooser opens the grant chooser for a request or for a new profile.
 func (m *Model) openChooser(forProfile bool) {
-	cursor := m.chooser.cursor
-	m.chooser = chooserFor(forProfile)
-	m.chooser.cursor = min(cursor, len(m.chooser.items)-1)
-	m.push(scrChooser)
+	m.openPage(newChooserPage(m.ctx, forProfile))
 }
 
 func (m *Model) push(s screen) {
@@ -222,11 +210,8 @@ func (m *Model) back() {
 
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
-	if c := m.activeComponent(); c != nil {
-		return c.Typing()
-	}
-	return m.scr == scrForm || m.scr == scrInspect || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering() ||
-		m.scr == scrLog && m.debug.harPath.Focused()
+	return m.scr == scrForm || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering() ||
+		m.scr == scrPage && m.topPage().TakesText()
 }
 
 func (m *Model) setStatus(text string, isErr bool) {
@@ -235,24 +220,53 @@ func (m *Model) setStatus(text string, isErr bool) {
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	m.prunePages()
+	m.sizePages()
+	m.syncHomeHeight()
+	return model, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		m.form.setWidth(msg.Width - 2)
 		m.home.SetSize(msg.Width-2, max(4, msg.Height-6))
-		m.debug.setWidth(msg.Width)
-		for _, c := range []component{m.recovery, m.diagnose, m.bundle} {
-			if c != nil && !isNilComponent(c) {
-				c.SetSize(msg.Width, msg.Height)
-			}
-		}
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.ctx.Styles = DefaultStyles(msg.IsDark())
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case grantChosenMsg:
+		if msg.forProfile {
+			m.form = newProfileForm(msg.grant, m.currentValues(), m.chain, false, false, m.ctx.Width-2)
+			m.push(scrForm)
+			return m, nil
+		}
+		m.openForm(msg.grant, m.currentValues())
+		return m, nil
+	case openPageMsg:
+		m.openPage(msg.page)
+		return m, nil
+	case closePageMsg:
+		if m.scr == scrPage {
+			m.back()
+		}
+		return m, nil
+	case statusMsg:
+		m.setStatus(msg.text, msg.err)
+		return m, nil
+	case navTokenMsg, recoveryChosenMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg:
+		cmd, _ := m.onFlowMsg(msg)
+		return m, cmd
+	case copyMsg:
+		if msg.secret {
+			return m, m.copy(msg.what, msg.text)
+		}
+		return m, m.copyPlain(msg.what, msg.text)
 	case spinner.TickMsg:
 		if m.busy() {
 			var cmd tea.Cmd
@@ -332,12 +346,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onCopied(msg)
 	case sigMsg:
 		m.onSig(msg)
-		return m, nil
-	case harSavedMsg:
-		if msg.err != nil {
-			m.setStatus("HAR not written: "+errText(msg.err), true)
-		} else {
-			m.setStatus("HAR written to "+msg.path+" (secrets redacted)", false)
+		if m.scr == scrPage {
+			return m, m.updatePage(msg)
 		}
 		return m, nil
 	case clearClipMsg:
@@ -358,26 +368,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if cmd, ok := m.onFlowMsg(msg); ok {
-		return m, cmd
-	}
-	if c := m.activeComponent(); c != nil {
-		return m, c.Update(msg) // a paste
-	}
 	if m.scr == scrMFA && m.mfa.phase == mfaCode {
 		var cmd tea.Cmd
 		m.mfa.input, cmd = m.mfa.input.Update(msg)
 		return m, cmd
 	}
-	if m.scr == scrInspect {
-		// A paste (tea.PasteMsg) lands in the focused field.
-		var cmd tea.Cmd
-		if m.debug.inspectFocus == 0 {
-			m.debug.inspectToken, cmd = m.debug.inspectToken.Update(msg)
-		} else {
-			m.debug.inspectJWKS, cmd = m.debug.inspectJWKS.Update(msg)
-		}
-		return m, cmd
+	if m.scr == scrPage {
+		// A page's own results, a paste.
+		return m, m.updatePage(msg)
 	}
 	if m.scr == scrForm {
 		if f := m.form.focused(); f != nil {
@@ -416,30 +414,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch m.scr {
 	case scrHome:
 		return m.updateHome(msg)
-	case scrRecover, scrDiagnose, scrBundle:
-		if c := m.activeComponent(); c != nil {
-			return m, c.Update(msg)
-		}
-	case scrChooser:
-		switch {
-		case key.Matches(msg, k.Select) && m.chooser.cursor >= len(grantInfos):
-			v := m.currentValues()
-			req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Username: v[fUsername]}
-			return m, m.openRecovery(v[fBaseURL], req, m.channel)
-		case key.Matches(msg, k.Select):
-			g := grantInfos[m.chooser.cursor].grant
-			if m.chooser.forProfile {
-				m.form = newProfileForm(g, m.currentValues(), m.chain, false, false, m.ctx.Width-2)
-				m.push(scrForm)
-				return m, nil
-			}
-			m.openForm(g, m.currentValues())
-			return m, nil
-		case key.Matches(msg, k.Back):
-			m.back()
-		default:
-			m.chooser.update(msg, k)
-		}
 	case scrForm:
 		if key.Matches(msg, k.Back) {
 			m.values, m.chain = m.form.values(), m.form.chain
@@ -470,19 +444,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.updateMFA(msg)
 	case scrToken:
 		return m.updateToken(msg)
-	case scrLog:
-		return m.updateLog(msg)
-	case scrExchange:
-		return m.updateExchange(msg)
-	case scrTimeline:
-		switch {
-		case key.Matches(msg, k.Back):
-			m.back()
-		case key.Matches(msg, k.Bundle):
-			return m, m.openBundle(m.bundleInput(), "MFA timeline")
-		}
-	case scrInspect:
-		return m.updateInspect(msg)
+	case scrPage:
+		return m, m.updatePage(msg)
 	}
 	return m, nil
 }
@@ -774,8 +737,8 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.hasHome() {
 			m.stack = append(m.stack, scrHome)
 		}
-		m.chooser = chooserFor(false)
-		m.scr = scrChooser
+		m.scr, m.pages = scrPage, []Page{newChooserPage(m.ctx, false)}
+		m.sizePages()
 	case key.Matches(msg, k.RawJSON):
 		t.raw = !t.raw
 		t.scroll = 0
@@ -940,8 +903,6 @@ func (m *Model) render() string {
 	switch m.scr {
 	case scrHome:
 		body = m.homeView(bodyH)
-	case scrChooser:
-		body = m.chooser.view(s, w-2, bodyH-1)
 	case scrForm:
 		body = m.form.view(s, w-2, bodyH)
 	case scrInflight:
@@ -949,18 +910,8 @@ func (m *Model) render() string {
 			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
 	case scrMFA:
 		body = m.mfa.view(m.ctx, m.spin.View(), bodyH)
-	case scrLog:
-		body = m.logView(bodyH)
-	case scrExchange:
-		body = m.exchangeView(bodyH)
-	case scrTimeline:
-		body = m.timelineView()
-	case scrInspect:
-		body = m.inspectView(bodyH)
-	case scrRecover, scrDiagnose, scrBundle:
-		if c := m.activeComponent(); c != nil {
-			body = c.View(bodyH)
-		}
+	case scrPage:
+		body = m.topPage().View()
 	case scrToken:
 		pinned, rest := m.tokenLines()
 		scroll := min(m.token.scroll, max(0, len(rest)-(bodyH-len(pinned))))
@@ -1012,7 +963,11 @@ func (m *Model) bodyHeight() int {
 
 func (m *Model) header() string {
 	s := m.ctx.Styles
-	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+screenNames[m.scr])
+	name := screenNames[m.scr]
+	if m.scr == scrPage {
+		name = m.topPage().Title()
+	}
+	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+name)
 	if m.scr == scrForm {
 		what := " · "
 		if m.form.profileMode {
@@ -1021,7 +976,7 @@ func (m *Model) header() string {
 		title += s.Crumb.Render(what + string(m.form.grant))
 	}
 	right := ""
-	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrChooser {
+	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrPage {
 		right = s.badge(acct)
 		if m.scr == scrToken && m.token.result.Partner != nil {
 			// The partner route, when it fits beside the title.
@@ -1087,7 +1042,10 @@ func (m *Model) helpWorks() bool {
 		return false // a y/n question is open
 	}
 	// A binding code is digits, so ? types nothing there either.
-	return !m.inputScreen() || m.scr == scrInspect && m.debug.inspectFocus == 0 || m.scr == scrMFA
+	if p, ok := m.topPage().(interface{ QuestionMarkIsHelp() bool }); ok && m.scr == scrPage && p.QuestionMarkIsHelp() {
+		return true
+	}
+	return !m.inputScreen() || m.scr == scrMFA
 }
 
 // keyLine is the one-line key help: as many keys as fit, most important
@@ -1118,21 +1076,14 @@ func (m *Model) keys() help.KeyMap {
 	switch m.scr {
 	case scrHome:
 		return m.homeKeys()
-	case scrChooser:
-		return bindings{short: []key.Binding{k.Up, k.Down, k.Select, k.Back, k.Help, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down, k.Select}, {k.Back, k.Help, k.Quit, k.ForceQuit}}}
 	case scrForm:
 		return m.form.keys(k)
 	case scrInflight:
 		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
 	case scrMFA:
 		return m.mfa.keys(k)
-	case scrLog, scrExchange, scrTimeline, scrInspect:
-		return m.debugKeys()
-	case scrRecover, scrDiagnose, scrBundle:
-		if c := m.activeComponent(); c != nil {
-			return c.Keys()
-		}
+	case scrPage:
+		return m.topPage().Keys()
 	case scrToken:
 		if m.token.confirmRefreshCopy || m.token.confirmRevoke {
 			return bindings{short: []key.Binding{k.Confirm, k.Deny}}

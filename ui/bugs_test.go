@@ -432,3 +432,39 @@ func TestProfileFormHasEveryProfileSetting(t *testing.T) {
 	}
 	requireShows(t, m, "by e-mail  (space", "[x] keep tokens", "[x] auto-refresh", "ticket 4711")
 }
+
+// The inspector's keys URL comes from the pasted token's own account, not
+// from the last request; a token naming a host this session does not use
+// is not fetched from.
+func TestInspectorKeysURLFromTheTokensIssuer(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter") // a token for T11223344
+	press(t, m, "ctrl+o")
+	other, _ := srv.IssueToken(map[string]any{"sub": "other", "iss": srv.URL + "/accounts/P99887766/auth"})
+	press(t, m, "ctrl+u")
+	typeText(t, m, other)
+	press(t, m, "enter")
+	requireShows(t, m, "P99887766/auth/keys")
+	requireHides(t, m, "T11223344/auth/keys")
+
+	hostile, _ := srv.IssueToken(map[string]any{"sub": "x", "iss": "https://evil.example/v1/accounts/T11223344/auth"})
+	press(t, m, "ctrl+u")
+	typeText(t, m, hostile)
+	press(t, m, "enter")
+	requireShows(t, m, "not checked")
+	requireHides(t, m, "/auth/keys")
+}
+
+func TestTimelineRowOpensItsExchange(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l", "t", "down", "down", "down", "enter") // binding code #1
+	requireShows(t, m, "› exchange", `"grant_type": "mfa-oob"`, "400")
+	press(t, m, "esc")
+	requireShows(t, m, "MFA timeline")
+	press(t, m, "esc")
+	requireShows(t, m, "HTTP log")
+}

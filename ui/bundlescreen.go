@@ -32,6 +32,7 @@ type bundleModel struct {
 	id      int
 	writing bool
 	err     string
+	height  int
 }
 
 func newBundleModel(ctx *Context, in bundle.Input, from string) *bundleModel {
@@ -49,16 +50,20 @@ func newBundleModel(ctx *Context, in bundle.Input, from string) *bundleModel {
 	p.SetValue(fmt.Sprintf("tokenbench-bundle-%s.zip", in.Now.Format("20060102-150405")))
 	p.CursorEnd()
 	m := &bundleModel{ctx: ctx, in: in, from: from, path: p}
-	m.SetSize(ctx.Width, ctx.Height)
+	m.SetSize(ctx.Width-2, ctx.Height-4)
 	return m
 }
 
 // Focus starts the path input's cursor.
 func (m *bundleModel) Focus() tea.Cmd { return m.path.Focus() }
 
-func (m *bundleModel) SetSize(width, _ int) { m.path.SetWidth(max(10, width-8)) }
+func (m *bundleModel) SetSize(width, height int) {
+	m.path.SetWidth(max(10, width-6))
+	m.height = height
+}
 
-func (m *bundleModel) Typing() bool { return true }
+func (m *bundleModel) Title() string   { return "support bundle" }
+func (m *bundleModel) TakesText() bool { return true }
 
 func (m *bundleModel) Keys() help.KeyMap {
 	k := m.ctx.Keys
@@ -68,7 +73,9 @@ func (m *bundleModel) Keys() help.KeyMap {
 	return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.ClearInput, k.ForceQuit}}
 }
 
-func (m *bundleModel) Update(msg tea.Msg) tea.Cmd {
+func (m *bundleModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+
+func (m *bundleModel) update(msg tea.Msg) tea.Cmd {
 	k := m.ctx.Keys
 	switch msg := msg.(type) {
 	case bundleWrittenMsg:
@@ -119,7 +126,8 @@ func (m *bundleModel) write() tea.Cmd {
 }
 
 // View lists what goes into the bundle, then asks where.
-func (m *bundleModel) View(height int) string {
+func (m *bundleModel) View() string {
+	height := m.height
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
 	in := m.in

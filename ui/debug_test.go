@@ -2,11 +2,14 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -62,16 +65,24 @@ func recordedMFAFlow(t testing.TB, ctx *Context) {
 }
 
 func TestGoldenDebug(t *testing.T) {
-	cases := map[string]func(m *Model){
-		"log":      func(m *Model) { m.openLog(); m.debug.cursor = 3 },
-		"exchange": func(m *Model) { m.openLog(); m.debug.exchange = m.exchanges()[1]; m.push(scrExchange) },
-		"timeline": func(m *Model) { m.openLog(); m.push(scrTimeline) },
-		"inspector": func(m *Model) {
-			m.openInspector()
-			m.debug.inspectToken.SetValue(syntheticResult(t, fixedNow).Response.AccessToken)
-			m.debug.inspectJWKS.SetValue("https://api.dintero.com/v1/accounts/T11223344/auth/.well-known/jwks.json")
-			m.inspect()
-			m.debug.inspectSig = "NOT verified: unknown kid demo-key-1 (the JWKS has fake-k1)"
+	cases := map[string]func(t *testing.T, m *Model){
+		"log":      func(t *testing.T, m *Model) { press(t, m, "ctrl+l", "up") },
+		"exchange": func(t *testing.T, m *Model) { press(t, m, "ctrl+l", "up", "up", "up", "enter") },
+		"timeline": func(t *testing.T, m *Model) { press(t, m, "ctrl+l", "t", "down") },
+		"inspector": func(t *testing.T, m *Model) {
+			// The check's answer is given, not fetched: no network.
+			verified := func(raw, url string) tea.Cmd {
+				return func() tea.Msg {
+					return sigMsg{token: raw, url: url, err: errors.New("unknown kid demo-key-1 (the JWKS has fake-k1)")}
+				}
+			}
+			p := newInspectorPage(m.ctx, verified, m.keysURLForIssuer)
+			m.openPage(p)
+			_, cmd := m.Update(tea.PasteMsg{Content: syntheticResult(t, fixedNow).Response.AccessToken})
+			drive(t, m, cmd)
+			press(t, m, "tab")
+			typeText(t, m, "https://api.dintero.com/v1/accounts/T11223344/auth/.well-known/jwks.json")
+			press(t, m, "enter")
 		},
 	}
 	for name, setup := range cases {
@@ -80,7 +91,7 @@ func TestGoldenDebug(t *testing.T) {
 				ctx := testContext(&testClock{now: fixedNow})
 				recordedMFAFlow(t, ctx)
 				m := New(ctx)
-				setup(m)
+				setup(t, m)
 				return m
 			})
 		})
@@ -104,12 +115,11 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	_, cmd := m.Update(keyMsg("ctrl+l"))
 	drive(t, m, cmd)
 	view := viewText(m)
-	if m.scr != scrLog || !strings.Contains(view, "token · client_credentials") || !strings.Contains(view, "keys") {
+	if !strings.Contains(view, "HTTP log") || !strings.Contains(view, "token · client_credentials") || !strings.Contains(view, "keys") {
 		t.Fatalf("log:\n%s", view)
 	}
-	m.debug.cursor = 0
-	press(t, m, "enter")
-	if m.scr != scrExchange || !strings.Contains(viewText(m), "Basic [demo-client:secret redacted]") || strings.Contains(viewText(m), dinterotest.DemoSecret) {
+	press(t, m, "up", "enter")
+	if !strings.Contains(viewText(m), "› exchange") || !strings.Contains(viewText(m), "Basic [demo-client:secret redacted]") || strings.Contains(viewText(m), dinterotest.DemoSecret) {
 		t.Fatalf("exchange:\n%s", viewText(m))
 	}
 	press(t, m, "c")
@@ -121,13 +131,14 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	press(t, m, "esc", "esc", "n", "enter")
 	_, cmd = m.Update(keyMsg("ctrl+o"))
 	drive(t, m, cmd)
-	if m.scr != scrInspect || m.debug.inspectJWKS.Value() != srv.KeysURL(dinterotest.DemoAccount) {
-		t.Fatalf("inspector: %v %q", m.scr, m.debug.inspectJWKS.Value())
+	if !strings.Contains(viewText(m), "› inspector") {
+		t.Fatalf("inspector:\n%s", viewText(m))
 	}
-	tok, _ := srv.IssueToken(map[string]any{"sub": "pasted"})
+	// The keys URL comes from the pasted token's own account.
+	tok, _ := srv.IssueToken(map[string]any{"sub": "pasted", "iss": srv.URL + "/accounts/" + dinterotest.DemoAccount + "/auth"})
 	typeText(t, m, "Bearer "+tok)
 	press(t, m, "enter")
-	if !strings.Contains(viewText(m), "pasted") || !strings.Contains(viewText(m), "✓ verified") {
+	if !strings.Contains(viewText(m), "pasted") || !strings.Contains(viewText(m), "✓ verified") || !strings.Contains(viewText(m), "auth/keys") {
 		t.Fatalf("inspected:\n%s", viewText(m))
 	}
 }

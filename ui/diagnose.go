@@ -39,11 +39,6 @@ type (
 		token  *flows.Result // the client_credentials token it read with
 		err    error
 	}
-	// openBundleMsg asks the root for the bundle screen.
-	openBundleMsg struct {
-		in   bundle.Input
-		from string
-	}
 )
 
 type diagnosePhase int
@@ -77,7 +72,7 @@ func newDiagnoseModel(ctx *Context, src diagnoseSource, user string) *diagnoseMo
 	in.SetValue(user)
 	in.CursorEnd()
 	m := &diagnoseModel{ctx: ctx, src: src, user: in}
-	m.SetSize(ctx.Width, ctx.Height)
+	m.SetSize(ctx.Width-2, ctx.Height-4)
 	return m
 }
 
@@ -94,7 +89,8 @@ func (m *diagnoseModel) SetSize(width, height int) {
 	m.user.SetWidth(max(10, width-16))
 }
 
-func (m *diagnoseModel) Typing() bool { return m.phase == diagAsk }
+func (m *diagnoseModel) Title() string   { return "diagnose user" }
+func (m *diagnoseModel) TakesText() bool { return m.phase == diagAsk }
 
 func (m *diagnoseModel) Keys() help.KeyMap {
 	k := m.ctx.Keys
@@ -112,7 +108,9 @@ func (m *diagnoseModel) Keys() help.KeyMap {
 	}
 }
 
-func (m *diagnoseModel) Update(msg tea.Msg) tea.Cmd {
+func (m *diagnoseModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+
+func (m *diagnoseModel) update(msg tea.Msg) tea.Cmd {
 	k := m.ctx.Keys
 	switch msg := msg.(type) {
 	case diagnosedMsg:
@@ -191,7 +189,7 @@ func (m *diagnoseModel) openBundle() tea.Cmd {
 	if m.token != nil {
 		in.AccessToken = m.token.Response.AccessToken
 	}
-	return func() tea.Msg { return openBundleMsg{in: in, from: "diagnose user"} }
+	return openPage(newBundleModel(m.ctx, in, "diagnose user"))
 }
 
 // run reads the user and their activity with the source's token.
@@ -250,8 +248,8 @@ func explainDiagnoseError(err error) string {
 }
 
 // View draws the question, the running lookup, or the report.
-func (m *diagnoseModel) View(height int) string {
-	m.height = height
+func (m *diagnoseModel) View() string {
+	height := m.height
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
 	if m.phase != diagShown {

@@ -25,44 +25,27 @@ type revokedMsg struct {
 	err  error
 }
 
-// active returns the component screen showing, if the screen is one.
-func (m *Model) activeComponent() component {
-	switch {
-	case m.scr == scrRecover && m.recovery != nil:
-		return m.recovery
-	case m.scr == scrDiagnose && m.diagnose != nil:
-		return m.diagnose
-	case m.scr == scrBundle && m.bundle != nil:
-		return m.bundle
-	}
-	return nil
-}
-
-// onFlowMsg handles the messages of the component screens and navigation;
-// ok is false for any other message.
+// onFlowMsg handles the requests of the recovery, diagnose and bundle
+// pages, and revoke's answer; ok is false for any other message.
 func (m *Model) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	switch msg := msg.(type) {
-	case navBackMsg:
-		m.back()
-		if msg.status != "" {
-			m.setStatus(msg.status, msg.err)
-		}
-		return nil, true
-	case navStatusMsg:
-		m.setStatus(msg.status, msg.err)
-		return nil, true
 	case navTokenMsg:
-		m.sentFrom = scrRecover
+		m.sentFrom = scrPage
 		_, cmd := m.showToken(msg.res)
 		return cmd, true
-	case openBundleMsg:
-		return m.openBundle(msg.in, msg.from), true
+	case recoveryChosenMsg:
+		v := m.currentValues()
+		req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Username: v[fUsername]}
+		return m.openRecovery(v[fBaseURL], req, m.channel), true
+	case bundleAskedMsg:
+		return m.openBundle(m.bundleInput(), msg.from), true
 	case revokedMsg:
 		return m.onRevoked(msg), true
-	case recoveryMsg, recoveryTickMsg, diagnosedMsg, bundleWrittenMsg:
-		if c := m.activeComponent(); c != nil {
-			return c.Update(msg), true
+	case closeWithStatusMsg:
+		if m.scr == scrPage {
+			m.back()
 		}
+		m.setStatus(msg.status, msg.err)
 		return nil, true
 	}
 	return nil, false
@@ -73,16 +56,16 @@ var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "T
 
 // openRecovery opens the guided recovery for req's user and client.
 func (m *Model) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
-	m.recovery = newRecoveryModel(m.ctx, base, req, ch, m.keeper())
-	m.push(scrRecover)
-	return m.recovery.Start()
+	p := newRecoveryModel(m.ctx, base, req, ch, m.keeper())
+	m.openPage(p)
+	return p.Start()
 }
 
 // openDiagnose opens the diagnose screen for user (asked for when "").
 func (m *Model) openDiagnose(src diagnoseSource, user string) tea.Cmd {
-	m.diagnose = newDiagnoseModel(m.ctx, src, user)
-	m.push(scrDiagnose)
-	return m.diagnose.Start()
+	p := newDiagnoseModel(m.ctx, src, user)
+	m.openPage(p)
+	return p.Start()
 }
 
 // diagnoseFromHome diagnoses the selected item's user with its client.
@@ -167,9 +150,9 @@ func (m *Model) openBundle(in bundle.Input, from string) tea.Cmd {
 	if m.ctx.Redactor != nil && m.token.result != nil {
 		m.token.result.Request.NoteSecrets(m.ctx.Redactor)
 	}
-	m.bundle = newBundleModel(m.ctx, in, from)
-	m.push(scrBundle)
-	return m.bundle.Focus()
+	p := newBundleModel(m.ctx, in, from)
+	m.openPage(p)
+	return p.Focus()
 }
 
 // askRevoke is X on the token view: a question first.

@@ -32,7 +32,7 @@ func goldenReport() *doctor.Report {
 func showReport(m *Model, r *doctor.Report) {
 	c := goldenConnections()[1]
 	m.openDiagnose(diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
-	d := m.diagnose
+	d := m.topPage().(*diagnoseModel)
 	d.phase, d.id = diagRunning, 42
 	m.Update(diagnosedMsg{id: 42, report: r})
 }
@@ -54,9 +54,8 @@ func showRecovery(m *Model, s *flows.RecoverySession, err error) {
 	c := goldenConnections()[1]
 	req := c.Request
 	req.Username = "lost-device@example.com"
-	m.recovery = newRecoveryModel(m.ctx, c.BaseURL, req, s.First.Channel, nil)
-	m.push(scrRecover)
-	r := m.recovery
+	r := newRecoveryModel(m.ctx, c.BaseURL, req, s.First.Channel, nil)
+	m.openPage(r)
 	r.phase, r.id = recBusy, 7
 	m.Update(recoveryMsg{id: 7, session: s, err: err})
 }

@@ -87,7 +87,7 @@ func TestLostDeviceRecoveryEndToEnd(t *testing.T) {
 	requireShows(t, m, "MFA recovery completed", "step 1", "step 2")
 	// Back from the token leads where the recovery came from, not into it.
 	press(t, m, "esc", "esc", "esc")
-	if m.scr == scrRecover {
+	if isPage[*recoveryModel](m) {
 		t.Fatal("back led into the finished recovery")
 	}
 }
@@ -104,13 +104,13 @@ func TestRecoveryFromTheChooserAsksForWhatIsMissing(t *testing.T) {
 	}
 	requireShows(t, m, "Recover MFA (lost device)")
 	press(t, m, "enter")
-	if m.scr != scrRecover {
+	if !isPage[*recoveryModel](m) {
 		t.Fatalf("screen %v", m.scr)
 	}
-	before := len(m.exchanges())
+	before := len(exchangesOf(m.ctx))
 	press(t, m, "enter")
 	requireShows(t, m, "account id is required")
-	if len(m.exchanges()) != before {
+	if len(exchangesOf(m.ctx)) != before {
 		t.Fatal("an incomplete recovery was sent")
 	}
 }
@@ -126,10 +126,10 @@ func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
 	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 30, Times: 1})
 	press(t, m, "ctrl+n")
 	requireShows(t, m, "429", "a new code can be sent in 30s")
-	n := len(m.exchanges())
+	n := len(exchangesOf(m.ctx))
 	press(t, m, "ctrl+n", "ctrl+w")
-	if len(m.exchanges()) != n {
-		t.Fatalf("resend sent %d request(s) while rate limited", len(m.exchanges())-n)
+	if len(exchangesOf(m.ctx)) != n {
+		t.Fatalf("resend sent %d request(s) while rate limited", len(exchangesOf(m.ctx))-n)
 	}
 	requireShows(t, m, "rate limited: no new code for")
 	clk.Advance(12 * time.Second)
@@ -137,8 +137,8 @@ func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
 	clk.Advance(19 * time.Second)
 	requireHides(t, m, "a new code can be sent in")
 	press(t, m, "ctrl+n")
-	if len(m.exchanges()) != n+1 {
-		t.Fatalf("after the wait, resend sent %d request(s)", len(m.exchanges())-n)
+	if len(exchangesOf(m.ctx)) != n+1 {
+		t.Fatalf("after the wait, resend sent %d request(s)", len(exchangesOf(m.ctx))-n)
 	}
 	requireShows(t, m, "A code was sent by SMS (challenge 2)")
 }
@@ -153,14 +153,14 @@ func TestRecoveryResendRateLimited(t *testing.T) {
 	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 20, Times: 1})
 	press(t, m, "ctrl+n")
 	requireShows(t, m, "rate limited (429)", "a new code can be sent in 20s")
-	n := len(m.exchanges())
+	n := len(exchangesOf(m.ctx))
 	press(t, m, "ctrl+n")
-	if len(m.exchanges()) != n {
+	if len(exchangesOf(m.ctx)) != n {
 		t.Fatal("resend sent while rate limited")
 	}
 	clk.Advance(21 * time.Second)
 	press(t, m, "ctrl+n")
-	if len(m.exchanges()) != n+1 {
+	if len(exchangesOf(m.ctx)) != n+1 {
 		t.Fatal("resend did not send after the wait")
 	}
 }
@@ -271,14 +271,14 @@ func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 		press(t, m, "enter")
 	}
 	press(t, m, "u")
-	if m.scr != scrDiagnose {
+	if !isPage[*diagnoseModel](m) {
 		t.Fatalf("u on the MFA screen:\n%s", viewText(m))
 	}
 	requireShows(t, m, "Findings", "SMS factor changed", "Mia Fa", "Server activity", "This session's MFA flow", "binding code")
 	press(t, m, "b")
 	requireShows(t, m, "Support bundle", "Write the bundle to:")
 	press(t, m, "enter")
-	if m.scr != scrDiagnose {
+	if !isPage[*diagnoseModel](m) {
 		t.Fatalf("after writing: %v\n%s", m.scr, viewText(m))
 	}
 	requireShows(t, m, "support bundle written to "+dir)
@@ -313,7 +313,7 @@ func TestDiagnoseFromTokenViewAndHome(t *testing.T) {
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 2)
 	press(t, m, "u")
-	if m.scr != scrDiagnose {
+	if !isPage[*diagnoseModel](m) {
 		t.Fatalf("u on the token view:\n%s", viewText(m))
 	}
 	requireShows(t, m, dinterotest.DemoUser)
@@ -364,4 +364,13 @@ func TestBundleFromTokenViewShowsTheFullPath(t *testing.T) {
 	requireShows(t, m, "support bundle not written")
 	press(t, m, "t", "b")
 	requireShows(t, m, "from MFA timeline")
+}
+
+// isPage reports whether the page on top is a T.
+func isPage[T Page](m *Model) bool {
+	if m.scr != scrPage {
+		return false
+	}
+	_, ok := m.topPage().(T)
+	return ok
 }

@@ -47,7 +47,7 @@ func TestGolden(t *testing.T) {
 		send  []tea.Msg
 	}{
 		{name: "home", setup: func(m *Model) {}},
-		{name: "chooser", setup: func(m *Model) { m.push(scrChooser); m.chooser.cursor = 1 }},
+		{name: "chooser", setup: func(m *Model) { m.openChooser(false); m.Update(keyMsg("down")) }},
 		{name: "form_errors", setup: func(m *Model) {
 			m.values[fBaseURL] = goldenBase
 			m.openForm(client.GrantPassword, m.values)

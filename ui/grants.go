@@ -33,6 +33,5 @@ func chooserFor(forProfile bool) menu {
 	if !forProfile {
 		m.items = append(m.items, grantChooserRecovery)
 	}
-	m.forProfile = forProfile
 	return m
 }

@@ -19,8 +19,6 @@ type menuItem struct {
 type menu struct {
 	items  []menuItem
 	cursor int
-	// forProfile: the grant chooser picks the grant of a new profile.
-	forProfile bool
 }
 
 func (m *menu) update(msg tea.KeyPressMsg, keys KeyMap) {

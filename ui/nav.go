@@ -1,65 +1,46 @@
 package ui
 
 import (
-	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/flows"
 )
 
-// component is a screen that owns its state, keys, help and size: the root
-// only routes messages to it and draws its View between the header and the
-// footer. It asks the root to move with the nav messages below.
-type component interface {
-	Update(msg tea.Msg) tea.Cmd
-	View(height int) string
-	SetSize(width, height int)
-	Keys() help.KeyMap
-	// Typing reports whether keys type text here (q is a q, ? a ?).
-	Typing() bool
-}
-
+// Requests from the recovery, diagnose and bundle pages (and the log and
+// timeline) to the root, as messages.
 type (
-	// navBackMsg asks the root to go back a screen and show status there.
-	navBackMsg struct {
-		status string
-		err    bool
-	}
-	// navTokenMsg asks the root to show a token a screen obtained (and
-	// kept, through the session service).
+	// navTokenMsg asks the root to show a token a page obtained (and kept
+	// through the session service).
 	navTokenMsg struct{ res *flows.Result }
-	// navStatusMsg sets the status line of the screen showing.
-	navStatusMsg struct {
-		status string
-		err    bool
-	}
+	// recoveryChosenMsg: the grant chooser's "Recover MFA (lost device)".
+	recoveryChosenMsg struct{}
+	// bundleAskedMsg asks the root for the bundle page with what it knows
+	// (the token shown last, its verdict).
+	bundleAskedMsg struct{ from string }
 )
 
+// closeWithStatusMsg closes the page on top, then shows status on the
+// screen below (in one message: two could arrive in either order).
+type closeWithStatusMsg struct {
+	status string
+	err    bool
+}
+
+// navBack closes the page on top, then shows status on the screen below.
 func navBack(status string, isErr bool) tea.Cmd {
-	return func() tea.Msg { return navBackMsg{status: status, err: isErr} }
+	if status == "" {
+		return closePage
+	}
+	return func() tea.Msg { return closeWithStatusMsg{status: status, err: isErr} }
 }
 
-func navStatus(status string, isErr bool) tea.Cmd {
-	return func() tea.Msg { return navStatusMsg{status: status, err: isErr} }
+func askBundle(from string) tea.Cmd {
+	return func() tea.Msg { return bundleAskedMsg{from: from} }
 }
 
-// nextID numbers the async requests of the component screens, so that an
-// answer for a screen that was closed, or re-opened since, is dropped.
+// nextID numbers the async requests of the pages, so that an answer for a
+// page that was closed, or re-opened since, is dropped.
 func (c *Context) nextID() int {
 	c.requests++
 	return c.requests
-}
-
-// isNilComponent reports whether c holds a nil screen model (a screen not
-// opened yet).
-func isNilComponent(c component) bool {
-	switch c := c.(type) {
-	case *recoveryModel:
-		return c == nil
-	case *diagnoseModel:
-		return c == nil
-	case *bundleModel:
-		return c == nil
-	}
-	return c == nil
 }

@@ -411,6 +411,41 @@ func (m *Model) loadKeptTokens() tea.Cmd {
 }
 
 func (m *Model) homeView(height int) string {
+	top := m.homeTop()
+	// The list is sized in Update (syncHomeHeight); a copy sized for this
+	// frame covers a height not synced yet. View changes no state.
+	l := m.home
+	if want := homeListHeight(top, height); l.Height() != want {
+		l.SetHeight(want)
+	}
+	if top != "" {
+		top += "\n"
+	}
+	return top + l.View()
+}
+
+// homeListHeight is the list's height under the banners top in height.
+func homeListHeight(top string, height int) int {
+	listH := height - 1
+	if top != "" {
+		listH -= strings.Count(top, "\n") + 2
+	}
+	return max(2, listH)
+}
+
+// syncHomeHeight sizes the home list for the current banners and terminal,
+// so its paging and its drawing agree.
+func (m *Model) syncHomeHeight() {
+	if m.scr != scrHome {
+		return
+	}
+	if want := homeListHeight(m.homeTop(), m.bodyHeight()); m.home.Height() != want {
+		m.home.SetHeight(want)
+	}
+}
+
+// homeTop is the banners above the home list.
+func (m *Model) homeTop() string {
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
 	var banners []string
@@ -418,7 +453,7 @@ func (m *Model) homeView(height int) string {
 		banners = append(banners, wrap(s.Error, "READ-ONLY: the profiles file cannot be read, so nothing will be written over it. "+m.readOnly, w))
 	}
 	if profiles.UsesFile(m.profiles) {
-		banners = append(banners, wrap(s.Warn, fmt.Sprintf("⚠ some secrets are kept in PLAIN TEXT in %s (chosen with --insecure-storage)", m.ctx.Store.Dir+"/"+profiles.SecretsFileName), w))
+		banners = append(banners, wrap(s.Warn, fmt.Sprintf("⚠ some secrets are kept in PLAIN TEXT in %s (chosen with --insecure-storage or Secrets in: file)", m.ctx.Store.Dir+"/"+profiles.SecretsFileName), w))
 	}
 	if m.confirmDelete != "" {
 		banners = append(banners, s.Warn.Render(fmt.Sprintf("Delete profile %s and its secrets? y/n", m.confirmDelete)))
@@ -426,16 +461,7 @@ func (m *Model) homeView(height int) string {
 	if m.ctx.Store != nil && len(m.profiles) == 0 && m.readOnly == "" {
 		banners = append(banners, wrap(s.Muted, "No saved profiles yet: a adds one; enter on New request… sends a one-off request.", w))
 	}
-	top := strings.Join(banners, "\n")
-	listH := height - 1
-	if top != "" {
-		listH -= strings.Count(top, "\n") + 2
-		top += "\n"
-	}
-	if m.home.Height() != max(2, listH) {
-		m.home.SetHeight(max(2, listH))
-	}
-	return top + m.home.View()
+	return strings.Join(banners, "\n")
 }
 
 func (m *Model) homeKeys() bindings {

@@ -69,6 +69,7 @@ type recoveryModel struct {
 	// retryAt: a 429 asked to wait; no resend before it.
 	retryAt time.Time
 	width   int
+	height  int
 }
 
 // newRecoveryModel opens the recovery filled from req (the user and client
@@ -90,7 +91,7 @@ func newRecoveryModel(ctx *Context, base string, req flows.Request, channel clie
 		m.inputs = append(m.inputs, in)
 	}
 	m.code = newInput("the code received", 12)
-	m.SetSize(ctx.Width, ctx.Height)
+	m.SetSize(ctx.Width-2, ctx.Height-4)
 	return m
 }
 
@@ -120,16 +121,17 @@ func (m *recoveryModel) request() flows.RecoveryRequest {
 		Username: v(recUser), Channel: m.channel}
 }
 
-func (m *recoveryModel) SetSize(width, _ int) {
-	m.width = width
+func (m *recoveryModel) SetSize(width, height int) {
+	m.width, m.height = width, height
 	for i := range m.inputs {
-		m.inputs[i].SetWidth(max(10, width-18))
+		m.inputs[i].SetWidth(max(10, width-16))
 		m.inputs[i].SetValue(m.inputs[i].Value())
 	}
 	m.code.SetWidth(20)
 }
 
-func (m *recoveryModel) Typing() bool { return m.phase == recSetup || m.phase == recCode }
+func (m *recoveryModel) Title() string   { return "MFA recovery" }
+func (m *recoveryModel) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
 
 func (m *recoveryModel) Keys() help.KeyMap {
 	k := m.ctx.Keys
@@ -154,7 +156,9 @@ func (m *recoveryModel) resendWait() time.Duration {
 	return m.retryAt.Sub(m.ctx.Now())
 }
 
-func (m *recoveryModel) Update(msg tea.Msg) tea.Cmd {
+func (m *recoveryModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+
+func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case recoveryMsg:
 		if msg.id != m.id || m.phase != recBusy {
@@ -423,7 +427,8 @@ func (m *recoveryModel) resend() tea.Cmd {
 
 // View draws the guided flow: where it stands, the code prompt, the
 // countdown of a 429, the error, and the demo outbox.
-func (m *recoveryModel) View(height int) string {
+func (m *recoveryModel) View() string {
+	height := m.height
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
 	var top, bottom []string

@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+)
+
+// inspectorPage decodes a pasted JWT and checks its signature against a
+// keys URL: by default its own account's keys on a base URL the session
+// uses.
+type inspectorPage struct {
+	ctx       *Context
+	token     textinput.Model
+	keysURL   textinput.Model
+	focus     int // 0 the token, 1 the keys URL
+	inspected *flows.Result
+	err       string
+	sig       string
+	// keysFilled is the keys URL the page filled in itself (from the last
+	// token's issuer); a new token replaces it, a typed URL stays.
+	keysFilled    string
+	width, height int
+
+	// verify fetches (or reuses) the keys and checks raw; the answer is a
+	// sigMsg. keysURLFor is the keys URL of a token's own account.
+	verify     func(raw, url string) tea.Cmd
+	keysURLFor func(*flows.Result) string
+}
+
+func newInspectorPage(ctx *Context, verify func(raw, url string) tea.Cmd, keysURLFor func(*flows.Result) string) *inspectorPage {
+	p := &inspectorPage{ctx: ctx, verify: verify, keysURLFor: keysURLFor,
+		token:   newInput("paste a JWT (an Authorization: Bearer prefix is fine)", tokeninfo.MaxTokenSize+64),
+		keysURL: newInput("optional: a JWKS URL to verify the signature", 2048)}
+	p.token.Focus()
+	return p
+}
+
+func (p *inspectorPage) Title() string   { return "inspector" }
+func (p *inspectorPage) TakesText() bool { return true }
+
+// QuestionMarkIsHelp: a JWT never holds a '?', so on the token field ?
+// shows the help instead of typing.
+func (p *inspectorPage) QuestionMarkIsHelp() bool { return p.focus == 0 }
+
+// SetSize sizes the inputs (re-setting their values so they recompute
+// what fits).
+func (p *inspectorPage) SetSize(w, h int) {
+	if p.width == w && p.height == h {
+		return
+	}
+	p.width, p.height = w, h
+	for _, in := range []*textinput.Model{&p.token, &p.keysURL} {
+		in.SetWidth(max(10, w-16))
+		in.SetValue(in.Value())
+	}
+}
+
+func (p *inspectorPage) Keys() help.KeyMap {
+	k := p.ctx.Keys
+	decode, next, clear := withHelp(k.Select, "decode"), withHelp(k.Next, "token/JWKS"), withHelp(k.ClearInput, "clear")
+	return bindings{short: []key.Binding{decode, next, clear, k.Back, k.ForceQuit},
+		full: [][]key.Binding{{decode, next, clear}, {k.Log, k.Back, k.ForceQuit}}}
+}
+
+func (p *inspectorPage) focused() *textinput.Model {
+	if p.focus == 0 {
+		return &p.token
+	}
+	return &p.keysURL
+}
+
+func (p *inspectorPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	k := p.ctx.Keys
+	switch msg := msg.(type) {
+	case sigMsg:
+		if p.inspected != nil && p.inspected.Response.AccessToken == msg.token {
+			p.sig = sigText(msg)
+		}
+		return p, nil
+	case tea.PasteMsg:
+		in := p.focused()
+		var cmd tea.Cmd
+		*in, cmd = in.Update(msg)
+		return p, cmd
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Back):
+			return p, closePage
+		case msg.String() == "tab" || msg.String() == "shift+tab":
+			p.focused().Blur()
+			p.focus = 1 - p.focus
+			return p, p.focused().Focus()
+		case key.Matches(msg, k.Select):
+			return p, p.inspect()
+		case key.Matches(msg, k.ClearInput):
+			// Whatever the cursor position: a pasted token is cleared
+			// whole.
+			p.focused().Reset()
+			return p, nil
+		}
+		in := p.focused()
+		var cmd tea.Cmd
+		*in, cmd = in.Update(msg)
+		return p, cmd
+	}
+	return p, nil
+}
+
+// inspect decodes the pasted token and, with a keys URL, checks it.
+func (p *inspectorPage) inspect() tea.Cmd {
+	p.inspected, p.err, p.sig = nil, "", ""
+	raw := tokeninfo.Normalize(p.token.Value())
+	if _, err := tokeninfo.Decode(raw); err != nil {
+		p.err = errText(err)
+		return nil
+	}
+	p.inspected = flows.Restore(flows.Request{}, raw, "", time.Time{}, nil)
+	p.token.CursorStart() // show the header end of the token
+	url := strings.TrimSpace(p.keysURL.Value())
+	if url == "" || url == p.keysFilled {
+		// The keys of the token's own account, on a base URL this
+		// session knows: never a host the token names by itself.
+		url = p.keysURLFor(p.inspected)
+		p.keysURL.SetValue(url)
+		p.keysFilled = url
+	}
+	if url == "" {
+		p.sig = "not checked: no JWKS URL (the token's issuer is on no base URL this session uses)"
+		return nil
+	}
+	p.sig = "checking…"
+	return p.verify(raw, url)
+}
+
+func (p *inspectorPage) View() string {
+	s := p.ctx.Styles
+	var b strings.Builder
+	marker := func(i int) string {
+		if p.focus == i {
+			return s.Cursor.Render("› ")
+		}
+		return "  "
+	}
+	b.WriteString(marker(0) + s.Label.Render("Token") + " " + p.token.View() + "\n")
+	b.WriteString(marker(1) + s.Label.Render("JWKS URL") + " " + p.keysURL.View() + "\n\n")
+	switch {
+	case p.err != "":
+		b.WriteString(wrap(s.Error, "✗ "+p.err, p.width))
+	case p.inspected != nil:
+		t := tokenModel{result: p.inspected, sig: p.sig}
+		b.WriteString(strings.Join(t.lines(s, p.width, p.ctx.Now()), "\n"))
+	default:
+		b.WriteString(wrap(s.Muted, "Paste a token from a log or a ticket and press enter. It is decoded here, never sent anywhere; the JWKS, if given, is fetched to check the signature.", p.width))
+	}
+	return clipLines(b.String(), p.height)
+}

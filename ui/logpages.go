@@ -1,0 +1,302 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// exchangesOf is every recorded exchange of the session.
+func exchangesOf(ctx *Context) []client.Exchange {
+	if ctx.Recorder == nil {
+		return nil
+	}
+	return ctx.Recorder.Exchanges()
+}
+
+// logPage lists the session's HTTP exchanges; w asks where to write them
+// as a HAR file.
+type logPage struct {
+	ctx           *Context
+	cursor        int
+	harPath       textinput.Model
+	width, height int
+}
+
+func newLogPage(ctx *Context) *logPage {
+	return &logPage{ctx: ctx, cursor: max(0, len(exchangesOf(ctx))-1), harPath: newInput("", 4096)}
+}
+
+func (p *logPage) Title() string     { return "HTTP log" }
+func (p *logPage) TakesText() bool   { return p.harPath.Focused() }
+func (p *logPage) SetSize(w, h int)  { p.width, p.height = w, h }
+func (p *logPage) Keys() help.KeyMap { return p.keys() }
+
+func (p *logPage) keys() bindings {
+	k := p.ctx.Keys
+	if p.harPath.Focused() {
+		return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.ForceQuit}}
+	}
+	open := withHelp(k.Select, "open")
+	return bindings{short: []key.Binding{open, k.Timeline, k.ExportHAR, k.Bundle, k.Back, k.Up, k.Down, k.Quit},
+		full: [][]key.Binding{{k.Up, k.Down, open}, {k.Timeline, k.ExportHAR, k.Bundle, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
+}
+
+func (p *logPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	k := p.ctx.Keys
+	ex := exchangesOf(p.ctx)
+	switch msg := msg.(type) {
+	case harSavedMsg:
+		if msg.err != nil {
+			return p, setStatus("HAR not written: "+errText(msg.err), true)
+		}
+		return p, setStatus("HAR written to "+msg.path+" (secrets redacted)", false)
+	case tea.KeyPressMsg:
+		if p.harPath.Focused() {
+			switch {
+			case key.Matches(msg, k.Back):
+				p.harPath.Blur()
+				return p, setStatus("HAR not written", false)
+			case key.Matches(msg, k.Select):
+				p.harPath.Blur()
+				return p, saveHAR(ex, strings.TrimSpace(p.harPath.Value()))
+			}
+			var cmd tea.Cmd
+			p.harPath, cmd = p.harPath.Update(msg)
+			return p, cmd
+		}
+		switch {
+		case key.Matches(msg, k.Back):
+			return p, closePage
+		case key.Matches(msg, k.Up):
+			p.cursor = max(0, p.cursor-1)
+		case key.Matches(msg, k.Down):
+			p.cursor = max(0, min(len(ex)-1, p.cursor+1))
+		case key.Matches(msg, k.Select) && len(ex) > 0:
+			return p, openPage(newExchangePage(p.ctx, ex[min(p.cursor, len(ex)-1)]))
+		case key.Matches(msg, k.Timeline):
+			return p, openPage(newTimelinePage(p.ctx))
+		case key.Matches(msg, k.Bundle):
+			return p, askBundle("HTTP log")
+		case key.Matches(msg, k.ExportHAR):
+			if len(ex) == 0 {
+				return p, setStatus("no exchanges to export yet", true)
+			}
+			// Ask where, offering a new file in the current directory.
+			p.harPath.SetWidth(max(10, p.width-18))
+			p.harPath.SetValue(fmt.Sprintf("tokenbench-%s.har", p.ctx.Now().Format("20060102-150405")))
+			p.harPath.CursorEnd()
+			return p, p.harPath.Focus()
+		}
+	case tea.PasteMsg:
+		if p.harPath.Focused() {
+			var cmd tea.Cmd
+			p.harPath, cmd = p.harPath.Update(msg)
+			return p, cmd
+		}
+	}
+	return p, nil
+}
+
+func (p *logPage) View() string {
+	s := p.ctx.Styles
+	ex := exchangesOf(p.ctx)
+	if len(ex) == 0 {
+		return wrap(s.Muted, "No HTTP exchanges yet. Every request this session makes is listed here, secrets redacted.", p.width)
+	}
+	w := p.width - 2
+	// Narrow terminals drop the time of day before anything that tells
+	// the rows apart.
+	withTime, whatW := w >= 70, 20
+	if withTime {
+		whatW = 26
+	}
+	row := func(id, at, what, ms, status string) string {
+		what = truncate(what, whatW)
+		if withTime {
+			return fmt.Sprintf("%-3s %-8s  %-*s %8s  %s", id, at, whatW, what, ms, status)
+		}
+		return fmt.Sprintf("%-3s %-*s %8s  %s", id, whatW, what, ms, status)
+	}
+	var lines []string
+	if p.harPath.Focused() {
+		lines = append(lines, s.Warn.Render("Write the HAR (secrets redacted) to:"), s.Cursor.Render("› ")+p.harPath.View(), "")
+	}
+	lines = append(lines, s.Muted.Render(truncate("  "+row("#", "time", "what", "took", "status"), w+2)))
+	first := max(0, p.cursor-(p.height-3))
+	for i := first; i < len(ex) && len(lines) < p.height-1; i++ {
+		e := ex[i]
+		status := fmt.Sprint(e.Status)
+		if e.Err != "" {
+			status = "— " + e.Err
+		}
+		if e.ErrorCode != "" {
+			status += " " + e.ErrorCode
+		}
+		line := truncate(row(fmt.Sprint(e.ID), e.Time.In(p.ctx.Now().Location()).Format("15:04:05"), exchangeWhat(e),
+			fmt.Sprintf("%d ms", e.Duration.Milliseconds()), status), w)
+		switch {
+		case i == p.cursor:
+			line = s.Cursor.Render("› ") + s.Selected.Render(line)
+		case e.Err != "" || e.Status >= 400:
+			line = "  " + s.Error.Render(line)
+		default:
+			line = "  " + line
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// exchangePage shows one exchange, request and answer, secrets redacted;
+// c copies it as a curl command.
+type exchangePage struct {
+	ctx           *Context
+	exchange      client.Exchange
+	scroll        int
+	width, height int
+}
+
+func newExchangePage(ctx *Context, e client.Exchange) *exchangePage {
+	return &exchangePage{ctx: ctx, exchange: e}
+}
+
+func (p *exchangePage) Title() string    { return "exchange" }
+func (p *exchangePage) TakesText() bool  { return false }
+func (p *exchangePage) SetSize(w, h int) { p.width, p.height = w, h }
+
+func (p *exchangePage) Keys() help.KeyMap {
+	k := p.ctx.Keys
+	curl := withHelp(k.CopyToken, "copy as curl")
+	return bindings{short: []key.Binding{curl, k.Back, k.Up, k.Down, k.Quit},
+		full: [][]key.Binding{{k.Up, k.Down}, {curl, k.Log, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
+}
+
+func (p *exchangePage) lines() []string {
+	return strings.Split(strings.TrimRight(p.exchange.Text(), "\n"), "\n")
+}
+
+func (p *exchangePage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	k := p.ctx.Keys
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(msg, k.Back):
+			return p, closePage
+		case key.Matches(msg, k.Up):
+			p.scroll = max(0, p.scroll-1)
+		case key.Matches(msg, k.Down):
+			p.scroll = min(p.scroll+1, max(0, len(p.lines())-p.height))
+		case key.Matches(msg, k.CopyToken): // c: copy as curl
+			curl := p.exchange.Curl()
+			return p, func() tea.Msg { return copyMsg{what: "curl command", text: curl} }
+		}
+	}
+	return p, nil
+}
+
+func (p *exchangePage) View() string {
+	s := p.ctx.Styles
+	lines := p.lines()
+	for i, l := range lines {
+		l = truncate(l, p.width-2)
+		if strings.HasPrefix(l, "<") {
+			l = s.Muted.Render(l)
+		}
+		lines[i] = l
+	}
+	scroll := min(p.scroll, max(0, len(lines)-p.height))
+	return strings.Join(lines[scroll:], "\n")
+}
+
+// timelinePage is the latest MFA flow step by step; enter opens a step's
+// exchange.
+type timelinePage struct {
+	ctx           *Context
+	cursor        int
+	width, height int
+}
+
+func newTimelinePage(ctx *Context) *timelinePage { return &timelinePage{ctx: ctx} }
+
+func (p *timelinePage) Title() string    { return "MFA timeline" }
+func (p *timelinePage) TakesText() bool  { return false }
+func (p *timelinePage) SetSize(w, h int) { p.width, p.height = w, h }
+
+func (p *timelinePage) Keys() help.KeyMap {
+	k := p.ctx.Keys
+	open := withHelp(k.Select, "open exchange")
+	return bindings{short: []key.Binding{open, k.Bundle, k.Back, k.Up, k.Down, k.Quit},
+		full: [][]key.Binding{{k.Up, k.Down, open}, {k.Bundle, k.Back, k.Log, k.Inspect}, {k.Quit, k.ForceQuit}}}
+}
+
+func (p *timelinePage) steps() []flows.Step { return flows.Timeline(exchangesOf(p.ctx)) }
+
+func (p *timelinePage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	k := p.ctx.Keys
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		steps := p.steps()
+		switch {
+		case key.Matches(msg, k.Back):
+			return p, closePage
+		case key.Matches(msg, k.Bundle):
+			return p, askBundle("MFA timeline")
+		case key.Matches(msg, k.Up):
+			p.cursor = max(0, p.cursor-1)
+		case key.Matches(msg, k.Down):
+			p.cursor = max(0, min(len(steps)-1, p.cursor+1))
+		case key.Matches(msg, k.Select) && p.cursor < len(steps):
+			for _, e := range exchangesOf(p.ctx) {
+				if e.ID == steps[p.cursor].ExchangeID {
+					return p, openPage(newExchangePage(p.ctx, e))
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+func (p *timelinePage) View() string {
+	s := p.ctx.Styles
+	steps := p.steps()
+	if len(steps) == 0 {
+		return wrap(s.Muted, "No MFA flow yet this session. Run a user that answers mfa_required, then look here.", p.width)
+	}
+	var b strings.Builder
+	b.WriteString(s.Title.Render(flows.TimelineSummary(steps)) + "\n\n")
+	// Narrow terminals drop the time of day, then shorten the labels.
+	labelW, wide := 34, p.width >= 78
+	if !wide {
+		labelW = max(12, p.width-37)
+	}
+	for i, st := range steps {
+		mark := s.OK.Render("✓")
+		if !st.OK {
+			mark = s.Error.Render("✗")
+		}
+		if st.Outcome == "403 mfa_required" {
+			mark = s.Warn.Render("!")
+		}
+		conn := "├─"
+		if i == len(steps)-1 {
+			conn = "└─"
+		}
+		at := ""
+		if wide {
+			at = "  " + s.Muted.Render(st.At.In(p.ctx.Now().Location()).Format("15:04:05"))
+		}
+		line := fmt.Sprintf("%s %-*s %-18s %5d ms%s", mark, labelW, truncate(st.Label, labelW), truncate(st.Outcome, 18), st.Duration.Milliseconds(), at)
+		if i == p.cursor {
+			b.WriteString(s.Cursor.Render("›") + s.Muted.Render(conn[len("├"):]) + " " + line + "\n")
+			continue
+		}
+		b.WriteString(s.Muted.Render(conn) + " " + line + "\n")
+	}
+	return b.String()
+}
