@@ -610,7 +610,7 @@ func (m *Model) updateMFA(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.openDiagnose(diagnoseSource{BaseURL: m.baseURL, Request: mm.session.Request, Profile: m.active}, mm.session.Request.Username)
 	case mm.retryAt.After(m.ctx.Now()) && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
 		mm.phase == mfaChoose && key.Matches(msg, k.Select)):
-		mm.err = "rate limited: no new code for " + client.FormatWait(mm.retryAt.Sub(m.ctx.Now()).Round(time.Second)) + " more"
+		mm.err = "rate limited: no new code for " + tokeninfo.Countdown(mm.retryAt.Sub(m.ctx.Now())) + " more"
 		return m, nil
 	}
 	switch mm.phase {

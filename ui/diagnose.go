@@ -37,7 +37,9 @@ type (
 		id     int
 		report *doctor.Report
 		token  *flows.Result // the client_credentials token it read with
-		err    error
+		// verdict is that token's signature check, for a bundle.
+		verdict string
+		err     error
 	}
 )
 
@@ -54,17 +56,18 @@ const (
 // findings with their evidence), and beside the server's activity the MFA
 // timeline this session ran for that user.
 type diagnoseModel struct {
-	ctx    *Context
-	src    diagnoseSource
-	user   textinput.Model
-	phase  diagnosePhase
-	id     int
-	report *doctor.Report
-	token  *flows.Result
-	err    string
-	scroll int
-	width  int
-	height int
+	ctx     *Context
+	src     diagnoseSource
+	user    textinput.Model
+	phase   diagnosePhase
+	id      int
+	report  *doctor.Report
+	token   *flows.Result
+	verdict string
+	err     string
+	scroll  int
+	width   int
+	height  int
 }
 
 func newDiagnoseModel(ctx *Context, src diagnoseSource, user string) *diagnoseModel {
@@ -117,7 +120,7 @@ func (m *diagnoseModel) update(msg tea.Msg) tea.Cmd {
 		if msg.id != m.id || m.phase != diagRunning {
 			return nil
 		}
-		m.token = msg.token
+		m.token, m.verdict = msg.token, msg.verdict
 		if msg.err != nil {
 			m.phase, m.err = diagAsk, explainDiagnoseError(msg.err)
 			return m.user.Focus()
@@ -187,7 +190,7 @@ func (m *diagnoseModel) openBundle() tea.Cmd {
 	r := m.report
 	in := bundle.Input{Account: r.Account, Partner: m.src.Request.Partner, Grant: "client_credentials (doctor)", Doctor: r}
 	if m.token != nil {
-		in.AccessToken = m.token.Response.AccessToken
+		in.AccessToken, in.Verdict = m.token.Response.AccessToken, m.verdict
 	}
 	return openPage(newBundleModel(m.ctx, in, "diagnose user"))
 }
@@ -232,7 +235,12 @@ func (m *diagnoseModel) run() tea.Cmd {
 			return runner.Client.Get(ctx, "account users", path, auth)
 		}}
 		report, err := doctor.Run(ctx, dir, req.Account, query, now())
-		return diagnosedMsg{id: id, report: report, token: tok, err: err}
+		verdict := ""
+		if err == nil && tok != nil {
+			raw := tok.Response.AccessToken
+			verdict = tokeninfo.NewKeyVerifier(runner.Client).Verify(ctx, raw, tokeninfo.KeySource{Account: req.Account, Bearer: tokeninfo.KeysBearer(raw, "")}).String()
+		}
+		return diagnosedMsg{id: id, report: report, token: tok, verdict: verdict, err: err}
 	}
 }
 

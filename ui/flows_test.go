@@ -287,7 +287,7 @@ func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 		t.Fatalf("bundles written: %v", matches)
 	}
 	files := bundleFiles(t, matches[0])
-	if !strings.Contains(files["summary.md"], "SMS factor changed") || files["session.har"] == "" {
+	if !strings.Contains(files["summary.md"], "SMS factor changed") || !strings.Contains(files["summary.md"], "signature: verified") || files["session.har"] == "" {
 		t.Fatalf("summary.md:\n%s", files["summary.md"])
 	}
 	secrets := []string{dinterotest.DemoSecret, dinterotest.DemoPassword, code, wrongCode(code),

@@ -276,7 +276,7 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.answer(code)
 	case key.Matches(msg, k.NewCode):
 		if wait := m.resendWait(); wait > 0 {
-			m.err = "rate limited: resend is off for " + client.FormatWait(wait.Round(time.Second)) + " more"
+			m.err = "rate limited: resend is off for " + tokeninfo.Countdown(wait) + " more"
 			return nil
 		}
 		return m.resend()
@@ -307,7 +307,7 @@ func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if wait := m.resendWait(); wait > 0 {
-			m.err = "rate limited: wait " + client.FormatWait(wait.Round(time.Second)) + " more"
+			m.err = "rate limited: wait " + tokeninfo.Countdown(wait) + " more"
 			return nil
 		}
 		return m.start()
