@@ -976,7 +976,8 @@ func (m *Model) header() string {
 		title += s.Crumb.Render(what + string(m.form.grant))
 	}
 	right := ""
-	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrPage {
+	_, pageAccount := m.topPage().(interface{ Account() string })
+	if acct := m.account(); acct != "" && m.scr != scrHome && (m.scr != scrPage || pageAccount) {
 		right = s.badge(acct)
 		if m.scr == scrToken && m.token.result.Partner != nil {
 			// The partner route, when it fits beside the title.
@@ -998,6 +999,11 @@ func (m *Model) account() string {
 		return m.mfa.session.Request.Account
 	case scrForm:
 		return m.form.value(fAccount)
+	case scrPage:
+		// A page about one account (recovery, diagnose) names it.
+		if p, ok := m.topPage().(interface{ Account() string }); ok {
+			return p.Account()
+		}
 	}
 	return m.values[fAccount]
 }

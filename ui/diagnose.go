@@ -427,3 +427,6 @@ func timelineIsFor(ex []client.Exchange, steps []flows.Step, user string) bool {
 	}
 	return false
 }
+
+// Account is the account the header's badge names.
+func (m *diagnoseModel) Account() string { return m.src.Request.Account }

@@ -34,6 +34,8 @@ func (m *Model) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		_, cmd := m.showToken(msg.res)
 		return cmd, true
 	case recoveryChosenMsg:
+		// A request of its own: its token belongs to no profile.
+		m.activeKey, m.active = "", nil
 		v := m.currentValues()
 		req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Username: v[fUsername]}
 		return m.openRecovery(v[fBaseURL], req, m.channel), true

@@ -519,3 +519,6 @@ func (m *recoveryModel) stepLines() []string {
 	}
 	return out
 }
+
+// Account is the account the header's badge names.
+func (m *recoveryModel) Account() string { return m.request().Account }
