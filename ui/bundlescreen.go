@@ -62,7 +62,10 @@ func (m *bundleModel) SetSize(width, height int) {
 	m.height = height
 }
 
-func (m *bundleModel) Title() string   { return "support bundle" }
+func (m *bundleModel) Title() string { return "support bundle" }
+
+// Account is the account the header's badge names.
+func (m *bundleModel) Account() string { return m.in.Account }
 func (m *bundleModel) TakesText() bool { return true }
 
 func (m *bundleModel) Keys() help.KeyMap {

@@ -31,6 +31,9 @@ func (m *Model) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	switch msg := msg.(type) {
 	case navTokenMsg:
 		m.sentFrom = scrPage
+		if msg.base != "" {
+			m.baseURL = msg.base
+		}
 		_, cmd := m.showToken(msg.res)
 		return cmd, true
 	case recoveryChosenMsg:

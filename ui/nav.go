@@ -11,7 +11,10 @@ import (
 type (
 	// navTokenMsg asks the root to show a token a page obtained (and kept
 	// through the session service).
-	navTokenMsg struct{ res *flows.Result }
+	navTokenMsg struct {
+		res  *flows.Result
+		base string // the base URL it came from (for its signature check)
+	}
 	// recoveryChosenMsg: the grant chooser's "Recover MFA (lost device)".
 	recoveryChosenMsg struct{}
 	// bundleAskedMsg asks the root for the bundle page with what it knows

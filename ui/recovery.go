@@ -80,11 +80,11 @@ func newRecoveryModel(ctx *Context, base string, req flows.Request, channel clie
 		m.channel = client.ChannelSMS
 	}
 	values := []string{base, req.Account, req.ClientID, req.ClientSecret, req.Username}
-	placeholders := []string{"https://api.dintero.com/v1", "T11223344", "the API client's id", "its secret", "user@example.com"}
+	placeholders := []string{"e.g. https://api.dintero.com/v1", "e.g. T11223344", "the API client's id", "its secret", "e.g. user@example.com"}
 	for i, v := range values {
 		in := newInput(placeholders[i], 4096)
 		if i == recSecret {
-			in.EchoMode = textinput.EchoPassword
+			in.EchoMode, in.EchoCharacter = textinput.EchoPassword, '•'
 		}
 		in.SetValue(v)
 		in.CursorEnd()
@@ -196,8 +196,8 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 		m.session = msg.session
 	}
 	if msg.err == nil && msg.res != nil {
-		res := msg.res
-		return func() tea.Msg { return navTokenMsg{res: res} }
+		res, base := msg.res, strings.TrimSpace(m.inputs[recBase].Value())
+		return func() tea.Msg { return navTokenMsg{res: res, base: base} }
 	}
 	m.phase = recCode
 	if m.session == nil {
