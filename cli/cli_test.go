@@ -253,7 +253,7 @@ func TestTokenTransportFailuresExit5(t *testing.T) {
 	srv.SetFault(&dinterotest.Fault{Hang: true, Times: 1})
 	start := time.Now()
 	r := runCLI(t, secretEnv, "", args...)
-	if r.code != ExitTransport || r.stderr != "error: token request: timed out\n" {
+	if r.code != ExitTransport || r.stderr != "error: token request to "+srv.URL+"/accounts/"+dinterotest.DemoAccount+"/auth/token: timed out after 300ms\n" {
 		t.Fatalf("hang: %+v", r)
 	}
 	if time.Since(start) > 10*time.Second {

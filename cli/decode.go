@@ -76,7 +76,7 @@ had, the claims are still printed, then why; exit 4 when not verified.`,
 			return err
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"header","claims","expires_at","expired"} (and "signature" with --jwks)`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"header","claims","expires_at","expired"} (and "signature" with --jwks, "warnings" and "implausible" when so)`)
 	cmd.Flags().StringVar(&jwksURL, "jwks", "", "verify the signature with the keys at this JWKS URL; exit 4 when it fails")
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "deadline for fetching the keys")
 	cmd.Flags().BoolVar(&keys.verify, "verify", false, "verify the signature with the account's keys endpoint; exit 4 when it fails")
@@ -93,6 +93,12 @@ func writeDecodedJSON(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tok
 	if !tok.ExpiresAt.IsZero() {
 		out["expires_at"] = tok.ExpiresAt.UTC().Format(time.RFC3339)
 		out["expired"] = !now.Before(tok.ExpiresAt)
+	}
+	if len(tok.Warnings) > 0 {
+		out["warnings"] = tok.Warnings
+	}
+	if tok.Implausible {
+		out["implausible"] = true
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -17,6 +17,8 @@ const (
 	ExitNeedCode  = 3 // MFA needs a binding code
 	ExitRejected  = 4 // the server rejected the request (4xx)
 	ExitTransport = 5 // timeout, refused, 5xx, unreadable body
+	// ExitInterrupted is an interrupt (ctrl+c), as shells report SIGINT.
+	ExitInterrupted = 130
 )
 
 // usageError is a mistake in how the command was called.

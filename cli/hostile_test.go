@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 )
@@ -142,5 +144,243 @@ func TestVerboseEscapesC1AndBidi(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, `\u009b31m`) {
 		t.Errorf("-v should show the C1 control escaped:\n%s", r.stderr)
+	}
+}
+
+// terminalControls are what hostile server text tries to put on a
+// terminal: ESC (CSI, OSC 52 clipboard writes), BEL, C1 CSI/OSC/ST, and
+// bidi overrides and isolates.
+var terminalControls = []string{"\x1b", "\x07", "\u009b", "\u009d", "\u009c", "\u202e", "\u2066", "\u200f"}
+
+func assertNoControls(t *testing.T, where, text string) {
+	t.Helper()
+	for _, c := range terminalControls {
+		if strings.Contains(text, c) {
+			t.Fatalf("%s holds %q raw:\n%q", where, c, text)
+		}
+	}
+}
+
+// hostileTokenServer answers the token endpoint with body (status 200
+// unless given) and the MFA challenge with challenge.
+func hostileTokenServer(t *testing.T, status int, body, challenge string) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/auth/mfa/challenge") {
+			io.WriteString(w, challenge)
+			return
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestMFAHintPrintsNoServerControls is issue 9 item 6: the "continue
+// with --mfa-token" hint must not print a hostile mfa_token or oob_code.
+func TestMFAHintPrintsNoServerControls(t *testing.T) {
+	for _, c := range []struct{ mfaToken, oobCode string }{
+		{"\x1b]52;c;ZXZpbA==\x07tok", "oob-1"},
+		{"tok\u202enigol", "oob-1"},
+		{"plain-mfa-token", "\x1b[2J\u009b31moob"},
+	} {
+		body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "mfa_required", "message": "MFA", "mfa_token": c.mfaToken}})
+		challenge, _ := json.Marshal(map[string]string{"challenge_type": "oob", "oob_code": c.oobCode, "binding_method": "prompt\x1b[5m"})
+		srv := hostileTokenServer(t, http.StatusForbidden, string(body), string(challenge))
+		r := runCLI(t, map[string]string{"TOKENBENCH_BEARER": "eyJhbGciOiJub25lIn0.e30.x", "TOKENBENCH_PASSWORD": "pw-123456"}, "",
+			"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "password", "--username", "u")
+		if r.code != ExitNeedCode {
+			t.Fatalf("%+v", r)
+		}
+		assertNoControls(t, "stderr", r.stderr)
+		if !strings.Contains(r.stderr, "must not print") {
+			t.Errorf("no explanation: %s", r.stderr)
+		}
+	}
+	// A printable mfa_token is still offered for copying.
+	body := `{"error":{"code":"mfa_required","mfa_token":"good-mfa-token"}}`
+	srv := hostileTokenServer(t, http.StatusForbidden, body, `{"oob_code":"good-oob"}`)
+	r := runCLI(t, map[string]string{"TOKENBENCH_BEARER": "eyJhbGciOiJub25lIn0.e30.x", "TOKENBENCH_PASSWORD": "pw-123456"}, "",
+		"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "password", "--username", "u")
+	if r.code != ExitNeedCode || !strings.Contains(r.stderr, "--mfa-token good-mfa-token --oob-code good-oob") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+// TestUnsendableTokenIsAServerFailure is issue 9 item 9: a token that
+// cannot be sent as a header is exit 5 and printed nowhere.
+func TestUnsendableTokenIsAServerFailure(t *testing.T) {
+	for _, fields := range []map[string]any{
+		{"access_token": "eyJ\x1b]52;c;ZXZpbA==\x07.e30.sig", "token_type": "Bearer", "expires_in": 3600},
+		{"access_token": "eyJ0eXAi.e30 evil.sig", "token_type": "Bearer", "expires_in": 3600},
+		{"access_token": "eyJ0eXAi.e30.sïg", "token_type": "Bearer", "expires_in": 3600},
+		{"access_token": "eyJ0eXAi.e30.sig", "refresh_token": "rt\r\nX-Evil: 1", "token_type": "Bearer", "expires_in": 3600},
+	} {
+		body, _ := json.Marshal(fields)
+		srv := hostileTokenServer(t, http.StatusOK, string(body), "")
+		for _, out := range []string{"token", "env", "json", "header"} {
+			r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c", "-o", out)
+			if r.code != ExitTransport || r.stdout != "" || !strings.Contains(r.stderr, "cannot be sent in an HTTP header") {
+				t.Fatalf("-o %s %q: %+v", out, fields["access_token"], r)
+			}
+			assertNoControls(t, "stderr", r.stderr)
+			if strings.Contains(r.stderr, "e30") {
+				t.Fatalf("the token is shown: %s", r.stderr)
+			}
+		}
+	}
+}
+
+// TestDrippingBodyIsATimeout is issue 9 item 13: an answer that drips
+// slower than --timeout is a timeout naming the URL and the timeout, not a
+// broken body.
+func TestDrippingBodyIsATimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for _, b := range []byte(`{"access_token":"` + strings.Repeat("x", 1000)) {
+			w.Write([]byte{b})
+			w.(http.Flusher).Flush()
+			select {
+			case <-tick.C:
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c", "--timeout", "300ms")
+	want := "error: token request to " + srv.URL + "/accounts/" + dinterotest.DemoAccount + "/auth/token: timed out after 300ms\n"
+	if r.code != ExitTransport || r.stderr != want {
+		t.Fatalf("got %+v\nwant stderr %q", r, want)
+	}
+}
+
+// keySetServer serves a JWKS document.
+func keySetServer(t *testing.T, doc any) string {
+	data, _ := json.Marshal(doc)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(data)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/jwks.json"
+}
+
+func rsaJWK(kid string, n *big.Int) map[string]string {
+	return map[string]string{"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256",
+		"n": base64.RawURLEncoding.EncodeToString(n.Bytes()), "e": "AQAB"}
+}
+
+// TestDecodeJWKSPrintsNoServerControls is issue 9 item 7: the key ids of
+// a JWKS are server text; listing them must not drive the terminal.
+func TestDecodeJWKSPrintsNoServerControls(t *testing.T) {
+	srv := fake(t)
+	tok := strings.TrimSpace(runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID).stdout)
+	n := srv.PublicKey().N
+	url := keySetServer(t, map[string]any{"keys": []any{
+		rsaJWK("\x1b]52;c;ZXZpbA==\x07one", n),
+		rsaJWK("two\u202eowt\u009b2J", n),
+	}})
+	for _, args := range [][]string{{"decode", "--jwks", url}, {"decode", "--jwks", url, "--json"}} {
+		r := runCLI(t, nil, tok, args...)
+		if r.code != ExitRejected || !strings.Contains(r.stderr, "unknown kid") {
+			t.Fatalf("%v: %+v", args, r)
+		}
+		assertNoControls(t, "stdout", r.stdout)
+		assertNoControls(t, "stderr", r.stderr)
+	}
+}
+
+// TestDecodeJWKSRefusesOversizedKeys is issue 9 item 12: an RSA modulus
+// far above 8192 bits (which made verification take minutes) and one below
+// 2048 are refused when the set is read, as are curves other than
+// P-256/384/521.
+func TestDecodeJWKSRefusesOversizedKeys(t *testing.T) {
+	srv := fake(t)
+	tok := strings.TrimSpace(runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID).stdout)
+	huge := new(big.Int).Lsh(big.NewInt(1), 1<<16)
+	huge.Add(huge, big.NewInt(1))
+	small := new(big.Int).Lsh(big.NewInt(1), 1023)
+	small.Add(small, big.NewInt(1))
+	for name, c := range map[string]struct {
+		key  map[string]string
+		want string
+	}{
+		"huge RSA":  {rsaJWK(srv.KeyID(), huge), "RSA key of 65537 bits refused"},
+		"small RSA": {rsaJWK(srv.KeyID(), small), "RSA key of 1024 bits refused"},
+		"secp256k1": {map[string]string{"kty": "EC", "kid": srv.KeyID(), "crv": "secp256k1", "x": "AQ", "y": "AQ"}, `curve "secp256k1"`},
+	} {
+		r := runCLI(t, nil, tok, "decode", "--jwks", keySetServer(t, map[string]any{"keys": []any{c.key}}))
+		if r.code != ExitRejected || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s: %+v", name, r)
+		}
+	}
+}
+
+// unsignedJWT builds a token with the given claims (JSON text).
+func unsignedJWT(claims string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc([]byte(claims)) + ".c2ln"
+}
+
+// TestAbsurdExpiryIsClampedAndFlagged is issue 9 item 11: expires_in
+// 9999999999 overflowed into the year 1759; exp of 1e20, 1e309 or a
+// negative number gave contradictory output and JSON that is not RFC 3339.
+func TestAbsurdExpiryIsClampedAndFlagged(t *testing.T) {
+	for _, c := range []struct {
+		name, claims string
+		expiresIn    string
+	}{
+		{"expires_in 9999999999", `{"sub":"s"}`, "9999999999"},
+		{"expires_in 1e300", `{"sub":"s"}`, "1e300"},
+		{"exp 1e20", `{"exp":1e20}`, "3600"},
+		{"exp 1e309", `{"exp":1e309}`, "3600"},
+		{"exp 99999999999999", `{"exp":99999999999999}`, "3600"},
+	} {
+		body := `{"access_token":"` + unsignedJWT(c.claims) + `","token_type":"Bearer","expires_in":` + c.expiresIn + `}`
+		srv := hostileTokenServer(t, http.StatusOK, body, "")
+		r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c", "-o", "json")
+		if r.code != 0 || !strings.Contains(r.stderr, "implausible") {
+			t.Fatalf("%s: %+v", c.name, r)
+		}
+		dec := json.NewDecoder(strings.NewReader(r.stdout))
+		dec.UseNumber()
+		var out map[string]any
+		if err := dec.Decode(&out); err != nil {
+			t.Fatalf("%s: %v\n%s", c.name, err, r.stdout)
+		}
+		at, err := time.Parse(time.RFC3339, out["expires_at"].(string))
+		if err != nil || at.Before(time.Now()) {
+			t.Errorf("%s: expires_at %v (%v): a token valid for ages looks expired", c.name, out["expires_at"], err)
+		}
+		if out["expiry_implausible"] == nil {
+			t.Errorf("%s: not flagged in JSON: %s", c.name, r.stdout)
+		}
+	}
+	for _, c := range []struct{ claims, want string }{
+		{`{"exp":1e20}`, "9999-12-31T23:59:59Z"},
+		{`{"exp":1e309}`, "9999-12-31T23:59:59Z"},
+		{`{"exp":-5,"iat":-1e400}`, "1970-01-01T00:00:00Z"},
+	} {
+		r := runCLI(t, nil, unsignedJWT(c.claims), "decode", "--json")
+		dec := json.NewDecoder(strings.NewReader(r.stdout))
+		dec.UseNumber()
+		var out map[string]any
+		if err := dec.Decode(&out); err != nil || r.code != 0 {
+			t.Fatalf("%s: %v %+v", c.claims, err, r)
+		}
+		if out["expires_at"] != c.want || out["implausible"] != true {
+			t.Errorf("%s: %v", c.claims, out)
+		}
+		text := runCLI(t, nil, unsignedJWT(c.claims), "decode")
+		if !strings.Contains(text.stdout, "implausible") {
+			t.Errorf("%s: text output does not flag it:\n%s", c.claims, text.stdout)
+		}
 	}
 }

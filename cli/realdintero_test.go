@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // fakeWithOutbox is a fake whose messages (binding codes) the test reads
@@ -39,12 +39,21 @@ type interactive struct {
 }
 
 func startInteractive(env map[string]string, args ...string) *interactive {
+	return startInteractiveWith(nil, env, args...)
+}
+
+// startInteractiveWith is startInteractive on a keyring of the test's own
+// (nil: the app's default).
+func startInteractiveWith(kr profiles.Keyring, env map[string]string, args ...string) *interactive {
 	it := &interactive{done: make(chan int, 1)}
 	pr, pw := io.Pipe()
 	it.stdin = pw
 	app := NewApp(pr, &it.out, &it.errOut)
 	app.env.getenv = func(k string) string { return env[k] }
 	app.env.isTerminal = func() bool { return false }
+	if kr != nil {
+		app.env.keyring = kr
+	}
 	go func() { it.done <- app.Run(context.Background(), args) }()
 	return it
 }
@@ -142,7 +151,12 @@ func TestRecoverWithoutCodeExits3AndSaysHowToContinue(t *testing.T) {
 }
 
 func TestRevoke(t *testing.T) {
-	keyring.MockInit()
+	// A keyring of this test's own, not go-keyring's global mock.
+	kr := keyringtest.New()
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
 	srv := fake(t)
 	// Without a profile: the refresh token from the environment.
 	r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
@@ -269,7 +283,12 @@ func TestDecodeVerifyAccount(t *testing.T) {
 }
 
 func TestProfileWithPartner(t *testing.T) {
-	keyring.MockInit()
+	// A keyring of this test's own, not go-keyring's global mock.
+	kr := keyringtest.New()
+	runCLI := func(t *testing.T, env map[string]string, stdin string, args ...string) run {
+		t.Helper()
+		return runWithKeyring(t, kr, env, stdin, args...)
+	}
 	srv := fake(t)
 	dir := filepath.Join(t.TempDir(), "cfg")
 	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}
@@ -293,16 +312,16 @@ func TestProfileWithPartner(t *testing.T) {
 }
 
 func TestRecoverFromProfile(t *testing.T) {
-	keyring.MockInit()
+	kr := keyringtest.New()
 	srv, sent := fakeWithOutbox(t)
 	dir := filepath.Join(t.TempDir(), "cfg")
 	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
-	if r := runCLI(t, env, "", "profile", "add", "support", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "support", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
 		"--client-id", dinterotest.DemoClientID, "--mfa-channel", "email"); r.code != 0 {
 		t.Fatalf("profile add: %+v", r)
 	}
 	// No secret in the environment: the profile's keyring has it.
-	it := startInteractive(map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "recover", "-p", "support", "--username", dinterotest.DemoLostDeviceUser, "-o", "header")
+	it := startInteractiveWith(kr, map[string]string{"TOKENBENCH_CONFIG_DIR": dir}, "recover", "-p", "support", "--username", dinterotest.DemoLostDeviceUser, "-o", "header")
 	first := <-sent
 	io.WriteString(it.stdin, first.BindingCode+"\n")
 	second := <-sent

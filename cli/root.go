@@ -4,8 +4,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
+	"os/signal"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,6 +24,17 @@ type App struct {
 	now    func() time.Time
 	// configDir is --config-dir.
 	configDir string
+	// ctx is the context of the command line being run: prompts that are
+	// not handed one end with it (an interrupt).
+	ctx context.Context
+}
+
+// runContext is the context of the running command line.
+func (app *App) runContext() context.Context {
+	if app.ctx == nil {
+		return context.Background()
+	}
+	return app.ctx
 }
 
 // NewApp returns an App on the process's standard streams.
@@ -29,18 +42,34 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *App {
 	return &App{stdout: stdout, stderr: stderr, env: osEnv(stdin, stderr), now: time.Now}
 }
 
-// Execute runs the command line and returns the process exit code.
+// Execute runs the command line and returns the process exit code. An
+// interrupt (ctrl+c) cancels whatever the command is doing — a prompt, a
+// wait for the binding code, a request in flight — rather than killing the
+// process, so the terminal is restored and the exit is ExitInterrupted.
 func Execute(ctx context.Context, args []string) int {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
 	app := NewApp(os.Stdin, os.Stdout, os.Stderr)
 	return app.Run(ctx, args)
 }
 
 // Run runs one command line and returns its exit code; errors are printed
-// as one line on stderr.
+// as one line on stderr. A command that fails after ctx was cancelled (an
+// interrupt) says "cancelled" and exits ExitInterrupted, whatever the
+// failure looked like.
 func (app *App) Run(ctx context.Context, args []string) int {
+	app.ctx = ctx
 	root := app.rootCmd()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if err != nil && (ctx.Err() != nil || errors.Is(err, errInterrupted)) {
+		if app.env.isTerminal() {
+			// The cursor is after a prompt or the terminal's ^C.
+			io.WriteString(app.stderr, "\n")
+		}
+		io.WriteString(app.stderr, "cancelled\n")
+		return ExitInterrupted
+	}
 	code := ExitCode(err)
 	if err != nil && err.Error() != "" {
 		io.WriteString(app.stderr, "error: "+client.Sanitize(errorMessage(err))+"\n")

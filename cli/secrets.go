@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -22,8 +23,10 @@ type env struct {
 	stderr io.Writer
 	// isTerminal reports whether stdin is an interactive terminal.
 	isTerminal func() bool
-	// readPassword reads a line without echo from the terminal.
-	readPassword func() (string, error)
+	// readPassword shows prompt and reads a line without echo from the
+	// terminal; when ctx
+	// ends first (an interrupt) it restores the terminal and returns.
+	readPassword func(ctx context.Context, prompt string) (string, error)
 	stdinUsed    bool
 	lines        *bufio.Reader
 	// environ is the environment a child of exec starts from.
@@ -38,11 +41,8 @@ func osEnv(stdin io.Reader, stderr io.Writer) *env {
 		f, ok := stdin.(*os.File)
 		return ok && term.IsTerminal(int(f.Fd()))
 	}
-	e.readPassword = func() (string, error) {
-		f := stdin.(*os.File)
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(stderr)
-		return string(b), err
+	e.readPassword = func(ctx context.Context, prompt string) (string, error) {
+		return readPasswordContext(ctx, stdin.(*os.File), stderr, prompt)
 	}
 	return e
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -64,7 +63,8 @@ audience sent last is the merchant's unless --audience says otherwise; -o json
 shows it under "partner".
 
 Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
-4 rejected by the server (4xx), 5 transport or server failure, 1 other.`,
+4 rejected by the server (4xx), 5 transport or server failure, 1 other,
+130 interrupted (ctrl+c: "cancelled" on stderr, the terminal restored).`,
 		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench token --account T11223344 --client-id ID
   tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json
   tokenbench token --partner T11200000 --account T11200001 --client-id PARTNER_CLIENT -o json`,
@@ -209,8 +209,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		}
 	}
 	if req.Grant == client.GrantPassword && req.Password == "" && o.passwordFile == "" && app.env.isTerminal() {
-		fmt.Fprintf(app.env.stderr, "Password for %s: ", client.Sanitize(req.Username))
-		if req.Password, err = app.env.readPassword(); err != nil {
+		if req.Password, err = app.env.readPassword(ctx, fmt.Sprintf("Password for %s: ", client.Sanitize(req.Username))); err != nil {
 			return nil, &usageError{fmt.Errorf("reading password: %w", err)}
 		}
 	}
@@ -254,8 +253,7 @@ func (app *App) askSecret(profile string) profiles.Asker {
 		return nil
 	}
 	return func(k profiles.Kind) (string, error) {
-		fmt.Fprintf(app.env.stderr, "%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), profile)
-		v, err := app.env.readPassword()
+		v, err := app.env.readPassword(app.runContext(), fmt.Sprintf("%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), client.Sanitize(profile)))
 		if err != nil {
 			return "", &usageError{fmt.Errorf("reading %s: %w", k, err)}
 		}
@@ -267,6 +265,9 @@ func (app *App) runToken(ctx context.Context, o *tokenOptions, changed func(stri
 	res, err := app.obtain(ctx, o, changed)
 	if err != nil {
 		return err
+	}
+	if res.Expiry.Implausible != "" {
+		fmt.Fprintf(app.env.stderr, "warning: %s\n", res.Expiry.Implausible)
 	}
 	if res.DecodeErr != nil && o.output == "json" {
 		fmt.Fprintf(app.env.stderr, "warning: the access token is not a JWT: %v\n", res.DecodeErr)
@@ -320,8 +321,6 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	if err != nil {
 		return nil, err
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	runner := flows.NewRunner(c)
 	prompter := &linePrompter{env: app.env}
 	run := func(ctx context.Context, req flows.Request) (*flows.Result, error) {
@@ -348,10 +347,17 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		fmt.Fprintf(app.env.stderr, "error: MFA needs the binding code sent by %s, and stdin gave none.\n", s.Channel)
 		auth := "(with the same $TOKENBENCH_BEARER)"
 		if s.BearerChained {
-			auth = "--client-id " + shellQuote(req.ClientID) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+			auth = "--client-id " + shellQuote(client.Sanitize(req.ClientID)) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+		}
+		if !printableToken(s.MFAToken) || !printableToken(s.OOBCode) {
+			// Server text that would act on the terminal (an OSC 52
+			// clipboard write, a screen clear, a bidi override) is not
+			// printed, and a sanitised copy would not work.
+			fmt.Fprintf(app.env.stderr, "The server's mfa_token or oob_code holds characters a terminal must not print, so this flow cannot be continued by hand; run the command again where the code can be typed.\n")
+			return nil, &exitError{code: ExitNeedCode}
 		}
 		fmt.Fprintf(app.env.stderr, "Continue when you have it with:\n  tokenbench token --base-url %s --account %s --grant mfa-oob --mfa-token %s --oob-code %s --binding-code CODE %s\n",
-			shellQuote(c.BaseURL()), req.Account, shellQuote(s.MFAToken), shellQuote(s.OOBCode), auth)
+			shellQuote(client.Sanitize(c.BaseURL())), req.Account, shellQuote(s.MFAToken), shellQuote(s.OOBCode), auth)
 		return nil, &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
 		return nil, fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
@@ -406,6 +412,9 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		if res.Expiry.Known() {
 			out["expires_at"] = res.Expiry.At.UTC().Format(time.RFC3339)
 		}
+		if res.Expiry.Implausible != "" {
+			out["expiry_implausible"] = res.Expiry.Implausible
+		}
 		if res.Token != nil {
 			out["header"] = res.Token.Header
 			out["claims"] = res.Token.Claims
@@ -421,6 +430,17 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		return fmt.Errorf("writing output: %w", err)
 	}
 	return nil
+}
+
+// printableToken reports whether a value from the server is visible ASCII
+// only, and so safe to print for a person to copy.
+func printableToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // shellQuote quotes s for a POSIX shell.

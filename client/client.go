@@ -330,6 +330,9 @@ func loadCAs(path string) (*x509.CertPool, error) {
 // sent or received.
 func (c *Client) Redactor() *Redactor { return c.redactor }
 
+// Timeout is the deadline of each request.
+func (c *Client) Timeout() time.Duration { return c.timeout }
+
 // BaseURL returns the validated base URL.
 func (c *Client) BaseURL() string { return c.base.String() }
 
@@ -501,17 +504,19 @@ func (c *Client) Get(ctx context.Context, op, path string, auth Auth) ([]byte, e
 // send makes one request to target: a deadline, the Authorization noted
 // by the redactor, the answer bounded, an error answer parsed and redacted.
 // payload is a JSON body, or nil for none.
-func (c *Client) send(ctx context.Context, method, op, target string, auth Auth, payload []byte) (*response, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+func (c *Client) send(ctx context.Context, method, op, rawURL string, auth Auth, payload []byte) (*response, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errRequestTimeout)
 	defer cancel()
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, body)
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
 	if err != nil {
-		return nil, &TransportError{Op: op, Err: err}
+		return nil, c.transportError(ctx, op, "", err)
 	}
+	// target is the URL as errors show it: no user info.
+	target := req.URL.Redacted()
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -524,17 +529,22 @@ func (c *Client) send(ctx context.Context, method, op, target string, auth Auth,
 	NoteSecrets(c.redactor, payload, true)
 	res, err := c.http.Do(req)
 	if err != nil {
-		return nil, &TransportError{Op: op, Err: unwrapURLError(err)}
+		return nil, c.transportError(ctx, op, target, err)
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
+	if ctx.Err() != nil {
+		// A body cut off by the deadline or an interrupt is not a broken
+		// body: the read may even end without an error.
+		return nil, c.transportError(ctx, op, target, ctx.Err())
+	}
 	out := &response{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), body: data, receivedAt: c.now(), redactor: c.redactor}
 	if d, perr := http.ParseTime(res.Header.Get("Date")); perr == nil {
 		out.date = d
 	}
 	if err != nil {
 		if res.StatusCode/100 == 2 {
-			return nil, &TransportError{Op: op, Err: fmt.Errorf("reading %d response: %w", res.StatusCode, unwrapURLError(err))}
+			return nil, c.transportError(ctx, op, target, fmt.Errorf("reading %d response: %w", res.StatusCode, unwrapURLError(err)))
 		}
 		// An error answer cut short still says something; fall through.
 	}
@@ -594,6 +604,10 @@ func headerSafe(token string) bool {
 	return true
 }
 
+// maxExpiresIn bounds the expires_in handed on: far beyond any plausible
+// lifetime, well inside int64.
+const maxExpiresIn = 1 << 40
+
 func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	trimmed := bytes.TrimSpace(res.body)
 	var fields map[string]any
@@ -629,9 +643,14 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	switch v := fields["expires_in"].(type) {
 	case json.Number:
 		n, err := v.Float64()
-		if err != nil || n < 0 {
+		switch {
+		case errors.Is(err, strconv.ErrRange) && n > 0, err == nil && n >= maxExpiresIn:
+			// Beyond int64 the conversion is undefined; the expiry model
+			// clamps and flags what is this far out.
+			out.ExpiresIn = maxExpiresIn
+		case err != nil || n < 0:
 			out.Warnings = append(out.Warnings, "expires_in is not a usable number")
-		} else {
+		default:
 			out.ExpiresIn = int64(n)
 		}
 	case string:

@@ -273,7 +273,7 @@ func TestHangingServerReturnsWithinTimeout(t *testing.T) {
 	select {
 	case err := <-done:
 		var tErr *client.TransportError
-		if !errors.As(err, &tErr) || !errors.Is(err, context.DeadlineExceeded) || err.Error() != "token request: timed out" {
+		if !errors.As(err, &tErr) || !errors.Is(err, context.DeadlineExceeded) || err.Error() != "token request to "+srv.URL+"/accounts/"+account+"/auth/token: timed out after 200ms" {
 			t.Fatalf("got %T %v", err, err)
 		}
 	case <-time.After(10 * time.Second):

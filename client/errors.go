@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // APIError is a non-2xx answer from the server. It reads the three error
@@ -80,21 +81,48 @@ func (e *ProtocolError) Error() string {
 	return s
 }
 
-// TransportError is a request that got no HTTP answer: refused, timed out,
-// TLS failure, or cancelled.
+// TransportError is a request that got no HTTP answer, or not all of it:
+// refused, timed out, TLS failure, or cancelled.
 type TransportError struct {
 	Op  string
 	Err error
+	// URL is where the request went (no user info, no secret).
+	URL string
+	// Timeout is the client's deadline when it is what ran out; zero when
+	// the request did not time out, or not on the client's own deadline.
+	Timeout time.Duration
 }
 
 func (e *TransportError) Error() string {
+	where := e.Op
+	if e.URL != "" {
+		where += " to " + Sanitize(e.URL)
+	}
 	switch {
+	case e.Timeout > 0:
+		return fmt.Sprintf("%s: timed out after %s", where, e.Timeout)
 	case errors.Is(e.Err, context.DeadlineExceeded):
-		return e.Op + ": timed out"
+		return where + ": timed out"
 	case errors.Is(e.Err, context.Canceled):
 		return e.Op + ": cancelled"
 	}
 	return e.Op + ": " + Sanitize(e.Err.Error())
+}
+
+// errRequestTimeout is the cause of a request context that ran out of the
+// client's own timeout, told apart from a caller's deadline.
+var errRequestTimeout = errors.New("request timeout")
+
+// transportError describes a request that failed without a whole answer.
+// When the client's own timeout ran out — during the connection, the
+// headers or a body that drips — it says so with the URL and the timeout,
+// whatever error the read happened to return.
+func (c *Client) transportError(ctx context.Context, op, target string, err error) *TransportError {
+	e := &TransportError{Op: op, Err: unwrapURLError(err), URL: target}
+	if ctx.Err() != nil && context.Cause(ctx) == errRequestTimeout {
+		e.Err, e.Timeout = context.DeadlineExceeded, c.timeout
+	}
+	return e
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }

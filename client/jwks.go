@@ -127,8 +127,11 @@ func ParseJWKS(data []byte) (*JWKS, error) {
 			skipped = append(skipped, fmt.Sprintf("%s: %v", Sanitize(k.Kid), err))
 			continue
 		}
-		set.Keys[k.Kid] = key
-		set.Algs[k.Kid] = Sanitize(k.Alg)
+		// Keyed by the sanitised kid: it is what a token's (sanitised) kid
+		// is looked up by, and what messages list.
+		kid := Sanitize(k.Kid)
+		set.Keys[kid] = key
+		set.Algs[kid] = Sanitize(k.Alg)
 	}
 	if len(set.Keys) == 0 {
 		reason := "JWKS has no usable signing key"
@@ -165,6 +168,12 @@ func b64int(s string) (*big.Int, error) {
 	return new(big.Int).SetBytes(b), nil
 }
 
+// The RSA key sizes a key set may use.
+const (
+	MinRSABits = 2048
+	MaxRSABits = 8192
+)
+
 func rsaKey(n, e string) (crypto.PublicKey, error) {
 	nn, err := b64int(n)
 	if err != nil {
@@ -174,8 +183,10 @@ func rsaKey(n, e string) (crypto.PublicKey, error) {
 	if err != nil || !ee.IsInt64() || ee.Int64() < 3 || ee.Int64() > 1<<31 {
 		return nil, errors.New("bad exponent")
 	}
-	if nn.BitLen() < 1024 {
-		return nil, errors.New("RSA key shorter than 1024 bits")
+	// Below 2048 bits a key is breakable; above 8192 each verification
+	// costs seconds to minutes (a hostile set can send a megabit modulus).
+	if bits := nn.BitLen(); bits < MinRSABits || bits > MaxRSABits {
+		return nil, fmt.Errorf("RSA key of %d bits refused (%d to %d)", bits, MinRSABits, MaxRSABits)
 	}
 	return &rsa.PublicKey{N: nn, E: int(ee.Int64())}, nil
 }

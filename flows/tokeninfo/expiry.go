@@ -10,6 +10,15 @@ import (
 // resolution and the answer took a while to arrive.
 const SkewNoise = 2 * time.Second
 
+// PlausibleLifetime is the longest an access token is believed to live;
+// an expiry further out is flagged implausible (it is still shown).
+const PlausibleLifetime = 366 * 24 * time.Hour
+
+// MaxExpiresIn is the largest expires_in counted, in seconds (100 years):
+// beyond it the sum with received_at would overflow a time.Duration, and
+// a token would seem to have expired in the 18th century.
+const MaxExpiresIn = 100 * 365 * 24 * 3600
+
 // Expiry is when a token stops working, in local time, and how that was
 // worked out.
 type Expiry struct {
@@ -28,6 +37,9 @@ type Expiry struct {
 	ClockSkew time.Duration
 	// SkewKnown says whether a Date header was there to compare with.
 	SkewKnown bool
+	// Implausible, when not empty, says why the expiry cannot be right:
+	// expires_in or exp absurdly far out (clamped), or exp before 1970.
+	Implausible string
 }
 
 // ComputeExpiry applies the contract's rule. tok may be nil (an opaque
@@ -46,8 +58,15 @@ func ComputeExpiry(tok *Token, receivedAt time.Time, expiresIn int64, serverDate
 			e.FromClaim = e.FromClaim.Add(e.ClockSkew)
 		}
 	}
+	if expiresIn > MaxExpiresIn {
+		e.Implausible = "expires_in of more than 100 years is implausible; counted as 100 years"
+		expiresIn = MaxExpiresIn
+	}
 	if expiresIn > 0 && !receivedAt.IsZero() {
 		e.FromExpiresIn = receivedAt.Add(time.Duration(expiresIn) * time.Second)
+	}
+	if tok != nil && tok.Implausible && e.Implausible == "" && !tok.ExpiresAt.IsZero() {
+		e.Implausible = "the token's time claims are implausible (see its warnings)"
 	}
 	switch {
 	case e.FromClaim.IsZero() && e.FromExpiresIn.IsZero():
@@ -66,6 +85,9 @@ func ComputeExpiry(tok *Token, receivedAt time.Time, expiresIn int64, serverDate
 		} else {
 			e.At, e.Source = e.FromExpiresIn, "expires_in"
 		}
+	}
+	if e.Implausible == "" && !receivedAt.IsZero() && e.At.Sub(receivedAt) > PlausibleLifetime {
+		e.Implausible = fmt.Sprintf("an access token valid until %s (from %s) is implausible", e.At.UTC().Format(time.RFC3339), e.Source)
 	}
 	return e
 }

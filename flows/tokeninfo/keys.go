@@ -49,7 +49,12 @@ func NewKeyVerifier(c *client.Client) *KeyVerifier {
 // Verify checks raw's signature with the keys of src. It never fails: when
 // the keys cannot be had, the Verification says why (unreachable, refused
 // with the scope needed, no usable key) and is not OK.
+//
+// The whole check — downloads, parsing, the signature — is bounded by the
+// client's timeout as well as ctx.
 func (v *KeyVerifier) Verify(ctx context.Context, raw string, src KeySource) Verification {
+	ctx, cancel := context.WithTimeout(ctx, v.client.Timeout())
+	defer cancel()
 	tok, err := Decode(raw)
 	if err != nil {
 		return Verification{Reason: err.Error()}
@@ -61,13 +66,13 @@ func (v *KeyVerifier) Verify(ctx context.Context, raw string, src KeySource) Ver
 	if err != nil {
 		return Verification{Kid: tok.Kid, Alg: tok.Alg, Reason: err.Error()}
 	}
-	ver := Verify(raw, keys)
+	ver := VerifyContext(ctx, raw, keys)
 	if !ver.OK && cached && tok.Kid != "" && keys.Keys[tok.Kid] == nil {
 		// An unknown kid after a cache hit: the key may have rotated.
 		if keys, _, err = v.keys(ctx, tok, src, true); err != nil {
 			return Verification{Kid: tok.Kid, Alg: tok.Alg, Reason: err.Error()}
 		}
-		ver = Verify(raw, keys)
+		ver = VerifyContext(ctx, raw, keys)
 	}
 	return ver
 }

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +41,9 @@ type Token struct {
 	NotBefore     time.Time
 	// Warnings are oddities that did not stop decoding.
 	Warnings []string
+	// Implausible says a time claim was outside 1970..9999 and was
+	// clamped into it (the warning says which).
+	Implausible bool
 }
 
 type malformedError struct{ msg string }
@@ -103,9 +108,9 @@ func Decode(raw string) (*Token, error) {
 	} else {
 		t.Warnings = append(t.Warnings, "aud is neither a string nor a list of strings")
 	}
-	t.ExpiresAt = claimTime(claims.GetExpirationTime, "exp", t)
-	t.IssuedAt = claimTime(claims.GetIssuedAt, "iat", t)
-	t.NotBefore = claimTime(claims.GetNotBefore, "nbf", t)
+	t.ExpiresAt = claimTime(claims, "exp", t)
+	t.IssuedAt = claimTime(claims, "iat", t)
+	t.NotBefore = claimTime(claims, "nbf", t)
 	t.Scopes = scopes(claims)
 	if strings.EqualFold(t.Alg, "none") {
 		t.Warnings = append(t.Warnings, `alg is "none": the token is unsigned`)
@@ -125,16 +130,51 @@ func headerString(h map[string]any, key string) string {
 	return client.Sanitize(s)
 }
 
-func claimTime(get func() (*jwt.NumericDate, error), name string, t *Token) time.Time {
-	d, err := get()
-	if err != nil {
+// The instants a time claim may name: from the Unix epoch to the last
+// second RFC 3339 can write (year 9999).
+var (
+	earliestClaim = time.Unix(0, 0).UTC()
+	latestClaim   = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// claimTime reads a NumericDate claim. golang-jwt converts any float to a
+// time, overflowing on absurd values (1e20 lands in the past); here a value
+// outside 1970..9999, or beyond float64 (1e309), is clamped to the range
+// and flagged implausible, so every time shown or written is a real,
+// RFC 3339-writable instant.
+func claimTime(claims jwt.MapClaims, name string, t *Token) time.Time {
+	v, ok := claims[name]
+	if !ok || v == nil {
+		return time.Time{}
+	}
+	var secs float64
+	var err error
+	switch n := v.(type) {
+	case json.Number:
+		secs, err = strconv.ParseFloat(string(n), 64)
+	case float64:
+		secs = n
+	default:
+		err = errors.New("not a number")
+	}
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
 		t.Warnings = append(t.Warnings, name+" is not a number of seconds")
 		return time.Time{}
-	}
-	if d == nil {
+	case math.IsNaN(secs):
+		t.Warnings = append(t.Warnings, name+" is not a number of seconds")
 		return time.Time{}
+	case secs < float64(earliestClaim.Unix()):
+		t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s is implausible (before 1970); read as %s", name, client.Sanitize(fmt.Sprint(v)), earliestClaim.Format(time.RFC3339)))
+		t.Implausible = true
+		return earliestClaim
+	case secs > float64(latestClaim.Unix()):
+		t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s is implausible (after 9999); read as %s", name, client.Sanitize(fmt.Sprint(v)), latestClaim.Format(time.RFC3339)))
+		t.Implausible = true
+		return latestClaim
 	}
-	return d.Time
+	whole, frac := math.Modf(secs)
+	return time.Unix(int64(whole), int64(frac*1e9))
 }
 
 // scopes reads "scope" (space separated or a list), or "scp" as some issuers

@@ -226,3 +226,19 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+func TestComputeExpiryClampsAbsurdExpiresIn(t *testing.T) {
+	received := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	e := tokeninfo.ComputeExpiry(nil, received, 9999999999, time.Time{})
+	if e.Implausible == "" || !e.At.After(received.Add(99*365*24*time.Hour)) || e.At.Year() > 2200 {
+		t.Fatalf("%+v", e)
+	}
+	e = tokeninfo.ComputeExpiry(nil, received, 3600, time.Time{})
+	if e.Implausible != "" || !e.At.Equal(received.Add(time.Hour)) {
+		t.Fatalf("%+v", e)
+	}
+	e = tokeninfo.ComputeExpiry(nil, received, 2*366*24*3600, time.Time{})
+	if !strings.Contains(e.Implausible, "implausible") {
+		t.Fatalf("two years not flagged: %+v", e)
+	}
+}

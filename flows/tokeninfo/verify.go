@@ -1,6 +1,7 @@
 package tokeninfo
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -33,6 +34,30 @@ func (v Verification) String() string {
 // asymmetric are the algorithms a JWKS public key can verify. "none" and
 // the HMAC family never count as verified by a public key set.
 var asymmetric = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+
+// VerifyContext is Verify bounded by ctx: when ctx ends first, the
+// Verification says the check timed out (or was cancelled) and is not OK.
+// Key sizes are bounded when a set is parsed, so the abandoned check ends
+// soon after.
+func VerifyContext(ctx context.Context, raw string, keys *client.JWKS) Verification {
+	done := make(chan Verification, 1)
+	if ctx.Err() == nil {
+		go func() { done <- Verify(raw, keys) }()
+	}
+	select {
+	case v := <-done:
+		return v
+	case <-ctx.Done():
+		v := Verification{Reason: "not checked: the signature check was cancelled"}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			v.Reason = "not checked: the signature check ran out of time"
+		}
+		if tok, err := Decode(raw); err == nil {
+			v.Kid, v.Alg = tok.Kid, tok.Alg
+		}
+		return v
+	}
+}
 
 // Verify checks raw's signature against keys (by kid). Claims such as exp
 // are not checked: an expired token can still be genuinely signed.

@@ -135,3 +135,12 @@ func TestJWKSEndpointFailures(t *testing.T) {
 		t.Fatalf("remote http: %v", err)
 	}
 }
+
+func TestVerifyContextEndsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	v := tokeninfo.VerifyContext(ctx, "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.e30.c2ln", &client.JWKS{})
+	if v.OK || v.Reason != "not checked: the signature check was cancelled" || v.Kid != "k1" {
+		t.Fatalf("%+v", v)
+	}
+}
