@@ -335,7 +335,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			switch {
 			case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
 				m.mfa.phase = mfaChoose
-				m.mfa.err += " — send a new code"
+				m.mfa.err += " — ctrl+n sends a new code, or choose a channel"
 			case errors.Is(msg.err, flows.ErrMFAExpired):
 				m.mfa.phase = mfaDead
 			}
@@ -513,7 +513,7 @@ func (m *Model) failOn(origin screen, err error) {
 		if m.form.fields == nil {
 			m.form = newForm(client.GrantClientCredentials, m.values, m.chain, m.ctx.Width-2)
 		}
-		m.form.banner = errText(err)
+		m.form.banner = errText(err) + m.hintFor(err)
 		if m.scr != scrForm {
 			m.scr = scrForm
 		}
@@ -521,6 +521,23 @@ func (m *Model) failOn(origin screen, err error) {
 		m.scr = origin
 		m.setStatus(errText(err), true)
 	}
+}
+
+// hintFor adds what to check to an error a new user meets: a 404 on the
+// token path is nearly always a base URL without its /v1, and a timeout
+// says which URL did not answer.
+func (m *Model) hintFor(err error) string {
+	var apiErr *client.APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.Status == 404:
+		if !strings.HasSuffix(strings.TrimRight(m.baseURL, "/"), "/v1") {
+			return " — check the base URL: Dintero's ends in /v1 (" + client.DefaultBaseURL + ")"
+		}
+		return " — check the base URL and the account id"
+	case errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), m.baseURL):
+		return " — no answer from " + m.baseURL
+	}
+	return ""
 }
 
 func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
@@ -615,8 +632,17 @@ func (m *Model) updateMFA(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	switch mm.phase {
 	case mfaChoose:
-		if key.Matches(msg, k.Select) {
+		switch {
+		case key.Matches(msg, k.Select):
 			return m, m.sendChallenge(mm.chosen())
+		case key.Matches(msg, k.NewCode):
+			// After a lockout or an expired code, ctrl+n (as the hint
+			// says) sends a new code on the same channel.
+			ch := mm.chosen()
+			if mm.session.Channel != "" {
+				ch = mm.session.Channel
+			}
+			return m, m.sendChallenge(ch)
 		}
 		mm.choice.update(msg, k)
 	case mfaCode:
@@ -876,8 +902,8 @@ func (m *Model) View() tea.View {
 // expiry is visible from another tab.
 func (m *Model) windowTitle() string {
 	title := "tokenbench"
-	if m.active != nil {
-		title += " · " + m.active.Name
+	if name := m.activeName(); name != "" {
+		title += " · " + name
 	}
 	if m.scr == scrToken && m.token.result != nil {
 		e := m.token.result.Expiry
@@ -890,6 +916,18 @@ func (m *Model) windowTitle() string {
 		}
 	}
 	return title
+}
+
+// activeName is the name of the profile or connection a request runs for.
+func (m *Model) activeName() string {
+	if m.active != nil {
+		return m.active.Name
+	}
+	var i int
+	if _, err := fmt.Sscanf(m.activeKey, "conn:%d", &i); err == nil && i >= 0 && i < len(m.ctx.Connections) {
+		return m.ctx.Connections[i].Name
+	}
+	return ""
 }
 
 // render draws the screen.
@@ -1067,13 +1105,29 @@ func (m *Model) keyLine(short []key.Binding, width int) string {
 	if m.helpWorks() {
 		tail = []key.Binding{withHelp(m.ctx.Keys.Help, "more")}
 	}
-	measure := m.help
-	measure.SetWidth(0) // no truncation of its own while measuring
+	// Measured as plain "key desc" items joined by " • ", the way help
+	// lays them out, and rendered once.
+	cells := func(b key.Binding) int { return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc) }
+	const sep = 3 // " • "
+	used := 0
+	for _, b := range tail {
+		used += cells(b)
+	}
 	n := 0
-	for n < len(keys) && lipgloss.Width(measure.ShortHelpView(append(append([]key.Binding{}, keys[:n+1]...), tail...))) <= width {
+	for n < len(keys) {
+		w := cells(keys[n]) + sep
+		if len(tail) == 0 && n == 0 {
+			w -= sep
+		}
+		if used+w > width {
+			break
+		}
+		used += w
 		n++
 	}
-	return measure.ShortHelpView(append(append([]key.Binding{}, keys[:n]...), tail...))
+	full := m.help
+	full.SetWidth(0) // cut here, not by help's own truncation
+	return full.ShortHelpView(append(append([]key.Binding{}, keys[:n]...), tail...))
 }
 
 // keys is the active screen's help.

@@ -19,15 +19,6 @@ import (
 
 // These tests drive the workbench by keys and read only what it shows.
 
-// screenLines is the view, one string per line, trailing spaces cut.
-func screenLines(m *Model) []string {
-	lines := strings.Split(viewText(m), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return lines
-}
-
 func requireShows(t *testing.T, m *Model, texts ...string) {
 	t.Helper()
 	view := viewText(m)
@@ -196,8 +187,16 @@ func TestDuplicatedProfileWithoutSecretSaysWhatIsMissing(t *testing.T) {
 	m := New(ctx)
 	press(t, m, "d", "enter") // duplicate as shop-copy, save
 	requireShows(t, m, "shop-copy")
+	// The copy has the original's secret: it runs at once.
 	press(t, m, "enter") // saving selects the new profile; run it
-	requireShows(t, m, "client secret of shop-copy is not saved", "press esc and e")
+	requireShows(t, m, "expires in", "client:"+dinterotest.DemoClientID)
+
+	// A profile whose secret is not saved says which and how to save it.
+	if err := ctx.Secrets.Delete(p[0], profiles.ClientSecret); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "esc", "up", "enter")
+	requireShows(t, m, "client secret of shop is not saved", "e on home to save it")
 	requireHides(t, m, "asks for each time")
 }
 
@@ -467,4 +466,75 @@ func TestTimelineRowOpensItsExchange(t *testing.T) {
 	requireShows(t, m, "MFA timeline")
 	press(t, m, "esc")
 	requireShows(t, m, "HTTP log")
+}
+
+func TestWindowTitleNamesTheConnection(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter")
+	if got := m.View().WindowTitle; got != "tokenbench · Demo API client · 2m 00s" {
+		t.Fatalf("title %q", got)
+	}
+}
+
+func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	m.ctx.Connections[1].Name = "Support user, no MFA" // a password grant
+	m.home.SetItems(m.homeItems())
+	press(t, m, "/")
+	typeText(t, m, "prod")
+	requireHides(t, m, "Support user", "Demo API client")
+	press(t, m, "esc", "/")
+	typeText(t, m, "api")
+	requireShows(t, m, "Demo API client")
+	requireHides(t, m, "Support user")
+}
+
+// After too many wrong codes, ctrl+n sends a new code, as the hint says.
+func TestCtrlNAfterLockoutSendsANewCode(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "down", "enter") // the MFA user: the code goes out by SMS
+	requireShows(t, m, "challenge 1")
+	wrong := "000000"
+	if srv.LastBindingCode(dinterotest.DemoMFAUser) == wrong {
+		wrong = "111111"
+	}
+	for range 3 {
+		typeText(t, m, wrong)
+		press(t, m, "enter")
+	}
+	requireShows(t, m, "ctrl+n sends a new code")
+	press(t, m, "ctrl+n")
+	requireShows(t, m, "A code was sent by SMS (challenge 2)", "Attempts left: 3")
+}
+
+func TestLongTokenValuesWrapInsteadOfBeingCut(t *testing.T) {
+	m := New(testContext(&testClock{now: fixedNow}))
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 40})
+	r := syntheticResult(t, fixedNow)
+	r.RefreshToken = ""
+	m.token = tokenModel{result: r}
+	m.scr = scrToken
+	view := strings.Join(strings.Fields(viewText(m)), " ")
+	for _, whole := range []string{"https://api.dintero.com/v1/accounts/T11223344/auth", r.RefreshNote()} {
+		if !strings.Contains(strings.ReplaceAll(view, " ", ""), strings.ReplaceAll(whole, " ", "")) {
+			t.Fatalf("%q is cut:\n%s", whole, viewText(m))
+		}
+	}
+	requireFits(t, m, 60, 40)
+}
+
+func TestNotFoundOnTheTokenPathSuggestsTheBaseURL(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(testContext(clk))
+	press(t, m, "enter") // client_credentials
+	fillClientCredentials(t, m, strings.TrimSuffix(srv.URL, "/v1"))
+	press(t, m, "enter")
+	requireShows(t, m, "404", "Dintero's ends in /v1")
 }

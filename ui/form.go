@@ -122,8 +122,9 @@ type formModel struct {
 	// keptHint marks secret fields left empty when editing: what is stored
 	// stays.
 	keptHint bool
-	// editing is the name of the profile being edited ("" when adding).
-	editing string
+	// editing is the name of the profile being edited ("" when adding);
+	// duplicateOf the one being duplicated.
+	editing, duplicateOf string
 	// savedFrom is the token a profile is being saved from.
 	savedFrom *flows.Result
 }

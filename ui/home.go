@@ -115,6 +115,7 @@ func (m *Model) newHomeList() list.Model {
 	l.SetShowHelp(false)
 	l.SetShowStatusBar(false)
 	l.SetFilteringEnabled(true)
+	l.Filter = substringFilter
 	l.DisableQuitKeybindings()
 	l.FilterInput.Prompt = "/ "
 	staticCursor(&l.FilterInput)
@@ -143,4 +144,33 @@ func (m *Model) selectedItem() (homeItem, bool) {
 // filtering reports whether the home list is taking filter text.
 func (m *Model) filtering() bool {
 	return m.scr == scrHome && m.home.FilterState() == list.Filtering
+}
+
+// substringFilter keeps the items whose text holds every word typed, in
+// any case: "prod" finds production profiles, not every name that has a
+// p, an r, an o and a d in that order (the list's default fuzzy match).
+func substringFilter(term string, targets []string) []list.Rank {
+	words := strings.Fields(strings.ToLower(term))
+	var ranks []list.Rank
+	for i, t := range targets {
+		lower := strings.ToLower(t)
+		var matched []int
+		ok := true
+		for _, w := range words {
+			at := strings.Index(lower, w)
+			if at < 0 {
+				ok = false
+				break
+			}
+			// Rune positions, for the list's match highlighting.
+			start := len([]rune(lower[:at]))
+			for j := range len([]rune(w)) {
+				matched = append(matched, start+j)
+			}
+		}
+		if ok {
+			ranks = append(ranks, list.Rank{Index: i, MatchedIndexes: matched})
+		}
+	}
+	return ranks
 }

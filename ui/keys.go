@@ -79,7 +79,7 @@ func DefaultKeyMap() KeyMap {
 		Timeline:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "MFA timeline")),
 		ExportHAR:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write HAR")),
 		ClearInput:    key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
-		Recover:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lost device: recover MFA")),
+		Recover:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lost device")),
 		Revoke:        key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "revoke refresh token")),
 		Diagnose:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "diagnose user")),
 		Bundle:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "support bundle")),

@@ -155,8 +155,11 @@ func (m *mfaModel) view(ctx *Context, spin string, height int) string {
 func (m *mfaModel) keys(k KeyMap) bindings {
 	switch m.phase {
 	case mfaChoose:
-		return bindings{short: []key.Binding{k.Up, k.Down, k.Select, k.Back, k.Recover, k.Diagnose, k.ForceQuit},
-			full: [][]key.Binding{{k.Up, k.Down, k.Select}, {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
+		short := []key.Binding{withHelp(k.Select, "send"), k.Up, k.Down, k.Back, k.Recover, k.Diagnose, k.ForceQuit}
+		if m.session.Challenged() || m.session.Challenges > 0 {
+			short = append([]key.Binding{k.NewCode}, short...)
+		}
+		return bindings{short: short, full: [][]key.Binding{{withHelp(k.Select, "send"), k.Up, k.Down, k.NewCode}, {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
 	case mfaCode:
 		short := []key.Binding{withHelp(k.Select, "verify"), k.NewCode, k.SwitchChannel, k.Back, k.Recover, k.Diagnose, k.ForceQuit}
 		return bindings{short: short, full: [][]key.Binding{{withHelp(k.Select, "verify"), k.NewCode, k.SwitchChannel}, {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}

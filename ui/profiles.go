@@ -93,8 +93,10 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			p := *it.profile
 			values := valuesForProfile(p)
 			values[fName] = p.Name + "-copy"
-			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), false, false, m.ctx.Width-2)
+			storePw := profiles.SourceOf(p, profiles.Password).Stored()
+			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
 			m.form.setProfileToggles(p)
+			m.form.duplicateOf = p.Name
 			m.push(scrForm)
 		}
 		return m, nil
@@ -189,7 +191,7 @@ func (m *Model) onNeedInput(msg needInputMsg) (tea.Model, tea.Cmd) {
 		// The form opens on the first empty secret, without red errors:
 		// nothing was done wrong yet.
 		m.form.banner = "this profile needs input: " + errText(msg.err)
-		if errors.Is(msg.err, client.ErrInvalidInput) && m.active != nil {
+		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && m.active != nil {
 			banner, first := missingSecrets(*m.active, &m.form)
 			m.form.banner = banner
 			m.form.focusField(first)
@@ -236,7 +238,10 @@ func (m *Model) openSaveAs(res *flows.Result) tea.Cmd {
 // so a secret that cannot be kept saves nothing.
 func (m *Model) saveProfile() tea.Cmd {
 	p, typed := m.form.profile()
-	oldName := m.form.editing
+	oldName, dupOf := m.form.editing, m.form.duplicateOf
+	if dupOf != "" {
+		oldName = dupOf // its secrets' sources carry over
+	}
 	var old *profiles.Profile
 	for i := range m.profiles {
 		if m.profiles[i].Name == oldName {
@@ -289,9 +294,16 @@ func (m *Model) saveProfile() tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		var err error
-		if old != nil {
+		switch {
+		case dupOf != "":
+			// The copy gets the original's stored secrets, then the
+			// form's changes.
+			if err = svc.Duplicate(ctx, dupOf, p.Name); err == nil {
+				err = svc.Update(ctx, p.Name, p, values)
+			}
+		case old != nil:
 			err = svc.Update(ctx, old.Name, p, values)
-		} else {
+		default:
 			err = svc.Create(ctx, p, values)
 		}
 		if err == nil && savedFrom != nil {

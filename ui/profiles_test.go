@@ -276,7 +276,7 @@ func BenchmarkHomeView200(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = viewText(m)
+		_ = m.View()
 	}
 }
 
@@ -286,6 +286,6 @@ func BenchmarkHomeFilter200(b *testing.B) {
 	for b.Loop() {
 		m.home.ResetFilter()
 		m.home.SetFilterText("chant-1")
-		_ = viewText(m)
+		_ = m.View()
 	}
 }

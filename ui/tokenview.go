@@ -65,8 +65,15 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 		return append([]string{countdown(s, r.Expiry, issued, now), ""}, m.rawLines(width)...)
 	}
 	var out []string
+	// A long value wraps under itself (a URL, the refresh reason), so
+	// nothing is cut at 60 or 80 columns.
+	indent := strings.Repeat(" ", 12)
 	row := func(label, value string) {
-		out = append(out, s.Label.Render(label)+" "+truncate(value, width-12))
+		lines := strings.Split(wrap(s.Value, value, max(10, width-12)), "\n")
+		out = append(out, s.Label.Render(label)+" "+strings.TrimRight(lines[0], " "))
+		for _, l := range lines[1:] {
+			out = append(out, indent+strings.TrimRight(l, " "))
+		}
 	}
 	out = append(out, countdown(s, r.Expiry, issued, now), "")
 

@@ -517,6 +517,6 @@ func BenchmarkTokenView(b *testing.B) {
 	m.scr = scrToken
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = viewText(m)
+		_ = m.View()
 	}
 }
