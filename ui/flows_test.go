@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/base64"
+	"errors"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -11,10 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zalando/go-keyring"
+
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // flowContext is the demo context with the issue 11 connections: a user
@@ -390,4 +395,34 @@ func isPage[T Page](m *Model) bool {
 	}
 	_, ok := m.topPage().(T)
 	return ok
+}
+
+// TestRevokeRemovesAProfilesStoredRefreshToken: X on a saved profile's
+// token revokes through the session service, which removes the refresh
+// token from the profile's keyring entry; the status line says so.
+func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
+	keyring.MockInit()
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := profileContext(t, clk, t.TempDir())
+	p := profiles.Profile{Name: "support-pw", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: string(client.GrantPassword),
+		ClientID: dinterotest.DemoClientID, Username: dinterotest.DemoUser, Secrets: map[profiles.Kind]profiles.Source{
+			profiles.ClientSecret: profiles.SourceKeyring, profiles.Password: profiles.SourceKeyring, profiles.RefreshToken: profiles.SourceKeyring}}
+	svc := session.New(ctx.Store, ctx.Secrets, ctx.NewRunner)
+	if err := svc.Create(context.Background(), p, session.Values{profiles.ClientSecret: dinterotest.DemoSecret, profiles.Password: dinterotest.DemoPassword}); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	press(t, m, "enter")
+	if m.scr != scrToken || m.token.result.RefreshToken == "" {
+		t.Fatalf("run:\n%s", viewText(m))
+	}
+	if v, err := ctx.Secrets.Get(context.Background(), p, profiles.RefreshToken); err != nil || v == "" {
+		t.Fatalf("the refresh token was not stored: %v", err)
+	}
+	press(t, m, "X", "y")
+	requireShows(t, m, "removed it from profile support-pw's store")
+	if _, err := ctx.Secrets.Get(context.Background(), p, profiles.RefreshToken); !errors.Is(err, profiles.ErrNotSet) {
+		t.Fatalf("the refresh token is still stored: %v", err)
+	}
 }
