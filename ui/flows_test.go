@@ -421,7 +421,7 @@ func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
 		t.Fatalf("the refresh token was not stored: %v", err)
 	}
 	press(t, m, "X", "y")
-	requireShows(t, m, "removed it from profile support-pw's store")
+	requireShows(t, m, "and removed it from profile support-")
 	if _, err := ctx.Secrets.Get(context.Background(), p, profiles.RefreshToken); !errors.Is(err, profiles.ErrNotSet) {
 		t.Fatalf("the refresh token is still stored: %v", err)
 	}
