@@ -426,3 +426,28 @@ func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
 		t.Fatalf("the refresh token is still stored: %v", err)
 	}
 }
+
+// TestRecoveryWithTheSignInsBearer: a sign-in that was given a Bearer (no
+// client secret) recovers with that Bearer, without asking for a secret.
+func TestRecoveryWithTheSignInsBearer(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	runner, err := ctx.NewRunner(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, _, err := runner.Start(context.Background(), ctx.Connections[0].Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword, Bearer: cc.Response.AccessToken,
+		Username: dinterotest.DemoLostDeviceUser, Password: dinterotest.DemoPassword}
+	ctx.Connections = []Connection{{Name: "Bearer sign-in", BaseURL: srv.URL, Request: req, Channel: client.ChannelSMS}}
+	m := New(ctx)
+	press(t, m, "enter")
+	requireShows(t, m, "Multi-factor authentication required")
+	press(t, m, "L")
+	requireShows(t, m, "step 1 of 2: code sent by SMS")
+	requireHides(t, m, cc.Response.AccessToken)
+}

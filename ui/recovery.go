@@ -60,6 +60,9 @@ type recoveryModel struct {
 	inputs  []textinput.Model
 	focus   int
 	channel client.Channel // of the first code
+	// bearer is a Bearer given to the sign-in (no client secret): the
+	// recovery call uses it as it is.
+	bearer string
 	phase   recoveryPhase
 	busy    string // what is in flight
 	session *flows.RecoverySession
@@ -76,6 +79,9 @@ type recoveryModel struct {
 // of an MFA sign-in, or the form's values). keep remembers the token.
 func newRecoveryModel(ctx *Context, base string, req flows.Request, channel client.Channel, keep func(*flows.Result) error) *recoveryModel {
 	m := &recoveryModel{ctx: ctx, keep: keep, channel: channel}
+	if req.ClientSecret == "" {
+		m.bearer = req.Bearer
+	}
 	if m.channel == "" {
 		m.channel = client.ChannelSMS
 	}
@@ -117,8 +123,12 @@ func (m *recoveryModel) Start() tea.Cmd {
 
 func (m *recoveryModel) request() flows.RecoveryRequest {
 	v := func(i int) string { return strings.TrimSpace(m.inputs[i].Value()) }
-	return flows.RecoveryRequest{Account: v(recAccount), ClientID: v(recClientID), ClientSecret: m.inputs[recSecret].Value(),
+	r := flows.RecoveryRequest{Account: v(recAccount), ClientID: v(recClientID), ClientSecret: m.inputs[recSecret].Value(),
 		Username: v(recUser), Channel: m.channel}
+	if r.ClientSecret == "" {
+		r.Bearer = m.bearer
+	}
+	return r
 }
 
 func (m *recoveryModel) SetSize(width, height int) {
@@ -363,6 +373,7 @@ func (m *recoveryModel) start() tea.Cmd {
 	}
 	if m.ctx.Redactor != nil {
 		m.ctx.Redactor.AddBasic(req.ClientID, req.ClientSecret)
+		m.ctx.Redactor.AddToken(req.Bearer)
 	}
 	m.session = nil
 	return func() tea.Msg {
@@ -446,6 +457,9 @@ func (m *recoveryModel) View() string {
 		mark := "  "
 		if m.focus == recChannel {
 			mark = s.Cursor.Render("› ")
+		}
+		if m.bearer != "" {
+			top = append(top, "  "+s.Label.Render("Bearer")+" "+tokeninfo.Fingerprint(m.bearer)+s.Muted.Render("  (the sign-in's; a secret above replaces it)"))
 		}
 		top = append(top, mark+s.Label.Render("First code")+" "+flows.ChannelName(m.channel)+s.Muted.Render("  (space switches; the second goes by "+flows.ChannelName(m.channel.Other())+")"))
 	} else {
