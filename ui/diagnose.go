@@ -379,9 +379,16 @@ func (m *diagnoseModel) activityLines() []string {
 	if len(m.report.Activities) == 0 {
 		out = append(out, s.Muted.Render("  none recorded"))
 	}
+	// Narrow terminals drop the date: the relative time says as much, and
+	// the IP matters more.
+	dated := m.ctx.Width >= 80
 	for _, a := range m.report.Activities {
-		out = append(out, fmt.Sprintf("  %s %-11s %-20s %-15s %s", a.CreatedAt.In(now.Location()).Format("01-02 15:04"),
-			tokeninfo.Relative(a.CreatedAt, now), client.Sanitize(a.Action), orDash(client.Sanitize(a.IP)), orDash(client.Sanitize(a.UserAgent))))
+		line := fmt.Sprintf("%-11s %-20s %-15s %s", tokeninfo.Relative(a.CreatedAt, now), client.Sanitize(a.Action),
+			orDash(client.Sanitize(a.IP)), orDash(client.Sanitize(a.UserAgent)))
+		if dated {
+			line = a.CreatedAt.In(now.Location()).Format("01-02 15:04") + " " + line
+		}
+		out = append(out, "  "+line)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,8 @@ func TestGoldenFlows(t *testing.T) {
 		keys  []string
 	}{
 		{name: "diagnose", setup: func(t *testing.T, m *Model) { showReport(m, goldenReport()) }},
+		{name: "diagnose_scrolled_to_activity", setup: func(t *testing.T, m *Model) { showReport(m, goldenReport()) },
+			keys: strings.Split(strings.Repeat("j", 30), "")},
 		{name: "diagnose_ask", setup: func(t *testing.T, m *Model) {
 			c := goldenConnections()[0]
 			m.openDiagnose(diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
