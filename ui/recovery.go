@@ -62,7 +62,7 @@ type recoveryModel struct {
 	channel client.Channel // of the first code
 	// bearer is a Bearer given to the sign-in (no client secret): the
 	// recovery call uses it as it is.
-	bearer string
+	bearer  string
 	phase   recoveryPhase
 	busy    string // what is in flight
 	session *flows.RecoverySession
