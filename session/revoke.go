@@ -13,6 +13,9 @@ type Revoked struct {
 	// RefreshToken is the token revoked (for its fingerprint; never show
 	// it whole).
 	RefreshToken string
+	// Revoked: the server took the revoke (the token is dead even when
+	// removing it from the store then failed).
+	Revoked bool
 	// Removed: the profile's store held it and no longer does.
 	Removed bool
 	// ElsewhereFrom names where the profile reads its refresh token from
@@ -38,7 +41,6 @@ func (s *Service) Revoke(ctx context.Context, name string, revoke func(ctx conte
 	s.mu.Unlock()
 
 	var out Revoked
-	revoked := false
 	err := s.exclusive(ctx, p, func() error {
 		rt := s.latestRefreshToken(ctx, p)
 		if rt == "" && res != nil {
@@ -51,18 +53,18 @@ func (s *Service) Revoke(ctx context.Context, name string, revoke func(ctx conte
 		if err := revoke(ctx, rt); err != nil {
 			return err
 		}
-		revoked = true
+		out.Revoked = true
 		removed, err := s.forgetRefresh(ctx, p, rt)
 		out.Removed = removed
 		if err != nil {
-			return fmt.Errorf("revoked, but removing it from profile %s failed: %w", p.Name, err)
+			return fmt.Errorf("removing the revoked refresh token from profile %s failed: %w", p.Name, err)
 		}
 		if src := profiles.SourceOf(p, profiles.RefreshToken); src != "" && !src.Stored() {
 			out.ElsewhereFrom = string(src)
 		}
 		return nil
 	})
-	if revoked {
+	if out.Revoked {
 		// The server refuses it now: the held token must not offer it.
 		s.mu.Lock()
 		if cur := s.held[name]; cur != nil && cur.res != nil && cur.res.RefreshToken == out.RefreshToken {

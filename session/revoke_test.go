@@ -51,7 +51,7 @@ func TestRevokeRemovesTheRefreshTokenFromTheStore(t *testing.T) {
 	}
 
 	out, err := svc.Revoke(ctx, "pw", revoke)
-	if err != nil || !out.Removed || out.RefreshToken != rt {
+	if err != nil || !out.Revoked || !out.Removed || out.RefreshToken != rt {
 		t.Fatalf("revoke: %+v %v", out, err)
 	}
 	if _, err := svc.Secrets.Get(ctx, p, profiles.RefreshToken); !errors.Is(err, profiles.ErrNotSet) {

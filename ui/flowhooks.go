@@ -206,7 +206,7 @@ func (m *Model) revoke() tea.Cmd {
 			return revokedMsg{gen: gen, name: name, out: out, err: err}
 		}
 		err := revokeWith(ctx, res.RefreshToken)
-		return revokedMsg{gen: gen, out: session.Revoked{RefreshToken: res.RefreshToken}, err: err}
+		return revokedMsg{gen: gen, out: session.Revoked{RefreshToken: res.RefreshToken, Revoked: err == nil}, err: err}
 	})
 }
 
@@ -231,7 +231,7 @@ func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
 	m.cancel = nil
 	m.scr = scrToken
 	fp := client.Fingerprint(msg.out.RefreshToken)
-	if msg.out.RefreshToken != "" && (msg.err == nil || strings.HasPrefix(msg.err.Error(), "revoked, but")) {
+	if msg.out.Revoked {
 		// The server refuses it now: the view must not offer it.
 		res := *m.token.result
 		res.RefreshToken = ""
@@ -239,6 +239,8 @@ func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
 		m.token.revoked = fp
 	}
 	switch {
+	case msg.err != nil && msg.out.Revoked:
+		m.setStatus("revoked refresh token "+fp+", but "+errText(msg.err), true)
 	case msg.err != nil:
 		m.setStatus("not revoked: "+errText(msg.err), true)
 	case msg.out.Removed:
