@@ -9,7 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/zalando/go-keyring"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -56,7 +55,6 @@ func requireFits(t *testing.T, m *Model, w, h int) {
 
 func storeWith(t *testing.T, clk *testClock, ps ...profiles.Profile) *Context {
 	t.Helper()
-	keyring.MockInit()
 	ctx := profileContext(t, clk, t.TempDir())
 	for _, p := range ps {
 		if err := ctx.Store.Add(p); err != nil {

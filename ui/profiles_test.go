@@ -8,22 +8,28 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
+// profileContext is a context with a store in dir and a keyring of the
+// test's own (not go-keyring's global mock, which tests would share).
 func profileContext(t testing.TB, clk *testClock, dir string) *Context {
 	ctx := testContext(clk)
 	ctx.Store = &profiles.Store{Dir: dir}
 	ctx.Secrets = profiles.NewSecrets(ctx.Store)
+	ctx.Secrets.Keyring = keyringtest.New()
 	return ctx
 }
 
+// keyringOf is the test keyring behind ctx.
+func keyringOf(ctx *Context) *keyringtest.Keyring {
+	return ctx.Secrets.Keyring.(*keyringtest.Keyring)
+}
+
 func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
-	keyring.MockInit()
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	dir := t.TempDir()
@@ -62,8 +68,11 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 		t.Fatalf("profiles file:\n%s", data)
 	}
 
-	// Reopen: the profile is on the home screen; one key gets a token.
-	m = New(profileContext(t, clk, dir))
+	// Reopen (same store, same keyring): the profile is on the home
+	// screen; one key gets a token.
+	reopened := profileContext(t, clk, dir)
+	reopened.Secrets.Keyring = keyringOf(m.ctx)
+	m = New(reopened)
 	if m.scr != scrHome || !strings.Contains(viewText(m), "demo-cc") || !strings.Contains(viewText(m), "TEST T11223344") {
 		t.Fatalf("reopened:\n%s", viewText(m))
 	}
@@ -97,13 +106,12 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	if len(m.profiles) != 0 {
 		t.Fatalf("not deleted: %q", m.status.text)
 	}
-	if _, err := keyring.Get(profiles.KeyringService, "profile:demo-cc:client_secret"); err == nil {
+	if _, err := keyringOf(m.ctx).Get(profiles.KeyringService, "profile:demo-cc:client_secret"); err == nil {
 		t.Fatal("secret left in the keyring")
 	}
 }
 
 func TestProfileAskingForPasswordOpensForm(t *testing.T) {
-	keyring.MockInit()
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	dir := t.TempDir()
@@ -127,13 +135,12 @@ func TestProfileAskingForPasswordOpensForm(t *testing.T) {
 		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
 	}
 	// The rotated refresh token was stored for the profile.
-	if got, _ := keyring.Get(profiles.KeyringService, "profile:support:refresh_token"); got != "" {
+	if got, _ := keyringOf(ctx).Get(profiles.KeyringService, "profile:support:refresh_token"); got != "" {
 		t.Fatalf("refresh token stored although the profile keeps none: %q", got)
 	}
 }
 
 func TestAutoRefreshBeforeExpiry(t *testing.T) {
-	keyring.MockInit()
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	ctx := profileContext(t, clk, t.TempDir())
@@ -204,7 +211,6 @@ func TestFilterProfiles(t *testing.T) {
 }
 
 func manyProfiles(t testing.TB, n int) *Context {
-	keyring.MockInit()
 	clk := &testClock{now: fixedNow}
 	ctx := profileContext(t, clk, t.TempDir())
 	err := ctx.Store.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
