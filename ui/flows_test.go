@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -401,7 +399,6 @@ func isPage[T Page](m *Model) bool {
 // token revokes through the session service, which removes the refresh
 // token from the profile's keyring entry; the status line says so.
 func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
-	keyring.MockInit()
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	ctx := profileContext(t, clk, t.TempDir())
