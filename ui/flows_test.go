@@ -193,10 +193,10 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 	srv := demoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 2)
-	if m.scr != scrToken || m.token.result.RefreshToken == "" {
+	res, held := m.ctx.Session.Held(heldName("conn:2"))
+	if m.scr != scrToken || !held || res.RefreshToken == "" {
 		t.Fatalf("no token with a refresh token:\n%s", viewText(m))
 	}
-	res := m.token.result
 	rt := res.RefreshToken
 	press(t, m, "X")
 	requireShows(t, m, "Revoke the refresh token for good?", "y/n")
@@ -411,7 +411,7 @@ func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
 	}
 	m := New(ctx)
 	press(t, m, "enter")
-	if m.scr != scrToken || m.token.result.RefreshToken == "" {
+	if res, held := ctx.Session.Held("support-pw"); m.scr != scrToken || !held || res.RefreshToken == "" {
 		t.Fatalf("run:\n%s", viewText(m))
 	}
 	if v, err := ctx.Secrets.Get(context.Background(), p, profiles.RefreshToken); err != nil || v == "" {
