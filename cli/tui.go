@@ -24,6 +24,7 @@ const clearAfterEnv = "TOKENBENCH_CLIPBOARD_CLEAR"
 func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 	ctx := ui.NewContext()
 	ctx.Clipboard = ui.NewClipboard()
+	ctx.Version = Version
 	if v := os.Getenv(clearAfterEnv); v != "" {
 		secs, err := strconv.Atoi(v)
 		if err != nil || secs < 0 {
@@ -72,11 +73,11 @@ func demoConnections(base string) []ui.Connection {
 	lost := pw(dinterotest.DemoLostDeviceUser)
 	return []ui.Connection{
 		{Name: "Demo API client", Description: "client_credentials with HTTP Basic: the client's own token", BaseURL: base, Request: cc, Channel: client.ChannelSMS},
-		{Name: "Support user, no MFA", Description: "password grant, Bearer from client_credentials; returns a refresh token", BaseURL: base, Request: pw(dinterotest.DemoUser), Channel: client.ChannelSMS},
-		{Name: "MFA user", Description: "password grant that answers mfa_required: challenge, code, mfa-oob", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS},
+		{Name: "Support user, no MFA", Description: "password grant with a refresh token: X on its token revokes it", BaseURL: base, Request: pw(dinterotest.DemoUser), Channel: client.ChannelSMS},
+		{Name: "MFA user", Description: "password grant that answers mfa_required; u diagnoses this user (SMS changed 2 h ago)", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS},
 		{Name: "Production-looking account", Description: "client_credentials on a P account, to see how production is marked", BaseURL: base, Request: prod, Channel: client.ChannelSMS},
 		{Name: "Authorization code (one-time)", Description: "authorization_code, one-time: e, enter resends it to see the refusal", BaseURL: base, Request: code, Channel: client.ChannelSMS},
 		{Name: "Partner T112 → merchant T11200001", Description: "partner token, exchange_token, then client_credentials on the merchant with the exchange token", BaseURL: base, Request: partner, Channel: client.ChannelSMS},
-		{Name: "Lost device (MFA recovery)", Description: "an MFA user who lost their phone: 'tokenbench recover --username " + dinterotest.DemoLostDeviceUser + "' runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},
+		{Name: "Lost device (MFA recovery)", Description: "an MFA user who lost their phone: enter, then L on the MFA screen runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},
 	}
 }

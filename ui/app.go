@@ -259,6 +259,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		m.setStatus(msg.text, msg.err)
 		return m, nil
+	case navTokenMsg, recoveryChosenMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg:
+		cmd, _ := m.onFlowMsg(msg)
+		return m, cmd
 	case copyMsg:
 		if msg.secret {
 			return m, m.copy(msg.what, msg.text)
@@ -273,7 +276,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		auto := m.autoRefreshDue()
-		if m.scr == scrToken || m.scr == scrHome || len(auto) > 0 {
+		if m.scr == scrToken || m.scr == scrHome || len(auto) > 0 || m.scr == scrMFA && m.mfa.retryAt.After(m.ctx.Now()) {
 			return m, tea.Batch(append(auto, m.tick())...)
 		}
 		m.ticking = false
@@ -306,6 +309,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.mfa.session = msg.session
+		if limited, ok := flows.RateLimited(msg.err); ok {
+			return m, m.mfaRateLimited(limited)
+		}
 		if msg.err != nil {
 			m.mfa.phase = mfaChoose
 			if errors.Is(msg.err, flows.ErrMFAExpired) {
@@ -614,6 +620,16 @@ func (m *Model) updateMFA(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.back()
 		return m, nil
 	}
+	switch {
+	case key.Matches(msg, k.Recover) && (mm.phase == mfaChoose || mm.phase == mfaCode || mm.phase == mfaDead):
+		return m, m.openRecovery(m.baseURL, mm.session.Request, mm.chosen())
+	case key.Matches(msg, k.Diagnose) && (mm.phase == mfaChoose || mm.phase == mfaCode || mm.phase == mfaDead):
+		return m, m.openDiagnose(diagnoseSource{BaseURL: m.baseURL, Request: mm.session.Request, Profile: m.active}, mm.session.Request.Username)
+	case mm.retryAt.After(m.ctx.Now()) && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
+		mm.phase == mfaChoose && key.Matches(msg, k.Select)):
+		mm.err = "rate limited: no new code for " + tokeninfo.Countdown(mm.retryAt.Sub(m.ctx.Now())) + " more"
+		return m, nil
+	}
 	switch mm.phase {
 	case mfaChoose:
 		switch {
@@ -688,6 +704,14 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	t := &m.token
 	res := t.result
+	if t.confirmRevoke {
+		t.confirmRevoke = false
+		if key.Matches(msg, k.Confirm) {
+			return m, m.revoke()
+		}
+		m.setStatus("refresh token not revoked", false)
+		return m, nil
+	}
 	if t.confirmRefreshCopy {
 		t.confirmRefreshCopy = false
 		if key.Matches(msg, k.Confirm) {
@@ -746,6 +770,21 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		t.scroll = 0
 	case key.Matches(msg, k.SaveProfile):
 		return m, m.openSaveAs(res)
+	case key.Matches(msg, k.Revoke):
+		m.askRevoke()
+	case key.Matches(msg, k.Bundle):
+		return m, m.openBundle(m.bundleInput(), "token view")
+	case key.Matches(msg, k.Diagnose):
+		user := tokenUser(res)
+		if user == "" {
+			subject := "not a JWT"
+			if res.Token != nil {
+				subject = orDash(res.Token.Subject)
+			}
+			m.setStatus("this token's subject is not a user ("+client.Sanitize(subject)+"): nothing to diagnose", true)
+			return m, nil
+		}
+		return m, m.openDiagnose(diagnoseSource{BaseURL: m.baseFor(), Request: res.Request, Profile: m.active}, user)
 	case key.Matches(msg, k.Up):
 		t.scroll = max(0, t.scroll-1)
 	case key.Matches(msg, k.Down):
@@ -943,6 +982,9 @@ func (m *Model) tokenLines() (pinned, rest []string) {
 	if t.confirmRefreshCopy {
 		pinned = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, pinned...)
 	}
+	if t.confirmRevoke {
+		pinned = append([]string{s.Warn.Render("Revoke the refresh token for good? y/n")}, pinned...)
+	}
 	return pinned, lines[2:]
 }
 
@@ -972,8 +1014,15 @@ func (m *Model) header() string {
 		title += s.Crumb.Render(what + string(m.form.grant))
 	}
 	right := ""
-	if acct := m.account(); acct != "" && m.scr != scrHome && m.scr != scrPage {
+	_, pageAccount := m.topPage().(interface{ Account() string })
+	if acct := m.account(); acct != "" && m.scr != scrHome && (m.scr != scrPage || pageAccount) {
 		right = s.badge(acct)
+		if m.scr == scrToken && m.token.result.Partner != nil {
+			// The partner route, when it fits beside the title.
+			if label := s.Muted.Render(m.token.result.Partner.Label()) + "  " + right; lipgloss.Width(title)+lipgloss.Width(label)+3 <= m.ctx.Width {
+				right = label
+			}
+		}
 	}
 	gap := max(1, m.ctx.Width-2-lipgloss.Width(title)-lipgloss.Width(right))
 	line := " " + title + strings.Repeat(" ", gap) + right
@@ -988,6 +1037,11 @@ func (m *Model) account() string {
 		return m.mfa.session.Request.Account
 	case scrForm:
 		return m.form.value(fAccount)
+	case scrPage:
+		// A page about one account (recovery, diagnose) names it.
+		if p, ok := m.topPage().(interface{ Account() string }); ok {
+			return p.Account()
+		}
 	}
 	return m.values[fAccount]
 }
@@ -1028,7 +1082,7 @@ func (m *Model) footer() string {
 // inspector's token field (a JWT never holds a '?').
 func (m *Model) helpWorks() bool {
 	switch {
-	case m.scr == scrToken && m.token.confirmRefreshCopy, m.scr == scrHome && m.confirmDelete != "":
+	case m.scr == scrToken && (m.token.confirmRefreshCopy || m.token.confirmRevoke), m.scr == scrHome && m.confirmDelete != "":
 		return false // a y/n question is open
 	}
 	// A binding code is digits, so ? types nothing there either.
@@ -1091,12 +1145,12 @@ func (m *Model) keys() help.KeyMap {
 	case scrPage:
 		return m.topPage().Keys()
 	case scrToken:
-		if m.token.confirmRefreshCopy {
+		if m.token.confirmRefreshCopy || m.token.confirmRevoke {
 			return bindings{short: []key.Binding{k.Confirm, k.Deny}}
 		}
 		return bindings{
-			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Quit},
-			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
+			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
 		}
 	}
 	return bindings{}

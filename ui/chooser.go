@@ -24,7 +24,7 @@ type chooserPage struct {
 }
 
 func newChooserPage(ctx *Context, forProfile bool) *chooserPage {
-	return &chooserPage{ctx: ctx, menu: grantMenu(), forProfile: forProfile}
+	return &chooserPage{ctx: ctx, menu: chooserFor(forProfile), forProfile: forProfile}
 }
 
 func (p *chooserPage) Title() string    { return "choose a grant" }
@@ -41,6 +41,8 @@ func (p *chooserPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	k := p.ctx.Keys
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
+		case key.Matches(msg, k.Select) && p.menu.cursor >= len(grantInfos):
+			return p, func() tea.Msg { return recoveryChosenMsg{} }
 		case key.Matches(msg, k.Select):
 			chosen := grantChosenMsg{grant: grantInfos[p.menu.cursor].grant, forProfile: p.forProfile}
 			return p, func() tea.Msg { return chosen }

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -58,20 +59,32 @@ type Context struct {
 	DefaultBaseURL string
 	// Recorder keeps every HTTP exchange of the session, redacted.
 	Recorder *client.Recorder
+	// Redactor knows every secret the session's clients sent or received
+	// (the recorder and the clients share it); a support bundle is passed
+	// through it.
+	Redactor *client.Redactor
+	// WriteBundle writes a support bundle and returns its absolute path
+	// (bundle.Write; tests write somewhere of their own).
+	WriteBundle func(path string, in bundle.Input) (string, error)
 	// Store and Secrets keep profiles; nil in the demo, which saves nothing.
 	Store   *profiles.Store
 	Secrets *profiles.Secrets
 	// Session holds the tokens, their auto-refresh and profile saving, with
 	// the CLI's rules; New makes one over Store and Secrets when nil.
 	Session *session.Service
+	// Version is the tool version a support bundle names.
+	Version string
+
+	requests int // see nextID
 }
 
 // NewContext returns a Context with production defaults.
 func NewContext() *Context {
-	rec := &client.Recorder{}
+	rd := &client.Redactor{}
+	rec := &client.Recorder{Redactor: rd}
 	return &Context{
-		Recorder: rec,
-		Width:    80, Height: 24,
+		Recorder: rec, Redactor: rd, WriteBundle: bundle.Write,
+		Width: 80, Height: 24,
 		Styles:         DefaultStyles(true),
 		Keys:           DefaultKeyMap(),
 		Now:            time.Now,
@@ -79,7 +92,7 @@ func NewContext() *Context {
 		ClearAfter:     45 * time.Second,
 		DefaultBaseURL: client.DefaultBaseURL,
 		NewRunner: func(baseURL string) (*flows.Runner, error) {
-			c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/tui", Recorder: rec})
+			c, err := client.New(client.Options{BaseURL: baseURL, UserAgent: "tokenbench/tui", Recorder: rec, Redactor: rd})
 			if err != nil {
 				return nil, err
 			}

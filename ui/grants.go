@@ -25,3 +25,13 @@ func grantMenu() menu {
 	}
 	return m
 }
+
+// chooserFor is the grant chooser: for a request it ends with the MFA
+// recovery, which is no profile grant.
+func chooserFor(forProfile bool) menu {
+	m := grantMenu()
+	if !forProfile {
+		m.items = append(m.items, grantChooserRecovery)
+	}
+	return m
+}

@@ -35,6 +35,11 @@ type KeyMap struct {
 	Timeline      key.Binding
 	ExportHAR     key.Binding
 	ClearInput    key.Binding
+	// Issue 11 and 12: recovery, revoke, the doctor and support bundles.
+	Recover  key.Binding
+	Revoke   key.Binding
+	Diagnose key.Binding
+	Bundle   key.Binding
 }
 
 // DefaultKeyMap is the workbench's key map.
@@ -74,6 +79,10 @@ func DefaultKeyMap() KeyMap {
 		Timeline:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "MFA timeline")),
 		ExportHAR:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write HAR")),
 		ClearInput:    key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
+		Recover:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lost device")),
+		Revoke:        key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "revoke refresh token")),
+		Diagnose:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "diagnose user")),
+		Bundle:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "support bundle")),
 	}
 }
 

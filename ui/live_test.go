@@ -18,7 +18,7 @@ type arrivals chan tea.Msg
 
 func (a arrivals) filter(_ tea.Model, msg tea.Msg) tea.Msg {
 	switch msg.(type) {
-	case resultMsg, challengeMsg, verifyMsg:
+	case resultMsg, challengeMsg, verifyMsg, recoveryMsg, navTokenMsg:
 		a <- msg
 	}
 	return msg
@@ -81,6 +81,58 @@ func TestMFAFlowWithLiveRenderer(t *testing.T) {
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	view := viewText(final)
 	if !strings.Contains(view, "password via MFA") || strings.Contains(view, code) {
+		t.Fatalf("final screen:\n%s", view)
+	}
+}
+
+// TestRecoveryWithLiveRenderer runs the lost-device recovery in a real
+// program with its renderer drawing while the recovery's commands run: under
+// -race this catches a command writing the session View reads.
+func TestRecoveryWithLiveRenderer(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	got := make(arrivals, 16)
+	tm := teatest.NewTestModel(t, New(flowContext(t, clk, srv)), teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithFilter(got.filter)))
+	for range 3 {
+		tm.Send(keyMsg("j"))
+	}
+	tm.Send(keyMsg("enter"))
+	got.wait(t, "mfa_required")
+	got.wait(t, "the challenge")
+	tm.Send(keyMsg("L"))
+	if msg := got.wait(t, "the recovery call").(recoveryMsg); msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	first := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+	tm.Type(wrongCode(first))
+	tm.Send(keyMsg("enter"))
+	if msg := got.wait(t, "the wrong first code").(recoveryMsg); msg.err == nil {
+		t.Fatal("a wrong code was accepted")
+	}
+	tm.Type(first)
+	tm.Send(keyMsg("enter"))
+	if msg := got.wait(t, "step 2").(recoveryMsg); msg.err != nil || msg.session.Step != 2 {
+		t.Fatalf("step 1: %v", msg.err)
+	}
+	second := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+	tm.Type(wrongCode(second))
+	tm.Send(keyMsg("enter"))
+	if msg := got.wait(t, "the wrong second code").(recoveryMsg); msg.err == nil {
+		t.Fatal("a wrong second code was accepted")
+	}
+	tm.Type(second)
+	tm.Send(keyMsg("enter"))
+	if msg := got.wait(t, "the token").(recoveryMsg); msg.err != nil || msg.res == nil {
+		t.Fatalf("step 2: %v", msg.err)
+	}
+	got.wait(t, "the token shown") // the page hands it to the root
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	view := viewText(final)
+	if !strings.Contains(view, "user:"+dinterotest.DemoLostDeviceUser) || strings.Contains(view, second) {
 		t.Fatalf("final screen:\n%s", view)
 	}
 }

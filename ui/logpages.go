@@ -45,8 +45,8 @@ func (p *logPage) keys() bindings {
 		return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.ForceQuit}}
 	}
 	open := withHelp(k.Select, "open")
-	return bindings{short: []key.Binding{open, k.Timeline, k.ExportHAR, k.Back, k.Up, k.Down, k.Quit},
-		full: [][]key.Binding{{k.Up, k.Down, open}, {k.Timeline, k.ExportHAR, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
+	return bindings{short: []key.Binding{open, k.Timeline, k.ExportHAR, k.Bundle, k.Back, k.Up, k.Down, k.Quit},
+		full: [][]key.Binding{{k.Up, k.Down, open}, {k.Timeline, k.ExportHAR, k.Bundle, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
 }
 
 func (p *logPage) Update(msg tea.Msg) (Page, tea.Cmd) {
@@ -83,6 +83,8 @@ func (p *logPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, openPage(newExchangePage(p.ctx, ex[min(p.cursor, len(ex)-1)]))
 		case key.Matches(msg, k.Timeline):
 			return p, openPage(newTimelinePage(p.ctx))
+		case key.Matches(msg, k.Bundle):
+			return p, askBundle("HTTP log")
 		case key.Matches(msg, k.ExportHAR):
 			if len(ex) == 0 {
 				return p, setStatus("no exchanges to export yet", true)
@@ -230,8 +232,8 @@ func (p *timelinePage) SetSize(w, h int) { p.width, p.height = w, h }
 func (p *timelinePage) Keys() help.KeyMap {
 	k := p.ctx.Keys
 	open := withHelp(k.Select, "open exchange")
-	return bindings{short: []key.Binding{open, k.Back, k.Up, k.Down, k.Quit},
-		full: [][]key.Binding{{k.Up, k.Down, open}, {k.Back, k.Log, k.Inspect}, {k.Quit, k.ForceQuit}}}
+	return bindings{short: []key.Binding{open, k.Bundle, k.Back, k.Up, k.Down, k.Quit},
+		full: [][]key.Binding{{k.Up, k.Down, open}, {k.Bundle, k.Back, k.Log, k.Inspect}, {k.Quit, k.ForceQuit}}}
 }
 
 func (p *timelinePage) steps() []flows.Step { return flows.Timeline(exchangesOf(p.ctx)) }
@@ -243,6 +245,8 @@ func (p *timelinePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		switch {
 		case key.Matches(msg, k.Back):
 			return p, closePage
+		case key.Matches(msg, k.Bundle):
+			return p, askBundle("MFA timeline")
 		case key.Matches(msg, k.Up):
 			p.cursor = max(0, p.cursor-1)
 		case key.Matches(msg, k.Down):

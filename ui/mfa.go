@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 
@@ -31,6 +32,8 @@ type mfaModel struct {
 	choice  menu
 	input   textinput.Model
 	err     string
+	// retryAt: a 429 asked to wait; no new code before it.
+	retryAt time.Time
 }
 
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
@@ -110,6 +113,9 @@ func (m *mfaModel) view(ctx *Context, spin string, height int) string {
 	case mfaDead:
 		add(wrap(s.Value, s.Error.Render("This MFA session has expired.")+" Press esc and send the request again.", w), keep)
 	}
+	if wait := m.retryAt.Sub(ctx.Now()); wait > 0 {
+		add(s.Warn.Render("⏳ rate limited: a new code can be sent in "+tokeninfo.Countdown(wait)), keep)
+	}
 	if m.err != "" {
 		add("", dropBlank)
 		add(wrap(s.Error, "✗ "+m.err, w), keep)
@@ -149,14 +155,16 @@ func (m *mfaModel) view(ctx *Context, spin string, height int) string {
 func (m *mfaModel) keys(k KeyMap) bindings {
 	switch m.phase {
 	case mfaChoose:
-		short := []key.Binding{withHelp(k.Select, "send"), k.Up, k.Down, k.Back, k.ForceQuit}
+		short := []key.Binding{withHelp(k.Select, "send"), k.Up, k.Down, k.Back, k.Recover, k.Diagnose, k.ForceQuit}
 		if m.session.Challenged() || m.session.Challenges > 0 {
 			short = append([]key.Binding{k.NewCode}, short...)
 		}
-		return bindings{short: short}
+		return bindings{short: short, full: [][]key.Binding{{withHelp(k.Select, "send"), k.Up, k.Down, k.NewCode}, {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
 	case mfaCode:
-		short := []key.Binding{withHelp(k.Select, "verify"), k.NewCode, k.SwitchChannel, k.Back, k.ForceQuit}
-		return bindings{short: short, full: [][]key.Binding{short}}
+		short := []key.Binding{withHelp(k.Select, "verify"), k.NewCode, k.SwitchChannel, k.Back, k.Recover, k.Diagnose, k.ForceQuit}
+		return bindings{short: short, full: [][]key.Binding{{withHelp(k.Select, "verify"), k.NewCode, k.SwitchChannel}, {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
+	case mfaDead:
+		return bindings{short: []key.Binding{k.Back, k.Recover, k.Diagnose, k.ForceQuit}}
 	}
 	return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
 }

@@ -79,6 +79,8 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case !ok:
 	case key.Matches(msg, k.Select):
 		return m, m.runItem(it)
+	case key.Matches(msg, k.Diagnose):
+		return m, m.diagnoseFromHome(it)
 	case key.Matches(msg, k.Edit):
 		return m, m.editItem(it)
 	case key.Matches(msg, k.Add):
@@ -484,11 +486,11 @@ func (m *Model) homeKeys() bindings {
 	}
 	run := withHelp(k.Select, "run")
 	if m.ctx.Store == nil {
-		return bindings{short: []key.Binding{k.Up, k.Down, run, k.Edit, k.Filter, k.Help, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Edit}, {k.Help, k.Quit, k.ForceQuit}}}
+		return bindings{short: []key.Binding{k.Up, k.Down, run, k.Edit, k.Diagnose, k.Filter, k.Help, k.Quit},
+			full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Edit, k.Diagnose}, {k.Help, k.Quit, k.ForceQuit}}}
 	}
-	return bindings{short: []key.Binding{run, k.Add, k.Edit, k.Delete, k.Filter, k.Help, k.Quit},
-		full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Add, k.Edit}, {k.Duplicate, k.Delete}, {k.Help, k.Quit, k.ForceQuit}}}
+	return bindings{short: []key.Binding{run, k.Add, k.Edit, k.Delete, k.Diagnose, k.Filter, k.Help, k.Quit},
+		full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Add, k.Edit}, {k.Duplicate, k.Delete, k.Diagnose}, {k.Help, k.Quit, k.ForceQuit}}}
 }
 
 // secretFields are the secrets a form can hold, in the order asked.

@@ -18,6 +18,10 @@ type tokenModel struct {
 	scroll int
 	// confirmRefreshCopy is set while "copy the refresh token?" is asked.
 	confirmRefreshCopy bool
+	// confirmRevoke is set while "revoke the refresh token?" is asked.
+	confirmRevoke bool
+	// revoked is the fingerprint of the refresh token revoked here.
+	revoked string
 	// sig is the signature check's line ("" when none was made).
 	sig string
 }
@@ -75,14 +79,7 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 
 	inspected := r.Request.Grant == "" // pasted into the inspector
 	if !inspected {
-		how := string(r.Request.Grant)
-		if r.ViaMFA {
-			how += " via MFA"
-		}
-		if r.BearerChained {
-			how += " · Bearer from client_credentials"
-		}
-		row("Grant", how)
+		row("Grant", grantLine(r))
 	}
 	if r.Token == nil {
 		row("Token", s.Warn.Render("not a JWT: "+client.Sanitize(r.DecodeErr.Error())))
@@ -121,6 +118,8 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 	}
 	switch {
 	case inspected:
+	case m.revoked != "":
+		row("Refresh", s.Warn.Render("revoked "+m.revoked))
 	case r.RefreshToken != "":
 		row("Refresh", s.OK.Render("✓ ")+tokeninfo.Fingerprint(r.RefreshToken)+s.Muted.Render("  (R copies)"))
 	default:

@@ -1,0 +1,103 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// Revoked says what a revoke did besides the server call.
+type Revoked struct {
+	// RefreshToken is the token revoked (for its fingerprint; never show
+	// it whole).
+	RefreshToken string
+	// Revoked: the server took the revoke (the token is dead even when
+	// removing it from the store then failed).
+	Revoked bool
+	// Removed: the profile's store held it and no longer does.
+	Removed bool
+	// ElsewhereFrom names where the profile reads its refresh token from
+	// when that is not tokenbench's own store (env:…, cmd:…): remove it
+	// there.
+	ElsewhereFrom string
+}
+
+// Revoke revokes the refresh token of the token held for name (§7) with
+// revoke (the caller's flows.Runner.Revoke with the client's credentials),
+// under the profile's lock, and then removes it from the profile's store:
+// the stored refresh token and the kept tokens, when they hold that one.
+// The held token keeps its access token and loses its refresh token, so a
+// refresh repeats the grant.
+func (s *Service) Revoke(ctx context.Context, name string, revoke func(ctx context.Context, refreshToken string) error) (Revoked, error) {
+	s.mu.Lock()
+	e := s.held[name]
+	if e == nil {
+		s.mu.Unlock()
+		return Revoked{}, fmt.Errorf("%w: %s", ErrNotHeld, name)
+	}
+	p, res := e.profile, e.res
+	s.mu.Unlock()
+
+	var out Revoked
+	err := s.exclusive(ctx, p, func() error {
+		rt := s.latestRefreshToken(ctx, p)
+		if rt == "" && res != nil {
+			rt = res.RefreshToken
+		}
+		if rt == "" {
+			return errors.New("no refresh token to revoke")
+		}
+		out.RefreshToken = rt
+		if err := revoke(ctx, rt); err != nil {
+			return err
+		}
+		out.Revoked = true
+		removed, err := s.forgetRefresh(ctx, p, rt)
+		out.Removed = removed
+		if err != nil {
+			return fmt.Errorf("removing the revoked refresh token from profile %s failed: %w", p.Name, err)
+		}
+		if src := profiles.SourceOf(p, profiles.RefreshToken); src != "" && !src.Stored() {
+			out.ElsewhereFrom = string(src)
+		}
+		return nil
+	})
+	if out.Revoked {
+		// The server refuses it now: the held token must not offer it.
+		s.mu.Lock()
+		if cur := s.held[name]; cur != nil && cur.res != nil && cur.res.RefreshToken == out.RefreshToken {
+			cp := *cur.res
+			cp.RefreshToken = ""
+			cur.res = &cp
+		}
+		s.mu.Unlock()
+	}
+	return out, err
+}
+
+// forgetRefresh removes rt from what p stores: its refresh_token secret
+// and its kept tokens. It reports whether anything was removed.
+func (s *Service) forgetRefresh(ctx context.Context, p profiles.Profile, rt string) (bool, error) {
+	if s.Secrets == nil {
+		return false, nil
+	}
+	removed := false
+	if profiles.SourceOf(p, profiles.RefreshToken).Stored() {
+		if v, err := s.Secrets.Get(ctx, p, profiles.RefreshToken); err == nil && v == rt {
+			if err := s.Secrets.Delete(p, profiles.RefreshToken); err != nil {
+				return removed, err
+			}
+			removed = true
+		}
+	}
+	if kept, err := s.Secrets.KeptTokens(ctx, p); err == nil && kept.RefreshToken == rt {
+		kept.RefreshToken = ""
+		if err := s.Secrets.KeepTokens(p, kept); err != nil {
+			return removed, err
+		}
+		removed = true
+	}
+	return removed, nil
+}

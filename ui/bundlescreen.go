@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/bundle"
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+)
+
+// bundleWrittenMsg is a support bundle written, or not.
+type bundleWrittenMsg struct {
+	id   int
+	path string
+	err  error
+}
+
+// bundleModel asks where a support bundle goes (a new file in the current
+// directory by default, like the HAR) and writes it: summary.md and
+// session.har, redacted with the session's redactor.
+type bundleModel struct {
+	ctx     *Context
+	in      bundle.Input
+	from    string // the screen it was asked for on, for the heading
+	path    textinput.Model
+	id      int
+	writing bool
+	err     string
+	height  int
+}
+
+func newBundleModel(ctx *Context, in bundle.Input, from string) *bundleModel {
+	in.Version, in.Now = ctx.Version, ctx.Now()
+	if in.Redactor == nil {
+		in.Redactor = ctx.Redactor
+	}
+	if in.Redactor == nil && ctx.Recorder != nil {
+		in.Redactor = ctx.Recorder.Redactor
+	}
+	if ctx.Recorder != nil {
+		in.Exchanges = ctx.Recorder.Exchanges()
+	}
+	p := newInput("FILE.zip", 4096)
+	p.SetValue(fmt.Sprintf("tokenbench-bundle-%s.zip", in.Now.Format("20060102-150405")))
+	p.CursorEnd()
+	m := &bundleModel{ctx: ctx, in: in, from: from, path: p}
+	m.SetSize(ctx.Width-2, ctx.Height-4)
+	return m
+}
+
+// Focus starts the path input's cursor.
+func (m *bundleModel) Focus() tea.Cmd { return m.path.Focus() }
+
+func (m *bundleModel) SetSize(width, height int) {
+	m.path.SetWidth(max(10, width-6))
+	m.height = height
+}
+
+func (m *bundleModel) Title() string { return "support bundle" }
+
+// Account is the account the header's badge names.
+func (m *bundleModel) Account() string { return m.in.Account }
+func (m *bundleModel) TakesText() bool { return true }
+
+func (m *bundleModel) Keys() help.KeyMap {
+	k := m.ctx.Keys
+	if m.writing {
+		return bindings{short: []key.Binding{k.ForceQuit}}
+	}
+	return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.ClearInput, k.ForceQuit}}
+}
+
+func (m *bundleModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+
+func (m *bundleModel) update(msg tea.Msg) tea.Cmd {
+	k := m.ctx.Keys
+	switch msg := msg.(type) {
+	case bundleWrittenMsg:
+		if msg.id != m.id || !m.writing {
+			return nil
+		}
+		m.writing = false
+		if msg.err != nil {
+			m.err = "not written: " + errText(msg.err)
+			return nil
+		}
+		return navBack("support bundle written to "+msg.path+" (summary.md, session.har; secrets redacted)", false)
+	case tea.KeyPressMsg:
+		if m.writing {
+			return nil
+		}
+		switch {
+		case key.Matches(msg, k.Back):
+			return navBack("support bundle not written", false)
+		case key.Matches(msg, k.ClearInput):
+			m.path.SetValue("")
+			return nil
+		case key.Matches(msg, k.Select):
+			return m.write()
+		}
+	}
+	var cmd tea.Cmd
+	m.path, cmd = m.path.Update(msg)
+	return cmd
+}
+
+func (m *bundleModel) write() tea.Cmd {
+	path := strings.TrimSpace(m.path.Value())
+	if path == "" {
+		m.err = "type a file name"
+		return nil
+	}
+	if !strings.HasSuffix(strings.ToLower(path), ".zip") {
+		path += ".zip"
+	}
+	m.err, m.writing = "", true
+	m.id = m.ctx.nextID()
+	id, in, write := m.id, m.in, m.ctx.WriteBundle
+	return func() tea.Msg {
+		abs, err := write(path, in)
+		return bundleWrittenMsg{id: id, path: abs, err: err}
+	}
+}
+
+// View lists what goes into the bundle, then asks where.
+func (m *bundleModel) View() string {
+	height := m.height
+	s := m.ctx.Styles
+	w := m.ctx.Width - 2
+	in := m.in
+	var lines []string
+	add := func(label, value string) {
+		lines = append(lines, s.Label.Render(label)+" "+truncate(value, max(1, w-12)))
+	}
+	lines = append(lines, s.Warn.Render("Support bundle")+s.Muted.Render(" from "+m.from), "")
+	if in.Account != "" {
+		add("Account", in.Account)
+	}
+	if in.Partner != "" {
+		add("Partner", in.Partner)
+	}
+	if in.Grant != "" {
+		add("Grant", in.Grant)
+	}
+	add("Exchanges", fmt.Sprintf("%d, with the MFA timeline", len(in.Exchanges)))
+	if in.AccessToken != "" {
+		add("Token", tokeninfo.Fingerprint(in.AccessToken)+" (claims; the token as a fingerprint)")
+	}
+	if in.Doctor != nil {
+		add("Doctor", fmt.Sprintf("%s: %d finding(s)", client.Sanitize(in.Doctor.User.Email), len(in.Doctor.Findings)))
+	}
+	lines = append(lines, "", wrap(s.Muted, "summary.md and session.har in a zip, every file passed through the session's redactor: no secret in any encoding. Written 0600.", w), "")
+	lines = append(lines, "Write the bundle to:", s.Cursor.Render("› ")+m.path.View())
+	if m.writing {
+		lines = append(lines, "", s.Muted.Render("writing…"))
+	}
+	if m.err != "" {
+		lines = append(lines, "", wrap(s.Error, "✗ "+m.err, w))
+	}
+	// Short terminals keep the question: the listing gives way first.
+	text := strings.Join(lines, "\n")
+	if n := strings.Count(text, "\n") + 1; n > height {
+		text = strings.Join(strings.Split(text, "\n")[n-height:], "\n")
+	}
+	return text
+}

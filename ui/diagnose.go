@@ -1,0 +1,439 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/tokenbench/tokenbench/bundle"
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/doctor"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// diagnoseSource is where the doctor reads users with: the client
+// credentials (or Bearer) of a connection, a profile or the request being
+// worked on, which need read:accounts.
+type diagnoseSource struct {
+	BaseURL string
+	Request flows.Request
+	// Profile, when set, fills the client secret from its store.
+	Profile *profiles.Profile
+}
+
+type (
+	// diagnosedMsg is the doctor's report for one lookup.
+	diagnosedMsg struct {
+		id     int
+		report *doctor.Report
+		token  *flows.Result // the client_credentials token it read with
+		// verdict is that token's signature check, for a bundle.
+		verdict string
+		err     error
+	}
+)
+
+type diagnosePhase int
+
+const (
+	diagAsk diagnosePhase = iota
+	diagRunning
+	diagShown
+)
+
+// diagnoseModel is the "diagnose user" screen: the doctor's report on one
+// account user (identity, MFA factors, last seen, roles, latest activity,
+// findings with their evidence), and beside the server's activity the MFA
+// timeline this session ran for that user.
+type diagnoseModel struct {
+	ctx     *Context
+	src     diagnoseSource
+	user    textinput.Model
+	phase   diagnosePhase
+	id      int
+	report  *doctor.Report
+	token   *flows.Result
+	verdict string
+	err     string
+	scroll  int
+	width   int
+	height  int
+}
+
+func newDiagnoseModel(ctx *Context, src diagnoseSource, user string) *diagnoseModel {
+	in := newInput("the user's e-mail", 320)
+	in.SetValue(user)
+	in.CursorEnd()
+	m := &diagnoseModel{ctx: ctx, src: src, user: in}
+	m.SetSize(ctx.Width-2, ctx.Height-4)
+	return m
+}
+
+// Start diagnoses the user given, or asks for one.
+func (m *diagnoseModel) Start() tea.Cmd {
+	if strings.TrimSpace(m.user.Value()) != "" {
+		return m.run()
+	}
+	return m.user.Focus()
+}
+
+func (m *diagnoseModel) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.user.SetWidth(max(10, width-16))
+}
+
+func (m *diagnoseModel) Title() string   { return "diagnose user" }
+func (m *diagnoseModel) TakesText() bool { return m.phase == diagAsk }
+
+func (m *diagnoseModel) Keys() help.KeyMap {
+	k := m.ctx.Keys
+	switch m.phase {
+	case diagAsk:
+		short := []key.Binding{withHelp(k.Select, "diagnose"), k.Back, k.ClearInput, k.ForceQuit}
+		return bindings{short: short}
+	case diagRunning:
+		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
+	}
+	again, edit := withHelp(k.Refresh, "run again"), withHelp(k.Edit, "other user")
+	return bindings{
+		short: []key.Binding{k.Bundle, k.Up, k.Down, again, edit, k.Back, k.Quit},
+		full:  [][]key.Binding{{k.Up, k.Down}, {again, edit, k.Bundle}, {k.Log, k.Back, k.Quit}},
+	}
+}
+
+func (m *diagnoseModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+
+func (m *diagnoseModel) update(msg tea.Msg) tea.Cmd {
+	k := m.ctx.Keys
+	switch msg := msg.(type) {
+	case diagnosedMsg:
+		if msg.id != m.id || m.phase != diagRunning {
+			return nil
+		}
+		m.token, m.verdict = msg.token, msg.verdict
+		if msg.err != nil {
+			m.phase, m.err = diagAsk, explainDiagnoseError(msg.err)
+			return m.user.Focus()
+		}
+		m.phase, m.report, m.err, m.scroll = diagShown, msg.report, "", 0
+		return nil
+	case tea.KeyPressMsg:
+		switch m.phase {
+		case diagRunning:
+			if key.Matches(msg, k.Back) {
+				m.id = m.ctx.nextID() // the answer is dropped
+				m.phase, m.err = diagAsk, "cancelled"
+				return m.user.Focus()
+			}
+			return nil
+		case diagAsk:
+			switch {
+			case key.Matches(msg, k.Back):
+				if m.report != nil {
+					m.phase = diagShown
+					m.user.Blur()
+					return nil
+				}
+				return navBack("", false)
+			case key.Matches(msg, k.Select):
+				if strings.TrimSpace(m.user.Value()) == "" {
+					m.err = "type the e-mail of the user to diagnose"
+					return nil
+				}
+				m.user.Blur()
+				return m.run()
+			case key.Matches(msg, k.ClearInput):
+				m.user.SetValue("")
+				return nil
+			}
+			var cmd tea.Cmd
+			m.user, cmd = m.user.Update(msg)
+			return cmd
+		}
+		switch {
+		case key.Matches(msg, k.Back):
+			return navBack("", false)
+		case key.Matches(msg, k.Up):
+			m.scroll = max(0, m.scroll-1)
+		case key.Matches(msg, k.Down):
+			m.scroll = min(m.scroll+1, max(0, len(m.lines())-m.height))
+		case key.Matches(msg, k.Refresh):
+			return m.run()
+		case key.Matches(msg, k.Edit):
+			m.phase = diagAsk
+			m.user.CursorEnd()
+			return m.user.Focus()
+		case key.Matches(msg, k.Bundle):
+			return m.openBundle()
+		}
+		return nil
+	}
+	if m.phase == diagAsk {
+		var cmd tea.Cmd
+		m.user, cmd = m.user.Update(msg) // a paste
+		return cmd
+	}
+	return nil
+}
+
+func (m *diagnoseModel) openBundle() tea.Cmd {
+	r := m.report
+	in := bundle.Input{Account: r.Account, Partner: m.src.Request.Partner, Grant: "client_credentials (doctor)", Doctor: r}
+	if m.token != nil {
+		in.AccessToken, in.Verdict = m.token.Response.AccessToken, m.verdict
+	}
+	return openPage(newBundleModel(m.ctx, in, "diagnose user"))
+}
+
+// run reads the user and their activity with the source's token.
+func (m *diagnoseModel) run() tea.Cmd {
+	query := strings.TrimSpace(m.user.Value())
+	m.phase, m.err = diagRunning, ""
+	m.id = m.ctx.nextID()
+	id, src, newRunner, secrets, now := m.id, m.src, m.ctx.NewRunner, m.ctx.Secrets, m.ctx.Now
+	req := src.Request
+	req.Grant = client.GrantClientCredentials
+	req.Username, req.Password, req.RefreshToken = "", "", ""
+	if m.ctx.Redactor != nil {
+		req.NoteSecrets(m.ctx.Redactor)
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		if src.Profile != nil && secrets != nil && req.Bearer == "" && req.ClientSecret == "" {
+			if err := secrets.FillSecrets(ctx, *src.Profile, &req, nil); err != nil {
+				return diagnosedMsg{id: id, err: err}
+			}
+		}
+		if req.Bearer == "" && req.ClientID == "" {
+			return diagnosedMsg{id: id, err: fmt.Errorf("%w: diagnosing a user needs an API client (client id and secret) or a Bearer with %s", client.ErrInvalidInput, doctor.ScopeNeeded)}
+		}
+		runner, err := newRunner(src.BaseURL)
+		if err != nil {
+			return diagnosedMsg{id: id, err: err}
+		}
+		auth := client.Auth(client.BearerAuth{Token: req.Bearer})
+		var tok *flows.Result
+		if req.Bearer == "" {
+			res, _, err := runner.Start(ctx, req)
+			if err != nil {
+				return diagnosedMsg{id: id, err: fmt.Errorf("getting a token to read users with: %w", err)}
+			}
+			auth, tok = client.BearerAuth{Token: res.Response.AccessToken}, res
+		}
+		dir := doctor.APIDirectory{Account: req.Account, Get: func(ctx context.Context, path string) ([]byte, error) {
+			return runner.Client.Get(ctx, "account users", path, auth)
+		}}
+		report, err := doctor.Run(ctx, dir, req.Account, query, now())
+		verdict := ""
+		if err == nil && tok != nil {
+			raw := tok.Response.AccessToken
+			verdict = tokeninfo.NewKeyVerifier(runner.Client).Verify(ctx, raw, tokeninfo.KeySource{Account: req.Account, Bearer: tokeninfo.KeysBearer(raw, "")}).String()
+		}
+		return diagnosedMsg{id: id, report: report, token: tok, verdict: verdict, err: err}
+	}
+}
+
+// explainDiagnoseError names the scope a 401/403 is about.
+func explainDiagnoseError(err error) string {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && (apiErr.Status == 401 || apiErr.Status == 403) {
+		if _, limited := flows.RateLimited(err); !limited {
+			return errText(err) + fmt.Sprintf(" (reading account users needs a token with %s or admin:accounts)", doctor.ScopeNeeded)
+		}
+	}
+	return errText(err)
+}
+
+// View draws the question, the running lookup, or the report.
+func (m *diagnoseModel) View() string {
+	height := m.height
+	s := m.ctx.Styles
+	w := m.ctx.Width - 2
+	if m.phase != diagShown {
+		lines := []string{
+			s.Warn.Render("Diagnose an account user"),
+			wrap(s.Muted, fmt.Sprintf("Reads the user, their MFA factors, roles and latest activity on %s with %s's token (it needs %s), and says what stands out.",
+				orDash(m.src.Request.Account), orDash(readerName(m.src)), doctor.ScopeNeeded), w),
+			"",
+			s.Cursor.Render("› ") + s.Label.Render("User") + " " + m.user.View(),
+		}
+		if m.phase == diagRunning {
+			lines = append(lines, "", s.Muted.Render("reading the user and their activity…"))
+		}
+		if m.err != "" {
+			lines = append(lines, "", wrap(s.Error, "✗ "+m.err, w))
+		}
+		return strings.Join(lines, "\n")
+	}
+	lines := m.lines()
+	scroll := min(m.scroll, max(0, len(lines)-height))
+	return strings.Join(lines[scroll:], "\n")
+}
+
+func readerName(src diagnoseSource) string {
+	if src.Profile != nil {
+		return "profile " + src.Profile.Name
+	}
+	if src.Request.ClientID != "" {
+		return "client " + src.Request.ClientID
+	}
+	return "the Bearer"
+}
+
+// lines is the report: findings first (what a support engineer came for),
+// then the user, then the server's activity beside this session's MFA
+// timeline for the user (below it when the terminal is narrow).
+func (m *diagnoseModel) lines() []string {
+	s := m.ctx.Styles
+	r := m.report
+	now := m.ctx.Now()
+	w := m.ctx.Width - 2
+	var out []string
+	out = append(out, s.Title.Render("Findings"))
+	if len(r.Findings) == 0 {
+		out = append(out, "  "+s.OK.Render("nothing stands out"))
+	}
+	for _, f := range r.Findings {
+		mark := doctor.Mark(f.Severity)
+		style := s.Muted
+		switch f.Severity {
+		case doctor.Blocker:
+			style = s.Error
+		case doctor.Warning:
+			style = s.Warn
+		}
+		out = append(out, hang(style.Render(mark)+" ", client.Sanitize(f.Text), w)...)
+		ev := make([]string, len(f.Evidence))
+		for i, e := range f.Evidence {
+			ev[i] = client.Sanitize(e)
+		}
+		for _, l := range hang("    ", "from "+strings.Join(ev, "; "), w) {
+			out = append(out, s.Muted.Render(l))
+		}
+	}
+	out = append(out, "", s.Title.Render("User"))
+	var prof strings.Builder
+	_ = r.WriteProfile(&prof, now)
+	head, _, _ := strings.Cut(prof.String(), "\nactivity (")
+	for _, l := range strings.Split(strings.TrimRight(head, "\n"), "\n") {
+		out = append(out, truncate(l, w))
+	}
+	out = append(out, "")
+	server := m.activityLines()
+	sess := m.timelineLines()
+	if w >= 100 && len(sess) > 0 {
+		lw := w * 11 / 20
+		for i := 0; i < max(len(server), len(sess)); i++ {
+			left, right := "", ""
+			if i < len(server) {
+				left = server[i]
+			}
+			if i < len(sess) {
+				right = sess[i]
+			}
+			left = truncate(left, lw-2)
+			out = append(out, left+strings.Repeat(" ", max(1, lw-lipgloss.Width(left)))+truncate(right, w-lw))
+		}
+		return out
+	}
+	out = append(out, server...)
+	if len(sess) > 0 {
+		out = append(out, "")
+		out = append(out, sess...)
+	}
+	return out
+}
+
+// hang wraps text after prefix, the next lines indented under the text.
+func hang(prefix, text string, width int) []string {
+	pw := lipgloss.Width(prefix)
+	wrapped := lipgloss.NewStyle().Width(max(10, width-pw)).Render(text)
+	lines := strings.Split(wrapped, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+		if i == 0 {
+			lines[i] = prefix + lines[i]
+		} else {
+			lines[i] = strings.Repeat(" ", pw) + lines[i]
+		}
+	}
+	return lines
+}
+
+// activityLines is the server's activity log of the user, newest first.
+func (m *diagnoseModel) activityLines() []string {
+	s := m.ctx.Styles
+	now := m.ctx.Now()
+	out := []string{s.Title.Render(fmt.Sprintf("Server activity (latest %d)", len(m.report.Activities)))}
+	if len(m.report.Activities) == 0 {
+		out = append(out, s.Muted.Render("  none recorded"))
+	}
+	// Narrow terminals drop the date: the relative time says as much, and
+	// the IP matters more.
+	dated := m.ctx.Width >= 80
+	for _, a := range m.report.Activities {
+		line := fmt.Sprintf("%-11s %-20s %-15s %s", tokeninfo.Relative(a.CreatedAt, now), client.Sanitize(a.Action),
+			orDash(client.Sanitize(a.IP)), orDash(client.Sanitize(a.UserAgent)))
+		if dated {
+			line = a.CreatedAt.In(now.Location()).Format("01-02 15:04") + " " + line
+		}
+		out = append(out, "  "+line)
+	}
+	return out
+}
+
+// timelineLines is this session's latest MFA flow when it was for the
+// user diagnosed; nil otherwise.
+func (m *diagnoseModel) timelineLines() []string {
+	if m.ctx.Recorder == nil {
+		return nil
+	}
+	ex := m.ctx.Recorder.Exchanges()
+	steps := flows.Timeline(ex)
+	if len(steps) == 0 || !timelineIsFor(ex, steps, m.report.User.Email) {
+		return nil
+	}
+	s := m.ctx.Styles
+	now := m.ctx.Now()
+	out := []string{s.Title.Render("This session's MFA flow")}
+	for _, st := range steps {
+		mark := s.OK.Render("✓")
+		if !st.OK {
+			mark = s.Error.Render("✗")
+		}
+		if st.Outcome == "403 mfa_required" {
+			mark = s.Warn.Render("!")
+		}
+		out = append(out, fmt.Sprintf("  %s %s %s · %s", st.At.In(now.Location()).Format("15:04:05"), mark, st.Label, st.Outcome))
+	}
+	return out
+}
+
+// timelineIsFor reports whether the flow of steps signed in (or
+// recovered) user: one of its requests names them.
+func timelineIsFor(ex []client.Exchange, steps []flows.Step, user string) bool {
+	ids := map[int]bool{}
+	for _, st := range steps {
+		ids[st.ExchangeID] = true
+	}
+	for _, e := range ex {
+		if ids[e.ID] && user != "" && strings.EqualFold(e.Fields["username"], user) {
+			return true
+		}
+	}
+	return false
+}
+
+// Account is the account the header's badge names.
+func (m *diagnoseModel) Account() string { return m.src.Request.Account }

@@ -1,0 +1,276 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/bundle"
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/session"
+)
+
+// This file is the root's side of the recovery, diagnose and bundle screens
+// and of revoke: opening them, and routing to them.
+
+// revokedMsg is a revoke's answer.
+type revokedMsg struct {
+	gen  int
+	name string // the held item ("" for a token held nowhere)
+	out  session.Revoked
+	err  error
+}
+
+// onFlowMsg handles the requests of the recovery, diagnose and bundle
+// pages, and revoke's answer; ok is false for any other message.
+func (m *Model) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case navTokenMsg:
+		m.sentFrom = scrPage
+		if msg.base != "" {
+			m.baseURL = msg.base
+		}
+		_, cmd := m.showToken(msg.res)
+		return cmd, true
+	case recoveryChosenMsg:
+		// A request of its own: its token belongs to no profile.
+		m.activeKey, m.active = "", nil
+		v := m.currentValues()
+		req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Username: v[fUsername]}
+		return m.openRecovery(v[fBaseURL], req, m.channel), true
+	case bundleAskedMsg:
+		return m.openBundle(m.bundleInput(), msg.from), true
+	case revokedMsg:
+		return m.onRevoked(msg), true
+	case closeWithStatusMsg:
+		if m.scr == scrPage {
+			m.back()
+		}
+		m.setStatus(msg.status, msg.err)
+		return nil, true
+	}
+	return nil, false
+}
+
+// grantChooserRecovery is the chooser's line after the grants.
+var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "Two codes over two channels for a user who lost their phone; ends with their token."}
+
+// openRecovery opens the guided recovery for req's user and client.
+func (m *Model) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
+	p := newRecoveryModel(m.ctx, base, req, ch, m.keeper())
+	m.openPage(p)
+	return p.Start()
+}
+
+// openDiagnose opens the diagnose screen for user (asked for when "").
+func (m *Model) openDiagnose(src diagnoseSource, user string) tea.Cmd {
+	p := newDiagnoseModel(m.ctx, src, user)
+	m.openPage(p)
+	return p.Start()
+}
+
+// diagnoseFromHome diagnoses the selected item's user with its client.
+func (m *Model) diagnoseFromHome(it homeItem) tea.Cmd {
+	switch {
+	case it.profile != nil:
+		p := *it.profile
+		return m.openDiagnose(diagnoseSource{BaseURL: p.BaseURLOrDefault(), Request: p.Request(), Profile: &p}, p.Username)
+	case it.conn != nil:
+		return m.openDiagnose(diagnoseSource{BaseURL: it.conn.BaseURL, Request: it.conn.Request}, it.conn.Request.Username)
+	}
+	v := m.currentValues()
+	req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Bearer: v[fBearer]}
+	return m.openDiagnose(diagnoseSource{BaseURL: v[fBaseURL], Request: req}, v[fUsername])
+}
+
+// tokenUser is the user a token was issued to: its email claim, or a
+// "user:" subject; "" for a client's token.
+func tokenUser(res *flows.Result) string {
+	if res == nil || res.Token == nil {
+		return ""
+	}
+	if e, ok := res.Token.Claims["email"].(string); ok && e != "" {
+		return e
+	}
+	if u, ok := strings.CutPrefix(res.Token.Subject, "user:"); ok {
+		return u
+	}
+	return ""
+}
+
+// baseFor is the base URL a token came from.
+func (m *Model) baseFor() string {
+	if m.active != nil {
+		return m.active.BaseURLOrDefault()
+	}
+	if m.baseURL != "" {
+		return m.baseURL
+	}
+	return m.values[fBaseURL]
+}
+
+// bundleInput is what the token view, the log and the timeline put in a
+// bundle: the token shown last, its grant and its signature verdict.
+func (m *Model) bundleInput() bundle.Input {
+	in := bundle.Input{Account: m.values[fAccount]}
+	res := m.token.result
+	if res == nil {
+		return in
+	}
+	in.Account, in.Grant = res.Request.Account, grantLine(res)
+	if res.Partner != nil {
+		in.Partner = res.Partner.Label()
+	}
+	if res.Response != nil {
+		in.AccessToken = res.Response.AccessToken
+		in.Verdict = m.sigs[in.AccessToken]
+	}
+	return in
+}
+
+// grantLine is how a token was obtained, for the grant row and a bundle.
+func grantLine(r *flows.Result) string {
+	how := string(r.Request.Grant)
+	if r.ViaMFA {
+		how += " via MFA"
+	}
+	if r.BearerChained {
+		how += " · Bearer from client_credentials"
+	}
+	if r.Partner != nil {
+		how += " · " + r.Partner.Label()
+	}
+	return how
+}
+
+func (m *Model) openBundle(in bundle.Input, from string) tea.Cmd {
+	if m.ctx.WriteBundle == nil {
+		m.setStatus("support bundles cannot be written here", true)
+		return nil
+	}
+	if m.ctx.Redactor != nil && m.token.result != nil {
+		m.token.result.Request.NoteSecrets(m.ctx.Redactor)
+	}
+	p := newBundleModel(m.ctx, in, from)
+	m.openPage(p)
+	return p.Focus()
+}
+
+// askRevoke is X on the token view: a question first.
+func (m *Model) askRevoke() {
+	res := m.token.result
+	if res.RefreshToken == "" {
+		m.setStatus("no refresh token to revoke: "+res.RefreshNote(), true)
+		return
+	}
+	m.token.confirmRevoke = true
+}
+
+// revoke revokes the shown token's refresh token: through the session
+// service for a home item (which removes it from the profile's store), or
+// with a runner for a token held nowhere.
+func (m *Model) revoke() tea.Cmd {
+	res := m.token.result
+	runner, err := m.ctx.NewRunner(m.baseFor())
+	if err != nil {
+		m.setStatus("not revoked: "+errText(err), true)
+		return nil
+	}
+	name := ""
+	if m.activeKey != "" {
+		name = heldName(m.activeKey)
+		if _, held := m.ctx.Session.Held(name); !held {
+			name = ""
+		}
+	}
+	if m.ctx.Redactor != nil {
+		res.Request.NoteSecrets(m.ctx.Redactor)
+	}
+	m.busyLabel = "revoking the refresh token"
+	m.origin, m.sentFrom = scrToken, scrToken
+	ctx := m.begin()
+	gen, svc := m.gen, m.ctx.Session
+	m.scr = scrInflight
+	revokeWith := func(ctx context.Context, rt string) error {
+		return runner.Revoke(ctx, revokeRequest(res, rt))
+	}
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if name != "" {
+			out, err := svc.Revoke(ctx, name, revokeWith)
+			return revokedMsg{gen: gen, name: name, out: out, err: err}
+		}
+		err := revokeWith(ctx, res.RefreshToken)
+		return revokedMsg{gen: gen, out: session.Revoked{RefreshToken: res.RefreshToken, Revoked: err == nil}, err: err}
+	})
+}
+
+// revokeRequest revokes rt for the client res was obtained with: its
+// client credentials when it has them (a fresh client token), else the
+// Bearer it used.
+func revokeRequest(res *flows.Result, rt string) flows.RevokeRequest {
+	r := flows.RevokeRequest{Account: res.Request.Account, RefreshToken: rt, ClientID: res.Request.ClientID, ClientSecret: res.Request.ClientSecret}
+	if r.ClientSecret == "" {
+		r.Bearer = res.Request.Bearer
+		if b, ok := res.Auth.(client.BearerAuth); ok && r.Bearer == "" {
+			r.Bearer = b.Token
+		}
+	}
+	return r
+}
+
+func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil
+	}
+	m.cancel = nil
+	m.scr = scrToken
+	fp := client.Fingerprint(msg.out.RefreshToken)
+	if msg.out.Revoked {
+		// The server refuses it now: the view must not offer it.
+		res := *m.token.result
+		res.RefreshToken = ""
+		m.token.result = &res
+		m.token.revoked = fp
+	}
+	switch {
+	case msg.err != nil && msg.out.Revoked:
+		m.setStatus("revoked refresh token "+fp+", but "+errText(msg.err), true)
+	case msg.err != nil:
+		m.setStatus("not revoked: "+errText(msg.err), true)
+	case msg.out.Removed:
+		m.setStatus(fmt.Sprintf("revoked refresh token %s and removed it from profile %s's store", fp, msg.name), false)
+	case msg.out.ElsewhereFrom != "":
+		m.setStatus(fmt.Sprintf("revoked refresh token %s; profile %s reads it from %s, which tokenbench does not write: remove it there", fp, msg.name, msg.out.ElsewhereFrom), false)
+	default:
+		m.setStatus(fmt.Sprintf("revoked refresh token %s; it was held in memory only, nothing stored to remove", fp), false)
+	}
+	return nil
+}
+
+// mfaRateLimited is a 429 on a new code: resend waits for the server's
+// Retry-After (a minute when it named none), counted down on screen.
+func (m *Model) mfaRateLimited(limited *client.RateLimitError) tea.Cmd {
+	mm := &m.mfa
+	wait := limited.RetryAfter
+	if wait <= 0 {
+		wait = time.Minute
+	}
+	mm.retryAt = m.ctx.Now().Add(wait)
+	mm.err = "rate limited (429): the server asked to wait " + client.FormatWait(wait) + "; no new code until then"
+	var tick tea.Cmd
+	if !m.ticking {
+		tick = m.tick()
+	}
+	mm.phase = mfaChoose
+	if mm.session.Challenged() {
+		mm.phase = mfaCode
+		return tea.Batch(tick, mm.input.Focus())
+	}
+	return tick
+}

@@ -1,0 +1,450 @@
+package ui
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenbench/tokenbench/bundle"
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
+)
+
+// flowContext is the demo context with the issue 11 connections: a user
+// without MFA (refresh tokens), the lost-device user and the partner.
+func flowContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *Context {
+	ctx := demoContext(t, clk, srv)
+	pw := ctx.Connections[1].Request
+	plain, lost := pw, pw
+	plain.Username, lost.Username = dinterotest.DemoUser, dinterotest.DemoLostDeviceUser
+	partner := flows.Request{Account: dinterotest.DemoMerchant, Partner: dinterotest.DemoPartner, Grant: client.GrantClientCredentials,
+		ClientID: dinterotest.DemoPartnerClient, ClientSecret: dinterotest.DemoPartnerSecret}
+	ctx.Connections = append(ctx.Connections,
+		Connection{Name: "Support user", BaseURL: srv.URL, Request: plain, Channel: client.ChannelSMS},
+		Connection{Name: "Lost device", BaseURL: srv.URL, Request: lost, Channel: client.ChannelSMS},
+		Connection{Name: "Partner", BaseURL: srv.URL, Request: partner, Channel: client.ChannelSMS},
+	)
+	return ctx
+}
+
+// runConnection runs the home item at index i.
+func runConnection(t *testing.T, m *Model, i int) {
+	t.Helper()
+	for range i {
+		press(t, m, "j")
+	}
+	press(t, m, "enter")
+}
+
+func wrongCode(right string) string {
+	if right == "000000" {
+		return "111111"
+	}
+	return "000000"
+}
+
+// TestLostDeviceRecoveryEndToEnd: from the MFA screen of the lost-device
+// user, L runs the two-step recovery: a wrong first code, the right one,
+// the second code by the other channel, the token; the timeline shows both
+// steps.
+func TestLostDeviceRecoveryEndToEnd(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 3)
+	requireShows(t, m, "Multi-factor authentication required")
+	press(t, m, "?")
+	requireShows(t, m, "L lost device", "u diagnose user")
+	press(t, m, "?", "L")
+	requireShows(t, m, "MFA recovery", "step 1 of 2: code sent by SMS", "Attempts left: 3")
+	first := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+	requireShows(t, m, first) // the demo outbox
+	typeText(t, m, wrongCode(first))
+	press(t, m, "enter")
+	requireShows(t, m, "step 1 of 2: code sent by SMS", "Attempts left: 2", "wrong")
+	typeText(t, m, first)
+	press(t, m, "enter")
+	requireShows(t, m, "step 2 of 2: code sent by e-mail", "✓ step 1 of 2")
+	second := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+	if second == first {
+		t.Fatal("no second code was sent")
+	}
+	typeText(t, m, second)
+	press(t, m, "enter")
+	if m.scr != scrToken {
+		t.Fatalf("after the second code:\n%s", viewText(m))
+	}
+	requireShows(t, m, "user:"+dinterotest.DemoLostDeviceUser)
+	requireHides(t, m, first, second)
+	press(t, m, "ctrl+l", "t")
+	requireShows(t, m, "MFA recovery completed", "step 1", "step 2")
+	// Back from the token leads where the recovery came from, not into it.
+	press(t, m, "esc", "esc", "esc")
+	if isPage[*recoveryModel](m) {
+		t.Fatal("back led into the finished recovery")
+	}
+}
+
+// TestRecoveryFromTheChooserAsksForWhatIsMissing: the grant chooser's last
+// line opens the recovery, which says what is missing before sending.
+func TestRecoveryFromTheChooserAsksForWhatIsMissing(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	press(t, m, "end", "enter") // New request…
+	for range len(grantInfos) {
+		press(t, m, "down")
+	}
+	requireShows(t, m, "Recover MFA (lost device)")
+	press(t, m, "enter")
+	if !isPage[*recoveryModel](m) {
+		t.Fatalf("screen %v", m.scr)
+	}
+	before := len(exchangesOf(m.ctx))
+	press(t, m, "enter")
+	requireShows(t, m, "account id is required")
+	if len(exchangesOf(m.ctx)) != before {
+		t.Fatal("an incomplete recovery was sent")
+	}
+	// Filled in, with the first code by e-mail, it runs to the token, whose
+	// signature is checked against the base URL typed here.
+	for _, v := range []string{dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoSecret, dinterotest.DemoLostDeviceUser} {
+		press(t, m, "ctrl+u")
+		typeText(t, m, v)
+		press(t, m, "tab")
+	}
+	press(t, m, "space")
+	requireShows(t, m, "First code  e-mail")
+	press(t, m, "enter")
+	requireShows(t, m, "step 1 of 2: code sent by e-mail")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	requireShows(t, m, "step 2 of 2: code sent by SMS")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	requireShows(t, m, "user:"+dinterotest.DemoLostDeviceUser, "Signature   ✓ verified")
+}
+
+// TestRateLimitedResendCountsDownAndSendsNothing: a 429 on a resend shows
+// a countdown and disables resend until it ends; pressing it meanwhile
+// sends nothing.
+func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 1) // the MFA user: a code by SMS at once
+	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 30, Times: 1})
+	press(t, m, "ctrl+n")
+	requireShows(t, m, "429", "a new code can be sent in 30s")
+	n := len(exchangesOf(m.ctx))
+	press(t, m, "ctrl+n", "ctrl+w")
+	if len(exchangesOf(m.ctx)) != n {
+		t.Fatalf("resend sent %d request(s) while rate limited", len(exchangesOf(m.ctx))-n)
+	}
+	requireShows(t, m, "rate limited: no new code for")
+	clk.Advance(12 * time.Second)
+	requireShows(t, m, "a new code can be sent in 18s")
+	clk.Advance(19 * time.Second)
+	requireHides(t, m, "a new code can be sent in")
+	press(t, m, "ctrl+n")
+	if len(exchangesOf(m.ctx)) != n+1 {
+		t.Fatalf("after the wait, resend sent %d request(s)", len(exchangesOf(m.ctx))-n)
+	}
+	requireShows(t, m, "A code was sent by SMS (challenge 2)")
+}
+
+// TestRecoveryResendRateLimited: the same on the recovery screen.
+func TestRecoveryResendRateLimited(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 3)
+	press(t, m, "L")
+	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 20, Times: 1})
+	press(t, m, "ctrl+n")
+	requireShows(t, m, "rate limited (429)", "a new code can be sent in 20s")
+	n := len(exchangesOf(m.ctx))
+	press(t, m, "ctrl+n")
+	if len(exchangesOf(m.ctx)) != n {
+		t.Fatal("resend sent while rate limited")
+	}
+	clk.Advance(21 * time.Second)
+	press(t, m, "ctrl+n")
+	if len(exchangesOf(m.ctx)) != n+1 {
+		t.Fatal("resend did not send after the wait")
+	}
+}
+
+// TestRevokeAsksThenRevokesAndTheServerRefusesIt: X asks, y revokes, the
+// view says so truthfully (nothing was stored for a demo connection), and
+// the server refuses the refresh token afterwards.
+func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 2)
+	res, held := m.ctx.Session.Held(heldName("conn:2"))
+	if m.scr != scrToken || !held || res.RefreshToken == "" {
+		t.Fatalf("no token with a refresh token:\n%s", viewText(m))
+	}
+	rt := res.RefreshToken
+	press(t, m, "X")
+	requireShows(t, m, "Revoke the refresh token for good?", "y/n")
+	press(t, m, "n")
+	requireShows(t, m, "refresh token not revoked")
+	press(t, m, "X", "y")
+	requireShows(t, m, "revoked refresh token", "held in memory only", "Refresh     revoked rt_")
+	requireHides(t, m, rt)
+	// The server refuses it now.
+	runner, err := m.ctx.NewRunner(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := *res
+	from.RefreshToken = rt
+	if _, _, err := runner.Refresh(context.Background(), &from); err == nil {
+		t.Fatal("the revoked refresh token still works")
+	}
+	// And the held token offers no refresh token any more.
+	if held, ok := m.ctx.Session.Held(heldName("conn:2")); !ok || held.RefreshToken != "" {
+		t.Fatalf("held token still has its refresh token")
+	}
+	press(t, m, "X")
+	requireShows(t, m, "no refresh token to revoke")
+}
+
+// TestPartnerRouteInHeaderAndGrantLine: the demo partner connection gets
+// the merchant token, and the route shows in the header and grant line.
+func TestPartnerRouteInHeaderAndGrantLine(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	ctx.Width, ctx.Height = 120, 40
+	m := New(ctx)
+	runConnection(t, m, 4)
+	if m.scr != scrToken {
+		t.Fatalf("partner connection:\n%s", viewText(m))
+	}
+	lines := strings.Split(viewText(m), "\n")
+	if !strings.Contains(lines[0], "partner T112 → merchant T11200001") {
+		t.Fatalf("header: %q", lines[0])
+	}
+	requireShows(t, m, "client_credentials · partner T112 → merchant T11200001")
+}
+
+// bundleFiles reads the zip a test's WriteBundle wrote.
+func bundleFiles(t *testing.T, path string) map[string]string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	out := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		out[f.Name] = string(data)
+	}
+	return out
+}
+
+// inTempDir makes WriteBundle write below dir instead of the current
+// directory.
+func inTempDir(ctx *Context, dir string) {
+	ctx.WriteBundle = func(path string, in bundle.Input) (string, error) {
+		return bundle.Write(filepath.Join(dir, path), in)
+	}
+}
+
+// TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle: after two wrong
+// codes and the right one, u on... the MFA screen diagnoses the user being
+// signed in: the findings, the server's activity and this session's MFA
+// flow on one screen; b writes a bundle with no secret of the flow in it.
+func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
+	// The demo's activity is dated from the real clock.
+	clk := &testClock{now: time.Now().Truncate(time.Second)}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	ctx.Width, ctx.Height = 120, 40
+	dir := t.TempDir()
+	inTempDir(ctx, dir)
+	m := New(ctx)
+	runConnection(t, m, 1)
+	code := srv.LastBindingCode(dinterotest.DemoMFAUser)
+	for range 2 {
+		typeText(t, m, wrongCode(code))
+		press(t, m, "enter")
+	}
+	press(t, m, "u")
+	if !isPage[*diagnoseModel](m) {
+		t.Fatalf("u on the MFA screen:\n%s", viewText(m))
+	}
+	requireShows(t, m, "Findings", "SMS factor changed", "Mia Fa", "Server activity", "This session's MFA flow", "binding code")
+	press(t, m, "b")
+	requireShows(t, m, "Support bundle", "Write the bundle to:")
+	press(t, m, "enter")
+	if !isPage[*diagnoseModel](m) {
+		t.Fatalf("after writing: %v\n%s", m.scr, viewText(m))
+	}
+	requireShows(t, m, "support bundle written to "+dir)
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.zip"))
+	if len(matches) != 1 {
+		t.Fatalf("bundles written: %v", matches)
+	}
+	files := bundleFiles(t, matches[0])
+	if !strings.Contains(files["summary.md"], "SMS factor changed") || !strings.Contains(files["summary.md"], "signature: verified") || files["session.har"] == "" {
+		t.Fatalf("summary.md:\n%s", files["summary.md"])
+	}
+	secrets := []string{dinterotest.DemoSecret, dinterotest.DemoPassword, code, wrongCode(code),
+		m.mfa.session.MFAToken, m.mfa.session.OOBCode}
+	for name, body := range files {
+		for _, sec := range secrets {
+			for _, enc := range []string{sec, url.QueryEscape(sec), base64.StdEncoding.EncodeToString([]byte(sec)),
+				base64.StdEncoding.EncodeToString([]byte(dinterotest.DemoClientID + ":" + sec))} {
+				if len(sec) >= 6 && strings.Contains(body, enc) {
+					t.Errorf("%s holds a secret (%q)", name, enc)
+				}
+			}
+		}
+	}
+}
+
+// TestDiagnoseFromTokenViewAndHome: the token view diagnoses the token's
+// user; a client's token says there is no user; home diagnoses the
+// selected connection's user.
+func TestDiagnoseFromTokenViewAndHome(t *testing.T) {
+	clk := &testClock{now: time.Now().Truncate(time.Second)}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 2)
+	press(t, m, "u")
+	if !isPage[*diagnoseModel](m) {
+		t.Fatalf("u on the token view:\n%s", viewText(m))
+	}
+	requireShows(t, m, dinterotest.DemoUser)
+	press(t, m, "esc", "esc")
+	if m.scr != scrHome {
+		t.Fatalf("back: %v", m.scr)
+	}
+	press(t, m, "home", "enter") // the API client's own token
+	press(t, m, "u")
+	requireShows(t, m, "not a user")
+	press(t, m, "esc", "j")
+	press(t, m, "u")
+	requireShows(t, m, "Mia Fa", "Findings")
+	// An unknown user: a clear error, and the question stays.
+	press(t, m, "e", "ctrl+u")
+	typeText(t, m, "nobody@example.com")
+	press(t, m, "enter")
+	requireShows(t, m, "no account user", "nobody@example.com")
+}
+
+// TestBundleFromTokenViewShowsTheFullPath: b on the token view asks where,
+// writes through the injected writer, and shows the whole path.
+func TestBundleFromTokenViewShowsTheFullPath(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	dir := t.TempDir()
+	inTempDir(ctx, dir)
+	m := New(ctx)
+	runConnection(t, m, 0)
+	press(t, m, "b")
+	requireShows(t, m, "Write the bundle to:", "tokenbench-bundle-20261128-120000.zip")
+	press(t, m, "ctrl+u")
+	typeText(t, m, "ticket-4711")
+	press(t, m, "enter")
+	want := filepath.Join(dir, "ticket-4711.zip")
+	if m.scr != scrToken || !strings.Contains(strings.Join(strings.Fields(viewText(m)), ""), strings.ReplaceAll(want, " ", "")) {
+		t.Fatalf("after writing:\n%s", viewText(m))
+	}
+	files := bundleFiles(t, want)
+	if strings.Contains(files["summary.md"]+files["session.har"], dinterotest.DemoSecret) {
+		t.Fatal("the bundle holds the client secret")
+	}
+	// From the log and the timeline too; esc writes nothing.
+	press(t, m, "ctrl+l", "b")
+	requireShows(t, m, "Support bundle", "HTTP log")
+	press(t, m, "esc")
+	requireShows(t, m, "support bundle not written")
+	press(t, m, "t", "b")
+	requireShows(t, m, "from MFA timeline")
+}
+
+// isPage reports whether the page on top is a T.
+func isPage[T Page](m *Model) bool {
+	if m.scr != scrPage {
+		return false
+	}
+	_, ok := m.topPage().(T)
+	return ok
+}
+
+// TestRevokeRemovesAProfilesStoredRefreshToken: X on a saved profile's
+// token revokes through the session service, which removes the refresh
+// token from the profile's keyring entry; the status line says so.
+func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := profileContext(t, clk, t.TempDir())
+	p := profiles.Profile{Name: "support-pw", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: string(client.GrantPassword),
+		ClientID: dinterotest.DemoClientID, Username: dinterotest.DemoUser, Secrets: map[profiles.Kind]profiles.Source{
+			profiles.ClientSecret: profiles.SourceKeyring, profiles.Password: profiles.SourceKeyring, profiles.RefreshToken: profiles.SourceKeyring}}
+	svc := session.New(ctx.Store, ctx.Secrets, ctx.NewRunner)
+	if err := svc.Create(context.Background(), p, session.Values{profiles.ClientSecret: dinterotest.DemoSecret, profiles.Password: dinterotest.DemoPassword}); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	press(t, m, "enter")
+	if res, held := ctx.Session.Held("support-pw"); m.scr != scrToken || !held || res.RefreshToken == "" {
+		t.Fatalf("run:\n%s", viewText(m))
+	}
+	if v, err := ctx.Secrets.Get(context.Background(), p, profiles.RefreshToken); err != nil || v == "" {
+		t.Fatalf("the refresh token was not stored: %v", err)
+	}
+	press(t, m, "X", "y")
+	requireShows(t, m, "and removed it from profile support-")
+	if _, err := ctx.Secrets.Get(context.Background(), p, profiles.RefreshToken); !errors.Is(err, profiles.ErrNotSet) {
+		t.Fatalf("the refresh token is still stored: %v", err)
+	}
+}
+
+// TestRecoveryWithTheSignInsBearer: a sign-in that was given a Bearer (no
+// client secret) recovers with that Bearer, without asking for a secret.
+func TestRecoveryWithTheSignInsBearer(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	runner, err := ctx.NewRunner(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, _, err := runner.Start(context.Background(), ctx.Connections[0].Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword, Bearer: cc.Response.AccessToken,
+		Username: dinterotest.DemoLostDeviceUser, Password: dinterotest.DemoPassword}
+	ctx.Connections = []Connection{{Name: "Bearer sign-in", BaseURL: srv.URL, Request: req, Channel: client.ChannelSMS}}
+	m := New(ctx)
+	press(t, m, "enter")
+	requireShows(t, m, "Multi-factor authentication required")
+	press(t, m, "L")
+	requireShows(t, m, "step 1 of 2: code sent by SMS")
+	requireHides(t, m, cc.Response.AccessToken)
+}

@@ -1,0 +1,49 @@
+package ui
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// Requests from the recovery, diagnose and bundle pages (and the log and
+// timeline) to the root, as messages.
+type (
+	// navTokenMsg asks the root to show a token a page obtained (and kept
+	// through the session service).
+	navTokenMsg struct {
+		res  *flows.Result
+		base string // the base URL it came from (for its signature check)
+	}
+	// recoveryChosenMsg: the grant chooser's "Recover MFA (lost device)".
+	recoveryChosenMsg struct{}
+	// bundleAskedMsg asks the root for the bundle page with what it knows
+	// (the token shown last, its verdict).
+	bundleAskedMsg struct{ from string }
+)
+
+// closeWithStatusMsg closes the page on top, then shows status on the
+// screen below (in one message: two could arrive in either order).
+type closeWithStatusMsg struct {
+	status string
+	err    bool
+}
+
+// navBack closes the page on top, then shows status on the screen below.
+func navBack(status string, isErr bool) tea.Cmd {
+	if status == "" {
+		return closePage
+	}
+	return func() tea.Msg { return closeWithStatusMsg{status: status, err: isErr} }
+}
+
+func askBundle(from string) tea.Cmd {
+	return func() tea.Msg { return bundleAskedMsg{from: from} }
+}
+
+// nextID numbers the async requests of the pages, so that an answer for a
+// page that was closed, or re-opened since, is dropped.
+func (c *Context) nextID() int {
+	c.requests++
+	return c.requests
+}

@@ -1,0 +1,538 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+)
+
+type (
+	// recoveryMsg answers a recovery step: the start, an answer or a
+	// resend. The command works on its own copy of the session; Update
+	// puts it in place.
+	recoveryMsg struct {
+		id      int
+		session *flows.RecoverySession
+		res     *flows.Result
+		err     error
+	}
+	// recoveryTickMsg redraws a resend countdown.
+	recoveryTickMsg struct{ id int }
+)
+
+type recoveryPhase int
+
+const (
+	recSetup     recoveryPhase = iota // who, and with which client
+	recBusy                           // a request in flight
+	recCode                           // waiting for the current step's code
+	recStartOver                      // the recovery cannot go on: start it again
+)
+
+// recovery form fields, in order.
+const (
+	recBase = iota
+	recAccount
+	recClientID
+	recSecret
+	recUser
+	recChannel // a toggle, not an input
+	recFields
+)
+
+// recoveryModel is the guided MFA recovery for a user who lost their
+// device (§4): the recovery call sends a first code, its answer sends a
+// second one to the other channel, and the second answer gets the token.
+type recoveryModel struct {
+	ctx     *Context
+	keep    func(*flows.Result) error
+	inputs  []textinput.Model
+	focus   int
+	channel client.Channel // of the first code
+	// bearer is a Bearer given to the sign-in (no client secret): the
+	// recovery call uses it as it is.
+	bearer  string
+	phase   recoveryPhase
+	busy    string // what is in flight
+	session *flows.RecoverySession
+	code    textinput.Model
+	id      int
+	err     string
+	// retryAt: a 429 asked to wait; no resend before it.
+	retryAt time.Time
+	width   int
+	height  int
+}
+
+// newRecoveryModel opens the recovery filled from req (the user and client
+// of an MFA sign-in, or the form's values). keep remembers the token.
+func newRecoveryModel(ctx *Context, base string, req flows.Request, channel client.Channel, keep func(*flows.Result) error) *recoveryModel {
+	m := &recoveryModel{ctx: ctx, keep: keep, channel: channel}
+	if req.ClientSecret == "" {
+		m.bearer = req.Bearer
+	}
+	if m.channel == "" {
+		m.channel = client.ChannelSMS
+	}
+	values := []string{base, req.Account, req.ClientID, req.ClientSecret, req.Username}
+	placeholders := []string{"e.g. https://api.dintero.com/v1", "e.g. T11223344", "the API client's id", "its secret", "e.g. user@example.com"}
+	for i, v := range values {
+		in := newInput(placeholders[i], 4096)
+		if i == recSecret {
+			in.EchoMode, in.EchoCharacter = textinput.EchoPassword, '•'
+		}
+		in.SetValue(v)
+		in.CursorEnd()
+		m.inputs = append(m.inputs, in)
+	}
+	m.code = newInput("the code received", 12)
+	m.SetSize(ctx.Width-2, ctx.Height-4)
+	return m
+}
+
+// ready reports whether everything needed is filled in.
+func (m *recoveryModel) ready() bool {
+	err := m.request().Normalized().Validate()
+	return err == nil && strings.TrimSpace(m.inputs[recBase].Value()) != ""
+}
+
+// Start sends the recovery at once when everything is known; else it asks.
+func (m *recoveryModel) Start() tea.Cmd {
+	if m.ready() {
+		return m.start()
+	}
+	for i := range m.inputs {
+		if strings.TrimSpace(m.inputs[i].Value()) == "" {
+			m.focus = i
+			break
+		}
+	}
+	return m.inputs[m.focus].Focus()
+}
+
+func (m *recoveryModel) request() flows.RecoveryRequest {
+	v := func(i int) string { return strings.TrimSpace(m.inputs[i].Value()) }
+	r := flows.RecoveryRequest{Account: v(recAccount), ClientID: v(recClientID), ClientSecret: m.inputs[recSecret].Value(),
+		Username: v(recUser), Channel: m.channel}
+	if r.ClientSecret == "" {
+		r.Bearer = m.bearer
+	}
+	return r
+}
+
+func (m *recoveryModel) SetSize(width, height int) {
+	m.width, m.height = width, height
+	for i := range m.inputs {
+		m.inputs[i].SetWidth(max(10, width-16))
+		m.inputs[i].SetValue(m.inputs[i].Value())
+	}
+	m.code.SetWidth(20)
+}
+
+func (m *recoveryModel) Title() string   { return "MFA recovery" }
+func (m *recoveryModel) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
+
+func (m *recoveryModel) Keys() help.KeyMap {
+	k := m.ctx.Keys
+	switch m.phase {
+	case recSetup:
+		return bindings{short: []key.Binding{withHelp(k.Select, "send the first code"), withHelp(k.Next, "next"), withHelp(k.Toggle, "channel"), k.Back, k.ForceQuit}}
+	case recCode:
+		resend := withHelp(k.NewCode, "resend")
+		if m.resendWait() > 0 {
+			resend = withHelp(k.NewCode, "resend (wait)")
+		}
+		short := []key.Binding{withHelp(k.Select, "verify"), resend, k.Back, k.ForceQuit}
+		return bindings{short: short, full: [][]key.Binding{short, {k.Log}}}
+	case recStartOver:
+		return bindings{short: []key.Binding{withHelp(k.Select, "start over"), k.Back, k.ForceQuit}}
+	}
+	return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
+}
+
+// resendWait is how long a 429 still holds resending back.
+func (m *recoveryModel) resendWait() time.Duration {
+	return m.retryAt.Sub(m.ctx.Now())
+}
+
+func (m *recoveryModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+
+func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case recoveryMsg:
+		if msg.id != m.id || m.phase != recBusy {
+			return nil
+		}
+		return m.onAnswer(msg)
+	case recoveryTickMsg:
+		if msg.id != m.id || m.resendWait() <= 0 {
+			return nil
+		}
+		return m.tick()
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	}
+	switch m.phase {
+	case recSetup:
+		var cmd tea.Cmd
+		m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
+		return cmd
+	case recCode:
+		var cmd tea.Cmd
+		m.code, cmd = m.code.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (m *recoveryModel) tick() tea.Cmd {
+	id := m.id
+	return m.ctx.Tick(time.Second, func(time.Time) tea.Msg { return recoveryTickMsg{id: id} })
+}
+
+func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
+	if msg.session != nil {
+		m.session = msg.session
+	}
+	if msg.err == nil && msg.res != nil {
+		res, base := msg.res, strings.TrimSpace(m.inputs[recBase].Value())
+		return func() tea.Msg { return navTokenMsg{res: res, base: base} }
+	}
+	m.phase = recCode
+	if m.session == nil {
+		m.phase = recSetup
+	}
+	m.code.Reset()
+	if msg.err != nil {
+		m.err = errText(msg.err)
+		if limited, ok := flows.RateLimited(msg.err); ok {
+			wait := limited.RetryAfter
+			if wait <= 0 {
+				wait = time.Minute // no Retry-After: do not invite hammering
+			}
+			m.retryAt = m.ctx.Now().Add(wait)
+			m.err = "rate limited (429): the server asked to wait " + client.FormatWait(wait) + "; resend is off until then"
+			cmds := []tea.Cmd{m.tick()}
+			if m.phase == recSetup {
+				cmds = append(cmds, m.inputs[m.focus].Focus())
+			} else {
+				cmds = append(cmds, m.code.Focus())
+			}
+			return tea.Batch(cmds...)
+		}
+		switch {
+		case m.phase == recSetup:
+			return m.inputs[m.focus].Focus()
+		case errors.Is(msg.err, flows.ErrChallengeExpired) && m.session.Step == 1, errors.Is(msg.err, flows.ErrMFAExpired):
+			m.phase = recStartOver
+			m.err += " — press enter to start the recovery over (new codes)"
+			return nil
+		case errors.Is(msg.err, flows.ErrTooManyAttempts), errors.Is(msg.err, flows.ErrChallengeExpired):
+			m.err += " — press ctrl+n for a new code"
+		}
+	}
+	return m.code.Focus()
+}
+
+func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.ctx.Keys
+	switch m.phase {
+	case recBusy:
+		if key.Matches(msg, k.Back) {
+			m.id = m.ctx.nextID() // its answer is dropped
+			m.phase = recCode
+			if m.session == nil {
+				m.phase = recSetup
+				m.err = "cancelled"
+				return m.inputs[m.focus].Focus()
+			}
+			m.err = "cancelled"
+			return m.code.Focus()
+		}
+		return nil
+	case recSetup:
+		return m.onSetupKey(msg)
+	case recStartOver:
+		switch {
+		case key.Matches(msg, k.Select):
+			return m.start()
+		case key.Matches(msg, k.Back):
+			return navBack("MFA recovery left unfinished", false)
+		}
+		return nil
+	}
+	// recCode
+	switch {
+	case key.Matches(msg, k.Back):
+		m.id = m.ctx.nextID()
+		return navBack("MFA recovery left unfinished", false)
+	case key.Matches(msg, k.Select):
+		code := strings.TrimSpace(m.code.Value())
+		if code == "" {
+			m.err = "type the code the user received"
+			return nil
+		}
+		return m.answer(code)
+	case key.Matches(msg, k.NewCode):
+		if wait := m.resendWait(); wait > 0 {
+			m.err = "rate limited: resend is off for " + tokeninfo.Countdown(wait) + " more"
+			return nil
+		}
+		return m.resend()
+	}
+	// A binding code is digits: other keys do not type.
+	for _, r := range msg.Text {
+		if r < '0' || r > '9' {
+			return nil
+		}
+	}
+	var cmd tea.Cmd
+	m.code, cmd = m.code.Update(msg)
+	return cmd
+}
+
+func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.ctx.Keys
+	switch {
+	case key.Matches(msg, k.Back):
+		return navBack("", false)
+	case key.Matches(msg, k.Select):
+		if err := m.request().Normalized().Validate(); err != nil {
+			m.err = errText(err)
+			return nil
+		}
+		if strings.TrimSpace(m.inputs[recBase].Value()) == "" {
+			m.err = "the base URL is required"
+			return nil
+		}
+		if wait := m.resendWait(); wait > 0 {
+			m.err = "rate limited: wait " + tokeninfo.Countdown(wait) + " more"
+			return nil
+		}
+		return m.start()
+	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev):
+		if m.focus < recFields-1 {
+			m.inputs[m.focus].Blur()
+		}
+		if key.Matches(msg, k.Next) {
+			m.focus = (m.focus + 1) % recFields
+		} else {
+			m.focus = (m.focus + recFields - 1) % recFields
+		}
+		if m.focus < recChannel {
+			return m.inputs[m.focus].Focus()
+		}
+		return nil
+	case m.focus == recChannel && key.Matches(msg, k.Toggle):
+		m.channel = m.channel.Other()
+		return nil
+	case key.Matches(msg, k.ClearInput) && m.focus < recChannel:
+		m.inputs[m.focus].SetValue("")
+		return nil
+	}
+	if m.focus == recChannel {
+		return nil
+	}
+	var cmd tea.Cmd
+	m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
+	return cmd
+}
+
+// begin numbers a new request and marks the screen busy.
+func (m *recoveryModel) begin(what string) (int, *flows.Runner, error) {
+	runner, err := m.ctx.NewRunner(strings.TrimSpace(m.inputs[recBase].Value()))
+	if err != nil {
+		return 0, nil, err
+	}
+	m.id = m.ctx.nextID()
+	m.phase, m.busy, m.err = recBusy, what, ""
+	m.code.Blur()
+	for i := range m.inputs {
+		m.inputs[i].Blur()
+	}
+	return m.id, runner, nil
+}
+
+func (m *recoveryModel) start() tea.Cmd {
+	req := m.request()
+	id, runner, err := m.begin("sending the recovery call (first code by " + flows.ChannelName(m.channel) + ")")
+	if err != nil {
+		m.err = errText(err)
+		return nil
+	}
+	if m.ctx.Redactor != nil {
+		m.ctx.Redactor.AddBasic(req.ClientID, req.ClientSecret)
+		m.ctx.Redactor.AddToken(req.Bearer)
+	}
+	m.session = nil
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		s, err := runner.StartRecovery(ctx, req)
+		return recoveryMsg{id: id, session: s, err: err}
+	}
+}
+
+// copySession is a copy the command may change while View reads the one
+// in place.
+func copySession(s *flows.RecoverySession) *flows.RecoverySession {
+	c := *s
+	if s.First != nil {
+		f := *s.First
+		c.First = &f
+	}
+	if s.Second != nil {
+		sec := *s.Second
+		c.Second = &sec
+	}
+	return &c
+}
+
+func (m *recoveryModel) answer(code string) tea.Cmd {
+	id, runner, err := m.begin(fmt.Sprintf("checking the step %d code", m.session.Step))
+	if err != nil {
+		m.err = errText(err)
+		return nil
+	}
+	if m.ctx.Redactor != nil {
+		m.ctx.Redactor.Add(code)
+	}
+	s, keep := copySession(m.session), m.keep
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		res, err := runner.Answer(ctx, s, code)
+		if err == nil && res != nil && keep != nil {
+			err = keep(res)
+		}
+		return recoveryMsg{id: id, session: s, res: res, err: err}
+	}
+}
+
+func (m *recoveryModel) resend() tea.Cmd {
+	ch := m.session.Channel()
+	id, runner, err := m.begin("sending a new code by " + flows.ChannelName(ch))
+	if err != nil {
+		m.err = errText(err)
+		return nil
+	}
+	s := copySession(m.session)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		err := runner.Resend(ctx, s, ch)
+		return recoveryMsg{id: id, session: s, err: err}
+	}
+}
+
+// View draws the guided flow: where it stands, the code prompt, the
+// countdown of a 429, the error, and the demo outbox.
+func (m *recoveryModel) View() string {
+	height := m.height
+	s := m.ctx.Styles
+	w := m.ctx.Width - 2
+	var top, bottom []string
+	top = append(top, s.Warn.Render("MFA recovery: the user lost their device"))
+	if m.phase == recSetup {
+		top = append(top, wrap(s.Muted, "Two codes: the first by the channel chosen here, the second, once the first is confirmed, by the other one. The recovery call needs the API client's token (admin:accounts, write:accounts or write:accounts:/auth/mfa).", w), "")
+		labels := []string{"Base URL", "Account", "Client ID", "Secret", "Username"}
+		for i, l := range labels {
+			mark := "  "
+			if m.focus == i {
+				mark = s.Cursor.Render("› ")
+			}
+			top = append(top, mark+s.Label.Render(l)+" "+m.inputs[i].View())
+		}
+		mark := "  "
+		if m.focus == recChannel {
+			mark = s.Cursor.Render("› ")
+		}
+		if m.bearer != "" {
+			top = append(top, "  "+s.Label.Render("Bearer")+" "+tokeninfo.Fingerprint(m.bearer)+s.Muted.Render("  (the sign-in's; a secret above replaces it)"))
+		}
+		top = append(top, mark+s.Label.Render("First code")+" "+flows.ChannelName(m.channel)+s.Muted.Render("  (space switches; the second goes by "+flows.ChannelName(m.channel.Other())+")"))
+	} else {
+		req := m.request()
+		top = append(top, s.Label.Render("User")+" "+client.Sanitize(req.Username)+s.Muted.Render(" on "+req.Account), "")
+		if m.session != nil {
+			top = append(top, m.stepLines()...)
+			top = append(top, "")
+		}
+		switch m.phase {
+		case recBusy:
+			top = append(top, s.Muted.Render(m.busy+"…"))
+		case recCode:
+			cur := m.session.Current()
+			top = append(top, fmt.Sprintf("%s  Attempts left: %d", s.Value.Render(m.session.Status()), cur.AttemptsLeft()))
+			top = append(top, s.Cursor.Render("› ")+s.Label.Render("Code")+" "+m.code.View())
+		case recStartOver:
+			top = append(top, s.Value.Render(m.session.Status()))
+		}
+	}
+	if wait := m.resendWait(); wait > 0 {
+		top = append(top, s.Warn.Render(fmt.Sprintf("⏳ rate limited: a new code can be sent in %s", tokeninfo.Countdown(wait))))
+	}
+	if m.err != "" {
+		top = append(top, wrap(s.Error, "✗ "+m.err, w))
+	}
+	if m.ctx.Outbox != nil && m.session != nil {
+		if msgs := m.ctx.Outbox(m.request().Username); len(msgs) > 0 {
+			last := msgs[len(msgs)-1]
+			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(m.ctx.Now().Location()).Format("15:04:05"), last.Text)
+			bottom = append(bottom, s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)))
+		}
+	}
+	lines := strings.Split(strings.Join(top, "\n"), "\n")
+	if len(bottom) > 0 {
+		box := strings.Split(strings.Join(bottom, "\n"), "\n")
+		if len(lines)+1+len(box) <= height {
+			lines = append(lines, "")
+		}
+		// The outbox holds the code: it stays; the top gives way, keeping
+		// its first lines and the prompt.
+		for len(lines)+len(box) > height && len(lines) > 1 {
+			lines = append(lines[:1], lines[2:]...)
+		}
+		lines = append(lines, box...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// stepLines is the two steps with their state.
+func (m *recoveryModel) stepLines() []string {
+	s := m.ctx.Styles
+	sess := m.session
+	var out []string
+	for step := 1; step <= flows.RecoverySteps; step++ {
+		ch := sess.First.Channel
+		if step == 2 {
+			ch = ch.Other()
+		}
+		state, mark := "waiting", s.Muted.Render("·")
+		switch {
+		case step < sess.Step:
+			state, mark = "confirmed", s.OK.Render("✓")
+		case step == sess.Step && sess.Current() != nil && sess.Current().Challenged():
+			state, mark = "code sent", s.Warn.Render("›")
+			if n := sess.Current().Attempts; n > 0 {
+				state += fmt.Sprintf(", %d wrong", n)
+			}
+		}
+		out = append(out, fmt.Sprintf("%s step %d of %d  code by %-6s  %s", mark, step, flows.RecoverySteps, flows.ChannelName(ch), state))
+	}
+	return out
+}
+
+// Account is the account the header's badge names.
+func (m *recoveryModel) Account() string { return m.request().Account }
