@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -100,9 +99,7 @@ func writeDecodedJSON(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tok
 	if tok.Implausible {
 		out["implausible"] = true
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(w, out)
 }
 
 // writeDecoded prints a token for a person. Every value was sanitised when

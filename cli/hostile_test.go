@@ -384,3 +384,36 @@ func TestAbsurdExpiryIsClampedAndFlagged(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONOutputsEscapeC1AndBidi: encoding/json writes C1 controls (a
+// one-byte CSI among them) and bidi overrides raw. Every JSON output —
+// token -o json, decode --json, the HAR — escapes them and stays the same
+// JSON.
+func TestJSONOutputsEscapeC1AndBidi(t *testing.T) {
+	hostile := "x\u009b2J\u202eevil\u2066y\u0085"
+	claims, _ := json.Marshal(map[string]any{"sub": hostile, hostile: "k", "scope": "read " + hostile})
+	tok := unsignedJWT(string(claims))
+	body, _ := json.Marshal(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "scope": "read " + hostile})
+	srv := hostileTokenServer(t, http.StatusOK, string(body), "")
+	har := filepath.Join(t.TempDir(), "s.har")
+	r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c", "-o", "json", "--har", har)
+	d := runCLI(t, nil, tok, "decode", "--json", "-")
+	harData, _ := os.ReadFile(har)
+	for where, out := range map[string]string{"token -o json": r.stdout, "decode --json": d.stdout, "HAR": string(harData)} {
+		assertNoControls(t, where, out)
+		var v map[string]any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("%s is not JSON: %v\n%s", where, err, out)
+		}
+		if !strings.Contains(out, `\u009b`) {
+			t.Errorf("%s lost the escaped rune:\n%s", where, out)
+		}
+	}
+	var got struct {
+		Claims map[string]any `json:"claims"`
+	}
+	_ = json.Unmarshal([]byte(d.stdout), &got)
+	if got.Claims["sub"] != hostile {
+		t.Fatalf("decode --json changed the claim: %q", got.Claims["sub"])
+	}
+}

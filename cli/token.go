@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -422,9 +421,7 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		if p := res.Partner; p != nil {
 			out["partner"] = map[string]string{"partner": p.Partner, "account": p.Merchant, "audience": p.Audience}
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(out)
+		err = writeJSON(w, out)
 	}
 	if err != nil {
 		return fmt.Errorf("writing output: %w", err)

@@ -95,3 +95,28 @@ func Fingerprint(secret string) string {
 	}
 	return fmt.Sprintf("%s… (%d chars)", secret[:6], len(secret))
 }
+
+// EscapeJSON makes JSON text safe to print on a terminal: encoding/json
+// escapes C0 controls but writes C1 controls (U+0080–U+009F, which include
+// a one-byte CSI) and bidirectional controls as they are. Those runes can
+// stand only inside JSON strings, so writing them as \uXXXX keeps the JSON
+// equal to what it was while no terminal acts on them.
+func EscapeJSON(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if (r >= 0x80 && r <= 0x9f) || isBidiControl(r) || r == 0x2028 || r == 0x2029 {
+			if out == nil {
+				out = append(make([]byte, 0, len(b)+16), b[:i]...)
+			}
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else if out != nil {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	if out == nil {
+		return b
+	}
+	return out
+}
