@@ -10,12 +10,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
@@ -47,7 +47,8 @@ type Input struct {
 var Files = []string{"summary.md", "session.har"}
 
 // Write makes the zip at path (0600, replaced atomically: a reader never
-// sees half a bundle) and returns its absolute path.
+// sees half a bundle, and a link at path is replaced, not written through)
+// and returns its absolute path.
 func Write(path string, in Input) (string, error) {
 	if in.Redactor == nil {
 		return "", fmt.Errorf("bundle: no redactor: refusing to write a bundle that could hold secrets")
@@ -60,28 +61,8 @@ func Write(path string, in Input) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(abs), ".tokenbench-bundle-*")
-	if err != nil {
-		return "", fmt.Errorf("bundle: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("bundle: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	if err := atomicfile.WriteFile(abs, data, 0o600); err != nil {
 		return "", fmt.Errorf("bundle: writing %s: %w", abs, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("bundle: writing %s: %w", abs, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("bundle: writing %s: %w", abs, err)
-	}
-	if err := os.Rename(tmp.Name(), abs); err != nil {
-		return "", fmt.Errorf("bundle: %w", err)
 	}
 	return abs, nil
 }

@@ -170,10 +170,12 @@ func TestBundleRefusesWithoutRedactorAndLeavesNoHalfFile(t *testing.T) {
 			t.Fatal("wrote into a read-only directory")
 		}
 	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".tokenbench-bundle-") {
-			t.Fatalf("temporary file left: %s", e.Name())
+	for _, d := range []string{dir, ro} {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if e.Name() != "ro" {
+				t.Fatalf("file left in %s: %s", d, e.Name())
+			}
 		}
 	}
 }

@@ -417,3 +417,31 @@ func TestJSONOutputsEscapeC1AndBidi(t *testing.T) {
 		t.Fatalf("decode --json changed the claim: %q", got.Claims["sub"])
 	}
 }
+
+// TestHARNeverWritesThroughALink: --har wrote through a symbolic link
+// planted at its name and kept an old file's loose mode.
+func TestHARNeverWritesThroughALink(t *testing.T) {
+	srv := fake(t)
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim.txt")
+	os.WriteFile(victim, []byte("keep me"), 0o644)
+	link := filepath.Join(dir, "s.har")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Skip(err)
+	}
+	loose := filepath.Join(dir, "pre.har")
+	os.WriteFile(loose, []byte("old"), 0o644)
+	for _, har := range []string{link, loose} {
+		r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "--har", har)
+		if r.code != 0 {
+			t.Fatalf("%+v", r)
+		}
+		fi, err := os.Lstat(har)
+		if err != nil || fi.Mode()&os.ModeSymlink != 0 || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: mode %v, %v", har, fi.Mode(), err)
+		}
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep me" {
+		t.Fatalf("the HAR went through the link: %q", data)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/zalando/go-keyring"
 	"gopkg.in/yaml.v3"
 
+	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/client"
 )
 
@@ -433,7 +434,7 @@ func (s *Secrets) updateFile(fn func(map[string]map[string]string)) error {
 			return err
 		}
 		header := []byte("# tokenbench secrets in PLAIN TEXT, chosen with --insecure-storage.\n# Anyone who can read this file can use these credentials.\n")
-		if err := writeFileAtomic(s.filePath(), append(header, data...), 0o600); err != nil {
+		if err := atomicfile.WriteFile(s.filePath(), append(header, data...), 0o600); err != nil {
 			return fmt.Errorf("writing secrets file: %w", err)
 		}
 		return nil
