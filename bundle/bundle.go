@@ -147,7 +147,7 @@ func Summary(in Input) string {
 	if in.Doctor != nil {
 		p("\n## Diagnosis of %s\n\n", cell(in.Doctor.User.Email))
 		for _, f := range in.Doctor.Findings {
-			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, client.Sanitize(f.Text), client.Sanitize(strings.Join(f.Evidence, "; ")))
+			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, md(f.Text), md(strings.Join(f.Evidence, "; ")))
 		}
 		if len(in.Doctor.Findings) == 0 {
 			p("nothing stands out\n")
@@ -228,10 +228,19 @@ func pathOf(u string) string {
 	return u
 }
 
-// cell makes text safe inside a Markdown table cell on one line.
-func cell(s string) string {
-	return strings.ReplaceAll(client.Sanitize(s), "|", `\|`)
-}
+// cell makes text safe inside a Markdown table cell on one line; see md.
+func cell(s string) string { return md(s) }
+
+// mdEscaper backslash-escapes what would make server text live Markdown or
+// HTML in a renderer (a ticket system's): links and images need '[', HTML
+// and autolinks need '<', emphasis needs '*' or '_', code needs '`', and a
+// table cell ends at '|'. CommonMark renders each escaped character as
+// itself.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "|", `\|`)
+
+// md makes text from a server or a user safe on one line of Markdown:
+// sanitised for a terminal (a summary is read with cat too), then escaped.
+func md(s string) string { return mdEscaper.Replace(client.Sanitize(s)) }
 
 func orDash(s string) string {
 	if s == "" {
