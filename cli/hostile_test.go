@@ -445,3 +445,45 @@ func TestHARNeverWritesThroughALink(t *testing.T) {
 		t.Fatalf("the HAR went through the link: %q", data)
 	}
 }
+
+// TestPasswordFromStdinIsOneLine: `printf 'pw\ncode\n' | token
+// --password-file -` sent "pw\ncode" as the password; the password is the
+// first line, and the next line is the binding code.
+func TestPasswordFromStdinIsOneLine(t *testing.T) {
+	srv, sent := fakeWithOutbox(t)
+	it := startInteractive(map[string]string{"TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}, "token", "--base-url", srv.URL,
+		"--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "--grant", "password",
+		"--username", dinterotest.DemoMFAUser, "--password-file", "-")
+	// The password and a first (wrong) code in one write, as a pipe gives
+	// them, before the challenge is even sent.
+	io.WriteString(it.stdin, dinterotest.DemoPassword+"\n000000\n")
+	msg := <-sent
+	io.WriteString(it.stdin, msg.BindingCode+"\n")
+	it.stdin.Close()
+	if c := <-it.done; c != 0 {
+		t.Fatalf("exit %d: %s", c, it.errOut.String())
+	}
+	if !strings.Contains(it.errOut.String(), "That code was not accepted") {
+		t.Fatalf("the second line was not the first code: %s", it.errOut.String())
+	}
+}
+
+// TestSecretsKeepTheirSpaces: a password with spaces at its ends was sent
+// trimmed.
+func TestSecretsKeepTheirSpaces(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]string
+		json.NewDecoder(r.Body).Decode(&body)
+		got = body["password"]
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"error":{"code":"invalid_grant","message":"no"}}`)
+	}))
+	defer srv.Close()
+	runCLI(t, map[string]string{"TOKENBENCH_BEARER": "eyJhbGciOiJub25lIn0.e30.x", "TOKENBENCH_PASSWORD": "  pass with spaces  \n"}, "",
+		"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "password", "--username", "u")
+	if got != "  pass with spaces  " {
+		t.Fatalf("password sent as %q", got)
+	}
+}
