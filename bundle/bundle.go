@@ -10,12 +10,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
@@ -47,7 +47,8 @@ type Input struct {
 var Files = []string{"summary.md", "session.har"}
 
 // Write makes the zip at path (0600, replaced atomically: a reader never
-// sees half a bundle) and returns its absolute path.
+// sees half a bundle, and a link at path is replaced, not written through)
+// and returns its absolute path.
 func Write(path string, in Input) (string, error) {
 	if in.Redactor == nil {
 		return "", fmt.Errorf("bundle: no redactor: refusing to write a bundle that could hold secrets")
@@ -60,28 +61,8 @@ func Write(path string, in Input) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(abs), ".tokenbench-bundle-*")
-	if err != nil {
-		return "", fmt.Errorf("bundle: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("bundle: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	if err := atomicfile.WriteFile(abs, data, 0o600); err != nil {
 		return "", fmt.Errorf("bundle: writing %s: %w", abs, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("bundle: writing %s: %w", abs, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("bundle: writing %s: %w", abs, err)
-	}
-	if err := os.Rename(tmp.Name(), abs); err != nil {
-		return "", fmt.Errorf("bundle: %w", err)
 	}
 	return abs, nil
 }
@@ -166,7 +147,7 @@ func Summary(in Input) string {
 	if in.Doctor != nil {
 		p("\n## Diagnosis of %s\n\n", cell(in.Doctor.User.Email))
 		for _, f := range in.Doctor.Findings {
-			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, client.Sanitize(f.Text), client.Sanitize(strings.Join(f.Evidence, "; ")))
+			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, md(f.Text), md(strings.Join(f.Evidence, "; ")))
 		}
 		if len(in.Doctor.Findings) == 0 {
 			p("nothing stands out\n")
@@ -247,10 +228,19 @@ func pathOf(u string) string {
 	return u
 }
 
-// cell makes text safe inside a Markdown table cell on one line.
-func cell(s string) string {
-	return strings.ReplaceAll(client.Sanitize(s), "|", `\|`)
-}
+// cell makes text safe inside a Markdown table cell on one line; see md.
+func cell(s string) string { return md(s) }
+
+// mdEscaper backslash-escapes what would make server text live Markdown or
+// HTML in a renderer (a ticket system's): links and images need '[', HTML
+// and autolinks need '<', emphasis needs '*' or '_', code needs '`', and a
+// table cell ends at '|'. CommonMark renders each escaped character as
+// itself.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "|", `\|`)
+
+// md makes text from a server or a user safe on one line of Markdown:
+// sanitised for a terminal (a summary is read with cat too), then escaped.
+func md(s string) string { return mdEscaper.Replace(client.Sanitize(s)) }
 
 func orDash(s string) string {
 	if s == "" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -142,7 +143,7 @@ func TestBundleHoldsNoSecretInAnyEncoding(t *testing.T) {
 	for _, want := range []string{
 		"| tool | tokenbench test |", "| account | T11223344 (TEST) |", "| grant | password + mfa-oob |",
 		"MFA completed: token issued after binding code #3",
-		"| challenge (sms) |", "| binding code #1 | 400 invalid_grant |",
+		"| challenge (sms) |", "| binding code #1 | 400 invalid\\_grant |",
 		"verified (kid k, RS256)", "| sub | user:mfa@example.com |",
 		"## Diagnosis of mfa@example.com", "SMS factor changed",
 	} {
@@ -170,10 +171,37 @@ func TestBundleRefusesWithoutRedactorAndLeavesNoHalfFile(t *testing.T) {
 			t.Fatal("wrote into a read-only directory")
 		}
 	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".tokenbench-bundle-") {
-			t.Fatalf("temporary file left: %s", e.Name())
+	for _, d := range []string{dir, ro} {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if e.Name() != "ro" {
+				t.Fatalf("file left in %s: %s", d, e.Name())
+			}
 		}
+	}
+}
+
+// Server text in summary.md is not live Markdown or HTML: a ticket system
+// that renders it must not fetch an image, follow a link or run markup.
+func TestSummaryEscapesMarkdownFromTheServer(t *testing.T) {
+	evil := "x](http://evil.example/a) ![i](http://evil.example/p.png) <img src=http://evil.example/i.png> *b* `c` | d"
+	rep := &doctor.Report{User: doctor.User{Email: evil, Name: evil},
+		Findings: []doctor.Finding{{Rule: "r", Severity: doctor.Warning, Text: "said " + evil, Evidence: []string{"ip=" + evil}}}}
+	sum := bundle.Summary(bundle.Input{Now: time.Now(), Account: "T11223344", Grant: evil, Verdict: evil, AccessToken: "not.a.jwt", Doctor: rep})
+	// Outside the fenced block of the doctor's text, nothing may render.
+	outside := sum[:strings.Index(sum, "```")]
+	// Each character that starts markup must come escaped.
+	live := regexp.MustCompile("(^|[^\\\\])[\\[\\]<>*`]")
+	for _, line := range strings.Split(outside, "\n") {
+		i := strings.Index(line, "x\\]")
+		if i < 0 {
+			continue
+		}
+		if m := live.FindString(line[i:]); m != "" {
+			t.Errorf("summary.md line holds live %q: %s", m, line)
+		}
+	}
+	if !strings.Contains(outside, `\<img src=http://evil.example/i.png\>`) {
+		t.Errorf("the text itself is gone:\n%s", outside)
 	}
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -172,9 +171,7 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 		return redacted(explainDoctorError(err), s.redactor)
 	}
 	if o.output == "json" {
-		enc := json.NewEncoder(app.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return writeJSON(app.stdout, report)
 	}
 	return report.WriteText(app.stdout, app.now())
 }

@@ -419,3 +419,106 @@ func TestHostileFieldsEverywhere(t *testing.T) {
 		assertNoControls(t, fmt.Sprint(args), r.stdout+r.stderr)
 	}
 }
+
+// TestJSONOutputsEscapeC1AndBidi: encoding/json writes C1 controls (a
+// one-byte CSI among them) and bidi overrides raw. Every JSON output —
+// token -o json, decode --json, the HAR — escapes them and stays the same
+// JSON.
+func TestJSONOutputsEscapeC1AndBidi(t *testing.T) {
+	hostile := "x\u009b2J\u202eevil\u2066y\u0085"
+	claims, _ := json.Marshal(map[string]any{"sub": hostile, hostile: "k", "scope": "read " + hostile})
+	tok := unsignedJWT(string(claims))
+	body, _ := json.Marshal(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "scope": "read " + hostile})
+	srv := hostileTokenServer(t, http.StatusOK, string(body), "")
+	har := filepath.Join(t.TempDir(), "s.har")
+	r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c", "-o", "json", "--har", har)
+	d := runCLI(t, nil, tok, "decode", "--json", "-")
+	harData, _ := os.ReadFile(har)
+	for where, out := range map[string]string{"token -o json": r.stdout, "decode --json": d.stdout, "HAR": string(harData)} {
+		assertNoControls(t, where, out)
+		var v map[string]any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("%s is not JSON: %v\n%s", where, err, out)
+		}
+		if !strings.Contains(out, `\u009b`) {
+			t.Errorf("%s lost the escaped rune:\n%s", where, out)
+		}
+	}
+	var got struct {
+		Claims map[string]any `json:"claims"`
+	}
+	_ = json.Unmarshal([]byte(d.stdout), &got)
+	if got.Claims["sub"] != hostile {
+		t.Fatalf("decode --json changed the claim: %q", got.Claims["sub"])
+	}
+}
+
+// TestHARNeverWritesThroughALink: --har wrote through a symbolic link
+// planted at its name and kept an old file's loose mode.
+func TestHARNeverWritesThroughALink(t *testing.T) {
+	srv := fake(t)
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim.txt")
+	os.WriteFile(victim, []byte("keep me"), 0o644)
+	link := filepath.Join(dir, "s.har")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Skip(err)
+	}
+	loose := filepath.Join(dir, "pre.har")
+	os.WriteFile(loose, []byte("old"), 0o644)
+	for _, har := range []string{link, loose} {
+		r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "--har", har)
+		if r.code != 0 {
+			t.Fatalf("%+v", r)
+		}
+		fi, err := os.Lstat(har)
+		if err != nil || fi.Mode()&os.ModeSymlink != 0 || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: mode %v, %v", har, fi.Mode(), err)
+		}
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep me" {
+		t.Fatalf("the HAR went through the link: %q", data)
+	}
+}
+
+// TestPasswordFromStdinIsOneLine: `printf 'pw\ncode\n' | token
+// --password-file -` sent "pw\ncode" as the password; the password is the
+// first line, and the next line is the binding code.
+func TestPasswordFromStdinIsOneLine(t *testing.T) {
+	srv, sent := fakeWithOutbox(t)
+	it := startInteractive(map[string]string{"TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}, "token", "--base-url", srv.URL,
+		"--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "--grant", "password",
+		"--username", dinterotest.DemoMFAUser, "--password-file", "-")
+	// The password and a first (wrong) code in one write, as a pipe gives
+	// them, before the challenge is even sent.
+	io.WriteString(it.stdin, dinterotest.DemoPassword+"\n000000\n")
+	msg := <-sent
+	io.WriteString(it.stdin, msg.BindingCode+"\n")
+	it.stdin.Close()
+	if c := <-it.done; c != 0 {
+		t.Fatalf("exit %d: %s", c, it.errOut.String())
+	}
+	if !strings.Contains(it.errOut.String(), "That code was not accepted") {
+		t.Fatalf("the second line was not the first code: %s", it.errOut.String())
+	}
+}
+
+// TestSecretsKeepTheirSpaces: a password with spaces at its ends was sent
+// trimmed.
+func TestSecretsKeepTheirSpaces(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]string
+		json.NewDecoder(r.Body).Decode(&body)
+		got = body["password"]
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"error":{"code":"invalid_grant","message":"no"}}`)
+	}))
+	defer srv.Close()
+	runCLI(t, map[string]string{"TOKENBENCH_BEARER": "eyJhbGciOiJub25lIn0.e30.x", "TOKENBENCH_PASSWORD": "  pass with spaces  \n"}, "",
+		"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "password", "--username", "u")
+	if got != "  pass with spaces  " {
+		t.Fatalf("password sent as %q", got)
+	}
+}

@@ -52,7 +52,7 @@ func osEnv(stdin io.Reader, stderr io.Writer) *env {
 // flag's value itself.
 func (e *env) secret(what, file, envVar string) (string, error) {
 	if file == "" {
-		return strings.TrimSpace(e.getenv(envVar)), nil
+		return profiles.FirstLine(e.getenv(envVar)), nil
 	}
 	var data []byte
 	var err error
@@ -61,7 +61,14 @@ func (e *env) secret(what, file, envVar string) (string, error) {
 			return "", &usageError{fmt.Errorf("only one secret can be read from stdin (%s)", what)}
 		}
 		e.stdinUsed = true
-		data, err = io.ReadAll(io.LimitReader(e.stdin, maxSecretFile+1))
+		// One line, through the reader later lines come from: a binding
+		// code may follow on the next.
+		var line string
+		line, err = e.rawLine()
+		if err == io.EOF {
+			err = nil
+		}
+		data = []byte(line)
 	} else {
 		var f *os.File
 		if f, err = os.Open(file); err == nil {
@@ -75,21 +82,39 @@ func (e *env) secret(what, file, envVar string) (string, error) {
 	if len(data) > maxSecretFile {
 		return "", &usageError{fmt.Errorf("%s file is larger than 1 MiB", what)}
 	}
-	s := strings.TrimSpace(string(data))
+	s := profiles.FirstLine(string(data))
 	if s == "" {
-		return "", &usageError{fmt.Errorf("%s file %s is empty", what, file)}
+		return "", &usageError{fmt.Errorf("%s file %s is empty (or its first line is)", what, file)}
 	}
 	return s, nil
 }
 
-// line reads one line from stdin, io.EOF when there is none.
+// line reads one line from stdin, trimmed (a binding code), io.EOF when
+// there is none.
 func (e *env) line() (string, error) {
-	if e.lines == nil {
-		e.lines = bufio.NewReader(e.stdin)
-	}
-	s, err := e.lines.ReadString('\n')
-	if err == io.EOF && s != "" {
-		err = nil
-	}
+	s, err := e.rawLine()
 	return strings.TrimSpace(s), err
+}
+
+// rawLine reads one line from stdin (at most 1 MiB) without its line
+// ending, io.EOF when there is none.
+func (e *env) rawLine() (string, error) {
+	if e.lines == nil {
+		e.lines = bufio.NewReaderSize(io.LimitReader(e.stdin, 64*maxSecretFile), 64<<10)
+	}
+	var b strings.Builder
+	for {
+		chunk, err := e.lines.ReadSlice('\n')
+		if b.Len()+len(chunk) > maxSecretFile {
+			return "", fmt.Errorf("a line of stdin is longer than 1 MiB")
+		}
+		b.Write(chunk)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF && b.Len() > 0 {
+			err = nil
+		}
+		return profiles.FirstLine(b.String()), err
+	}
 }

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -383,7 +383,9 @@ func writeHAR(path string, ex []client.Exchange) error {
 	if err != nil {
 		return fmt.Errorf("HAR: %w", err)
 	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
+	// Atomically and 0600 whatever was there: a HAR is for a ticket, and an
+	// old loose file or a link planted at the name must not take it.
+	if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
 		return fmt.Errorf("HAR: %w", err)
 	}
 	return nil

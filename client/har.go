@@ -98,7 +98,8 @@ func HAR(exchanges []Exchange, version string) ([]byte, error) {
 		}
 		doc.Log.Entries = append(doc.Log.Entries, entry)
 	}
-	return json.MarshalIndent(doc, "", "  ")
+	data, err := json.MarshalIndent(doc, "", "  ")
+	return []byte(EscapeJSONControls(string(data))), err
 }
 
 func orEmpty(h []Header) []Header {

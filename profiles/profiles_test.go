@@ -316,10 +316,13 @@ func TestEnvCmdAndAskSources(t *testing.T) {
 	sec, _ := newSecrets(t)
 	sec.Getenv = func(k string) string { return map[string]string{"MY_SECRET": " from-env \n"}[k] }
 	p := Profile{Name: "x", Account: "T11223344", Grant: "password", ClientID: "c", Secrets: map[Kind]Source{
-		ClientSecret: "env:MY_SECRET", Bearer: "cmd:printf 'from-cmd\\n'", Password: SourceAsk, RefreshToken: "cmd:echo oops >&2; exit 3",
+		ClientSecret: "env:MY_SECRET", Bearer: "cmd:printf 'from-cmd\\nlogin: me\\nurl: dintero.com\\n'", Password: SourceAsk, RefreshToken: "cmd:echo oops >&2; exit 3",
 	}}
 	ctx := context.Background()
-	if v, err := sec.Get(ctx, p, ClientSecret); v != "from-env" || err != nil {
+	// A secret keeps its spaces (they can be part of it); only the line
+	// ending goes, and a command's later lines (a password manager's
+	// metadata) are not part of it.
+	if v, err := sec.Get(ctx, p, ClientSecret); v != " from-env " || err != nil {
 		t.Fatalf("env: %q %v", v, err)
 	}
 	if v, err := sec.Get(ctx, p, Bearer); v != "from-cmd" || err != nil {
@@ -335,7 +338,7 @@ func TestEnvCmdAndAskSources(t *testing.T) {
 	req := p.Request()
 	asked := []Kind{}
 	err := sec.FillSecrets(ctx, p, &req, func(k Kind) (string, error) { asked = append(asked, k); return "typed", nil })
-	if err != nil || req.ClientSecret != "from-env" || req.Password != "typed" || len(asked) != 1 {
+	if err != nil || req.ClientSecret != " from-env " || req.Password != "typed" || len(asked) != 1 {
 		t.Fatalf("fill: %v %+v %v", err, req, asked)
 	}
 	req = p.Request()

@@ -18,6 +18,7 @@ import (
 	"github.com/zalando/go-keyring"
 	"gopkg.in/yaml.v3"
 
+	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/client"
 )
 
@@ -202,7 +203,7 @@ func (s *Secrets) Get(ctx context.Context, p Profile, k Kind) (string, error) {
 		return v, nil
 	case strings.HasPrefix(string(src), "env:"):
 		name := string(src[4:])
-		v := strings.TrimSpace(s.Getenv(name))
+		v := FirstLine(s.Getenv(name))
 		if v == "" {
 			return "", fmt.Errorf("%w: $%s is empty (profile %s takes its %s from it)", ErrNotSet, name, p.Name, k)
 		}
@@ -233,11 +234,21 @@ func (s *Secrets) runCmd(ctx context.Context, command, profile string, k Kind) (
 		// Never the command's stdout: it may hold part of the secret.
 		return "", fmt.Errorf("the %s command of profile %s failed: %v: %s", k, profile, err, client.Excerpt(stderr.Bytes(), 120))
 	}
-	v := strings.TrimSpace(string(out))
+	v := FirstLine(string(out))
 	if v == "" {
-		return "", fmt.Errorf("%w: the %s command of profile %s printed nothing", ErrNotSet, k, profile)
+		return "", fmt.Errorf("%w: the %s command of profile %s printed nothing on its first line", ErrNotSet, k, profile)
 	}
 	return v, nil
+}
+
+// FirstLine is the secret in what a command, a file or stdin gave: its
+// first line without the line ending. Password managers print the secret
+// first and metadata after it (`pass show` does), and a piped stdin may
+// hold the MFA code on its next line. Spaces are kept: they can be part
+// of a password, and changing a secret silently is never right.
+func FirstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return strings.TrimSuffix(line, "\r")
 }
 
 // Put stores the secret of kind k for p where p says (keyring or file).
@@ -433,7 +444,7 @@ func (s *Secrets) updateFile(fn func(map[string]map[string]string)) error {
 			return err
 		}
 		header := []byte("# tokenbench secrets in PLAIN TEXT, chosen with --insecure-storage.\n# Anyone who can read this file can use these credentials.\n")
-		if err := writeFileAtomic(s.filePath(), append(header, data...), 0o600); err != nil {
+		if err := atomicfile.WriteFile(s.filePath(), append(header, data...), 0o600); err != nil {
 			return fmt.Errorf("writing secrets file: %w", err)
 		}
 		return nil

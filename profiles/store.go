@@ -21,6 +21,7 @@ import (
 	"github.com/gofrs/flock"
 	"gopkg.in/yaml.v3"
 
+	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/client"
 )
 
@@ -326,7 +327,7 @@ func (s *Store) write(f *file) error {
 		return fmt.Errorf("encoding profiles: %w", err)
 	}
 	// Mode 0600 from the start, whatever the old file's mode was.
-	if err := writeFileAtomic(s.Path(), buf.Bytes(), 0o600); err != nil {
+	if err := atomicfile.WriteFile(s.Path(), buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("writing profiles: %w", err)
 	}
 	return nil

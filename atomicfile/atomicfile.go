@@ -1,4 +1,8 @@
-package profiles
+// Package atomicfile replaces a file in one step on every release target:
+// a reader sees the old file or the new one, never a part, and the new file
+// has exactly the mode asked for (never a looser one left by an old file),
+// and a symbolic link at the path is replaced, not written through.
+package atomicfile
 
 import (
 	"fmt"

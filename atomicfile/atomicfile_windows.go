@@ -1,6 +1,6 @@
 //go:build windows
 
-package profiles
+package atomicfile
 
 import (
 	"os"
@@ -8,12 +8,12 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// writeFileAtomic replaces path with data atomically. renameio has no
+// WriteFile replaces path with data atomically. renameio has no
 // Windows support; MoveFileEx with MOVEFILE_REPLACE_EXISTING replaces the
 // file in one step, and MOVEFILE_WRITE_THROUGH returns only once the move
 // is on disk. Windows has no mode bits: the file is private by the ACL of
 // the user's profile directory.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+func WriteFile(path string, data []byte, perm os.FileMode) error {
 	return writeViaTemp(path, data, perm, moveFileEx)
 }
 

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package profiles
+package atomicfile
 
 import (
 	"os"
@@ -8,10 +8,10 @@ import (
 	"github.com/google/renameio/v2"
 )
 
-// writeFileAtomic replaces path with data, mode exactly perm (whatever the
+// WriteFile replaces path with data, mode exactly perm (whatever the
 // old file's mode or the umask), atomically: temp file, fsync, rename.
 // (renameio.WriteFile would keep a loose mode of the old file.)
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+func WriteFile(path string, data []byte, perm os.FileMode) error {
 	f, err := renameio.NewPendingFile(path, renameio.WithPermissions(perm), renameio.WithStaticPermissions(perm))
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package profiles
+package atomicfile
 
 import (
 	"errors"
@@ -10,12 +10,12 @@ import (
 	"testing"
 )
 
-// Both ways of writing a file atomically: this platform's writeFileAtomic,
+// Both ways of writing a file atomically: this platform's WriteFile,
 // and writeViaTemp, the Windows one, with os.Rename in MoveFileEx's place
 // (which is what MoveFileEx with MOVEFILE_REPLACE_EXISTING does there).
 func TestAtomicWrite(t *testing.T) {
 	ways := map[string]func(string, []byte, os.FileMode) error{
-		"platform": writeFileAtomic,
+		"platform": WriteFile,
 		"via temp": func(path string, data []byte, perm os.FileMode) error {
 			return writeViaTemp(path, data, perm, os.Rename)
 		},
@@ -65,7 +65,7 @@ func TestAtomicWriteFailureKeepsOldFile(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(blocked, "x"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(blocked, []byte("new\n"), 0o600); err == nil {
+	if err := WriteFile(blocked, []byte("new\n"), 0o600); err == nil {
 		t.Fatal("replaced a directory")
 	}
 	entries, _ := os.ReadDir(dir)
@@ -97,10 +97,10 @@ func assertOnlyFile(t *testing.T, dir, name string) {
 	}
 }
 
-// The profile store builds for Windows (renameio.WriteFile does not exist
+// The atomic write builds for Windows (renameio.WriteFile does not exist
 // there). .ci/run cross-compiles the whole binary for every release target;
 // this catches it in a plain go test.
-func TestProfilesBuildForWindows(t *testing.T) {
+func TestBuildsForWindows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles for another platform")
 	}
@@ -110,7 +110,50 @@ func TestProfilesBuildForWindows(t *testing.T) {
 	}
 	cmd := exec.Command(goTool, "build", "-o", os.DevNull, ".")
 	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+	cmd.Dir = "."
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("GOOS=windows go build ./profiles: %v\n%s", err, out)
+		t.Fatalf("GOOS=windows go build ./atomicfile: %v\n%s", err, out)
 	}
+}
+
+func assertMode(t *testing.T, path string, want os.FileMode) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != want {
+		t.Fatalf("%s has mode %o, want %o", path, fi.Mode().Perm(), want)
+	}
+}
+
+// A symbolic link at the path is replaced, never written through: a HAR
+// or bundle name planted as a link to another file must not overwrite it.
+func TestWriteReplacesASymlinkAndTightensTheMode(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim.txt")
+	if err := os.WriteFile(victim, []byte("keep me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "out.har")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if err := WriteFile(link, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep me\n" {
+		t.Fatalf("written through the link: victim holds %q", data)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink != 0 {
+		t.Fatalf("the link is still a link: %v %v", fi.Mode(), err)
+	}
+	assertMode(t, link, 0o600)
+	// An existing loose file gets the mode asked for.
+	loose := filepath.Join(dir, "pre.har")
+	_ = os.WriteFile(loose, []byte("old"), 0o644)
+	if err := WriteFile(loose, []byte("new"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	assertMode(t, loose, 0o600)
 }
