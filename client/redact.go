@@ -28,8 +28,8 @@ const minEncodedLen = 8
 // client_id:secret), and the middle of a base64 blob the secret sits in at
 // any alignment. The zero value is ready; it is safe for concurrent use.
 //
-// A redacted secret reads "[•••• (12 chars)]"; a token may show its first
-// characters when they are plain base64url ("[eyJhbG… (812 chars)]").
+// A redacted secret reads "[•••• (12 chars)]"; a token shows a short hash
+// of itself ("[sha256:3f9a1c… (812 chars)]"), which tells tokens apart.
 type Redactor struct {
 	mu sync.Mutex
 	// shown maps each secret to what stands in for it.

@@ -1,8 +1,10 @@
 package client
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -54,12 +56,25 @@ func TestRedactorEveryEncoding(t *testing.T) {
 	}
 }
 
-func TestFingerprintShowsOnlyPlainCharacters(t *testing.T) {
-	if got := Fingerprint("eyJhbGciOi.xyz"); got != "eyJhbG… (14 chars)" {
-		t.Errorf("token: %q", got)
+func TestFingerprintTellsTokensApartAndShowsNoCharacter(t *testing.T) {
+	a, b := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.sig", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0.sig"
+	fa, fb := Fingerprint(a), Fingerprint(b)
+	if fa == fb {
+		t.Errorf("two tokens, one fingerprint: %q", fa)
 	}
-	if got := Fingerprint(`a"b\c<d` + "efghijk"); strings.ContainsAny(got, `"\<`) || got != "•••• (14 chars)" {
-		t.Errorf("odd prefix: %q", got)
+	sum := sha256.Sum256([]byte(a))
+	if want := fmt.Sprintf("sha256:%x… (%d chars)", sum[:3], len(a)); fa != want {
+		t.Errorf("token: %q, want %q", fa, want)
+	}
+	if strings.Contains(fa, "eyJ") {
+		t.Errorf("fingerprint shows the token's characters: %q", fa)
+	}
+	if got := Fingerprint(`a"b\c<d` + "efghijk"); strings.ContainsAny(got, `"\<`) || !strings.HasPrefix(got, "sha256:") {
+		t.Errorf("odd characters: %q", got)
+	}
+	// A short secret is not hashed: its hash could be reversed by brute force.
+	if got := Fingerprint("123456"); got != "•••• (6 chars)" {
+		t.Errorf("short: %q", got)
 	}
 }
 

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strings"
 	"unicode"
@@ -86,12 +87,14 @@ func Excerpt(body []byte, n int) string {
 // need no escaping in JSON, URLs or a shell, and cannot hide text.
 const fingerprintChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 
-// Fingerprint names a secret without revealing it: its first 6 characters
-// and its length ("eyJhbG… (812 chars)"); short ones, and ones that start
-// with anything but base64url, show no character.
+// Fingerprint names a token without revealing it: a short sha256 of it
+// and its length ("sha256:3f9a1c… (812 chars)"), so two tokens can be told
+// apart (every JWT starts "eyJhbG"). Short ones show no hash: a hash of a
+// few characters could be reversed by trying them all.
 func Fingerprint(secret string) string {
-	if len(secret) <= 10 || strings.Trim(secret[:6], fingerprintChars) != "" {
-		return fmt.Sprintf("•••• (%d chars)", len(secret))
+	if len(secret) <= 10 {
+		return mask(secret)
 	}
-	return fmt.Sprintf("%s… (%d chars)", secret[:6], len(secret))
+	sum := sha256.Sum256([]byte(secret))
+	return fmt.Sprintf("sha256:%x… (%d chars)", sum[:3], len(secret))
 }

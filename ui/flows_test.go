@@ -203,7 +203,7 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 	press(t, m, "n")
 	requireShows(t, m, "refresh token not revoked")
 	press(t, m, "X", "y")
-	requireShows(t, m, "revoked refresh token", "held in memory only", "Refresh     revoked rt_")
+	requireShows(t, m, "revoked refresh token", "held in memory only", "Refresh     revoked sha256:")
 	requireHides(t, m, rt)
 	// The server refuses it now.
 	runner, err := m.ctx.NewRunner(srv.URL)
@@ -418,7 +418,7 @@ func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
 		t.Fatalf("the refresh token was not stored: %v", err)
 	}
 	press(t, m, "X", "y")
-	requireShows(t, m, "and removed it from profile support-")
+	requireShows(t, m, "and removed it from profile")
 	if _, err := ctx.Secrets.Get(context.Background(), p, profiles.RefreshToken); !errors.Is(err, profiles.ErrNotSet) {
 		t.Fatalf("the refresh token is still stored: %v", err)
 	}
