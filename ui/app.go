@@ -136,9 +136,9 @@ type Model struct {
 	confirmDelete string
 
 	// Signature checks, shared by the token view and the inspector.
-	jwks     map[string]*client.JWKS
-	sigs     map[string]string // by access token
-	lastJWKS string
+	verifiers map[string]*tokeninfo.KeyVerifier // by base URL
+	sigs      map[string]string                 // by access token
+	lastJWKS  string
 	// keysBearer reads the account's keys endpoint (§6): the last token
 	// when it may, else its flow's client token.
 	keysBearer string
@@ -148,8 +148,8 @@ type Model struct {
 // the grant chooser.
 func New(ctx *Context) *Model {
 	m := &Model{ctx: ctx, help: help.New(), channel: client.ChannelSMS, chain: true,
-		values: map[string]string{fBaseURL: ctx.DefaultBaseURL},
-		jwks:   map[string]*client.JWKS{}, sigs: map[string]string{}}
+		values:    map[string]string{fBaseURL: ctx.DefaultBaseURL},
+		verifiers: map[string]*tokeninfo.KeyVerifier{}, sigs: map[string]string{}}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	if ctx.Session == nil {
 		ctx.Session = session.New(ctx.Store, ctx.Secrets, ctx.NewRunner)

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -19,7 +18,6 @@ type (
 	sigMsg struct {
 		token string
 		url   string
-		keys  *client.JWKS
 		ver   tokeninfo.Verification
 		err   error
 	}
@@ -45,36 +43,47 @@ func (m *Model) openInspector() tea.Cmd {
 	return nil
 }
 
-// verifyCmd fetches (or reuses) a JWKS and checks raw against it.
+// verifyCmd checks raw's signature with the keys at url, through the
+// session's KeyVerifier for that base URL: keys kept per account (or per
+// explicit URL), fetched again when a token names a kid they lack (the
+// account rotated its key), and the whole check bounded by the client's
+// timeout. An account's keys endpoint under the request's base URL is read
+// with a Bearer (§6); any other URL is an explicit key set, read without.
 func (m *Model) verifyCmd(raw, url string) tea.Cmd {
-	cached := m.jwks[url]
-	newRunner := m.ctx.NewRunner
-	bearer := ""
-	if base := strings.TrimRight(m.baseURL, "/"); base != "" && strings.HasPrefix(url, base+"/accounts/") && strings.HasSuffix(url, "/auth/keys") {
-		bearer = tokeninfo.KeysBearer(raw, m.keysBearer)
-	}
-	return func() tea.Msg {
-		keys := cached
-		if keys == nil {
-			runner, err := newRunner(client.DefaultBaseURL)
-			if err != nil {
-				return sigMsg{token: raw, url: url, err: err}
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-			defer cancel()
-			if keys, err = runner.Client.FetchJWKSWithBearer(ctx, url, bearer); err != nil {
-				return sigMsg{token: raw, url: url, err: err}
+	base, src := client.DefaultBaseURL, tokeninfo.KeySource{JWKSURL: url}
+	if b := strings.TrimRight(m.baseURL, "/"); b != "" {
+		if rest, ok := strings.CutPrefix(url, b+"/accounts/"); ok {
+			if acct, ok := strings.CutSuffix(rest, "/auth/keys"); ok && client.ValidateOwnerID(acct) == nil {
+				base, src = b, tokeninfo.KeySource{Account: acct, Bearer: m.keysBearer}
 			}
 		}
-		return sigMsg{token: raw, url: url, keys: keys, ver: tokeninfo.Verify(raw, keys)}
+	}
+	v, err := m.keyVerifier(base)
+	if err != nil {
+		return func() tea.Msg { return sigMsg{token: raw, url: url, err: err} }
+	}
+	return func() tea.Msg {
+		return sigMsg{token: raw, url: url, ver: v.Verify(context.Background(), raw, src)}
 	}
 }
 
-// onSig keeps a signature check's keys and outcome for the token view.
-func (m *Model) onSig(msg sigMsg) {
-	if msg.err == nil {
-		m.jwks[msg.url] = msg.keys
+// keyVerifier is the session's verifier for base, made on first use over
+// the app's client for it (recorded in the HTTP log, with its timeout).
+func (m *Model) keyVerifier(base string) (*tokeninfo.KeyVerifier, error) {
+	if v := m.verifiers[base]; v != nil {
+		return v, nil
 	}
+	runner, err := m.ctx.NewRunner(base)
+	if err != nil {
+		return nil, err
+	}
+	v := tokeninfo.NewKeyVerifier(runner.Client)
+	m.verifiers[base] = v
+	return v, nil
+}
+
+// onSig keeps a signature check's outcome for the token view.
+func (m *Model) onSig(msg sigMsg) {
 	m.sigs[msg.token] = sigText(msg)
 }
 

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"io"
 	"net/http"
@@ -141,4 +143,22 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	if !strings.Contains(viewText(m), "pasted") || !strings.Contains(viewText(m), "✓ verified") || !strings.Contains(viewText(m), "auth/keys") {
 		t.Fatalf("inspected:\n%s", viewText(m))
 	}
+}
+
+// The token view's signature line refetches an account's keys when a new
+// token names a kid the kept keys lack: the account rotated its key.
+func TestSignatureVerifiesAfterTheAccountRotatesItsKey(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	m := New(ctx)
+	press(t, m, "enter") // client_credentials
+	requireShows(t, m, "✓ verified (kid "+srv.KeyID()+", RS256)")
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.RotateKey(key)
+	press(t, m, "r")
+	requireShows(t, m, "✓ verified (kid "+srv.KeyID()+", RS256)")
 }
