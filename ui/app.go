@@ -548,7 +548,12 @@ func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case msg.session != nil:
 		m.mfa = newMFA(msg.session, m.channel)
-		m.stack = append(m.stack, m.origin)
+		// Back from the MFA screen goes where the request was sent
+		// from: home for a home item (already under the request), the
+		// form, or the token view it refreshed.
+		if len(m.stack) == 0 || m.stack[len(m.stack)-1] != m.sentFrom {
+			m.stack = append(m.stack, m.sentFrom)
+		}
 		m.scr = scrMFA
 		if m.activeKey != "" {
 			// A saved profile or a connection knows its channel: the

@@ -536,3 +536,26 @@ func TestNotFoundOnTheTokenPathSuggestsTheBaseURL(t *testing.T) {
 	press(t, m, "enter")
 	requireShows(t, m, "404", "Dintero's ends in /v1")
 }
+
+// esc on the MFA screen of a home item goes back where the user came from
+// (home), not to a request form the user never saw; from the form, it goes
+// back to the form.
+func TestEscFromMFAGoesBackWhereTheUserCameFrom(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "down", "enter") // the MFA user, from home
+	requireShows(t, m, "› MFA", "challenge 1")
+	press(t, m, "esc")
+	requireShows(t, m, "› home")
+
+	// From the form: e edits the item, enter sends, esc returns to it.
+	press(t, m, "e")
+	requireShows(t, m, "› request")
+	press(t, m, "enter")
+	requireShows(t, m, "› MFA")
+	press(t, m, "esc")
+	requireShows(t, m, "› request")
+	press(t, m, "esc")
+	requireShows(t, m, "› home")
+}
