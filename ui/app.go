@@ -28,7 +28,6 @@ const (
 	scrHome screen = iota
 	scrForm
 	scrInflight
-	scrMFA
 	scrToken
 	// scrPage: the Page on top of Model.pages (the log, an exchange, the
 	// timeline; new screens are Pages).
@@ -37,7 +36,7 @@ const (
 
 var screenNames = map[screen]string{
 	scrHome: "home", scrForm: "request",
-	scrInflight: "sending", scrMFA: "MFA", scrToken: "token",
+	scrInflight: "sending", scrToken: "token",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -48,20 +47,6 @@ type (
 		gen     int
 		res     *flows.Result
 		session *flows.MFASession
-		err     error
-	}
-	// challengeMsg and verifyMsg carry the MFA session as the command
-	// left it: the command works on its own copy, and only Update puts
-	// the new one in place (View reads the session while commands run).
-	challengeMsg struct {
-		gen     int
-		session *flows.MFASession
-		err     error
-	}
-	verifyMsg struct {
-		gen     int
-		session *flows.MFASession
-		res     *flows.Result
 		err     error
 	}
 	tickMsg   time.Time
@@ -102,7 +87,6 @@ type Model struct {
 
 	home  list.Model
 	form  formModel
-	mfa   mfaModel
 	token tokenModel
 	help  help.Model
 	spin  spinner.Model
@@ -210,7 +194,7 @@ func (m *Model) back() {
 
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
-	return m.scr == scrForm || (m.scr == scrMFA && m.mfa.phase == mfaCode) || m.filtering() ||
+	return m.scr == scrForm || m.filtering() ||
 		m.scr == scrPage && m.topPage().TakesText()
 }
 
@@ -250,6 +234,16 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case openPageMsg:
 		m.openPage(msg.page)
+		return m, msg.then
+	case mfaTokenMsg:
+		return m.showToken(msg.res)
+	case channelChosenMsg:
+		m.channel = msg.ch
+		return m, nil
+	case needTickMsg:
+		if !m.ticking {
+			return m, m.tick()
+		}
 		return m, nil
 	case closePageMsg:
 		if m.scr == scrPage {
@@ -268,6 +262,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.copyPlain(msg.what, msg.text)
 	case spinner.TickMsg:
+		if m.scr == scrPage {
+			// A page's own spinner.
+			return m, m.updatePage(msg)
+		}
 		if m.busy() {
 			var cmd tea.Cmd
 			m.spin, cmd = m.spin.Update(msg)
@@ -276,7 +274,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		auto := m.autoRefreshDue()
-		if m.scr == scrToken || m.scr == scrHome || len(auto) > 0 || m.scr == scrMFA && m.mfa.retryAt.After(m.ctx.Now()) {
+		if m.scr == scrToken || m.scr == scrHome || len(auto) > 0 || m.pageTicking() {
 			return m, tea.Batch(append(auto, m.tick())...)
 		}
 		m.ticking = false
@@ -304,44 +302,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m.onResult(msg)
-	case challengeMsg:
-		if msg.gen != m.gen || m.scr != scrMFA {
-			return m, nil
-		}
-		m.mfa.session = msg.session
-		if limited, ok := flows.RateLimited(msg.err); ok {
-			return m, m.mfaRateLimited(limited)
-		}
-		if msg.err != nil {
-			m.mfa.phase = mfaChoose
-			if errors.Is(msg.err, flows.ErrMFAExpired) {
-				m.mfa.phase = mfaDead
-			}
-			m.mfa.err = errText(msg.err)
-			return m, nil
-		}
-		m.mfa.phase, m.mfa.err = mfaCode, ""
-		m.mfa.input.Reset()
-		return m, m.mfa.input.Focus()
-	case verifyMsg:
-		if msg.gen != m.gen || m.scr != scrMFA {
-			return m, nil
-		}
-		m.mfa.session = msg.session
-		if msg.err != nil {
-			m.mfa.phase = mfaCode
-			m.mfa.input.Reset()
-			m.mfa.err = errText(msg.err)
-			switch {
-			case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
-				m.mfa.phase = mfaChoose
-				m.mfa.err += " — ctrl+n sends a new code, or choose a channel"
-			case errors.Is(msg.err, flows.ErrMFAExpired):
-				m.mfa.phase = mfaDead
-			}
-			return m, nil
-		}
-		return m.showToken(msg.res)
 	case copiedMsg:
 		return m.onCopied(msg)
 	case sigMsg:
@@ -368,11 +328,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if m.scr == scrMFA && m.mfa.phase == mfaCode {
-		var cmd tea.Cmd
-		m.mfa.input, cmd = m.mfa.input.Update(msg)
-		return m, cmd
-	}
 	if m.scr == scrPage {
 		// A page's own results, a paste.
 		return m, m.updatePage(msg)
@@ -388,7 +343,14 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) busy() bool {
-	return m.scr == scrInflight || (m.scr == scrMFA && (m.mfa.phase == mfaSending || m.mfa.phase == mfaVerifying))
+	p, ok := m.topPage().(interface{ Busy() bool })
+	return m.scr == scrInflight || m.scr == scrPage && ok && p.Busy()
+}
+
+// pageTicking reports a countdown on the page on top.
+func (m *Model) pageTicking() bool {
+	p, ok := m.topPage().(interface{ Ticking() bool })
+	return m.scr == scrPage && ok && p.Ticking()
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -440,8 +402,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.scr = m.origin
 			m.setStatus("request cancelled", false)
 		}
-	case scrMFA:
-		return m.updateMFA(msg)
 	case scrToken:
 		return m.updateToken(msg)
 	case scrPage:
@@ -547,19 +507,21 @@ func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		m.failOn(m.origin, msg.err)
 		return m, nil
 	case msg.session != nil:
-		m.mfa = newMFA(msg.session, m.channel)
+		p := newMFAPage(m.ctx, m.runner, m.baseURL, m.keeper(), m.active, msg.session, m.channel)
 		// Back from the MFA screen goes where the request was sent
 		// from: home for a home item (already under the request), the
 		// form, or the token view it refreshed.
 		if len(m.stack) == 0 || m.stack[len(m.stack)-1] != m.sentFrom {
 			m.stack = append(m.stack, m.sentFrom)
 		}
-		m.scr = scrMFA
+		m.scr = scrPage
+		m.pages = append(m.pages, p)
+		m.sizePages()
 		if m.activeKey != "" {
 			// A saved profile or a connection knows its channel: the
 			// code goes out at once (ctrl+w still switches), so launch,
 			// enter, the code, enter and c get a token copied.
-			return m, m.sendChallenge(m.channel)
+			return m, p.sendChallenge(m.channel)
 		}
 		return m, nil
 	}
@@ -569,18 +531,27 @@ func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 // showToken shows a new token. Back leads to the screen the request was
 // sent from (the form, or home), never to a stale token or MFA screen.
 func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
-	kept := m.stack[:0]
+	kept, keptPages, next := m.stack[:0], []Page{}, 0
 	for _, sc := range m.stack {
+		var page Page
+		if sc == scrPage && next < len(m.pages) {
+			page = m.pages[next]
+			next++
+		}
 		// A request run from home went through the form only to show
 		// an MFA prompt or an error; back goes home.
 		if sc == scrForm && m.sentFrom == scrHome {
 			continue
 		}
-		if sc != scrToken && sc != scrMFA && sc != scrInflight {
-			kept = append(kept, sc)
+		if _, mfa := page.(*mfaPage); sc == scrToken || sc == scrInflight || mfa {
+			continue
+		}
+		kept = append(kept, sc)
+		if page != nil {
+			keptPages = append(keptPages, page)
 		}
 	}
-	m.stack = kept
+	m.stack, m.pages = kept, keptPages
 	if m.sentFrom == scrForm && (len(m.stack) == 0 || m.stack[len(m.stack)-1] != scrForm) {
 		m.stack = append(m.stack, scrForm)
 	}
@@ -606,103 +577,6 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 func (m *Model) tick() tea.Cmd {
 	m.ticking = true
 	return m.ctx.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
-}
-
-func (m *Model) updateMFA(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys
-	mm := &m.mfa
-	if key.Matches(msg, k.Back) {
-		if m.busy() {
-			m.abort()
-			mm.phase = mfaCode
-			if !mm.session.Challenged() {
-				mm.phase = mfaChoose
-			}
-			mm.err = "cancelled"
-			return m, nil
-		}
-		m.abort()
-		m.back()
-		return m, nil
-	}
-	switch {
-	case key.Matches(msg, k.Recover) && (mm.phase == mfaChoose || mm.phase == mfaCode || mm.phase == mfaDead):
-		return m, m.openRecovery(m.baseURL, mm.session.Request, mm.chosen())
-	case key.Matches(msg, k.Diagnose) && (mm.phase == mfaChoose || mm.phase == mfaCode || mm.phase == mfaDead):
-		return m, m.openDiagnose(diagnoseSource{BaseURL: m.baseURL, Request: mm.session.Request, Profile: m.active}, mm.session.Request.Username)
-	case mm.retryAt.After(m.ctx.Now()) && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
-		mm.phase == mfaChoose && key.Matches(msg, k.Select)):
-		mm.err = "rate limited: no new code for " + tokeninfo.Countdown(mm.retryAt.Sub(m.ctx.Now())) + " more"
-		return m, nil
-	}
-	switch mm.phase {
-	case mfaChoose:
-		switch {
-		case key.Matches(msg, k.Select):
-			return m, m.sendChallenge(mm.chosen())
-		case key.Matches(msg, k.NewCode):
-			// After a lockout or an expired code, ctrl+n (as the hint
-			// says) sends a new code on the same channel.
-			ch := mm.chosen()
-			if mm.session.Channel != "" {
-				ch = mm.session.Channel
-			}
-			return m, m.sendChallenge(ch)
-		}
-		mm.choice.update(msg, k)
-	case mfaCode:
-		switch {
-		case key.Matches(msg, k.Select):
-			code := strings.TrimSpace(mm.input.Value())
-			if code == "" {
-				mm.err = "type the code the user received"
-				return m, nil
-			}
-			return m, m.verify(code)
-		case key.Matches(msg, k.NewCode):
-			return m, m.sendChallenge(mm.session.Channel)
-		case key.Matches(msg, k.SwitchChannel):
-			other := mm.session.Channel.Other()
-			mm.choice.cursor = map[client.Channel]int{client.ChannelSMS: 0, client.ChannelEmail: 1}[other]
-			return m, m.sendChallenge(other)
-		}
-		// A binding code is digits: other keys do not type.
-		if msg.Text != "" {
-			for _, r := range msg.Text {
-				if r < '0' || r > '9' {
-					return m, nil
-				}
-			}
-		}
-		var cmd tea.Cmd
-		mm.input, cmd = mm.input.Update(msg)
-		return m, cmd
-	}
-	return m, nil
-}
-
-func (m *Model) sendChallenge(ch client.Channel) tea.Cmd {
-	m.mfa.phase, m.mfa.err = mfaSending, ""
-	m.channel = ch
-	ctx := m.begin()
-	gen, runner, s := m.gen, m.runner, *m.mfa.session
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
-		err := runner.Challenge(ctx, &s, ch)
-		return challengeMsg{gen: gen, session: &s, err: err}
-	})
-}
-
-func (m *Model) verify(code string) tea.Cmd {
-	m.mfa.phase, m.mfa.err = mfaVerifying, ""
-	ctx := m.begin()
-	gen, runner, s, keep := m.gen, m.runner, *m.mfa.session, m.keeper()
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
-		res, err := runner.Verify(ctx, &s, code)
-		if err == nil {
-			err = keep(res)
-		}
-		return verifyMsg{gen: gen, session: &s, res: res, err: err}
-	})
 }
 
 func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -951,8 +825,6 @@ func (m *Model) render() string {
 	case scrInflight:
 		body = fmt.Sprintf("%s %s… %s\n\n%s", m.spin.View(), m.busyLabel,
 			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
-	case scrMFA:
-		body = m.mfa.view(m.ctx, m.spin.View(), bodyH)
 	case scrPage:
 		body = m.topPage().View()
 	case scrToken:
@@ -1038,8 +910,6 @@ func (m *Model) account() string {
 	switch m.scr {
 	case scrToken:
 		return m.token.result.Request.Account
-	case scrMFA:
-		return m.mfa.session.Request.Account
 	case scrForm:
 		return m.form.value(fAccount)
 	case scrPage:
@@ -1094,7 +964,7 @@ func (m *Model) helpWorks() bool {
 	if p, ok := m.topPage().(interface{ QuestionMarkIsHelp() bool }); ok && m.scr == scrPage && p.QuestionMarkIsHelp() {
 		return true
 	}
-	return !m.inputScreen() || m.scr == scrMFA
+	return !m.inputScreen()
 }
 
 // keyLine is the one-line key help: as many keys as fit, most important
@@ -1145,8 +1015,6 @@ func (m *Model) keys() help.KeyMap {
 		return m.form.keys(k)
 	case scrInflight:
 		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
-	case scrMFA:
-		return m.mfa.keys(k)
 	case scrPage:
 		return m.topPage().Keys()
 	case scrToken:

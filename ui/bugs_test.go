@@ -213,15 +213,13 @@ func TestMFAScreenFitsAt60x20(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	m := New(testContext(clk))
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
-	m.mfa = newMFA(goldenSession(true), client.ChannelSMS)
-	m.mfa.phase = mfaCode
-	m.mfa.input.Focus()
 	m.ctx.Outbox = func(string) []OutboxMessage {
 		return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 	}
-	m.scr = scrMFA
+	showMFAPage(m, true, "")
 	requireShows(t, m, "the code received") // the placeholder, whole
-	m.mfa.err = "wrong binding code: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)"
+	press(t, m, "esc")
+	showMFAPage(m, true, "wrong binding code: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)")
 	requireFits(t, m, 60, 20)
 	requireShows(t, m, "482913", "expires in 5m0s", "2 attempt(s) left")
 }

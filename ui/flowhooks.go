@@ -252,25 +252,3 @@ func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
 	}
 	return nil
 }
-
-// mfaRateLimited is a 429 on a new code: resend waits for the server's
-// Retry-After (a minute when it named none), counted down on screen.
-func (m *Model) mfaRateLimited(limited *client.RateLimitError) tea.Cmd {
-	mm := &m.mfa
-	wait := limited.RetryAfter
-	if wait <= 0 {
-		wait = time.Minute
-	}
-	mm.retryAt = m.ctx.Now().Add(wait)
-	mm.err = "rate limited (429): the server asked to wait " + client.FormatWait(wait) + "; no new code until then"
-	var tick tea.Cmd
-	if !m.ticking {
-		tick = m.tick()
-	}
-	mm.phase = mfaChoose
-	if mm.session.Challenged() {
-		mm.phase = mfaCode
-		return tea.Batch(tick, mm.input.Focus())
-	}
-	return tick
-}

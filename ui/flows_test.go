@@ -2,13 +2,17 @@ package ui
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -281,6 +285,7 @@ func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 	srv := demoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	ctx.Width, ctx.Height = 120, 40
+	mfaSecrets := captureMFASecrets(ctx, clk)
 	dir := t.TempDir()
 	inTempDir(ctx, dir)
 	m := New(ctx)
@@ -310,8 +315,10 @@ func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 	if !strings.Contains(files["summary.md"], "SMS factor changed") || !strings.Contains(files["summary.md"], "signature: verified") || files["session.har"] == "" {
 		t.Fatalf("summary.md:\n%s", files["summary.md"])
 	}
-	secrets := []string{dinterotest.DemoSecret, dinterotest.DemoPassword, code, wrongCode(code),
-		m.mfa.session.MFAToken, m.mfa.session.OOBCode}
+	if len(mfaSecrets.values()) < 2 {
+		t.Fatalf("MFA secrets not captured: %d", len(mfaSecrets.values()))
+	}
+	secrets := append([]string{dinterotest.DemoSecret, dinterotest.DemoPassword, code, wrongCode(code)}, mfaSecrets.values()...)
 	for name, body := range files {
 		for _, sec := range secrets {
 			for _, enc := range []string{sec, url.QueryEscape(sec), base64.StdEncoding.EncodeToString([]byte(sec)),
@@ -447,4 +454,65 @@ func TestRecoveryWithTheSignInsBearer(t *testing.T) {
 	press(t, m, "L")
 	requireShows(t, m, "step 1 of 2: code sent by SMS")
 	requireHides(t, m, cc.Response.AccessToken)
+}
+
+// capturedSecrets are the mfa_token and oob_code values the server
+// answered with, as the wire carried them.
+type capturedSecrets struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (c *capturedSecrets) values() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.seen...)
+}
+
+type captureTransport struct{ into *capturedSecrets }
+
+func (c captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	var answer struct {
+		OOBCode string `json:"oob_code"`
+		Error   struct {
+			MFAToken string `json:"mfa_token"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &answer) == nil {
+		c.into.mu.Lock()
+		for _, v := range []string{answer.OOBCode, answer.Error.MFAToken} {
+			if v != "" {
+				c.into.seen = append(c.into.seen, v)
+			}
+		}
+		c.into.mu.Unlock()
+	}
+	return resp, nil
+}
+
+// captureMFASecrets makes ctx's runners note the MFA secrets the server
+// sends, so a test can look for them where they must not be.
+func captureMFASecrets(ctx *Context, clk *testClock) *capturedSecrets {
+	into := &capturedSecrets{}
+	ctx.NewRunner = func(base string) (*flows.Runner, error) {
+		c, err := client.New(client.Options{BaseURL: base, Now: clk.Now, Timeout: 5 * time.Second, Recorder: ctx.Recorder,
+			Transport: captureTransport{into: into}})
+		if err != nil {
+			return nil, err
+		}
+		r := flows.NewRunner(c)
+		r.Now = clk.Now
+		return r, nil
+	}
+	return into
 }

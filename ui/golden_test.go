@@ -69,18 +69,13 @@ func TestGolden(t *testing.T) {
 			m.scr, m.busyLabel, m.started = scrInflight, "client_credentials → password", fixedNow.Add(-1500*time.Millisecond)
 		}},
 		{name: "mfa_choose", setup: func(m *Model) {
-			m.mfa = newMFA(goldenSession(false), client.ChannelSMS)
-			m.scr = scrMFA
+			showMFAPage(m, false, "")
 		}},
 		{name: "mfa_code_wrong", setup: func(m *Model) {
-			m.mfa = newMFA(goldenSession(true), client.ChannelSMS)
-			m.mfa.phase = mfaCode
-			m.mfa.err = "wrong binding code: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)"
-			m.mfa.input.Focus()
+			showMFAPage(m, true, "wrong binding code: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)")
 			m.ctx.Outbox = func(string) []OutboxMessage {
 				return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 			}
-			m.scr = scrMFA
 		}, send: []tea.Msg{keyMsg("48")}},
 		{name: "token", setup: func(m *Model) {
 			m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-20*time.Second))}
@@ -130,6 +125,19 @@ var jwtFingerprint = regexp.MustCompile(`sha256:[0-9a-f]{6}(… \([0-9]{3,} char
 
 func stableFingerprints(view string) string {
 	return jwtFingerprint.ReplaceAllString(view, "sha256:······$1")
+}
+
+// showMFAPage opens the MFA screen of the golden session as a request
+// leaves it: choosing a channel, or (challenged) waiting for the code with
+// err shown.
+func showMFAPage(m *Model, challenged bool, err string) {
+	p := newMFAPage(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, goldenSession(challenged), client.ChannelSMS)
+	if challenged {
+		p.phase = mfaCode
+		p.input.Focus()
+	}
+	p.err = err
+	m.openPage(p)
 }
 
 // goldenSizes are the terminal sizes every screen has a golden file at:

@@ -18,7 +18,7 @@ type arrivals chan tea.Msg
 
 func (a arrivals) filter(_ tea.Model, msg tea.Msg) tea.Msg {
 	switch msg.(type) {
-	case resultMsg, challengeMsg, verifyMsg, recoveryMsg, navTokenMsg:
+	case resultMsg, challengeMsg, verifyMsg, recoveryMsg, navTokenMsg, mfaTokenMsg:
 		a <- msg
 	}
 	return msg
@@ -75,6 +75,7 @@ func TestMFAFlowWithLiveRenderer(t *testing.T) {
 	if msg := got.wait(t, "the token").(verifyMsg); msg.err != nil {
 		t.Fatal(msg.err)
 	}
+	got.wait(t, "the token shown") // the MFA screen hands it to the root
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,18 +1,24 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-
+	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/profiles"
 )
 
 type mfaPhase int
@@ -63,13 +69,12 @@ func channelName(c client.Channel) string {
 	return "SMS"
 }
 
-// view draws the MFA screen in width ctx.Width and height lines. What a
+// view draws the MFA screen in width w and height lines. What a
 // person needs to act (the phase, the error, the demo outbox) always shows;
 // the explanation, the fingerprints and blank lines go first when the
 // terminal is short.
-func (m *mfaModel) view(ctx *Context, spin string, height int) string {
+func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	s := ctx.Styles
-	w := ctx.Width - 2
 	sess := m.session
 	type block struct {
 		text string
@@ -173,4 +178,283 @@ func (m *mfaModel) keys(k KeyMap) bindings {
 // something more specific.
 func withHelp(b key.Binding, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+}
+
+// requestIDs tags every async request of a screen: a screen keeps the id of
+// its latest request and drops any answer with another (a cancelled or
+// superseded request, or another screen's).
+var requestIDs atomic.Int64
+
+func nextRequestID() int { return int(requestIDs.Add(1)) }
+
+// Messages of the MFA page: its own results, and what it asks the root.
+type (
+	// challengeMsg and verifyMsg carry the MFA session as the command
+	// left it: the command works on its own copy, and only Update puts
+	// the new one in place (View reads the session while commands run).
+	challengeMsg struct {
+		id      int
+		session *flows.MFASession
+		err     error
+	}
+	verifyMsg struct {
+		id      int
+		session *flows.MFASession
+		res     *flows.Result
+		err     error
+	}
+	// mfaTokenMsg asks the root to show the token an MFA page obtained
+	// (already kept); back from it goes where the request was sent from.
+	mfaTokenMsg struct{ res *flows.Result }
+	// channelChosenMsg tells the root the channel last used, the default
+	// of the next MFA screen and of a recovery.
+	channelChosenMsg struct{ ch client.Channel }
+	// needTickMsg asks the root for its one-second tick (a countdown is
+	// shown).
+	needTickMsg struct{}
+)
+
+// mfaPage is the MFA screen: challenge → binding code → mfa-oob for one
+// MFA session, with its own requests.
+type mfaPage struct {
+	mfaModel
+	ctx     *Context
+	runner  *flows.Runner
+	base    string
+	keep    func(*flows.Result) error
+	profile *profiles.Profile // the profile the request runs for, if any
+	spin    spinner.Model
+	req     int // the id of the latest request
+	cancel  context.CancelFunc
+	width   int
+	height  int
+}
+
+func newMFAPage(ctx *Context, runner *flows.Runner, base string, keep func(*flows.Result) error, profile *profiles.Profile,
+	s *flows.MFASession, preferred client.Channel) *mfaPage {
+	return &mfaPage{mfaModel: newMFA(s, preferred), ctx: ctx, runner: runner, base: base, keep: keep, profile: profile,
+		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), width: ctx.Width - 2, height: ctx.Height}
+}
+
+func (p *mfaPage) Title() string { return "MFA" }
+
+// TakesText: the code field types digits.
+func (p *mfaPage) TakesText() bool { return p.phase == mfaCode }
+
+// QuestionMarkIsHelp: a binding code is digits, so ? types nothing.
+func (p *mfaPage) QuestionMarkIsHelp() bool { return true }
+
+// Account names the account signed in to, for the header's badge.
+func (p *mfaPage) Account() string { return p.session.Request.Account }
+
+// Busy reports a request in flight: the log and the inspector wait.
+func (p *mfaPage) Busy() bool { return p.phase == mfaSending || p.phase == mfaVerifying }
+
+// Ticking reports a countdown on screen (a 429's wait).
+func (p *mfaPage) Ticking() bool { return p.retryAt.After(p.ctx.Now()) }
+
+func (p *mfaPage) SetSize(width, height int) { p.width, p.height = width, height }
+
+func (p *mfaPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys) }
+
+func (p *mfaPage) View() string { return p.view(p.ctx, p.spin.View(), p.width, p.height) }
+
+func (p *mfaPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return p, p.onKey(msg)
+	case challengeMsg:
+		if msg.id != p.req {
+			return p, nil
+		}
+		return p, p.onChallenge(msg)
+	case verifyMsg:
+		if msg.id != p.req {
+			return p, nil
+		}
+		return p, p.onVerify(msg)
+	case spinner.TickMsg:
+		if !p.Busy() {
+			return p, nil
+		}
+		var cmd tea.Cmd
+		p.spin, cmd = p.spin.Update(msg)
+		return p, cmd
+	}
+	if p.phase == mfaCode {
+		var cmd tea.Cmd
+		p.input, cmd = p.input.Update(msg)
+		return p, cmd
+	}
+	return p, nil
+}
+
+func (p *mfaPage) onChallenge(msg challengeMsg) tea.Cmd {
+	p.cancel = nil
+	p.session = msg.session
+	if limited, ok := flows.RateLimited(msg.err); ok {
+		return p.rateLimited(limited)
+	}
+	if msg.err != nil {
+		p.phase = mfaChoose
+		if errors.Is(msg.err, flows.ErrMFAExpired) {
+			p.phase = mfaDead
+		}
+		p.err = errText(msg.err)
+		return nil
+	}
+	p.phase, p.err = mfaCode, ""
+	p.input.Reset()
+	return p.input.Focus()
+}
+
+func (p *mfaPage) onVerify(msg verifyMsg) tea.Cmd {
+	p.cancel = nil
+	p.session = msg.session
+	if msg.err != nil {
+		p.phase = mfaCode
+		p.input.Reset()
+		p.err = errText(msg.err)
+		switch {
+		case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
+			p.phase = mfaChoose
+			p.err += " — ctrl+n sends a new code, or choose a channel"
+		case errors.Is(msg.err, flows.ErrMFAExpired):
+			p.phase = mfaDead
+		}
+		return nil
+	}
+	res := msg.res
+	return func() tea.Msg { return mfaTokenMsg{res: res} }
+}
+
+// rateLimited is a 429 on a new code: resend waits for the server's
+// Retry-After (a minute when it names none), with a countdown.
+func (p *mfaPage) rateLimited(limited *client.RateLimitError) tea.Cmd {
+	wait := limited.RetryAfter
+	if wait <= 0 {
+		wait = time.Minute
+	}
+	p.retryAt = p.ctx.Now().Add(wait)
+	p.err = "rate limited (429): the server asked to wait " + client.FormatWait(wait) + "; no new code until then"
+	tick := func() tea.Msg { return needTickMsg{} }
+	p.phase = mfaChoose
+	if p.session.Challenged() {
+		p.phase = mfaCode
+		return tea.Batch(tick, p.input.Focus())
+	}
+	return tick
+}
+
+func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.ctx.Keys
+	if key.Matches(msg, k.Back) {
+		if p.Busy() {
+			p.abort()
+			p.phase = mfaCode
+			if !p.session.Challenged() {
+				p.phase = mfaChoose
+			}
+			p.err = "cancelled"
+			return nil
+		}
+		p.abort()
+		return closePage
+	}
+	idle := p.phase == mfaChoose || p.phase == mfaCode || p.phase == mfaDead
+	switch {
+	case key.Matches(msg, k.Recover) && idle:
+		rec := newRecoveryModel(p.ctx, p.base, p.session.Request, p.chosen(), p.keep)
+		return openPageThen(rec, rec.Start())
+	case key.Matches(msg, k.Diagnose) && idle:
+		d := newDiagnoseModel(p.ctx, diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, p.session.Request.Username)
+		return openPageThen(d, d.Start())
+	case p.retryAt.After(p.ctx.Now()) && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
+		p.phase == mfaChoose && key.Matches(msg, k.Select)):
+		p.err = "rate limited: no new code for " + tokeninfo.Countdown(p.retryAt.Sub(p.ctx.Now())) + " more"
+		return nil
+	}
+	switch p.phase {
+	case mfaChoose:
+		switch {
+		case key.Matches(msg, k.Select):
+			return p.sendChallenge(p.chosen())
+		case key.Matches(msg, k.NewCode):
+			// After a lockout or an expired code, ctrl+n (as the hint
+			// says) sends a new code on the same channel.
+			ch := p.chosen()
+			if p.session.Channel != "" {
+				ch = p.session.Channel
+			}
+			return p.sendChallenge(ch)
+		}
+		p.choice.update(msg, k)
+	case mfaCode:
+		switch {
+		case key.Matches(msg, k.Select):
+			code := strings.TrimSpace(p.input.Value())
+			if code == "" {
+				p.err = "type the code the user received"
+				return nil
+			}
+			return p.verify(code)
+		case key.Matches(msg, k.NewCode):
+			return p.sendChallenge(p.session.Channel)
+		case key.Matches(msg, k.SwitchChannel):
+			other := p.session.Channel.Other()
+			p.choice.cursor = map[client.Channel]int{client.ChannelSMS: 0, client.ChannelEmail: 1}[other]
+			return p.sendChallenge(other)
+		}
+		// A binding code is digits: other keys do not type.
+		for _, r := range msg.Text {
+			if r < '0' || r > '9' {
+				return nil
+			}
+		}
+		var cmd tea.Cmd
+		p.input, cmd = p.input.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// begin starts a new request of this page with a cancellable context.
+func (p *mfaPage) begin() (context.Context, int) {
+	p.abort()
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	p.req = nextRequestID()
+	return ctx, p.req
+}
+
+// abort cancels the page's request in flight; its answer will be dropped.
+func (p *mfaPage) abort() {
+	if p.cancel != nil {
+		p.cancel()
+		p.cancel = nil
+	}
+	p.req = nextRequestID()
+}
+
+func (p *mfaPage) sendChallenge(ch client.Channel) tea.Cmd {
+	p.phase, p.err = mfaSending, ""
+	ctx, id := p.begin()
+	runner, s := p.runner, *p.session
+	return tea.Batch(p.spin.Tick, func() tea.Msg { return channelChosenMsg{ch: ch} }, func() tea.Msg {
+		err := runner.Challenge(ctx, &s, ch)
+		return challengeMsg{id: id, session: &s, err: err}
+	})
+}
+
+func (p *mfaPage) verify(code string) tea.Cmd {
+	p.phase, p.err = mfaVerifying, ""
+	ctx, id := p.begin()
+	runner, s, keep := p.runner, *p.session, p.keep
+	return tea.Batch(p.spin.Tick, func() tea.Msg {
+		res, err := runner.Verify(ctx, &s, code)
+		if err == nil {
+			err = keep(res)
+		}
+		return verifyMsg{id: id, session: &s, res: res, err: err}
+	})
 }

@@ -28,8 +28,12 @@ type Page interface {
 
 // Navigation and requests from pages to the root, as messages.
 type (
-	// openPageMsg puts a page on top of the back stack.
-	openPageMsg struct{ page Page }
+	// openPageMsg puts a page on top of the back stack, then runs then
+	// (the page's first request, whose answer must find it on top).
+	openPageMsg struct {
+		page Page
+		then tea.Cmd
+	}
 	// closePageMsg goes back from the page on top.
 	closePageMsg struct{}
 	// statusMsg shows a timed status line under the current screen.
@@ -46,6 +50,10 @@ type (
 )
 
 func openPage(p Page) tea.Cmd { return func() tea.Msg { return openPageMsg{page: p} } }
+
+func openPageThen(p Page, then tea.Cmd) tea.Cmd {
+	return func() tea.Msg { return openPageMsg{page: p, then: then} }
+}
 
 func closePage() tea.Msg { return closePageMsg{} }
 
