@@ -27,7 +27,6 @@ type screen int
 const (
 	scrHome screen = iota
 	scrForm
-	scrInflight
 	scrToken
 	// scrPage: the Page on top of Model.pages (the log, an exchange, the
 	// timeline; new screens are Pages).
@@ -36,7 +35,7 @@ const (
 
 var screenNames = map[screen]string{
 	scrHome: "home", scrForm: "request",
-	scrInflight: "sending", scrToken: "token",
+	scrToken: "token",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -44,7 +43,6 @@ var screenNames = map[screen]string{
 // dropped.
 type (
 	resultMsg struct {
-		gen     int
 		res     *flows.Result
 		session *flows.MFASession
 		err     error
@@ -89,20 +87,16 @@ type Model struct {
 	form  formModel
 	token tokenModel
 	help  help.Model
-	spin  spinner.Model
 
 	// The request being worked on.
 	runner    *flows.Runner
 	baseURL   string
 	channel   client.Channel
 	values    map[string]string
-	chain     bool
-	gen       int
-	cancel    context.CancelFunc
-	started   time.Time
-	busyLabel string
-	origin    screen // the screen a request's errors belong to
-	sentFrom  screen // the screen showing when it was sent
+	chain      bool
+	secretsReq int    // the request id of the profile secrets being read
+	origin     screen // the screen a request's errors belong to
+	sentFrom   screen // the screen showing when it was sent
 
 	status   status
 	showHelp bool
@@ -134,7 +128,6 @@ func New(ctx *Context) *Model {
 	m := &Model{ctx: ctx, help: help.New(), channel: client.ChannelSMS, chain: true,
 		values:    map[string]string{fBaseURL: ctx.DefaultBaseURL},
 		verifiers: map[string]*tokeninfo.KeyVerifier{}, sigs: map[string]string{}}
-	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	if ctx.Session == nil {
 		ctx.Session = session.New(ctx.Store, ctx.Secrets, ctx.NewRunner)
 		ctx.Session.Now = ctx.Now
@@ -266,11 +259,23 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// A page's own spinner.
 			return m, m.updatePage(msg)
 		}
-		if m.busy() {
-			var cmd tea.Cmd
-			m.spin, cmd = m.spin.Update(msg)
-			return m, cmd
+		return m, nil
+	case sentMsg:
+		// A request of the sending page on top, unless cancelled or
+		// superseded.
+		if p, ok := m.topPage().(*sendingPage); m.scr != scrPage || !ok || !p.accept(msg.id) {
+			return m, nil
 		}
+		switch inner := msg.msg.(type) {
+		case resultMsg:
+			return m.onResult(inner)
+		case revokedMsg:
+			return m, m.onRevoked(inner)
+		}
+		return m, nil
+	case sendCancelledMsg:
+		m.scr = m.origin
+		m.setStatus("request cancelled", false)
 		return m, nil
 	case tickMsg:
 		auto := m.autoRefreshDue()
@@ -297,11 +302,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onProfileDeleted(msg)
 	case needInputMsg:
 		return m.onNeedInput(msg)
-	case resultMsg:
-		if msg.gen != m.gen {
-			return m, nil
-		}
-		return m.onResult(msg)
 	case copiedMsg:
 		return m.onCopied(msg)
 	case sigMsg:
@@ -344,7 +344,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) busy() bool {
 	p, ok := m.topPage().(interface{ Busy() bool })
-	return m.scr == scrInflight || m.scr == scrPage && ok && p.Busy()
+	return m.scr == scrPage && ok && p.Busy()
 }
 
 // pageTicking reports a countdown on the page on top.
@@ -356,7 +356,6 @@ func (m *Model) pageTicking() bool {
 func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	if key.Matches(msg, k.ForceQuit) {
-		m.abort()
 		return m, tea.Quit
 	}
 	switch {
@@ -396,12 +395,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.start(req, base, scrForm)
 		}
 		return m, cmd
-	case scrInflight:
-		if key.Matches(msg, k.Back) {
-			m.abort()
-			m.scr = m.origin
-			m.setStatus("request cancelled", false)
-		}
 	case scrToken:
 		return m.updateToken(msg)
 	case scrPage:
@@ -430,41 +423,32 @@ func (m *Model) start(req flows.Request, baseURL string, origin screen) tea.Cmd 
 		return nil
 	}
 	m.runner, m.baseURL, m.origin, m.sentFrom = runner, baseURL, origin, m.scr
-	m.busyLabel = "requesting a " + string(req.Grant) + " token"
+	label := "requesting a " + string(req.Grant) + " token"
 	if req.Bearer == "" && req.CanChain() {
-		m.busyLabel = "client_credentials → " + string(req.Grant)
+		label = "client_credentials → " + string(req.Grant)
 	}
-	ctx := m.begin()
-	if m.scr != scrInflight {
-		m.scr = scrInflight
-	}
-	gen, keep := m.gen, m.keeper()
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	keep := m.keeper()
+	return m.showSending(label, req.Account, func(ctx context.Context) tea.Msg {
 		res, s, err := runner.Start(ctx, req)
 		if err == nil && res != nil {
 			err = keep(res)
 		}
-		return resultMsg{gen: gen, res: res, session: s, err: err}
+		return resultMsg{res: res, session: s, err: err}
 	})
 }
 
-// begin starts a new generation with a cancellable context.
-func (m *Model) begin() context.Context {
-	m.abort()
-	m.gen++
-	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel = cancel
-	m.started = m.ctx.Now()
-	return ctx
-}
-
-// abort cancels whatever is in flight; its answer will be dropped.
-func (m *Model) abort() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
+// showSending replaces the screen with a sending page for run (a request
+// with the page's cancellable context), and starts it.
+func (m *Model) showSending(label, account string, run func(context.Context) tea.Msg) tea.Cmd {
+	p := newSendingPage(m.ctx, label, account)
+	if m.scr == scrPage && len(m.pages) > 0 {
+		m.pages[len(m.pages)-1] = p
+	} else {
+		m.scr = scrPage
+		m.pages = append(m.pages, p)
 	}
-	m.gen++
+	m.sizePages()
+	return p.start(run)
 }
 
 func (m *Model) failOn(origin screen, err error) {
@@ -501,7 +485,6 @@ func (m *Model) hintFor(err error) string {
 }
 
 func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
-	m.cancel = nil
 	switch {
 	case msg.err != nil:
 		m.failOn(m.origin, msg.err)
@@ -514,8 +497,8 @@ func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		if len(m.stack) == 0 || m.stack[len(m.stack)-1] != m.sentFrom {
 			m.stack = append(m.stack, m.sentFrom)
 		}
-		m.scr = scrPage
-		m.pages = append(m.pages, p)
+		// The MFA screen takes the sending page's place.
+		m.pages[len(m.pages)-1] = p
 		m.sizePages()
 		if m.activeKey != "" {
 			// A saved profile or a connection knows its channel: the
@@ -543,7 +526,7 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 		if sc == scrForm && m.sentFrom == scrHome {
 			continue
 		}
-		if _, mfa := page.(*mfaPage); sc == scrToken || sc == scrInflight || mfa {
+		if _, mfa := page.(*mfaPage); sc == scrToken || mfa {
 			continue
 		}
 		kept = append(kept, sc)
@@ -605,26 +588,24 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Refresh):
 		runner, svc, name := m.runner, m.ctx.Session, heldName(m.activeKey)
 		m.origin, m.sentFrom = scrToken, scrToken
-		m.busyLabel = "refreshing"
+		label := "refreshing"
 		if res.RefreshToken != "" {
-			m.busyLabel = "refreshing with the refresh token"
+			label = "refreshing with the refresh token"
 		}
-		ctx := m.begin()
-		gen, keep := m.gen, m.keeper()
-		m.scr = scrInflight
-		return m, tea.Batch(m.spin.Tick, func() tea.Msg {
+		keep := m.keeper()
+		return m, m.showSending(label, res.Request.Account, func(ctx context.Context) tea.Msg {
 			if name != "" {
 				// A home item's token: the session refreshes it
 				// with the latest stored refresh token, under the
 				// profile's lock, and remembers the new one.
 				out, err := svc.Refresh(ctx, name)
-				return resultMsg{gen: gen, res: out.Result, session: out.MFA, err: err}
+				return resultMsg{res: out.Result, session: out.MFA, err: err}
 			}
 			r, s, err := runner.Refresh(ctx, res)
 			if err == nil && r != nil {
 				err = keep(r)
 			}
-			return resultMsg{gen: gen, res: r, session: s, err: err}
+			return resultMsg{res: r, session: s, err: err}
 		})
 	case key.Matches(msg, k.CopyToken):
 		return m, m.copyToken("access token", res.Response.AccessToken, res)
@@ -822,9 +803,6 @@ func (m *Model) render() string {
 		body = m.homeView(bodyH)
 	case scrForm:
 		body = m.form.view(s, w-2, bodyH)
-	case scrInflight:
-		body = fmt.Sprintf("%s %s… %s\n\n%s", m.spin.View(), m.busyLabel,
-			s.Muted.Render(fmt.Sprintf("%.1fs", m.ctx.Now().Sub(m.started).Seconds())), s.Muted.Render("esc cancels the request"))
 	case scrPage:
 		body = m.topPage().View()
 	case scrToken:
@@ -1013,8 +991,6 @@ func (m *Model) keys() help.KeyMap {
 		return m.homeKeys()
 	case scrForm:
 		return m.form.keys(k)
-	case scrInflight:
-		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
 	case scrPage:
 		return m.topPage().Keys()
 	case scrToken:

@@ -19,7 +19,6 @@ import (
 
 // revokedMsg is a revoke's answer.
 type revokedMsg struct {
-	gen  int
 	name string // the held item ("" for a token held nowhere)
 	out  session.Revoked
 	err  error
@@ -190,23 +189,20 @@ func (m *Model) revoke() tea.Cmd {
 	if m.ctx.Redactor != nil {
 		res.Request.NoteSecrets(m.ctx.Redactor)
 	}
-	m.busyLabel = "revoking the refresh token"
 	m.origin, m.sentFrom = scrToken, scrToken
-	ctx := m.begin()
-	gen, svc := m.gen, m.ctx.Session
-	m.scr = scrInflight
+	svc := m.ctx.Session
 	revokeWith := func(ctx context.Context, rt string) error {
 		return runner.Revoke(ctx, revokeRequest(res, rt))
 	}
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	return m.showSending("revoking the refresh token", res.Request.Account, func(ctx context.Context) tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		if name != "" {
 			out, err := svc.Revoke(ctx, name, revokeWith)
-			return revokedMsg{gen: gen, name: name, out: out, err: err}
+			return revokedMsg{name: name, out: out, err: err}
 		}
 		err := revokeWith(ctx, res.RefreshToken)
-		return revokedMsg{gen: gen, out: session.Revoked{RefreshToken: res.RefreshToken, Revoked: err == nil}, err: err}
+		return revokedMsg{out: session.Revoked{RefreshToken: res.RefreshToken, Revoked: err == nil}, err: err}
 	})
 }
 
@@ -225,10 +221,6 @@ func revokeRequest(res *flows.Result, rt string) flows.RevokeRequest {
 }
 
 func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
-	if msg.gen != m.gen {
-		return nil
-	}
-	m.cancel = nil
 	m.scr = scrToken
 	fp := client.Fingerprint(msg.out.RefreshToken)
 	if msg.out.Revoked {

@@ -66,7 +66,9 @@ func TestGolden(t *testing.T) {
 			m.push(scrForm)
 		}},
 		{name: "inflight", setup: func(m *Model) {
-			m.scr, m.busyLabel, m.started = scrInflight, "client_credentials → password", fixedNow.Add(-1500*time.Millisecond)
+			p := newSendingPage(m.ctx, "client_credentials → password", "")
+			p.started = fixedNow.Add(-1500 * time.Millisecond)
+			m.openPage(p)
 		}},
 		{name: "mfa_choose", setup: func(m *Model) {
 			showMFAPage(m, false, "")

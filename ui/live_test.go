@@ -18,7 +18,7 @@ type arrivals chan tea.Msg
 
 func (a arrivals) filter(_ tea.Model, msg tea.Msg) tea.Msg {
 	switch msg.(type) {
-	case resultMsg, challengeMsg, verifyMsg, recoveryMsg, navTokenMsg, mfaTokenMsg:
+	case sentMsg, challengeMsg, verifyMsg, recoveryMsg, navTokenMsg, mfaTokenMsg:
 		a <- msg
 	}
 	return msg
@@ -49,7 +49,7 @@ func TestMFAFlowWithLiveRenderer(t *testing.T) {
 
 	tm.Send(keyMsg("j"))
 	tm.Send(keyMsg("enter"))
-	if msg := got.wait(t, "mfa_required").(resultMsg); msg.session == nil {
+	if msg := got.wait(t, "mfa_required").(sentMsg).msg.(resultMsg); msg.session == nil {
 		t.Fatalf("no MFA session: %v", msg.err)
 	}
 	// The connection's channel (SMS) is challenged at once.

@@ -166,8 +166,8 @@ func (m *Model) runItem(it homeItem) tea.Cmd {
 	m.channel = p.Channel()
 	req := p.Request()
 	sec := m.ctx.Secrets
-	m.gen++
-	gen := m.gen
+	m.secretsReq = nextRequestID()
+	gen := m.secretsReq
 	m.setStatus("reading the secrets of "+p.Name+"…", false)
 	// Secrets come from the keyring or a command: not on the UI goroutine.
 	return func() tea.Msg {
@@ -179,7 +179,7 @@ func (m *Model) runItem(it homeItem) tea.Cmd {
 }
 
 func (m *Model) onNeedInput(msg needInputMsg) (tea.Model, tea.Cmd) {
-	if msg.gen != m.gen || m.scr != scrHome {
+	if msg.gen != m.secretsReq || m.scr != scrHome {
 		return m, nil
 	}
 	m.status = status{}
