@@ -89,10 +89,10 @@ type Model struct {
 	help  help.Model
 
 	// The request being worked on.
-	runner    *flows.Runner
-	baseURL   string
-	channel   client.Channel
-	values    map[string]string
+	runner     *flows.Runner
+	baseURL    string
+	channel    client.Channel
+	values     map[string]string
 	chain      bool
 	secretsReq int    // the request id of the profile secrets being read
 	origin     screen // the screen a request's errors belong to
