@@ -627,7 +627,11 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.sizePages()
 	case key.Matches(msg, k.RawJSON):
 		t.raw = !t.raw
-		t.scroll = 0
+		t.scroll, t.hscroll = 0, 0
+	case t.raw && key.Matches(msg, k.Right):
+		t.hscroll = min(t.hscroll+8, t.maxHScroll(m.ctx.Width-2))
+	case t.raw && key.Matches(msg, k.Left):
+		t.hscroll = max(0, t.hscroll-8)
 	case key.Matches(msg, k.SaveProfile):
 		return m, m.openSaveAs(res)
 	case key.Matches(msg, k.Revoke):
@@ -996,6 +1000,12 @@ func (m *Model) keys() help.KeyMap {
 	case scrToken:
 		if m.token.confirmRefreshCopy || m.token.confirmRevoke {
 			return bindings{short: []key.Binding{k.Confirm, k.Deny}}
+		}
+		if m.token.raw {
+			return bindings{
+				short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.Right, k.Left, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
+				full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON, k.Right, k.Left}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+			}
 		}
 		return bindings{
 			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},

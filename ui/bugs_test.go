@@ -557,3 +557,27 @@ func TestEscFromMFAGoesBackWhereTheUserCameFrom(t *testing.T) {
 	press(t, m, "esc")
 	requireShows(t, m, "› home")
 }
+
+// Raw JSON scrolls sideways instead of being cut for good: at 60 columns
+// the issuer's tail is cut, and → brings it into view.
+func TestRawJSONScrollsSideways(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 30})
+	press(t, m, "enter", "v")
+	tail := `/accounts/` + dinterotest.DemoAccount + `/auth",`
+	if strings.Contains(viewText(m), tail) {
+		t.Fatalf("the issuer fits at 60 columns; the test needs a longer line:\n%s", viewText(m))
+	}
+	requireShows(t, m, `"iss": "http`)
+	for i := 0; i < 10 && !strings.Contains(viewText(m), tail); i++ {
+		press(t, m, "right")
+	}
+	requireShows(t, m, tail)
+	requireFits(t, m, 60, 30)
+	for range 10 {
+		press(t, m, "left")
+	}
+	requireShows(t, m, `"iss": "http`)
+}

@@ -6,6 +6,7 @@ import "charm.land/bubbles/v2/key"
 // others drive the app by; see the README.
 type KeyMap struct {
 	Up, Down      key.Binding
+	Left, Right   key.Binding
 	Select        key.Binding
 	Next, Prev    key.Binding
 	Back          key.Binding
@@ -47,6 +48,8 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:            key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Left:          key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "scroll left")),
+		Right:         key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "scroll right")),
 		Select:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select")),
 		Next:          key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
 		Prev:          key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "prev field")),

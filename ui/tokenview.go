@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
@@ -16,6 +18,8 @@ type tokenModel struct {
 	result *flows.Result
 	raw    bool
 	scroll int
+	// hscroll is how far raw JSON is scrolled sideways, in cells.
+	hscroll int
 	// confirmRefreshCopy is set while "copy the refresh token?" is asked.
 	confirmRefreshCopy bool
 	// confirmRevoke is set while "revoke the refresh token?" is asked.
@@ -156,8 +160,18 @@ func (m *tokenModel) warnings(now time.Time) []string {
 }
 
 // rawLines is the response and the decoded token as JSON, with the tokens
-// themselves shown as fingerprints.
+// themselves shown as fingerprints, scrolled sideways by hscroll: a long
+// line is not cut for good, → shows the rest ("…" marks either cut end).
 func (m *tokenModel) rawLines(width int) []string {
+	lines := m.rawDoc()
+	for i, l := range lines {
+		lines[i] = sideways(l, m.hscroll, width)
+	}
+	return lines
+}
+
+// rawDoc is the raw JSON's lines, whole.
+func (m *tokenModel) rawDoc() []string {
 	r := m.result
 	resp := map[string]any{}
 	for k, v := range r.Response.Fields {
@@ -177,11 +191,30 @@ func (m *tokenModel) rawLines(width int) []string {
 	if err != nil {
 		return []string{"cannot show JSON: " + err.Error()}
 	}
-	lines := strings.Split(client.SanitizeMultiline(string(data)), "\n")
-	for i, l := range lines {
-		lines[i] = truncate(l, width)
+	return strings.Split(client.SanitizeMultiline(string(data)), "\n")
+}
+
+// maxHScroll is how far the raw JSON scrolls sideways at width: until the
+// end of its longest line shows.
+func (m *tokenModel) maxHScroll(width int) int {
+	widest := 0
+	for _, l := range m.rawDoc() {
+		widest = max(widest, ansi.StringWidth(l))
 	}
-	return lines
+	return max(0, widest-width+1)
+}
+
+// sideways is the part of line l from cell off that fits width, with "…"
+// where it is cut on either side.
+func sideways(l string, off, width int) string {
+	if off <= 0 {
+		return truncate(l, width)
+	}
+	w := ansi.StringWidth(l)
+	if off >= w || width <= 1 {
+		return ""
+	}
+	return "…" + truncate(ansi.Cut(l, off+1, w), width-1)
 }
 
 func orDash(s string) string {
