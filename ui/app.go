@@ -883,9 +883,30 @@ func (m *Model) header() string {
 			}
 		}
 	}
+	if name := m.flowName(); name != "" {
+		// The profile or connection, as much of it as fits.
+		if room := m.ctx.Width - 2 - lipgloss.Width(title) - lipgloss.Width(right) - 1 - 3; room >= 4 {
+			title += s.Crumb.Render(" · " + ansi.Truncate(client.Sanitize(name), room, "…"))
+		}
+	}
 	gap := max(1, m.ctx.Width-2-lipgloss.Width(title)-lipgloss.Width(right))
 	line := " " + title + strings.Repeat(" ", gap) + right
 	return line + "\n" + s.Rule.Render(strings.Repeat("─", max(0, m.ctx.Width)))
+}
+
+// flowName is the profile or connection the shown request, MFA or token
+// belongs to, for the header; "" elsewhere.
+func (m *Model) flowName() string {
+	switch m.topPage().(type) {
+	case *mfaPage, *sendingPage:
+		if m.scr == scrPage {
+			return m.activeName()
+		}
+	}
+	if m.scr == scrToken {
+		return m.activeName()
+	}
+	return ""
 }
 
 func (m *Model) account() string {

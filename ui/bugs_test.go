@@ -581,3 +581,20 @@ func TestRawJSONScrollsSideways(t *testing.T) {
 	}
 	requireShows(t, m, `"iss": "http`)
 }
+
+// The header names the profile or connection a token belongs to, beside
+// the screen.
+func TestHeaderNamesTheProfile(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter")
+	header := strings.SplitN(viewText(m), "\n", 2)[0]
+	if !strings.Contains(header, "› token · "+m.ctx.Connections[0].Name) {
+		t.Fatalf("header %q", header)
+	}
+	// At 60 columns the name is cut to fit beside the badge.
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	requireFits(t, m, 60, 20)
+	requireShows(t, m, "› token · Demo", "TEST T11223344")
+}
