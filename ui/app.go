@@ -107,11 +107,10 @@ type Model struct {
 	clipID   int
 
 	// Profiles; the tokens held for home items live in ctx.Session.
-	profiles      []profiles.Profile
-	readOnly      string            // why the profiles cannot be changed
-	activeKey     string            // the home item a request runs for
-	active        *profiles.Profile // the profile it runs for
-	confirmDelete string
+	profiles  []profiles.Profile
+	readOnly  string            // why the profiles cannot be changed
+	activeKey string            // the home item a request runs for
+	active    *profiles.Profile // the profile it runs for
 
 	// Signature checks, shared by the token view and the inspector.
 	verifiers map[string]*tokeninfo.KeyVerifier // by base URL
@@ -243,6 +242,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.back()
 		}
 		return m, nil
+	case closeThenMsg:
+		if m.scr == scrPage {
+			m.back()
+		}
+		return m, msg.then
 	case statusMsg:
 		m.setStatus(msg.text, msg.err)
 		return m, nil
@@ -960,7 +964,7 @@ func (m *Model) footer() string {
 // inspector's token field (a JWT never holds a '?').
 func (m *Model) helpWorks() bool {
 	switch {
-	case m.scr == scrToken && (m.token.confirmRefreshCopy || m.token.confirmRevoke), m.scr == scrHome && m.confirmDelete != "":
+	case m.scr == scrToken && (m.token.confirmRefreshCopy || m.token.confirmRevoke):
 		return false // a y/n question is open
 	}
 	// A binding code is digits, so ? types nothing there either.

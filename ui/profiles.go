@@ -56,15 +56,6 @@ func heldName(key string) string {
 
 func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
-	if m.confirmDelete != "" {
-		name := m.confirmDelete
-		m.confirmDelete = ""
-		if key.Matches(msg, k.Confirm) {
-			return m, m.deleteProfile(name)
-		}
-		m.setStatus("not deleted", false)
-		return m, nil
-	}
 	if !m.filtering() && key.Matches(msg, k.Filter) {
 		// A new filter starts from nothing, not from the last one.
 		m.home.ResetFilter()
@@ -102,7 +93,9 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Delete) && it.profile != nil:
 		if m.canChangeProfiles() {
-			m.confirmDelete = it.profile.Name
+			name := it.profile.Name
+			m.openPage(newConfirmPage(m.ctx, "delete profile", fmt.Sprintf("Delete profile %s and its secrets? y/n", name),
+				m.deleteProfile(name), "not deleted"))
 		}
 		return m, nil
 	}
@@ -467,9 +460,6 @@ func (m *Model) homeTop() string {
 	if profiles.UsesFile(m.profiles) {
 		banners = append(banners, wrap(s.Warn, fmt.Sprintf("⚠ some secrets are kept in PLAIN TEXT in %s (chosen with --insecure-storage or Secrets in: file)", m.ctx.Store.Dir+"/"+profiles.SecretsFileName), w))
 	}
-	if m.confirmDelete != "" {
-		banners = append(banners, s.Warn.Render(fmt.Sprintf("Delete profile %s and its secrets? y/n", m.confirmDelete)))
-	}
 	if m.ctx.Store != nil && len(m.profiles) == 0 && m.readOnly == "" {
 		banners = append(banners, wrap(s.Muted, "No saved profiles yet: a adds one; enter on New request… sends a one-off request.", w))
 	}
@@ -478,9 +468,6 @@ func (m *Model) homeTop() string {
 
 func (m *Model) homeKeys() bindings {
 	k := m.ctx.Keys
-	if m.confirmDelete != "" {
-		return bindings{short: []key.Binding{k.Confirm, k.Deny}}
-	}
 	if m.filtering() {
 		return bindings{short: []key.Binding{withHelp(k.Select, "apply filter"), withHelp(k.Back, "clear filter"), k.ForceQuit}}
 	}
