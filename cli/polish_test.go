@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tokenbench/tokenbench/client/dinterotest"
 )
 
 // Every command with --timeout refuses zero and negative values before
@@ -42,5 +44,31 @@ func TestTimeoutMustBePositive(t *testing.T) {
 	}
 	if _, err := os.Stat(env["TOKENBENCH_CONFIG_DIR"]); err == nil {
 		t.Error("a refused command wrote the config directory")
+	}
+}
+
+// S8: a secret or grant_type as --param is refused, naming the proper
+// flag or variable, and the value is not echoed.
+func TestParamRefusesManagedFields(t *testing.T) {
+	srv := fake(t)
+	base := []string{"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID}
+	for key, want := range map[string]string{
+		"password":      "TOKENBENCH_PASSWORD",
+		"grant_type":    "--grant",
+		"client_secret": "TOKENBENCH_CLIENT_SECRET",
+		"refresh_token": "TOKENBENCH_REFRESH_TOKEN",
+		"binding_code":  "--binding-code",
+		"mfa_token":     "--mfa-token",
+		"oob_code":      "--oob-code",
+		"code":          "--code",
+		"Password":      "TOKENBENCH_PASSWORD",
+	} {
+		r := runCLI(t, secretEnv, "", append(base, "--param", key+"=hunter2-value")...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "hunter2") || r.stdout != "" {
+			t.Errorf("--param %s: %+v", key, r)
+		}
+	}
+	if r := runCLI(t, secretEnv, "", append(base, "--param", "drift=yes")...); r.code != 0 {
+		t.Errorf("an unmanaged field: %+v", r)
 	}
 }

@@ -97,7 +97,7 @@ func bindRequestFlags(f *pflag.FlagSet, o *tokenOptions) {
 	f.StringVar(&o.code, "code", "", "authorization code")
 	f.StringVar(&o.redirectURI, "redirect-uri", "", "redirect URI the code was issued for")
 	f.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "read the refresh token from FILE, or - ($TOKENBENCH_REFRESH_TOKEN)")
-	f.StringArrayVar(&o.params, "param", nil, "extra body field key=value (repeatable)")
+	f.StringArrayVar(&o.params, "param", nil, "extra body field key=value (repeatable); not a field tokenbench sets (grant_type, secrets, codes, username, audience, redirect_uri)")
 	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
 	f.StringVar(&o.mfaToken, "mfa-token", "", "mfa_token, for --grant mfa-oob")
 	f.StringVar(&o.oobCode, "oob-code", "", "oob_code, for --grant mfa-oob")
@@ -189,13 +189,9 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	default:
 		return nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", client.Sanitize(o.output))}
 	}
-	extra := map[string]string{}
-	for _, p := range o.params {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || k == "" {
-			return nil, &usageError{fmt.Errorf("--param %q is not key=value", client.Sanitize(k))}
-		}
-		extra[k] = v
+	extra, err := parseParams(o.params)
+	if err != nil {
+		return nil, err
 	}
 	req.Code, req.MFAToken, req.OOBCode, req.BindingCode, req.Extra = o.code, o.mfaToken, o.oobCode, o.bindingCode, extra
 	if err := app.readSecrets(o, &req); err != nil {
@@ -221,6 +217,41 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		out.req.RefreshToken = "" // session.Run reads the latest under the lock
 	}
 	return out, nil
+}
+
+// managedParams are the body fields tokenbench sets itself, with where
+// they are given instead. A secret as a --param would sit in the shell
+// history and the process list, and a grant_type would silently change
+// the grant the rest of the flow believes it runs.
+var managedParams = map[string]string{
+	"grant_type":    "--grant",
+	"client_secret": "$TOKENBENCH_CLIENT_SECRET or --client-secret-file",
+	"password":      "$TOKENBENCH_PASSWORD, --password-file or the prompt",
+	"refresh_token": "$TOKENBENCH_REFRESH_TOKEN or --refresh-token-file",
+	"code":          "--code",
+	"binding_code":  "--binding-code",
+	"mfa_token":     "--mfa-token",
+	"oob_code":      "--oob-code",
+	"username":      "--username",
+	"audience":      "--audience",
+	"redirect_uri":  "--redirect-uri",
+}
+
+// parseParams reads --param key=value fields, refusing the ones
+// tokenbench manages. A refused value is never echoed: it may be a secret.
+func parseParams(params []string) (map[string]string, error) {
+	extra := map[string]string{}
+	for _, p := range params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return nil, &usageError{fmt.Errorf("--param %q is not key=value", client.Sanitize(k))}
+		}
+		if instead, managed := managedParams[strings.ToLower(strings.TrimSpace(k))]; managed {
+			return nil, &usageError{fmt.Errorf("--param %s is refused: tokenbench sets %s itself; use %s", client.Sanitize(k), client.Sanitize(k), instead)}
+		}
+		extra[k] = v
+	}
+	return extra, nil
 }
 
 // readSecrets takes the secrets given to this run: environment and files.
