@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // Every command with --timeout refuses zero and negative values before
@@ -70,5 +72,40 @@ func TestParamRefusesManagedFields(t *testing.T) {
 	}
 	if r := runCLI(t, secretEnv, "", append(base, "--param", "drift=yes")...); r.code != 0 {
 		t.Errorf("an unmanaged field: %+v", r)
+	}
+}
+
+// U9: exec exits as a shell would: 127 for a command not found (before a
+// token is obtained), 128+N for a child killed by signal N; and demo
+// --serve on a non-loopback address is a usage error.
+func TestExecAndDemoExitCodes(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	kr := keyringtest.New()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "demo", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	env = map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	r := runWithKeyring(t, kr, env, "", "exec", "-p", "demo", "--", "/nonexistent/cmd")
+	if r.code != 127 || r.stderr != "error: command not found: /nonexistent/cmd\n" {
+		t.Errorf("not found: %+v", r)
+	}
+	r = runWithKeyring(t, kr, env, "", "exec", "-p", "demo", "--", sh, "-c", "kill -TERM $$")
+	if r.code != 128+15 {
+		t.Errorf("killed by SIGTERM: %+v", r)
+	}
+	r = runWithKeyring(t, kr, env, "", "exec", "-p", "demo", "--", sh, "-c", "exit 7")
+	if r.code != 7 {
+		t.Errorf("exit 7: %+v", r)
+	}
+	r = runCLI(t, nil, "", "demo", "--serve", "--addr", "0.0.0.0:0")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "not loopback") {
+		t.Errorf("demo on 0.0.0.0: %+v", r)
 	}
 }

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -630,7 +632,12 @@ func newExecCmd(app *App) *cobra.Command {
 		Long: `Run a command with a valid access token in its environment, instead of
 pasting tokens: DINTERO_ACCESS_TOKEN and DINTERO_ACCOUNT_ID. A token kept by a
 keep_tokens profile is reused while it has over a minute left; otherwise the
-profile's grant runs first. The command's exit code is tokenbench's.
+profile's grant runs first.
+
+Exit codes: the command's own; 128+N when a signal N killed it (143 for
+SIGTERM); 127 when the command is not found and 126 when it cannot be run
+(checked before a token is obtained); otherwise token's: 2 usage, 3 MFA
+needs a binding code, 4 rejected, 5 transport, 1 other.
 
 The command gets the short-lived token only: every TOKENBENCH_* variable
 but TOKENBENCH_CONFIG_DIR (the client secret, password, Bearer, refresh
@@ -656,6 +663,14 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 	if err != nil {
 		return err
 	}
+	// Found before a token is spent on it; the codes are a shell's.
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return &exitError{code: ExitCannotRun, err: fmt.Errorf("cannot run %s: permission denied", argv[0])}
+		}
+		return &exitError{code: ExitNotFound, err: fmt.Errorf("command not found: %s", argv[0])}
+	}
 	svc, err := app.session()
 	if err != nil {
 		return err
@@ -671,17 +686,33 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 		}
 		token = res.Response.AccessToken
 	}
-	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	c := exec.CommandContext(ctx, path, argv[1:]...)
+	c.Args[0] = argv[0]
 	c.Stdin, c.Stdout, c.Stderr = app.env.stdin, app.stdout, app.stderr
 	c.Env = app.childEnv(token, p.Account)
 	if err := c.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
-			return &exitError{code: exit.ExitCode()}
+			return &exitError{code: childExitCode(exit.ProcessState)}
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return &exitError{code: ExitCannotRun, err: fmt.Errorf("cannot run %s: permission denied", argv[0])}
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return &exitError{code: ExitNotFound, err: fmt.Errorf("command not found: %s", argv[0])}
 		}
 		return fmt.Errorf("running %s: %w", argv[0], err)
 	}
 	return nil
+}
+
+// childExitCode is exec's exit code for a child that ran: its own, or
+// 128 + the signal that killed it, as a shell reports it.
+func childExitCode(ps *os.ProcessState) int {
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ps.ExitCode()
 }
 
 // keptForChild are the TOKENBENCH_* variables a child of exec may see:
