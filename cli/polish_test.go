@@ -109,3 +109,78 @@ func TestExecAndDemoExitCodes(t *testing.T) {
 		t.Errorf("demo on 0.0.0.0: %+v", r)
 	}
 }
+
+// S2: import --force does not re-target a profile whose secret comes from
+// a command or the environment; a profile whose secrets are all asked for
+// may be.
+func TestImportForceCannotRedirectCommandOrEnvSecrets(t *testing.T) {
+	kr := keyringtest.New()
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	for name, src := range map[string]string{"ci3": "client_secret=cmd:echo pass-manager-secret-42", "ci5": "client_secret=env:CI_SECRET", "ci6": "client_secret=ask"} {
+		if r := runWithKeyring(t, kr, env, "", "profile", "add", name, "--account", "P11223344", "--client-id", "ci-client", "--secret-source", src); r.code != 0 {
+			t.Fatalf("add %s: %+v", name, r)
+		}
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "profiles.yaml"))
+	for name, want := range map[string]string{"ci3": "client_secret from a command", "ci5": "client_secret from $CI_SECRET"} {
+		doc := "version: 1\nprofiles:\n  - name: " + name + "\n    base_url: http://127.0.0.1:19003/echo/v1\n    account: P11223344\n    grant: client_credentials\n    client_id: ci-client\n"
+		r := runWithKeyring(t, kr, env, doc, "profile", "import", "--force", "-")
+		if r.code != ExitUsage || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "pass-manager") || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("import --force %s elsewhere: %+v", name, r)
+		}
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "profiles.yaml")); string(after) != string(before) {
+		t.Fatal("profiles.yaml changed")
+	}
+	doc := "version: 1\nprofiles:\n  - name: ci6\n    base_url: http://127.0.0.1:19003/echo/v1\n    account: P11223344\n    grant: client_credentials\n    client_id: ci-client\n"
+	if r := runWithKeyring(t, kr, env, doc, "profile", "import", "--force", "-"); r.code != 0 {
+		t.Errorf("import --force of a profile that asks: %+v", r)
+	}
+}
+
+// U10, U11: flags a profile does not keep are refused, not dropped; a
+// negative --refresh-before and names starting with '-' are refused
+// everywhere.
+func TestProfileRefusesWhatItCannotKeep(t *testing.T) {
+	kr := keyringtest.New()
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	add := []string{"--account", "T11223344", "--client-id", "c", "--secret-source", "ask"}
+	for _, extra := range [][]string{{"--ca-file", "/etc/hosts"}, {"--param", "x=y"}, {"--refresh-before", "-5h"}, {"--code", "abc"}} {
+		r := runWithKeyring(t, kr, env, "", append(append([]string{"profile", "add", "p1"}, add...), extra...)...)
+		if r.code != ExitUsage || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, extra[0]) {
+			t.Errorf("add %v: %+v", extra, r)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "profiles.yaml")); err == nil {
+		t.Fatal("a refused add wrote a profile")
+	}
+	r := runWithKeyring(t, kr, env, "", append(append([]string{"profile", "add"}, add...), "--", "-p")...)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "must not start with '-'") {
+		t.Errorf("add -p: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, env, "", append([]string{"profile", "add", "ok"}, add...)...); r.code != 0 {
+		t.Fatalf("add ok: %+v", r)
+	}
+	for _, args := range [][]string{
+		{"profile", "rename", "ok", "--", "-x"},
+		{"profile", "duplicate", "ok", "--", "-x"},
+		{"profile", "edit", "ok", "--name", "-x"},
+		{"profile", "edit", "ok", "--refresh-before", "-1s"},
+		{"profile", "edit", "ok", "--ca-file", "/etc/hosts"},
+	} {
+		if r := runWithKeyring(t, kr, env, "", args...); r.code != ExitUsage {
+			t.Errorf("%v: %+v", args, r)
+		}
+	}
+	doc := "version: 1\nprofiles:\n  - name: -p\n    account: T11223344\n    grant: client_credentials\n    client_id: c\n"
+	r = runWithKeyring(t, kr, env, doc, "profile", "import", "-")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "must not start with '-'") {
+		t.Errorf("import -p: %+v", r)
+	}
+	r = runWithKeyring(t, kr, env, "", "profile", "list")
+	if strings.Contains(r.stdout, "-p") || strings.Contains(r.stdout, "-x") {
+		t.Errorf("list: %+v", r)
+	}
+}

@@ -282,7 +282,19 @@ func newProfileAddCmd(app *App, edit bool) *cobra.Command {
 	return cmd
 }
 
+// unsavedFlags are the request flags a profile does not keep: refused by
+// add and edit rather than silently dropped.
+var unsavedFlags = []string{"ca-file", "param", "timeout", "output", "code", "mfa-token", "oob-code", "binding-code"}
+
 func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions, edit bool, changed func(string) bool) error {
+	for _, flag := range unsavedFlags {
+		if changed(flag) {
+			return &usageError{fmt.Errorf("--%s is not kept in a profile; give it to each run instead (tokenbench token -p %s --%s …)", flag, client.Sanitize(name), flag)}
+		}
+	}
+	if o.refreshBefore < 0 {
+		return &usageError{fmt.Errorf("--refresh-before must not be negative (got %s)", o.refreshBefore)}
+	}
 	st, err := app.store()
 	if err != nil {
 		return err
@@ -525,7 +537,8 @@ become keyring (a password: ask). It prints, per profile, what it changed
 and what to check: a base URL other than Dintero's, JWKS and redirect URLs,
 text with control characters. A profile replaced with --force keeps its
 own secret sources, and is not replaced when the import would point it at
-another base URL while it has stored secrets.`,
+another base URL while any of its secrets comes without asking (keyring,
+the secrets file, cmd: or env:).`,
 		Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return app.runImport(args[0], force)
@@ -557,6 +570,9 @@ func (app *App) runImport(from string, force bool) error {
 	reviews := make([]profiles.ImportReview, len(incoming))
 	for i, in := range incoming {
 		reviews[i] = profiles.ReviewImport(in)
+		if err := reviews[i].Profile.Validate(); err != nil {
+			return &usageError{fmt.Errorf("profile %q: %w; nothing imported", client.Sanitize(in.Name), err)}
+		}
 	}
 	replaced := map[string]bool{}
 	err = st.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
@@ -612,13 +628,32 @@ func checkReplace(old, in profiles.Profile) error {
 	if strings.TrimRight(old.BaseURLOrDefault(), "/") == strings.TrimRight(in.BaseURLOrDefault(), "/") {
 		return nil
 	}
+	var sent []string
 	for _, k := range profiles.Kinds {
-		if profiles.SourceOf(old, k).Stored() {
-			return &usageError{fmt.Errorf("profile %s: the import points it at %s instead of %s, where its stored secrets would be sent; nothing imported (remove it first, or import under another name)",
-				old.Name, client.Sanitize(in.BaseURLOrDefault()), client.Sanitize(old.BaseURLOrDefault()))}
+		// Every source that gives a secret without the user typing it:
+		// stored, a command (a password manager) or the environment.
+		if src := profiles.SourceOf(old, k); src != "" && src != profiles.SourceAsk {
+			sent = append(sent, fmt.Sprintf("%s from %s", k, sourceLabel(src)))
 		}
 	}
-	return nil
+	if len(sent) == 0 {
+		return nil
+	}
+	return &usageError{fmt.Errorf("profile %s: the import points it at %s instead of %s, where its secrets (%s) would be sent; nothing imported (remove it first, or import under another name)",
+		old.Name, client.Sanitize(in.BaseURLOrDefault()), client.Sanitize(old.BaseURLOrDefault()), strings.Join(sent, ", "))}
+}
+
+// sourceLabel names a secret source without quoting a command line.
+func sourceLabel(src profiles.Source) string {
+	switch {
+	case strings.HasPrefix(string(src), "cmd:"):
+		return "a command"
+	case strings.HasPrefix(string(src), "env:"):
+		return "$" + client.Sanitize(string(src[4:]))
+	case src == profiles.SourceFile:
+		return "the plain-text secrets file"
+	}
+	return client.Sanitize(string(src))
 }
 
 // minValidity is how long a kept token must still live to be reused.
