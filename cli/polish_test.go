@@ -184,3 +184,22 @@ func TestProfileRefusesWhatItCannotKeep(t *testing.T) {
 		t.Errorf("list: %+v", r)
 	}
 }
+
+// U13: a missing field's error says how to give it.
+func TestRequiredFieldsNameTheirFlagOrVariable(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"token", "--account", "T11223344"}, []string{"client id is required (give it with --client-id)", "client secret is required (give it with $TOKENBENCH_CLIENT_SECRET or --client-secret-file)"}},
+		{[]string{"token", "--account", "T11223344", "--grant", "account_user_token"}, []string{"an account user JWT or ID token as Bearer is required (give it with $TOKENBENCH_BEARER or --bearer-file)"}},
+		{[]string{"token", "--account", "T11223344", "--grant", "password", "--username", "u"}, []string{"or --client-id with $TOKENBENCH_CLIENT_SECRET", "password is required (give it with $TOKENBENCH_PASSWORD"}},
+	} {
+		r := runCLI(t, nil, "", c.args...)
+		for _, w := range c.want {
+			if r.code != ExitUsage || !strings.Contains(r.stderr, w) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("%v: want %q in %+v", c.args, w, r)
+			}
+		}
+	}
+}

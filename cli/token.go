@@ -210,13 +210,51 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		}
 	}
 	out.req = req.Normalized()
-	if err := out.req.Validate(); err != nil {
+	if err := validateRequest(out.req); err != nil {
 		return nil, err
 	}
 	if out.spendStored {
 		out.req.RefreshToken = "" // session.Run reads the latest under the lock
 	}
 	return out, nil
+}
+
+// givenBy says how each field of a request is given on the command line,
+// by flows.Problem's field name.
+var givenBy = map[string]string{
+	"account":       "--account",
+	"client-id":     "--client-id",
+	"client-secret": "$TOKENBENCH_CLIENT_SECRET or --client-secret-file",
+	"bearer":        "$TOKENBENCH_BEARER or --bearer-file",
+	"username":      "--username",
+	"password":      "$TOKENBENCH_PASSWORD, --password-file or the prompt on a terminal",
+	"code":          "--code",
+	"refresh-token": "$TOKENBENCH_REFRESH_TOKEN or --refresh-token-file",
+	"mfa-token":     "--mfa-token",
+	"oob-code":      "--oob-code",
+	"binding-code":  "--binding-code",
+}
+
+// validateRequest is flows.Request.Validate with each missing field's
+// flag or environment variable named: "client secret is required (give
+// it with $TOKENBENCH_CLIENT_SECRET or --client-secret-file)".
+func validateRequest(req flows.Request) error {
+	problems := req.Check()
+	if len(problems) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Message
+		how := givenBy[p.Field]
+		if p.Field == "bearer" && req.Grant != client.GrantAccountUserToken {
+			how += ", or --client-id with $TOKENBENCH_CLIENT_SECRET"
+		}
+		if how != "" && strings.HasSuffix(p.Message, " is required") {
+			msgs[i] += " (give it with " + how + ")"
+		}
+	}
+	return fmt.Errorf("%w: %s", client.ErrInvalidInput, strings.Join(msgs, "; "))
 }
 
 // managedParams are the body fields tokenbench sets itself, with where
