@@ -203,3 +203,27 @@ func TestRequiredFieldsNameTheirFlagOrVariable(t *testing.T) {
 		}
 	}
 }
+
+// U2: a bare env:NAME (or cmd:) source is the client secret, saved even
+// when no secret is given to the add.
+func TestBareSecretSourceIsTheClientSecret(t *testing.T) {
+	kr := keyringtest.New()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "ci4", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID, "--secret-source", "env:FOO"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, env, "", "profile", "show", "ci4"); !strings.Contains(r.stdout, "client_secret from env:FOO") {
+		t.Fatalf("show: %+v", r)
+	}
+	r := runWithKeyring(t, kr, map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "FOO": dinterotest.DemoSecret}, "", "token", "-p", "ci4")
+	if r.code != 0 || strings.Count(r.stdout, ".") != 2 {
+		t.Fatalf("token -p ci4: %+v", r)
+	}
+	r = runWithKeyring(t, kr, env, "", "profile", "add", "bare", "--account", dinterotest.DemoAccount, "--grant", "account_user_token", "--secret-source", "cmd:pass show x")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "bearer=cmd:") || strings.Contains(r.stderr, "pass show") {
+		t.Fatalf("bare source without a client id: %+v", r)
+	}
+}

@@ -273,7 +273,7 @@ func newProfileAddCmd(app *App, edit bool) *cobra.Command {
 	}
 	f.StringVar(&o.jwksURL, "jwks-url", "", "JWKS URL to verify token signatures")
 	f.StringVar(&o.notes, "notes", "", "free text")
-	f.StringArrayVar(&o.sources, "secret-source", nil, "where secrets come from: keyring, env:NAME, cmd:COMMAND or ask; KIND=SOURCE for one kind (client_secret, password, bearer, refresh_token)")
+	f.StringArrayVar(&o.sources, "secret-source", nil, "where secrets come from: keyring, env:NAME, cmd:COMMAND or ask; KIND=SOURCE for one kind (client_secret, password, bearer, refresh_token). A bare env:NAME or cmd:COMMAND is the client secret; a bare keyring or ask applies to every secret given")
 	f.BoolVar(&o.insecure, "insecure-storage", false, "keep secrets in a PLAIN TEXT 0600 file beside the profiles instead of the keyring")
 	f.BoolVar(&o.storePassword, "store-password", false, "store the password too (by default it is asked for each time)")
 	f.BoolVar(&o.keepTokens, "keep-tokens", false, "keep obtained tokens across restarts, in the keyring")
@@ -404,6 +404,17 @@ func applySources(p *profiles.Profile, o *profileOptions, values map[profiles.Ki
 	for _, s := range o.sources {
 		if k, v, ok := strings.Cut(s, "="); ok && !strings.HasPrefix(s, "env:") && !strings.HasPrefix(s, "cmd:") {
 			perKind[profiles.Kind(k)] = profiles.Source(v)
+			continue
+		}
+		if strings.HasPrefix(s, "env:") || strings.HasPrefix(s, "cmd:") {
+			// One variable or command gives one secret: the client
+			// secret, unless KIND= says otherwise.
+			if p.ClientID == "" {
+				return &usageError{fmt.Errorf("--secret-source %s without KIND= means the client secret, and this profile has no --client-id; name the secret, e.g. bearer=%s", sourceLabelFlag(s), sourceLabelFlag(s))}
+			}
+			if _, ok := perKind[profiles.ClientSecret]; !ok {
+				perKind[profiles.ClientSecret] = profiles.Source(s)
+			}
 			continue
 		}
 		all = profiles.Source(s)
@@ -641,6 +652,15 @@ func checkReplace(old, in profiles.Profile) error {
 	}
 	return &usageError{fmt.Errorf("profile %s: the import points it at %s instead of %s, where its secrets (%s) would be sent; nothing imported (remove it first, or import under another name)",
 		old.Name, client.Sanitize(in.BaseURLOrDefault()), client.Sanitize(old.BaseURLOrDefault()), strings.Join(sent, ", "))}
+}
+
+// sourceLabelFlag shows a --secret-source value in an error: env:NAME as it
+// is, a command line not at all.
+func sourceLabelFlag(s string) string {
+	if strings.HasPrefix(s, "cmd:") {
+		return "cmd:…"
+	}
+	return client.Sanitize(s)
 }
 
 // sourceLabel names a secret source without quoting a command line.
