@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
@@ -225,5 +226,36 @@ func TestBareSecretSourceIsTheClientSecret(t *testing.T) {
 	r = runWithKeyring(t, kr, env, "", "profile", "add", "bare", "--account", dinterotest.DemoAccount, "--grant", "account_user_token", "--secret-source", "cmd:pass show x")
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "bearer=cmd:") || strings.Contains(r.stderr, "pass show") {
 		t.Fatalf("bare source without a client id: %+v", r)
+	}
+}
+
+// U3: edit changes only what its flags say; an exported secret is stored
+// only with --update-secrets.
+func TestEditDoesNotStoreTheEnvironmentUnasked(t *testing.T) {
+	kr := keyringtest.New()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "demo-cc", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	other := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": "a-secret-for-something-else"}
+	if r := runWithKeyring(t, kr, other, "", "profile", "edit", "demo-cc", "--notes", "ticket"); r.code != 0 {
+		t.Fatalf("edit --notes: %+v", r)
+	}
+	noEnv := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	if r := runWithKeyring(t, kr, noEnv, "", "token", "-p", "demo-cc"); r.code != 0 {
+		t.Fatalf("the stored secret was replaced by edit --notes: %+v", r)
+	}
+	// With no keyring at all, edit --notes does not fail on the exported secret.
+	if r := runWithKeyring(t, keyringtest.Failing(profiles.ErrNoKeyring), other, "", "profile", "edit", "demo-cc", "--notes", "t2"); r.code != 0 {
+		t.Fatalf("edit --notes without a keyring: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, other, "", "profile", "edit", "demo-cc", "--update-secrets"); r.code != 0 {
+		t.Fatalf("edit --update-secrets: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, noEnv, "", "token", "-p", "demo-cc"); r.code != ExitRejected {
+		t.Fatalf("--update-secrets did not store the new secret: %+v", r)
 	}
 }

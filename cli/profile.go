@@ -140,6 +140,8 @@ type profileOptions struct {
 	keepTokens    bool
 	autoRefresh   bool
 	refreshBefore time.Duration
+	// updateSecrets: edit reads secrets from the environment too.
+	updateSecrets bool
 }
 
 func newProfileCmd(app *App) *cobra.Command {
@@ -257,11 +259,20 @@ func exactName(cmd *cobra.Command, args []string) error {
 func newProfileAddCmd(app *App, edit bool) *cobra.Command {
 	o := &profileOptions{}
 	use, short := "add NAME", "Add a profile; takes the same flags as token"
+	long := `Add a profile. It takes the request flags of token, and stores the secrets
+given as token reads them: $TOKENBENCH_CLIENT_SECRET or --client-secret-file,
+$TOKENBENCH_BEARER or --bearer-file, $TOKENBENCH_PASSWORD or --password-file
+(with --store-password), $TOKENBENCH_REFRESH_TOKEN or --refresh-token-file.`
 	if edit {
 		use, short = "edit NAME", "Change a profile; only the flags given change"
+		long = `Change a profile: only what the flags given say changes. Secrets are read
+from the --client-secret-file, --bearer-file, --password-file and
+--refresh-token-file given; the TOKENBENCH_* environment variables are read
+only with --update-secrets, so a secret exported for other commands is never
+stored over the profile's own.`
 	}
 	cmd := &cobra.Command{
-		Use: use, Short: short, Args: exactName,
+		Use: use, Short: short, Long: long, Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return app.saveProfile(cmd.Context(), args[0], o, edit, cmd.Flags().Changed)
 		},
@@ -270,6 +281,7 @@ func newProfileAddCmd(app *App, edit bool) *cobra.Command {
 	bindRequestFlags(f, &o.req)
 	if edit {
 		f.StringVar(&o.newName, "name", "", "rename the profile")
+		f.BoolVar(&o.updateSecrets, "update-secrets", false, "store the secrets in $TOKENBENCH_CLIENT_SECRET, $TOKENBENCH_PASSWORD, $TOKENBENCH_BEARER and $TOKENBENCH_REFRESH_TOKEN (without it, edit reads secrets only from the --*-file flags given)")
 	}
 	f.StringVar(&o.jwksURL, "jwks-url", "", "JWKS URL to verify token signatures")
 	f.StringVar(&o.notes, "notes", "", "free text")
@@ -353,7 +365,16 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 	// The secrets given to this run, from the same places as token's.
 	var given flows.Request
 	given.Grant = client.Grant(p.Grant)
-	if err := app.readSecrets(&o.req, &given); err != nil {
+	getenv := app.env.getenv
+	if edit && !o.updateSecrets {
+		// edit changes what its flags say: a secret exported for other
+		// commands is not stored over the profile's own. Files given
+		// with --client-secret-file and the like are read.
+		app.env.getenv = func(string) string { return "" }
+	}
+	err = app.readSecrets(&o.req, &given)
+	app.env.getenv = getenv
+	if err != nil {
 		return err
 	}
 	values := map[profiles.Kind]string{
