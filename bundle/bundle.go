@@ -233,10 +233,11 @@ func cell(s string) string { return md(s) }
 
 // mdEscaper backslash-escapes what would make server text live Markdown or
 // HTML in a renderer (a ticket system's): links and images need '[', HTML
-// and autolinks need '<', emphasis needs '*' or '_', code needs '`', and a
-// table cell ends at '|'. CommonMark renders each escaped character as
-// itself.
-var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "|", `\|`)
+// and autolinks need '<', code needs '`', and a table cell ends at '|'.
+// CommonMark renders each escaped character as itself. Emphasis ('*', '_')
+// is left alone: it fetches nothing, and escaping every underscore would
+// make client_credentials unreadable in a plain text viewer.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "|", `\|`)
 
 // md makes text from a server or a user safe on one line of Markdown:
 // sanitised for a terminal (a summary is read with cat too), then escaped.

@@ -203,7 +203,7 @@ func TestTokenBundleAfterTwoWrongCodes(t *testing.T) {
 		}
 	}
 	sum := files["summary.md"]
-	for _, want := range []string{"MFA completed: token issued after binding code #3", "| binding code #2 | 400 invalid\\_grant |", "- signature: verified (kid "} {
+	for _, want := range []string{"MFA completed: token issued after binding code #3", "| binding code #2 | 400 invalid_grant |", "- signature: verified (kid "} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary.md lacks %q:\n%s", want, sum)
 		}
