@@ -259,3 +259,44 @@ func TestEditDoesNotStoreTheEnvironmentUnasked(t *testing.T) {
 		t.Fatalf("--update-secrets did not store the new secret: %+v", r)
 	}
 }
+
+// U4: the MFA hint after token -p works as printed: the profile supplies
+// the client secret, and a wrong code is not said to be "none".
+func TestMFAHintForAProfile(t *testing.T) {
+	kr := keyringtest.New()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret, "TOKENBENCH_PASSWORD": dinterotest.DemoPassword}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "mfa", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID, "--grant", "password", "--username", dinterotest.DemoMFAUser, "--store-password"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	noEnv := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	r := runWithKeyring(t, kr, noEnv, "", "token", "-p", "mfa")
+	if r.code != ExitNeedCode || !strings.Contains(r.stderr, "tokenbench token -p mfa --grant mfa-oob --mfa-token ") ||
+		strings.Contains(r.stderr, "TOKENBENCH_CLIENT_SECRET") || strings.Contains(r.stderr, "--base-url") || !strings.Contains(r.stderr, "stdin gave none") {
+		t.Fatalf("no code: %+v", r)
+	}
+	line := r.stderr[strings.Index(r.stderr, "tokenbench token"):]
+	args := strings.Fields(strings.TrimSpace(line))[1:]
+	for i, a := range args {
+		if a == "CODE" {
+			args[i] = srv.LastBindingCode(dinterotest.DemoMFAUser)
+		}
+	}
+	if r := runWithKeyring(t, kr, noEnv, "", args...); r.code != 0 || strings.Count(r.stdout, ".") != 2 {
+		t.Fatalf("the printed command %v: %+v", args, r)
+	}
+
+	r = runWithKeyring(t, kr, noEnv, "000000\n", "token", "-p", "mfa")
+	if r.code != ExitNeedCode || strings.Contains(r.stderr, "stdin gave none") || !strings.Contains(r.stderr, "the code given was not accepted, and stdin has no other") {
+		t.Fatalf("wrong code: %+v", r)
+	}
+
+	// Without a profile, the secret's variable is named.
+	r = runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
+		"--grant", "password", "--username", dinterotest.DemoMFAUser)
+	if r.code != ExitNeedCode || !strings.Contains(r.stderr, "--client-id "+dinterotest.DemoClientID+" (with the same $TOKENBENCH_CLIENT_SECRET)") {
+		t.Fatalf("no profile: %+v", r)
+	}
+}

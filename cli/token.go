@@ -413,10 +413,10 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	switch {
 	case errors.As(err, &needCode):
 		s := needCode.Session
-		fmt.Fprintf(app.env.stderr, "error: MFA needs the binding code sent by %s, and stdin gave none.\n", s.Channel)
-		auth := "(with the same $TOKENBENCH_BEARER)"
-		if s.BearerChained {
-			auth = "--client-id " + shellQuote(client.Sanitize(req.ClientID)) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+		if s.Attempts > 0 {
+			fmt.Fprintf(app.env.stderr, "error: MFA needs the binding code sent by %s; the code given was not accepted, and stdin has no other.\n", s.Channel)
+		} else {
+			fmt.Fprintf(app.env.stderr, "error: MFA needs the binding code sent by %s, and stdin gave none.\n", s.Channel)
 		}
 		if !printableToken(s.MFAToken) || !printableToken(s.OOBCode) {
 			// Server text that would act on the terminal (an OSC 52
@@ -425,8 +425,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			fmt.Fprintf(app.env.stderr, "The server's mfa_token or oob_code holds characters a terminal must not print, so this flow cannot be continued by hand; run the command again where the code can be typed.\n")
 			return nil, &exitError{code: ExitNeedCode}
 		}
-		fmt.Fprintf(app.env.stderr, "Continue when you have it with:\n  tokenbench token --base-url %s --account %s --grant mfa-oob --mfa-token %s --oob-code %s --binding-code CODE %s\n",
-			shellQuote(client.Sanitize(c.BaseURL())), req.Account, shellQuote(s.MFAToken), shellQuote(s.OOBCode), auth)
+		fmt.Fprintf(app.env.stderr, "Continue when you have it with:\n  %s\n", app.continueCommand(o, tr, c.BaseURL(), s))
 		return nil, &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
 		return nil, fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
@@ -445,6 +444,46 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
 	}
 	return res, nil
+}
+
+// continueCommand is the mfa-oob command line that finishes an MFA flow by
+// hand: the profile's when there is one (it supplies the client secret or
+// Bearer again), and the secret given as this run was given.
+func (app *App) continueCommand(o *tokenOptions, tr *tokenRequest, baseURL string, s *flows.MFASession) string {
+	req := tr.req
+	args := []string{"tokenbench", "token"}
+	if tr.profile != nil {
+		args = append(args, "-p", shellQuote(client.Sanitize(tr.profile.Name)))
+		if strings.TrimRight(tr.profile.BaseURLOrDefault(), "/") != strings.TrimRight(baseURL, "/") {
+			args = append(args, "--base-url", shellQuote(client.Sanitize(baseURL)))
+		}
+		if tr.profile.Account != req.Account {
+			args = append(args, "--account", req.Account)
+		}
+	} else {
+		args = append(args, "--base-url", shellQuote(client.Sanitize(baseURL)), "--account", req.Account)
+	}
+	args = append(args, "--grant", "mfa-oob", "--mfa-token", shellQuote(s.MFAToken), "--oob-code", shellQuote(s.OOBCode), "--binding-code", "CODE")
+	kind, file, envVar, fileFlag := profiles.Bearer, o.bearerFile, "TOKENBENCH_BEARER", "--bearer-file"
+	if s.BearerChained {
+		kind, file, envVar, fileFlag = profiles.ClientSecret, o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET", "--client-secret-file"
+		if tr.profile == nil || tr.profile.ClientID != req.ClientID {
+			args = append(args, "--client-id", shellQuote(client.Sanitize(req.ClientID)))
+		}
+	}
+	switch {
+	case file == "-":
+		args = append(args, fileFlag, "-", "(with the same "+strings.ReplaceAll(string(kind), "_", " ")+" on stdin)")
+	case file != "":
+		args = append(args, fileFlag, shellQuote(client.Sanitize(file)))
+	case app.env.getenv(envVar) != "":
+		args = append(args, "(with the same $"+envVar+")")
+	case tr.profile != nil:
+		// The profile gives it again: keyring, cmd:, env: or a prompt.
+	default:
+		args = append(args, "(with the same $"+envVar+")")
+	}
+	return strings.Join(args, " ")
 }
 
 func writeHAR(path string, ex []client.Exchange) error {
