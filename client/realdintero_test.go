@@ -74,9 +74,9 @@ func TestRateLimitSaysWhatRetryAfterMeans(t *testing.T) {
 		"soon\x1b[2J":          `429 rate limited: the server's Retry-After is neither seconds nor a date: no usable wait (Retry-After: "soon[2J")`,
 		"99999999999999999999": `429 rate limited: an implausible wait of 3168808781403 years; counted as 1440 min (Retry-After: "99999999999999999999")`,
 		"172800":               `429 rate limited: an implausible wait of 2 days; counted as 1440 min (Retry-After: "172800")`,
-		now.Add(-time.Hour).Format(http.TimeFormat):                    `429 rate limited: retry now (Retry-After: "Fri, 02 Jan 2026 02:04:05 GMT")`,
-		"Tue, 01 Jan 2999 00:00:00 GMT":                                `429 rate limited: an implausible wait of 973 years; counted as 1440 min (Retry-After: "Tue, 01 Jan 2999 00:00:00 GMT")`,
-		strings.Repeat("9", 400):                                       "more years than can be counted",
+		now.Add(-time.Hour).Format(http.TimeFormat): `429 rate limited: retry now (Retry-After: "Fri, 02 Jan 2026 02:04:05 GMT")`,
+		"Tue, 01 Jan 2999 00:00:00 GMT":             `429 rate limited: an implausible wait of 973 years; counted as 1440 min (Retry-After: "Tue, 01 Jan 2999 00:00:00 GMT")`,
+		strings.Repeat("9", 400):                    "more years than can be counted",
 	} {
 		h := http.Header{}
 		if value != "" {
