@@ -192,6 +192,7 @@ func TestRequiredFieldsNameTheirFlagOrVariable(t *testing.T) {
 		args []string
 		want []string
 	}{
+		{[]string{"token"}, []string{"account id is required (give it with --account)"}},
 		{[]string{"token", "--account", "T11223344"}, []string{"client id is required (give it with --client-id)", "client secret is required (give it with $TOKENBENCH_CLIENT_SECRET or --client-secret-file)"}},
 		{[]string{"token", "--account", "T11223344", "--grant", "account_user_token"}, []string{"an account user JWT or ID token as Bearer is required (give it with $TOKENBENCH_BEARER or --bearer-file)"}},
 		{[]string{"token", "--account", "T11223344", "--grant", "password", "--username", "u"}, []string{"or --client-id with $TOKENBENCH_CLIENT_SECRET", "password is required (give it with $TOKENBENCH_PASSWORD"}},

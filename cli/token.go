@@ -181,6 +181,9 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		return nil, err
 	}
 	out.channel = channel
+	if req.Account == "" {
+		return nil, fmt.Errorf("%w: account id is required (give it with --account)", client.ErrInvalidInput)
+	}
 	if err := client.ValidateOwnerID(req.Account); err != nil {
 		return nil, err
 	}
