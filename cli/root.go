@@ -91,7 +91,9 @@ Run it with no arguments for the interactive workbench, or try
 
 Exit codes: 0 ok, 1 other, 2 usage or invalid input, 3 MFA needs a binding
 code, 4 rejected by the server, 5 transport or server failure, 130
-interrupted (ctrl+c: "cancelled" on stderr).`,
+interrupted (ctrl+c: "cancelled" on stderr). exec exits with its command's
+code, 128+N when signal N killed it, 127 when the command is not found and
+126 when it cannot be run.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          noArgs,
