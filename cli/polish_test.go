@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -299,5 +300,39 @@ func TestMFAHintForAProfile(t *testing.T) {
 		"--grant", "password", "--username", dinterotest.DemoMFAUser)
 	if r.code != ExitNeedCode || !strings.Contains(r.stderr, "--client-id "+dinterotest.DemoClientID+" (with the same $TOKENBENCH_CLIENT_SECRET)") {
 		t.Fatalf("no profile: %+v", r)
+	}
+}
+
+// U4 for recover -p: the continue command uses the profile, and works as
+// printed with no secret in the environment.
+func TestRecoverHintForAProfile(t *testing.T) {
+	kr := keyringtest.New()
+	srv, sent := fakeWithOutbox(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "support", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID, "--mfa-channel", "email"); r.code != 0 {
+		t.Fatalf("profile add: %+v", r)
+	}
+	noEnv := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	r := runWithKeyring(t, kr, noEnv, "", "recover", "-p", "support", "--username", dinterotest.DemoLostDeviceUser)
+	if r.code != ExitNeedCode || !strings.Contains(r.stderr, "tokenbench token -p support --grant mfa-oob") || strings.Contains(r.stderr, "TOKENBENCH_CLIENT_SECRET") {
+		t.Fatalf("%+v", r)
+	}
+	first := <-sent
+	line := r.stderr[strings.Index(r.stderr, "tokenbench token"):]
+	line = line[:strings.Index(line, "\n")]
+	args := strings.Fields(strings.TrimPrefix(line, "tokenbench "))
+	for i, a := range args {
+		if a == "CODE" {
+			args[i] = first.BindingCode
+		}
+	}
+	it := startInteractiveWith(kr, noEnv, args...)
+	second := <-sent
+	io.WriteString(it.stdin, second.BindingCode+"\n")
+	it.stdin.Close()
+	if c := <-it.done; c != 0 || strings.Count(it.out.String(), ".") != 2 {
+		t.Fatalf("continue %v: exit %d\n%s\n%s", args, c, it.out.String(), it.errOut.String())
 	}
 }

@@ -213,7 +213,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 	var need *flows.NeedRecoveryCodeError
 	switch {
 	case errors.As(err, &need):
-		app.howToContinueRecovery(c.BaseURL(), req, need.Session)
+		app.howToContinueRecovery(c.BaseURL(), o, req, prof, need.Session)
 		return &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
 		return fmt.Errorf("the recovery code expired before a correct one was given; run recover again for new codes (%w)", err)
@@ -233,20 +233,20 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 // up where it stopped: at step 1 its mfa-oob answer gets the mfa_required
 // whose challenge goes to the other channel; at step 2 it is an ordinary
 // mfa-oob answer.
-func (app *App) howToContinueRecovery(baseURL string, req flows.RecoveryRequest, s *flows.RecoverySession) {
+func (app *App) howToContinueRecovery(baseURL string, o *recoverOptions, req flows.RecoveryRequest, prof *profiles.Profile, s *flows.RecoverySession) {
 	w := app.env.stderr
 	cur := s.Current()
-	fmt.Fprintf(w, "error: MFA recovery step %d of %d needs the code sent by %s, and stdin gave none.\n", s.Step, flows.RecoverySteps, flows.ChannelName(cur.Channel))
-	auth := "(with the same $TOKENBENCH_BEARER)"
-	if s.BearerChained {
-		auth = "--client-id " + shellQuote(req.ClientID) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+	if cur.Attempts > 0 {
+		fmt.Fprintf(w, "error: MFA recovery step %d of %d needs the code sent by %s; the code given was not accepted, and stdin has no other.\n", s.Step, flows.RecoverySteps, flows.ChannelName(cur.Channel))
+	} else {
+		fmt.Fprintf(w, "error: MFA recovery step %d of %d needs the code sent by %s, and stdin gave none.\n", s.Step, flows.RecoverySteps, flows.ChannelName(cur.Channel))
 	}
-	next := ""
+	k := continuation{profile: prof, baseURL: baseURL, account: req.Account, clientID: req.ClientID, bearerChained: s.BearerChained,
+		clientSecretFile: o.clientSecretFile, bearerFile: o.bearerFile}
 	if s.Step == 1 {
-		next = " --mfa-channel " + string(s.First.Channel.Other())
+		k.extra = []string{"--mfa-channel", string(s.First.Channel.Other())}
 	}
-	fmt.Fprintf(w, "Continue when you have it with:\n  tokenbench token --base-url %s --account %s --grant mfa-oob --mfa-token %s --oob-code %s --binding-code CODE%s %s\n",
-		shellQuote(baseURL), req.Account, shellQuote(cur.MFAToken), shellQuote(cur.OOBCode), next, auth)
+	fmt.Fprintf(w, "Continue when you have it with:\n  %s\n", app.mfaOOBCommand(k, cur))
 	if s.Step == 1 {
 		fmt.Fprintf(w, "That confirms step 1 and sends the second code by %s, which it then asks for.\n", flows.ChannelName(s.First.Channel.Other()))
 	}

@@ -453,25 +453,42 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 // hand: the profile's when there is one (it supplies the client secret or
 // Bearer again), and the secret given as this run was given.
 func (app *App) continueCommand(o *tokenOptions, tr *tokenRequest, baseURL string, s *flows.MFASession) string {
-	req := tr.req
+	return app.mfaOOBCommand(continuation{
+		profile: tr.profile, baseURL: baseURL, account: tr.req.Account, clientID: tr.req.ClientID,
+		bearerChained: s.BearerChained, clientSecretFile: o.clientSecretFile, bearerFile: o.bearerFile,
+	}, s)
+}
+
+// continuation is what an mfa-oob command needs to continue a flow.
+type continuation struct {
+	profile                      *profiles.Profile
+	baseURL, account, clientID   string
+	bearerChained                bool
+	clientSecretFile, bearerFile string
+	// extra goes before the note on where the secret comes from.
+	extra []string
+}
+
+func (app *App) mfaOOBCommand(k continuation, s *flows.MFASession) string {
 	args := []string{"tokenbench", "token"}
-	if tr.profile != nil {
-		args = append(args, "-p", shellQuote(client.Sanitize(tr.profile.Name)))
-		if strings.TrimRight(tr.profile.BaseURLOrDefault(), "/") != strings.TrimRight(baseURL, "/") {
-			args = append(args, "--base-url", shellQuote(client.Sanitize(baseURL)))
+	if k.profile != nil {
+		args = append(args, "-p", shellQuote(client.Sanitize(k.profile.Name)))
+		if strings.TrimRight(k.profile.BaseURLOrDefault(), "/") != strings.TrimRight(k.baseURL, "/") {
+			args = append(args, "--base-url", shellQuote(client.Sanitize(k.baseURL)))
 		}
-		if tr.profile.Account != req.Account {
-			args = append(args, "--account", req.Account)
+		if k.profile.Account != k.account {
+			args = append(args, "--account", k.account)
 		}
 	} else {
-		args = append(args, "--base-url", shellQuote(client.Sanitize(baseURL)), "--account", req.Account)
+		args = append(args, "--base-url", shellQuote(client.Sanitize(k.baseURL)), "--account", k.account)
 	}
 	args = append(args, "--grant", "mfa-oob", "--mfa-token", shellQuote(s.MFAToken), "--oob-code", shellQuote(s.OOBCode), "--binding-code", "CODE")
-	kind, file, envVar, fileFlag := profiles.Bearer, o.bearerFile, "TOKENBENCH_BEARER", "--bearer-file"
-	if s.BearerChained {
-		kind, file, envVar, fileFlag = profiles.ClientSecret, o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET", "--client-secret-file"
-		if tr.profile == nil || tr.profile.ClientID != req.ClientID {
-			args = append(args, "--client-id", shellQuote(client.Sanitize(req.ClientID)))
+	args = append(args, k.extra...)
+	kind, file, envVar, fileFlag := profiles.Bearer, k.bearerFile, "TOKENBENCH_BEARER", "--bearer-file"
+	if k.bearerChained {
+		kind, file, envVar, fileFlag = profiles.ClientSecret, k.clientSecretFile, "TOKENBENCH_CLIENT_SECRET", "--client-secret-file"
+		if k.profile == nil || k.profile.ClientID != k.clientID {
+			args = append(args, "--client-id", shellQuote(client.Sanitize(k.clientID)))
 		}
 	}
 	switch {
@@ -481,7 +498,7 @@ func (app *App) continueCommand(o *tokenOptions, tr *tokenRequest, baseURL strin
 		args = append(args, fileFlag, shellQuote(client.Sanitize(file)))
 	case app.env.getenv(envVar) != "":
 		args = append(args, "(with the same $"+envVar+")")
-	case tr.profile != nil:
+	case k.profile != nil:
 		// The profile gives it again: keyring, cmd:, env: or a prompt.
 	default:
 		args = append(args, "(with the same $"+envVar+")")
