@@ -18,14 +18,9 @@ import (
 
 // recoverOptions are the flags of `tokenbench recover`. No secret is a flag.
 type recoverOptions struct {
-	baseURL, account, audience   string
-	clientID, clientSecretFile   string
-	bearerFile                   string
-	username, mfaChannel, caFile string
-	output, profile, harFile     string
-	bundleFile                   string
-	timeout                      time.Duration
-	verbose                      bool
+	connFlags
+	audience, username, mfaChannel string
+	output, profile, bundleFile    string
 }
 
 func newRecoverCmd(app *App) *cobra.Command {
@@ -55,20 +50,12 @@ Output and exit codes are those of token: 0 ok, 2 usage or invalid input,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
-	f.StringVar(&o.account, "account", "", "account id (T/P + 8 digits)")
+	o.bind(f, "account id (T/P + 8 digits)", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
 	f.StringVar(&o.audience, "audience", "", "audience (default https://api.dintero.com/v1/accounts/<account>)")
-	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
-	f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from FILE, or - for stdin")
-	f.StringVar(&o.bearerFile, "bearer-file", "", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
 	f.StringVar(&o.username, "username", "", "the user who lost their device (their e-mail)")
 	f.StringVar(&o.mfaChannel, "mfa-channel", string(client.ChannelSMS), "where the first code goes: sms or email (the second goes to the other)")
-	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
-	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "deadline for each request")
 	f.StringVarP(&o.output, "output", "o", "token", "output: token, json, header or env")
 	f.StringVarP(&o.profile, "profile", "p", "", "take account, client and base URL from a saved profile; flags override")
-	f.BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
-	f.StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
 	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	return cmd
 }
