@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -33,6 +34,9 @@ With --serve, only the server runs: it prints its base URL and the demo
 credentials and runs until interrupted, for trying the CLI against it.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkDemoAddr(addr); err != nil {
+				return err
+			}
 			cfg := dinterotest.DemoConfig(ttl)
 			cfg.Addr = addr
 			if serve {
@@ -62,6 +66,19 @@ credentials and runs until interrupted, for trying the CLI against it.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "loopback address for the fake server")
 	cmd.Flags().DurationVar(&ttl, "token-ttl", 2*time.Minute, "lifetime of the tokens it issues")
 	return cmd
+}
+
+// checkDemoAddr refuses, as a usage error, an --addr the fake server will
+// not listen on: it serves demo secrets, so loopback only.
+func checkDemoAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return &usageError{fmt.Errorf("--addr %q is not HOST:PORT", client.Sanitize(addr))}
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return &usageError{fmt.Errorf("--addr %s is not loopback: the fake server listens on 127.0.0.1, ::1 or localhost only", client.Sanitize(addr))}
+	}
+	return nil
 }
 
 func printDemo(app *App, srv *dinterotest.Server) {

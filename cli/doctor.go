@@ -18,13 +18,9 @@ import (
 )
 
 type doctorOptions struct {
-	baseURL, account, partner, user string
-	clientID, clientSecretFile      string
-	bearerFile, caFile              string
-	profile, output                 string
-	timeout                         time.Duration
-	verbose                         bool
-	harFile, bundleFile             string
+	connFlags
+	partner, user, profile string
+	output, bundleFile     string
 }
 
 func newDoctorCmd(app *App) *cobra.Command {
@@ -56,19 +52,11 @@ scope missing), 5 transport or server failure, 130 interrupted.`,
 		},
 	}
 	f := cmd.Flags()
+	o.bind(f, "the user's account (T/P + 8 digits)", "read a Bearer with read:accounts from FILE, or - ($TOKENBENCH_BEARER)")
 	f.StringVar(&o.user, "user", "", "the user's e-mail (or id)")
 	f.StringVarP(&o.profile, "profile", "p", "", "take base URL, account, client and partner from a saved profile; flags override")
-	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
-	f.StringVar(&o.account, "account", "", "the user's account (T/P + 8 digits)")
 	f.StringVar(&o.partner, "partner", "", "partner id: read the merchant --account through an exchange token")
-	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
-	f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from FILE, or - for stdin")
-	f.StringVar(&o.bearerFile, "bearer-file", "", "read a Bearer with read:accounts from FILE, or - ($TOKENBENCH_BEARER)")
-	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
-	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "deadline for each request")
 	f.StringVarP(&o.output, "output", "o", "text", "output: text or json")
-	f.BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
-	f.StringVar(&o.harFile, "har", "", "write the exchanges, redacted, to FILE as HAR 1.2")
 	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	return cmd
 }

@@ -17,6 +17,10 @@ const (
 	ExitNeedCode  = 3 // MFA needs a binding code
 	ExitRejected  = 4 // the server rejected the request (4xx)
 	ExitTransport = 5 // timeout, refused, 5xx, unreadable body
+	// ExitCannotRun and ExitNotFound are exec's, as a shell's: the command
+	// cannot be run, or is not there.
+	ExitCannotRun = 126
+	ExitNotFound  = 127
 	// ExitInterrupted is an interrupt (ctrl+c), as shells report SIGINT.
 	ExitInterrupted = 130
 )

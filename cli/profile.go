@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -138,6 +140,8 @@ type profileOptions struct {
 	keepTokens    bool
 	autoRefresh   bool
 	refreshBefore time.Duration
+	// updateSecrets: edit reads secrets from the environment too.
+	updateSecrets bool
 }
 
 func newProfileCmd(app *App) *cobra.Command {
@@ -255,11 +259,20 @@ func exactName(cmd *cobra.Command, args []string) error {
 func newProfileAddCmd(app *App, edit bool) *cobra.Command {
 	o := &profileOptions{}
 	use, short := "add NAME", "Add a profile; takes the same flags as token"
+	long := `Add a profile. It takes the request flags of token, and stores the secrets
+given as token reads them: $TOKENBENCH_CLIENT_SECRET or --client-secret-file,
+$TOKENBENCH_BEARER or --bearer-file, $TOKENBENCH_PASSWORD or --password-file
+(with --store-password), $TOKENBENCH_REFRESH_TOKEN or --refresh-token-file.`
 	if edit {
 		use, short = "edit NAME", "Change a profile; only the flags given change"
+		long = `Change a profile: only what the flags given say changes. Secrets are read
+from the --client-secret-file, --bearer-file, --password-file and
+--refresh-token-file given; the TOKENBENCH_* environment variables are read
+only with --update-secrets, so a secret exported for other commands is never
+stored over the profile's own.`
 	}
 	cmd := &cobra.Command{
-		Use: use, Short: short, Args: exactName,
+		Use: use, Short: short, Long: long, Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return app.saveProfile(cmd.Context(), args[0], o, edit, cmd.Flags().Changed)
 		},
@@ -268,10 +281,11 @@ func newProfileAddCmd(app *App, edit bool) *cobra.Command {
 	bindRequestFlags(f, &o.req)
 	if edit {
 		f.StringVar(&o.newName, "name", "", "rename the profile")
+		f.BoolVar(&o.updateSecrets, "update-secrets", false, "store the secrets in $TOKENBENCH_CLIENT_SECRET, $TOKENBENCH_PASSWORD, $TOKENBENCH_BEARER and $TOKENBENCH_REFRESH_TOKEN (without it, edit reads secrets only from the --*-file flags given)")
 	}
 	f.StringVar(&o.jwksURL, "jwks-url", "", "JWKS URL to verify token signatures")
 	f.StringVar(&o.notes, "notes", "", "free text")
-	f.StringArrayVar(&o.sources, "secret-source", nil, "where secrets come from: keyring, env:NAME, cmd:COMMAND or ask; KIND=SOURCE for one kind (client_secret, password, bearer, refresh_token)")
+	f.StringArrayVar(&o.sources, "secret-source", nil, "where secrets come from: keyring, env:NAME, cmd:COMMAND or ask; KIND=SOURCE for one kind (client_secret, password, bearer, refresh_token). A bare env:NAME or cmd:COMMAND is the client secret; a bare keyring or ask applies to every secret given")
 	f.BoolVar(&o.insecure, "insecure-storage", false, "keep secrets in a PLAIN TEXT 0600 file beside the profiles instead of the keyring")
 	f.BoolVar(&o.storePassword, "store-password", false, "store the password too (by default it is asked for each time)")
 	f.BoolVar(&o.keepTokens, "keep-tokens", false, "keep obtained tokens across restarts, in the keyring")
@@ -280,7 +294,19 @@ func newProfileAddCmd(app *App, edit bool) *cobra.Command {
 	return cmd
 }
 
+// unsavedFlags are the request flags a profile does not keep: refused by
+// add and edit rather than silently dropped.
+var unsavedFlags = []string{"ca-file", "param", "timeout", "output", "code", "mfa-token", "oob-code", "binding-code"}
+
 func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions, edit bool, changed func(string) bool) error {
+	for _, flag := range unsavedFlags {
+		if changed(flag) {
+			return &usageError{fmt.Errorf("--%s is not kept in a profile; give it to each run instead (tokenbench token -p %s --%s …)", flag, client.Sanitize(name), flag)}
+		}
+	}
+	if o.refreshBefore < 0 {
+		return &usageError{fmt.Errorf("--refresh-before must not be negative (got %s)", o.refreshBefore)}
+	}
 	st, err := app.store()
 	if err != nil {
 		return err
@@ -339,7 +365,16 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 	// The secrets given to this run, from the same places as token's.
 	var given flows.Request
 	given.Grant = client.Grant(p.Grant)
-	if err := app.readSecrets(&o.req, &given); err != nil {
+	getenv := app.env.getenv
+	if edit && !o.updateSecrets {
+		// edit changes what its flags say: a secret exported for other
+		// commands is not stored over the profile's own. Files given
+		// with --client-secret-file and the like are read.
+		app.env.getenv = func(string) string { return "" }
+	}
+	err = app.readSecrets(&o.req, &given)
+	app.env.getenv = getenv
+	if err != nil {
 		return err
 	}
 	values := map[profiles.Kind]string{
@@ -390,6 +425,17 @@ func applySources(p *profiles.Profile, o *profileOptions, values map[profiles.Ki
 	for _, s := range o.sources {
 		if k, v, ok := strings.Cut(s, "="); ok && !strings.HasPrefix(s, "env:") && !strings.HasPrefix(s, "cmd:") {
 			perKind[profiles.Kind(k)] = profiles.Source(v)
+			continue
+		}
+		if strings.HasPrefix(s, "env:") || strings.HasPrefix(s, "cmd:") {
+			// One variable or command gives one secret: the client
+			// secret, unless KIND= says otherwise.
+			if p.ClientID == "" {
+				return &usageError{fmt.Errorf("--secret-source %s without KIND= means the client secret, and this profile has no --client-id; name the secret, e.g. bearer=%s", sourceLabelFlag(s), sourceLabelFlag(s))}
+			}
+			if _, ok := perKind[profiles.ClientSecret]; !ok {
+				perKind[profiles.ClientSecret] = profiles.Source(s)
+			}
 			continue
 		}
 		all = profiles.Source(s)
@@ -523,7 +569,8 @@ become keyring (a password: ask). It prints, per profile, what it changed
 and what to check: a base URL other than Dintero's, JWKS and redirect URLs,
 text with control characters. A profile replaced with --force keeps its
 own secret sources, and is not replaced when the import would point it at
-another base URL while it has stored secrets.`,
+another base URL while any of its secrets comes without asking (keyring,
+the secrets file, cmd: or env:).`,
 		Args: exactName,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return app.runImport(args[0], force)
@@ -555,6 +602,9 @@ func (app *App) runImport(from string, force bool) error {
 	reviews := make([]profiles.ImportReview, len(incoming))
 	for i, in := range incoming {
 		reviews[i] = profiles.ReviewImport(in)
+		if err := reviews[i].Profile.Validate(); err != nil {
+			return &usageError{fmt.Errorf("profile %q: %w; nothing imported", client.Sanitize(in.Name), err)}
+		}
 	}
 	replaced := map[string]bool{}
 	err = st.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
@@ -610,13 +660,41 @@ func checkReplace(old, in profiles.Profile) error {
 	if strings.TrimRight(old.BaseURLOrDefault(), "/") == strings.TrimRight(in.BaseURLOrDefault(), "/") {
 		return nil
 	}
+	var sent []string
 	for _, k := range profiles.Kinds {
-		if profiles.SourceOf(old, k).Stored() {
-			return &usageError{fmt.Errorf("profile %s: the import points it at %s instead of %s, where its stored secrets would be sent; nothing imported (remove it first, or import under another name)",
-				old.Name, client.Sanitize(in.BaseURLOrDefault()), client.Sanitize(old.BaseURLOrDefault()))}
+		// Every source that gives a secret without the user typing it:
+		// stored, a command (a password manager) or the environment.
+		if src := profiles.SourceOf(old, k); src != "" && src != profiles.SourceAsk {
+			sent = append(sent, fmt.Sprintf("%s from %s", k, sourceLabel(src)))
 		}
 	}
-	return nil
+	if len(sent) == 0 {
+		return nil
+	}
+	return &usageError{fmt.Errorf("profile %s: the import points it at %s instead of %s, where its secrets (%s) would be sent; nothing imported (remove it first, or import under another name)",
+		old.Name, client.Sanitize(in.BaseURLOrDefault()), client.Sanitize(old.BaseURLOrDefault()), strings.Join(sent, ", "))}
+}
+
+// sourceLabelFlag shows a --secret-source value in an error: env:NAME as it
+// is, a command line not at all.
+func sourceLabelFlag(s string) string {
+	if strings.HasPrefix(s, "cmd:") {
+		return "cmd:…"
+	}
+	return client.Sanitize(s)
+}
+
+// sourceLabel names a secret source without quoting a command line.
+func sourceLabel(src profiles.Source) string {
+	switch {
+	case strings.HasPrefix(string(src), "cmd:"):
+		return "a command"
+	case strings.HasPrefix(string(src), "env:"):
+		return "$" + client.Sanitize(string(src[4:]))
+	case src == profiles.SourceFile:
+		return "the plain-text secrets file"
+	}
+	return client.Sanitize(string(src))
 }
 
 // minValidity is how long a kept token must still live to be reused.
@@ -630,7 +708,12 @@ func newExecCmd(app *App) *cobra.Command {
 		Long: `Run a command with a valid access token in its environment, instead of
 pasting tokens: DINTERO_ACCESS_TOKEN and DINTERO_ACCOUNT_ID. A token kept by a
 keep_tokens profile is reused while it has over a minute left; otherwise the
-profile's grant runs first. The command's exit code is tokenbench's.
+profile's grant runs first.
+
+Exit codes: the command's own; 128+N when a signal N killed it (143 for
+SIGTERM); 127 when the command is not found and 126 when it cannot be run
+(checked before a token is obtained); otherwise token's: 2 usage, 3 MFA
+needs a binding code, 4 rejected, 5 transport, 1 other.
 
 The command gets the short-lived token only: every TOKENBENCH_* variable
 but TOKENBENCH_CONFIG_DIR (the client secret, password, Bearer, refresh
@@ -656,6 +739,14 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 	if err != nil {
 		return err
 	}
+	// Found before a token is spent on it; the codes are a shell's.
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return &exitError{code: ExitCannotRun, err: fmt.Errorf("cannot run %s: permission denied", argv[0])}
+		}
+		return &exitError{code: ExitNotFound, err: fmt.Errorf("command not found: %s", argv[0])}
+	}
 	svc, err := app.session()
 	if err != nil {
 		return err
@@ -671,17 +762,33 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 		}
 		token = res.Response.AccessToken
 	}
-	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	c := exec.CommandContext(ctx, path, argv[1:]...)
+	c.Args[0] = argv[0]
 	c.Stdin, c.Stdout, c.Stderr = app.env.stdin, app.stdout, app.stderr
 	c.Env = app.childEnv(token, p.Account)
 	if err := c.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
-			return &exitError{code: exit.ExitCode()}
+			return &exitError{code: childExitCode(exit.ProcessState)}
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return &exitError{code: ExitCannotRun, err: fmt.Errorf("cannot run %s: permission denied", argv[0])}
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return &exitError{code: ExitNotFound, err: fmt.Errorf("command not found: %s", argv[0])}
 		}
 		return fmt.Errorf("running %s: %w", argv[0], err)
 	}
 	return nil
+}
+
+// childExitCode is exec's exit code for a child that ran: its own, or
+// 128 + the signal that killed it, as a shell reports it.
+func childExitCode(ps *os.ProcessState) int {
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ps.ExitCode()
 }
 
 // keptForChild are the TOKENBENCH_* variables a child of exec may see:

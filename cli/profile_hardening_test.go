@@ -99,7 +99,7 @@ profiles:
     client_id: ` + dinterotest.DemoClientID + `
 `
 	r := runWithKeyring(t, kr, env, elsewhere, "profile", "import", "--force", "-")
-	if r.code != ExitUsage || !strings.Contains(r.stderr, "stored secrets would be sent") || strings.Count(r.stderr, "\n") != 1 {
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "secrets (client_secret from keyring) would be sent") || strings.Count(r.stderr, "\n") != 1 {
 		t.Fatalf("import --force elsewhere: %+v", r)
 	}
 	if after, _ := os.ReadFile(filepath.Join(dir, "profiles.yaml")); string(after) != string(before) {

@@ -18,14 +18,9 @@ import (
 
 // recoverOptions are the flags of `tokenbench recover`. No secret is a flag.
 type recoverOptions struct {
-	baseURL, account, audience   string
-	clientID, clientSecretFile   string
-	bearerFile                   string
-	username, mfaChannel, caFile string
-	output, profile, harFile     string
-	bundleFile                   string
-	timeout                      time.Duration
-	verbose                      bool
+	connFlags
+	audience, username, mfaChannel string
+	output, profile, bundleFile    string
 }
 
 func newRecoverCmd(app *App) *cobra.Command {
@@ -55,20 +50,12 @@ Output and exit codes are those of token: 0 ok, 2 usage or invalid input,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
-	f.StringVar(&o.account, "account", "", "account id (T/P + 8 digits)")
+	o.bind(f, "account id (T/P + 8 digits)", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
 	f.StringVar(&o.audience, "audience", "", "audience (default https://api.dintero.com/v1/accounts/<account>)")
-	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
-	f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from FILE, or - for stdin")
-	f.StringVar(&o.bearerFile, "bearer-file", "", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
 	f.StringVar(&o.username, "username", "", "the user who lost their device (their e-mail)")
 	f.StringVar(&o.mfaChannel, "mfa-channel", string(client.ChannelSMS), "where the first code goes: sms or email (the second goes to the other)")
-	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
-	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "deadline for each request")
 	f.StringVarP(&o.output, "output", "o", "token", "output: token, json, header or env")
 	f.StringVarP(&o.profile, "profile", "p", "", "take account, client and base URL from a saved profile; flags override")
-	f.BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
-	f.StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
 	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	return cmd
 }
@@ -213,7 +200,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 	var need *flows.NeedRecoveryCodeError
 	switch {
 	case errors.As(err, &need):
-		app.howToContinueRecovery(c.BaseURL(), req, need.Session)
+		app.howToContinueRecovery(c.BaseURL(), o, req, prof, need.Session)
 		return &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
 		return fmt.Errorf("the recovery code expired before a correct one was given; run recover again for new codes (%w)", err)
@@ -233,20 +220,20 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 // up where it stopped: at step 1 its mfa-oob answer gets the mfa_required
 // whose challenge goes to the other channel; at step 2 it is an ordinary
 // mfa-oob answer.
-func (app *App) howToContinueRecovery(baseURL string, req flows.RecoveryRequest, s *flows.RecoverySession) {
+func (app *App) howToContinueRecovery(baseURL string, o *recoverOptions, req flows.RecoveryRequest, prof *profiles.Profile, s *flows.RecoverySession) {
 	w := app.env.stderr
 	cur := s.Current()
-	fmt.Fprintf(w, "error: MFA recovery step %d of %d needs the code sent by %s, and stdin gave none.\n", s.Step, flows.RecoverySteps, flows.ChannelName(cur.Channel))
-	auth := "(with the same $TOKENBENCH_BEARER)"
-	if s.BearerChained {
-		auth = "--client-id " + shellQuote(req.ClientID) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+	if cur.Attempts > 0 {
+		fmt.Fprintf(w, "error: MFA recovery step %d of %d needs the code sent by %s; the code given was not accepted, and stdin has no other.\n", s.Step, flows.RecoverySteps, flows.ChannelName(cur.Channel))
+	} else {
+		fmt.Fprintf(w, "error: MFA recovery step %d of %d needs the code sent by %s, and stdin gave none.\n", s.Step, flows.RecoverySteps, flows.ChannelName(cur.Channel))
 	}
-	next := ""
+	k := continuation{profile: prof, baseURL: baseURL, account: req.Account, clientID: req.ClientID, bearerChained: s.BearerChained,
+		clientSecretFile: o.clientSecretFile, bearerFile: o.bearerFile}
 	if s.Step == 1 {
-		next = " --mfa-channel " + string(s.First.Channel.Other())
+		k.extra = []string{"--mfa-channel", string(s.First.Channel.Other())}
 	}
-	fmt.Fprintf(w, "Continue when you have it with:\n  tokenbench token --base-url %s --account %s --grant mfa-oob --mfa-token %s --oob-code %s --binding-code CODE%s %s\n",
-		shellQuote(baseURL), req.Account, shellQuote(cur.MFAToken), shellQuote(cur.OOBCode), next, auth)
+	fmt.Fprintf(w, "Continue when you have it with:\n  %s\n", app.mfaOOBCommand(k, cur))
 	if s.Step == 1 {
 		fmt.Fprintf(w, "That confirms step 1 and sends the second code by %s, which it then asks for.\n", flows.ChannelName(s.First.Channel.Other()))
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,13 +16,8 @@ import (
 
 // revokeOptions are the flags of `tokenbench revoke`. No secret is a flag.
 type revokeOptions struct {
-	baseURL, account, audience string
-	clientID, clientSecretFile string
-	bearerFile                 string
-	refreshTokenFile           string
-	caFile, profile, harFile   string
-	timeout                    time.Duration
-	verbose                    bool
+	connFlags
+	audience, refreshTokenFile, profile string
 }
 
 func newRevokeCmd(app *App) *cobra.Command {
@@ -51,18 +45,10 @@ Exit codes: 0 revoked, 2 usage or invalid input, 4 rejected by the server,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
-	f.StringVar(&o.account, "account", "", "account id (T/P + 8 digits)")
+	o.bind(f, "account id (T/P + 8 digits)", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
 	f.StringVar(&o.audience, "audience", "", "audience of the client token (default https://api.dintero.com/v1/accounts/<account>)")
-	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")
-	f.StringVar(&o.clientSecretFile, "client-secret-file", "", "read the client secret from FILE, or - for stdin")
-	f.StringVar(&o.bearerFile, "bearer-file", "", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
 	f.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "read the refresh token from FILE, or - ($TOKENBENCH_REFRESH_TOKEN)")
-	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
-	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "deadline for each request")
 	f.StringVarP(&o.profile, "profile", "p", "", "revoke the refresh token a saved profile holds, and remove it from the store")
-	f.BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
-	f.StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
 	return cmd
 }
 

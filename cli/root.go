@@ -5,6 +5,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -90,7 +91,9 @@ Run it with no arguments for the interactive workbench, or try
 
 Exit codes: 0 ok, 1 other, 2 usage or invalid input, 3 MFA needs a binding
 code, 4 rejected by the server, 5 transport or server failure, 130
-interrupted (ctrl+c: "cancelled" on stderr).`,
+interrupted (ctrl+c: "cancelled" on stderr). exec exits with its command's
+code, 128+N when signal N killed it, 127 when the command is not found and
+126 when it cannot be run.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          noArgs,
@@ -106,6 +109,9 @@ interrupted (ctrl+c: "cancelled" on stderr).`,
 		newRecoverCmd(app), newRevokeCmd(app))
 	root.PersistentFlags().StringVar(&app.configDir, "config-dir", "", "directory of profiles.yaml (default $TOKENBENCH_CONFIG_DIR, else the OS config dir + /tokenbench)")
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		return checkTimeout(cmd)
+	}
 	root.PreRunE = func(cmd *cobra.Command, _ []string) error {
 		if v, _ := cmd.Flags().GetBool("version"); v {
 			if err := ReadBuildInfo().write(app.stdout); err != nil {
@@ -116,4 +122,17 @@ interrupted (ctrl+c: "cancelled" on stderr).`,
 		return nil
 	}
 	return root
+}
+
+// checkTimeout refuses a --timeout of zero or less on any command that has
+// one: it would mean no deadline, or one already passed.
+func checkTimeout(cmd *cobra.Command) error {
+	f := cmd.Flags().Lookup("timeout")
+	if f == nil || !f.Changed {
+		return nil
+	}
+	if d, err := time.ParseDuration(f.Value.String()); err == nil && d <= 0 {
+		return &usageError{fmt.Errorf("--timeout must be more than 0 (got %s)", f.Value.String())}
+	}
+	return nil
 }

@@ -97,7 +97,7 @@ func bindRequestFlags(f *pflag.FlagSet, o *tokenOptions) {
 	f.StringVar(&o.code, "code", "", "authorization code")
 	f.StringVar(&o.redirectURI, "redirect-uri", "", "redirect URI the code was issued for")
 	f.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "read the refresh token from FILE, or - ($TOKENBENCH_REFRESH_TOKEN)")
-	f.StringArrayVar(&o.params, "param", nil, "extra body field key=value (repeatable)")
+	f.StringArrayVar(&o.params, "param", nil, "extra body field key=value (repeatable); not a field tokenbench sets (grant_type, secrets, codes, username, audience, redirect_uri)")
 	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
 	f.StringVar(&o.mfaToken, "mfa-token", "", "mfa_token, for --grant mfa-oob")
 	f.StringVar(&o.oobCode, "oob-code", "", "oob_code, for --grant mfa-oob")
@@ -181,6 +181,9 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		return nil, err
 	}
 	out.channel = channel
+	if req.Account == "" {
+		return nil, fmt.Errorf("%w: account id is required (give it with --account)", client.ErrInvalidInput)
+	}
 	if err := client.ValidateOwnerID(req.Account); err != nil {
 		return nil, err
 	}
@@ -189,13 +192,9 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	default:
 		return nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", client.Sanitize(o.output))}
 	}
-	extra := map[string]string{}
-	for _, p := range o.params {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || k == "" {
-			return nil, &usageError{fmt.Errorf("--param %q is not key=value", client.Sanitize(k))}
-		}
-		extra[k] = v
+	extra, err := parseParams(o.params)
+	if err != nil {
+		return nil, err
 	}
 	req.Code, req.MFAToken, req.OOBCode, req.BindingCode, req.Extra = o.code, o.mfaToken, o.oobCode, o.bindingCode, extra
 	if err := app.readSecrets(o, &req); err != nil {
@@ -214,13 +213,86 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		}
 	}
 	out.req = req.Normalized()
-	if err := out.req.Validate(); err != nil {
+	if err := validateRequest(out.req); err != nil {
 		return nil, err
 	}
 	if out.spendStored {
 		out.req.RefreshToken = "" // session.Run reads the latest under the lock
 	}
 	return out, nil
+}
+
+// givenBy says how each field of a request is given on the command line,
+// by flows.Problem's field name.
+var givenBy = map[string]string{
+	"account":       "--account",
+	"client-id":     "--client-id",
+	"client-secret": "$TOKENBENCH_CLIENT_SECRET or --client-secret-file",
+	"bearer":        "$TOKENBENCH_BEARER or --bearer-file",
+	"username":      "--username",
+	"password":      "$TOKENBENCH_PASSWORD, --password-file or the prompt on a terminal",
+	"code":          "--code",
+	"refresh-token": "$TOKENBENCH_REFRESH_TOKEN or --refresh-token-file",
+	"mfa-token":     "--mfa-token",
+	"oob-code":      "--oob-code",
+	"binding-code":  "--binding-code",
+}
+
+// validateRequest is flows.Request.Validate with each missing field's
+// flag or environment variable named: "client secret is required (give
+// it with $TOKENBENCH_CLIENT_SECRET or --client-secret-file)".
+func validateRequest(req flows.Request) error {
+	problems := req.Check()
+	if len(problems) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Message
+		how := givenBy[p.Field]
+		if p.Field == "bearer" && req.Grant != client.GrantAccountUserToken {
+			how += ", or --client-id with $TOKENBENCH_CLIENT_SECRET"
+		}
+		if how != "" && strings.HasSuffix(p.Message, " is required") {
+			msgs[i] += " (give it with " + how + ")"
+		}
+	}
+	return fmt.Errorf("%w: %s", client.ErrInvalidInput, strings.Join(msgs, "; "))
+}
+
+// managedParams are the body fields tokenbench sets itself, with where
+// they are given instead. A secret as a --param would sit in the shell
+// history and the process list, and a grant_type would silently change
+// the grant the rest of the flow believes it runs.
+var managedParams = map[string]string{
+	"grant_type":    "--grant",
+	"client_secret": "$TOKENBENCH_CLIENT_SECRET or --client-secret-file",
+	"password":      "$TOKENBENCH_PASSWORD, --password-file or the prompt",
+	"refresh_token": "$TOKENBENCH_REFRESH_TOKEN or --refresh-token-file",
+	"code":          "--code",
+	"binding_code":  "--binding-code",
+	"mfa_token":     "--mfa-token",
+	"oob_code":      "--oob-code",
+	"username":      "--username",
+	"audience":      "--audience",
+	"redirect_uri":  "--redirect-uri",
+}
+
+// parseParams reads --param key=value fields, refusing the ones
+// tokenbench manages. A refused value is never echoed: it may be a secret.
+func parseParams(params []string) (map[string]string, error) {
+	extra := map[string]string{}
+	for _, p := range params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return nil, &usageError{fmt.Errorf("--param %q is not key=value", client.Sanitize(k))}
+		}
+		if instead, managed := managedParams[strings.ToLower(strings.TrimSpace(k))]; managed {
+			return nil, &usageError{fmt.Errorf("--param %s is refused: tokenbench sets %s itself; use %s", client.Sanitize(k), client.Sanitize(k), instead)}
+		}
+		extra[k] = v
+	}
+	return extra, nil
 }
 
 // readSecrets takes the secrets given to this run: environment and files.
@@ -344,10 +416,10 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	switch {
 	case errors.As(err, &needCode):
 		s := needCode.Session
-		fmt.Fprintf(app.env.stderr, "error: MFA needs the binding code sent by %s, and stdin gave none.\n", s.Channel)
-		auth := "(with the same $TOKENBENCH_BEARER)"
-		if s.BearerChained {
-			auth = "--client-id " + shellQuote(client.Sanitize(req.ClientID)) + " (with the same $TOKENBENCH_CLIENT_SECRET)"
+		if s.Attempts > 0 {
+			fmt.Fprintf(app.env.stderr, "error: MFA needs the binding code sent by %s; the code given was not accepted, and stdin has no other.\n", s.Channel)
+		} else {
+			fmt.Fprintf(app.env.stderr, "error: MFA needs the binding code sent by %s, and stdin gave none.\n", s.Channel)
 		}
 		if !printableToken(s.MFAToken) || !printableToken(s.OOBCode) {
 			// Server text that would act on the terminal (an OSC 52
@@ -356,8 +428,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			fmt.Fprintf(app.env.stderr, "The server's mfa_token or oob_code holds characters a terminal must not print, so this flow cannot be continued by hand; run the command again where the code can be typed.\n")
 			return nil, &exitError{code: ExitNeedCode}
 		}
-		fmt.Fprintf(app.env.stderr, "Continue when you have it with:\n  tokenbench token --base-url %s --account %s --grant mfa-oob --mfa-token %s --oob-code %s --binding-code CODE %s\n",
-			shellQuote(client.Sanitize(c.BaseURL())), req.Account, shellQuote(s.MFAToken), shellQuote(s.OOBCode), auth)
+		fmt.Fprintf(app.env.stderr, "Continue when you have it with:\n  %s\n", app.continueCommand(o, tr, c.BaseURL(), s))
 		return nil, &exitError{code: ExitNeedCode}
 	case errors.Is(err, flows.ErrChallengeExpired):
 		return nil, fmt.Errorf("the MFA challenge expired before a correct code was given; run the command again for a new code (%w)", err)
@@ -376,6 +447,63 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		fmt.Fprintf(app.env.stderr, "warning: %s\n", w)
 	}
 	return res, nil
+}
+
+// continueCommand is the mfa-oob command line that finishes an MFA flow by
+// hand: the profile's when there is one (it supplies the client secret or
+// Bearer again), and the secret given as this run was given.
+func (app *App) continueCommand(o *tokenOptions, tr *tokenRequest, baseURL string, s *flows.MFASession) string {
+	return app.mfaOOBCommand(continuation{
+		profile: tr.profile, baseURL: baseURL, account: tr.req.Account, clientID: tr.req.ClientID,
+		bearerChained: s.BearerChained, clientSecretFile: o.clientSecretFile, bearerFile: o.bearerFile,
+	}, s)
+}
+
+// continuation is what an mfa-oob command needs to continue a flow.
+type continuation struct {
+	profile                      *profiles.Profile
+	baseURL, account, clientID   string
+	bearerChained                bool
+	clientSecretFile, bearerFile string
+	// extra goes before the note on where the secret comes from.
+	extra []string
+}
+
+func (app *App) mfaOOBCommand(k continuation, s *flows.MFASession) string {
+	args := []string{"tokenbench", "token"}
+	if k.profile != nil {
+		args = append(args, "-p", shellQuote(client.Sanitize(k.profile.Name)))
+		if strings.TrimRight(k.profile.BaseURLOrDefault(), "/") != strings.TrimRight(k.baseURL, "/") {
+			args = append(args, "--base-url", shellQuote(client.Sanitize(k.baseURL)))
+		}
+		if k.profile.Account != k.account {
+			args = append(args, "--account", k.account)
+		}
+	} else {
+		args = append(args, "--base-url", shellQuote(client.Sanitize(k.baseURL)), "--account", k.account)
+	}
+	args = append(args, "--grant", "mfa-oob", "--mfa-token", shellQuote(s.MFAToken), "--oob-code", shellQuote(s.OOBCode), "--binding-code", "CODE")
+	args = append(args, k.extra...)
+	kind, file, envVar, fileFlag := profiles.Bearer, k.bearerFile, "TOKENBENCH_BEARER", "--bearer-file"
+	if k.bearerChained {
+		kind, file, envVar, fileFlag = profiles.ClientSecret, k.clientSecretFile, "TOKENBENCH_CLIENT_SECRET", "--client-secret-file"
+		if k.profile == nil || k.profile.ClientID != k.clientID {
+			args = append(args, "--client-id", shellQuote(client.Sanitize(k.clientID)))
+		}
+	}
+	switch {
+	case file == "-":
+		args = append(args, fileFlag, "-", "(with the same "+strings.ReplaceAll(string(kind), "_", " ")+" on stdin)")
+	case file != "":
+		args = append(args, fileFlag, shellQuote(client.Sanitize(file)))
+	case app.env.getenv(envVar) != "":
+		args = append(args, "(with the same $"+envVar+")")
+	case k.profile != nil:
+		// The profile gives it again: keyring, cmd:, env: or a prompt.
+	default:
+		args = append(args, "(with the same $"+envVar+")")
+	}
+	return strings.Join(args, " ")
 }
 
 func writeHAR(path string, ex []client.Exchange) error {

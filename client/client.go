@@ -311,10 +311,13 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
+// maxCAFile bounds a CA bundle: the system's own is a few hundred KiB.
+const maxCAFile = 1 << 20
+
 func loadCAs(path string) (*x509.CertPool, error) {
-	pem, err := os.ReadFile(path)
+	pem, err := readCAFile(path)
 	if err != nil {
-		return nil, invalidf("CA file: %v", err)
+		return nil, err
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
@@ -324,6 +327,35 @@ func loadCAs(path string) (*x509.CertPool, error) {
 		return nil, invalidf("CA file %s holds no PEM certificate", path)
 	}
 	return pool, nil
+}
+
+// readCAFile reads a CA bundle that is a regular file of at most 1 MiB: a
+// device (/dev/zero) or a FIFO would be read without end.
+func readCAFile(path string) ([]byte, error) {
+	// Stat first: opening a FIFO would wait for a writer.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, invalidf("CA file %s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, invalidf("CA file: %v", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, invalidf("CA file: %v", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, invalidf("CA file %s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	if err != nil {
+		return nil, invalidf("CA file: %v", err)
+	}
+	if len(data) > maxCAFile {
+		return nil, invalidf("CA file %s is larger than 1 MiB", path)
+	}
+	return data, nil
 }
 
 // Redactor returns the redactor that knows every secret this client has

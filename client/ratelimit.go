@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,10 +17,19 @@ type RateLimitError struct {
 	*APIError
 	RetryAfter time.Duration
 	RetryAt    time.Time
+	// Sent is the Retry-After header as the server sent it, sanitised and
+	// cut; "" when there was none.
+	Sent string
+	// Meaning says what an unusual Retry-After means ("retry now", "an
+	// implausible wait of 973 years"); "" for a plain wait or none.
+	Meaning string
 }
 
 func (e *RateLimitError) Error() string {
-	if e.RetryAfter <= 0 {
+	switch {
+	case e.Meaning != "":
+		return fmt.Sprintf("429 rate limited: %s (Retry-After: %q)", e.Meaning, e.Sent)
+	case e.Sent == "":
 		return "429 rate limited: the server named no wait (no Retry-After)"
 	}
 	return fmt.Sprintf("429 rate limited: retry after %s", FormatWait(e.RetryAfter))
@@ -54,9 +64,12 @@ func ParseRetryAfter(value string, now, serverDate time.Time) (time.Duration, bo
 	if value == "" {
 		return 0, false
 	}
-	if n, err := strconv.ParseInt(value, 10, 64); err == nil {
+	if n, err := strconv.ParseInt(value, 10, 64); err == nil || isDigits(value) {
 		if n < 0 {
 			return 0, false
+		}
+		if err != nil {
+			return maxRetryAfter, true // more digits than an int64 holds
 		}
 		d := time.Duration(min(n, int64(maxRetryAfter/time.Second))) * time.Second
 		return d, true
@@ -83,6 +96,64 @@ func rateLimited(apiErr *APIError, header http.Header, now time.Time) error {
 	if d, err := http.ParseTime(header.Get("Date")); err == nil {
 		date = d
 	}
-	wait, _ := ParseRetryAfter(header.Get("Retry-After"), now, date)
-	return &RateLimitError{APIError: apiErr, RetryAfter: wait, RetryAt: now.Add(wait)}
+	raw := strings.TrimSpace(header.Get("Retry-After"))
+	wait, ok := ParseRetryAfter(raw, now, date)
+	return &RateLimitError{APIError: apiErr, RetryAfter: wait, RetryAt: now.Add(wait),
+		Sent: Excerpt([]byte(raw), 64), Meaning: retryAfterMeaning(raw, wait, ok, now, date)}
+}
+
+// retryAfterMeaning says what a Retry-After that is not a plain wait
+// means: "" for a plain wait (or none).
+func retryAfterMeaning(raw string, wait time.Duration, ok bool, now, serverDate time.Time) string {
+	switch {
+	case raw == "":
+		return ""
+	case !ok && strings.HasPrefix(raw, "-") && isDigits(raw[1:]):
+		return "retry now: the server's wait is negative"
+	case !ok:
+		return "the server's Retry-After is neither seconds nor a date: no usable wait"
+	case wait == 0:
+		return "retry now"
+	case wait < maxRetryAfter:
+		return ""
+	}
+	// At the cap: say how long was asked for when it was more.
+	secs := 0.0
+	if isDigits(raw) {
+		secs, _ = strconv.ParseFloat(raw, 64) // +Inf for too many digits
+	} else if at, err := http.ParseTime(raw); err == nil {
+		ref := now
+		if !serverDate.IsZero() {
+			ref = serverDate
+		}
+		secs = float64(at.Unix() - ref.Unix()) // Sub would stop at 292 years
+	}
+	if secs <= maxRetryAfter.Seconds() {
+		return ""
+	}
+	return fmt.Sprintf("an implausible wait of %s; counted as %s", longWait(secs), FormatWait(maxRetryAfter))
+}
+
+// longWait says a wait of over a day in days or years.
+func longWait(secs float64) string {
+	if math.IsInf(secs, 0) || secs > 1e21 {
+		return "more years than can be counted"
+	}
+	days := secs / 86400
+	if days < 2*365 {
+		return fmt.Sprintf("%.0f days", days)
+	}
+	return fmt.Sprintf("%.0f years", days/365.25)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -60,3 +60,31 @@ func TestParseJWKSDinteroShape(t *testing.T) {
 		t.Fatalf("empty array: %v", err)
 	}
 }
+
+// U5: an unusual Retry-After is said as sent, with what it means.
+func TestRateLimitSaysWhatRetryAfterMeans(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for value, want := range map[string]string{
+		"":                     "429 rate limited: the server named no wait (no Retry-After)",
+		"30":                   "429 rate limited: retry after 30 s",
+		"86400":                "429 rate limited: retry after 1440 min",
+		"0":                    `429 rate limited: retry now (Retry-After: "0")`,
+		"-5":                   `429 rate limited: retry now: the server's wait is negative (Retry-After: "-5")`,
+		"1e309":                `429 rate limited: the server's Retry-After is neither seconds nor a date: no usable wait (Retry-After: "1e309")`,
+		"soon\x1b[2J":          `429 rate limited: the server's Retry-After is neither seconds nor a date: no usable wait (Retry-After: "soon[2J")`,
+		"99999999999999999999": `429 rate limited: an implausible wait of 3168808781403 years; counted as 1440 min (Retry-After: "99999999999999999999")`,
+		"172800":               `429 rate limited: an implausible wait of 2 days; counted as 1440 min (Retry-After: "172800")`,
+		now.Add(-time.Hour).Format(http.TimeFormat): `429 rate limited: retry now (Retry-After: "Fri, 02 Jan 2026 02:04:05 GMT")`,
+		"Tue, 01 Jan 2999 00:00:00 GMT":             `429 rate limited: an implausible wait of 973 years; counted as 1440 min (Retry-After: "Tue, 01 Jan 2999 00:00:00 GMT")`,
+		strings.Repeat("9", 400):                    "more years than can be counted",
+	} {
+		h := http.Header{}
+		if value != "" {
+			h.Set("Retry-After", value)
+		}
+		err := client.RateLimitedForTest(&client.APIError{Status: 429}, h, now)
+		if got := err.Error(); !strings.Contains(got, want) || strings.Contains(got, "\x1b") {
+			t.Errorf("Retry-After %q: %q, want %q", value, got, want)
+		}
+	}
+}

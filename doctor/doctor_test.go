@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -278,5 +279,31 @@ func TestRunKeepsTheLatest20AndTextIsSanitised(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// An unknown sign-in type is not called a Dintero password, and an event
+// in the future is flagged rather than counted down.
+func TestReportUnknownSignInAndFutureTimes(t *testing.T) {
+	future := now.AddDate(300, 0, 0)
+	dir := &fakeDir{users: []User{{ID: "u1", Email: "ada@example.com", Name: "Ada", AuthenticationType: "xyz", LastSeenAt: &future,
+		MFA: MFA{SMS: Factor{Enabled: true, UpdatedAt: &future}}}},
+		activities: map[string][]Activity{"u1": {{ID: "1", CreatedAt: future, Action: ActionToken}}}}
+	r, err := Run(context.Background(), dir, "T11223344", "ada@example.com", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := r.WriteText(&b, now); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"signs in    xyz (unknown sign-in type)", "(in the future: clock skew?)", "SMS on (changed in the future: clock skew?)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Dintero password") || strings.Contains(out, "106751d") || regexp.MustCompile(`\(in \d`).MatchString(out) {
+		t.Errorf("report:\n%s", out)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 )
 
 // Severity ranks a finding: what blocks a login, what is worth a look, and
@@ -110,7 +108,7 @@ func ruleFactorChanged(u User, _ []Activity, now time.Time) []Finding {
 		}
 		out = append(out, Finding{
 			Rule: "factor-changed", Severity: Warning,
-			Text: fmt.Sprintf("%s factor changed %s (now %s): a code may go to a new phone or app", f.name, tokeninfo.Relative(*at, now), state),
+			Text: fmt.Sprintf("%s factor changed %s (now %s): a code may go to a new phone or app", f.name, pastRelative(*at, now), state),
 			Evidence: []string{
 				"configuration.mfa." + f.field + ".updated_at=" + at.UTC().Format(time.RFC3339),
 				fmt.Sprintf("configuration.mfa.%s.enabled=%t", f.field, f.factor.Enabled),
@@ -197,7 +195,7 @@ func newestFirst(acts []Activity) []Activity {
 
 // when is "2026-11-27 10:00 UTC (2d 4h ago)" in now's location.
 func when(t, now time.Time) string {
-	return t.In(now.Location()).Format("2006-01-02 15:04 MST") + " (" + tokeninfo.Relative(t, now) + ")"
+	return past(t, now)
 }
 
 func orDash(s string) string {

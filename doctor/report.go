@@ -86,16 +86,16 @@ func (r *Report) writeProfile(b *strings.Builder, now time.Time) {
 	if u.External() {
 		signIn = "external identity provider"
 	} else if t := clean(u.AuthenticationType); t != "" && t != "password" {
-		signIn += " (" + t + ")"
+		signIn = t + " (unknown sign-in type)"
 	}
 	line("signs in", signIn)
 	if u.DeletedAt != nil {
-		line("status", "DELETED "+when(*u.DeletedAt, now))
+		line("status", "DELETED "+past(*u.DeletedAt, now))
 	} else {
 		line("status", "active")
 	}
 	if u.LastSeenAt != nil {
-		line("last seen", when(*u.LastSeenAt, now))
+		line("last seen", past(*u.LastSeenAt, now))
 	} else {
 		line("last seen", "never")
 	}
@@ -122,14 +122,14 @@ func (r *Report) writeProfile(b *strings.Builder, now time.Time) {
 	// push its row out of line.
 	relW, actW, ipW := 0, 0, 0
 	for _, a := range r.Activities {
-		relW = max(relW, len(tokeninfo.Relative(a.CreatedAt, now)))
+		relW = max(relW, len(pastRelative(a.CreatedAt, now)))
 		actW = max(actW, len(clean(a.Action)))
 		ipW = max(ipW, len(orDash(clean(a.IP))))
 	}
 	for _, a := range r.Activities {
 		fmt.Fprintf(b, "  %s  %-*s  %-*s  %-*s  %s\n",
 			a.CreatedAt.In(now.Location()).Format("2006-01-02 15:04:05 MST"),
-			relW, tokeninfo.Relative(a.CreatedAt, now), actW, clean(a.Action), ipW, orDash(clean(a.IP)), orDash(clean(a.UserAgent)))
+			relW, pastRelative(a.CreatedAt, now), actW, clean(a.Action), ipW, orDash(clean(a.IP)), orDash(clean(a.UserAgent)))
 	}
 }
 
@@ -150,7 +150,7 @@ func factorText(name string, f Factor, now time.Time) string {
 		s = name + " on"
 	}
 	if f.UpdatedAt != nil {
-		s += " (changed " + tokeninfo.Relative(*f.UpdatedAt, now) + ")"
+		s += " (changed " + pastRelative(*f.UpdatedAt, now) + ")"
 	}
 	return s
 }
@@ -176,4 +176,25 @@ func cleanJoinSep(ss []string, sep string) string {
 		return "-"
 	}
 	return strings.Join(out, sep)
+}
+
+// clockSkew is how far in the future a past event may be before the
+// report says so rather than "in 3s".
+const clockSkew = time.Minute
+
+// pastRelative is when something that has happened happened: "2h 5m ago",
+// or "in the future: clock skew?" when the server's clock (or ours) is off.
+func pastRelative(t, now time.Time) string {
+	if t.Sub(now) > clockSkew {
+		return "in the future: clock skew?"
+	}
+	if t.After(now) {
+		return "now"
+	}
+	return tokeninfo.Relative(t, now)
+}
+
+// past is when with the time of an event that has happened.
+func past(t, now time.Time) string {
+	return t.In(now.Location()).Format("2006-01-02 15:04 MST") + " (" + pastRelative(t, now) + ")"
 }

@@ -74,8 +74,25 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// Validate checks a profile as it would be saved.
+// Validate checks a profile as it would be saved. It is stricter than
+// loading: a file written by an older version, with a name such as "-p",
+// still loads (so that the profile can be renamed), but nothing saves such
+// a profile again.
 func (p Profile) Validate() error {
+	if err := p.check(); err != nil {
+		return err
+	}
+	if strings.HasPrefix(p.Name, "-") {
+		return fmt.Errorf("%w: profile name %q must not start with '-' (it would read as a flag)", client.ErrInvalidInput, client.Sanitize(p.Name))
+	}
+	if p.RefreshBefore < 0 {
+		return fmt.Errorf("%w: refresh before %s is negative", client.ErrInvalidInput, time.Duration(p.RefreshBefore))
+	}
+	return nil
+}
+
+// check is what every profile of a file must pass to load.
+func (p Profile) check() error {
 	if !validName(p.Name) {
 		return fmt.Errorf("%w: profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", client.ErrInvalidInput, client.Sanitize(p.Name))
 	}
@@ -265,7 +282,7 @@ func splitYAMLError(err error) (string, int) {
 func checkAll(ps []Profile) error {
 	seen := map[string]bool{}
 	for _, p := range ps {
-		if err := p.Validate(); err != nil {
+		if err := p.check(); err != nil {
 			return fmt.Errorf("profile %q: %w", client.Sanitize(p.Name), err)
 		}
 		if seen[p.Name] {

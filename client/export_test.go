@@ -1,0 +1,4 @@
+package client
+
+// RateLimitedForTest is rateLimited, for the package's external tests.
+var RateLimitedForTest = rateLimited
