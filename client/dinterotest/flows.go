@@ -12,19 +12,8 @@ var readScopes = []string{ScopeReadAccounts, ScopeAdmin}
 // handleKeys serves the signing keys the Dintero way: a Bearer with
 // read:accounts or admin:accounts, and a bare JSON array.
 func (s *Server) handleKeys(r *http.Request) (int, any, *apiError) {
-	oid := r.PathValue("oid")
-	if !s.knownAccount(oid) {
-		return 0, nil, fail(http.StatusNotFound, "not_found", "account %s not found", oid)
-	}
-	who, e := s.authenticate(r)
-	if e != nil {
+	if e := s.requireReader(r, "reading the keys"); e != nil {
 		return 0, nil, e
-	}
-	if who.basic {
-		return 0, nil, fail(http.StatusUnauthorized, "unauthorized", "the keys endpoint requires a Bearer token")
-	}
-	if !who.has(readScopes...) {
-		return 0, nil, fail(http.StatusForbidden, "insufficient_scope", "reading the keys needs the scope %s", strings.Join(readScopes, " or "))
 	}
 	return http.StatusOK, s.publishedKeys(), nil
 }

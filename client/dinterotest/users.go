@@ -134,9 +134,11 @@ func orEmptyList(s []string) []string {
 	return s
 }
 
-// requireReader checks the Bearer of a management call: read:accounts or
-// admin:accounts, as the reference says.
-func (s *Server) requireReader(r *http.Request) *apiError {
+// requireReader checks the Bearer of a call that reads the account (its
+// keys, its users): a known account, a Bearer (not Basic), and
+// read:accounts or admin:accounts, as the reference says. what names the
+// call in the refusal.
+func (s *Server) requireReader(r *http.Request, what string) *apiError {
 	if !s.knownAccount(r.PathValue("oid")) {
 		return fail(http.StatusNotFound, "not_found", "account %s not found", r.PathValue("oid"))
 	}
@@ -145,16 +147,16 @@ func (s *Server) requireReader(r *http.Request) *apiError {
 		return e
 	}
 	if who.basic {
-		return fail(http.StatusUnauthorized, "unauthorized", "this endpoint takes a Bearer token")
+		return fail(http.StatusUnauthorized, "unauthorized", "%s requires a Bearer token", what)
 	}
-	if !who.has(ScopeReadAccounts, ScopeAdmin) {
-		return fail(http.StatusForbidden, "insufficient_scope", "the Bearer token lacks the scope read:accounts (or admin:accounts)")
+	if !who.has(readScopes...) {
+		return fail(http.StatusForbidden, "insufficient_scope", "%s needs the scope %s", what, strings.Join(readScopes, " or "))
 	}
 	return nil
 }
 
 func (s *Server) handleUsers(r *http.Request) (int, any, *apiError) {
-	if e := s.requireReader(r); e != nil {
+	if e := s.requireReader(r, "reading account users"); e != nil {
 		return 0, nil, e
 	}
 	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("search")))
@@ -172,7 +174,7 @@ func (s *Server) handleUsers(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) handleActivities(r *http.Request) (int, any, *apiError) {
-	if e := s.requireReader(r); e != nil {
+	if e := s.requireReader(r, "reading a user's activity"); e != nil {
 		return 0, nil, e
 	}
 	uid := r.PathValue("uid")
