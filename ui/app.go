@@ -200,7 +200,39 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.prunePages()
 	m.sizePages()
 	m.syncHomeHeight()
+	// Whatever brought a countdown or a pending auto-refresh back (esc
+	// from the log to the token view, a 429 on the MFA screen), the tick
+	// runs again.
+	if !m.ticking && m.wantsTick() {
+		cmd = tea.Batch(cmd, m.tick())
+	}
 	return model, cmd
+}
+
+// wantsTick reports whether anything time-based is on screen or pending:
+// the countdowns of the token view and home, a page's countdown (a 429's
+// wait), or a held token to auto-refresh whatever the screen.
+func (m *Model) wantsTick() bool {
+	return m.scr == scrToken || m.scr == scrHome || m.pageTicking() || m.autoRefreshPending()
+}
+
+// autoRefreshPending reports a held token that will be auto-refreshed.
+func (m *Model) autoRefreshPending() bool {
+	svc := m.ctx.Session
+	if svc == nil {
+		return false
+	}
+	for _, p := range m.profiles {
+		if _, ok := svc.NextRefresh(p.Name); ok {
+			return true
+		}
+	}
+	for _, c := range m.ctx.Connections {
+		if _, ok := svc.NextRefresh(c.Name); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -233,9 +265,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.channel = msg.ch
 		return m, nil
 	case needTickMsg:
-		if !m.ticking {
-			return m, m.tick()
-		}
+		// Update re-arms the tick when the page asks for it.
 		return m, nil
 	case closePageMsg:
 		if m.scr == scrPage {
@@ -282,18 +312,14 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStatus("request cancelled", false)
 		return m, nil
 	case tickMsg:
-		auto := m.autoRefreshDue()
-		if m.scr == scrToken || m.scr == scrHome || len(auto) > 0 || m.pageTicking() {
-			return m, tea.Batch(append(auto, m.tick())...)
-		}
+		// This tick has fired: Update arms the next one while anything
+		// time-based is on screen or pending.
 		m.ticking = false
-		return m, nil
+		return m, tea.Batch(m.autoRefreshDue()...)
 	case autoRefreshMsg:
 		return m.onAutoRefresh(msg)
 	case keptTokensMsg:
-		if msg.held > 0 && !m.ticking {
-			return m, m.tick()
-		}
+		// Update arms the tick for the held tokens' countdowns.
 		return m, nil
 	case list.FilterMatchesMsg:
 		// The home list filters in a command; its answer goes back to it.
@@ -545,7 +571,7 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 	m.token = tokenModel{result: res}
 	m.scr = scrToken
 	m.setStatus("token received", false)
-	cmds := []tea.Cmd{m.tick()}
+	var cmds []tea.Cmd
 	if url := m.jwksURLFor(res); url != "" && res.Token != nil {
 		m.lastJWKS = url
 		fallback := ""
@@ -560,7 +586,8 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// tick re-arms the one-second countdown tick, once.
+// tick arms the one-second countdown tick; Update calls it, at most one
+// tick is in flight.
 func (m *Model) tick() tea.Cmd {
 	m.ticking = true
 	return m.ctx.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
