@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/atotto/clipboard"
@@ -41,9 +43,19 @@ type SystemClipboard struct {
 	// Tmux runs a tmux command with stdin and returns its output; tests
 	// replace it.
 	Tmux func(stdin string, args ...string) (string, error)
+
+	mu sync.Mutex
 	// used remembers the last way, for ClearIf.
 	used string
+	// buffers are the tmux buffers written and not yet deleted: each copy
+	// gets its own named buffer, so that clearing deletes every one of
+	// them, not only the newest.
+	buffers []tmuxBuffer
+	copies  int
 }
+
+// tmuxBuffer is a named tmux buffer the app wrote, and what it holds.
+type tmuxBuffer struct{ name, text string }
 
 // NewClipboard returns the clipboard of this terminal.
 func NewClipboard() *SystemClipboard {
@@ -66,6 +78,8 @@ func (c *SystemClipboard) remote() bool {
 
 // Copy implements Clipboard.
 func (c *SystemClipboard) Copy(text string) (string, string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if !clipboard.Unsupported && !c.remote() {
 		if err := clipboard.WriteAll(text); err == nil {
 			c.used = viaSystem
@@ -77,9 +91,12 @@ func (c *SystemClipboard) Copy(text string) (string, string, error) {
 		// application's OSC 52: the copy would be lost while we claimed
 		// it worked. Put the text into tmux's buffer ourselves; -w also
 		// forwards it to the outer terminal's clipboard where tmux may.
-		if _, err := c.Tmux(text, "load-buffer", "-w", "-"); err != nil {
+		c.copies++
+		name := fmt.Sprintf("tokenbench-%d-%d", os.Getpid(), c.copies)
+		if _, err := c.Tmux(text, "load-buffer", "-b", name, "-w", "-"); err != nil {
 			return "", "", errors.New("inside tmux, and tmux load-buffer failed: " + err.Error())
 		}
+		c.buffers = append(c.buffers, tmuxBuffer{name: name, text: text})
 		c.used = viaTmux
 		return viaTmux, c.tmuxCaveat(), nil
 	}
@@ -101,21 +118,18 @@ func (c *SystemClipboard) tmuxCaveat() string {
 }
 
 // ClearIf implements Clipboard.
+// Inside tmux it deletes every buffer the app wrote that still holds what
+// the app put there, not only the one holding text.
 func (c *SystemClipboard) ClearIf(text string) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tmuxErr := c.deleteBuffers(text)
 	switch c.used {
 	case viaOSC52:
 		_, err := io.WriteString(c.Out, ansi.SetSystemClipboard(""))
 		return true, err
 	case viaTmux:
-		cur, err := c.Tmux("", "show-buffer")
-		if err != nil {
-			return false, err
-		}
-		if cur != text {
-			return false, errNotOurs
-		}
-		_, err = c.Tmux("", "delete-buffer")
-		return false, err
+		return false, tmuxErr
 	}
 	cur, err := clipboard.ReadAll()
 	if err != nil {
@@ -125,6 +139,36 @@ func (c *SystemClipboard) ClearIf(text string) (bool, error) {
 		return false, errNotOurs
 	}
 	return false, clipboard.WriteAll("")
+}
+
+// deleteBuffers deletes the tmux buffers the app wrote. A buffer gone
+// already (the user deleted it) is forgotten; one that holds something
+// else now is left alone, and errNotOurs is returned if it was the one
+// written with text. One that could not be deleted is kept for the next
+// try.
+func (c *SystemClipboard) deleteBuffers(text string) error {
+	var kept []tmuxBuffer
+	var firstErr error
+	for _, b := range c.buffers {
+		cur, err := c.Tmux("", "show-buffer", "-b", b.name)
+		switch {
+		case err != nil:
+			continue
+		case cur != b.text:
+			if b.text == text && firstErr == nil {
+				firstErr = errNotOurs
+			}
+			continue
+		}
+		if _, err := c.Tmux("", "delete-buffer", "-b", b.name); err != nil {
+			kept = append(kept, b)
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	c.buffers = kept
+	return firstErr
 }
 
 // errNotOurs: the user copied something else since; leave it alone.

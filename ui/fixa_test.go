@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,5 +104,119 @@ func TestAutoRefreshFiresAfterVisitingTheLog(t *testing.T) {
 	press(t, m, "esc", "esc")
 	if !strings.Contains(viewText(m), "refreshed at 12:01:40") {
 		t.Fatalf("home does not show the refresh:\n%s", viewText(m))
+	}
+}
+
+// fakeTmux is a tmux server's buffer list, as load-buffer, show-buffer
+// and delete-buffer (named with -b, or the top one) see it.
+type fakeTmux struct {
+	mu    sync.Mutex
+	names []string // newest first
+	bufs  map[string]string
+	n     int
+}
+
+func (f *fakeTmux) run(stdin string, args ...string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.bufs == nil {
+		f.bufs = map[string]string{}
+	}
+	name := ""
+	for i, a := range args {
+		if a == "-b" && i+1 < len(args) {
+			name = args[i+1]
+		}
+	}
+	top := func() (string, error) {
+		if name != "" {
+			if _, ok := f.bufs[name]; !ok {
+				return "", errors.New("no buffer " + name)
+			}
+			return name, nil
+		}
+		if len(f.names) == 0 {
+			return "", errors.New("no buffers")
+		}
+		return f.names[0], nil
+	}
+	switch args[0] {
+	case "load-buffer":
+		if name == "" {
+			name = fmt.Sprintf("buffer%d", f.n)
+			f.n++
+		}
+		if _, ok := f.bufs[name]; !ok {
+			f.names = append([]string{name}, f.names...)
+		}
+		f.bufs[name] = stdin
+	case "show-buffer":
+		n, err := top()
+		if err != nil {
+			return "", err
+		}
+		return f.bufs[n], nil
+	case "delete-buffer":
+		n, err := top()
+		if err != nil {
+			return "", err
+		}
+		delete(f.bufs, n)
+		f.names = slices.DeleteFunc(f.names, func(s string) bool { return s == n })
+	case "show-options":
+		return "external\n", nil
+	}
+	return "", nil
+}
+
+func (f *fakeTmux) contents() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, n := range f.names {
+		out = append(out, f.bufs[n])
+	}
+	return out
+}
+
+func tmuxClipboard(tmux *fakeTmux) *SystemClipboard {
+	return &SystemClipboard{Out: io.Discard, Tmux: tmux.run, Getenv: func(k string) string {
+		return map[string]string{"TMUX": "/tmp/tmux-0/default,1,0", "SSH_TTY": "/dev/pts/1"}[k]
+	}}
+}
+
+func TestTmuxClearDeletesEveryBufferWritten(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	ctx.ClearAfter = 45 * time.Second
+	var clearAt func(time.Time) tea.Msg
+	ctx.Tick = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		if d == ctx.ClearAfter {
+			clearAt = fn
+		}
+		return nil
+	}
+	tmux := &fakeTmux{}
+	_, _ = tmux.run("user's own copy", "load-buffer", "-")
+	ctx.Clipboard = tmuxClipboard(tmux)
+	m := New(ctx)
+	press(t, m, "enter", "c", "h") // the access token, then the header
+	if got := tmux.contents(); len(got) != 3 {
+		t.Fatalf("%d buffers after two copies", len(got))
+	}
+	_, cmd := m.Update(clearAt(clk.Now()))
+	drive(t, m, cmd)
+	if got := tmux.contents(); !slices.Equal(got, []string{"user's own copy"}) {
+		t.Fatalf("after the clear, %d buffers left (want the user's own only)", len(got))
+	}
+	requireShows(t, m, "clipboard cleared")
+
+	// On quit as well; a buffer the user wrote since is left alone.
+	press(t, m, "c", "h")
+	_, _ = tmux.run("copied later", "load-buffer", "-")
+	m.ClearClipboardOnQuit()
+	if got := tmux.contents(); !slices.Equal(got, []string{"copied later", "user's own copy"}) {
+		t.Fatalf("after quit, %d buffers left (want the user's two)", len(got))
 	}
 }
