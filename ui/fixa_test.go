@@ -220,3 +220,37 @@ func TestTmuxClearDeletesEveryBufferWritten(t *testing.T) {
 		t.Fatalf("after quit, %d buffers left (want the user's two)", len(got))
 	}
 }
+
+func TestRateLimitWaitHasOneLineThatGoesWithTheWait(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	var ticks tickRecorder
+	ticks.install(ctx)
+	m := New(ctx)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	runConnection(t, m, 1) // the MFA user: a code by SMS at once
+	requireShows(t, m, "ctrl+n send a new code", "ctrl+w switch channel")
+	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 56, Times: 1})
+	press(t, m, "ctrl+n")
+	requireShows(t, m, "rate limited (429): a new code can be sent in 56s")
+	requireHides(t, m, "56 s", "ctrl+n", "ctrl+w")
+	if strings.Count(viewText(m), "rate limited") != 1 {
+		t.Fatalf("more than one line about the wait:\n%s", viewText(m))
+	}
+	press(t, m, "ctrl+n")
+	requireShows(t, m, "no new code for 56s more")
+	if strings.Count(viewText(m), "rate limited") != 1 {
+		t.Fatalf("more than one line about the wait:\n%s", viewText(m))
+	}
+	// The countdown runs through a visit to the log and ends with the wait.
+	press(t, m, "ctrl+l", "esc")
+	for range 56 {
+		clk.Advance(time.Second)
+		if ticks.fire(t, m, clk) == 0 {
+			t.Fatalf("no tick during the wait:\n%s", viewText(m))
+		}
+	}
+	requireHides(t, m, "rate limited", "no new code")
+	requireShows(t, m, "ctrl+n send a new code", "ctrl+w switch channel")
+}

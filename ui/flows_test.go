@@ -157,9 +157,9 @@ func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
 	}
 	requireShows(t, m, "rate limited: no new code for")
 	clk.Advance(12 * time.Second)
-	requireShows(t, m, "a new code can be sent in 18s")
+	requireShows(t, m, "no new code for 18s more")
 	clk.Advance(19 * time.Second)
-	requireHides(t, m, "a new code can be sent in")
+	requireHides(t, m, "a new code can be sent in", "no new code")
 	press(t, m, "ctrl+n")
 	if len(exchangesOf(m.ctx)) != n+1 {
 		t.Fatalf("after the wait, resend sent %d request(s)", len(exchangesOf(m.ctx))-n)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -38,8 +39,21 @@ type mfaModel struct {
 	choice  menu
 	input   textinput.Model
 	err     string
-	// retryAt: a 429 asked to wait; no new code before it.
+	// retryAt: a 429 asked to wait; no new code before it. It is the one
+	// source of the wait's line, which goes when the wait ends.
 	retryAt time.Time
+	// nudged: a new code was asked for during the wait.
+	nudged bool
+}
+
+// waitLeft is what is left of a 429's wait at now, in whole seconds
+// rounded up (the server's "56" reads 56s, not 55s); 0 when over.
+func (m *mfaModel) waitLeft(now time.Time) time.Duration {
+	left := m.retryAt.Sub(now)
+	if left <= 0 {
+		return 0
+	}
+	return (left + time.Second - 1).Truncate(time.Second)
 }
 
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
@@ -118,8 +132,12 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	case mfaDead:
 		add(wrap(s.Value, s.Error.Render("This MFA session has expired.")+" Press esc and send the request again.", w), keep)
 	}
-	if wait := m.retryAt.Sub(ctx.Now()); wait > 0 {
-		add(s.Warn.Render("⏳ rate limited: a new code can be sent in "+tokeninfo.Countdown(wait)), keep)
+	if wait := m.waitLeft(ctx.Now()); wait > 0 {
+		if m.nudged {
+			add(s.Error.Render("✗ rate limited: no new code for "+tokeninfo.Countdown(wait)+" more (429)"), keep)
+		} else {
+			add(s.Warn.Render("⏳ rate limited (429): a new code can be sent in "+tokeninfo.Countdown(wait)), keep)
+		}
 	}
 	if m.err != "" {
 		add("", dropBlank)
@@ -157,17 +175,29 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	return strings.Join(out, "\n")
 }
 
-func (m *mfaModel) keys(k KeyMap) bindings {
+// keys are the MFA screen's keys. While a 429's wait runs (waiting), the
+// keys that would ask for a new code are left out.
+func (m *mfaModel) keys(k KeyMap, waiting bool) bindings {
+	// only keeps the bindings that work now.
+	only := func(bs ...key.Binding) []key.Binding {
+		return slices.DeleteFunc(bs, func(b key.Binding) bool { return !b.Enabled() })
+	}
+	newCode, switchCh, send := k.NewCode, k.SwitchChannel, withHelp(k.Select, "send")
+	if waiting {
+		newCode.SetEnabled(false)
+		switchCh.SetEnabled(false)
+		send.SetEnabled(false)
+	}
 	switch m.phase {
 	case mfaChoose:
-		short := []key.Binding{withHelp(k.Select, "send"), k.Up, k.Down, k.Back, k.Recover, k.Diagnose, k.ForceQuit}
+		short := only(send, k.Up, k.Down, k.Back, k.Recover, k.Diagnose, k.ForceQuit)
 		if m.session.Challenged() || m.session.Challenges > 0 {
-			short = append([]key.Binding{k.NewCode}, short...)
+			short = append(only(newCode), short...)
 		}
-		return bindings{short: short, full: [][]key.Binding{{withHelp(k.Select, "send"), k.Up, k.Down, k.NewCode}, {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
+		return bindings{short: short, full: [][]key.Binding{only(send, k.Up, k.Down, newCode), {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
 	case mfaCode:
-		short := []key.Binding{withHelp(k.Select, "verify"), k.NewCode, k.SwitchChannel, k.Back, k.Recover, k.Diagnose, k.ForceQuit}
-		return bindings{short: short, full: [][]key.Binding{{withHelp(k.Select, "verify"), k.NewCode, k.SwitchChannel}, {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
+		short := only(withHelp(k.Select, "verify"), newCode, switchCh, k.Back, k.Recover, k.Diagnose, k.ForceQuit)
+		return bindings{short: short, full: [][]key.Binding{only(withHelp(k.Select, "verify"), newCode, switchCh), {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
 	case mfaDead:
 		return bindings{short: []key.Binding{k.Back, k.Recover, k.Diagnose, k.ForceQuit}}
 	}
@@ -255,7 +285,7 @@ func (p *mfaPage) Ticking() bool { return p.retryAt.After(p.ctx.Now()) }
 
 func (p *mfaPage) SetSize(width, height int) { p.width, p.height = width, height }
 
-func (p *mfaPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys) }
+func (p *mfaPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys, p.Ticking()) }
 
 func (p *mfaPage) View() string { return p.view(p.ctx, p.spin.View(), p.width, p.height) }
 
@@ -335,8 +365,8 @@ func (p *mfaPage) rateLimited(limited *client.RateLimitError) tea.Cmd {
 	if wait <= 0 {
 		wait = time.Minute
 	}
-	p.retryAt = p.ctx.Now().Add(wait)
-	p.err = "rate limited (429): the server asked to wait " + client.FormatWait(wait) + "; no new code until then"
+	// The wait's line says it all, and goes when the wait ends.
+	p.retryAt, p.nudged, p.err = p.ctx.Now().Add(wait), false, ""
 	tick := func() tea.Msg { return needTickMsg{} }
 	p.phase = mfaChoose
 	if p.session.Challenged() {
@@ -371,7 +401,7 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return openPageThen(d, d.Start())
 	case p.retryAt.After(p.ctx.Now()) && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
 		p.phase == mfaChoose && key.Matches(msg, k.Select)):
-		p.err = "rate limited: no new code for " + tokeninfo.Countdown(p.retryAt.Sub(p.ctx.Now())) + " more"
+		p.nudged = true
 		return nil
 	}
 	switch p.phase {
