@@ -63,12 +63,12 @@ type (
 )
 
 // status is a timed line under the screen it belongs to: it is not shown
-// on another.
+// on another, and it is dropped when that screen is left.
 type status struct {
-	text string
-	err  bool
-	at   time.Time
-	scr  screen
+	text  string
+	err   bool
+	at    time.Time
+	where any // the screen it belongs to, as here says
 }
 
 const statusTTL = 8 * time.Second
@@ -191,7 +191,27 @@ func (m *Model) inputScreen() bool {
 }
 
 func (m *Model) setStatus(text string, isErr bool) {
-	m.status = status{text: client.Sanitize(text), err: isErr, at: m.ctx.Now(), scr: m.scr}
+	m.status = status{text: client.Sanitize(text), err: isErr, at: m.ctx.Now(), where: m.here()}
+}
+
+// here names the screen showing: the page on top (each page is a screen of
+// its own: one exchange is not another), or the root's screen.
+func (m *Model) here() any {
+	if m.scr != scrPage {
+		return m.scr
+	}
+	// The page on screen is the one after those under it on the stack
+	// (pages closed in this update are pruned only after it).
+	n := 0
+	for _, s := range m.stack {
+		if s == scrPage {
+			n++
+		}
+	}
+	if n < len(m.pages) {
+		return m.pages[n]
+	}
+	return m.topPage()
 }
 
 // Update implements tea.Model.
@@ -200,6 +220,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.prunePages()
 	m.sizePages()
 	m.syncHomeHeight()
+	// A status belongs to the screen that set it: leaving it drops it, so
+	// it is not shown on the next screen nor again on the way back.
+	if m.status.text != "" && m.status.where != m.here() {
+		m.status = status{}
+	}
 	// Whatever brought a countdown or a pending auto-refresh back (esc
 	// from the log to the token view, a 429 on the MFA screen), the tick
 	// runs again.
@@ -958,7 +983,7 @@ func (m *Model) account() string {
 func (m *Model) footer() string {
 	s := m.ctx.Styles
 	st := ""
-	if m.status.text != "" && m.status.scr == m.scr && m.ctx.Now().Sub(m.status.at) < statusTTL {
+	if m.status.text != "" && m.status.where == m.here() && m.ctx.Now().Sub(m.status.at) < statusTTL {
 		style := s.Status
 		if m.status.err {
 			style = s.StatusErr

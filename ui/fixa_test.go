@@ -254,3 +254,47 @@ func TestRateLimitWaitHasOneLineThatGoesWithTheWait(t *testing.T) {
 	requireHides(t, m, "rate limited", "no new code")
 	requireShows(t, m, "ctrl+n send a new code", "ctrl+w switch channel")
 }
+
+func TestStatusBelongsToTheScreenThatSetIt(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	ctx.Clipboard = tmuxClipboard(&fakeTmux{})
+	inTempDir(ctx, t.TempDir())
+	m := New(ctx)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	runConnection(t, m, 0)
+	requireShows(t, m, "token received")
+	// Cleared on leaving, not shown again on the way back.
+	press(t, m, "ctrl+l", "esc")
+	requireHides(t, m, "token received")
+
+	// Enter on a held, valid token shows it again and says so.
+	press(t, m, "esc", "enter")
+	requireShows(t, m, "token still valid, shown as held")
+	requireHides(t, m, "token received")
+
+	// A copied curl command is the exchange's: not on the next exchange,
+	// nor on the timeline.
+	press(t, m, "ctrl+l", "enter", "c")
+	requireShows(t, m, "curl command copied via tmux buffer")
+	press(t, m, "esc", "down", "enter")
+	requireHides(t, m, "curl command copied")
+	press(t, m, "c", "esc", "t")
+	requireHides(t, m, "curl command copied")
+	press(t, m, "esc")
+
+	// A bundle prompt left with esc says so below it, but a fresh prompt
+	// starts clean.
+	press(t, m, "b", "esc")
+	requireShows(t, m, "support bundle not written")
+	press(t, m, "b")
+	requireHides(t, m, "support bundle not written")
+	press(t, m, "esc")
+
+	// A HAR prompt left with esc: not on the inspector.
+	press(t, m, "w", "esc")
+	requireShows(t, m, "HAR not written")
+	press(t, m, "ctrl+o")
+	requireHides(t, m, "HAR not written")
+}

@@ -142,6 +142,7 @@ func (m *Model) runItem(it homeItem) tea.Cmd {
 			m.active = &p
 		}
 		_, cmd := m.showToken(res)
+		m.setStatus("token still valid, shown as held", false)
 		return cmd
 	}
 	m.activeKey, m.active = it.key, nil
