@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -52,7 +53,12 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 			return out
 		}
 	}
-	return ui.Run(ctx)
+	err := ui.Run(ctx)
+	if errors.Is(err, ui.ErrInterrupted) {
+		// ctrl+c: "cancelled" and exit 130, as everywhere else.
+		return errInterrupted
+	}
+	return err
 }
 
 // demoConnections are the demo's ready-made requests.

@@ -411,7 +411,8 @@ func (m *Model) pageTicking() bool {
 func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	if key.Matches(msg, k.ForceQuit) {
-		return m, tea.Quit
+		// An interrupt, not a plain quit: Run reports it (exit 130).
+		return m, tea.Interrupt
 	}
 	switch {
 	case key.Matches(msg, k.Log) && !m.busy():

@@ -298,3 +298,27 @@ func TestStatusBelongsToTheScreenThatSetIt(t *testing.T) {
 	press(t, m, "ctrl+o")
 	requireHides(t, m, "HAR not written")
 }
+
+// TestCtrlCIsAnInterruptAndQIsNot runs the real program on keys typed
+// into its input: ctrl+c reports an interrupt (the CLI exits 130), q
+// quits cleanly.
+func TestCtrlCIsAnInterruptAndQIsNot(t *testing.T) {
+	for _, tc := range []struct {
+		keys string
+		want error
+	}{{"\x03", ErrInterrupted}, {"q", nil}} {
+		ctx := testContext(&testClock{now: fixedNow})
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, tea.WithInput(strings.NewReader(tc.keys)), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Fatalf("keys %q: Run returned %v, want %v", tc.keys, err, tc.want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("keys %q did not end the program", tc.keys)
+		}
+	}
+}

@@ -438,8 +438,8 @@ func TestResizeAndQuitKeys(t *testing.T) {
 		t.Fatal("q quit from a form")
 	}
 	_, cmd = m.Update(keyMsg("ctrl+c"))
-	if cmd == nil || cmd() != tea.Quit() {
-		t.Fatal("ctrl+c does not quit")
+	if cmd == nil || cmd() != tea.Interrupt() {
+		t.Fatal("ctrl+c does not interrupt")
 	}
 }
 
