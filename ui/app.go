@@ -1000,9 +1000,12 @@ func (m *Model) footer() string {
 		if len(full) == 0 {
 			full = [][]key.Binding{keys.ShortHelp()}
 		}
-		// help's own truncation lets items through once even the
-		// ellipsis no longer fits; cut every line to the width here.
-		lines = strings.Split(m.help.FullHelpView(full), "\n")
+		lines = m.fullHelpLines(full, width)
+		// On a very short terminal the help still leaves the header,
+		// the status line and one body line; what is cut says so.
+		if room := max(1, m.ctx.Height-4); len(lines) > room {
+			lines = append(lines[:room-1], "…")
+		}
 	} else {
 		lines = []string{m.keyLine(keys.ShortHelp(), width)}
 	}
@@ -1010,6 +1013,42 @@ func (m *Model) footer() string {
 		lines[i] = " " + ansi.Truncate(l, width, "…")
 	}
 	return " " + strings.ReplaceAll(st, "\n", "\n ") + "\n" + strings.Join(lines, "\n")
+}
+
+// fullHelpLines lays the full help's columns side by side as far as the
+// width allows, and the rest in further rows below: on a narrow terminal
+// every key still shows (help's own view cuts the columns that do not fit
+// to "…").
+func (m *Model) fullHelpLines(groups [][]key.Binding, width int) []string {
+	h := m.help
+	h.SetWidth(0) // one column at a time: never cut
+	sep := h.Styles.FullSeparator.Inline(true).Render(h.FullSeparator)
+	var bands, row []string
+	rowW := 0
+	flush := func() {
+		if len(row) > 0 {
+			bands = append(bands, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+		}
+		row, rowW = nil, 0
+	}
+	for _, g := range groups {
+		col := h.FullHelpView([][]key.Binding{g})
+		if col == "" {
+			continue
+		}
+		w := lipgloss.Width(col)
+		if len(row) > 0 && rowW+lipgloss.Width(sep)+w > width {
+			flush()
+		}
+		if len(row) > 0 {
+			row = append(row, sep)
+			rowW += lipgloss.Width(sep)
+		}
+		row = append(row, col)
+		rowW += w
+	}
+	flush()
+	return strings.Split(strings.Join(bands, "\n"), "\n")
 }
 
 // helpWorks reports whether ? shows the full help here rather than typing
