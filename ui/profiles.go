@@ -87,7 +87,7 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			storePw := profiles.SourceOf(p, profiles.Password).Stored()
 			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
 			m.form.setProfileToggles(p)
-			m.form.duplicateOf = p.Name
+			m.form.duplicateOf, m.form.base = p.Name, p
 			m.push(scrForm)
 		}
 		return m, nil
@@ -207,7 +207,7 @@ func (m *Model) editItem(it homeItem) tea.Cmd {
 		p := *it.profile
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
 		m.form = newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
-		m.form.editing = p.Name
+		m.form.editing, m.form.base = p.Name, p
 		m.form.setProfileToggles(p)
 		m.push(scrForm)
 	}

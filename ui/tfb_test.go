@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// everyFieldProfile is a partner profile with every Profile field set, even
+// those its grant has no use for: editing must keep them all.
+func everyFieldProfile(t *testing.T, base string) profiles.Profile {
+	t.Helper()
+	p := profiles.Profile{
+		Name: "partner-m", BaseURL: base, Account: dinterotest.DemoMerchant, Audience: "https://example.com/aud",
+		Grant: "client_credentials", Partner: dinterotest.DemoPartner, ClientID: dinterotest.DemoPartnerClient,
+		Username: "someone@example.com", RedirectURI: "https://example.com/cb", JWKSURL: "https://example.com/jwks",
+		MFAChannel: "email", Notes: "kept", Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring},
+		KeepTokens: true, AutoRefresh: true, RefreshBefore: profiles.Duration(45 * time.Second),
+	}
+	v := reflect.ValueOf(p)
+	for i := range v.NumField() {
+		if v.Field(i).IsZero() {
+			t.Fatalf("Profile.%s is not set in the fixture: set it, and have the form show it or carry it over", v.Type().Field(i).Name)
+		}
+	}
+	return p
+}
+
+// Issue (tfb 1): e, enter on a partner profile dropped its partner (and
+// every other field the form did not show).
+func TestEditProfileKeepsEveryField(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	want := everyFieldProfile(t, srv.URL)
+	if err := ctx.Store.Add(want); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	requireShows(t, m, "partner-m")
+	press(t, m, "e")
+	requireShows(t, m, "Partner", dinterotest.DemoPartner)
+	press(t, m, "enter")
+	requireShows(t, m, "profile partner-m saved")
+	got, err := ctx.Store.Get("partner-m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
+	for i := range gv.NumField() {
+		if !reflect.DeepEqual(gv.Field(i).Interface(), wv.Field(i).Interface()) {
+			t.Errorf("Profile.%s: %v after e, enter; was %v", gv.Type().Field(i).Name, gv.Field(i).Interface(), wv.Field(i).Interface())
+		}
+	}
+}
+
+// Issue (tfb 1): the partner connection's form, sent unchanged, ran a plain
+// client_credentials grant for the partner's client.
+func TestEditPartnerConnectionRunsPartnerFlow(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	for range 4 {
+		press(t, m, "j")
+	}
+	requireShows(t, m, "› Partner")
+	press(t, m, "e")
+	requireShows(t, m, "Partner     "+dinterotest.DemoPartner)
+	press(t, m, "enter")
+	requireShows(t, m, "partner T112 → merchant "+dinterotest.DemoMerchant)
+}
+
+// The form's Partner field is checked like the CLI's --partner.
+func TestPartnerFieldValidated(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	for range 4 {
+		press(t, m, "j")
+	}
+	press(t, m, "e")
+	for range 5 {
+		press(t, m, "tab")
+	}
+	requireShows(t, m, "› Partner")
+	press(t, m, "backspace")
+	requests := srv.Requests()
+	press(t, m, "enter")
+	requireShows(t, m, "is not P or T followed by 3 digits and 00000")
+	if srv.Requests() != requests {
+		t.Fatal("an invalid partner was sent")
+	}
+	if !strings.Contains(viewText(m), "T1120000") {
+		t.Fatal("the typed partner was lost")
+	}
+}
