@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // everyFieldProfile is a partner profile with every Profile field set, even
@@ -97,5 +99,47 @@ func TestPartnerFieldValidated(t *testing.T) {
 	}
 	if !strings.Contains(viewText(m), "T1120000") {
 		t.Fatal("the typed partner was lost")
+	}
+}
+
+// Issues (tfb 4, 5): without a keyring, saving says to pick "Secrets in:
+// file" in the same form (which works), and a profile that keeps tokens
+// says they will not be kept.
+func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
+	m := New(ctx)
+	press(t, m, "esc", "a", "enter") // a client_credentials profile
+	typeText(t, m, "no-keyring")
+	press(t, m, "tab")
+	for range len(srv.URL) + 40 {
+		press(t, m, "backspace")
+	}
+	typeText(t, m, srv.URL)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "enter")
+	requireShows(t, m, `Set "Secrets in" to file`)
+	requireHides(t, m, "--insecure-storage")
+	// Secrets in: file, and keep tokens on.
+	for !strings.Contains(viewText(m), "› Secrets in") {
+		press(t, m, "tab")
+	}
+	typeText(t, m, "file")
+	for !strings.Contains(viewText(m), "› [ ] keep tokens") {
+		press(t, m, "tab")
+	}
+	press(t, m, "space", "enter")
+	requireShows(t, m, "profile no-keyring saved", "tokens will not be kept across restarts")
+	p, err := ctx.Store.Get("no-keyring")
+	if err != nil || profiles.SourceOf(p, profiles.ClientSecret) != profiles.SourceFile {
+		t.Fatalf("saved %+v, %v", p, err)
 	}
 }
