@@ -132,6 +132,10 @@ type formModel struct {
 	// base is the profile being edited or duplicated: what the form does
 	// not show is carried over from it.
 	base profiles.Profile
+	// carried is what the form was opened with: values of fields this
+	// grant lacks go on to the next grant's form (a client id and secret
+	// survive a look at account_user_token).
+	carried map[string]string
 }
 
 func newForm(g client.Grant, values map[string]string, chain bool, width int) formModel {
@@ -153,7 +157,10 @@ func newProfileForm(g client.Grant, values map[string]string, chain, storePw, ed
 }
 
 func buildForm(g client.Grant, values map[string]string, chain bool, width int, profileMode bool) formModel {
-	f := formModel{grant: g, chain: chain, width: width, profileMode: profileMode}
+	f := formModel{grant: g, chain: chain, width: width, profileMode: profileMode, carried: map[string]string{}}
+	for k, v := range values {
+		f.carried[k] = v
+	}
 	keys := append([]string{fBaseURL, fAccount, fAudience}, grantFields(g)...)
 	if profileMode {
 		keys = append([]string{fName}, keys...)
@@ -198,9 +205,13 @@ func (f *formModel) value(k string) string {
 	return ""
 }
 
-// values returns every field's value, to carry into another grant's form.
+// values returns every field's value, to carry into another grant's form,
+// with the values it carried for fields it does not have.
 func (f *formModel) values() map[string]string {
 	out := map[string]string{}
+	for k, v := range f.carried {
+		out[k] = v
+	}
 	for _, fl := range f.fields {
 		out[fl.spec.key] = fl.input.Value()
 	}

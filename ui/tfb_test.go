@@ -143,3 +143,27 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 		t.Fatalf("saved %+v, %v", p, err)
 	}
 }
+
+// Issue (tfb 3): a look at a grant without client fields emptied the
+// client id and secret of the next grant's form.
+func TestGrantSwitchKeepsClientCredentials(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter") // Demo API client's token
+	press(t, m, "n")
+	requireShows(t, m, "choose a grant")
+	press(t, m, "j", "j", "j", "j", "enter")  // refresh_token
+	press(t, m, "tab", "tab", "tab", "space") // chained: client id and secret show
+	requireShows(t, m, "Client ID   "+dinterotest.DemoClientID)
+	press(t, m, "esc", "k", "enter") // account_user_token
+	requireShows(t, m, "account_user_token")
+	requireHides(t, m, "Client ID")
+	press(t, m, "esc", "j", "j", "enter") // mfa-oob
+	requireShows(t, m, "mfa-oob", "Client ID   "+dinterotest.DemoClientID)
+	press(t, m, "esc", "k", "k", "k", "k", "k", "enter") // client_credentials
+	requireShows(t, m, "Client ID   "+dinterotest.DemoClientID)
+	// The secret too: the form sends and gets the client's token.
+	press(t, m, "enter")
+	requireShows(t, m, "client:"+dinterotest.DemoClientID)
+}
