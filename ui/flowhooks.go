@@ -58,11 +58,12 @@ func (m *Model) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 // grantChooserRecovery is the chooser's line after the grants.
 var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "Two codes over two channels for a user who lost their phone; ends with their token."}
 
-// openRecovery opens the guided recovery for req's user and client.
+// openRecovery opens the guided recovery's setup, filled in from req's
+// user and client; nothing is sent before the user confirms.
 func (m *Model) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
 	p := newRecoveryModel(m.ctx, base, req, ch, m.keeper())
 	m.openPage(p)
-	return p.Start()
+	return p.Ask()
 }
 
 // openDiagnose opens the diagnose screen for user (asked for when "").

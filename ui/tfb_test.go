@@ -167,3 +167,33 @@ func TestGrantSwitchKeepsClientCredentials(t *testing.T) {
 	press(t, m, "enter")
 	requireShows(t, m, "client:"+dinterotest.DemoClientID)
 }
+
+// Issue (tfb 2): after an MFA sign-in, the chooser's "Recover MFA (lost
+// device)" sent a recovery code for that user without asking.
+func TestRecoveryFromChooserAlwaysAsksFirst(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "j", "enter") // MFA user: a code goes out
+	requireShows(t, m, "A code was sent by SMS")
+	for range 5 {
+		if strings.Contains(viewText(m), "New request") {
+			break
+		}
+		press(t, m, "esc")
+	}
+	press(t, m, "end", "enter") // New request…
+	for range len(grantInfos) {
+		press(t, m, "down")
+	}
+	requireShows(t, m, "Recover MFA (lost device)")
+	sent := len(srv.Outbox())
+	press(t, m, "enter")
+	requireShows(t, m, "MFA recovery", dinterotest.DemoMFAUser, "First code")
+	requireHides(t, m, "step 1 of 2")
+	if len(srv.Outbox()) != sent {
+		t.Fatal("a recovery code was sent before the user confirmed")
+	}
+	press(t, m, "enter")
+	requireShows(t, m, "step 1 of 2: code sent by SMS")
+}
