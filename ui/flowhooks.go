@@ -245,3 +245,34 @@ func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
 	}
 	return nil
 }
+
+// refreshPlan says what r does on a token without a refresh token (none
+// came back, or it was revoked), where repeating the token's request as it
+// is would fail: why says why nothing can be sent; repeat is the grant to
+// run instead. Both are empty when r may go ahead as usual.
+func refreshPlan(res *flows.Result) (repeat *flows.Request, why string) {
+	if res == nil || res.RefreshToken != "" {
+		return nil, ""
+	}
+	req := res.Request
+	switch req.Grant {
+	case client.GrantMFAOOB:
+		if req.MFAToken == "" {
+			return nil, "this token came from an MFA recovery; run the recovery again or sign in with the password"
+		}
+		return nil, "this token came from a one-time MFA answer (mfa_token, oob_code, code); sign in with the password again"
+	case client.GrantRefreshToken:
+		// Its refresh token was revoked: sending it again is refused.
+		// The sign-in it came from can be repeated when it was a
+		// password one.
+		if req.Username == "" || req.Password == "" {
+			return nil, "its refresh token was revoked and the sign-in it came from cannot be repeated here; get a new token with n"
+		}
+		req.Grant, req.RefreshToken = client.GrantPassword, ""
+		if req.CanChain() {
+			req.Bearer = "" // a fresh client token, not the old one
+		}
+		return &req, ""
+	}
+	return nil, ""
+}

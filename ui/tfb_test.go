@@ -197,3 +197,64 @@ func TestRecoveryFromChooserAlwaysAsksFirst(t *testing.T) {
 	press(t, m, "enter")
 	requireShows(t, m, "step 1 of 2: code sent by SMS")
 }
+
+// Issue (tfb 6): after a revoke, r repeats the grant; it never sends the
+// revoked refresh token (here: a token that was itself refreshed, whose
+// request is the refresh_token grant with the revoked token).
+func TestRefreshAfterRevokeNeverSendsTheRevokedToken(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	for range 2 {
+		press(t, m, "j")
+	}
+	press(t, m, "enter") // Support user: a token with a refresh token
+	requireShows(t, m, "Refresh     ✓ sha256:")
+	press(t, m, "r") // refreshed: the token's request is now refresh_token
+	press(t, m, "X", "y")
+	requireShows(t, m, "revoked refresh token")
+	before := len(exchangesOf(m.ctx))
+	press(t, m, "r")
+	after := exchangesOf(m.ctx)
+	for _, ex := range after[before:] {
+		if ex.Fields["grant_type"] == "refresh_token" {
+			t.Fatalf("r after a revoke sent a refresh_token grant:\n%s", viewText(m))
+		}
+	}
+	requireShows(t, m, "Grant       password")
+	requireHides(t, m, "invalid_grant")
+}
+
+// Issue (tfb 6): r on a recovery token says why it cannot be refreshed.
+func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	press(t, m, "end", "enter") // New request…
+	for range len(grantInfos) {
+		press(t, m, "down")
+	}
+	press(t, m, "enter")
+	for _, v := range []string{dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoSecret, dinterotest.DemoLostDeviceUser} {
+		press(t, m, "ctrl+u")
+		typeText(t, m, v)
+		press(t, m, "tab")
+	}
+	press(t, m, "enter")
+	requireShows(t, m, "step 1 of 2")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	requireShows(t, m, "step 2 of 2")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	requireShows(t, m, "Refresh")
+	before := len(exchangesOf(m.ctx))
+	press(t, m, "r")
+	if flat := strings.Join(strings.Fields(viewText(m)), " "); !strings.Contains(flat, "this token came from an MFA recovery; run the recovery again or sign in with the password") {
+		t.Fatalf("r on a recovery token:\n%s", viewText(m))
+	}
+	requireHides(t, m, "mfa_token is required")
+	if len(exchangesOf(m.ctx)) != before {
+		t.Fatal("r on a recovery token sent a request")
+	}
+}
