@@ -173,6 +173,10 @@ func writeToken(b *strings.Builder, in Input, now time.Time) {
 		return
 	}
 	p("- header: %s\n", cell(tok.HeaderLine()))
+	if in.Doctor != nil && !strings.HasPrefix(tok.Subject, "user:") {
+		// Said plainly: a reader of a user's ticket expects the user's token.
+		p("- this is the token the diagnosis read the account with (subject %s), not the user's\n", cell(tok.Subject))
+	}
 	p("\n| claim | value |\n|---|---|\n")
 	row := func(k, v string) { p("| %s | %s |\n", cell(k), cell(v)) }
 	row("iss", tok.Issuer)

@@ -102,11 +102,21 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s on %s.\n", fp, req.Account)
 		return nil
 	}
-	if err := app.forgetRefresh(held); err != nil {
+	svc, err := app.session()
+	if err != nil {
 		return fmt.Errorf("revoked refresh token %s, but removing it from profile %s failed: %w", fp, held.profile.Name, err)
 	}
-	if held.stored || held.kept != nil {
+	removed, err := svc.ForgetRevoked(ctx, *held.profile, req.RefreshToken)
+	if err != nil {
+		return fmt.Errorf("revoked refresh token %s, but removing it from profile %s failed: %w", fp, held.profile.Name, err)
+	}
+	switch {
+	case removed:
 		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s and removed it from the store.\n", fp, held.profile.Name)
+		return nil
+	case held.stored || held.kept != nil:
+		// Rotated by another run since it was read: the new one is valid.
+		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s. The store holds a newer refresh token now, which stays.\n", fp, held.profile.Name)
 		return nil
 	}
 	fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s. It comes from %s, which tokenbench does not write: remove it there.\n",
@@ -171,20 +181,3 @@ func (app *App) profileRefresh(ctx context.Context, o *revokeOptions, changed fu
 }
 
 // forgetRefresh removes a revoked refresh token from the profile's store.
-func (app *App) forgetRefresh(held heldRefresh) error {
-	sec := app.secrets()
-	p := *held.profile
-	if held.stored {
-		if err := sec.Delete(p, profiles.RefreshToken); err != nil {
-			return err
-		}
-	}
-	if held.kept != nil {
-		kept := *held.kept
-		kept.RefreshToken = ""
-		if err := sec.KeepTokens(p, kept); err != nil {
-			return err
-		}
-	}
-	return nil
-}

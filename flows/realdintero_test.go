@@ -483,3 +483,33 @@ func TestRecoveryCodeExpiredStartsOver(t *testing.T) {
 		t.Fatalf("new first code: %v (step %d)", err, s.Step)
 	}
 }
+
+// TestRecoveryTimelineKeepsAResentFirstStep: a wrong first code, a resend
+// (a second recovery call) and the rest of the flow — the timeline lost
+// the first recovery call and the wrong code, and began at the resend.
+func TestRecoveryTimelineKeepsAResentFirstStep(t *testing.T) {
+	srv, rn, rec := recorded(t, dinterotest.DemoConfig(time.Hour))
+	ctx := context.Background()
+	s, err := rn.StartRecovery(ctx, recoveryRequest(client.ChannelSMS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+	if _, err := rn.Answer(ctx, s, wrongCode(first)); !errors.Is(err, flows.ErrWrongCode) {
+		t.Fatal(err)
+	}
+	if err := rn.Resend(ctx, s, client.ChannelSMS); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rn.Answer(ctx, s, srv.LastBindingCode(dinterotest.DemoLostDeviceUser)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rn.Answer(ctx, s, srv.LastBindingCode(dinterotest.DemoLostDeviceUser)); err != nil {
+		t.Fatal(err)
+	}
+	want := "token request (client_credentials)=200,recovery (sms)=200,step 1 binding code #1=400 invalid_grant,recovery (sms), a new code=200," +
+		"step 1 binding code #1=403 mfa_required,step 2 challenge (email)=200,step 2 binding code #1=200"
+	if got := labels(flows.Timeline(rec.Exchanges())); got != want {
+		t.Fatalf("timeline:\n got %s\nwant %s", got, want)
+	}
+}

@@ -46,6 +46,18 @@ func Timeline(ex []client.Exchange) []Step {
 			start = k
 		}
 	}
+	// A resent first code is a recovery call again, for the same user:
+	// the flow began at the first of them, wrong codes in between.
+	for isRecovery(ex[start]) {
+		k := start - 1
+		for k >= 0 && isMFAOOB(ex[k]) && ex[k].ErrorCode != "mfa_required" && !(ex[k].Status/100 == 2) {
+			k--
+		}
+		if k < 0 || !isRecovery(ex[k]) || ex[k].Fields["username"] != ex[start].Fields["username"] {
+			break
+		}
+		start = k
+	}
 	if start > 0 && isToken(ex[start-1]) && ex[start-1].Fields["grant_type"] == string(client.GrantClientCredentials) && ex[start-1].Status == 200 {
 		start-- // the chained Bearer belongs to the flow
 	}
@@ -54,7 +66,7 @@ func Timeline(ex []client.Exchange) []Step {
 		recovery = recovery || isRecovery(ex[i])
 	}
 	var steps []Step
-	attempt, step := 0, 1
+	attempt, step, recoveries := 0, 1, 0
 	for i := start; i < len(ex); i++ {
 		e := ex[i]
 		if i > start && (isToken(e) && !isMFAOOB(e) && e.ErrorCode != "mfa_required" || isRecovery(e) && (!recovery || step == 2)) {
@@ -68,6 +80,9 @@ func Timeline(ex []client.Exchange) []Step {
 		switch {
 		case isRecovery(e):
 			s.Label = "recovery (" + orDefault(e.Fields["oob_channel"], "sms") + ")"
+			if recoveries++; recoveries > 1 {
+				s.Label += ", a new code"
+			}
 			attempt = 0
 		case strings.HasSuffix(pathOf(e.URL), "/auth/mfa/challenge"):
 			s.Label = prefix + "challenge (" + orDefault(e.Fields["oob_channel"], "sms") + ")"

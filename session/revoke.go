@@ -65,16 +65,37 @@ func (s *Service) Revoke(ctx context.Context, name string, revoke func(ctx conte
 		return nil
 	})
 	if out.Revoked {
-		// The server refuses it now: the held token must not offer it.
-		s.mu.Lock()
-		if cur := s.held[name]; cur != nil && cur.res != nil && cur.res.RefreshToken == out.RefreshToken {
-			cp := *cur.res
-			cp.RefreshToken = ""
-			cur.res = &cp
-		}
-		s.mu.Unlock()
+		s.dropHeldRefresh(name, out.RefreshToken)
 	}
 	return out, err
+}
+
+// dropHeldRefresh stops the held token of name offering a refresh token
+// the server now refuses.
+func (s *Service) dropHeldRefresh(name, rt string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur := s.held[name]; cur != nil && cur.res != nil && cur.res.RefreshToken == rt {
+		cp := *cur.res
+		cp.RefreshToken = ""
+		cur.res = &cp
+	}
+}
+
+// ForgetRevoked removes rt, which the server has revoked (by a caller that
+// revoked it itself, as the CLI does), from p's store and kept tokens:
+// under p's lock, and only where it is still rt — a refresh token rotated
+// in the meantime is a different, valid one and stays. It reports whether
+// anything was removed.
+func (s *Service) ForgetRevoked(ctx context.Context, p profiles.Profile, rt string) (bool, error) {
+	var removed bool
+	err := s.exclusive(ctx, p, func() error {
+		var err error
+		removed, err = s.forgetRefresh(ctx, p, rt)
+		return err
+	})
+	s.dropHeldRefresh(p.Name, rt)
+	return removed, err
 }
 
 // forgetRefresh removes rt from what p stores: its refresh_token secret

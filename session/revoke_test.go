@@ -68,3 +68,32 @@ func TestRevokeRemovesTheRefreshTokenFromTheStore(t *testing.T) {
 		t.Fatal("the server still takes the revoked refresh token")
 	}
 }
+
+// TestForgetRevokedLeavesARotatedToken: the CLI revokes a refresh token it
+// read, then asks the service to forget it. A refresh token rotated in
+// between by another run is a different, valid one: it stays. (The CLI's
+// own removal deleted whatever was stored, without the profile lock.)
+func TestForgetRevokedLeavesARotatedToken(t *testing.T) {
+	svc := newService(t, configDir(t), newFakeKeyring())
+	p := clientProfile("pw", "https://api.dintero.com/v1")
+	p.Grant, p.Username = string(client.GrantPassword), dinterotest.DemoUser
+	p.Secrets[profiles.RefreshToken] = profiles.SourceKeyring
+	ctx := context.Background()
+	if err := svc.Create(ctx, p, Values{profiles.ClientSecret: "s", profiles.RefreshToken: "rt-rotated-by-another-run"}); err != nil {
+		t.Fatal(err)
+	}
+	removed, err := svc.ForgetRevoked(ctx, p, "rt-revoked-old")
+	if err != nil || removed {
+		t.Fatalf("ForgetRevoked of an older token: removed=%v, %v", removed, err)
+	}
+	if got := secretOf(t, svc, "pw", profiles.RefreshToken); got != "rt-rotated-by-another-run" {
+		t.Fatalf("the rotated refresh token was lost: %q", got)
+	}
+	removed, err = svc.ForgetRevoked(ctx, p, "rt-rotated-by-another-run")
+	if err != nil || !removed {
+		t.Fatalf("ForgetRevoked of the stored token: removed=%v, %v", removed, err)
+	}
+	if _, err := svc.Secrets.Get(ctx, p, profiles.RefreshToken); !errors.Is(err, profiles.ErrNotSet) {
+		t.Fatalf("the revoked refresh token is still stored: %v", err)
+	}
+}

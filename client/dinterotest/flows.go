@@ -26,24 +26,15 @@ var recoveryScopes = []string{ScopeAdmin, ScopeWrite, ScopeAuthMFA}
 // mfa_required for the second code.
 func (s *Server) handleRecovery(r *http.Request) (int, any, *apiError) {
 	aid := r.PathValue("aid")
-	if !s.knownAccount(aid) {
-		return 0, nil, fail(http.StatusNotFound, "not_found", "account %s not found", aid)
-	}
 	var body struct {
 		ChallengeType string `json:"challenge_type"`
 		Username      string `json:"username"`
 		Audience      string `json:"audience"`
 		OOBChannel    string `json:"oob_channel"`
 	}
-	if e := readBody(r, &body); e != nil {
-		return 0, nil, e
-	}
-	who, e := s.authenticate(r)
+	who, e := s.bearerCall(r, aid, &body, "MFA recovery")
 	if e != nil {
 		return 0, nil, e
-	}
-	if who.basic {
-		return 0, nil, fail(http.StatusUnauthorized, "unauthorized", "MFA recovery requires a Bearer token")
 	}
 	if !who.has(recoveryScopes...) {
 		return 0, nil, fail(http.StatusForbidden, "insufficient_scope", "MFA recovery needs the scope %s", strings.Join(recoveryScopes, ", "))
@@ -96,21 +87,12 @@ func (s *Server) handleRecovery(r *http.Request) (int, any, *apiError) {
 // unknown token is answered 200 as RFC 7009 asks: revoking is idempotent.
 func (s *Server) handleRevoke(r *http.Request) (int, any, *apiError) {
 	oid := r.PathValue("oid")
-	if !s.knownAccount(oid) {
-		return 0, nil, fail(http.StatusNotFound, "not_found", "account %s not found", oid)
-	}
 	var body struct {
 		Token string `json:"token"`
 	}
-	if e := readBody(r, &body); e != nil {
-		return 0, nil, e
-	}
-	who, e := s.authenticate(r)
+	who, e := s.bearerCall(r, oid, &body, "revoke")
 	if e != nil {
 		return 0, nil, e
-	}
-	if who.basic {
-		return 0, nil, fail(http.StatusUnauthorized, "unauthorized", "revoke requires a Bearer token")
 	}
 	if body.Token == "" {
 		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "token is required")
@@ -188,4 +170,24 @@ func (s *Server) merchantToken(oid string, who *caller, body tokenBody) (int, an
 		}
 	}
 	return s.issue(oid, body.Audience, "client:"+who.clientID, who.clientID, who.scopes, map[string]any{"partner_id": who.account}, "")
+}
+
+// bearerCall opens a call that a Bearer makes on an account: the account
+// is known, the JSON body reads into body, the Authorization is valid and
+// is not Basic. what names the call in the refusals.
+func (s *Server) bearerCall(r *http.Request, account string, body any, what string) (*caller, *apiError) {
+	if !s.knownAccount(account) {
+		return nil, fail(http.StatusNotFound, "not_found", "account %s not found", account)
+	}
+	if e := readBody(r, body); e != nil {
+		return nil, e
+	}
+	who, e := s.authenticate(r)
+	if e != nil {
+		return nil, e
+	}
+	if who.basic {
+		return nil, fail(http.StatusUnauthorized, "unauthorized", "%s requires a Bearer token", what)
+	}
+	return who, nil
 }
