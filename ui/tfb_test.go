@@ -204,7 +204,8 @@ func TestRecoveryFromChooserAlwaysAsksFirst(t *testing.T) {
 func TestRefreshAfterRevokeNeverSendsTheRevokedToken(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(flowContext(t, clk, srv))
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
 	for range 2 {
 		press(t, m, "j")
 	}
@@ -213,9 +214,9 @@ func TestRefreshAfterRevokeNeverSendsTheRevokedToken(t *testing.T) {
 	press(t, m, "r") // refreshed: the token's request is now refresh_token
 	press(t, m, "X", "y")
 	requireShows(t, m, "revoked refresh token")
-	before := len(exchangesOf(m.ctx))
+	before := len(exchangesOf(ctx))
 	press(t, m, "r")
-	after := exchangesOf(m.ctx)
+	after := exchangesOf(ctx)
 	for _, ex := range after[before:] {
 		if ex.Fields["grant_type"] == "refresh_token" {
 			t.Fatalf("r after a revoke sent a refresh_token grant:\n%s", viewText(m))
@@ -229,7 +230,8 @@ func TestRefreshAfterRevokeNeverSendsTheRevokedToken(t *testing.T) {
 func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(flowContext(t, clk, srv))
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
 	press(t, m, "end", "enter") // New request…
 	for range len(grantInfos) {
 		press(t, m, "down")
@@ -248,13 +250,13 @@ func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
 	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
 	press(t, m, "enter")
 	requireShows(t, m, "Refresh")
-	before := len(exchangesOf(m.ctx))
+	before := len(exchangesOf(ctx))
 	press(t, m, "r")
 	if flat := strings.Join(strings.Fields(viewText(m)), " "); !strings.Contains(flat, "this token came from an MFA recovery; run the recovery again or sign in with the password") {
 		t.Fatalf("r on a recovery token:\n%s", viewText(m))
 	}
 	requireHides(t, m, "mfa_token is required")
-	if len(exchangesOf(m.ctx)) != before {
+	if len(exchangesOf(ctx)) != before {
 		t.Fatal("r on a recovery token sent a request")
 	}
 }
