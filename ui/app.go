@@ -643,7 +643,21 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Back):
 		m.back()
 	case key.Matches(msg, k.Refresh):
+		if repeat, why := refreshPlan(res); why != "" {
+			m.setStatus(why, true)
+			return m, nil
+		} else if repeat != nil {
+			return m, m.start(*repeat, m.baseFor(), scrToken)
+		}
 		runner, svc, name := m.runner, m.ctx.Session, heldName(m.activeKey)
+		if runner == nil {
+			// A token from a page (recovery, diagnose) has no runner yet.
+			var err error
+			if runner, err = m.ctx.NewRunner(m.baseFor()); err != nil {
+				m.setStatus(errText(err), true)
+				return m, nil
+			}
+		}
 		m.origin, m.sentFrom = scrToken, scrToken
 		label := "refreshing"
 		if res.RefreshToken != "" {

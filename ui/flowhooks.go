@@ -58,11 +58,12 @@ func (m *Model) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 // grantChooserRecovery is the chooser's line after the grants.
 var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "Two codes over two channels for a user who lost their phone; ends with their token."}
 
-// openRecovery opens the guided recovery for req's user and client.
+// openRecovery opens the guided recovery's setup, filled in from req's
+// user and client; nothing is sent before the user confirms.
 func (m *Model) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
 	p := newRecoveryModel(m.ctx, base, req, ch, m.keeper())
 	m.openPage(p)
-	return p.Start()
+	return p.Ask()
 }
 
 // openDiagnose opens the diagnose screen for user (asked for when "").
@@ -243,4 +244,35 @@ func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
 		m.setStatus(fmt.Sprintf("revoked refresh token %s; it was held in memory only, nothing stored to remove", fp), false)
 	}
 	return nil
+}
+
+// refreshPlan says what r does on a token without a refresh token (none
+// came back, or it was revoked), where repeating the token's request as it
+// is would fail: why says why nothing can be sent; repeat is the grant to
+// run instead. Both are empty when r may go ahead as usual.
+func refreshPlan(res *flows.Result) (repeat *flows.Request, why string) {
+	if res == nil || res.RefreshToken != "" {
+		return nil, ""
+	}
+	req := res.Request
+	switch req.Grant {
+	case client.GrantMFAOOB:
+		if req.MFAToken == "" {
+			return nil, "this token came from an MFA recovery; run the recovery again or sign in with the password"
+		}
+		return nil, "this token came from a one-time MFA answer (mfa_token, oob_code, code); sign in with the password again"
+	case client.GrantRefreshToken:
+		// Its refresh token was revoked: sending it again is refused.
+		// The sign-in it came from can be repeated when it was a
+		// password one.
+		if req.Username == "" || req.Password == "" {
+			return nil, "its refresh token was revoked and the sign-in it came from cannot be repeated here; get a new token with n"
+		}
+		req.Grant, req.RefreshToken = client.GrantPassword, ""
+		if req.CanChain() {
+			req.Bearer = "" // a fresh client token, not the old one
+		}
+		return &req, ""
+	}
+	return nil, ""
 }

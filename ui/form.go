@@ -17,6 +17,7 @@ import (
 const (
 	fBaseURL      = "base-url"
 	fAccount      = "account"
+	fPartner      = "partner"
 	fAudience     = "audience"
 	fChain        = "chain"
 	fClientID     = "client-id"
@@ -53,6 +54,7 @@ type fieldSpec struct {
 var specs = map[string]fieldSpec{
 	fBaseURL:       {fBaseURL, "Base URL", "e.g. https://api.dintero.com/v1", "The API base: Dintero's, a proxy, or a local fake server.", false},
 	fAccount:       {fAccount, "Account", "e.g. T11223344", "T or P and 8 digits (or 3 for a partner). T is test, P is production.", false},
+	fPartner:       {fPartner, "Partner", "optional: e.g. T11200000", "Partner access: the partner's id (T or P, 3 digits, 00000); its client gets a token for the merchant Account. Empty: none.", false},
 	fAudience:      {fAudience, "Audience", "", "Filled in from the account id unless you change it.", false},
 	fChain:         {fChain, "", "", "Space toggles. On: a client_credentials token is fetched first and used as Bearer.", false},
 	fClientID:      {fClientID, "Client ID", "", "The API client's id.", false},
@@ -82,7 +84,7 @@ func grantFields(g client.Grant) []string {
 	bearer := []string{fChain, fClientID, fClientSecret, fBearer}
 	switch g {
 	case client.GrantClientCredentials:
-		return []string{fClientID, fClientSecret}
+		return []string{fClientID, fClientSecret, fPartner}
 	case client.GrantPassword:
 		return append(bearer, fUsername, fPassword)
 	case client.GrantAuthorizationCode:
@@ -127,6 +129,13 @@ type formModel struct {
 	editing, duplicateOf string
 	// savedFrom is the token a profile is being saved from.
 	savedFrom *flows.Result
+	// base is the profile being edited or duplicated: what the form does
+	// not show is carried over from it.
+	base profiles.Profile
+	// carried is what the form was opened with: values of fields this
+	// grant lacks go on to the next grant's form (a client id and secret
+	// survive a look at account_user_token).
+	carried map[string]string
 }
 
 func newForm(g client.Grant, values map[string]string, chain bool, width int) formModel {
@@ -148,7 +157,10 @@ func newProfileForm(g client.Grant, values map[string]string, chain, storePw, ed
 }
 
 func buildForm(g client.Grant, values map[string]string, chain bool, width int, profileMode bool) formModel {
-	f := formModel{grant: g, chain: chain, width: width, profileMode: profileMode}
+	f := formModel{grant: g, chain: chain, width: width, profileMode: profileMode, carried: map[string]string{}}
+	for k, v := range values {
+		f.carried[k] = v
+	}
 	keys := append([]string{fBaseURL, fAccount, fAudience}, grantFields(g)...)
 	if profileMode {
 		keys = append([]string{fName}, keys...)
@@ -193,9 +205,13 @@ func (f *formModel) value(k string) string {
 	return ""
 }
 
-// values returns every field's value, to carry into another grant's form.
+// values returns every field's value, to carry into another grant's form,
+// with the values it carried for fields it does not have.
 func (f *formModel) values() map[string]string {
 	out := map[string]string{}
+	for k, v := range f.carried {
+		out[k] = v
+	}
 	for _, fl := range f.fields {
 		out[fl.spec.key] = fl.input.Value()
 	}
@@ -334,7 +350,7 @@ func (f *formModel) update(msg tea.KeyPressMsg, keys KeyMap) (cmd tea.Cmd, submi
 // request builds the flow request and the base URL from the fields.
 func (f *formModel) request() (flows.Request, string) {
 	r := flows.Request{
-		Account: f.value(fAccount), Audience: f.value(fAudience), Grant: f.grant,
+		Account: f.value(fAccount), Audience: f.value(fAudience), Grant: f.grant, Partner: f.value(fPartner),
 		Username: f.value(fUsername), Password: f.get2(fPassword), Code: f.value(fCode),
 		RedirectURI: f.value(fRedirectURI), RefreshToken: f.value(fRefreshToken),
 		MFAToken: f.value(fMFAToken), OOBCode: f.value(fOOBCode), BindingCode: f.value(fBindingCode),
@@ -392,7 +408,7 @@ func (f *formModel) validate() bool {
 	}
 	for _, p := range req.Normalized().Check() {
 		// A profile may leave its secrets to be asked for later.
-		if f.profileMode && p.Field != fAccount {
+		if f.profileMode && p.Field != fAccount && p.Field != fPartner {
 			continue
 		}
 		k, msg := p.Field, p.Message
@@ -509,7 +525,7 @@ func (f *formModel) keys(k KeyMap) bindings {
 // valuesFor fills form values from a request and base URL.
 func valuesFor(r flows.Request, baseURL string) map[string]string {
 	return map[string]string{
-		fBaseURL: baseURL, fAccount: r.Account, fAudience: r.Audience,
+		fBaseURL: baseURL, fAccount: r.Account, fAudience: r.Audience, fPartner: r.Partner,
 		fClientID: r.ClientID, fClientSecret: r.ClientSecret, fBearer: r.Bearer,
 		fUsername: r.Username, fPassword: r.Password, fCode: r.Code, fRedirectURI: r.RedirectURI,
 		fRefreshToken: r.RefreshToken, fMFAToken: r.MFAToken, fOOBCode: r.OOBCode, fBindingCode: r.BindingCode,
@@ -558,17 +574,35 @@ func (f *formModel) setProfileToggles(p profiles.Profile) {
 	f.keepTokens, f.autoRefresh = p.KeepTokens, p.AutoRefresh
 }
 
-// profile is the form as a profile, with the secrets typed into it.
+// profile is the form as a profile, with the secrets typed into it. It
+// starts from the profile being edited (f.base), so that what the form does
+// not show is kept.
 func (f *formModel) profile() (profiles.Profile, map[profiles.Kind]string) {
 	req, base := f.request()
-	p := profiles.Profile{
-		Name: f.value(fName), BaseURL: base, Account: req.Account, Audience: req.Audience, Grant: string(f.grant),
-		ClientID: req.ClientID, Username: req.Username, RedirectURI: req.RedirectURI,
-		JWKSURL: f.value(fJWKSURL), Notes: f.value(fNotes), KeepTokens: f.keepTokens, AutoRefresh: f.autoRefresh,
+	p := f.base
+	p.Name, p.BaseURL, p.Account, p.Audience, p.Grant = f.value(fName), base, req.Account, req.Audience, string(f.grant)
+	p.JWKSURL, p.Notes, p.KeepTokens, p.AutoRefresh = f.value(fJWKSURL), f.value(fNotes), f.keepTokens, f.autoRefresh
+	// The grant's own fields, where the form has them; the client id goes
+	// with the chaining toggle (request leaves it empty when off).
+	if f.get(fPartner) != nil {
+		p.Partner = req.Partner
 	}
-	if f.mfaEmail && f.grant == client.GrantPassword {
-		p.MFAChannel = string(client.ChannelEmail)
+	if f.get(fClientID) != nil {
+		p.ClientID = req.ClientID
 	}
+	if f.get(fUsername) != nil {
+		p.Username = req.Username
+	}
+	if f.get(fRedirectURI) != nil {
+		p.RedirectURI = req.RedirectURI
+	}
+	if f.get(fMFAChannel) != nil {
+		p.MFAChannel = ""
+		if f.mfaEmail {
+			p.MFAChannel = string(client.ChannelEmail)
+		}
+	}
+	p.RefreshBefore = 0
 	if d, err := time.ParseDuration(f.value(fRefreshBefore)); err == nil && f.value(fRefreshBefore) != "" {
 		p.RefreshBefore = profiles.Duration(d)
 	}

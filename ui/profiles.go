@@ -30,6 +30,8 @@ type (
 		name     string
 		profiles []profiles.Profile
 		err      error
+		// unkept: the profile keeps tokens but no keyring is here.
+		unkept bool
 	}
 	profileDeletedMsg struct {
 		name     string
@@ -87,7 +89,7 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			storePw := profiles.SourceOf(p, profiles.Password).Stored()
 			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
 			m.form.setProfileToggles(p)
-			m.form.duplicateOf = p.Name
+			m.form.duplicateOf, m.form.base = p.Name, p
 			m.push(scrForm)
 		}
 		return m, nil
@@ -208,7 +210,7 @@ func (m *Model) editItem(it homeItem) tea.Cmd {
 		p := *it.profile
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
 		m.form = newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
-		m.form.editing = p.Name
+		m.form.editing, m.form.base = p.Name, p
 		m.form.setProfileToggles(p)
 		m.push(scrForm)
 	}
@@ -283,7 +285,7 @@ func (m *Model) saveProfile() tea.Cmd {
 			values[k] = v
 		}
 	}
-	svc, store, savedFrom := m.ctx.Session, m.ctx.Store, m.form.savedFrom
+	svc, store, savedFrom, sec := m.ctx.Session, m.ctx.Store, m.form.savedFrom, m.ctx.Secrets
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -305,7 +307,7 @@ func (m *Model) saveProfile() tea.Cmd {
 			_, err = svc.Remember(p, savedFrom)
 		}
 		ps, lerr := store.Load()
-		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr)}
+		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr), unkept: err == nil && p.KeepTokens && !keyringUsable(sec)}
 	}
 }
 
@@ -313,7 +315,7 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		text := errText(msg.err)
 		if errors.Is(msg.err, profiles.ErrNoKeyring) {
-			text = "no OS keyring here, so the secrets were not saved and neither was the profile. Clear the secret fields to have them asked for each time, or save from a shell with 'tokenbench profile add NAME --insecure-storage'"
+			text = "no OS keyring here, so the secrets were not saved and neither was the profile. Set \"Secrets in\" to file (a plain-text 0600 file) in this form, or clear the secret fields to have them asked for each time"
 		}
 		m.form.banner = text
 		return m, nil
@@ -328,8 +330,22 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 	m.form = formModel{}
 	m.stack = m.stack[:0]
 	m.scr = scrHome
+	if msg.unkept {
+		m.setStatus("profile "+msg.name+" saved, but its tokens will not be kept across restarts: there is no OS keyring here", true)
+		return m, nil
+	}
 	m.setStatus("profile "+msg.name+" saved", false)
 	return m, nil
+}
+
+// keyringUsable reports whether the OS keyring answers: a missing item is
+// an answer, ErrNoKeyring is not. Kept tokens live only there.
+func keyringUsable(sec *profiles.Secrets) bool {
+	if sec == nil || sec.Keyring == nil {
+		return false
+	}
+	_, err := sec.Keyring.Get(profiles.KeyringService, "keyring-probe")
+	return !errors.Is(err, profiles.ErrNoKeyring)
 }
 
 func (m *Model) deleteProfile(name string) tea.Cmd {

@@ -121,6 +121,21 @@ func (m *recoveryModel) Start() tea.Cmd {
 	return m.inputs[m.focus].Focus()
 }
 
+// Ask shows the setup form, filled in as it was opened, and sends nothing
+// until enter: the grant chooser's recovery is for whoever lost a device,
+// not necessarily the user of the last flow. The focus is on the first
+// empty field, else on the user.
+func (m *recoveryModel) Ask() tea.Cmd {
+	m.focus = recUser
+	for i := range m.inputs {
+		if strings.TrimSpace(m.inputs[i].Value()) == "" {
+			m.focus = i
+			break
+		}
+	}
+	return m.inputs[m.focus].Focus()
+}
+
 func (m *recoveryModel) request() flows.RecoveryRequest {
 	v := func(i int) string { return strings.TrimSpace(m.inputs[i].Value()) }
 	r := flows.RecoveryRequest{Account: v(recAccount), ClientID: v(recClientID), ClientSecret: m.inputs[recSecret].Value(),

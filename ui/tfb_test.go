@@ -1,0 +1,262 @@
+package ui
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
+)
+
+// everyFieldProfile is a partner profile with every Profile field set, even
+// those its grant has no use for: editing must keep them all.
+func everyFieldProfile(t *testing.T, base string) profiles.Profile {
+	t.Helper()
+	p := profiles.Profile{
+		Name: "partner-m", BaseURL: base, Account: dinterotest.DemoMerchant, Audience: "https://example.com/aud",
+		Grant: "client_credentials", Partner: dinterotest.DemoPartner, ClientID: dinterotest.DemoPartnerClient,
+		Username: "someone@example.com", RedirectURI: "https://example.com/cb", JWKSURL: "https://example.com/jwks",
+		MFAChannel: "email", Notes: "kept", Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring},
+		KeepTokens: true, AutoRefresh: true, RefreshBefore: profiles.Duration(45 * time.Second),
+	}
+	v := reflect.ValueOf(p)
+	for i := range v.NumField() {
+		if v.Field(i).IsZero() {
+			t.Fatalf("Profile.%s is not set in the fixture: set it, and have the form show it or carry it over", v.Type().Field(i).Name)
+		}
+	}
+	return p
+}
+
+// Issue (tfb 1): e, enter on a partner profile dropped its partner (and
+// every other field the form did not show).
+func TestEditProfileKeepsEveryField(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	want := everyFieldProfile(t, srv.URL)
+	if err := ctx.Store.Add(want); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	requireShows(t, m, "partner-m")
+	press(t, m, "e")
+	requireShows(t, m, "Partner", dinterotest.DemoPartner)
+	press(t, m, "enter")
+	requireShows(t, m, "profile partner-m saved")
+	got, err := ctx.Store.Get("partner-m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
+	for i := range gv.NumField() {
+		if !reflect.DeepEqual(gv.Field(i).Interface(), wv.Field(i).Interface()) {
+			t.Errorf("Profile.%s: %v after e, enter; was %v", gv.Type().Field(i).Name, gv.Field(i).Interface(), wv.Field(i).Interface())
+		}
+	}
+}
+
+// Issue (tfb 1): the partner connection's form, sent unchanged, ran a plain
+// client_credentials grant for the partner's client.
+func TestEditPartnerConnectionRunsPartnerFlow(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	for range 4 {
+		press(t, m, "j")
+	}
+	requireShows(t, m, "› Partner")
+	press(t, m, "e")
+	requireShows(t, m, "Partner     "+dinterotest.DemoPartner)
+	press(t, m, "enter")
+	requireShows(t, m, "partner T112 → merchant "+dinterotest.DemoMerchant)
+}
+
+// The form's Partner field is checked like the CLI's --partner.
+func TestPartnerFieldValidated(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	for range 4 {
+		press(t, m, "j")
+	}
+	press(t, m, "e")
+	for range 5 {
+		press(t, m, "tab")
+	}
+	requireShows(t, m, "› Partner")
+	press(t, m, "backspace")
+	requests := srv.Requests()
+	press(t, m, "enter")
+	requireShows(t, m, "is not P or T followed by 3 digits and 00000")
+	if srv.Requests() != requests {
+		t.Fatal("an invalid partner was sent")
+	}
+	if !strings.Contains(viewText(m), "T1120000") {
+		t.Fatal("the typed partner was lost")
+	}
+}
+
+// Issues (tfb 4, 5): without a keyring, saving says to pick "Secrets in:
+// file" in the same form (which works), and a profile that keeps tokens
+// says they will not be kept.
+func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
+	m := New(ctx)
+	press(t, m, "esc", "a", "enter") // a client_credentials profile
+	typeText(t, m, "no-keyring")
+	press(t, m, "tab")
+	for range len(srv.URL) + 40 {
+		press(t, m, "backspace")
+	}
+	typeText(t, m, srv.URL)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "enter")
+	requireShows(t, m, `Set "Secrets in" to file`)
+	requireHides(t, m, "--insecure-storage")
+	// Secrets in: file, and keep tokens on.
+	for !strings.Contains(viewText(m), "› Secrets in") {
+		press(t, m, "tab")
+	}
+	typeText(t, m, "file")
+	for !strings.Contains(viewText(m), "› [ ] keep tokens") {
+		press(t, m, "tab")
+	}
+	press(t, m, "space", "enter")
+	requireShows(t, m, "profile no-keyring saved", "tokens will not be kept across restarts")
+	p, err := ctx.Store.Get("no-keyring")
+	if err != nil || profiles.SourceOf(p, profiles.ClientSecret) != profiles.SourceFile {
+		t.Fatalf("saved %+v, %v", p, err)
+	}
+}
+
+// Issue (tfb 3): a look at a grant without client fields emptied the
+// client id and secret of the next grant's form.
+func TestGrantSwitchKeepsClientCredentials(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter") // Demo API client's token
+	press(t, m, "n")
+	requireShows(t, m, "choose a grant")
+	press(t, m, "j", "j", "j", "j", "enter")  // refresh_token
+	press(t, m, "tab", "tab", "tab", "space") // chained: client id and secret show
+	requireShows(t, m, "Client ID   "+dinterotest.DemoClientID)
+	press(t, m, "esc", "k", "enter") // account_user_token
+	requireShows(t, m, "account_user_token")
+	requireHides(t, m, "Client ID")
+	press(t, m, "esc", "j", "j", "enter") // mfa-oob
+	requireShows(t, m, "mfa-oob", "Client ID   "+dinterotest.DemoClientID)
+	press(t, m, "esc", "k", "k", "k", "k", "k", "enter") // client_credentials
+	requireShows(t, m, "Client ID   "+dinterotest.DemoClientID)
+	// The secret too: the form sends and gets the client's token.
+	press(t, m, "enter")
+	requireShows(t, m, "client:"+dinterotest.DemoClientID)
+}
+
+// Issue (tfb 2): after an MFA sign-in, the chooser's "Recover MFA (lost
+// device)" sent a recovery code for that user without asking.
+func TestRecoveryFromChooserAlwaysAsksFirst(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "j", "enter") // MFA user: a code goes out
+	requireShows(t, m, "A code was sent by SMS")
+	for range 5 {
+		if strings.Contains(viewText(m), "New request") {
+			break
+		}
+		press(t, m, "esc")
+	}
+	press(t, m, "end", "enter") // New request…
+	for range len(grantInfos) {
+		press(t, m, "down")
+	}
+	requireShows(t, m, "Recover MFA (lost device)")
+	sent := len(srv.Outbox())
+	press(t, m, "enter")
+	requireShows(t, m, "MFA recovery", dinterotest.DemoMFAUser, "First code")
+	requireHides(t, m, "step 1 of 2")
+	if len(srv.Outbox()) != sent {
+		t.Fatal("a recovery code was sent before the user confirmed")
+	}
+	press(t, m, "enter")
+	requireShows(t, m, "step 1 of 2: code sent by SMS")
+}
+
+// Issue (tfb 6): after a revoke, r repeats the grant; it never sends the
+// revoked refresh token (here: a token that was itself refreshed, whose
+// request is the refresh_token grant with the revoked token).
+func TestRefreshAfterRevokeNeverSendsTheRevokedToken(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
+	for range 2 {
+		press(t, m, "j")
+	}
+	press(t, m, "enter") // Support user: a token with a refresh token
+	requireShows(t, m, "Refresh     ✓ sha256:")
+	press(t, m, "r") // refreshed: the token's request is now refresh_token
+	press(t, m, "X", "y")
+	requireShows(t, m, "revoked refresh token")
+	before := len(exchangesOf(ctx))
+	press(t, m, "r")
+	after := exchangesOf(ctx)
+	for _, ex := range after[before:] {
+		if ex.Fields["grant_type"] == "refresh_token" {
+			t.Fatalf("r after a revoke sent a refresh_token grant:\n%s", viewText(m))
+		}
+	}
+	requireShows(t, m, "Grant       password")
+	requireHides(t, m, "invalid_grant")
+}
+
+// Issue (tfb 6): r on a recovery token says why it cannot be refreshed.
+func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
+	press(t, m, "end", "enter") // New request…
+	for range len(grantInfos) {
+		press(t, m, "down")
+	}
+	press(t, m, "enter")
+	for _, v := range []string{dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoSecret, dinterotest.DemoLostDeviceUser} {
+		press(t, m, "ctrl+u")
+		typeText(t, m, v)
+		press(t, m, "tab")
+	}
+	press(t, m, "enter")
+	requireShows(t, m, "step 1 of 2")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	requireShows(t, m, "step 2 of 2")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	requireShows(t, m, "Refresh")
+	before := len(exchangesOf(ctx))
+	press(t, m, "r")
+	if flat := strings.Join(strings.Fields(viewText(m)), " "); !strings.Contains(flat, "this token came from an MFA recovery; run the recovery again or sign in with the password") {
+		t.Fatalf("r on a recovery token:\n%s", viewText(m))
+	}
+	requireHides(t, m, "mfa_token is required")
+	if len(exchangesOf(ctx)) != before {
+		t.Fatal("r on a recovery token sent a request")
+	}
+}
