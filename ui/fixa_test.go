@@ -333,3 +333,18 @@ func TestFullHelpShowsEveryKeyAt80Columns(t *testing.T) {
 	requireHides(t, m, "…")
 	requireFits(t, m, 80, 24)
 }
+
+func TestRecoveryScreenHasFullHelp(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	runConnection(t, m, 3) // the lost device user
+	press(t, m, "L")
+	requireShows(t, m, "step 1 of 2", "? more")
+	press(t, m, "?")
+	requireShows(t, m, "ctrl+l HTTP log")
+	requireHides(t, m, "? more")
+	press(t, m, "?")
+	requireShows(t, m, "? more")
+}

@@ -158,6 +158,10 @@ func (m *recoveryModel) SetSize(width, height int) {
 func (m *recoveryModel) Title() string   { return "MFA recovery" }
 func (m *recoveryModel) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
 
+// QuestionMarkIsHelp: past the setup form only the binding code is typed,
+// and it is digits, so ? shows the full help.
+func (m *recoveryModel) QuestionMarkIsHelp() bool { return m.phase != recSetup }
+
 func (m *recoveryModel) Keys() help.KeyMap {
 	k := m.ctx.Keys
 	switch m.phase {
