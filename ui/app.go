@@ -27,7 +27,6 @@ type screen int
 const (
 	scrHome screen = iota
 	scrForm
-	scrToken
 	// scrPage: the Page on top of Model.pages (the log, an exchange, the
 	// timeline; new screens are Pages).
 	scrPage
@@ -35,7 +34,6 @@ const (
 
 var screenNames = map[screen]string{
 	scrHome: "home", scrForm: "request",
-	scrToken: "token",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -83,10 +81,11 @@ type Model struct {
 	// on screen, in order.
 	pages []Page
 
-	home  list.Model
-	form  formModel
-	token tokenModel
-	help  help.Model
+	home list.Model
+	form formModel
+	help help.Model
+	// shown is the token shown last (a bundle names it).
+	shown *flows.Result
 
 	// The request being worked on.
 	runner     *flows.Runner
@@ -95,7 +94,7 @@ type Model struct {
 	values     map[string]string
 	chain      bool
 	secretsReq int    // the request id of the profile secrets being read
-	origin     screen // the screen a request's errors belong to
+	origin     screen // the screen a request's errors belong to (scrPage: the page under the sending page)
 	sentFrom   screen // the screen showing when it was sent
 
 	status   status
@@ -238,7 +237,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // the countdowns of the token view and home, a page's countdown (a 429's
 // wait), or a held token to auto-refresh whatever the screen.
 func (m *Model) wantsTick() bool {
-	return m.scr == scrToken || m.scr == scrHome || m.pageTicking() || m.autoRefreshPending()
+	return m.scr == scrHome || m.pageTicking() || m.autoRefreshPending()
 }
 
 // autoRefreshPending reports a held token that will be auto-refreshed.
@@ -310,7 +309,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case copyMsg:
 		if msg.secret {
-			return m, m.copy(msg.what, msg.text)
+			return m, m.copySecret(msg.what, msg.text, msg.expired)
 		}
 		return m, m.copyPlain(msg.what, msg.text)
 	case spinner.TickMsg:
@@ -333,7 +332,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case sendCancelledMsg:
-		m.scr = m.origin
+		m.backTo(m.origin)
 		m.setStatus("request cancelled", false)
 		return m, nil
 	case tickMsg:
@@ -341,6 +340,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// time-based is on screen or pending.
 		m.ticking = false
 		return m, tea.Batch(m.autoRefreshDue()...)
+	case tokenActMsg:
+		return m, m.onTokenAct(msg)
 	case autoRefreshMsg:
 		return m.onAutoRefresh(msg)
 	case keptTokensMsg:
@@ -451,8 +452,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.start(req, base, scrForm)
 		}
 		return m, cmd
-	case scrToken:
-		return m.updateToken(msg)
 	case scrPage:
 		return m, m.updatePage(msg)
 	}
@@ -497,7 +496,11 @@ func (m *Model) start(req flows.Request, baseURL string, origin screen) tea.Cmd 
 // with the page's cancellable context), and starts it.
 func (m *Model) showSending(label, account string, run func(context.Context) tea.Msg) tea.Cmd {
 	p := newSendingPage(m.ctx, label, account)
-	if m.scr == scrPage && len(m.pages) > 0 {
+	if m.origin == scrPage {
+		// Over the page it was sent from (the token view), which an
+		// error or esc goes back to.
+		m.openPage(p)
+	} else if m.scr == scrPage && len(m.pages) > 0 {
 		m.pages[len(m.pages)-1] = p
 	} else {
 		m.scr = scrPage
@@ -518,8 +521,20 @@ func (m *Model) failOn(origin screen, err error) {
 			m.scr = scrForm
 		}
 	default:
-		m.scr = origin
+		m.backTo(origin)
 		m.setStatus(errText(err), true)
+	}
+}
+
+// backTo leaves the sending page for origin: the page under it, or a
+// root screen.
+func (m *Model) backTo(origin screen) {
+	if origin != scrPage {
+		m.scr = origin
+		return
+	}
+	if _, ok := m.topPage().(*sendingPage); ok && m.scr == scrPage {
+		m.back()
 	}
 }
 
@@ -582,7 +597,8 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 		if sc == scrForm && m.sentFrom == scrHome {
 			continue
 		}
-		if _, mfa := page.(*mfaPage); sc == scrToken || mfa {
+		_, mfa := page.(*mfaPage)
+		if _, tok := page.(*tokenPage); tok || mfa {
 			continue
 		}
 		kept = append(kept, sc)
@@ -594,8 +610,10 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 	if m.sentFrom == scrForm && (len(m.stack) == 0 || m.stack[len(m.stack)-1] != scrForm) {
 		m.stack = append(m.stack, scrForm)
 	}
-	m.token = tokenModel{result: res}
-	m.scr = scrToken
+	m.shown = res
+	m.scr = scrPage
+	m.pages = append(m.pages, newTokenPage(m.ctx, res, m.sigFor))
+	m.sizePages()
 	m.setStatus("token received", false)
 	var cmds []tea.Cmd
 	if url := m.jwksURLFor(res); url != "" && res.Token != nil {
@@ -619,76 +637,13 @@ func (m *Model) tick() tea.Cmd {
 	return m.ctx.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys
-	t := &m.token
-	res := t.result
-	if t.confirmRevoke {
-		t.confirmRevoke = false
-		if key.Matches(msg, k.Confirm) {
-			return m, m.revoke()
-		}
-		m.setStatus("refresh token not revoked", false)
-		return m, nil
-	}
-	if t.confirmRefreshCopy {
-		t.confirmRefreshCopy = false
-		if key.Matches(msg, k.Confirm) {
-			return m, m.copy("refresh token", res.RefreshToken)
-		}
-		m.setStatus("refresh token not copied", false)
-		return m, nil
-	}
-	switch {
-	case key.Matches(msg, k.Back):
-		m.back()
-	case key.Matches(msg, k.Refresh):
-		if repeat, why := refreshPlan(res); why != "" {
-			m.setStatus(why, true)
-			return m, nil
-		} else if repeat != nil {
-			return m, m.start(*repeat, m.baseFor(), scrToken)
-		}
-		runner, svc, name := m.runner, m.ctx.Session, heldName(m.activeKey)
-		if runner == nil {
-			// A token from a page (recovery, diagnose) has no runner yet.
-			var err error
-			if runner, err = m.ctx.NewRunner(m.baseFor()); err != nil {
-				m.setStatus(errText(err), true)
-				return m, nil
-			}
-		}
-		m.origin, m.sentFrom = scrToken, scrToken
-		label := "refreshing"
-		if res.RefreshToken != "" {
-			label = "refreshing with the refresh token"
-		}
-		keep := m.keeper()
-		return m, m.showSending(label, res.Request.Account, func(ctx context.Context) tea.Msg {
-			if name != "" {
-				// A home item's token: the session refreshes it
-				// with the latest stored refresh token, under the
-				// profile's lock, and remembers the new one.
-				out, err := svc.Refresh(ctx, name)
-				return resultMsg{res: out.Result, session: out.MFA, err: err}
-			}
-			r, s, err := runner.Refresh(ctx, res)
-			if err == nil && r != nil {
-				err = keep(r)
-			}
-			return resultMsg{res: r, session: s, err: err}
-		})
-	case key.Matches(msg, k.CopyToken):
-		return m, m.copyToken("access token", res.Response.AccessToken, res)
-	case key.Matches(msg, k.CopyHeader):
-		return m, m.copyToken("Authorization header", "Authorization: Bearer "+res.Response.AccessToken, res)
-	case key.Matches(msg, k.CopyRefresh):
-		if res.RefreshToken == "" {
-			m.setStatus("no refresh token to copy: "+res.RefreshNote(), true)
-			return m, nil
-		}
-		t.confirmRefreshCopy = true
-	case key.Matches(msg, k.NewRequest):
+// onTokenAct does what the token view asks with its token.
+func (m *Model) onTokenAct(msg tokenActMsg) tea.Cmd {
+	res := msg.res
+	switch msg.act {
+	case actRefresh:
+		return m.refresh(res)
+	case actNewRequest:
 		m.activeKey, m.active = "", nil
 		m.stack = m.stack[:0]
 		if m.hasHome() {
@@ -696,36 +651,75 @@ func (m *Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		m.scr, m.pages = scrPage, []Page{newChooserPage(m.ctx, false)}
 		m.sizePages()
-	case key.Matches(msg, k.RawJSON):
-		t.raw = !t.raw
-		t.scroll, t.hscroll = 0, 0
-	case t.raw && key.Matches(msg, k.Right):
-		t.hscroll = min(t.hscroll+8, t.maxHScroll(m.ctx.Width-2))
-	case t.raw && key.Matches(msg, k.Left):
-		t.hscroll = max(0, t.hscroll-8)
-	case key.Matches(msg, k.SaveProfile):
-		return m, m.openSaveAs(res)
-	case key.Matches(msg, k.Revoke):
-		m.askRevoke()
-	case key.Matches(msg, k.Bundle):
-		return m, m.openBundle(m.bundleInput(), "token view")
-	case key.Matches(msg, k.Diagnose):
-		user := tokenUser(res)
-		if user == "" {
-			subject := "not a JWT"
-			if res.Token != nil {
-				subject = orDash(res.Token.Subject)
-			}
-			m.setStatus("this token's subject is not a user ("+client.Sanitize(subject)+"): nothing to diagnose", true)
-			return m, nil
-		}
-		return m, m.openDiagnose(diagnoseSource{BaseURL: m.baseFor(), Request: res.Request, Profile: m.active}, user)
-	case key.Matches(msg, k.Up):
-		t.scroll = max(0, t.scroll-1)
-	case key.Matches(msg, k.Down):
-		t.scroll = min(t.scroll+1, m.tokenMaxScroll())
+	case actSaveAs:
+		return m.openSaveAs(res)
+	case actRevoke:
+		return m.revoke(res)
+	case actBundle:
+		return m.openBundle(m.bundleInput(), "token view")
+	case actDiagnose:
+		return m.openDiagnose(diagnoseSource{BaseURL: m.baseFor(), Request: res.Request, Profile: m.active}, msg.user)
 	}
-	return m, nil
+	return nil
+}
+
+// refresh gets a fresh token for res: with its refresh token (through the
+// session for a home item's), or by repeating its sign-in after a revoke.
+func (m *Model) refresh(res *flows.Result) tea.Cmd {
+	if repeat, why := refreshPlan(res); why != "" {
+		m.setStatus(why, true)
+		return nil
+	} else if repeat != nil {
+		return m.start(*repeat, m.baseFor(), scrPage)
+	}
+	runner, svc, name := m.runner, m.ctx.Session, heldName(m.activeKey)
+	if runner == nil {
+		// A token from a page (recovery, diagnose) has no runner yet.
+		var err error
+		if runner, err = m.ctx.NewRunner(m.baseFor()); err != nil {
+			m.setStatus(errText(err), true)
+			return nil
+		}
+	}
+	m.origin, m.sentFrom = scrPage, scrPage
+	label := "refreshing"
+	if res.RefreshToken != "" {
+		label = "refreshing with the refresh token"
+	}
+	keep := m.keeper()
+	return m.showSending(label, res.Request.Account, func(ctx context.Context) tea.Msg {
+		if name != "" {
+			// A home item's token: the session refreshes it with the
+			// latest stored refresh token, under the profile's lock,
+			// and remembers the new one.
+			out, err := svc.Refresh(ctx, name)
+			return resultMsg{res: out.Result, session: out.MFA, err: err}
+		}
+		r, s, err := runner.Refresh(ctx, res)
+		if err == nil && r != nil {
+			err = keep(r)
+		}
+		return resultMsg{res: r, session: s, err: err}
+	})
+}
+
+// sigFor is the signature line the token view shows for an access token:
+// the check's outcome, or "checking…" while one is under way.
+func (m *Model) sigFor(token string) string {
+	sig := m.sigs[token]
+	if sig == "" && m.lastJWKS != "" {
+		return "checking…"
+	}
+	return sig
+}
+
+// tokenOnTop is the token view when it is the screen showing.
+func (m *Model) tokenOnTop() *tokenPage {
+	p, ok := m.topPage().(*tokenPage)
+	if !ok || m.scr != scrPage {
+		return nil
+	}
+	return p
 }
 
 // copy puts text on the clipboard off the UI goroutine.
@@ -741,11 +735,11 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	}
 }
 
-// copyToken copies a token, warning when it has already expired: the
-// paste would only earn a 401.
-func (m *Model) copyToken(what, text string, res *flows.Result) tea.Cmd {
+// copySecret copies a secret, warning when it is a token that has already
+// expired: the paste would only earn a 401.
+func (m *Model) copySecret(what, text string, expired bool) tea.Cmd {
 	cmd := m.copy(what, text)
-	if cmd == nil || !res.Expiry.Expired(m.ctx.Now()) {
+	if cmd == nil || !expired {
 		return cmd
 	}
 	return func() tea.Msg {
@@ -840,8 +834,8 @@ func (m *Model) windowTitle() string {
 	if name := m.activeName(); name != "" {
 		title += " · " + name
 	}
-	if m.scr == scrToken && m.token.result != nil {
-		e := m.token.result.Expiry
+	if tp := m.tokenOnTop(); tp != nil {
+		e := tp.result().Expiry
 		switch {
 		case !e.Known():
 		case e.Expired(m.ctx.Now()):
@@ -880,10 +874,6 @@ func (m *Model) render() string {
 		body = m.form.view(s, w-2, bodyH)
 	case scrPage:
 		body = m.topPage().View()
-	case scrToken:
-		pinned, rest := m.tokenLines()
-		scroll := min(m.token.scroll, max(0, len(rest)-(bodyH-len(pinned))))
-		body = strings.Join(append(pinned, rest[scroll:]...), "\n")
 	}
 	// No screen may draw past the right edge, whatever its content.
 	lines := strings.Split(clipLines(body, max(0, bodyH)), "\n")
@@ -896,32 +886,6 @@ func (m *Model) render() string {
 		body += strings.Repeat("\n", gap)
 	}
 	return header + "\n" + body + "\n" + footer
-}
-
-// tokenLines is the token screen's body: the lines pinned at the top (the
-// countdown, and a question being asked) and the claims, which scroll.
-func (m *Model) tokenLines() (pinned, rest []string) {
-	s := m.ctx.Styles
-	t := m.token
-	t.sig = m.sigs[t.result.Response.AccessToken]
-	if t.sig == "" && m.lastJWKS != "" && t.result.Token != nil {
-		t.sig = "checking…"
-	}
-	lines := t.lines(s, m.ctx.Width-2, m.ctx.Now())
-	pinned = lines[:2]
-	if t.confirmRefreshCopy {
-		pinned = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, pinned...)
-	}
-	if t.confirmRevoke {
-		pinned = append([]string{s.Warn.Render("Revoke the refresh token for good? y/n")}, pinned...)
-	}
-	return pinned, lines[2:]
-}
-
-// tokenMaxScroll is how far the token's claims scroll at this size.
-func (m *Model) tokenMaxScroll() int {
-	pinned, rest := m.tokenLines()
-	return max(0, len(rest)-(m.bodyHeight()-len(pinned)))
 }
 
 // bodyHeight is the height between the header and the footer.
@@ -947,9 +911,9 @@ func (m *Model) header() string {
 	_, pageAccount := m.topPage().(interface{ Account() string })
 	if acct := m.account(); acct != "" && m.scr != scrHome && (m.scr != scrPage || pageAccount) {
 		right = s.badge(acct)
-		if m.scr == scrToken && m.token.result.Partner != nil {
+		if tp := m.tokenOnTop(); tp != nil && tp.result().Partner != nil {
 			// The partner route, when it fits beside the title.
-			if label := s.Muted.Render(m.token.result.Partner.Label()) + "  " + right; lipgloss.Width(title)+lipgloss.Width(label)+3 <= m.ctx.Width {
+			if label := s.Muted.Render(tp.result().Partner.Label()) + "  " + right; lipgloss.Width(title)+lipgloss.Width(label)+3 <= m.ctx.Width {
 				right = label
 			}
 		}
@@ -969,21 +933,16 @@ func (m *Model) header() string {
 // belongs to, for the header; "" elsewhere.
 func (m *Model) flowName() string {
 	switch m.topPage().(type) {
-	case *mfaPage, *sendingPage:
+	case *mfaPage, *sendingPage, *tokenPage:
 		if m.scr == scrPage {
 			return m.activeName()
 		}
-	}
-	if m.scr == scrToken {
-		return m.activeName()
 	}
 	return ""
 }
 
 func (m *Model) account() string {
 	switch m.scr {
-	case scrToken:
-		return m.token.result.Request.Account
 	case scrForm:
 		return m.form.value(fAccount)
 	case scrPage:
@@ -1069,8 +1028,7 @@ func (m *Model) fullHelpLines(groups [][]key.Binding, width int) []string {
 // a question mark: everywhere but where text is typed, and on the
 // inspector's token field (a JWT never holds a '?').
 func (m *Model) helpWorks() bool {
-	switch {
-	case m.scr == scrToken && (m.token.confirmRefreshCopy || m.token.confirmRevoke):
+	if tp := m.tokenOnTop(); tp != nil && tp.asking() {
 		return false // a y/n question is open
 	}
 	// A binding code is digits, so ? types nothing there either.
@@ -1128,20 +1086,6 @@ func (m *Model) keys() help.KeyMap {
 		return m.form.keys(k)
 	case scrPage:
 		return m.topPage().Keys()
-	case scrToken:
-		if m.token.confirmRefreshCopy || m.token.confirmRevoke {
-			return bindings{short: []key.Binding{k.Confirm, k.Deny}}
-		}
-		if m.token.raw {
-			return bindings{
-				short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.Right, k.Left, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
-				full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON, k.Right, k.Left}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
-			}
-		}
-		return bindings{
-			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
-			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
-		}
 	}
 	return bindings{}
 }

@@ -161,8 +161,7 @@ func TestTokenCountdownStaysWhileClaimsScroll(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	m := New(testContext(clk))
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 14})
-	m.token = tokenModel{result: syntheticResult(t, fixedNow)}
-	m.scr = scrToken
+	showTokenPage(m, syntheticResult(t, fixedNow))
 	requireHides(t, m, "email")
 	for range 30 {
 		press(t, m, "down")
@@ -343,8 +342,7 @@ func TestSavedMFAProfileToClipboardInThreeKeys(t *testing.T) {
 func TestCopyingAnExpiredTokenWarns(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	m := New(testContext(clk))
-	m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-10*time.Minute))}
-	m.scr = scrToken
+	showTokenPage(m, syntheticResult(t, fixedNow.Add(-10*time.Minute)))
 	press(t, m, "c")
 	requireShows(t, m, "EXPIRED access token copied")
 }
@@ -514,8 +512,7 @@ func TestLongTokenValuesWrapInsteadOfBeingCut(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 40})
 	r := syntheticResult(t, fixedNow)
 	r.RefreshToken = ""
-	m.token = tokenModel{result: r}
-	m.scr = scrToken
+	showTokenPage(m, r)
 	view := strings.Join(strings.Fields(viewText(m)), " ")
 	for _, whole := range []string{"https://api.dintero.com/v1/accounts/T11223344/auth", r.RefreshNote()} {
 		if !strings.Contains(strings.ReplaceAll(view, " ", ""), strings.ReplaceAll(whole, " ", "")) {

@@ -117,7 +117,7 @@ func (m *Model) baseFor() string {
 // bundle: the token shown last, its grant and its signature verdict.
 func (m *Model) bundleInput() bundle.Input {
 	in := bundle.Input{Account: m.values[fAccount]}
-	res := m.token.result
+	res := m.shown
 	if res == nil {
 		return in
 	}
@@ -152,29 +152,18 @@ func (m *Model) openBundle(in bundle.Input, from string) tea.Cmd {
 		m.setStatus("support bundles cannot be written here", true)
 		return nil
 	}
-	if m.ctx.Redactor != nil && m.token.result != nil {
-		m.token.result.Request.NoteSecrets(m.ctx.Redactor)
+	if m.ctx.Redactor != nil && m.shown != nil {
+		m.shown.Request.NoteSecrets(m.ctx.Redactor)
 	}
 	p := newBundleModel(m.ctx, in, from)
 	m.openPage(p)
 	return p.Focus()
 }
 
-// askRevoke is X on the token view: a question first.
-func (m *Model) askRevoke() {
-	res := m.token.result
-	if res.RefreshToken == "" {
-		m.setStatus("no refresh token to revoke: "+res.RefreshNote(), true)
-		return
-	}
-	m.token.confirmRevoke = true
-}
-
 // revoke revokes the shown token's refresh token: through the session
 // service for a home item (which removes it from the profile's store), or
 // with a runner for a token held nowhere.
-func (m *Model) revoke() tea.Cmd {
-	res := m.token.result
+func (m *Model) revoke(res *flows.Result) tea.Cmd {
 	runner, err := m.ctx.NewRunner(m.baseFor())
 	if err != nil {
 		m.setStatus("not revoked: "+errText(err), true)
@@ -190,7 +179,7 @@ func (m *Model) revoke() tea.Cmd {
 	if m.ctx.Redactor != nil {
 		res.Request.NoteSecrets(m.ctx.Redactor)
 	}
-	m.origin, m.sentFrom = scrToken, scrToken
+	m.origin, m.sentFrom = scrPage, scrPage
 	svc := m.ctx.Session
 	revokeWith := func(ctx context.Context, rt string) error {
 		return runner.Revoke(ctx, revokeRequest(res, rt))
@@ -222,14 +211,11 @@ func revokeRequest(res *flows.Result, rt string) flows.RevokeRequest {
 }
 
 func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
-	m.scr = scrToken
+	m.backTo(scrPage)
 	fp := client.Fingerprint(msg.out.RefreshToken)
-	if msg.out.Revoked {
+	if tp, ok := m.here().(*tokenPage); ok && msg.out.Revoked {
 		// The server refuses it now: the view must not offer it.
-		res := *m.token.result
-		res.RefreshToken = ""
-		m.token.result = &res
-		m.token.revoked = fp
+		tp.revokedAs(fp)
 	}
 	switch {
 	case msg.err != nil && msg.out.Revoked:

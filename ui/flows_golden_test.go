@@ -93,14 +93,12 @@ func TestGoldenFlows(t *testing.T) {
 			r := syntheticResult(t, fixedNow)
 			r.Request.Account = "T11200001"
 			r.Partner = &flows.PartnerAccess{Partner: "T11200000", Merchant: "T11200001"}
-			m.token = tokenModel{result: r}
-			m.scr = scrToken
+			showTokenPage(m, r)
 		}},
 		{name: "token_revoke_confirm", setup: func(t *testing.T, m *Model) {
 			r := syntheticResult(t, fixedNow)
 			r.RefreshToken = "rt_GoldenRefreshTokenValue000000000001"
-			m.token = tokenModel{result: r}
-			m.scr = scrToken
+			showTokenPage(m, r)
 		}, keys: []string{"X"}},
 	}
 	for _, tc := range cases {

@@ -85,7 +85,7 @@ func TestLostDeviceRecoveryEndToEnd(t *testing.T) {
 	}
 	typeText(t, m, second)
 	press(t, m, "enter")
-	if m.scr != scrToken {
+	if m.tokenOnTop() == nil {
 		t.Fatalf("after the second code:\n%s", viewText(m))
 	}
 	requireShows(t, m, "user:"+dinterotest.DemoLostDeviceUser)
@@ -198,7 +198,7 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 2)
 	res, held := m.ctx.Session.Held(heldName("conn:2"))
-	if m.scr != scrToken || !held || res.RefreshToken == "" {
+	if m.tokenOnTop() == nil || !held || res.RefreshToken == "" {
 		t.Fatalf("no token with a refresh token:\n%s", viewText(m))
 	}
 	rt := res.RefreshToken
@@ -236,7 +236,7 @@ func TestPartnerRouteInHeaderAndGrantLine(t *testing.T) {
 	ctx.Width, ctx.Height = 120, 40
 	m := New(ctx)
 	runConnection(t, m, 4)
-	if m.scr != scrToken {
+	if m.tokenOnTop() == nil {
 		t.Fatalf("partner connection:\n%s", viewText(m))
 	}
 	lines := strings.Split(viewText(m), "\n")
@@ -377,7 +377,7 @@ func TestBundleFromTokenViewShowsTheFullPath(t *testing.T) {
 	typeText(t, m, "ticket-4711")
 	press(t, m, "enter")
 	want := filepath.Join(dir, "ticket-4711.zip")
-	if m.scr != scrToken || !strings.Contains(strings.Join(strings.Fields(viewText(m)), ""), strings.ReplaceAll(want, " ", "")) {
+	if m.tokenOnTop() == nil || !strings.Contains(strings.Join(strings.Fields(viewText(m)), ""), strings.ReplaceAll(want, " ", "")) {
 		t.Fatalf("after writing:\n%s", viewText(m))
 	}
 	files := bundleFiles(t, want)
@@ -418,7 +418,7 @@ func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
 	}
 	m := New(ctx)
 	press(t, m, "enter")
-	if res, held := ctx.Session.Held("support-pw"); m.scr != scrToken || !held || res.RefreshToken == "" {
+	if res, held := ctx.Session.Held("support-pw"); m.tokenOnTop() == nil || !held || res.RefreshToken == "" {
 		t.Fatalf("run:\n%s", viewText(m))
 	}
 	if v, err := ctx.Secrets.Get(context.Background(), p, profiles.RefreshToken); err != nil || v == "" {

@@ -80,30 +80,24 @@ func TestGolden(t *testing.T) {
 			}
 		}, send: []tea.Msg{keyMsg("48")}},
 		{name: "token", setup: func(m *Model) {
-			m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-20*time.Second))}
-			m.scr = scrToken
+			showTokenPage(m, syntheticResult(t, fixedNow.Add(-20*time.Second)))
 		}},
 		{name: "token_expiring", setup: func(m *Model) {
-			m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-115*time.Second))}
-			m.scr = scrToken
+			showTokenPage(m, syntheticResult(t, fixedNow.Add(-115*time.Second)))
 		}},
 		{name: "token_expired", setup: func(m *Model) {
-			m.token = tokenModel{result: syntheticResult(t, fixedNow.Add(-10*time.Minute))}
-			m.scr = scrToken
+			showTokenPage(m, syntheticResult(t, fixedNow.Add(-10*time.Minute)))
 		}},
 		{name: "token_raw", setup: func(m *Model) {
-			m.token = tokenModel{result: syntheticResult(t, fixedNow)}
-			m.scr = scrToken
+			showTokenPage(m, syntheticResult(t, fixedNow))
 		}, send: []tea.Msg{keyMsg("v")}},
 		{name: "token_help", setup: func(m *Model) {
-			m.token = tokenModel{result: syntheticResult(t, fixedNow)}
-			m.scr = scrToken
+			showTokenPage(m, syntheticResult(t, fixedNow))
 		}, send: []tea.Msg{keyMsg("?")}},
 		{name: "token_prod_confirm_refresh_copy", setup: func(m *Model) {
 			r := syntheticResult(t, fixedNow)
 			r.Request.Account = "P99887766"
-			m.token = tokenModel{result: r}
-			m.scr = scrToken
+			showTokenPage(m, r)
 		}, send: []tea.Msg{keyMsg("R")}},
 	}
 	for _, tc := range cases {

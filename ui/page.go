@@ -46,6 +46,7 @@ type (
 	copyMsg struct {
 		what, text string
 		secret     bool
+		expired    bool // a token that has expired: the status warns
 	}
 )
 

@@ -412,8 +412,9 @@ func (m *Model) autoRefreshDue() []tea.Cmd {
 // onAutoRefresh shows a refreshed token in place of the one it replaces;
 // the home screen reads the outcome from the session.
 func (m *Model) onAutoRefresh(msg autoRefreshMsg) (tea.Model, tea.Cmd) {
-	if msg.err == nil && msg.out.Result != nil && m.scr == scrToken && m.activeKey != "" && heldName(m.activeKey) == msg.name {
-		m.token.result = msg.out.Result
+	if msg.err == nil && msg.out.Result != nil && m.tokenOnTop() != nil && m.activeKey != "" && heldName(m.activeKey) == msg.name {
+		m.tokenOnTop().setResult(msg.out.Result)
+		m.shown = msg.out.Result
 	}
 	return m, nil
 }

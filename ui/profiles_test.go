@@ -77,10 +77,10 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 		t.Fatalf("reopened:\n%s", viewText(m))
 	}
 	press(t, m, "enter")
-	if m.scr != scrToken || m.token.result.Token.Subject != "client:"+dinterotest.DemoClientID {
+	if m.tokenOnTop() == nil || m.tokenOnTop().result().Token.Subject != "client:"+dinterotest.DemoClientID {
 		t.Fatalf("run: screen %v banner %q status %q", m.scr, m.form.banner, m.status.text)
 	}
-	first := m.token.result
+	first := m.tokenOnTop().result()
 	// Home shows the held token's countdown; returning shows the same token.
 	press(t, m, "esc")
 	if m.scr != scrHome || !strings.Contains(viewText(m), "⏱ 1m 00s") && !strings.Contains(viewText(m), "⏱ 2m 00s") {
@@ -88,7 +88,7 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	}
 	requests := srv.Requests()
 	press(t, m, "enter")
-	if m.token.result != first || srv.Requests() != requests {
+	if m.tokenOnTop().result() != first || srv.Requests() != requests {
 		t.Fatal("returning to the profile did not show the held token")
 	}
 	press(t, m, "esc")
@@ -131,7 +131,7 @@ func TestProfileAskingForPasswordOpensForm(t *testing.T) {
 	}
 	typeText(t, m, dinterotest.DemoPassword)
 	press(t, m, "enter")
-	if _, held := m.ctx.Session.Held("support"); m.scr != scrToken || !held {
+	if _, held := m.ctx.Session.Held("support"); m.tokenOnTop() == nil || !held {
 		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
 	}
 	// The rotated refresh token was stored for the profile.

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
@@ -222,4 +225,194 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// tokenAct is what the token view asks the root to do with its token.
+type tokenAct int
+
+const (
+	actRefresh tokenAct = iota
+	actNewRequest
+	actSaveAs
+	actRevoke
+	actBundle
+	actDiagnose
+)
+
+// tokenActMsg asks the root to act on the token view's token: it owns the
+// runner, the session and the screens these open.
+type tokenActMsg struct {
+	act  tokenAct
+	res  *flows.Result
+	user string // for actDiagnose
+}
+
+// tokenPage is the token view as a Page: the token, its scroll, raw JSON
+// and the y/n questions are its own; what needs the session (refresh,
+// revoke, save, a new request) it asks the root for.
+type tokenPage struct {
+	ctx *Context
+	t   tokenModel
+	// sig is the signature check's line for an access token, read from
+	// the root's checks ("checking…" while one is under way).
+	sig           func(token string) string
+	width, height int
+}
+
+func newTokenPage(ctx *Context, res *flows.Result, sig func(string) string) *tokenPage {
+	return &tokenPage{ctx: ctx, t: tokenModel{result: res}, sig: sig, width: ctx.Width - 2}
+}
+
+func (p *tokenPage) Title() string               { return "token" }
+func (p *tokenPage) TakesText() bool             { return false }
+func (p *tokenPage) SetSize(width, height int)   { p.width, p.height = width, height }
+func (p *tokenPage) Ticking() bool               { return true }
+func (p *tokenPage) Account() string             { return p.t.result.Request.Account }
+func (p *tokenPage) result() *flows.Result       { return p.t.result }
+func (p *tokenPage) setResult(res *flows.Result) { p.t.result = res }
+func (p *tokenPage) asking() bool                { return p.t.confirmRefreshCopy || p.t.confirmRevoke }
+func (p *tokenPage) act(a tokenAct) tea.Cmd      { return p.actFor(a, "") }
+func (p *tokenPage) actFor(a tokenAct, user string) tea.Cmd {
+	res := p.t.result
+	return func() tea.Msg { return tokenActMsg{act: a, res: res, user: user} }
+}
+
+// revokedAs marks the shown refresh token revoked (fp): the server refuses
+// it now, so the view must not offer it.
+func (p *tokenPage) revokedAs(fp string) {
+	res := *p.t.result
+	res.RefreshToken = ""
+	p.t.result = &res
+	p.t.revoked = fp
+}
+
+// lines is the body: the lines pinned at the top (the countdown, and a
+// question being asked) and the claims, which scroll.
+func (p *tokenPage) lines() (pinned, rest []string) {
+	s := p.ctx.Styles
+	t := p.t
+	if p.sig != nil {
+		t.sig = p.sig(t.result.Response.AccessToken)
+		if t.sig == "checking…" && t.result.Token == nil {
+			t.sig = ""
+		}
+	}
+	lines := t.lines(s, p.width, p.ctx.Now())
+	pinned = lines[:2]
+	if t.confirmRefreshCopy {
+		pinned = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, pinned...)
+	}
+	if t.confirmRevoke {
+		pinned = append([]string{s.Warn.Render("Revoke the refresh token for good? y/n")}, pinned...)
+	}
+	return pinned, lines[2:]
+}
+
+func (p *tokenPage) maxScroll() int {
+	pinned, rest := p.lines()
+	return max(0, len(rest)-(p.height-len(pinned)))
+}
+
+func (p *tokenPage) View() string {
+	pinned, rest := p.lines()
+	scroll := min(p.t.scroll, max(0, len(rest)-(p.height-len(pinned))))
+	return strings.Join(append(pinned, rest[scroll:]...), "\n")
+}
+
+func (p *tokenPage) Keys() help.KeyMap {
+	k := p.ctx.Keys
+	if p.asking() {
+		return bindings{short: []key.Binding{k.Confirm, k.Deny}}
+	}
+	if p.t.raw {
+		return bindings{
+			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.Right, k.Left, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
+			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON, k.Right, k.Left}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+		}
+	}
+	return bindings{
+		short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
+		full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+	}
+}
+
+func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
+	k := p.ctx.Keys
+	t := &p.t
+	res := t.result
+	if t.confirmRevoke {
+		t.confirmRevoke = false
+		if key.Matches(km, k.Confirm) {
+			return p, p.act(actRevoke)
+		}
+		return p, setStatus("refresh token not revoked", false)
+	}
+	if t.confirmRefreshCopy {
+		t.confirmRefreshCopy = false
+		if key.Matches(km, k.Confirm) {
+			return p, copySecret("refresh token", res.RefreshToken, false)
+		}
+		return p, setStatus("refresh token not copied", false)
+	}
+	switch {
+	case key.Matches(km, k.Back):
+		return p, closePage
+	case key.Matches(km, k.Refresh):
+		if _, why := refreshPlan(res); why != "" {
+			return p, setStatus(why, true)
+		}
+		return p, p.act(actRefresh)
+	case key.Matches(km, k.CopyToken):
+		return p, copySecret("access token", res.Response.AccessToken, res.Expiry.Expired(p.ctx.Now()))
+	case key.Matches(km, k.CopyHeader):
+		return p, copySecret("Authorization header", "Authorization: Bearer "+res.Response.AccessToken, res.Expiry.Expired(p.ctx.Now()))
+	case key.Matches(km, k.CopyRefresh):
+		if res.RefreshToken == "" {
+			return p, setStatus("no refresh token to copy: "+res.RefreshNote(), true)
+		}
+		t.confirmRefreshCopy = true
+	case key.Matches(km, k.NewRequest):
+		return p, p.act(actNewRequest)
+	case key.Matches(km, k.RawJSON):
+		t.raw = !t.raw
+		t.scroll, t.hscroll = 0, 0
+	case t.raw && key.Matches(km, k.Right):
+		t.hscroll = min(t.hscroll+8, t.maxHScroll(p.width))
+	case t.raw && key.Matches(km, k.Left):
+		t.hscroll = max(0, t.hscroll-8)
+	case key.Matches(km, k.SaveProfile):
+		return p, p.act(actSaveAs)
+	case key.Matches(km, k.Revoke):
+		if res.RefreshToken == "" {
+			return p, setStatus("no refresh token to revoke: "+res.RefreshNote(), true)
+		}
+		t.confirmRevoke = true
+	case key.Matches(km, k.Bundle):
+		return p, p.act(actBundle)
+	case key.Matches(km, k.Diagnose):
+		user := tokenUser(res)
+		if user == "" {
+			subject := "not a JWT"
+			if res.Token != nil {
+				subject = orDash(res.Token.Subject)
+			}
+			return p, setStatus("this token's subject is not a user ("+client.Sanitize(subject)+"): nothing to diagnose", true)
+		}
+		return p, p.actFor(actDiagnose, user)
+	case key.Matches(km, k.Up):
+		t.scroll = max(0, t.scroll-1)
+	case key.Matches(km, k.Down):
+		t.scroll = min(t.scroll+1, p.maxScroll())
+	}
+	return p, nil
+}
+
+// copySecret asks the root to copy a secret (cleared later); expired marks
+// a token that has already expired (the paste would only earn a 401).
+func copySecret(what, text string, expired bool) tea.Cmd {
+	return func() tea.Msg { return copyMsg{what: what, text: text, secret: true, expired: expired} }
 }

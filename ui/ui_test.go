@@ -230,7 +230,7 @@ func TestFullMFAFlowThroughUpdate(t *testing.T) {
 	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
 	press(t, m, "enter")
 	requireShows(t, m, "› token")
-	res := m.token.result
+	res := m.tokenOnTop().result()
 	if !res.ViaMFA || res.RefreshToken == "" || res.Token.Subject != "user:"+dinterotest.DemoMFAUser {
 		t.Fatalf("result %+v", res)
 	}
@@ -249,7 +249,7 @@ func TestFullMFAFlowThroughUpdate(t *testing.T) {
 	}
 	// Refresh uses the refresh token and keeps it.
 	press(t, m, "r")
-	if m.scr != scrToken || m.token.result.Request.Grant != client.GrantRefreshToken || m.token.result.RefreshToken != res.RefreshToken {
+	if m.tokenOnTop() == nil || m.tokenOnTop().result().Request.Grant != client.GrantRefreshToken || m.tokenOnTop().result().RefreshToken != res.RefreshToken {
 		t.Fatalf("refresh: screen %v status %q", m.scr, m.status.text)
 	}
 	if strings.Contains(viewText(m), "EXPIRED") {
@@ -314,7 +314,7 @@ func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
 	}
 	typeText(t, m, dinterotest.DemoSecret)
 	press(t, m, "enter")
-	if m.scr != scrToken {
+	if m.tokenOnTop() == nil {
 		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
 	}
 	press(t, m, "esc")
@@ -356,7 +356,7 @@ func TestCancelInFlightDropsLateAnswer(t *testing.T) {
 	case late := <-done:
 		// The cancelled request returns promptly; its answer is stale.
 		m.Update(late)
-		if m.scr == scrToken {
+		if m.tokenOnTop() != nil {
 			t.Fatal("a cancelled answer was shown")
 		}
 	case <-time.After(10 * time.Second):
@@ -369,10 +369,9 @@ func TestCopyAndClear(t *testing.T) {
 	m := New(testContext(clk))
 	m.ctx.ClearAfter = 45 * time.Second
 	clip := m.ctx.Clipboard.(*fakeClipboard)
-	m.token = tokenModel{result: syntheticResult(t, fixedNow)}
-	m.scr = scrToken
+	showTokenPage(m, syntheticResult(t, fixedNow))
 	press(t, m, "c")
-	if clip.content != m.token.result.Response.AccessToken || !strings.Contains(m.status.text, "copied via system clipboard; clears in 45s") {
+	if clip.content != m.tokenOnTop().result().Response.AccessToken || !strings.Contains(m.status.text, "copied via system clipboard; clears in 45s") {
 		t.Fatalf("copy: %q", m.status.text)
 	}
 	_, cmd := m.Update(clearClipMsg{id: m.clipID})
@@ -393,15 +392,15 @@ func TestCopyAndClear(t *testing.T) {
 	}
 	// R asks first; n declines.
 	press(t, m, "R")
-	if !m.token.confirmRefreshCopy {
+	if !strings.Contains(viewText(m), "Copy the refresh token? It is a long-lived secret. y/n") {
 		t.Fatal("no confirmation")
 	}
 	press(t, m, "n")
-	if clip.content == m.token.result.RefreshToken {
+	if clip.content == m.tokenOnTop().result().RefreshToken {
 		t.Fatal("copied without confirmation")
 	}
 	press(t, m, "R", "y")
-	if clip.content != m.token.result.RefreshToken {
+	if clip.content != m.tokenOnTop().result().RefreshToken {
 		t.Fatal("refresh token not copied after yes")
 	}
 	// OSC 52: the clear is blind, and quitting clears.
@@ -490,10 +489,15 @@ func BenchmarkTokenView(b *testing.B) {
 	ctx := NewContext()
 	ctx.Now = clk.Now
 	m := New(ctx)
-	m.token = tokenModel{result: syntheticResult(b, fixedNow)}
-	m.scr = scrToken
+	showTokenPage(m, syntheticResult(b, fixedNow))
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.View()
 	}
+}
+
+// showTokenPage shows res in the token view, as a token obtained would.
+func showTokenPage(m *Model, res *flows.Result) {
+	m.shown = res
+	m.openPage(newTokenPage(m.ctx, res, m.sigFor))
 }
