@@ -26,6 +26,8 @@ type screen int
 
 const (
 	scrHome screen = iota
+	// scrForm is the request form (a page, Model.form) as where a request
+	// was sent from and where its errors go.
 	scrForm
 	// scrPage: the Page on top of Model.pages (the log, an exchange, the
 	// timeline; new screens are Pages).
@@ -33,7 +35,7 @@ const (
 )
 
 var screenNames = map[screen]string{
-	scrHome: "home", scrForm: "request",
+	scrHome: "home",
 }
 
 // Messages from commands. Each async result carries the generation of the
@@ -82,7 +84,9 @@ type Model struct {
 	pages []Page
 
 	home list.Model
-	form formModel
+	// form is the last request or profile form made: a request from
+	// home shows it on an error, and the next form starts from its values.
+	form *formPage
 	help help.Model
 	// shown is the token shown last (a bundle names it).
 	shown *flows.Result
@@ -185,7 +189,7 @@ func (m *Model) back() {
 
 // inputScreen reports whether keys type text here (so q types a q).
 func (m *Model) inputScreen() bool {
-	return m.scr == scrForm || m.filtering() ||
+	return m.filtering() ||
 		m.scr == scrPage && m.topPage().TakesText()
 }
 
@@ -264,7 +268,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		m.form.setWidth(msg.Width - 2)
 		m.home.SetSize(msg.Width-2, max(4, msg.Height-6))
 		return m, nil
 	case tea.BackgroundColorMsg:
@@ -274,8 +277,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case grantChosenMsg:
 		if msg.forProfile {
-			m.form = newProfileForm(msg.grant, m.currentValues(), m.chain, false, false, m.ctx.Width-2)
-			m.push(scrForm)
+			m.openFormPage(newProfileForm(msg.grant, m.currentValues(), m.chain, false, false, m.ctx.Width-2))
 			return m, nil
 		}
 		m.openForm(msg.grant, m.currentValues())
@@ -340,6 +342,21 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// time-based is on screen or pending.
 		m.ticking = false
 		return m, tea.Batch(m.autoRefreshDue()...)
+	case formBackMsg:
+		m.values, m.chain = msg.values, msg.chain
+		if m.scr == scrPage {
+			m.back()
+		}
+		return m, nil
+	case formSubmitMsg:
+		// The form sent is the one the request's errors go back to.
+		m.form = msg.form
+		if m.form.profileMode {
+			return m, m.saveProfile()
+		}
+		req, base := m.form.request()
+		m.values, m.chain = m.form.values(), m.form.chain
+		return m, m.start(req, base, scrForm)
 	case tokenActMsg:
 		return m, m.onTokenAct(msg)
 	case autoRefreshMsg:
@@ -388,13 +405,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// A page's own results, a paste.
 		return m, m.updatePage(msg)
 	}
-	if m.scr == scrForm {
-		if f := m.form.focused(); f != nil {
-			var cmd tea.Cmd
-			f.input, cmd = f.input.Update(msg)
-			return m, cmd
-		}
-	}
 	return m, nil
 }
 
@@ -432,26 +442,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch m.scr {
 	case scrHome:
 		return m.updateHome(msg)
-	case scrForm:
-		if key.Matches(msg, k.Back) {
-			m.values, m.chain = m.form.values(), m.form.chain
-			m.back()
-			return m, nil
-		}
-		cmd, submit := m.form.update(msg, k)
-		if submit {
-			m.form.banner = ""
-			if !m.form.validate() {
-				return m, nil
-			}
-			if m.form.profileMode {
-				return m, m.saveProfile()
-			}
-			req, base := m.form.request()
-			m.values, m.chain = m.form.values(), m.form.chain
-			return m, m.start(req, base, scrForm)
-		}
-		return m, cmd
 	case scrPage:
 		return m, m.updatePage(msg)
 	}
@@ -459,15 +449,46 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) currentValues() map[string]string {
-	if m.form.fields != nil {
+	if m.form != nil {
 		return m.form.values()
 	}
 	return m.values
 }
 
 func (m *Model) openForm(g client.Grant, values map[string]string) {
-	m.form = newForm(g, values, m.chain, m.ctx.Width-2)
-	m.push(scrForm)
+	m.openFormPage(newForm(g, values, m.chain, m.ctx.Width-2))
+}
+
+// openFormPage opens f on top of the current screen as the form.
+func (m *Model) openFormPage(f formModel) {
+	m.form = newFormPage(m.ctx, f)
+	m.openPage(m.form)
+}
+
+// showForm shows the form in place of the screen showing (the sending
+// page, home), with the back stack as it is.
+func (m *Model) showForm() {
+	if m.form == nil {
+		m.form = newFormPage(m.ctx, newForm(client.GrantClientCredentials, m.values, m.chain, m.ctx.Width-2))
+	}
+	if m.scr == scrPage && len(m.pages) > 0 {
+		m.pages[len(m.pages)-1] = m.form
+	} else {
+		m.pages = append(m.pages[:m.pagesUnder()], m.form)
+		m.scr = scrPage
+	}
+	m.sizePages()
+}
+
+// pagesUnder is the number of pages on the back stack under the screen.
+func (m *Model) pagesUnder() int {
+	n := 0
+	for _, s := range m.stack {
+		if s == scrPage {
+			n++
+		}
+	}
+	return min(n, len(m.pages))
 }
 
 // start sends a request. origin is the screen its errors belong to.
@@ -478,6 +499,9 @@ func (m *Model) start(req flows.Request, baseURL string, origin screen) tea.Cmd 
 		return nil
 	}
 	m.runner, m.baseURL, m.origin, m.sentFrom = runner, baseURL, origin, m.scr
+	if _, ok := m.topPage().(*formPage); ok && m.scr == scrPage {
+		m.sentFrom = scrForm
+	}
 	label := "requesting a " + string(req.Grant) + " token"
 	if req.Bearer == "" && req.CanChain() {
 		label = "client_credentials → " + string(req.Grant)
@@ -513,13 +537,8 @@ func (m *Model) showSending(label, account string, run func(context.Context) tea
 func (m *Model) failOn(origin screen, err error) {
 	switch origin {
 	case scrForm:
-		if m.form.fields == nil {
-			m.form = newForm(client.GrantClientCredentials, m.values, m.chain, m.ctx.Width-2)
-		}
+		m.showForm()
 		m.form.banner = errText(err) + m.hintFor(err)
-		if m.scr != scrForm {
-			m.scr = scrForm
-		}
 	default:
 		m.backTo(origin)
 		m.setStatus(errText(err), true)
@@ -529,7 +548,12 @@ func (m *Model) failOn(origin screen, err error) {
 // backTo leaves the sending page for origin: the page under it, or a
 // root screen.
 func (m *Model) backTo(origin screen) {
-	if origin != scrPage {
+	switch origin {
+	case scrForm:
+		m.showForm()
+		return
+	case scrPage:
+	default:
 		m.scr = origin
 		return
 	}
@@ -565,11 +589,18 @@ func (m *Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		// Back from the MFA screen goes where the request was sent
 		// from: home for a home item (already under the request), the
 		// form, or the token view it refreshed.
-		if len(m.stack) == 0 || m.stack[len(m.stack)-1] != m.sentFrom {
+		switch {
+		case m.sentFrom == scrForm:
+			// The form goes back under the MFA screen.
+			m.stack = append(m.stack, scrPage)
+			m.pages = append(m.pages[:len(m.pages)-1], m.form, p)
+		case len(m.stack) == 0 || m.stack[len(m.stack)-1] != m.sentFrom:
 			m.stack = append(m.stack, m.sentFrom)
+			m.pages[len(m.pages)-1] = p
+		default:
+			// The MFA screen takes the sending page's place.
+			m.pages[len(m.pages)-1] = p
 		}
-		// The MFA screen takes the sending page's place.
-		m.pages[len(m.pages)-1] = p
 		m.sizePages()
 		if m.activeKey != "" {
 			// A saved profile or a connection knows its channel: the
@@ -594,7 +625,7 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 		}
 		// A request run from home went through the form only to show
 		// an MFA prompt or an error; back goes home.
-		if sc == scrForm && m.sentFrom == scrHome {
+		if _, form := page.(*formPage); form && m.sentFrom == scrHome {
 			continue
 		}
 		_, mfa := page.(*mfaPage)
@@ -607,8 +638,9 @@ func (m *Model) showToken(res *flows.Result) (tea.Model, tea.Cmd) {
 		}
 	}
 	m.stack, m.pages = kept, keptPages
-	if m.sentFrom == scrForm && (len(m.stack) == 0 || m.stack[len(m.stack)-1] != scrForm) {
-		m.stack = append(m.stack, scrForm)
+	if m.sentFrom == scrForm && m.form != nil && (len(m.pages) == 0 || m.pages[len(m.pages)-1] != Page(m.form)) {
+		m.stack = append(m.stack, scrPage)
+		m.pages = append(m.pages, m.form)
 	}
 	m.shown = res
 	m.scr = scrPage
@@ -870,8 +902,6 @@ func (m *Model) render() string {
 	switch m.scr {
 	case scrHome:
 		body = m.homeView(bodyH)
-	case scrForm:
-		body = m.form.view(s, w-2, bodyH)
 	case scrPage:
 		body = m.topPage().View()
 	}
@@ -900,13 +930,6 @@ func (m *Model) header() string {
 		name = m.topPage().Title()
 	}
 	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+name)
-	if m.scr == scrForm {
-		what := " · "
-		if m.form.profileMode {
-			what = " · profile · "
-		}
-		title += s.Crumb.Render(what + string(m.form.grant))
-	}
 	right := ""
 	_, pageAccount := m.topPage().(interface{ Account() string })
 	if acct := m.account(); acct != "" && m.scr != scrHome && (m.scr != scrPage || pageAccount) {
@@ -943,8 +966,6 @@ func (m *Model) flowName() string {
 
 func (m *Model) account() string {
 	switch m.scr {
-	case scrForm:
-		return m.form.value(fAccount)
 	case scrPage:
 		// A page about one account (recovery, diagnose) names it.
 		if p, ok := m.topPage().(interface{ Account() string }); ok {
@@ -1078,12 +1099,9 @@ func (m *Model) keyLine(short []key.Binding, width int) string {
 
 // keys is the active screen's help.
 func (m *Model) keys() help.KeyMap {
-	k := m.ctx.Keys
 	switch m.scr {
 	case scrHome:
 		return m.homeKeys()
-	case scrForm:
-		return m.form.keys(k)
 	case scrPage:
 		return m.topPage().Keys()
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -619,4 +620,72 @@ func (f *formModel) profile() (profiles.Profile, map[profiles.Kind]string) {
 		secrets[profiles.Password] = req.Password
 	}
 	return p, secrets
+}
+
+type (
+	// formBackMsg: esc on the form; the root keeps what was typed for
+	// the next form.
+	formBackMsg struct {
+		values map[string]string
+		chain  bool
+	}
+	// formSubmitMsg: the form validated and asks to be sent or saved.
+	formSubmitMsg struct{ form *formPage }
+)
+
+// formPage is the request form (or the profile form) as a Page: its
+// fields, focus, banner and size are its own; sending and saving, which
+// need the session, it asks the root for.
+type formPage struct {
+	ctx *Context
+	formModel
+	height int
+}
+
+func newFormPage(ctx *Context, f formModel) *formPage {
+	return &formPage{ctx: ctx, formModel: f}
+}
+
+// Title is the breadcrumb: the form, and the grant (and profile) it is for.
+func (p *formPage) Title() string {
+	what := " · "
+	if p.profileMode {
+		what = " · profile · "
+	}
+	return "request" + what + string(p.grant)
+}
+
+func (p *formPage) TakesText() bool { return true }
+func (p *formPage) SetSize(width, height int) {
+	p.setWidth(width)
+	p.height = height
+}
+func (p *formPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys) }
+func (p *formPage) Account() string   { return p.value(fAccount) }
+func (p *formPage) View() string      { return p.view(p.ctx.Styles, p.width, p.height) }
+
+func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		// A paste, a cursor blink: the focused field's.
+		if f := p.focused(); f != nil {
+			var cmd tea.Cmd
+			f.input, cmd = f.input.Update(msg)
+			return p, cmd
+		}
+		return p, nil
+	}
+	if key.Matches(km, p.ctx.Keys.Back) {
+		values, chain := p.values(), p.chain
+		return p, func() tea.Msg { return formBackMsg{values: values, chain: chain} }
+	}
+	cmd, submit := p.update(km, p.ctx.Keys)
+	if !submit {
+		return p, cmd
+	}
+	p.banner = ""
+	if !p.validate() {
+		return p, nil
+	}
+	return p, func() tea.Msg { return formSubmitMsg{form: p} }
 }

@@ -55,15 +55,13 @@ func TestGolden(t *testing.T) {
 		}, send: []tea.Msg{keyMsg("enter")}},
 		{name: "form_server_error", setup: func(m *Model) {
 			c := goldenConnections()[0]
-			m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), false, m.ctx.Width-2)
-			m.form.banner = "401 invalid_client: client authentication failed"
-			m.push(scrForm)
+			m.openFormPage(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), false, m.ctx.Width-2))
+			formOnTop(m).banner = "401 invalid_client: client authentication failed"
 		}},
 		{name: "profile_form", setup: func(m *Model) {
 			values := valuesFor(goldenConnections()[1].Request, goldenBase)
 			values[fName] = "support-mfa"
-			m.form = newProfileForm(client.GrantPassword, values, true, false, false, m.ctx.Width-2)
-			m.push(scrForm)
+			m.openFormPage(newProfileForm(client.GrantPassword, values, true, false, false, m.ctx.Width-2))
 		}},
 		{name: "inflight", setup: func(m *Model) {
 			p := newSendingPage(m.ctx, "client_credentials → password", "")

@@ -87,10 +87,9 @@ func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			values := valuesForProfile(p)
 			values[fName] = p.Name + "-copy"
 			storePw := profiles.SourceOf(p, profiles.Password).Stored()
-			m.form = newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
+			m.openFormPage(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2))
 			m.form.setProfileToggles(p)
 			m.form.duplicateOf, m.form.base = p.Name, p
-			m.push(scrForm)
 		}
 		return m, nil
 	case key.Matches(msg, k.Delete) && it.profile != nil:
@@ -152,7 +151,7 @@ func (m *Model) runItem(it homeItem) tea.Cmd {
 		c := it.conn
 		m.channel = c.Channel
 		m.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-		m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2)
+		m.form = newFormPage(m.ctx, newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2))
 		m.stack = append(m.stack[:0], scrHome)
 		// Errors open the form, so they can be fixed there.
 		return m.start(c.Request, c.BaseURL, scrForm)
@@ -180,7 +179,7 @@ func (m *Model) onNeedInput(msg needInputMsg) (tea.Model, tea.Cmd) {
 	}
 	m.status = status{}
 	m.chain = msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == ""
-	m.form = newForm(msg.req.Grant, valuesFor(msg.req, msg.base), m.chain, m.ctx.Width-2)
+	m.form = newFormPage(m.ctx, newForm(msg.req.Grant, valuesFor(msg.req, msg.base), m.chain, m.ctx.Width-2))
 	m.stack = append(m.stack[:0], scrHome)
 	if msg.err != nil {
 		// Ask in the form: it is where the missing secret can be typed.
@@ -188,11 +187,11 @@ func (m *Model) onNeedInput(msg needInputMsg) (tea.Model, tea.Cmd) {
 		// nothing was done wrong yet.
 		m.form.banner = "this profile needs input: " + errText(msg.err)
 		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && m.active != nil {
-			banner, first := missingSecrets(*m.active, &m.form)
+			banner, first := missingSecrets(*m.active, &m.form.formModel)
 			m.form.banner = banner
 			m.form.focusField(first)
 		}
-		m.scr = scrForm
+		m.showForm()
 		return m, nil
 	}
 	return m, m.start(msg.req, msg.base, scrForm)
@@ -204,15 +203,13 @@ func (m *Model) editItem(it homeItem) tea.Cmd {
 		c := it.conn
 		m.activeKey = it.key
 		m.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-		m.form = newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2)
-		m.push(scrForm)
+		m.openFormPage(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2))
 	case it.profile != nil && m.canChangeProfiles():
 		p := *it.profile
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
-		m.form = newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2)
+		m.openFormPage(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2))
 		m.form.editing, m.form.base = p.Name, p
 		m.form.setProfileToggles(p)
-		m.push(scrForm)
 	}
 	return nil
 }
@@ -223,9 +220,8 @@ func (m *Model) openSaveAs(res *flows.Result) tea.Cmd {
 		return nil
 	}
 	values := valuesFor(res.Request, m.baseURL)
-	m.form = newProfileForm(res.Request.Grant, values, res.BearerChained, false, false, m.ctx.Width-2)
+	m.openFormPage(newProfileForm(res.Request.Grant, values, res.BearerChained, false, false, m.ctx.Width-2))
 	m.form.savedFrom = res
-	m.push(scrForm)
 	return nil
 }
 
@@ -327,7 +323,7 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 			m.home.Select(i)
 		}
 	}
-	m.form = formModel{}
+	m.form = nil
 	m.stack = m.stack[:0]
 	m.scr = scrHome
 	if msg.unkept {

@@ -44,12 +44,12 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 		t.Fatalf("esc:\n%s", viewText(m))
 	}
 	press(t, m, "a", "enter") // client_credentials
-	if !m.form.profileMode || m.form.focused().spec.key != fName {
-		t.Fatalf("profile form: %+v", m.form.focused().spec)
+	if !formOnTop(m).profileMode || formOnTop(m).focused().spec.key != fName {
+		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
 	}
 	typeText(t, m, "demo-cc")
 	press(t, m, "tab")
-	for range len(m.form.value(fBaseURL)) {
+	for range len(formOnTop(m).value(fBaseURL)) {
 		m.Update(keyMsg("backspace"))
 	}
 	typeText(t, m, srv.URL)
@@ -61,7 +61,7 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	typeText(t, m, dinterotest.DemoSecret)
 	press(t, m, "enter")
 	if m.scr != scrHome || !strings.Contains(m.status.text, "profile demo-cc saved") {
-		t.Fatalf("screen %v status %q banner %q", m.scr, m.status.text, m.form.banner)
+		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
 	if strings.Contains(string(data), dinterotest.DemoSecret) || !strings.Contains(string(data), "client_secret: keyring") {
@@ -78,7 +78,7 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	}
 	press(t, m, "enter")
 	if m.tokenOnTop() == nil || m.tokenOnTop().result().Token.Subject != "client:"+dinterotest.DemoClientID {
-		t.Fatalf("run: screen %v banner %q status %q", m.scr, m.form.banner, m.status.text)
+		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
 	}
 	first := m.tokenOnTop().result()
 	// Home shows the held token's countdown; returning shows the same token.
@@ -126,13 +126,13 @@ func TestProfileAskingForPasswordOpensForm(t *testing.T) {
 	}
 	m := New(ctx)
 	press(t, m, "enter")
-	if m.scr != scrForm || m.form.focused().spec.key != fPassword || !strings.Contains(m.form.banner, "asks for it each time") {
-		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
+	if formOnTop(m) == nil || formOnTop(m).focused().spec.key != fPassword || !strings.Contains(formOnTop(m).banner, "asks for it each time") {
+		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
 	}
 	typeText(t, m, dinterotest.DemoPassword)
 	press(t, m, "enter")
 	if _, held := m.ctx.Session.Held("support"); m.tokenOnTop() == nil || !held {
-		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
+		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
 	}
 	// The rotated refresh token was stored for the profile.
 	if got, _ := keyringOf(ctx).Get(profiles.KeyringService, "profile:support:refresh_token"); got != "" {
@@ -294,4 +294,39 @@ func BenchmarkHomeFilter200(b *testing.B) {
 		m.home.SetFilterText("chant-1")
 		_ = m.View()
 	}
+}
+
+// Saving a token as a profile, then going back past it, finds the request
+// form the token came from, which still sends a request (it was the
+// profile form, and enter saved a profile).
+func TestBackPastSaveAsFindsTheRequestForm(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	ctx.Connections = nil
+	ctx.Store = &profiles.Store{Dir: t.TempDir()}
+	ctx.Secrets = profiles.NewSecrets(ctx.Store)
+	ctx.Secrets.Keyring = keyringtest.New()
+	m := New(ctx)
+	press(t, m, "enter") // client_credentials
+	press(t, m, "enter") // the focus goes to the first field in error
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "enter")
+	requireShows(t, m, "› token")
+	press(t, m, "s")
+	requireShows(t, m, "› request · profile · client_credentials")
+	press(t, m, "esc", "esc")
+	if view := viewText(m); !strings.Contains(view, "› request · client_credentials") {
+		t.Fatalf("back past the profile form:\n%s", view)
+	}
+	requests := srv.Requests()
+	press(t, m, "enter")
+	if srv.Requests() == requests {
+		t.Fatalf("enter on the request form sent nothing:\n%s", viewText(m))
+	}
+	requireShows(t, m, "› token")
 }

@@ -272,25 +272,25 @@ func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
 		t.Fatalf("without connections the app opens on %v", m.scr)
 	}
 	press(t, m, "enter") // client_credentials
-	if m.scr != scrForm || m.form.grant != client.GrantClientCredentials {
+	if formOnTop(m) == nil || formOnTop(m).grant != client.GrantClientCredentials {
 		t.Fatalf("screen %v", m.scr)
 	}
 	press(t, m, "enter")
-	if srv.Requests() != 0 || m.scr != scrForm || m.form.get(fAccount).err == "" || m.form.get(fClientSecret).err == "" {
+	if srv.Requests() != 0 || formOnTop(m) == nil || formOnTop(m).get(fAccount).err == "" || formOnTop(m).get(fClientSecret).err == "" {
 		t.Fatalf("invalid form was sent (requests %d)", srv.Requests())
 	}
 	// Validation put the focus on the first field in error: the account.
 	typeText(t, m, "X12")
 	press(t, m, "enter")
-	if !strings.Contains(m.form.get(fAccount).err, "not P or T") {
-		t.Fatalf("account error %q", m.form.get(fAccount).err)
+	if !strings.Contains(formOnTop(m).get(fAccount).err, "not P or T") {
+		t.Fatalf("account error %q", formOnTop(m).get(fAccount).err)
 	}
 	// Fix the account: the audience follows it.
 	for range 3 {
 		_, _ = m.Update(keyMsg("backspace"))
 	}
 	typeText(t, m, dinterotest.DemoAccount)
-	if got := m.form.value(fAudience); got != client.DefaultAudience(dinterotest.DemoAccount) {
+	if got := formOnTop(m).value(fAudience); got != client.DefaultAudience(dinterotest.DemoAccount) {
 		t.Fatalf("audience %q", got)
 	}
 	press(t, m, "tab", "tab")
@@ -305,8 +305,8 @@ func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
 		t.Fatal("ctrl+r does not reveal")
 	}
 	press(t, m, "ctrl+r", "enter")
-	if m.scr != scrForm || !strings.Contains(m.form.banner, "401 invalid_client") {
-		t.Fatalf("server error: screen %v banner %q", m.scr, m.form.banner)
+	if formOnTop(m) == nil || !strings.Contains(formOnTop(m).banner, "401 invalid_client") {
+		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
 	}
 	// Fix the one field and retry without retyping the rest.
 	for range len("wrong-secret") {
@@ -315,10 +315,10 @@ func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
 	typeText(t, m, dinterotest.DemoSecret)
 	press(t, m, "enter")
 	if m.tokenOnTop() == nil {
-		t.Fatalf("screen %v banner %q", m.scr, m.form.banner)
+		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
 	}
 	press(t, m, "esc")
-	if m.scr != scrForm || m.form.value(fClientID) != dinterotest.DemoClientID {
+	if formOnTop(m) == nil || formOnTop(m).value(fClientID) != dinterotest.DemoClientID {
 		t.Fatalf("back from token: %v", m.scr)
 	}
 }
@@ -330,7 +330,7 @@ func TestServerControlCharactersAreSanitised(t *testing.T) {
 	srv.SetFault(&dinterotest.Fault{Status: 503, Message: "down\x1b]52;c;ZXZpbA==\x07 now\x1b[2J", Times: 1})
 	press(t, m, "enter")
 	view := viewText(m)
-	if m.scr != scrForm || !strings.Contains(view, "503 server_error: down]52;c;ZXZpbA== now[2J") || strings.ContainsAny(view, "\x07") || strings.Contains(view, "\x1b]") {
+	if formOnTop(m) == nil || !strings.Contains(view, "503 server_error: down]52;c;ZXZpbA== now[2J") || strings.ContainsAny(view, "\x07") || strings.Contains(view, "\x1b]") {
 		t.Fatalf("screen %v view:\n%q", m.scr, view)
 	}
 }
@@ -500,4 +500,13 @@ func BenchmarkTokenView(b *testing.B) {
 func showTokenPage(m *Model, res *flows.Result) {
 	m.shown = res
 	m.openPage(newTokenPage(m.ctx, res, m.sigFor))
+}
+
+// formOnTop is the form when it is the screen showing.
+func formOnTop(m *Model) *formPage {
+	p, ok := m.topPage().(*formPage)
+	if !ok || m.scr != scrPage {
+		return nil
+	}
+	return p
 }
