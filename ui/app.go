@@ -83,7 +83,7 @@ type Model struct {
 	// on screen, in order.
 	pages []Page
 
-	home list.Model
+	home *homePage
 	// form is the last request or profile form made: a request from
 	// home shows it on an error, and the next form starts from its values.
 	form *formPage
@@ -92,14 +92,13 @@ type Model struct {
 	shown *flows.Result
 
 	// The request being worked on.
-	runner     *flows.Runner
-	baseURL    string
-	channel    client.Channel
-	values     map[string]string
-	chain      bool
-	secretsReq int    // the request id of the profile secrets being read
-	origin     screen // the screen a request's errors belong to (scrPage: the page under the sending page)
-	sentFrom   screen // the screen showing when it was sent
+	runner   *flows.Runner
+	baseURL  string
+	channel  client.Channel
+	values   map[string]string
+	chain    bool
+	origin   screen // the screen a request's errors belong to (scrPage: the page under the sending page)
+	sentFrom screen // the screen showing when it was sent
 
 	status   status
 	showHelp bool
@@ -142,7 +141,7 @@ func New(ctx *Context) *Model {
 		}
 		m.profiles = ps
 	}
-	m.home = m.newHomeList()
+	m.home = newHomePage(ctx, m.profiles, m.readOnly)
 	m.scr = scrHome
 	if len(m.profiles) == 0 && len(ctx.Connections) == 0 && m.readOnly == "" {
 		// First run: the chooser, with home (where profiles are added)
@@ -222,7 +221,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	model, cmd := m.update(msg)
 	m.prunePages()
 	m.sizePages()
-	m.syncHomeHeight()
+	if m.scr == scrHome {
+		// Sized for the banners and the status line of this frame.
+		m.home.SetSize(m.ctx.Width-2, m.bodyHeight())
+	}
 	// A status belongs to the screen that set it: leaving it drops it, so
 	// it is not shown on the next screen nor again on the way back.
 	if m.status.text != "" && m.status.where != m.here() {
@@ -357,6 +359,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		req, base := m.form.request()
 		m.values, m.chain = m.form.values(), m.form.chain
 		return m, m.start(req, base, scrForm)
+	case homeActMsg:
+		return m, m.onHomeAct(msg)
 	case tokenActMsg:
 		return m, m.onTokenAct(msg)
 	case autoRefreshMsg:
@@ -367,7 +371,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case list.FilterMatchesMsg:
 		// The home list filters in a command; its answer goes back to it.
 		var cmd tea.Cmd
-		m.home, cmd = m.home.Update(msg)
+		_, cmd = m.home.Update(msg)
 		return m, cmd
 	case profileSavedMsg:
 		return m.onProfileSaved(msg)
@@ -408,6 +412,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// filtering reports whether the home list is taking filter text.
+func (m *Model) filtering() bool {
+	return m.scr == scrHome && m.home.TakesText()
+}
+
 func (m *Model) busy() bool {
 	p, ok := m.topPage().(interface{ Busy() bool })
 	return m.scr == scrPage && ok && p.Busy()
@@ -441,7 +450,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	switch m.scr {
 	case scrHome:
-		return m.updateHome(msg)
+		_, cmd := m.home.Update(msg)
+		return m, cmd
 	case scrPage:
 		return m, m.updatePage(msg)
 	}
@@ -901,7 +911,7 @@ func (m *Model) render() string {
 	var body string
 	switch m.scr {
 	case scrHome:
-		body = m.homeView(bodyH)
+		body = m.home.View()
 	case scrPage:
 		body = m.topPage().View()
 	}
@@ -1101,7 +1111,7 @@ func (m *Model) keyLine(short []key.Binding, width int) string {
 func (m *Model) keys() help.KeyMap {
 	switch m.scr {
 	case scrHome:
-		return m.homeKeys()
+		return m.home.Keys()
 	case scrPage:
 		return m.topPage().Keys()
 	}

@@ -477,7 +477,7 @@ func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
 	srv := demoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	m.ctx.Connections[1].Name = "Support user, no MFA" // a password grant
-	m.home.SetItems(m.homeItems())
+	m.home.setProfiles(m.profiles)
 	press(t, m, "/")
 	typeText(t, m, "prod")
 	requireHides(t, m, "Support user", "Demo API client")

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -60,7 +62,7 @@ var newItem = homeItem{key: "new", name: "New request…", desc: "Choose a grant
 
 // homeDelegate draws items with their environment badge and, when a token
 // is held for them, its countdown.
-type homeDelegate struct{ m *Model }
+type homeDelegate struct{ ctx *Context }
 
 func (d homeDelegate) Height() int                         { return 2 }
 func (d homeDelegate) Spacing() int                        { return 1 }
@@ -71,7 +73,7 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 	if !ok {
 		return
 	}
-	s := d.m.ctx.Styles
+	s := d.ctx.Styles
 	width := lm.Width() - 4
 	title := it.name
 	if it.account != "" {
@@ -80,13 +82,13 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 	// The second line: what the item is; with a token held, its
 	// countdown first, and an auto-refresh's outcome instead of the rest.
 	rest := it.desc
-	st := d.m.ctx.Session.State(heldName(it.key))
-	if note := st.Note(d.m.ctx.Now()); note != "" && (st.LastErr != nil || st.NeedsMFA || !st.LastRefresh.IsZero() || st.Refreshing) {
+	st := d.ctx.Session.State(heldName(it.key))
+	if note := st.Note(d.ctx.Now()); note != "" && (st.LastErr != nil || st.NeedsMFA || !st.LastRefresh.IsZero() || st.Refreshing) {
 		rest = note
 	}
 	desc := s.Muted.Render(truncate(rest, width))
 	if res := st.Held; res != nil {
-		held := heldLine(s, res, d.m.ctx.Now())
+		held := heldLine(s, res, d.ctx.Now())
 		desc = held + "  " + s.Muted.Render(truncate(rest, max(0, width-lipgloss.Width(held)-2)))
 	}
 	if index == lm.Index() {
@@ -108,9 +110,43 @@ func heldLine(s Styles, res *flows.Result, now time.Time) string {
 	return s.CountOK.Render("⏱ " + tokeninfo.Countdown(e.Remaining(now)))
 }
 
-// newHomeList builds the list from profiles and connections.
-func (m *Model) newHomeList() list.Model {
-	l := list.New(nil, homeDelegate{m: m}, m.ctx.Width-2, max(4, m.ctx.Height-6))
+// homeAct is what home asks the root to do with the selected item.
+type homeAct int
+
+const (
+	actRun homeAct = iota
+	actDiagnoseItem
+	actEdit
+	actAdd
+	actDuplicate
+	actDelete
+)
+
+// homeActMsg asks the root to act on a home item: running, editing and
+// deleting need the session, the store and the screens they open. id is
+// the request a run's secrets read is tagged with, which home checks.
+type homeActMsg struct {
+	act  homeAct
+	item homeItem
+	id   int
+}
+
+// homePage is the home screen: the list of profiles and connections with
+// its filter, the banners above it, its keys and its size. It is the
+// bottom of the back stack (scrHome), not a page pushed on it.
+type homePage struct {
+	ctx      *Context
+	list     list.Model
+	profiles []profiles.Profile
+	readOnly string // why the profiles cannot be changed
+	height   int
+	// req is the id of the last run's secrets read: an answer to an
+	// older one is dropped.
+	req int
+}
+
+func newHomePage(ctx *Context, ps []profiles.Profile, readOnly string) *homePage {
+	l := list.New(nil, homeDelegate{ctx: ctx}, ctx.Width-2, max(4, ctx.Height-6))
 	l.SetShowTitle(false)
 	l.SetShowHelp(false)
 	l.SetShowStatusBar(false)
@@ -121,29 +157,159 @@ func (m *Model) newHomeList() list.Model {
 	staticCursor(&l.FilterInput)
 	// The title bar only shows the filter; no padding line above the list.
 	l.Styles.TitleBar = l.Styles.TitleBar.Padding(0, 0, 0, 1)
-	l.SetItems(m.homeItems())
-	return l
+	p := &homePage{ctx: ctx, list: l, readOnly: readOnly}
+	p.setProfiles(ps)
+	return p
 }
 
-func (m *Model) homeItems() []list.Item {
-	var items []list.Item
-	for _, p := range m.profiles {
-		items = append(items, profileItem(p))
+// setProfiles shows ps (and the connections) as the list's items.
+func (p *homePage) setProfiles(ps []profiles.Profile) {
+	p.profiles = ps
+	p.list.SetItems(p.items())
+}
+
+// selectKey moves the cursor to the item with key k.
+func (p *homePage) selectKey(k string) {
+	for i, li := range p.list.Items() {
+		if it, ok := li.(homeItem); ok && it.key == k {
+			p.list.Select(i)
+		}
 	}
-	for i := range m.ctx.Connections {
-		items = append(items, connItem(i, &m.ctx.Connections[i]))
+}
+
+func (p *homePage) items() []list.Item {
+	var items []list.Item
+	for _, pr := range p.profiles {
+		items = append(items, profileItem(pr))
+	}
+	for i := range p.ctx.Connections {
+		items = append(items, connItem(i, &p.ctx.Connections[i]))
 	}
 	return append(items, newItem)
 }
 
-func (m *Model) selectedItem() (homeItem, bool) {
-	it, ok := m.home.SelectedItem().(homeItem)
+func (p *homePage) selectedItem() (homeItem, bool) {
+	it, ok := p.list.SelectedItem().(homeItem)
 	return it, ok
 }
 
-// filtering reports whether the home list is taking filter text.
-func (m *Model) filtering() bool {
-	return m.scr == scrHome && m.home.FilterState() == list.Filtering
+// accept reports whether id is the last run's secrets read.
+func (p *homePage) accept(id int) bool { return id == p.req }
+
+func (p *homePage) Title() string { return "home" }
+
+// TakesText reports whether the list is taking filter text.
+func (p *homePage) TakesText() bool { return p.list.FilterState() == list.Filtering }
+
+// SetSize sizes the list for the banners above it, so its paging and its
+// drawing agree.
+func (p *homePage) SetSize(width, height int) {
+	p.height = height
+	p.list.SetWidth(width)
+	if want := homeListHeight(p.top(), height); p.list.Height() != want {
+		p.list.SetHeight(want)
+	}
+}
+
+func (p *homePage) View() string {
+	top := p.top()
+	// A copy sized for this frame covers a height not synced yet. View
+	// changes no state.
+	l := p.list
+	if want := homeListHeight(top, p.height); l.Height() != want {
+		l.SetHeight(want)
+	}
+	if top != "" {
+		top += "\n"
+	}
+	return top + l.View()
+}
+
+// homeListHeight is the list's height under the banners top in height.
+func homeListHeight(top string, height int) int {
+	listH := height - 1
+	if top != "" {
+		listH -= strings.Count(top, "\n") + 2
+	}
+	return max(2, listH)
+}
+
+// top is the banners above the list.
+func (p *homePage) top() string {
+	s := p.ctx.Styles
+	w := p.ctx.Width - 2
+	var banners []string
+	if p.readOnly != "" {
+		banners = append(banners, wrap(s.Error, "READ-ONLY: the profiles file cannot be read, so nothing will be written over it. "+p.readOnly, w))
+	}
+	if profiles.UsesFile(p.profiles) {
+		banners = append(banners, wrap(s.Warn, fmt.Sprintf("⚠ some secrets are kept in PLAIN TEXT in %s (chosen with --insecure-storage or Secrets in: file)", p.ctx.Store.Dir+"/"+profiles.SecretsFileName), w))
+	}
+	if p.ctx.Store != nil && len(p.profiles) == 0 && p.readOnly == "" {
+		banners = append(banners, wrap(s.Muted, "No saved profiles yet: a adds one; enter on New request… sends a one-off request.", w))
+	}
+	return strings.Join(banners, "\n")
+}
+
+func (p *homePage) Keys() help.KeyMap {
+	k := p.ctx.Keys
+	if p.TakesText() {
+		return bindings{short: []key.Binding{withHelp(k.Select, "apply filter"), withHelp(k.Back, "clear filter"), k.ForceQuit}}
+	}
+	run := withHelp(k.Select, "run")
+	if p.ctx.Store == nil {
+		return bindings{short: []key.Binding{k.Up, k.Down, run, k.Edit, k.Diagnose, k.Filter, k.Help, k.Quit},
+			full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Edit, k.Diagnose}, {k.Help, k.Quit, k.ForceQuit}}}
+	}
+	return bindings{short: []key.Binding{run, k.Add, k.Edit, k.Delete, k.Diagnose, k.Filter, k.Help, k.Quit},
+		full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Add, k.Edit}, {k.Duplicate, k.Delete, k.Diagnose}, {k.Help, k.Quit, k.ForceQuit}}}
+}
+
+func (p *homePage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		// The filter's matches, computed in a command.
+		var cmd tea.Cmd
+		p.list, cmd = p.list.Update(msg)
+		return p, cmd
+	}
+	k := p.ctx.Keys
+	if !p.TakesText() && key.Matches(km, k.Filter) {
+		// A new filter starts from nothing, not from the last one.
+		p.list.ResetFilter()
+	}
+	if p.TakesText() || p.list.FilterState() == list.FilterApplied && key.Matches(km, k.Back) {
+		var cmd tea.Cmd
+		p.list, cmd = p.list.Update(km)
+		return p, cmd
+	}
+	it, ok := p.selectedItem()
+	act := func(a homeAct) tea.Cmd {
+		id := 0
+		if a == actRun {
+			p.req = nextRequestID()
+			id = p.req
+		}
+		return func() tea.Msg { return homeActMsg{act: a, item: it, id: id} }
+	}
+	switch {
+	case !ok:
+	case key.Matches(km, k.Select):
+		return p, act(actRun)
+	case key.Matches(km, k.Diagnose):
+		return p, act(actDiagnoseItem)
+	case key.Matches(km, k.Edit):
+		return p, act(actEdit)
+	case key.Matches(km, k.Add):
+		return p, act(actAdd)
+	case key.Matches(km, k.Duplicate) && it.profile != nil:
+		return p, act(actDuplicate)
+	case key.Matches(km, k.Delete) && it.profile != nil:
+		return p, act(actDelete)
+	}
+	var cmd tea.Cmd
+	p.list, cmd = p.list.Update(km)
+	return p, cmd
 }
 
 // substringFilter keeps the items whose text holds every word typed, in

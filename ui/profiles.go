@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
@@ -56,55 +54,6 @@ func heldName(key string) string {
 	return key
 }
 
-func (m *Model) updateHome(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys
-	if !m.filtering() && key.Matches(msg, k.Filter) {
-		// A new filter starts from nothing, not from the last one.
-		m.home.ResetFilter()
-	}
-	if m.filtering() || m.home.FilterState() == list.FilterApplied && key.Matches(msg, k.Back) {
-		var cmd tea.Cmd
-		m.home, cmd = m.home.Update(msg)
-		return m, cmd
-	}
-	it, ok := m.selectedItem()
-	switch {
-	case !ok:
-	case key.Matches(msg, k.Select):
-		return m, m.runItem(it)
-	case key.Matches(msg, k.Diagnose):
-		return m, m.diagnoseFromHome(it)
-	case key.Matches(msg, k.Edit):
-		return m, m.editItem(it)
-	case key.Matches(msg, k.Add):
-		if m.canChangeProfiles() {
-			m.openChooser(true)
-		}
-		return m, nil
-	case key.Matches(msg, k.Duplicate) && it.profile != nil:
-		if m.canChangeProfiles() {
-			p := *it.profile
-			values := valuesForProfile(p)
-			values[fName] = p.Name + "-copy"
-			storePw := profiles.SourceOf(p, profiles.Password).Stored()
-			m.openFormPage(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2))
-			m.form.setProfileToggles(p)
-			m.form.duplicateOf, m.form.base = p.Name, p
-		}
-		return m, nil
-	case key.Matches(msg, k.Delete) && it.profile != nil:
-		if m.canChangeProfiles() {
-			name := it.profile.Name
-			m.openPage(newConfirmPage(m.ctx, "delete profile", fmt.Sprintf("Delete profile %s and its secrets? y/n", name),
-				m.deleteProfile(name), "not deleted"))
-		}
-		return m, nil
-	}
-	var cmd tea.Cmd
-	m.home, cmd = m.home.Update(msg)
-	return m, cmd
-}
-
 func (m *Model) canChangeProfiles() bool {
 	switch {
 	case m.ctx.Store == nil:
@@ -118,7 +67,7 @@ func (m *Model) canChangeProfiles() bool {
 }
 
 // runItem runs a home item: a held, unexpired token is shown as it is.
-func (m *Model) runItem(it homeItem) tea.Cmd {
+func (m *Model) runItem(it homeItem, id int) tea.Cmd {
 	if it.key == newItem.key {
 		m.activeKey, m.active = "", nil
 		m.openChooser(false)
@@ -161,8 +110,7 @@ func (m *Model) runItem(it homeItem) tea.Cmd {
 	m.channel = p.Channel()
 	req := p.Request()
 	sec := m.ctx.Secrets
-	m.secretsReq = nextRequestID()
-	gen := m.secretsReq
+	gen := id
 	m.setStatus("reading the secrets of "+p.Name+"…", false)
 	// Secrets come from the keyring or a command: not on the UI goroutine.
 	return func() tea.Msg {
@@ -174,7 +122,7 @@ func (m *Model) runItem(it homeItem) tea.Cmd {
 }
 
 func (m *Model) onNeedInput(msg needInputMsg) (tea.Model, tea.Cmd) {
-	if msg.gen != m.secretsReq || m.scr != scrHome {
+	if !m.home.accept(msg.gen) || m.scr != scrHome {
 		return m, nil
 	}
 	m.status = status{}
@@ -317,12 +265,8 @@ func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.profiles = msg.profiles
-	m.home.SetItems(m.homeItems())
-	for i, li := range m.home.Items() {
-		if it, ok := li.(homeItem); ok && it.key == "profile:"+msg.name {
-			m.home.Select(i)
-		}
-	}
+	m.home.setProfiles(msg.profiles)
+	m.home.selectKey("profile:" + msg.name)
 	m.form = nil
 	m.stack = m.stack[:0]
 	m.scr = scrHome
@@ -357,7 +301,7 @@ func (m *Model) deleteProfile(name string) tea.Cmd {
 
 func (m *Model) onProfileDeleted(msg profileDeletedMsg) (tea.Model, tea.Cmd) {
 	m.profiles = msg.profiles
-	m.home.SetItems(m.homeItems())
+	m.home.setProfiles(msg.profiles)
 	if msg.err != nil {
 		m.setStatus("delete "+msg.name+": "+errText(msg.err), true)
 		return m, nil
@@ -429,71 +373,6 @@ func (m *Model) loadKeptTokens() tea.Cmd {
 	}
 }
 
-func (m *Model) homeView(height int) string {
-	top := m.homeTop()
-	// The list is sized in Update (syncHomeHeight); a copy sized for this
-	// frame covers a height not synced yet. View changes no state.
-	l := m.home
-	if want := homeListHeight(top, height); l.Height() != want {
-		l.SetHeight(want)
-	}
-	if top != "" {
-		top += "\n"
-	}
-	return top + l.View()
-}
-
-// homeListHeight is the list's height under the banners top in height.
-func homeListHeight(top string, height int) int {
-	listH := height - 1
-	if top != "" {
-		listH -= strings.Count(top, "\n") + 2
-	}
-	return max(2, listH)
-}
-
-// syncHomeHeight sizes the home list for the current banners and terminal,
-// so its paging and its drawing agree.
-func (m *Model) syncHomeHeight() {
-	if m.scr != scrHome {
-		return
-	}
-	if want := homeListHeight(m.homeTop(), m.bodyHeight()); m.home.Height() != want {
-		m.home.SetHeight(want)
-	}
-}
-
-// homeTop is the banners above the home list.
-func (m *Model) homeTop() string {
-	s := m.ctx.Styles
-	w := m.ctx.Width - 2
-	var banners []string
-	if m.readOnly != "" {
-		banners = append(banners, wrap(s.Error, "READ-ONLY: the profiles file cannot be read, so nothing will be written over it. "+m.readOnly, w))
-	}
-	if profiles.UsesFile(m.profiles) {
-		banners = append(banners, wrap(s.Warn, fmt.Sprintf("⚠ some secrets are kept in PLAIN TEXT in %s (chosen with --insecure-storage or Secrets in: file)", m.ctx.Store.Dir+"/"+profiles.SecretsFileName), w))
-	}
-	if m.ctx.Store != nil && len(m.profiles) == 0 && m.readOnly == "" {
-		banners = append(banners, wrap(s.Muted, "No saved profiles yet: a adds one; enter on New request… sends a one-off request.", w))
-	}
-	return strings.Join(banners, "\n")
-}
-
-func (m *Model) homeKeys() bindings {
-	k := m.ctx.Keys
-	if m.filtering() {
-		return bindings{short: []key.Binding{withHelp(k.Select, "apply filter"), withHelp(k.Back, "clear filter"), k.ForceQuit}}
-	}
-	run := withHelp(k.Select, "run")
-	if m.ctx.Store == nil {
-		return bindings{short: []key.Binding{k.Up, k.Down, run, k.Edit, k.Diagnose, k.Filter, k.Help, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Edit, k.Diagnose}, {k.Help, k.Quit, k.ForceQuit}}}
-	}
-	return bindings{short: []key.Binding{run, k.Add, k.Edit, k.Delete, k.Diagnose, k.Filter, k.Help, k.Quit},
-		full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Add, k.Edit}, {k.Duplicate, k.Delete, k.Diagnose}, {k.Help, k.Quit, k.ForceQuit}}}
-}
-
 // secretFields are the secrets a form can hold, in the order asked.
 var secretFields = []struct {
 	kind  profiles.Kind
@@ -533,4 +412,38 @@ func missingSecrets(p profiles.Profile, f *formModel) (banner, first string) {
 		return fmt.Sprintf("type the %s (%s asks for it each time), then enter", strings.Join(asked, " and "), p.Name), first
 	}
 	return "this profile needs input: fill in the empty fields, then enter", first
+}
+
+// onHomeAct does what home asks with its selected item.
+func (m *Model) onHomeAct(msg homeActMsg) tea.Cmd {
+	it := msg.item
+	switch msg.act {
+	case actRun:
+		return m.runItem(it, msg.id)
+	case actDiagnoseItem:
+		return m.diagnoseFromHome(it)
+	case actEdit:
+		return m.editItem(it)
+	case actAdd:
+		if m.canChangeProfiles() {
+			m.openChooser(true)
+		}
+	case actDuplicate:
+		if m.canChangeProfiles() {
+			p := *it.profile
+			values := valuesForProfile(p)
+			values[fName] = p.Name + "-copy"
+			storePw := profiles.SourceOf(p, profiles.Password).Stored()
+			m.openFormPage(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2))
+			m.form.setProfileToggles(p)
+			m.form.duplicateOf, m.form.base = p.Name, p
+		}
+	case actDelete:
+		if m.canChangeProfiles() {
+			name := it.profile.Name
+			m.openPage(newConfirmPage(m.ctx, "delete profile", fmt.Sprintf("Delete profile %s and its secrets? y/n", name),
+				m.deleteProfile(name), "not deleted"))
+		}
+	}
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -256,6 +258,7 @@ func TestGoldenProfiles(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(dir, profiles.FileName), []byte("version: 1\nprofiles:\n  - name: [oops\n"), 0o600)
 			m := New(profileContext(t, &testClock{now: fixedNow}, "/cfg/tokenbench"))
 			m.readOnly = "/cfg/tokenbench/profiles.yaml:3: did not find expected ',' or ']'"
+			m.home.readOnly = m.readOnly
 			m.scr = scrHome
 			return m
 		},
@@ -263,7 +266,7 @@ func TestGoldenProfiles(t *testing.T) {
 			ctx := profileContext(t, &testClock{now: fixedNow}, "/cfg/tokenbench")
 			m := New(ctx)
 			m.profiles = []profiles.Profile{{Name: "ci-bot", Account: "T11223344", Grant: "client_credentials", ClientID: "ci", Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceFile}}}
-			m.home.SetItems(m.homeItems())
+			m.home.setProfiles(m.profiles)
 			m.scr = scrHome
 			return m
 		},
@@ -290,8 +293,8 @@ func BenchmarkHomeFilter200(b *testing.B) {
 	m := New(manyProfiles(b, 200))
 	b.ReportAllocs()
 	for b.Loop() {
-		m.home.ResetFilter()
-		m.home.SetFilterText("chant-1")
+		m.home.list.ResetFilter()
+		m.home.list.SetFilterText("chant-1")
 		_ = m.View()
 	}
 }
@@ -329,4 +332,35 @@ func TestBackPastSaveAsFindsTheRequestForm(t *testing.T) {
 		t.Fatalf("enter on the request form sent nothing:\n%s", viewText(m))
 	}
 	requireShows(t, m, "› token")
+}
+
+// Home tags a run's secrets read with a request id: the answer for an
+// item run before the last one is dropped, the last one's opens its form.
+func TestHomeDropsAnOlderRunsSecrets(t *testing.T) {
+	ctx := profileContext(t, &testClock{now: fixedNow}, t.TempDir())
+	for _, p := range []profiles.Profile{
+		{Name: "one", Account: "T11223344", Grant: "client_credentials", ClientID: "cid-one"},
+		{Name: "two", Account: "T11223344", Grant: "client_credentials", ClientID: "cid-two"},
+	} {
+		if err := ctx.Store.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := New(ctx)
+	// run sends enter on the selected item and returns its secrets read.
+	run := func() tea.Cmd {
+		_, cmd := m.Update(keyMsg("enter"))
+		_, read := m.Update(cmd())
+		if read == nil {
+			t.Fatalf("no secrets read:\n%s", viewText(m))
+		}
+		return read
+	}
+	first := run()
+	m.Update(keyMsg("down"))
+	second := run()
+	m.Update(first())
+	requireShows(t, m, "› home")
+	m.Update(second())
+	requireShows(t, m, "› request · client_credentials", "cid-two", "the client secret of two is not saved")
 }

@@ -341,6 +341,7 @@ func TestCancelInFlightDropsLateAnswer(t *testing.T) {
 	m := New(demoContext(t, clk, srv))
 	srv.SetFault(&dinterotest.Fault{Hang: true, Times: 1})
 	_, cmd := m.Update(keyMsg("enter"))
+	_, cmd = m.Update(cmd()) // home asks the root to run the item
 	requireShows(t, m, "› sending", "esc cancels the request")
 	done := make(chan tea.Msg, 1)
 	go func() {
