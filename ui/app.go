@@ -143,6 +143,9 @@ func New(ctx *Context) *Model {
 	}
 	m.home = newHomePage(ctx, m.profiles, m.readOnly)
 	m.scr = scrHome
+	// Sized before the first Update: a frame drawn before it shows the
+	// whole list.
+	m.home.SetSize(ctx.Width-2, m.bodyHeight())
 	if len(m.profiles) == 0 && len(ctx.Connections) == 0 && m.readOnly == "" {
 		// First run: the chooser, with home (where profiles are added)
 		// one esc away when profiles can be saved.

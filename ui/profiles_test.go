@@ -364,3 +364,11 @@ func TestHomeDropsAnOlderRunsSecrets(t *testing.T) {
 	m.Update(second())
 	requireShows(t, m, "› request · client_credentials", "cid-two", "the client secret of two is not saved")
 }
+
+// A frame drawn before any Update (no window size yet) shows home whole,
+// not a list sized for no height.
+func TestHomeFirstFrameShowsTheList(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(demoContext(t, clk, demoServer(t, clk)))
+	requireShows(t, m, "Demo API client", "New request…")
+}
