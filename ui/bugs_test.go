@@ -73,18 +73,23 @@ func TestHomeFilterFiltersClearsAndStartsAfresh(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "zzz")
 	requireHides(t, m, "alpha-shop", "beta-shop")
+	// An empty list says why: it must not look like lost profiles.
+	requireShows(t, m, `no profile or connection matches "zzz"`)
 	press(t, m, "esc")
 	requireShows(t, m, "alpha-shop", "beta-shop")
+	requireHides(t, m, "matches")
 
 	press(t, m, "/")
 	typeText(t, m, "beta")
 	requireHides(t, m, "alpha-shop")
 	requireShows(t, m, "beta-shop")
-	// enter applies the filter; esc then clears it.
+	// enter applies the filter, which stays visible; esc then clears it.
 	press(t, m, "enter")
 	requireHides(t, m, "alpha-shop")
+	requireShows(t, m, `filtered by "beta"`)
 	press(t, m, "esc")
 	requireShows(t, m, "alpha-shop", "beta-shop")
+	requireHides(t, m, "filtered by")
 	// The next / starts from nothing, not from "beta".
 	press(t, m, "/")
 	typeText(t, m, "alpha")

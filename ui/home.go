@@ -248,7 +248,30 @@ func (p *homePage) top() string {
 	if p.ctx.Store != nil && len(p.profiles) == 0 && p.readOnly == "" {
 		banners = append(banners, wrap(s.Muted, "No saved profiles yet: a adds one; enter on New request… sends a one-off request.", w))
 	}
+	if line := p.filterLine(); line != "" {
+		banners = append(banners, wrap(s.Muted, line, w))
+	}
 	return strings.Join(banners, "\n")
+}
+
+// filterLine says what the list is filtered by once the filter is applied
+// (the input line is gone then), and that nothing matches while typing or
+// after: an empty list must not look like lost profiles.
+func (p *homePage) filterLine() string {
+	v := p.list.FilterValue()
+	empty := len(p.list.VisibleItems()) == 0
+	switch p.list.FilterState() {
+	case list.FilterApplied:
+		if empty {
+			return fmt.Sprintf("no profile or connection matches %q · esc clears the filter", v)
+		}
+		return fmt.Sprintf("filtered by %q · esc clears it, / starts a new one", v)
+	case list.Filtering:
+		if empty && v != "" {
+			return fmt.Sprintf("no profile or connection matches %q", v)
+		}
+	}
+	return ""
 }
 
 func (p *homePage) Keys() help.KeyMap {
