@@ -177,12 +177,18 @@ func TestRecoveryResendRateLimited(t *testing.T) {
 	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 20, Times: 1})
 	press(t, m, "ctrl+n")
 	requireShows(t, m, "rate limited (429)", "a new code can be sent in 20s")
+	// One line says the wait, not two that disagree.
+	requireHides(t, m, "the server asked to wait", "resend is off")
 	n := len(exchangesOf(m.ctx))
 	press(t, m, "ctrl+n")
 	if len(exchangesOf(m.ctx)) != n {
 		t.Fatal("resend sent while rate limited")
 	}
+	requireShows(t, m, "no new code for 20s more")
+	requireHides(t, m, "a new code can be sent in")
+	// The line goes with the wait.
 	clk.Advance(21 * time.Second)
+	requireHides(t, m, "rate limited")
 	press(t, m, "ctrl+n")
 	if len(exchangesOf(m.ctx)) != n+1 {
 		t.Fatal("resend did not send after the wait")

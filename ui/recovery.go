@@ -69,8 +69,10 @@ type recoveryModel struct {
 	code    textinput.Model
 	id      int
 	err     string
-	// retryAt: a 429 asked to wait; no resend before it.
+	// retryAt: a 429 asked to wait; no resend before it. nudged: a resend
+	// was tried during the wait, which its one line then says.
 	retryAt time.Time
+	nudged  bool
 	width   int
 	height  int
 }
@@ -240,8 +242,8 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 			if wait <= 0 {
 				wait = time.Minute // no Retry-After: do not invite hammering
 			}
-			m.retryAt = m.ctx.Now().Add(wait)
-			m.err = "rate limited (429): the server asked to wait " + client.FormatWait(wait) + "; resend is off until then"
+			// The wait's one line below says it, and goes when the wait ends.
+			m.retryAt, m.nudged, m.err = m.ctx.Now().Add(wait), false, ""
 			cmds := []tea.Cmd{m.tick()}
 			if m.phase == recSetup {
 				cmds = append(cmds, m.inputs[m.focus].Focus())
@@ -304,8 +306,8 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.answer(code)
 	case key.Matches(msg, k.NewCode):
-		if wait := m.resendWait(); wait > 0 {
-			m.err = "rate limited: resend is off for " + tokeninfo.Countdown(wait) + " more"
+		if m.resendWait() > 0 {
+			m.nudged = true
 			return nil
 		}
 		return m.resend()
@@ -500,7 +502,11 @@ func (m *recoveryModel) View() string {
 		}
 	}
 	if wait := m.resendWait(); wait > 0 {
-		top = append(top, s.Warn.Render(fmt.Sprintf("⏳ rate limited: a new code can be sent in %s", tokeninfo.Countdown(wait))))
+		if m.nudged {
+			top = append(top, s.Error.Render("✗ rate limited: no new code for "+tokeninfo.Countdown(wait)+" more (429)"))
+		} else {
+			top = append(top, s.Warn.Render("⏳ rate limited (429): a new code can be sent in "+tokeninfo.Countdown(wait)))
+		}
 	}
 	if m.err != "" {
 		top = append(top, wrap(s.Error, "✗ "+m.err, w))
