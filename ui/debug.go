@@ -175,6 +175,20 @@ func exchangeWhat(e client.Exchange) string {
 			ch = "sms"
 		}
 		return "challenge · " + ch
+	case strings.HasSuffix(path, "/auth/mfa/recovery"):
+		ch := e.Fields["oob_channel"]
+		if ch == "" {
+			ch = "sms"
+		}
+		return "recovery · " + ch
+	case strings.HasSuffix(path, "/auth/revoke"):
+		return "revoke"
+	case strings.HasSuffix(path, "/auth/exchange_token"):
+		return "exchange token · " + e.Fields["account_id"]
+	case strings.HasSuffix(path, "/management/users"):
+		return "users · search"
+	case strings.HasSuffix(path, "/activities"):
+		return "user · activity"
 	case strings.HasSuffix(path, "/auth/keys"):
 		return "keys"
 	case strings.Contains(path, "jwks"):
@@ -192,12 +206,18 @@ func truncateLeft(s string, n int) string {
 	return "…" + string(r[len(r)-n+1:])
 }
 
+// pathOnly is a URL's path: no scheme, host, query or fragment.
 func pathOnly(u string) string {
 	if i := strings.Index(u, "://"); i >= 0 {
 		rest := u[i+3:]
 		if j := strings.Index(rest, "/"); j >= 0 {
-			return rest[j:]
+			u = rest[j:]
+		} else {
+			u = "/"
 		}
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
 	}
 	return u
 }

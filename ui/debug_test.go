@@ -162,3 +162,24 @@ func TestSignatureVerifiesAfterTheAccountRotatesItsKey(t *testing.T) {
 	press(t, m, "r")
 	requireShows(t, m, "✓ verified (kid "+srv.KeyID()+", RS256)")
 }
+
+// TestLogRowsNameEveryCall: the log named the newer calls by a path tail
+// cut mid-word ("POST …4/auth/revoke", "GET …40example.com").
+func TestLogRowsNameEveryCall(t *testing.T) {
+	base := "http://127.0.0.1:1/v1/accounts/T11223344"
+	for _, c := range []struct {
+		e    client.Exchange
+		want string
+	}{
+		{client.Exchange{Method: "POST", URL: base + "/auth/mfa/recovery", Fields: map[string]string{"oob_channel": "email"}}, "recovery · email"},
+		{client.Exchange{Method: "POST", URL: base + "/auth/revoke"}, "revoke"},
+		{client.Exchange{Method: "POST", URL: "http://127.0.0.1:1/v1/accounts/T11200000/auth/exchange_token", Fields: map[string]string{"account_id": "T11200001"}}, "exchange token · T11200001"},
+		{client.Exchange{Method: "GET", URL: base + "/management/users?search=ada%40example.com&expand=roles"}, "users · search"},
+		{client.Exchange{Method: "GET", URL: base + "/management/users/usr_1/activities"}, "user · activity"},
+		{client.Exchange{Method: "POST", URL: base + "/auth/token", Fields: map[string]string{"grant_type": "password"}}, "token · password"},
+	} {
+		if got := exchangeWhat(c.e); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.e.Method, c.e.URL, got, c.want)
+		}
+	}
+}
