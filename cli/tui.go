@@ -80,10 +80,10 @@ func demoConnections(base string) []ui.Connection {
 	return []ui.Connection{
 		{Name: "Demo API client", Description: "client_credentials with HTTP Basic: the client's own token", BaseURL: base, Request: cc, Channel: client.ChannelSMS},
 		{Name: "Support user, no MFA", Description: "password grant with a refresh token: X on its token revokes it", BaseURL: base, Request: pw(dinterotest.DemoUser), Channel: client.ChannelSMS},
-		{Name: "MFA user", Description: "password grant that answers mfa_required; u diagnoses this user (SMS changed 2 h ago)", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS},
+		{Name: "MFA user", Description: "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS},
 		{Name: "Production-looking account", Description: "client_credentials on a P account, to see how production is marked", BaseURL: base, Request: prod, Channel: client.ChannelSMS},
 		{Name: "Authorization code (one-time)", Description: "authorization_code, one-time: e, enter resends it to see the refusal", BaseURL: base, Request: code, Channel: client.ChannelSMS},
-		{Name: "Partner T112 → merchant T11200001", Description: "partner token, exchange_token, then client_credentials on the merchant with the exchange token", BaseURL: base, Request: partner, Channel: client.ChannelSMS},
-		{Name: "Lost device (MFA recovery)", Description: "an MFA user who lost their phone: enter, then L on the MFA screen runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},
+		{Name: "Partner T112 → merchant T11200001", Description: "partner token → exchange_token → client_credentials on the merchant", BaseURL: base, Request: partner, Channel: client.ChannelSMS},
+		{Name: "Lost device (MFA recovery)", Description: "lost phone: enter, then L on the MFA screen runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},
 	}
 }

@@ -26,3 +26,13 @@ func TestDemoAuthorizationCodeDescriptionIsTrue(t *testing.T) {
 	}
 	t.Fatal("no authorization_code connection in the demo")
 }
+
+// Every demo connection's description fits the home list at 80 columns:
+// several were cut mid-instruction ("L on th…").
+func TestDemoDescriptionsFitAt80Columns(t *testing.T) {
+	for _, c := range demoConnections("http://127.0.0.1:1/v1") {
+		if n := len([]rune(c.Description)); n > 74 {
+			t.Errorf("%s: description of %d characters is cut at 80 columns: %q", c.Name, n, c.Description)
+		}
+	}
+}
