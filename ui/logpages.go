@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -141,7 +142,7 @@ func (p *logPage) View() string {
 			status += " " + e.ErrorCode
 		}
 		line := truncate(row(fmt.Sprint(e.ID), e.Time.In(p.ctx.Now().Location()).Format("15:04:05"), exchangeWhat(e),
-			fmt.Sprintf("%d ms", e.Duration.Milliseconds()), status), w)
+			tookMS(e.Duration), status), w)
 		switch {
 		case i == p.cursor:
 			line = s.Cursor.Render("› ") + s.Selected.Render(line)
@@ -291,7 +292,7 @@ func (p *timelinePage) View() string {
 		if wide {
 			at = "  " + s.Muted.Render(st.At.In(p.ctx.Now().Location()).Format("15:04:05"))
 		}
-		line := fmt.Sprintf("%s %-*s %-18s %5d ms%s", mark, labelW, truncate(st.Label, labelW), truncate(st.Outcome, 18), st.Duration.Milliseconds(), at)
+		line := fmt.Sprintf("%s %-*s %-18s %8s%s", mark, labelW, truncate(st.Label, labelW), truncate(st.Outcome, 18), tookMS(st.Duration), at)
 		if i == p.cursor {
 			b.WriteString(s.Cursor.Render("›") + s.Muted.Render(conn[len("├"):]) + " " + line + "\n")
 			continue
@@ -299,4 +300,11 @@ func (p *timelinePage) View() string {
 		b.WriteString(s.Muted.Render(conn) + " " + line + "\n")
 	}
 	return b.String()
+}
+
+// tookMS is how long an exchange took, rounded to the millisecond as the
+// exchange view, -v and the bundle round it (the log truncated: "0 ms"
+// beside "(1ms)").
+func tookMS(d time.Duration) string {
+	return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
 }
