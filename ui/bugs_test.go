@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -599,4 +600,30 @@ func TestHeaderNamesTheProfile(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
 	requireFits(t, m, 60, 20)
 	requireShows(t, m, "› token · Demo", "TEST T11223344")
+}
+
+// TestInspectorScrollsAtSmallSizes: at 60×20 a decoded token's last
+// claims were out of reach (↑/↓ did nothing), and ctrl+u left the keys URL
+// the page had filled in for the cleared token.
+func TestInspectorScrollsAtSmallSizes(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	claims := map[string]any{"sub": "user:someone", "iss": srv.URL + "/accounts/T11223344/auth", "zz_last_claim": "the end"}
+	for i := range 12 {
+		claims[fmt.Sprintf("claim_%02d", i)] = i
+	}
+	tok, _ := srv.IssueToken(claims)
+	press(t, m, "ctrl+o")
+	typeText(t, m, tok)
+	press(t, m, "enter")
+	requireShows(t, m, "Subject")
+	requireHides(t, m, `"the end"`)
+	for range 20 {
+		press(t, m, "down")
+	}
+	requireShows(t, m, `"the end"`, "Token", "JWKS URL") // the inputs stay
+	press(t, m, "ctrl+u")
+	requireHides(t, m, "T11223344/auth/keys")
 }

@@ -28,6 +28,9 @@ type inspectorPage struct {
 	// token's issuer); a new token replaces it, a typed URL stays.
 	keysFilled    string
 	width, height int
+	// scroll is the first line of the decoded token shown: a token's
+	// claims can be longer than a small terminal.
+	scroll int
 
 	// verify fetches (or reuses) the keys and checks raw; the answer is a
 	// sigMsg. keysURLFor is the keys URL of a token's own account.
@@ -67,7 +70,7 @@ func (p *inspectorPage) Keys() help.KeyMap {
 	k := p.ctx.Keys
 	decode, next, clear := withHelp(k.Select, "decode"), withHelp(k.Next, "token/JWKS"), withHelp(k.ClearInput, "clear")
 	return bindings{short: []key.Binding{decode, next, clear, k.Back, k.ForceQuit},
-		full: [][]key.Binding{{decode, next, clear}, {k.Log, k.Back, k.ForceQuit}}}
+		full: [][]key.Binding{{decode, next, clear}, {inspectorScrollUp, inspectorScrollDown}, {k.Log, k.Back, k.ForceQuit}}}
 }
 
 func (p *inspectorPage) focused() *textinput.Model {
@@ -102,8 +105,18 @@ func (p *inspectorPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, p.inspect()
 		case key.Matches(msg, k.ClearInput):
 			// Whatever the cursor position: a pasted token is cleared
-			// whole.
+			// whole, and with it the keys URL the page filled in for it.
 			p.focused().Reset()
+			if p.focus == 0 && p.keysURL.Value() == p.keysFilled {
+				p.keysURL.Reset()
+				p.keysFilled = ""
+			}
+			return p, nil
+		case key.Matches(msg, inspectorScrollUp):
+			p.scroll = max(0, p.scroll-1)
+			return p, nil
+		case key.Matches(msg, inspectorScrollDown):
+			p.scroll = min(p.scroll+1, p.maxScroll())
 			return p, nil
 		}
 		in := p.focused()
@@ -116,7 +129,7 @@ func (p *inspectorPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 
 // inspect decodes the pasted token and, with a keys URL, checks it.
 func (p *inspectorPage) inspect() tea.Cmd {
-	p.inspected, p.err, p.sig = nil, "", ""
+	p.inspected, p.err, p.sig, p.scroll = nil, "", "", 0
 	raw := tokeninfo.Normalize(p.token.Value())
 	if _, err := tokeninfo.Decode(raw); err != nil {
 		p.err = errText(err)
@@ -155,10 +168,35 @@ func (p *inspectorPage) View() string {
 	case p.err != "":
 		b.WriteString(wrap(s.Error, "✗ "+p.err, p.width))
 	case p.inspected != nil:
-		t := tokenModel{result: p.inspected, sig: p.sig}
-		b.WriteString(strings.Join(t.lines(s, p.width, p.ctx.Now()), "\n"))
+		// The inputs stay; the decoded token scrolls under them.
+		lines := p.resultLines()
+		from := min(p.scroll, max(0, len(lines)-p.resultHeight()))
+		b.WriteString(strings.Join(lines[from:], "\n"))
 	default:
 		b.WriteString(wrap(s.Muted, "Paste a token from a log or a ticket and press enter. It is decoded here, never sent anywhere; the JWKS, if given, is fetched to check the signature.", p.width))
 	}
 	return clipLines(b.String(), p.height)
+}
+
+// The inspector scrolls with the arrow keys only: k and j are text in its
+// inputs.
+var (
+	inspectorScrollUp   = key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "scroll up"))
+	inspectorScrollDown = key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll down"))
+)
+
+// resultLines are the decoded token's lines at the page's width.
+func (p *inspectorPage) resultLines() []string {
+	t := tokenModel{result: p.inspected, sig: p.sig}
+	return t.lines(p.ctx.Styles, p.width, p.ctx.Now())
+}
+
+// resultHeight is the room under the two inputs and their blank line.
+func (p *inspectorPage) resultHeight() int { return max(1, p.height-3) }
+
+func (p *inspectorPage) maxScroll() int {
+	if p.inspected == nil {
+		return 0
+	}
+	return max(0, len(p.resultLines())-p.resultHeight())
 }
