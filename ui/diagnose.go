@@ -332,7 +332,7 @@ func (m *diagnoseModel) lines() []string {
 	out = append(out, "")
 	server := m.activityLines()
 	sess := m.timelineLines()
-	if w >= 100 && len(sess) > 0 {
+	if w >= sideBySideWidth && len(sess) > 0 {
 		lw := w * 11 / 20
 		for i := 0; i < max(len(server), len(sess)); i++ {
 			left, right := "", ""
@@ -354,6 +354,11 @@ func (m *diagnoseModel) lines() []string {
 	}
 	return out
 }
+
+// sideBySideWidth is where this session's MFA flow fits beside the
+// server's activity without cutting either (user agents, error codes);
+// narrower, it goes below, which still fits one screen at 120×40.
+const sideBySideWidth = 140
 
 // hang wraps text after prefix, the next lines indented under the text.
 func hang(prefix, text string, width int) []string {

@@ -306,6 +306,12 @@ func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 		t.Fatalf("u on the MFA screen:\n%s", viewText(m))
 	}
 	requireShows(t, m, "Findings", "SMS factor changed", "Mia Fa", "Server activity", "This session's MFA flow", "binding code")
+	// At 120 columns neither list is cut to fit beside the other (the
+	// side-by-side layout cut "403 mfa_requi…" and every user agent).
+	for range 30 {
+		press(t, m, "down")
+	}
+	requireShows(t, m, "403 mfa_required", "python-requests/2.32")
 	press(t, m, "b")
 	requireShows(t, m, "Support bundle", "Write the bundle to:")
 	press(t, m, "enter")
