@@ -104,9 +104,8 @@ type Model struct {
 	showHelp bool
 	ticking  bool
 
-	// clip is what the app last copied, to clear it later.
-	clipText string
-	clipID   int
+	// clip copies and clears what it copied.
+	clip clipKeeper
 
 	// Profiles; the tokens held for home items live in ctx.Session.
 	profiles  []profiles.Profile
@@ -126,7 +125,7 @@ type Model struct {
 // New builds the workbench. With connections it opens on them; without, on
 // the grant chooser.
 func New(ctx *Context) *Model {
-	m := &Model{ctx: ctx, help: help.New(), channel: client.ChannelSMS, chain: true,
+	m := &Model{ctx: ctx, help: help.New(), channel: client.ChannelSMS, chain: true, clip: clipKeeper{ctx: ctx},
 		values:    map[string]string{fBaseURL: ctx.DefaultBaseURL},
 		verifiers: map[string]*tokeninfo.KeyVerifier{}, sigs: map[string]string{}}
 	if ctx.Session == nil {
@@ -315,10 +314,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd, _ := m.onFlowMsg(msg)
 		return m, cmd
 	case copyMsg:
-		if msg.secret {
-			return m, m.copySecret(msg.what, msg.text, msg.expired)
+		cmd, err := m.clip.copy(msg)
+		if err != "" {
+			m.setStatus(err, true)
 		}
-		return m, m.copyPlain(msg.what, msg.text)
+		return m, cmd
 	case spinner.TickMsg:
 		if m.scr == scrPage {
 			// A page's own spinner.
@@ -391,10 +391,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case clearClipMsg:
-		if msg.id != m.clipID || m.clipText == "" {
-			return m, nil
-		}
-		return m, m.clearClipboard()
+		return m, m.clip.clearIfLatest(msg.id)
 	case clearedMsg:
 		switch {
 		case msg.err != nil && errors.Is(msg.err, errNotOurs):
@@ -768,95 +765,15 @@ func (m *Model) tokenOnTop() *tokenPage {
 }
 
 // copy puts text on the clipboard off the UI goroutine.
-func (m *Model) copy(what, text string) tea.Cmd {
-	clip := m.ctx.Clipboard
-	if clip == nil {
-		m.setStatus("no clipboard available", true)
-		return nil
-	}
-	return func() tea.Msg {
-		via, caveat, err := clip.Copy(text)
-		return copiedMsg{what: what, via: via, caveat: caveat, text: text, secret: true, err: err}
-	}
-}
-
-// copySecret copies a secret, warning when it is a token that has already
-// expired: the paste would only earn a 401.
-func (m *Model) copySecret(what, text string, expired bool) tea.Cmd {
-	cmd := m.copy(what, text)
-	if cmd == nil || !expired {
-		return cmd
-	}
-	return func() tea.Msg {
-		msg := cmd().(copiedMsg)
-		msg.expired = true
-		return msg
-	}
-}
-
-// copyPlain copies text that holds no secret (a curl command with variable
-// references): nothing to clear later.
-func (m *Model) copyPlain(what, text string) tea.Cmd {
-	cmd := m.copy(what, text)
-	if cmd == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		msg := cmd().(copiedMsg)
-		msg.secret = false
-		return msg
-	}
-}
-
 func (m *Model) onCopied(msg copiedMsg) (tea.Model, tea.Cmd) {
-	if msg.err != nil {
-		m.setStatus("copy failed: "+msg.err.Error(), true)
-		return m, nil
-	}
-	text := fmt.Sprintf("%s copied via %s", msg.what, msg.via)
-	if msg.expired {
-		text = "EXPIRED " + text + " — press r for a fresh one"
-	}
-	if msg.caveat != "" {
-		text += "; " + msg.caveat
-	}
-	if !msg.secret {
-		m.setStatus(text, false)
-		return m, nil
-	}
-	m.clipText = msg.text
-	m.clipID++
-	var cmd tea.Cmd
-	if d := m.ctx.ClearAfter; d > 0 {
-		blind := ""
-		if msg.via == "OSC 52" {
-			blind = " (blind: OSC 52 cannot be read back)"
-		}
-		text += fmt.Sprintf("; clears in %s%s", d, blind)
-		id := m.clipID
-		cmd = m.ctx.Tick(d, func(time.Time) tea.Msg { return clearClipMsg{id: id} })
-	}
-	m.setStatus(text, msg.expired)
+	text, isErr, cmd := m.clip.copied(msg)
+	m.setStatus(text, isErr)
 	return m, cmd
-}
-
-func (m *Model) clearClipboard() tea.Cmd {
-	clip, text := m.ctx.Clipboard, m.clipText
-	m.clipText = ""
-	return func() tea.Msg {
-		blind, err := clip.ClearIf(text)
-		return clearedMsg{blind: blind, err: err}
-	}
 }
 
 // ClearClipboardOnQuit empties the clipboard if it still holds what the app
 // copied; call it after the program ends.
-func (m *Model) ClearClipboardOnQuit() {
-	if m.clipText != "" && m.ctx.Clipboard != nil && m.ctx.ClearAfter > 0 {
-		_, _ = m.ctx.Clipboard.ClearIf(m.clipText)
-		m.clipText = ""
-	}
-}
+func (m *Model) ClearClipboardOnQuit() { m.clip.clearOnQuit() }
 
 // errText is an error as one line for a screen.
 func errText(err error) string {

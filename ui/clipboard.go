@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/atotto/clipboard"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -173,3 +174,82 @@ func (c *SystemClipboard) deleteBuffers(text string) error {
 
 // errNotOurs: the user copied something else since; leave it alone.
 var errNotOurs = errors.New("clipboard holds something else now; left alone")
+
+// clipKeeper copies for the workbench and clears, once ClearAfter has
+// passed or the program ends, what it copied, if the clipboard still holds
+// it. It remembers only the last secret copied.
+type clipKeeper struct {
+	ctx *Context
+	// text is the secret last copied, "" once cleared; id tells a clear
+	// scheduled for an older copy from one for this one.
+	text string
+	id   int
+}
+
+// copy starts a copy: a command that reports a copiedMsg, or the reason
+// there is none.
+func (c *clipKeeper) copy(msg copyMsg) (tea.Cmd, string) {
+	clip := c.ctx.Clipboard
+	if clip == nil {
+		return nil, "no clipboard available"
+	}
+	return func() tea.Msg {
+		via, caveat, err := clip.Copy(msg.text)
+		// A copied token that has expired is copied with a warning: the
+		// paste would only earn a 401. A plain text (a curl command with
+		// variable references) holds no secret: nothing to clear later.
+		return copiedMsg{what: msg.what, via: via, caveat: caveat, text: msg.text, secret: msg.secret, expired: msg.secret && msg.expired, err: err}
+	}, ""
+}
+
+// copied records a finished copy and says what to show: a secret is
+// remembered and its clear scheduled.
+func (c *clipKeeper) copied(msg copiedMsg) (status string, isErr bool, cmd tea.Cmd) {
+	if msg.err != nil {
+		return "copy failed: " + msg.err.Error(), true, nil
+	}
+	text := fmt.Sprintf("%s copied via %s", msg.what, msg.via)
+	if msg.expired {
+		text = "EXPIRED " + text + " — press r for a fresh one"
+	}
+	if msg.caveat != "" {
+		text += "; " + msg.caveat
+	}
+	if !msg.secret {
+		return text, false, nil
+	}
+	c.text = msg.text
+	c.id++
+	if d := c.ctx.ClearAfter; d > 0 {
+		blind := ""
+		if msg.via == "OSC 52" {
+			blind = " (blind: OSC 52 cannot be read back)"
+		}
+		text += fmt.Sprintf("; clears in %s%s", d, blind)
+		id := c.id
+		cmd = c.ctx.Tick(d, func(time.Time) tea.Msg { return clearClipMsg{id: id} })
+	}
+	return text, msg.expired, cmd
+}
+
+// clearIfLatest clears the clipboard for the clear scheduled as id, if no
+// later copy replaced it and nothing cleared it since.
+func (c *clipKeeper) clearIfLatest(id int) tea.Cmd {
+	if id != c.id || c.text == "" {
+		return nil
+	}
+	clip, text := c.ctx.Clipboard, c.text
+	c.text = ""
+	return func() tea.Msg {
+		blind, err := clip.ClearIf(text)
+		return clearedMsg{blind: blind, err: err}
+	}
+}
+
+// clearOnQuit empties the clipboard if it still holds what was copied.
+func (c *clipKeeper) clearOnQuit() {
+	if c.text != "" && c.ctx.Clipboard != nil && c.ctx.ClearAfter > 0 {
+		_, _ = c.ctx.Clipboard.ClearIf(c.text)
+		c.text = ""
+	}
+}

@@ -126,8 +126,8 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	}
 	press(t, m, "c")
 	clip := ctx.Clipboard.(*fakeClipboard)
-	if !strings.Contains(clip.content, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`) || m.clipText != "" {
-		t.Fatalf("curl copy %q (scheduled clear: %v)", clip.content, m.clipText != "")
+	if !strings.Contains(clip.content, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`) || m.clip.text != "" {
+		t.Fatalf("curl copy %q (scheduled clear: %v)", clip.content, m.clip.text != "")
 	}
 	// The inspector is one key away, even from a text field.
 	press(t, m, "esc", "esc", "n", "enter")

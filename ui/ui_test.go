@@ -375,7 +375,7 @@ func TestCopyAndClear(t *testing.T) {
 	if clip.content != m.tokenOnTop().result().Response.AccessToken || !strings.Contains(m.status.text, "copied via system clipboard; clears in 45s") {
 		t.Fatalf("copy: %q", m.status.text)
 	}
-	_, cmd := m.Update(clearClipMsg{id: m.clipID})
+	_, cmd := m.Update(clearClipMsg{id: m.clip.id})
 	drive(t, m, cmd)
 	if clip.content != "" || clip.clears != 1 || m.status.text != "clipboard cleared" {
 		t.Fatalf("clear: %q %q", clip.content, m.status.text)
@@ -386,7 +386,7 @@ func TestCopyAndClear(t *testing.T) {
 		t.Fatalf("header copy %q", clip.content)
 	}
 	clip.external = "user's own text"
-	_, cmd = m.Update(clearClipMsg{id: m.clipID})
+	_, cmd = m.Update(clearClipMsg{id: m.clip.id})
 	drive(t, m, cmd)
 	if clip.clears != 1 || !strings.Contains(m.status.text, "holds something else") {
 		t.Fatalf("external: %q", m.status.text)
