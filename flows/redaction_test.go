@@ -110,27 +110,7 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 	if len(ex) < 12 {
 		t.Fatalf("only %d exchanges recorded", len(ex))
 	}
-	var all strings.Builder
-	for _, e := range ex {
-		all.WriteString(e.Text())
-		all.WriteString(e.Curl())
-		data, _ := json.Marshal(e)
-		all.Write(data)
-	}
-	har, err := client.HAR(ex, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	all.Write(har)
-	text := all.String()
-	for _, sec := range secrets {
-		if len(sec) < 6 {
-			t.Fatalf("test secret %q too short to search for", sec)
-		}
-		if strings.Contains(text, sec) {
-			t.Errorf("secret %s… found in the recorded log, curl or HAR", sec[:6])
-		}
-	}
+	text := assertNoSecretRecorded(t, ex, secrets)
 	// Chosen secrets do not even show their first characters.
 	for _, sec := range []string{clientSecret, password, code} {
 		if strings.Contains(text, sec[:4]) {
@@ -294,14 +274,27 @@ func TestRedactionOfRecoveryPartnerAndRevoke(t *testing.T) {
 	}
 
 	exchanges := rec.Exchanges()
+	text := assertNoSecretRecorded(t, exchanges, secrets)
+	for _, want := range []string{`"token": "[`, `"account_id": "T11200001"`, "/auth/mfa/recovery", "/auth/exchange_token", "/auth/revoke"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+}
+
+// assertNoSecretRecorded scans everything a person could see or hand on of
+// the exchanges — their text, curl commands, JSON and the HAR — for each
+// secret, and returns that text for further checks.
+func assertNoSecretRecorded(t *testing.T, ex []client.Exchange, secrets []string) string {
+	t.Helper()
 	var all strings.Builder
-	for _, e := range exchanges {
+	for _, e := range ex {
 		all.WriteString(e.Text())
 		all.WriteString(e.Curl())
 		data, _ := json.Marshal(e)
 		all.Write(data)
 	}
-	har, err := client.HAR(exchanges, "test")
+	har, err := client.HAR(ex, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,9 +308,5 @@ func TestRedactionOfRecoveryPartnerAndRevoke(t *testing.T) {
 			t.Errorf("secret %s… found in the recorded log, curl or HAR", sec[:6])
 		}
 	}
-	for _, want := range []string{`"token": "[`, `"account_id": "T11200001"`, "/auth/mfa/recovery", "/auth/exchange_token", "/auth/revoke"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("missing %q", want)
-		}
-	}
+	return text
 }
