@@ -19,16 +19,8 @@ import (
 func TestRevokeRemovesTheRefreshTokenFromTheStore(t *testing.T) {
 	srv := fakeServer(t, dinterotest.DemoConfig(time.Hour))
 	svc := newService(t, configDir(t), newFakeKeyring())
-	p := clientProfile("pw", srv.URL)
-	p.Grant, p.Username = string(client.GrantPassword), dinterotest.DemoUser
-	p.Secrets[profiles.RefreshToken] = profiles.SourceKeyring
-	p.KeepTokens = true
+	p, req := savedPasswordProfile(t, svc, srv.URL)
 	ctx := context.Background()
-	if err := svc.Create(ctx, p, Values{profiles.ClientSecret: dinterotest.DemoSecret}); err != nil {
-		t.Fatal(err)
-	}
-	req := p.Request()
-	req.ClientSecret, req.Password = dinterotest.DemoSecret, dinterotest.DemoPassword
 	res, _, err := svc.Run(ctx, p, req, runStart(t, svc, p))
 	if err != nil {
 		t.Fatal(err)
@@ -96,4 +88,21 @@ func TestForgetRevokedLeavesARotatedToken(t *testing.T) {
 	if _, err := svc.Secrets.Get(ctx, p, profiles.RefreshToken); !errors.Is(err, profiles.ErrNotSet) {
 		t.Fatalf("the revoked refresh token is still stored: %v", err)
 	}
+}
+
+// savedPasswordProfile saves "pw": the demo's password grant at base, its
+// refresh token in the keyring, tokens kept. It returns the profile and a
+// request with its secrets filled in.
+func savedPasswordProfile(t *testing.T, svc *Service, base string) (profiles.Profile, flows.Request) {
+	t.Helper()
+	p := clientProfile("pw", base)
+	p.Grant, p.Username = string(client.GrantPassword), dinterotest.DemoUser
+	p.Secrets[profiles.RefreshToken] = profiles.SourceKeyring
+	p.KeepTokens = true
+	if err := svc.Create(context.Background(), p, Values{profiles.ClientSecret: dinterotest.DemoSecret}); err != nil {
+		t.Fatal(err)
+	}
+	req := p.Request()
+	req.ClientSecret, req.Password = dinterotest.DemoSecret, dinterotest.DemoPassword
+	return p, req
 }

@@ -274,16 +274,8 @@ func TestRememberRotatedRefreshTokenFirst(t *testing.T) {
 	srv := fakeServer(t, dinterotest.DemoConfig(time.Hour))
 	kr := newFakeKeyring()
 	svc := newService(t, configDir(t), kr)
-	p := clientProfile("pw", srv.URL)
-	p.Grant, p.Username = string(client.GrantPassword), dinterotest.DemoUser
-	p.Secrets[profiles.RefreshToken] = profiles.SourceKeyring
-	p.KeepTokens = true
+	p, req := savedPasswordProfile(t, svc, srv.URL)
 	ctx := context.Background()
-	if err := svc.Create(ctx, p, Values{profiles.ClientSecret: dinterotest.DemoSecret}); err != nil {
-		t.Fatal(err)
-	}
-	req := p.Request()
-	req.ClientSecret, req.Password = dinterotest.DemoSecret, dinterotest.DemoPassword
 	res, warnings, err := svc.Run(ctx, p, req, runStart(t, svc, p))
 	if err != nil || len(warnings) != 0 {
 		t.Fatalf("run: %v %v", err, warnings)
