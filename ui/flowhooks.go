@@ -26,30 +26,27 @@ type revokedMsg struct {
 
 // onFlowMsg handles the requests of the recovery, diagnose and bundle
 // pages, and revoke's answer; ok is false for any other message.
-func (m *Model) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	switch msg := msg.(type) {
 	case navTokenMsg:
-		m.sentFrom = scrPage
+		f.sentFrom = f.nav.top()
 		if msg.base != "" {
-			m.baseURL = msg.base
+			f.baseURL = msg.base
 		}
-		_, cmd := m.showToken(msg.res)
-		return cmd, true
+		return f.showToken(msg.res), true
 	case recoveryChosenMsg:
 		// A request of its own: its token belongs to no profile.
-		m.activeKey, m.active = "", nil
-		v := m.currentValues()
+		f.forOneOff()
+		v := f.currentValues()
 		req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Username: v[fUsername]}
-		return m.openRecovery(v[fBaseURL], req, m.channel), true
+		return f.openRecovery(v[fBaseURL], req, f.channel), true
 	case bundleAskedMsg:
-		return m.openBundle(m.bundleInput(), msg.from), true
+		return f.openBundle(f.bundleInput(), msg.from), true
 	case revokedMsg:
-		return m.onRevoked(msg), true
+		return f.onRevoked(msg), true
 	case closeWithStatusMsg:
-		if m.scr == scrPage {
-			m.back()
-		}
-		m.setStatus(msg.status, msg.err)
+		f.nav.pop()
+		f.setStatus(msg.status, msg.err)
 		return nil, true
 	}
 	return nil, false
@@ -60,31 +57,31 @@ var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "T
 
 // openRecovery opens the guided recovery's setup, filled in from req's
 // user and client; nothing is sent before the user confirms.
-func (m *Model) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
-	p := newRecoveryModel(m.ctx, base, req, ch, m.keeper())
-	m.openPage(p)
+func (f *flow) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
+	p := newRecoveryModel(f.ctx, base, req, ch, f.keeper())
+	f.nav.push(p)
 	return p.Ask()
 }
 
 // openDiagnose opens the diagnose screen for user (asked for when "").
-func (m *Model) openDiagnose(src diagnoseSource, user string) tea.Cmd {
-	p := newDiagnoseModel(m.ctx, src, user)
-	m.openPage(p)
+func (f *flow) openDiagnose(src diagnoseSource, user string) tea.Cmd {
+	p := newDiagnoseModel(f.ctx, src, user)
+	f.nav.push(p)
 	return p.Start()
 }
 
 // diagnoseFromHome diagnoses the selected item's user with its client.
-func (m *Model) diagnoseFromHome(it homeItem) tea.Cmd {
+func (f *flow) diagnoseFromHome(it homeItem) tea.Cmd {
 	switch {
 	case it.profile != nil:
 		p := *it.profile
-		return m.openDiagnose(diagnoseSource{BaseURL: p.BaseURLOrDefault(), Request: p.Request(), Profile: &p}, p.Username)
+		return f.openDiagnose(diagnoseSource{BaseURL: p.BaseURLOrDefault(), Request: p.Request(), Profile: &p}, p.Username)
 	case it.conn != nil:
-		return m.openDiagnose(diagnoseSource{BaseURL: it.conn.BaseURL, Request: it.conn.Request}, it.conn.Request.Username)
+		return f.openDiagnose(diagnoseSource{BaseURL: it.conn.BaseURL, Request: it.conn.Request}, it.conn.Request.Username)
 	}
-	v := m.currentValues()
+	v := f.currentValues()
 	req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Bearer: v[fBearer]}
-	return m.openDiagnose(diagnoseSource{BaseURL: v[fBaseURL], Request: req}, v[fUsername])
+	return f.openDiagnose(diagnoseSource{BaseURL: v[fBaseURL], Request: req}, v[fUsername])
 }
 
 // tokenUser is the user a token was issued to: its email claim, or a
@@ -103,21 +100,21 @@ func tokenUser(res *flows.Result) string {
 }
 
 // baseFor is the base URL a token came from.
-func (m *Model) baseFor() string {
-	if m.active != nil {
-		return m.active.BaseURLOrDefault()
+func (f *flow) baseFor() string {
+	if f.active != nil {
+		return f.active.BaseURLOrDefault()
 	}
-	if m.baseURL != "" {
-		return m.baseURL
+	if f.baseURL != "" {
+		return f.baseURL
 	}
-	return m.values[fBaseURL]
+	return f.values[fBaseURL]
 }
 
 // bundleInput is what the token view, the log and the timeline put in a
 // bundle: the token shown last, its grant and its signature verdict.
-func (m *Model) bundleInput() bundle.Input {
-	in := bundle.Input{Account: m.values[fAccount]}
-	res := m.shown
+func (f *flow) bundleInput() bundle.Input {
+	in := bundle.Input{Account: f.values[fAccount]}
+	res := f.shown
 	if res == nil {
 		return in
 	}
@@ -127,7 +124,7 @@ func (m *Model) bundleInput() bundle.Input {
 	}
 	if res.Response != nil {
 		in.AccessToken = res.Response.AccessToken
-		in.Verdict = m.sigs[in.AccessToken]
+		in.Verdict = f.sigs.sigs[in.AccessToken]
 	}
 	return in
 }
@@ -147,44 +144,44 @@ func grantLine(r *flows.Result) string {
 	return how
 }
 
-func (m *Model) openBundle(in bundle.Input, from string) tea.Cmd {
-	if m.ctx.WriteBundle == nil {
-		m.setStatus("support bundles cannot be written here", true)
+func (f *flow) openBundle(in bundle.Input, from string) tea.Cmd {
+	if f.ctx.WriteBundle == nil {
+		f.setStatus("support bundles cannot be written here", true)
 		return nil
 	}
-	if m.ctx.Redactor != nil && m.shown != nil {
-		m.shown.Request.NoteSecrets(m.ctx.Redactor)
+	if f.ctx.Redactor != nil && f.shown != nil {
+		f.shown.Request.NoteSecrets(f.ctx.Redactor)
 	}
-	p := newBundleModel(m.ctx, in, from)
-	m.openPage(p)
+	p := newBundleModel(f.ctx, in, from)
+	f.nav.push(p)
 	return p.Focus()
 }
 
 // revoke revokes the shown token's refresh token: through the session
 // service for a home item (which removes it from the profile's store), or
 // with a runner for a token held nowhere.
-func (m *Model) revoke(res *flows.Result) tea.Cmd {
-	runner, err := m.ctx.NewRunner(m.baseFor())
+func (f *flow) revoke(res *flows.Result) tea.Cmd {
+	runner, err := f.ctx.NewRunner(f.baseFor())
 	if err != nil {
-		m.setStatus("not revoked: "+errText(err), true)
+		f.setStatus("not revoked: "+errText(err), true)
 		return nil
 	}
 	name := ""
-	if m.activeKey != "" {
-		name = heldName(m.activeKey)
-		if _, held := m.ctx.Session.Held(name); !held {
+	if f.activeKey != "" {
+		name = heldName(f.activeKey)
+		if _, held := f.ctx.Session.Held(name); !held {
 			name = ""
 		}
 	}
-	if m.ctx.Redactor != nil {
-		res.Request.NoteSecrets(m.ctx.Redactor)
+	if f.ctx.Redactor != nil {
+		res.Request.NoteSecrets(f.ctx.Redactor)
 	}
-	m.origin, m.sentFrom = scrPage, scrPage
-	svc := m.ctx.Session
+	f.errorsToForm, f.sentFrom = false, f.nav.top()
+	svc := f.ctx.Session
 	revokeWith := func(ctx context.Context, rt string) error {
 		return runner.Revoke(ctx, revokeRequest(res, rt))
 	}
-	return m.showSending("revoking the refresh token", res.Request.Account, func(ctx context.Context) tea.Msg {
+	return f.showSending("revoking the refresh token", res.Request.Account, func(ctx context.Context) tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		if name != "" {
@@ -210,24 +207,24 @@ func revokeRequest(res *flows.Result, rt string) flows.RevokeRequest {
 	return r
 }
 
-func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
-	m.backTo(scrPage)
+func (f *flow) onRevoked(msg revokedMsg) tea.Cmd {
+	f.leaveSending()
 	fp := client.Fingerprint(msg.out.RefreshToken)
-	if tp, ok := m.here().(*tokenPage); ok && msg.out.Revoked {
+	if tp, ok := topIs[*tokenPage](f.nav); ok && msg.out.Revoked {
 		// The server refuses it now: the view must not offer it.
 		tp.revokedAs(fp)
 	}
 	switch {
 	case msg.err != nil && msg.out.Revoked:
-		m.setStatus("revoked refresh token "+fp+", but "+errText(msg.err), true)
+		f.setStatus("revoked refresh token "+fp+", but "+errText(msg.err), true)
 	case msg.err != nil:
-		m.setStatus("not revoked: "+errText(msg.err), true)
+		f.setStatus("not revoked: "+errText(msg.err), true)
 	case msg.out.Removed:
-		m.setStatus(fmt.Sprintf("revoked refresh token %s and removed it from profile %s's store", fp, msg.name), false)
+		f.setStatus(fmt.Sprintf("revoked refresh token %s and removed it from profile %s's store", fp, msg.name), false)
 	case msg.out.ElsewhereFrom != "":
-		m.setStatus(fmt.Sprintf("revoked refresh token %s; profile %s reads it from %s, which tokenbench does not write: remove it there", fp, msg.name, msg.out.ElsewhereFrom), false)
+		f.setStatus(fmt.Sprintf("revoked refresh token %s; profile %s reads it from %s, which tokenbench does not write: remove it there", fp, msg.name, msg.out.ElsewhereFrom), false)
 	default:
-		m.setStatus(fmt.Sprintf("revoked refresh token %s; it was held in memory only, nothing stored to remove", fp), false)
+		f.setStatus(fmt.Sprintf("revoked refresh token %s; it was held in memory only, nothing stored to remove", fp), false)
 	}
 	return nil
 }

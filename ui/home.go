@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -61,10 +62,14 @@ func connItem(i int, c *Connection) homeItem {
 var newItem = homeItem{key: "new", name: "New request…", desc: "Choose a grant type and fill in the form yourself."}
 
 // homeDelegate draws items with their environment badge and, when a token
-// is held for them, its countdown.
-type homeDelegate struct{ ctx *Context }
+// is held for them, its countdown. descLines is how many lines an item's
+// description gets: two where the width cuts one (home sets it on resize).
+type homeDelegate struct {
+	ctx       *Context
+	descLines int
+}
 
-func (d homeDelegate) Height() int                         { return 2 }
+func (d homeDelegate) Height() int                         { return 1 + max(1, d.descLines) }
 func (d homeDelegate) Spacing() int                        { return 1 }
 func (d homeDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
 
@@ -79,23 +84,71 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 	if it.account != "" {
 		title += "  " + s.badge(it.account)
 	}
-	// The second line: what the item is; with a token held, its
-	// countdown first, and an auto-refresh's outcome instead of the rest.
+	// Then what the item is; with a token held, its countdown first, and
+	// an auto-refresh's outcome instead of the rest.
 	rest := it.desc
 	st := d.ctx.Session.State(heldName(it.key))
 	if note := st.Note(d.ctx.Now()); note != "" && (st.LastErr != nil || st.NeedsMFA || !st.LastRefresh.IsZero() || st.Refreshing) {
 		rest = note
 	}
-	desc := s.Muted.Render(truncate(rest, width))
+	held := ""
 	if res := st.Held; res != nil {
-		held := heldLine(s, res, d.ctx.Now())
-		desc = held + "  " + s.Muted.Render(truncate(rest, max(0, width-lipgloss.Width(held)-2)))
+		held = heldLine(s, res, d.ctx.Now()) + "  "
 	}
+	lines := fitLines(rest, width-lipgloss.Width(held), width, max(1, d.descLines))
+	for i, l := range lines {
+		lines[i] = s.Muted.Render(l)
+	}
+	desc := held + strings.Join(lines, "\n  ")
 	if index == lm.Index() {
 		fmt.Fprintf(w, "%s%s\n  %s", s.Cursor.Render("› "), s.Selected.Render(title), desc)
 		return
 	}
 	fmt.Fprintf(w, "  %s\n  %s", title, desc)
+}
+
+// fitLines wraps text at word boundaries into at most n lines, the first
+// first cells wide and the others width; what does not fit ends in "…".
+func fitLines(text string, first, width, n int) []string {
+	words := strings.Fields(text)
+	var lines []string
+	line := ""
+	room := func() int {
+		if len(lines) == 0 {
+			return first
+		}
+		return width
+	}
+	for i, w := range words {
+		next := w
+		if line != "" {
+			next = line + " " + w
+		}
+		if line == "" || ansi.StringWidth(next) <= room() {
+			line = next
+			continue
+		}
+		if len(lines) < n-1 {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		// The last line: the rest, cut.
+		line = strings.Join(append([]string{next}, words[i+1:]...), " ")
+		break
+	}
+	return append(lines, truncate(line, room()))
+}
+
+// descLinesFor is how many lines descriptions need at width: one when
+// every one fits, else two.
+func descLinesFor(items []list.Item, width int) int {
+	for _, li := range items {
+		if it, ok := li.(homeItem); ok && ansi.StringWidth(it.desc) > width {
+			return 2
+		}
+	}
+	return 1
 }
 
 // heldLine is the short countdown of a token held for an item.
@@ -140,6 +193,8 @@ type homePage struct {
 	profiles []profiles.Profile
 	readOnly string // why the profiles cannot be changed
 	height   int
+	// descLines: see homeDelegate.
+	descLines int
 	// req is the id of the last run's secrets read: an answer to an
 	// older one is dropped.
 	req int
@@ -198,6 +253,9 @@ func (p *homePage) accept(id int) bool { return id == p.req }
 
 func (p *homePage) Title() string { return "home" }
 
+// Ticking: home counts its held tokens down.
+func (p *homePage) Ticking() bool { return true }
+
 // TakesText reports whether the list is taking filter text.
 func (p *homePage) TakesText() bool { return p.list.FilterState() == list.Filtering }
 
@@ -206,6 +264,10 @@ func (p *homePage) TakesText() bool { return p.list.FilterState() == list.Filter
 func (p *homePage) SetSize(width, height int) {
 	p.height = height
 	p.list.SetWidth(width)
+	if n := descLinesFor(p.list.Items(), width-4); n != p.descLines {
+		p.descLines = n
+		p.list.SetDelegate(homeDelegate{ctx: p.ctx, descLines: n})
+	}
 	if want := homeListHeight(p.top(), height); p.list.Height() != want {
 		p.list.SetHeight(want)
 	}

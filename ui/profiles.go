@@ -54,23 +54,40 @@ func heldName(key string) string {
 	return key
 }
 
-func (m *Model) canChangeProfiles() bool {
+// desk is the profiles side of the workbench: running, adding, editing,
+// duplicating and deleting home's items, and the tokens they keep. It
+// works on the flow: running an item is a request.
+type desk struct {
+	*flow
+	profiles []profiles.Profile
+	readOnly string // why the profiles cannot be changed
+}
+
+// setProfiles shows ps on home.
+func (d *desk) setProfiles(ps []profiles.Profile) {
+	d.profiles = ps
+	if d.home != nil {
+		d.home.setProfiles(ps)
+	}
+}
+
+func (d *desk) canChangeProfiles() bool {
 	switch {
-	case m.ctx.Store == nil:
-		m.setStatus("profiles are not saved in the demo; run tokenbench without demo to keep them", true)
+	case d.ctx.Store == nil:
+		d.setStatus("profiles are not saved in the demo; run tokenbench without demo to keep them", true)
 		return false
-	case m.readOnly != "":
-		m.setStatus("read-only: fix the profiles file first", true)
+	case d.readOnly != "":
+		d.setStatus("read-only: fix the profiles file first", true)
 		return false
 	}
 	return true
 }
 
 // runItem runs a home item: a held, unexpired token is shown as it is.
-func (m *Model) runItem(it homeItem, id int) tea.Cmd {
+func (d *desk) runItem(it homeItem, id int) tea.Cmd {
 	if it.key == newItem.key {
-		m.activeKey, m.active = "", nil
-		m.openChooser(false)
+		d.activeKey, d.active = "", nil
+		d.openChooser(false)
 		return nil
 	}
 	base := ""
@@ -79,39 +96,39 @@ func (m *Model) runItem(it homeItem, id int) tea.Cmd {
 	} else {
 		base = it.conn.BaseURL
 	}
-	if res, ok := m.ctx.Session.Held(heldName(it.key)); ok && !res.Expiry.Expired(m.ctx.Now()) {
-		runner, err := m.ctx.NewRunner(base)
+	if res, ok := d.ctx.Session.Held(heldName(it.key)); ok && !res.Expiry.Expired(d.ctx.Now()) {
+		runner, err := d.ctx.NewRunner(base)
 		if err != nil {
-			m.setStatus(errText(err), true)
+			d.setStatus(errText(err), true)
 			return nil
 		}
-		m.activeKey, m.runner, m.baseURL, m.sentFrom = it.key, runner, base, scrHome
-		m.stack = append(m.stack[:0], scrHome)
+		d.nav.reset(d.base()...)
+		d.activeKey, d.runner, d.baseURL, d.sentFrom = it.key, runner, base, d.nav.top()
 		if it.profile != nil {
 			p := *it.profile
-			m.active = &p
+			d.active = &p
 		}
-		_, cmd := m.showToken(res)
-		m.setStatus("token still valid, shown as held", false)
+		cmd := d.showToken(res)
+		d.setStatus("token still valid, shown as held", false)
 		return cmd
 	}
-	m.activeKey, m.active = it.key, nil
+	d.activeKey, d.active = it.key, nil
 	if it.conn != nil {
 		c := it.conn
-		m.channel = c.Channel
-		m.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-		m.form = newFormPage(m.ctx, newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2))
-		m.stack = append(m.stack[:0], scrHome)
+		d.channel = c.Channel
+		d.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
+		d.form = newFormPage(d.ctx, newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2))
+		d.nav.reset(d.base()...)
 		// Errors open the form, so they can be fixed there.
-		return m.start(c.Request, c.BaseURL, scrForm)
+		return d.start(c.Request, c.BaseURL, true)
 	}
 	p := *it.profile
-	m.active = &p
-	m.channel = p.Channel()
+	d.active = &p
+	d.channel = p.Channel()
 	req := p.Request()
-	sec := m.ctx.Secrets
+	sec := d.ctx.Secrets
 	gen := id
-	m.setStatus("reading the secrets of "+p.Name+"…", false)
+	d.setStatus("reading the secrets of "+p.Name+"…", false)
 	// Secrets come from the keyring or a command: not on the UI goroutine.
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -121,71 +138,70 @@ func (m *Model) runItem(it homeItem, id int) tea.Cmd {
 	}
 }
 
-func (m *Model) onNeedInput(msg needInputMsg) (tea.Model, tea.Cmd) {
-	if !m.home.accept(msg.gen) || m.scr != scrHome {
-		return m, nil
+func (d *desk) onNeedInput(msg needInputMsg) tea.Cmd {
+	if d.home == nil || !d.home.accept(msg.gen) || d.nav.top() != Page(d.home) {
+		return nil
 	}
-	m.status = status{}
-	m.chain = msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == ""
-	m.form = newFormPage(m.ctx, newForm(msg.req.Grant, valuesFor(msg.req, msg.base), m.chain, m.ctx.Width-2))
-	m.stack = append(m.stack[:0], scrHome)
+	d.chrome.status = statusLine{}
+	d.chain = msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == ""
+	d.form = newFormPage(d.ctx, newForm(msg.req.Grant, valuesFor(msg.req, msg.base), d.chain, d.ctx.Width-2))
 	if msg.err != nil {
 		// Ask in the form: it is where the missing secret can be typed.
 		// The form opens on the first empty secret, without red errors:
 		// nothing was done wrong yet.
-		m.form.banner = "this profile needs input: " + errText(msg.err)
-		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && m.active != nil {
-			banner, first := missingSecrets(*m.active, &m.form.formModel)
-			m.form.banner = banner
-			m.form.focusField(first)
+		d.form.banner = "this profile needs input: " + errText(msg.err)
+		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && d.active != nil {
+			banner, first := missingSecrets(*d.active, &d.form.formModel)
+			d.form.banner = banner
+			d.form.focusField(first)
 		}
-		m.showForm()
-		return m, nil
+		d.showForm()
+		return nil
 	}
-	return m, m.start(msg.req, msg.base, scrForm)
+	return d.start(msg.req, msg.base, true)
 }
 
-func (m *Model) editItem(it homeItem) tea.Cmd {
+func (d *desk) editItem(it homeItem) tea.Cmd {
 	switch {
 	case it.conn != nil:
 		c := it.conn
-		m.activeKey = it.key
-		m.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-		m.openFormPage(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), m.chain, m.ctx.Width-2))
-	case it.profile != nil && m.canChangeProfiles():
+		d.activeKey = it.key
+		d.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
+		d.openFormPage(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2))
+	case it.profile != nil && d.canChangeProfiles():
 		p := *it.profile
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
-		m.openFormPage(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2))
-		m.form.editing, m.form.base = p.Name, p
-		m.form.setProfileToggles(p)
+		d.openFormPage(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2))
+		d.form.editing, d.form.base = p.Name, p
+		d.form.setProfileToggles(p)
 	}
 	return nil
 }
 
 // openSaveAs opens the profile form on a token's request.
-func (m *Model) openSaveAs(res *flows.Result) tea.Cmd {
-	if !m.canChangeProfiles() {
+func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
+	if !d.canChangeProfiles() {
 		return nil
 	}
-	values := valuesFor(res.Request, m.baseURL)
-	m.openFormPage(newProfileForm(res.Request.Grant, values, res.BearerChained, false, false, m.ctx.Width-2))
-	m.form.savedFrom = res
+	values := valuesFor(res.Request, d.baseURL)
+	d.openFormPage(newProfileForm(res.Request.Grant, values, res.BearerChained, false, false, d.ctx.Width-2))
+	d.form.savedFrom = res
 	return nil
 }
 
 // saveProfile saves the profile form: secrets typed into it go to where the
 // profile keeps them (the keyring by default) before the profile is saved,
 // so a secret that cannot be kept saves nothing.
-func (m *Model) saveProfile() tea.Cmd {
-	p, typed := m.form.profile()
-	oldName, dupOf := m.form.editing, m.form.duplicateOf
+func (d *desk) saveProfile() tea.Cmd {
+	p, typed := d.form.profile()
+	oldName, dupOf := d.form.editing, d.form.duplicateOf
 	if dupOf != "" {
 		oldName = dupOf // its secrets' sources carry over
 	}
 	var old *profiles.Profile
-	for i := range m.profiles {
-		if m.profiles[i].Name == oldName {
-			old = &m.profiles[i]
+	for i := range d.profiles {
+		if d.profiles[i].Name == oldName {
+			old = &d.profiles[i]
 		}
 	}
 	p.Secrets = map[profiles.Kind]profiles.Source{}
@@ -197,7 +213,7 @@ func (m *Model) saveProfile() tea.Cmd {
 	// The form's "Secrets in" says where the client secret comes from,
 	// and where typed secrets are kept; empty keeps what the profile had
 	// (the keyring for new ones).
-	chosen := profiles.Source(m.form.value(fSource))
+	chosen := profiles.Source(d.form.value(fSource))
 	if chosen != "" && p.ClientID != "" {
 		p.Secrets[profiles.ClientSecret] = chosen
 	}
@@ -215,12 +231,12 @@ func (m *Model) saveProfile() tea.Cmd {
 			delete(typed, k) // read from elsewhere each time
 		}
 	}
-	if p.Grant == string(client.GrantPassword) && !m.form.storePw {
+	if p.Grant == string(client.GrantPassword) && !d.form.storePw {
 		// Asked for each time: the session deletes a stored one.
 		p.Secrets[profiles.Password] = profiles.SourceAsk
 	}
 	if err := p.Validate(); err != nil {
-		m.form.banner = errText(err)
+		d.form.banner = errText(err)
 		return nil
 	}
 	values := session.Values{}
@@ -229,7 +245,7 @@ func (m *Model) saveProfile() tea.Cmd {
 			values[k] = v
 		}
 	}
-	svc, store, savedFrom, sec := m.ctx.Session, m.ctx.Store, m.form.savedFrom, m.ctx.Secrets
+	svc, store, savedFrom, sec := d.ctx.Session, d.ctx.Store, d.form.savedFrom, d.ctx.Secrets
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -255,27 +271,27 @@ func (m *Model) saveProfile() tea.Cmd {
 	}
 }
 
-func (m *Model) onProfileSaved(msg profileSavedMsg) (tea.Model, tea.Cmd) {
+func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 	if msg.err != nil {
 		text := errText(msg.err)
 		if errors.Is(msg.err, profiles.ErrNoKeyring) {
 			text = "no OS keyring here, so the secrets were not saved and neither was the profile. Set \"Secrets in\" to file (a plain-text 0600 file) in this form, or clear the secret fields to have them asked for each time"
 		}
-		m.form.banner = text
-		return m, nil
+		d.form.banner = text
+		return nil
 	}
-	m.profiles = msg.profiles
-	m.home.setProfiles(msg.profiles)
-	m.home.selectKey("profile:" + msg.name)
-	m.form = nil
-	m.stack = m.stack[:0]
-	m.scr = scrHome
+	d.setProfiles(msg.profiles)
+	if d.home != nil {
+		d.home.selectKey("profile:" + msg.name)
+	}
+	d.form = nil
+	d.nav.reset(d.base()...)
 	if msg.unkept {
-		m.setStatus("profile "+msg.name+" saved, but its tokens will not be kept across restarts: there is no OS keyring here", true)
-		return m, nil
+		d.setStatus("profile "+msg.name+" saved, but its tokens will not be kept across restarts: there is no OS keyring here", true)
+		return nil
 	}
-	m.setStatus("profile "+msg.name+" saved", false)
-	return m, nil
+	d.setStatus("profile "+msg.name+" saved", false)
+	return nil
 }
 
 // keyringUsable reports whether the OS keyring answers: a missing item is
@@ -288,8 +304,8 @@ func keyringUsable(sec *profiles.Secrets) bool {
 	return !errors.Is(err, profiles.ErrNoKeyring)
 }
 
-func (m *Model) deleteProfile(name string) tea.Cmd {
-	svc, store := m.ctx.Session, m.ctx.Store
+func (d *desk) deleteProfile(name string) tea.Cmd {
+	svc, store := d.ctx.Session, d.ctx.Store
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -299,45 +315,38 @@ func (m *Model) deleteProfile(name string) tea.Cmd {
 	}
 }
 
-func (m *Model) onProfileDeleted(msg profileDeletedMsg) (tea.Model, tea.Cmd) {
-	m.profiles = msg.profiles
-	m.home.setProfiles(msg.profiles)
+func (d *desk) onProfileDeleted(msg profileDeletedMsg) tea.Cmd {
+	d.setProfiles(msg.profiles)
 	if msg.err != nil {
-		m.setStatus("delete "+msg.name+": "+errText(msg.err), true)
-		return m, nil
-	}
-	m.setStatus("profile "+msg.name+" and its secrets deleted", false)
-	return m, nil
-}
-
-// keeper returns what to do with a new token of a home item before it is
-// shown: the session remembers it (a rotated refresh token stored first,
-// then kept tokens) and holds it. Problems become warnings on the token.
-// A one-off request's token is not held.
-func (m *Model) keeper() func(*flows.Result) error {
-	if m.activeKey == "" {
-		return func(*flows.Result) error { return nil }
-	}
-	svc := m.ctx.Session
-	p := profiles.Profile{Name: heldName(m.activeKey), BaseURL: m.baseURL}
-	if m.active != nil {
-		p = *m.active
-	}
-	return func(res *flows.Result) error {
-		warnings, err := svc.Remember(p, res)
-		if err != nil {
-			warnings = append(warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
-		}
-		res.Response.Warnings = append(res.Response.Warnings, warnings...)
+		d.setStatus("delete "+msg.name+": "+errText(msg.err), true)
 		return nil
 	}
+	d.setStatus("profile "+msg.name+" and its secrets deleted", false)
+	return nil
+}
+
+// autoRefreshPending reports a held token of a home item that will be
+// auto-refreshed.
+func (d *desk) autoRefreshPending() bool {
+	svc := d.ctx.Session
+	for _, p := range d.profiles {
+		if _, ok := svc.NextRefresh(p.Name); ok {
+			return true
+		}
+	}
+	for i := range d.ctx.Connections {
+		if _, ok := svc.NextRefresh(heldName(fmt.Sprintf("conn:%d", i))); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // autoRefreshDue starts the refreshes the session says are due, each in a
 // command of its own.
-func (m *Model) autoRefreshDue() []tea.Cmd {
+func (d *desk) autoRefreshDue() []tea.Cmd {
 	var cmds []tea.Cmd
-	svc := m.ctx.Session
+	svc := d.ctx.Session
 	for _, name := range svc.Due() {
 		cmds = append(cmds, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -349,23 +358,13 @@ func (m *Model) autoRefreshDue() []tea.Cmd {
 	return cmds
 }
 
-// onAutoRefresh shows a refreshed token in place of the one it replaces;
-// the home screen reads the outcome from the session.
-func (m *Model) onAutoRefresh(msg autoRefreshMsg) (tea.Model, tea.Cmd) {
-	if msg.err == nil && msg.out.Result != nil && m.tokenOnTop() != nil && m.activeKey != "" && heldName(m.activeKey) == msg.name {
-		m.tokenOnTop().setResult(msg.out.Result)
-		m.shown = msg.out.Result
-	}
-	return m, nil
-}
-
 // loadKeptTokens has the session hold the tokens keep_tokens profiles
 // kept, off the UI goroutine.
-func (m *Model) loadKeptTokens() tea.Cmd {
-	if len(m.profiles) == 0 || m.ctx.Secrets == nil {
+func (d *desk) loadKeptTokens() tea.Cmd {
+	if len(d.profiles) == 0 || d.ctx.Secrets == nil {
 		return nil
 	}
-	svc, ps := m.ctx.Session, m.profiles
+	svc, ps := d.ctx.Session, d.profiles
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -415,34 +414,34 @@ func missingSecrets(p profiles.Profile, f *formModel) (banner, first string) {
 }
 
 // onHomeAct does what home asks with its selected item.
-func (m *Model) onHomeAct(msg homeActMsg) tea.Cmd {
+func (d *desk) onHomeAct(msg homeActMsg) tea.Cmd {
 	it := msg.item
 	switch msg.act {
 	case actRun:
-		return m.runItem(it, msg.id)
+		return d.runItem(it, msg.id)
 	case actDiagnoseItem:
-		return m.diagnoseFromHome(it)
+		return d.diagnoseFromHome(it)
 	case actEdit:
-		return m.editItem(it)
+		return d.editItem(it)
 	case actAdd:
-		if m.canChangeProfiles() {
-			m.openChooser(true)
+		if d.canChangeProfiles() {
+			d.openChooser(true)
 		}
 	case actDuplicate:
-		if m.canChangeProfiles() {
+		if d.canChangeProfiles() {
 			p := *it.profile
 			values := valuesForProfile(p)
 			values[fName] = p.Name + "-copy"
 			storePw := profiles.SourceOf(p, profiles.Password).Stored()
-			m.openFormPage(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, m.ctx.Width-2))
-			m.form.setProfileToggles(p)
-			m.form.duplicateOf, m.form.base = p.Name, p
+			d.openFormPage(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2))
+			d.form.setProfileToggles(p)
+			d.form.duplicateOf, d.form.base = p.Name, p
 		}
 	case actDelete:
-		if m.canChangeProfiles() {
+		if d.canChangeProfiles() {
 			name := it.profile.Name
-			m.openPage(newConfirmPage(m.ctx, "delete profile", fmt.Sprintf("Delete profile %s and its secrets? y/n", name),
-				m.deleteProfile(name), "not deleted"))
+			d.nav.push(newConfirmPage(d.ctx, "delete profile", fmt.Sprintf("Delete profile %s and its secrets? y/n", name),
+				d.deleteProfile(name), "not deleted"))
 		}
 	}
 	return nil

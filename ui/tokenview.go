@@ -263,12 +263,35 @@ func newTokenPage(ctx *Context, res *flows.Result, sig func(string) string) *tok
 	return &tokenPage{ctx: ctx, t: tokenModel{result: res}, sig: sig, width: ctx.Width - 2}
 }
 
-func (p *tokenPage) Title() string               { return "token" }
-func (p *tokenPage) TakesText() bool             { return false }
-func (p *tokenPage) SetSize(width, height int)   { p.width, p.height = width, height }
-func (p *tokenPage) Ticking() bool               { return true }
-func (p *tokenPage) Account() string             { return p.t.result.Request.Account }
-func (p *tokenPage) result() *flows.Result       { return p.t.result }
+func (p *tokenPage) Title() string             { return "token" }
+func (p *tokenPage) TakesText() bool           { return false }
+func (p *tokenPage) SetSize(width, height int) { p.width, p.height = width, height }
+func (p *tokenPage) Ticking() bool             { return true }
+func (p *tokenPage) Account() string           { return p.t.result.Request.Account }
+func (p *tokenPage) result() *flows.Result     { return p.t.result }
+
+// QuestionMarkIsHelp: ? shows the help unless a y/n question is open.
+func (p *tokenPage) QuestionMarkIsHelp() bool { return !p.asking() }
+
+// PartnerLabel is the partner route the token came by, for the header.
+func (p *tokenPage) PartnerLabel() string {
+	if p.t.result.Partner == nil {
+		return ""
+	}
+	return p.t.result.Partner.Label()
+}
+
+// WindowNote is the token's countdown for the window title.
+func (p *tokenPage) WindowNote() string {
+	e := p.t.result.Expiry
+	switch {
+	case !e.Known():
+		return ""
+	case e.Expired(p.ctx.Now()):
+		return "EXPIRED"
+	}
+	return tokeninfo.Countdown(e.Remaining(p.ctx.Now()))
+}
 func (p *tokenPage) setResult(res *flows.Result) { p.t.result = res }
 func (p *tokenPage) asking() bool                { return p.t.confirmRefreshCopy || p.t.confirmRevoke }
 func (p *tokenPage) act(a tokenAct) tea.Cmd      { return p.actFor(a, "") }

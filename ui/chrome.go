@@ -1,0 +1,263 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenbench/tokenbench/client"
+)
+
+// chrome is what frames every screen: the header (where you are, for which
+// profile and account), the status line and the key help. It draws the
+// page on top; it owns only the status line and whether the full help is
+// open.
+type chrome struct {
+	ctx      *Context
+	help     help.Model
+	showHelp bool
+	status   statusLine
+}
+
+// statusLine is a timed line under the screen it belongs to: it is not
+// shown on another, and it is dropped when that screen is left.
+type statusLine struct {
+	text  string
+	err   bool
+	at    time.Time
+	owner Page
+}
+
+const statusTTL = 8 * time.Second
+
+// frame is what the chrome needs to know beyond the page: the profile or
+// connection requests run for (active), and whether the page is one of its
+// request's screens (flowName: the sending page, MFA, its token).
+type frame struct {
+	top      Page
+	active   string
+	flowName string
+}
+
+func newChrome(ctx *Context) chrome {
+	c := chrome{ctx: ctx, help: help.New()}
+	c.help.SetWidth(ctx.Width)
+	return c
+}
+
+// setStatus shows text under page (the screen showing).
+func (c *chrome) setStatus(text string, isErr bool, page Page) {
+	c.status = statusLine{text: client.Sanitize(text), err: isErr, at: c.ctx.Now(), owner: page}
+}
+
+// dropStaleStatus drops a status whose screen is no longer showing.
+func (c *chrome) dropStaleStatus(top Page) {
+	if c.status.text != "" && c.status.owner != top {
+		c.status = statusLine{}
+	}
+}
+
+// render draws the screen: header, the page's body cut to its room (no
+// screen may draw past the right edge, whatever its content), footer.
+func (c *chrome) render(f frame) string {
+	w := c.ctx.Width
+	header, footer := c.header(f), c.footer(f.top)
+	bodyH := c.ctx.Height - lipgloss.Height(header) - lipgloss.Height(footer)
+	body := ""
+	if f.top != nil {
+		body = f.top.View()
+	}
+	lines := strings.Split(clipLines(body, max(0, bodyH)), "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, max(0, w-2), "…")
+	}
+	body = c.ctx.Styles.Body.Render(strings.Join(lines, "\n"))
+	if gap := bodyH - lipgloss.Height(body); gap > 0 {
+		body += strings.Repeat("\n", gap)
+	}
+	return header + "\n" + body + "\n" + footer
+}
+
+// bodyHeight is the height between the header and the footer.
+func (c *chrome) bodyHeight(f frame) int {
+	return c.ctx.Height - lipgloss.Height(c.header(f)) - lipgloss.Height(c.footer(f.top))
+}
+
+func (c *chrome) header(f frame) string {
+	s := c.ctx.Styles
+	name := ""
+	if f.top != nil {
+		name = f.top.Title()
+	}
+	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+name)
+	right := ""
+	if p, ok := f.top.(interface{ Account() string }); ok && p.Account() != "" {
+		right = s.badge(p.Account())
+		if p, ok := f.top.(interface{ PartnerLabel() string }); ok && p.PartnerLabel() != "" {
+			// The partner route, when it fits beside the title.
+			if label := s.Muted.Render(p.PartnerLabel()) + "  " + right; lipgloss.Width(title)+lipgloss.Width(label)+3 <= c.ctx.Width {
+				right = label
+			}
+		}
+	}
+	if f.flowName != "" {
+		// The profile or connection, as much of it as fits.
+		if room := c.ctx.Width - 2 - lipgloss.Width(title) - lipgloss.Width(right) - 1 - 3; room >= 4 {
+			title += s.Crumb.Render(" · " + ansi.Truncate(client.Sanitize(f.flowName), room, "…"))
+		}
+	}
+	gap := max(1, c.ctx.Width-2-lipgloss.Width(title)-lipgloss.Width(right))
+	line := " " + title + strings.Repeat(" ", gap) + right
+	return line + "\n" + s.Rule.Render(strings.Repeat("─", max(0, c.ctx.Width)))
+}
+
+// windowTitle names the profile and what the page adds (a token's
+// countdown), so expiry is visible from another tab.
+func (c *chrome) windowTitle(f frame) string {
+	title := "tokenbench"
+	if f.active != "" {
+		title += " · " + f.active
+	}
+	if p, ok := f.top.(interface{ WindowNote() string }); ok && p.WindowNote() != "" {
+		title += " · " + p.WindowNote()
+	}
+	return title
+}
+
+func (c *chrome) footer(top Page) string {
+	s := c.ctx.Styles
+	st := ""
+	if c.status.text != "" && c.status.owner == top && c.ctx.Now().Sub(c.status.at) < statusTTL {
+		style := s.Status
+		if c.status.err {
+			style = s.StatusErr
+		}
+		// Up to three lines: a written file's whole path must show.
+		st = clipLines(wrap(style, c.status.text, max(1, c.ctx.Width-2)), 3)
+	}
+	width := max(0, c.ctx.Width-2)
+	var keys help.KeyMap = bindings{}
+	if top != nil {
+		keys = top.Keys()
+	}
+	var lines []string
+	if c.showHelp && helpWorks(top) {
+		full := keys.FullHelp()
+		if len(full) == 0 {
+			full = [][]key.Binding{keys.ShortHelp()}
+		}
+		lines = c.fullHelpLines(full, width)
+		// On a very short terminal the help still leaves the header,
+		// the status line and one body line; what is cut says so.
+		if room := max(1, c.ctx.Height-4); len(lines) > room {
+			lines = append(lines[:room-1], "…")
+		}
+	} else {
+		lines = []string{c.keyLine(keys.ShortHelp(), width, helpWorks(top))}
+	}
+	for i, l := range lines {
+		lines[i] = " " + ansi.Truncate(l, width, "…")
+	}
+	return " " + strings.ReplaceAll(st, "\n", "\n ") + "\n" + strings.Join(lines, "\n")
+}
+
+// fullHelpLines lays the full help's columns side by side as far as the
+// width allows, and the rest in further rows below: on a narrow terminal
+// every key still shows (help's own view cuts the columns that do not fit
+// to "…").
+func (c *chrome) fullHelpLines(groups [][]key.Binding, width int) []string {
+	h := c.help
+	h.SetWidth(0) // one column at a time: never cut
+	sep := h.Styles.FullSeparator.Inline(true).Render(h.FullSeparator)
+	var bands, row []string
+	rowW := 0
+	flush := func() {
+		if len(row) > 0 {
+			bands = append(bands, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+		}
+		row, rowW = nil, 0
+	}
+	for _, g := range groups {
+		col := h.FullHelpView([][]key.Binding{g})
+		if col == "" {
+			continue
+		}
+		w := lipgloss.Width(col)
+		if len(row) > 0 && rowW+lipgloss.Width(sep)+w > width {
+			flush()
+		}
+		if len(row) > 0 {
+			row = append(row, sep)
+			rowW += lipgloss.Width(sep)
+		}
+		row = append(row, col)
+		rowW += w
+	}
+	flush()
+	return strings.Split(strings.Join(bands, "\n"), "\n")
+}
+
+// helpWorks reports whether ? shows the full help on page rather than
+// typing a question mark: everywhere but where text is typed, unless the
+// page says a '?' cannot be part of what is typed there (a binding code, a
+// JWT) or that ? answers nothing now (a y/n question is open).
+func helpWorks(page Page) bool {
+	if page == nil {
+		return true
+	}
+	if p, ok := page.(interface{ QuestionMarkIsHelp() bool }); ok {
+		return p.QuestionMarkIsHelp()
+	}
+	return !page.TakesText()
+}
+
+// keyLine is the one-line key help: as many keys as fit, most important
+// first, then always "? more" where ? works.
+func (c *chrome) keyLine(short []key.Binding, width int, more bool) string {
+	var keys []key.Binding
+	for _, b := range short {
+		if b.Help().Key != c.ctx.Keys.Help.Help().Key {
+			keys = append(keys, b)
+		}
+	}
+	var tail []key.Binding
+	if more {
+		tail = []key.Binding{withHelp(c.ctx.Keys.Help, "more")}
+	}
+	// Measured as plain "key desc" items joined by " • ", the way help
+	// lays them out, and rendered once.
+	cells := func(b key.Binding) int { return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc) }
+	const sep = 3 // " • "
+	used := 0
+	for _, b := range tail {
+		used += cells(b)
+	}
+	n := 0
+	for n < len(keys) {
+		w := cells(keys[n]) + sep
+		if len(tail) == 0 && n == 0 {
+			w -= sep
+		}
+		if used+w > width {
+			break
+		}
+		used += w
+		n++
+	}
+	full := c.help
+	full.SetWidth(0) // cut here, not by help's own truncation
+	return full.ShortHelpView(append(append([]key.Binding{}, keys[:n]...), tail...))
+}
+
+// clipLines keeps the first n lines of s.
+func clipLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,359 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// flow is the request being worked on, from the screen it was sent from
+// to its token: what it asks for, for which profile or connection, where
+// its errors go, and the token it got. It arranges the back stack for it:
+// the sending page over where it was sent from, then the MFA screen or the
+// token view, and back to where it started on an error or esc.
+type flow struct {
+	ctx    *Context
+	nav    *router
+	chrome *chrome
+	sigs   *sigChecker
+	// home is the bottom page, nil when there is none (no profiles can be
+	// saved and there are no connections).
+	home *homePage
+
+	runner  *flows.Runner
+	baseURL string
+	channel client.Channel
+	values  map[string]string
+	chain   bool
+	// form is the last request or profile form made: a request from home
+	// shows it on an error, and the next form starts from its values.
+	form *formPage
+	// errorsToForm: the request's errors open the form (else they go to
+	// the page it was sent from).
+	errorsToForm bool
+	// sentFrom is the page showing when the request was sent.
+	sentFrom Page
+
+	activeKey string            // the home item a request runs for
+	active    *profiles.Profile // the profile it runs for
+	// shown is the token shown last (a bundle names it).
+	shown *flows.Result
+}
+
+// setStatus shows a status line under the screen showing.
+func (f *flow) setStatus(text string, isErr bool) {
+	f.chrome.setStatus(text, isErr, f.nav.top())
+}
+
+// forOneOff makes the next request a one-off: its token belongs to no
+// profile or connection.
+func (f *flow) forOneOff() { f.activeKey, f.active = "", nil }
+
+// base resets the back stack to its bottom: home, when there is one.
+func (f *flow) base() []Page {
+	if f.home == nil {
+		return nil
+	}
+	return []Page{f.home}
+}
+
+func (f *flow) currentValues() map[string]string {
+	if f.form != nil {
+		return f.form.values()
+	}
+	return f.values
+}
+
+// openChooser opens the grant chooser for a request or for a new profile.
+func (f *flow) openChooser(forProfile bool) {
+	f.nav.push(newChooserPage(f.ctx, forProfile))
+}
+
+func (f *flow) openForm(g client.Grant, values map[string]string) {
+	f.openFormPage(newForm(g, values, f.chain, f.ctx.Width-2))
+}
+
+// openFormPage opens fm on top of the current screen as the form.
+func (f *flow) openFormPage(fm formModel) {
+	f.form = newFormPage(f.ctx, fm)
+	f.nav.push(f.form)
+}
+
+// showForm shows the form in place of the sending page, or over the
+// screen showing.
+func (f *flow) showForm() {
+	if f.form == nil {
+		f.form = newFormPage(f.ctx, newForm(client.GrantClientCredentials, f.values, f.chain, f.ctx.Width-2))
+	}
+	if _, sending := topIs[*sendingPage](f.nav); sending {
+		f.nav.pop()
+	}
+	if f.nav.top() != Page(f.form) {
+		f.nav.push(f.form)
+	}
+}
+
+// start sends a request; toForm says its errors open the form.
+func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
+	runner, err := f.ctx.NewRunner(baseURL)
+	if err != nil {
+		f.errorsToForm = toForm
+		f.fail(err)
+		return nil
+	}
+	f.runner, f.baseURL, f.errorsToForm, f.sentFrom = runner, baseURL, toForm, f.nav.top()
+	label := "requesting a " + string(req.Grant) + " token"
+	if req.Bearer == "" && req.CanChain() {
+		label = "client_credentials → " + string(req.Grant)
+	}
+	keep := f.keeper()
+	return f.showSending(label, req.Account, func(ctx context.Context) tea.Msg {
+		res, s, err := runner.Start(ctx, req)
+		if err == nil && res != nil {
+			err = keep(res)
+		}
+		return resultMsg{res: res, session: s, err: err}
+	})
+}
+
+// showSending shows a sending page for run (a request with the page's
+// cancellable context) over the screen, and starts it.
+func (f *flow) showSending(label, account string, run func(context.Context) tea.Msg) tea.Cmd {
+	p := newSendingPage(f.ctx, label, account)
+	f.nav.push(p)
+	return p.start(run)
+}
+
+// fail shows a request's error where it belongs: in the form's banner, or
+// under the page it was sent from.
+func (f *flow) fail(err error) {
+	if f.errorsToForm {
+		f.showForm()
+		f.form.banner = errText(err) + f.hintFor(err)
+		return
+	}
+	f.leaveSending()
+	f.setStatus(errText(err), true)
+}
+
+// leaveSending goes back from the sending page: to the form, when errors
+// go there, else to the page under it.
+func (f *flow) leaveSending() {
+	if f.errorsToForm {
+		f.showForm()
+		return
+	}
+	if _, sending := topIs[*sendingPage](f.nav); sending {
+		f.nav.pop()
+	}
+}
+
+// hintFor adds what to check to an error a new user meets: a 404 on the
+// token path is nearly always a base URL without its /v1, and a timeout
+// says which URL did not answer.
+func (f *flow) hintFor(err error) string {
+	var apiErr *client.APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.Status == 404:
+		if !strings.HasSuffix(strings.TrimRight(f.baseURL, "/"), "/v1") {
+			return " — check the base URL: Dintero's ends in /v1 (" + client.DefaultBaseURL + ")"
+		}
+		return " — check the base URL and the account id"
+	case errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), f.baseURL):
+		return " — no answer from " + f.baseURL
+	}
+	return ""
+}
+
+// onResult shows a request's answer: its error, the MFA screen in place of
+// the sending page (back goes where the request was sent from: home, the
+// form, or the token view it refreshed), or its token.
+func (f *flow) onResult(msg resultMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		f.fail(msg.err)
+		return nil
+	case msg.session != nil:
+		p := newMFAPage(f.ctx, f.runner, f.baseURL, f.keeper(), f.active, msg.session, f.channel)
+		f.nav.replace(p)
+		if f.activeKey != "" {
+			// A saved profile or a connection knows its channel: the
+			// code goes out at once (ctrl+w still switches), so launch,
+			// enter, the code, enter and c get a token copied.
+			return p.sendChallenge(f.channel)
+		}
+		return nil
+	}
+	return f.showToken(msg.res)
+}
+
+// showToken shows a new token. Back leads to the screen the request was
+// sent from (the form, or home), never to a stale token, MFA or sending
+// screen.
+func (f *flow) showToken(res *flows.Result) tea.Cmd {
+	fromHome := f.sentFrom != nil && f.sentFrom == Page(f.home)
+	f.nav.keep(func(p Page) bool {
+		switch p.(type) {
+		case *tokenPage, *mfaPage, *sendingPage:
+			return false
+		case *formPage:
+			// A request run from home went through the form only to
+			// show an MFA prompt or an error; back goes home.
+			return !fromHome
+		}
+		return true
+	})
+	if _, fromForm := f.sentFrom.(*formPage); fromForm && f.form != nil && f.nav.top() != Page(f.form) {
+		f.nav.push(f.form)
+	}
+	f.shown = res
+	f.nav.push(newTokenPage(f.ctx, res, f.sigs.sigFor))
+	f.setStatus("token received", false)
+	return f.sigs.check(res, f.jwksURLFor(res))
+}
+
+// jwksURLFor is where the token's keys should be: the profile's JWKS URL,
+// else the contract's path under the base URL.
+func (f *flow) jwksURLFor(res *flows.Result) string {
+	if f.active != nil && f.active.JWKSURL != "" {
+		return f.active.JWKSURL
+	}
+	if f.baseURL == "" || res.Request.Account == "" {
+		return ""
+	}
+	return client.KeysURL(f.baseURL, res.Request.Account)
+}
+
+// onTokenAct does what the token view asks with its token.
+func (f *flow) onTokenAct(msg tokenActMsg) tea.Cmd {
+	res := msg.res
+	switch msg.act {
+	case actRefresh:
+		return f.refresh(res)
+	case actNewRequest:
+		f.forOneOff()
+		f.nav.reset(append(f.base(), newChooserPage(f.ctx, false))...)
+	case actRevoke:
+		return f.revoke(res)
+	case actBundle:
+		return f.openBundle(f.bundleInput(), "token view")
+	case actDiagnose:
+		return f.openDiagnose(diagnoseSource{BaseURL: f.baseFor(), Request: res.Request, Profile: f.active}, msg.user)
+	}
+	return nil
+}
+
+// refresh gets a fresh token for res: with its refresh token (through the
+// session for a home item's), or by repeating its sign-in after a revoke.
+func (f *flow) refresh(res *flows.Result) tea.Cmd {
+	if repeat, why := refreshPlan(res); why != "" {
+		f.setStatus(why, true)
+		return nil
+	} else if repeat != nil {
+		return f.start(*repeat, f.baseFor(), false)
+	}
+	runner, svc, name := f.runner, f.ctx.Session, heldName(f.activeKey)
+	if runner == nil {
+		// A token from a page (recovery, diagnose) has no runner yet.
+		var err error
+		if runner, err = f.ctx.NewRunner(f.baseFor()); err != nil {
+			f.setStatus(errText(err), true)
+			return nil
+		}
+	}
+	f.errorsToForm, f.sentFrom = false, f.nav.top()
+	label := "refreshing"
+	if res.RefreshToken != "" {
+		label = "refreshing with the refresh token"
+	}
+	keep := f.keeper()
+	return f.showSending(label, res.Request.Account, func(ctx context.Context) tea.Msg {
+		if name != "" {
+			// A home item's token: the session refreshes it with the
+			// latest stored refresh token, under the profile's lock,
+			// and remembers the new one.
+			out, err := svc.Refresh(ctx, name)
+			return resultMsg{res: out.Result, session: out.MFA, err: err}
+		}
+		r, s, err := runner.Refresh(ctx, res)
+		if err == nil && r != nil {
+			err = keep(r)
+		}
+		return resultMsg{res: r, session: s, err: err}
+	})
+}
+
+// keeper returns what to do with a new token of a home item before it is
+// shown: the session remembers it (a rotated refresh token stored first,
+// then kept tokens) and holds it. Problems become warnings on the token.
+// A one-off request's token is not held.
+func (f *flow) keeper() func(*flows.Result) error {
+	if f.activeKey == "" {
+		return func(*flows.Result) error { return nil }
+	}
+	svc := f.ctx.Session
+	p := profiles.Profile{Name: heldName(f.activeKey), BaseURL: f.baseURL}
+	if f.active != nil {
+		p = *f.active
+	}
+	return func(res *flows.Result) error {
+		warnings, err := svc.Remember(p, res)
+		if err != nil {
+			warnings = append(warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
+		}
+		res.Response.Warnings = append(res.Response.Warnings, warnings...)
+		return nil
+	}
+}
+
+// onAutoRefresh shows a refreshed token in place of the one it replaces;
+// the home screen reads the outcome from the session.
+func (f *flow) onAutoRefresh(msg autoRefreshMsg) {
+	tp, onToken := topIs[*tokenPage](f.nav)
+	if msg.err == nil && msg.out.Result != nil && onToken && f.activeKey != "" && heldName(f.activeKey) == msg.name {
+		tp.setResult(msg.out.Result)
+		f.shown = msg.out.Result
+	}
+}
+
+// activeName is the name of the profile or connection a request runs for.
+func (f *flow) activeName() string {
+	if f.active != nil {
+		return f.active.Name
+	}
+	var i int
+	if _, err := fmt.Sscanf(f.activeKey, "conn:%d", &i); err == nil && i >= 0 && i < len(f.ctx.Connections) {
+		return f.ctx.Connections[i].Name
+	}
+	return ""
+}
+
+// frame is what the chrome shows of the flow around page.
+func (f *flow) frame(page Page) frame {
+	fr := frame{top: page, active: f.activeName()}
+	switch page.(type) {
+	case *mfaPage, *sendingPage, *tokenPage:
+		fr.flowName = fr.active
+	}
+	return fr
+}
+
+// openLog and openInspector are reachable from every screen.
+func (f *flow) openLog() {
+	if _, onLog := topIs[*logPage](f.nav); !onLog {
+		f.nav.push(newLogPage(f.ctx))
+	}
+}
+
+func (f *flow) openInspector() {
+	if _, on := topIs[*inspectorPage](f.nav); !on {
+		f.nav.push(newInspectorPage(f.ctx, f.sigs.verifyCmd, f.sigs.keysURLForIssuer))
+	}
+}

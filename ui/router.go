@@ -1,0 +1,68 @@
+package ui
+
+import tea "charm.land/bubbletea/v2"
+
+// router is the back stack: the page on top is the screen, esc goes to the
+// one under it. Home, when there is one, is the page at the bottom.
+type router struct {
+	pages []Page
+}
+
+// top is the screen showing.
+func (r *router) top() Page {
+	if len(r.pages) == 0 {
+		return nil
+	}
+	return r.pages[len(r.pages)-1]
+}
+
+// push shows p over the screen.
+func (r *router) push(p Page) { r.pages = append(r.pages, p) }
+
+// pop goes back one page; the bottom page stays.
+func (r *router) pop() {
+	if len(r.pages) > 1 {
+		r.pages = r.pages[:len(r.pages)-1]
+	}
+}
+
+// replace shows p in place of the page on top.
+func (r *router) replace(p Page) {
+	if len(r.pages) == 0 {
+		r.push(p)
+		return
+	}
+	r.pages[len(r.pages)-1] = p
+}
+
+// reset leaves only pages on the stack.
+func (r *router) reset(pages ...Page) { r.pages = append(r.pages[:0], pages...) }
+
+// keep leaves the pages keep accepts, in order.
+func (r *router) keep(keep func(Page) bool) {
+	kept := r.pages[:0]
+	for _, p := range r.pages {
+		if keep(p) {
+			kept = append(kept, p)
+		}
+	}
+	clear(r.pages[len(kept):])
+	r.pages = kept
+}
+
+// update hands msg to the page on top and keeps what it returns.
+func (r *router) update(msg tea.Msg) tea.Cmd {
+	p := r.top()
+	if p == nil {
+		return nil
+	}
+	p, cmd := p.Update(msg)
+	r.pages[len(r.pages)-1] = p
+	return cmd
+}
+
+// topIs reports whether the page on top is a T.
+func topIs[T Page](r *router) (T, bool) {
+	p, ok := r.top().(T)
+	return p, ok
+}
