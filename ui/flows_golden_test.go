@@ -32,8 +32,9 @@ func goldenReport() *doctor.Report {
 // showReport opens the diagnose screen on a report, as its lookup would.
 func showReport(m *Model, r *doctor.Report) {
 	c := goldenConnections()[1]
-	m.openDiagnose(diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
-	d := m.topPage().(*diagnoseModel)
+	d := newDiagnoseModel(m.ctx, diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
+	m.openPage(d)
+	_ = d.Start() // asks for the user: none given
 	d.phase, d.id = diagRunning, 42
 	m.Update(diagnosedMsg{id: 42, report: r})
 }
