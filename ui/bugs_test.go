@@ -481,9 +481,9 @@ func TestWindowTitleNamesTheConnection(t *testing.T) {
 func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(demoContext(t, clk, srv))
-	m.ctx.Connections[1].Name = "Support user, no MFA" // a password grant
-	m.home.setProfiles(m.profiles)
+	ctx := demoContext(t, clk, srv)
+	ctx.Connections[1].Name = "Support user, no MFA" // a password grant
+	m := New(ctx)
 	press(t, m, "/")
 	typeText(t, m, "prod")
 	requireHides(t, m, "Support user", "Demo API client")
