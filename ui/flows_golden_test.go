@@ -88,7 +88,9 @@ func TestGoldenFlows(t *testing.T) {
 			showRecovery(m, goldenRecovery(1, client.ChannelEmail), &client.RateLimitError{APIError: &client.APIError{Status: 429}, RetryAfter: 30 * time.Second})
 		}},
 		{name: "bundle", setup: func(t *testing.T, m *Model) {
-			m.openBundle(bundle.Input{Account: "T11223344", Grant: "client_credentials (doctor)", Doctor: goldenReport()}, "diagnose user")
+			p := newBundleModel(m.ctx, bundle.Input{Account: "T11223344", Grant: "client_credentials (doctor)", Doctor: goldenReport()}, "diagnose user")
+			m.openPage(p)
+			_ = p.Focus()
 		}},
 		{name: "token_partner", setup: func(t *testing.T, m *Model) {
 			r := syntheticResult(t, fixedNow)

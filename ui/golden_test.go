@@ -49,7 +49,7 @@ func TestGolden(t *testing.T) {
 		send  []tea.Msg
 	}{
 		{name: "home", setup: func(m *Model) {}},
-		{name: "chooser", setup: func(m *Model) { m.openChooser(false); m.Update(keyMsg("down")) }},
+		{name: "chooser", setup: func(m *Model) { m.openPage(newChooserPage(m.ctx, false)); m.Update(keyMsg("down")) }},
 		{name: "form_errors", setup: func(m *Model) {
 			m.openFormPage(newForm(client.GrantPassword, map[string]string{fBaseURL: goldenBase}, true, m.ctx.Width-2))
 		}, send: []tea.Msg{keyMsg("enter")}},
