@@ -216,9 +216,10 @@ func TestInvalidAccountGetsNoTestBadge(t *testing.T) {
 
 func TestMFAScreenFitsAt60x20(t *testing.T) {
 	clk := &testClock{now: fixedNow}
-	m := New(testContext(clk))
+	ctx := testContext(clk)
+	m := New(ctx)
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
-	m.ctx.Outbox = func(string) []OutboxMessage {
+	ctx.Outbox = func(string) []OutboxMessage {
 		return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 	}
 	showMFAPage(m, true, "")
@@ -481,9 +482,9 @@ func TestWindowTitleNamesTheConnection(t *testing.T) {
 func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(demoContext(t, clk, srv))
-	m.ctx.Connections[1].Name = "Support user, no MFA" // a password grant
-	m.home.setProfiles(m.profiles)
+	ctx := demoContext(t, clk, srv)
+	ctx.Connections[1].Name = "Support user, no MFA" // a password grant
+	m := New(ctx)
 	press(t, m, "/")
 	typeText(t, m, "prod")
 	requireHides(t, m, "Support user", "Demo API client")
@@ -590,10 +591,11 @@ func TestRawJSONScrollsSideways(t *testing.T) {
 func TestHeaderNamesTheProfile(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(demoContext(t, clk, srv))
+	ctx := demoContext(t, clk, srv)
+	m := New(ctx)
 	press(t, m, "enter")
 	header := strings.SplitN(viewText(m), "\n", 2)[0]
-	if !strings.Contains(header, "› token · "+m.ctx.Connections[0].Name) {
+	if !strings.Contains(header, "› token · "+ctx.Connections[0].Name) {
 		t.Fatalf("header %q", header)
 	}
 	// At 60 columns the name is cut to fit beside the badge.

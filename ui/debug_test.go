@@ -78,7 +78,9 @@ func TestGoldenDebug(t *testing.T) {
 					return sigMsg{token: raw, url: url, err: errors.New("unknown kid demo-key-1 (the JWKS has fake-k1)")}
 				}
 			}
-			p := newInspectorPage(m.ctx, verified, m.keysURLForIssuer)
+			// The keys URL is typed: the page has none to fill in.
+			noKeysURL := func(*flows.Result) string { return "" }
+			p := newInspectorPage(m.ctx, verified, noKeysURL)
 			m.openPage(p)
 			_, cmd := m.Update(tea.PasteMsg{Content: syntheticResult(t, fixedNow).Response.AccessToken})
 			drive(t, m, cmd)
@@ -104,11 +106,11 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
+	var ticks tickRecorder
+	ticks.install(ctx)
 	m := New(ctx)
 	press(t, m, "enter") // client_credentials
-	if m.tokenOnTop() == nil {
-		t.Fatalf("screen %v", m.scr)
-	}
+	wantScreen(t, m, "token")
 	if !strings.Contains(viewText(m), "✓ verified (kid "+srv.KeyID()+", RS256)") {
 		t.Fatalf("signature not verified:\n%s", viewText(m))
 	}
@@ -126,9 +128,11 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	}
 	press(t, m, "c")
 	clip := ctx.Clipboard.(*fakeClipboard)
-	if !strings.Contains(clip.content, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`) || m.clip.text != "" {
-		t.Fatalf("curl copy %q (scheduled clear: %v)", clip.content, m.clip.text != "")
+	// A curl command names the secret by a variable: nothing to clear.
+	if !strings.Contains(clip.content, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`) || ticks.armed(ctx.ClearAfter) != 0 || strings.Contains(statusOf(m), "clears in") {
+		t.Fatalf("curl copy %q (clears armed: %d, status %q)", clip.content, ticks.armed(ctx.ClearAfter), statusOf(m))
 	}
+	wantStatus(t, m, "curl command copied via system clipboard")
 	// The inspector is one key away, even from a text field.
 	press(t, m, "esc", "esc", "n", "enter")
 	_, cmd = m.Update(keyMsg("ctrl+o"))

@@ -20,14 +20,20 @@ import (
 // arms, and the test fires them as the clock advances, as Bubble Tea would.
 type tickRecorder struct {
 	mu      sync.Mutex
-	pending []func(time.Time) tea.Msg
+	pending []armedTick
+}
+
+// armedTick is a message the workbench asked for after d.
+type armedTick struct {
+	d  time.Duration
+	fn func(time.Time) tea.Msg
 }
 
 func (r *tickRecorder) install(ctx *Context) {
-	ctx.Tick = func(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+	ctx.Tick = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.pending = append(r.pending, fn)
+		r.pending = append(r.pending, armedTick{d: d, fn: fn})
 		return nil
 	}
 }
@@ -36,15 +42,48 @@ func (r *tickRecorder) install(ctx *Context) {
 // many there were.
 func (r *tickRecorder) fire(t *testing.T, m *Model, clk *testClock) int {
 	t.Helper()
+	return r.fireWhere(t, m, clk, func(time.Duration) bool { return true })
+}
+
+// fireAfter delivers only the ticks armed for d (a clipboard's clearing is
+// armed for ClearAfter, the countdown for a second) at the clock's time; it
+// reports how many there were.
+func (r *tickRecorder) fireAfter(t *testing.T, m *Model, clk *testClock, d time.Duration) int {
+	t.Helper()
+	return r.fireWhere(t, m, clk, func(armed time.Duration) bool { return armed == d })
+}
+
+func (r *tickRecorder) fireWhere(t *testing.T, m *Model, clk *testClock, due func(time.Duration) bool) int {
+	t.Helper()
 	r.mu.Lock()
-	armed := r.pending
-	r.pending = nil
+	var armed, kept []armedTick
+	for _, a := range r.pending {
+		if due(a.d) {
+			armed = append(armed, a)
+		} else {
+			kept = append(kept, a)
+		}
+	}
+	r.pending = kept
 	r.mu.Unlock()
-	for _, fn := range armed {
-		_, cmd := m.Update(fn(clk.Now()))
+	for _, a := range armed {
+		_, cmd := m.Update(a.fn(clk.Now()))
 		drive(t, m, cmd)
 	}
 	return len(armed)
+}
+
+// armed is the number of ticks armed for d and not fired yet.
+func (r *tickRecorder) armed(d time.Duration) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, a := range r.pending {
+		if a.d == d {
+			n++
+		}
+	}
+	return n
 }
 
 func TestCountdownKeepsRunningAfterTheLog(t *testing.T) {

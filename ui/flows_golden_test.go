@@ -32,8 +32,9 @@ func goldenReport() *doctor.Report {
 // showReport opens the diagnose screen on a report, as its lookup would.
 func showReport(m *Model, r *doctor.Report) {
 	c := goldenConnections()[1]
-	m.openDiagnose(diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
-	d := m.topPage().(*diagnoseModel)
+	d := newDiagnoseModel(m.ctx, diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
+	m.openPage(d)
+	_ = d.Start() // asks for the user: none given
 	d.phase, d.id = diagRunning, 42
 	m.Update(diagnosedMsg{id: 42, report: r})
 }
@@ -87,7 +88,9 @@ func TestGoldenFlows(t *testing.T) {
 			showRecovery(m, goldenRecovery(1, client.ChannelEmail), &client.RateLimitError{APIError: &client.APIError{Status: 429}, RetryAfter: 30 * time.Second})
 		}},
 		{name: "bundle", setup: func(t *testing.T, m *Model) {
-			m.openBundle(bundle.Input{Account: "T11223344", Grant: "client_credentials (doctor)", Doctor: goldenReport()}, "diagnose user")
+			p := newBundleModel(m.ctx, bundle.Input{Account: "T11223344", Grant: "client_credentials (doctor)", Doctor: goldenReport()}, "diagnose user")
+			m.openPage(p)
+			_ = p.Focus()
 		}},
 		{name: "token_partner", setup: func(t *testing.T, m *Model) {
 			r := syntheticResult(t, fixedNow)

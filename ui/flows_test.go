@@ -85,17 +85,15 @@ func TestLostDeviceRecoveryEndToEnd(t *testing.T) {
 	}
 	typeText(t, m, second)
 	press(t, m, "enter")
-	if m.tokenOnTop() == nil {
-		t.Fatalf("after the second code:\n%s", viewText(m))
-	}
+	wantScreen(t, m, "token")
 	requireShows(t, m, "user:"+dinterotest.DemoLostDeviceUser)
 	requireHides(t, m, first, second)
 	press(t, m, "ctrl+l", "t")
 	requireShows(t, m, "MFA recovery completed", "step 1", "step 2")
 	// Back from the token leads where the recovery came from, not into it.
 	press(t, m, "esc", "esc", "esc")
-	if isPage[*recoveryModel](m) {
-		t.Fatal("back led into the finished recovery")
+	if onScreen(m, "MFA recovery") {
+		t.Fatalf("back led into the finished recovery:\n%s", viewText(m))
 	}
 }
 
@@ -104,20 +102,19 @@ func TestLostDeviceRecoveryEndToEnd(t *testing.T) {
 func TestRecoveryFromTheChooserAsksForWhatIsMissing(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(flowContext(t, clk, srv))
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
 	press(t, m, "end", "enter") // New request…
 	for range len(grantInfos) {
 		press(t, m, "down")
 	}
 	requireShows(t, m, "Recover MFA (lost device)")
 	press(t, m, "enter")
-	if !isPage[*recoveryModel](m) {
-		t.Fatalf("screen %v", m.scr)
-	}
-	before := len(exchangesOf(m.ctx))
+	wantScreen(t, m, "MFA recovery")
+	before := len(exchangesOf(ctx))
 	press(t, m, "enter")
 	requireShows(t, m, "account id is required")
-	if len(exchangesOf(m.ctx)) != before {
+	if len(exchangesOf(ctx)) != before {
 		t.Fatal("an incomplete recovery was sent")
 	}
 	// Filled in, with the first code by e-mail, it runs to the token, whose
@@ -145,15 +142,16 @@ func TestRecoveryFromTheChooserAsksForWhatIsMissing(t *testing.T) {
 func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(flowContext(t, clk, srv))
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
 	runConnection(t, m, 1) // the MFA user: a code by SMS at once
 	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 30, Times: 1})
 	press(t, m, "ctrl+n")
 	requireShows(t, m, "429", "a new code can be sent in 30s")
-	n := len(exchangesOf(m.ctx))
+	n := len(exchangesOf(ctx))
 	press(t, m, "ctrl+n", "ctrl+w")
-	if len(exchangesOf(m.ctx)) != n {
-		t.Fatalf("resend sent %d request(s) while rate limited", len(exchangesOf(m.ctx))-n)
+	if len(exchangesOf(ctx)) != n {
+		t.Fatalf("resend sent %d request(s) while rate limited", len(exchangesOf(ctx))-n)
 	}
 	requireShows(t, m, "rate limited: no new code for")
 	clk.Advance(12 * time.Second)
@@ -161,8 +159,8 @@ func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
 	clk.Advance(19 * time.Second)
 	requireHides(t, m, "a new code can be sent in", "no new code")
 	press(t, m, "ctrl+n")
-	if len(exchangesOf(m.ctx)) != n+1 {
-		t.Fatalf("after the wait, resend sent %d request(s)", len(exchangesOf(m.ctx))-n)
+	if len(exchangesOf(ctx)) != n+1 {
+		t.Fatalf("after the wait, resend sent %d request(s)", len(exchangesOf(ctx))-n)
 	}
 	requireShows(t, m, "A code was sent by SMS (challenge 2)")
 }
@@ -171,7 +169,8 @@ func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
 func TestRecoveryResendRateLimited(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(flowContext(t, clk, srv))
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
 	runConnection(t, m, 3)
 	press(t, m, "L")
 	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 20, Times: 1})
@@ -179,9 +178,9 @@ func TestRecoveryResendRateLimited(t *testing.T) {
 	requireShows(t, m, "rate limited (429)", "a new code can be sent in 20s")
 	// One line says the wait, not two that disagree.
 	requireHides(t, m, "the server asked to wait", "resend is off")
-	n := len(exchangesOf(m.ctx))
+	n := len(exchangesOf(ctx))
 	press(t, m, "ctrl+n")
-	if len(exchangesOf(m.ctx)) != n {
+	if len(exchangesOf(ctx)) != n {
 		t.Fatal("resend sent while rate limited")
 	}
 	requireShows(t, m, "no new code for 20s more")
@@ -190,7 +189,7 @@ func TestRecoveryResendRateLimited(t *testing.T) {
 	clk.Advance(21 * time.Second)
 	requireHides(t, m, "rate limited")
 	press(t, m, "ctrl+n")
-	if len(exchangesOf(m.ctx)) != n+1 {
+	if len(exchangesOf(ctx)) != n+1 {
 		t.Fatal("resend did not send after the wait")
 	}
 }
@@ -201,12 +200,15 @@ func TestRecoveryResendRateLimited(t *testing.T) {
 func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(flowContext(t, clk, srv))
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
 	runConnection(t, m, 2)
-	res, held := m.ctx.Session.Held(heldName("conn:2"))
-	if m.tokenOnTop() == nil || !held || res.RefreshToken == "" {
+	wantScreen(t, m, "token")
+	res, held := ctx.Session.Held(heldName("conn:2"))
+	if !held || res.RefreshToken == "" {
 		t.Fatalf("no token with a refresh token:\n%s", viewText(m))
 	}
+	wantToken(t, m, res)
 	rt := res.RefreshToken
 	press(t, m, "X")
 	requireShows(t, m, "Revoke the refresh token for good?", "y/n")
@@ -216,7 +218,7 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 	requireShows(t, m, "revoked refresh token", "held in memory only", "Refresh     revoked sha256:")
 	requireHides(t, m, rt)
 	// The server refuses it now.
-	runner, err := m.ctx.NewRunner(srv.URL)
+	runner, err := ctx.NewRunner(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +228,7 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 		t.Fatal("the revoked refresh token still works")
 	}
 	// And the held token offers no refresh token any more.
-	if held, ok := m.ctx.Session.Held(heldName("conn:2")); !ok || held.RefreshToken != "" {
+	if held, ok := ctx.Session.Held(heldName("conn:2")); !ok || held.RefreshToken != "" {
 		t.Fatalf("held token still has its refresh token")
 	}
 	press(t, m, "X")
@@ -242,9 +244,7 @@ func TestPartnerRouteInHeaderAndGrantLine(t *testing.T) {
 	ctx.Width, ctx.Height = 120, 40
 	m := New(ctx)
 	runConnection(t, m, 4)
-	if m.tokenOnTop() == nil {
-		t.Fatalf("partner connection:\n%s", viewText(m))
-	}
+	wantScreen(t, m, "token")
 	lines := strings.Split(viewText(m), "\n")
 	if !strings.Contains(lines[0], "partner T112 → merchant T11200001") {
 		t.Fatalf("header: %q", lines[0])
@@ -302,9 +302,7 @@ func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 		press(t, m, "enter")
 	}
 	press(t, m, "u")
-	if !isPage[*diagnoseModel](m) {
-		t.Fatalf("u on the MFA screen:\n%s", viewText(m))
-	}
+	wantScreen(t, m, "diagnose user")
 	requireShows(t, m, "Findings", "SMS factor changed", "Mia Fa", "Server activity", "This session's MFA flow", "binding code")
 	// At 120 columns neither list is cut to fit beside the other (the
 	// side-by-side layout cut "403 mfa_requi…" and every user agent).
@@ -315,10 +313,8 @@ func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 	press(t, m, "b")
 	requireShows(t, m, "Support bundle", "Write the bundle to:")
 	press(t, m, "enter")
-	if !isPage[*diagnoseModel](m) {
-		t.Fatalf("after writing: %v\n%s", m.scr, viewText(m))
-	}
-	requireShows(t, m, "support bundle written to "+dir)
+	wantScreen(t, m, "diagnose user") // back from the bundle screen
+	wantStatus(t, m, "support bundle written to "+dir)
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.zip"))
 	if len(matches) != 1 {
 		t.Fatalf("bundles written: %v", matches)
@@ -352,14 +348,10 @@ func TestDiagnoseFromTokenViewAndHome(t *testing.T) {
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 2)
 	press(t, m, "u")
-	if !isPage[*diagnoseModel](m) {
-		t.Fatalf("u on the token view:\n%s", viewText(m))
-	}
+	wantScreen(t, m, "diagnose user")
 	requireShows(t, m, dinterotest.DemoUser)
 	press(t, m, "esc", "esc")
-	if m.scr != scrHome {
-		t.Fatalf("back: %v", m.scr)
-	}
+	wantScreen(t, m, "home")
 	press(t, m, "home", "enter") // the API client's own token
 	press(t, m, "u")
 	requireShows(t, m, "not a user")
@@ -389,9 +381,8 @@ func TestBundleFromTokenViewShowsTheFullPath(t *testing.T) {
 	typeText(t, m, "ticket-4711")
 	press(t, m, "enter")
 	want := filepath.Join(dir, "ticket-4711.zip")
-	if m.tokenOnTop() == nil || !strings.Contains(strings.Join(strings.Fields(viewText(m)), ""), strings.ReplaceAll(want, " ", "")) {
-		t.Fatalf("after writing:\n%s", viewText(m))
-	}
+	wantScreen(t, m, "token")
+	wantStatus(t, m, want) // the whole path, wrapped at the width
 	files := bundleFiles(t, want)
 	if strings.Contains(files["summary.md"]+files["session.har"], dinterotest.DemoSecret) {
 		t.Fatal("the bundle holds the client secret")
@@ -403,15 +394,6 @@ func TestBundleFromTokenViewShowsTheFullPath(t *testing.T) {
 	requireShows(t, m, "support bundle not written")
 	press(t, m, "t", "b")
 	requireShows(t, m, "from MFA timeline")
-}
-
-// isPage reports whether the page on top is a T.
-func isPage[T Page](m *Model) bool {
-	if m.scr != scrPage {
-		return false
-	}
-	_, ok := m.topPage().(T)
-	return ok
 }
 
 // TestRevokeRemovesAProfilesStoredRefreshToken: X on a saved profile's
@@ -430,7 +412,8 @@ func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
 	}
 	m := New(ctx)
 	press(t, m, "enter")
-	if res, held := ctx.Session.Held("support-pw"); m.tokenOnTop() == nil || !held || res.RefreshToken == "" {
+	wantScreen(t, m, "token")
+	if res, held := ctx.Session.Held("support-pw"); !held || res.RefreshToken == "" {
 		t.Fatalf("run:\n%s", viewText(m))
 	}
 	if v, err := ctx.Secrets.Get(context.Background(), p, profiles.RefreshToken); err != nil || v == "" {

@@ -35,10 +35,9 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	dir := t.TempDir()
-	m := New(profileContext(t, clk, dir))
-	if !strings.Contains(viewText(m), "choose a grant") {
-		t.Fatalf("no profiles: opens on\n%s", viewText(m))
-	}
+	ctx := profileContext(t, clk, dir)
+	m := New(ctx)
+	wantScreen(t, m, "choose a grant") // no profiles yet
 	// Home is one esc away; add from there: a → grant → form in profile
 	// mode.
 	press(t, m, "esc")
@@ -46,14 +45,12 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 		t.Fatalf("esc:\n%s", viewText(m))
 	}
 	press(t, m, "a", "enter") // client_credentials
-	if !formOnTop(m).profileMode || formOnTop(m).focused().spec.key != fName {
-		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
+	wantScreen(t, m, "request · profile · client_credentials")
+	if got := focusedField(m); got != "Name" {
+		t.Fatalf("focus on %q:\n%s", got, viewText(m))
 	}
 	typeText(t, m, "demo-cc")
-	press(t, m, "tab")
-	for range len(formOnTop(m).value(fBaseURL)) {
-		m.Update(keyMsg("backspace"))
-	}
+	press(t, m, "tab", "ctrl+u") // the default base URL goes
 	typeText(t, m, srv.URL)
 	press(t, m, "tab")
 	typeText(t, m, dinterotest.DemoAccount)
@@ -62,9 +59,8 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	press(t, m, "tab")
 	typeText(t, m, dinterotest.DemoSecret)
 	press(t, m, "enter")
-	if m.scr != scrHome || !strings.Contains(m.status.text, "profile demo-cc saved") {
-		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
-	}
+	wantScreen(t, m, "home")
+	wantStatus(t, m, "profile demo-cc saved")
 	data, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
 	if strings.Contains(string(data), dinterotest.DemoSecret) || !strings.Contains(string(data), "client_secret: keyring") {
 		t.Fatalf("profiles file:\n%s", data)
@@ -73,24 +69,29 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 	// Reopen (same store, same keyring): the profile is on the home
 	// screen; one key gets a token.
 	reopened := profileContext(t, clk, dir)
-	reopened.Secrets.Keyring = keyringOf(m.ctx)
+	reopened.Secrets.Keyring = keyringOf(ctx)
 	m = New(reopened)
-	if m.scr != scrHome || !strings.Contains(viewText(m), "demo-cc") || !strings.Contains(viewText(m), "TEST T11223344") {
-		t.Fatalf("reopened:\n%s", viewText(m))
-	}
+	wantScreen(t, m, "home")
+	requireShows(t, m, "demo-cc", "TEST T11223344")
 	press(t, m, "enter")
-	if m.tokenOnTop() == nil || m.tokenOnTop().result().Token.Subject != "client:"+dinterotest.DemoClientID {
-		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
+	wantScreen(t, m, "token")
+	requireShows(t, m, "Subject     client:"+dinterotest.DemoClientID)
+	first, held := reopened.Session.Held("demo-cc")
+	if !held {
+		t.Fatalf("no token held for demo-cc:\n%s", viewText(m))
 	}
-	first := m.tokenOnTop().result()
+	wantToken(t, m, first)
 	// Home shows the held token's countdown; returning shows the same token.
 	press(t, m, "esc")
-	if m.scr != scrHome || !strings.Contains(viewText(m), "⏱ 1m 00s") && !strings.Contains(viewText(m), "⏱ 2m 00s") {
+	wantScreen(t, m, "home")
+	if !strings.Contains(viewText(m), "⏱ 1m 00s") && !strings.Contains(viewText(m), "⏱ 2m 00s") {
 		t.Fatalf("home after token:\n%s", viewText(m))
 	}
 	requests := srv.Requests()
 	press(t, m, "enter")
-	if m.tokenOnTop().result() != first || srv.Requests() != requests {
+	wantStatus(t, m, "token still valid, shown as held")
+	wantToken(t, m, first)
+	if again, _ := reopened.Session.Held("demo-cc"); again != first || srv.Requests() != requests {
 		t.Fatal("returning to the profile did not show the held token")
 	}
 	press(t, m, "esc")
@@ -101,14 +102,17 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 		t.Fatalf("no confirmation:\n%s", viewText(m))
 	}
 	press(t, m, "n")
-	if len(m.profiles) != 1 {
-		t.Fatal("deleted on n")
+	if ps, err := reopened.Store.Load(); err != nil || len(ps) != 1 {
+		t.Fatalf("deleted on n: %v %v", ps, err)
 	}
+	requireShows(t, m, "demo-cc  TEST T11223344")
 	press(t, m, "x", "y")
-	if len(m.profiles) != 0 {
-		t.Fatalf("not deleted: %q", m.status.text)
+	if ps, err := reopened.Store.Load(); err != nil || len(ps) != 0 {
+		t.Fatalf("not deleted: %v %v:\n%s", ps, err, viewText(m))
 	}
-	if _, err := keyringOf(m.ctx).Get(profiles.KeyringService, "profile:demo-cc:client_secret"); err == nil {
+	wantStatus(t, m, "profile demo-cc and its secrets deleted")
+	requireHides(t, m, "demo-cc  TEST T11223344") // gone from the list
+	if _, err := keyringOf(reopened).Get(profiles.KeyringService, "profile:demo-cc:client_secret"); err == nil {
 		t.Fatal("secret left in the keyring")
 	}
 }
@@ -128,13 +132,16 @@ func TestProfileAskingForPasswordOpensForm(t *testing.T) {
 	}
 	m := New(ctx)
 	press(t, m, "enter")
-	if formOnTop(m) == nil || formOnTop(m).focused().spec.key != fPassword || !strings.Contains(formOnTop(m).banner, "asks for it each time") {
-		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
+	wantScreen(t, m, "request · password")
+	requireShows(t, m, "asks for it each time")
+	if got := focusedField(m); got != "Password" {
+		t.Fatalf("focus on %q:\n%s", got, viewText(m))
 	}
 	typeText(t, m, dinterotest.DemoPassword)
 	press(t, m, "enter")
-	if _, held := m.ctx.Session.Held("support"); m.tokenOnTop() == nil || !held {
-		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
+	wantScreen(t, m, "token")
+	if _, held := ctx.Session.Held("support"); !held {
+		t.Fatalf("no token held:\n%s", viewText(m))
 	}
 	// The rotated refresh token was stored for the profile.
 	if got, _ := keyringOf(ctx).Get(profiles.KeyringService, "profile:support:refresh_token"); got != "" {
@@ -150,33 +157,39 @@ func TestAutoRefreshBeforeExpiry(t *testing.T) {
 		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}, AutoRefresh: true, RefreshBefore: profiles.Duration(20 * time.Second)}
 	_ = ctx.Secrets.Put(p, profiles.ClientSecret, dinterotest.DemoSecret)
 	_ = ctx.Store.Add(p)
+	var ticks tickRecorder
+	ticks.install(ctx)
 	m := New(ctx)
 	press(t, m, "enter", "esc")
-	held := func() *flows.Result { res, _ := m.ctx.Session.Held("auto"); return res }
+	held := func() *flows.Result { res, _ := ctx.Session.Held("auto"); return res }
 	first := held()
 	if first == nil {
 		t.Fatal("no token held")
 	}
+	// The countdown's tick, armed on home, is what checks for a refresh.
+	tick := func() {
+		t.Helper()
+		if n := ticks.fireAfter(t, m, clk, time.Second); n != 1 {
+			t.Fatalf("%d ticks armed", n)
+		}
+	}
 	clk.Advance(90 * time.Second) // 30 s left: not due
-	_, cmd := m.Update(tickMsg(clk.Now()))
-	drive(t, m, cmd)
+	tick()
 	if held() != first {
 		t.Fatal("refreshed too early")
 	}
 	clk.Advance(15 * time.Second) // 15 s left: due
-	_, cmd = m.Update(tickMsg(clk.Now()))
-	drive(t, m, cmd)
+	tick()
 	if held() == first || !strings.Contains(viewText(m), "refreshed at 12:01:45") {
 		t.Fatalf("not refreshed:\n%s", viewText(m))
 	}
 	// A failure is shown and not retried every second.
 	srv.SetFault(&dinterotest.Fault{Status: 503})
 	clk.Advance(110 * time.Second)
-	_, cmd = m.Update(tickMsg(clk.Now()))
-	drive(t, m, cmd)
+	tick()
 	requests := srv.Requests()
-	_, cmd = m.Update(tickMsg(clk.Now().Add(time.Second)))
-	drive(t, m, cmd)
+	clk.Advance(time.Second)
+	tick()
 	if !strings.Contains(viewText(m), "refresh failed") || srv.Requests() != requests {
 		t.Fatalf("%d retries:\n%s", srv.Requests()-requests, viewText(m))
 	}
@@ -189,13 +202,11 @@ func TestReadOnlyOnUnparsableFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := New(profileContext(t, &testClock{now: fixedNow}, dir))
-	if m.scr != scrHome || !strings.Contains(viewText(m), "READ-ONLY") {
-		t.Fatalf("view:\n%s", viewText(m))
-	}
+	wantScreen(t, m, "home")
+	requireShows(t, m, "READ-ONLY")
 	press(t, m, "a")
-	if m.scr != scrHome || !strings.Contains(m.status.text, "read-only") {
-		t.Fatalf("a on read-only: %v %q", m.scr, m.status.text)
-	}
+	wantScreen(t, m, "home")
+	wantStatus(t, m, "read-only")
 	after, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
 	if string(after) != string(bad) {
 		t.Fatal("file changed")
@@ -245,30 +256,29 @@ func TestGoldenProfiles(t *testing.T) {
 				}
 			}
 			m := New(ctx)
-			m.ctx.Session.Hold(profiles.Profile{Name: "merchant-x-prod"}, syntheticResult(t, fixedNow.Add(-30*time.Second)))
+			ctx.Session.Hold(profiles.Profile{Name: "merchant-x-prod"}, syntheticResult(t, fixedNow.Add(-30*time.Second)))
 			return m
 		},
 		"home_empty": func(t *testing.T) *Model {
 			m := New(profileContext(t, &testClock{now: fixedNow}, t.TempDir()))
-			m.scr = scrHome
+			press(t, m, "esc") // from the chooser a first run opens on
 			return m
 		},
 		"home_read_only": func(t *testing.T) *Model {
-			dir := t.TempDir()
-			_ = os.WriteFile(filepath.Join(dir, profiles.FileName), []byte("version: 1\nprofiles:\n  - name: [oops\n"), 0o600)
-			m := New(profileContext(t, &testClock{now: fixedNow}, "/cfg/tokenbench"))
-			m.readOnly = "/cfg/tokenbench/profiles.yaml:3: did not find expected ',' or ']'"
-			m.home.readOnly = m.readOnly
-			m.scr = scrHome
-			return m
+			return newInCfgDir(t, func(ctx *Context) {
+				bad := []byte("version: 1\nprofiles:\n  - name: x\n    account: [oops\n")
+				if err := os.WriteFile(ctx.Store.Path(), bad, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			})
 		},
 		"home_plain_file_warning": func(t *testing.T) *Model {
-			ctx := profileContext(t, &testClock{now: fixedNow}, "/cfg/tokenbench")
-			m := New(ctx)
-			m.profiles = []profiles.Profile{{Name: "ci-bot", Account: "T11223344", Grant: "client_credentials", ClientID: "ci", Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceFile}}}
-			m.home.setProfiles(m.profiles)
-			m.scr = scrHome
-			return m
+			return newInCfgDir(t, func(ctx *Context) {
+				p := profiles.Profile{Name: "ci-bot", Account: "T11223344", Grant: "client_credentials", ClientID: "ci", Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceFile}}
+				if err := ctx.Store.Add(p); err != nil {
+					t.Fatal(err)
+				}
+			})
 		},
 	}
 	for name, build := range cases {
@@ -278,10 +288,38 @@ func TestGoldenProfiles(t *testing.T) {
 	}
 }
 
+// newInCfgDir is the workbench over a profiles directory the goldens
+// show as /cfg/tokenbench, with files prepare writes through ctx.Store:
+// goldenCfgDir, a relative path as long as the one it stands for (a banner
+// naming it wraps the same), under a working directory of the test's own
+// while the files are written and loaded; then the working directory is
+// put back, where the golden files are. stableView shows the directory as
+// /cfg/tokenbench.
+func newInCfgDir(t *testing.T, prepare func(ctx *Context)) *Model {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	defer func() {
+		if err := os.Chdir(wd); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	if err := os.MkdirAll(goldenCfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ctx := profileContext(t, &testClock{now: fixedNow}, goldenCfgDir)
+	prepare(ctx)
+	return New(ctx)
+}
+
 func BenchmarkHomeView200(b *testing.B) {
-	m := New(manyProfiles(b, 200))
+	ctx := manyProfiles(b, 200)
+	m := New(ctx)
 	for i := 0; i < 200; i += 7 {
-		m.ctx.Session.Hold(profiles.Profile{Name: fmt.Sprintf("merchant-%03d", i)}, syntheticResult(b, fixedNow))
+		ctx.Session.Hold(profiles.Profile{Name: fmt.Sprintf("merchant-%03d", i)}, syntheticResult(b, fixedNow))
 	}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -293,8 +331,8 @@ func BenchmarkHomeFilter200(b *testing.B) {
 	m := New(manyProfiles(b, 200))
 	b.ReportAllocs()
 	for b.Loop() {
-		m.home.list.ResetFilter()
-		m.home.list.SetFilterText("chant-1")
+		// / starts a new filter; the text is typed at once; enter keeps it.
+		press(b, m, "/", "chant-1", "enter")
 		_ = m.View()
 	}
 }

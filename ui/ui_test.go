@@ -96,7 +96,7 @@ func testContext(clk *testClock) *Context {
 // drive runs a command and feeds what it produces back into the model, as
 // Bubble Tea would, until nothing is left. Spinner frames are not fed back
 // (they re-arm forever).
-func drive(t *testing.T, m *Model, cmd tea.Cmd) {
+func drive(t testing.TB, m *Model, cmd tea.Cmd) {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
 	for steps := 0; len(queue) > 0; steps++ {
@@ -119,7 +119,7 @@ func drive(t *testing.T, m *Model, cmd tea.Cmd) {
 	}
 }
 
-func press(t *testing.T, m *Model, keys ...string) {
+func press(t testing.TB, m *Model, keys ...string) {
 	t.Helper()
 	for _, k := range keys {
 		_, cmd := m.Update(keyMsg(k))
@@ -198,10 +198,9 @@ func demoContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *Context
 func TestFullMFAFlowThroughUpdate(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
-	m := New(demoContext(t, clk, srv))
-	if m.scr != scrHome {
-		t.Fatalf("starts on %v", m.scr)
-	}
+	ctx := demoContext(t, clk, srv)
+	m := New(ctx)
+	wantScreen(t, m, "home")
 	press(t, m, "j", "enter")
 	// A connection's channel is known: the code went out by SMS at once.
 	requireShows(t, m, "› MFA", "Multi-factor authentication required", "A code was sent by SMS (challenge 1)", "mfa_token", "sha256:")
@@ -229,11 +228,13 @@ func TestFullMFAFlowThroughUpdate(t *testing.T) {
 	requireShows(t, m, "A code was sent by SMS (challenge 4)")
 	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
 	press(t, m, "enter")
-	requireShows(t, m, "› token")
-	res := m.tokenOnTop().result()
-	if !res.ViaMFA || res.RefreshToken == "" || res.Token.Subject != "user:"+dinterotest.DemoMFAUser {
-		t.Fatalf("result %+v", res)
+	requireShows(t, m, "› token", "Subject     user:"+dinterotest.DemoMFAUser)
+	// The token shown is the one the session holds for the connection.
+	res, held := ctx.Session.Held(heldName("conn:1"))
+	if !held || !res.ViaMFA || res.RefreshToken == "" || res.Token.Subject != "user:"+dinterotest.DemoMFAUser {
+		t.Fatalf("held %v: %+v", held, res)
 	}
+	wantToken(t, m, res)
 	view := viewText(m)
 	if !strings.Contains(view, "expires in 2m 00s") || !strings.Contains(view, "password via MFA") {
 		t.Fatalf("token view:\n%s", view)
@@ -249,17 +250,19 @@ func TestFullMFAFlowThroughUpdate(t *testing.T) {
 	}
 	// Refresh uses the refresh token and keeps it.
 	press(t, m, "r")
-	if m.tokenOnTop() == nil || m.tokenOnTop().result().Request.Grant != client.GrantRefreshToken || m.tokenOnTop().result().RefreshToken != res.RefreshToken {
-		t.Fatalf("refresh: screen %v status %q", m.scr, m.status.text)
+	wantScreen(t, m, "token")
+	requireShows(t, m, "Grant       "+string(client.GrantRefreshToken))
+	refreshed, _ := ctx.Session.Held(heldName("conn:1"))
+	if refreshed == res || refreshed.RefreshToken != res.RefreshToken {
+		t.Fatalf("refresh: held %+v", refreshed)
 	}
+	wantToken(t, m, refreshed) // with the refresh token it was refreshed with
 	if strings.Contains(viewText(m), "EXPIRED") {
 		t.Fatal("still expired after refresh")
 	}
 	// Back leads home, not to a stale token or MFA screen.
 	press(t, m, "esc")
-	if m.scr != scrHome {
-		t.Fatalf("back went to %v", m.scr)
-	}
+	wantScreen(t, m, "home")
 }
 
 func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
@@ -268,31 +271,30 @@ func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
 	ctx := demoContext(t, clk, srv)
 	ctx.Connections = nil
 	m := New(ctx)
-	if !strings.Contains(viewText(m), "choose a grant") {
-		t.Fatalf("without connections the app opens on %v", m.scr)
-	}
+	// Without connections the app opens on the grant chooser.
+	wantScreen(t, m, "choose a grant")
 	press(t, m, "enter") // client_credentials
-	if formOnTop(m) == nil || formOnTop(m).grant != client.GrantClientCredentials {
-		t.Fatalf("screen %v", m.scr)
-	}
+	wantScreen(t, m, "request · client_credentials")
 	press(t, m, "enter")
-	if srv.Requests() != 0 || formOnTop(m) == nil || formOnTop(m).get(fAccount).err == "" || formOnTop(m).get(fClientSecret).err == "" {
+	if srv.Requests() != 0 {
 		t.Fatalf("invalid form was sent (requests %d)", srv.Requests())
 	}
+	wantScreen(t, m, "request · client_credentials")
+	wantFieldError(t, m, "Account", "required")
+	wantFieldError(t, m, "Secret", "required")
 	// Validation put the focus on the first field in error: the account.
+	if got := focusedField(m); got != "Account" {
+		t.Fatalf("focus on %q:\n%s", got, viewText(m))
+	}
 	typeText(t, m, "X12")
 	press(t, m, "enter")
-	if !strings.Contains(formOnTop(m).get(fAccount).err, "not P or T") {
-		t.Fatalf("account error %q", formOnTop(m).get(fAccount).err)
-	}
+	wantFieldError(t, m, "Account", "not P or T")
 	// Fix the account: the audience follows it.
 	for range 3 {
 		_, _ = m.Update(keyMsg("backspace"))
 	}
 	typeText(t, m, dinterotest.DemoAccount)
-	if got := formOnTop(m).value(fAudience); got != client.DefaultAudience(dinterotest.DemoAccount) {
-		t.Fatalf("audience %q", got)
-	}
+	wantFieldValue(t, m, "Audience", client.DefaultAudience(dinterotest.DemoAccount))
 	press(t, m, "tab", "tab")
 	typeText(t, m, dinterotest.DemoClientID)
 	press(t, m, "tab")
@@ -305,22 +307,18 @@ func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
 		t.Fatal("ctrl+r does not reveal")
 	}
 	press(t, m, "ctrl+r", "enter")
-	if formOnTop(m) == nil || !strings.Contains(formOnTop(m).banner, "401 invalid_client") {
-		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
-	}
+	wantScreen(t, m, "request · client_credentials")
+	requireShows(t, m, "✗ 401 invalid_client") // on the form, under its fields
 	// Fix the one field and retry without retyping the rest.
 	for range len("wrong-secret") {
 		_, _ = m.Update(keyMsg("backspace"))
 	}
 	typeText(t, m, dinterotest.DemoSecret)
 	press(t, m, "enter")
-	if m.tokenOnTop() == nil {
-		t.Fatalf("screen %v status %q:\n%s", m.scr, m.status.text, viewText(m))
-	}
+	wantScreen(t, m, "token")
 	press(t, m, "esc")
-	if formOnTop(m) == nil || formOnTop(m).value(fClientID) != dinterotest.DemoClientID {
-		t.Fatalf("back from token: %v", m.scr)
-	}
+	wantScreen(t, m, "request · client_credentials")
+	wantFieldValue(t, m, "Client ID", dinterotest.DemoClientID)
 }
 
 func TestServerControlCharactersAreSanitised(t *testing.T) {
@@ -330,8 +328,8 @@ func TestServerControlCharactersAreSanitised(t *testing.T) {
 	srv.SetFault(&dinterotest.Fault{Status: 503, Message: "down\x1b]52;c;ZXZpbA==\x07 now\x1b[2J", Times: 1})
 	press(t, m, "enter")
 	view := viewText(m)
-	if formOnTop(m) == nil || !strings.Contains(view, "503 server_error: down]52;c;ZXZpbA== now[2J") || strings.ContainsAny(view, "\x07") || strings.Contains(view, "\x1b]") {
-		t.Fatalf("screen %v view:\n%q", m.scr, view)
+	if !onScreen(m, "request · client_credentials") || !strings.Contains(view, "503 server_error: down]52;c;ZXZpbA== now[2J") || strings.ContainsAny(view, "\x07") || strings.Contains(view, "\x1b]") {
+		t.Fatalf("screen %q view:\n%q", screenOf(m), view)
 	}
 }
 
@@ -357,8 +355,8 @@ func TestCancelInFlightDropsLateAnswer(t *testing.T) {
 	case late := <-done:
 		// The cancelled request returns promptly; its answer is stale.
 		m.Update(late)
-		if m.tokenOnTop() != nil {
-			t.Fatal("a cancelled answer was shown")
+		if onScreen(m, "token") {
+			t.Fatalf("a cancelled answer was shown:\n%s", viewText(m))
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("cancelled request goroutine did not return")
@@ -367,18 +365,26 @@ func TestCancelInFlightDropsLateAnswer(t *testing.T) {
 
 func TestCopyAndClear(t *testing.T) {
 	clk := &testClock{now: fixedNow}
-	m := New(testContext(clk))
-	m.ctx.ClearAfter = 45 * time.Second
-	clip := m.ctx.Clipboard.(*fakeClipboard)
-	showTokenPage(m, syntheticResult(t, fixedNow))
+	ctx := testContext(clk)
+	ctx.ClearAfter = 45 * time.Second
+	var ticks tickRecorder
+	ticks.install(ctx)
+	clip := ctx.Clipboard.(*fakeClipboard)
+	m := New(ctx)
+	res := syntheticResult(t, fixedNow)
+	showTokenPage(m, res)
 	press(t, m, "c")
-	if clip.content != m.tokenOnTop().result().Response.AccessToken || !strings.Contains(m.status.text, "copied via system clipboard; clears in 45s") {
-		t.Fatalf("copy: %q", m.status.text)
+	if clip.content != res.Response.AccessToken {
+		t.Fatalf("copy: clipboard %q", clip.content)
 	}
-	_, cmd := m.Update(clearClipMsg{id: m.clip.id})
-	drive(t, m, cmd)
-	if clip.content != "" || clip.clears != 1 || m.status.text != "clipboard cleared" {
-		t.Fatalf("clear: %q %q", clip.content, m.status.text)
+	wantStatus(t, m, "access token copied via system clipboard; clears in 45s")
+	if n := ticks.armed(45 * time.Second); n != 1 {
+		t.Fatalf("%d clears armed", n)
+	}
+	clk.Advance(45 * time.Second)
+	ticks.fireAfter(t, m, clk, 45*time.Second)
+	if clip.content != "" || clip.clears != 1 || statusOf(m) != "clipboard cleared" {
+		t.Fatalf("clear: %q %q", clip.content, statusOf(m))
 	}
 	// Something else on the clipboard is left alone.
 	press(t, m, "h")
@@ -386,10 +392,10 @@ func TestCopyAndClear(t *testing.T) {
 		t.Fatalf("header copy %q", clip.content)
 	}
 	clip.external = "user's own text"
-	_, cmd = m.Update(clearClipMsg{id: m.clip.id})
-	drive(t, m, cmd)
-	if clip.clears != 1 || !strings.Contains(m.status.text, "holds something else") {
-		t.Fatalf("external: %q", m.status.text)
+	clk.Advance(45 * time.Second)
+	ticks.fireAfter(t, m, clk, 45*time.Second)
+	if clip.clears != 1 || !strings.Contains(statusOf(m), "holds something else") {
+		t.Fatalf("external: %q", statusOf(m))
 	}
 	// R asks first; n declines.
 	press(t, m, "R")
@@ -397,19 +403,23 @@ func TestCopyAndClear(t *testing.T) {
 		t.Fatal("no confirmation")
 	}
 	press(t, m, "n")
-	if clip.content == m.tokenOnTop().result().RefreshToken {
+	if clip.content == res.RefreshToken {
 		t.Fatal("copied without confirmation")
 	}
 	press(t, m, "R", "y")
-	if clip.content != m.tokenOnTop().result().RefreshToken {
+	if clip.content != res.RefreshToken {
 		t.Fatal("refresh token not copied after yes")
 	}
 	// OSC 52: the clear is blind, and quitting clears.
 	clip.osc52 = true
 	press(t, m, "c")
-	if !strings.Contains(m.status.text, "blind") {
-		t.Fatalf("osc52: %q", m.status.text)
+	wantStatus(t, m, "(blind: OSC 52 cannot be read back)")
+	clk.Advance(45 * time.Second)
+	ticks.fireAfter(t, m, clk, 45*time.Second)
+	if clip.content != "" || statusOf(m) != "clipboard cleared blind (OSC 52 cannot read it back)" {
+		t.Fatalf("osc52 clear: %q %q", clip.content, statusOf(m))
 	}
+	press(t, m, "c")
 	m.ClearClipboardOnQuit()
 	if clip.content != "" {
 		t.Fatal("not cleared on quit")
@@ -497,17 +507,8 @@ func BenchmarkTokenView(b *testing.B) {
 	}
 }
 
-// showTokenPage shows res in the token view, as a token obtained would.
+// showTokenPage shows res in the token view, as a token obtained would;
+// its signature is not checked (no JWKS URL).
 func showTokenPage(m *Model, res *flows.Result) {
-	m.shown = res
-	m.openPage(newTokenPage(m.ctx, res, m.sigFor))
-}
-
-// formOnTop is the form when it is the screen showing.
-func formOnTop(m *Model) *formPage {
-	p, ok := m.topPage().(*formPage)
-	if !ok || m.scr != scrPage {
-		return nil
-	}
-	return p
+	m.openPage(newTokenPage(m.ctx, res, func(string) string { return "" }))
 }
