@@ -194,11 +194,13 @@ func (f *flow) onResult(msg resultMsg) tea.Cmd {
 	return f.showToken(msg.res)
 }
 
-// showToken shows a new token. Back leads to the screen the request was
-// sent from (the form, or home), never to a stale token, MFA or sending
-// screen.
+// showToken shows a new token in place of the screen that got it (the
+// sending page, the MFA screen, a finished recovery). Back leads to the
+// screen the request was sent from (the form, or home), never to a stale
+// token, MFA or sending screen.
 func (f *flow) showToken(res *flows.Result) tea.Cmd {
 	fromHome := f.sentFrom != nil && f.sentFrom == Page(f.home)
+	f.nav.pop()
 	f.nav.keep(func(p Page) bool {
 		switch p.(type) {
 		case *tokenPage, *mfaPage, *sendingPage:
