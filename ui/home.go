@@ -185,8 +185,8 @@ type homeActMsg struct {
 }
 
 // homePage is the home screen: the list of profiles and connections with
-// its filter, the banners above it, its keys and its size. It is the
-// bottom of the back stack (scrHome), not a page pushed on it.
+// its filter, the banners above it, its keys and its size. It is the page
+// at the bottom of the back stack.
 type homePage struct {
 	ctx      *Context
 	list     list.Model
