@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,9 @@ type App struct {
 	// ctx is the context of the command line being run: prompts that are
 	// not handed one end with it (an interrupt).
 	ctx context.Context
+	// allCommands builds every command whatever the command line runs
+	// (tests compare the two trees).
+	allCommands bool
 }
 
 // runContext is the context of the running command line.
@@ -60,7 +64,7 @@ func Execute(ctx context.Context, args []string) int {
 // failure looked like.
 func (app *App) Run(ctx context.Context, args []string) int {
 	app.ctx = ctx
-	root := app.rootCmd()
+	root := app.rootCmd(args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && (ctx.Err() != nil || errors.Is(err, errInterrupted)) {
@@ -78,7 +82,41 @@ func (app *App) Run(ctx context.Context, args []string) int {
 	return code
 }
 
-func (app *App) rootCmd() *cobra.Command {
+// subcommands are the root's commands, in the order help lists them.
+var subcommands = []struct {
+	name string
+	cmd  func(*App) *cobra.Command
+}{
+	{"token", newTokenCmd}, {"doctor", newDoctorCmd}, {"decode", newDecodeCmd}, {"demo", newDemoCmd},
+	{"version", newVersionCmd}, {"profile", newProfileCmd}, {"exec", newExecCmd},
+	{"recover", newRecoverCmd}, {"revoke", newRevokeCmd},
+}
+
+// commandName is the subcommand a command line runs, when that is plain:
+// its first word, after nothing but --config-dir. Anything else (no
+// command, help, completion, an unknown word, another flag first) is "",
+// and the whole tree is built, so cobra answers exactly as it always has.
+func commandName(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--config-dir":
+			i++ // its value
+		case strings.HasPrefix(a, "--config-dir="):
+		case strings.HasPrefix(a, "-"):
+			return ""
+		default:
+			return a
+		}
+	}
+	return ""
+}
+
+// rootCmd builds the command tree for args: the root and only the
+// subcommand args run, when commandName names one, else every command.
+// Building all nine (their flags, their defaults) is a good part of a short
+// command's start-up; what the one command does is the same either way.
+func (app *App) rootCmd(args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "tokenbench",
 		Short: "A terminal workbench for Dintero access tokens",
@@ -105,8 +143,22 @@ code, 128+N when signal N killed it, 127 when the command is not found and
 	root.SetErr(app.stderr)
 	root.SetIn(app.env.stdin)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTokenCmd(app), newDoctorCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app), newProfileCmd(app), newExecCmd(app),
-		newRecoverCmd(app), newRevokeCmd(app))
+	name := commandName(args)
+	if app.allCommands {
+		name = ""
+	}
+	for _, sc := range subcommands {
+		if name == "" || sc.name == name {
+			root.AddCommand(sc.cmd(app))
+		}
+	}
+	if name != "" && !root.HasSubCommands() {
+		// Not a command of ours: build them all for cobra's "unknown
+		// command" and its suggestions.
+		for _, sc := range subcommands {
+			root.AddCommand(sc.cmd(app))
+		}
+	}
 	root.PersistentFlags().StringVar(&app.configDir, "config-dir", "", "directory of profiles.yaml (default $TOKENBENCH_CONFIG_DIR, else the OS config dir + /tokenbench)")
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
