@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,10 +53,51 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *App {
 // wait for the binding code, a request in flight — rather than killing the
 // process, so the terminal is restored and the exit is ExitInterrupted.
 func Execute(ctx context.Context, args []string) int {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
+	ictx := &interruptContext{Context: ctx}
+	defer ictx.stop()
+	if commandName(args) != "decode" {
+		// Every other command may change the terminal, prompt or start a
+		// child before it first waits on its context: catch ctrl+c now.
+		ictx.Done()
+	}
 	app := NewApp(os.Stdin, os.Stdout, os.Stderr)
-	return app.Run(ctx, args)
+	return app.Run(ictx, args)
+}
+
+// interruptContext is its parent, also cancelled by an interrupt (ctrl+c)
+// from the first call of Done or Err on. Until then no signal is caught
+// and no goroutine runs for it: decoding a token given as an argument
+// never waits on its context and exits before it would matter, and
+// signal.NotifyContext (the signal loop, its goroutine, the first
+// goroutine stacks) is a good part of its start-up. Anything that waits on
+// the context calls Done first, which catches interrupts from then on.
+type interruptContext struct {
+	context.Context
+	once   sync.Once
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (c *interruptContext) catch() context.Context {
+	c.once.Do(func() { c.ctx, c.cancel = signal.NotifyContext(c.Context, os.Interrupt) })
+	if c.ctx == nil {
+		return c.Context // stopped before anything waited
+	}
+	return c.ctx
+}
+
+// Done implements context.Context.
+func (c *interruptContext) Done() <-chan struct{} { return c.catch().Done() }
+
+// Err implements context.Context.
+func (c *interruptContext) Err() error { return c.catch().Err() }
+
+// stop stops catching interrupts.
+func (c *interruptContext) stop() {
+	c.once.Do(func() {}) // nothing to stop when nothing was caught
+	if c.cancel != nil {
+		c.cancel()
+	}
 }
 
 // Run runs one command line and returns its exit code; errors are printed
