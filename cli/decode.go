@@ -45,6 +45,9 @@ had, the claims are still printed, then why; exit 4 when not verified.`,
 				raw = args[0]
 			}
 			if raw == "-" {
+				// Reading may wait: ctrl+c is caught from here on, as
+				// every other command catches it.
+				cmd.Context().Done()
 				data, err := io.ReadAll(io.LimitReader(app.env.stdin, tokeninfo.MaxTokenSize+1024))
 				if err != nil {
 					return &usageError{fmt.Errorf("reading token from stdin: %w", err)}

@@ -29,7 +29,7 @@ func TestTimeoutMustBePositive(t *testing.T) {
 			walk(sub, append(append([]string{}, path...), sub.Name()))
 		}
 	}
-	walk(app.rootCmd(), nil)
+	walk(app.rootCmd(nil), nil)
 	if len(paths) < 6 {
 		t.Fatalf("only %d commands with --timeout: %v", len(paths), paths)
 	}

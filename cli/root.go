@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,6 +30,9 @@ type App struct {
 	// ctx is the context of the command line being run: prompts that are
 	// not handed one end with it (an interrupt).
 	ctx context.Context
+	// allCommands builds every command whatever the command line runs
+	// (tests compare the two trees).
+	allCommands bool
 }
 
 // runContext is the context of the running command line.
@@ -48,10 +53,51 @@ func NewApp(stdin io.Reader, stdout, stderr io.Writer) *App {
 // wait for the binding code, a request in flight — rather than killing the
 // process, so the terminal is restored and the exit is ExitInterrupted.
 func Execute(ctx context.Context, args []string) int {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
+	ictx := &interruptContext{Context: ctx}
+	defer ictx.stop()
+	if commandName(args) != "decode" {
+		// Every other command may change the terminal, prompt or start a
+		// child before it first waits on its context: catch ctrl+c now.
+		ictx.Done()
+	}
 	app := NewApp(os.Stdin, os.Stdout, os.Stderr)
-	return app.Run(ctx, args)
+	return app.Run(ictx, args)
+}
+
+// interruptContext is its parent, also cancelled by an interrupt (ctrl+c)
+// from the first call of Done or Err on. Until then no signal is caught
+// and no goroutine runs for it: decoding a token given as an argument
+// never waits on its context and exits before it would matter, and
+// signal.NotifyContext (the signal loop, its goroutine, the first
+// goroutine stacks) is a good part of its start-up. Anything that waits on
+// the context calls Done first, which catches interrupts from then on.
+type interruptContext struct {
+	context.Context
+	once   sync.Once
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (c *interruptContext) catch() context.Context {
+	c.once.Do(func() { c.ctx, c.cancel = signal.NotifyContext(c.Context, os.Interrupt) })
+	if c.ctx == nil {
+		return c.Context // stopped before anything waited
+	}
+	return c.ctx
+}
+
+// Done implements context.Context.
+func (c *interruptContext) Done() <-chan struct{} { return c.catch().Done() }
+
+// Err implements context.Context.
+func (c *interruptContext) Err() error { return c.catch().Err() }
+
+// stop stops catching interrupts.
+func (c *interruptContext) stop() {
+	c.once.Do(func() {}) // nothing to stop when nothing was caught
+	if c.cancel != nil {
+		c.cancel()
+	}
 }
 
 // Run runs one command line and returns its exit code; errors are printed
@@ -60,7 +106,7 @@ func Execute(ctx context.Context, args []string) int {
 // failure looked like.
 func (app *App) Run(ctx context.Context, args []string) int {
 	app.ctx = ctx
-	root := app.rootCmd()
+	root := app.rootCmd(args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && (ctx.Err() != nil || errors.Is(err, errInterrupted)) {
@@ -78,7 +124,41 @@ func (app *App) Run(ctx context.Context, args []string) int {
 	return code
 }
 
-func (app *App) rootCmd() *cobra.Command {
+// subcommands are the root's commands, in the order help lists them.
+var subcommands = []struct {
+	name string
+	cmd  func(*App) *cobra.Command
+}{
+	{"token", newTokenCmd}, {"doctor", newDoctorCmd}, {"decode", newDecodeCmd}, {"demo", newDemoCmd},
+	{"version", newVersionCmd}, {"profile", newProfileCmd}, {"exec", newExecCmd},
+	{"recover", newRecoverCmd}, {"revoke", newRevokeCmd},
+}
+
+// commandName is the subcommand a command line runs, when that is plain:
+// its first word, after nothing but --config-dir. Anything else (no
+// command, help, completion, an unknown word, another flag first) is "",
+// and the whole tree is built, so cobra answers exactly as it always has.
+func commandName(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--config-dir":
+			i++ // its value
+		case strings.HasPrefix(a, "--config-dir="):
+		case strings.HasPrefix(a, "-"):
+			return ""
+		default:
+			return a
+		}
+	}
+	return ""
+}
+
+// rootCmd builds the command tree for args: the root and only the
+// subcommand args run, when commandName names one, else every command.
+// Building all nine (their flags, their defaults) is a good part of a short
+// command's start-up; what the one command does is the same either way.
+func (app *App) rootCmd(args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "tokenbench",
 		Short: "A terminal workbench for Dintero access tokens",
@@ -105,8 +185,22 @@ code, 128+N when signal N killed it, 127 when the command is not found and
 	root.SetErr(app.stderr)
 	root.SetIn(app.env.stdin)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTokenCmd(app), newDoctorCmd(app), newDecodeCmd(app), newDemoCmd(app), newVersionCmd(app), newProfileCmd(app), newExecCmd(app),
-		newRecoverCmd(app), newRevokeCmd(app))
+	name := commandName(args)
+	if app.allCommands {
+		name = ""
+	}
+	for _, sc := range subcommands {
+		if name == "" || sc.name == name {
+			root.AddCommand(sc.cmd(app))
+		}
+	}
+	if name != "" && !root.HasSubCommands() {
+		// Not a command of ours: build them all for cobra's "unknown
+		// command" and its suggestions.
+		for _, sc := range subcommands {
+			root.AddCommand(sc.cmd(app))
+		}
+	}
 	root.PersistentFlags().StringVar(&app.configDir, "config-dir", "", "directory of profiles.yaml (default $TOKENBENCH_CONFIG_DIR, else the OS config dir + /tokenbench)")
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
