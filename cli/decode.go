@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -47,8 +48,10 @@ had, the claims are still printed, then why; exit 4 when not verified.`,
 			if raw == "-" {
 				// Reading may wait: ctrl+c is caught from here on, as
 				// every other command catches it.
-				cmd.Context().Done()
-				data, err := io.ReadAll(io.LimitReader(app.env.stdin, tokeninfo.MaxTokenSize+1024))
+				data, err := readAllContext(cmd.Context(), io.LimitReader(app.env.stdin, tokeninfo.MaxTokenSize+1024))
+				if errors.Is(err, context.Canceled) {
+					return errInterrupted
+				}
 				if err != nil {
 					return &usageError{fmt.Errorf("reading token from stdin: %w", err)}
 				}
@@ -161,4 +164,25 @@ func orDash(s string) string {
 		return "-"
 	}
 	return client.Sanitize(s)
+}
+
+// readAllContext reads r to its end, or until ctx ends (ctrl+c while a
+// terminal or a stalled pipe gives nothing): the read is left to the
+// process's exit then.
+func readAllContext(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(r)
+		ch <- result{data, err}
+	}()
+	select {
+	case res := <-ch:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

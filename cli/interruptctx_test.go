@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -53,5 +54,29 @@ func TestInterruptsCaughtOnlyOnceWaitedFor(t *testing.T) {
 	late.stop()
 	if late.ctx != nil || late.Done() != nil || late.Err() != nil {
 		t.Error("stop caught interrupts, or Done after stop is not the parent's")
+	}
+}
+
+// ctrl+c while decode waits for a token on a stdin that gives nothing (a
+// terminal, a stalled pipe) cancels at once: "cancelled", exit 130, not a
+// wait for an end of input that may never come.
+func TestDecodeWaitingOnStdinIsCancelled(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	var stderr bytes.Buffer
+	app := NewApp(r, &bytes.Buffer{}, &stderr)
+	app.env.isTerminal = func() bool { return false }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- app.Run(ctx, []string{"decode"}) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitInterrupted || !strings.Contains(stderr.String(), "cancelled") {
+			t.Fatalf("exit %d, stderr %q", code, stderr.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("decode still waits on stdin after the interrupt")
 	}
 }
