@@ -192,7 +192,8 @@ func (m *diagnoseModel) openBundle() tea.Cmd {
 	if m.token != nil {
 		in.AccessToken, in.Verdict = m.token.Response.AccessToken, m.verdict
 	}
-	return openPage(newBundleModel(m.ctx, in, "diagnose user"))
+	p := newBundleModel(m.ctx, in, "diagnose user")
+	return openPageThen(p, p.Focus())
 }
 
 // run reads the user and their activity with the source's token.

@@ -312,11 +312,14 @@ func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 	requireShows(t, m, "403 mfa_required", "python-requests/2.32")
 	press(t, m, "b")
 	requireShows(t, m, "Support bundle", "Write the bundle to:")
+	// The file name can be typed here as on every bundle screen.
+	press(t, m, "ctrl+u")
+	typeText(t, m, "ticket-99")
 	press(t, m, "enter")
 	wantScreen(t, m, "diagnose user") // back from the bundle screen
-	wantStatus(t, m, "support bundle written to "+dir)
+	wantStatus(t, m, "support bundle written to "+filepath.Join(dir, "ticket-99.zip"))
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.zip"))
-	if len(matches) != 1 {
+	if len(matches) != 1 || filepath.Base(matches[0]) != "ticket-99.zip" {
 		t.Fatalf("bundles written: %v", matches)
 	}
 	files := bundleFiles(t, matches[0])
