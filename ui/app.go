@@ -101,6 +101,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// A status belongs to the screen that set it: leaving it drops it, so
 	// it is not shown on the next screen nor again on the way back.
 	m.chrome.dropStaleStatus(m.nav.top())
+	m.chrome.closeHelpOffPage(m.nav.top())
 	// Whatever brought a countdown or a pending auto-refresh back (esc
 	// from the log to the token view, a 429 on the MFA screen), the tick
 	// runs again.
@@ -292,8 +293,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Inspect) && !busy:
 		m.flow.openInspector()
 		return nil
-	case key.Matches(msg, k.Help) && helpWorks(top):
-		m.chrome.showHelp = !m.chrome.showHelp
+	case key.Matches(msg, k.Help) && helpWorks(top),
+		key.Matches(msg, k.Back) && m.chrome.helpOpen(top):
+		// esc closes the help before it goes back.
+		m.chrome.toggleHelp(top)
 		return nil
 	case key.Matches(msg, k.Quit) && !takesText && !busy:
 		return tea.Quit

@@ -629,3 +629,23 @@ func TestInspectorScrollsAtSmallSizes(t *testing.T) {
 	press(t, m, "ctrl+u")
 	requireHides(t, m, "T11223344/auth/keys")
 }
+
+// TestHelpClosesWithItsScreen: the full help belongs to the screen it was
+// opened on; esc closes it first, and leaving the screen closes it (it
+// opened expanded on home after esc from the token view).
+func TestHelpClosesWithItsScreen(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l", "?")
+	requireShows(t, m, "inspect a JWT")
+	press(t, m, "esc") // closes the help, stays on the log
+	wantScreen(t, m, "HTTP log")
+	requireHides(t, m, "inspect a JWT")
+	press(t, m, "?", "t")
+	wantScreen(t, m, "MFA timeline")
+	requireHides(t, m, "inspect a JWT") // not opened here
+	press(t, m, "esc")
+	wantScreen(t, m, "HTTP log")
+	requireHides(t, m, "inspect a JWT")
+}

@@ -17,10 +17,12 @@ import (
 // page on top; it owns only the status line and whether the full help is
 // open.
 type chrome struct {
-	ctx      *Context
-	help     help.Model
-	showHelp bool
-	status   statusLine
+	ctx  *Context
+	help help.Model
+	// helpOn is the page the full help was opened on: it closes when
+	// that page is left.
+	helpOn Page
+	status statusLine
 }
 
 // statusLine is a timed line under the screen it belongs to: it is not
@@ -53,6 +55,26 @@ func newChrome(ctx *Context) chrome {
 func (c *chrome) setStatus(text string, isErr bool, page Page) {
 	c.status = statusLine{text: client.Sanitize(text), err: isErr, at: c.ctx.Now(), owner: page}
 }
+
+// toggleHelp opens or closes the full help on page.
+func (c *chrome) toggleHelp(page Page) {
+	if c.helpOn == page {
+		c.helpOn = nil
+		return
+	}
+	c.helpOn = page
+}
+
+// closeHelpOffPage closes the help when its page is left: it does not
+// open again on the way back.
+func (c *chrome) closeHelpOffPage(top Page) {
+	if c.helpOn != top {
+		c.helpOn = nil
+	}
+}
+
+// helpOpen reports whether the full help is open on page.
+func (c *chrome) helpOpen(page Page) bool { return page != nil && c.helpOn == page }
 
 // dropStaleStatus drops a status whose screen is no longer showing.
 func (c *chrome) dropStaleStatus(top Page) {
@@ -145,7 +167,7 @@ func (c *chrome) footer(top Page) string {
 		keys = top.Keys()
 	}
 	var lines []string
-	if c.showHelp && helpWorks(top) {
+	if c.helpOn == top && top != nil && helpWorks(top) {
 		full := keys.FullHelp()
 		if len(full) == 0 {
 			full = [][]key.Binding{keys.ShortHelp()}
