@@ -252,7 +252,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case clearClipMsg:
 		return m.clip.clearIfLatest(msg.id)
 	case clearedMsg:
-		f.setStatus(clearedText(msg))
+		if text, isErr := clearedText(msg); isErr {
+			f.setStatus(text, true)
+		} else {
+			m.chrome.notify(text, m.nav.top())
+		}
 		return nil
 	case spinner.TickMsg:
 		// Only the page on top has a spinner running.

@@ -56,6 +56,16 @@ func (c *chrome) setStatus(text string, isErr bool, page Page) {
 	c.status = statusLine{text: client.Sanitize(text), err: isErr, at: c.ctx.Now(), owner: page}
 }
 
+// notify shows text under page unless a status of the last few seconds
+// is showing there: a background notice (the clipboard cleared) must not
+// hide what the user's last action said (where a bundle was written).
+func (c *chrome) notify(text string, page Page) {
+	if c.status.text != "" && c.status.owner == page && c.ctx.Now().Sub(c.status.at) < statusTTL {
+		return
+	}
+	c.setStatus(text, false, page)
+}
+
 // toggleHelp opens or closes the full help on page.
 func (c *chrome) toggleHelp(page Page) {
 	if c.helpOn == page {

@@ -512,3 +512,32 @@ func BenchmarkTokenView(b *testing.B) {
 func showTokenPage(m *Model, res *flows.Result) {
 	m.openPage(newTokenPage(m.ctx, res, func(string) string { return "" }))
 }
+
+// TestClipboardClearedDoesNotHideANewerStatus: the notice that the
+// clipboard was cleared comes in the background, 45 s after a copy; it
+// must not replace what the user's last action just said (a tester lost
+// where a bundle was written to it).
+func TestClipboardClearedDoesNotHideANewerStatus(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	ctx := testContext(clk)
+	ctx.ClearAfter = 45 * time.Second
+	var ticks tickRecorder
+	ticks.install(ctx)
+	m := New(ctx)
+	showTokenPage(m, syntheticResult(t, fixedNow))
+	press(t, m, "c")
+	clk.Advance(42 * time.Second)
+	press(t, m, "s") // the demo saves no profiles, and says so
+	want := statusOf(m)
+	if !strings.Contains(want, "not saved in the demo") {
+		t.Fatalf("status %q", want)
+	}
+	clk.Advance(3 * time.Second)
+	ticks.fireAfter(t, m, clk, 45*time.Second)
+	if got := statusOf(m); got != want {
+		t.Fatalf("status %q, want %q", got, want)
+	}
+	if ctx.Clipboard.(*fakeClipboard).content != "" {
+		t.Fatal("not cleared")
+	}
+}
