@@ -233,6 +233,10 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 	}
 	press(t, m, "X")
 	requireShows(t, m, "no refresh token to revoke")
+	// R says why there is none: it was revoked (it said nothing, or
+	// that the one used stays valid).
+	press(t, m, "R")
+	wantStatus(t, m, "no refresh token to copy: it was revoked ("+client.Fingerprint(rt)+")")
 }
 
 // TestPartnerRouteInHeaderAndGrantLine: the demo partner connection gets

@@ -394,7 +394,10 @@ func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case key.Matches(km, k.CopyHeader):
 		return p, copySecret("Authorization header", "Authorization: Bearer "+res.Response.AccessToken, res.Expiry.Expired(p.ctx.Now()))
 	case key.Matches(km, k.CopyRefresh):
-		if res.RefreshToken == "" {
+		switch {
+		case t.revoked != "":
+			return p, setStatus("no refresh token to copy: it was revoked ("+t.revoked+")", true)
+		case res.RefreshToken == "":
 			return p, setStatus("no refresh token to copy: "+res.RefreshNote(), true)
 		}
 		t.confirmRefreshCopy = true
