@@ -244,6 +244,7 @@ func TestTmuxClearDeletesEveryBufferWritten(t *testing.T) {
 	if got := tmux.contents(); len(got) != 3 {
 		t.Fatalf("%d buffers after two copies", len(got))
 	}
+	clk.Advance(ctx.ClearAfter)
 	_, cmd := m.Update(clearAt(clk.Now()))
 	drive(t, m, cmd)
 	if got := tmux.contents(); !slices.Equal(got, []string{"user's own copy"}) {

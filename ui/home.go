@@ -67,10 +67,13 @@ var newItem = homeItem{key: "new", name: "New request…", desc: "Choose a grant
 type homeDelegate struct {
 	ctx       *Context
 	descLines int
+	// spacing is the blank line between items, dropped where it would
+	// push items onto a second page.
+	spacing int
 }
 
 func (d homeDelegate) Height() int                         { return 1 + max(1, d.descLines) }
-func (d homeDelegate) Spacing() int                        { return 1 }
+func (d homeDelegate) Spacing() int                        { return d.spacing }
 func (d homeDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
 
 func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item) {
@@ -193,15 +196,15 @@ type homePage struct {
 	profiles []profiles.Profile
 	readOnly string // why the profiles cannot be changed
 	height   int
-	// descLines: see homeDelegate.
-	descLines int
+	// delegate draws the items: see homeDelegate.
+	delegate homeDelegate
 	// req is the id of the last run's secrets read: an answer to an
 	// older one is dropped.
 	req int
 }
 
 func newHomePage(ctx *Context, ps []profiles.Profile, readOnly string) *homePage {
-	l := list.New(nil, homeDelegate{ctx: ctx}, ctx.Width-2, max(4, ctx.Height-6))
+	l := list.New(nil, homeDelegate{ctx: ctx, spacing: 1}, ctx.Width-2, max(4, ctx.Height-6))
 	l.SetShowTitle(false)
 	l.SetShowHelp(false)
 	l.SetShowStatusBar(false)
@@ -212,7 +215,7 @@ func newHomePage(ctx *Context, ps []profiles.Profile, readOnly string) *homePage
 	staticCursor(&l.FilterInput)
 	// The title bar only shows the filter; no padding line above the list.
 	l.Styles.TitleBar = l.Styles.TitleBar.Padding(0, 0, 0, 1)
-	p := &homePage{ctx: ctx, list: l, readOnly: readOnly}
+	p := &homePage{ctx: ctx, list: l, readOnly: readOnly, delegate: homeDelegate{ctx: ctx, spacing: 1}}
 	p.setProfiles(ps)
 	return p
 }
@@ -264,12 +267,23 @@ func (p *homePage) TakesText() bool { return p.list.FilterState() == list.Filter
 func (p *homePage) SetSize(width, height int) {
 	p.height = height
 	p.list.SetWidth(width)
-	if n := descLinesFor(p.list.Items(), width-4); n != p.descLines {
-		p.descLines = n
-		p.list.SetDelegate(homeDelegate{ctx: p.ctx, descLines: n})
-	}
 	if want := homeListHeight(p.top(), height); p.list.Height() != want {
 		p.list.SetHeight(want)
+	}
+	// Descriptions wrap rather than being cut; items go without the
+	// blank line between them rather than onto a second page.
+	d := homeDelegate{ctx: p.ctx, descLines: descLinesFor(p.list.Items(), width-4), spacing: 1}
+	p.setDelegate(d)
+	if p.list.Paginator.TotalPages > 1 {
+		d.spacing = 0
+		p.setDelegate(d)
+	}
+}
+
+func (p *homePage) setDelegate(d homeDelegate) {
+	if p.delegate != d {
+		p.delegate = d
+		p.list.SetDelegate(d)
 	}
 }
 
