@@ -91,7 +91,7 @@ func New(ctx *Context) *Model {
 // the terminal is asked for its background colour. Nothing waits for the
 // answer: the styles start dark and are rebuilt if it says light.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.desk.loadKeptTokens(), tea.RequestBackgroundColor)
+	return tea.Batch(m.desk.loadKeptTokens(), m.desk.probeKeyring(), tea.RequestBackgroundColor)
 }
 
 // Update implements tea.Model.
@@ -233,6 +233,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.desk.onProfileDeleted(msg)
 	case autoRefreshMsg:
 		f.onAutoRefresh(msg)
+		return nil
+	case keyringProbedMsg:
+		m.ctx.keyringMissing = msg.missing
 		return nil
 	case keptTokensMsg, needTickMsg:
 		// Update arms the tick for the countdowns they bring.

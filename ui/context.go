@@ -76,6 +76,9 @@ type Context struct {
 	Version string
 
 	requests int // see nextID
+	// keyringMissing: the OS keyring did not answer when the workbench
+	// started, so tokens cannot be kept across restarts.
+	keyringMissing bool
 }
 
 // NewContext returns a Context with production defaults.

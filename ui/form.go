@@ -109,6 +109,9 @@ type field struct {
 
 // formModel is the request form for one grant.
 type formModel struct {
+	// noKeyring: there is no OS keyring here, so kept tokens would not
+	// be kept (the keep-tokens line says so before saving).
+	noKeyring bool
 	grant   client.Grant
 	fields  []*field
 	chain   bool
@@ -455,7 +458,11 @@ func (f *formModel) view(s Styles, width, height int) string {
 			}
 			fields = append(fields, marker+s.Label.Render("MFA code")+" by "+ch+s.Muted.Render("  (space: SMS/e-mail)"))
 		case fKeepTokens:
-			fields = append(fields, marker+checkbox(f.keepTokens)+" keep tokens across restarts (keyring)")
+			where := " (keyring)"
+			if f.noKeyring {
+				where = s.Warn.Render(" (needs an OS keyring: none here)")
+			}
+			fields = append(fields, marker+checkbox(f.keepTokens)+" keep tokens across restarts"+where)
 		case fAutoRefresh:
 			fields = append(fields, marker+checkbox(f.autoRefresh)+" auto-refresh before expiry")
 		default:
@@ -474,8 +481,12 @@ func (f *formModel) view(s Styles, width, height int) string {
 		bottom = append(bottom, strings.Split(wrap(s.Error, "✗ "+f.banner, width), "\n")...)
 	}
 	if cur := f.focused(); cur != nil {
+		hint := cur.spec.hint
+		if cur.spec.key == fKeepTokens && f.noKeyring {
+			hint = "Space toggles. There is no OS keyring here, so tokens cannot be kept across restarts: they are held while tokenbench runs."
+		}
 		bottom = append(bottom, "")
-		bottom = append(bottom, strings.Split(wrap(s.Muted, cur.spec.hint, width), "\n")...)
+		bottom = append(bottom, strings.Split(wrap(s.Muted, hint, width), "\n")...)
 	}
 	room := height - len(top) - len(bottom)
 	if room < 3 {
@@ -662,7 +673,11 @@ func (p *formPage) SetSize(width, height int) {
 }
 func (p *formPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys) }
 func (p *formPage) Account() string   { return p.value(fAccount) }
-func (p *formPage) View() string      { return p.view(p.ctx.Styles, p.width, p.height) }
+func (p *formPage) View() string {
+	f := p.formModel
+	f.noKeyring = p.ctx.keyringMissing
+	return f.view(p.ctx.Styles, p.width, p.height)
+}
 
 func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)

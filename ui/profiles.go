@@ -294,6 +294,19 @@ func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 	return nil
 }
 
+// keyringProbedMsg says whether the OS keyring answered.
+type keyringProbedMsg struct{ missing bool }
+
+// probeKeyring asks the OS keyring whether it is there, off the UI
+// goroutine (a Secret Service may take its time to answer).
+func (d *desk) probeKeyring() tea.Cmd {
+	sec := d.ctx.Secrets
+	if sec == nil {
+		return nil
+	}
+	return func() tea.Msg { return keyringProbedMsg{missing: !keyringUsable(sec)} }
+}
+
 // keyringUsable reports whether the OS keyring answers: a missing item is
 // an answer, ErrNoKeyring is not. Kept tokens live only there.
 func keyringUsable(sec *profiles.Secrets) bool {

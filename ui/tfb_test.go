@@ -112,6 +112,7 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 	ctx := profileContext(t, clk, dir)
 	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
 	m := New(ctx)
+	drive(t, m, m.Init()) // asks the keyring whether it is there
 	press(t, m, "esc", "a", "enter") // a client_credentials profile
 	typeText(t, m, "no-keyring")
 	press(t, m, "tab")
@@ -136,6 +137,8 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 	for !strings.Contains(viewText(m), "› [ ] keep tokens") {
 		press(t, m, "tab")
 	}
+	// The form says it before saving, not only after.
+	requireShows(t, m, "keep tokens across restarts (needs an OS keyring: none here)", "tokens cannot be kept")
 	press(t, m, "space", "enter")
 	requireShows(t, m, "profile no-keyring saved", "tokens will not be kept across restarts")
 	p, err := ctx.Store.Get("no-keyring")
