@@ -130,8 +130,13 @@ func (c *chrome) header(f frame) string {
 	if p, ok := f.top.(interface{ Account() string }); ok && p.Account() != "" {
 		right = s.badge(p.Account())
 		if p, ok := f.top.(interface{ PartnerLabel() string }); ok && p.PartnerLabel() != "" {
-			// The partner route, when it fits beside the title.
-			if label := s.Muted.Render(p.PartnerLabel()) + "  " + right; lipgloss.Width(title)+lipgloss.Width(label)+3 <= c.ctx.Width {
+			// The partner route, when it fits beside the title and the
+			// whole profile name.
+			name := 0
+			if f.flowName != "" {
+				name = ansi.StringWidth(" · " + client.Sanitize(f.flowName))
+			}
+			if label := s.Muted.Render(p.PartnerLabel()) + "  " + right; lipgloss.Width(title)+name+lipgloss.Width(label)+3 <= c.ctx.Width {
 				right = label
 			}
 		}

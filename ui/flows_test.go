@@ -3,6 +3,7 @@ package ui
 import (
 	"archive/zip"
 	"bytes"
+	tea "charm.land/bubbletea/v2"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -246,6 +247,7 @@ func TestPartnerRouteInHeaderAndGrantLine(t *testing.T) {
 	srv := demoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	ctx.Width, ctx.Height = 120, 40
+	ctx.Connections[4].Name = "Partner T112 → merchant T11200001" // as the demo names it
 	m := New(ctx)
 	runConnection(t, m, 4)
 	wantScreen(t, m, "token")
@@ -254,6 +256,13 @@ func TestPartnerRouteInHeaderAndGrantLine(t *testing.T) {
 		t.Fatalf("header: %q", lines[0])
 	}
 	requireShows(t, m, "client_credentials · partner T112 → merchant T11200001")
+	// Narrower, the connection's whole name goes before the route (the
+	// header cut the name to "Partne…" to repeat the route beside it).
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	header := strings.Split(viewText(m), "\n")[0]
+	if name := ctx.Connections[4].Name; !strings.Contains(header, "token · "+name) || strings.Contains(header, "…") {
+		t.Fatalf("header at 80 columns: %q", header)
+	}
 }
 
 // bundleFiles reads the zip a test's WriteBundle wrote.
