@@ -649,3 +649,25 @@ func TestHelpClosesWithItsScreen(t *testing.T) {
 	wantScreen(t, m, "HTTP log")
 	requireHides(t, m, "inspect a JWT")
 }
+
+// TestLogAndExchangeAt60Columns: the log's "what" takes the room the
+// status column leaves (it cut "token · client_cred…" with free room to its
+// right), and an exchange wraps a long URL or body rather than cutting it.
+func TestLogAndExchangeAt60Columns(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	press(t, m, "ctrl+l")
+	requireShows(t, m, "token · client_credentials ", "challenge · sms")
+	press(t, m, "home", "enter")
+	wantScreen(t, m, "exchange")
+	joined := ""
+	for _, l := range strings.Split(viewText(m), "\n") {
+		joined += strings.TrimPrefix(strings.TrimSpace(l), "> ")
+	}
+	if ex := exchangesOf(ctx)[0]; !strings.Contains(joined, ex.URL) {
+		t.Fatalf("the URL %s is not whole:\n%s", ex.URL, viewText(m))
+	}
+	requireFits(t, m, 60, 20)
+}

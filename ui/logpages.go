@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"time"
 
@@ -114,17 +115,25 @@ func (p *logPage) View() string {
 	}
 	w := p.width - 2
 	// Narrow terminals drop the time of day before anything that tells
-	// the rows apart.
-	withTime, whatW := w >= 70, 20
-	if withTime {
-		whatW = 26
+	// the rows apart; "what" gets the room the status column leaves.
+	withTime := w >= 70
+	statusW, longest := len("status"), 0
+	for _, e := range ex {
+		statusW = max(statusW, ansi.StringWidth(exchangeStatus(e)))
+		longest = max(longest, ansi.StringWidth(exchangeWhat(e)))
 	}
+	// "#  ", what, took, status; with the time, two more spaces too.
+	fixed := 4 + 1 + 7 + 1 + min(statusW, 20)
+	if withTime {
+		fixed += 10 + 1
+	}
+	whatW := max(20, min(longest, w-fixed))
 	row := func(id, at, what, ms, status string) string {
 		what = truncate(what, whatW)
 		if withTime {
-			return fmt.Sprintf("%-3s %-8s  %-*s %8s  %s", id, at, whatW, what, ms, status)
+			return fmt.Sprintf("%-3s %-8s  %-*s %7s  %s", id, at, whatW, what, ms, status)
 		}
-		return fmt.Sprintf("%-3s %-*s %8s  %s", id, whatW, what, ms, status)
+		return fmt.Sprintf("%-3s %-*s %7s %s", id, whatW, what, ms, status)
 	}
 	var lines []string
 	if p.harPath.Focused() {
@@ -134,15 +143,8 @@ func (p *logPage) View() string {
 	first := max(0, p.cursor-(p.height-3))
 	for i := first; i < len(ex) && len(lines) < p.height-1; i++ {
 		e := ex[i]
-		status := fmt.Sprint(e.Status)
-		if e.Err != "" {
-			status = "— " + e.Err
-		}
-		if e.ErrorCode != "" {
-			status += " " + e.ErrorCode
-		}
 		line := truncate(row(fmt.Sprint(e.ID), e.Time.In(p.ctx.Now().Location()).Format("15:04:05"), exchangeWhat(e),
-			tookMS(e.Duration), status), w)
+			tookMS(e.Duration), exchangeStatus(e)), w)
 		switch {
 		case i == p.cursor:
 			line = s.Cursor.Render("› ") + s.Selected.Render(line)
@@ -154,6 +156,18 @@ func (p *logPage) View() string {
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// exchangeStatus is an exchange's outcome for its row.
+func exchangeStatus(e client.Exchange) string {
+	status := fmt.Sprint(e.Status)
+	if e.Err != "" {
+		status = "— " + e.Err
+	}
+	if e.ErrorCode != "" {
+		status += " " + e.ErrorCode
+	}
+	return status
 }
 
 // exchangePage shows one exchange, request and answer, secrets redacted;
@@ -180,8 +194,22 @@ func (p *exchangePage) Keys() help.KeyMap {
 		full: [][]key.Binding{{k.Up, k.Down}, {curl, k.Log, k.Inspect}, {k.Back, k.Quit, k.ForceQuit}}}
 }
 
+// lines are the exchange's lines wrapped at the page's width: a URL, a
+// header or a JSON body is read whole, not cut. A wrapped line keeps its
+// side's marker ("> " sent, "< " received) on every part.
 func (p *exchangePage) lines() []string {
-	return strings.Split(strings.TrimRight(p.exchange.Text(), "\n"), "\n")
+	width := max(10, p.width-2)
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(p.exchange.Text(), "\n"), "\n") {
+		prefix := ""
+		if strings.HasPrefix(l, "> ") || strings.HasPrefix(l, "< ") {
+			prefix = l[:2]
+		}
+		for _, part := range strings.Split(ansi.Hardwrap(l[len(prefix):], width-len(prefix), true), "\n") {
+			out = append(out, prefix+part)
+		}
+	}
+	return out
 }
 
 func (p *exchangePage) Update(msg tea.Msg) (Page, tea.Cmd) {
