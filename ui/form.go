@@ -112,11 +112,11 @@ type formModel struct {
 	// noKeyring: there is no OS keyring here, so kept tokens would not
 	// be kept (the keep-tokens line says so before saving).
 	noKeyring bool
-	grant   client.Grant
-	fields  []*field
-	chain   bool
-	focus   int // index into visible()
-	audEdit bool
+	grant     client.Grant
+	fields    []*field
+	chain     bool
+	focus     int // index into visible()
+	audEdit   bool
 	// banner is an error from the server for the request this form sent.
 	banner string
 	width  int

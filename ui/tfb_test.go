@@ -112,7 +112,7 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 	ctx := profileContext(t, clk, dir)
 	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
 	m := New(ctx)
-	drive(t, m, m.Init()) // asks the keyring whether it is there
+	drive(t, m, m.Init())            // asks the keyring whether it is there
 	press(t, m, "esc", "a", "enter") // a client_credentials profile
 	typeText(t, m, "no-keyring")
 	press(t, m, "tab")
