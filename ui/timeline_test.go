@@ -8,6 +8,8 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // writeBundleFrom presses b on the screen showing, writes the bundle to
@@ -150,4 +152,29 @@ func TestTimelineBundleOfAnUnfinishedFlowHasNoToken(t *testing.T) {
 		!strings.Contains(summary, "| grant | password via MFA") {
 		t.Fatalf("summary.md:\n%s", summary)
 	}
+}
+
+// TestSaveAsAfterAnEmailMFAFlowKeepsEmail: s on the token of an MFA flow
+// finished by e-mail opens the profile form with "MFA code by e-mail".
+func TestSaveAsAfterAnEmailMFAFlowKeepsEmail(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	ctx.Height = 60 // the whole profile form on screen
+	ctx.Store = &profiles.Store{Dir: t.TempDir()}
+	ctx.Secrets = profiles.NewSecrets(ctx.Store)
+	ctx.Secrets.Keyring = keyringtest.New()
+	m := New(ctx)
+	press(t, m, "esc") // the first-run chooser sits over home
+	wantScreen(t, m, "home")
+	runConnection(t, m, 1)
+	requireShows(t, m, "A code was sent by SMS (challenge 1)")
+	press(t, m, "ctrl+w")
+	requireShows(t, m, "A code was sent by e-mail (challenge 2)")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	press(t, m, "s")
+	requireShows(t, m, "profile · password", "MFA code    by e-mail  (space: SMS/e-mail)")
+	requireHides(t, m, "by SMS  (space")
 }
