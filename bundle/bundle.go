@@ -35,6 +35,9 @@ type Input struct {
 	// AccessToken is decoded for its claims; the token itself appears only
 	// as a fingerprint.
 	AccessToken string
+	// NoToken says why the bundle holds no token ("" for "no token in this
+	// session"): a bundle about an MFA flow that ended without one.
+	NoToken string
 	// Verdict is the signature line ("verified (kid …)", "NOT verified: …").
 	Verdict string
 	// Doctor is the doctor's report, when one was run.
@@ -161,6 +164,10 @@ func Summary(in Input) string {
 
 func writeToken(b *strings.Builder, in Input, now time.Time) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	if in.AccessToken == "" && in.NoToken != "" {
+		p("no token: %s\n", md(in.NoToken))
+		return
+	}
 	if in.AccessToken == "" {
 		p("no token in this session\n")
 		return

@@ -165,6 +165,9 @@ type Result struct {
 	BearerChained bool
 	// ViaMFA says the token came through the MFA sequence.
 	ViaMFA bool
+	// MFAChannel is the channel the binding code that got the token went
+	// out on; "" when it did not come through MFA.
+	MFAChannel client.Channel
 	// RefreshToken is the refresh token to use next: the new one when the
 	// server rotated it, otherwise the one already held.
 	RefreshToken string

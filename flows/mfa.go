@@ -97,7 +97,9 @@ func (rn *Runner) Verify(ctx context.Context, s *MFASession, bindingCode string)
 	if err != nil {
 		return nil, s.refused(err)
 	}
-	return newResult(s.Request, res, s.Auth, s.BearerChained, true), nil
+	r := newResult(s.Request, res, s.Auth, s.BearerChained, true)
+	r.MFAChannel = s.Channel
+	return r, nil
 }
 
 // refused classifies an error answer to a binding code: a wrong code

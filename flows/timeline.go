@@ -24,7 +24,17 @@ type Step struct {
 // and binding codes to the token or the last failure. An MFA recovery shows
 // both of its steps, from the recovery call on. Nil when no flow asked for
 // MFA.
-func Timeline(ex []client.Exchange) []Step {
+func Timeline(all []client.Exchange) []Step {
+	// Only the auth requests can be steps: a key fetch or a user lookup
+	// (the inspector's, the diagnose screen's) while the flow waits for a
+	// code is not, and does not end it.
+	var ex []client.Exchange
+	var at []int // each one's index in all
+	for i, e := range all {
+		if isToken(e) || isChallenge(e) || isRecovery(e) {
+			ex, at = append(ex, e), append(at, i)
+		}
+	}
 	start := -1
 	for i := len(ex) - 1; i >= 0; i-- {
 		if ex[i].ErrorCode == "mfa_required" || isRecovery(ex[i]) {
@@ -58,7 +68,7 @@ func Timeline(ex []client.Exchange) []Step {
 		}
 		start = k
 	}
-	if start > 0 && isToken(ex[start-1]) && ex[start-1].Fields["grant_type"] == string(client.GrantClientCredentials) && ex[start-1].Status == 200 {
+	if start > 0 && at[start-1] == at[start]-1 && isClientToken(ex[start-1]) && ex[start-1].Status == 200 {
 		start-- // the chained Bearer belongs to the flow
 	}
 	recovery := false
@@ -69,6 +79,14 @@ func Timeline(ex []client.Exchange) []Step {
 	attempt, step, recoveries := 0, 1, 0
 	for i := start; i < len(ex); i++ {
 		e := ex[i]
+		if i > start && isClientToken(e) {
+			// Another screen's client token while the flow waits for a
+			// code (the diagnose screen's): no step of the flow, and not
+			// its end. The flow's own Bearer came before its start, and
+			// a new sign-in's is followed by that sign-in, which ends
+			// the flow.
+			continue
+		}
 		if i > start && (isToken(e) && !isMFAOOB(e) && e.ErrorCode != "mfa_required" || isRecovery(e) && (!recovery || step == 2)) {
 			break // another flow began
 		}
@@ -84,7 +102,7 @@ func Timeline(ex []client.Exchange) []Step {
 				s.Label += ", a new code"
 			}
 			attempt = 0
-		case strings.HasSuffix(pathOf(e.URL), "/auth/mfa/challenge"):
+		case isChallenge(e):
 			s.Label = prefix + "challenge (" + orDefault(e.Fields["oob_channel"], "sms") + ")"
 			attempt = 0
 		case isMFAOOB(e):
@@ -109,6 +127,14 @@ func Timeline(ex []client.Exchange) []Step {
 		}
 	}
 	return steps
+}
+
+func isClientToken(e client.Exchange) bool {
+	return isToken(e) && e.Fields["grant_type"] == string(client.GrantClientCredentials)
+}
+
+func isChallenge(e client.Exchange) bool {
+	return strings.HasSuffix(pathOf(e.URL), "/auth/mfa/challenge")
 }
 
 func isRecovery(e client.Exchange) bool {

@@ -151,6 +151,8 @@ func (m *bundleModel) View() string {
 	add("Exchanges", fmt.Sprintf("%d, with the MFA timeline", len(in.Exchanges)))
 	if in.AccessToken != "" {
 		add("Token", tokeninfo.Fingerprint(in.AccessToken)+" (claims; the token as a fingerprint)")
+	} else if in.NoToken != "" {
+		add("Token", "none: "+in.NoToken)
 	}
 	if in.Doctor != nil {
 		add("Doctor", fmt.Sprintf("%s: %d finding(s)", client.Sanitize(in.Doctor.User.Email), len(in.Doctor.Findings)))

@@ -43,8 +43,26 @@ type flow struct {
 
 	activeKey string            // the home item a request runs for
 	active    *profiles.Profile // the profile it runs for
-	// shown is the token shown last (a bundle names it).
+	// shown is the token shown last (a bundle from the log names it).
 	shown *flows.Result
+	// tokens are the latest tokens shown, oldest first: a bundle from
+	// the MFA timeline names the one its flow ended with.
+	tokens []*flows.Result
+}
+
+// maxTokens bounds flow.tokens.
+const maxTokens = 16
+
+// setShown notes res as the token shown last.
+func (f *flow) setShown(res *flows.Result) {
+	f.shown = res
+	if res == nil {
+		return
+	}
+	f.tokens = append(f.tokens, res)
+	if len(f.tokens) > maxTokens {
+		f.tokens = append([]*flows.Result(nil), f.tokens[len(f.tokens)-maxTokens:]...)
+	}
 }
 
 // setStatus shows a status line under the screen showing.
@@ -215,7 +233,7 @@ func (f *flow) showToken(res *flows.Result) tea.Cmd {
 	if _, fromForm := f.sentFrom.(*formPage); fromForm && f.form != nil && f.nav.top() != Page(f.form) {
 		f.nav.push(f.form)
 	}
-	f.shown = res
+	f.setShown(res)
 	f.nav.push(newTokenPage(f.ctx, res, f.sigs.sigFor))
 	f.setStatus("token received", false)
 	return f.sigs.check(res, f.jwksURLFor(res))
@@ -245,7 +263,7 @@ func (f *flow) onTokenAct(msg tokenActMsg) tea.Cmd {
 	case actRevoke:
 		return f.revoke(res)
 	case actBundle:
-		return f.openBundle(f.bundleInput(), "token view")
+		return f.openBundle(f.bundleInput(res), "token view", res)
 	case actDiagnose:
 		return f.openDiagnose(diagnoseSource{BaseURL: f.baseFor(), Request: res.Request, Profile: f.active}, msg.user)
 	}
@@ -321,7 +339,7 @@ func (f *flow) onAutoRefresh(msg autoRefreshMsg) {
 	tp, onToken := topIs[*tokenPage](f.nav)
 	if msg.err == nil && msg.out.Result != nil && onToken && f.activeKey != "" && heldName(f.activeKey) == msg.name {
 		tp.setResult(msg.out.Result)
-		f.shown = msg.out.Result
+		f.setShown(msg.out.Result)
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -41,7 +42,11 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Username: v[fUsername]}
 		return f.openRecovery(v[fBaseURL], req, f.channel), true
 	case bundleAskedMsg:
-		return f.openBundle(f.bundleInput(), msg.from), true
+		if msg.from == timelineTitle {
+			in, res := f.timelineBundleInput()
+			return f.openBundle(in, msg.from, res), true
+		}
+		return f.openBundle(f.bundleInput(f.shown), msg.from, f.shown), true
 	case revokedMsg:
 		return f.onRevoked(msg), true
 	case closeWithStatusMsg:
@@ -110,11 +115,11 @@ func (f *flow) baseFor() string {
 	return f.values[fBaseURL]
 }
 
-// bundleInput is what the token view, the log and the timeline put in a
-// bundle: the token shown last, its grant and its signature verdict.
-func (f *flow) bundleInput() bundle.Input {
+// bundleInput is what a bundle about res holds: its account, grant,
+// token and signature verdict. The token view bundles its token, the log
+// the token shown last.
+func (f *flow) bundleInput(res *flows.Result) bundle.Input {
 	in := bundle.Input{Account: f.values[fAccount]}
-	res := f.shown
 	if res == nil {
 		return in
 	}
@@ -127,6 +132,73 @@ func (f *flow) bundleInput() bundle.Input {
 		in.Verdict = f.sigs.sigs[in.AccessToken]
 	}
 	return in
+}
+
+// timelineBundleInput is what a bundle from the MFA timeline holds: the
+// token the timeline's flow ended with, whatever was shown since (a
+// refresh, another connection's token), or no token and why. res is that
+// token, nil when there is none.
+func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
+	ex := exchangesOf(f.ctx)
+	steps := flows.Timeline(ex)
+	in = bundle.Input{Account: f.values[fAccount]}
+	if len(steps) == 0 {
+		in.NoToken = flows.TimelineSummary(steps)
+		return in, nil
+	}
+	byID := make(map[int]client.Exchange, len(ex))
+	for _, e := range ex {
+		byID[e.ID] = e
+	}
+	if a := accountOf(byID[steps[0].ExchangeID].URL); a != "" {
+		in.Account = a
+	}
+	for _, st := range steps {
+		e := byID[st.ExchangeID]
+		if g := e.Fields["grant_type"]; g != "" && g != string(client.GrantClientCredentials) {
+			in.Grant = g + " via MFA"
+			break
+		}
+		if strings.HasSuffix(urlPath(e.URL), "/auth/mfa/recovery") {
+			in.Grant = "MFA recovery"
+			break
+		}
+	}
+	last := steps[len(steps)-1]
+	end := byID[last.ExchangeID]
+	if !last.OK || end.ErrorCode != "" || !client.Grant(end.Fields["grant_type"]).IsMFAOOB() {
+		in.NoToken = "the MFA flow " + flows.TimelineSummary(steps)
+		return in, nil
+	}
+	// The answer holds the token as a fingerprint: the token shown with
+	// that fingerprint is the flow's.
+	for i := len(f.tokens) - 1; i >= 0; i-- {
+		r := f.tokens[i]
+		if r.Response != nil && r.Response.AccessToken != "" && strings.Contains(end.ResponseBody, client.Fingerprint(r.Response.AccessToken)) {
+			return f.bundleInput(r), r
+		}
+	}
+	in.NoToken = "the MFA flow's token (" + flows.TimelineSummary(steps) + ") is no longer held by this session"
+	return in, nil
+}
+
+// urlPath is u's path ("" when u does not parse).
+func urlPath(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return p.Path
+}
+
+// accountOf is the account id in an auth URL (…/accounts/ID/auth/…).
+func accountOf(u string) string {
+	_, rest, ok := strings.Cut(urlPath(u), "/accounts/")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	return id
 }
 
 // grantLine is how a token was obtained, for the grant row and a bundle.
@@ -144,13 +216,15 @@ func grantLine(r *flows.Result) string {
 	return how
 }
 
-func (f *flow) openBundle(in bundle.Input, from string) tea.Cmd {
+// openBundle opens the bundle screen for in; res is the token it is
+// about, whose request's secrets the redactor must know.
+func (f *flow) openBundle(in bundle.Input, from string, res *flows.Result) tea.Cmd {
 	if f.ctx.WriteBundle == nil {
 		f.setStatus("support bundles cannot be written here", true)
 		return nil
 	}
-	if f.ctx.Redactor != nil && f.shown != nil {
-		f.shown.Request.NoteSecrets(f.ctx.Redactor)
+	if f.ctx.Redactor != nil && res != nil {
+		res.Request.NoteSecrets(f.ctx.Redactor)
 	}
 	p := newBundleModel(f.ctx, in, from)
 	f.nav.push(p)

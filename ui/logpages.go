@@ -254,7 +254,10 @@ type timelinePage struct {
 
 func newTimelinePage(ctx *Context) *timelinePage { return &timelinePage{ctx: ctx} }
 
-func (p *timelinePage) Title() string    { return "MFA timeline" }
+// timelineTitle names the timeline, and a bundle asked for on it.
+const timelineTitle = "MFA timeline"
+
+func (p *timelinePage) Title() string    { return timelineTitle }
 func (p *timelinePage) TakesText() bool  { return false }
 func (p *timelinePage) SetSize(w, h int) { p.width, p.height = w, h }
 
@@ -275,7 +278,7 @@ func (p *timelinePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		case key.Matches(msg, k.Back):
 			return p, closePage
 		case key.Matches(msg, k.Bundle):
-			return p, askBundle("MFA timeline")
+			return p, askBundle(timelineTitle)
 		case key.Matches(msg, k.Up):
 			p.cursor = max(0, p.cursor-1)
 		case key.Matches(msg, k.Down):

@@ -186,6 +186,8 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 	values := valuesFor(res.Request, d.baseURL)
 	d.openFormPage(newProfileForm(res.Request.Grant, values, res.BearerChained, false, false, d.ctx.Width-2))
 	d.form.savedFrom = res
+	// The profile sends its code where the flow that got the token did.
+	d.form.mfaEmail = res.MFAChannel == client.ChannelEmail
 	return nil
 }
 

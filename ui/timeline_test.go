@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
+)
+
+// writeBundleFrom presses b on the screen showing, writes the bundle to
+// name under dir and returns its summary.md.
+func writeBundleFrom(t *testing.T, m *Model, dir, name string) string {
+	t.Helper()
+	press(t, m, "b")
+	requireShows(t, m, "Write the bundle to:")
+	press(t, m, "ctrl+u")
+	typeText(t, m, name)
+	press(t, m, "enter")
+	path := filepath.Join(dir, name+".zip")
+	wantStatus(t, m, path)
+	return bundleFiles(t, path)["summary.md"]
+}
+
+// TestDiagnoseDuringMFAKeepsTheTimeline: u on the MFA screen reads the
+// user with a client token of its own; the flow goes on after esc, and
+// the timeline (and a bundle written from it) still follows the flow to
+// its token, resends included, instead of stopping at the challenge.
+func TestDiagnoseDuringMFAKeepsTheTimeline(t *testing.T) {
+	clk := &testClock{now: time.Now().Truncate(time.Second)}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	dir := t.TempDir()
+	inTempDir(ctx, dir)
+	m := New(ctx)
+	runConnection(t, m, 1)
+	requireShows(t, m, "A code was sent by SMS (challenge 1)")
+	press(t, m, "u")
+	wantScreen(t, m, "diagnose user")
+	requireShows(t, m, "Mia Fa")
+	press(t, m, "esc")
+	requireShows(t, m, "Multi-factor authentication required")
+	press(t, m, "ctrl+n")
+	requireShows(t, m, "A code was sent by SMS (challenge 2)")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	press(t, m, "ctrl+l", "t")
+	wantScreen(t, m, "MFA timeline")
+	requireShows(t, m, "MFA completed: token issued after binding code #1", "token request (password)", "challenge (sms)", "binding code #1")
+	// The diagnose screen's lookups are not steps of the flow.
+	view := viewText(m)
+	if n := strings.Count(view, "token request (client_credentials)"); n != 1 {
+		t.Fatalf("%d client_credentials steps:\n%s", n, view)
+	}
+	if n := strings.Count(view, "challenge (sms)"); n != 2 {
+		t.Fatalf("%d challenges:\n%s", n, view)
+	}
+	requireHides(t, m, "users", "activity", "keys")
+	summary := writeBundleFrom(t, m, dir, "timeline")
+	if !strings.Contains(summary, "MFA completed: token issued after binding code #1") {
+		t.Fatalf("summary.md:\n%s", summary)
+	}
+}
+
+// mfaToken runs the MFA connection to its token and returns that token's
+// fingerprint, as the token view and a bundle show it.
+func mfaToken(t *testing.T, ctx *Context, m *Model, srv *dinterotest.Server) string {
+	t.Helper()
+	runConnection(t, m, 1)
+	requireShows(t, m, "A code was sent by SMS")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	res, held := ctx.Session.Held(heldName("conn:1"))
+	if !held || !res.ViaMFA {
+		t.Fatalf("no MFA token held:\n%s", viewText(m))
+	}
+	return client.Fingerprint(res.Response.AccessToken)
+}
+
+// TestTimelineBundleNamesTheMFAFlowsToken: a bundle from the timeline is
+// about the MFA flow: its token, not the one shown last (a refresh of it,
+// another connection's token); from the token view, the token shown.
+func TestTimelineBundleNamesTheMFAFlowsToken(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	dir := t.TempDir()
+	inTempDir(ctx, dir)
+	m := New(ctx)
+	mfa := mfaToken(t, ctx, m, srv)
+	wantMFA := func(summary string) {
+		t.Helper()
+		if !strings.Contains(summary, "| grant | password via MFA · Bearer from client_credentials |") ||
+			!strings.Contains(summary, "- access token: "+mfa) || !strings.Contains(summary, "| sub | user:"+dinterotest.DemoMFAUser+" |") {
+			t.Fatalf("not the MFA flow's token (%s):\n%s", mfa, summary)
+		}
+	}
+	// Refreshed: the token view's bundle is the refreshed token, the
+	// timeline's the MFA flow's.
+	press(t, m, "r")
+	requireShows(t, m, "Grant       refresh_token")
+	refreshed, _ := ctx.Session.Held(heldName("conn:1"))
+	summary := writeBundleFrom(t, m, dir, "token-view")
+	if !strings.Contains(summary, "| grant | refresh_token") || !strings.Contains(summary, "- access token: "+client.Fingerprint(refreshed.Response.AccessToken)) {
+		t.Fatalf("token view's bundle:\n%s", summary)
+	}
+	press(t, m, "ctrl+l", "t")
+	wantScreen(t, m, "MFA timeline")
+	press(t, m, "b")
+	requireShows(t, m, "Grant       password via MFA", "Token       "+mfa)
+	press(t, m, "esc")
+	wantMFA(writeBundleFrom(t, m, dir, "after-refresh"))
+	// Another connection's token, shown last.
+	press(t, m, "esc", "esc", "esc")
+	wantScreen(t, m, "home")
+	press(t, m, "home", "enter")
+	requireShows(t, m, "Grant       client_credentials")
+	press(t, m, "ctrl+l", "t")
+	wantMFA(writeBundleFrom(t, m, dir, "after-client"))
+}
+
+// TestTimelineBundleOfAnUnfinishedFlowHasNoToken: an MFA flow left at the
+// code has no token; a bundle from its timeline says so rather than
+// naming another connection's token.
+func TestTimelineBundleOfAnUnfinishedFlowHasNoToken(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	dir := t.TempDir()
+	inTempDir(ctx, dir)
+	m := New(ctx)
+	runConnection(t, m, 1)
+	requireShows(t, m, "A code was sent by SMS")
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	press(t, m, "home", "enter")
+	requireShows(t, m, "Grant       client_credentials")
+	press(t, m, "ctrl+l", "t")
+	requireShows(t, m, "stopped at challenge (sms): 200")
+	press(t, m, "b")
+	requireShows(t, m, "Token       none: the MFA flow stopped at challenge (sms): 200")
+	requireHides(t, m, "client_credentials")
+	press(t, m, "esc")
+	summary := writeBundleFrom(t, m, dir, "unfinished")
+	if !strings.Contains(summary, "no token: the MFA flow stopped at challenge (sms): 200") || strings.Contains(summary, "- access token:") ||
+		!strings.Contains(summary, "| grant | password via MFA") {
+		t.Fatalf("summary.md:\n%s", summary)
+	}
+}
+
+// TestSaveAsAfterAnEmailMFAFlowKeepsEmail: s on the token of an MFA flow
+// finished by e-mail opens the profile form with "MFA code by e-mail".
+func TestSaveAsAfterAnEmailMFAFlowKeepsEmail(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	ctx.Height = 60 // the whole profile form on screen
+	ctx.Store = &profiles.Store{Dir: t.TempDir()}
+	ctx.Secrets = profiles.NewSecrets(ctx.Store)
+	ctx.Secrets.Keyring = keyringtest.New()
+	m := New(ctx)
+	press(t, m, "esc") // the first-run chooser sits over home
+	wantScreen(t, m, "home")
+	runConnection(t, m, 1)
+	requireShows(t, m, "A code was sent by SMS (challenge 1)")
+	press(t, m, "ctrl+w")
+	requireShows(t, m, "A code was sent by e-mail (challenge 2)")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	press(t, m, "s")
+	requireShows(t, m, "profile · password", "MFA code    by e-mail  (space: SMS/e-mail)")
+	requireHides(t, m, "by SMS  (space")
+}
