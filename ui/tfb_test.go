@@ -329,3 +329,44 @@ func TestRenameWithoutKeyringKeepingTokens(t *testing.T) {
 		t.Fatalf("client secret of mfa4: %v", err)
 	}
 }
+
+// deleteFailing is a keyring that reads and writes but cannot delete (one
+// that locked on the way).
+type deleteFailing struct{ *keyringtest.Keyring }
+
+func (deleteFailing) Delete(string, string) error {
+	return fmt.Errorf("%w: the keyring locked", profiles.ErrNoKeyring)
+}
+
+// Issue (sess 1): a rename whose old secret could not be deleted is saved
+// (a *session.CleanupError), yet the form said nothing was saved and home
+// kept the old name. The screen says it was renamed, and what was left.
+func TestRenameLeavingASecretSaysRenamed(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	kr := keyringOf(ctx)
+	ctx.Secrets.Keyring = deleteFailing{kr}
+	p := profiles.Profile{Name: "cc1", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}}
+	if err := ctx.Secrets.Put(p, profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
+		t.Fatal(err)
+	}
+	if err := ctx.Store.Add(p); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	press(t, m, "e")
+	requireShows(t, m, "› Name        cc1")
+	press(t, m, "backspace")
+	typeText(t, m, "2")
+	press(t, m, "enter")
+	wantScreen(t, m, "home")
+	requireShows(t, m, "profile cc1 renamed to cc2, but secrets it left behind", "› cc2")
+	requireHides(t, m, "neither was the profile")
+	data, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
+	if !strings.Contains(string(data), "name: cc2") || strings.Contains(string(data), "cc1") {
+		t.Fatalf("profiles file:\n%s", data)
+	}
+}
