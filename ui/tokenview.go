@@ -268,7 +268,6 @@ func (p *tokenPage) TakesText() bool           { return false }
 func (p *tokenPage) SetSize(width, height int) { p.width, p.height = width, height }
 func (p *tokenPage) Ticking() bool             { return true }
 func (p *tokenPage) Account() string           { return p.t.result.Request.Account }
-func (p *tokenPage) result() *flows.Result     { return p.t.result }
 
 // QuestionMarkIsHelp: ? shows the help unless a y/n question is open.
 func (p *tokenPage) QuestionMarkIsHelp() bool { return !p.asking() }
