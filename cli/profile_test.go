@@ -155,3 +155,33 @@ func TestCorruptProfilesFileExitsWithPathAndLine(t *testing.T) {
 		t.Fatal("file changed")
 	}
 }
+
+// Issue (sess 3): profile list, with secrets in the plain file, was
+// reported to print its warning glued to the last row ("…/v1warning: …").
+// On one terminal (stdout and stderr into one writer, in the order
+// written), every warning and every row is a line of its own.
+func TestProfileListWarningIsALineOfItsOwn(t *testing.T) {
+	kr := keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": "s3cret-value-xyz"}
+	for _, name := range []string{"mfa2", "mfa3"} {
+		if r := runWithKeyring(t, kr, env, "", "profile", "add", name, "--account", dinterotest.DemoAccount, "--client-id", "c", "--insecure-storage", "--keep-tokens"); r.code != 0 {
+			t.Fatalf("add %s: %+v", name, r)
+		}
+	}
+	var terminal bytes.Buffer
+	app := NewApp(strings.NewReader(""), &terminal, &terminal)
+	app.env.getenv = func(k string) string { return map[string]string{"TOKENBENCH_CONFIG_DIR": dir}[k] }
+	app.env.isTerminal = func() bool { return false }
+	app.env.keyring = kr
+	if code := app.Run(context.Background(), []string{"profile", "list"}); code != 0 {
+		t.Fatalf("list: exit %d\n%s", code, terminal.String())
+	}
+	out := terminal.String()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if !strings.HasSuffix(out, "\n") || len(lines) != 4 ||
+		!strings.HasPrefix(lines[0], "warning: some secrets are kept in PLAIN TEXT in ") || !strings.HasPrefix(lines[1], "NAME ") ||
+		!strings.HasPrefix(lines[2], "mfa2 ") || !strings.HasPrefix(lines[3], "mfa3 ") || !strings.HasSuffix(lines[3], "/v1") {
+		t.Fatalf("profile list on one terminal:\n%q", out)
+	}
+}

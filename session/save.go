@@ -165,26 +165,40 @@ func (s *Service) saveLocked(ctx context.Context, f profileFile, oldName string,
 		src := profiles.SourceOf(old, k)
 		return oldName != "" && src.Stored() && (renamed || profiles.SourceOf(p, k) != src)
 	}
+	// Kept tokens live only in the keyring: where there is none, they are
+	// not there to move (nor is that an error: the profile gets a new token
+	// when next run), and the delete of the old ones below fails the same
+	// way without leaving anything behind. A keyring that answered for
+	// another secret of this save is there, and its failure stops the save.
+	keptUnreadable, keyringAnswered := false, false
 	var plan []secretWrite
 	for _, k := range profiles.Kinds {
-		if !profiles.SourceOf(p, k).Stored() {
-			continue
-		}
-		if v := values[k]; v != "" {
+		stored := profiles.SourceOf(p, k).Stored()
+		if v := values[k]; v != "" && stored {
 			plan = append(plan, secretWrite{kind: k, value: v})
 			continue
 		}
-		if !moves(k) {
+		// The old kept tokens are read even when they will not be kept:
+		// whether they can be is what their delete below needs to know.
+		if !moves(k) || (!stored && k != profiles.Tokens) {
 			continue
 		}
 		v, err := s.Secrets.Get(ctx, old, k)
+		if profiles.SourceOf(old, k) == profiles.SourceKeyring && (err == nil || errors.Is(err, profiles.ErrNotSet)) {
+			keyringAnswered = true
+		}
 		switch {
 		case errors.Is(err, profiles.ErrNotSet):
+			continue
+		case k == profiles.Tokens && !keyringAnswered && errors.Is(err, profiles.ErrNoKeyring):
+			keptUnreadable = true
 			continue
 		case err != nil:
 			return fmt.Errorf("reading the %s of %s: %w; nothing was changed", k, oldName, err)
 		}
-		plan = append(plan, secretWrite{kind: k, value: v})
+		if stored {
+			plan = append(plan, secretWrite{kind: k, value: v})
+		}
 	}
 	// What the profile held where a secret is overwritten, to put back on
 	// undo. (A new name or source held nothing of this profile: undo
@@ -246,9 +260,14 @@ func (s *Service) saveLocked(ctx context.Context, f profileFile, oldName string,
 	// 4. What the old name or source kept.
 	var errs []error
 	for _, k := range profiles.Kinds {
-		if moves(k) {
-			errs = append(errs, s.Secrets.Delete(old, k))
+		if !moves(k) {
+			continue
 		}
+		err := s.Secrets.Delete(old, k)
+		if k == profiles.Tokens && keptUnreadable && errors.Is(err, profiles.ErrNoKeyring) {
+			err = nil // no keyring: no kept tokens were left behind
+		}
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return &CleanupError{Done: done, Err: err}

@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // twoProfiles saves a (client secret, refresh token and kept tokens, all in
@@ -334,5 +337,71 @@ func TestProfilesListsWhatWasSaved(t *testing.T) {
 	ps, err := svc.Profiles()
 	if err != nil || !reflect.DeepEqual(names(ps), []string{"a", "b"}) {
 		t.Fatalf("profiles: %v %v", ps, err)
+	}
+}
+
+// Issue (sess 1): without a keyring, a profile keeping its secrets in the
+// file and tokens "across restarts" (which then are not kept) could not be
+// renamed, and a rename that also stopped keeping tokens renamed both files
+// yet failed, on deleting kept tokens that could not exist. Both rename,
+// completely; a rename that fails touches neither file.
+func TestRenameKeepTokensWithoutKeyring(t *testing.T) {
+	ctx := context.Background()
+	dir := configDir(t)
+	svc := newService(t, dir, keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring)))
+	p := clientProfile("mfa2", "")
+	p.Grant, p.Username = string(client.GrantPassword), "support@example.com"
+	p.Secrets[profiles.ClientSecret] = profiles.SourceFile
+	p.Secrets[profiles.Password] = profiles.SourceAsk
+	if err := svc.Create(ctx, p, Values{profiles.ClientSecret: "cs-of-mfa"}); err != nil {
+		t.Fatal(err)
+	}
+	p.KeepTokens = true
+	if err := svc.Update(ctx, "mfa2", p, nil); err != nil {
+		t.Fatal(err)
+	}
+	secretsFile := filepath.Join(dir, profiles.SecretsFileName)
+	onDisk := func() string {
+		t.Helper()
+		data, err := os.ReadFile(secretsFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readFile(t, svc) + string(data)
+	}
+	wantOnly := func(name, gone string) {
+		t.Helper()
+		all := onDisk()
+		if !strings.Contains(all, "name: "+name) || !strings.Contains(all, "\n"+name+":\n") || strings.Contains(all, gone) {
+			t.Fatalf("want only %s on disk, not %s:\n%s", name, gone, all)
+		}
+		if got := secretOf(t, svc, name, profiles.ClientSecret); got != "cs-of-mfa" {
+			t.Fatalf("client secret of %s: %q", name, got)
+		}
+	}
+
+	renamed := p
+	renamed.Name = "mfa3"
+	if err := svc.Update(ctx, "mfa2", renamed, nil); err != nil {
+		t.Fatalf("rename keeping tokens: %v", err)
+	}
+	wantOnly("mfa3", "mfa2")
+
+	// Keep tokens off, and a rename at once.
+	back := renamed
+	back.Name, back.KeepTokens = "mfa2", false
+	if err := svc.Update(ctx, "mfa3", back, nil); err != nil {
+		t.Fatalf("rename, no longer keeping tokens: %v", err)
+	}
+	wantOnly("mfa2", "mfa3")
+
+	// A rename whose file cannot be written changes nothing.
+	before := onDisk()
+	svc.file = &failingFile{Store: svc.Store, fail: true}
+	if err := svc.Rename(ctx, "mfa2", "mfa4"); !errors.Is(err, errDiskFull) {
+		t.Fatalf("rename on a full disk: %v", err)
+	}
+	if got := onDisk(); got != before {
+		t.Fatalf("a failed rename changed the files:\n%s\nwas\n%s", got, before)
 	}
 }

@@ -225,7 +225,7 @@ func (s *Service) latestRefreshToken(ctx context.Context, p profiles.Profile) st
 // Refresh gets a new token for the one held for name: with the refresh
 // token (the latest stored one, under the profile lock) or by repeating the
 // grant. The new token is remembered and held. Its error also counts
-// towards auto-refresh's backoff.
+// towards auto-refresh's backoff, except a cancel (context.Canceled).
 func (s *Service) Refresh(ctx context.Context, name string) (Outcome, error) {
 	return s.refresh(ctx, name, false)
 }
@@ -300,6 +300,9 @@ func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome,
 		e.lastRefresh = now
 	case out.MFA != nil:
 		e.needsMFA = true
+	case errors.Is(err, context.Canceled):
+		// Cancelled by the caller (esc while sending, or quitting): no
+		// answer, so no failure; the schedule stays as it was.
 	case err != nil:
 		e.failures++
 		e.lastErr = err

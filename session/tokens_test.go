@@ -387,3 +387,47 @@ func TestHeldTokenFollowsEdits(t *testing.T) {
 		t.Fatal("held after delete")
 	}
 }
+
+// Issue (sess 2): a refresh the user cancelled (esc while sending) counted
+// as an auto-refresh failure: "refresh failed: token request: cancelled",
+// a minute's backoff, and the token expired waiting for it. A cancel is no
+// failure: the schedule and the note stay as they were.
+func TestCancelledRefreshIsNoFailure(t *testing.T) {
+	srv := fakeServer(t, dinterotest.DemoConfig(time.Hour))
+	svc := newService(t, configDir(t), newFakeKeyring())
+	p := clientProfile("auto", srv.URL)
+	p.AutoRefresh, p.RefreshBefore = true, profiles.Duration(2*time.Minute)
+	if err := svc.Create(context.Background(), p, Values{profiles.ClientSecret: dinterotest.DemoSecret}); err != nil {
+		t.Fatal(err)
+	}
+	first, now := heldToken(t, svc, p)
+	before := svc.State("auto")
+	noteBefore := before.Note(*now)
+
+	// r, then esc while the request hangs.
+	srv.SetFault(&dinterotest.Fault{Hang: true, Times: 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	out, err := svc.Refresh(ctx, "auto")
+	if !errors.Is(err, context.Canceled) || out.Result != nil {
+		t.Fatalf("cancelled refresh: %v, %+v", err, out)
+	}
+	st := svc.State("auto")
+	if note := st.Note(*now); note != noteBefore || strings.Contains(note, "failed") {
+		t.Fatalf("note after a cancel: %q, was %q", note, noteBefore)
+	}
+	if st.Failures != 0 || st.LastErr != nil || !st.RetryAt.IsZero() || !st.Next.Equal(before.Next) {
+		t.Fatalf("state after a cancel: %+v, was %+v", st, before)
+	}
+	if held, _ := svc.Held("auto"); held != first {
+		t.Fatal("the held token changed")
+	}
+	// Auto-refresh runs when it was due, against the healthy server.
+	*now = first.Expiry.At.Add(-2 * time.Minute)
+	if due := svc.Due(); len(due) != 1 {
+		t.Fatalf("due at expiry - 2m: %v", due)
+	}
+	if out, err := svc.AutoRefresh(context.Background(), "auto"); err != nil || out.Result == nil {
+		t.Fatalf("auto-refresh after the cancel: %v", err)
+	}
+}

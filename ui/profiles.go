@@ -30,6 +30,9 @@ type (
 		err      error
 		// unkept: the profile keeps tokens but no keyring is here.
 		unkept bool
+		// left: saved, but a secret of the old name or source could not
+		// be deleted (what, as the status says it).
+		left string
 	}
 	profileDeletedMsg struct {
 		name     string
@@ -264,12 +267,19 @@ func (d *desk) saveProfile() tea.Cmd {
 		default:
 			err = svc.Create(ctx, p, values)
 		}
+		// Saved, though the old name (or source) kept a secret that
+		// could not be deleted: the profile is saved, and the status
+		// says what was left.
+		var left string
+		if cleanup := (*session.CleanupError)(nil); errors.As(err, &cleanup) {
+			err, left = nil, errText(cleanup)
+		}
 		if err == nil && savedFrom != nil {
 			// Saved from a token: hold that token under the new profile.
 			_, err = svc.Remember(p, savedFrom)
 		}
 		ps, lerr := store.Load()
-		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr), unkept: err == nil && p.KeepTokens && !keyringUsable(sec)}
+		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr), left: left, unkept: err == nil && p.KeepTokens && !keyringUsable(sec)}
 	}
 }
 
@@ -288,6 +298,10 @@ func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 	}
 	d.form = nil
 	d.nav.reset(d.base()...)
+	if msg.left != "" {
+		d.setStatus(msg.left, true)
+		return nil
+	}
 	if msg.unkept {
 		d.setStatus("profile "+msg.name+" saved, but its tokens will not be kept across restarts: there is no OS keyring here", true)
 		return nil

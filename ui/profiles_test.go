@@ -410,3 +410,48 @@ func TestHomeFirstFrameShowsTheList(t *testing.T) {
 	m := New(demoContext(t, clk, demoServer(t, clk)))
 	requireShows(t, m, "Demo API client", "New request…")
 }
+
+// Issue (sess 2): r on a saved auto-refresh profile's token, then esc while
+// it was sending, put "refresh failed: token request: cancelled;
+// auto-refresh retries in 56s" on home, and the token expired waiting. A
+// cancel is no failure: home says when auto-refresh runs, as before.
+func TestCancelledRefreshIsNoFailureOnHome(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := profileContext(t, clk, t.TempDir())
+	p := profiles.Profile{Name: "auto", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}, AutoRefresh: true, RefreshBefore: profiles.Duration(20 * time.Second)}
+	_ = ctx.Secrets.Put(p, profiles.ClientSecret, dinterotest.DemoSecret)
+	_ = ctx.Store.Add(p)
+	m := New(ctx)
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	press(t, m, "esc")
+	line := "⏱ 2m 00s  client_credentials · demo-client"
+	requireShows(t, m, line)
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+
+	srv.SetFault(&dinterotest.Fault{Hang: true, Times: 1})
+	_, cmd := m.Update(keyMsg("r"))
+	_, cmd = m.Update(cmd()) // the token page asks the flow to refresh
+	requireShows(t, m, "› sending", "esc cancels the request")
+	done := make(chan tea.Msg, 1)
+	go func() {
+		// The request command: the batch's second part.
+		done <- cmd().(tea.BatchMsg)[1]()
+	}()
+	press(t, m, "esc")
+	select {
+	case late := <-done:
+		_, cmd := m.Update(late)
+		drive(t, m, cmd)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the cancelled refresh did not return")
+	}
+	wantStatus(t, m, "request cancelled")
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	requireShows(t, m, line)
+	requireHides(t, m, "refresh failed", "retries in", "cancelled")
+}

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -261,5 +263,113 @@ func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
 	requireHides(t, m, "mfa_token is required")
 	if len(exchangesOf(ctx)) != before {
 		t.Fatal("r on a recovery token sent a request")
+	}
+}
+
+// Issue (sess 1): without a keyring, renaming a profile whose secrets are
+// in the file and that "keeps tokens" (which then are not kept) said
+// nothing was saved, while the files had been renamed. It renames: the
+// screen says so, home lists the new name, and both files agree.
+func TestRenameWithoutKeyringKeepingTokens(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
+	p := profiles.Profile{Name: "mfa2", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "password", ClientID: dinterotest.DemoClientID,
+		Username: dinterotest.DemoMFAUser, KeepTokens: true,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceFile, profiles.Password: profiles.SourceAsk}}
+	if err := ctx.Secrets.Put(p, profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
+		t.Fatal(err)
+	}
+	if err := ctx.Store.Add(p); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	requireShows(t, m, "› mfa2")
+	press(t, m, "e")
+	requireShows(t, m, "› Name        mfa2")
+	press(t, m, "backspace")
+	typeText(t, m, "3")
+	press(t, m, "enter")
+	wantScreen(t, m, "home")
+	requireShows(t, m, "profile mfa3 saved", "› mfa3")
+	requireHides(t, m, "mfa2", "✗")
+	profilesFile, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
+	secretsFile, _ := os.ReadFile(filepath.Join(dir, profiles.SecretsFileName))
+	if !strings.Contains(string(profilesFile), "name: mfa3") || strings.Contains(string(profilesFile), "mfa2") ||
+		!strings.Contains(string(secretsFile), "mfa3:") || strings.Contains(string(secretsFile), "mfa2") {
+		t.Fatalf("the files disagree with the screen:\n%s\n%s", profilesFile, secretsFile)
+	}
+	// Keep tokens off and a new name at once: the same.
+	press(t, m, "e")
+	for !strings.Contains(viewText(m), "› [x] keep tokens") {
+		press(t, m, "tab")
+	}
+	press(t, m, "space")
+	for !strings.Contains(viewText(m), "› Name") {
+		press(t, m, "shift+tab")
+	}
+	press(t, m, "backspace")
+	typeText(t, m, "4")
+	press(t, m, "enter")
+	wantScreen(t, m, "home")
+	requireShows(t, m, "profile mfa4 saved", "› mfa4")
+	requireHides(t, m, "mfa3", "✗")
+	profilesFile, _ = os.ReadFile(filepath.Join(dir, profiles.FileName))
+	secretsFile, _ = os.ReadFile(filepath.Join(dir, profiles.SecretsFileName))
+	if !strings.Contains(string(profilesFile), "name: mfa4") || strings.Contains(string(profilesFile), "mfa3") ||
+		strings.Contains(string(profilesFile), "keep_tokens") ||
+		!strings.Contains(string(secretsFile), "mfa4:") || strings.Contains(string(secretsFile), "mfa3") {
+		t.Fatalf("the files disagree with the screen:\n%s\n%s", profilesFile, secretsFile)
+	}
+	// The renamed profile finds its secret.
+	renamed, err := ctx.Store.Get("mfa4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ctx.Secrets.Get(t.Context(), renamed, profiles.ClientSecret); err != nil || got != dinterotest.DemoSecret {
+		t.Fatalf("client secret of mfa4: %v", err)
+	}
+}
+
+// deleteFailing is a keyring that reads and writes but cannot delete (one
+// that locked on the way).
+type deleteFailing struct{ *keyringtest.Keyring }
+
+func (deleteFailing) Delete(string, string) error {
+	return fmt.Errorf("%w: the keyring locked", profiles.ErrNoKeyring)
+}
+
+// Issue (sess 1): a rename whose old secret could not be deleted is saved
+// (a *session.CleanupError), yet the form said nothing was saved and home
+// kept the old name. The screen says it was renamed, and what was left.
+func TestRenameLeavingASecretSaysRenamed(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	kr := keyringOf(ctx)
+	ctx.Secrets.Keyring = deleteFailing{kr}
+	p := profiles.Profile{Name: "cc1", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}}
+	if err := ctx.Secrets.Put(p, profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
+		t.Fatal(err)
+	}
+	if err := ctx.Store.Add(p); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	press(t, m, "e")
+	requireShows(t, m, "› Name        cc1")
+	press(t, m, "backspace")
+	typeText(t, m, "2")
+	press(t, m, "enter")
+	wantScreen(t, m, "home")
+	requireShows(t, m, "profile cc1 renamed to cc2, but secrets it left behind", "› cc2")
+	requireHides(t, m, "neither was the profile")
+	data, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
+	if !strings.Contains(string(data), "name: cc2") || strings.Contains(string(data), "cc1") {
+		t.Fatalf("profiles file:\n%s", data)
 	}
 }
