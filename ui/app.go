@@ -170,7 +170,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	// The request's flow.
 	case grantChosenMsg:
 		if msg.forProfile {
-			f.openFormPage(newProfileForm(msg.grant, f.currentValues(), f.chain, false, false, m.ctx.Width-2))
+			// A new profile starts from nothing: the last form's
+			// values (its secret, another profile's name) are not
+			// this one's.
+			f.openFormPage(newProfileForm(msg.grant, map[string]string{fBaseURL: m.ctx.DefaultBaseURL}, true, false, false, m.ctx.Width-2))
 		} else {
 			f.openForm(msg.grant, f.currentValues())
 		}

@@ -455,3 +455,26 @@ func TestCancelledRefreshIsNoFailureOnHome(t *testing.T) {
 	requireShows(t, m, line)
 	requireHides(t, m, "refresh failed", "retries in", "cancelled")
 }
+
+// TestAddProfileStartsEmpty: a new profile's form starts from nothing but
+// the default base URL — not from the last form, whose secret it carried
+// hidden (a tester's typed secret got appended to it) and whose name and
+// notes it showed after an edit.
+func TestAddProfileStartsEmpty(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	ctx := profileContext(t, clk, t.TempDir())
+	m := New(ctx)
+	press(t, m, "esc", "a", "enter") // a client_credentials profile
+	typeText(t, m, "first")
+	for !strings.Contains(viewText(m), "› Secret") {
+		press(t, m, "tab")
+	}
+	typeText(t, m, "s3cr3t-of-the-first")
+	press(t, m, "esc", "esc") // back to the chooser, then home
+	wantScreen(t, m, "home")
+	press(t, m, "a", "enter")
+	wantFieldValue(t, m, "Name", "e.g. merchant-x-test") // its placeholder: empty
+	wantFieldValue(t, m, "Secret", "")
+	press(t, m, "ctrl+r") // reveal: nothing to reveal
+	requireHides(t, m, "s3cr3t-of-the-first")
+}
