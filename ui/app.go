@@ -176,6 +176,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			f.openFormPage(newProfileForm(msg.grant, map[string]string{fBaseURL: m.ctx.DefaultBaseURL}, true, false, false, m.ctx.Width-2))
 		} else {
 			f.openForm(msg.grant, f.currentValues())
+			f.form.oneOff = true
 		}
 		return nil
 	case channelChosenMsg:
@@ -190,6 +191,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		f.form = msg.form
 		if f.form.profileMode {
 			return m.desk.saveProfile()
+		}
+		if f.form.oneOff {
+			f.forOneOff()
 		}
 		req, base := f.form.request()
 		f.values, f.chain = f.form.values(), f.form.chain

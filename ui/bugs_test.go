@@ -98,7 +98,7 @@ func TestHomeFilterFiltersClearsAndStartsAfresh(t *testing.T) {
 	requireHides(t, m, "beta-shop", "betaalpha")
 }
 
-func TestNewRequestFromTokenLeadsBackHome(t *testing.T) {
+func TestNewRequestFromTokenLeadsBackToItThenHome(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	m := New(storeWith(t, clk, profiles.Profile{Name: "demo-cc", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
@@ -112,7 +112,13 @@ func TestNewRequestFromTokenLeadsBackHome(t *testing.T) {
 	requireShows(t, m, "expires in")
 	press(t, m, "n")
 	requireShows(t, m, "choose a grant")
+	// esc leaves the chooser for the token it came from (a tester: it
+	// skipped it); from there back goes the way the token came: its
+	// form, the chooser, home.
 	press(t, m, "esc")
+	wantScreen(t, m, "token")
+	press(t, m, "esc", "esc", "esc")
+	wantScreen(t, m, "home")
 	requireShows(t, m, "demo-cc", "New request…")
 }
 
@@ -670,4 +676,31 @@ func TestLogAndExchangeAt60Columns(t *testing.T) {
 		t.Fatalf("the URL %s is not whole:\n%s", ex.URL, viewText(m))
 	}
 	requireFits(t, m, 60, 20)
+}
+
+// TestNewRequestFromAProfilesTokenIsAOneOff: n over a profile's token
+// keeps the profile's token and name on the way back, and the new request
+// is held under no profile.
+func TestNewRequestFromAProfilesTokenIsAOneOff(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}})
+	p, _ := ctx.Store.Load()
+	if err := ctx.Secrets.Put(p[0], profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	first, _ := ctx.Session.Held("shop")
+	press(t, m, "n", "esc")
+	requireShows(t, m, "token · shop")
+	press(t, m, "n", "enter", "enter") // the form starts from the last request's values
+	wantScreen(t, m, "token")
+	requireHides(t, m, "· shop")
+	if held, _ := ctx.Session.Held("shop"); held != first {
+		t.Fatal("the one-off request's token replaced the profile's")
+	}
 }

@@ -258,8 +258,9 @@ func (f *flow) onTokenAct(msg tokenActMsg) tea.Cmd {
 	case actRefresh:
 		return f.refresh(res)
 	case actNewRequest:
-		f.forOneOff()
-		f.nav.reset(append(f.base(), newChooserPage(f.ctx, false))...)
+		// Over the token: esc comes back to it. The request becomes a
+		// one-off when its form is sent.
+		f.nav.push(newChooserPage(f.ctx, false))
 	case actRevoke:
 		return f.revoke(res)
 	case actBundle:

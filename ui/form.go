@@ -651,6 +651,9 @@ type formPage struct {
 	ctx *Context
 	formModel
 	height int
+	// oneOff: a new request of its own (n, the chooser), not a home
+	// item's: its token belongs to no profile.
+	oneOff bool
 }
 
 func newFormPage(ctx *Context, f formModel) *formPage {
