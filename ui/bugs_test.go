@@ -704,3 +704,23 @@ func TestNewRequestFromAProfilesTokenIsAOneOff(t *testing.T) {
 		t.Fatal("the one-off request's token replaced the profile's")
 	}
 }
+
+// TestLongProfileNameKeepsTheBadge: a long name is shortened so the PROD
+// badge shows (it was cut off at 60 columns, and at 80 every row of the
+// list ended in "…").
+func TestLongProfileNameKeepsTheBadge(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	name := "prod-merchant-with-a-long-descriptive-name-for-the-support-team"
+	ctx := storeWith(t, clk, profiles.Profile{Name: name, Account: "P99887766", Grant: "client_credentials", ClientID: "c"})
+	for _, w := range []int{60, 80} {
+		ctx.Width, ctx.Height = w, 24
+		m := New(ctx)
+		requireShows(t, m, "PROD P99887766")
+		for _, l := range strings.Split(viewText(m), "\n") {
+			if strings.HasSuffix(strings.TrimRight(l, " "), "…") && !strings.Contains(l, "prod-merchant") && !strings.Contains(l, "New request…") {
+				t.Fatalf("at %d columns a row is cut: %q\n%s", w, l, viewText(m))
+			}
+		}
+		requireFits(t, m, w, 24)
+	}
+}

@@ -83,9 +83,11 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 	}
 	s := d.ctx.Styles
 	width := lm.Width() - 4
-	title := it.name
+	// The badge always shows: a long name gives way to it.
+	title := truncate(it.name, width)
 	if it.account != "" {
-		title += "  " + s.badge(it.account)
+		badge := s.badge(it.account)
+		title = truncate(it.name, max(4, width-lipgloss.Width(badge)-2)) + "  " + badge
 	}
 	// Then what the item is; with a token held, its countdown first, and
 	// an auto-refresh's outcome instead of the rest.
