@@ -131,8 +131,21 @@ func (p Profile) check() error {
 	return nil
 }
 
+// MaxNameLen is the longest profile name.
+const MaxNameLen = 64
+
+// CopyName is the name offered for a copy of the profile called name:
+// name-copy, the original shortened where that would be too long.
+func CopyName(name string) string {
+	const suffix = "-copy"
+	if len(name)+len(suffix) > MaxNameLen {
+		name = strings.TrimRight(name[:MaxNameLen-len(suffix)], "-")
+	}
+	return name + suffix
+}
+
 func validName(s string) bool {
-	if s == "" || len(s) > 64 {
+	if s == "" || len(s) > MaxNameLen {
 		return false
 	}
 	for _, r := range s {

@@ -724,3 +724,23 @@ func TestLongProfileNameKeepsTheBadge(t *testing.T) {
 		requireFits(t, m, w, 24)
 	}
 }
+
+// TestDuplicateOfALongNameOffersAValidName: d on a 63-character profile
+// offered NAME-copy, then refused it as longer than 64.
+func TestDuplicateOfALongNameOffersAValidName(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	name := strings.Repeat("a", 58) + "-shop"
+	ctx := storeWith(t, clk, profiles.Profile{Name: name, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: "c"})
+	m := New(ctx)
+	press(t, m, "d", "enter")
+	wantStatus(t, m, "saved")
+	ps, err := ctx.Store.Load()
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("profiles after the duplicate: %v %v", ps, err)
+	}
+	for _, p := range ps {
+		if p.Name != name && (!strings.HasSuffix(p.Name, "-copy") || len(p.Name) > profiles.MaxNameLen) {
+			t.Fatalf("the copy is called %q", p.Name)
+		}
+	}
+}

@@ -460,7 +460,7 @@ func (d *desk) onHomeAct(msg homeActMsg) tea.Cmd {
 		if d.canChangeProfiles() {
 			p := *it.profile
 			values := valuesForProfile(p)
-			values[fName] = p.Name + "-copy"
+			values[fName] = profiles.CopyName(p.Name)
 			storePw := profiles.SourceOf(p, profiles.Password).Stored()
 			d.openFormPage(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2))
 			d.form.setProfileToggles(p)
