@@ -744,3 +744,19 @@ func TestDuplicateOfALongNameOffersAValidName(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveARecoveryTokenAsTheUsersPasswordProfile: s on a token from an
+// MFA recovery opened an mfa-oob profile form with empty one-time fields,
+// a profile that could never run; it is the user's password profile.
+func TestSaveARecoveryTokenAsTheUsersPasswordProfile(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	m := New(profileContext(t, clk, t.TempDir()))
+	res := syntheticResult(t, fixedNow)
+	res.Request = flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantMFAOOB, ClientID: dinterotest.DemoClientID,
+		Username: dinterotest.DemoLostDeviceUser, MFAToken: "mfa-token-x", OOBCode: "oob-y", BindingCode: "123456"}
+	showTokenPage(m, res)
+	press(t, m, "s")
+	requireShows(t, m, "profile · password")
+	wantFieldValue(t, m, "Username", dinterotest.DemoLostDeviceUser)
+	requireHides(t, m, "MFA token", "OOB code", "123456")
+}

@@ -186,8 +186,15 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 	if !d.canChangeProfiles() {
 		return nil
 	}
-	values := valuesFor(res.Request, d.baseURL)
-	d.openFormPage(newProfileForm(res.Request.Grant, values, res.BearerChained, false, false, d.ctx.Width-2))
+	req, chained := res.Request, res.BearerChained
+	if req.Grant == client.GrantMFAOOB {
+		// A recovery's or an MFA answer's one-time codes make no
+		// profile that could run again: the user's sign-in does.
+		req.Grant, req.MFAToken, req.OOBCode, req.BindingCode = client.GrantPassword, "", "", ""
+		chained = req.ClientID != "" && req.Bearer == ""
+	}
+	values := valuesFor(req, d.baseURL)
+	d.openFormPage(newProfileForm(req.Grant, values, chained, false, false, d.ctx.Width-2))
 	d.form.savedFrom = res
 	// The profile sends its code where the flow that got the token did.
 	d.form.mfaEmail = res.MFAChannel == client.ChannelEmail
