@@ -445,3 +445,30 @@ func FuzzParseError(f *testing.F) {
 		}
 	})
 }
+
+// TestRevokeCurlNamesTheRefreshTokenVariable: a revoke copied as curl
+// names its token $TOKENBENCH_REFRESH_TOKEN, the variable `tokenbench
+// revoke` reads (it said $TOKENBENCH_TOKEN, which nothing reads).
+func TestRevokeCurlNamesTheRefreshTokenVariable(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{}`)
+	}))
+	defer ts.Close()
+	rec := &client.Recorder{Redactor: &client.Redactor{}}
+	c, err := client.New(client.Options{BaseURL: ts.URL + "/v1", Recorder: rec, Redactor: rec.Redactor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Revoke(context.Background(), account, client.BearerAuth{Token: "a.b.c"}, "rt-secret-value"); err != nil {
+		t.Fatal(err)
+	}
+	ex := rec.Exchanges()
+	if len(ex) != 1 {
+		t.Fatalf("%d exchanges", len(ex))
+	}
+	curl := ex[0].Curl()
+	if !strings.Contains(curl, `\"token\":\"$TOKENBENCH_REFRESH_TOKEN\"`) || strings.Contains(curl, "rt-secret-value") {
+		t.Fatalf("curl:\n%s", curl)
+	}
+}

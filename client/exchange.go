@@ -342,6 +342,8 @@ var curlVars = map[string]string{
 	"password": "TOKENBENCH_PASSWORD", "client_secret": "TOKENBENCH_CLIENT_SECRET", "binding_code": "TOKENBENCH_BINDING_CODE",
 	"mfa_token": "TOKENBENCH_MFA_TOKEN", "oob_code": "TOKENBENCH_OOB_CODE", "refresh_token": "TOKENBENCH_REFRESH_TOKEN",
 	"access_token": "TOKENBENCH_ACCESS_TOKEN", "id_token": "TOKENBENCH_ID_TOKEN", "code": "TOKENBENCH_CODE",
+	// revoke's token is a refresh token, as `tokenbench revoke` reads it.
+	"token": "TOKENBENCH_REFRESH_TOKEN",
 }
 
 // Curl returns a curl command that reproduces the exchange, with every
