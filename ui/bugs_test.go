@@ -760,3 +760,22 @@ func TestSaveARecoveryTokenAsTheUsersPasswordProfile(t *testing.T) {
 	wantFieldValue(t, m, "Username", dinterotest.DemoLostDeviceUser)
 	requireHides(t, m, "MFA token", "OOB code", "123456")
 }
+
+// TestHeaderKeepsTheBadgeWhole: at 60 columns the profile form's long
+// title cut the account badge to "TEST T1"; the title gives way instead.
+func TestHeaderKeepsTheBadgeWhole(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	ctx := profileContext(t, clk, t.TempDir())
+	ctx.Width, ctx.Height = 60, 20
+	m := New(ctx)
+	press(t, m, "esc", "a", "enter") // a client_credentials profile: the longest title
+	for !strings.Contains(viewText(m), "› Account") {
+		press(t, m, "tab")
+	}
+	typeText(t, m, dinterotest.DemoAccount)
+	header := strings.Split(viewText(m), "\n")[0]
+	if !strings.Contains(header, "TEST "+dinterotest.DemoAccount) {
+		t.Fatalf("header %q", header)
+	}
+	requireFits(t, m, 60, 20)
+}

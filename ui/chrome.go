@@ -147,6 +147,10 @@ func (c *chrome) header(f frame) string {
 			title += s.Crumb.Render(" · " + ansi.Truncate(client.Sanitize(f.flowName), room, "…"))
 		}
 	}
+	// The badge (TEST or PROD) always shows whole: a long title gives way.
+	if room := c.ctx.Width - 2 - lipgloss.Width(right) - 1; lipgloss.Width(title) > room {
+		title = ansi.Truncate(title, max(0, room), "…")
+	}
 	gap := max(1, c.ctx.Width-2-lipgloss.Width(title)-lipgloss.Width(right))
 	line := " " + title + strings.Repeat(" ", gap) + right
 	return line + "\n" + s.Rule.Render(strings.Repeat("─", max(0, c.ctx.Width)))
