@@ -292,6 +292,13 @@ func clearedText(msg clearedMsg) (string, bool) {
 // to the page on top.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k, top := m.ctx.Keys, m.nav.top()
+	if msg.Code == tea.KeyEscape && msg.Mod == tea.ModAlt {
+		// Two esc presses that arrived together read as alt+esc: they
+		// are two steps back.
+		esc := tea.KeyPressMsg{Code: tea.KeyEscape}
+		first := m.handleKey(esc)
+		return tea.Sequence(first, func() tea.Msg { return esc })
+	}
 	if key.Matches(msg, k.ForceQuit) {
 		// An interrupt, not a plain quit: Run reports it (exit 130).
 		return tea.Interrupt

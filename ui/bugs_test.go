@@ -779,3 +779,16 @@ func TestHeaderKeepsTheBadgeWhole(t *testing.T) {
 	}
 	requireFits(t, m, 60, 20)
 }
+
+// TestTwoEscPressesTogetherGoBackTwice: two esc bytes in one read arrive
+// as alt+esc; they were lost (a tester's quick esc esc left the log open).
+func TestTwoEscPressesTogetherGoBackTwice(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l", "t", "enter")
+	wantScreen(t, m, "exchange")
+	_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEscape, Mod: tea.ModAlt})
+	drive(t, m, cmd)
+	wantScreen(t, m, "HTTP log") // past the timeline: two steps
+}
