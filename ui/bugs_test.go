@@ -792,3 +792,18 @@ func TestTwoEscPressesTogetherGoBackTwice(t *testing.T) {
 	drive(t, m, cmd)
 	wantScreen(t, m, "HTTP log") // past the timeline: two steps
 }
+
+// TestNewRequestItemOffersOnlyWhatItDoes: on "New request…" the key line
+// offered edit, delete and diagnose, which do nothing there.
+func TestNewRequestItemOffersOnlyWhatItDoes(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: "c"})
+	m := New(ctx)
+	requireShows(t, m, "e edit", "x delete")
+	press(t, m, "down") // New request…
+	keys := strings.Split(strings.TrimRight(viewText(m), " \n"), "\n")
+	line := keys[len(keys)-1]
+	if !strings.Contains(line, "enter new request") || strings.Contains(line, "edit") || strings.Contains(line, "delete") || strings.Contains(line, "diagnose") {
+		t.Fatalf("key line on New request…: %q", line)
+	}
+}

@@ -358,6 +358,15 @@ func (p *homePage) Keys() help.KeyMap {
 		return bindings{short: []key.Binding{withHelp(k.Select, "apply filter"), withHelp(k.Back, "clear filter"), k.ForceQuit}}
 	}
 	run := withHelp(k.Select, "run")
+	if it, ok := p.selectedItem(); ok && it.key == newItem.key {
+		// Nothing to edit, delete or diagnose on "New request…".
+		start := []key.Binding{withHelp(k.Select, "new request")}
+		if p.ctx.Store != nil {
+			start = append(start, k.Add)
+		}
+		return bindings{short: append(append([]key.Binding{}, start...), k.Filter, k.Help, k.Quit),
+			full: [][]key.Binding{{k.Up, k.Down, k.Filter}, start, {k.Help, k.Quit, k.ForceQuit}}}
+	}
 	if p.ctx.Store == nil {
 		return bindings{short: []key.Binding{k.Up, k.Down, run, k.Edit, k.Diagnose, k.Filter, k.Help, k.Quit},
 			full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Edit, k.Diagnose}, {k.Help, k.Quit, k.ForceQuit}}}
