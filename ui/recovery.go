@@ -210,6 +210,10 @@ func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
 		m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
 		return cmd
 	case recCode:
+		if paste, ok := msg.(tea.PasteMsg); ok {
+			// As on the MFA screen: a code pasted as an SMS shows it.
+			msg, m.err = tea.PasteMsg{Content: pastedCode(paste.Content)}, ""
+		}
 		var cmd tea.Cmd
 		m.code, cmd = m.code.Update(msg)
 		return cmd
@@ -300,8 +304,8 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return navBack("MFA recovery left unfinished", false)
 	case key.Matches(msg, k.Select):
 		code := strings.TrimSpace(m.code.Value())
-		if code == "" {
-			m.err = "type the code the user received"
+		if why := checkCode(code); why != "" {
+			m.err = why // refused here: no attempt is used
 			return nil
 		}
 		return m.answer(code)
