@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -125,4 +126,36 @@ func TestMFAOOBFormBindCodeIsCleanedAndChecked(t *testing.T) {
 	if n := len(exchangesOf(ctx)) - sent; n != 0 {
 		t.Fatalf("%d request(s) sent for a code that is not digits", n)
 	}
+}
+
+// TestRecoveryCodeCheckRateLimited: a 429 on a step's code check (not on
+// a send) says the code was not checked and can be entered again after
+// the wait; it does not offer a new code, the code stays in its field, and
+// enter after the wait checks it.
+func TestRecoveryCodeCheckRateLimited(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
+	runConnection(t, m, 3)
+	press(t, m, "L")
+	requireShows(t, m, "step 1 of 2: code sent by SMS", "Attempts left: 3")
+	first := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+	typeText(t, m, first)
+	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 8, Times: 1})
+	press(t, m, "enter")
+	requireShows(t, m, "the code was not checked; enter it again in 8s", "Attempts left: 3", "verify (wait)", "ctrl+n resend")
+	requireHides(t, m, "a new code can be sent", "resend (wait)")
+	wantCode(t, m, first)
+	// enter during the wait sends nothing.
+	n := len(exchangesOf(ctx))
+	press(t, m, "enter")
+	if len(exchangesOf(ctx)) != n {
+		t.Fatal("the code was sent again during the wait")
+	}
+	requireShows(t, m, "the code can be tried again in 8s")
+	clk.Advance(9 * time.Second)
+	requireHides(t, m, "rate limited", "(wait)")
+	press(t, m, "enter")
+	requireShows(t, m, "step 2 of 2: code sent by e-mail", "✓ step 1 of 2")
 }
