@@ -143,7 +143,7 @@ func TestBundleHoldsNoSecretInAnyEncoding(t *testing.T) {
 	for _, want := range []string{
 		"| tool | tokenbench test |", "| account | T11223344 (TEST) |", "| grant | password + mfa-oob |",
 		"MFA completed: token issued after binding code #3",
-		"| challenge (sms) |", "| binding code #1 | 400 invalid_grant |",
+		"| challenge 1 (sms) |", "| binding code #1 | 400 invalid_grant |",
 		"verified (kid k, RS256)", "| sub | user:mfa@example.com |",
 		"## Diagnosis of mfa@example.com", "SMS factor changed",
 	} {

@@ -129,7 +129,7 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 	for _, st := range steps {
 		labels = append(labels, st.Label+"="+st.Outcome)
 	}
-	want := "token request (client_credentials)=200,token request (password)=403 mfa_required,challenge (sms)=200,binding code #1=400 invalid_grant,binding code #2=200"
+	want := "token request (client_credentials)=200,token request (password)=403 mfa_required,challenge 1 (sms)=200,binding code #1=400 invalid_grant,binding code #2=200"
 	if strings.Join(labels, ",") != want {
 		t.Fatalf("timeline:\n got %s\nwant %s", strings.Join(labels, ","), want)
 	}

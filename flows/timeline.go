@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -13,8 +14,8 @@ type Step struct {
 	ExchangeID int
 	At         time.Time
 	Duration   time.Duration
-	Label      string // "token request (password)", "challenge (sms)", "binding code #2"
-	Outcome    string // "200", "403 mfa_required", "no answer: timed out"
+	Label      string // "token request (password)", "challenge 1 (sms)", "binding code #2"
+	Outcome    string // "200", "403 mfa_required", "cancelled", "no answer: timed out"
 	OK         bool
 }
 
@@ -76,7 +77,10 @@ func Timeline(all []client.Exchange) []Step {
 		recovery = recovery || isRecovery(ex[i])
 	}
 	var steps []Step
-	attempt, step, recoveries := 0, 1, 0
+	// Binding codes are numbered across the whole flow (a new code or the
+	// other channel does not start again at #1), challenges as the MFA
+	// screen numbers them: the ones sent.
+	attempt, step, recoveries, challenges := 0, 1, 0, 0
 	for i := start; i < len(ex); i++ {
 		e := ex[i]
 		if i > start && isClientToken(e) {
@@ -101,10 +105,13 @@ func Timeline(all []client.Exchange) []Step {
 			if recoveries++; recoveries > 1 {
 				s.Label += ", a new code"
 			}
-			attempt = 0
 		case isChallenge(e):
-			s.Label = prefix + "challenge (" + orDefault(e.Fields["oob_channel"], "sms") + ")"
-			attempt = 0
+			number := ""
+			if !recovery && s.OK {
+				challenges++
+				number = fmt.Sprintf(" %d", challenges)
+			}
+			s.Label = prefix + "challenge" + number + " (" + orDefault(e.Fields["oob_channel"], "sms") + ")"
 		case isMFAOOB(e):
 			attempt++
 			s.Label = fmt.Sprintf("%sbinding code #%d", prefix, attempt)
@@ -176,7 +183,12 @@ func pathOf(u string) string {
 }
 
 func outcome(e client.Exchange) string {
-	if e.Err != "" {
+	switch {
+	case strings.HasSuffix(e.Err, context.Canceled.Error()):
+		// The user cancelled it (esc, leaving the screen): not a failure
+		// of the server's, and Go's words for it say less.
+		return "cancelled"
+	case e.Err != "":
 		return "no answer: " + e.Err
 	}
 	if e.ErrorCode != "" {

@@ -421,6 +421,11 @@ func (f *formModel) validate() bool {
 		}
 		mark(k, msg)
 	}
+	if code := f.value(fBindingCode); code != "" && f.shown(fBindingCode) {
+		if checkCode(code) != "" {
+			mark(fBindingCode, "digits only, as the user received it")
+		}
+	}
 	if !ok {
 		for i, fl := range f.visible() {
 			if fl.err != "" {
@@ -687,6 +692,9 @@ func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	if !ok {
 		// A paste, a cursor blink: the focused field's.
 		if f := p.focused(); f != nil {
+			if paste, ok := msg.(tea.PasteMsg); ok && f.spec.key == fBindingCode {
+				msg = tea.PasteMsg{Content: pastedCode(paste.Content)}
+			}
 			var cmd tea.Cmd
 			f.input, cmd = f.input.Update(msg)
 			return p, cmd

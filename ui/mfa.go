@@ -303,6 +303,16 @@ func (p *mfaPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, nil
 		}
 		return p, p.onVerify(msg)
+	case tea.PasteMsg:
+		// A code pasted as an SMS shows it ("731 735", "Code: 731735"):
+		// what cannot be part of a code goes before it reaches the field.
+		if p.phase != mfaCode {
+			return p, nil
+		}
+		var cmd tea.Cmd
+		p.err = ""
+		p.input, cmd = p.input.Update(tea.PasteMsg{Content: pastedCode(msg.Content)})
+		return p, cmd
 	case spinner.TickMsg:
 		if !p.Busy() {
 			return p, nil
@@ -423,8 +433,8 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Select):
 			code := strings.TrimSpace(p.input.Value())
-			if code == "" {
-				p.err = "type the code the user received"
+			if why := checkCode(code); why != "" {
+				p.err = why // refused here: no attempt is used
 				return nil
 			}
 			return p.verify(code)

@@ -73,8 +73,15 @@ type recoveryModel struct {
 	// was tried during the wait, which its one line then says.
 	retryAt time.Time
 	nudged  bool
-	width   int
-	height  int
+	// checkLimited: the wait is a 429 on a code check, not on a send: the
+	// code was not judged, and the same code is tried again after it (a
+	// resend is not held back).
+	checkLimited bool
+	// checking: the request in flight checks a code of step checkStep.
+	checking  bool
+	checkStep int
+	width     int
+	height    int
 }
 
 // newRecoveryModel opens the recovery filled from req (the user and client
@@ -170,11 +177,14 @@ func (m *recoveryModel) Keys() help.KeyMap {
 	case recSetup:
 		return bindings{short: []key.Binding{withHelp(k.Select, "send the first code"), withHelp(k.Next, "next"), withHelp(k.Toggle, "channel"), k.Back, k.ForceQuit}}
 	case recCode:
-		resend := withHelp(k.NewCode, "resend")
+		resend, verify := withHelp(k.NewCode, "resend"), withHelp(k.Select, "verify")
 		if m.resendWait() > 0 {
 			resend = withHelp(k.NewCode, "resend (wait)")
 		}
-		short := []key.Binding{withHelp(k.Select, "verify"), resend, k.Back, k.ForceQuit}
+		if m.checkWait() > 0 {
+			verify = withHelp(k.Select, "verify (wait)")
+		}
+		short := []key.Binding{verify, resend, k.Back, k.ForceQuit}
 		return bindings{short: short, full: [][]key.Binding{short, {k.Log}}}
 	case recStartOver:
 		return bindings{short: []key.Binding{withHelp(k.Select, "start over"), k.Back, k.ForceQuit}}
@@ -182,9 +192,25 @@ func (m *recoveryModel) Keys() help.KeyMap {
 	return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
 }
 
-// resendWait is how long a 429 still holds resending back.
-func (m *recoveryModel) resendWait() time.Duration {
+// waitLeft is what is left of a 429's wait.
+func (m *recoveryModel) waitLeft() time.Duration {
 	return m.retryAt.Sub(m.ctx.Now())
+}
+
+// resendWait is how long a 429 on a send still holds resending back.
+func (m *recoveryModel) resendWait() time.Duration {
+	if m.checkLimited {
+		return 0
+	}
+	return m.waitLeft()
+}
+
+// checkWait is how long a 429 on a code check still holds checking back.
+func (m *recoveryModel) checkWait() time.Duration {
+	if !m.checkLimited {
+		return 0
+	}
+	return m.waitLeft()
 }
 
 func (m *recoveryModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
@@ -197,7 +223,7 @@ func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
 		}
 		return m.onAnswer(msg)
 	case recoveryTickMsg:
-		if msg.id != m.id || m.resendWait() <= 0 {
+		if msg.id != m.id || m.waitLeft() <= 0 {
 			return nil
 		}
 		return m.tick()
@@ -210,6 +236,10 @@ func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
 		m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
 		return cmd
 	case recCode:
+		if paste, ok := msg.(tea.PasteMsg); ok {
+			// As on the MFA screen: a code pasted as an SMS shows it.
+			msg, m.err = tea.PasteMsg{Content: pastedCode(paste.Content)}, ""
+		}
 		var cmd tea.Cmd
 		m.code, cmd = m.code.Update(msg)
 		return cmd
@@ -223,6 +253,9 @@ func (m *recoveryModel) tick() tea.Cmd {
 }
 
 func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
+	// A code check that is answered without moving to the next step.
+	checked := m.checking && msg.session != nil && msg.session.Step == m.checkStep
+	m.checking = false
 	if msg.session != nil {
 		m.session = msg.session
 	}
@@ -234,16 +267,25 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 	if m.session == nil {
 		m.phase = recSetup
 	}
-	m.code.Reset()
+	limited, rateLimited := flows.RateLimited(msg.err)
+	if msg.err == nil && m.checkLimited {
+		m.retryAt = time.Time{} // a new code came: the wait was the old one's
+	}
+	if !(rateLimited && checked) {
+		// A 429 on a check did not judge the code: it stays, to be
+		// entered again after the wait.
+		m.code.Reset()
+	}
 	if msg.err != nil {
 		m.err = errText(msg.err)
-		if limited, ok := flows.RateLimited(msg.err); ok {
+		if rateLimited {
 			wait := limited.RetryAfter
 			if wait <= 0 {
 				wait = time.Minute // no Retry-After: do not invite hammering
 			}
 			// The wait's one line below says it, and goes when the wait ends.
 			m.retryAt, m.nudged, m.err = m.ctx.Now().Add(wait), false, ""
+			m.checkLimited = checked
 			cmds := []tea.Cmd{m.tick()}
 			if m.phase == recSetup {
 				cmds = append(cmds, m.inputs[m.focus].Focus())
@@ -300,8 +342,12 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return navBack("MFA recovery left unfinished", false)
 	case key.Matches(msg, k.Select):
 		code := strings.TrimSpace(m.code.Value())
-		if code == "" {
-			m.err = "type the code the user received"
+		if why := checkCode(code); why != "" {
+			m.err = why // refused here: no attempt is used
+			return nil
+		}
+		if m.checkWait() > 0 {
+			m.nudged = true
 			return nil
 		}
 		return m.answer(code)
@@ -378,6 +424,7 @@ func (m *recoveryModel) begin(what string) (int, *flows.Runner, error) {
 	}
 	m.id = m.ctx.nextID()
 	m.phase, m.busy, m.err = recBusy, what, ""
+	m.checking = false
 	m.code.Blur()
 	for i := range m.inputs {
 		m.inputs[i].Blur()
@@ -429,6 +476,7 @@ func (m *recoveryModel) answer(code string) tea.Cmd {
 	if m.ctx.Redactor != nil {
 		m.ctx.Redactor.Add(code)
 	}
+	m.checking, m.checkStep = true, m.session.Step
 	s, keep := copySession(m.session), m.keep
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -501,7 +549,13 @@ func (m *recoveryModel) View() string {
 			top = append(top, s.Value.Render(m.session.Status()))
 		}
 	}
-	if wait := m.resendWait(); wait > 0 {
+	if wait := m.checkWait(); wait > 0 {
+		if m.nudged {
+			top = append(top, wrap(s.Error, "✗ rate limited: the code can be tried again in "+tokeninfo.Countdown(wait)+" (429)", w))
+		} else {
+			top = append(top, wrap(s.Warn, "⏳ rate limited (429): the code was not checked; enter it again in "+tokeninfo.Countdown(wait), w))
+		}
+	} else if wait := m.resendWait(); wait > 0 {
 		if m.nudged {
 			top = append(top, s.Error.Render("✗ rate limited: no new code for "+tokeninfo.Countdown(wait)+" more (429)"))
 		} else {

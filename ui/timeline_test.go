@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -51,13 +54,13 @@ func TestDiagnoseDuringMFAKeepsTheTimeline(t *testing.T) {
 	wantScreen(t, m, "token")
 	press(t, m, "ctrl+l", "t")
 	wantScreen(t, m, "MFA timeline")
-	requireShows(t, m, "MFA completed: token issued after binding code #1", "token request (password)", "challenge (sms)", "binding code #1")
+	requireShows(t, m, "MFA completed: token issued after binding code #1", "token request (password)", "challenge 1 (sms)", "challenge 2 (sms)", "binding code #1")
 	// The diagnose screen's lookups are not steps of the flow.
 	view := viewText(m)
 	if n := strings.Count(view, "token request (client_credentials)"); n != 1 {
 		t.Fatalf("%d client_credentials steps:\n%s", n, view)
 	}
-	if n := strings.Count(view, "challenge (sms)"); n != 2 {
+	if n := strings.Count(view, "(sms)"); n != 2 {
 		t.Fatalf("%d challenges:\n%s", n, view)
 	}
 	requireHides(t, m, "users", "activity", "keys")
@@ -142,13 +145,13 @@ func TestTimelineBundleOfAnUnfinishedFlowHasNoToken(t *testing.T) {
 	press(t, m, "home", "enter")
 	requireShows(t, m, "Grant       client_credentials")
 	press(t, m, "ctrl+l", "t")
-	requireShows(t, m, "stopped at challenge (sms): 200")
+	requireShows(t, m, "stopped at challenge 1 (sms): 200")
 	press(t, m, "b")
-	requireShows(t, m, "Token       none: the MFA flow stopped at challenge (sms): 200")
+	requireShows(t, m, "Token       none: the MFA flow stopped at challenge 1 (sms): 200")
 	requireHides(t, m, "client_credentials")
 	press(t, m, "esc")
 	summary := writeBundleFrom(t, m, dir, "unfinished")
-	if !strings.Contains(summary, "no token: the MFA flow stopped at challenge (sms): 200") || strings.Contains(summary, "- access token:") ||
+	if !strings.Contains(summary, "no token: the MFA flow stopped at challenge 1 (sms): 200") || strings.Contains(summary, "- access token:") ||
 		!strings.Contains(summary, "| grant | password via MFA") {
 		t.Fatalf("summary.md:\n%s", summary)
 	}
@@ -177,4 +180,93 @@ func TestSaveAsAfterAnEmailMFAFlowKeepsEmail(t *testing.T) {
 	press(t, m, "s")
 	requireShows(t, m, "profile · password", "MFA code    by e-mail  (space: SMS/e-mail)")
 	requireHides(t, m, "by SMS  (space")
+}
+
+// TestTimelineNumbersCodesAcrossTheFlow: a wrong code, a new code, the
+// other channel, a cancelled check and the right code: the timeline (and
+// the bundle's summary.md) numbers the codes across the whole flow and the
+// challenges as the MFA screen does, and the cancelled check reads
+// "cancelled", not Go's cut "context canceled".
+func TestTimelineNumbersCodesAcrossTheFlow(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	ctx.Width, ctx.Height = 120, 40
+	dir := t.TempDir()
+	inTempDir(ctx, dir)
+	m := New(ctx)
+	runConnection(t, m, 1)
+	requireShows(t, m, "A code was sent by SMS (challenge 1)")
+	typeText(t, m, wrongCode(srv.LastBindingCode(dinterotest.DemoMFAUser)))
+	press(t, m, "enter")
+	requireShows(t, m, "wrong binding code")
+	press(t, m, "ctrl+n")
+	requireShows(t, m, "A code was sent by SMS (challenge 2)")
+	press(t, m, "ctrl+w")
+	requireShows(t, m, "A code was sent by e-mail (challenge 3)")
+	right := srv.LastBindingCode(dinterotest.DemoMFAUser)
+	// A check the server does not answer, cancelled with esc.
+	srv.SetFault(&dinterotest.Fault{Hang: true, Times: 1})
+	typeText(t, m, right)
+	served := srv.Requests()
+	_, cmd := m.Update(keyMsg("enter"))
+	requireShows(t, m, "checking the code")
+	done := make(chan []tea.Msg)
+	go func() { // the request, as Bubble Tea runs it
+		var msgs []tea.Msg
+		for queue := []tea.Cmd{cmd}; len(queue) > 0; queue = queue[1:] {
+			if queue[0] == nil {
+				continue
+			}
+			switch msg := queue[0]().(type) {
+			case tea.BatchMsg:
+				queue = append(queue, msg...)
+			default:
+				msgs = append(msgs, msg)
+			}
+		}
+		done <- msgs
+	}()
+	for deadline := time.Now().Add(5 * time.Second); srv.Requests() == served; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the code check never reached the server")
+		}
+	}
+	press(t, m, "esc")
+	for _, msg := range <-done {
+		if _, ok := msg.(spinner.TickMsg); !ok {
+			_, next := m.Update(msg)
+			drive(t, m, next)
+		}
+	}
+	requireShows(t, m, "cancelled")
+	wantCode(t, m, right) // kept, to send again
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	press(t, m, "ctrl+l", "t")
+	wantScreen(t, m, "MFA timeline")
+	want := []string{"MFA completed: token issued after binding code #3",
+		"challenge 1 (sms)", "binding code #1", "challenge 2 (sms)", "challenge 3 (email)", "binding code #2", "cancelled", "binding code #3"}
+	requireShows(t, m, want...)
+	requireHides(t, m, "contex")
+	view := viewText(m)
+	rows := view[strings.Index(view, "token request (client_credentials)"):]
+	for i := 2; i < len(want); i++ {
+		if strings.Index(rows, want[i-1]) > strings.Index(rows, want[i]) {
+			t.Fatalf("%q before %q:\n%s", want[i], want[i-1], view)
+		}
+	}
+	if n := strings.Count(view, "binding code #1"); n != 1 {
+		t.Fatalf("%d rows of binding code #1:\n%s", n, view)
+	}
+	summary := writeBundleFrom(t, m, dir, "numbered")
+	for _, w := range []string{"MFA completed: token issued after binding code #3", "| challenge 3 (email) | 200 |",
+		"| binding code #2 | cancelled |", "| binding code #3 | 200 |"} {
+		if !strings.Contains(summary, w) {
+			t.Fatalf("summary.md lacks %q:\n%s", w, summary)
+		}
+	}
+	if strings.Contains(summary, "| binding code #2 | no answer") {
+		t.Fatalf("summary.md:\n%s", summary)
+	}
 }
