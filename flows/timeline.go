@@ -188,6 +188,8 @@ func outcome(e client.Exchange) string {
 		// The user cancelled it (esc, leaving the screen): not a failure
 		// of the server's, and Go's words for it say less.
 		return "cancelled"
+	case strings.Contains(e.Err, context.DeadlineExceeded.Error()) || strings.Contains(e.Err, "Client.Timeout"):
+		return "timed out"
 	case e.Err != "":
 		return "no answer: " + e.Err
 	}
