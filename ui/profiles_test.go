@@ -180,7 +180,7 @@ func TestAutoRefreshBeforeExpiry(t *testing.T) {
 	}
 	clk.Advance(15 * time.Second) // 15 s left: due
 	tick()
-	if held() == first || !strings.Contains(viewText(m), "refreshed at 12:01:45") {
+	if held() == first || !strings.Contains(viewText(m), "auto-refreshed at 12:01:45") {
 		t.Fatalf("not refreshed:\n%s", viewText(m))
 	}
 	// A failure is shown and not retried every second.
@@ -454,4 +454,75 @@ func TestCancelledRefreshIsNoFailureOnHome(t *testing.T) {
 	wantScreen(t, m, "home")
 	requireShows(t, m, line)
 	requireHides(t, m, "refresh failed", "retries in", "cancelled")
+}
+
+// Issue (diag 2): home told of auto-refresh for refreshes asked for with
+// r, even on a profile with auto-refresh off: after a revoke, r (which
+// needs MFA) and esc showed "auto-refresh needs MFA", and a plain r showed
+// "refreshed at" as if auto-refresh had run.
+func TestHomeTellsRefreshesByHandFromAutoRefresh(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := storeWith(t, clk,
+		profiles.Profile{Name: "cc", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+			Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}},
+		profiles.Profile{Name: "mfa", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "password", ClientID: dinterotest.DemoClientID,
+			Username: dinterotest.DemoMFAUser, Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring, profiles.Password: profiles.SourceKeyring}})
+	ps, _ := ctx.Store.Load()
+	for _, p := range ps {
+		for k, v := range map[profiles.Kind]string{profiles.ClientSecret: dinterotest.DemoSecret, profiles.Password: dinterotest.DemoPassword} {
+			if _, asks := p.Secrets[k]; asks {
+				if err := ctx.Secrets.Put(p, k, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	m := New(ctx)
+	wantScreen(t, m, "home")
+
+	// cc: a token, then r by hand.
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	clk.Advance(5 * time.Second)
+	press(t, m, "r")
+	requireShows(t, m, "Issued      2026-11-28 12:00:05")
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	requireShows(t, m, "refreshed by hand at 12:00:05")
+	requireHides(t, m, "auto-refresh")
+	// Rate limited: auto-refresh, off, retries nothing.
+	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 30, Times: 1})
+	press(t, m, "enter", "r")
+	for range 3 {
+		if onScreen(m, "home") {
+			break
+		}
+		press(t, m, "esc")
+	}
+	wantScreen(t, m, "home")
+	requireShows(t, m, "refresh failed")
+	requireHides(t, m, "auto-refresh")
+	press(t, m, "home")
+
+	// mfa: its token, revoked, then r needs MFA and is left.
+	press(t, m, "j", "enter")
+	requireShows(t, m, "A code was sent by SMS")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	press(t, m, "X", "y")
+	wantStatus(t, m, "revoked refresh token")
+	press(t, m, "r")
+	requireShows(t, m, "Multi-factor authentication required")
+	press(t, m, "esc")
+	for range 3 {
+		if onScreen(m, "home") {
+			break
+		}
+		press(t, m, "esc")
+	}
+	wantScreen(t, m, "home")
+	requireShows(t, m, "refresh needs MFA: run the profile again")
+	requireHides(t, m, "auto-refresh")
 }
