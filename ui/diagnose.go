@@ -72,7 +72,7 @@ type diagnoseModel struct {
 
 func newDiagnoseModel(ctx *Context, src diagnoseSource, user string) *diagnoseModel {
 	in := newInput("the user's e-mail", 320)
-	in.SetValue(user)
+	in.SetValue(client.Sanitize(user)) // a profile's, from a file
 	in.CursorEnd()
 	m := &diagnoseModel{ctx: ctx, src: src, user: in}
 	m.SetSize(ctx.Width-2, ctx.Height-4)

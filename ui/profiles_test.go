@@ -526,3 +526,67 @@ func TestHomeTellsRefreshesByHandFromAutoRefresh(t *testing.T) {
 	requireShows(t, m, "refresh needs MFA: run the profile again")
 	requireHides(t, m, "auto-refresh")
 }
+
+// Issue (diag 3): an RLO (U+202E) or another bidi or control character in
+// an imported profile reached the terminal raw: its notes in the profile
+// form, its username on home. The form and home show the text without
+// them, the form says so, and the file changes only when the user saves.
+func TestProfileTextFromAFileIsShownSanitised(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	const rlo, lri = "\u202e", "\u2066"
+	p := profiles.Profile{Name: "imported", BaseURL: "http://127.0.0.1:1", Account: dinterotest.DemoAccount, Grant: "password", ClientID: "cli" + lri + "ent",
+		Username: "user" + rlo + "moc.elpmaxe@", Notes: "ticket " + rlo + "1174  pay\u0007ment",
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}}
+	ctx := storeWith(t, clk, p)
+	ctx.Height = 60 // the whole profile form on screen
+	path := filepath.Join(ctx.Store.Dir, "profiles.yaml")
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	wantScreen(t, m, "home")
+	requireShows(t, m, "usermoc.elpmaxe@")
+	requireHides(t, m, rlo, lri)
+	// u asks about the profile's user: the question shows them sanitised.
+	press(t, m, "u")
+	wantScreen(t, m, "diagnose user")
+	requireShows(t, m, "usermoc.elpmaxe@")
+	requireHides(t, m, rlo, lri)
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+
+	press(t, m, "e")
+	requireShows(t, m, "Notes", "control or bidi characters removed")
+	wantFieldValue(t, m, "Notes", "ticket 1174  payment")
+	wantFieldValue(t, m, "Username", "usermoc.elpmaxe@")
+	requireHides(t, m, rlo, lri, "\u0007")
+	// Typed or pasted, the same.
+	for range 20 {
+		if focusedField(m) == "Notes" {
+			break
+		}
+		press(t, m, "tab")
+	}
+	press(t, m, "end")
+	m.Update(tea.PasteMsg{Content: " x" + rlo + "y"})
+	wantFieldValue(t, m, "Notes", "ticket 1174  payment xy")
+	requireHides(t, m, rlo)
+
+	// Not saved: the file is as it was.
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatalf("profiles.yaml changed without a save:\n%s", after)
+	}
+	// Saved: what the form showed is what is stored.
+	press(t, m, "e", "enter")
+	wantScreen(t, m, "home")
+	ps, err := ctx.Store.Load()
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("%v %+v", err, ps)
+	}
+	if got := ps[0]; got.Notes != "ticket 1174  payment" || got.Username != "usermoc.elpmaxe@" || got.ClientID != "client" {
+		t.Fatalf("saved %+v", got)
+	}
+}
