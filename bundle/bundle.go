@@ -100,6 +100,26 @@ func Build(in Input) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Timeline is the MFA timeline a bundle holds. A bundle with a doctor's
+// report is a diagnosis of one user (diagnosis true): its timeline is that
+// user's latest MFA flow in the session, or none when the session ran none
+// for them. Any other bundle holds the session's latest MFA flow.
+func (in Input) Timeline() (steps []flows.Step, user string, diagnosis bool) {
+	if in.Doctor == nil {
+		return flows.Timeline(in.Exchanges), "", false
+	}
+	user = in.Doctor.User.Email
+	return flows.TimelineFor(in.Exchanges, user), user, true
+}
+
+// NoTimelineFor says that a diagnosis bundle holds no MFA timeline, and why.
+func NoTimelineFor(user string) string {
+	if user == "" {
+		return "no MFA timeline: the diagnosed user has no e-mail to match a flow with"
+	}
+	return "no MFA flow of " + user + " in this session"
+}
+
 // Summary is summary.md: the ticket's next reader reads it first.
 func Summary(in Input) string {
 	var b strings.Builder
@@ -118,9 +138,20 @@ func Summary(in Input) string {
 	p("\nSecrets (passwords, client secrets, codes, tokens) are not in this bundle: " +
 		"each appears as its length or as a fingerprint.\n")
 
-	p("\n## MFA timeline\n\n")
-	steps := flows.Timeline(in.Exchanges)
-	p("%s\n", flows.TimelineSummary(steps))
+	steps, user, diagnosis := in.Timeline()
+	if diagnosis {
+		// A diagnosis is about one user: another user's flow is no
+		// evidence about them, and read as theirs it misleads.
+		p("\n## MFA timeline of %s\n\n", cell(orDash(user)))
+		if len(steps) == 0 {
+			p("%s (another user's flow is not theirs: see Exchanges)\n", md(NoTimelineFor(user)))
+		} else {
+			p("%s\n", flows.TimelineSummary(steps))
+		}
+	} else {
+		p("\n## MFA timeline\n\n")
+		p("%s\n", flows.TimelineSummary(steps))
+	}
 	if len(steps) > 0 {
 		p("\n| # | time | step | outcome | took |\n|---|---|---|---|---|\n")
 		for i, s := range steps {

@@ -136,6 +136,51 @@ func Timeline(all []client.Exchange) []Step {
 	return steps
 }
 
+// TimelineFor is the latest MFA flow (as Timeline picks them) that signed
+// in or recovered user: one of its requests names them. Flows of other
+// users after it are passed over; nil when this session ran none for user.
+func TimelineFor(all []client.Exchange, user string) []Step {
+	if strings.TrimSpace(user) == "" {
+		return nil
+	}
+	for end := len(all); end > 0; {
+		steps := Timeline(all[:end])
+		if len(steps) == 0 {
+			return nil
+		}
+		if flowNames(all[:end], steps, user) {
+			return steps
+		}
+		// The flow before this one ends before its first step.
+		first := -1
+		for i, e := range all[:end] {
+			if e.ID == steps[0].ExchangeID {
+				first = i
+				break
+			}
+		}
+		if first < 0 || first >= end {
+			return nil
+		}
+		end = first
+	}
+	return nil
+}
+
+// flowNames reports whether one of the requests of steps names user.
+func flowNames(ex []client.Exchange, steps []Step, user string) bool {
+	ids := map[int]bool{}
+	for _, st := range steps {
+		ids[st.ExchangeID] = true
+	}
+	for _, e := range ex {
+		if ids[e.ID] && strings.EqualFold(strings.TrimSpace(e.Fields["username"]), strings.TrimSpace(user)) {
+			return true
+		}
+	}
+	return false
+}
+
 func isClientToken(e client.Exchange) bool {
 	return isToken(e) && e.Fields["grant_type"] == string(client.GrantClientCredentials)
 }

@@ -66,6 +66,9 @@ type entry struct {
 	lastErr     error
 	retryAt     time.Time
 	needsMFA    bool
+	// byHand says the last outcome (lastRefresh, lastErr, needsMFA) came
+	// from Refresh (a refresh asked for), not from AutoRefresh.
+	byHand bool
 }
 
 // Outcome is what a refresh brought: a new token, or an MFA session to
@@ -291,6 +294,9 @@ func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome,
 		return out, err
 	}
 	now := s.now()
+	if out.Result != nil || out.MFA != nil || err != nil && !errors.Is(err, context.Canceled) {
+		e.byHand = !auto
+	}
 	switch {
 	case out.Result != nil:
 		// Held even when its refresh token could not be stored (err is a
@@ -377,6 +383,9 @@ type State struct {
 	LastErr     error
 	RetryAt     time.Time // auto-refresh waits until then after a failure
 	NeedsMFA    bool      // the grant needs MFA again: auto-refresh stopped
+	// ByHand says LastRefresh, LastErr and NeedsMFA are the outcome of a
+	// refresh asked for (Refresh), not of auto-refresh.
+	ByHand bool
 }
 
 // State returns the state of the token held for name.
@@ -389,21 +398,30 @@ func (s *Service) State(name string) State {
 	}
 	next, _ := nextLocked(e)
 	return State{Held: e.res, AutoRefresh: e.profile.AutoRefresh, Next: next, Refreshing: e.busy,
-		LastRefresh: e.lastRefresh, Failures: e.failures, LastErr: e.lastErr, RetryAt: e.retryAt, NeedsMFA: e.needsMFA}
+		LastRefresh: e.lastRefresh, Failures: e.failures, LastErr: e.lastErr, RetryAt: e.retryAt, NeedsMFA: e.needsMFA, ByHand: e.byHand}
 }
 
-// Note says in one sanitised line what auto-refresh is doing; "" when
-// there is nothing to say.
+// Note says in one sanitised line what the last refresh did and what
+// auto-refresh will do; "" when there is nothing to say. It names
+// auto-refresh only for what auto-refresh did or will do: a refresh asked
+// for is told as one, and a profile with auto-refresh off hears nothing of
+// it.
 func (st State) Note(now time.Time) string {
 	in := func(t time.Time) string { return max(t.Sub(now), 0).Round(time.Second).String() }
+	refreshed := "auto-refreshed at "
+	if st.ByHand {
+		refreshed = "refreshed by hand at "
+	}
 	switch {
 	case st.Refreshing:
 		return "refreshing…"
+	case st.NeedsMFA && st.ByHand:
+		return "refresh needs MFA: run the profile again"
 	case st.NeedsMFA:
 		return "auto-refresh needs MFA: run the profile again"
 	case errors.As(st.LastErr, new(*KeepError)):
-		return "refreshed at " + st.LastRefresh.Format("15:04:05") + ", but " + client.Sanitize(st.LastErr.Error())
-	case isRateLimited(st.LastErr):
+		return refreshed + st.LastRefresh.Format("15:04:05") + ", but " + client.Sanitize(st.LastErr.Error())
+	case isRateLimited(st.LastErr) && st.AutoRefresh:
 		return "rate limited: auto-refresh retries in " + in(st.RetryAt)
 	case st.LastErr != nil:
 		msg := client.Sanitize(st.LastErr.Error())
@@ -412,7 +430,7 @@ func (st State) Note(now time.Time) string {
 		}
 		return "refresh failed: " + msg
 	case !st.LastRefresh.IsZero():
-		return "refreshed at " + st.LastRefresh.Format("15:04:05")
+		return refreshed + st.LastRefresh.Format("15:04:05")
 	case !st.Next.IsZero():
 		return "auto-refresh in " + in(st.Next)
 	}

@@ -148,7 +148,14 @@ func (m *bundleModel) View() string {
 	if in.Grant != "" {
 		add("Grant", in.Grant)
 	}
-	add("Exchanges", fmt.Sprintf("%d, with the MFA timeline", len(in.Exchanges)))
+	switch steps, user, diagnosis := in.Timeline(); {
+	case !diagnosis:
+		add("Exchanges", fmt.Sprintf("%d, with the MFA timeline", len(in.Exchanges)))
+	case len(steps) > 0:
+		add("Exchanges", fmt.Sprintf("%d, with the MFA timeline of %s", len(in.Exchanges), client.Sanitize(user)))
+	default:
+		add("Exchanges", fmt.Sprintf("%d; no MFA flow of %s", len(in.Exchanges), orDash(client.Sanitize(user))))
+	}
 	if in.AccessToken != "" {
 		add("Token", tokeninfo.Fingerprint(in.AccessToken)+" (claims; the token as a fingerprint)")
 	} else if in.NoToken != "" {

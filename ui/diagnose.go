@@ -72,7 +72,7 @@ type diagnoseModel struct {
 
 func newDiagnoseModel(ctx *Context, src diagnoseSource, user string) *diagnoseModel {
 	in := newInput("the user's e-mail", 320)
-	in.SetValue(user)
+	in.SetValue(client.Sanitize(user)) // a profile's, from a file
 	in.CursorEnd()
 	m := &diagnoseModel{ctx: ctx, src: src, user: in}
 	m.SetSize(ctx.Width-2, ctx.Height-4)
@@ -405,9 +405,8 @@ func (m *diagnoseModel) timelineLines() []string {
 	if m.ctx.Recorder == nil {
 		return nil
 	}
-	ex := m.ctx.Recorder.Exchanges()
-	steps := flows.Timeline(ex)
-	if len(steps) == 0 || !timelineIsFor(ex, steps, m.report.User.Email) {
+	steps := flows.TimelineFor(m.ctx.Recorder.Exchanges(), m.report.User.Email)
+	if len(steps) == 0 {
 		return nil
 	}
 	s := m.ctx.Styles
@@ -424,21 +423,6 @@ func (m *diagnoseModel) timelineLines() []string {
 		out = append(out, fmt.Sprintf("  %s %s %s · %s", st.At.In(now.Location()).Format("15:04:05"), mark, st.Label, st.Outcome))
 	}
 	return out
-}
-
-// timelineIsFor reports whether the flow of steps signed in (or
-// recovered) user: one of its requests names them.
-func timelineIsFor(ex []client.Exchange, steps []flows.Step, user string) bool {
-	ids := map[int]bool{}
-	for _, st := range steps {
-		ids[st.ExchangeID] = true
-	}
-	for _, e := range ex {
-		if ids[e.ID] && user != "" && strings.EqualFold(e.Fields["username"], user) {
-			return true
-		}
-	}
-	return false
 }
 
 // Account is the account the header's badge names.

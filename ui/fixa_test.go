@@ -141,7 +141,7 @@ func TestAutoRefreshFiresAfterVisitingTheLog(t *testing.T) {
 		t.Fatalf("no auto-refresh while the log was shown:\n%s", viewText(m))
 	}
 	press(t, m, "esc", "esc")
-	if !strings.Contains(viewText(m), "refreshed at 12:01:40") {
+	if !strings.Contains(viewText(m), "auto-refreshed at 12:01:40") {
 		t.Fatalf("home does not show the refresh:\n%s", viewText(m))
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -105,6 +106,53 @@ type field struct {
 	input    textinput.Model
 	revealed bool
 	err      string
+	// cleaned says control or bidi characters were taken out of the
+	// value (loaded from a profile's file, carried, or pasted): the field
+	// shows the text without them and says so; saving stores it so.
+	cleaned bool
+}
+
+// cleanedNote is said under a field whose value had control or bidi
+// characters taken out.
+const cleanedNote = "control or bidi characters removed: shown and saved without them"
+
+// cleanText takes out of s what would drive the terminal or reorder the
+// text on it: C0 and C1 controls and DEL (a tab or line break becomes a
+// space) and bidi controls (U+202E RIGHT-TO-LEFT OVERRIDE and the rest).
+// Unlike client.Sanitize it keeps every other character as typed (runs of
+// spaces, trailing spaces). changed is false when nothing was taken out.
+func cleanText(s string) (clean string, changed bool) {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
+			b.WriteByte(' ')
+			changed = true
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
+			changed = true
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if !changed {
+		return s, false
+	}
+	return b.String(), true
+}
+
+// clean takes control and bidi characters out of a text field's value,
+// marking the field; a secret is left alone (it is masked, and changing
+// it would break it).
+func (fl *field) clean() {
+	if fl.spec.secret {
+		return
+	}
+	if v, changed := cleanText(fl.input.Value()); changed {
+		pos := fl.input.Position()
+		fl.input.SetValue(v)
+		fl.input.SetCursor(min(pos, len([]rune(v))))
+		fl.cleaned = true
+	}
 }
 
 // formModel is the request form for one grant.
@@ -182,7 +230,10 @@ func buildForm(g client.Grant, values map[string]string, chain bool, width int, 
 			in.EchoMode = textinput.EchoPassword
 			in.EchoCharacter = '•'
 		}
-		f.fields = append(f.fields, &field{spec: spec, input: in})
+		fl := &field{spec: spec, input: in}
+		// A profile's file may have been imported from anyone.
+		fl.clean()
+		f.fields = append(f.fields, fl)
 	}
 	f.audEdit = values[fAudience] != "" && values[fAudience] != client.DefaultAudience(values[fAccount])
 	if values[fAudience] == "" {
@@ -339,6 +390,7 @@ func (f *formModel) update(msg tea.KeyPressMsg, keys KeyMap) (cmd tea.Cmd, submi
 	}
 	before := cur.input.Value()
 	cur.input, cmd = cur.input.Update(msg)
+	cur.clean()
 	if cur.input.Value() != before {
 		cur.err = ""
 		switch cur.spec.key {
@@ -474,6 +526,8 @@ func (f *formModel) view(s Styles, width, height int) string {
 			fields = append(fields, marker+s.Label.Render(fl.spec.label)+" "+fl.input.View())
 			if fl.err != "" {
 				fields = append(fields, strings.Split(s.Error.PaddingLeft(4).Render(wrap(s.Error, "↳ "+fl.err, width-4)), "\n")...)
+			} else if fl.cleaned {
+				fields = append(fields, strings.Split(s.Warn.PaddingLeft(4).Render(wrap(s.Warn, "↳ "+cleanedNote, width-4)), "\n")...)
 			}
 		}
 		if i == f.focus {
@@ -697,6 +751,7 @@ func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			}
 			var cmd tea.Cmd
 			f.input, cmd = f.input.Update(msg)
+			f.clean()
 			return p, cmd
 		}
 		return p, nil

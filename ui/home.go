@@ -52,6 +52,9 @@ func profileItem(p profiles.Profile) homeItem {
 	if p.BaseURL != "" && p.BaseURL != client.DefaultBaseURL {
 		desc += " · " + p.BaseURL
 	}
+	// A profile's file may have been imported from anyone: its text
+	// reaches the terminal sanitised (the name and account are checked).
+	desc = client.Sanitize(desc)
 	return homeItem{key: "profile:" + p.Name, name: p.Name, desc: desc, account: p.Account, grant: p.Grant, profile: &p}
 }
 

@@ -180,7 +180,7 @@ func TestAutoRefreshBeforeExpiry(t *testing.T) {
 	}
 	clk.Advance(15 * time.Second) // 15 s left: due
 	tick()
-	if held() == first || !strings.Contains(viewText(m), "refreshed at 12:01:45") {
+	if held() == first || !strings.Contains(viewText(m), "auto-refreshed at 12:01:45") {
 		t.Fatalf("not refreshed:\n%s", viewText(m))
 	}
 	// A failure is shown and not retried every second.
@@ -477,4 +477,139 @@ func TestAddProfileStartsEmpty(t *testing.T) {
 	wantFieldValue(t, m, "Secret", "")
 	press(t, m, "ctrl+r") // reveal: nothing to reveal
 	requireHides(t, m, "s3cr3t-of-the-first")
+}
+
+// Issue (diag 2): home told of auto-refresh for refreshes asked for with
+// r, even on a profile with auto-refresh off: after a revoke, r (which
+// needs MFA) and esc showed "auto-refresh needs MFA", and a plain r showed
+// "refreshed at" as if auto-refresh had run.
+func TestHomeTellsRefreshesByHandFromAutoRefresh(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := storeWith(t, clk,
+		profiles.Profile{Name: "cc", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+			Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}},
+		profiles.Profile{Name: "mfa", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "password", ClientID: dinterotest.DemoClientID,
+			Username: dinterotest.DemoMFAUser, Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring, profiles.Password: profiles.SourceKeyring}})
+	ps, _ := ctx.Store.Load()
+	for _, p := range ps {
+		for k, v := range map[profiles.Kind]string{profiles.ClientSecret: dinterotest.DemoSecret, profiles.Password: dinterotest.DemoPassword} {
+			if _, asks := p.Secrets[k]; asks {
+				if err := ctx.Secrets.Put(p, k, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	m := New(ctx)
+	wantScreen(t, m, "home")
+
+	// cc: a token, then r by hand.
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	clk.Advance(5 * time.Second)
+	press(t, m, "r")
+	requireShows(t, m, "Issued      2026-11-28 12:00:05")
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	requireShows(t, m, "refreshed by hand at 12:00:05")
+	requireHides(t, m, "auto-refresh")
+	// Rate limited: auto-refresh, off, retries nothing.
+	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 30, Times: 1})
+	press(t, m, "enter", "r")
+	for range 3 {
+		if onScreen(m, "home") {
+			break
+		}
+		press(t, m, "esc")
+	}
+	wantScreen(t, m, "home")
+	requireShows(t, m, "refresh failed")
+	requireHides(t, m, "auto-refresh")
+	press(t, m, "home")
+
+	// mfa: its token, revoked, then r needs MFA and is left.
+	press(t, m, "j", "enter")
+	requireShows(t, m, "A code was sent by SMS")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	press(t, m, "X", "y")
+	wantStatus(t, m, "revoked refresh token")
+	press(t, m, "r")
+	requireShows(t, m, "Multi-factor authentication required")
+	press(t, m, "esc")
+	for range 3 {
+		if onScreen(m, "home") {
+			break
+		}
+		press(t, m, "esc")
+	}
+	wantScreen(t, m, "home")
+	requireShows(t, m, "refresh needs MFA: run the profile again")
+	requireHides(t, m, "auto-refresh")
+}
+
+// Issue (diag 3): an RLO (U+202E) or another bidi or control character in
+// an imported profile reached the terminal raw: its notes in the profile
+// form, its username on home. The form and home show the text without
+// them, the form says so, and the file changes only when the user saves.
+func TestProfileTextFromAFileIsShownSanitised(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	const rlo, lri = "\u202e", "\u2066"
+	p := profiles.Profile{Name: "imported", BaseURL: "http://127.0.0.1:1", Account: dinterotest.DemoAccount, Grant: "password", ClientID: "cli" + lri + "ent",
+		Username: "user" + rlo + "moc.elpmaxe@", Notes: "ticket " + rlo + "1174  pay\u0007ment",
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}}
+	ctx := storeWith(t, clk, p)
+	ctx.Height = 60 // the whole profile form on screen
+	path := filepath.Join(ctx.Store.Dir, "profiles.yaml")
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	wantScreen(t, m, "home")
+	requireShows(t, m, "usermoc.elpmaxe@")
+	requireHides(t, m, rlo, lri)
+	// u asks about the profile's user: the question shows them sanitised.
+	press(t, m, "u")
+	wantScreen(t, m, "diagnose user")
+	requireShows(t, m, "usermoc.elpmaxe@")
+	requireHides(t, m, rlo, lri)
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+
+	press(t, m, "e")
+	requireShows(t, m, "Notes", "control or bidi characters removed")
+	wantFieldValue(t, m, "Notes", "ticket 1174  payment")
+	wantFieldValue(t, m, "Username", "usermoc.elpmaxe@")
+	requireHides(t, m, rlo, lri, "\u0007")
+	// Typed or pasted, the same.
+	for range 20 {
+		if focusedField(m) == "Notes" {
+			break
+		}
+		press(t, m, "tab")
+	}
+	press(t, m, "end")
+	m.Update(tea.PasteMsg{Content: " x" + rlo + "y"})
+	wantFieldValue(t, m, "Notes", "ticket 1174  payment xy")
+	requireHides(t, m, rlo)
+
+	// Not saved: the file is as it was.
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatalf("profiles.yaml changed without a save:\n%s", after)
+	}
+	// Saved: what the form showed is what is stored.
+	press(t, m, "e", "enter")
+	wantScreen(t, m, "home")
+	ps, err := ctx.Store.Load()
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("%v %+v", err, ps)
+	}
+	if got := ps[0]; got.Notes != "ticket 1174  payment" || got.Username != "usermoc.elpmaxe@" || got.ClientID != "client" {
+		t.Fatalf("saved %+v", got)
+	}
 }

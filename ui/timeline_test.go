@@ -270,3 +270,63 @@ func TestTimelineNumbersCodesAcrossTheFlow(t *testing.T) {
 		t.Fatalf("summary.md:\n%s", summary)
 	}
 }
+
+// TestDiagnosisBundleHoldsOnlyTheDiagnosedUsersTimeline: after the MFA
+// user's flow and the lost-device user's unfinished recovery, a bundle of
+// the MFA user's diagnosis holds their flow, named with them, not the
+// recovery; one of a user with no flow in the session holds none and
+// says so.
+func TestDiagnosisBundleHoldsOnlyTheDiagnosedUsersTimeline(t *testing.T) {
+	clk := &testClock{now: time.Now().Truncate(time.Second)} // the demo's activity is dated from the real clock
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	dir := t.TempDir()
+	inTempDir(ctx, dir)
+	m := New(ctx)
+	mfaToken(t, ctx, m, srv)
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	runConnection(t, m, 2) // Lost device, two below the MFA user
+	requireShows(t, m, "Multi-factor authentication required")
+	press(t, m, "L")
+	requireShows(t, m, "step 1 of 2: code sent by SMS")
+	press(t, m, "esc", "esc")
+	for range 5 {
+		if onScreen(m, "home") {
+			break
+		}
+		press(t, m, "esc")
+	}
+	wantScreen(t, m, "home")
+	press(t, m, "home", "j", "enter") // the MFA user's token, still valid
+	wantScreen(t, m, "token")
+	requireShows(t, m, "user:"+dinterotest.DemoMFAUser)
+	press(t, m, "u")
+	wantScreen(t, m, "diagnose user")
+	requireShows(t, m, "Mia Fa")
+	press(t, m, "b")
+	requireShows(t, m, "with the MFA timeline of "+dinterotest.DemoMFAUser)
+	press(t, m, "esc")
+	summary := writeBundleFrom(t, m, dir, "mfa-user")
+	if !strings.Contains(summary, "## Diagnosis of "+dinterotest.DemoMFAUser) ||
+		!strings.Contains(summary, "## MFA timeline of "+dinterotest.DemoMFAUser+"\n\nMFA completed: token issued after binding code #1") ||
+		strings.Contains(summary, "recovery (sms)") {
+		t.Fatalf("summary.md of the MFA user's diagnosis:\n%s", summary)
+	}
+
+	// A user without MFA: no timeline at all, and the bundle says so.
+	press(t, m, "e", "ctrl+u")
+	typeText(t, m, dinterotest.DemoUser)
+	press(t, m, "enter")
+	requireShows(t, m, "Findings")
+	press(t, m, "b")
+	requireShows(t, m, "Exchanges", "no MFA flow of "+dinterotest.DemoUser)
+	requireHides(t, m, "with the MFA timeline")
+	press(t, m, "esc")
+	summary = writeBundleFrom(t, m, dir, "support-user")
+	if !strings.Contains(summary, "## Diagnosis of "+dinterotest.DemoUser) ||
+		!strings.Contains(summary, "## MFA timeline of "+dinterotest.DemoUser+"\n\nno MFA flow of "+dinterotest.DemoUser+" in this session") ||
+		strings.Contains(summary, "binding code") || strings.Contains(summary, "recovery (sms)") || strings.Contains(summary, "| # | time | step |") {
+		t.Fatalf("summary.md of the support user's diagnosis:\n%s", summary)
+	}
+}
