@@ -807,3 +807,18 @@ func TestNewRequestItemOffersOnlyWhatItDoes(t *testing.T) {
 		t.Fatalf("key line on New request…: %q", line)
 	}
 }
+
+// TestMFAScreenSanitisesTheUsername: the username comes from a profile
+// file (maybe imported) or the form; the MFA screen printed it raw, bidi
+// and escape sequences included.
+func TestMFAScreenSanitisesTheUsername(t *testing.T) {
+	m := New(testContext(&testClock{now: fixedNow}))
+	sess := goldenSession(true)
+	sess.Request.Username = "evil\u202eresu@example.com\x1b]52;c;Zm9v\a"
+	m.openPage(newMFAPage(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, sess, client.ChannelSMS))
+	raw := m.View().Content
+	if strings.Contains(raw, "\u202e") || strings.Contains(raw, "\x1b]52;") {
+		t.Fatalf("the MFA screen prints the username raw:\n%q", raw)
+	}
+	requireShows(t, m, "evil")
+}

@@ -103,7 +103,7 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	var blocks []block
 	add := func(text string, drop int) { blocks = append(blocks, block{text, drop}) }
 	add(s.Warn.Render("Multi-factor authentication required"), keep)
-	who := sess.Request.Username
+	who := client.Sanitize(sess.Request.Username)
 	if who == "" {
 		who = "this user"
 	}
