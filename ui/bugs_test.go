@@ -183,7 +183,10 @@ func TestTokenCountdownStaysWhileClaimsScroll(t *testing.T) {
 	requireFits(t, m, 60, 14)
 }
 
-func TestDuplicatedProfileWithoutSecretSaysWhatIsMissing(t *testing.T) {
+// shopProfile is a store holding profile "shop", the demo client, with
+// its secret in the keyring, over a demo server.
+func shopProfile(t *testing.T) (*Context, []profiles.Profile) {
+	t.Helper()
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
 	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
@@ -193,6 +196,11 @@ func TestDuplicatedProfileWithoutSecretSaysWhatIsMissing(t *testing.T) {
 	if err := ctx.Secrets.Put(p[0], profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
 		t.Fatal(err)
 	}
+	return ctx, p
+}
+
+func TestDuplicatedProfileWithoutSecretSaysWhatIsMissing(t *testing.T) {
+	ctx, p := shopProfile(t)
 	m := New(ctx)
 	press(t, m, "d", "enter") // duplicate as shop-copy, save
 	requireShows(t, m, "shop-copy")
@@ -682,15 +690,7 @@ func TestLogAndExchangeAt60Columns(t *testing.T) {
 // keeps the profile's token and name on the way back, and the new request
 // is held under no profile.
 func TestNewRequestFromAProfilesTokenIsAOneOff(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
-	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
-		Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
-		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}})
-	p, _ := ctx.Store.Load()
-	if err := ctx.Secrets.Put(p[0], profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
-		t.Fatal(err)
-	}
+	ctx, _ := shopProfile(t)
 	m := New(ctx)
 	press(t, m, "enter")
 	wantScreen(t, m, "token")
