@@ -392,3 +392,43 @@ func TestDecodeJWKS(t *testing.T) {
 		t.Fatalf("unreachable: %+v", r)
 	}
 }
+
+// TestBindingCodeIsDigits: a binding code pasted as the SMS shows it
+// ("731 735") is sent as its digits; one that is not digits is refused
+// (exit 2) before it uses up an attempt, from the flag and from stdin.
+func TestBindingCodeIsDigits(t *testing.T) {
+	srv := fake(t)
+	base := []string{"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID}
+	args := append(append([]string{}, base...), "--grant", "password", "--username", dinterotest.DemoMFAUser)
+	// Not a code on stdin: refused, nothing sent.
+	r := runCLI(t, secretEnv, "Code: 12ab34\n", args...)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "digits only; nothing was sent") {
+		t.Fatalf("stdin: %+v", r)
+	}
+	if srv.Requests() == 0 {
+		t.Fatal("no request at all: the MFA step was not reached")
+	}
+	// The challenge of a second run, continued by flag.
+	r = runCLI(t, secretEnv, "", args...)
+	fields := strings.Fields(r.stderr[strings.Index(r.stderr, "tokenbench token"):])
+	flag := func(name string) string {
+		for i, f := range fields {
+			if f == name {
+				return fields[i+1]
+			}
+		}
+		t.Fatalf("no %s in %v", name, fields)
+		return ""
+	}
+	oob := append(append([]string{}, base...), "--grant", "mfa-oob", "--mfa-token", flag("--mfa-token"), "--oob-code", flag("--oob-code"))
+	before := srv.Requests()
+	r = runCLI(t, secretEnv, "", append(oob, "--binding-code", "12ab34")...)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--binding-code: a binding code is digits only; nothing was sent") || srv.Requests() != before {
+		t.Fatalf("--binding-code 12ab34: %+v (%d requests)", r, srv.Requests()-before)
+	}
+	code := srv.LastBindingCode(dinterotest.DemoMFAUser)
+	r = runCLI(t, secretEnv, "", append(oob, "--binding-code", code[:3]+" "+code[3:])...)
+	if r.code != 0 || strings.Count(r.stdout, ".") != 2 {
+		t.Fatalf("a pasted code with its space: %+v", r)
+	}
+}

@@ -196,6 +196,14 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	if err != nil {
 		return nil, err
 	}
+	if o.bindingCode != "" {
+		// As pasted from the SMS ("731 735") it is sent as its digits;
+		// what is not a code is refused before it uses up an attempt.
+		o.bindingCode = flows.CleanBindingCode(o.bindingCode)
+		if err := flows.CheckBindingCode(o.bindingCode); err != nil {
+			return nil, &usageError{fmt.Errorf("--binding-code: %w; nothing was sent", err)}
+		}
+	}
 	req.Code, req.MFAToken, req.OOBCode, req.BindingCode, req.Extra = o.code, o.mfaToken, o.oobCode, o.bindingCode, extra
 	if err := app.readSecrets(o, &req); err != nil {
 		return nil, err
@@ -611,16 +619,26 @@ func (p *linePrompter) BindingCode(ctx context.Context, pr flows.Prompt) (string
 		s   string
 		err error
 	}
-	ch := make(chan answer, 1)
-	go func() {
-		s, err := e.line()
-		ch <- answer{s, err}
-	}()
-	select {
-	case a := <-ch:
-		return a.s, a.err
-	case <-ctx.Done():
-		return "", ctx.Err()
+	for {
+		ch := make(chan answer, 1)
+		go func() {
+			s, err := e.line()
+			ch <- answer{flows.CleanBindingCode(s), err}
+		}()
+		var a answer
+		select {
+		case a = <-ch:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		if a.err != nil || flows.CheckBindingCode(a.s) == nil {
+			return a.s, a.err
+		}
+		// Not a code: sending it would only use up an attempt.
+		if !e.isTerminal() {
+			return "", &usageError{fmt.Errorf("the binding code read from stdin: %w; nothing was sent", flows.CheckBindingCode(a.s))}
+		}
+		fmt.Fprintf(e.stderr, "A binding code is digits only; nothing was sent. Type it again: ")
 	}
 }
 
