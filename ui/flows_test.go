@@ -527,3 +527,23 @@ func captureMFASecrets(ctx *Context, clk *testClock) *capturedSecrets {
 	}
 	return into
 }
+
+// TestRateLimitedCodeCheckKeepsTheCode: a 429 on the code check did not
+// check the code, so the screen keeps it to send again after the wait (it
+// cleared it, and the user had to find the SMS again).
+func TestRateLimitedCodeCheckKeepsTheCode(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
+	runConnection(t, m, 1) // the MFA user: a code by SMS at once
+	code := srv.LastBindingCode(dinterotest.DemoMFAUser)
+	typeText(t, m, code)
+	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 5, Times: 1})
+	press(t, m, "enter")
+	requireShows(t, m, "429")
+	wantFieldValue(t, m, "Code", code)
+	clk.Advance(6 * time.Second)
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+}

@@ -353,7 +353,10 @@ func (p *mfaPage) onVerify(msg verifyMsg) tea.Cmd {
 	p.session = msg.session
 	if msg.err != nil {
 		p.phase = mfaCode
-		p.input.Reset()
+		if _, limited := flows.RateLimited(msg.err); !limited {
+			// A 429 did not check the code: it stays, to send again.
+			p.input.Reset()
+		}
 		p.err = errText(msg.err)
 		switch {
 		case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
