@@ -822,3 +822,17 @@ func TestMFAScreenSanitisesTheUsername(t *testing.T) {
 	}
 	requireShows(t, m, "evil")
 }
+
+// TestHeldCountdownDoesNotCutTheDescription: at 80 columns the countdown
+// of a held token pushed a description that fits alone past the edge.
+func TestHeldCountdownDoesNotCutTheDescription(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	desc := "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)"
+	ctx.Connections = []Connection{{Name: "MFA user", Description: desc, BaseURL: goldenBase,
+		Request: flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword}}}
+	New(ctx) // makes the session
+	ctx.Session.Hold(profiles.Profile{Name: heldName("conn:0")}, syntheticResult(t, fixedNow))
+	m := New(ctx)
+	requireShows(t, m, "⏱ 2m 00s", "(SMS changed 2 h")
+	requireHides(t, m, "2 h …")
+}

@@ -149,10 +149,18 @@ func fitLines(text string, first, width, n int) []string {
 }
 
 // descLinesFor is how many lines descriptions need at width: one when
-// every one fits, else two.
-func descLinesFor(items []list.Item, width int) int {
-	for _, li := range items {
-		if it, ok := li.(homeItem); ok && ansi.StringWidth(it.desc) > width {
+// every one fits (after its held token's countdown), else two.
+func (p *homePage) descLinesFor(width int) int {
+	for _, li := range p.list.Items() {
+		it, ok := li.(homeItem)
+		if !ok {
+			continue
+		}
+		room := width
+		if res := p.ctx.Session.State(heldName(it.key)).Held; res != nil {
+			room -= lipgloss.Width(heldLine(p.ctx.Styles, res, p.ctx.Now())) + 2
+		}
+		if ansi.StringWidth(it.desc) > room {
 			return 2
 		}
 	}
@@ -275,14 +283,17 @@ func (p *homePage) SetSize(width, height int) {
 	if want := homeListHeight(p.top(), height); p.list.Height() != want {
 		p.list.SetHeight(want)
 	}
-	// Descriptions wrap rather than being cut; items go without the
-	// blank line between them rather than onto a second page.
-	d := homeDelegate{ctx: p.ctx, descLines: descLinesFor(p.list.Items(), width-4), spacing: 1}
-	p.setDelegate(d)
-	if p.list.Paginator.TotalPages > 1 {
-		d.spacing = 0
-		p.setDelegate(d)
+	// Descriptions wrap rather than being cut, and items go without the
+	// blank line between them, rather than some going onto a second page;
+	// when all cannot show on one, they keep their full descriptions.
+	need := p.descLinesFor(width - 4)
+	for _, d := range []homeDelegate{{descLines: need, spacing: 1}, {descLines: need}, {descLines: 1, spacing: 1}, {descLines: 1}} {
+		d.ctx = p.ctx
+		if p.setDelegate(d); p.list.Paginator.TotalPages <= 1 {
+			return
+		}
 	}
+	p.setDelegate(homeDelegate{ctx: p.ctx, descLines: need, spacing: 1})
 }
 
 func (p *homePage) setDelegate(d homeDelegate) {
