@@ -155,7 +155,7 @@ func Summary(in Input) string {
 	if len(steps) > 0 {
 		p("\n| # | time | step | outcome | took |\n|---|---|---|---|---|\n")
 		for i, s := range steps {
-			p("| %d | %s | %s | %s | %s |\n", i+1, s.At.In(now.Location()).Format("15:04:05 MST"), cell(s.Label), cell(s.Outcome), millis(s.Duration))
+			p("| %d | %s | %s | %s | %s |\n", i+1, s.At.In(now.Location()).Format("15:04:05 MST"), cell(s.Label), cell(s.Outcome), flows.Took(s.Duration))
 		}
 	}
 
@@ -170,7 +170,7 @@ func Summary(in Input) string {
 				status = "no answer: " + e.Err
 			}
 			p("| %d | %s | %s %s | %s | %s | %s | %s |\n", e.ID, e.Time.In(now.Location()).Format("15:04:05 MST"),
-				e.Method, cell(pathOf(e.URL)), cell(orDash(kindOf(e))), cell(status), cell(orDash(e.ErrorCode)), millis(e.Duration))
+				e.Method, cell(pathOf(e.URL)), cell(orDash(kindOf(e))), cell(status), cell(orDash(e.ErrorCode)), flows.Took(e.Duration))
 		}
 		p("\nThe requests and answers in full, redacted, are in session.har (open it in a browser's network panel).\n")
 	}
@@ -290,9 +290,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// millis is a duration as the workbench shows it: "13 ms".
-func millis(d time.Duration) string {
-	return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
 }

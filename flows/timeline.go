@@ -250,3 +250,9 @@ func orDefault(s, d string) string {
 	}
 	return s
 }
+
+// Took is how long a step or an exchange took, as every screen and the
+// bundle show it: "13 ms".
+func Took(d time.Duration) string {
+	return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
+}

@@ -2,9 +2,6 @@ package ui
 
 import "github.com/tokenbench/tokenbench/flows"
 
-// pastedCode is a binding code as it was pasted (flows.CleanBindingCode).
-func pastedCode(s string) string { return flows.CleanBindingCode(s) }
-
 // checkCode is why a binding code cannot be sent as it is, or "": a code
 // is digits only, and one that is not would only use up an attempt. The
 // code itself is not repeated (it is a secret of the flow).

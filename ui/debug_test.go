@@ -190,8 +190,8 @@ func TestLogRowsNameEveryCall(t *testing.T) {
 
 func TestLogDurationsRoundAsTheExchangeView(t *testing.T) {
 	for d, want := range map[time.Duration]string{600 * time.Microsecond: "1 ms", 1600 * time.Microsecond: "2 ms", 0: "0 ms", 2 * time.Second: "2000 ms"} {
-		if got := tookMS(d); got != want {
-			t.Errorf("tookMS(%v) = %q, want %q", d, got, want)
+		if got := flows.Took(d); got != want {
+			t.Errorf("flows.Took(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

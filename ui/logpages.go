@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"github.com/charmbracelet/x/ansi"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -144,7 +143,7 @@ func (p *logPage) View() string {
 	for i := first; i < len(ex) && len(lines) < p.height-1; i++ {
 		e := ex[i]
 		line := truncate(row(fmt.Sprint(e.ID), e.Time.In(p.ctx.Now().Location()).Format("15:04:05"), exchangeWhat(e),
-			tookMS(e.Duration), exchangeStatus(e)), w)
+			flows.Took(e.Duration), exchangeStatus(e)), w)
 		switch {
 		case i == p.cursor:
 			line = s.Cursor.Render("› ") + s.Selected.Render(line)
@@ -323,7 +322,7 @@ func (p *timelinePage) View() string {
 		if wide {
 			at = "  " + s.Muted.Render(st.At.In(p.ctx.Now().Location()).Format("15:04:05"))
 		}
-		line := fmt.Sprintf("%s %-*s %-18s %8s%s", mark, labelW, truncate(st.Label, labelW), truncate(st.Outcome, 18), tookMS(st.Duration), at)
+		line := fmt.Sprintf("%s %-*s %-18s %8s%s", mark, labelW, truncate(st.Label, labelW), truncate(st.Outcome, 18), flows.Took(st.Duration), at)
 		if i == p.cursor {
 			b.WriteString(s.Cursor.Render("›") + s.Muted.Render(conn[len("├"):]) + " " + line + "\n")
 			continue
@@ -331,11 +330,4 @@ func (p *timelinePage) View() string {
 		b.WriteString(s.Muted.Render(conn) + " " + line + "\n")
 	}
 	return b.String()
-}
-
-// tookMS is how long an exchange took, rounded to the millisecond as the
-// exchange view, -v and the bundle round it (the log truncated: "0 ms"
-// beside "(1ms)").
-func tookMS(d time.Duration) string {
-	return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
 }

@@ -311,7 +311,7 @@ func (p *mfaPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		p.err = ""
-		p.input, cmd = p.input.Update(tea.PasteMsg{Content: pastedCode(msg.Content)})
+		p.input, cmd = p.input.Update(tea.PasteMsg{Content: flows.CleanBindingCode(msg.Content)})
 		return p, cmd
 	case spinner.TickMsg:
 		if !p.Busy() {

@@ -238,7 +238,7 @@ func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
 	case recCode:
 		if paste, ok := msg.(tea.PasteMsg); ok {
 			// As on the MFA screen: a code pasted as an SMS shows it.
-			msg, m.err = tea.PasteMsg{Content: pastedCode(paste.Content)}, ""
+			msg, m.err = tea.PasteMsg{Content: flows.CleanBindingCode(paste.Content)}, ""
 		}
 		var cmd tea.Cmd
 		m.code, cmd = m.code.Update(msg)
