@@ -31,7 +31,8 @@ history). An "Authorization: Bearer" prefix is accepted.
 --verify checks the signature with the account's keys, from
 {base}/accounts/{account}/auth/keys: the account is --account, else the
 token's aid claim. That endpoint needs a Bearer with read:accounts or
-admin:accounts: the token itself when it has one, else $TOKENBENCH_BEARER.
+admin:accounts: the token itself when it has one and has not expired, else
+$TOKENBENCH_BEARER (which also serves when the server refuses the token).
 --jwks URL checks with the key set at URL instead. When the keys cannot be
 had, the claims are still printed, then why; exit 4 when not verified.`,
 		Args: func(cmd *cobra.Command, args []string) error {

@@ -39,10 +39,13 @@ func (app *App) verifyKeys(ctx context.Context, tok *tokeninfo.Token, jwksURL st
 		}
 		base = o.baseURL
 		src.Bearer = app.env.getenv("TOKENBENCH_BEARER")
+		src.BearerFrom = "$TOKENBENCH_BEARER"
 	}
 	c, err := client.New(client.Options{BaseURL: base, UserAgent: "tokenbench/" + Version, Timeout: timeout})
 	if err != nil {
 		return tokeninfo.Verification{}, err
 	}
-	return tokeninfo.NewKeyVerifier(c).Verify(ctx, tok.Raw, src), nil
+	v := tokeninfo.NewKeyVerifier(c)
+	v.Now = app.now
+	return v.Verify(ctx, tok.Raw, src), nil
 }

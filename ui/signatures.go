@@ -82,6 +82,7 @@ func (c *sigChecker) keyVerifier(base string) (*tokeninfo.KeyVerifier, error) {
 		return nil, err
 	}
 	v := tokeninfo.NewKeyVerifier(runner.Client)
+	v.Now = c.ctx.Now // an expired token is not its own Bearer
 	c.verifiers[base] = v
 	return v, nil
 }

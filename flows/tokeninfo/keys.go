@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tokenbench/tokenbench/client"
 )
@@ -23,8 +24,14 @@ type KeySource struct {
 	Account string
 	// Bearer is the fallback for the keys endpoint when the token being
 	// checked lacks read:accounts/admin:accounts: typically the
-	// client_credentials token of the same flow.
+	// client_credentials token of the same flow. It also serves when the
+	// token being checked has the scope but cannot read the keys itself
+	// (expired, or from another environment).
 	Bearer string
+	// BearerFrom says where Bearer comes from, for the reasons a check
+	// gives: "$TOKENBENCH_BEARER" names it and tells where to give one.
+	// Empty: "the other Bearer".
+	BearerFrom string
 }
 
 // KeyVerifier checks signatures with keys it fetches over one client and
@@ -34,6 +41,10 @@ type KeySource struct {
 // call it from a command with its own context.
 type KeyVerifier struct {
 	client *client.Client
+	// Now, when set, is the clock a token's expiry is read against: a
+	// token expired by it is not sent as its own Bearer. Without it the
+	// server judges (an expired token is refused, and Bearer serves).
+	Now func() time.Time
 
 	mu        sync.Mutex
 	byAccount map[string]*client.JWKS
@@ -102,19 +113,14 @@ func (v *KeyVerifier) keys(ctx context.Context, tok *Token, src KeySource, refet
 	var keys *client.JWKS
 	var err error
 	if src.JWKSURL != "" {
-		keys, err = v.client.FetchJWKS(ctx, src.JWKSURL)
+		if keys, err = v.client.FetchJWKS(ctx, src.JWKSURL); err != nil {
+			err = keysReason(err, "")
+		}
 	} else {
-		bearer := src.Bearer
-		if hasAnyScope(tok, KeyReadScopes) {
-			bearer = tok.Raw
-		}
-		if bearer == "" {
-			return nil, false, fmt.Errorf("not checked: reading the keys of %s needs a token with %s; this token lacks both and no other was given", src.Account, strings.Join(KeyReadScopes, " or "))
-		}
-		keys, err = v.client.FetchKeys(ctx, src.Account, bearer)
+		keys, err = v.accountKeys(ctx, tok, src)
 	}
 	if err != nil {
-		return nil, false, keysReason(err)
+		return nil, false, err
 	}
 	v.mu.Lock()
 	if src.JWKSURL != "" {
@@ -126,6 +132,69 @@ func (v *KeyVerifier) keys(ctx context.Context, tok *Token, src KeySource, refet
 	return keys, false, nil
 }
 
+// accountKeys reads the keys of src.Account with the Bearers §6 allows, in
+// turn: the token itself when it carries a key-reading scope and has not
+// expired, then src.Bearer. The server refusing the token itself (it
+// expired, or another environment signed it) hands over to src.Bearer;
+// the reason for no keys names the Bearer that was refused and why.
+func (v *KeyVerifier) accountKeys(ctx context.Context, tok *Token, src KeySource) (*client.JWKS, error) {
+	other := src.BearerFrom
+	if other == "" {
+		other = "the other Bearer"
+	}
+	scopes := strings.Join(KeyReadScopes, " or ")
+	self := hasAnyScope(tok, KeyReadScopes)
+	expired := self && v.Now != nil && !tok.ExpiresAt.IsZero() && !v.Now().Before(tok.ExpiresAt)
+	var selfRefused error
+	if self && !expired {
+		keys, err := v.client.FetchKeys(ctx, src.Account, tok.Raw)
+		if err == nil {
+			return keys, nil
+		}
+		if !isRefusal(err) || src.Bearer == "" || src.Bearer == tok.Raw {
+			return nil, keysReason(err, "this token")
+		}
+		selfRefused = err
+	}
+	if src.Bearer == "" {
+		if expired {
+			return nil, fmt.Errorf("not checked: this token expired %s, so it cannot read the keys of %s; that needs another Bearer with %s%s",
+				Relative(tok.ExpiresAt, v.Now()), src.Account, scopes, giveIn(src.BearerFrom))
+		}
+		return nil, fmt.Errorf("not checked: reading the keys of %s needs a token with %s; this token lacks both and no other was given%s", src.Account, scopes, giveIn(src.BearerFrom))
+	}
+	keys, err := v.client.FetchKeys(ctx, src.Account, src.Bearer)
+	if err != nil {
+		if selfRefused != nil && isRefusal(err) {
+			return nil, fmt.Errorf("keys refused to this token (%s) and to %s (%s): reading them needs a valid Bearer with %s",
+				refusalText(selfRefused), other, refusalText(err), scopes)
+		}
+		return nil, keysReason(err, other)
+	}
+	return keys, nil
+}
+
+// giveIn is the hint for where another Bearer can be given, when there
+// is such a place.
+func giveIn(from string) string {
+	if strings.HasPrefix(from, "$") {
+		return " (give one in " + from + ")"
+	}
+	return ""
+}
+
+// isRefusal reports whether err is the server refusing the Bearer.
+func isRefusal(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && (apiErr.Status == 401 || apiErr.Status == 403)
+}
+
+func refusalText(err error) string {
+	var apiErr *client.APIError
+	errors.As(err, &apiErr)
+	return apiErr.Error()
+}
+
 func hasAnyScope(tok *Token, scopes []string) bool {
 	for _, s := range scopes {
 		if tok.HasScope(s) {
@@ -135,20 +204,22 @@ func hasAnyScope(tok *Token, scopes []string) bool {
 	return false
 }
 
-// keysReason says in one line why the keys could not be had.
-func keysReason(err error) error {
+// keysReason says in one line why the keys could not be had with the
+// Bearer named who.
+func keysReason(err error, who string) error {
 	var (
-		apiErr *client.APIError
-		tErr   *client.TransportError
-		pErr   *client.ProtocolError
+		tErr *client.TransportError
+		pErr *client.ProtocolError
 	)
 	switch {
 	case errors.Is(err, client.ErrInvalidInput):
 		return err
 	case errors.As(err, &tErr):
 		return fmt.Errorf("keys unreachable: %w", err)
-	case errors.As(err, &apiErr) && (apiErr.Status == 401 || apiErr.Status == 403):
-		return fmt.Errorf("keys refused (%s): reading them needs a Bearer with %s", apiErr.Error(), strings.Join(KeyReadScopes, " or "))
+	case isRefusal(err) && who == "":
+		return fmt.Errorf("keys refused (%s)", refusalText(err))
+	case isRefusal(err):
+		return fmt.Errorf("keys refused (%s) to %s: reading them needs a valid Bearer with %s", refusalText(err), who, strings.Join(KeyReadScopes, " or "))
 	case errors.As(err, &pErr):
 		return fmt.Errorf("no usable key: %w", err)
 	}
