@@ -3,11 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // runAt is runCLI with the app's clock at now.
@@ -59,5 +63,51 @@ func TestDecodeVerifyExpiredTokenUsesTheOtherBearer(t *testing.T) {
 	r = runAt(t, now, map[string]string{"TOKENBENCH_BEARER": stale}, expired, "decode", "--verify", "--base-url", srv.URL)
 	if r.code != ExitRejected || !strings.Contains(r.stdout, "to $TOKENBENCH_BEARER: reading them needs a valid Bearer") {
 		t.Fatalf("expired $TOKENBENCH_BEARER: %+v", r)
+	}
+}
+
+// Issue 19 item 4: revoke names where a refresh token it cannot remove
+// came from: never "It comes from , which…".
+func TestRevokeNamesWhereTheRefreshTokenCameFrom(t *testing.T) {
+	kr := keyringtest.New()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret, "TOKENBENCH_PASSWORD": dinterotest.DemoPassword}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "support", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID, "--grant", "password", "--username", dinterotest.DemoUser); r.code != 0 {
+		t.Fatalf("profile add: %+v", r)
+	}
+	refresh := func() string {
+		t.Helper()
+		r := runWithKeyring(t, kr, env, "", "token", "-p", "support", "-o", "json")
+		var out struct {
+			RefreshToken string `json:"refresh_token"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &out); r.code != 0 || out.RefreshToken == "" {
+			t.Fatalf("token -p: %v %+v", err, r)
+		}
+		return out.RefreshToken
+	}
+	withRT := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret, "TOKENBENCH_REFRESH_TOKEN": refresh()}
+	r := runWithKeyring(t, kr, withRT, "", "revoke", "-p", "support")
+	if r.code != 0 || !strings.Contains(r.stderr, "It came from $TOKENBENCH_REFRESH_TOKEN, which tokenbench does not write: unset it there.") {
+		t.Fatalf("from the environment: %+v", r)
+	}
+	file := filepath.Join(t.TempDir(), "rt.txt")
+	if err := os.WriteFile(file, []byte(refresh()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	noRT := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
+	r = runWithKeyring(t, kr, noRT, "", "revoke", "-p", "support", "--refresh-token-file", file)
+	if r.code != 0 || !strings.Contains(r.stderr, "It came from the file "+file+", which tokenbench does not write: remove it there.") {
+		t.Fatalf("from a file: %+v", r)
+	}
+	// A profile that reads its refresh token from the environment.
+	if r := runWithKeyring(t, kr, noRT, "", "profile", "edit", "support", "--secret-source", "refresh_token=env:SUPPORT_RT"); r.code != 0 {
+		t.Fatalf("profile edit: %+v", r)
+	}
+	r = runWithKeyring(t, kr, map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret, "SUPPORT_RT": refresh()}, "", "revoke", "-p", "support")
+	if r.code != 0 || !strings.Contains(r.stderr, "It came from $SUPPORT_RT, which tokenbench does not write: unset it there.") {
+		t.Fatalf("from the profile's env: %+v", r)
 	}
 }

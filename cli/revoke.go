@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -58,6 +60,25 @@ type heldRefresh struct {
 	profile *profiles.Profile
 	stored  bool // the refresh_token secret, in the keyring or the file
 	kept    *profiles.KeptTokens
+	// from names where the refresh token came from when tokenbench does
+	// not keep it: "$TOKENBENCH_REFRESH_TOKEN", "the file rt.txt",
+	// the profile's env:NAME or command.
+	from string
+}
+
+// refreshFrom names where revoke's --refresh-token-file or environment
+// gave the refresh token.
+func refreshFrom(file string) string {
+	switch file {
+	case "":
+		return "$TOKENBENCH_REFRESH_TOKEN"
+	case "-":
+		return "stdin"
+	}
+	if abs, err := filepath.Abs(file); err == nil {
+		file = abs
+	}
+	return "the file " + client.Sanitize(file)
 }
 
 func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(string) bool) error {
@@ -75,8 +96,11 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 		return err
 	}
 	var held heldRefresh
+	if req.RefreshToken != "" {
+		held.from = refreshFrom(o.refreshTokenFile)
+	}
 	if o.profile != "" {
-		if held, err = app.profileRefresh(ctx, o, changed, &req, &baseURL); err != nil {
+		if held, err = app.profileRefresh(ctx, o, changed, &req, &baseURL, held.from); err != nil {
 			return err
 		}
 	}
@@ -119,19 +143,18 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s. The store holds a newer refresh token now, which stays.\n", fp, held.profile.Name)
 		return nil
 	}
-	fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s. It comes from %s, which tokenbench does not write: remove it there.\n",
-		fp, held.profile.Name, profiles.SourceOf(*held.profile, profiles.RefreshToken))
+	fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s. %s\n", fp, held.profile.Name, cameFrom(held.from))
 	return nil
 }
 
 // profileRefresh fills req from a profile: account, client, its secret, and
 // the refresh token it stores or keeps.
-func (app *App) profileRefresh(ctx context.Context, o *revokeOptions, changed func(string) bool, req *flows.RevokeRequest, baseURL *string) (heldRefresh, error) {
+func (app *App) profileRefresh(ctx context.Context, o *revokeOptions, changed func(string) bool, req *flows.RevokeRequest, baseURL *string, from string) (heldRefresh, error) {
 	_, p, err := app.profileNamed(o.profile)
 	if err != nil {
 		return heldRefresh{}, err
 	}
-	held := heldRefresh{profile: &p}
+	held := heldRefresh{profile: &p, from: from}
 	if !changed("account") {
 		req.Account = p.Account
 	}
@@ -150,7 +173,8 @@ func (app *App) profileRefresh(ctx context.Context, o *revokeOptions, changed fu
 			v, err := sec.Get(ctx, p, profiles.RefreshToken)
 			switch {
 			case err == nil:
-				req.RefreshToken, held.stored = v, profiles.SourceOf(p, profiles.RefreshToken).Stored()
+				src := profiles.SourceOf(p, profiles.RefreshToken)
+				req.RefreshToken, held.stored, held.from = v, src.Stored(), sourceLabel(src)
 			case !errors.Is(err, profiles.ErrNotSet):
 				return held, fmt.Errorf("profile %s: %w", p.Name, err)
 			}
@@ -180,4 +204,18 @@ func (app *App) profileRefresh(ctx context.Context, o *revokeOptions, changed fu
 	return held, nil
 }
 
-// forgetRefresh removes a revoked refresh token from the profile's store.
+// cameFrom says where a revoked refresh token tokenbench does not keep
+// came from, and how to be rid of it there.
+func cameFrom(from string) string {
+	switch {
+	case from == "":
+		return "The store did not hold it."
+	case from == "stdin":
+		return "It came from stdin; the store did not hold it."
+	case strings.HasPrefix(from, "$"):
+		return "It came from " + from + ", which tokenbench does not write: unset it there."
+	case from == "a command":
+		return "It came from the profile's command, which tokenbench does not write: remove it where the command reads it."
+	}
+	return "It came from " + from + ", which tokenbench does not write: remove it there."
+}
