@@ -65,6 +65,15 @@ scope missing), 5 transport or server failure, 130 interrupted.`,
 func (app *App) doctorRequest(ctx context.Context, o *doctorOptions, changed func(string) bool) (flows.Request, string, error) {
 	baseURL := o.baseURL
 	req := flows.Request{Account: o.account, Partner: o.partner, ClientID: o.clientID}
+	// The secrets given to this run first, as token reads them: a
+	// profile's own fill only what they leave out.
+	var err error
+	if req.ClientSecret, err = app.env.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
+		return req, "", err
+	}
+	if req.Bearer, err = app.env.secret("Bearer token", o.bearerFile, "TOKENBENCH_BEARER"); err != nil {
+		return req, "", err
+	}
 	if o.profile != "" {
 		_, p, err := app.profileNamed(o.profile)
 		if err != nil {
@@ -79,6 +88,7 @@ func (app *App) doctorRequest(ctx context.Context, o *doctorOptions, changed fun
 				*dst = map[string]string{"account": o.account, "partner": o.partner, "client-id": o.clientID}[flag]
 			}
 		}
+		pr.ClientSecret, pr.Bearer = req.ClientSecret, req.Bearer
 		if pr.Bearer == "" && pr.ClientID != "" {
 			// Only the API client's secret is needed: whatever grant the
 			// profile runs, its client reads the account's users.
@@ -89,25 +99,22 @@ func (app *App) doctorRequest(ctx context.Context, o *doctorOptions, changed fun
 		}
 		req = flows.Request{Account: pr.Account, Partner: pr.Partner, ClientID: pr.ClientID, ClientSecret: pr.ClientSecret, Bearer: pr.Bearer}
 	}
-	var err error
-	if req.ClientSecret == "" {
-		if req.ClientSecret, err = app.env.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
-			return req, "", err
-		}
-	}
-	if req.Bearer == "" {
-		if req.Bearer, err = app.env.secret("Bearer token", o.bearerFile, "TOKENBENCH_BEARER"); err != nil {
-			return req, "", err
-		}
-	}
 	if !client.IsAccountID(req.Account) {
 		return req, "", &usageError{fmt.Errorf("--account %q is not an account id (T or P and 8 digits)", client.Sanitize(req.Account))}
 	}
 	if req.Bearer == "" && req.ClientID == "" {
-		return req, "", &usageError{errors.New("doctor needs a token with read:accounts: give -p NAME, --client-id (secret in $TOKENBENCH_CLIENT_SECRET) or $TOKENBENCH_BEARER")}
+		return req, "", &usageError{fmt.Errorf("doctor needs a token with read:accounts: give -p NAME, or %s", secretHint("bearer", true))}
 	}
 	req.Grant = client.GrantClientCredentials
-	return req.Normalized(), baseURL, nil
+	req = req.Normalized()
+	if req.Bearer == "" {
+		// The API client's token is obtained first: say where its
+		// secret comes from before anything is sent.
+		if err := validateRequest(req); err != nil {
+			return req, "", err
+		}
+	}
+	return req, baseURL, nil
 }
 
 func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(string) bool) error {

@@ -111,3 +111,55 @@ func TestRevokeNamesWhereTheRefreshTokenCameFrom(t *testing.T) {
 		t.Fatalf("from the profile's env: %+v", r)
 	}
 }
+
+// Issue 19 item 10 (first half): every command that needs a secret says
+// where it can come from, as token does.
+func TestEveryCommandSaysWhereAMissingSecretComesFrom(t *testing.T) {
+	srv := fake(t)
+	base := []string{"--base-url", srv.URL, "--account", dinterotest.DemoAccount}
+	clientHint := "client secret is required (give it with $TOKENBENCH_CLIENT_SECRET or --client-secret-file)"
+	bearerHint := "(give it with $TOKENBENCH_BEARER or --bearer-file, or --client-id with $TOKENBENCH_CLIENT_SECRET)"
+	rtEnv := map[string]string{"TOKENBENCH_REFRESH_TOKEN": "rt-0123456789"}
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"token", "--client-id", dinterotest.DemoClientID}, nil, clientHint},
+		{[]string{"doctor", "--client-id", dinterotest.DemoClientID, "--user", dinterotest.DemoMFAUser}, nil, clientHint},
+		{[]string{"doctor", "--user", dinterotest.DemoMFAUser}, nil, "$TOKENBENCH_BEARER or --bearer-file, or --client-id with $TOKENBENCH_CLIENT_SECRET"},
+		{[]string{"recover", "--client-id", dinterotest.DemoClientID, "--username", dinterotest.DemoLostDeviceUser}, nil, clientHint},
+		{[]string{"recover", "--username", dinterotest.DemoLostDeviceUser}, nil, bearerHint},
+		{[]string{"revoke", "--client-id", dinterotest.DemoClientID}, rtEnv, clientHint},
+		{[]string{"revoke"}, rtEnv, bearerHint},
+		{[]string{"token", "--grant", "password", "--username", dinterotest.DemoUser, "--client-id", dinterotest.DemoClientID}, map[string]string{"TOKENBENCH_PASSWORD": dinterotest.DemoPassword}, bearerHint},
+	} {
+		r := runCLI(t, c.env, "", append(c.args, base...)...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, c.want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%v: want %q\n%+v", c.args, c.want, r)
+		}
+		if srv.Requests() != 0 {
+			t.Fatalf("%v: %d requests sent before the secret was there", c.args, srv.Requests())
+		}
+	}
+}
+
+// doctor -p takes the secret given to the run before the profile's, as
+// token -p does: a profile that asks is answered by
+// $TOKENBENCH_CLIENT_SECRET where nobody can be asked.
+func TestDoctorProfileTakesTheSecretGivenToTheRun(t *testing.T) {
+	kr := keyringtest.New()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "asks", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID, "--secret-source", "ask"); r.code != 0 {
+		t.Fatalf("profile add: %+v", r)
+	}
+	env["TOKENBENCH_CLIENT_SECRET"] = dinterotest.DemoSecret
+	for _, args := range [][]string{{"token", "-p", "asks"}, {"doctor", "-p", "asks", "--user", dinterotest.DemoMFAUser}} {
+		if r := runWithKeyring(t, kr, env, "", args...); r.code != 0 {
+			t.Errorf("%v: %+v", args, r)
+		}
+	}
+}

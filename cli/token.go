@@ -250,22 +250,34 @@ var givenBy = map[string]string{
 // flag or environment variable named: "client secret is required (give
 // it with $TOKENBENCH_CLIENT_SECRET or --client-secret-file)".
 func validateRequest(req flows.Request) error {
-	problems := req.Check()
+	return explainProblems(req.Check(), req.Grant != client.GrantAccountUserToken)
+}
+
+// explainProblems is the one place a command says where what it lacks can
+// come from: each problem "… is required" gets givenBy's hint. chained
+// says a missing Bearer may also be obtained with the client's secret.
+func explainProblems(problems []flows.Problem, chained bool) error {
 	if len(problems) == 0 {
 		return nil
 	}
 	msgs := make([]string, len(problems))
 	for i, p := range problems {
 		msgs[i] = p.Message
-		how := givenBy[p.Field]
-		if p.Field == "bearer" && req.Grant != client.GrantAccountUserToken {
-			how += ", or --client-id with $TOKENBENCH_CLIENT_SECRET"
-		}
-		if how != "" && strings.HasSuffix(p.Message, " is required") {
+		if how := secretHint(p.Field, chained); how != "" && strings.HasSuffix(p.Message, " is required") {
 			msgs[i] += " (give it with " + how + ")"
 		}
 	}
 	return fmt.Errorf("%w: %s", client.ErrInvalidInput, strings.Join(msgs, "; "))
+}
+
+// secretHint says where a field (flows.Problem's name) can come from on
+// the command line; chained adds the client secret as a way to a Bearer.
+func secretHint(field string, chained bool) string {
+	how := givenBy[field]
+	if field == "bearer" && chained {
+		how += ", or --client-id with $TOKENBENCH_CLIENT_SECRET"
+	}
+	return how
 }
 
 // managedParams are the body fields tokenbench sets itself, with where

@@ -139,15 +139,7 @@ func (r Request) Check() []Problem {
 
 // Validate is Check as one error, marked as invalid input.
 func (r Request) Validate() error {
-	problems := r.Check()
-	if len(problems) == 0 {
-		return nil
-	}
-	msgs := make([]string, len(problems))
-	for i, p := range problems {
-		msgs[i] = p.Message
-	}
-	return fmt.Errorf("%w: %s", client.ErrInvalidInput, strings.Join(msgs, "; "))
+	return problemsError(r.Check())
 }
 
 // Result is a token obtained, with what is needed to explain and refresh it.

@@ -43,26 +43,51 @@ func (r RecoveryRequest) Normalized() RecoveryRequest {
 	return r
 }
 
-// Validate says what is missing before anything is sent.
-func (r RecoveryRequest) Validate() error {
-	var msgs []string
+// Check lists what is missing or wrong before anything is sent, named as
+// Request.Check names fields.
+func (r RecoveryRequest) Check() []Problem {
+	var out []Problem
+	add := func(field, msg string) { out = append(out, Problem{field, msg}) }
 	switch {
 	case r.Account == "":
-		msgs = append(msgs, "account id is required")
+		add("account", "account id is required")
 	case !client.IsAccountID(r.Account):
-		msgs = append(msgs, fmt.Sprintf("account id %q is not P or T followed by 8 digits", client.Sanitize(r.Account)))
+		add("account", fmt.Sprintf("account id %q is not P or T followed by 8 digits", client.Sanitize(r.Account)))
 	}
 	if r.Username == "" {
-		msgs = append(msgs, "the username (the user's e-mail) is required")
+		add("username", "the username (the user's e-mail) is required")
 	}
-	if r.Bearer == "" && (r.ClientID == "" || r.ClientSecret == "") {
-		msgs = append(msgs, "a Bearer token, or a client id and secret to obtain one, is required")
-	}
+	out = append(out, bearerProblems(r.Bearer, r.ClientID, r.ClientSecret)...)
 	if _, err := client.ParseChannel(string(r.Channel)); err != nil {
-		msgs = append(msgs, err.Error())
+		add("mfa-channel", err.Error())
 	}
-	if len(msgs) == 0 {
+	return out
+}
+
+// Validate says what is missing before anything is sent.
+func (r RecoveryRequest) Validate() error { return problemsError(r.Check()) }
+
+// bearerProblems is what a call that needs a Bearer lacks: the Bearer, or
+// the client secret to obtain one when the client id is given.
+func bearerProblems(bearer, clientID, clientSecret string) []Problem {
+	switch {
+	case bearer != "" || (clientID != "" && clientSecret != ""):
 		return nil
+	case clientID != "":
+		return []Problem{{"client-secret", "client secret is required"}}
+	}
+	return []Problem{{"bearer", "a Bearer token, or a client id and secret to obtain one, is required"}}
+}
+
+// problemsError is problems as one error, marked as invalid input; nil
+// when there are none.
+func problemsError(problems []Problem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Message
 	}
 	return fmt.Errorf("%w: %s", client.ErrInvalidInput, strings.Join(msgs, "; "))
 }

@@ -20,6 +20,19 @@ type RevokeRequest struct {
 	RefreshToken string
 }
 
+// Check lists what is missing or wrong before anything is sent, named as
+// Request.Check names fields.
+func (r RevokeRequest) Check() []Problem {
+	var out []Problem
+	if err := client.ValidateOwnerID(strings.TrimSpace(r.Account)); err != nil {
+		out = append(out, Problem{"account", err.Error()})
+	}
+	if r.RefreshToken == "" {
+		out = append(out, Problem{"refresh-token", "a refresh token to revoke is required"})
+	}
+	return append(out, bearerProblems(r.Bearer, r.ClientID, r.ClientSecret)...)
+}
+
 // Revoke revokes req.RefreshToken. After it, the server refuses that
 // refresh token; the caller removes it from wherever it kept it.
 func (rn *Runner) Revoke(ctx context.Context, req RevokeRequest) error {
@@ -28,18 +41,8 @@ func (rn *Runner) Revoke(ctx context.Context, req RevokeRequest) error {
 	rd.AddBasic(req.ClientID, req.ClientSecret)
 	rd.AddToken(req.Bearer)
 	rd.AddToken(req.RefreshToken)
-	var msgs []string
-	if err := client.ValidateOwnerID(req.Account); err != nil {
-		msgs = append(msgs, err.Error())
-	}
-	if req.RefreshToken == "" {
-		msgs = append(msgs, "a refresh token to revoke is required")
-	}
-	if req.Bearer == "" && (req.ClientID == "" || req.ClientSecret == "") {
-		msgs = append(msgs, "a Bearer token, or a client id and secret to obtain one, is required")
-	}
-	if len(msgs) > 0 {
-		return fmt.Errorf("%w: %s", client.ErrInvalidInput, strings.Join(msgs, "; "))
+	if err := problemsError(req.Check()); err != nil {
+		return err
 	}
 	auth := client.Auth(client.BearerAuth{Token: req.Bearer})
 	if req.Bearer == "" {
