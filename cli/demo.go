@@ -58,7 +58,11 @@ credentials and runs until interrupted, for trying the CLI against it.`,
 			printDemo(app, srv)
 			sig := make(chan os.Signal, 1)
 			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-			<-sig
+			defer signal.Stop(sig)
+			select {
+			case <-sig:
+			case <-cmd.Context().Done():
+			}
 			return nil
 		},
 	}
@@ -95,7 +99,12 @@ func printDemo(app *App, srv *dinterotest.Server) {
 		dinterotest.DemoMerchant, dinterotest.DemoMerchant2, dinterotest.DemoPartnerClient, dinterotest.DemoPartnerSecret)
 	fmt.Fprintf(w, "  auth code     %s (redirect %s)\n", dinterotest.DemoAuthCode, dinterotest.DemoRedirectURI)
 	fmt.Fprintf(w, "  keys          %s (Bearer with read:accounts)\n", srv.KeysURL(dinterotest.DemoAccount))
-	fmt.Fprintf(w, "  outbox        %s\n\n", srv.URL[:len(srv.URL)-len("/v1")]+"/_fake/outbox")
+	root := srv.URL[:len(srv.URL)-len("/v1")]
+	fmt.Fprintf(w, "  outbox        %s\n", root+"/_fake/outbox")
+	fmt.Fprintf(w, "  fault switch  makes every API endpoint misbehave until cleared (or for Times requests):\n")
+	fmt.Fprintf(w, "                curl -X POST %s/_fake/fault -d '{\"Status\":429,\"RetryAfter\":30}'\n", root)
+	fmt.Fprintf(w, "                curl -X DELETE %s/_fake/fault\n", root)
+	fmt.Fprintf(w, "                fields: Status (with Message, RetryAfter), Times, Latency (ns), Hang, HTML, Truncated, WrongContentType\n\n")
 	fmt.Fprintf(w, "Try:\n  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s\n",
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s TOKENBENCH_PASSWORD=%s tokenbench token --base-url %s --account %s --client-id %s --grant password --username %s\n",

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -161,5 +164,94 @@ func TestDoctorProfileTakesTheSecretGivenToTheRun(t *testing.T) {
 		if r := runWithKeyring(t, kr, env, "", args...); r.code != 0 {
 			t.Errorf("%v: %+v", args, r)
 		}
+	}
+}
+
+// Issue 19 item 11: a mistyped command is refused with the one meant.
+func TestMistypedCommandSuggestsTheRightOne(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tokn"}, `error: unknown command "tokn" for tokenbench; did you mean token?` + "\n"},
+		{[]string{"doctr", "--user", "x"}, `error: unknown command "doctr" for tokenbench; did you mean doctor?` + "\n"},
+		{[]string{"profil", "list"}, `error: unknown command "profil" for tokenbench; did you mean profile?` + "\n"},
+		{[]string{"profile", "lst"}, `error: unknown command "lst" for tokenbench profile; did you mean list?` + "\n"},
+		{[]string{"nothing-like-it"}, `error: unknown command "nothing-like-it" for tokenbench (tokenbench --help lists them)` + "\n"},
+	} {
+		r := runCLI(t, nil, "", c.args...)
+		if r.code != ExitUsage || r.stderr != c.want || r.stdout != "" {
+			t.Errorf("%v: %+v", c.args, r)
+		}
+	}
+	// A command with commands of its own, given none, shows its help.
+	if r := runCLI(t, nil, "", "profile"); r.code != 0 || !strings.Contains(r.stdout, "Available Commands:") {
+		t.Errorf("profile: %+v", r)
+	}
+}
+
+// syncBuffer is a buffer a command writes while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Issue 19 item 11: demo --serve prints how to use the fault switch, as
+// the README says, and what it prints works.
+func TestDemoServePrintsTheFaultSwitch(t *testing.T) {
+	var out syncBuffer
+	app := NewApp(strings.NewReader(""), &out, &bytes.Buffer{})
+	app.env.getenv = func(string) string { return "" }
+	app.env.isTerminal = func() bool { return false }
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { done <- app.Run(ctx, []string{"demo", "--serve"}) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "Ctrl+C stops the server") {
+		if time.Now().After(deadline) {
+			t.Fatalf("demo --serve printed:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	printed := out.String()
+	post := regexp.MustCompile(`curl -X POST (\S+/_fake/fault) -d '(\{[^']*\})'`).FindStringSubmatch(printed)
+	del := regexp.MustCompile(`curl -X DELETE (\S+/_fake/fault)`).FindStringSubmatch(printed)
+	base := regexp.MustCompile(`base URL\s+(\S+)`).FindStringSubmatch(printed)
+	if post == nil || del == nil || base == nil || !strings.Contains(printed, "fault switch") {
+		t.Fatalf("no fault switch in:\n%s", printed)
+	}
+	send := func(method, url, body string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != http.StatusNoContent {
+			t.Fatalf("%s %s: %v %v", method, url, res, err)
+		}
+		res.Body.Close()
+	}
+	token := []string{"token", "--base-url", base[1], "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID}
+	send(http.MethodPost, post[1], post[2])
+	if r := runCLI(t, secretEnv, "", token...); r.code != ExitRejected || !strings.Contains(r.stderr, "429 rate limited: retry after 30 s") {
+		t.Fatalf("with the fault: %+v", r)
+	}
+	send(http.MethodDelete, del[1], "")
+	if r := runCLI(t, secretEnv, "", token...); r.code != 0 {
+		t.Fatalf("fault cleared: %+v", r)
+	}
+	stop()
+	if code := <-done; code != 0 {
+		t.Fatalf("demo --serve ended with %d", code)
 	}
 }

@@ -91,9 +91,10 @@ func TestLazyTreeBehavesAsTheWholeTree(t *testing.T) {
 			t.Errorf("%q: %d commands built, want 1", args, n)
 		}
 	}
-	// An unknown command is still refused, with exit 2.
+	// An unknown command is still refused, with exit 2, and the command
+	// meant is suggested from the whole tree.
 	r := runCLI(t, env, "", "decod", tok)
-	if r.code != ExitUsage || r.stderr != "error: tokenbench takes no arguments (got \"decod\")\n" {
+	if r.code != ExitUsage || r.stderr != "error: unknown command \"decod\" for tokenbench; did you mean decode or demo?\n" {
 		t.Errorf("decod: %+v", r)
 	}
 	r = runCLI(t, env, "", "help", "decode")

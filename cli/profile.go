@@ -152,9 +152,13 @@ func newProfileCmd(app *App) *cobra.Command {
 The profiles file (profiles.yaml in the config directory) never holds a
 secret: each secret comes from the OS keyring (the default), env:NAME,
 cmd:COMMAND (its stdout, e.g. a password manager), or is asked for each time.
-Where no keyring is available, --insecure-storage keeps secrets in a 0600
-file beside the profiles; nothing is written in plain text otherwise.`,
+Where no keyring is available, profile add --insecure-storage keeps secrets
+in a 0600 file beside the profiles; nothing is written in plain text
+otherwise.`,
 		Args: noArgs,
+		// Runnable, so that a mistyped command is refused with a
+		// suggestion rather than answered with this help.
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newProfileListCmd(app), newProfileShowCmd(app), newProfileAddCmd(app, false), newProfileAddCmd(app, true),
 		newProfileRenameCmd(app), newProfileDuplicateCmd(app),
@@ -258,8 +262,9 @@ func exactName(cmd *cobra.Command, args []string) error {
 
 func newProfileAddCmd(app *App, edit bool) *cobra.Command {
 	o := &profileOptions{}
-	use, short := "add NAME", "Add a profile; takes the same flags as token"
-	long := `Add a profile. It takes the request flags of token, and stores the secrets
+	use, short := "add NAME", "Add a profile; takes token's request flags"
+	long := `Add a profile. It takes the request flags of token (not those of one run:
+--timeout, --ca-file, --param, --output and the codes), and stores the secrets
 given as token reads them: $TOKENBENCH_CLIENT_SECRET or --client-secret-file,
 $TOKENBENCH_BEARER or --bearer-file, $TOKENBENCH_PASSWORD or --password-file
 (with --store-password), $TOKENBENCH_REFRESH_TOKEN or --refresh-token-file.`
@@ -279,6 +284,10 @@ stored over the profile's own.`
 	}
 	f := cmd.Flags()
 	bindRequestFlags(f, &o.req)
+	for _, flag := range unsavedFlags {
+		// Parsed, to be refused with the reason, but not offered.
+		_ = f.MarkHidden(flag)
+	}
 	if edit {
 		f.StringVar(&o.newName, "name", "", "rename the profile")
 		f.BoolVar(&o.updateSecrets, "update-secrets", false, "store the secrets in $TOKENBENCH_CLIENT_SECRET, $TOKENBENCH_PASSWORD, $TOKENBENCH_BEARER and $TOKENBENCH_REFRESH_TOKEN (without it, edit reads secrets only from the --*-file flags given)")

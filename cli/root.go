@@ -184,7 +184,18 @@ code, 128+N when signal N killed it, 127 when the command is not found and
 	root.SetOut(app.stdout)
 	root.SetErr(app.stderr)
 	root.SetIn(app.env.stdin)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if c == root {
+			// "doctr --user x": the flag is not the root's because the
+			// command is mistyped; say that.
+			if word := commandName(args); word != "" {
+				if cerr := noArgs(root, []string{word}); cerr != nil {
+					return cerr
+				}
+			}
+		}
+		return &usageError{err}
+	})
 	name := commandName(args)
 	if app.allCommands {
 		name = ""

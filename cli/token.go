@@ -115,11 +115,26 @@ func grantNames() string {
 	return strings.Join(names, ", ")
 }
 
+// noArgs refuses arguments. A word given to a command that has commands
+// of its own is a command mistyped: it says so, and suggests the nearest
+// ("tokn": did you mean token?).
 func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return &usageError{fmt.Errorf("%s takes no arguments (got %q)", cmd.CommandPath(), client.Sanitize(args[0]))}
+	switch {
+	case len(args) == 0:
+		return nil
+	case cmd.HasAvailableSubCommands():
+		if cmd.SuggestionsMinimumDistance <= 0 {
+			cmd.SuggestionsMinimumDistance = 2 // cobra's own default
+		}
+		msg := fmt.Sprintf("unknown command %q for %s", client.Sanitize(args[0]), cmd.CommandPath())
+		if near := cmd.SuggestionsFor(args[0]); len(near) > 0 {
+			msg += "; did you mean " + strings.Join(near, " or ") + "?"
+		} else {
+			msg += " (" + cmd.CommandPath() + " --help lists them)"
+		}
+		return &usageError{errors.New(msg)}
 	}
-	return nil
+	return &usageError{fmt.Errorf("%s takes no arguments (got %q)", cmd.CommandPath(), client.Sanitize(args[0]))}
 }
 
 // tokenRequest is what a token command will send.
