@@ -95,8 +95,8 @@ func printDemo(app *App, srv *dinterotest.Server) {
 	fmt.Fprintf(w, "  lost device   %s (MFA, for recover)\n", dinterotest.DemoLostDeviceUser)
 	fmt.Fprintf(w, "  to diagnose   %s (SMS changed 2 h ago), %s (external identity provider), %s (deleted)\n",
 		dinterotest.DemoMFAUser, dinterotest.DemoExternalUser, dinterotest.DemoDeletedUser)
-	fmt.Fprintf(w, "  partner       %s (partner %s) with merchants %s, %s; client %s / %s\n", dinterotest.DemoPartner, client.PartnerShort(dinterotest.DemoPartner),
-		dinterotest.DemoMerchant, dinterotest.DemoMerchant2, dinterotest.DemoPartnerClient, dinterotest.DemoPartnerSecret)
+	fmt.Fprintf(w, "  partner       %s (partner %s) with merchants %s (user %s), %s (user %s); client %s / %s\n", dinterotest.DemoPartner, client.PartnerShort(dinterotest.DemoPartner),
+		dinterotest.DemoMerchant, dinterotest.DemoMerchantUser, dinterotest.DemoMerchant2, dinterotest.DemoMerchant2User, dinterotest.DemoPartnerClient, dinterotest.DemoPartnerSecret)
 	fmt.Fprintf(w, "  auth code     %s (redirect %s)\n", dinterotest.DemoAuthCode, dinterotest.DemoRedirectURI)
 	fmt.Fprintf(w, "  keys          %s (Bearer with read:accounts)\n", srv.KeysURL(dinterotest.DemoAccount))
 	root := srv.URL[:len(srv.URL)-len("/v1")]
@@ -113,7 +113,9 @@ func printDemo(app *App, srv *dinterotest.Server) {
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoLostDeviceUser)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --partner %s --account %s --client-id %s\n",
 		dinterotest.DemoPartnerSecret, srv.URL, dinterotest.DemoPartner, dinterotest.DemoMerchant, dinterotest.DemoPartnerClient)
-	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench doctor --base-url %s --account %s --client-id %s --user %s --bundle ticket.zip\n\n",
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench doctor --base-url %s --account %s --client-id %s --user %s --bundle ticket.zip\n",
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoMFAUser)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench doctor --base-url %s --partner %s --account %s --client-id %s --user %s\n\n",
+		dinterotest.DemoPartnerSecret, srv.URL, dinterotest.DemoPartner, dinterotest.DemoMerchant, dinterotest.DemoPartnerClient, dinterotest.DemoMerchantUser)
 	fmt.Fprintf(w, "Binding codes for MFA appear below as [outbox] lines. Ctrl+C stops the server.\n")
 }

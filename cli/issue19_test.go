@@ -255,3 +255,39 @@ func TestDemoServePrintsTheFaultSwitch(t *testing.T) {
 		t.Fatalf("demo --serve ended with %d", code)
 	}
 }
+
+// Issue 19 item 12 (first half): doctor on the partner's merchant finds
+// the merchant's own users, not T11223344's.
+func TestDoctorOnAPartnerMerchantFindsItsOwnUsers(t *testing.T) {
+	srv := fake(t)
+	partnerEnv := map[string]string{"TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}
+	merchant := func(account, user string) run {
+		return runCLI(t, partnerEnv, "", "doctor", "--base-url", srv.URL, "--partner", dinterotest.DemoPartner, "--account", account,
+			"--client-id", dinterotest.DemoPartnerClient, "--user", user)
+	}
+	r := merchant(dinterotest.DemoMerchant, dinterotest.DemoMerchantUser)
+	if r.code != 0 || !strings.Contains(r.stdout, "Sofie Shop <shop@example.com>") || !strings.Contains(r.stdout, "account     T11200001") {
+		t.Fatalf("the merchant's user: %+v", r)
+	}
+	for _, c := range []struct{ account, user string }{
+		{dinterotest.DemoMerchant, dinterotest.DemoMFAUser},       // T11223344's
+		{dinterotest.DemoMerchant, dinterotest.DemoMerchant2User}, // the other merchant's
+		{dinterotest.DemoMerchant2, dinterotest.DemoMerchantUser},
+	} {
+		if r := merchant(c.account, c.user); r.code != ExitRejected || strings.Contains(r.stdout, c.user) {
+			t.Errorf("%s on %s: %+v", c.user, c.account, r)
+		}
+	}
+	if r := merchant(dinterotest.DemoMerchant2, dinterotest.DemoMerchant2User); r.code != 0 || !strings.Contains(r.stdout, "Kim Kiosk") {
+		t.Errorf("the other merchant's user: %+v", r)
+	}
+	// T11223344 keeps its own, and lists no merchant's.
+	r = runCLI(t, secretEnv, "", "doctor", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "--user", dinterotest.DemoMFAUser)
+	if r.code != 0 || !strings.Contains(r.stdout, "Mia Fa") {
+		t.Fatalf("T11223344's user: %+v", r)
+	}
+	r = runCLI(t, secretEnv, "", "doctor", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "--user", dinterotest.DemoMerchantUser)
+	if r.code != ExitRejected {
+		t.Fatalf("a merchant's user on T11223344: %+v", r)
+	}
+}

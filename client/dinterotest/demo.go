@@ -32,6 +32,10 @@ const (
 	DemoMerchant2     = "T11200002"
 	DemoPartnerClient = "demo-partner"
 	DemoPartnerSecret = "demo-partner-secret"
+	// The merchants' own users: each merchant's management API lists its
+	// own, not T11223344's.
+	DemoMerchantUser  = "shop@example.com"
+	DemoMerchant2User = "kiosk@example.com"
 )
 
 // DemoConfig is the data `tokenbench demo` serves: a client for
@@ -40,6 +44,9 @@ const (
 // and a partner with two merchants.
 func DemoConfig(tokenTTL time.Duration) Config {
 	userScopes := []string{"read:accounts", "read:checkout", "write:checkout"}
+	// The demo's users belong to the test and the production-looking
+	// account; each merchant has users of its own.
+	home := []string{DemoAccount, DemoProdAccount}
 	started := time.Now()
 	at := func(ago time.Duration) time.Time { return started.Add(-ago).Truncate(time.Second) }
 	return Config{
@@ -50,8 +57,8 @@ func DemoConfig(tokenTTL time.Duration) Config {
 			{ID: DemoPartnerClient, Secret: DemoPartnerSecret, Scopes: []string{"read:accounts", "read:checkout", "write:checkout"}},
 		},
 		Users: []User{
-			{Username: DemoUser, Password: DemoPassword, Phone: "+47 900 00 001", Email: DemoUser, Scopes: userScopes},
-			{Username: DemoMFAUser, Password: DemoPassword, MFA: true, Phone: "+47 900 00 002", Email: DemoMFAUser, Scopes: userScopes,
+			{Username: DemoUser, Password: DemoPassword, Phone: "+47 900 00 001", Email: DemoUser, Scopes: userScopes, Accounts: home},
+			{Username: DemoMFAUser, Password: DemoPassword, MFA: true, Phone: "+47 900 00 002", Email: DemoMFAUser, Scopes: userScopes, Accounts: home,
 				// The support case the doctor is for: the phone number changed
 				// this morning, and the last logins came from three places.
 				Account: &AccountProfile{
@@ -64,12 +71,18 @@ func DemoConfig(tokenTTL time.Duration) Config {
 						demoActivity(at(3*time.Hour), "auth.token", "192.0.2.144", "python-requests/2.32"),
 					},
 				}},
-			{Username: DemoExternalUser, Email: DemoExternalUser, Scopes: userScopes,
+			{Username: DemoExternalUser, Email: DemoExternalUser, Scopes: userScopes, Accounts: home,
 				Account: &AccountProfile{Name: "Sam Single-Sign-On", External: true, LastSeenAt: at(20 * time.Hour),
 					Activities: []Activity{demoActivity(at(20*time.Hour), "auth.token", "198.51.100.7", "Okta/2026.11")}}},
-			{Username: DemoDeletedUser, Password: DemoPassword, Email: DemoDeletedUser, Scopes: userScopes,
+			{Username: DemoDeletedUser, Password: DemoPassword, Email: DemoDeletedUser, Scopes: userScopes, Accounts: home,
 				Account: &AccountProfile{Name: "Gone Away", SMS: Factor{Enabled: true}, DeletedAt: at(48 * time.Hour), LastSeenAt: at(40 * 24 * time.Hour)}},
-			{Username: DemoLostDeviceUser, Password: DemoPassword, MFA: true, Phone: "+47 900 00 003", Email: DemoLostDeviceUser, Scopes: userScopes},
+			{Username: DemoLostDeviceUser, Password: DemoPassword, MFA: true, Phone: "+47 900 00 003", Email: DemoLostDeviceUser, Scopes: userScopes, Accounts: home},
+			{Username: DemoMerchantUser, Password: DemoPassword, Email: DemoMerchantUser, Scopes: userScopes, Accounts: []string{DemoMerchant},
+				Account: &AccountProfile{Name: "Sofie Shop", TOTP: Factor{Enabled: true, UpdatedAt: at(30 * 24 * time.Hour)}, LastSeenAt: at(5 * time.Hour),
+					Roles: []Role{{Name: "merchant-admin", Scopes: userScopes}},
+					Activities: []Activity{demoActivity(at(5*time.Hour), "auth.token", "198.51.100.41", "Mozilla/5.0 (Windows) Dintero Backoffice")}}},
+			{Username: DemoMerchant2User, Password: DemoPassword, Email: DemoMerchant2User, Scopes: []string{"read:checkout"}, Accounts: []string{DemoMerchant2},
+				Account: &AccountProfile{Name: "Kim Kiosk", LastSeenAt: at(26 * time.Hour)}},
 		},
 		Partners: []Partner{{ID: DemoPartner, Merchants: []string{DemoMerchant, DemoMerchant2}}},
 		TokenTTL: tokenTTL,

@@ -56,6 +56,14 @@ type User struct {
 	// Account is what the management API says of the user (§9); nil for
 	// defaults.
 	Account *AccountProfile
+	// Accounts are the accounts whose management API lists the user;
+	// empty: every account the server serves.
+	Accounts []string
+}
+
+// memberOf reports whether the management API of account lists u.
+func (u *User) memberOf(account string) bool {
+	return len(u.Accounts) == 0 || slices.Contains(u.Accounts, account)
 }
 
 // Partner is a partner account (T11200000) and the merchant accounts it may

@@ -160,11 +160,15 @@ func (s *Server) handleUsers(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("search")))
+	oid := r.PathValue("oid")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := []map[string]any{}
 	for i := range s.cfg.Users {
 		u := &s.cfg.Users[i]
+		if !u.memberOf(oid) {
+			continue // another account's user
+		}
 		p := u.profile()
 		if q == "" || strings.Contains(strings.ToLower(u.Email), q) || strings.Contains(strings.ToLower(p.Name), q) || strings.ToLower(p.ID) == q {
 			out = append(out, s.wireUser(u))
@@ -182,7 +186,7 @@ func (s *Server) handleActivities(r *http.Request) (int, any, *apiError) {
 	defer s.mu.Unlock()
 	for i := range s.cfg.Users {
 		u := &s.cfg.Users[i]
-		if u.profile().ID != uid {
+		if u.profile().ID != uid || !u.memberOf(r.PathValue("oid")) {
 			continue
 		}
 		acts := slices.Clone(u.profile().Activities)
