@@ -79,7 +79,7 @@ func DemoConfig(tokenTTL time.Duration) Config {
 			{Username: DemoLostDeviceUser, Password: DemoPassword, MFA: true, Phone: "+47 900 00 003", Email: DemoLostDeviceUser, Scopes: userScopes, Accounts: home},
 			{Username: DemoMerchantUser, Password: DemoPassword, Email: DemoMerchantUser, Scopes: userScopes, Accounts: []string{DemoMerchant},
 				Account: &AccountProfile{Name: "Sofie Shop", TOTP: Factor{Enabled: true, UpdatedAt: at(30 * 24 * time.Hour)}, LastSeenAt: at(5 * time.Hour),
-					Roles: []Role{{Name: "merchant-admin", Scopes: userScopes}},
+					Roles:      []Role{{Name: "merchant-admin", Scopes: userScopes}},
 					Activities: []Activity{demoActivity(at(5*time.Hour), "auth.token", "198.51.100.41", "Mozilla/5.0 (Windows) Dintero Backoffice")}}},
 			{Username: DemoMerchant2User, Password: DemoPassword, Email: DemoMerchant2User, Scopes: []string{"read:checkout"}, Accounts: []string{DemoMerchant2},
 				Account: &AccountProfile{Name: "Kim Kiosk", LastSeenAt: at(26 * time.Hour)}},
