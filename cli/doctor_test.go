@@ -97,7 +97,7 @@ func TestDoctorThroughAPartner(t *testing.T) {
 	srv := fake(t)
 	r := runCLI(t, map[string]string{"TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}, "", "doctor", "--base-url", srv.URL,
 		"--partner", dinterotest.DemoPartner, "--account", dinterotest.DemoMerchant, "--client-id", dinterotest.DemoPartnerClient,
-		"--user", dinterotest.DemoMFAUser, "-v")
+		"--user", dinterotest.DemoMerchantUser, "-v") // the merchant's own user (issue 19 item 12)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
