@@ -103,14 +103,14 @@ func (app *App) doctorRequest(ctx context.Context, o *doctorOptions, changed fun
 		return req, "", &usageError{fmt.Errorf("--account %q is not an account id (T or P and 8 digits)", client.Sanitize(req.Account))}
 	}
 	if req.Bearer == "" && req.ClientID == "" {
-		return req, "", &usageError{fmt.Errorf("doctor needs a token with read:accounts: give -p NAME, or %s", secretHint("bearer", true))}
+		return req, "", &usageError{fmt.Errorf("doctor needs a token with read:accounts: give -p NAME, or %s", app.secretHint("bearer", true))}
 	}
 	req.Grant = client.GrantClientCredentials
 	req = req.Normalized()
 	if req.Bearer == "" {
 		// The API client's token is obtained first: say where its
 		// secret comes from before anything is sent.
-		if err := validateRequest(req); err != nil {
+		if err := app.validateRequest(req); err != nil {
 			return req, "", err
 		}
 	}

@@ -291,3 +291,29 @@ func TestDoctorOnAPartnerMerchantFindsItsOwnUsers(t *testing.T) {
 		t.Fatalf("a merchant's user on T11223344: %+v", r)
 	}
 }
+
+// Where nobody can be asked for a profile's secret, the error says where
+// it can come from, naming only what the command takes.
+func TestProfileSecretNobodyCanBeAskedForSaysWhereItComesFrom(t *testing.T) {
+	kr := keyringtest.New()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "asks", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID, "--secret-source", "ask"); r.code != 0 {
+		t.Fatalf("profile add: %+v", r)
+	}
+	for _, c := range []struct {
+		args []string
+		how  string
+	}{
+		{[]string{"token", "-p", "asks"}, "give it with $TOKENBENCH_CLIENT_SECRET or --client-secret-file\n"},
+		{[]string{"doctor", "-p", "asks", "--user", dinterotest.DemoMFAUser}, "give it with $TOKENBENCH_CLIENT_SECRET or --client-secret-file\n"},
+		{[]string{"exec", "-p", "asks", "--", "true"}, "give it with $TOKENBENCH_CLIENT_SECRET\n"}, // exec takes no --client-secret-file
+	} {
+		r := runWithKeyring(t, kr, env, "", c.args...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, "profile asks keeps no client secret to use here") || !strings.HasSuffix(r.stderr, c.how) {
+			t.Errorf("%v: %+v", c.args, r)
+		}
+	}
+}

@@ -115,7 +115,7 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 		req.ClientSecret, req.Bearer = fr.ClientSecret, fr.Bearer
 	}
 	req = req.Normalized()
-	if err := explainProblems(req.Check(), true); err != nil {
+	if err := app.explainProblems(req.Check(), true); err != nil {
 		return req, "", nil, err
 	}
 	return req, baseURL, prof, nil

@@ -107,7 +107,7 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	if req.RefreshToken == "" {
 		return &usageError{errors.New("no refresh token to revoke: use -p NAME, $TOKENBENCH_REFRESH_TOKEN or --refresh-token-file")}
 	}
-	if err := explainProblems(req.Check(), true); err != nil {
+	if err := app.explainProblems(req.Check(), true); err != nil {
 		return err
 	}
 	rd := &client.Redactor{}

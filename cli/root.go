@@ -33,6 +33,8 @@ type App struct {
 	// allCommands builds every command whatever the command line runs
 	// (tests compare the two trees).
 	allCommands bool
+	// cmd is the command running: hints name only the flags it takes.
+	cmd *cobra.Command
 }
 
 // runContext is the context of the running command line.
@@ -215,6 +217,7 @@ code, 128+N when signal N killed it, 127 when the command is not found and
 	root.PersistentFlags().StringVar(&app.configDir, "config-dir", "", "directory of profiles.yaml (default $TOKENBENCH_CONFIG_DIR, else the OS config dir + /tokenbench)")
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		app.cmd = cmd
 		return checkTimeout(cmd)
 	}
 	root.PreRunE = func(cmd *cobra.Command, _ []string) error {

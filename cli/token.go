@@ -236,7 +236,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		}
 	}
 	out.req = req.Normalized()
-	if err := validateRequest(out.req); err != nil {
+	if err := app.validateRequest(out.req); err != nil {
 		return nil, err
 	}
 	if out.spendStored {
@@ -246,39 +246,39 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 }
 
 // givenBy says how each field of a request is given on the command line,
-// by flows.Problem's field name.
-var givenBy = map[string]string{
-	"account":       "--account",
-	"client-id":     "--client-id",
-	"client-secret": "$TOKENBENCH_CLIENT_SECRET or --client-secret-file",
-	"bearer":        "$TOKENBENCH_BEARER or --bearer-file",
-	"username":      "--username",
-	"password":      "$TOKENBENCH_PASSWORD, --password-file or the prompt on a terminal",
-	"code":          "--code",
-	"refresh-token": "$TOKENBENCH_REFRESH_TOKEN or --refresh-token-file",
-	"mfa-token":     "--mfa-token",
-	"oob-code":      "--oob-code",
-	"binding-code":  "--binding-code",
+// by flows.Problem's field name: environment variables, flags, the prompt.
+var givenBy = map[string][]string{
+	"account":       {"--account"},
+	"client-id":     {"--client-id"},
+	"client-secret": {"$TOKENBENCH_CLIENT_SECRET", "--client-secret-file"},
+	"bearer":        {"$TOKENBENCH_BEARER", "--bearer-file"},
+	"username":      {"--username"},
+	"password":      {"$TOKENBENCH_PASSWORD", "--password-file", "the prompt on a terminal"},
+	"code":          {"--code"},
+	"refresh-token": {"$TOKENBENCH_REFRESH_TOKEN", "--refresh-token-file"},
+	"mfa-token":     {"--mfa-token"},
+	"oob-code":      {"--oob-code"},
+	"binding-code":  {"--binding-code"},
 }
 
 // validateRequest is flows.Request.Validate with each missing field's
 // flag or environment variable named: "client secret is required (give
 // it with $TOKENBENCH_CLIENT_SECRET or --client-secret-file)".
-func validateRequest(req flows.Request) error {
-	return explainProblems(req.Check(), req.Grant != client.GrantAccountUserToken)
+func (app *App) validateRequest(req flows.Request) error {
+	return app.explainProblems(req.Check(), req.Grant != client.GrantAccountUserToken)
 }
 
 // explainProblems is the one place a command says where what it lacks can
-// come from: each problem "… is required" gets givenBy's hint. chained
+// come from: each problem "… is required" gets secretHint's hint. chained
 // says a missing Bearer may also be obtained with the client's secret.
-func explainProblems(problems []flows.Problem, chained bool) error {
+func (app *App) explainProblems(problems []flows.Problem, chained bool) error {
 	if len(problems) == 0 {
 		return nil
 	}
 	msgs := make([]string, len(problems))
 	for i, p := range problems {
 		msgs[i] = p.Message
-		if how := secretHint(p.Field, chained); how != "" && strings.HasSuffix(p.Message, " is required") {
+		if how := app.secretHint(p.Field, chained); how != "" && strings.HasSuffix(p.Message, " is required") {
 			msgs[i] += " (give it with " + how + ")"
 		}
 	}
@@ -286,13 +286,32 @@ func explainProblems(problems []flows.Problem, chained bool) error {
 }
 
 // secretHint says where a field (flows.Problem's name) can come from on
-// the command line; chained adds the client secret as a way to a Bearer.
-func secretHint(field string, chained bool) string {
-	how := givenBy[field]
-	if field == "bearer" && chained {
+// the running command's line — only the flags it takes (exec takes none
+// of token's); chained adds the client secret as a way to a Bearer.
+func (app *App) secretHint(field string, chained bool) string {
+	takes := func(way string) bool {
+		flag, isFlag := strings.CutPrefix(way, "--")
+		return !isFlag || app.cmd == nil || app.cmd.Flags().Lookup(flag) != nil
+	}
+	var ways []string
+	for _, way := range givenBy[field] {
+		if takes(way) {
+			ways = append(ways, way)
+		}
+	}
+	how := orList(ways)
+	if field == "bearer" && chained && takes("--client-id") {
 		how += ", or --client-id with $TOKENBENCH_CLIENT_SECRET"
 	}
 	return how
+}
+
+// orList is "a", "a or b", "a, b or c".
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // managedParams are the body fields tokenbench sets itself, with where
@@ -357,7 +376,12 @@ func (app *App) readSecrets(o *tokenOptions, req *flows.Request) error {
 // not keep; nil where there is no terminal.
 func (app *App) askSecret(profile string) profiles.Asker {
 	if !app.env.isTerminal() {
-		return nil
+		// Nobody to ask: say where the secret can come from instead.
+		return func(k profiles.Kind) (string, error) {
+			what := strings.ReplaceAll(string(k), "_", " ")
+			return "", &usageError{fmt.Errorf("%w: profile %s keeps no %s to use here (it asks for it, or has none), and there is no terminal to ask on: give it with %s",
+				client.ErrInvalidInput, client.Sanitize(profile), what, app.secretHint(strings.ReplaceAll(string(k), "_", "-"), false))}
+		}
 	}
 	return func(k profiles.Kind) (string, error) {
 		v, err := app.env.readPassword(app.runContext(), fmt.Sprintf("%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), client.Sanitize(profile)))
