@@ -30,8 +30,10 @@ token for its merchant. A user who "lost their phone" is there for
 'tokenbench recover'. Nothing leaves this machine; binding codes appear on the
 MFA screen instead of by SMS.
 
-With --serve, only the server runs: it prints its base URL and the demo
-credentials and runs until interrupted, for trying the CLI against it.`,
+With --serve, only the server runs: it prints its base URL, the demo
+credentials and how to use its fault switch (POST /_fake/fault makes every
+endpoint misbehave, e.g. a 429), and runs until interrupted, for trying the
+CLI against it.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkDemoAddr(addr); err != nil {
