@@ -103,3 +103,37 @@ func TestDoctorBundleNamesItsRunAndHoldsItsUserOnly(t *testing.T) {
 		}
 	}
 }
+
+// A failed run's bundle names what ran where and why it failed.
+func TestFailedRunBundleNamesItsRun(t *testing.T) {
+	srv := fake(t)
+	path := filepath.Join(t.TempDir(), "failed.zip")
+	env := map[string]string{"TOKENBENCH_CLIENT_SECRET": "not-the-secret", "TOKENBENCH_PASSWORD": dinterotest.DemoPassword}
+	r := runCLI(t, env, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
+		"--grant", "password", "--username", dinterotest.DemoMFAUser, "--bundle", path)
+	if r.code != ExitRejected {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	rc, _ := zr.File[0].Open()
+	data, _ := io.ReadAll(rc)
+	rc.Close()
+	sum := string(data)
+	for _, want := range []string{"| profile | none (flags and environment) |", `| user | mfa\@example.com |`, "| account | T11223344 (TEST) |",
+		"| base URL | " + strings.Replace(srv.URL, "://", `\://`, 1), "| API client | demo-client |", "| outcome | FAILED: ", "invalid_client",
+		"## Failed", "| client_credentials |"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary.md lacks %q", want)
+		}
+	}
+	if strings.Contains(sum, "not-the-secret") {
+		t.Error("the wrong secret is in the bundle")
+	}
+	if t.Failed() {
+		t.Logf("summary.md:\n%s", sum)
+	}
+}

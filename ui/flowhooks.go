@@ -150,6 +150,9 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	ex := exchangesOf(f.ctx)
 	steps := flows.Timeline(ex)
 	in = bundle.Input{Account: f.values[fAccount], BaseURL: f.baseFor()}
+	if f.active != nil {
+		in.Profile = f.active.Name
+	}
 	if len(steps) == 0 {
 		in.NoToken = flows.TimelineSummary(steps)
 		return in, nil
@@ -183,6 +186,10 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	end := byID[last.ExchangeID]
 	if !last.OK || end.ErrorCode != "" || !client.Grant(end.Fields["grant_type"]).IsMFAOOB() {
 		in.NoToken = "the MFA flow " + flows.TimelineSummary(steps)
+		if !last.OK {
+			// A failed flow names its run: summary.md's Failed section.
+			in.Error = in.NoToken
+		}
 		return in, nil
 	}
 	// The answer holds the token as a fingerprint: the token shown with
