@@ -132,6 +132,8 @@ func TestBundleHoldsItsCaseOnly(t *testing.T) {
 	in := bundle.Input{Version: "test", Now: time.Now(), Account: dinterotest.DemoAccount, Grant: "password via MFA",
 		Exchanges: d.all, AccessToken: d.resA.Response.AccessToken, Doctor: d.repA, Redactor: d.rd}
 
+	c := in.Case()
+	t.Logf("A's case: %d of the session's %d exchanges, %d left out", len(c.Exchanges), len(d.all), c.Left)
 	path, err := bundle.Write(filepath.Join(dir, "a.zip"), in)
 	if err != nil {
 		t.Fatal(err)
