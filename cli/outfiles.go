@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -26,6 +27,22 @@ func bindWholeSession(f *pflag.FlagSet, p *bool) {
 // refuseExisting fails with exit 2 when a file the command would write is
 // already there and force is not set: before a flow spends a code.
 func refuseExisting(force bool, flagPaths ...string) error {
+	// Two flags naming one file: the second write would take the first's
+	// place (--force) or fail after the run.
+	seen := map[string]string{}
+	for i := 0; i+1 < len(flagPaths); i += 2 {
+		if flagPaths[i+1] == "" {
+			continue
+		}
+		abs, err := filepath.Abs(flagPaths[i+1])
+		if err != nil {
+			return &usageError{fmt.Errorf("--%s: %w", flagPaths[i], err)}
+		}
+		if other, ok := seen[abs]; ok {
+			return &usageError{fmt.Errorf("--%s and --%s name the same file, %s", other, flagPaths[i], client.Sanitize(abs))}
+		}
+		seen[abs] = flagPaths[i]
+	}
 	if force {
 		return nil
 	}

@@ -137,3 +137,18 @@ func TestFailedRunBundleNamesItsRun(t *testing.T) {
 		t.Logf("summary.md:\n%s", sum)
 	}
 }
+
+// --har and --bundle on one file: refused before the run, not a HAR lost
+// to the bundle afterwards.
+func TestHARAndBundleOnOneFileAreRefused(t *testing.T) {
+	srv := fake(t)
+	path := filepath.Join(t.TempDir(), "ticket.zip")
+	r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
+		"--har", path, "--bundle", path, "--force")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--har and --bundle name the same file") || srv.Requests() != 0 {
+		t.Fatalf("exit %d, %d requests: %s", r.code, srv.Requests(), r.stderr)
+	}
+	if _, err := os.Lstat(path); !os.IsNotExist(err) {
+		t.Fatalf("a file was written: %v", err)
+	}
+}
