@@ -152,3 +152,31 @@ func TestHARAndBundleOnOneFileAreRefused(t *testing.T) {
 		t.Fatalf("a file was written: %v", err)
 	}
 }
+
+// A partner's merchant token: the bundle holds its whole Bearer chain,
+// across the partner's and the merchant's accounts.
+func TestPartnerBundleHoldsTheBearerChain(t *testing.T) {
+	srv := fake(t)
+	path := filepath.Join(t.TempDir(), "partner.zip")
+	env := map[string]string{"TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}
+	r := runCLI(t, env, "", "token", "--base-url", srv.URL, "--partner", dinterotest.DemoPartner, "--account", dinterotest.DemoMerchant,
+		"--client-id", dinterotest.DemoPartnerClient, "--bundle", path)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	rc, _ := zr.File[0].Open()
+	data, _ := io.ReadAll(rc)
+	rc.Close()
+	sum := string(data)
+	for _, want := range []string{"/accounts/" + dinterotest.DemoPartner + "/auth/token", "/accounts/" + dinterotest.DemoPartner + "/auth/exchange_token",
+		"/accounts/" + dinterotest.DemoMerchant + "/auth/token", "No other exchange of the session was left out."} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary.md lacks %q:\n%s", want, sum)
+		}
+	}
+}
