@@ -373,7 +373,10 @@ func TestHARAsksWhereAndShowsTheFullPath(t *testing.T) {
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
 	press(t, m, "ctrl+l", "w")
-	requireShows(t, m, "Write the HAR", "tokenbench-20261128-120000.har")
+	requireShows(t, m, "Write the HAR of the whole session (5 exchanges, every user's", "tokenbench-20261128-120000.har")
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	requireFits(t, m, 60, 20)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "esc")
 	requireShows(t, m, "HAR not written")
 

@@ -159,7 +159,10 @@ func (p *logPage) View() string {
 	}
 	var lines []string
 	if p.harPath.Focused() {
-		lines = append(lines, s.Warn.Render("Write the HAR (secrets redacted) to:"), s.Cursor.Render("› ")+p.harPath.View(), "")
+		// The whole session, every user's: a ticket about one case wants
+		// a bundle (b), which holds only that case.
+		lines = append(lines, wrap(s.Warn, fmt.Sprintf("Write the HAR of the whole session (%d exchanges, every user's; secrets redacted) to:", len(ex)), w),
+			s.Cursor.Render("› ")+p.harPath.View(), "")
 		if p.harExists != "" {
 			lines = append(lines, wrap(s.Warn, client.Sanitize(p.harExists)+" exists. Replace it? y replaces it · n picks another name", w), "")
 		}
