@@ -38,6 +38,40 @@ type bundleModel struct {
 	replace string
 	err     string
 	height  int
+	// described caches what the listing says of the exchanges, for the
+	// case and for the whole session: working out a case reads every
+	// exchange, too much for each frame.
+	described map[bool]bundleContents
+}
+
+// bundleContents is what the listing says of a bundle's exchanges.
+type bundleContents struct{ exchanges, timeline string }
+
+func (m *bundleModel) contents() bundleContents {
+	if d, ok := m.described[m.in.WholeSession]; ok {
+		return d
+	}
+	var d bundleContents
+	in := m.in
+	c := in.Case()
+	if c.Whole {
+		d.exchanges = fmt.Sprintf("all %d of the session, other users' too", len(c.Exchanges))
+	} else {
+		d.exchanges = fmt.Sprintf("%d of this case; %d left out", len(c.Exchanges), c.Left)
+	}
+	switch steps, user, diagnosis := in.Timeline(); {
+	case !diagnosis && len(steps) > 0:
+		d.timeline = "the MFA flow: " + client.Sanitize(flows.TimelineSummary(steps))
+	case len(steps) > 0:
+		d.timeline = "the MFA flow of " + client.Sanitize(user)
+	case diagnosis:
+		d.timeline = "no MFA flow of " + orDash(client.Sanitize(user))
+	}
+	if m.described == nil {
+		m.described = map[bool]bundleContents{}
+	}
+	m.described[m.in.WholeSession] = d
+	return d
 }
 
 func newBundleModel(ctx *Context, in bundle.Input, from string) *bundleModel {
@@ -178,20 +212,10 @@ func (m *bundleModel) View() string {
 	if in.Grant != "" {
 		add("Grant", in.Grant)
 	}
-	c := in.Case()
-	switch {
-	case c.Whole:
-		add("Exchanges", fmt.Sprintf("all %d of the session, other users' too", len(c.Exchanges)))
-	default:
-		add("Exchanges", fmt.Sprintf("%d of this case; %d left out", len(c.Exchanges), c.Left))
-	}
-	switch steps, user, diagnosis := in.Timeline(); {
-	case !diagnosis && len(steps) > 0:
-		add("Timeline", "the MFA flow: "+client.Sanitize(flows.TimelineSummary(steps)))
-	case len(steps) > 0:
-		add("Timeline", "the MFA flow of "+client.Sanitize(user))
-	case diagnosis:
-		add("Timeline", "no MFA flow of "+orDash(client.Sanitize(user)))
+	info := m.contents()
+	add("Exchanges", info.exchanges)
+	if info.timeline != "" {
+		add("Timeline", info.timeline)
 	}
 	if in.AccessToken != "" {
 		add("Token", tokeninfo.Fingerprint(in.AccessToken)+" (claims; the token as a fingerprint)")
