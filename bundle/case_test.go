@@ -31,7 +31,7 @@ type demoDay struct {
 	other []string
 }
 
-func runDemoDay(t *testing.T) demoDay {
+func runDemoDay(t testing.TB) demoDay {
 	t.Helper()
 	srv, err := dinterotest.NewServer(dinterotest.DemoConfig(time.Hour))
 	if err != nil {
@@ -204,4 +204,23 @@ func must(path string, err error) string {
 		panic(err)
 	}
 	return path
+}
+
+// BenchmarkCase: a full recorder (500 exchanges) of demo days, the case of
+// one user.
+func BenchmarkCase(b *testing.B) {
+	var all []client.Exchange
+	var d demoDay
+	for len(all) < 500 {
+		d = runDemoDay(b)
+		all = append(all, d.all...)
+	}
+	for i := range all {
+		all[i].ID = i + 1
+	}
+	in := bundle.Input{Account: dinterotest.DemoAccount, Exchanges: all[:500], Doctor: d.repA, Redactor: d.rd}
+	b.ResetTimer()
+	for b.Loop() {
+		_ = in.Case()
+	}
 }
