@@ -9,13 +9,15 @@ package bundle
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
@@ -30,8 +32,25 @@ type Input struct {
 	Account string
 	Partner string
 	Grant   string
+	// Profile, User and BaseURL say who ran what where: a failed run's
+	// reader needs all three. User is also the case's user: a bundle holds
+	// that user's exchanges (a diagnosis's user when empty).
+	Profile string
+	User    string
+	BaseURL string
+	// ClientID is the API client the run used (a doctor's token is that
+	// client's, not the user's).
+	ClientID string
+	// Error is why the run failed, redacted; "" for a run that did not.
+	Error string
 	// Exchanges are the session's, as the recorder kept them (redacted).
+	// The bundle holds its case's (see Case) unless WholeSession is set.
 	Exchanges []client.Exchange
+	// WholeSession puts every exchange of the session in the bundle: an
+	// explicit choice, since it can carry other customers' data.
+	WholeSession bool
+	// Replace says a file already at the bundle's path may be replaced.
+	Replace bool
 	// AccessToken is decoded for its claims; the token itself appears only
 	// as a fingerprint.
 	AccessToken string
@@ -49,9 +68,10 @@ type Input struct {
 // Files names the files of a bundle, in the order they are written.
 var Files = []string{"summary.md", "session.har"}
 
-// Write makes the zip at path (0600, replaced atomically: a reader never
-// sees half a bundle, and a link at path is replaced, not written through)
-// and returns its absolute path.
+// Write makes the zip at path (0600, never half a bundle: see WriteFile)
+// and returns its absolute path. Anything at path is refused with an
+// ExistsError unless in.Replace is set; then it is replaced atomically (a
+// link there is replaced, never written through).
 func Write(path string, in Input) (string, error) {
 	if in.Redactor == nil {
 		return "", fmt.Errorf("bundle: no redactor: refusing to write a bundle that could hold secrets")
@@ -64,7 +84,11 @@ func Write(path string, in Input) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := atomicfile.WriteFile(abs, data, 0o600); err != nil {
+	if _, err := WriteFile(abs, data, in.Replace); err != nil {
+		var ex *ExistsError
+		if errors.As(err, &ex) {
+			return "", err
+		}
 		return "", fmt.Errorf("bundle: writing %s: %w", abs, err)
 	}
 	return abs, nil
@@ -75,7 +99,7 @@ func Build(in Input) ([]byte, error) {
 	if in.Redactor == nil {
 		return nil, fmt.Errorf("bundle: no redactor")
 	}
-	har, err := client.HAR(in.Exchanges, in.Version)
+	har, err := client.HAR(in.Case().Exchanges, in.Version)
 	if err != nil {
 		return nil, fmt.Errorf("bundle: HAR: %w", err)
 	}
@@ -100,16 +124,18 @@ func Build(in Input) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Timeline is the MFA timeline a bundle holds. A bundle with a doctor's
-// report is a diagnosis of one user (diagnosis true): its timeline is that
-// user's latest MFA flow in the session, or none when the session ran none
-// for them. Any other bundle holds the session's latest MFA flow.
+// Timeline is the MFA timeline a bundle holds, from its case's exchanges.
+// A bundle with a doctor's report is a diagnosis of one user (diagnosis
+// true): its timeline is that user's latest MFA flow, or none when the
+// session ran none for them. Any other bundle holds its case's latest MFA
+// flow.
 func (in Input) Timeline() (steps []flows.Step, user string, diagnosis bool) {
+	ex := in.Case().Exchanges
 	if in.Doctor == nil {
-		return flows.Timeline(in.Exchanges), "", false
+		return flows.Timeline(ex), "", false
 	}
 	user = in.Doctor.User.Email
-	return flows.TimelineFor(in.Exchanges, user), user, true
+	return flows.TimelineFor(ex, user), user, true
 }
 
 // NoTimelineFor says that a diagnosis bundle holds no MFA timeline, and why.
@@ -120,23 +146,78 @@ func NoTimelineFor(user string) string {
 	return "no MFA flow of " + user + " in this session"
 }
 
-// Summary is summary.md: the ticket's next reader reads it first.
+// When is an absolute time as a bundle writes it: in UTC, read the same
+// wherever and whenever the ticket is opened.
+func When(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+
+// whenWritten is the bundle's own time: UTC, and the writer's local time
+// with its offset, so that times the user quotes from their screen can be
+// matched.
+func whenWritten(t time.Time) string {
+	s := When(t)
+	if _, off := t.Zone(); off != 0 {
+		s += " (" + t.Format("2006-01-02 15:04:05 -07:00") + " local)"
+	} else {
+		s += " (local time is UTC, offset +00:00)"
+	}
+	return s
+}
+
+// Left is the line that says how much of the session a bundle left out.
+func (c Case) LeftLine() string {
+	switch {
+	case c.Whole:
+		return "This bundle holds the whole session, by choice: it may hold other users' and accounts' exchanges."
+	case c.Left == 0 && c.Trimmed == 0:
+		return "No other exchange of the session was left out."
+	}
+	s := fmt.Sprintf("%d other exchange(s) of the session were left out (other users, accounts or flows).", c.Left)
+	if c.Trimmed > 0 {
+		s += fmt.Sprintf(" %d other user(s) were cut from user search answers.", c.Trimmed)
+	}
+	return s
+}
+
+// Summary is summary.md: the ticket's next reader reads it first. Every
+// time in it is absolute; every string from a server or a user is inert
+// Markdown.
 func Summary(in Input) string {
 	var b strings.Builder
 	now := in.Now
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	c := in.Case()
 
 	p("# tokenbench support bundle\n\n")
 	p("| | |\n|---|---|\n")
 	p("| tool | tokenbench %s |\n", cell(orDash(in.Version)))
-	p("| written | %s |\n", now.Format(time.RFC3339))
+	p("| written | %s |\n", whenWritten(now))
+	if in.Profile != "" || in.Error != "" {
+		p("| profile | %s |\n", cell(orText(in.Profile, "none (flags and environment)")))
+	}
+	if user := in.caseUserShown(); user != "" || in.Error != "" {
+		p("| user | %s |\n", cell(orText(user, "none (a client's token)")))
+	}
 	p("| account | %s |\n", cell(accountLine(in.Account)))
 	if in.Partner != "" {
 		p("| partner | %s → merchant %s |\n", cell(in.Partner), cell(in.Account))
 	}
+	if in.BaseURL != "" || in.Error != "" {
+		p("| base URL | %s |\n", cell(orDash(in.BaseURL)))
+	}
+	if in.ClientID != "" {
+		p("| API client | %s |\n", cell(in.ClientID))
+	}
 	p("| grant | %s |\n", cell(orDash(in.Grant)))
-	p("\nSecrets (passwords, client secrets, codes, tokens) are not in this bundle: " +
+	if in.Error != "" {
+		p("| outcome | FAILED: %s |\n", cell(in.Error))
+	}
+	p("\nTimes are UTC. Secrets (passwords, client secrets, codes, tokens) are not in this bundle: " +
 		"each appears as its length or as a fingerprint.\n")
+	p("\n%s\n", c.LeftLine())
+	if in.Error != "" {
+		p("\n## Failed\n\nThe run of profile %s for user %s on account %s at %s failed: %s\n",
+			cell(orText(in.Profile, "(none)")), cell(orText(in.caseUserShown(), "(none)")), cell(orDash(in.Account)), cell(orDash(in.BaseURL)), md(in.Error))
+	}
 
 	steps, user, diagnosis := in.Timeline()
 	if diagnosis {
@@ -144,56 +225,117 @@ func Summary(in Input) string {
 		// evidence about them, and read as theirs it misleads.
 		p("\n## MFA timeline of %s\n\n", cell(orDash(user)))
 		if len(steps) == 0 {
-			p("%s (another user's flow is not theirs: see Exchanges)\n", md(NoTimelineFor(user)))
+			p("%s (another user's flow is not theirs)\n", md(NoTimelineFor(user)))
 		} else {
-			p("%s\n", flows.TimelineSummary(steps))
+			p("%s\n", md(flows.TimelineSummary(steps)))
 		}
 	} else {
 		p("\n## MFA timeline\n\n")
-		p("%s\n", flows.TimelineSummary(steps))
+		p("%s\n", md(flows.TimelineSummary(steps)))
 	}
 	if len(steps) > 0 {
-		p("\n| # | time | step | outcome | took |\n|---|---|---|---|---|\n")
+		p("\n| # | time (UTC) | step | outcome | took |\n|---|---|---|---|---|\n")
 		for i, s := range steps {
-			p("| %d | %s | %s | %s | %s |\n", i+1, s.At.In(now.Location()).Format("15:04:05 MST"), cell(s.Label), cell(s.Outcome), flows.Took(s.Duration))
+			p("| %d | %s | %s | %s | %s |\n", i+1, When(s.At), cell(s.Label), cell(s.Outcome), flows.Took(s.Duration))
 		}
 	}
 
 	p("\n## Exchanges\n\n")
-	if len(in.Exchanges) == 0 {
+	if len(c.Exchanges) == 0 {
 		p("none recorded\n")
 	} else {
-		p("| # | time | request | grant / channel | status | error | took |\n|---|---|---|---|---|---|---|\n")
-		for _, e := range in.Exchanges {
+		p("| # | time (UTC) | request | grant / channel | status | error | took |\n|---|---|---|---|---|---|---|\n")
+		for _, e := range c.Exchanges {
 			status := fmt.Sprint(e.Status)
 			if e.Err != "" {
 				status = "no answer: " + e.Err
 			}
-			p("| %d | %s | %s %s | %s | %s | %s | %s |\n", e.ID, e.Time.In(now.Location()).Format("15:04:05 MST"),
-				e.Method, cell(pathOf(e.URL)), cell(orDash(kindOf(e))), cell(status), cell(orDash(e.ErrorCode)), flows.Took(e.Duration))
+			p("| %d | %s | %s %s | %s | %s | %s | %s |\n", e.ID, When(e.Time),
+				cell(e.Method), cell(pathOf(e.URL)), cell(orDash(kindOf(e))), cell(status), cell(orDash(e.ErrorCode)), flows.Took(e.Duration))
 		}
 		p("\nThe requests and answers in full, redacted, are in session.har (open it in a browser's network panel).\n")
 	}
 
 	p("\n## Token\n\n")
-	writeToken(&b, in, now)
+	writeToken(&b, in)
 
 	if in.Doctor != nil {
 		p("\n## Diagnosis of %s\n\n", cell(in.Doctor.User.Email))
+		at := in.Doctor.GeneratedAt
+		if !at.IsZero() {
+			p("Diagnosed at %s.\n\n", When(at))
+		}
 		for _, f := range in.Doctor.Findings {
-			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, md(f.Text), md(strings.Join(f.Evidence, "; ")))
+			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, md(absolute(f.Text, at)), md(absolute(strings.Join(f.Evidence, "; "), at)))
 		}
 		if len(in.Doctor.Findings) == 0 {
 			p("nothing stands out\n")
 		}
-		var rep strings.Builder
-		_ = in.Doctor.WriteProfile(&rep, now)
-		p("\n```\n%s```\n", strings.ReplaceAll(rep.String(), "```", "'''"))
+		writeProfile(&b, in.Doctor)
 	}
 	return b.String()
 }
 
-func writeToken(b *strings.Builder, in Input, now time.Time) {
+// caseUserShown is the case's user as given.
+func (in Input) caseUserShown() string {
+	if in.User != "" {
+		return in.User
+	}
+	if in.Doctor != nil {
+		return in.Doctor.User.Email
+	}
+	return ""
+}
+
+// writeProfile is the diagnosed user, every time absolute.
+func writeProfile(b *strings.Builder, r *doctor.Report) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	u := r.User
+	at := func(t *time.Time, none string) string {
+		if t == nil {
+			return none
+		}
+		return When(*t)
+	}
+	factor := func(f doctor.Factor) string {
+		s := "off"
+		if f.Enabled {
+			s = "on"
+		}
+		if f.UpdatedAt != nil {
+			s += ", changed " + When(*f.UpdatedAt)
+		}
+		return s
+	}
+	p("\n### The user\n\n| | |\n|---|---|\n")
+	row := func(k, v string) { p("| %s | %s |\n", k, cell(v)) }
+	row("name", orDash(u.Name))
+	row("e-mail", orDash(u.Email))
+	row("id", orDash(u.ID))
+	row("account", accountLine(r.Account))
+	row("sign-in type", orText(u.AuthenticationType, "password"))
+	row("deleted", at(u.DeletedAt, "no"))
+	row("last seen", at(u.LastSeenAt, "never"))
+	row("MFA SMS", factor(u.MFA.SMS))
+	row("MFA TOTP", factor(u.MFA.TOTP))
+	for _, role := range u.Roles {
+		row("role", role.Name+": "+strings.Join(role.Scope, " "))
+	}
+	if len(u.Scope) > 0 {
+		row("scopes", strings.Join(u.Scope, " "))
+	}
+	p("\n### Activity (latest %d, newest first)\n\n", doctor.ActivityShown)
+	if len(r.Activities) == 0 {
+		p("none recorded\n")
+		return
+	}
+	p("| time (UTC) | action | IP | user agent |\n|---|---|---|---|\n")
+	for _, a := range r.Activities {
+		p("| %s | %s | %s | %s |\n", When(a.CreatedAt), cell(orDash(a.Action)), cell(orDash(a.IP)), cell(orDash(a.UserAgent)))
+	}
+}
+
+func writeToken(b *strings.Builder, in Input) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	if in.AccessToken == "" && in.NoToken != "" {
 		p("no token: %s\n", md(in.NoToken))
@@ -213,7 +355,11 @@ func writeToken(b *strings.Builder, in Input, now time.Time) {
 	p("- header: %s\n", cell(tok.HeaderLine()))
 	if in.Doctor != nil && !strings.HasPrefix(tok.Subject, "user:") {
 		// Said plainly: a reader of a user's ticket expects the user's token.
-		p("- this is the token the diagnosis read the account with (subject %s), not the user's\n", cell(tok.Subject))
+		client := "the diagnosis's API client"
+		if in.ClientID != "" {
+			client = "the API client " + cell(in.ClientID)
+		}
+		p("- this is the token of %s (subject %s), which the diagnosis read the account with: that client's token, not the user's\n", client, cell(tok.Subject))
 	}
 	p("\n| claim | value |\n|---|---|\n")
 	row := func(k, v string) { p("| %s | %s |\n", cell(k), cell(v)) }
@@ -225,7 +371,7 @@ func writeToken(b *strings.Builder, in Input, now time.Time) {
 		at   time.Time
 	}{{"exp", tok.ExpiresAt}, {"iat", tok.IssuedAt}, {"nbf", tok.NotBefore}} {
 		if !t.at.IsZero() {
-			row(t.name, tokeninfo.FormatTime(t.at, now))
+			row(t.name, When(t.at))
 		}
 	}
 	scopes := append([]string(nil), tok.Scopes...)
@@ -281,13 +427,53 @@ func cell(s string) string { return md(s) }
 // make client_credentials unreadable in a plain text viewer.
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "|", `\|`)
 
+// autolinkWWW is where GFM's extended autolinks begin without a scheme.
+var autolinkWWW = regexp.MustCompile(`(?i)\bwww\.`)
+
 // md makes text from a server or a user safe on one line of Markdown:
 // sanitised for a terminal (a summary is read with cat too), then escaped.
-func md(s string) string { return mdEscaper.Replace(client.Sanitize(s)) }
+// Bare autolinks are broken too (GFM links "https://…", "www.…" and
+// "name@host" with no markup at all): the ':' of "://", the '.' after
+// "www" and every '@' are escaped, which a renderer shows as themselves.
+func md(s string) string {
+	s = mdEscaper.Replace(client.Sanitize(s))
+	s = strings.ReplaceAll(s, "://", `\://`)
+	s = strings.ReplaceAll(s, "@", `\@`)
+	return autolinkWWW.ReplaceAllStringFunc(s, func(w string) string { return w[:3] + `\.` })
+}
 
-func orDash(s string) string {
+func orDash(s string) string { return orText(s, "-") }
+
+func orText(s, none string) string {
 	if s == "" {
-		return "-"
+		return none
 	}
 	return s
+}
+
+// A finding's text says when relative to the diagnosis ("2h 0m ago"), which
+// is stale by the time a ticket is read: absolute turns it into a time.
+var (
+	// withRelative is "2026-11-27 10:00 UTC (2d 4h ago)": the time is
+	// there already.
+	withRelative = regexp.MustCompile(`(\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)? [A-Za-z0-9+-]+) \((?:\d+[dhms] )*\d+[dhms] ago\)`)
+	relativeAgo  = regexp.MustCompile(`\b((?:\d+[dhms] )*\d+[dhms]) ago\b`)
+	relativePart = regexp.MustCompile(`(\d+)([dhms])`)
+)
+
+// absolute rewrites the relative times of a finding made at at as
+// absolute ones (UTC, to the precision the relative one had).
+func absolute(s string, at time.Time) string {
+	s = withRelative.ReplaceAllString(s, "$1")
+	if at.IsZero() {
+		return s
+	}
+	return relativeAgo.ReplaceAllStringFunc(s, func(m string) string {
+		var d time.Duration
+		for _, p := range relativePart.FindAllStringSubmatch(m, -1) {
+			n, _ := strconv.Atoi(p[1])
+			d += time.Duration(n) * map[string]time.Duration{"d": 24 * time.Hour, "h": time.Hour, "m": time.Minute, "s": time.Second}[p[2]]
+		}
+		return "at about " + When(at.Add(-d))
+	})
 }

@@ -21,6 +21,7 @@ type doctorOptions struct {
 	connFlags
 	partner, user, profile string
 	output, bundleFile     string
+	wholeSession           bool
 }
 
 func newDoctorCmd(app *App) *cobra.Command {
@@ -58,6 +59,7 @@ scope missing), 5 transport or server failure, 130 interrupted.`,
 	f.StringVar(&o.partner, "partner", "", "partner id: read the merchant --account through an exchange token")
 	f.StringVarP(&o.output, "output", "o", "text", "output: text or json")
 	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
+	bindWholeSession(f, &o.wholeSession)
 	return cmd
 }
 
@@ -117,7 +119,10 @@ func (app *App) doctorRequest(ctx context.Context, o *doctorOptions, changed fun
 	return req, baseURL, nil
 }
 
-func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(string) bool) error {
+func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(string) bool) (err error) {
+	if err := refuseExisting(o.force, "har", o.harFile, "bundle", o.bundleFile); err != nil {
+		return err
+	}
 	if o.user == "" {
 		return &usageError{errors.New("doctor needs --user EMAIL")}
 	}
@@ -128,7 +133,7 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 	if err != nil {
 		return err
 	}
-	s, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, &client.Redactor{})
+	s, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, o.force, &client.Redactor{})
 	defer s.done()
 	if err != nil {
 		return err
@@ -142,7 +147,11 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 	if o.bundleFile != "" {
 		// Written whatever happens: a failed lookup is what a ticket needs.
 		defer func() {
-			in := bundle.Input{Account: req.Account, Partner: req.Partner, Grant: "client_credentials (doctor)", Doctor: report, Redactor: s.redactor}
+			in := bundle.Input{Account: req.Account, Partner: req.Partner, Grant: "client_credentials (doctor)", Doctor: report, Redactor: s.redactor,
+				Profile: o.profile, User: o.user, BaseURL: baseURL, ClientID: req.ClientID, WholeSession: o.wholeSession, Replace: o.force}
+			if err != nil {
+				in.Error = s.redactor.Redact(err.Error())
+			}
 			if tokRes != nil {
 				in.AccessToken, in.Verdict = tokRes.Response.AccessToken, verdictFor(s.client, tokRes).String()
 			}
@@ -192,7 +201,7 @@ func (app *App) writeBundle(path string, in bundle.Input) {
 	in.Version, in.Now = Version, app.now()
 	abs, err := bundle.Write(path, in)
 	if err != nil {
-		fmt.Fprintf(app.env.stderr, "warning: %v\n", err)
+		fmt.Fprintf(app.env.stderr, "warning: support bundle not written: %v\n", existsHint(err))
 		return
 	}
 	fmt.Fprintf(app.env.stderr, "support bundle written to %s (summary.md, session.har; secrets redacted)\n", abs)

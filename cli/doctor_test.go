@@ -154,10 +154,10 @@ func TestDoctorBundleHoldsNoSecret(t *testing.T) {
 			t.Fatalf("bundle holds %q", v)
 		}
 	}
-	if !strings.Contains(all.String(), "this is the token the diagnosis read the account with (subject client:demo-client), not the user's") {
+	if !strings.Contains(all.String(), "this is the token of the API client demo-client (subject client:demo-client), which the diagnosis read the account with: that client's token, not the user's") {
 		t.Errorf("the bundle does not say whose token it shows")
 	}
-	if !strings.Contains(all.String(), "## Diagnosis of mfa@example.com") || !strings.Contains(all.String(), "management/users") {
+	if !strings.Contains(all.String(), `## Diagnosis of mfa\@example.com`) || !strings.Contains(all.String(), "management/users") {
 		t.Fatalf("bundle lacks the diagnosis or the exchanges")
 	}
 	// A failed lookup still leaves a bundle: that is what the ticket needs.

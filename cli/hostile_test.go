@@ -467,7 +467,12 @@ func TestHARNeverWritesThroughALink(t *testing.T) {
 	loose := filepath.Join(dir, "pre.har")
 	os.WriteFile(loose, []byte("old"), 0o644)
 	for _, har := range []string{link, loose} {
+		// Refused without --force; replaced, never written through, with it.
 		r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "--har", har)
+		if r.code != ExitUsage {
+			t.Fatalf("%+v", r)
+		}
+		r = runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "--har", har, "--force")
 		if r.code != 0 {
 			t.Fatalf("%+v", r)
 		}

@@ -21,6 +21,7 @@ type recoverOptions struct {
 	connFlags
 	audience, username, mfaChannel string
 	output, profile, bundleFile    string
+	wholeSession                   bool
 }
 
 func newRecoverCmd(app *App) *cobra.Command {
@@ -57,6 +58,7 @@ Output and exit codes are those of token: 0 ok, 2 usage or invalid input,
 	f.StringVarP(&o.output, "output", "o", "token", "output: token, json, header or env")
 	f.StringVarP(&o.profile, "profile", "p", "", "take account, client and base URL from a saved profile; flags override")
 	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
+	bindWholeSession(f, &o.wholeSession)
 	return cmd
 }
 
@@ -124,8 +126,8 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 // recordedClient is a client whose exchanges go to -v and --har; done
 // writes the HAR, whatever happened. rd knows the secrets of the flow; the
 // client, the log and the HAR share it.
-func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, rd *client.Redactor) (*client.Client, func(), error) {
-	s, err := app.recordedSession(baseURL, caFile, timeout, verbose, harFile, rd)
+func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, force bool, rd *client.Redactor) (*client.Client, func(), error) {
+	s, err := app.recordedSession(baseURL, caFile, timeout, verbose, harFile, force, rd)
 	return s.client, s.done, err
 }
 
@@ -139,7 +141,7 @@ type recorded struct {
 	done     func()
 }
 
-func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, rd *client.Redactor) (recorded, error) {
+func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, force bool, rd *client.Redactor) (recorded, error) {
 	rec := &client.Recorder{Redactor: rd}
 	if verbose {
 		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
@@ -148,7 +150,7 @@ func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, v
 		if harFile == "" {
 			return
 		}
-		if err := writeHAR(harFile, rec.Exchanges()); err != nil {
+		if err := writeHAR(harFile, rec.Exchanges(), force); err != nil {
 			fmt.Fprintf(app.env.stderr, "warning: %v\n", err)
 		}
 	}}
@@ -162,6 +164,9 @@ func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, v
 }
 
 func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(string) bool) error {
+	if err := refuseExisting(o.force, "har", o.harFile, "bundle", o.bundleFile); err != nil {
+		return err
+	}
 	req, baseURL, prof, err := app.buildRecovery(ctx, o, changed)
 	if err != nil {
 		return err
@@ -172,8 +177,8 @@ func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(
 	return redacted(app.recoverWith(ctx, o, req, baseURL, prof, rd), rd)
 }
 
-func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.RecoveryRequest, baseURL string, prof *profiles.Profile, rd *client.Redactor) error {
-	rs, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, rd)
+func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.RecoveryRequest, baseURL string, prof *profiles.Profile, rd *client.Redactor) (err error) {
+	rs, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, o.force, rd)
 	defer rs.done()
 	if err != nil {
 		return err
@@ -183,7 +188,14 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 	if o.bundleFile != "" {
 		// Written whatever happens, like the HAR.
 		defer func() {
-			in := bundle.Input{Account: req.Account, Grant: "password + MFA recovery", Redactor: rd}
+			in := bundle.Input{Account: req.Account, Grant: "password + MFA recovery", Redactor: rd,
+				User: req.Username, BaseURL: baseURL, ClientID: req.ClientID, WholeSession: o.wholeSession, Replace: o.force}
+			if prof != nil {
+				in.Profile = prof.Name
+			}
+			if err != nil {
+				in.Error = rd.Redact(err.Error())
+			}
 			if res != nil {
 				in.AccessToken, in.Verdict = res.Response.AccessToken, verdictFor(c, res).String()
 			}

@@ -82,6 +82,9 @@ func refreshFrom(file string) string {
 }
 
 func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(string) bool) error {
+	if err := refuseExisting(o.force, "har", o.harFile); err != nil {
+		return err
+	}
 	req := flows.RevokeRequest{Account: o.account, Audience: o.audience, ClientID: o.clientID}
 	baseURL := o.baseURL
 	e := app.env
@@ -114,7 +117,7 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	rd.AddBasic(req.ClientID, req.ClientSecret)
 	rd.AddToken(req.Bearer)
 	rd.AddToken(req.RefreshToken)
-	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, rd)
+	c, done, err := app.recordedClient(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, o.force, rd)
 	defer done()
 	if err != nil {
 		return err

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -38,6 +37,7 @@ type tokenOptions struct {
 	verbose                           bool
 	harFile                           string
 	bundleFile                        string
+	force, wholeSession               bool
 }
 
 func newTokenCmd(app *App) *cobra.Command {
@@ -78,6 +78,8 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 	cmd.Flags().BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
 	cmd.Flags().StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
 	cmd.Flags().StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
+	bindForce(cmd.Flags(), &o.force)
+	bindWholeSession(cmd.Flags(), &o.wholeSession)
 	return cmd
 }
 
@@ -393,6 +395,9 @@ func (app *App) askSecret(profile string) profiles.Asker {
 }
 
 func (app *App) runToken(ctx context.Context, o *tokenOptions, changed func(string) bool) error {
+	if err := refuseExisting(o.force, "har", o.harFile, "bundle", o.bundleFile); err != nil {
+		return err
+	}
 	res, err := app.obtain(ctx, o, changed)
 	if err != nil {
 		return err
@@ -428,7 +433,14 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	if o.bundleFile != "" {
 		// Written whatever happens, like the HAR.
 		defer func() {
-			in := bundle.Input{Account: req.Account, Partner: req.Partner, Grant: string(req.Grant), Redactor: rd}
+			in := bundle.Input{Account: req.Account, Partner: req.Partner, Grant: string(req.Grant), Redactor: rd,
+				User: req.Username, BaseURL: tr.baseURL, ClientID: req.ClientID, WholeSession: o.wholeSession, Replace: o.force}
+			if tr.profile != nil {
+				in.Profile = tr.profile.Name
+			}
+			if err != nil {
+				in.Error = rd.Redact(err.Error())
+			}
 			if res != nil && c != nil {
 				in.AccessToken = res.Response.AccessToken
 				in.Verdict = verdictFor(c, res).String()
@@ -443,7 +455,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	if o.harFile != "" {
 		// Written whatever happens: a failed flow is what a ticket needs.
 		defer func() {
-			if err := writeHAR(o.harFile, rec.Exchanges()); err != nil {
+			if err := writeHAR(o.harFile, rec.Exchanges(), o.force); err != nil {
 				fmt.Fprintf(app.env.stderr, "warning: %v\n", err)
 			}
 		}()
@@ -565,15 +577,15 @@ func (app *App) mfaOOBCommand(k continuation, s *flows.MFASession) string {
 	return strings.Join(args, " ")
 }
 
-func writeHAR(path string, ex []client.Exchange) error {
+// writeHAR writes a new HAR file, 0600, never half, refusing a file (or a
+// link) already at path unless replace, which replaces atomically.
+func writeHAR(path string, ex []client.Exchange, replace bool) error {
 	data, err := client.HAR(ex, Version)
 	if err != nil {
 		return fmt.Errorf("HAR: %w", err)
 	}
-	// Atomically and 0600 whatever was there: a HAR is for a ticket, and an
-	// old loose file or a link planted at the name must not take it.
-	if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
-		return fmt.Errorf("HAR: %w", err)
+	if _, err := bundle.WriteFile(path, data, replace); err != nil {
+		return fmt.Errorf("HAR not written: %w", existsHint(err))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -32,8 +33,8 @@ type (
 	}
 	clearClipMsg struct{ id int }
 	clearedMsg   struct {
-		blind bool
-		err   error
+		res Cleared
+		err error
 	}
 )
 
@@ -275,15 +276,29 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return m.nav.update(msg)
 }
 
-// clearedText is what clearing the clipboard came to.
+// clearedText is what clearing the clipboard came to: every place the
+// copy went, and any that may still hold it, by name.
 func clearedText(msg clearedMsg) (string, bool) {
+	r := msg.res
 	switch {
 	case msg.err != nil && errors.Is(msg.err, errNotOurs):
 		return "clipboard not cleared: it holds something else now", false
 	case msg.err != nil:
 		return "could not clear the clipboard: " + msg.err.Error(), true
-	case msg.blind:
+	case len(r.Left) > 0:
+		text := "NOT cleared: " + strings.Join(r.Left, ", ") + "; it may still hold the copy"
+		if done := append(append([]string(nil), r.Checked...), r.Blind...); len(done) > 0 {
+			text = "cleared " + strings.Join(done, " and ") + "; " + text
+		}
+		return text, true
+	case len(r.Checked) == 0 && len(r.Blind) == 1 && r.Blind[0] == placeTerminal && len(r.Left) == 0:
 		return "clipboard cleared blind (OSC 52 cannot read it back)", false
+	case len(r.Blind) > 0:
+		text := "clipboard cleared: "
+		if len(r.Checked) > 0 {
+			text += strings.Join(r.Checked, ", ") + "; "
+		}
+		return text + strings.Join(r.Blind, ", ") + " blind (no read-back)", false
 	}
 	return "clipboard cleared", false
 }

@@ -373,7 +373,10 @@ func TestHARAsksWhereAndShowsTheFullPath(t *testing.T) {
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
 	press(t, m, "ctrl+l", "w")
-	requireShows(t, m, "Write the HAR", "tokenbench-20261128-120000.har")
+	requireShows(t, m, "Write the HAR of the whole session (5 exchanges, every user's", "tokenbench-20261128-120000.har")
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	requireFits(t, m, 60, 20)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "esc")
 	requireShows(t, m, "HAR not written")
 
@@ -392,11 +395,27 @@ func TestHARAsksWhereAndShowsTheFullPath(t *testing.T) {
 	if err != nil || !strings.Contains(string(data), `"entries"`) || strings.Contains(string(data), "demo-client-secret") {
 		t.Fatalf("HAR %v:\n%.200s", err, data)
 	}
-	// Never over an existing file.
+	// Never over an existing file without asking: n keeps it, y replaces it.
+	os.WriteFile(path, []byte("yesterday's"), 0o644)
 	press(t, m, "w", "ctrl+u")
 	typeText(t, m, path)
 	press(t, m, "enter")
-	requireShows(t, m, "HAR not written")
+	requireShows(t, m, "exists. Replace it?")
+	press(t, m, "n")
+	requireShows(t, m, "HAR not written: pick another name")
+	if data, _ := os.ReadFile(path); string(data) != "yesterday's" {
+		t.Fatalf("the HAR replaced the file without asking")
+	}
+	press(t, m, "w", "ctrl+u")
+	typeText(t, m, path)
+	press(t, m, "enter", "y")
+	requireShows(t, m, "HAR written to")
+	if data, _ := os.ReadFile(path); !strings.Contains(string(data), `"entries"`) {
+		t.Fatalf("y did not replace the file: %.100q", data)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("replaced HAR mode %v", fi.Mode().Perm())
+	}
 }
 
 // The profile form offers every setting the CLI's profile add has, and

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 )
 
@@ -31,8 +33,45 @@ type bundleModel struct {
 	path    textinput.Model
 	id      int
 	writing bool
+	// replace is the file that is already at the path, while the screen
+	// asks whether to replace it.
+	replace string
 	err     string
 	height  int
+	// described caches what the listing says of the exchanges, for the
+	// case and for the whole session: working out a case reads every
+	// exchange, too much for each frame.
+	described map[bool]bundleContents
+}
+
+// bundleContents is what the listing says of a bundle's exchanges.
+type bundleContents struct{ exchanges, timeline string }
+
+func (m *bundleModel) contents() bundleContents {
+	if d, ok := m.described[m.in.WholeSession]; ok {
+		return d
+	}
+	var d bundleContents
+	in := m.in
+	c := in.Case()
+	if c.Whole {
+		d.exchanges = fmt.Sprintf("all %d of the session, other users' too", len(c.Exchanges))
+	} else {
+		d.exchanges = fmt.Sprintf("%d of this case; %d left out", len(c.Exchanges), c.Left)
+	}
+	switch steps, user, diagnosis := in.Timeline(); {
+	case !diagnosis && len(steps) > 0:
+		d.timeline = "the MFA flow: " + client.Sanitize(flows.TimelineSummary(steps))
+	case len(steps) > 0:
+		d.timeline = "the MFA flow of " + client.Sanitize(user)
+	case diagnosis:
+		d.timeline = "no MFA flow of " + orDash(client.Sanitize(user))
+	}
+	if m.described == nil {
+		m.described = map[bool]bundleContents{}
+	}
+	m.described[m.in.WholeSession] = d
+	return d
 }
 
 func newBundleModel(ctx *Context, in bundle.Input, from string) *bundleModel {
@@ -66,14 +105,17 @@ func (m *bundleModel) Title() string { return "support bundle" }
 
 // Account is the account the header's badge names.
 func (m *bundleModel) Account() string { return m.in.Account }
-func (m *bundleModel) TakesText() bool { return true }
+func (m *bundleModel) TakesText() bool { return m.replace == "" }
 
 func (m *bundleModel) Keys() help.KeyMap {
 	k := m.ctx.Keys
-	if m.writing {
+	switch {
+	case m.writing:
 		return bindings{short: []key.Binding{k.ForceQuit}}
+	case m.replace != "":
+		return bindings{short: []key.Binding{withHelp(k.Confirm, "replace it"), withHelp(k.Deny, "another name"), k.ForceQuit}}
 	}
-	return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.ClearInput, k.ForceQuit}}
+	return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.WholeSession, k.ClearInput, k.ForceQuit}}
 }
 
 func (m *bundleModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
@@ -86,6 +128,12 @@ func (m *bundleModel) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.writing = false
+		var exists *bundle.ExistsError
+		if errors.As(msg.err, &exists) {
+			// Asked, never replaced silently.
+			m.replace = exists.Path
+			return nil
+		}
 		if msg.err != nil {
 			m.err = "not written: " + errText(msg.err)
 			return nil
@@ -95,14 +143,27 @@ func (m *bundleModel) update(msg tea.Msg) tea.Cmd {
 		if m.writing {
 			return nil
 		}
+		if m.replace != "" {
+			switch {
+			case key.Matches(msg, k.Confirm):
+				return m.write(true)
+			case key.Matches(msg, k.Deny):
+				m.replace = ""
+				m.err = "not replaced: pick another name"
+			}
+			return nil
+		}
 		switch {
+		case key.Matches(msg, k.WholeSession):
+			m.in.WholeSession = !m.in.WholeSession
+			return nil
 		case key.Matches(msg, k.Back):
 			return navBack("support bundle not written", false)
 		case key.Matches(msg, k.ClearInput):
 			m.path.SetValue("")
 			return nil
 		case key.Matches(msg, k.Select):
-			return m.write()
+			return m.write(false)
 		}
 	}
 	var cmd tea.Cmd
@@ -110,7 +171,9 @@ func (m *bundleModel) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (m *bundleModel) write() tea.Cmd {
+// write writes the bundle as a new file; replace, once the user said so,
+// replaces the file there.
+func (m *bundleModel) write(replace bool) tea.Cmd {
 	path := strings.TrimSpace(m.path.Value())
 	if path == "" {
 		m.err = "type a file name"
@@ -119,9 +182,10 @@ func (m *bundleModel) write() tea.Cmd {
 	if !strings.HasSuffix(strings.ToLower(path), ".zip") {
 		path += ".zip"
 	}
-	m.err, m.writing = "", true
+	m.err, m.writing, m.replace = "", true, ""
 	m.id = m.ctx.nextID()
 	id, in, write := m.id, m.in, m.ctx.WriteBundle
+	in.Replace = replace
 	return func() tea.Msg {
 		abs, err := write(path, in)
 		return bundleWrittenMsg{id: id, path: abs, err: err}
@@ -148,13 +212,10 @@ func (m *bundleModel) View() string {
 	if in.Grant != "" {
 		add("Grant", in.Grant)
 	}
-	switch steps, user, diagnosis := in.Timeline(); {
-	case !diagnosis:
-		add("Exchanges", fmt.Sprintf("%d, with the MFA timeline", len(in.Exchanges)))
-	case len(steps) > 0:
-		add("Exchanges", fmt.Sprintf("%d, with the MFA timeline of %s", len(in.Exchanges), client.Sanitize(user)))
-	default:
-		add("Exchanges", fmt.Sprintf("%d; no MFA flow of %s", len(in.Exchanges), orDash(client.Sanitize(user))))
+	info := m.contents()
+	add("Exchanges", info.exchanges)
+	if info.timeline != "" {
+		add("Timeline", info.timeline)
 	}
 	if in.AccessToken != "" {
 		add("Token", tokeninfo.Fingerprint(in.AccessToken)+" (claims; the token as a fingerprint)")
@@ -166,6 +227,9 @@ func (m *bundleModel) View() string {
 	}
 	lines = append(lines, "", wrap(s.Muted, "summary.md and session.har in a zip, every file passed through the session's redactor: no secret in any encoding. Written 0600.", w), "")
 	lines = append(lines, "Write the bundle to:", s.Cursor.Render("› ")+m.path.View())
+	if m.replace != "" {
+		lines = append(lines, "", wrap(s.Warn, client.Sanitize(m.replace)+" exists. Replace it? y replaces it · n picks another name", w))
+	}
 	if m.writing {
 		lines = append(lines, "", s.Muted.Render("writing…"))
 	}

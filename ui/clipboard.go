@@ -21,9 +21,20 @@ type Clipboard interface {
 	// Copy writes text and says which way it went ("system clipboard",
 	// "tmux buffer" or "OSC 52") and any caveat worth showing.
 	Copy(text string) (via, caveat string, err error)
-	// ClearIf empties the clipboard if it still holds text. blind says the
-	// clipboard could not be read back, so it was cleared without checking.
-	ClearIf(text string) (blind bool, err error)
+	// ClearIf empties every place the copy of text went, if it still
+	// holds text, and says place by place what came of it.
+	ClearIf(text string) (Cleared, error)
+}
+
+// Cleared is what clearing a copy came to, place by place ("tmux
+// buffers", "your terminal's clipboard").
+type Cleared struct {
+	// Checked were emptied and read back (or deleted): the text is gone.
+	Checked []string
+	// Blind were overwritten without a way to read them back.
+	Blind []string
+	// Left may still hold the text, each with why it could not be cleared.
+	Left []string
 }
 
 // Copy ways, as Copy reports them.
@@ -56,7 +67,12 @@ type SystemClipboard struct {
 }
 
 // tmuxBuffer is a named tmux buffer the app wrote, and what it holds.
-type tmuxBuffer struct{ name, text string }
+// forwarded says load-buffer -w may have sent it on to the outer
+// terminal's clipboard (tmux's set-clipboard is not off).
+type tmuxBuffer struct {
+	name, text string
+	forwarded  bool
+}
 
 // NewClipboard returns the clipboard of this terminal.
 func NewClipboard() *SystemClipboard {
@@ -97,49 +113,108 @@ func (c *SystemClipboard) Copy(text string) (string, string, error) {
 		if _, err := c.Tmux(text, "load-buffer", "-b", name, "-w", "-"); err != nil {
 			return "", "", errors.New("inside tmux, and tmux load-buffer failed: " + err.Error())
 		}
-		c.buffers = append(c.buffers, tmuxBuffer{name: name, text: text})
+		caveat, forwarded := c.tmuxCaveat()
+		c.buffers = append(c.buffers, tmuxBuffer{name: name, text: text, forwarded: forwarded})
 		c.used = viaTmux
-		return viaTmux, c.tmuxCaveat(), nil
+		return viaTmux, caveat, nil
 	}
 	c.used = viaOSC52
 	_, err := io.WriteString(c.Out, ansi.SetSystemClipboard(text))
 	return viaOSC52, "", err
 }
 
-// tmuxCaveat says how far a copy into tmux's buffer goes.
-func (c *SystemClipboard) tmuxCaveat() string {
+// tmuxCaveat says how far a copy into tmux's buffer goes, and whether it
+// may have gone on to the outer terminal's clipboard.
+func (c *SystemClipboard) tmuxCaveat() (string, bool) {
 	out, err := c.Tmux("", "show-options", "-gv", "set-clipboard")
 	switch {
 	case err != nil:
-		return "paste with tmux's prefix ]; whether it reached your system clipboard is unknown"
+		return "paste with tmux's prefix ]; whether it reached your system clipboard is unknown", true
 	case strings.TrimSpace(out) == "off":
-		return "paste with tmux's prefix ]; tmux has set-clipboard off, so it is not on your system clipboard (tmux set -g set-clipboard external)"
+		return "paste with tmux's prefix ]; tmux has set-clipboard off, so it is not on your system clipboard (tmux set -g set-clipboard external)", false
 	}
-	return "paste with tmux's prefix ]; also sent to your terminal's clipboard if it accepts OSC 52"
+	return "paste with tmux's prefix ]; also sent to your terminal's clipboard if it accepts OSC 52", true
 }
+
+// Places a copy goes, as a clear names them.
+const (
+	placeSystem   = "system clipboard"
+	placeTerminal = "terminal clipboard"
+	placeTmux     = "tmux buffers"
+)
 
 // ClearIf implements Clipboard.
 // Inside tmux it deletes every buffer the app wrote that still holds what
-// the app put there, not only the one holding text.
-func (c *SystemClipboard) ClearIf(text string) (bool, error) {
+// the app put there, not only the one holding text; and since load-buffer
+// -w also sent the copy on to the outer terminal's clipboard, it
+// overwrites that too, the same way, with a blank (a terminal's clipboard
+// cannot be read back: that clear is blind, and said to be).
+func (c *SystemClipboard) ClearIf(text string) (Cleared, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	tmuxErr := c.deleteBuffers(text)
+	var res Cleared
 	switch c.used {
 	case viaOSC52:
-		_, err := io.WriteString(c.Out, ansi.SetSystemClipboard(""))
-		return true, err
+		c.deleteBuffers(text)
+		if _, err := io.WriteString(c.Out, ansi.SetSystemClipboard("")); err != nil {
+			res.Left = append(res.Left, placeTerminal+" (OSC 52: "+err.Error()+")")
+			return res, nil
+		}
+		res.Blind = append(res.Blind, placeTerminal)
+		return res, nil
 	case viaTmux:
-		return false, tmuxErr
+		return c.clearTmux(text)
 	}
+	c.deleteBuffers(text)
 	cur, err := clipboard.ReadAll()
 	if err != nil {
-		return false, err
+		return res, err
 	}
 	if cur != text {
-		return false, errNotOurs
+		return res, errNotOurs
 	}
-	return false, clipboard.WriteAll("")
+	if err := clipboard.WriteAll(""); err != nil {
+		return res, err
+	}
+	res.Checked = append(res.Checked, placeSystem)
+	return res, nil
+}
+
+// clearTmux clears a copy made through tmux: its buffers, and the outer
+// terminal's clipboard the copy was forwarded to, unless a later copy in
+// tmux (which went there too) replaced it.
+func (c *SystemClipboard) clearTmux(text string) (Cleared, error) {
+	var res Cleared
+	forwarded := false
+	for _, b := range c.buffers {
+		forwarded = forwarded || (b.text == text && b.forwarded)
+	}
+	// The newest buffer is what the terminal was sent last.
+	top, topErr := c.Tmux("", "show-buffer")
+	newest := topErr == nil && top == text
+	err := c.deleteBuffers(text)
+	switch {
+	case err != nil && errors.Is(err, errNotOurs):
+		return res, err
+	case err != nil:
+		res.Left = append(res.Left, placeTmux+" (tmux: "+err.Error()+")")
+	default:
+		res.Checked = append(res.Checked, placeTmux)
+	}
+	if !forwarded || !newest {
+		return res, nil
+	}
+	// A blank, not nothing: tmux ignores an empty load-buffer.
+	name := fmt.Sprintf("tokenbench-%d-clear", os.Getpid())
+	if _, err := c.Tmux(" ", "load-buffer", "-b", name, "-w", "-"); err != nil {
+		res.Left = append(res.Left, placeTerminal+" (tmux load-buffer -w failed: "+err.Error()+")")
+		return res, nil
+	}
+	if _, err := c.Tmux("", "delete-buffer", "-b", name); err != nil {
+		res.Left = append(res.Left, placeTmux+" (a blank buffer "+name+" is left: "+err.Error()+")")
+	}
+	res.Blind = append(res.Blind, placeTerminal)
+	return res, nil
 }
 
 // deleteBuffers deletes the tmux buffers the app wrote. A buffer gone
@@ -241,8 +316,8 @@ func (c *clipKeeper) clearIfLatest(id int) tea.Cmd {
 	clip, text := c.ctx.Clipboard, c.text
 	c.text = ""
 	return func() tea.Msg {
-		blind, err := clip.ClearIf(text)
-		return clearedMsg{blind: blind, err: err}
+		res, err := clip.ClearIf(text)
+		return clearedMsg{res: res, err: err}
 	}
 }
 

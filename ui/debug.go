@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"os"
-	"path/filepath"
+	"errors"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 )
@@ -22,12 +22,16 @@ type (
 	harSavedMsg struct {
 		path string
 		err  error
+		// exists is the file already at the path, not replaced.
+		exists string
 	}
 )
 
 // saveHAR writes the exchanges as a HAR file at path (relative to the
-// current directory), never over an existing file.
-func saveHAR(ex []client.Exchange, path string) tea.Cmd {
+// current directory): a new file, 0600, never half; a file already there
+// is reported (exists), not replaced, unless replace says the user agreed,
+// and then it is replaced atomically.
+func saveHAR(ex []client.Exchange, path string, replace bool) tea.Cmd {
 	if path == "" {
 		return setStatus("HAR not written: no file name", true)
 	}
@@ -36,17 +40,10 @@ func saveHAR(ex []client.Exchange, path string) tea.Cmd {
 		if err != nil {
 			return harSavedMsg{err: err}
 		}
-		abs, err := filepath.Abs(path)
-		if err != nil {
-			return harSavedMsg{err: err}
-		}
-		f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return harSavedMsg{err: err}
-		}
-		_, err = f.Write(data)
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		abs, err := bundle.WriteFile(path, data, replace)
+		var exists *bundle.ExistsError
+		if errors.As(err, &exists) {
+			return harSavedMsg{exists: exists.Path}
 		}
 		return harSavedMsg{path: abs, err: err}
 	}

@@ -188,7 +188,11 @@ func (m *diagnoseModel) update(msg tea.Msg) tea.Cmd {
 
 func (m *diagnoseModel) openBundle() tea.Cmd {
 	r := m.report
-	in := bundle.Input{Account: r.Account, Partner: m.src.Request.Partner, Grant: "client_credentials (doctor)", Doctor: r}
+	in := bundle.Input{Account: r.Account, Partner: m.src.Request.Partner, Grant: "client_credentials (doctor)", Doctor: r,
+		BaseURL: m.src.BaseURL, ClientID: m.src.Request.ClientID}
+	if m.src.Profile != nil {
+		in.Profile = m.src.Profile.Name
+	}
 	if m.token != nil {
 		in.AccessToken, in.Verdict = m.token.Response.AccessToken, m.verdict
 	}

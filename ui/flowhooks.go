@@ -119,11 +119,19 @@ func (f *flow) baseFor() string {
 // token and signature verdict. The token view bundles its token, the log
 // the token shown last.
 func (f *flow) bundleInput(res *flows.Result) bundle.Input {
-	in := bundle.Input{Account: f.values[fAccount]}
+	in := bundle.Input{Account: f.values[fAccount], BaseURL: f.baseFor()}
+	if f.active != nil {
+		in.Profile = f.active.Name
+	}
 	if res == nil {
 		return in
 	}
-	in.Account, in.Grant = res.Request.Account, grantLine(res)
+	in.Account, in.Grant, in.ClientID = res.Request.Account, grantLine(res), res.Request.ClientID
+	// The case is the token's user (a client's token has none).
+	in.User = tokenUser(res)
+	if in.User == "" {
+		in.User = res.Request.Username
+	}
 	if res.Partner != nil {
 		in.Partner = res.Partner.Label()
 	}
@@ -141,7 +149,10 @@ func (f *flow) bundleInput(res *flows.Result) bundle.Input {
 func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	ex := exchangesOf(f.ctx)
 	steps := flows.Timeline(ex)
-	in = bundle.Input{Account: f.values[fAccount]}
+	in = bundle.Input{Account: f.values[fAccount], BaseURL: f.baseFor()}
+	if f.active != nil {
+		in.Profile = f.active.Name
+	}
 	if len(steps) == 0 {
 		in.NoToken = flows.TimelineSummary(steps)
 		return in, nil
@@ -152,6 +163,13 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	}
 	if a := accountOf(byID[steps[0].ExchangeID].URL); a != "" {
 		in.Account = a
+	}
+	// The case is the flow's user, named by its first step.
+	for _, st := range steps {
+		if u := byID[st.ExchangeID].Fields["username"]; u != "" {
+			in.User = u
+			break
+		}
 	}
 	for _, st := range steps {
 		e := byID[st.ExchangeID]
@@ -168,6 +186,10 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	end := byID[last.ExchangeID]
 	if !last.OK || end.ErrorCode != "" || !client.Grant(end.Fields["grant_type"]).IsMFAOOB() {
 		in.NoToken = "the MFA flow " + flows.TimelineSummary(steps)
+		if !last.OK {
+			// A failed flow names its run: summary.md's Failed section.
+			in.Error = in.NoToken
+		}
 		return in, nil
 	}
 	// The answer holds the token as a fingerprint: the token shown with
@@ -175,7 +197,11 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	for i := len(f.tokens) - 1; i >= 0; i-- {
 		r := f.tokens[i]
 		if r.Response != nil && r.Response.AccessToken != "" && strings.Contains(end.ResponseBody, client.Fingerprint(r.Response.AccessToken)) {
-			return f.bundleInput(r), r
+			tin := f.bundleInput(r)
+			if tin.User == "" {
+				tin.User = in.User
+			}
+			return tin, r
 		}
 	}
 	in.NoToken = "the MFA flow's token (" + flows.TimelineSummary(steps) + ") is no longer held by this session"

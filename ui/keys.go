@@ -41,6 +41,8 @@ type KeyMap struct {
 	Revoke   key.Binding
 	Diagnose key.Binding
 	Bundle   key.Binding
+	// WholeSession switches a bundle between its case and the session.
+	WholeSession key.Binding
 }
 
 // DefaultKeyMap is the workbench's key map.
@@ -86,6 +88,7 @@ func DefaultKeyMap() KeyMap {
 		Revoke:        key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "revoke refresh token")),
 		Diagnose:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "diagnose user")),
 		Bundle:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "support bundle")),
+		WholeSession:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "whole session")),
 	}
 }
 

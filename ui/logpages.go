@@ -25,9 +25,12 @@ func exchangesOf(ctx *Context) []client.Exchange {
 // logPage lists the session's HTTP exchanges; w asks where to write them
 // as a HAR file.
 type logPage struct {
-	ctx           *Context
-	cursor        int
-	harPath       textinput.Model
+	ctx     *Context
+	cursor  int
+	harPath textinput.Model
+	// harExists is a file already at the HAR's path, while the page asks
+	// whether to replace it.
+	harExists     string
 	width, height int
 }
 
@@ -36,12 +39,15 @@ func newLogPage(ctx *Context) *logPage {
 }
 
 func (p *logPage) Title() string     { return "HTTP log" }
-func (p *logPage) TakesText() bool   { return p.harPath.Focused() }
+func (p *logPage) TakesText() bool   { return p.harPath.Focused() && p.harExists == "" }
 func (p *logPage) SetSize(w, h int)  { p.width, p.height = w, h }
 func (p *logPage) Keys() help.KeyMap { return p.keys() }
 
 func (p *logPage) keys() bindings {
 	k := p.ctx.Keys
+	if p.harExists != "" {
+		return bindings{short: []key.Binding{withHelp(k.Confirm, "replace it"), withHelp(k.Deny, "another name"), k.ForceQuit}}
+	}
 	if p.harPath.Focused() {
 		return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.ForceQuit}}
 	}
@@ -55,11 +61,28 @@ func (p *logPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	ex := exchangesOf(p.ctx)
 	switch msg := msg.(type) {
 	case harSavedMsg:
+		if msg.exists != "" {
+			// Asked, never replaced silently: the name stays to edit.
+			p.harExists = msg.exists
+			return p, p.harPath.Focus()
+		}
 		if msg.err != nil {
 			return p, setStatus("HAR not written: "+errText(msg.err), true)
 		}
 		return p, setStatus("HAR written to "+msg.path+" (secrets redacted)", false)
 	case tea.KeyPressMsg:
+		if p.harExists != "" {
+			switch {
+			case key.Matches(msg, k.Confirm):
+				p.harExists = ""
+				p.harPath.Blur()
+				return p, saveHAR(ex, strings.TrimSpace(p.harPath.Value()), true)
+			case key.Matches(msg, k.Deny):
+				p.harExists = ""
+				return p, setStatus("HAR not written: pick another name", false)
+			}
+			return p, nil
+		}
 		if p.harPath.Focused() {
 			switch {
 			case key.Matches(msg, k.Back):
@@ -67,7 +90,7 @@ func (p *logPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				return p, setStatus("HAR not written", false)
 			case key.Matches(msg, k.Select):
 				p.harPath.Blur()
-				return p, saveHAR(ex, strings.TrimSpace(p.harPath.Value()))
+				return p, saveHAR(ex, strings.TrimSpace(p.harPath.Value()), false)
 			}
 			var cmd tea.Cmd
 			p.harPath, cmd = p.harPath.Update(msg)
@@ -136,7 +159,13 @@ func (p *logPage) View() string {
 	}
 	var lines []string
 	if p.harPath.Focused() {
-		lines = append(lines, s.Warn.Render("Write the HAR (secrets redacted) to:"), s.Cursor.Render("› ")+p.harPath.View(), "")
+		// The whole session, every user's: a ticket about one case wants
+		// a bundle (b), which holds only that case.
+		lines = append(lines, wrap(s.Warn, fmt.Sprintf("Write the HAR of the whole session (%d exchanges, every user's; secrets redacted) to:", len(ex)), w),
+			s.Cursor.Render("› ")+p.harPath.View(), "")
+		if p.harExists != "" {
+			lines = append(lines, wrap(s.Warn, client.Sanitize(p.harExists)+" exists. Replace it? y replaces it · n picks another name", w), "")
+		}
 	}
 	lines = append(lines, s.Muted.Render(truncate("  "+row("#", "time", "what", "took", "status"), w+2)))
 	first := max(0, p.cursor-(p.height-3))

@@ -59,20 +59,20 @@ func (f *fakeClipboard) Copy(text string) (string, string, error) {
 	return "system clipboard", "", nil
 }
 
-func (f *fakeClipboard) ClearIf(text string) (bool, error) {
+func (f *fakeClipboard) ClearIf(text string) (Cleared, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.osc52 {
 		f.content = ""
 		f.clears++
-		return true, nil
+		return Cleared{Blind: []string{placeTerminal}}, nil
 	}
 	if f.external != "" || f.content != text {
-		return false, errNotOurs
+		return Cleared{}, errNotOurs
 	}
 	f.content = ""
 	f.clears++
-	return false, nil
+	return Cleared{Checked: []string{placeSystem}}, nil
 }
 
 func testContext(clk *testClock) *Context {
