@@ -41,6 +41,10 @@ type KeyMap struct {
 	Revoke   key.Binding
 	Diagnose key.Binding
 	Bundle   key.Binding
+	// Issue 19: home runs any of its first nine items in one key, and
+	// logs in again only when asked.
+	RunNth   key.Binding
+	NewLogin key.Binding
 }
 
 // DefaultKeyMap is the workbench's key map.
@@ -86,6 +90,8 @@ func DefaultKeyMap() KeyMap {
 		Revoke:        key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "revoke refresh token")),
 		Diagnose:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "diagnose user")),
 		Bundle:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "support bundle")),
+		RunNth:        key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "run item")),
+		NewLogin:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "new login")),
 	}
 }
 
