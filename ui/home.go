@@ -482,6 +482,11 @@ func (p *homePage) filterLine() string {
 	return ""
 }
 
+// canChange reports whether profiles can be added, edited and deleted
+// here: not in the demo, nor from a file that cannot be read. The key line
+// offers those keys only then.
+func (p *homePage) canChange() bool { return p.ctx.Store != nil && p.readOnly == "" }
+
 func (p *homePage) Keys() help.KeyMap {
 	k := p.ctx.Keys
 	if p.TakesText() {
@@ -491,7 +496,7 @@ func (p *homePage) Keys() help.KeyMap {
 	if ok && it.key == newItem.key {
 		// Nothing to edit, delete or diagnose on "New request…".
 		start := []key.Binding{withHelp(k.Select, "new request")}
-		if p.ctx.Store != nil {
+		if p.canChange() {
 			start = append(start, k.Add)
 		}
 		return bindings{short: append(append([]key.Binding{}, start...), k.Filter, k.Help, k.Quit),
@@ -518,10 +523,16 @@ func (p *homePage) Keys() help.KeyMap {
 	if ok && itemUser(it) != "" {
 		diagnose = append(diagnose, k.Diagnose)
 	}
-	if p.ctx.Store == nil || it.profile == nil {
-		short := append(append(run, k.Edit), diagnose...)
+	if !p.canChange() || it.profile == nil {
+		// A connection's form opens anywhere; a profile's only where it
+		// can be saved.
+		var edit []key.Binding
+		if it.conn != nil {
+			edit = append(edit, k.Edit)
+		}
+		short := append(append(append([]key.Binding{}, run...), edit...), diagnose...)
 		return bindings{short: append(short, k.Filter, k.Help, k.Quit),
-			full: [][]key.Binding{{k.Up, k.Down, k.Filter, k.RunNth}, append(append(run, k.Edit), diagnose...), {k.Help, k.Quit, k.ForceQuit}}}
+			full: [][]key.Binding{{k.Up, k.Down, k.Filter, k.RunNth}, append(append(append([]key.Binding{}, run...), edit...), diagnose...), {k.Help, k.Quit, k.ForceQuit}}}
 	}
 	short := append(append(run, k.Add, k.Edit, k.Delete), diagnose...)
 	return bindings{short: append(short, k.Filter, k.Help, k.Quit),

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -257,4 +259,20 @@ func TestGoldenHomeDemo(t *testing.T) {
 	}
 	t.Run("home_demo", func(t *testing.T) { requireGoldenView(t, build(false)) })
 	t.Run("home_demo_held", func(t *testing.T) { requireGoldenView(t, build(true), keyMsg("down"), keyMsg("down")) })
+}
+
+// Item 8: home's key line offers no key home then refuses: a read-only
+// profiles file offers no a (add says "read-only" when pressed).
+func TestReadOnlyHomeOffersNoAdd(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, profiles.FileName), []byte("version: 1\nprofiles:\n  - name: [oops\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := New(profileContext(t, &testClock{now: fixedNow}, dir))
+	requireShows(t, m, "READ-ONLY", "enter new request")
+	requireHides(t, m, "a add")
+	press(t, m, "?")
+	requireHides(t, m, "a add")
+	press(t, m, "esc", "a")
+	wantStatus(t, m, "read-only")
 }
