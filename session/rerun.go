@@ -1,6 +1,8 @@
 package session
 
 import (
+	"errors"
+
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -58,7 +60,11 @@ func (s *Service) PlanRun(p profiles.Profile) RunPlan {
 // with err, and what the login sends: shown, and confirmed, before it
 // runs.
 func RefreshRefused(held *flows.Result, err error) string {
-	return "the refresh was refused (" + client.Sanitize(err.Error()) + "): " + NewLoginSends(held)
+	what := "failed"
+	if errors.As(err, new(*client.APIError)) {
+		what = "was refused" // the server answered no, not the network
+	}
+	return "the refresh " + what + " (" + client.Sanitize(err.Error()) + "): " + NewLoginSends(held)
 }
 
 // NewLoginSends says what a new login for held's profile sends: a code to

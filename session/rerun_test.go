@@ -50,8 +50,12 @@ func TestPlanRun(t *testing.T) {
 			t.Errorf("%s: %v %q, want %v %q", tc.name, plan.Action, plan.Why, tc.want, tc.why)
 		}
 	}
-	why := RefreshRefused(held(-time.Minute, "rt", true), errors.New("400 invalid_grant: spent\x1b[2J"))
-	if want := "the refresh was refused (400 invalid_grant: spent"; !strings.HasPrefix(why, want) || strings.Contains(why, "\x1b") {
+	why := RefreshRefused(held(-time.Minute, "rt", true), &client.APIError{Status: 400, Code: "invalid_grant", Message: "spent\x1b[2J"})
+	if want := "the refresh was refused (400 invalid_grant"; !strings.HasPrefix(why, want) || strings.Contains(why, "\x1b") {
 		t.Errorf("RefreshRefused: %q", why)
+	}
+	why = RefreshRefused(held(-time.Minute, "rt", true), errors.New("dial tcp: connection refused"))
+	if want := "the refresh failed (dial tcp"; !strings.HasPrefix(why, want) {
+		t.Errorf("RefreshRefused, no answer: %q", why)
 	}
 }

@@ -207,6 +207,11 @@ func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
 		// goes out.
 		d.nav.replace(newMFAPage(d.ctx, d.runner, d.baseURL, d.keeper(), d.active, msg.out.MFA, d.channel))
 		return nil
+	case errors.Is(msg.err, session.ErrBusy):
+		// Auto-refresh is at it: its token will be there in a moment.
+		d.leaveSending()
+		d.setStatus("a refresh of "+client.Sanitize(msg.item.name)+" is already running: enter again in a moment", false)
+		return nil
 	case msg.err != nil:
 		d.leaveSending()
 		return d.askLogin(msg.item, session.RefreshRefused(msg.held, msg.err))
