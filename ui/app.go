@@ -210,6 +210,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return f.onResult(inner)
 		case revokedMsg:
 			return f.onRevoked(inner)
+		case itemRefreshedMsg:
+			return m.desk.onItemRefreshed(inner)
 		}
 		return nil
 	case sendCancelledMsg:

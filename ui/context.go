@@ -23,6 +23,9 @@ type Connection struct {
 	BaseURL     string
 	Request     flows.Request
 	Channel     client.Channel
+	// AutoRefresh refreshes a token held for the connection before it
+	// expires, as a profile's auto_refresh does.
+	AutoRefresh bool
 }
 
 // OutboxMessage is a message the demo server would have sent by SMS or

@@ -321,6 +321,9 @@ func (f *flow) keeper() func(*flows.Result) error {
 	}
 	svc := f.ctx.Session
 	p := profiles.Profile{Name: heldName(f.activeKey), BaseURL: f.baseURL}
+	if c := f.connection(); c != nil {
+		p.AutoRefresh = c.AutoRefresh
+	}
 	if f.active != nil {
 		p = *f.active
 	}
@@ -349,11 +352,19 @@ func (f *flow) activeName() string {
 	if f.active != nil {
 		return f.active.Name
 	}
-	var i int
-	if _, err := fmt.Sscanf(f.activeKey, "conn:%d", &i); err == nil && i >= 0 && i < len(f.ctx.Connections) {
-		return f.ctx.Connections[i].Name
+	if c := f.connection(); c != nil {
+		return c.Name
 	}
 	return ""
+}
+
+// connection is the connection a request runs for; nil when none.
+func (f *flow) connection() *Connection {
+	var i int
+	if _, err := fmt.Sscanf(f.activeKey, "conn:%d", &i); err == nil && i >= 0 && i < len(f.ctx.Connections) {
+		return &f.ctx.Connections[i]
+	}
+	return nil
 }
 
 // frame is what the chrome shows of the flow around page.

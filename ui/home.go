@@ -17,6 +17,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // homeItem is a line of the home list: a saved profile, a demo connection,
@@ -64,20 +65,42 @@ func connItem(i int, c *Connection) homeItem {
 
 var newItem = homeItem{key: "new", name: "New request…", desc: "Choose a grant type and fill in the form yourself."}
 
-// homeDelegate draws items with their environment badge and, when a token
-// is held for them, its countdown. descLines is how many lines an item's
-// description gets: two where the width cuts one (home sets it on resize).
+// homeDelegate draws items with their number (1-9 run them), their
+// environment badge and, when a token is held for them, its countdown.
+// descLines is how many lines an item's description gets: two where the
+// width cuts one (home sets it on resize). oneLine draws each item on one
+// line, its description shown under the list for the selected item only:
+// where two lines an item would push items off the screen.
 type homeDelegate struct {
 	ctx       *Context
 	descLines int
+	oneLine   bool
 	// spacing is the blank line between items, dropped where it would
 	// push items onto a second page.
 	spacing int
 }
 
-func (d homeDelegate) Height() int                         { return 1 + max(1, d.descLines) }
+func (d homeDelegate) Height() int {
+	if d.oneLine {
+		return 1
+	}
+	return 1 + max(1, d.descLines)
+}
 func (d homeDelegate) Spacing() int                        { return d.spacing }
 func (d homeDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+
+// homeIndent is what goes before an item's name: the cursor and the
+// item's number.
+const homeIndent = 4
+
+// itemNumber is the key that runs the item at index (of those shown), as
+// drawn before its name: "1 " to "9 ", blank after the ninth.
+func itemNumber(index int) string {
+	if index < 9 {
+		return fmt.Sprintf("%d ", index+1)
+	}
+	return "  "
+}
 
 func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item) {
 	it, ok := li.(homeItem)
@@ -85,34 +108,66 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 		return
 	}
 	s := d.ctx.Styles
-	width := lm.Width() - 4
+	width := lm.Width() - homeIndent - 2
 	// The badge always shows: a long name gives way to it.
 	title := truncate(it.name, width)
 	if it.account != "" {
 		badge := s.badge(it.account)
 		title = truncate(it.name, max(4, width-lipgloss.Width(badge)-2)) + "  " + badge
 	}
-	// Then what the item is; with a token held, its countdown first, and
-	// an auto-refresh's outcome instead of the rest.
-	rest := it.desc
-	st := d.ctx.Session.State(heldName(it.key))
-	if note := st.Note(d.ctx.Now()); note != "" && (st.LastErr != nil || st.NeedsMFA || !st.LastRefresh.IsZero() || st.Refreshing) {
-		rest = note
+	selected := index == lm.Index()
+	cursor := "  "
+	if selected {
+		cursor = s.Cursor.Render("› ")
+		title = s.Selected.Render(title)
 	}
-	held := ""
-	if res := st.Held; res != nil {
-		held = heldLine(s, res, d.ctx.Now()) + "  "
+	lead := cursor + s.Muted.Render(itemNumber(index))
+	held, note, rest := itemStatus(d.ctx, it)
+	if d.oneLine {
+		// The countdown and what auto-refresh did, on the name's line
+		// when it fits whole; the description is under the list for the
+		// selected item.
+		line := title
+		if held != "" {
+			line += "  " + held
+		}
+		if note != "" && lipgloss.Width(line)+2+ansi.StringWidth(note) <= width {
+			line += "  " + s.Muted.Render(note)
+		}
+		fmt.Fprint(w, lead+line)
+		return
+	}
+	if held != "" {
+		held += "  "
 	}
 	lines := fitLines(rest, width-lipgloss.Width(held), width, max(1, d.descLines))
 	for i, l := range lines {
 		lines[i] = s.Muted.Render(l)
 	}
-	desc := held + strings.Join(lines, "\n  ")
-	if index == lm.Index() {
-		fmt.Fprintf(w, "%s%s\n  %s", s.Cursor.Render("› "), s.Selected.Render(title), desc)
-		return
+	pad := strings.Repeat(" ", homeIndent)
+	fmt.Fprintf(w, "%s%s\n%s%s%s", lead, title, pad, held, strings.Join(lines, "\n"+pad))
+}
+
+// itemStatus is what an item shows beside its name: the countdown of a
+// token held for it (held, "" when none), and what auto-refresh did or
+// will do (note: an outcome stands for the description, a plan goes
+// before it); rest is the note and the description as the item's
+// description line shows them.
+func itemStatus(ctx *Context, it homeItem) (held, note, rest string) {
+	now := ctx.Now()
+	st := ctx.Session.State(heldName(it.key))
+	if res := st.Held; res != nil {
+		held = heldLine(ctx.Styles, res, now)
 	}
-	fmt.Fprintf(w, "  %s\n  %s", title, desc)
+	note = st.Note(now)
+	switch {
+	case note != "" && (st.LastErr != nil || st.NeedsMFA || !st.LastRefresh.IsZero() || st.Refreshing):
+		return held, note, note
+	case note != "" && st.Held != nil && !st.Held.Expiry.Expired(now):
+		// "auto-refresh in 1m0s": what is coming, then what it is.
+		return held, note, note + " · " + it.desc
+	}
+	return held, "", it.desc
 }
 
 // fitLines wraps text at word boundaries into at most n lines, the first
@@ -156,11 +211,12 @@ func (p *homePage) descLinesFor(width int) int {
 		if !ok {
 			continue
 		}
+		held, _, rest := itemStatus(p.ctx, it)
 		room := width
-		if res := p.ctx.Session.State(heldName(it.key)).Held; res != nil {
-			room -= lipgloss.Width(heldLine(p.ctx.Styles, res, p.ctx.Now())) + 2
+		if held != "" {
+			room -= lipgloss.Width(held) + 2
 		}
-		if ansi.StringWidth(it.desc) > room {
+		if ansi.StringWidth(rest) > room {
 			return 2
 		}
 	}
@@ -189,6 +245,9 @@ const (
 	actAdd
 	actDuplicate
 	actDelete
+	// actLogin runs the item's grant whatever token is held: a new login,
+	// asked for (l) or confirmed after a refused refresh.
+	actLogin
 )
 
 // homeActMsg asks the root to act on a home item: running, editing and
@@ -226,6 +285,8 @@ func newHomePage(ctx *Context, ps []profiles.Profile, readOnly string) *homePage
 	l.DisableQuitKeybindings()
 	l.FilterInput.Prompt = "/ "
 	staticCursor(&l.FilterInput)
+	// l is a new login here, not the next page (→ and pgdown are).
+	l.KeyMap.NextPage.SetKeys("right", "pgdown", "f")
 	// The title bar only shows the filter; no padding line above the list.
 	l.Styles.TitleBar = l.Styles.TitleBar.Padding(0, 0, 0, 1)
 	p := &homePage{ctx: ctx, list: l, readOnly: readOnly, delegate: homeDelegate{ctx: ctx, spacing: 1}}
@@ -234,9 +295,11 @@ func newHomePage(ctx *Context, ps []profiles.Profile, readOnly string) *homePage
 }
 
 // setProfiles shows ps (and the connections) as the list's items.
-func (p *homePage) setProfiles(ps []profiles.Profile) {
+// Under a filter, the list matches the new items in a command: run it,
+// or the filter shows nothing.
+func (p *homePage) setProfiles(ps []profiles.Profile) tea.Cmd {
 	p.profiles = ps
-	p.list.SetItems(p.items())
+	return p.list.SetItems(p.items())
 }
 
 // selectKey moves the cursor to the item with key k.
@@ -280,27 +343,54 @@ func (p *homePage) TakesText() bool { return p.list.FilterState() == list.Filter
 func (p *homePage) SetSize(width, height int) {
 	p.height = height
 	p.list.SetWidth(width)
-	if want := homeListHeight(p.top(), height); p.list.Height() != want {
-		p.list.SetHeight(want)
-	}
+	// The list's own title bar shows only the filter being typed; an
+	// applied filter is a banner. Its pagination shows only with pages.
+	p.list.SetShowFilter(p.list.FilterState() == list.Filtering)
 	// Descriptions wrap rather than being cut, and items go without the
-	// blank line between them, rather than some going onto a second page;
-	// when all cannot show on one, they keep their full descriptions.
-	need := p.descLinesFor(width - 4)
-	for _, d := range []homeDelegate{{descLines: need, spacing: 1}, {descLines: need}, {descLines: 1, spacing: 1}, {descLines: 1}} {
+	// blank line between them, then onto one line each (the selected
+	// one's description under the list), rather than some going onto a
+	// second page.
+	need := p.descLinesFor(width - homeIndent - 2)
+	p.list.SetShowPagination(false)
+	for _, d := range []homeDelegate{{descLines: need, spacing: 1}, {descLines: need}, {descLines: 1, spacing: 1}, {descLines: 1}, {oneLine: true}} {
 		d.ctx = p.ctx
 		if p.setDelegate(d); p.list.Paginator.TotalPages <= 1 {
 			return
 		}
 	}
-	p.setDelegate(homeDelegate{ctx: p.ctx, descLines: need, spacing: 1})
+	// Too many for one screen: one line each, in pages.
+	p.list.SetShowPagination(true)
+	p.fitList()
 }
 
+// setDelegate draws items with d and sizes the list for it: the room
+// under the banners, less the selected item's description where d draws
+// items on one line.
 func (p *homePage) setDelegate(d homeDelegate) {
 	if p.delegate != d {
 		p.delegate = d
 		p.list.SetDelegate(d)
 	}
+	p.fitList()
+}
+
+func (p *homePage) fitList() {
+	if want := homeListHeight(p.top(), p.height) - p.detailHeight(); p.list.Height() != want {
+		p.list.SetHeight(want)
+	}
+}
+
+// detailLines is how many lines the selected item's description gets
+// under a list of one-line items.
+const detailLines = 2
+
+// detailHeight is the room the selected item's description takes under
+// the list: its lines and the blank line above them.
+func (p *homePage) detailHeight() int {
+	if !p.delegate.oneLine {
+		return 0
+	}
+	return detailLines + 1
 }
 
 func (p *homePage) View() string {
@@ -308,13 +398,39 @@ func (p *homePage) View() string {
 	// A copy sized for this frame covers a height not synced yet. View
 	// changes no state.
 	l := p.list
-	if want := homeListHeight(top, p.height); l.Height() != want {
+	if want := homeListHeight(top, p.height) - p.detailHeight(); l.Height() != want {
 		l.SetHeight(want)
 	}
 	if top != "" {
-		top += "\n"
+		// A blank line between the banners and the list.
+		top += "\n\n"
 	}
-	return top + l.View()
+	body := l.View()
+	if p.delegate.oneLine {
+		body = strings.TrimRight(body, "\n ") + "\n\n" + p.detail()
+	}
+	return top + body
+}
+
+// detail is the selected item's description (and its held token's
+// state), under a list of one-line items.
+func (p *homePage) detail() string {
+	it, ok := p.selectedItem()
+	if !ok {
+		return ""
+	}
+	s := p.ctx.Styles
+	width := p.ctx.Width - 2 - homeIndent - 2
+	// The countdown is on the item's line.
+	_, note, rest := itemStatus(p.ctx, it)
+	if note != "" && note == rest && it.desc != "" {
+		rest += " · " + it.desc
+	}
+	lines := fitLines(rest, width, width, detailLines)
+	for i, l := range lines {
+		lines[i] = strings.Repeat(" ", homeIndent) + s.Muted.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // homeListHeight is the list's height under the banners top in height.
@@ -366,27 +482,84 @@ func (p *homePage) filterLine() string {
 	return ""
 }
 
+// canChange reports whether profiles can be added, edited and deleted
+// here: not in the demo, nor from a file that cannot be read. The key line
+// offers those keys only then.
+func (p *homePage) canChange() bool { return p.ctx.Store != nil && p.readOnly == "" }
+
 func (p *homePage) Keys() help.KeyMap {
 	k := p.ctx.Keys
 	if p.TakesText() {
 		return bindings{short: []key.Binding{withHelp(k.Select, "apply filter"), withHelp(k.Back, "clear filter"), k.ForceQuit}}
 	}
-	run := withHelp(k.Select, "run")
-	if it, ok := p.selectedItem(); ok && it.key == newItem.key {
+	it, ok := p.selectedItem()
+	if ok && it.key == newItem.key {
 		// Nothing to edit, delete or diagnose on "New request…".
 		start := []key.Binding{withHelp(k.Select, "new request")}
-		if p.ctx.Store != nil {
+		if p.canChange() {
 			start = append(start, k.Add)
 		}
 		return bindings{short: append(append([]key.Binding{}, start...), k.Filter, k.Help, k.Quit),
-			full: [][]key.Binding{{k.Up, k.Down, k.Filter}, start, {k.Help, k.Quit, k.ForceQuit}}}
+			full: [][]key.Binding{{k.Up, k.Down, k.Filter, k.RunNth}, start, {k.Help, k.Quit, k.ForceQuit}}}
 	}
-	if p.ctx.Store == nil {
-		return bindings{short: []key.Binding{k.Up, k.Down, run, k.Edit, k.Diagnose, k.Filter, k.Help, k.Quit},
-			full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Edit, k.Diagnose}, {k.Help, k.Quit, k.ForceQuit}}}
+	// enter says what it does with a token held: show it, refresh it, or
+	// (after asking) log in again; l logs in again without asking.
+	run := []key.Binding{withHelp(k.Select, "run")}
+	if ok {
+		switch plan := p.ctx.Session.PlanRun(itemProfile(p.ctx, it)); plan.Action {
+		case session.ShowHeld:
+			run = []key.Binding{withHelp(k.Select, "show token"), k.NewLogin}
+		case session.RefreshHeld:
+			run = []key.Binding{withHelp(k.Select, "refresh"), k.NewLogin}
+		case session.AskLogin:
+			run = []key.Binding{withHelp(k.Select, "new login…")}
+		default:
+			if plan.Held != nil {
+				run = []key.Binding{withHelp(k.Select, "new login")}
+			}
+		}
 	}
-	return bindings{short: []key.Binding{run, k.Add, k.Edit, k.Delete, k.Diagnose, k.Filter, k.Help, k.Quit},
-		full: [][]key.Binding{{k.Up, k.Down, k.Filter}, {run, k.Add, k.Edit}, {k.Duplicate, k.Delete, k.Diagnose}, {k.Help, k.Quit, k.ForceQuit}}}
+	diagnose := []key.Binding{}
+	if ok && itemUser(it) != "" {
+		diagnose = append(diagnose, k.Diagnose)
+	}
+	if !p.canChange() || it.profile == nil {
+		// A connection's form opens anywhere; a profile's only where it
+		// can be saved.
+		var edit []key.Binding
+		if it.conn != nil {
+			edit = append(edit, k.Edit)
+		}
+		short := append(append(append([]key.Binding{}, run...), edit...), diagnose...)
+		return bindings{short: append(short, k.Filter, k.Help, k.Quit),
+			full: [][]key.Binding{{k.Up, k.Down, k.Filter, k.RunNth}, append(append(append([]key.Binding{}, run...), edit...), diagnose...), {k.Help, k.Quit, k.ForceQuit}}}
+	}
+	short := append(append(run, k.Add, k.Edit, k.Delete), diagnose...)
+	return bindings{short: append(short, k.Filter, k.Help, k.Quit),
+		full: [][]key.Binding{{k.Up, k.Down, k.Filter, k.RunNth}, append(run, k.Add, k.Edit), append([]key.Binding{k.Duplicate, k.Delete}, diagnose...), {k.Help, k.Quit, k.ForceQuit}}}
+}
+
+// itemUser is the user an item signs in as: what u diagnoses.
+func itemUser(it homeItem) string {
+	switch {
+	case it.profile != nil:
+		return it.profile.Username
+	case it.conn != nil:
+		return it.conn.Request.Username
+	}
+	return ""
+}
+
+// itemProfile is the profile the session holds an item's token under: a
+// saved profile, or a connection's name and settings.
+func itemProfile(ctx *Context, it homeItem) profiles.Profile {
+	switch {
+	case it.profile != nil:
+		return *it.profile
+	case it.conn != nil:
+		return profiles.Profile{Name: heldName(it.key), BaseURL: it.conn.BaseURL, AutoRefresh: it.conn.AutoRefresh}
+	}
+	return profiles.Profile{Name: heldName(it.key)}
 }
 
 func (p *homePage) Update(msg tea.Msg) (Page, tea.Cmd) {
@@ -407,33 +580,56 @@ func (p *homePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.list, cmd = p.list.Update(km)
 		return p, cmd
 	}
-	it, ok := p.selectedItem()
-	act := func(a homeAct) tea.Cmd {
-		id := 0
-		if a == actRun {
-			p.req = nextRequestID()
-			id = p.req
+	if key.Matches(km, k.RunNth) {
+		// The item numbered so, of those shown (a filter numbers its
+		// matches).
+		n := int(km.Text[0] - '1')
+		if n >= len(p.list.VisibleItems()) {
+			return p, setStatus(fmt.Sprintf("no item %d here", n+1), true)
 		}
-		return func() tea.Msg { return homeActMsg{act: a, item: it, id: id} }
+		p.list.Select(n)
+		return p, p.act(actRun)
 	}
+	it, ok := p.selectedItem()
 	switch {
 	case !ok:
 	case key.Matches(km, k.Select):
-		return p, act(actRun)
+		return p, p.act(actRun)
+	case key.Matches(km, k.NewLogin) && it.key != newItem.key:
+		return p, p.act(actLogin)
 	case key.Matches(km, k.Diagnose):
-		return p, act(actDiagnoseItem)
+		return p, p.act(actDiagnoseItem)
 	case key.Matches(km, k.Edit):
-		return p, act(actEdit)
+		return p, p.act(actEdit)
 	case key.Matches(km, k.Add):
-		return p, act(actAdd)
+		return p, p.act(actAdd)
 	case key.Matches(km, k.Duplicate) && it.profile != nil:
-		return p, act(actDuplicate)
+		return p, p.act(actDuplicate)
 	case key.Matches(km, k.Delete) && it.profile != nil:
-		return p, act(actDelete)
+		return p, p.act(actDelete)
 	}
 	var cmd tea.Cmd
 	p.list, cmd = p.list.Update(km)
 	return p, cmd
+}
+
+// act asks the root to do a with the selected item; a run gets a new
+// request id (an answer to an older run's secrets read is dropped).
+func (p *homePage) act(a homeAct) tea.Cmd {
+	it, ok := p.selectedItem()
+	if !ok {
+		return nil
+	}
+	return p.actOn(a, it)
+}
+
+func (p *homePage) actOn(a homeAct, it homeItem) tea.Cmd {
+	id := 0
+	if a == actRun || a == actLogin {
+		p.req = nextRequestID()
+		id = p.req
+	}
+	return func() tea.Msg { return homeActMsg{act: a, item: it, id: id} }
 }
 
 // substringFilter keeps the items whose text holds every word typed, in

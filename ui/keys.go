@@ -43,6 +43,10 @@ type KeyMap struct {
 	Bundle   key.Binding
 	// WholeSession switches a bundle between its case and the session.
 	WholeSession key.Binding
+	// Home runs any of its first nine items in one key, and logs in again
+	// only when asked.
+	RunNth   key.Binding
+	NewLogin key.Binding
 }
 
 // DefaultKeyMap is the workbench's key map.
@@ -89,6 +93,8 @@ func DefaultKeyMap() KeyMap {
 		Diagnose:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "diagnose user")),
 		Bundle:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "support bundle")),
 		WholeSession:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "whole session")),
+		RunNth:        key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "run item")),
+		NewLogin:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "new login")),
 	}
 }
 

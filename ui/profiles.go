@@ -66,12 +66,13 @@ type desk struct {
 	readOnly string // why the profiles cannot be changed
 }
 
-// setProfiles shows ps on home.
-func (d *desk) setProfiles(ps []profiles.Profile) {
+// setProfiles shows ps on home; the command matches them to a filter.
+func (d *desk) setProfiles(ps []profiles.Profile) tea.Cmd {
 	d.profiles = ps
 	if d.home != nil {
-		d.home.setProfiles(ps)
+		return d.home.setProfiles(ps)
 	}
+	return nil
 }
 
 func (d *desk) canChangeProfiles() bool {
@@ -86,8 +87,12 @@ func (d *desk) canChangeProfiles() bool {
 	return true
 }
 
-// runItem runs a home item: a held, unexpired token is shown as it is.
-func (d *desk) runItem(it homeItem, id int) tea.Cmd {
+// runItem runs a home item, the session's PlanRun deciding what becomes
+// of a token held for it: one still valid is shown as it is, an expired
+// one with a refresh token is refreshed, and a new login that would text
+// the user a code is asked for first. login runs the grant whatever is
+// held (l, or a new login confirmed).
+func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 	if it.key == newItem.key {
 		d.activeKey, d.active = "", nil
 		d.openChooser(false)
@@ -99,7 +104,12 @@ func (d *desk) runItem(it homeItem, id int) tea.Cmd {
 	} else {
 		base = it.conn.BaseURL
 	}
-	if res, ok := d.ctx.Session.Held(heldName(it.key)); ok && !res.Expiry.Expired(d.ctx.Now()) {
+	plan := d.ctx.Session.PlanRun(itemProfile(d.ctx, it))
+	if login {
+		plan = session.RunPlan{Action: session.RunGrant, Held: plan.Held}
+	}
+	switch plan.Action {
+	case session.ShowHeld, session.RefreshHeld:
 		runner, err := d.ctx.NewRunner(base)
 		if err != nil {
 			d.setStatus(errText(err), true)
@@ -107,13 +117,19 @@ func (d *desk) runItem(it homeItem, id int) tea.Cmd {
 		}
 		d.nav.reset(d.base()...)
 		d.activeKey, d.runner, d.baseURL, d.sentFrom = it.key, runner, base, d.nav.top()
+		d.active = nil
 		if it.profile != nil {
 			p := *it.profile
 			d.active = &p
 		}
-		cmd := d.showToken(res)
+		if plan.Action == session.RefreshHeld {
+			return d.refreshItem(it, plan.Held)
+		}
+		cmd := d.showToken(plan.Held)
 		d.setStatus("token still valid, shown as held", false)
 		return cmd
+	case session.AskLogin:
+		return d.askLogin(it, plan.Why)
 	}
 	d.activeKey, d.active = it.key, nil
 	if it.conn != nil {
@@ -139,6 +155,69 @@ func (d *desk) runItem(it homeItem, id int) tea.Cmd {
 		err := sec.FillSecrets(ctx, p, &req, nil)
 		return needInputMsg{gen: gen, req: req, base: p.BaseURLOrDefault(), err: err}
 	}
+}
+
+// askLogin asks before a new login for it, saying why one is needed and
+// what it sends; nothing is sent before a y.
+func (d *desk) askLogin(it homeItem, why string) tea.Cmd {
+	d.nav.reset(d.base()...)
+	name := client.Sanitize(it.name)
+	var yes tea.Cmd
+	if d.home != nil {
+		yes = d.home.actOn(actLogin, it)
+	}
+	d.nav.push(newConfirmPage(d.ctx, "new login", fmt.Sprintf("%s: %s. Log in again? y/n", name, why), yes,
+		"no new login: nothing was sent"))
+	return nil
+}
+
+// itemRefreshedMsg is a home item's expired token refreshed (or not) by
+// enter.
+type itemRefreshedMsg struct {
+	item homeItem
+	held *flows.Result
+	out  session.Outcome
+	err  error
+}
+
+// refreshItem refreshes it's expired token held with its refresh token,
+// through the session (the latest stored one, under the profile's lock).
+// A refusal asks before a new login.
+func (d *desk) refreshItem(it homeItem, held *flows.Result) tea.Cmd {
+	d.errorsToForm = false
+	svc, name := d.ctx.Session, heldName(it.key)
+	return d.showSending("token expired: refreshing with the refresh token (no new login)", held.Request.Account, func(ctx context.Context) tea.Msg {
+		out, err := svc.Refresh(ctx, name)
+		return itemRefreshedMsg{item: it, held: held, out: out, err: err}
+	})
+}
+
+func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
+	switch {
+	case msg.out.Result != nil:
+		if msg.err != nil {
+			// Held, but its rotated refresh token was not stored.
+			msg.out.Result.Response.Warnings = append(msg.out.Result.Response.Warnings, "the new refresh token was not saved: "+errText(msg.err))
+		}
+		cmd := d.showToken(msg.out.Result)
+		d.setStatus("the token had expired: refreshed with its refresh token, no new login", false)
+		return cmd
+	case msg.out.MFA != nil:
+		// The server wants MFA after all: the user chooses when a code
+		// goes out.
+		d.nav.replace(newMFAPage(d.ctx, d.runner, d.baseURL, d.keeper(), d.active, msg.out.MFA, d.channel))
+		return nil
+	case errors.Is(msg.err, session.ErrBusy):
+		// Auto-refresh is at it: its token will be there in a moment.
+		d.leaveSending()
+		d.setStatus("a refresh of "+client.Sanitize(msg.item.name)+" is already running: enter again in a moment", false)
+		return nil
+	case msg.err != nil:
+		d.leaveSending()
+		return d.askLogin(msg.item, session.RefreshRefused(msg.held, msg.err))
+	}
+	d.leaveSending()
+	return nil
 }
 
 func (d *desk) onNeedInput(msg needInputMsg) tea.Cmd {
@@ -299,22 +378,21 @@ func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 		d.form.banner = text
 		return nil
 	}
-	d.setProfiles(msg.profiles)
+	filter := d.setProfiles(msg.profiles)
 	if d.home != nil {
 		d.home.selectKey("profile:" + msg.name)
 	}
 	d.form = nil
 	d.nav.reset(d.base()...)
-	if msg.left != "" {
+	switch {
+	case msg.left != "":
 		d.setStatus(msg.left, true)
-		return nil
-	}
-	if msg.unkept {
+	case msg.unkept:
 		d.setStatus("profile "+msg.name+" saved, but its tokens will not be kept across restarts: there is no OS keyring here", true)
-		return nil
+	default:
+		d.setStatus("profile "+msg.name+" saved", false)
 	}
-	d.setStatus("profile "+msg.name+" saved", false)
-	return nil
+	return filter
 }
 
 // keyringProbedMsg says whether the OS keyring answered.
@@ -352,13 +430,13 @@ func (d *desk) deleteProfile(name string) tea.Cmd {
 }
 
 func (d *desk) onProfileDeleted(msg profileDeletedMsg) tea.Cmd {
-	d.setProfiles(msg.profiles)
+	filter := d.setProfiles(msg.profiles)
 	if msg.err != nil {
 		d.setStatus("delete "+msg.name+": "+errText(msg.err), true)
-		return nil
+		return filter
 	}
 	d.setStatus("profile "+msg.name+" and its secrets deleted", false)
-	return nil
+	return filter
 }
 
 // autoRefreshPending reports a held token of a home item that will be
@@ -454,7 +532,9 @@ func (d *desk) onHomeAct(msg homeActMsg) tea.Cmd {
 	it := msg.item
 	switch msg.act {
 	case actRun:
-		return d.runItem(it, msg.id)
+		return d.runItem(it, msg.id, false)
+	case actLogin:
+		return d.runItem(it, msg.id, true)
 	case actDiagnoseItem:
 		return d.diagnoseFromHome(it)
 	case actEdit:

@@ -427,7 +427,7 @@ func TestCancelledRefreshIsNoFailureOnHome(t *testing.T) {
 	press(t, m, "enter")
 	wantScreen(t, m, "token")
 	press(t, m, "esc")
-	line := "⏱ 2m 00s  client_credentials · demo-client"
+	line := "⏱ 2m 00s  auto-refresh in 1m40s · client_credentials · demo-client"
 	requireShows(t, m, line)
 	press(t, m, "enter")
 	wantScreen(t, m, "token")

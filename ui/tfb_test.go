@@ -72,7 +72,7 @@ func TestEditPartnerConnectionRunsPartnerFlow(t *testing.T) {
 	for range 4 {
 		press(t, m, "j")
 	}
-	requireShows(t, m, "› Partner")
+	requireShows(t, m, "› 5 Partner")
 	press(t, m, "e")
 	requireShows(t, m, "Partner     "+dinterotest.DemoPartner)
 	press(t, m, "enter")
@@ -286,14 +286,14 @@ func TestRenameWithoutKeyringKeepingTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := New(ctx)
-	requireShows(t, m, "› mfa2")
+	requireShows(t, m, "› 1 mfa2")
 	press(t, m, "e")
 	requireShows(t, m, "› Name        mfa2")
 	press(t, m, "backspace")
 	typeText(t, m, "3")
 	press(t, m, "enter")
 	wantScreen(t, m, "home")
-	requireShows(t, m, "profile mfa3 saved", "› mfa3")
+	requireShows(t, m, "profile mfa3 saved", "› 1 mfa3")
 	requireHides(t, m, "mfa2", "✗")
 	profilesFile, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
 	secretsFile, _ := os.ReadFile(filepath.Join(dir, profiles.SecretsFileName))
@@ -314,7 +314,7 @@ func TestRenameWithoutKeyringKeepingTokens(t *testing.T) {
 	typeText(t, m, "4")
 	press(t, m, "enter")
 	wantScreen(t, m, "home")
-	requireShows(t, m, "profile mfa4 saved", "› mfa4")
+	requireShows(t, m, "profile mfa4 saved", "› 1 mfa4")
 	requireHides(t, m, "mfa3", "✗")
 	profilesFile, _ = os.ReadFile(filepath.Join(dir, profiles.FileName))
 	secretsFile, _ = os.ReadFile(filepath.Join(dir, profiles.SecretsFileName))
@@ -366,7 +366,7 @@ func TestRenameLeavingASecretSaysRenamed(t *testing.T) {
 	typeText(t, m, "2")
 	press(t, m, "enter")
 	wantScreen(t, m, "home")
-	requireShows(t, m, "profile cc1 renamed to cc2, but secrets it left behind", "› cc2")
+	requireShows(t, m, "profile cc1 renamed to cc2, but secrets it left behind", "› 1 cc2")
 	requireHides(t, m, "neither was the profile")
 	data, _ := os.ReadFile(filepath.Join(dir, profiles.FileName))
 	if !strings.Contains(string(data), "name: cc2") || strings.Contains(string(data), "cc1") {

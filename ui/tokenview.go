@@ -347,15 +347,45 @@ func (p *tokenPage) Keys() help.KeyMap {
 		return bindings{short: []key.Binding{k.Confirm, k.Deny}}
 	}
 	if p.t.raw {
-		return bindings{
+		return p.offered(bindings{
 			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.Right, k.Left, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
 			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON, k.Right, k.Left}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
-		}
+		})
 	}
-	return bindings{
+	return p.offered(bindings{
 		short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
 		full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+	})
+}
+
+// offered drops from b the keys this token would refuse: the key line
+// never offers what the screen then says no to (save as profile in the
+// demo, a refresh token's keys without one, diagnose on a client's token,
+// a refresh that cannot be sent).
+func (p *tokenPage) offered(b bindings) bindings {
+	k, res := p.ctx.Keys, p.t.result
+	_, noRefresh := refreshPlan(res)
+	refused := map[string]bool{
+		k.SaveProfile.Help().Key: p.ctx.Store == nil,
+		k.CopyRefresh.Help().Key: res.RefreshToken == "" || p.t.revoked != "",
+		k.Revoke.Help().Key:      res.RefreshToken == "" || p.t.revoked != "",
+		k.Diagnose.Help().Key:    tokenUser(res) == "",
+		k.Refresh.Help().Key:     noRefresh != "",
 	}
+	keep := func(bs []key.Binding) []key.Binding {
+		var out []key.Binding
+		for _, x := range bs {
+			if !refused[x.Help().Key] {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	out := bindings{short: keep(b.short)}
+	for _, col := range b.full {
+		out.full = append(out.full, keep(col))
+	}
+	return out
 }
 
 func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
