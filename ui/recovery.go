@@ -69,14 +69,9 @@ type recoveryModel struct {
 	code    textinput.Model
 	id      int
 	err     string
-	// retryAt: a 429 asked to wait; no resend before it. nudged: a resend
-	// was tried during the wait, which its one line then says.
-	retryAt time.Time
-	nudged  bool
-	// checkLimited: the wait is a 429 on a code check, not on a send: the
-	// code was not judged, and the same code is tried again after it (a
-	// resend is not held back).
-	checkLimited bool
+	// wait: a 429 asked to wait, on a send or on a code check (see
+	// rateWait, which words it as the MFA screen does).
+	wait rateWait
 	// checking: the request in flight checks a code of step checkStep.
 	checking  bool
 	checkStep int
@@ -193,25 +188,13 @@ func (m *recoveryModel) Keys() help.KeyMap {
 }
 
 // waitLeft is what is left of a 429's wait.
-func (m *recoveryModel) waitLeft() time.Duration {
-	return m.retryAt.Sub(m.ctx.Now())
-}
+func (m *recoveryModel) waitLeft() time.Duration { return m.wait.left(m.ctx.Now()) }
 
 // resendWait is how long a 429 on a send still holds resending back.
-func (m *recoveryModel) resendWait() time.Duration {
-	if m.checkLimited {
-		return 0
-	}
-	return m.waitLeft()
-}
+func (m *recoveryModel) resendWait() time.Duration { return m.wait.holdsSend(m.ctx.Now()) }
 
 // checkWait is how long a 429 on a code check still holds checking back.
-func (m *recoveryModel) checkWait() time.Duration {
-	if !m.checkLimited {
-		return 0
-	}
-	return m.waitLeft()
-}
+func (m *recoveryModel) checkWait() time.Duration { return m.wait.holdsCheck(m.ctx.Now()) }
 
 func (m *recoveryModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
 
@@ -268,8 +251,8 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 		m.phase = recSetup
 	}
 	limited, rateLimited := flows.RateLimited(msg.err)
-	if msg.err == nil && m.checkLimited {
-		m.retryAt = time.Time{} // a new code came: the wait was the old one's
+	if msg.err == nil && m.wait.onCheck {
+		m.wait = rateWait{} // a new code came: the wait was the old one's
 	}
 	if !(rateLimited && checked) {
 		// A 429 on a check did not judge the code: it stays, to be
@@ -279,13 +262,8 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 	if msg.err != nil {
 		m.err = errText(msg.err)
 		if rateLimited {
-			wait := limited.RetryAfter
-			if wait <= 0 {
-				wait = time.Minute // no Retry-After: do not invite hammering
-			}
 			// The wait's one line below says it, and goes when the wait ends.
-			m.retryAt, m.nudged, m.err = m.ctx.Now().Add(wait), false, ""
-			m.checkLimited = checked
+			m.wait, m.err = newRateWait(limited, m.ctx.Now(), checked), ""
 			cmds := []tea.Cmd{m.tick()}
 			if m.phase == recSetup {
 				cmds = append(cmds, m.inputs[m.focus].Focus())
@@ -347,13 +325,13 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if m.checkWait() > 0 {
-			m.nudged = true
+			m.wait.nudged = true
 			return nil
 		}
 		return m.answer(code)
 	case key.Matches(msg, k.NewCode):
 		if m.resendWait() > 0 {
-			m.nudged = true
+			m.wait.nudged = true
 			return nil
 		}
 		return m.resend()
@@ -383,8 +361,8 @@ func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.err = "the base URL is required"
 			return nil
 		}
-		if wait := m.resendWait(); wait > 0 {
-			m.err = "rate limited: wait " + tokeninfo.Countdown(wait) + " more"
+		if m.resendWait() > 0 {
+			m.wait.nudged = true // its one line says how long
 			return nil
 		}
 		return m.start()
@@ -549,18 +527,8 @@ func (m *recoveryModel) View() string {
 			top = append(top, s.Value.Render(m.session.Status()))
 		}
 	}
-	if wait := m.checkWait(); wait > 0 {
-		if m.nudged {
-			top = append(top, wrap(s.Error, "✗ rate limited: the code can be tried again in "+tokeninfo.Countdown(wait)+" (429)", w))
-		} else {
-			top = append(top, wrap(s.Warn, "⏳ rate limited (429): the code was not checked; enter it again in "+tokeninfo.Countdown(wait), w))
-		}
-	} else if wait := m.resendWait(); wait > 0 {
-		if m.nudged {
-			top = append(top, s.Error.Render("✗ rate limited: no new code for "+tokeninfo.Countdown(wait)+" more (429)"))
-		} else {
-			top = append(top, s.Warn.Render("⏳ rate limited (429): a new code can be sent in "+tokeninfo.Countdown(wait)))
-		}
+	if line := m.wait.line(s, m.ctx.Now(), w); line != "" {
+		top = append(top, line)
 	}
 	if m.err != "" {
 		top = append(top, wrap(s.Error, "✗ "+m.err, w))
