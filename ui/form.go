@@ -528,6 +528,8 @@ func (f *formModel) view(s Styles, width, height int) string {
 				fields = append(fields, strings.Split(s.Error.PaddingLeft(4).Render(wrap(s.Error, "↳ "+fl.err, width-4)), "\n")...)
 			} else if fl.cleaned {
 				fields = append(fields, strings.Split(s.Warn.PaddingLeft(4).Render(wrap(s.Warn, "↳ "+cleanedNote, width-4)), "\n")...)
+			} else if fl.spec.key == fSource && f.noKeyring && fl.input.Value() == "" && f.newProfile() {
+				fields = append(fields, strings.Split(s.Warn.PaddingLeft(4).Render(wrap(s.Warn, "↳ "+noKeyringNote, width-4)), "\n")...)
 			}
 		}
 		if i == f.focus {
@@ -623,6 +625,25 @@ func checkbox(on bool) string {
 	}
 	return "[ ]"
 }
+
+// newProfile reports whether the form adds a profile (not an edit or a
+// duplicate, whose secrets stay where they were).
+func (f *formModel) newProfile() bool {
+	return f.profileMode && f.editing == "" && f.duplicateOf == ""
+}
+
+// defaultSource is where typed secrets go when "Secrets in" is left
+// empty: the keyring, or, where no keyring answers, nowhere: they are
+// asked for each time (never a plain-text file the user did not ask for).
+func (f *formModel) defaultSource() profiles.Source {
+	if f.noKeyring {
+		return profiles.SourceAsk
+	}
+	return profiles.SourceKeyring
+}
+
+// noKeyringNote says under an empty "Secrets in" why its default is ask.
+const noKeyringNote = "no OS keyring answers here, so secrets are asked for each time; type file to keep them in a plain-text 0600 file"
 
 // toggle is the state of a space-toggled field.
 func (f *formModel) toggle(k string) *bool {
@@ -732,14 +753,15 @@ func (p *formPage) TakesText() bool { return true }
 func (p *formPage) SetSize(width, height int) {
 	p.setWidth(width)
 	p.height = height
+	// The keyring's answer may come after the form opened.
+	p.noKeyring = p.ctx.keyringMissing
+	if fl := p.get(fSource); fl != nil && p.newProfile() {
+		fl.input.Placeholder = string(p.defaultSource())
+	}
 }
 func (p *formPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys) }
 func (p *formPage) Account() string   { return p.value(fAccount) }
-func (p *formPage) View() string {
-	f := p.formModel
-	f.noKeyring = p.ctx.keyringMissing
-	return f.view(p.ctx.Styles, p.width, p.height)
-}
+func (p *formPage) View() string { return p.view(p.ctx.Styles, p.width, p.height) }
 
 func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)

@@ -30,6 +30,9 @@ type (
 		err      error
 		// unkept: the profile keeps tokens but no keyring is here.
 		unkept bool
+		// asked: secrets typed into the form are asked for each time
+		// instead: no keyring answers here.
+		asked bool
 		// left: saved, but a secret of the old name or source could not
 		// be deleted (what, as the status says it).
 		left string
@@ -217,6 +220,7 @@ func (d *desk) saveProfile() tea.Cmd {
 		}
 	}
 	p.Secrets = map[profiles.Kind]profiles.Source{}
+	asked := false // typed secrets that will be asked for instead (no keyring)
 	if old != nil {
 		for k, v := range old.Secrets {
 			p.Secrets[k] = v
@@ -224,8 +228,10 @@ func (d *desk) saveProfile() tea.Cmd {
 	}
 	// The form's "Secrets in" says where the client secret comes from,
 	// and where typed secrets are kept; empty keeps what the profile had
-	// (the keyring for new ones).
+	// (for new ones the keyring, or ask where no keyring answers).
 	chosen := profiles.Source(d.form.value(fSource))
+	d.form.noKeyring = d.ctx.keyringMissing
+	fallback := d.form.defaultSource()
 	if chosen != "" && p.ClientID != "" {
 		p.Secrets[profiles.ClientSecret] = chosen
 	}
@@ -237,7 +243,10 @@ func (d *desk) saveProfile() tea.Cmd {
 		case chosen != "":
 			p.Secrets[k] = chosen
 		case src == "" || src == profiles.SourceAsk:
-			p.Secrets[k] = profiles.SourceKeyring
+			p.Secrets[k] = fallback
+		}
+		if p.Secrets[k] == profiles.SourceAsk && chosen == "" {
+			asked = true
 		}
 		if !p.Secrets[k].Stored() {
 			delete(typed, k) // read from elsewhere each time
@@ -286,7 +295,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			_, err = svc.Remember(p, savedFrom)
 		}
 		ps, lerr := store.Load()
-		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr), left: left, unkept: err == nil && p.KeepTokens && !keyringUsable(sec)}
+		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr), left: left, unkept: err == nil && p.KeepTokens && !keyringUsable(sec), asked: asked}
 	}
 }
 
@@ -307,6 +316,14 @@ func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 	d.nav.reset(d.base()...)
 	if msg.left != "" {
 		d.setStatus(msg.left, true)
+		return nil
+	}
+	if msg.asked {
+		text := "profile " + msg.name + " saved; no OS keyring here, so its secrets are asked for each time"
+		if msg.unkept {
+			text += " and its tokens are not kept across restarts"
+		}
+		d.setStatus(text, false)
 		return nil
 	}
 	if msg.unkept {

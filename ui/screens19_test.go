@@ -1,11 +1,16 @@
 package ui
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 // Issue 19.5: the recovery's timeline numbered step 2's first code #3
@@ -89,4 +94,56 @@ func TestRateLimitedCodeCheckWordedAsOnRecovery(t *testing.T) {
 	requireHides(t, m, "rate limited")
 	press(t, m, "enter")
 	wantScreen(t, m, "token")
+}
+
+// Issue 19.10: without a keyring, the profile form defaulted to "Secrets
+// in: keyring" and its first save failed. It defaults to asking each
+// time, says why on the form, and the first save works; nothing goes to
+// a plain-text file the user did not ask for.
+func TestNoKeyringProfileFormDefaultsToAsk(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
+	m := New(ctx)
+	drive(t, m, m.Init())            // asks the keyring whether it is there
+	press(t, m, "esc", "a", "enter") // a client_credentials profile
+	typeText(t, m, "no-keyring")
+	press(t, m, "tab")
+	for range len(srv.URL) + 40 {
+		press(t, m, "backspace")
+	}
+	typeText(t, m, srv.URL)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	for !strings.Contains(viewText(m), "› Secrets in") {
+		press(t, m, "tab")
+	}
+	wantFieldValue(t, m, "Secrets in", "ask")
+	requireShows(t, m, "no OS keyring answers here, so secrets are asked for each time")
+	press(t, m, "enter")
+	wantScreen(t, m, "home")
+	wantStatus(t, m, "profile no-keyring saved; no OS keyring here, so its secrets are asked for each time")
+	p, err := ctx.Store.Get("no-keyring")
+	if err != nil || profiles.SourceOf(p, profiles.ClientSecret) != profiles.SourceAsk {
+		t.Fatalf("saved %+v, %v", p, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, profiles.SecretsFileName)); err == nil {
+		t.Fatal("a plain-text secrets file was written")
+	}
+	// With a keyring, the default stays the keyring, and says nothing.
+	ctx2 := profileContext(t, clk, t.TempDir())
+	m2 := New(ctx2)
+	drive(t, m2, m2.Init())
+	press(t, m2, "esc", "a", "enter")
+	for !strings.Contains(viewText(m2), "› Secrets in") {
+		press(t, m2, "tab")
+	}
+	wantFieldValue(t, m2, "Secrets in", "keyring")
+	requireHides(t, m2, "no OS keyring")
 }

@@ -128,6 +128,12 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 	typeText(t, m, dinterotest.DemoClientID)
 	press(t, m, "tab")
 	typeText(t, m, dinterotest.DemoSecret)
+	// The keyring asked for by name (the default here is ask: see
+	// TestNoKeyringProfileFormDefaultsToAsk).
+	for !strings.Contains(viewText(m), "› Secrets in") {
+		press(t, m, "tab")
+	}
+	typeText(t, m, "keyring")
 	press(t, m, "enter")
 	requireShows(t, m, `Set "Secrets in" to file`)
 	requireHides(t, m, "--insecure-storage")
@@ -135,6 +141,7 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 	for !strings.Contains(viewText(m), "› Secrets in") {
 		press(t, m, "tab")
 	}
+	press(t, m, "ctrl+u")
 	typeText(t, m, "file")
 	for !strings.Contains(viewText(m), "› [ ] keep tokens") {
 		press(t, m, "tab")
