@@ -719,6 +719,7 @@ type (
 	formBackMsg struct {
 		values map[string]string
 		chain  bool
+		form   *formPage
 	}
 	// formSubmitMsg: the form validated and asks to be sent or saved.
 	formSubmitMsg struct{ form *formPage }
@@ -734,6 +735,25 @@ type formPage struct {
 	// oneOff: a new request of its own (n, the chooser), not a home
 	// item's: its token belongs to no profile.
 	oneOff bool
+	// draft names the form for the drafts kept when it is left with esc
+	// (see flow.keepDraft); "" for the chooser's request form, whose
+	// values the flow carries.
+	draft string
+}
+
+// clearSecrets empties the secret fields (and what they carried).
+func (p *formPage) clearSecrets() {
+	for _, fl := range p.fields {
+		if fl.spec.secret {
+			fl.input.SetValue("")
+			fl.revealed, fl.input.EchoMode = false, textinput.EchoPassword
+		}
+	}
+	for k := range p.carried {
+		if specs[k].secret {
+			delete(p.carried, k)
+		}
+	}
 }
 
 func newFormPage(ctx *Context, f formModel) *formPage {
@@ -761,7 +781,7 @@ func (p *formPage) SetSize(width, height int) {
 }
 func (p *formPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys) }
 func (p *formPage) Account() string   { return p.value(fAccount) }
-func (p *formPage) View() string { return p.view(p.ctx.Styles, p.width, p.height) }
+func (p *formPage) View() string      { return p.view(p.ctx.Styles, p.width, p.height) }
 
 func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)
@@ -780,7 +800,7 @@ func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	}
 	if key.Matches(km, p.ctx.Keys.Back) {
 		values, chain := p.values(), p.chain
-		return p, func() tea.Msg { return formBackMsg{values: values, chain: chain} }
+		return p, func() tea.Msg { return formBackMsg{values: values, chain: chain, form: p} }
 	}
 	cmd, submit := p.update(km, p.ctx.Keys)
 	if !submit {

@@ -172,14 +172,23 @@ func (d *desk) editItem(it homeItem) tea.Cmd {
 	case it.conn != nil:
 		c := it.conn
 		d.activeKey = it.key
+		if d.reopenDraft(draftConn(it.key)) {
+			d.chain = d.form.chain
+			return nil
+		}
 		d.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
 		d.openFormPage(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2))
+		d.form.draft = draftConn(it.key)
 	case it.profile != nil && d.canChangeProfiles():
 		p := *it.profile
+		if d.reopenDraft(draftEdit(p.Name)) {
+			return nil
+		}
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
 		d.openFormPage(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2))
 		d.form.editing, d.form.base = p.Name, p
 		d.form.setProfileToggles(p)
+		d.form.draft = draftEdit(p.Name)
 	}
 	return nil
 }
@@ -374,6 +383,7 @@ func (d *desk) onProfileDeleted(msg profileDeletedMsg) tea.Cmd {
 		d.setStatus("delete "+msg.name+": "+errText(msg.err), true)
 		return nil
 	}
+	delete(d.drafts, draftEdit(msg.name))
 	d.setStatus("profile "+msg.name+" and its secrets deleted", false)
 	return nil
 }

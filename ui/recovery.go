@@ -315,6 +315,12 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	// recCode
 	switch {
+	case key.Matches(msg, k.Back) && m.session.Step > 1:
+		// Step 1 is confirmed: leaving throws it away, and a new
+		// recovery sends the user two new codes. Ask first.
+		q := fmt.Sprintf("Leave the MFA recovery? Step 1 (%s) is confirmed; leaving throws it away, and a new recovery sends the user new codes. y/n",
+			flows.ChannelName(m.session.First.Channel))
+		return openPage(newConfirmPage(m.ctx, "leave the recovery?", q, navBack("MFA recovery left unfinished", false), "still in the MFA recovery"))
 	case key.Matches(msg, k.Back):
 		m.id = m.ctx.nextID()
 		return navBack("MFA recovery left unfinished", false)

@@ -147,3 +147,116 @@ func TestNoKeyringProfileFormDefaultsToAsk(t *testing.T) {
 	wantFieldValue(t, m2, "Secrets in", "keyring")
 	requireHides(t, m2, "no OS keyring")
 }
+
+// Issue 19.7: esc goes one step back. From the raw JSON (v) it leads to
+// the claims, not off the token.
+func TestEscFromRawJSONReturnsToTheClaims(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "enter") // the demo client's token
+	wantScreen(t, m, "token")
+	press(t, m, "v")
+	requireShows(t, m, `"claims": {`)
+	press(t, m, "esc")
+	wantScreen(t, m, "token")
+	requireShows(t, m, "Subject")
+	requireHides(t, m, `"claims": {`)
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+}
+
+// Issue 19.7: past step 1 of a recovery, esc asks before throwing the
+// recovery away; n stays in it, y leaves.
+func TestEscDuringRecoveryStep2Asks(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
+	runConnection(t, m, 3)
+	press(t, m, "L")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	requireShows(t, m, "step 2 of 2: code sent by e-mail")
+	typeText(t, m, "12")
+	n := len(exchangesOf(ctx))
+	press(t, m, "esc")
+	requireShows(t, m, "Leave the MFA recovery? Step 1 (SMS) is confirmed")
+	press(t, m, "n")
+	wantScreen(t, m, "MFA recovery")
+	requireShows(t, m, "step 2 of 2: code sent by e-mail", "still in the MFA recovery")
+	wantCode(t, m, "12")
+	press(t, m, "esc", "y")
+	wantScreen(t, m, "MFA")
+	requireShows(t, m, "MFA recovery left unfinished")
+	if len(exchangesOf(ctx)) != n {
+		t.Fatal("leaving the recovery sent a request")
+	}
+	// In step 1, esc goes back at once: nothing is thrown away but a code
+	// that a new recovery sends again.
+	press(t, m, "L")
+	requireShows(t, m, "step 1 of 2")
+	press(t, m, "esc")
+	wantScreen(t, m, "MFA")
+}
+
+// Issue 19.7: a form left and re-entered keeps what was typed, but not
+// its secrets when the user left it on purpose (esc back to home); back to
+// the chooser (another grant) keeps them too.
+func TestFormLeftAndReenteredKeepsWhatWasTyped(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "end", "enter") // New request…
+	wantScreen(t, m, "choose a grant")
+	press(t, m, "enter") // client_credentials
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, "typed-client")
+	press(t, m, "tab")
+	typeText(t, m, "typed-secret")
+	press(t, m, "esc", "enter") // the chooser, and the same grant again
+	wantFieldValue(t, m, "Client ID", "typed-client")
+	press(t, m, "tab", "tab", "tab", "tab", "ctrl+r")
+	requireShows(t, m, "typed-secret")
+	press(t, m, "esc", "esc") // home: left on purpose
+	wantScreen(t, m, "home")
+	press(t, m, "end", "enter", "enter")
+	wantFieldValue(t, m, "Account", dinterotest.DemoAccount)
+	wantFieldValue(t, m, "Client ID", "typed-client")
+	wantFieldValue(t, m, "Secret", "")
+}
+
+// Issue 19.7: a profile's edit left with esc and opened again shows what
+// was typed; its secrets are gone.
+func TestProfileEditLeftAndReopenedKeepsWhatWasTyped(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	ctx := storeWith(t, clk, profiles.Profile{Name: "cc", BaseURL: "http://127.0.0.1:1", Account: dinterotest.DemoAccount, Grant: "client_credentials",
+		ClientID: dinterotest.DemoClientID, Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}})
+	m := New(ctx)
+	press(t, m, "e")
+	for focusedField(m) != "Notes" {
+		press(t, m, "tab")
+	}
+	typeText(t, m, "ticket 42")
+	for focusedField(m) != "Secret" {
+		press(t, m, "tab")
+	}
+	typeText(t, m, "new-secret")
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	press(t, m, "e")
+	wantFieldValue(t, m, "Notes", "ticket 42")
+	for focusedField(m) != "Secret" {
+		press(t, m, "tab")
+	}
+	press(t, m, "ctrl+r")
+	requireHides(t, m, "new-secret")
+	// Saved, the draft is gone: the next edit shows the profile.
+	press(t, m, "enter")
+	wantScreen(t, m, "home")
+	press(t, m, "e")
+	wantFieldValue(t, m, "Notes", "ticket 42")
+	press(t, m, "esc")
+}

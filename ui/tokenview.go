@@ -347,9 +347,11 @@ func (p *tokenPage) Keys() help.KeyMap {
 		return bindings{short: []key.Binding{k.Confirm, k.Deny}}
 	}
 	if p.t.raw {
+		// esc and v both go back to the claims.
+		claims := key.NewBinding(key.WithKeys(append(k.Back.Keys(), k.RawJSON.Keys()...)...), key.WithHelp("esc", "claims"))
 		return bindings{
-			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.Right, k.Left, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
-			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON, k.Right, k.Left}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, claims, k.CopyHeader, k.Right, k.Left, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
+			full:  [][]key.Binding{{k.Refresh, k.NewRequest, claims, k.Right, k.Left}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect}, {k.Help, k.Quit, k.ForceQuit}},
 		}
 	}
 	return bindings{
@@ -381,6 +383,9 @@ func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return p, setStatus("refresh token not copied", false)
 	}
 	switch {
+	case key.Matches(km, k.Back) && t.raw:
+		// One step back: from the raw JSON to the claims.
+		t.raw, t.scroll, t.hscroll = false, 0, 0
 	case key.Matches(km, k.Back):
 		return p, closePage
 	case key.Matches(km, k.Refresh):
