@@ -68,5 +68,5 @@ func (p *chooserPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 }
 
 func (p *chooserPage) View() string {
-	return p.menu.view(p.ctx.Styles, p.width, p.height-1)
+	return p.menu.view(p.ctx.Styles, p.width, p.height)
 }

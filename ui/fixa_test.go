@@ -369,7 +369,7 @@ func TestFullHelpShowsEveryKeyAt80Columns(t *testing.T) {
 	m := New(demoContext(t, clk, srv))
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "enter", "?")
-	requireShows(t, m, "r refresh", "c copy token", "u diagnose user", "ctrl+l HTTP log", "ctrl+o inspect a JWT", "esc    back", "ctrl+c quit")
+	requireShows(t, m, "r refresh", "c copy token", "diagnose user", "ctrl+l HTTP log", "ctrl+o inspect a JWT", "esc    back", "ctrl+c quit")
 	requireHides(t, m, "…")
 	requireFits(t, m, 80, 24)
 }

@@ -517,7 +517,7 @@ func (f *formModel) view(s Styles, width, height int) string {
 		case fKeepTokens:
 			where := " (keyring)"
 			if f.noKeyring {
-				where = s.Warn.Render(" (needs an OS keyring: none here)")
+				where = s.Warn.Render(" (no OS keyring here)")
 			}
 			fields = append(fields, marker+checkbox(f.keepTokens)+" keep tokens across restarts"+where)
 		case fAutoRefresh:
@@ -643,7 +643,7 @@ func (f *formModel) defaultSource() profiles.Source {
 }
 
 // noKeyringNote says under an empty "Secrets in" why its default is ask.
-const noKeyringNote = "no OS keyring answers here, so secrets are asked for each time; type file to keep them in a plain-text 0600 file"
+const noKeyringNote = "no OS keyring here: asked for each time (file: a plain-text 0600 file)"
 
 // toggle is the state of a space-toggled field.
 func (f *formModel) toggle(k string) *bool {

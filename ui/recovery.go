@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -514,7 +515,14 @@ func (m *recoveryModel) View() string {
 		if m.bearer != "" {
 			top = append(top, "  "+s.Label.Render("Bearer")+" "+tokeninfo.Fingerprint(m.bearer)+s.Muted.Render("  (the sign-in's; a secret above replaces it)"))
 		}
-		top = append(top, mark+s.Label.Render("First code")+" "+flows.ChannelName(m.channel)+s.Muted.Render("  (space switches; the second goes by "+flows.ChannelName(m.channel.Other())+")"))
+		first := mark + s.Label.Render("First code") + " " + flows.ChannelName(m.channel)
+		why := "(space switches; the second goes by " + flows.ChannelName(m.channel.Other()) + ")"
+		if ansi.StringWidth(first)+2+ansi.StringWidth(why) <= w {
+			top = append(top, first+s.Muted.Render("  "+why))
+		} else {
+			// Narrow: the explanation under it, whole.
+			top = append(top, first, s.Muted.PaddingLeft(4).Render(wrap(s.Muted, why, w-4)))
+		}
 	} else {
 		req := m.request()
 		top = append(top, s.Label.Render("User")+" "+client.Sanitize(req.Username)+s.Muted.Render(" on "+req.Account), "")

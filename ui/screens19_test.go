@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
@@ -125,7 +126,7 @@ func TestNoKeyringProfileFormDefaultsToAsk(t *testing.T) {
 		press(t, m, "tab")
 	}
 	wantFieldValue(t, m, "Secrets in", "ask")
-	requireShows(t, m, "no OS keyring answers here, so secrets are asked for each time")
+	requireShows(t, m, "no OS keyring here: asked for each time (file: a plain-text 0600 file)")
 	press(t, m, "enter")
 	wantScreen(t, m, "home")
 	wantStatus(t, m, "profile no-keyring saved; no OS keyring here, so its secrets are asked for each time")
@@ -259,4 +260,73 @@ func TestProfileEditLeftAndReopenedKeepsWhatWasTyped(t *testing.T) {
 	press(t, m, "e")
 	wantFieldValue(t, m, "Notes", "ticket 42")
 	press(t, m, "esc")
+}
+
+// Issue 19.9 and the screens this round changed, at the three sizes: the
+// recovery's setup, its question on esc past step 1, and a new profile's
+// form where no keyring answers.
+func TestGoldenScreens19(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, m *Model)
+		keys  []string
+	}{
+		{name: "recovery_setup", setup: func(t *testing.T, m *Model) {
+			c := goldenConnections()[1]
+			req := c.Request
+			req.Username = "lost-device@example.com"
+			r := newRecoveryModel(m.ctx, c.BaseURL, req, client.ChannelSMS, nil)
+			m.openPage(r)
+			_ = r.Ask()
+		}},
+		{name: "recovery_leave_confirm", setup: func(t *testing.T, m *Model) {
+			showRecovery(m, goldenRecovery(2, client.ChannelSMS), nil)
+			press(t, m, "esc")
+		}},
+		{name: "profile_form_no_keyring", setup: func(t *testing.T, m *Model) {
+			m.ctx.keyringMissing = true
+			m.openFormPage(newProfileForm(client.GrantClientCredentials, map[string]string{fBaseURL: goldenBase}, true, false, false, m.ctx.Width-2))
+		}, keys: []string{"tab", "tab", "tab", "tab", "tab", "tab", "tab"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			requireGoldenView(t, func(t *testing.T) *Model {
+				ctx := testContext(&testClock{now: fixedNow})
+				ctx.Connections = goldenConnections()
+				m := New(ctx)
+				tc.setup(t, m)
+				return m
+			}, keyMsgs(tc.keys)...)
+		})
+	}
+}
+
+// Issue 19.9: at 60×20 the grant chooser showed five of its seven items,
+// their descriptions cut, with empty rows below; every item shows now,
+// the selected one's description whole.
+func TestChooserAt60x20ShowsEveryItem(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	ctx := testContext(clk)
+	ctx.Width, ctx.Height = 60, 20
+	m := New(ctx)
+	wantScreen(t, m, "choose a grant")
+	press(t, m, "down")
+	requireShows(t, m, "client_credentials", "mfa-oob", "Recover MFA (lost device)", "password. May ask for MFA.")
+	requireFits(t, m, 60, 20)
+}
+
+// Issue 19.9: at 60 columns the MFA timeline cut its labels to 22 cells
+// while its outcome column stood half empty; the columns are as wide as
+// their cells, and the full help is one aligned grid.
+func TestTimelineAndHelpAt60x20(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	ctx.Width, ctx.Height = 60, 20
+	recordedMFAFlow(t, ctx)
+	m := New(ctx)
+	press(t, m, "ctrl+l", "t")
+	requireShows(t, m, "token request (password)       403 mfa_required  0 ms")
+	requireFits(t, m, 60, 20)
+	press(t, m, "?")
+	requireShows(t, m, "↑/k   up               esc    back            ctrl+c quit")
+	requireFits(t, m, 60, 20)
 }

@@ -147,7 +147,7 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 		press(t, m, "tab")
 	}
 	// The form says it before saving, not only after.
-	requireShows(t, m, "keep tokens across restarts (needs an OS keyring: none here)", "tokens cannot be kept")
+	requireShows(t, m, "keep tokens across restarts (no OS keyring here)", "tokens cannot be kept")
 	press(t, m, "space", "enter")
 	requireShows(t, m, "profile no-keyring saved", "tokens will not be kept across restarts")
 	p, err := ctx.Store.Get("no-keyring")
