@@ -73,8 +73,8 @@ func channelName(c client.Channel) string {
 
 // view draws the MFA screen in width w and height lines. What a
 // person needs to act (the phase, the error, the demo outbox) always shows;
-// the explanation, the fingerprints and blank lines go first when the
-// terminal is short.
+// blank lines, then the explanation, then the fingerprints give way, one
+// at a time, when the terminal is short.
 func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	s := ctx.Styles
 	sess := m.session
@@ -84,8 +84,8 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	}
 	const (
 		keep = iota
-		dropExplain
 		dropBlank
+		dropExplain
 		dropFingerprints
 	)
 	var blocks []block
@@ -143,7 +143,7 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 		return n
 	}
 	// Give way one block at a time, so a line of room is not lost.
-	for drop := dropExplain; drop <= dropFingerprints; drop++ {
+	for drop := dropBlank; drop <= dropFingerprints; drop++ {
 		for i := 0; i < len(blocks) && lines() > height; {
 			if blocks[i].drop == drop {
 				blocks = append(blocks[:i], blocks[i+1:]...)

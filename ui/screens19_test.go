@@ -330,3 +330,14 @@ func TestTimelineAndHelpAt60x20(t *testing.T) {
 	requireShows(t, m, "↑/k   up               esc    back            ctrl+c quit")
 	requireFits(t, m, 60, 20)
 }
+
+// Issue 19.9: the inspector's empty fields cut their placeholders at 60
+// columns.
+func TestInspectorAt60x20(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	ctx.Width, ctx.Height = 60, 20
+	m := New(ctx)
+	press(t, m, "ctrl+o")
+	requireShows(t, m, "paste a JWT (a Bearer prefix is fine)", "optional: to check the signature")
+	requireFits(t, m, 60, 20)
+}
