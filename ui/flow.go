@@ -51,6 +51,8 @@ type flow struct {
 	// drafts are forms left with esc, by what opened them (see
 	// formPage.draft): re-entered, they show what was typed.
 	drafts map[string]*formPage
+	// recoveryDraft is the recovery's setup form left with esc.
+	recoveryDraft *recoveryModel
 }
 
 // Draft keys: a new profile's form, a profile's edit, a connection's.
@@ -129,6 +131,9 @@ func (f *flow) dropSecrets(forProfile bool) {
 	}
 	if f.form != nil && f.form.draft == "" && !f.form.profileMode {
 		f.form.clearSecrets() // the next form starts from its values
+	}
+	if f.recoveryDraft != nil {
+		f.recoveryDraft.forgetSecret()
 	}
 }
 

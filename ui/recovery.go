@@ -30,6 +30,9 @@ type (
 	}
 	// recoveryTickMsg redraws a resend countdown.
 	recoveryTickMsg struct{ id int }
+	// recoverySetupLeftMsg: esc on the setup form, which the root keeps
+	// for the next time the recovery is chosen.
+	recoverySetupLeftMsg struct{ page *recoveryModel }
 )
 
 type recoveryPhase int
@@ -140,6 +143,18 @@ func (m *recoveryModel) Ask() tea.Cmd {
 	}
 	return m.inputs[m.focus].Focus()
 }
+
+// resume shows the setup form again as it was left.
+func (m *recoveryModel) resume() tea.Cmd {
+	m.err = ""
+	if m.focus < recChannel {
+		return m.inputs[m.focus].Focus()
+	}
+	return nil
+}
+
+// forgetSecret empties the client secret typed into the setup form.
+func (m *recoveryModel) forgetSecret() { m.inputs[recSecret].SetValue("") }
 
 func (m *recoveryModel) request() flows.RecoveryRequest {
 	v := func(i int) string { return strings.TrimSpace(m.inputs[i].Value()) }
@@ -358,7 +373,8 @@ func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.ctx.Keys
 	switch {
 	case key.Matches(msg, k.Back):
-		return navBack("", false)
+		// The root keeps the form, to show it again as it was typed.
+		return func() tea.Msg { return recoverySetupLeftMsg{page: m} }
 	case key.Matches(msg, k.Select):
 		if err := m.request().Normalized().Validate(); err != nil {
 			m.err = errText(err)

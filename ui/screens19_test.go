@@ -341,3 +341,37 @@ func TestInspectorAt60x20(t *testing.T) {
 	requireShows(t, m, "paste a JWT (a Bearer prefix is fine)", "optional: to check the signature")
 	requireFits(t, m, 60, 20)
 }
+
+// Issue 19.7: the recovery's setup form (the chooser's last line), left
+// with esc and chosen again, shows what was typed; its secret goes once
+// the user leaves the chooser for home.
+func TestRecoverySetupLeftAndReenteredKeepsWhatWasTyped(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	m := New(ctx)
+	openChooserRecovery := func() {
+		press(t, m, "end", "enter") // New request…
+		for range len(grantInfos) {
+			press(t, m, "down")
+		}
+		press(t, m, "enter")
+		wantScreen(t, m, "MFA recovery")
+	}
+	openChooserRecovery()
+	for _, v := range []string{dinterotest.DemoAccount, dinterotest.DemoClientID, "typed-secret", "someone@example.com"} {
+		press(t, m, "ctrl+u")
+		typeText(t, m, v)
+		press(t, m, "tab")
+	}
+	press(t, m, "esc")
+	wantScreen(t, m, "choose a grant")
+	press(t, m, "enter")
+	wantScreen(t, m, "MFA recovery")
+	requireShows(t, m, "Username    someone@example.com", "Secret      ••••••••••••")
+	press(t, m, "esc", "esc")
+	wantScreen(t, m, "home")
+	openChooserRecovery()
+	requireShows(t, m, "Username    someone@example.com", "Account     "+dinterotest.DemoAccount)
+	requireHides(t, m, "••••")
+}
