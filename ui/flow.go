@@ -69,7 +69,7 @@ func (f *flow) keepDraft(form *formPage, leftOnPurpose bool) {
 		return
 	}
 	if leftOnPurpose {
-		form.clearSecrets()
+		form.clearSecrets(true)
 	}
 	if f.drafts == nil {
 		f.drafts = map[string]*formPage{}
@@ -120,7 +120,7 @@ func (f *flow) reopenDraft(key string) bool {
 func (f *flow) dropSecrets(forProfile bool) {
 	if forProfile {
 		if d := f.drafts[draftNewProfile]; d != nil {
-			d.clearSecrets()
+			d.clearSecrets(true)
 		}
 		return
 	}
@@ -130,7 +130,7 @@ func (f *flow) dropSecrets(forProfile bool) {
 		}
 	}
 	if f.form != nil && f.form.draft == "" && !f.form.profileMode {
-		f.form.clearSecrets() // the next form starts from its values
+		f.form.clearSecrets(false) // the next form starts from its values
 	}
 	if f.recoveryDraft != nil {
 		f.recoveryDraft.forgetSecret()

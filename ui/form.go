@@ -106,6 +106,9 @@ type field struct {
 	input    textinput.Model
 	revealed bool
 	err      string
+	// initial is a secret field's value as the form was opened with it
+	// (a connection's secret): not typed, so not dropped with what was.
+	initial string
 	// cleaned says control or bidi characters were taken out of the
 	// value (loaded from a profile's file, carried, or pasted): the field
 	// shows the text without them and says so; saving stores it so.
@@ -231,6 +234,9 @@ func buildForm(g client.Grant, values map[string]string, chain bool, width int, 
 			in.EchoCharacter = '•'
 		}
 		fl := &field{spec: spec, input: in}
+		if spec.secret {
+			fl.initial = values[k]
+		}
 		// A profile's file may have been imported from anyone.
 		fl.clean()
 		f.fields = append(f.fields, fl)
@@ -741,11 +747,17 @@ type formPage struct {
 	draft string
 }
 
-// clearSecrets empties the secret fields (and what they carried).
-func (p *formPage) clearSecrets() {
+// clearSecrets drops the secrets typed into the form: a secret field
+// shows what it was opened with again (keepGiven: a connection's secret),
+// or nothing; what the form carried for other grants goes.
+func (p *formPage) clearSecrets(keepGiven bool) {
 	for _, fl := range p.fields {
 		if fl.spec.secret {
-			fl.input.SetValue("")
+			v := ""
+			if keepGiven {
+				v = fl.initial
+			}
+			fl.input.SetValue(v)
 			fl.revealed, fl.input.EchoMode = false, textinput.EchoPassword
 		}
 	}

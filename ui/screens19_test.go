@@ -375,3 +375,25 @@ func TestRecoverySetupLeftAndReenteredKeepsWhatWasTyped(t *testing.T) {
 	requireShows(t, m, "Username    someone@example.com", "Account     "+dinterotest.DemoAccount)
 	requireHides(t, m, "••••")
 }
+
+// Issue 19.7: a connection's form (e on a demo connection) left with esc
+// and opened again shows what was typed, and the connection's own secret,
+// which the user did not type.
+func TestConnectionFormLeftAndReopenedKeepsItsSecret(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "e")
+	wantScreen(t, m, "request · client_credentials")
+	for focusedField(m) != "Partner" {
+		press(t, m, "tab")
+	}
+	typeText(t, m, "T1120")
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	press(t, m, "e")
+	wantFieldValue(t, m, "Partner", "T1120")
+	press(t, m, "ctrl+u")
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+}
