@@ -79,8 +79,10 @@ type recoveryModel struct {
 	// checking: the request in flight checks a code of step checkStep.
 	checking  bool
 	checkStep int
-	width     int
-	height    int
+	// askLeave: esc past step 1 asks whether to throw the recovery away.
+	askLeave bool
+	width    int
+	height   int
 }
 
 // newRecoveryModel opens the recovery filled from req (the user and client
@@ -188,6 +190,9 @@ func (m *recoveryModel) Keys() help.KeyMap {
 	case recSetup:
 		return bindings{short: []key.Binding{withHelp(k.Select, "send the first code"), withHelp(k.Next, "next"), withHelp(k.Toggle, "channel"), k.Back, k.ForceQuit}}
 	case recCode:
+		if m.askLeave {
+			return bindings{short: []key.Binding{withHelp(k.Confirm, "leave"), withHelp(k.Deny, "stay")}}
+		}
 		resend, verify := withHelp(k.NewCode, "resend"), withHelp(k.Select, "verify")
 		if m.resendWait() > 0 {
 			resend = withHelp(k.NewCode, "resend (wait)")
@@ -330,13 +335,22 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	// recCode
+	if m.askLeave {
+		m.askLeave = false
+		if key.Matches(msg, k.Confirm) {
+			m.id = m.ctx.nextID()
+			return navBack("MFA recovery left unfinished", false)
+		}
+		return m.code.Focus() // any other key: stay
+	}
 	switch {
 	case key.Matches(msg, k.Back) && m.session.Step > 1:
 		// Step 1 is confirmed: leaving throws it away, and a new
-		// recovery sends the user two new codes. Ask first.
-		q := fmt.Sprintf("Leave the MFA recovery? Step 1 (%s) is confirmed; leaving throws it away, and a new recovery sends the user new codes. y/n",
-			flows.ChannelName(m.session.First.Channel))
-		return openPage(newConfirmPage(m.ctx, "leave the recovery?", q, navBack("MFA recovery left unfinished", false), "still in the MFA recovery"))
+		// recovery sends the user two new codes. Ask first, over the
+		// steps it would throw away.
+		m.askLeave = true
+		m.code.Blur()
+		return nil
 	case key.Matches(msg, k.Back):
 		m.id = m.ctx.nextID()
 		return navBack("MFA recovery left unfinished", false)
@@ -513,6 +527,10 @@ func (m *recoveryModel) View() string {
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
 	var top, bottom []string
+	if m.askLeave && m.phase == recCode {
+		top = append(top, wrap(s.Warn, fmt.Sprintf("Leave the MFA recovery? Step 1 (%s) is confirmed; leaving throws it away, and a new recovery sends the user new codes. y/n",
+			flows.ChannelName(m.session.First.Channel)), w))
+	}
 	top = append(top, s.Warn.Render("MFA recovery: the user lost their device"))
 	if m.phase == recSetup {
 		top = append(top, wrap(s.Muted, "Two codes: the first by the channel chosen here, the second, once the first is confirmed, by the other one. The recovery call needs the API client's token (admin:accounts, write:accounts or write:accounts:/auth/mfa).", w), "")
