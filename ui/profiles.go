@@ -241,8 +241,13 @@ func (d *desk) saveProfile() tea.Cmd {
 	chosen := profiles.Source(d.form.value(fSource))
 	d.form.noKeyring = d.ctx.keyringMissing
 	fallback := d.form.defaultSource()
-	if chosen != "" && p.ClientID != "" {
+	switch {
+	case chosen != "" && p.ClientID != "":
 		p.Secrets[profiles.ClientSecret] = chosen
+	case p.ClientID != "" && p.Secrets[profiles.ClientSecret] == "" && fallback == profiles.SourceAsk:
+		// No keyring, and no secret typed: say where it will come from
+		// (the keyring, the default, would fail the first run).
+		p.Secrets[profiles.ClientSecret], asked = profiles.SourceAsk, true
 	}
 	for k, v := range typed {
 		if v == "" {

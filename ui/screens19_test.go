@@ -399,3 +399,43 @@ func TestConnectionFormLeftAndReopenedKeepsItsSecret(t *testing.T) {
 	press(t, m, "enter")
 	wantScreen(t, m, "token")
 }
+
+// Issue 19.10: without a keyring, a new profile saved with no secret typed
+// says where the secret will come from (ask), not the keyring that is not
+// there; running it asks for the secret in the form.
+func TestNoKeyringProfileWithoutSecretAsks(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := profileContext(t, clk, t.TempDir())
+	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
+	m := New(ctx)
+	drive(t, m, m.Init())
+	press(t, m, "esc", "a", "enter")
+	typeText(t, m, "later")
+	press(t, m, "tab")
+	for range len(srv.URL) + 40 {
+		press(t, m, "backspace")
+	}
+	typeText(t, m, srv.URL)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "enter")
+	wantScreen(t, m, "home")
+	wantStatus(t, m, "profile later saved; no OS keyring here, so its secrets are asked for each time")
+	p, err := ctx.Store.Get("later")
+	if err != nil || profiles.SourceOf(p, profiles.ClientSecret) != profiles.SourceAsk {
+		t.Fatalf("saved %+v, %v", p, err)
+	}
+	press(t, m, "enter")
+	wantScreen(t, m, "request · client_credentials")
+	requireShows(t, m, "type the client secret (later asks for it each time), then enter")
+	requireHides(t, m, "keyring")
+	for focusedField(m) != "Secret" {
+		press(t, m, "tab")
+	}
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+}
