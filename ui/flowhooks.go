@@ -73,7 +73,7 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 }
 
 // grantChooserRecovery is the chooser's line after the grants.
-var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "Two codes over two channels for a user who lost their phone; ends with their token.", apart: true}
+var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "For a user who lost their phone: two codes on two channels, then a token.", apart: true}
 
 // openRecovery opens the guided recovery's setup, filled in from req's
 // user and client; nothing is sent before the user confirms.
