@@ -556,6 +556,14 @@ func (f *formModel) view(s Styles, width, height int) string {
 		bottom = append(bottom, strings.Split(wrap(s.Muted, hint, width), "\n")...)
 	}
 	room := height - len(top) - len(bottom)
+	if len(fields) > room {
+		// Fields that scroll get the blank lines around them first.
+		top = top[:1]
+		if len(bottom) > 0 && bottom[0] == "" {
+			bottom = bottom[1:]
+		}
+		room = height - len(top) - len(bottom)
+	}
 	if room < 3 {
 		// Too short for all of it: the fields first.
 		top, bottom, room = nil, nil, height

@@ -439,3 +439,25 @@ func TestNoKeyringProfileWithoutSecretAsks(t *testing.T) {
 	press(t, m, "enter")
 	wantScreen(t, m, "token")
 }
+
+// Issue 19.9: a form too long for the screen spent two rows on blank
+// lines while its fields scrolled: at 60×20 the password form's errors
+// were cut below "↓ more fields"; at 80×24 the profile form scrolled.
+func TestLongFormsGiveBlankLinesToFields(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	ctx.Width, ctx.Height = 60, 20
+	m := New(ctx)
+	m.openFormPage(newForm(client.GrantPassword, map[string]string{fBaseURL: goldenBase}, true, m.ctx.Width-2))
+	press(t, m, "enter")
+	requireShows(t, m, "↳ username is required", "↳ password is required")
+	requireHides(t, m, "more fields")
+	requireFits(t, m, 60, 20)
+
+	ctx = testContext(&testClock{now: fixedNow})
+	m = New(ctx)
+	values := valuesFor(goldenConnections()[1].Request, goldenBase)
+	m.openFormPage(newProfileForm(client.GrantPassword, values, true, false, false, m.ctx.Width-2))
+	requireShows(t, m, "Refresh at")
+	requireHides(t, m, "more fields")
+	requireFits(t, m, 80, 24)
+}
