@@ -461,3 +461,18 @@ func TestLongFormsGiveBlankLinesToFields(t *testing.T) {
 	requireHides(t, m, "more fields")
 	requireFits(t, m, 80, 24)
 }
+
+// Issue 19.9: at 60×20 the token view's claims ran off the bottom with
+// nothing saying so (the key line does not name j); the last row says
+// how much is below, until it is scrolled into sight.
+func TestTokenViewSaysWhatIsBelow(t *testing.T) {
+	ctx := testContext(&testClock{now: fixedNow})
+	ctx.Width, ctx.Height = 60, 20
+	m := New(ctx)
+	showTokenPage(m, syntheticResult(t, fixedNow.Add(-20*time.Second)))
+	requireShows(t, m, "↓ 2 more lines (j scrolls)")
+	press(t, m, "j")
+	requireHides(t, m, "more lines")
+	requireShows(t, m, `email       "support@example.com"`)
+	requireFits(t, m, 60, 20)
+}

@@ -337,8 +337,15 @@ func (p *tokenPage) maxScroll() int {
 
 func (p *tokenPage) View() string {
 	pinned, rest := p.lines()
-	scroll := min(p.t.scroll, max(0, len(rest)-(p.height-len(pinned))))
-	return strings.Join(append(pinned, rest[scroll:]...), "\n")
+	room := p.height - len(pinned)
+	scroll := min(p.t.scroll, max(0, len(rest)-room))
+	shown := rest[scroll:]
+	if len(shown) > room && room > 1 {
+		// What is below says so: the key line does not name j.
+		more := len(shown) - (room - 1)
+		shown = append(shown[:room-1:room-1], p.ctx.Styles.Muted.Render(fmt.Sprintf("↓ %d more lines (j scrolls)", more)))
+	}
+	return strings.Join(append(pinned, shown...), "\n")
 }
 
 func (p *tokenPage) Keys() help.KeyMap {
