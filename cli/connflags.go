@@ -33,5 +33,4 @@ func (c *connFlags) bind(f *pflag.FlagSet, accountHelp, bearerHelp string) {
 	f.DurationVar(&c.timeout, "timeout", 30*time.Second, "deadline for each request")
 	f.BoolVarP(&c.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
 	f.StringVar(&c.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
-	bindForce(f, &c.force)
 }

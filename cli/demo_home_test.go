@@ -53,7 +53,7 @@ func (c *recordingClipboard) Copy(text string) (string, string, error) {
 	return "system clipboard", "", nil
 }
 
-func (c *recordingClipboard) ClearIf(string) (bool, error) { return false, nil }
+func (c *recordingClipboard) ClearIf(string) (ui.Cleared, error) { return ui.Cleared{}, nil }
 
 func (c *recordingClipboard) text() string {
 	c.mu.Lock()
@@ -268,6 +268,6 @@ func TestDemoTokenViewOffersNoKeyItRefuses(t *testing.T) {
 	b.send("esc")
 	b.press("j", "enter")
 	b.send("?")
-	b.shows("R copy refresh token", "X revoke refresh token", "u diagnose user")
+	b.shows("R copy refresh token", "X revoke refresh token", "diagnose user")
 	b.hides("save as profile")
 }

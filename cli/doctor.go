@@ -54,6 +54,7 @@ scope missing), 5 transport or server failure, 130 interrupted.`,
 	}
 	f := cmd.Flags()
 	o.bind(f, "the user's account (T/P + 8 digits)", "read a Bearer with read:accounts from FILE, or - ($TOKENBENCH_BEARER)")
+	bindForce(f, &o.force, "--har or --bundle")
 	f.StringVar(&o.user, "user", "", "the user's e-mail (or id)")
 	f.StringVarP(&o.profile, "profile", "p", "", "take base URL, account, client and partner from a saved profile; flags override")
 	f.StringVar(&o.partner, "partner", "", "partner id: read the merchant --account through an exchange token")

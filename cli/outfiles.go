@@ -16,8 +16,8 @@ import (
 // the write itself is exclusive, so a file that appears meanwhile is not
 // replaced either. --force replaces, atomically.
 
-func bindForce(f *pflag.FlagSet, p *bool) {
-	f.BoolVar(p, "force", false, "replace a file already at the --har or --bundle path (atomically); without it, an existing file is refused")
+func bindForce(f *pflag.FlagSet, p *bool, files string) {
+	f.BoolVar(p, "force", false, "replace a file already at the "+files+" path (atomically); without it, an existing file is refused")
 }
 
 func bindWholeSession(f *pflag.FlagSet, p *bool) {

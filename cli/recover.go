@@ -52,6 +52,7 @@ Output and exit codes are those of token: 0 ok, 2 usage or invalid input,
 	}
 	f := cmd.Flags()
 	o.bind(f, "account id (T/P + 8 digits)", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
+	bindForce(f, &o.force, "--har or --bundle")
 	f.StringVar(&o.audience, "audience", "", "audience (default https://api.dintero.com/v1/accounts/<account>)")
 	f.StringVar(&o.username, "username", "", "the user who lost their device (their e-mail)")
 	f.StringVar(&o.mfaChannel, "mfa-channel", string(client.ChannelSMS), "where the first code goes: sms or email (the second goes to the other)")

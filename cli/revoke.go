@@ -48,6 +48,7 @@ Exit codes: 0 revoked, 2 usage or invalid input, 4 rejected by the server,
 	}
 	f := cmd.Flags()
 	o.bind(f, "account id (T/P + 8 digits)", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
+	bindForce(f, &o.force, "--har")
 	f.StringVar(&o.audience, "audience", "", "audience of the client token (default https://api.dintero.com/v1/accounts/<account>)")
 	f.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "read the refresh token from FILE, or - ($TOKENBENCH_REFRESH_TOKEN)")
 	f.StringVarP(&o.profile, "profile", "p", "", "revoke the refresh token a saved profile holds, and remove it from the store")

@@ -78,7 +78,7 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 	cmd.Flags().BoolVarP(&o.verbose, "verbose", "v", false, "print each HTTP exchange, secrets redacted, to stderr")
 	cmd.Flags().StringVar(&o.harFile, "har", "", "write the session's exchanges, redacted, to FILE as HAR 1.2 (for a ticket)")
 	cmd.Flags().StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
-	bindForce(cmd.Flags(), &o.force)
+	bindForce(cmd.Flags(), &o.force, "--har or --bundle")
 	bindWholeSession(cmd.Flags(), &o.wholeSession)
 	return cmd
 }

@@ -77,9 +77,10 @@ func Timeline(all []client.Exchange) []Step {
 		recovery = recovery || isRecovery(ex[i])
 	}
 	var steps []Step
-	// Binding codes are numbered across the whole flow (a new code or the
-	// other channel does not start again at #1), challenges as the MFA
-	// screen numbers them: the ones sent.
+	// Binding codes are numbered as the user entered them: across a sign-in
+	// (a new code or the other channel does not start again at #1), and in
+	// each step of a recovery (step 2's first code is its #1); challenges
+	// as the MFA screen numbers them: the ones sent.
 	attempt, step, recoveries, challenges := 0, 1, 0, 0
 	for i := start; i < len(ex); i++ {
 		e := ex[i]
@@ -121,7 +122,7 @@ func Timeline(all []client.Exchange) []Step {
 			}
 			if recovery && step == 1 && e.ErrorCode == "mfa_required" {
 				s.OK = true // step 1's success is this 403 (§4)
-				step = 2
+				step, attempt = 2, 0
 			}
 		case isToken(e):
 			s.Label = "token request (" + e.Fields["grant_type"] + ")"

@@ -171,10 +171,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	// The request's flow.
 	case grantChosenMsg:
 		if msg.forProfile {
-			// A new profile starts from nothing: the last form's
-			// values (its secret, another profile's name) are not
-			// this one's.
-			f.openFormPage(newProfileForm(msg.grant, map[string]string{fBaseURL: m.ctx.DefaultBaseURL}, true, false, false, m.ctx.Width-2))
+			// A new profile starts from nothing (the last request's
+			// values, its secret, another profile's name are not this
+			// one's), or from the new profile's form left with esc.
+			f.openNewProfileForm(msg.grant)
 		} else {
 			f.openForm(msg.grant, f.currentValues())
 			f.form.oneOff = true
@@ -184,8 +184,28 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		f.channel = msg.ch
 		return nil
 	case formBackMsg:
-		f.values, f.chain = msg.values, msg.chain
 		m.nav.pop()
+		// Back to the chooser is choosing another grant: what was typed
+		// goes on. Back anywhere else is leaving the request on purpose:
+		// its secrets go, the rest is there when the form is opened again.
+		_, toChooser := topIs[*chooserPage](&m.nav)
+		if toChooser {
+			m.nav.update(formLeftMsg{}) // the chooser's esc leaves what was typed
+		}
+		if msg.form.draft != "" {
+			f.keepDraft(msg.form, !toChooser)
+			return nil
+		}
+		f.values, f.chain = msg.values, msg.chain
+		if !toChooser {
+			f.dropSecrets(false)
+		}
+		return nil
+	case chooserLeftMsg:
+		m.nav.pop()
+		if msg.afterForm {
+			f.dropSecrets(msg.forProfile)
+		}
 		return nil
 	case formSubmitMsg:
 		// The form sent is the one the request's errors go back to.
@@ -225,7 +245,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.desk.openSaveAs(msg.res)
 		}
 		return f.onTokenAct(msg)
-	case navTokenMsg, recoveryChosenMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg:
+	case navTokenMsg, recoveryChosenMsg, recoverySetupLeftMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg:
 		cmd, _ := f.onFlowMsg(msg)
 		return cmd
 	case sigMsg:

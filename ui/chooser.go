@@ -15,11 +15,20 @@ type grantChosenMsg struct {
 	forProfile bool
 }
 
+// chooserLeftMsg: esc on the chooser, leaving the request (or the new
+// profile) on purpose; afterForm: a form was left back to it, so the root
+// forgets the secrets typed there. formLeftMsg tells the chooser so.
+type (
+	chooserLeftMsg struct{ forProfile, afterForm bool }
+	formLeftMsg    struct{}
+)
+
 // chooserPage picks a grant type, each explained in a line.
 type chooserPage struct {
 	ctx           *Context
 	menu          menu
 	forProfile    bool
+	afterForm     bool // a form was left back to this chooser
 	width, height int
 }
 
@@ -39,6 +48,9 @@ func (p *chooserPage) Keys() help.KeyMap {
 
 func (p *chooserPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	k := p.ctx.Keys
+	if _, ok := msg.(formLeftMsg); ok {
+		p.afterForm = true
+	}
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(msg, k.Select) && p.menu.cursor >= len(grantInfos):
@@ -47,7 +59,8 @@ func (p *chooserPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			chosen := grantChosenMsg{grant: grantInfos[p.menu.cursor].grant, forProfile: p.forProfile}
 			return p, func() tea.Msg { return chosen }
 		case key.Matches(msg, k.Back):
-			return p, closePage
+			left := chooserLeftMsg{forProfile: p.forProfile, afterForm: p.afterForm}
+			return p, func() tea.Msg { return left }
 		}
 		p.menu.update(msg, k)
 	}
@@ -55,5 +68,5 @@ func (p *chooserPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 }
 
 func (p *chooserPage) View() string {
-	return p.menu.view(p.ctx.Styles, p.width, p.height-1)
+	return p.menu.view(p.ctx.Styles, p.width, p.height)
 }

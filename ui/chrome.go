@@ -239,7 +239,67 @@ func (c *chrome) fullHelpLines(groups [][]key.Binding, width int) []string {
 		rowW += w
 	}
 	flush()
+	if len(bands) > 1 {
+		// The groups do not fit side by side: bands of columns of
+		// different widths read as a jumble. One grid of aligned columns
+		// instead, filled down, the groups in order.
+		return helpGrid(h, groups, width)
+	}
 	return strings.Split(strings.Join(bands, "\n"), "\n")
+}
+
+// helpGrid lays the enabled bindings of groups in as many aligned columns
+// as width holds, filled top to bottom, each column as wide as its own
+// keys and descriptions.
+func helpGrid(h help.Model, groups [][]key.Binding, width int) []string {
+	var all []key.Binding
+	for _, g := range groups {
+		for _, b := range g {
+			if b.Enabled() && b.Help().Key != "" {
+				all = append(all, b)
+			}
+		}
+	}
+	const gap = 3
+	type column struct{ keyW, descW int }
+	layout := func(rows int) ([]column, int) {
+		var cols []column
+		total := 0
+		for start := 0; start < len(all); start += rows {
+			c := column{}
+			for _, b := range all[start:min(len(all), start+rows)] {
+				c.keyW, c.descW = max(c.keyW, ansi.StringWidth(b.Help().Key)), max(c.descW, ansi.StringWidth(b.Help().Desc))
+			}
+			if len(cols) > 0 {
+				total += gap
+			}
+			total += c.keyW + 1 + c.descW
+			cols = append(cols, c)
+		}
+		return cols, total
+	}
+	rows := max(1, len(all))
+	for r := 1; r <= len(all); r++ {
+		if _, w := layout(r); w <= width {
+			rows = r
+			break
+		}
+	}
+	cols, _ := layout(rows)
+	lines := make([]string, rows)
+	for i, b := range all {
+		r, c := i%rows, i/rows
+		k, d := b.Help().Key, b.Help().Desc
+		cell := h.Styles.FullKey.Render(k+strings.Repeat(" ", cols[c].keyW-ansi.StringWidth(k))) + " " + h.Styles.FullDesc.Render(d)
+		if c < len(cols)-1 {
+			cell += strings.Repeat(" ", cols[c].descW-ansi.StringWidth(d)+gap)
+		}
+		lines[r] += cell
+	}
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	return lines
 }
 
 // helpWorks reports whether ? shows the full help on page rather than

@@ -56,18 +56,21 @@ const (
 // findings with their evidence), and beside the server's activity the MFA
 // timeline this session ran for that user.
 type diagnoseModel struct {
-	ctx     *Context
-	src     diagnoseSource
-	user    textinput.Model
-	phase   diagnosePhase
-	id      int
-	report  *doctor.Report
-	token   *flows.Result
-	verdict string
-	err     string
-	scroll  int
-	width   int
-	height  int
+	ctx  *Context
+	src  diagnoseSource
+	user textinput.Model
+	// shownUser is the user of the report shown, while the field asks
+	// for another one (it opens empty): esc puts it back.
+	shownUser string
+	phase     diagnosePhase
+	id        int
+	report    *doctor.Report
+	token     *flows.Result
+	verdict   string
+	err       string
+	scroll    int
+	width     int
+	height    int
 }
 
 func newDiagnoseModel(ctx *Context, src diagnoseSource, user string) *diagnoseModel {
@@ -140,7 +143,8 @@ func (m *diagnoseModel) update(msg tea.Msg) tea.Cmd {
 			switch {
 			case key.Matches(msg, k.Back):
 				if m.report != nil {
-					m.phase = diagShown
+					m.phase, m.err = diagShown, ""
+					m.user.SetValue(m.shownUser)
 					m.user.Blur()
 					return nil
 				}
@@ -170,8 +174,10 @@ func (m *diagnoseModel) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Refresh):
 			return m.run()
 		case key.Matches(msg, k.Edit):
-			m.phase = diagAsk
-			m.user.CursorEnd()
+			// Another user: the field opens empty, so what is typed is
+			// the new e-mail, not the old one with more on its end.
+			m.phase, m.shownUser = diagAsk, m.user.Value()
+			m.user.SetValue("")
 			return m.user.Focus()
 		case key.Matches(msg, k.Bundle):
 			return m.openBundle()

@@ -48,6 +48,93 @@ type flow struct {
 	// tokens are the latest tokens shown, oldest first: a bundle from
 	// the MFA timeline names the one its flow ended with.
 	tokens []*flows.Result
+	// drafts are forms left with esc, by what opened them (see
+	// formPage.draft): re-entered, they show what was typed.
+	drafts map[string]*formPage
+	// recoveryDraft is the recovery's setup form left with esc.
+	recoveryDraft *recoveryModel
+}
+
+// Draft keys: a new profile's form, a profile's edit, a connection's.
+const draftNewProfile = "new profile"
+
+func draftEdit(name string) string    { return "edit profile:" + name }
+func draftConn(itemKey string) string { return "edit " + itemKey }
+
+// keepDraft keeps a form left with esc, to show it again when the same
+// form is opened. leftOnPurpose: the user left the request (back to
+// home), so its secrets go.
+func (f *flow) keepDraft(form *formPage, leftOnPurpose bool) {
+	if form.draft == "" {
+		return
+	}
+	if leftOnPurpose {
+		form.clearSecrets(true)
+	}
+	if f.drafts == nil {
+		f.drafts = map[string]*formPage{}
+	}
+	f.drafts[form.draft] = form
+}
+
+// takeDraft is the form kept under key, if any, no longer kept.
+func (f *flow) takeDraft(key string) *formPage {
+	d := f.drafts[key]
+	delete(f.drafts, key)
+	return d
+}
+
+// openNewProfileForm opens a new profile's form for grant g: the one left
+// with esc, or one built from it for another grant (what was typed
+// carries over), or an empty one.
+func (f *flow) openNewProfileForm(g client.Grant) {
+	d := f.takeDraft(draftNewProfile)
+	switch {
+	case d != nil && d.grant == g:
+		f.form = d
+		f.nav.push(d)
+	case d != nil:
+		fm := newProfileForm(g, d.values(), d.chain, d.storePw, false, f.ctx.Width-2)
+		fm.mfaEmail, fm.keepTokens, fm.autoRefresh = d.mfaEmail, d.keepTokens, d.autoRefresh
+		f.openFormPage(fm)
+	default:
+		f.openFormPage(newProfileForm(g, map[string]string{fBaseURL: f.ctx.DefaultBaseURL}, true, false, false, f.ctx.Width-2))
+	}
+	f.form.draft = draftNewProfile
+}
+
+// reopenDraft shows the form kept under key, if any, and reports whether
+// it did.
+func (f *flow) reopenDraft(key string) bool {
+	d := f.takeDraft(key)
+	if d == nil {
+		return false
+	}
+	f.form = d
+	f.nav.push(d)
+	return true
+}
+
+// dropSecrets forgets the secrets typed into the request form and a new
+// profile's form: the user left them for home, on purpose.
+func (f *flow) dropSecrets(forProfile bool) {
+	if forProfile {
+		if d := f.drafts[draftNewProfile]; d != nil {
+			d.clearSecrets(true)
+		}
+		return
+	}
+	for k := range f.values {
+		if specs[k].secret {
+			delete(f.values, k)
+		}
+	}
+	if f.form != nil && f.form.draft == "" && !f.form.profileMode {
+		f.form.clearSecrets(false) // the next form starts from its values
+	}
+	if f.recoveryDraft != nil {
+		f.recoveryDraft.forgetSecret()
+	}
 }
 
 // maxTokens bounds flow.tokens.

@@ -38,6 +38,12 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case recoveryChosenMsg:
 		// A request of its own: its token belongs to no profile.
 		f.forOneOff()
+		if d := f.recoveryDraft; d != nil {
+			// Left with esc: shown again as it was typed.
+			f.recoveryDraft = nil
+			f.nav.push(d)
+			return d.resume(), true
+		}
 		v := f.currentValues()
 		req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Username: v[fUsername]}
 		return f.openRecovery(v[fBaseURL], req, f.channel), true
@@ -49,6 +55,15 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return f.openBundle(f.bundleInput(f.shown), msg.from, f.shown), true
 	case revokedMsg:
 		return f.onRevoked(msg), true
+	case recoverySetupLeftMsg:
+		f.nav.pop()
+		// Kept for the chooser it was opened from (one opened by L on
+		// the MFA screen is that sign-in's, and its own).
+		if _, toChooser := topIs[*chooserPage](f.nav); toChooser {
+			f.nav.update(formLeftMsg{})
+			f.recoveryDraft = msg.page
+		}
+		return nil, true
 	case closeWithStatusMsg:
 		f.nav.pop()
 		f.setStatus(msg.status, msg.err)
@@ -58,7 +73,7 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 }
 
 // grantChooserRecovery is the chooser's line after the grants.
-var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "Two codes over two channels for a user who lost their phone; ends with their token."}
+var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "For a user who lost their phone: two codes on two channels, then a token.", apart: true}
 
 // openRecovery opens the guided recovery's setup, filled in from req's
 // user and client; nothing is sent before the user confirms.

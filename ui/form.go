@@ -106,6 +106,9 @@ type field struct {
 	input    textinput.Model
 	revealed bool
 	err      string
+	// initial is a secret field's value as the form was opened with it
+	// (a connection's secret): not typed, so not dropped with what was.
+	initial string
 	// cleaned says control or bidi characters were taken out of the
 	// value (loaded from a profile's file, carried, or pasted): the field
 	// shows the text without them and says so; saving stores it so.
@@ -231,6 +234,9 @@ func buildForm(g client.Grant, values map[string]string, chain bool, width int, 
 			in.EchoCharacter = '•'
 		}
 		fl := &field{spec: spec, input: in}
+		if spec.secret {
+			fl.initial = values[k]
+		}
 		// A profile's file may have been imported from anyone.
 		fl.clean()
 		f.fields = append(f.fields, fl)
@@ -517,7 +523,7 @@ func (f *formModel) view(s Styles, width, height int) string {
 		case fKeepTokens:
 			where := " (keyring)"
 			if f.noKeyring {
-				where = s.Warn.Render(" (needs an OS keyring: none here)")
+				where = s.Warn.Render(" (no OS keyring here)")
 			}
 			fields = append(fields, marker+checkbox(f.keepTokens)+" keep tokens across restarts"+where)
 		case fAutoRefresh:
@@ -528,6 +534,8 @@ func (f *formModel) view(s Styles, width, height int) string {
 				fields = append(fields, strings.Split(s.Error.PaddingLeft(4).Render(wrap(s.Error, "↳ "+fl.err, width-4)), "\n")...)
 			} else if fl.cleaned {
 				fields = append(fields, strings.Split(s.Warn.PaddingLeft(4).Render(wrap(s.Warn, "↳ "+cleanedNote, width-4)), "\n")...)
+			} else if fl.spec.key == fSource && f.noKeyring && fl.input.Value() == "" && f.newProfile() {
+				fields = append(fields, strings.Split(s.Warn.PaddingLeft(4).Render(wrap(s.Warn, "↳ "+noKeyringNote, width-4)), "\n")...)
 			}
 		}
 		if i == f.focus {
@@ -548,6 +556,14 @@ func (f *formModel) view(s Styles, width, height int) string {
 		bottom = append(bottom, strings.Split(wrap(s.Muted, hint, width), "\n")...)
 	}
 	room := height - len(top) - len(bottom)
+	if len(fields) > room {
+		// Fields that scroll get the blank lines around them first.
+		top = top[:1]
+		if len(bottom) > 0 && bottom[0] == "" {
+			bottom = bottom[1:]
+		}
+		room = height - len(top) - len(bottom)
+	}
 	if room < 3 {
 		// Too short for all of it: the fields first.
 		top, bottom, room = nil, nil, height
@@ -624,6 +640,25 @@ func checkbox(on bool) string {
 	return "[ ]"
 }
 
+// newProfile reports whether the form adds a profile (not an edit or a
+// duplicate, whose secrets stay where they were).
+func (f *formModel) newProfile() bool {
+	return f.profileMode && f.editing == "" && f.duplicateOf == ""
+}
+
+// defaultSource is where typed secrets go when "Secrets in" is left
+// empty: the keyring, or, where no keyring answers, nowhere: they are
+// asked for each time (never a plain-text file the user did not ask for).
+func (f *formModel) defaultSource() profiles.Source {
+	if f.noKeyring {
+		return profiles.SourceAsk
+	}
+	return profiles.SourceKeyring
+}
+
+// noKeyringNote says under an empty "Secrets in" why its default is ask.
+const noKeyringNote = "no OS keyring here: asked for each time (file: a plain-text 0600 file)"
+
 // toggle is the state of a space-toggled field.
 func (f *formModel) toggle(k string) *bool {
 	switch k {
@@ -698,6 +733,7 @@ type (
 	formBackMsg struct {
 		values map[string]string
 		chain  bool
+		form   *formPage
 	}
 	// formSubmitMsg: the form validated and asks to be sent or saved.
 	formSubmitMsg struct{ form *formPage }
@@ -713,6 +749,31 @@ type formPage struct {
 	// oneOff: a new request of its own (n, the chooser), not a home
 	// item's: its token belongs to no profile.
 	oneOff bool
+	// draft names the form for the drafts kept when it is left with esc
+	// (see flow.keepDraft); "" for the chooser's request form, whose
+	// values the flow carries.
+	draft string
+}
+
+// clearSecrets drops the secrets typed into the form: a secret field
+// shows what it was opened with again (keepGiven: a connection's secret),
+// or nothing; what the form carried for other grants goes.
+func (p *formPage) clearSecrets(keepGiven bool) {
+	for _, fl := range p.fields {
+		if fl.spec.secret {
+			v := ""
+			if keepGiven {
+				v = fl.initial
+			}
+			fl.input.SetValue(v)
+			fl.revealed, fl.input.EchoMode = false, textinput.EchoPassword
+		}
+	}
+	for k := range p.carried {
+		if specs[k].secret {
+			delete(p.carried, k)
+		}
+	}
 }
 
 func newFormPage(ctx *Context, f formModel) *formPage {
@@ -732,14 +793,15 @@ func (p *formPage) TakesText() bool { return true }
 func (p *formPage) SetSize(width, height int) {
 	p.setWidth(width)
 	p.height = height
+	// The keyring's answer may come after the form opened.
+	p.noKeyring = p.ctx.keyringMissing
+	if fl := p.get(fSource); fl != nil && p.newProfile() {
+		fl.input.Placeholder = string(p.defaultSource())
+	}
 }
 func (p *formPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys) }
 func (p *formPage) Account() string   { return p.value(fAccount) }
-func (p *formPage) View() string {
-	f := p.formModel
-	f.noKeyring = p.ctx.keyringMissing
-	return f.view(p.ctx.Styles, p.width, p.height)
-}
+func (p *formPage) View() string      { return p.view(p.ctx.Styles, p.width, p.height) }
 
 func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)
@@ -758,7 +820,7 @@ func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	}
 	if key.Matches(km, p.ctx.Keys.Back) {
 		values, chain := p.values(), p.chain
-		return p, func() tea.Msg { return formBackMsg{values: values, chain: chain} }
+		return p, func() tea.Msg { return formBackMsg{values: values, chain: chain, form: p} }
 	}
 	cmd, submit := p.update(km, p.ctx.Keys)
 	if !submit {

@@ -40,8 +40,8 @@ type inspectorPage struct {
 
 func newInspectorPage(ctx *Context, verify func(raw, url string) tea.Cmd, keysURLFor func(*flows.Result) string) *inspectorPage {
 	p := &inspectorPage{ctx: ctx, verify: verify, keysURLFor: keysURLFor,
-		token:   newInput("paste a JWT (an Authorization: Bearer prefix is fine)", tokeninfo.MaxTokenSize+64),
-		keysURL: newInput("optional: a JWKS URL to verify the signature", 2048)}
+		token:   newInput("paste a JWT (a Bearer prefix is fine)", tokeninfo.MaxTokenSize+64),
+		keysURL: newInput("optional: to check the signature", 2048)}
 	p.token.Focus()
 	return p
 }

@@ -329,11 +329,22 @@ func (p *timelinePage) View() string {
 		return wrap(s.Muted, "No MFA flow yet this session. Run a user that answers mfa_required, then look here.", p.width)
 	}
 	var b strings.Builder
-	b.WriteString(s.Title.Render(flows.TimelineSummary(steps)) + "\n\n")
-	// Narrow terminals drop the time of day, then shorten the labels.
-	labelW, wide := 34, p.width >= 78
-	if !wide {
-		labelW = max(12, p.width-37)
+	b.WriteString(strings.TrimRight(wrap(s.Title, flows.TimelineSummary(steps), p.width), " ") + "\n\n")
+	// The columns are as wide as their longest cell. Narrow terminals
+	// drop the time of day, then shorten the labels, then the outcomes.
+	labelW, outW, tookW := 0, 0, 0
+	for _, st := range steps {
+		labelW, outW = max(labelW, ansi.StringWidth(st.Label)), max(outW, ansi.StringWidth(st.Outcome))
+		tookW = max(tookW, len(flows.Took(st.Duration)))
+	}
+	const atW = 10
+	avail := p.width - ansi.StringWidth("├─ ✓ ") - 1 - 1 - tookW // the spaces between the columns
+	wide := labelW+outW+atW <= avail
+	if labelW+outW > avail {
+		labelW = max(12, avail-outW)
+	}
+	if labelW+outW > avail {
+		outW = max(8, avail-labelW)
 	}
 	for i, st := range steps {
 		mark := s.OK.Render("✓")
@@ -351,7 +362,7 @@ func (p *timelinePage) View() string {
 		if wide {
 			at = "  " + s.Muted.Render(st.At.In(p.ctx.Now().Location()).Format("15:04:05"))
 		}
-		line := fmt.Sprintf("%s %-*s %-18s %8s%s", mark, labelW, truncate(st.Label, labelW), truncate(st.Outcome, 18), flows.Took(st.Duration), at)
+		line := fmt.Sprintf("%s %-*s %-*s %*s%s", mark, labelW, truncate(st.Label, labelW), outW, truncate(st.Outcome, outW), tookW, flows.Took(st.Duration), at)
 		if i == p.cursor {
 			b.WriteString(s.Cursor.Render("›") + s.Muted.Render(conn[len("├"):]) + " " + line + "\n")
 			continue

@@ -12,6 +12,9 @@ import (
 // menuItem is one line of a menu, with a description under it.
 type menuItem struct {
 	title, desc string
+	// apart: another kind of item, with a blank line above it in every
+	// layout.
+	apart bool
 }
 
 // menu is a vertical list with a cursor; the home screen and the grant
@@ -34,26 +37,56 @@ func (m *menu) update(msg tea.KeyPressMsg, keys KeyMap) {
 	}
 }
 
-// view renders the items that fit in height lines, keeping the cursor
-// visible.
+// view renders the items in width and height lines, keeping the cursor
+// visible. It takes the first layout that shows every item: a blank line
+// between items and each description whole; then no blank lines; then the
+// selected item's description whole and the others cut to a line; then
+// all cut. Only when none fits does it scroll, one line an item.
 func (m *menu) view(s Styles, width, height int) string {
-	per := 3 // title, description, blank
+	descW := max(1, width-4)
+	whole := func(d string) []string {
+		return strings.Split(strings.TrimRight(s.Muted.Width(descW).Render(d), " \n"), "\n")
+	}
+	cut := func(d string) []string { return []string{s.Muted.Render(truncate(d, descW))} }
+	type layout struct {
+		blank           bool
+		selWhole, whole bool
+	}
+	render := func(l layout, first int) []string {
+		var out []string
+		for i := first; i < len(m.items); i++ {
+			it := m.items[i]
+			if (l.blank || it.apart) && i > first {
+				out = append(out, "")
+			}
+			if i == m.cursor {
+				out = append(out, s.Cursor.Render("› ")+s.Selected.Render(it.title))
+			} else {
+				out = append(out, "  "+it.title)
+			}
+			desc := cut(it.desc)
+			if l.whole || l.selWhole && i == m.cursor {
+				desc = whole(it.desc)
+			}
+			for _, d := range desc {
+				out = append(out, "  "+d)
+			}
+		}
+		return out
+	}
+	for _, l := range []layout{{blank: true, whole: true}, {whole: true}, {selWhole: true}, {}} {
+		if lines := render(l, 0); len(lines) <= height {
+			return strings.Join(lines, "\n")
+		}
+	}
+	// Scroll: two lines an item, the cursor in sight.
+	fit := max(1, height/2)
 	first := 0
-	if fit := max(1, height/per); m.cursor >= fit {
+	if m.cursor >= fit {
 		first = m.cursor - fit + 1
 	}
-	var b strings.Builder
-	for i := first; i < len(m.items) && (i-first+1)*per <= height+1; i++ {
-		it := m.items[i]
-		title := it.title
-		if i == m.cursor {
-			b.WriteString(s.Cursor.Render("› ") + s.Selected.Render(title))
-		} else {
-			b.WriteString("  " + title)
-		}
-		b.WriteString("\n  " + s.Muted.Render(truncate(it.desc, width-4)) + "\n\n")
-	}
-	return strings.TrimRight(b.String(), "\n")
+	lines := render(layout{}, first)
+	return strings.Join(lines[:min(len(lines), max(1, fit*2))], "\n")
 }
 
 // truncate cuts s to n cells with an ellipsis; styled text keeps its

@@ -39,21 +39,9 @@ type mfaModel struct {
 	choice  menu
 	input   textinput.Model
 	err     string
-	// retryAt: a 429 asked to wait; no new code before it. It is the one
-	// source of the wait's line, which goes when the wait ends.
-	retryAt time.Time
-	// nudged: a new code was asked for during the wait.
-	nudged bool
-}
-
-// waitLeft is what is left of a 429's wait at now, in whole seconds
-// rounded up (the server's "56" reads 56s, not 55s); 0 when over.
-func (m *mfaModel) waitLeft(now time.Time) time.Duration {
-	left := m.retryAt.Sub(now)
-	if left <= 0 {
-		return 0
-	}
-	return (left + time.Second - 1).Truncate(time.Second)
+	// wait: a 429 asked to wait (on a new code, or on a code check). It
+	// is the one source of the wait's line, which goes when it ends.
+	wait rateWait
 }
 
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
@@ -85,8 +73,8 @@ func channelName(c client.Channel) string {
 
 // view draws the MFA screen in width w and height lines. What a
 // person needs to act (the phase, the error, the demo outbox) always shows;
-// the explanation, the fingerprints and blank lines go first when the
-// terminal is short.
+// blank lines, then the explanation, then the fingerprints give way, one
+// at a time, when the terminal is short.
 func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	s := ctx.Styles
 	sess := m.session
@@ -96,8 +84,8 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	}
 	const (
 		keep = iota
-		dropExplain
 		dropBlank
+		dropExplain
 		dropFingerprints
 	)
 	var blocks []block
@@ -132,12 +120,8 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	case mfaDead:
 		add(wrap(s.Value, s.Error.Render("This MFA session has expired.")+" Press esc and send the request again.", w), keep)
 	}
-	if wait := m.waitLeft(ctx.Now()); wait > 0 {
-		if m.nudged {
-			add(s.Error.Render("✗ rate limited: no new code for "+tokeninfo.Countdown(wait)+" more (429)"), keep)
-		} else {
-			add(s.Warn.Render("⏳ rate limited (429): a new code can be sent in "+tokeninfo.Countdown(wait)), keep)
-		}
+	if line := m.wait.line(s, ctx.Now(), w); line != "" {
+		add(line, keep)
 	}
 	if m.err != "" {
 		add("", dropBlank)
@@ -159,7 +143,7 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 		return n
 	}
 	// Give way one block at a time, so a line of room is not lost.
-	for drop := dropExplain; drop <= dropFingerprints; drop++ {
+	for drop := dropBlank; drop <= dropFingerprints; drop++ {
 		for i := 0; i < len(blocks) && lines() > height; {
 			if blocks[i].drop == drop {
 				blocks = append(blocks[:i], blocks[i+1:]...)
@@ -177,16 +161,19 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 
 // keys are the MFA screen's keys. While a 429's wait runs (waiting), the
 // keys that would ask for a new code are left out.
-func (m *mfaModel) keys(k KeyMap, waiting bool) bindings {
+func (m *mfaModel) keys(k KeyMap, now time.Time) bindings {
 	// only keeps the bindings that work now.
 	only := func(bs ...key.Binding) []key.Binding {
 		return slices.DeleteFunc(bs, func(b key.Binding) bool { return !b.Enabled() })
 	}
-	newCode, switchCh, send := k.NewCode, k.SwitchChannel, withHelp(k.Select, "send")
-	if waiting {
+	newCode, switchCh, send, verify := k.NewCode, k.SwitchChannel, withHelp(k.Select, "send"), withHelp(k.Select, "verify")
+	if m.wait.holdsSend(now) > 0 {
 		newCode.SetEnabled(false)
 		switchCh.SetEnabled(false)
 		send.SetEnabled(false)
+	}
+	if m.wait.holdsCheck(now) > 0 {
+		verify = withHelp(k.Select, "verify (wait)")
 	}
 	switch m.phase {
 	case mfaChoose:
@@ -196,8 +183,8 @@ func (m *mfaModel) keys(k KeyMap, waiting bool) bindings {
 		}
 		return bindings{short: short, full: [][]key.Binding{only(send, k.Up, k.Down, newCode), {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
 	case mfaCode:
-		short := only(withHelp(k.Select, "verify"), newCode, switchCh, k.Back, k.Recover, k.Diagnose, k.ForceQuit)
-		return bindings{short: short, full: [][]key.Binding{only(withHelp(k.Select, "verify"), newCode, switchCh), {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
+		short := only(verify, newCode, switchCh, k.Back, k.Recover, k.Diagnose, k.ForceQuit)
+		return bindings{short: short, full: [][]key.Binding{only(verify, newCode, switchCh), {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
 	case mfaDead:
 		return bindings{short: []key.Binding{k.Back, k.Recover, k.Diagnose, k.ForceQuit}}
 	}
@@ -281,11 +268,11 @@ func (p *mfaPage) Account() string { return p.session.Request.Account }
 func (p *mfaPage) Busy() bool { return p.phase == mfaSending || p.phase == mfaVerifying }
 
 // Ticking reports a countdown on screen (a 429's wait).
-func (p *mfaPage) Ticking() bool { return p.retryAt.After(p.ctx.Now()) }
+func (p *mfaPage) Ticking() bool { return p.wait.left(p.ctx.Now()) > 0 }
 
 func (p *mfaPage) SetSize(width, height int) { p.width, p.height = width, height }
 
-func (p *mfaPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys, p.Ticking()) }
+func (p *mfaPage) Keys() help.KeyMap { return p.keys(p.ctx.Keys, p.ctx.Now()) }
 
 func (p *mfaPage) View() string { return p.view(p.ctx, p.spin.View(), p.width, p.height) }
 
@@ -343,7 +330,8 @@ func (p *mfaPage) onChallenge(msg challengeMsg) tea.Cmd {
 		p.err = errText(msg.err)
 		return nil
 	}
-	p.phase, p.err = mfaCode, ""
+	// A new code came: a wait on the old one's check is over.
+	p.phase, p.err, p.wait = mfaCode, "", rateWait{}
 	p.input.Reset()
 	return p.input.Focus()
 }
@@ -353,10 +341,13 @@ func (p *mfaPage) onVerify(msg verifyMsg) tea.Cmd {
 	p.session = msg.session
 	if msg.err != nil {
 		p.phase = mfaCode
-		if _, limited := flows.RateLimited(msg.err); !limited {
-			// A 429 did not check the code: it stays, to send again.
-			p.input.Reset()
+		if limited, ok := flows.RateLimited(msg.err); ok {
+			// A 429 did not check the code: it stays, to send again
+			// after the wait, which its one line says.
+			p.wait, p.err = newRateWait(limited, p.ctx.Now(), true), ""
+			return tea.Batch(func() tea.Msg { return needTickMsg{} }, p.input.Focus())
 		}
+		p.input.Reset()
 		p.err = errText(msg.err)
 		switch {
 		case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
@@ -374,12 +365,8 @@ func (p *mfaPage) onVerify(msg verifyMsg) tea.Cmd {
 // rateLimited is a 429 on a new code: resend waits for the server's
 // Retry-After (a minute when it names none), with a countdown.
 func (p *mfaPage) rateLimited(limited *client.RateLimitError) tea.Cmd {
-	wait := limited.RetryAfter
-	if wait <= 0 {
-		wait = time.Minute
-	}
 	// The wait's line says it all, and goes when the wait ends.
-	p.retryAt, p.nudged, p.err = p.ctx.Now().Add(wait), false, ""
+	p.wait, p.err = newRateWait(limited, p.ctx.Now(), false), ""
 	tick := func() tea.Msg { return needTickMsg{} }
 	p.phase = mfaChoose
 	if p.session.Challenged() {
@@ -412,9 +399,10 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Diagnose) && idle:
 		d := newDiagnoseModel(p.ctx, diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, p.session.Request.Username)
 		return openPageThen(d, d.Start())
-	case p.retryAt.After(p.ctx.Now()) && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
-		p.phase == mfaChoose && key.Matches(msg, k.Select)):
-		p.nudged = true
+	case p.wait.holdsSend(p.ctx.Now()) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
+		p.phase == mfaChoose && key.Matches(msg, k.Select)),
+		p.wait.holdsCheck(p.ctx.Now()) > 0 && p.phase == mfaCode && key.Matches(msg, k.Select):
+		p.wait.nudged = true
 		return nil
 	}
 	switch p.phase {

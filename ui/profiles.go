@@ -30,6 +30,9 @@ type (
 		err      error
 		// unkept: the profile keeps tokens but no keyring is here.
 		unkept bool
+		// asked: secrets typed into the form are asked for each time
+		// instead: no keyring answers here.
+		asked bool
 		// left: saved, but a secret of the old name or source could not
 		// be deleted (what, as the status says it).
 		left string
@@ -248,14 +251,23 @@ func (d *desk) editItem(it homeItem) tea.Cmd {
 	case it.conn != nil:
 		c := it.conn
 		d.activeKey = it.key
+		if d.reopenDraft(draftConn(it.key)) {
+			d.chain = d.form.chain
+			return nil
+		}
 		d.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
 		d.openFormPage(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2))
+		d.form.draft = draftConn(it.key)
 	case it.profile != nil && d.canChangeProfiles():
 		p := *it.profile
+		if d.reopenDraft(draftEdit(p.Name)) {
+			return nil
+		}
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
 		d.openFormPage(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2))
 		d.form.editing, d.form.base = p.Name, p
 		d.form.setProfileToggles(p)
+		d.form.draft = draftEdit(p.Name)
 	}
 	return nil
 }
@@ -296,6 +308,7 @@ func (d *desk) saveProfile() tea.Cmd {
 		}
 	}
 	p.Secrets = map[profiles.Kind]profiles.Source{}
+	asked := false // typed secrets that will be asked for instead (no keyring)
 	if old != nil {
 		for k, v := range old.Secrets {
 			p.Secrets[k] = v
@@ -303,10 +316,17 @@ func (d *desk) saveProfile() tea.Cmd {
 	}
 	// The form's "Secrets in" says where the client secret comes from,
 	// and where typed secrets are kept; empty keeps what the profile had
-	// (the keyring for new ones).
+	// (for new ones the keyring, or ask where no keyring answers).
 	chosen := profiles.Source(d.form.value(fSource))
-	if chosen != "" && p.ClientID != "" {
+	d.form.noKeyring = d.ctx.keyringMissing
+	fallback := d.form.defaultSource()
+	switch {
+	case chosen != "" && p.ClientID != "":
 		p.Secrets[profiles.ClientSecret] = chosen
+	case p.ClientID != "" && p.Secrets[profiles.ClientSecret] == "" && fallback == profiles.SourceAsk:
+		// No keyring, and no secret typed: say where it will come from
+		// (the keyring, the default, would fail the first run).
+		p.Secrets[profiles.ClientSecret], asked = profiles.SourceAsk, true
 	}
 	for k, v := range typed {
 		if v == "" {
@@ -316,7 +336,10 @@ func (d *desk) saveProfile() tea.Cmd {
 		case chosen != "":
 			p.Secrets[k] = chosen
 		case src == "" || src == profiles.SourceAsk:
-			p.Secrets[k] = profiles.SourceKeyring
+			p.Secrets[k] = fallback
+		}
+		if p.Secrets[k] == profiles.SourceAsk && chosen == "" {
+			asked = true
 		}
 		if !p.Secrets[k].Stored() {
 			delete(typed, k) // read from elsewhere each time
@@ -365,7 +388,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			_, err = svc.Remember(p, savedFrom)
 		}
 		ps, lerr := store.Load()
-		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr), left: left, unkept: err == nil && p.KeepTokens && !keyringUsable(sec)}
+		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr), left: left, unkept: err == nil && p.KeepTokens && !keyringUsable(sec), asked: asked}
 	}
 }
 
@@ -387,6 +410,12 @@ func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 	switch {
 	case msg.left != "":
 		d.setStatus(msg.left, true)
+	case msg.asked:
+		text := "profile " + msg.name + " saved; no OS keyring here, so its secrets are asked for each time"
+		if msg.unkept {
+			text += " and its tokens are not kept across restarts"
+		}
+		d.setStatus(text, false)
 	case msg.unkept:
 		d.setStatus("profile "+msg.name+" saved, but its tokens will not be kept across restarts: there is no OS keyring here", true)
 	default:
@@ -435,6 +464,7 @@ func (d *desk) onProfileDeleted(msg profileDeletedMsg) tea.Cmd {
 		d.setStatus("delete "+msg.name+": "+errText(msg.err), true)
 		return filter
 	}
+	delete(d.drafts, draftEdit(msg.name))
 	d.setStatus("profile "+msg.name+" and its secrets deleted", false)
 	return filter
 }

@@ -457,9 +457,11 @@ func TestCancelledRefreshIsNoFailureOnHome(t *testing.T) {
 }
 
 // TestAddProfileStartsEmpty: a new profile's form starts from nothing but
-// the default base URL — not from the last form, whose secret it carried
-// hidden (a tester's typed secret got appended to it) and whose name and
-// notes it showed after an edit.
+// the default base URL — not from the last request form, whose secret it
+// carried hidden (a tester's typed secret got appended to it), nor from
+// an edit, whose name and notes it showed. The new profile's own form,
+// left with esc, shows its typed name again, but not its secret (issue
+// 19.7: leaving for home was on purpose).
 func TestAddProfileStartsEmpty(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	ctx := profileContext(t, clk, t.TempDir())
@@ -473,7 +475,7 @@ func TestAddProfileStartsEmpty(t *testing.T) {
 	press(t, m, "esc", "esc") // back to the chooser, then home
 	wantScreen(t, m, "home")
 	press(t, m, "a", "enter")
-	wantFieldValue(t, m, "Name", "e.g. merchant-x-test") // its placeholder: empty
+	wantFieldValue(t, m, "Name", "first")
 	wantFieldValue(t, m, "Secret", "")
 	press(t, m, "ctrl+r") // reveal: nothing to reveal
 	requireHides(t, m, "s3cr3t-of-the-first")
@@ -602,14 +604,17 @@ func TestProfileTextFromAFileIsShownSanitised(t *testing.T) {
 	if after, _ := os.ReadFile(path); string(after) != string(before) {
 		t.Fatalf("profiles.yaml changed without a save:\n%s", after)
 	}
-	// Saved: what the form showed is what is stored.
-	press(t, m, "e", "enter")
+	// Saved: what the form showed is what is stored (the form left with
+	// esc shows what was typed into it again: issue 19.7).
+	press(t, m, "e")
+	wantFieldValue(t, m, "Notes", "ticket 1174  payment xy")
+	press(t, m, "enter")
 	wantScreen(t, m, "home")
 	ps, err := ctx.Store.Load()
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("%v %+v", err, ps)
 	}
-	if got := ps[0]; got.Notes != "ticket 1174  payment" || got.Username != "usermoc.elpmaxe@" || got.ClientID != "client" {
+	if got := ps[0]; got.Notes != "ticket 1174  payment xy" || got.Username != "usermoc.elpmaxe@" || got.ClientID != "client" {
 		t.Fatalf("saved %+v", got)
 	}
 }

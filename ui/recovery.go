@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -29,6 +30,9 @@ type (
 	}
 	// recoveryTickMsg redraws a resend countdown.
 	recoveryTickMsg struct{ id int }
+	// recoverySetupLeftMsg: esc on the setup form, which the root keeps
+	// for the next time the recovery is chosen.
+	recoverySetupLeftMsg struct{ page *recoveryModel }
 )
 
 type recoveryPhase int
@@ -69,19 +73,16 @@ type recoveryModel struct {
 	code    textinput.Model
 	id      int
 	err     string
-	// retryAt: a 429 asked to wait; no resend before it. nudged: a resend
-	// was tried during the wait, which its one line then says.
-	retryAt time.Time
-	nudged  bool
-	// checkLimited: the wait is a 429 on a code check, not on a send: the
-	// code was not judged, and the same code is tried again after it (a
-	// resend is not held back).
-	checkLimited bool
+	// wait: a 429 asked to wait, on a send or on a code check (see
+	// rateWait, which words it as the MFA screen does).
+	wait rateWait
 	// checking: the request in flight checks a code of step checkStep.
 	checking  bool
 	checkStep int
-	width     int
-	height    int
+	// askLeave: esc past step 1 asks whether to throw the recovery away.
+	askLeave bool
+	width    int
+	height   int
 }
 
 // newRecoveryModel opens the recovery filled from req (the user and client
@@ -145,6 +146,18 @@ func (m *recoveryModel) Ask() tea.Cmd {
 	return m.inputs[m.focus].Focus()
 }
 
+// resume shows the setup form again as it was left.
+func (m *recoveryModel) resume() tea.Cmd {
+	m.err = ""
+	if m.focus < recChannel {
+		return m.inputs[m.focus].Focus()
+	}
+	return nil
+}
+
+// forgetSecret empties the client secret typed into the setup form.
+func (m *recoveryModel) forgetSecret() { m.inputs[recSecret].SetValue("") }
+
 func (m *recoveryModel) request() flows.RecoveryRequest {
 	v := func(i int) string { return strings.TrimSpace(m.inputs[i].Value()) }
 	r := flows.RecoveryRequest{Account: v(recAccount), ClientID: v(recClientID), ClientSecret: m.inputs[recSecret].Value(),
@@ -177,6 +190,9 @@ func (m *recoveryModel) Keys() help.KeyMap {
 	case recSetup:
 		return bindings{short: []key.Binding{withHelp(k.Select, "send the first code"), withHelp(k.Next, "next"), withHelp(k.Toggle, "channel"), k.Back, k.ForceQuit}}
 	case recCode:
+		if m.askLeave {
+			return bindings{short: []key.Binding{withHelp(k.Confirm, "leave"), withHelp(k.Deny, "stay")}}
+		}
 		resend, verify := withHelp(k.NewCode, "resend"), withHelp(k.Select, "verify")
 		if m.resendWait() > 0 {
 			resend = withHelp(k.NewCode, "resend (wait)")
@@ -193,25 +209,13 @@ func (m *recoveryModel) Keys() help.KeyMap {
 }
 
 // waitLeft is what is left of a 429's wait.
-func (m *recoveryModel) waitLeft() time.Duration {
-	return m.retryAt.Sub(m.ctx.Now())
-}
+func (m *recoveryModel) waitLeft() time.Duration { return m.wait.left(m.ctx.Now()) }
 
 // resendWait is how long a 429 on a send still holds resending back.
-func (m *recoveryModel) resendWait() time.Duration {
-	if m.checkLimited {
-		return 0
-	}
-	return m.waitLeft()
-}
+func (m *recoveryModel) resendWait() time.Duration { return m.wait.holdsSend(m.ctx.Now()) }
 
 // checkWait is how long a 429 on a code check still holds checking back.
-func (m *recoveryModel) checkWait() time.Duration {
-	if !m.checkLimited {
-		return 0
-	}
-	return m.waitLeft()
-}
+func (m *recoveryModel) checkWait() time.Duration { return m.wait.holdsCheck(m.ctx.Now()) }
 
 func (m *recoveryModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
 
@@ -268,8 +272,8 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 		m.phase = recSetup
 	}
 	limited, rateLimited := flows.RateLimited(msg.err)
-	if msg.err == nil && m.checkLimited {
-		m.retryAt = time.Time{} // a new code came: the wait was the old one's
+	if msg.err == nil && m.wait.onCheck {
+		m.wait = rateWait{} // a new code came: the wait was the old one's
 	}
 	if !(rateLimited && checked) {
 		// A 429 on a check did not judge the code: it stays, to be
@@ -279,13 +283,8 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 	if msg.err != nil {
 		m.err = errText(msg.err)
 		if rateLimited {
-			wait := limited.RetryAfter
-			if wait <= 0 {
-				wait = time.Minute // no Retry-After: do not invite hammering
-			}
 			// The wait's one line below says it, and goes when the wait ends.
-			m.retryAt, m.nudged, m.err = m.ctx.Now().Add(wait), false, ""
-			m.checkLimited = checked
+			m.wait, m.err = newRateWait(limited, m.ctx.Now(), checked), ""
 			cmds := []tea.Cmd{m.tick()}
 			if m.phase == recSetup {
 				cmds = append(cmds, m.inputs[m.focus].Focus())
@@ -336,7 +335,22 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	// recCode
+	if m.askLeave {
+		m.askLeave = false
+		if key.Matches(msg, k.Confirm) {
+			m.id = m.ctx.nextID()
+			return navBack("MFA recovery left unfinished", false)
+		}
+		return m.code.Focus() // any other key: stay
+	}
 	switch {
+	case key.Matches(msg, k.Back) && m.session.Step > 1:
+		// Step 1 is confirmed: leaving throws it away, and a new
+		// recovery sends the user two new codes. Ask first, over the
+		// steps it would throw away.
+		m.askLeave = true
+		m.code.Blur()
+		return nil
 	case key.Matches(msg, k.Back):
 		m.id = m.ctx.nextID()
 		return navBack("MFA recovery left unfinished", false)
@@ -347,13 +361,13 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if m.checkWait() > 0 {
-			m.nudged = true
+			m.wait.nudged = true
 			return nil
 		}
 		return m.answer(code)
 	case key.Matches(msg, k.NewCode):
 		if m.resendWait() > 0 {
-			m.nudged = true
+			m.wait.nudged = true
 			return nil
 		}
 		return m.resend()
@@ -373,7 +387,8 @@ func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.ctx.Keys
 	switch {
 	case key.Matches(msg, k.Back):
-		return navBack("", false)
+		// The root keeps the form, to show it again as it was typed.
+		return func() tea.Msg { return recoverySetupLeftMsg{page: m} }
 	case key.Matches(msg, k.Select):
 		if err := m.request().Normalized().Validate(); err != nil {
 			m.err = errText(err)
@@ -383,8 +398,8 @@ func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.err = "the base URL is required"
 			return nil
 		}
-		if wait := m.resendWait(); wait > 0 {
-			m.err = "rate limited: wait " + tokeninfo.Countdown(wait) + " more"
+		if m.resendWait() > 0 {
+			m.wait.nudged = true // its one line says how long
 			return nil
 		}
 		return m.start()
@@ -512,6 +527,10 @@ func (m *recoveryModel) View() string {
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
 	var top, bottom []string
+	if m.askLeave && m.phase == recCode {
+		top = append(top, wrap(s.Warn, fmt.Sprintf("Leave the MFA recovery? Step 1 (%s) is confirmed; leaving throws it away, and a new recovery sends the user new codes. y/n",
+			flows.ChannelName(m.session.First.Channel)), w))
+	}
 	top = append(top, s.Warn.Render("MFA recovery: the user lost their device"))
 	if m.phase == recSetup {
 		top = append(top, wrap(s.Muted, "Two codes: the first by the channel chosen here, the second, once the first is confirmed, by the other one. The recovery call needs the API client's token (admin:accounts, write:accounts or write:accounts:/auth/mfa).", w), "")
@@ -530,7 +549,14 @@ func (m *recoveryModel) View() string {
 		if m.bearer != "" {
 			top = append(top, "  "+s.Label.Render("Bearer")+" "+tokeninfo.Fingerprint(m.bearer)+s.Muted.Render("  (the sign-in's; a secret above replaces it)"))
 		}
-		top = append(top, mark+s.Label.Render("First code")+" "+flows.ChannelName(m.channel)+s.Muted.Render("  (space switches; the second goes by "+flows.ChannelName(m.channel.Other())+")"))
+		first := mark + s.Label.Render("First code") + " " + flows.ChannelName(m.channel)
+		why := "(space switches; the second goes by " + flows.ChannelName(m.channel.Other()) + ")"
+		if ansi.StringWidth(first)+2+ansi.StringWidth(why) <= w {
+			top = append(top, first+s.Muted.Render("  "+why))
+		} else {
+			// Narrow: the explanation under it, whole.
+			top = append(top, first, s.Muted.PaddingLeft(4).Render(wrap(s.Muted, why, w-4)))
+		}
 	} else {
 		req := m.request()
 		top = append(top, s.Label.Render("User")+" "+client.Sanitize(req.Username)+s.Muted.Render(" on "+req.Account), "")
@@ -549,18 +575,8 @@ func (m *recoveryModel) View() string {
 			top = append(top, s.Value.Render(m.session.Status()))
 		}
 	}
-	if wait := m.checkWait(); wait > 0 {
-		if m.nudged {
-			top = append(top, wrap(s.Error, "✗ rate limited: the code can be tried again in "+tokeninfo.Countdown(wait)+" (429)", w))
-		} else {
-			top = append(top, wrap(s.Warn, "⏳ rate limited (429): the code was not checked; enter it again in "+tokeninfo.Countdown(wait), w))
-		}
-	} else if wait := m.resendWait(); wait > 0 {
-		if m.nudged {
-			top = append(top, s.Error.Render("✗ rate limited: no new code for "+tokeninfo.Countdown(wait)+" more (429)"))
-		} else {
-			top = append(top, s.Warn.Render("⏳ rate limited (429): a new code can be sent in "+tokeninfo.Countdown(wait)))
-		}
+	if line := m.wait.line(s, m.ctx.Now(), w); line != "" {
+		top = append(top, line)
 	}
 	if m.err != "" {
 		top = append(top, wrap(s.Error, "✗ "+m.err, w))

@@ -128,6 +128,12 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 	typeText(t, m, dinterotest.DemoClientID)
 	press(t, m, "tab")
 	typeText(t, m, dinterotest.DemoSecret)
+	// The keyring asked for by name (the default here is ask: see
+	// TestNoKeyringProfileFormDefaultsToAsk).
+	for !strings.Contains(viewText(m), "› Secrets in") {
+		press(t, m, "tab")
+	}
+	typeText(t, m, "keyring")
 	press(t, m, "enter")
 	requireShows(t, m, `Set "Secrets in" to file`)
 	requireHides(t, m, "--insecure-storage")
@@ -135,12 +141,13 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 	for !strings.Contains(viewText(m), "› Secrets in") {
 		press(t, m, "tab")
 	}
+	press(t, m, "ctrl+u")
 	typeText(t, m, "file")
 	for !strings.Contains(viewText(m), "› [ ] keep tokens") {
 		press(t, m, "tab")
 	}
 	// The form says it before saving, not only after.
-	requireShows(t, m, "keep tokens across restarts (needs an OS keyring: none here)", "tokens cannot be kept")
+	requireShows(t, m, "keep tokens across restarts (no OS keyring here)", "tokens cannot be kept")
 	press(t, m, "space", "enter")
 	requireShows(t, m, "profile no-keyring saved", "tokens will not be kept across restarts")
 	p, err := ctx.Store.Get("no-keyring")

@@ -337,8 +337,15 @@ func (p *tokenPage) maxScroll() int {
 
 func (p *tokenPage) View() string {
 	pinned, rest := p.lines()
-	scroll := min(p.t.scroll, max(0, len(rest)-(p.height-len(pinned))))
-	return strings.Join(append(pinned, rest[scroll:]...), "\n")
+	room := p.height - len(pinned)
+	scroll := min(p.t.scroll, max(0, len(rest)-room))
+	shown := rest[scroll:]
+	if len(shown) > room && room > 1 {
+		// What is below says so: the key line does not name j.
+		more := len(shown) - (room - 1)
+		shown = append(shown[:room-1:room-1], p.ctx.Styles.Muted.Render(fmt.Sprintf("↓ %d more lines (j scrolls)", more)))
+	}
+	return strings.Join(append(pinned, shown...), "\n")
 }
 
 func (p *tokenPage) Keys() help.KeyMap {
@@ -347,9 +354,11 @@ func (p *tokenPage) Keys() help.KeyMap {
 		return bindings{short: []key.Binding{k.Confirm, k.Deny}}
 	}
 	if p.t.raw {
+		// esc and v both go back to the claims.
+		claims := key.NewBinding(key.WithKeys(append(k.Back.Keys(), k.RawJSON.Keys()...)...), key.WithHelp("esc", "claims"))
 		return p.offered(bindings{
-			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, k.Back, k.CopyHeader, k.RawJSON, k.Right, k.Left, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
-			full:  [][]key.Binding{{k.Refresh, k.NewRequest, k.RawJSON, k.Right, k.Left}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect, k.Back}, {k.Help, k.Quit, k.ForceQuit}},
+			short: []key.Binding{k.CopyToken, k.Refresh, k.NewRequest, claims, k.CopyHeader, k.Right, k.Left, k.SaveProfile, k.CopyRefresh, k.Revoke, k.Bundle, k.Diagnose, k.Quit},
+			full:  [][]key.Binding{{k.Refresh, k.NewRequest, claims, k.Right, k.Left}, {k.CopyToken, k.CopyHeader, k.CopyRefresh}, {k.SaveProfile, k.Revoke, k.Bundle, k.Diagnose}, {k.Log, k.Inspect}, {k.Help, k.Quit, k.ForceQuit}},
 		})
 	}
 	return p.offered(bindings{
@@ -411,6 +420,9 @@ func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return p, setStatus("refresh token not copied", false)
 	}
 	switch {
+	case key.Matches(km, k.Back) && t.raw:
+		// One step back: from the raw JSON to the claims.
+		t.raw, t.scroll, t.hscroll = false, 0, 0
 	case key.Matches(km, k.Back):
 		return p, closePage
 	case key.Matches(km, k.Refresh):
