@@ -210,8 +210,10 @@ func (s *Store) Path() string { return filepath.Join(s.Dir, FileName) }
 
 func (s *Store) lockPath() string { return filepath.Join(s.Dir, ".lock") }
 
-// Load reads the profiles; a missing file is an empty list.
+// Load reads the profiles; a missing file is an empty list. It first
+// removes what a write killed mid-way left (see tidy).
 func (s *Store) Load() ([]Profile, error) {
+	s.tidy()
 	f, err := s.read()
 	if err != nil {
 		return nil, err
@@ -345,6 +347,7 @@ func (s *Store) locked(fn func() error) error {
 		return fmt.Errorf("profiles are locked by another tokenbench (%s): %v", s.lockPath(), err)
 	}
 	defer lock.Unlock()
+	s.removeStaleTemps()
 	return fn()
 }
 
