@@ -351,6 +351,19 @@ func (s *Store) locked(fn func() error) error {
 	return fn()
 }
 
+// tryLocked runs fn holding the store's lock when it is free now, and
+// does nothing otherwise.
+func (s *Store) tryLocked(fn func() error) error {
+	lock := flock.New(s.lockPath())
+	ok, err := lock.TryLock()
+	if err != nil || !ok {
+		return err
+	}
+	defer lock.Unlock()
+	s.removeStaleTemps()
+	return fn()
+}
+
 func (s *Store) write(f *file) error {
 	var buf bytes.Buffer
 	buf.WriteString("# tokenbench profiles. No secrets here: they live in the OS keyring\n# or where each profile's 'secrets' says.\n")
