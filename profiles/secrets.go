@@ -177,6 +177,27 @@ func SourceOf(p Profile, k Kind) Source {
 	return p.Secrets[k]
 }
 
+// StoreFor is where a new value of p's secret k is kept when the user
+// does not say (the CLI's --update-secrets, a secret typed in the TUI's
+// form): where p keeps that secret now, when it keeps it (an edit never
+// moves a secret); for a secret p does not keep yet, where p keeps its
+// other secrets when that is the plain file and only the file; otherwise
+// the keyring. One rule for the CLI and the TUI.
+func StoreFor(p Profile, k Kind) Source {
+	if src := p.Secrets[k]; src.Stored() {
+		return src
+	}
+	file, keyring := false, false
+	for _, src := range p.Secrets {
+		file = file || src == SourceFile
+		keyring = keyring || src == SourceKeyring
+	}
+	if file && !keyring {
+		return SourceFile
+	}
+	return SourceKeyring
+}
+
 // Get returns the secret of kind k for p, from wherever p says.
 func (s *Secrets) Get(ctx context.Context, p Profile, k Kind) (string, error) {
 	src := SourceOf(p, k)

@@ -237,7 +237,7 @@ func (d *desk) saveProfile() tea.Cmd {
 		case chosen != "":
 			p.Secrets[k] = chosen
 		case src == "" || src == profiles.SourceAsk:
-			p.Secrets[k] = profiles.SourceKeyring
+			p.Secrets[k] = profiles.StoreFor(p, k)
 		}
 		if !p.Secrets[k].Stored() {
 			delete(typed, k) // read from elsewhere each time
