@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -159,14 +160,17 @@ type Secrets struct {
 	Getenv  func(string) string
 	// CmdTimeout bounds a cmd: source (default 15 s).
 	CmdTimeout time.Duration
+
+	idMu   sync.Mutex
+	id     string // the directory's keyring id, once read
+	legacy bool   // the directory may take items older versions named by profile
+	copyOf string // the directory this one was copied from, when it was
 }
 
 // NewSecrets returns the secret store beside store, on the OS keyring.
 func NewSecrets(store *Store) *Secrets {
 	return &Secrets{Store: store, Keyring: OSKeyring{}, Getenv: os.Getenv}
 }
-
-func keyringUser(profile string, k Kind) string { return "profile:" + profile + ":" + string(k) }
 
 // SourceOf is where a profile's secret of kind k comes from ("" when the
 // profile does not name one).
@@ -207,9 +211,17 @@ func (s *Secrets) Get(ctx context.Context, p Profile, k Kind) (string, error) {
 	case src == SourceAsk:
 		return "", ErrAsk
 	case src == SourceKeyring:
-		v, err := s.Keyring.Get(KeyringService, keyringUser(p.Name, k))
+		id, err := s.keyringID()
+		if err != nil {
+			return "", err
+		}
+		v, err := s.Keyring.Get(KeyringService, keyringUser(id, p.Name, k))
+		if errors.Is(err, keyring.ErrNotFound) && s.legacyOK() {
+			// Kept by an older version under the profile's name alone.
+			v, err = s.takeLegacy(id, p.Name, k)
+		}
 		if errors.Is(err, keyring.ErrNotFound) {
-			return "", fmt.Errorf("%w: no %s for profile %s in the keyring", ErrNotSet, k, p.Name)
+			return "", fmt.Errorf("%w: no %s for profile %s in the keyring%s", ErrNotSet, k, p.Name, s.copyNote())
 		}
 		return v, err
 	case src == SourceFile:
@@ -277,7 +289,11 @@ func FirstLine(s string) string {
 func (s *Secrets) Put(p Profile, k Kind, value string) error {
 	switch SourceOf(p, k) {
 	case SourceKeyring:
-		if err := s.Keyring.Set(KeyringService, keyringUser(p.Name, k), value); err != nil {
+		id, err := s.keyringID()
+		if err != nil {
+			return err
+		}
+		if err := s.Keyring.Set(KeyringService, keyringUser(id, p.Name, k), value); err != nil {
 			if errors.Is(err, ErrNoKeyring) {
 				return fmt.Errorf("%w; nothing was saved in plain text. Use --insecure-storage to keep secrets in a 0600 file beside the profiles, or a source like env:NAME or cmd:COMMAND", err)
 			}
@@ -299,9 +315,13 @@ func (s *Secrets) Put(p Profile, k Kind, value string) error {
 func (s *Secrets) Delete(p Profile, k Kind) error {
 	switch SourceOf(p, k) {
 	case SourceKeyring:
-		err := s.Keyring.Delete(KeyringService, keyringUser(p.Name, k))
+		id, err := s.keyringID()
+		if err != nil {
+			return err
+		}
+		err = s.Keyring.Delete(KeyringService, keyringUser(id, p.Name, k))
 		if errors.Is(err, keyring.ErrNotFound) {
-			return nil
+			err = nil
 		}
 		return err
 	case SourceFile:
