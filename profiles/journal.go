@@ -74,7 +74,7 @@ func (s *Secrets) appendJournal(profile string, k Kind, value string) error {
 	for range 100 {
 		_, statErr := os.Lstat(path)
 		created := errors.Is(statErr, fs.ErrNotExist)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 		if err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
@@ -115,6 +115,14 @@ func appendLocked(f *os.File, path string, rec []byte) (again bool, err error) {
 	}
 	if looseMode(held) {
 		return false, &LooseFileError{Path: path, Mode: held.Mode()}
+	}
+	if n := held.Size(); n > 0 {
+		// A record a power cut left without its line end would swallow
+		// this one: start on a line of its own.
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, n-1); err == nil && last[0] != '\n' {
+			rec = append([]byte("\n"), rec...)
+		}
 	}
 	if _, err := f.Write(rec); err != nil {
 		return false, err
