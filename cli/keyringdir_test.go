@@ -164,4 +164,23 @@ func TestOldKeyringItemsMoveToTheirDirectory(t *testing.T) {
 	if got, err := kr.Get(profiles.KeyringService, "profile:fresh:client_secret"); err != nil || got != "not-the-scratch-directory's" {
 		t.Fatalf("the old item was taken or changed: %q, %v", got, err)
 	}
+
+	// Nor does the target of a scratch import, when it first reads one.
+	if err := kr.Set(profiles.KeyringService, "profile:exported:client_secret", "the-exporter's"); err != nil {
+		t.Fatal(err)
+	}
+	export := filepath.Join(root, "export.yaml")
+	if err := os.WriteFile(export, []byte("version: 1\nprofiles:\n  - "+strings.Replace(profile, "legacy", "exported", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	imported := filepath.Join(root, "imported")
+	if r := runWithKeyring(t, kr, env(imported), "", "profile", "import", export); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, env(imported), "", "token", "-p", "exported"); r.code == 0 {
+		t.Fatalf("the import's target used another directory's old item: %+v", r)
+	}
+	if got, err := kr.Get(profiles.KeyringService, "profile:exported:client_secret"); err != nil || got != "the-exporter's" {
+		t.Fatalf("the old item was taken: %q, %v", got, err)
+	}
 }

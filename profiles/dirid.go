@@ -261,3 +261,22 @@ func (s *Secrets) legacyOK() bool {
 	defer s.idMu.Unlock()
 	return s.legacy
 }
+
+// markNew gives a directory whose profiles file this version is about to
+// write first its keyring id, as one that never takes an older version's
+// items (an import into a scratch directory must not take the items of
+// the directory it was exported from). The caller holds the store's lock.
+func (s *Store) markNew() error {
+	if _, err := os.Lstat(s.Path()); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	path := filepath.Join(s.Dir, KeyringIDFileName)
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	id, err := newKeyringID()
+	if err != nil {
+		return err
+	}
+	return writeKeyringID(path, keyringIDFile{id: id, dir: canonicalDir(s.Dir)})
+}

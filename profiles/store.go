@@ -333,6 +333,9 @@ func (s *Store) Update(fn func(ps []Profile) ([]Profile, error)) error {
 		if err := checkAll(ps); err != nil {
 			return err
 		}
+		if err := s.markNew(); err != nil {
+			return fmt.Errorf("naming this directory's keyring secrets: %w", err)
+		}
 		return s.write(&file{Version: FormatVersion, Profiles: ps})
 	})
 }
