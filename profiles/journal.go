@@ -72,8 +72,13 @@ func (s *Secrets) appendJournal(profile string, k Kind, value string) error {
 	}
 	path := s.journalPath()
 	for range 100 {
-		_, statErr := os.Lstat(path)
+		fi, statErr := os.Lstat(path)
 		created := errors.Is(statErr, fs.ErrNotExist)
+		if statErr == nil && !fi.Mode().IsRegular() {
+			// A link planted in a shared directory would take the
+			// record (a live refresh token) wherever it points.
+			return fmt.Errorf("writing %s: it is not a regular file (a link?); nothing was written to it", path)
+		}
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 		if err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)

@@ -143,3 +143,24 @@ func mustRecord(t *testing.T, profile string, k Kind, v string) []byte {
 	}
 	return rec
 }
+
+// A journal planted as a symbolic link is not written through: the record
+// (a live refresh token) would go wherever it points.
+func TestRotationJournalRefusesALink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	dir := t.TempDir()
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.Symlink(victim, filepath.Join(dir, JournalFileName)); err != nil {
+		t.Fatal(err)
+	}
+	sec := &Secrets{Store: &Store{Dir: dir}}
+	p := Profile{Name: "rt", Secrets: map[Kind]Source{RefreshToken: SourceFile}}
+	if err := sec.StoreRotated(p, "rt_live"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Lstat(victim); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the link's target was written: %v", err)
+	}
+}
