@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 )
@@ -73,7 +75,7 @@ func TestRealSecretServiceKeepsSecretsPerDirectory(t *testing.T) {
 	}
 	ctx := context.Background()
 	root := t.TempDir()
-	name := "it-dirs-" + strings.ToLower(filepath.Base(root))
+	name := "it-dirs-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	mk := func(dir, profile string) (*Secrets, Profile) {
 		st := &Store{Dir: filepath.Join(root, dir)}
 		p := Profile{Name: profile, Account: "T11223344", Grant: "client_credentials", ClientID: "it",
@@ -130,9 +132,21 @@ func TestRealSecretServiceKeepsSecretsPerDirectory(t *testing.T) {
 	t.Cleanup(func() { _ = keyring.Delete(KeyringService, legacyKeyringUser(legacyName, ClientSecret)) })
 	oldDir := filepath.Join(root, "old")
 	p := Profile{Name: legacyName, Account: "T11223344", Grant: "client_credentials", ClientID: "it", Secrets: map[Kind]Source{ClientSecret: SourceKeyring}}
-	if err := (&Store{Dir: oldDir}).Add(p); err != nil {
-		t.Fatal(err)
+	// Written as that version wrote it: a profiles file and no id.
+	oldStyle := func(dir string) {
+		t.Helper()
+		doc, err := Export([]Profile{p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, FileName), doc, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
+	oldStyle(oldDir)
 	old := NewSecrets(&Store{Dir: oldDir})
 	t.Cleanup(func() { _ = old.DeleteAll(p) })
 	if got := read(old, p); got != "legacy-secret" {
@@ -147,8 +161,10 @@ func TestRealSecretServiceKeepsSecretsPerDirectory(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "read-back-ok") {
 		t.Fatalf("read back in a new process: %v\n%s", err, out)
 	}
-	other, po := mk("other", legacyName)
-	if got := read(other, po); !strings.Contains(got, "no client_secret") {
+	// Another directory an older version used, with the same profile.
+	oldStyle(filepath.Join(root, "other"))
+	other := NewSecrets(&Store{Dir: filepath.Join(root, "other")})
+	if got := read(other, p); !strings.Contains(got, "no client_secret") {
 		t.Fatalf("another directory reads the moved item: %q", got)
 	}
 }
