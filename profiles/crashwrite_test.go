@@ -95,6 +95,9 @@ func TestKilledWritesHelper(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := sec.Put(p, ClientSecret, "secret-first"); err != nil {
+		t.Fatal(err)
+	}
 	os.Stdout.WriteString("writing\n")
 	for i := 0; ; i++ {
 		if err := sec.Put(p, ClientSecret, "secret-"+strings.Repeat(strconv.Itoa(i), 2000)); err != nil {
