@@ -27,7 +27,7 @@ const crashProfiles = 6
 // SIGKILL soon after. Every profile must then still store a live refresh
 // token: a rotated one lost to a crash locks the profile out.
 //
-// The kill comes 40–150 ms after the last rotation the server sent: time
+// The kill comes 60–150 ms after the last rotation the server sent: time
 // for a loaded machine to get the answer to the process and a disk to take
 // a few bytes, not for a queue of whole-file rewrites (before the journal,
 // 6 of 8 kills lost tokens, at up to 148 ms).
@@ -87,7 +87,7 @@ func TestRotatedRefreshTokensSurviveKill(t *testing.T) {
 				t.Fatalf("round %d: %d of %d refreshes reached the server", round, seen, crashProfiles)
 			}
 		}
-		delay := time.Duration(rand.Int64N(int64(110*time.Millisecond))) + 40*time.Millisecond
+		delay := time.Duration(rand.Int64N(int64(90*time.Millisecond))) + 60*time.Millisecond
 		if measure {
 			delay = time.Duration(rand.Int64N(int64(150 * time.Millisecond)))
 		}
