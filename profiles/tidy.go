@@ -18,10 +18,10 @@ const (
 )
 
 // staleTemps lists the temp files that writes of the profiles and secrets
-// files left in the config directory when they were killed mid-write.
+// files (and the keyring id) left in the config directory when they were killed mid-write.
 func (s *Store) staleTemps() []string {
 	var out []string
-	for _, name := range []string{FileName, SecretsFileName} {
+	for _, name := range []string{FileName, SecretsFileName, KeyringIDFileName} {
 		found, _ := atomicfile.Stale(filepath.Join(s.Dir, name))
 		out = append(out, found...)
 	}
