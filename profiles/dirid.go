@@ -129,6 +129,12 @@ func (s *Secrets) keyringID() (string, error) {
 	if err := os.MkdirAll(s.Store.Dir, 0o700); err != nil {
 		return "", fmt.Errorf("config directory: %w", err)
 	}
+	// The usual case reads the file and takes no lock: a refresh must not
+	// wait behind another process's write to store a rotated token.
+	if f, err := readKeyringID(filepath.Join(s.Store.Dir, KeyringIDFileName)); err == nil && sameDir(f.dir, canonicalDir(s.Store.Dir)) {
+		s.id, s.legacy = f.id, f.legacy
+		return f.id, nil
+	}
 	var f keyringIDFile
 	made := false
 	err := s.Store.locked(func() error {
