@@ -189,7 +189,7 @@ func (s *Secrets) loadOrMakeKeyringID() (keyringIDFile, bool, error) {
 	return f, false, writeKeyringID(path, f)
 }
 
-// legacyKeyringUser is how versions before 0.9 named a keyring item: by
+// legacyKeyringUser is how older versions named a keyring item: by
 // profile name alone, shared by every directory.
 func legacyKeyringUser(profile string, k Kind) string {
 	return "profile:" + profile + ":" + string(k)

@@ -123,7 +123,7 @@ func TestRealSecretServiceKeepsSecretsPerDirectory(t *testing.T) {
 		t.Fatalf("after b's delete a reads %q", got)
 	}
 
-	// An item named by profile alone, as before 0.9, and a directory that
+	// An item named by profile alone, as older versions did, and a directory that
 	// an older version used (its profiles file there before its id).
 	legacyName := name + "-legacy"
 	if err := keyring.Set(KeyringService, legacyKeyringUser(legacyName, ClientSecret), "legacy-secret"); err != nil {

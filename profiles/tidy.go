@@ -39,7 +39,7 @@ func (s *Store) removeStaleTemps() {
 
 // tidy is what a start does about a crash: temp files in the config
 // directory are removed (under the lock), and, once per process, the
-// copies of profiles and secrets files that versions before 0.9 left in
+// copies of profiles and secrets files that older versions left in
 // $TMPDIR (renameio chose it when it was on the same file system).
 func (s *Store) tidy() {
 	removeOldTempCopies()
