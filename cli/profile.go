@@ -474,8 +474,12 @@ func applySources(p *profiles.Profile, o *profileOptions, values map[profiles.Ki
 		case k == profiles.Password && !o.storePassword:
 			p.Secrets[k] = profiles.SourceAsk
 			values[k] = ""
+		case o.insecure:
+			p.Secrets[k] = profiles.SourceFile
 		default:
-			p.Secrets[k] = stored
+			// Where the profile keeps it: an edit moves no secret unless
+			// asked to (--insecure-storage, --secret-source keyring).
+			p.Secrets[k] = profiles.StoreFor(*p, k)
 		}
 		if src := p.Secrets[k]; src != "" && !src.Stored() {
 			values[k] = "" // read from elsewhere each time: keep no copy

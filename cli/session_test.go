@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
@@ -39,7 +40,7 @@ func TestProfileRenameOntoExistingTouchesNothing(t *testing.T) {
 			t.Fatalf("%v: %+v, want exit 2 and one line", args, r)
 		}
 		for name, want := range map[string]string{"a": "secret-of-a", "b": "secret-of-b"} {
-			if got, err := kr.Get("tokenbench", "profile:"+name+":client_secret"); err != nil || got != want {
+			if got, err := keyringSecret(dir, kr, name); err != nil || got != want {
 				t.Fatalf("%v: the secret of %s is %q (%v), want %q", args, name, got, err, want)
 			}
 		}
@@ -123,19 +124,26 @@ func TestConcurrentProcessesKeepTheRotatedRefreshToken(t *testing.T) {
 }
 
 // storedRefreshToken reads profile rt's refresh token from the plain
-// secrets file.
+// secrets file (and its journal of rotations).
 func storedRefreshToken(t *testing.T, dir string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "secrets.yaml"))
+	st := &profiles.Store{Dir: dir}
+	p, err := st.Get("rt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rest, ok := strings.Cut(string(data), "refresh_token: ")
-	rt, _, _ := strings.Cut(rest, "\n")
-	if !ok || !strings.HasPrefix(rt, "rt_") {
-		t.Fatalf("no refresh token in the secrets file:\n%s", data)
+	rt, err := (&profiles.Secrets{Store: st}).Get(context.Background(), p, profiles.RefreshToken)
+	if err != nil || !strings.HasPrefix(rt, "rt_") {
+		t.Fatalf("no refresh token stored: %v", err)
 	}
 	return rt
+}
+
+// keyringSecret reads the client secret of profile name in dir from kr,
+// as tokenbench names it for that directory.
+func keyringSecret(dir string, kr profiles.Keyring, name string) (string, error) {
+	p := profiles.Profile{Name: name, Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}}
+	return (&profiles.Secrets{Store: &profiles.Store{Dir: dir}, Keyring: kr}).Get(context.Background(), p, profiles.ClientSecret)
 }
 
 func TestProfileRenameAndDuplicateCommands(t *testing.T) {
@@ -165,8 +173,8 @@ func TestProfileRenameAndDuplicateCommands(t *testing.T) {
 	if r := runCLI(t, noSecret, "", "token", "-p", "c"); r.code != 0 {
 		t.Fatalf("token -p c: %+v", r)
 	}
-	if _, err := kr.Get("tokenbench", "profile:a:client_secret"); err == nil {
-		t.Fatal("a's secret is left behind")
+	if got, err := keyringSecret(dir, kr, "a"); err == nil {
+		t.Fatalf("a's secret is left behind: %q", got)
 	}
 	for _, args := range [][]string{{"profile", "rename", "nope", "x"}, {"profile", "duplicate", "nope", "x"}, {"profile", "rename", "c"}, {"profile", "rm", "nope"}} {
 		if r := runCLI(t, noSecret, "", args...); r.code != ExitUsage {

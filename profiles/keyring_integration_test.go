@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 )
@@ -50,8 +52,120 @@ func TestRealSecretService(t *testing.T) {
 	if err := sec.DeleteAll(p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keyring.Get(KeyringService, keyringUser(p.Name, ClientSecret)); !errors.Is(err, keyring.ErrNotFound) {
+	id, err := sec.keyringID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyring.Get(KeyringService, keyringUser(id, p.Name, ClientSecret)); !errors.Is(err, keyring.ErrNotFound) {
 		t.Fatalf("keyring item still there: %v", err)
+	}
+}
+
+// Issue 18 item 2, against the real Secret Service: two config directories
+// with profiles of the same name keep a secret each; deleting one's leaves
+// the other's; names that differ in case are two items; an item an older
+// version named by profile alone moves to the directory that used it
+// (and is gone under the old name), and another directory cannot read it.
+func TestRealSecretServiceKeepsSecretsPerDirectory(t *testing.T) {
+	if os.Getenv("TOKENBENCH_KEYRING_IT") != "1" {
+		t.Skip("set TOKENBENCH_KEYRING_IT=1 inside dbus-run-session with gnome-keyring-daemon --unlock (.ci/run does)")
+	}
+	if os.Getenv("TOKENBENCH_TEST_HELPER") != "" {
+		t.Skip("helper process")
+	}
+	ctx := context.Background()
+	root := t.TempDir()
+	name := "it-dirs-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	mk := func(dir, profile string) (*Secrets, Profile) {
+		st := &Store{Dir: filepath.Join(root, dir)}
+		p := Profile{Name: profile, Account: "T11223344", Grant: "client_credentials", ClientID: "it",
+			Secrets: map[Kind]Source{ClientSecret: SourceKeyring}}
+		if err := st.Add(p); err != nil {
+			t.Fatal(err)
+		}
+		return NewSecrets(st), p
+	}
+	a, pa := mk("a", name)
+	b, pb := mk("b", name)
+	upper, pu := mk("a-upper", strings.ToUpper(name[:1])+name[1:])
+	t.Cleanup(func() {
+		_ = a.DeleteAll(pa)
+		_ = b.DeleteAll(pb)
+		_ = upper.DeleteAll(pu)
+	})
+	for _, c := range []struct {
+		sec *Secrets
+		p   Profile
+		v   string
+	}{{a, pa, "secret-of-a"}, {b, pb, "secret-of-b"}, {upper, pu, "secret-of-upper"}} {
+		if err := c.sec.Put(c.p, ClientSecret, c.v); err != nil {
+			t.Fatalf("keyring write: %v", err)
+		}
+	}
+	read := func(sec *Secrets, p Profile) string {
+		t.Helper()
+		v, err := sec.Get(ctx, p, ClientSecret)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return v
+	}
+	if got := read(a, pa); got != "secret-of-a" {
+		t.Fatalf("a reads %q", got)
+	}
+	if got := read(upper, pu); got != "secret-of-upper" {
+		t.Fatalf("%s reads %q", pu.Name, got)
+	}
+	if err := b.DeleteAll(pb); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(a, pa); got != "secret-of-a" {
+		t.Fatalf("after b's delete a reads %q", got)
+	}
+
+	// An item named by profile alone, as older versions did, and a directory that
+	// an older version used (its profiles file there before its id).
+	legacyName := name + "-legacy"
+	if err := keyring.Set(KeyringService, legacyKeyringUser(legacyName, ClientSecret), "legacy-secret"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = keyring.Delete(KeyringService, legacyKeyringUser(legacyName, ClientSecret)) })
+	oldDir := filepath.Join(root, "old")
+	p := Profile{Name: legacyName, Account: "T11223344", Grant: "client_credentials", ClientID: "it", Secrets: map[Kind]Source{ClientSecret: SourceKeyring}}
+	// Written as that version wrote it: a profiles file and no id.
+	oldStyle := func(dir string) {
+		t.Helper()
+		doc, err := Export([]Profile{p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, FileName), doc, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	oldStyle(oldDir)
+	old := NewSecrets(&Store{Dir: oldDir})
+	t.Cleanup(func() { _ = old.DeleteAll(p) })
+	if got := read(old, p); got != "legacy-secret" {
+		t.Fatalf("the old item reads %q", got)
+	}
+	if _, err := keyring.Get(KeyringService, legacyKeyringUser(legacyName, ClientSecret)); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("the old item is still under its old name: %v", err)
+	}
+	// In a new process, as after a restart.
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRealSecretServiceHelper$")
+	cmd.Env = append(os.Environ(), "TOKENBENCH_TEST_READ_DIR="+oldDir, "TOKENBENCH_TEST_READ_NAME="+legacyName, "TOKENBENCH_TEST_READ_WANT=legacy-secret")
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "read-back-ok") {
+		t.Fatalf("read back in a new process: %v\n%s", err, out)
+	}
+	// Another directory an older version used, with the same profile.
+	oldStyle(filepath.Join(root, "other"))
+	other := NewSecrets(&Store{Dir: filepath.Join(root, "other")})
+	if got := read(other, p); !strings.Contains(got, "no client_secret") {
+		t.Fatalf("another directory reads the moved item: %q", got)
 	}
 }
 
@@ -66,7 +180,11 @@ func TestRealSecretServiceHelper(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, err := NewSecrets(st).Get(context.Background(), p, ClientSecret)
-	if err != nil || v != "it-secret-value-0123456789" {
+	want := os.Getenv("TOKENBENCH_TEST_READ_WANT")
+	if want == "" {
+		want = "it-secret-value-0123456789"
+	}
+	if err != nil || v != want {
 		t.Fatalf("got %q, %v", v, err)
 	}
 	os.Stdout.WriteString("read-back-ok\n")

@@ -8,3 +8,6 @@ import "io/fs"
 // reports 0666 for every writable file), and the config directory under
 // %AppData% is private to the user by its ACL.
 func looseMode(fs.FileInfo) bool { return false }
+
+// ownedByMe is true on Windows: the temp directory is the user's own.
+func ownedByMe(fs.FileInfo) bool { return true }

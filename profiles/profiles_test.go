@@ -215,7 +215,7 @@ func TestKilledWriterLeavesOldOrNewFile(t *testing.T) {
 	// No temporary files are left that a reader could mistake.
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.Name() != FileName && e.Name() != ".lock" && !strings.HasPrefix(e.Name(), ".profiles.yaml") {
+		if e.Name() != FileName && e.Name() != ".lock" && e.Name() != KeyringIDFileName && !strings.HasPrefix(e.Name(), ".profiles.yaml") {
 			t.Errorf("unexpected file %s", e.Name())
 		}
 	}

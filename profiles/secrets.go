@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -159,14 +160,17 @@ type Secrets struct {
 	Getenv  func(string) string
 	// CmdTimeout bounds a cmd: source (default 15 s).
 	CmdTimeout time.Duration
+
+	idMu   sync.Mutex
+	id     string // the directory's keyring id, once read
+	legacy bool   // the directory may take items older versions named by profile
+	copyOf string // the directory this one was copied from, when it was
 }
 
 // NewSecrets returns the secret store beside store, on the OS keyring.
 func NewSecrets(store *Store) *Secrets {
 	return &Secrets{Store: store, Keyring: OSKeyring{}, Getenv: os.Getenv}
 }
-
-func keyringUser(profile string, k Kind) string { return "profile:" + profile + ":" + string(k) }
 
 // SourceOf is where a profile's secret of kind k comes from ("" when the
 // profile does not name one).
@@ -175,6 +179,27 @@ func SourceOf(p Profile, k Kind) Source {
 		return SourceKeyring // tokens are kept in the keyring or not at all
 	}
 	return p.Secrets[k]
+}
+
+// StoreFor is where a new value of p's secret k is kept when the user
+// does not say (the CLI's --update-secrets, a secret typed in the TUI's
+// form): where p keeps that secret now, when it keeps it (an edit never
+// moves a secret); for a secret p does not keep yet, where p keeps its
+// other secrets when that is the plain file and only the file; otherwise
+// the keyring. One rule for the CLI and the TUI.
+func StoreFor(p Profile, k Kind) Source {
+	if src := p.Secrets[k]; src.Stored() {
+		return src
+	}
+	file, keyring := false, false
+	for _, src := range p.Secrets {
+		file = file || src == SourceFile
+		keyring = keyring || src == SourceKeyring
+	}
+	if file && !keyring {
+		return SourceFile
+	}
+	return SourceKeyring
 }
 
 // Get returns the secret of kind k for p, from wherever p says.
@@ -186,9 +211,17 @@ func (s *Secrets) Get(ctx context.Context, p Profile, k Kind) (string, error) {
 	case src == SourceAsk:
 		return "", ErrAsk
 	case src == SourceKeyring:
-		v, err := s.Keyring.Get(KeyringService, keyringUser(p.Name, k))
+		id, err := s.keyringID()
+		if err != nil {
+			return "", err
+		}
+		v, err := s.Keyring.Get(KeyringService, keyringUser(id, p.Name, k))
+		if errors.Is(err, keyring.ErrNotFound) && s.legacyOK() {
+			// Kept by an older version under the profile's name alone.
+			v, err = s.takeLegacy(id, p.Name, k)
+		}
 		if errors.Is(err, keyring.ErrNotFound) {
-			return "", fmt.Errorf("%w: no %s for profile %s in the keyring", ErrNotSet, k, p.Name)
+			return "", fmt.Errorf("%w: no %s for profile %s in the keyring%s", ErrNotSet, k, p.Name, s.copyNote())
 		}
 		return v, err
 	case src == SourceFile:
@@ -256,7 +289,11 @@ func FirstLine(s string) string {
 func (s *Secrets) Put(p Profile, k Kind, value string) error {
 	switch SourceOf(p, k) {
 	case SourceKeyring:
-		if err := s.Keyring.Set(KeyringService, keyringUser(p.Name, k), value); err != nil {
+		id, err := s.keyringID()
+		if err != nil {
+			return err
+		}
+		if err := s.Keyring.Set(KeyringService, keyringUser(id, p.Name, k), value); err != nil {
 			if errors.Is(err, ErrNoKeyring) {
 				return fmt.Errorf("%w; nothing was saved in plain text. Use --insecure-storage to keep secrets in a 0600 file beside the profiles, or a source like env:NAME or cmd:COMMAND", err)
 			}
@@ -278,9 +315,13 @@ func (s *Secrets) Put(p Profile, k Kind, value string) error {
 func (s *Secrets) Delete(p Profile, k Kind) error {
 	switch SourceOf(p, k) {
 	case SourceKeyring:
-		err := s.Keyring.Delete(KeyringService, keyringUser(p.Name, k))
+		id, err := s.keyringID()
+		if err != nil {
+			return err
+		}
+		err = s.Keyring.Delete(KeyringService, keyringUser(id, p.Name, k))
 		if errors.Is(err, keyring.ErrNotFound) {
-			return nil
+			err = nil
 		}
 		return err
 	case SourceFile:
@@ -350,10 +391,12 @@ func UsesFile(ps []Profile) bool {
 
 func (s *Secrets) filePath() string { return filepath.Join(s.Store.Dir, SecretsFileName) }
 
-// FileExists reports whether the plain secrets file exists.
+// FileExists reports whether the plain secrets file (or its journal)
+// exists.
 func (s *Secrets) FileExists() bool {
 	_, err := os.Stat(s.filePath())
-	return err == nil
+	_, jerr := os.Stat(s.journalPath())
+	return err == nil || jerr == nil
 }
 
 // LooseFileError is a plain-text secrets file that group or others can
@@ -383,43 +426,61 @@ func shellQuote(s string) string {
 // CheckFile returns a *LooseFileError when the plain secrets file exists
 // and others can read it, nil otherwise.
 func (s *Secrets) CheckFile() error {
-	fi, err := os.Stat(s.filePath())
-	if err != nil {
-		return nil
-	}
-	if looseMode(fi) {
-		return &LooseFileError{Path: s.filePath(), Mode: fi.Mode()}
+	for _, path := range []string{s.filePath(), s.journalPath()} {
+		if fi, err := os.Stat(path); err == nil && looseMode(fi) {
+			return &LooseFileError{Path: path, Mode: fi.Mode()}
+		}
 	}
 	return nil
 }
 
+// readFile reads the plain secrets: the secrets file, then the journals of
+// rotated refresh tokens replayed over it.
 func (s *Secrets) readFile() (map[string]map[string]string, error) {
+	all, data, err := s.readBase()
+	if err != nil {
+		return nil, err
+	}
+	replayed, _ := s.journals(foldedIn(data))
+	for _, path := range replayed {
+		if err := replay(path, all); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+// readBase reads the secrets file alone, and its bytes.
+func (s *Secrets) readBase() (map[string]map[string]string, []byte, error) {
 	f, err := os.Open(s.filePath())
 	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]map[string]string{}, nil
+		return map[string]map[string]string{}, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading secrets file: %w", err)
+		return nil, nil, fmt.Errorf("reading secrets file: %w", err)
 	}
 	defer f.Close()
 	// The mode of the file that is read, not of whatever is at the path now.
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("reading secrets file: %w", err)
+		return nil, nil, fmt.Errorf("reading secrets file: %w", err)
 	}
 	if looseMode(fi) {
-		return nil, &LooseFileError{Path: s.filePath(), Mode: fi.Mode()}
+		return nil, nil, &LooseFileError{Path: s.filePath(), Mode: fi.Mode()}
 	}
 	data, err := io.ReadAll(f)
 	if err != nil {
-		return nil, fmt.Errorf("reading secrets file: %w", err)
+		return nil, nil, fmt.Errorf("reading secrets file: %w", err)
 	}
 	all := map[string]map[string]string{}
 	if err := yaml.Unmarshal(data, &all); err != nil {
 		// The message of a YAML error can quote the file: keep it out.
-		return nil, fmt.Errorf("secrets file %s cannot be parsed; it was left as it is", s.filePath())
+		return nil, nil, fmt.Errorf("secrets file %s cannot be parsed; it was left as it is", s.filePath())
 	}
-	return all, nil
+	if all == nil {
+		all = map[string]map[string]string{}
+	}
+	return all, data, nil
 }
 
 func (s *Secrets) updateFileIfExists(fn func(map[string]map[string]string)) error {
@@ -433,35 +494,84 @@ func (s *Secrets) updateFile(fn func(map[string]map[string]string)) error {
 	if err := os.MkdirAll(s.Store.Dir, 0o700); err != nil {
 		return err
 	}
-	return s.Store.locked(func() error {
-		all, err := s.readFile()
-		if err != nil {
-			return err
-		}
-		fn(all)
-		data, err := yaml.Marshal(all)
-		if err != nil {
-			return err
-		}
-		header := []byte("# tokenbench secrets in PLAIN TEXT, chosen with --insecure-storage.\n# Anyone who can read this file can use these credentials.\n")
-		if err := atomicfile.WriteFile(s.filePath(), append(header, data...), 0o600); err != nil {
-			return fmt.Errorf("writing secrets file: %w", err)
-		}
-		return nil
-	})
+	return s.Store.locked(func() error { return s.rewrite(fn) })
 }
 
-// StoreRotated saves a refresh token that the server replaced, under the
-// store's lock, before the new access token is handed out: losing it would
-// lock the profile out.
+// rewrite writes the secrets file anew with fn applied, folding in the
+// journals of rotated refresh tokens; the caller holds the store's lock.
+// Records appended while it runs go to a new journal, replayed after it.
+func (s *Secrets) rewrite(fn func(map[string]map[string]string)) error {
+	taken, takenID, err := s.takeJournal()
+	if err != nil {
+		return err
+	}
+	if taken != nil {
+		defer taken.Close()
+	}
+	all, data, err := s.readBase()
+	if err != nil {
+		return err
+	}
+	folded := foldedIn(data)
+	replayed, stale := s.journals(folded)
+	replayed = replayed[:len(replayed)-1] // not the live one: it is newer than fn
+	for _, path := range replayed {
+		if err := replay(path, all); err != nil {
+			return err
+		}
+		folded = max(folded, strings.TrimPrefix(filepath.Base(path), JournalFileName+"."))
+	}
+	if takenID != "" {
+		folded = max(folded, takenID)
+	}
+	fn(all)
+	body, err := yaml.Marshal(all)
+	if err != nil {
+		return err
+	}
+	header := "# tokenbench secrets in PLAIN TEXT, chosen with --insecure-storage.\n# Anyone who can read this file can use these credentials.\n"
+	if folded != "" {
+		header += foldedPrefix + folded + "\n"
+	}
+	if err := atomicfile.WriteFile(s.filePath(), append([]byte(header), body...), 0o600); err != nil {
+		return fmt.Errorf("writing secrets file: %w", err)
+	}
+	// Folded: the journals may go (closed first: Windows removes no open
+	// file).
+	if taken != nil {
+		taken.Close()
+	}
+	for _, path := range append(stale, replayed...) {
+		_ = os.Remove(path)
+	}
+	return nil
+}
+
+// journalFoldSize is the journal's size past which a rotation folds it into
+// the secrets file, after its own record is durable, when the store's lock
+// is free at once.
+const journalFoldSize = 64 << 10
+
+// StoreRotated saves a refresh token that the server replaced, before the
+// new access token is handed out: the server spent the old one, so losing
+// this one would lock the profile out. It waits for nothing but the disk
+// (the caller holds p's profile lock, which keeps other writers of this
+// secret out): in the plain file's case one record appended to the
+// journal and fsynced, in the keyring's one write of its item.
 func (s *Secrets) StoreRotated(p Profile, newRefreshToken string) error {
-	if !SourceOf(p, RefreshToken).Stored() {
+	switch SourceOf(p, RefreshToken) {
+	case SourceFile:
+		if err := s.appendJournal(p.Name, RefreshToken, newRefreshToken); err != nil {
+			return fmt.Errorf("writing secrets file: %w", err)
+		}
+		if fi, err := os.Stat(s.journalPath()); err == nil && fi.Size() > journalFoldSize {
+			_ = s.Store.tryLocked(func() error { return s.rewrite(func(map[string]map[string]string) {}) })
+		}
 		return nil
+	case SourceKeyring:
+		return s.Put(p, RefreshToken, newRefreshToken)
 	}
-	if SourceOf(p, RefreshToken) == SourceFile {
-		return s.Put(p, RefreshToken, newRefreshToken) // updateFile takes the lock
-	}
-	return s.Store.locked(func() error { return s.Put(p, RefreshToken, newRefreshToken) })
+	return nil
 }
 
 // KeptTokens is what a keep_tokens profile keeps in the keyring.

@@ -210,8 +210,10 @@ func (s *Store) Path() string { return filepath.Join(s.Dir, FileName) }
 
 func (s *Store) lockPath() string { return filepath.Join(s.Dir, ".lock") }
 
-// Load reads the profiles; a missing file is an empty list.
+// Load reads the profiles; a missing file is an empty list. It first
+// removes what a write killed mid-way left (see tidy).
 func (s *Store) Load() ([]Profile, error) {
+	s.tidy()
 	f, err := s.read()
 	if err != nil {
 		return nil, err
@@ -331,6 +333,9 @@ func (s *Store) Update(fn func(ps []Profile) ([]Profile, error)) error {
 		if err := checkAll(ps); err != nil {
 			return err
 		}
+		if err := s.markNew(); err != nil {
+			return fmt.Errorf("naming this directory's keyring secrets: %w", err)
+		}
 		return s.write(&file{Version: FormatVersion, Profiles: ps})
 	})
 }
@@ -345,6 +350,20 @@ func (s *Store) locked(fn func() error) error {
 		return fmt.Errorf("profiles are locked by another tokenbench (%s): %v", s.lockPath(), err)
 	}
 	defer lock.Unlock()
+	s.removeStaleTemps()
+	return fn()
+}
+
+// tryLocked runs fn holding the store's lock when it is free now, and
+// does nothing otherwise.
+func (s *Store) tryLocked(fn func() error) error {
+	lock := flock.New(s.lockPath())
+	ok, err := lock.TryLock()
+	if err != nil || !ok {
+		return err
+	}
+	defer lock.Unlock()
+	s.removeStaleTemps()
 	return fn()
 }
 

@@ -173,6 +173,38 @@ func (e *KeepError) Error() string {
 
 func (e *KeepError) Unwrap() error { return e.Err }
 
+// RefreshTokenLostError says the server refused (invalid_grant) the
+// refresh token a profile stores: it was spent or revoked without
+// tokenbench seeing the token that replaced it (a crash between a rotating
+// server's answer and the disk, another tool spending the same token, a
+// revoke). Only a new login restores the profile; Error says which.
+type RefreshTokenLostError struct {
+	Profile  string
+	Username string // the profile's, "" when it names none
+	Err      error
+}
+
+func (e *RefreshTokenLostError) Error() string {
+	user := e.Username
+	if user == "" {
+		user = "USER"
+	}
+	return fmt.Sprintf("profile %s: the server refused the stored refresh token (invalid_grant): it was spent or revoked, and tokenbench never saw it used (a crash during a refresh, or another tool with the same token, loses the one a rotating server sends instead). Log in again to store a new one: tokenbench token -p %s --grant password --username %s",
+		e.Profile, e.Profile, client.Sanitize(user))
+}
+
+func (e *RefreshTokenLostError) Unwrap() error { return e.Err }
+
+// lostRefreshToken turns the server's invalid_grant to a refresh token
+// that p stores into a *RefreshTokenLostError; other errors pass.
+func lostRefreshToken(p profiles.Profile, err error) error {
+	var apiErr *client.APIError
+	if err == nil || !errors.As(err, &apiErr) || apiErr.Code != "invalid_grant" {
+		return err
+	}
+	return &RefreshTokenLostError{Profile: p.Name, Username: p.Username, Err: err}
+}
+
 // CleanupError says a change was saved but the secrets the old name (or
 // old source) kept could not all be deleted.
 type CleanupError struct {

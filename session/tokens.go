@@ -203,7 +203,7 @@ func (s *Service) Run(ctx context.Context, p profiles.Profile, req flows.Request
 			return fmt.Errorf("profile %s: %w", p.Name, err)
 		}
 		req.RefreshToken = rt
-		return run()
+		return lostRefreshToken(p, run())
 	})
 	return res, warnings, err
 }
@@ -268,11 +268,14 @@ func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome,
 		}
 		return s.exclusive(ctx, p, func() error {
 			from := *prev
-			if rt := s.latestRefreshToken(ctx, p); rt != "" {
-				from.RefreshToken = rt
+			stored := s.latestRefreshToken(ctx, p)
+			if stored != "" {
+				from.RefreshToken = stored
 			}
 			res, mfa, err := runner.Refresh(ctx, &from)
 			switch {
+			case err != nil && stored != "":
+				return lostRefreshToken(p, err)
 			case err != nil:
 				return err
 			case mfa != nil:

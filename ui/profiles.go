@@ -336,7 +336,10 @@ func (d *desk) saveProfile() tea.Cmd {
 		case chosen != "":
 			p.Secrets[k] = chosen
 		case src == "" || src == profiles.SourceAsk:
-			p.Secrets[k] = fallback
+			p.Secrets[k] = profiles.StoreFor(p, k)
+			if p.Secrets[k] == profiles.SourceKeyring && fallback == profiles.SourceAsk {
+				p.Secrets[k] = profiles.SourceAsk // no keyring answers here
+			}
 		}
 		if p.Secrets[k] == profiles.SourceAsk && chosen == "" {
 			asked = true

@@ -432,7 +432,14 @@ func (s *Server) refreshToken(oid string, who *caller, body tokenBody) (int, any
 			// Another request spent it first.
 			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the refresh token is invalid or revoked")
 		}
-		return s.issueUser(oid, g.audience, g.clientID, g.user, true)
+		code, out, e := s.issueUser(oid, g.audience, g.clientID, g.user, true)
+		if notify := s.cfg.OnRefreshRotated; notify != nil && e == nil {
+			if m, ok := out.(map[string]any); ok {
+				issued, _ := m["refresh_token"].(string)
+				notify(body.RefreshToken, issued)
+			}
+		}
+		return code, out, e
 	}
 	// A refresh_token grant returns no new refresh token (the contract's
 	// rule names only password and authorization_code).

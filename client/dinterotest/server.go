@@ -110,6 +110,11 @@ type Config struct {
 	// token and revoke the one spent, as some OAuth servers do (Dintero's
 	// reference does not say it does; the workbench must survive it).
 	RotateRefreshTokens bool
+	// OnRefreshRotated, when set, is told each time a refresh_token grant
+	// spends a refresh token and issues its successor (with
+	// RotateRefreshTokens), before the answer is sent: crash tests time
+	// their kills from it.
+	OnRefreshRotated func(spent, issued string)
 }
 
 // Message is what the server would have sent by SMS or e-mail.
@@ -352,6 +357,15 @@ func (s *Server) LastBindingCode(username string) string {
 		}
 	}
 	return ""
+}
+
+// RefreshTokenLive reports whether rt is a refresh token the server would
+// accept now (issued, not spent by a rotation, not revoked).
+func (s *Server) RefreshTokenLive(rt string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.refresh[rt]
+	return ok
 }
 
 // Requests counts the API requests served (faulty ones included).

@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
+)
+
+// caseBlindKeyring is Windows' Credential Manager as the keyring sees it:
+// names that differ only in case are one item.
+type caseBlindKeyring struct{ *keyringtest.Keyring }
+
+func (k caseBlindKeyring) Get(service, user string) (string, error) {
+	return k.Keyring.Get(strings.ToLower(service), strings.ToLower(user))
+}
+
+func (k caseBlindKeyring) Set(service, user, secret string) error {
+	return k.Keyring.Set(strings.ToLower(service), strings.ToLower(user), secret)
+}
+
+func (k caseBlindKeyring) Delete(service, user string) error {
+	return k.Keyring.Delete(strings.ToLower(service), strings.ToLower(user))
+}
+
+// Issue 18 item 2: secrets belong to their config directory. A
+// profiles.yaml in another directory (a shared folder, another
+// --config-dir) names a profile of this one: it cannot read its secret,
+// and its add and rm leave this directory's secret alone. A copy of the
+// directory starts without secrets; a moved one keeps them. Prod and prod
+// never share a secret, even where the keyring ignores case.
+func TestSecretsBelongToTheirConfigDirectory(t *testing.T) {
+	srv := fake(t)
+	kr := caseBlindKeyring{keyringtest.New()}
+	root := t.TempDir()
+	home, shared := filepath.Join(root, "home"), filepath.Join(root, "shared")
+	cli := func(dir string, env map[string]string, args ...string) run {
+		t.Helper()
+		all := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+		for k, v := range env {
+			all[k] = v
+		}
+		return runWithKeyring(t, kr, all, "", args...)
+	}
+	add := func(dir, name, secret string) {
+		t.Helper()
+		if r := cli(dir, map[string]string{"TOKENBENCH_CLIENT_SECRET": secret}, "profile", "add", name, "--base-url", srv.URL,
+			"--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID); r.code != 0 {
+			t.Fatalf("add %s in %s: %+v", name, dir, r)
+		}
+	}
+	works := func(dir, name string) {
+		t.Helper()
+		if r := cli(dir, nil, "token", "-p", name); r.code != 0 {
+			t.Fatalf("token -p %s in %s: %+v", name, dir, r)
+		}
+	}
+	add(home, "prod", dinterotest.DemoSecret)
+	add(home, "Prod", "the-other-prod-secret")
+	works(home, "prod")
+	if got, err := keyringSecret(home, kr, "Prod"); err != nil || got != "the-other-prod-secret" {
+		t.Fatalf("Prod's secret is %q, %v: Prod and prod share an item", got, err)
+	}
+
+	// The same profiles file in a shared folder.
+	if err := os.MkdirAll(shared, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(home, "profiles.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shared, "profiles.yaml"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := cli(shared, nil, "token", "-p", "prod")
+	if r.code == 0 || !strings.Contains(r.stderr, "no client_secret for profile prod in the keyring") {
+		t.Fatalf("another directory used this one's secret: %+v", r)
+	}
+	if r := cli(shared, nil, "profile", "rm", "prod"); r.code != 0 {
+		t.Fatalf("rm in the shared folder: %+v", r)
+	}
+	add(shared, "prod", "shared-folder-secret")
+	works(home, "prod")
+	if got, _ := keyringSecret(home, kr, "prod"); got != dinterotest.DemoSecret {
+		t.Fatalf("the shared folder wrote over this directory's secret: %q", got)
+	}
+
+	// A copy starts without the secrets, and says why.
+	cp := filepath.Join(root, "copy")
+	if out, err := exec.Command("cp", "-a", home, cp).CombinedOutput(); err != nil {
+		t.Skipf("cp -a: %v %s", err, out)
+	}
+	r = cli(cp, nil, "token", "-p", "prod")
+	if r.code == 0 || !strings.Contains(r.stderr, "this directory is a copy of "+home) {
+		t.Fatalf("a copy: %+v", r)
+	}
+	if r := cli(cp, nil, "profile", "rm", "prod"); r.code != 0 {
+		t.Fatalf("rm in the copy: %+v", r)
+	}
+	works(home, "prod")
+
+	// A move keeps them.
+	moved := filepath.Join(root, "moved")
+	if err := os.Rename(home, moved); err != nil {
+		t.Fatal(err)
+	}
+	works(moved, "prod")
+}
+
+// Keyring items that older versions named by profile alone move under the
+// directory's names on first use, losing nothing; then no other directory
+// can name them. A directory this version made never takes one.
+func TestOldKeyringItemsMoveToTheirDirectory(t *testing.T) {
+	srv := fake(t)
+	kr := keyringtest.New()
+	root := t.TempDir()
+	old, other, scratch := filepath.Join(root, "old"), filepath.Join(root, "other"), filepath.Join(root, "scratch")
+	profile := "name: legacy\n    base_url: " + srv.URL + "\n    account: " + dinterotest.DemoAccount + "\n    grant: client_credentials\n    client_id: " + dinterotest.DemoClientID + "\n    secrets:\n      client_secret: keyring\n"
+	for _, dir := range []string{old, other} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "profiles.yaml"), []byte("version: 1\nprofiles:\n  - "+profile), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What a version before 0.9 left in the keyring.
+	for name, v := range map[string]string{"legacy": dinterotest.DemoSecret, "fresh": "not-the-scratch-directory's"} {
+		if err := kr.Set(profiles.KeyringService, "profile:"+name+":client_secret", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := func(dir string) map[string]string { return map[string]string{"TOKENBENCH_CONFIG_DIR": dir} }
+	if r := runWithKeyring(t, kr, env(old), "", "profile", "list"); r.code != 0 {
+		t.Fatalf("list: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, env(old), "", "token", "-p", "legacy"); r.code != 0 {
+		t.Fatalf("token -p legacy after the upgrade: %+v", r)
+	}
+	if _, err := kr.Get(profiles.KeyringService, "profile:legacy:client_secret"); err != keyring.ErrNotFound {
+		t.Fatalf("the old item is still there: %v", err)
+	}
+	if got, err := keyringSecret(old, kr, "legacy"); err != nil || got != dinterotest.DemoSecret {
+		t.Fatalf("moved secret: %q, %v", got, err)
+	}
+	if r := runWithKeyring(t, kr, env(other), "", "token", "-p", "legacy"); r.code == 0 {
+		t.Fatalf("another directory named the moved secret: %+v", r)
+	}
+
+	// A directory made now, whose first act is an add, takes no old item.
+	r := runWithKeyring(t, kr, map[string]string{"TOKENBENCH_CONFIG_DIR": scratch, "TOKENBENCH_CLIENT_SECRET": "scratch-secret"}, "",
+		"profile", "add", "fresh", "--account", dinterotest.DemoAccount, "--client-id", "c")
+	if r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	if got, err := kr.Get(profiles.KeyringService, "profile:fresh:client_secret"); err != nil || got != "not-the-scratch-directory's" {
+		t.Fatalf("the old item was taken or changed: %q, %v", got, err)
+	}
+
+	// Nor does the target of a scratch import, when it first reads one.
+	if err := kr.Set(profiles.KeyringService, "profile:exported:client_secret", "the-exporter's"); err != nil {
+		t.Fatal(err)
+	}
+	export := filepath.Join(root, "export.yaml")
+	if err := os.WriteFile(export, []byte("version: 1\nprofiles:\n  - "+strings.Replace(profile, "legacy", "exported", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	imported := filepath.Join(root, "imported")
+	if r := runWithKeyring(t, kr, env(imported), "", "profile", "import", export); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, env(imported), "", "token", "-p", "exported"); r.code == 0 {
+		t.Fatalf("the import's target used another directory's old item: %+v", r)
+	}
+	if got, err := kr.Get(profiles.KeyringService, "profile:exported:client_secret"); err != nil || got != "the-exporter's" {
+		t.Fatalf("the old item was taken: %q, %v", got, err)
+	}
+}
