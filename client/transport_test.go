@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
 )
 
 // A refresh makes a new Client for its base URL; consecutive ones must
@@ -141,5 +142,29 @@ func TestSharedConnectionsKeepEachClientsCAs(t *testing.T) {
 	}
 	if err := get(base, ca); !errors.As(err, &tErr) {
 		t.Errorf("with the CA file now holding another CA: %v, want a certificate error", err)
+	}
+}
+
+// Clients sharing a transport keep their own timeouts: the deadline is
+// each request's, not the transport's.
+func TestSharedConnectionsKeepEachClientsTimeout(t *testing.T) {
+	srv := newFake(t)
+	for _, tc := range []struct {
+		timeout time.Duration
+		ok      bool
+	}{{100 * time.Millisecond, false}, {10 * time.Second, true}, {100 * time.Millisecond, false}} {
+		srv.SetFault(&dinterotest.Fault{Latency: time.Second, Times: 1})
+		c, err := client.New(client.Options{BaseURL: srv.URL, Timeout: tc.timeout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Token(context.Background(), account, demoBasic, client.TokenRequest{Grant: client.GrantClientCredentials, Audience: client.DefaultAudience(account)})
+		var tErr *client.TransportError
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("timeout %s, answer after 1 s: %v", tc.timeout, err)
+		case !tc.ok && (!errors.As(err, &tErr) || tErr.Timeout != tc.timeout):
+			t.Errorf("timeout %s, answer after 1 s: %v, want a timeout after %s", tc.timeout, err, tc.timeout)
+		}
 	}
 }
