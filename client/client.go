@@ -6,7 +6,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -288,16 +287,17 @@ func New(opts Options) (*Client, error) {
 	}
 	rt := opts.Transport
 	if rt == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.Proxy = http.ProxyFromEnvironment
+		var caPEM []byte
 		if opts.CAFile != "" {
-			pool, err := loadCAs(opts.CAFile)
-			if err != nil {
+			if caPEM, err = readCAFile(opts.CAFile); err != nil {
 				return nil, err
 			}
-			t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		}
-		rt = t
+		// Shared with every other client of the same base URL and CAs, so
+		// its connections are reused from one refresh to the next.
+		if rt, err = transports.get(base, opts.CAFile, caPEM); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Recorder != nil {
 		rt = opts.Recorder.Wrap(rt)
@@ -314,11 +314,9 @@ func New(opts Options) (*Client, error) {
 // maxCAFile bounds a CA bundle: the system's own is a few hundred KiB.
 const maxCAFile = 1 << 20
 
-func loadCAs(path string) (*x509.CertPool, error) {
-	pem, err := readCAFile(path)
-	if err != nil {
-		return nil, err
-	}
+// caPool is the system's roots and the certificates of pem, read from the
+// CA file path.
+func caPool(path string, pem []byte) (*x509.CertPool, error) {
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
 		pool = x509.NewCertPool()

@@ -205,6 +205,10 @@ func TestAutoRefreshIsClaimedOnce(t *testing.T) {
 	}
 	heldToken(t, svc, p)
 	before := srv.Requests()
+	// The clock stands still, so a token issued in the same second is due
+	// again: the refresh is slowed down so that all four calls come while
+	// it runs, as two ticks' calls would.
+	srv.SetFault(&dinterotest.Fault{Latency: 500 * time.Millisecond, Times: 1})
 	var wg sync.WaitGroup
 	results := make(chan error, 4)
 	for range 4 {

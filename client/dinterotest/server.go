@@ -169,6 +169,8 @@ type Server struct {
 	outbox   []Message
 	fault    *Fault
 	requests int
+	// conns counts the connections accepted, to show they are reused.
+	conns int
 	// activities and lastSeen are what token requests add to the users'
 	// records (§9), by lower-case username.
 	activities map[string][]Activity
@@ -219,6 +221,13 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.http = httptest.NewUnstartedServer(s.handler())
+	s.http.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.mu.Lock()
+			s.conns++
+			s.mu.Unlock()
+		}
+	}
 	if cfg.Addr != "" {
 		host, _, err := net.SplitHostPort(cfg.Addr)
 		if err != nil {
@@ -373,6 +382,14 @@ func (s *Server) Requests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.requests
+}
+
+// Connections counts the TCP connections the server has accepted: a
+// client that reuses its connections opens one for many requests.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
 }
 
 // IssueAuthorizationCode makes a one-time code for the authorization_code
