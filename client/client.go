@@ -475,18 +475,15 @@ func (c *Client) Challenge(ctx context.Context, accountID string, auth Auth, mfa
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		ChallengeType string `json:"challenge_type"`
-		BindingMethod string `json:"binding_method"`
-		OOBCode       string `json:"oob_code"`
-	}
-	if err := json.Unmarshal(res.body, &out); err != nil {
+	fields, ok := decodeObject(res.body)
+	if !ok {
 		return nil, res.protocolError("body is not JSON")
 	}
-	if out.OOBCode == "" {
+	oob := stringField(fields, "oob_code")
+	if oob == "" {
 		return nil, res.protocolError("no oob_code in the challenge answer")
 	}
-	return &ChallengeResponse{ChallengeType: res.scrub(out.ChallengeType), BindingMethod: res.scrub(out.BindingMethod), OOBCode: out.OOBCode}, nil
+	return &ChallengeResponse{ChallengeType: res.scrub(stringField(fields, "challenge_type")), BindingMethod: res.scrub(stringField(fields, "binding_method")), OOBCode: oob}, nil
 }
 
 type response struct {
@@ -641,21 +638,16 @@ func headerSafe(token string) bool {
 const maxExpiresIn = 1 << 40
 
 func decodeTokenResponse(res *response) (*TokenResponse, error) {
-	trimmed := bytes.TrimSpace(res.body)
-	var fields map[string]any
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	if len(trimmed) == 0 {
+	if len(bytes.TrimSpace(res.body)) == 0 {
 		return nil, res.protocolError("empty body")
 	}
-	if err := dec.Decode(&fields); err != nil {
+	// The one parse the recorder and the redactor share (answer.go).
+	fields, ok := decodeObject(res.body)
+	if !ok {
 		return nil, res.protocolError("body is not a JSON object")
 	}
 	out := &TokenResponse{Fields: fields, ReceivedAt: res.receivedAt, ServerDate: res.date}
-	str := func(k string) string {
-		s, _ := fields[k].(string)
-		return strings.TrimSpace(s)
-	}
+	str := func(k string) string { return strings.TrimSpace(stringField(fields, k)) }
 	out.AccessToken = str("access_token")
 	if out.AccessToken == "" {
 		return nil, res.protocolError("no access_token in the answer")
@@ -672,7 +664,7 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	}
 	out.TokenType = Sanitize(str("token_type"))
 	out.Scope = Sanitize(str("scope"))
-	switch v := fields["expires_in"].(type) {
+	switch v := field(fields, "expires_in").(type) {
 	case json.Number:
 		n, err := v.Float64()
 		switch {

@@ -139,17 +139,23 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 		Error            json.RawMessage `json:"error"`
 		ErrorDescription string          `json:"error_description"`
 		Message          string          `json:"message"`
-		MFAToken         string          `json:"mfa_token"`
 	}
-	if len(trimmed) == 0 || json.Unmarshal(trimmed, &raw) != nil {
+	var fields map[string]any
+	if len(trimmed) == 0 || json.Unmarshal(trimmed, &raw) != nil || json.Unmarshal(trimmed, &fields) != nil {
 		e.Excerpt = Excerpt(trimmed, excerptLen)
 		return e
 	}
-	e.MFAToken = raw.MFAToken
+	// The mfa_token is a secret: taken by the key rule the redactor
+	// learns by (answer.go), wherever the server put it.
+	e.MFAToken = stringField(fields, "mfa_token")
+	if inner, ok := field(fields, "error").(map[string]any); ok {
+		if t := stringField(inner, "mfa_token"); t != "" {
+			e.MFAToken = t
+		}
+	}
 	var nested struct {
-		Code     string `json:"code"`
-		Message  string `json:"message"`
-		MFAToken string `json:"mfa_token"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
 	}
 	var flat string
 	switch {
@@ -160,9 +166,6 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 		}
 	case json.Unmarshal(raw.Error, &nested) == nil:
 		e.Code, e.Message = nested.Code, nested.Message
-		if nested.MFAToken != "" {
-			e.MFAToken = nested.MFAToken
-		}
 	case json.Unmarshal(raw.Error, &flat) == nil:
 		e.Code, e.Message = flat, raw.ErrorDescription
 	default:

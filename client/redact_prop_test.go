@@ -1,0 +1,282 @@
+package client
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"math/rand/v2"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// An echoing server, a proxy or a WAF reflects the request back in some
+// encoding: each encoder below is one of them.
+type encoder struct {
+	name string
+	enc  func(s string, rnd *rand.Rand) string
+}
+
+func jsonInner(s string, escapeHTML bool) string {
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(escapeHTML)
+	_ = e.Encode(s)
+	out := strings.TrimSpace(b.String())
+	return out[1 : len(out)-1]
+}
+
+// perRune applies f to each rune's UTF-8 bytes or to the rune.
+func perRune(s string, f func(r rune, raw string, rnd *rand.Rand) string, rnd *rand.Rand) string {
+	var b strings.Builder
+	for i, r := range s {
+		b.WriteString(f(r, s[i:i+utf8.RuneLen(r)], rnd))
+	}
+	return b.String()
+}
+
+func pctBytes(raw, format string) string {
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		fmt.Fprintf(&b, format, raw[i])
+	}
+	return b.String()
+}
+
+func uEscape(r rune, upper bool) string {
+	f := `\u%04x`
+	if upper {
+		f = `\u%04X`
+	}
+	if r > 0xffff {
+		r -= 0x10000
+		return fmt.Sprintf(f+f, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
+	}
+	return fmt.Sprintf(f, r)
+}
+
+// encodeURIComponent is JavaScript's: A-Z a-z 0-9 - _ . ! ~ * ' ( ) kept.
+func encodeURIComponent(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_.!~*'()", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+var namedEntities = map[rune]string{'"': "&quot;", '\'': "&apos;", '&': "&amp;", '<': "&lt;", '>': "&gt;", ' ': "&nbsp;", 'é': "&eacute;", '/': "&sol;", '=': "&equals;"}
+
+// unitEncodings are the ways one character is written by some layer.
+var unitEncodings = []func(r rune, raw string) string{
+	func(r rune, raw string) string { return raw },
+	func(r rune, raw string) string { return pctBytes(raw, "%%%02X") },
+	func(r rune, raw string) string { return pctBytes(raw, "%%%02x") },
+	func(r rune, raw string) string { return fmt.Sprintf("&#%d;", r) },
+	func(r rune, raw string) string { return fmt.Sprintf("&#x%x;", r) },
+	func(r rune, raw string) string { return fmt.Sprintf("&#X%X;", r) },
+	func(r rune, raw string) string { return uEscape(r, false) },
+	func(r rune, raw string) string { return uEscape(r, true) },
+	func(r rune, raw string) string {
+		if n, ok := namedEntities[r]; ok {
+			return n
+		}
+		return raw
+	},
+}
+
+var encoders = []encoder{
+	{"raw", func(s string, _ *rand.Rand) string { return s }},
+	{"json go", func(s string, _ *rand.Rand) string { return jsonInner(s, true) }},
+	{"json no html", func(s string, _ *rand.Rand) string { return jsonInner(s, false) }},
+	{"json ascii", func(s string, _ *rand.Rand) string { return asciiOnly(jsonInner(s, false)) }},
+	{"json ascii upper", func(s string, _ *rand.Rand) string { return upperHexEscapes(asciiOnly(jsonInner(s, true))) }},
+	{"json php", func(s string, _ *rand.Rand) string { return strings.ReplaceAll(asciiOnly(jsonInner(s, false)), "/", `\/`) }},
+	{"html", func(s string, _ *rand.Rand) string { return html.EscapeString(s) }},
+	{"html decimal", func(s string, rnd *rand.Rand) string {
+		return perRune(s, func(r rune, _ string, _ *rand.Rand) string { return fmt.Sprintf("&#%d;", r) }, rnd)
+	}},
+	{"html hex", func(s string, rnd *rand.Rand) string {
+		return perRune(s, func(r rune, _ string, _ *rand.Rand) string { return fmt.Sprintf("&#x%x;", r) }, rnd)
+	}},
+	{"html named", func(s string, rnd *rand.Rand) string {
+		return perRune(s, func(r rune, raw string, _ *rand.Rand) string { return unitEncodings[len(unitEncodings)-1](r, raw) }, rnd)
+	}},
+	{"query", func(s string, _ *rand.Rand) string { return url.QueryEscape(s) }},
+	{"path", func(s string, _ *rand.Rand) string { return url.PathEscape(s) }},
+	{"encodeURIComponent", func(s string, _ *rand.Rand) string { return encodeURIComponent(s) }},
+	{"percent lower", func(s string, _ *rand.Rand) string { return strings.ToLower(encodeURIComponent(strings.ToUpper(s)))[:0] + lowerEscapes(encodeURIComponent(s)) }},
+	{"percent every byte", func(s string, _ *rand.Rand) string { return pctBytes(s, "%%%02x") }},
+	{"mix per character", func(s string, rnd *rand.Rand) string {
+		return perRune(s, func(r rune, raw string, rnd *rand.Rand) string { return unitEncodings[rnd.IntN(len(unitEncodings))](r, raw) }, rnd)
+	}},
+	{"json of query", func(s string, _ *rand.Rand) string { return jsonInner(url.QueryEscape(s), true) }},
+	{"html of json", func(s string, _ *rand.Rand) string { return html.EscapeString(jsonInner(s, true)) }},
+	{"query of json", func(s string, _ *rand.Rand) string { return url.QueryEscape(jsonInner(s, false)) }},
+	{"json of json", func(s string, _ *rand.Rand) string { return jsonInner(jsonInner(s, true), true) }},
+	{"html of html", func(s string, _ *rand.Rand) string { return html.EscapeString(html.EscapeString(s)) }},
+	{"query of query", func(s string, _ *rand.Rand) string { return url.QueryEscape(url.QueryEscape(s)) }},
+	{"sanitised", func(s string, _ *rand.Rand) string { return Sanitize(s) }},
+	{"base64", func(s string, _ *rand.Rand) string { return base64.StdEncoding.EncodeToString([]byte(s)) }},
+	{"base64url raw", func(s string, _ *rand.Rand) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }},
+}
+
+func lowerEscapes(s string) string {
+	return regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(s, strings.ToLower)
+}
+
+// contexts are the bodies the echo sits in.
+var contexts = []struct{ name, before, after string }{
+	{"json", `{"error":{"code":"blocked","message":"you sent: `, `"}}`},
+	{"html", `<html><body><p class="echo">You sent `, ` which we blocked.</p></body></html>`},
+	{"text", "Request rejected. body=", " ; ref 42"},
+	{"form", "grant_type=password&password=", "&audience=x"},
+}
+
+var secretAlphabet = []rune(`abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !"#$%&'()*+,-./:;<=>?@[\]^_{|}~éöß€😀`)
+
+func randomSecret(rnd *rand.Rand) string {
+	n := 6 + rnd.IntN(30)
+	r := make([]rune, n)
+	for i := range r {
+		r[i] = secretAlphabet[rnd.IntN(len(secretAlphabet))]
+	}
+	return strings.TrimSpace(string(r)) + "x"
+}
+
+var labelsOnly = regexp.MustCompile(`^(\[(•••• \((\d+ chars|cut)\)|sha256:[0-9a-f]{6}… \(\d+ chars\))\])+=*$`)
+
+var labelsAtEnd = regexp.MustCompile(`(\[(•••• \((\d+ chars|cut)\)|sha256:[0-9a-f]{6}… \(\d+ chars\))\])+$`)
+
+// checkRedacted reports what of the encoded secret is left in the
+// redacted body: between the context's text (of which a redaction may eat
+// a few characters at each edge) only labels may stand.
+func checkRedacted(t *testing.T, rd *Redactor, secret string, enc encoder, rnd *rand.Rand) {
+	t.Helper()
+	encoded := enc.enc(secret, rnd)
+	for _, c := range contexts {
+		body := c.before + encoded + c.after
+		got := rd.Redact(body)
+		mid, ok := middle(got, c.before, c.after)
+		if !ok || !labelsOnly.MatchString(mid) {
+			t.Fatalf("secret %q as %s in %s:\n body %q\n got  %q", secret, enc.name, c.name, body, got)
+		}
+		// Cut by a limit anywhere in the encoding: no start of it is left.
+		cutAt := len(c.before) + 1 + rnd.IntN(len(encoded))
+		cutBody := body[:cutAt]
+		got = rd.RedactCut(cutBody)
+		mid, ok = middle(got, c.before, "")
+		if ok && (labelsOnly.MatchString(mid) || incompleteEscape(labelsAtEnd.ReplaceAllString(mid, ""))) {
+			continue
+		}
+		t.Fatalf("secret %q as %s in %s, cut:\n body %q\n got  %q", secret, enc.name, c.name, cutBody, got)
+	}
+}
+
+// incompleteEscape is what a cut may leave of the first character of an
+// encoding: the start of its escape, which says nothing of the secret.
+func incompleteEscape(s string) bool {
+	if len(s) >= 12 {
+		return false
+	}
+	d := []byte(s)
+	for range maxLayers {
+		if len(trimEscapeStarts(d)) == 0 {
+			return true
+		}
+		next, _, _, changed := decodeUnits(string(d), nil, nil)
+		if !changed {
+			break
+		}
+		d = next
+	}
+	return len(trimEscapeStarts(d)) == 0
+}
+
+// trimEscapeStarts cuts escape starts off the end of d while there are.
+func trimEscapeStarts(d []byte) []byte {
+	for {
+		k := -1
+		for i := range d {
+			if escapeStart(d[i:]) {
+				k = i
+				break
+			}
+		}
+		if k < 0 {
+			return d
+		}
+		d = d[:k]
+	}
+}
+
+// middle is what stands between before and after, letting a redaction
+// eat up to a few characters of each.
+func middle(got, before, after string) (string, bool) {
+	for eat := 0; eat <= 8 && eat <= len(before); eat++ {
+		if !strings.HasPrefix(got, before[:len(before)-eat]) {
+			continue
+		}
+		rest := got[len(before)-eat:]
+		for eat2 := 0; eat2 <= 8 && eat2 <= len(after); eat2++ {
+			if strings.HasSuffix(rest, after[eat2:]) {
+				return rest[:len(rest)-len(after)+eat2], true
+			}
+		}
+	}
+	return "", false
+}
+
+func newDecoyRedactor(rnd *rand.Rand) *Redactor {
+	rd := &Redactor{}
+	for range 20 {
+		rd.AddToken(randomSecret(rnd) + randomSecret(rnd))
+	}
+	return rd
+}
+
+// TestRedactorEveryEncodingProperty: random secrets × every encoding a
+// server, a proxy or a WAF applies (and mixes, and one inside another),
+// inside JSON, HTML, text and form bodies, whole and cut.
+func TestRedactorEveryEncodingProperty(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(18, 3))
+	for range 150 {
+		rd := newDecoyRedactor(rnd)
+		secret := randomSecret(rnd)
+		if rnd.IntN(2) == 0 {
+			rd.Add(secret)
+		} else {
+			rd.AddToken(secret)
+		}
+		for _, enc := range encoders {
+			checkRedacted(t, rd, secret, enc, rnd)
+		}
+	}
+}
+
+// FuzzRedactorEncodings: any secret, every encoding.
+func FuzzRedactorEncodings(f *testing.F) {
+	for _, s := range []string{`O'Brien"2024`, "p<a&s>\"s\\wörd 1/2+3", "%41%2b&amp;\\u0041", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.sig"} {
+		f.Add(s, uint64(1))
+	}
+	f.Fuzz(func(t *testing.T, secret string, seed uint64) {
+		secret = strings.ToValidUTF8(Sanitize(secret), "")
+		if len(secret) < minSecretLen || len(secret) > 200 || strings.ContainsAny(secret, "[]") {
+			t.Skip()
+		}
+		rnd := rand.New(rand.NewPCG(seed, 1))
+		rd := &Redactor{}
+		rd.Add(secret)
+		for _, enc := range encoders {
+			checkRedacted(t, rd, secret, enc, rnd)
+		}
+	})
+}
