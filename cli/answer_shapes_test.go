@@ -127,3 +127,37 @@ func TestTokenAnswerOfEveryShapeIsRedacted(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretCutByTheBodyLimitLeavesNoStart is issue 18 item 3's cut: an
+// error answer longer than 1 MiB, cut by the limit in the middle of the
+// password it echoes (raw, percent-encoded or HTML-escaped), shows no
+// start of it in -v, the HAR or the error line.
+func TestSecretCutByTheBodyLimitLeavesNoStart(t *testing.T) {
+	const password = "Pw<&>cut+secret/0123456789abcdef"
+	for _, form := range []string{password, url.QueryEscape(password), html.EscapeString(password)} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusForbidden)
+			pad := strings.Repeat("x", (1<<20)-len(form)/2)
+			io.WriteString(w, pad+form+" and more after the limit")
+		}))
+		har := filepath.Join(t.TempDir(), "s.har")
+		env := map[string]string{"TOKENBENCH_PASSWORD": password, "TOKENBENCH_BEARER": "eyJhbGciOiJub25lIn0.e30.bearer-for-the-cut"}
+		r := runCLI(t, env, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "c",
+			"--grant", "password", "--username", "me@example.com", "-v", "--har", har)
+		srv.Close()
+		if r.code == 0 {
+			t.Fatalf("exit 0: %s", r.stderr)
+		}
+		data, err := os.ReadFile(har)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefix := form[:6]
+		for where, text := range map[string]string{"stderr": r.stderr, "HAR": string(data)} {
+			if i := strings.LastIndex(text, "xxxxxxxx"); i >= 0 && strings.Contains(text[i:], prefix) {
+				t.Errorf("%s: the start of the cut password (%q) is left: …%s", where, prefix, text[i:min(len(text), i+200)])
+			}
+		}
+	}
+}

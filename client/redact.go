@@ -393,7 +393,9 @@ func incompleteEnds(d []byte) []int {
 // escapeStart reports whether t is the start of an escape that a cut
 // left incomplete.
 func escapeStart(t []byte) bool {
-	allHex := func(t []byte) bool { return !bytes.ContainsFunc(t, func(r rune) bool { return r > 0x7f || !isHex(byte(r)) }) }
+	allHex := func(t []byte) bool {
+		return !bytes.ContainsFunc(t, func(r rune) bool { return r > 0x7f || !isHex(byte(r)) })
+	}
 	switch {
 	case len(t) == 0:
 		return false

@@ -99,7 +99,9 @@ var encoders = []encoder{
 	{"json no html", func(s string, _ *rand.Rand) string { return jsonInner(s, false) }},
 	{"json ascii", func(s string, _ *rand.Rand) string { return asciiOnly(jsonInner(s, false)) }},
 	{"json ascii upper", func(s string, _ *rand.Rand) string { return upperHexEscapes(asciiOnly(jsonInner(s, true))) }},
-	{"json php", func(s string, _ *rand.Rand) string { return strings.ReplaceAll(asciiOnly(jsonInner(s, false)), "/", `\/`) }},
+	{"json php", func(s string, _ *rand.Rand) string {
+		return strings.ReplaceAll(asciiOnly(jsonInner(s, false)), "/", `\/`)
+	}},
 	{"html", func(s string, _ *rand.Rand) string { return html.EscapeString(s) }},
 	{"html decimal", func(s string, rnd *rand.Rand) string {
 		return perRune(s, func(r rune, _ string, _ *rand.Rand) string { return fmt.Sprintf("&#%d;", r) }, rnd)
@@ -113,10 +115,20 @@ var encoders = []encoder{
 	{"query", func(s string, _ *rand.Rand) string { return url.QueryEscape(s) }},
 	{"path", func(s string, _ *rand.Rand) string { return url.PathEscape(s) }},
 	{"encodeURIComponent", func(s string, _ *rand.Rand) string { return encodeURIComponent(s) }},
-	{"percent lower", func(s string, _ *rand.Rand) string { return strings.ToLower(encodeURIComponent(strings.ToUpper(s)))[:0] + lowerEscapes(encodeURIComponent(s)) }},
+	{"percent lower", func(s string, _ *rand.Rand) string {
+		return strings.ToLower(encodeURIComponent(strings.ToUpper(s)))[:0] + lowerEscapes(encodeURIComponent(s))
+	}},
 	{"percent every byte", func(s string, _ *rand.Rand) string { return pctBytes(s, "%%%02x") }},
 	{"mix per character", func(s string, rnd *rand.Rand) string {
-		return perRune(s, func(r rune, raw string, rnd *rand.Rand) string { return unitEncodings[rnd.IntN(len(unitEncodings))](r, raw) }, rnd)
+		// Escape characters themselves are escaped: no encoder leaves a
+		// raw backslash, '%' or '&' before text it escapes with them.
+		return perRune(s, func(r rune, raw string, rnd *rand.Rand) string {
+			out := unitEncodings[rnd.IntN(len(unitEncodings))](r, raw)
+			if out == raw && strings.ContainsRune(`\%&`, r) {
+				out = pctBytes(raw, "%%%02X")
+			}
+			return out
+		}, rnd)
 	}},
 	{"json of query", func(s string, _ *rand.Rand) string { return jsonInner(url.QueryEscape(s), true) }},
 	{"html of json", func(s string, _ *rand.Rand) string { return html.EscapeString(jsonInner(s, true)) }},
