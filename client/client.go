@@ -182,8 +182,8 @@ func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http)", Sanitize(u.Host))
+		if err := CheckLoopback(u.Hostname()); err != nil {
+			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http; %v)", Sanitize(u.Host), err)
 		}
 	default:
 		return nil, invalidf("base URL scheme %q is not https", Sanitize(u.Scheme))
@@ -197,14 +197,6 @@ func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Auth is the Authorization a request carries.
@@ -296,6 +288,11 @@ func New(opts Options) (*Client, error) {
 				return nil, err
 			}
 			t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		}
+		if base.Scheme == "http" {
+			// Checked when validated, and again at each connection: a
+			// localhost that turns to another address gets nothing.
+			t.DialContext = loopbackDialer((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext)
 		}
 		rt = t
 	}

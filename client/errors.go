@@ -127,6 +127,9 @@ func (c *Client) transportError(ctx context.Context, op, target string, err erro
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// maxCodeLen and maxMessageLen bound an error's code and message.
+const maxCodeLen, maxMessageLen = 100, 400
+
 // excerptLen is how much of a non-JSON body an error shows.
 const excerptLen = 120
 
@@ -171,8 +174,9 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 	default:
 		e.Excerpt = Excerpt(trimmed, excerptLen)
 	}
-	e.Code = Sanitize(e.Code)
-	e.Message = Sanitize(e.Message)
+	// One line, however long what the server wrote.
+	e.Code = Cut(Sanitize(e.Code), maxCodeLen)
+	e.Message = Cut(Sanitize(e.Message), maxMessageLen)
 	e.MFAToken = strings.TrimSpace(e.MFAToken)
 	return e
 }

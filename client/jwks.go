@@ -124,7 +124,7 @@ func ParseJWKS(data []byte) (*JWKS, error) {
 			err = fmt.Errorf("key type %q", Sanitize(k.Kty))
 		}
 		if err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s: %v", Sanitize(k.Kid), err))
+			skipped = append(skipped, fmt.Sprintf("%s: %v", Cut(Sanitize(k.Kid), maxListItem), err))
 			continue
 		}
 		// Keyed by the sanitised kid: it is what a token's (sanitised) kid
@@ -136,7 +136,7 @@ func ParseJWKS(data []byte) (*JWKS, error) {
 	if len(set.Keys) == 0 {
 		reason := "JWKS has no usable signing key"
 		if len(skipped) > 0 {
-			reason += " (" + strings.Join(skipped, "; ") + ")"
+			reason += " (" + boundedSkipped(skipped) + ")"
 		}
 		return nil, &ProtocolError{Status: 200, Reason: reason}
 	}
@@ -241,4 +241,14 @@ func (c *Client) FetchJWKSWithBearer(ctx context.Context, rawURL, bearer string)
 		auth = BearerAuth{Token: bearer}
 	}
 	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), auth)
+}
+
+// boundedSkipped names the first few keys a set could not use and counts
+// the rest: a set of thousands of bad keys makes one short line.
+func boundedSkipped(skipped []string) string {
+	const n = 3
+	if len(skipped) <= n {
+		return strings.Join(skipped, "; ")
+	}
+	return strings.Join(skipped[:n], "; ") + fmt.Sprintf("; and %d more", len(skipped)-n)
 }
