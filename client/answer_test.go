@@ -56,3 +56,22 @@ func TestKeysInAnotherCaseAreTakenAndRedacted(t *testing.T) {
 		}
 	}
 }
+
+// TestJWKSErrorShowsNoStartOfTheBearer: a key set that is not JSON and
+// echoes the Bearer it was sent shows a redacted excerpt, not the first
+// characters of the token the excerpt's cut would leave.
+func TestJWKSErrorShowsNoStartOfTheBearer(t *testing.T) {
+	const bearer = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJqd2tzIn0.echoed-bearer-signature"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<html>you sent "+r.Header.Get("Authorization")+"</html>")
+	}))
+	defer srv.Close()
+	c, err := client.New(client.Options{BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.FetchJWKSWithBearer(context.Background(), srv.URL+"/jwks.json", bearer)
+	if err == nil || strings.Contains(err.Error(), bearer[:12]) || !strings.Contains(err.Error(), "not JSON") {
+		t.Fatalf("%v", err)
+	}
+}

@@ -73,7 +73,14 @@ func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) 
 		}
 		return nil, err
 	}
-	return ParseJWKS(res.body)
+	set, err := ParseJWKS(res.body)
+	var pe *ProtocolError
+	if errors.As(err, &pe) && pe.Excerpt != "" {
+		// What a server echoed (the Bearer it was sent) is redacted before
+		// the excerpt cuts it: a cut token is no longer found whole.
+		pe.Excerpt = Excerpt([]byte(c.redactor.Redact(string(res.body))), 60)
+	}
+	return set, err
 }
 
 // jwk is one key of a set, as JSON.
