@@ -136,7 +136,7 @@ func (r *Redactor) add(secret, shown string) {
 func keys(secret string) []string {
 	forms := []string{secret, Sanitize(secret), SanitizeMultiline(secret), strings.ReplaceAll(secret, "\u00a0", " ")}
 	for d, l := secret, 0; l < maxLayers; l++ {
-		next, _, _, changed := decodeUnits(d, nil, nil)
+		next, _, _, changed := decodeUnits(d, nil, nil, escAll)
 		if !changed {
 			break
 		}
@@ -305,15 +305,52 @@ func (r *Redactor) redact(s string, cut bool) string {
 // anything to decode); src maps a span of the decoded bytes back to s.
 func layers(s string, f func(d []byte, src func(a, b int) (int, int))) {
 	f([]byte(s), func(a, b int) (int, int) { return a, b })
+	// One encoder escapes with one character and leaves the others raw
+	// (HTML leaves '\\' and '%', JSON leaves '%' and '&'): when text holds
+	// more than one kind, each kind is also taken off alone, so that a raw
+	// one in the secret is not read as an escape.
+	if k := escapeKinds(s); k&(k-1) != 0 {
+		for _, only := range []escapeKind{escPercent, escBackslash, escAmp} {
+			if k&only != 0 {
+				d, st, en, _ := decodeUnits(s, nil, nil, only)
+				f(d, func(a, b int) (int, int) { return int(st[a]), int(en[b-1]) })
+			}
+		}
+	}
 	d, st, en := []byte(s), []int32(nil), []int32(nil)
-	for l := 0; l < maxLayers && bytes.ContainsAny(d, `%\&`); l++ {
+	for l := 0; l < maxLayers && bytes.ContainsAny(d, `%\\&`); l++ {
 		var changed bool
-		d, st, en, changed = decodeUnits(string(d), st, en)
+		d, st, en, changed = decodeUnits(string(d), st, en, escAll)
 		if !changed {
 			return
 		}
 		f(d, func(a, b int) (int, int) { return int(st[a]), int(en[b-1]) })
 	}
+}
+
+// escapeKind is a set of the escapes decodeUnits takes off.
+type escapeKind uint8
+
+const (
+	escPercent escapeKind = 1 << iota
+	escBackslash
+	escAmp
+	escAll = escPercent | escBackslash | escAmp
+)
+
+// escapeKinds is which escape characters s holds.
+func escapeKinds(s string) escapeKind {
+	var k escapeKind
+	if strings.IndexByte(s, '%') >= 0 {
+		k |= escPercent
+	}
+	if strings.IndexByte(s, '\\') >= 0 {
+		k |= escBackslash
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		k |= escAmp
+	}
+	return k
 }
 
 // scan adds the spans of d where a key starts, mapped back to the text by
@@ -368,7 +405,7 @@ func (r *Redactor) cutFrom(s string) int {
 				if st != nil {
 					sst, sen = st[:e], en[:e]
 				}
-				if d2, st2, en2, changed := decodeUnits(string(dd), sst, sen); changed {
+				if d2, st2, en2, changed := decodeUnits(string(dd), sst, sen, escAll); changed {
 					walk(d2, st2, en2, depth+1)
 				}
 			}
@@ -429,7 +466,7 @@ func escapeStart(t []byte) bool {
 // escapes, and HTML character references. Each decoded byte keeps the
 // source span of its unit, composed through st and en when s is itself
 // decoded (nil: s is the original).
-func decodeUnits(s string, st, en []int32) (out []byte, ost, oen []int32, changed bool) {
+func decodeUnits(s string, st, en []int32, kinds escapeKind) (out []byte, ost, oen []int32, changed bool) {
 	out = make([]byte, 0, len(s))
 	ost = make([]int32, 0, len(s))
 	oen = make([]int32, 0, len(s))
@@ -449,15 +486,15 @@ func decodeUnits(s string, st, en []int32) (out []byte, ost, oen []int32, change
 		c := s[i]
 		var dec []byte
 		n := 0
-		switch c {
-		case '%':
+		switch {
+		case c == '%' && kinds&escPercent != 0:
 			if i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
 				buf[0] = unhex(s[i+1])<<4 | unhex(s[i+2])
 				dec, n = buf[:1], 3
 			}
-		case '\\':
+		case c == '\\' && kinds&escBackslash != 0:
 			dec, n = jsonEscape(s[i:], buf[:0])
-		case '&':
+		case c == '&' && kinds&escAmp != 0:
 			dec, n = htmlReference(s[i:], buf[:0])
 		}
 		if n == 0 {

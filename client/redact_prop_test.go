@@ -204,7 +204,7 @@ func incompleteEscape(s string) bool {
 		if len(trimEscapeStarts(d)) == 0 {
 			return true
 		}
-		next, _, _, changed := decodeUnits(string(d), nil, nil)
+		next, _, _, changed := decodeUnits(string(d), nil, nil, escAll)
 		if !changed {
 			break
 		}
