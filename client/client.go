@@ -289,12 +289,11 @@ func New(opts Options) (*Client, error) {
 			}
 			t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		}
-		if base.Scheme == "http" {
-			// Checked when validated, and again at each connection: a
-			// localhost that turns to another address gets nothing.
-			t.DialContext = loopbackDialer((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext)
-		}
-		rt = t
+		// Plain http is checked when its URL is validated, and again at
+		// each connection: a localhost that turns to another address gets
+		// nothing.
+		t.DialContext = loopbackDialer((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext)
+		rt = plainHTTPMarker{t}
 	}
 	if opts.Recorder != nil {
 		rt = opts.Recorder.Wrap(rt)

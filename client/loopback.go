@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -63,12 +64,28 @@ func unwrapDNSError(err error) string {
 	return err.Error()
 }
 
-// loopbackDialer dials a plain-http base URL named by a host name only at
-// addresses that are loopback when the connection is made: the name is
+type plainHTTPKey struct{}
+
+// plainHTTPMarker marks the context of a plain-http request, for the
+// dialer to hold it to loopback.
+type plainHTTPMarker struct{ next http.RoundTripper }
+
+func (m plainHTTPMarker) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme == "http" {
+		req = req.WithContext(context.WithValue(req.Context(), plainHTTPKey{}, true))
+	}
+	return m.next.RoundTrip(req)
+}
+
+// loopbackDialer dials a plain-http URL (a base URL or a key set URL) only
+// at addresses that are loopback when the connection is made: a name is
 // resolved again for each connection, and one that now points elsewhere
 // is refused rather than sent credentials in clear.
 func loopbackDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if plain, _ := ctx.Value(plainHTTPKey{}).(bool); !plain {
+			return dial(ctx, network, addr)
+		}
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
 			return nil, err
