@@ -117,7 +117,7 @@ func writeDecoded(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tokenin
 	row("Header", tok.HeaderLine())
 	row("Issuer", orDash(tok.Issuer))
 	row("Subject", orDash(tok.Subject))
-	row("Audience", orDash(strings.Join(tok.Audience, ", ")))
+	row("Audience", orDash(client.Bounded(tok.Audience, 5)))
 	for _, t := range []struct {
 		label string
 		at    time.Time

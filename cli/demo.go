@@ -81,8 +81,10 @@ func checkDemoAddr(addr string) error {
 	if err != nil {
 		return &usageError{fmt.Errorf("--addr %q is not HOST:PORT", client.Sanitize(addr))}
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return &usageError{fmt.Errorf("--addr %s is not loopback: the fake server listens on 127.0.0.1, ::1 or localhost only", client.Sanitize(addr))}
+	// One loopback rule with the client's: localhost only when it
+	// resolves to loopback addresses only.
+	if err := client.CheckLoopback(host); err != nil {
+		return &usageError{fmt.Errorf("--addr %s is not loopback (%v): the fake server listens on 127.0.0.1, ::1 or localhost only", client.Sanitize(addr), err)}
 	}
 	return nil
 }

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -181,8 +180,8 @@ func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http)", Sanitize(u.Host))
+		if err := CheckLoopback(u.Hostname()); err != nil {
+			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http; %v)", Sanitize(u.Host), err)
 		}
 	default:
 		return nil, invalidf("base URL scheme %q is not https", Sanitize(u.Scheme))
@@ -196,14 +195,6 @@ func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Auth is the Authorization a request carries.
@@ -295,9 +286,11 @@ func New(opts Options) (*Client, error) {
 		}
 		// Shared with every other client of the same base URL and CAs, so
 		// its connections are reused from one refresh to the next.
-		if rt, err = transports.get(base, opts.CAFile, caPEM); err != nil {
+		t, err := transports.get(base, opts.CAFile, caPEM)
+		if err != nil {
 			return nil, err
 		}
+		rt = plainHTTPMarker{t}
 	}
 	if opts.Recorder != nil {
 		rt = opts.Recorder.Wrap(rt)
@@ -473,18 +466,15 @@ func (c *Client) Challenge(ctx context.Context, accountID string, auth Auth, mfa
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		ChallengeType string `json:"challenge_type"`
-		BindingMethod string `json:"binding_method"`
-		OOBCode       string `json:"oob_code"`
-	}
-	if err := json.Unmarshal(res.body, &out); err != nil {
+	fields, ok := decodeObject(res.body)
+	if !ok {
 		return nil, res.protocolError("body is not JSON")
 	}
-	if out.OOBCode == "" {
+	oob := stringField(fields, "oob_code")
+	if oob == "" {
 		return nil, res.protocolError("no oob_code in the challenge answer")
 	}
-	return &ChallengeResponse{ChallengeType: res.scrub(out.ChallengeType), BindingMethod: res.scrub(out.BindingMethod), OOBCode: out.OOBCode}, nil
+	return &ChallengeResponse{ChallengeType: res.scrub(stringField(fields, "challenge_type")), BindingMethod: res.scrub(stringField(fields, "binding_method")), OOBCode: oob}, nil
 }
 
 type response struct {
@@ -639,21 +629,16 @@ func headerSafe(token string) bool {
 const maxExpiresIn = 1 << 40
 
 func decodeTokenResponse(res *response) (*TokenResponse, error) {
-	trimmed := bytes.TrimSpace(res.body)
-	var fields map[string]any
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	if len(trimmed) == 0 {
+	if len(bytes.TrimSpace(res.body)) == 0 {
 		return nil, res.protocolError("empty body")
 	}
-	if err := dec.Decode(&fields); err != nil {
+	// The one parse the recorder and the redactor share (answer.go).
+	fields, ok := decodeObject(res.body)
+	if !ok {
 		return nil, res.protocolError("body is not a JSON object")
 	}
 	out := &TokenResponse{Fields: fields, ReceivedAt: res.receivedAt, ServerDate: res.date}
-	str := func(k string) string {
-		s, _ := fields[k].(string)
-		return strings.TrimSpace(s)
-	}
+	str := func(k string) string { return strings.TrimSpace(stringField(fields, k)) }
 	out.AccessToken = str("access_token")
 	if out.AccessToken == "" {
 		return nil, res.protocolError("no access_token in the answer")
@@ -670,7 +655,7 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	}
 	out.TokenType = Sanitize(str("token_type"))
 	out.Scope = Sanitize(str("scope"))
-	switch v := fields["expires_in"].(type) {
+	switch v := field(fields, "expires_in").(type) {
 	case json.Number:
 		n, err := v.Float64()
 		switch {

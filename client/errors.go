@@ -127,6 +127,9 @@ func (c *Client) transportError(ctx context.Context, op, target string, err erro
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// maxCodeLen and maxMessageLen bound an error's code and message.
+const maxCodeLen, maxMessageLen = 100, 400
+
 // excerptLen is how much of a non-JSON body an error shows.
 const excerptLen = 120
 
@@ -139,17 +142,23 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 		Error            json.RawMessage `json:"error"`
 		ErrorDescription string          `json:"error_description"`
 		Message          string          `json:"message"`
-		MFAToken         string          `json:"mfa_token"`
 	}
-	if len(trimmed) == 0 || json.Unmarshal(trimmed, &raw) != nil {
+	var fields map[string]any
+	if len(trimmed) == 0 || json.Unmarshal(trimmed, &raw) != nil || json.Unmarshal(trimmed, &fields) != nil {
 		e.Excerpt = Excerpt(trimmed, excerptLen)
 		return e
 	}
-	e.MFAToken = raw.MFAToken
+	// The mfa_token is a secret: taken by the key rule the redactor
+	// learns by (answer.go), wherever the server put it.
+	e.MFAToken = stringField(fields, "mfa_token")
+	if inner, ok := field(fields, "error").(map[string]any); ok {
+		if t := stringField(inner, "mfa_token"); t != "" {
+			e.MFAToken = t
+		}
+	}
 	var nested struct {
-		Code     string `json:"code"`
-		Message  string `json:"message"`
-		MFAToken string `json:"mfa_token"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
 	}
 	var flat string
 	switch {
@@ -160,16 +169,14 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 		}
 	case json.Unmarshal(raw.Error, &nested) == nil:
 		e.Code, e.Message = nested.Code, nested.Message
-		if nested.MFAToken != "" {
-			e.MFAToken = nested.MFAToken
-		}
 	case json.Unmarshal(raw.Error, &flat) == nil:
 		e.Code, e.Message = flat, raw.ErrorDescription
 	default:
 		e.Excerpt = Excerpt(trimmed, excerptLen)
 	}
-	e.Code = Sanitize(e.Code)
-	e.Message = Sanitize(e.Message)
+	// One line, however long what the server wrote.
+	e.Code = Cut(Sanitize(e.Code), maxCodeLen)
+	e.Message = Cut(Sanitize(e.Message), maxMessageLen)
 	e.MFAToken = strings.TrimSpace(e.MFAToken)
 	return e
 }

@@ -51,8 +51,8 @@ type Exchange struct {
 	Err string
 }
 
-// secretKeys are JSON fields whose values are secrets, in requests and
-// answers alike.
+// secretKeys are fields whose values are secrets, in requests and answers
+// alike, by their FoldKey.
 var secretKeys = map[string]bool{
 	"password": true, "client_secret": true, "binding_code": true, "mfa_token": true,
 	"oob_code": true, "refresh_token": true, "access_token": true, "id_token": true,
@@ -67,7 +67,7 @@ func mask(secret string) string { return fmt.Sprintf("•••• (%d chars)", 
 
 // fingerprintFor is a token's fingerprint, or a chosen secret's mask.
 func fingerprintFor(key, value string) string {
-	if maskedKeys[key] {
+	if isMasked(key) {
 		return mask(value)
 	}
 	return Fingerprint(value)
@@ -77,10 +77,6 @@ func fingerprintFor(key, value string) string {
 // is the authorization code there, but an error's code in an answer;
 // "token" is the refresh token a revoke sends.
 var requestSecretKeys = map[string]bool{"code": true, "token": true}
-
-func isSecret(key string, topOfRequest bool) bool {
-	return secretKeys[key] || (topOfRequest && requestSecretKeys[key])
-}
 
 // Recorder keeps the exchanges of a client, redacted. Use it as the
 // client's transport through Wrap.
@@ -193,9 +189,9 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 	}
 	// Request body: note secret field values first, so that they are
 	// caught anywhere else too, in any encoding.
+	NoteSecrets(rd, reqBody, true)
 	var reqFields map[string]any
 	if json.Unmarshal(reqBody, &reqFields) == nil {
-		collect(reqFields, rd, true)
 		for k, v := range reqFields {
 			if isSecret(k, true) {
 				e.SecretFields = append(e.SecretFields, Sanitize(k))
@@ -205,9 +201,15 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 		}
 		sort.Strings(e.SecretFields)
 	}
+	// The answer: learnt by the parse the client itself uses, whatever
+	// its shape, before any of it is recorded. It is shown as indented
+	// JSON only when it is exactly one JSON object.
 	var resFields map[string]any
-	if res != nil && json.Unmarshal(resBody, &resFields) == nil {
-		collect(resFields, rd, false)
+	if res != nil {
+		NoteSecrets(rd, resBody, false)
+		if len(resBody) <= MaxBodySize && json.Unmarshal(resBody, &resFields) != nil {
+			resFields = nil
+		}
 	}
 
 	e.URL = scrub(rd, req.URL.Redacted())
@@ -231,38 +233,6 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 // redacted in every encoding, before and after sanitising (which may turn
 // a secret's form into another).
 func scrub(rd *Redactor, s string) string { return rd.Redact(Sanitize(rd.Redact(s))) }
-
-// collect notes every secret field's value in a decoded JSON document;
-// top says v is the top of a request body.
-func collect(v any, rd *Redactor, top bool) {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, val := range t {
-			if s, ok := val.(string); ok && isSecret(k, top) {
-				if maskedKeys[k] {
-					rd.Add(s)
-				} else {
-					rd.AddToken(s)
-				}
-			}
-			collect(val, rd, false)
-		}
-	case []any:
-		for _, val := range t {
-			collect(val, rd, false)
-		}
-	}
-}
-
-// NoteSecrets teaches rd the secret fields of a JSON body (a request when
-// request is set, where "code" is an authorization code). A body that is
-// not JSON teaches nothing.
-func NoteSecrets(rd *Redactor, body []byte, request bool) {
-	var v any
-	if json.Unmarshal(body, &v) == nil {
-		collect(v, rd, request)
-	}
-}
 
 // redactValue replaces secret fields by fingerprints, and every known
 // secret inside any other string or key, recursively: a string value may
@@ -301,11 +271,11 @@ func redactBody(raw []byte, parsed map[string]any, rd *Redactor, request bool) s
 			return rd.Redact(EscapeJSONControls(rd.Redact(string(data))))
 		}
 	}
-	body := string(raw)
 	if len(raw) > MaxBodySize {
-		body = body[:MaxBodySize]
+		// Cut by the limit: a secret the cut halves leaves no start.
+		return rd.Redact(SanitizeMultiline(rd.RedactCut(string(raw[:MaxBodySize]))))
 	}
-	return rd.Redact(SanitizeMultiline(rd.Redact(body)))
+	return rd.Redact(SanitizeMultiline(rd.Redact(string(raw))))
 }
 
 func redactHeaders(h http.Header, rd *Redactor, e Exchange) []Header {

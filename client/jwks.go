@@ -73,7 +73,14 @@ func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) 
 		}
 		return nil, err
 	}
-	return ParseJWKS(res.body)
+	set, err := ParseJWKS(res.body)
+	var pe *ProtocolError
+	if errors.As(err, &pe) && pe.Excerpt != "" {
+		// What a server echoed (the Bearer it was sent) is redacted before
+		// the excerpt cuts it: a cut token is no longer found whole.
+		pe.Excerpt = Excerpt([]byte(c.redactor.Redact(string(res.body))), 60)
+	}
+	return set, err
 }
 
 // jwk is one key of a set, as JSON.
@@ -124,7 +131,7 @@ func ParseJWKS(data []byte) (*JWKS, error) {
 			err = fmt.Errorf("key type %q", Sanitize(k.Kty))
 		}
 		if err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s: %v", Sanitize(k.Kid), err))
+			skipped = append(skipped, fmt.Sprintf("%s: %v", Cut(Sanitize(k.Kid), maxListItem), err))
 			continue
 		}
 		// Keyed by the sanitised kid: it is what a token's (sanitised) kid
@@ -136,7 +143,7 @@ func ParseJWKS(data []byte) (*JWKS, error) {
 	if len(set.Keys) == 0 {
 		reason := "JWKS has no usable signing key"
 		if len(skipped) > 0 {
-			reason += " (" + strings.Join(skipped, "; ") + ")"
+			reason += " (" + boundedSkipped(skipped) + ")"
 		}
 		return nil, &ProtocolError{Status: 200, Reason: reason}
 	}
@@ -241,4 +248,14 @@ func (c *Client) FetchJWKSWithBearer(ctx context.Context, rawURL, bearer string)
 		auth = BearerAuth{Token: bearer}
 	}
 	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), auth)
+}
+
+// boundedSkipped names the first few keys a set could not use and counts
+// the rest: a set of thousands of bad keys makes one short line.
+func boundedSkipped(skipped []string) string {
+	const n = 3
+	if len(skipped) <= n {
+		return strings.Join(skipped, "; ")
+	}
+	return strings.Join(skipped[:n], "; ") + fmt.Sprintf("; and %d more", len(skipped)-n)
 }

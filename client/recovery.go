@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 )
 
 // RecoveryRequest starts an MFA recovery (§4) for a user who lost the
@@ -39,17 +38,13 @@ func (c *Client) Recovery(ctx context.Context, accountID string, auth Auth, req 
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		ChallengeType string `json:"challenge_type"`
-		BindingMethod string `json:"binding_method"`
-		OOBCode       string `json:"oob_code"`
-		MFAToken      string `json:"mfa_token"`
-	}
-	if err := json.Unmarshal(res.body, &out); err != nil {
+	fields, ok := decodeObject(res.body)
+	if !ok {
 		return nil, res.protocolError("body is not JSON")
 	}
-	if out.OOBCode == "" || out.MFAToken == "" {
+	oob, mfa := stringField(fields, "oob_code"), stringField(fields, "mfa_token")
+	if oob == "" || mfa == "" {
 		return nil, res.protocolError("the recovery answer lacks oob_code or mfa_token")
 	}
-	return &RecoveryResponse{ChallengeType: Sanitize(out.ChallengeType), BindingMethod: Sanitize(out.BindingMethod), OOBCode: out.OOBCode, MFAToken: out.MFAToken}, nil
+	return &RecoveryResponse{ChallengeType: res.scrub(stringField(fields, "challenge_type")), BindingMethod: res.scrub(stringField(fields, "binding_method")), OOBCode: oob, MFAToken: mfa}, nil
 }

@@ -5,10 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/url"
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -21,27 +24,65 @@ const minSecretLen = 4
 const minEncodedLen = 8
 
 // Redactor knows every secret of a flow and removes each of them from text
-// in every encoding it takes on the wire or in a log: raw, JSON-escaped
-// (with and without Go's HTML escaping, and ASCII-only), URL-encoded (query
-// and path forms), base64 in the standard and URL alphabets with and
-// without padding (of the secret alone and, for Basic, of
-// client_id:secret), and the middle of a base64 blob the secret sits in at
-// any alignment. The zero value is ready; it is safe for concurrent use.
+// in every encoding a server, a proxy or a WAF gives it: raw; JSON string
+// escapes (\uXXXX in either case, surrogate pairs, \/); HTML entities
+// (named, decimal, hex); percent-encoding in either case, with '+' or %20
+// for a space; any mix of these, one or two layers deep; terminal
+// sanitising; base64 in the standard and URL alphabets, whole or as the
+// middle of a larger blob at any alignment. The zero value is ready; it is
+// safe for concurrent use.
+//
+// Text is not matched against a list of encoded variants: it is decoded
+// (every escape above, unit by unit, keeping where each decoded byte came
+// from) and the decoded text is searched for the secrets in a radix tree.
+// Adding a secret costs the length of its few keys, whatever the number of
+// secrets known, and redacting costs the length of the text times the
+// depth a match runs, not the number of secrets.
 //
 // A redacted secret reads "[•••• (12 chars)]"; a token shows a short hash
 // of itself ("[sha256:3f9a1c… (812 chars)]"), which tells tokens apart.
 type Redactor struct {
-	mu sync.Mutex
-	// shown maps each secret to what stands in for it.
-	shown    map[string]string
-	replacer *strings.Replacer // built lazily; nil after each Add
+	mu   sync.RWMutex
+	root node
+	// top indexes the root's children by their first byte.
+	top [256]*node
+	// maxKey is the longest key, the most text a cut can leave of one.
+	maxKey int
+}
+
+// node is a radix tree node: the edge into it, its children by their
+// edges' first byte, and what stands in for the key that ends here.
+type node struct {
+	edge  string
+	kids  []*node
+	first []byte // kids[i].edge[0], for a fast look-up
+	shown string
+}
+
+// fold maps the bytes that encodings swap to one: a space is '+' in form
+// encoding, and base64url writes '-' and '_' for '+' and '/'. Keys and
+// text are compared folded.
+var fold = func() (f [256]byte) {
+	for i := range f {
+		f[i] = byte(i)
+	}
+	f[' '], f['-'], f['_'] = '+', '+', '/'
+	return f
+}()
+
+func foldString(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = fold[c]
+	}
+	return string(b)
 }
 
 // Add notes a secret a person chose or reads (password, client secret,
 // binding code): it is shown by its length alone.
 func (r *Redactor) Add(secret string) { r.add(secret, mask(secret)) }
 
-// AddToken notes a token: it may be shown by its first characters.
+// AddToken notes a token: it is shown by a short hash of itself.
 func (r *Redactor) AddToken(token string) { r.add(token, Fingerprint(token)) }
 
 // AddBasic notes the credentials of a Basic Authorization: the secret,
@@ -76,69 +117,550 @@ func (r *Redactor) add(secret, shown string) {
 	if r == nil || len(secret) < minSecretLen {
 		return
 	}
+	shown = "[" + Sanitize(shown) + "]"
+	ks := keys(secret)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.shown == nil {
-		r.shown = map[string]string{}
+	for _, k := range ks {
+		r.root.insert(k, shown)
+		r.maxKey = max(r.maxKey, len(k))
 	}
-	if _, ok := r.shown[secret]; ok {
-		return
+	for i, c := range r.root.first {
+		r.top[c] = r.root.kids[i]
 	}
-	r.shown[secret] = "[" + Sanitize(shown) + "]"
-	r.replacer = nil
 }
+
+// keys are what the decoded text is searched for, folded: the secret as
+// it is, as decoding would read it (a secret may hold what looks like an
+// escape), as sanitising leaves it, and its base64 encodings.
+func keys(secret string) []string {
+	forms := []string{secret, Sanitize(secret), SanitizeMultiline(secret), strings.ReplaceAll(secret, "\u00a0", " ")}
+	for d, l := secret, 0; l < maxLayers; l++ {
+		next, _, _, changed := decodeUnits(d, nil, nil, escAll)
+		if !changed {
+			break
+		}
+		d = string(next)
+		forms = append(forms, d)
+	}
+	if strings.HasSuffix(secret, `\`) {
+		// A trailing backslash, once decoded, makes an escape with what
+		// follows the secret (the quote that closes its string): that
+		// escape's character stands in for it.
+		for _, c := range []string{`"`, `/`, `\`, `'`} {
+			forms = append(forms, secret[:len(secret)-1]+c)
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	keep := func(k string, min int) {
+		if len(k) >= min && !seen[k] {
+			seen[k] = true
+			out = append(out, foldString(k))
+		}
+	}
+	for _, f := range forms {
+		keep(f, minSecretLen)
+	}
+	// base64: the whole encoding (the padding left alone), and for the
+	// other two alignments inside a larger blob the characters that depend
+	// on the secret alone. The first alignment's is a prefix of the whole.
+	keep(base64.RawStdEncoding.EncodeToString([]byte(secret)), minSecretLen)
+	for _, core := range base64Cores(secret)[1:] {
+		keep(core, minEncodedLen)
+	}
+	return out
+}
+
+func (n *node) child(c byte) *node {
+	if i := bytes.IndexByte(n.first, c); i >= 0 {
+		return n.kids[i]
+	}
+	return nil
+}
+
+// insert adds key; the first shown given for a key stays.
+func (n *node) insert(key, shown string) {
+	for {
+		if key == "" {
+			if n.shown == "" {
+				n.shown = shown
+			}
+			return
+		}
+		i := bytes.IndexByte(n.first, key[0])
+		if i < 0 {
+			n.kids = append(n.kids, &node{edge: key, shown: shown})
+			n.first = append(n.first, key[0])
+			return
+		}
+		c := n.kids[i]
+		p := 0
+		for p < len(c.edge) && p < len(key) && c.edge[p] == key[p] {
+			p++
+		}
+		if p < len(c.edge) {
+			mid := &node{edge: c.edge[:p], kids: []*node{c}, first: []byte{c.edge[p]}}
+			c.edge = c.edge[p:]
+			n.kids[i] = mid
+			c = mid
+		}
+		n, key = c, key[p:]
+	}
+}
+
+// longest finds the longest key that starts at d[i]; end is where it ends
+// (0 for none). partial says d ends inside a longer key, which a cut text
+// may have left the start of.
+func (r *Redactor) longest(d []byte, i int) (end int, shown string, partial bool) {
+	n, j := &r.root, i
+	for {
+		if j == len(d) {
+			return end, shown, j > i && len(n.kids) > 0
+		}
+		var c *node
+		if j == i {
+			c = r.top[fold[d[j]]]
+		} else {
+			c = n.child(fold[d[j]])
+		}
+		if c == nil {
+			return end, shown, false
+		}
+		e := c.edge
+		k := 1
+		for k < len(e) && j+k < len(d) && fold[d[j+k]] == e[k] {
+			k++
+		}
+		if k < len(e) {
+			return end, shown, j+k == len(d)
+		}
+		j += k
+		n = c
+		if n.shown != "" {
+			end, shown = j, n.shown
+		}
+	}
+}
+
+// maxLayers is how many layers of encoding are taken off: one encoding,
+// one inside another (a JSON string holding a form-encoded echo), and one
+// more for a secret that itself holds what reads as an escape ("%41").
+const maxLayers = 3
+
+// cutShown stands in for the start of a secret that a cut left at the
+// end of a text.
+const cutShown = "[•••• (cut)]"
 
 // Redact returns s with every known secret, in every encoding, replaced.
 // A nil Redactor returns s unchanged.
-func (r *Redactor) Redact(s string) string {
+func (r *Redactor) Redact(s string) string { return r.redact(s, false) }
+
+// RedactCut is Redact for text cut off at a limit: a secret the cut left
+// only the start of is redacted too.
+func (r *Redactor) RedactCut(s string) string { return r.redact(s, true) }
+
+type span struct {
+	start, end int
+	shown      string
+}
+
+func (r *Redactor) redact(s string, cut bool) string {
 	if r == nil || s == "" {
 		return s
 	}
-	r.mu.Lock()
-	rep := r.replacer
-	if rep == nil && len(r.shown) > 0 {
-		rep = r.build()
-		r.replacer = rep
-	}
-	r.mu.Unlock()
-	if rep == nil {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if len(r.root.kids) == 0 {
 		return s
 	}
-	return rep.Replace(s)
+	var spans []span
+	layers(s, func(d []byte, src func(a, b int) (int, int)) {
+		spans = r.scan(d, src, spans)
+	})
+	if cut {
+		if from := r.cutFrom(s); from < len(s) {
+			spans = append(spans, span{from, len(s), cutShown})
+		}
+	}
+	if len(spans) == 0 {
+		return s
+	}
+	sort.Slice(spans, func(i, j int) bool {
+		if spans[i].start != spans[j].start {
+			return spans[i].start < spans[j].start
+		}
+		return spans[i].end > spans[j].end
+	})
+	var b strings.Builder
+	b.Grow(len(s))
+	at := 0
+	for i := 0; i < len(spans); {
+		sp := spans[i]
+		end := sp.end
+		for i++; i < len(spans) && spans[i].start < end; i++ {
+			end = max(end, spans[i].end)
+		}
+		b.WriteString(s[at:sp.start])
+		b.WriteString(sp.shown)
+		at = end
+	}
+	b.WriteString(s[at:])
+	return b.String()
 }
 
-// build makes one replacer of every variant of every secret, longest
-// first: strings.Replacer tries its pairs in order at each position, so a
-// whole Basic value wins over the secret inside it.
-func (r *Redactor) build() *strings.Replacer {
-	type pair struct{ old, new string }
-	seen := map[string]bool{}
-	var pairs []pair
-	for secret, shown := range r.shown {
-		for _, v := range Variants(secret) {
-			if !seen[v] {
-				seen[v] = true
-				pairs = append(pairs, pair{v, shown})
+// layers calls f with s and with s decoded once and twice (while there is
+// anything to decode); src maps a span of the decoded bytes back to s.
+func layers(s string, f func(d []byte, src func(a, b int) (int, int))) {
+	f([]byte(s), func(a, b int) (int, int) { return a, b })
+	// One encoder escapes with one character and leaves the others raw
+	// (HTML leaves '\\' and '%', JSON leaves '%' and '&'): when text holds
+	// more than one kind, each kind is also taken off alone, so that a raw
+	// one in the secret is not read as an escape.
+	chain := func(kinds escapeKind) {
+		d, st, en := []byte(s), []int32(nil), []int32(nil)
+		for l := 0; l < maxLayers && bytes.ContainsAny(d, `%\\&`); l++ {
+			var changed bool
+			d, st, en, changed = decodeUnits(string(d), st, en, kinds)
+			if !changed {
+				return
+			}
+			f(d, func(a, b int) (int, int) { return int(st[a]), int(en[b-1]) })
+		}
+	}
+	if k := escapeKinds(s); k&(k-1) != 0 {
+		for _, only := range []escapeKind{escPercent, escBackslash, escAmp} {
+			if k&only != 0 {
+				chain(only)
 			}
 		}
 	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if len(pairs[i].old) != len(pairs[j].old) {
-			return len(pairs[i].old) > len(pairs[j].old)
-		}
-		return pairs[i].old < pairs[j].old
-	})
-	args := make([]string, 0, 2*len(pairs))
-	for _, p := range pairs {
-		args = append(args, p.old, p.new)
-	}
-	return strings.NewReplacer(args...)
+	chain(escAll)
 }
 
-// Variants lists the forms secret takes in text: raw, sanitised, every
+// escapeKind is a set of the escapes decodeUnits takes off.
+type escapeKind uint8
+
+const (
+	escPercent escapeKind = 1 << iota
+	escBackslash
+	escAmp
+	escAll = escPercent | escBackslash | escAmp
+)
+
+// escapeKinds is which escape characters s holds.
+func escapeKinds(s string) escapeKind {
+	var k escapeKind
+	if strings.IndexByte(s, '%') >= 0 {
+		k |= escPercent
+	}
+	if strings.IndexByte(s, '\\') >= 0 {
+		k |= escBackslash
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		k |= escAmp
+	}
+	return k
+}
+
+// scan adds the spans of d where a key starts, mapped back to the text by
+// src.
+func (r *Redactor) scan(d []byte, src func(a, b int) (int, int), spans []span) []span {
+	for i := 0; i < len(d); i++ {
+		if r.top[fold[d[i]]] == nil {
+			continue
+		}
+		if end, shown, _ := r.longest(d, i); end > 0 {
+			a, b := src(i, end)
+			spans = append(spans, span{a, b, shown})
+		}
+	}
+	return spans
+}
+
+// cutFrom is where the start of a key that a cut left at the end of s
+// begins (len(s) for none): in some layer of decoding, the text from there
+// runs to the end, or to an escape the cut left incomplete, and is the
+// start of a key. Only the tail that can hold such a start is decoded.
+func (r *Redactor) cutFrom(s string) int {
+	from := len(s)
+	base := max(0, len(s)-16*r.maxKey-64)
+	var walk func(d []byte, st, en []int32, depth int, kinds escapeKind)
+	walk = func(d []byte, st, en []int32, depth int, kinds escapeKind) {
+		src := func(i int) int {
+			if st == nil {
+				return base + i
+			}
+			return base + int(st[i])
+		}
+		for _, e := range incompleteEnds(d) {
+			if e < len(d) {
+				// Trimmed, what is left may end in another cut escape.
+				if st != nil {
+					walk(d[:e], st[:e], en[:e], depth, kinds)
+				} else {
+					walk(d[:e], nil, nil, depth, kinds)
+				}
+				continue
+			}
+			dd := d
+			for i := max(0, e-r.maxKey); i < e && src(i) < from; i++ {
+				if _, _, partial := r.longest(dd, i); partial {
+					from = src(i)
+					break
+				}
+			}
+			if depth < maxLayers && bytes.ContainsAny(dd, `%\\&`) {
+				var sst, sen []int32
+				if st != nil {
+					sst, sen = st[:e], en[:e]
+				}
+				if d2, st2, en2, changed := decodeUnits(string(dd), sst, sen, kinds); changed {
+					walk(d2, st2, en2, depth+1, kinds)
+				}
+			}
+		}
+	}
+	tail := s[base:]
+	// As in layers: every kind of escape together, and each alone.
+	if k := escapeKinds(tail); k&(k-1) != 0 {
+		for _, only := range []escapeKind{escPercent, escBackslash, escAmp} {
+			if k&only != 0 {
+				walk([]byte(tail), nil, nil, 0, only)
+			}
+		}
+	}
+	walk([]byte(tail), nil, nil, 0, escAll)
+	return from
+}
+
+// incompleteEnds are where text cut at its end may really end: the end,
+// and the start of an escape the cut left incomplete.
+func incompleteEnds(d []byte) []int {
+	ends := []int{len(d)}
+	for k := len(d) - 1; k >= 0 && k >= len(d)-12; k-- {
+		if escapeStart(d[k:]) {
+			ends = append(ends, k)
+		}
+	}
+	return ends
+}
+
+// escapeStart reports whether t is the start of an escape that a cut
+// left incomplete.
+func escapeStart(t []byte) bool {
+	allHex := func(t []byte) bool {
+		return !bytes.ContainsFunc(t, func(r rune) bool { return r > 0x7f || !isHex(byte(r)) })
+	}
+	switch {
+	case len(t) == 0:
+		return false
+	case t[0] == '%':
+		return len(t) <= 2 && allHex(t[1:])
+	case t[0] == '\\':
+		if len(t) >= 6 && t[1] == 'u' {
+			// A high surrogate whose low half was cut.
+			v, ok := hexValue(string(t[2:6]))
+			return ok && v >= 0xd800 && v < 0xdc00 && (len(t) == 6 || len(t) < 12 && escapeStart(t[6:]))
+		}
+		return len(t) == 1 || (t[1] == 'u' && allHex(t[2:])) || (t[1] == 'x' && len(t) <= 3 && allHex(t[2:]))
+	case t[0] == '&':
+		rest := t[1:]
+		if len(rest) > 0 && rest[0] == '#' {
+			rest = rest[1:]
+			if len(rest) > 0 && (rest[0] == 'x' || rest[0] == 'X') {
+				rest = rest[1:]
+			}
+			return allHex(rest)
+		}
+		return !bytes.ContainsFunc(rest, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		})
+	}
+	return false
+}
+
+// decodeUnits takes one layer of escapes off s, unit by unit: %XX (either
+// case), JSON's \uXXXX (surrogate pairs joined), \xXX and one-character
+// escapes, and HTML character references. Each decoded byte keeps the
+// source span of its unit, composed through st and en when s is itself
+// decoded (nil: s is the original).
+func decodeUnits(s string, st, en []int32, kinds escapeKind) (out []byte, ost, oen []int32, changed bool) {
+	out = make([]byte, 0, len(s))
+	ost = make([]int32, 0, len(s))
+	oen = make([]int32, 0, len(s))
+	emit := func(b []byte, i, j int) {
+		a, z := int32(i), int32(j)
+		if st != nil {
+			a, z = st[i], en[j-1]
+		}
+		for _, c := range b {
+			out = append(out, c)
+			ost = append(ost, a)
+			oen = append(oen, z)
+		}
+	}
+	var buf [8]byte
+	for i := 0; i < len(s); {
+		c := s[i]
+		var dec []byte
+		n := 0
+		switch {
+		case c == '%' && kinds&escPercent != 0:
+			if i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+				buf[0] = unhex(s[i+1])<<4 | unhex(s[i+2])
+				dec, n = buf[:1], 3
+			}
+		case c == '\\' && kinds&escBackslash != 0:
+			dec, n = jsonEscape(s[i:], buf[:0])
+		case c == '&' && kinds&escAmp != 0:
+			dec, n = htmlReference(s[i:], buf[:0])
+		}
+		if n == 0 {
+			emit([]byte{c}, i, i+1)
+			i++
+			continue
+		}
+		changed = true
+		emit(dec, i, i+n)
+		i += n
+	}
+	return out, ost, oen, changed
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+func hexValue(s string) (rune, bool) {
+	var v rune
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return 0, false
+		}
+		v = v<<4 | rune(unhex(s[i]))
+	}
+	return v, len(s) > 0
+}
+
+// jsonEscape decodes the escape at the start of s (which starts with a
+// backslash); n is 0 when it is none.
+func jsonEscape(s string, buf []byte) ([]byte, int) {
+	if len(s) < 2 {
+		return nil, 0
+	}
+	switch s[1] {
+	case '"', '\\', '/', '\'':
+		return append(buf, s[1]), 2
+	case 'n':
+		return append(buf, '\n'), 2
+	case 't':
+		return append(buf, '\t'), 2
+	case 'r':
+		return append(buf, '\r'), 2
+	case 'b':
+		return append(buf, '\b'), 2
+	case 'f':
+		return append(buf, '\f'), 2
+	case 'x':
+		if len(s) >= 4 {
+			if v, ok := hexValue(s[2:4]); ok {
+				return append(buf, byte(v)), 4
+			}
+		}
+	case 'u':
+		if len(s) < 6 {
+			return nil, 0
+		}
+		v, ok := hexValue(s[2:6])
+		if !ok {
+			return nil, 0
+		}
+		if utf16.IsSurrogate(v) && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+			if lo, ok := hexValue(s[8:12]); ok {
+				if r := utf16.DecodeRune(v, lo); r != utf8.RuneError {
+					return utf8.AppendRune(buf, r), 12
+				}
+			}
+		}
+		return utf8.AppendRune(buf, v), 6
+	}
+	return nil, 0
+}
+
+// htmlReference decodes the character reference at the start of s (which
+// starts with '&'): &#39; &#x27; (the ';' optional, as browsers read
+// them) and named ones (&quot; &apos; &amp; &nbsp; …).
+func htmlReference(s string, buf []byte) ([]byte, int) {
+	if len(s) < 3 {
+		return nil, 0
+	}
+	if s[1] == '#' {
+		j, base := 2, 10
+		if s[2] == 'x' || s[2] == 'X' {
+			j, base = 3, 16
+		}
+		k := j
+		var v rune
+		for k < len(s) && k-j < 8 {
+			c := s[k]
+			var d rune
+			switch {
+			case '0' <= c && c <= '9':
+				d = rune(c - '0')
+			case base == 16 && isHex(c):
+				d = rune(unhex(c))
+			default:
+				goto done
+			}
+			v = v*rune(base) + d
+			k++
+		}
+	done:
+		if k == j {
+			return nil, 0
+		}
+		if k < len(s) && s[k] == ';' {
+			k++
+		}
+		if v == 0 || v > unicode.MaxRune || utf16.IsSurrogate(v) {
+			v = unicode.ReplacementChar
+		}
+		return utf8.AppendRune(buf, v), k
+	}
+	k := 1
+	for k < len(s) && k < 33 && (s[k] >= 'a' && s[k] <= 'z' || s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9') {
+		k++
+	}
+	if k == 1 || k >= len(s) || s[k] != ';' {
+		return nil, 0
+	}
+	ref := s[:k+1]
+	if u := html.UnescapeString(ref); u != ref {
+		if u == "\u00a0" {
+			// &nbsp; stands for a space in an echo.
+			u = " "
+		}
+		return append(buf, u...), k + 1
+	}
+	return nil, 0
+}
+
+// Variants lists common forms secret takes in text: raw, sanitised, every
 // JSON escaping, URL encodings, and base64 whole and as the stable middle
-// of a larger base64 blob. Forms shorter than the secret's own minimum are
-// left out so short encodings do not blank out unrelated text.
+// of a larger base64 blob. Tests grep output for them; the Redactor does
+// not enumerate forms (it decodes the text), so it also finds forms not
+// listed here. Forms shorter than the secret's own minimum are left out.
 func Variants(secret string) []string {
 	if len(secret) < minSecretLen {
 		return nil

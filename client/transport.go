@@ -3,9 +3,11 @@ package client
 import (
 	"crypto/sha256"
 	"crypto/tls"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
+	"time"
 )
 
 // transportKey is everything that makes one transport differ from
@@ -58,6 +60,9 @@ func (c *transportCache) get(base *url.URL, caPath string, caPEM []byte) (*http.
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = http.ProxyFromEnvironment
+	// Plain http is checked when its URL is validated, and again at each
+	// connection: a localhost that turns to another address gets nothing.
+	t.DialContext = loopbackDialer((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext)
 	if caPEM != nil {
 		pool, err := caPool(caPath, caPEM)
 		if err != nil {

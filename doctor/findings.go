@@ -3,8 +3,9 @@ package doctor
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/tokenbench/tokenbench/client"
 )
 
 // Severity ranks a finding: what blocks a login, what is worth a look, and
@@ -172,7 +173,7 @@ func ruleManyIPs(_ User, acts []Activity, _ time.Time) []Finding {
 	}
 	return []Finding{{
 		Rule: "many-ips", Severity: sev,
-		Text:     fmt.Sprintf("last %d token requests from %d different IPs: %s", len(tokens), len(ips), strings.Join(ips, ", ")),
+		Text:     fmt.Sprintf("last %d token requests from %d different IPs: %s", len(tokens), len(ips), client.Bounded(ips, 5)),
 		Evidence: evidence,
 	}}
 }

@@ -94,7 +94,7 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 		t := r.Token
 		row("Subject", orDash(t.Subject))
 		row("Issuer", orDash(t.Issuer))
-		row("Audience", orDash(strings.Join(t.Audience, ", ")))
+		row("Audience", orDash(client.Bounded(t.Audience, 5)))
 		if !t.IssuedAt.IsZero() {
 			row("Issued", tokeninfo.FormatTime(t.IssuedAt, now))
 		}

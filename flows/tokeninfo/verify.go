@@ -120,7 +120,8 @@ func pickKey(kid string, keys *client.JWKS) (crypto.PublicKey, string, string) {
 	}
 	known := keys.KIDs()
 	sort.Strings(known)
-	return nil, "", fmt.Sprintf("unknown kid %s (the JWKS has %s)", kid, strings.Join(known, ", "))
+	// A set of thousands of keys names a few and counts the rest.
+	return nil, "", fmt.Sprintf("unknown kid %s (the JWKS has %s)", client.Cut(kid, 64), client.Bounded(known, 5))
 }
 
 func keyType(k crypto.PublicKey) string {

@@ -1,0 +1,77 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/tokenbench/tokenbench/client"
+)
+
+// TestKeysInAnotherCaseAreTakenAndRedacted is issue 18 item 1: an answer
+// that spells its secret keys MFA_Token and OOB_Code is read by the client
+// and redacted by the recorder under the same key rule; the recorded
+// exchanges (the TUI's HTTP log, the HAR) hold neither.
+func TestKeysInAnotherCaseAreTakenAndRedacted(t *testing.T) {
+	const mfa, oob = "mfa-Token-0123456789abcdef", "oob-Code-fedcba9876543210"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/auth/token") {
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `{"error":{"code":"mfa_required","message":"MFA needed","MFA_Token":"`+mfa+`"}}`)
+			return
+		}
+		io.WriteString(w, `{"challenge_type":"oob","OOB_Code":"`+oob+`"} `+"\n"+`{"echo":"`+mfa+`"}`)
+	}))
+	defer srv.Close()
+	rec := &client.Recorder{}
+	c, err := client.New(client.Options{BaseURL: srv.URL, Recorder: rec, Redactor: rec.Redactor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := client.BearerAuth{Token: "eyJhbGciOiJub25lIn0.e30.bearer-token-for-mfa"}
+	_, err = c.Token(context.Background(), "T11223344", auth, client.TokenRequest{Grant: client.GrantPassword, Username: "u@example.com", Password: "pw-0123456789"})
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.MFAToken != mfa {
+		t.Fatalf("mfa_token not taken from MFA_Token: %v", err)
+	}
+	ch, err := c.Challenge(context.Background(), "T11223344", auth, apiErr.MFAToken, client.ChannelSMS)
+	if err != nil || ch.OOBCode != oob {
+		t.Fatalf("oob_code not taken from OOB_Code: %+v %v", ch, err)
+	}
+	var log strings.Builder
+	for _, e := range rec.Exchanges() {
+		log.WriteString(e.Text())
+	}
+	har, _ := client.HAR(rec.Exchanges(), "test")
+	for where, text := range map[string]string{"log": log.String(), "HAR": string(har), "error": apiErr.Error()} {
+		for _, s := range []string{mfa, oob, mfa[4:16], oob[4:16]} {
+			if strings.Contains(text, s) {
+				t.Fatalf("%s holds %q:\n%s", where, s, text)
+			}
+		}
+	}
+}
+
+// TestJWKSErrorShowsNoStartOfTheBearer: a key set that is not JSON and
+// echoes the Bearer it was sent shows a redacted excerpt, not the first
+// characters of the token the excerpt's cut would leave.
+func TestJWKSErrorShowsNoStartOfTheBearer(t *testing.T) {
+	const bearer = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJqd2tzIn0.echoed-bearer-signature"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<html>you sent "+r.Header.Get("Authorization")+"</html>")
+	}))
+	defer srv.Close()
+	c, err := client.New(client.Options{BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.FetchJWKSWithBearer(context.Background(), srv.URL+"/jwks.json", bearer)
+	if err == nil || strings.Contains(err.Error(), bearer[:12]) || !strings.Contains(err.Error(), "not JSON") {
+		t.Fatalf("%v", err)
+	}
+}
