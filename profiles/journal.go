@@ -171,7 +171,20 @@ func validJournalID(id string) bool {
 	return true
 }
 
-func newJournalID() string { return fmt.Sprintf("%020d", time.Now().UnixNano()) }
+// newJournalID names a journal a fold takes: the time, or one past the
+// newest journal a crashed fold left when the clock went back, so that
+// replay order stays the order of the records.
+func (s *Secrets) newJournalID() string {
+	id := uint64(time.Now().UnixNano())
+	left, _ := s.journals("")
+	for _, path := range left[:len(left)-1] {
+		var n uint64
+		if _, err := fmt.Sscanf(strings.TrimPrefix(filepath.Base(path), JournalFileName+"."), "%d", &n); err == nil && n >= id {
+			id = n + 1
+		}
+	}
+	return fmt.Sprintf("%020d", id)
+}
 
 // replay applies the records of the journal at path to all; a record cut
 // by a crash (no newline, or a checksum that does not match) ends it.
@@ -234,7 +247,7 @@ func foldedIn(data []byte) string {
 // (nil when there is no journal); the caller closes it.
 func (s *Secrets) takeJournal() (*os.File, string, error) {
 	path := s.journalPath()
-	id := newJournalID()
+	id := s.newJournalID()
 	taken := path + "." + id
 	var err error
 	// On Windows a journal open for an append cannot be renamed; an append

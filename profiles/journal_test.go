@@ -62,8 +62,9 @@ func TestRotationJournal(t *testing.T) {
 	wantRT("rt_3b")
 
 	// A fold killed after it took the journal, before it wrote
-	// secrets.yaml; then a rotation into a new journal.
-	taken := journal + ".00000000000000000001"
+	// secrets.yaml, with a clock that has since gone back; then a
+	// rotation into a new journal.
+	taken := journal + ".18000000000000000000"
 	if err := os.Rename(journal, taken); err != nil {
 		t.Fatal(err)
 	}

@@ -189,7 +189,7 @@ func (e *RefreshTokenLostError) Error() string {
 	if user == "" {
 		user = "USER"
 	}
-	return fmt.Sprintf("profile %s: the server refused the stored refresh token (invalid_grant): it was spent or revoked, and tokenbench never saw it used (a crash during a refresh, or another tool with the same token, loses the one a rotating server sends instead). Log in again to store a new one: tokenbench token -p %s --grant password --username %s",
+	return fmt.Sprintf("profile %s: the server refused the stored refresh token (invalid_grant): it was spent or revoked, and tokenbench never saw it used (a crash mid-refresh or another tool with the token can lose a rotated one). Log in again to store a new one: tokenbench token -p %s --grant password --username %s",
 		e.Profile, e.Profile, client.Sanitize(user))
 }
 

@@ -194,7 +194,7 @@ func (s *Service) Run(ctx context.Context, p profiles.Profile, req flows.Request
 	spend := req.Grant == client.GrantRefreshToken && req.RefreshToken == "" && s.Secrets != nil &&
 		profiles.SourceOf(p, profiles.RefreshToken).Stored()
 	if !spend {
-		err := run()
+		err := s.ExplainRefused(ctx, p, req, run())
 		return res, warnings, err
 	}
 	err := s.exclusive(ctx, p, func() error {
@@ -206,6 +206,21 @@ func (s *Service) Run(ctx context.Context, p profiles.Profile, req flows.Request
 		return lostRefreshToken(p, run())
 	})
 	return res, warnings, err
+}
+
+// ExplainRefused turns the server's invalid_grant to a refresh_token
+// grant that spent the refresh token p stores (read from the store, as
+// the TUI's form does) into a *RefreshTokenLostError, which says what
+// happened and which login restores it. Other errors pass unchanged.
+func (s *Service) ExplainRefused(ctx context.Context, p profiles.Profile, req flows.Request, err error) error {
+	if err == nil || req.Grant != client.GrantRefreshToken || req.RefreshToken == "" || s.Secrets == nil ||
+		!profiles.SourceOf(p, profiles.RefreshToken).Stored() {
+		return err
+	}
+	if stored, gerr := s.Secrets.Get(ctx, p, profiles.RefreshToken); gerr != nil || stored != req.RefreshToken {
+		return err
+	}
+	return lostRefreshToken(p, err)
 }
 
 // latestRefreshToken is the refresh token p stores now (another process may

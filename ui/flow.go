@@ -218,11 +218,16 @@ func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 	if req.Bearer == "" && req.CanChain() {
 		label = "client_credentials → " + string(req.Grant)
 	}
-	keep := f.keeper()
+	keep, active, svc := f.keeper(), f.active, f.ctx.Session
 	return f.showSending(label, req.Account, func(ctx context.Context) tea.Msg {
 		res, s, err := runner.Start(ctx, req)
 		if err == nil && res != nil {
 			err = keep(res)
+		}
+		if err != nil && active != nil && svc != nil {
+			// A stored refresh token refused: say it was lost, and how to
+			// get a new one.
+			err = svc.ExplainRefused(ctx, *active, req, err)
 		}
 		return resultMsg{res: res, session: s, err: err}
 	})
