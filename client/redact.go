@@ -143,6 +143,14 @@ func keys(secret string) []string {
 		d = string(next)
 		forms = append(forms, d)
 	}
+	if strings.HasSuffix(secret, `\`) {
+		// A trailing backslash, once decoded, makes an escape with what
+		// follows the secret (the quote that closes its string): that
+		// escape's character stands in for it.
+		for _, c := range []string{`"`, `/`, `\`, `'`} {
+			forms = append(forms, secret[:len(secret)-1]+c)
+		}
+	}
 	var out []string
 	seen := map[string]bool{}
 	keep := func(k string, min int) {
