@@ -645,10 +645,11 @@ func htmlReference(s string, buf []byte) ([]byte, int) {
 	return nil, 0
 }
 
-// Variants lists the forms secret takes in text: raw, sanitised, every
+// Variants lists common forms secret takes in text: raw, sanitised, every
 // JSON escaping, URL encodings, and base64 whole and as the stable middle
-// of a larger base64 blob. Forms shorter than the secret's own minimum are
-// left out so short encodings do not blank out unrelated text.
+// of a larger base64 blob. Tests grep output for them; the Redactor does
+// not enumerate forms (it decodes the text), so it also finds forms not
+// listed here. Forms shorter than the secret's own minimum are left out.
 func Variants(secret string) []string {
 	if len(secret) < minSecretLen {
 		return nil
