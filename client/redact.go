@@ -317,23 +317,25 @@ func layers(s string, f func(d []byte, src func(a, b int) (int, int))) {
 	// (HTML leaves '\\' and '%', JSON leaves '%' and '&'): when text holds
 	// more than one kind, each kind is also taken off alone, so that a raw
 	// one in the secret is not read as an escape.
+	chain := func(kinds escapeKind) {
+		d, st, en := []byte(s), []int32(nil), []int32(nil)
+		for l := 0; l < maxLayers && bytes.ContainsAny(d, `%\\&`); l++ {
+			var changed bool
+			d, st, en, changed = decodeUnits(string(d), st, en, kinds)
+			if !changed {
+				return
+			}
+			f(d, func(a, b int) (int, int) { return int(st[a]), int(en[b-1]) })
+		}
+	}
 	if k := escapeKinds(s); k&(k-1) != 0 {
 		for _, only := range []escapeKind{escPercent, escBackslash, escAmp} {
 			if k&only != 0 {
-				d, st, en, _ := decodeUnits(s, nil, nil, only)
-				f(d, func(a, b int) (int, int) { return int(st[a]), int(en[b-1]) })
+				chain(only)
 			}
 		}
 	}
-	d, st, en := []byte(s), []int32(nil), []int32(nil)
-	for l := 0; l < maxLayers && bytes.ContainsAny(d, `%\\&`); l++ {
-		var changed bool
-		d, st, en, changed = decodeUnits(string(d), st, en, escAll)
-		if !changed {
-			return
-		}
-		f(d, func(a, b int) (int, int) { return int(st[a]), int(en[b-1]) })
-	}
+	chain(escAll)
 }
 
 // escapeKind is a set of the escapes decodeUnits takes off.
