@@ -18,8 +18,15 @@ import (
 // encoding: each encoder below is one of them.
 type encoder struct {
 	name string
-	enc  func(s string, rnd *rand.Rand) string
+	// layers is single or nested (one encoding inside another).
+	layers int
+	enc    func(s string, rnd *rand.Rand) string
 }
+
+const (
+	single = 1
+	nested = 2
+)
 
 func jsonInner(s string, escapeHTML bool) string {
 	var b bytes.Buffer
@@ -94,32 +101,32 @@ var unitEncodings = []func(r rune, raw string) string{
 }
 
 var encoders = []encoder{
-	{"raw", func(s string, _ *rand.Rand) string { return s }},
-	{"json go", func(s string, _ *rand.Rand) string { return jsonInner(s, true) }},
-	{"json no html", func(s string, _ *rand.Rand) string { return jsonInner(s, false) }},
-	{"json ascii", func(s string, _ *rand.Rand) string { return asciiOnly(jsonInner(s, false)) }},
-	{"json ascii upper", func(s string, _ *rand.Rand) string { return upperHexEscapes(asciiOnly(jsonInner(s, true))) }},
-	{"json php", func(s string, _ *rand.Rand) string {
+	{"raw", single, func(s string, _ *rand.Rand) string { return s }},
+	{"json go", single, func(s string, _ *rand.Rand) string { return jsonInner(s, true) }},
+	{"json no html", single, func(s string, _ *rand.Rand) string { return jsonInner(s, false) }},
+	{"json ascii", single, func(s string, _ *rand.Rand) string { return asciiOnly(jsonInner(s, false)) }},
+	{"json ascii upper", single, func(s string, _ *rand.Rand) string { return upperHexEscapes(asciiOnly(jsonInner(s, true))) }},
+	{"json php", single, func(s string, _ *rand.Rand) string {
 		return strings.ReplaceAll(asciiOnly(jsonInner(s, false)), "/", `\/`)
 	}},
-	{"html", func(s string, _ *rand.Rand) string { return html.EscapeString(s) }},
-	{"html decimal", func(s string, rnd *rand.Rand) string {
+	{"html", single, func(s string, _ *rand.Rand) string { return html.EscapeString(s) }},
+	{"html decimal", single, func(s string, rnd *rand.Rand) string {
 		return perRune(s, func(r rune, _ string, _ *rand.Rand) string { return fmt.Sprintf("&#%d;", r) }, rnd)
 	}},
-	{"html hex", func(s string, rnd *rand.Rand) string {
+	{"html hex", single, func(s string, rnd *rand.Rand) string {
 		return perRune(s, func(r rune, _ string, _ *rand.Rand) string { return fmt.Sprintf("&#x%x;", r) }, rnd)
 	}},
-	{"html named", func(s string, rnd *rand.Rand) string {
+	{"html named", single, func(s string, rnd *rand.Rand) string {
 		return perRune(s, func(r rune, raw string, _ *rand.Rand) string { return unitEncodings[len(unitEncodings)-1](r, raw) }, rnd)
 	}},
-	{"query", func(s string, _ *rand.Rand) string { return url.QueryEscape(s) }},
-	{"path", func(s string, _ *rand.Rand) string { return url.PathEscape(s) }},
-	{"encodeURIComponent", func(s string, _ *rand.Rand) string { return encodeURIComponent(s) }},
-	{"percent lower", func(s string, _ *rand.Rand) string {
+	{"query", single, func(s string, _ *rand.Rand) string { return url.QueryEscape(s) }},
+	{"path", single, func(s string, _ *rand.Rand) string { return url.PathEscape(s) }},
+	{"encodeURIComponent", single, func(s string, _ *rand.Rand) string { return encodeURIComponent(s) }},
+	{"percent lower", single, func(s string, _ *rand.Rand) string {
 		return strings.ToLower(encodeURIComponent(strings.ToUpper(s)))[:0] + lowerEscapes(encodeURIComponent(s))
 	}},
-	{"percent every byte", func(s string, _ *rand.Rand) string { return pctBytes(s, "%%%02x") }},
-	{"mix per character", func(s string, rnd *rand.Rand) string {
+	{"percent every byte", single, func(s string, _ *rand.Rand) string { return pctBytes(s, "%%%02x") }},
+	{"mix per character", single, func(s string, rnd *rand.Rand) string {
 		// Escape characters themselves are escaped: no encoder leaves a
 		// raw backslash, '%' or '&' before text it escapes with them.
 		return perRune(s, func(r rune, raw string, rnd *rand.Rand) string {
@@ -130,15 +137,15 @@ var encoders = []encoder{
 			return out
 		}, rnd)
 	}},
-	{"json of query", func(s string, _ *rand.Rand) string { return jsonInner(url.QueryEscape(s), true) }},
-	{"html of json", func(s string, _ *rand.Rand) string { return html.EscapeString(jsonInner(s, true)) }},
-	{"query of json", func(s string, _ *rand.Rand) string { return url.QueryEscape(jsonInner(s, false)) }},
-	{"json of json", func(s string, _ *rand.Rand) string { return jsonInner(jsonInner(s, true), true) }},
-	{"html of html", func(s string, _ *rand.Rand) string { return html.EscapeString(html.EscapeString(s)) }},
-	{"query of query", func(s string, _ *rand.Rand) string { return url.QueryEscape(url.QueryEscape(s)) }},
-	{"sanitised", func(s string, _ *rand.Rand) string { return Sanitize(s) }},
-	{"base64", func(s string, _ *rand.Rand) string { return base64.StdEncoding.EncodeToString([]byte(s)) }},
-	{"base64url raw", func(s string, _ *rand.Rand) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }},
+	{"json of query", nested, func(s string, _ *rand.Rand) string { return jsonInner(url.QueryEscape(s), true) }},
+	{"html of json", nested, func(s string, _ *rand.Rand) string { return html.EscapeString(jsonInner(s, true)) }},
+	{"query of json", nested, func(s string, _ *rand.Rand) string { return url.QueryEscape(jsonInner(s, false)) }},
+	{"json of json", nested, func(s string, _ *rand.Rand) string { return jsonInner(jsonInner(s, true), true) }},
+	{"html of html", nested, func(s string, _ *rand.Rand) string { return html.EscapeString(html.EscapeString(s)) }},
+	{"query of query", nested, func(s string, _ *rand.Rand) string { return url.QueryEscape(url.QueryEscape(s)) }},
+	{"sanitised", single, func(s string, _ *rand.Rand) string { return Sanitize(s) }},
+	{"base64", single, func(s string, _ *rand.Rand) string { return base64.StdEncoding.EncodeToString([]byte(s)) }},
+	{"base64url raw", single, func(s string, _ *rand.Rand) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }},
 }
 
 func lowerEscapes(s string) string {
@@ -173,6 +180,15 @@ var labelsAtEnd = regexp.MustCompile(`(\[(•••• \((\d+ chars|cut)\)|sha25
 // a few characters at each edge) only labels may stand.
 func checkRedacted(t *testing.T, rd *Redactor, secret string, enc encoder, rnd *rand.Rand) {
 	t.Helper()
+	if enc.layers == nested {
+		if _, _, _, changed := decodeUnits(secret, nil, nil, escAll); changed {
+			// A secret that itself holds escapes (a literal "&amp;" or
+			// "\\u0026") inside two encodings is read one way only when
+			// the layers come off in their order, which text does not
+			// say: not promised.
+			return
+		}
+	}
 	encoded := enc.enc(secret, rnd)
 	for _, c := range contexts {
 		body := c.before + encoded + c.after
