@@ -385,8 +385,8 @@ func (r *Redactor) scan(d []byte, src func(a, b int) (int, int), spans []span) [
 func (r *Redactor) cutFrom(s string) int {
 	from := len(s)
 	base := max(0, len(s)-16*r.maxKey-64)
-	var walk func(d []byte, st, en []int32, depth int)
-	walk = func(d []byte, st, en []int32, depth int) {
+	var walk func(d []byte, st, en []int32, depth int, kinds escapeKind)
+	walk = func(d []byte, st, en []int32, depth int, kinds escapeKind) {
 		src := func(i int) int {
 			if st == nil {
 				return base + i
@@ -397,9 +397,9 @@ func (r *Redactor) cutFrom(s string) int {
 			if e < len(d) {
 				// Trimmed, what is left may end in another cut escape.
 				if st != nil {
-					walk(d[:e], st[:e], en[:e], depth)
+					walk(d[:e], st[:e], en[:e], depth, kinds)
 				} else {
-					walk(d[:e], nil, nil, depth)
+					walk(d[:e], nil, nil, depth, kinds)
 				}
 				continue
 			}
@@ -415,13 +415,22 @@ func (r *Redactor) cutFrom(s string) int {
 				if st != nil {
 					sst, sen = st[:e], en[:e]
 				}
-				if d2, st2, en2, changed := decodeUnits(string(dd), sst, sen, escAll); changed {
-					walk(d2, st2, en2, depth+1)
+				if d2, st2, en2, changed := decodeUnits(string(dd), sst, sen, kinds); changed {
+					walk(d2, st2, en2, depth+1, kinds)
 				}
 			}
 		}
 	}
-	walk([]byte(s[base:]), nil, nil, 0)
+	tail := s[base:]
+	// As in layers: every kind of escape together, and each alone.
+	if k := escapeKinds(tail); k&(k-1) != 0 {
+		for _, only := range []escapeKind{escPercent, escBackslash, escAmp} {
+			if k&only != 0 {
+				walk([]byte(tail), nil, nil, 0, only)
+			}
+		}
+	}
+	walk([]byte(tail), nil, nil, 0, escAll)
 	return from
 }
 
