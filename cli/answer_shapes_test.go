@@ -161,3 +161,28 @@ func TestSecretCutByTheBodyLimitLeavesNoStart(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenInAnHTMLAnswerIsRedacted: a 200 that is an HTML page (a login
+// form of a proxy, an echo) naming a token is refused, and the error line
+// does not show the token.
+func TestTokenInAnHTMLAnswerIsRedacted(t *testing.T) {
+	const at = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJodG1sIn0.html-page-token-signature"
+	for _, page := range []string{
+		`<html><form><input type="hidden" name="access_token" value="` + at + `"></form></html>`,
+		"token issued. access_token: " + at + "\n",
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, page)
+		}))
+		har := filepath.Join(t.TempDir(), "s.har")
+		r := runCLI(t, secretEnv, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "-v", "--har", har)
+		srv.Close()
+		if r.code == 0 {
+			t.Fatalf("an HTML page accepted: %+v", r)
+		}
+		data, _ := os.ReadFile(har)
+		assertNoLeak(t, "stderr", r.stderr, at)
+		assertNoLeak(t, "HAR", string(data), at)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"sort"
 	"unicode"
 	"unicode/utf8"
@@ -111,6 +112,20 @@ func NoteSecrets(rd *Redactor, body []byte, request bool) {
 		return
 	}
 	noteForm(rd, body)
+	noteLoose(rd, body)
+}
+
+// looseToken finds a token named in text that is neither JSON nor a form
+// (an HTML page, a plain-text error, a log line echoed back):
+// "access_token: X", "refresh_token=X", name="access_token" value="X".
+var looseToken = regexp.MustCompile(`(?i)(access_token|refresh_token|id_token|mfa_token|oob_code)(?:["']?\s*[:=]\s*["']?|["']?\s+value=["']?)([A-Za-z0-9._~+/=-]{16,})`)
+
+// noteLoose learns the tokens looseToken finds: only long runs after a
+// token's name, so that ordinary words are not taken for secrets.
+func noteLoose(rd *Redactor, body []byte) {
+	for _, m := range looseToken.FindAllSubmatch(body, 64) {
+		rd.AddToken(string(m[2]))
+	}
 }
 
 func learn(rd *Redactor, key, value string) {

@@ -75,3 +75,32 @@ func TestJWKSErrorShowsNoStartOfTheBearer(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// TestOneKeyRuleForTheClientAndTheRecorder: a key the client reads by
+// encoding/json's folding (the long s "ſ", the Kelvin sign "K") is a key
+// the recorder redacts, since both use client.FoldKey.
+func TestOneKeyRuleForTheClientAndTheRecorder(t *testing.T) {
+	const at, rt = "eyJhbGciOiJub25lIn0.e30.folded-access-token", "folded-refresh-token-0123456789"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ACCEſſ_TOKEN":"`+at+`","refresh_to\u212Aen":"`+rt+`","expires_in":60}`)
+	}))
+	defer srv.Close()
+	rec := &client.Recorder{}
+	c, err := client.New(client.Options{BaseURL: srv.URL, Recorder: rec, Redactor: rec.Redactor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Token(context.Background(), "T11223344", client.BasicAuth{ClientID: "c", ClientSecret: "client-secret-1"}, client.TokenRequest{Grant: client.GrantClientCredentials})
+	if err != nil || res.AccessToken != at || res.RefreshToken != rt {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for _, e := range rec.Exchanges() {
+		if strings.Contains(e.Text(), at) || strings.Contains(e.Text(), rt) {
+			t.Fatalf("recorded raw:\n%s", e.Text())
+		}
+	}
+	if client.FoldKey("MFA_Token") != "mfa_token" || client.FoldKey("paſſword") != "password" {
+		t.Error("FoldKey does not fold as encoding/json does")
+	}
+}

@@ -313,6 +313,12 @@ func (r *Redactor) redact(s string, cut bool) string {
 // anything to decode); src maps a span of the decoded bytes back to s.
 func layers(s string, f func(d []byte, src func(a, b int) (int, int))) {
 	f([]byte(s), func(a, b int) (int, int) { return a, b })
+	if strings.ContainsAny(s, "\r\n") {
+		// A secret wrapped over lines (MIME base64 at 76 columns, a page
+		// that breaks long words) is found with the breaks left out.
+		d, st := dropBreaks(s)
+		f(d, func(a, b int) (int, int) { return int(st[a]), int(st[b-1]) + 1 })
+	}
 	// One encoder escapes with one character and leaves the others raw
 	// (HTML leaves '\\' and '%', JSON leaves '%' and '&'): when text holds
 	// more than one kind, each kind is also taken off alone, so that a raw
@@ -336,6 +342,19 @@ func layers(s string, f func(d []byte, src func(a, b int) (int, int))) {
 		}
 	}
 	chain(escAll)
+}
+
+// dropBreaks is s without CR and LF, with where each byte left was.
+func dropBreaks(s string) ([]byte, []int32) {
+	d := make([]byte, 0, len(s))
+	st := make([]int32, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\r' && s[i] != '\n' {
+			d = append(d, s[i])
+			st = append(st, int32(i))
+		}
+	}
+	return d, st
 }
 
 // escapeKind is a set of the escapes decodeUnits takes off.
@@ -431,6 +450,14 @@ func (r *Redactor) cutFrom(s string) int {
 		}
 	}
 	walk([]byte(tail), nil, nil, 0, escAll)
+	if strings.ContainsAny(tail, "\r\n") {
+		d, st := dropBreaks(tail)
+		en := make([]int32, len(st))
+		for i, v := range st {
+			en[i] = v + 1
+		}
+		walk(d, st, en, 0, escAll)
+	}
 	return from
 }
 

@@ -145,7 +145,23 @@ var encoders = []encoder{
 	{"query of query", nested, func(s string, _ *rand.Rand) string { return url.QueryEscape(url.QueryEscape(s)) }},
 	{"sanitised", single, func(s string, _ *rand.Rand) string { return Sanitize(s) }},
 	{"base64", single, func(s string, _ *rand.Rand) string { return base64.StdEncoding.EncodeToString([]byte(s)) }},
+	{"wrapped at 16 columns", single, func(s string, _ *rand.Rand) string { return wrap(s, 16, "\r\n") }},
+	{"base64 wrapped", single, func(s string, _ *rand.Rand) string {
+		return wrap(base64.StdEncoding.EncodeToString([]byte(s)), 8, "\n")
+	}},
 	{"base64url raw", single, func(s string, _ *rand.Rand) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }},
+}
+
+// wrap breaks s every n bytes, as a mailer or a page breaks long words.
+func wrap(s string, n int, br string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i += n {
+		if i > 0 {
+			b.WriteString(br)
+		}
+		b.WriteString(s[i:min(len(s), i+n)])
+	}
+	return b.String()
 }
 
 func lowerEscapes(s string) string {
@@ -171,9 +187,9 @@ func randomSecret(rnd *rand.Rand) string {
 	return strings.TrimSpace(string(r)) + "x"
 }
 
-var labelsOnly = regexp.MustCompile(`^(\[(•••• \((\d+ chars|cut)\)|sha256:[0-9a-f]{6}… \(\d+ chars\))\])+=*$`)
+var labelsOnly = regexp.MustCompile(`^(\[(•••• \((\d+ chars|cut)\)|sha256:[0-9a-f]{6}… \(\d+ chars\))\]=*)+$`)
 
-var labelsAtEnd = regexp.MustCompile(`(\[(•••• \((\d+ chars|cut)\)|sha256:[0-9a-f]{6}… \(\d+ chars\))\])+$`)
+var labelsAtEnd = regexp.MustCompile(`(\[(•••• \((\d+ chars|cut)\)|sha256:[0-9a-f]{6}… \(\d+ chars\))\]=*)+$`)
 
 // checkRedacted reports what of the encoded secret is left in the
 // redacted body: between the context's text (of which a redaction may eat
