@@ -125,7 +125,7 @@ func (m *Model) size() {
 // a page's countdown (a token's, home's held tokens, a 429's wait), or a
 // held token to auto-refresh whatever the screen.
 func (m *Model) wantsTick() bool {
-	p, ok := m.nav.top().(interface{ Ticking() bool })
+	p, ok := m.nav.top().(Ticker)
 	return ok && p.Ticking() || m.desk.autoRefreshPending()
 }
 
@@ -176,8 +176,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			// one's), or from the new profile's form left with esc.
 			f.openNewProfileForm(msg.grant)
 		} else {
-			f.openForm(msg.grant, f.currentValues())
-			f.form.oneOff = true
+			f.openOneOffForm(msg.grant, f.currentValues())
 		}
 		return nil
 	case channelChosenMsg:
@@ -341,7 +340,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Interrupt
 	}
 	busy, takesText := false, top != nil && top.TakesText()
-	if p, ok := top.(interface{ Busy() bool }); ok {
+	if p, ok := top.(Busier); ok {
 		busy = p.Busy()
 	}
 	switch {

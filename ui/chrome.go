@@ -127,9 +127,9 @@ func (c *chrome) header(f frame) string {
 	}
 	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+name)
 	right := ""
-	if p, ok := f.top.(interface{ Account() string }); ok && p.Account() != "" {
+	if p, ok := f.top.(AccountNamer); ok && p.Account() != "" {
 		right = s.badge(p.Account())
-		if p, ok := f.top.(interface{ PartnerLabel() string }); ok && p.PartnerLabel() != "" {
+		if p, ok := f.top.(PartnerLabeler); ok && p.PartnerLabel() != "" {
 			// The partner route, when it fits beside the title and the
 			// whole profile name.
 			name := 0
@@ -163,7 +163,7 @@ func (c *chrome) windowTitle(f frame) string {
 	if f.active != "" {
 		title += " · " + f.active
 	}
-	if p, ok := f.top.(interface{ WindowNote() string }); ok && p.WindowNote() != "" {
+	if p, ok := f.top.(WindowNoter); ok && p.WindowNote() != "" {
 		title += " · " + p.WindowNote()
 	}
 	return title
@@ -310,7 +310,7 @@ func helpWorks(page Page) bool {
 	if page == nil {
 		return true
 	}
-	if p, ok := page.(interface{ QuestionMarkIsHelp() bool }); ok {
+	if p, ok := page.(QuestionMarker); ok {
 		return p.QuestionMarkIsHelp()
 	}
 	return !page.TakesText()

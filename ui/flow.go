@@ -94,13 +94,11 @@ func (f *flow) openNewProfileForm(g client.Grant) {
 		f.form = d
 		f.nav.push(d)
 	case d != nil:
-		fm := newProfileForm(g, d.values(), d.chain, d.storePw, false, f.ctx.Width-2)
-		fm.mfaEmail, fm.keepTokens, fm.autoRefresh = d.mfaEmail, d.keepTokens, d.autoRefresh
-		f.openFormPage(fm)
+		toggles := d.profileToggles
+		f.openFormWith(newProfileForm(g, d.values(), d.chain, d.storePw, false, f.ctx.Width-2), formSetup{draft: draftNewProfile, toggles: &toggles})
 	default:
-		f.openFormPage(newProfileForm(g, map[string]string{fBaseURL: f.ctx.DefaultBaseURL}, true, false, false, f.ctx.Width-2))
+		f.openFormWith(newProfileForm(g, map[string]string{fBaseURL: f.ctx.DefaultBaseURL}, true, false, false, f.ctx.Width-2), formSetup{draft: draftNewProfile})
 	}
-	f.form.draft = draftNewProfile
 }
 
 // reopenDraft shows the form kept under key, if any, and reports whether
@@ -181,13 +179,15 @@ func (f *flow) openChooser(forProfile bool) {
 	f.nav.push(newChooserPage(f.ctx, forProfile))
 }
 
-func (f *flow) openForm(g client.Grant, values map[string]string) {
-	f.openFormPage(newForm(g, values, f.chain, f.ctx.Width-2))
+// openOneOffForm opens the form of a request of its own for grant g.
+func (f *flow) openOneOffForm(g client.Grant, values map[string]string) {
+	f.openFormWith(newForm(g, values, f.chain, f.ctx.Width-2), formSetup{oneOff: true})
 }
 
-// openFormPage opens fm on top of the current screen as the form.
-func (f *flow) openFormPage(fm formModel) {
-	f.form = newFormPage(f.ctx, fm)
+// openFormWith opens fm, set up for s, on top of the current screen as the
+// form.
+func (f *flow) openFormWith(fm formModel, s formSetup) {
+	f.form = newFormPage(f.ctx, fm, s)
 	f.nav.push(f.form)
 }
 
@@ -195,7 +195,7 @@ func (f *flow) openFormPage(fm formModel) {
 // screen showing.
 func (f *flow) showForm() {
 	if f.form == nil {
-		f.form = newFormPage(f.ctx, newForm(client.GrantClientCredentials, f.values, f.chain, f.ctx.Width-2))
+		f.form = newFormPage(f.ctx, newForm(client.GrantClientCredentials, f.values, f.chain, f.ctx.Width-2), formSetup{})
 	}
 	if _, sending := topIs[*sendingPage](f.nav); sending {
 		f.nav.pop()
@@ -241,7 +241,7 @@ func (f *flow) showSending(label, account string, run func(context.Context) tea.
 func (f *flow) fail(err error) {
 	if f.errorsToForm {
 		f.showForm()
-		f.form.banner = errText(err) + f.hintFor(err)
+		f.nav.update(setBannerMsg{text: errText(err) + f.hintFor(err)})
 		return
 	}
 	f.leaveSending()
@@ -308,16 +308,16 @@ func (f *flow) showToken(res *flows.Result) tea.Cmd {
 	f.nav.pop()
 	f.nav.keep(func(p Page) bool {
 		switch p.(type) {
-		case *tokenPage, *mfaPage, *sendingPage:
+		case RequestStep:
 			return false
-		case *formPage:
+		case RequestForm:
 			// A request run from home went through the form only to
 			// show an MFA prompt or an error; back goes home.
 			return !fromHome
 		}
 		return true
 	})
-	if _, fromForm := f.sentFrom.(*formPage); fromForm && f.form != nil && f.nav.top() != Page(f.form) {
+	if _, fromForm := f.sentFrom.(RequestForm); fromForm && f.form != nil && f.nav.top() != Page(f.form) {
 		f.nav.push(f.form)
 	}
 	f.setShown(res)
@@ -427,9 +427,9 @@ func (f *flow) keeper() func(*flows.Result) error {
 // onAutoRefresh shows a refreshed token in place of the one it replaces;
 // the home screen reads the outcome from the session.
 func (f *flow) onAutoRefresh(msg autoRefreshMsg) {
-	tp, onToken := topIs[*tokenPage](f.nav)
+	_, onToken := topIs[*tokenPage](f.nav)
 	if msg.err == nil && msg.out.Result != nil && onToken && f.activeKey != "" && heldName(f.activeKey) == msg.name {
-		tp.setResult(msg.out.Result)
+		f.nav.update(tokenReplacedMsg{res: msg.out.Result})
 		f.setShown(msg.out.Result)
 	}
 }
@@ -457,8 +457,7 @@ func (f *flow) connection() *Connection {
 // frame is what the chrome shows of the flow around page.
 func (f *flow) frame(page Page) frame {
 	fr := frame{top: page, active: f.activeName()}
-	switch page.(type) {
-	case *mfaPage, *sendingPage, *tokenPage:
+	if _, step := page.(RequestStep); step {
 		fr.flowName = fr.active
 	}
 	return fr

@@ -325,9 +325,9 @@ func revokeRequest(res *flows.Result, rt string) flows.RevokeRequest {
 func (f *flow) onRevoked(msg revokedMsg) tea.Cmd {
 	f.leaveSending()
 	fp := client.Fingerprint(msg.out.RefreshToken)
-	if tp, ok := topIs[*tokenPage](f.nav); ok && msg.out.Revoked {
+	if _, ok := topIs[*tokenPage](f.nav); ok && msg.out.Revoked {
 		// The server refuses it now: the view must not offer it.
-		tp.revokedAs(fp)
+		f.nav.update(refreshRevokedMsg{fp: fp})
 	}
 	switch {
 	case msg.err != nil && msg.out.Revoked:

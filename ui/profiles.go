@@ -139,7 +139,7 @@ func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 		c := it.conn
 		d.channel = c.Channel
 		d.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-		d.form = newFormPage(d.ctx, newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2))
+		d.form = newFormPage(d.ctx, newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2), formSetup{})
 		d.nav.reset(d.base()...)
 		// Errors open the form, so they can be fixed there.
 		return d.start(c.Request, c.BaseURL, true)
@@ -229,18 +229,20 @@ func (d *desk) onNeedInput(msg needInputMsg) tea.Cmd {
 	}
 	d.chrome.status = statusLine{}
 	d.chain = msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == ""
-	d.form = newFormPage(d.ctx, newForm(msg.req.Grant, valuesFor(msg.req, msg.base), d.chain, d.ctx.Width-2))
+	d.form = newFormPage(d.ctx, newForm(msg.req.Grant, valuesFor(msg.req, msg.base), d.chain, d.ctx.Width-2), formSetup{})
 	if msg.err != nil {
 		// Ask in the form: it is where the missing secret can be typed.
 		// The form opens on the first empty secret, without red errors:
 		// nothing was done wrong yet.
-		d.form.banner = "this profile needs input: " + errText(msg.err)
+		banner, first := "this profile needs input: "+errText(msg.err), ""
 		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && d.active != nil {
-			banner, first := missingSecrets(*d.active, &d.form.formModel)
-			d.form.banner = banner
-			d.form.focusField(first)
+			banner, first = missingSecrets(*d.active, &d.form.formModel)
 		}
 		d.showForm()
+		d.nav.update(setBannerMsg{text: banner})
+		if first != "" {
+			d.nav.update(focusFieldMsg{field: first})
+		}
 		return nil
 	}
 	return d.start(msg.req, msg.base, true)
@@ -256,18 +258,15 @@ func (d *desk) editItem(it homeItem) tea.Cmd {
 			return nil
 		}
 		d.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-		d.openFormPage(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2))
-		d.form.draft = draftConn(it.key)
+		d.openFormWith(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2), formSetup{draft: draftConn(it.key)})
 	case it.profile != nil && d.canChangeProfiles():
 		p := *it.profile
 		if d.reopenDraft(draftEdit(p.Name)) {
 			return nil
 		}
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
-		d.openFormPage(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2))
-		d.form.editing, d.form.base = p.Name, p
-		d.form.setProfileToggles(p)
-		d.form.draft = draftEdit(p.Name)
+		d.openFormWith(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2),
+			formSetup{draft: draftEdit(p.Name), editing: &p})
 	}
 	return nil
 }
@@ -285,10 +284,9 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 		chained = req.ClientID != "" && req.Bearer == ""
 	}
 	values := valuesFor(req, d.baseURL)
-	d.openFormPage(newProfileForm(req.Grant, values, chained, false, false, d.ctx.Width-2))
-	d.form.savedFrom = res
 	// The profile sends its code where the flow that got the token did.
-	d.form.mfaEmail = res.MFAChannel == client.ChannelEmail
+	toggles := profileToggles{mfaEmail: res.MFAChannel == client.ChannelEmail}
+	d.openFormWith(newProfileForm(req.Grant, values, chained, false, false, d.ctx.Width-2), formSetup{savedFrom: res, toggles: &toggles})
 	return nil
 }
 
@@ -318,7 +316,6 @@ func (d *desk) saveProfile() tea.Cmd {
 	// and where typed secrets are kept; empty keeps what the profile had
 	// (for new ones the keyring, or ask where no keyring answers).
 	chosen := profiles.Source(d.form.value(fSource))
-	d.form.noKeyring = d.ctx.keyringMissing
 	fallback := d.form.defaultSource()
 	switch {
 	case chosen != "" && p.ClientID != "":
@@ -353,7 +350,7 @@ func (d *desk) saveProfile() tea.Cmd {
 		p.Secrets[profiles.Password] = profiles.SourceAsk
 	}
 	if err := p.Validate(); err != nil {
-		d.form.banner = errText(err)
+		d.form.Update(setBannerMsg{text: errText(err)})
 		return nil
 	}
 	values := session.Values{}
@@ -401,7 +398,7 @@ func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 		if errors.Is(msg.err, profiles.ErrNoKeyring) {
 			text = "no OS keyring here, so the secrets were not saved and neither was the profile. Set \"Secrets in\" to file (a plain-text 0600 file) in this form, or clear the secret fields to have them asked for each time"
 		}
-		d.form.banner = text
+		d.form.Update(setBannerMsg{text: text})
 		return nil
 	}
 	filter := d.setProfiles(msg.profiles)
@@ -582,9 +579,8 @@ func (d *desk) onHomeAct(msg homeActMsg) tea.Cmd {
 			values := valuesForProfile(p)
 			values[fName] = profiles.CopyName(p.Name)
 			storePw := profiles.SourceOf(p, profiles.Password).Stored()
-			d.openFormPage(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2))
-			d.form.setProfileToggles(p)
-			d.form.duplicateOf, d.form.base = p.Name, p
+			d.openFormWith(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2),
+				formSetup{duplicateOf: &p})
 		}
 	case actDelete:
 		if d.canChangeProfiles() {

@@ -291,13 +291,20 @@ func (p *tokenPage) WindowNote() string {
 	}
 	return tokeninfo.Countdown(e.Remaining(p.ctx.Now()))
 }
-func (p *tokenPage) setResult(res *flows.Result) { p.t.result = res }
-func (p *tokenPage) asking() bool                { return p.t.confirmRefreshCopy || p.t.confirmRevoke }
-func (p *tokenPage) act(a tokenAct) tea.Cmd      { return p.actFor(a, "") }
+func (p *tokenPage) asking() bool           { return p.t.confirmRefreshCopy || p.t.confirmRevoke }
+func (p *tokenPage) act(a tokenAct) tea.Cmd { return p.actFor(a, "") }
 func (p *tokenPage) actFor(a tokenAct, user string) tea.Cmd {
 	res := p.t.result
 	return func() tea.Msg { return tokenActMsg{act: a, res: res, user: user} }
 }
+
+// Messages the root sends the token view on top.
+type (
+	// tokenReplacedMsg: auto-refresh got a new token for the one shown.
+	tokenReplacedMsg struct{ res *flows.Result }
+	// refreshRevokedMsg: the shown refresh token was revoked (fp).
+	refreshRevokedMsg struct{ fp string }
+)
 
 // revokedAs marks the shown refresh token revoked (fp): the server refuses
 // it now, so the view must not offer it.
@@ -398,6 +405,14 @@ func (p *tokenPage) offered(b bindings) bindings {
 }
 
 func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tokenReplacedMsg:
+		p.t.result = msg.res
+		return p, nil
+	case refreshRevokedMsg:
+		p.revokedAs(msg.fp)
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil
