@@ -272,6 +272,15 @@ func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome,
 			if stored != "" {
 				from.RefreshToken = stored
 			}
+			// Without a refresh token, repeating the request as it is
+			// may be refused: the refresh plan says what to do instead.
+			repeat, why := RefreshPlan(&from)
+			if why != "" {
+				return errors.New(why)
+			}
+			if repeat != nil {
+				from = flows.Result{Request: *repeat}
+			}
 			res, mfa, err := runner.Refresh(ctx, &from)
 			switch {
 			case err != nil && stored != "":

@@ -2,15 +2,14 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // flow is the request being worked on, from the screen it was sent from
@@ -218,14 +217,28 @@ func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 	if req.Bearer == "" && req.CanChain() {
 		label = "client_credentials → " + string(req.Grant)
 	}
-	keep := f.keeper()
+	svc := f.service(runner)
 	return f.showSending(label, req.Account, func(ctx context.Context) tea.Msg {
-		res, s, err := runner.Start(ctx, req)
-		if err == nil && res != nil {
-			err = keep(res)
-		}
-		return resultMsg{res: res, session: s, err: err}
+		out, err := svc.Start(ctx, req)
+		return resultMsg{res: out.Result, session: out.MFA, err: err}
 	})
+}
+
+// service is the request's UI-free side: the session's rules for its
+// token (remember, refresh, revoke), sending with runner.
+func (f *flow) service(runner *flows.Runner) *session.Flow {
+	svc := &session.Flow{Service: f.ctx.Session, Runner: runner, BaseURL: f.baseURL}
+	if f.activeKey != "" {
+		svc.Held = heldName(f.activeKey)
+		svc.Profile = profiles.Profile{Name: svc.Held, BaseURL: f.baseURL}
+		if c := f.connection(); c != nil {
+			svc.Profile.AutoRefresh = c.AutoRefresh
+		}
+	}
+	if f.active != nil {
+		svc.Profile = *f.active
+	}
+	return svc
 }
 
 // showSending shows a sending page for run (a request with the page's
@@ -241,7 +254,7 @@ func (f *flow) showSending(label, account string, run func(context.Context) tea.
 func (f *flow) fail(err error) {
 	if f.errorsToForm {
 		f.showForm()
-		f.nav.update(setBannerMsg{text: errText(err) + f.hintFor(err)})
+		f.nav.update(setBannerMsg{text: errText(err) + session.Hint(err, f.baseURL)})
 		return
 	}
 	f.leaveSending()
@@ -260,23 +273,6 @@ func (f *flow) leaveSending() {
 	}
 }
 
-// hintFor adds what to check to an error a new user meets: a 404 on the
-// token path is nearly always a base URL without its /v1, and a timeout
-// says which URL did not answer.
-func (f *flow) hintFor(err error) string {
-	var apiErr *client.APIError
-	switch {
-	case errors.As(err, &apiErr) && apiErr.Status == 404:
-		if !strings.HasSuffix(strings.TrimRight(f.baseURL, "/"), "/v1") {
-			return " — check the base URL: Dintero's ends in /v1 (" + client.DefaultBaseURL + ")"
-		}
-		return " — check the base URL and the account id"
-	case errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), f.baseURL):
-		return " — no answer from " + f.baseURL
-	}
-	return ""
-}
-
 // onResult shows a request's answer: its error, the MFA screen in place of
 // the sending page (back goes where the request was sent from: home, the
 // form, or the token view it refreshed), or its token.
@@ -286,7 +282,7 @@ func (f *flow) onResult(msg resultMsg) tea.Cmd {
 		f.fail(msg.err)
 		return nil
 	case msg.session != nil:
-		p := newMFAPage(f.ctx, f.runner, f.baseURL, f.keeper(), f.active, msg.session, f.channel)
+		p := newMFAPage(f.ctx, f.runner, f.baseURL, f.service(f.runner).Keep, f.active, msg.session, f.channel)
 		f.nav.replace(p)
 		if f.activeKey != "" {
 			// A saved profile or a connection knows its channel: the
@@ -323,19 +319,7 @@ func (f *flow) showToken(res *flows.Result) tea.Cmd {
 	f.setShown(res)
 	f.nav.push(newTokenPage(f.ctx, res, f.sigs.sigFor))
 	f.setStatus("token received", false)
-	return f.sigs.check(res, f.jwksURLFor(res))
-}
-
-// jwksURLFor is where the token's keys should be: the profile's JWKS URL,
-// else the contract's path under the base URL.
-func (f *flow) jwksURLFor(res *flows.Result) string {
-	if f.active != nil && f.active.JWKSURL != "" {
-		return f.active.JWKSURL
-	}
-	if f.baseURL == "" || res.Request.Account == "" {
-		return ""
-	}
-	return client.KeysURL(f.baseURL, res.Request.Account)
+	return f.sigs.check(res, f.service(f.runner).JWKSURL(res))
 }
 
 // onTokenAct does what the token view asks with its token.
@@ -361,13 +345,13 @@ func (f *flow) onTokenAct(msg tokenActMsg) tea.Cmd {
 // refresh gets a fresh token for res: with its refresh token (through the
 // session for a home item's), or by repeating its sign-in after a revoke.
 func (f *flow) refresh(res *flows.Result) tea.Cmd {
-	if repeat, why := refreshPlan(res); why != "" {
+	if repeat, why := session.RefreshPlan(res); why != "" {
 		f.setStatus(why, true)
 		return nil
 	} else if repeat != nil {
 		return f.start(*repeat, f.baseFor(), false)
 	}
-	runner, svc, name := f.runner, f.ctx.Session, heldName(f.activeKey)
+	runner := f.runner
 	if runner == nil {
 		// A token from a page (recovery, diagnose) has no runner yet.
 		var err error
@@ -381,47 +365,14 @@ func (f *flow) refresh(res *flows.Result) tea.Cmd {
 	if res.RefreshToken != "" {
 		label = "refreshing with the refresh token"
 	}
-	keep := f.keeper()
+	svc := f.service(runner)
 	return f.showSending(label, res.Request.Account, func(ctx context.Context) tea.Msg {
-		if name != "" {
-			// A home item's token: the session refreshes it with the
-			// latest stored refresh token, under the profile's lock,
-			// and remembers the new one.
-			out, err := svc.Refresh(ctx, name)
-			return resultMsg{res: out.Result, session: out.MFA, err: err}
-		}
-		r, s, err := runner.Refresh(ctx, res)
-		if err == nil && r != nil {
-			err = keep(r)
-		}
-		return resultMsg{res: r, session: s, err: err}
+		// A home item's token: the session refreshes it with the latest
+		// stored refresh token, under the profile's lock, and remembers
+		// the new one.
+		out, err := svc.Refresh(ctx, res)
+		return resultMsg{res: out.Result, session: out.MFA, err: err}
 	})
-}
-
-// keeper returns what to do with a new token of a home item before it is
-// shown: the session remembers it (a rotated refresh token stored first,
-// then kept tokens) and holds it. Problems become warnings on the token.
-// A one-off request's token is not held.
-func (f *flow) keeper() func(*flows.Result) error {
-	if f.activeKey == "" {
-		return func(*flows.Result) error { return nil }
-	}
-	svc := f.ctx.Session
-	p := profiles.Profile{Name: heldName(f.activeKey), BaseURL: f.baseURL}
-	if c := f.connection(); c != nil {
-		p.AutoRefresh = c.AutoRefresh
-	}
-	if f.active != nil {
-		p = *f.active
-	}
-	return func(res *flows.Result) error {
-		warnings, err := svc.Remember(p, res)
-		if err != nil {
-			warnings = append(warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
-		}
-		res.Response.Warnings = append(res.Response.Warnings, warnings...)
-		return nil
-	}
 }
 
 // onAutoRefresh shows a refreshed token in place of the one it replaces;

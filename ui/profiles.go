@@ -208,7 +208,7 @@ func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
 	case msg.out.MFA != nil:
 		// The server wants MFA after all: the user chooses when a code
 		// goes out.
-		d.nav.replace(newMFAPage(d.ctx, d.runner, d.baseURL, d.keeper(), d.active, msg.out.MFA, d.channel))
+		d.nav.replace(newMFAPage(d.ctx, d.runner, d.baseURL, d.service(d.runner).Keep, d.active, msg.out.MFA, d.channel))
 		return nil
 	case errors.Is(msg.err, session.ErrBusy):
 		// Auto-refresh is at it: its token will be there in a moment.

@@ -14,6 +14,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // tokenModel shows an obtained token.
@@ -380,7 +381,7 @@ func (p *tokenPage) Keys() help.KeyMap {
 // a refresh that cannot be sent).
 func (p *tokenPage) offered(b bindings) bindings {
 	k, res := p.ctx.Keys, p.t.result
-	_, noRefresh := refreshPlan(res)
+	_, noRefresh := session.RefreshPlan(res)
 	refused := map[string]bool{
 		k.SaveProfile.Help().Key: p.ctx.Store == nil,
 		k.CopyRefresh.Help().Key: res.RefreshToken == "" || p.t.revoked != "",
@@ -441,7 +442,7 @@ func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case key.Matches(km, k.Back):
 		return p, closePage
 	case key.Matches(km, k.Refresh):
-		if _, why := refreshPlan(res); why != "" {
+		if _, why := session.RefreshPlan(res); why != "" {
 			return p, setStatus(why, true)
 		}
 		return p, p.act(actRefresh)
