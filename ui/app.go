@@ -65,7 +65,7 @@ func New(ctx *Context) *Model {
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL}}
 	m.sigs = newSigChecker(ctx, func() string { return f.baseURL })
 	f.sigs = m.sigs
-	m.flow, m.desk = f, &desk{flow: f}
+	m.flow, m.desk = f, &desk{f: f}
 	if ctx.Store != nil {
 		ps, err := ctx.Store.Load()
 		if err != nil {

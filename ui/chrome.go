@@ -59,6 +59,9 @@ func (c *chrome) setStatus(text string, isErr bool, page Page) {
 // notify shows text under page unless a status of the last few seconds
 // is showing there: a background notice (the clipboard cleared) must not
 // hide what the user's last action said (where a bundle was written).
+// clearStatus drops the status line.
+func (c *chrome) clearStatus() { c.status = statusLine{} }
+
 func (c *chrome) notify(text string, page Page) {
 	if c.status.text != "" && c.status.owner == page && c.ctx.Now().Sub(c.status.at) < statusTTL {
 		return

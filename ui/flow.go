@@ -112,6 +112,18 @@ func (f *flow) reopenDraft(key string) bool {
 	return true
 }
 
+// editConnection opens the form of connection c (home item key), or its
+// draft left with esc.
+func (f *flow) editConnection(key string, c *Connection) {
+	f.activeKey = key
+	if f.reopenDraft(draftConn(key)) {
+		f.chain = f.form.chain
+		return
+	}
+	f.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
+	f.openFormWith(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), f.chain, f.ctx.Width-2), formSetup{draft: draftConn(key)})
+}
+
 // dropSecrets forgets the secrets typed into the request form and a new
 // profile's form: the user left them for home, on purpose.
 func (f *flow) dropSecrets(forProfile bool) {
@@ -157,6 +169,35 @@ func (f *flow) setStatus(text string, isErr bool) {
 // forOneOff makes the next request a one-off: its token belongs to no
 // profile or connection.
 func (f *flow) forOneOff() { f.activeKey, f.active = "", nil }
+
+// runFor makes the next request home item key's: p is its profile, nil
+// for a connection.
+func (f *flow) runFor(key string, p *profiles.Profile) {
+	f.activeKey, f.active = key, nil
+	if p != nil {
+		cp := *p
+		f.active = &cp
+	}
+}
+
+// useChannel is where the next request's MFA code goes first.
+func (f *flow) useChannel(ch client.Channel) { f.channel = ch }
+
+// sentWith notes runner and base as the request's, sent from the page on
+// top; its errors go under that page.
+func (f *flow) sentWith(runner *flows.Runner, base string) {
+	f.runner, f.baseURL, f.sentFrom, f.errorsToForm = runner, base, f.nav.top(), false
+}
+
+// prepareForm makes a form for g with values the one the request's errors
+// go back to, without showing it; chain is its chaining toggle.
+func (f *flow) prepareForm(g client.Grant, values map[string]string, chain bool) {
+	f.chain = chain
+	f.form = newFormPage(f.ctx, newForm(g, values, chain, f.ctx.Width-2), formSetup{})
+}
+
+// formDone forgets the form: it was saved.
+func (f *flow) formDone() { f.form = nil }
 
 // base resets the back stack to its bottom: home, when there is one.
 func (f *flow) base() []Page {
