@@ -211,17 +211,12 @@ func (app *App) profileRefresh(ctx context.Context, o *revokeOptions, changed fu
 			return held, &usageError{fmt.Errorf("profile %s holds no refresh token to revoke", p.Name)}
 		}
 	}
-	if req.Bearer == "" && req.ClientSecret == "" {
-		fr := flows.Request{Grant: client.GrantClientCredentials, ClientID: req.ClientID}
-		if req.ClientID == "" {
-			fr.Grant = client.GrantAccountUserToken
-		}
-		if err := sec.FillSecrets(ctx, p, &fr, app.askSecret(p.Name)); err != nil {
-			return held, err
-		}
-		req.ClientSecret, req.Bearer = fr.ClientSecret, fr.Bearer
+	svc, err := app.session()
+	if err != nil {
+		return held, err
 	}
-	return held, nil
+	req.ClientSecret, req.Bearer, err = svc.ClientAuth(ctx, p, req.ClientID, req.ClientSecret, req.Bearer, app.askSecret(p.Name))
+	return held, err
 }
 
 // cameFrom says where a revoked refresh token tokenbench does not keep

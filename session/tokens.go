@@ -485,7 +485,7 @@ func (s *Service) restore(ctx context.Context, p profiles.Profile) (*flows.Resul
 		return nil, false
 	}
 	req := p.Request()
-	_ = s.Secrets.FillSecrets(ctx, p, &req, nil)
+	_ = s.Fill(ctx, p, &req, nil)
 	return flows.Restore(req, kept.AccessToken, kept.RefreshToken, kept.ExpiresAt, nil), true
 }
 

@@ -67,7 +67,7 @@ func New(ctx *Context) *Model {
 	f.sigs = m.sigs
 	m.flow, m.desk = f, &desk{f: f}
 	if ctx.Store != nil {
-		ps, err := ctx.Store.Load()
+		ps, err := ctx.Session.Profiles()
 		if err != nil {
 			m.desk.readOnly = client.Sanitize(err.Error())
 		}

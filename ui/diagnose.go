@@ -211,7 +211,7 @@ func (m *diagnoseModel) run() tea.Cmd {
 	query := strings.TrimSpace(m.user.Value())
 	m.phase, m.err = diagRunning, ""
 	m.id = m.ctx.nextID()
-	id, src, newRunner, secrets, now := m.id, m.src, m.ctx.NewRunner, m.ctx.Secrets, m.ctx.Now
+	id, src, newRunner, svc, now := m.id, m.src, m.ctx.NewRunner, m.ctx.Session, m.ctx.Now
 	req := src.Request
 	req.Grant = client.GrantClientCredentials
 	req.Username, req.Password, req.RefreshToken = "", "", ""
@@ -221,8 +221,8 @@ func (m *diagnoseModel) run() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		if src.Profile != nil && secrets != nil && req.Bearer == "" && req.ClientSecret == "" {
-			if err := secrets.FillSecrets(ctx, *src.Profile, &req, nil); err != nil {
+		if src.Profile != nil && req.Bearer == "" && req.ClientSecret == "" {
+			if err := svc.Fill(ctx, *src.Profile, &req, nil); err != nil {
 				return diagnosedMsg{id: id, err: err}
 			}
 		}

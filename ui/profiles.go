@@ -143,14 +143,14 @@ func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 	p := *it.profile
 	d.f.useChannel(p.Channel())
 	req := p.Request()
-	sec := d.f.ctx.Secrets
+	svc := d.f.ctx.Session
 	gen := id
 	d.f.setStatus("reading the secrets of "+p.Name+"…", false)
 	// Secrets come from the keyring or a command: not on the UI goroutine.
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		err := sec.FillSecrets(ctx, p, &req, nil)
+		err := svc.Fill(ctx, p, &req, nil)
 		return needInputMsg{gen: gen, req: req, base: p.BaseURLOrDefault(), err: err}
 	}
 }
@@ -345,7 +345,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			values[k] = v
 		}
 	}
-	svc, store, savedFrom, sec := d.f.ctx.Session, d.f.ctx.Store, d.f.form.savedFrom, d.f.ctx.Secrets
+	svc, savedFrom, sec := d.f.ctx.Session, d.f.form.savedFrom, d.f.ctx.Secrets
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -373,7 +373,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			// Saved from a token: hold that token under the new profile.
 			_, err = svc.Remember(p, savedFrom)
 		}
-		ps, lerr := store.Load()
+		ps, lerr := svc.Profiles()
 		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr), left: left, unkept: err == nil && p.KeepTokens && !keyringUsable(sec), asked: asked}
 	}
 }
@@ -434,12 +434,12 @@ func keyringUsable(sec *profiles.Secrets) bool {
 }
 
 func (d *desk) deleteProfile(name string) tea.Cmd {
-	svc, store := d.f.ctx.Session, d.f.ctx.Store
+	svc := d.f.ctx.Session
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		err := svc.Delete(ctx, name)
-		ps, lerr := store.Load()
+		ps, lerr := svc.Profiles()
 		return profileDeletedMsg{name: name, profiles: ps, err: errors.Join(err, lerr)}
 	}
 }
