@@ -858,7 +858,8 @@ func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		// A paste, a cursor blink: the focused field's.
 		if f := p.focused(); f != nil {
 			if paste, ok := msg.(tea.PasteMsg); ok && f.spec.key == fBindingCode {
-				msg = tea.PasteMsg{Content: flows.CleanBindingCode(paste.Content)}
+				// The binding code's field cleans a paste as codeInput does.
+				msg = cleanCodePaste(paste)
 			}
 			var cmd tea.Cmd
 			f.input, cmd = f.input.Update(msg)

@@ -70,12 +70,11 @@ type recoveryModel struct {
 	phase   recoveryPhase
 	busy    string // what is in flight
 	session *flows.RecoverySession
-	code    textinput.Model
-	id      int
-	err     string
-	// wait: a 429 asked to wait, on a send or on a code check (see
-	// rateWait, which words it as the MFA screen does).
-	wait rateWait
+	// code is the current step's code field, with a 429's wait (on a
+	// send or on a code check, worded as the MFA screen does).
+	code codeInput
+	id   int
+	err  string
 	// checking: the request in flight checks a code of step checkStep.
 	checking  bool
 	checkStep int
@@ -106,7 +105,7 @@ func newRecoveryModel(ctx *Context, base string, req flows.Request, channel clie
 		in.CursorEnd()
 		m.inputs = append(m.inputs, in)
 	}
-	m.code = newInput("the code received", 12)
+	m.code = newCodeInput(bindingCode)
 	m.SetSize(ctx.Width-2, ctx.Height-4)
 	return m
 }
@@ -209,13 +208,13 @@ func (m *recoveryModel) Keys() help.KeyMap {
 }
 
 // waitLeft is what is left of a 429's wait.
-func (m *recoveryModel) waitLeft() time.Duration { return m.wait.left(m.ctx.Now()) }
+func (m *recoveryModel) waitLeft() time.Duration { return m.code.wait.left(m.ctx.Now()) }
 
 // resendWait is how long a 429 on a send still holds resending back.
-func (m *recoveryModel) resendWait() time.Duration { return m.wait.holdsSend(m.ctx.Now()) }
+func (m *recoveryModel) resendWait() time.Duration { return m.code.wait.holdsSend(m.ctx.Now()) }
 
 // checkWait is how long a 429 on a code check still holds checking back.
-func (m *recoveryModel) checkWait() time.Duration { return m.wait.holdsCheck(m.ctx.Now()) }
+func (m *recoveryModel) checkWait() time.Duration { return m.code.wait.holdsCheck(m.ctx.Now()) }
 
 func (m *recoveryModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
 
@@ -240,13 +239,11 @@ func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
 		m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
 		return cmd
 	case recCode:
-		if paste, ok := msg.(tea.PasteMsg); ok {
+		if _, ok := msg.(tea.PasteMsg); ok {
 			// As on the MFA screen: a code pasted as an SMS shows it.
-			msg, m.err = tea.PasteMsg{Content: flows.CleanBindingCode(paste.Content)}, ""
+			m.err = ""
 		}
-		var cmd tea.Cmd
-		m.code, cmd = m.code.Update(msg)
-		return cmd
+		return m.code.update(msg)
 	}
 	return nil
 }
@@ -272,8 +269,8 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 		m.phase = recSetup
 	}
 	limited, rateLimited := flows.RateLimited(msg.err)
-	if msg.err == nil && m.wait.onCheck {
-		m.wait = rateWait{} // a new code came: the wait was the old one's
+	if msg.err == nil && m.code.wait.onCheck {
+		m.code.wait = rateWait{} // a new code came: the wait was the old one's
 	}
 	if !(rateLimited && checked) {
 		// A 429 on a check did not judge the code: it stays, to be
@@ -284,7 +281,7 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 		m.err = errText(msg.err)
 		if rateLimited {
 			// The wait's one line below says it, and goes when the wait ends.
-			m.wait, m.err = newRateWait(limited, m.ctx.Now(), checked), ""
+			m.code.wait, m.err = newRateWait(limited, m.ctx.Now(), checked), ""
 			cmds := []tea.Cmd{m.tick()}
 			if m.phase == recSetup {
 				cmds = append(cmds, m.inputs[m.focus].Focus())
@@ -355,32 +352,25 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.id = m.ctx.nextID()
 		return navBack("MFA recovery left unfinished", false)
 	case key.Matches(msg, k.Select):
-		code := strings.TrimSpace(m.code.Value())
-		if why := checkCode(code); why != "" {
+		code, why := m.code.submit()
+		if why != "" {
 			m.err = why // refused here: no attempt is used
 			return nil
 		}
 		if m.checkWait() > 0 {
-			m.wait.nudged = true
+			m.code.wait.nudged = true
 			return nil
 		}
 		return m.answer(code)
 	case key.Matches(msg, k.NewCode):
 		if m.resendWait() > 0 {
-			m.wait.nudged = true
+			m.code.wait.nudged = true
 			return nil
 		}
 		return m.resend()
 	}
 	// A binding code is digits: other keys do not type.
-	for _, r := range msg.Text {
-		if r < '0' || r > '9' {
-			return nil
-		}
-	}
-	var cmd tea.Cmd
-	m.code, cmd = m.code.Update(msg)
-	return cmd
+	return m.code.update(msg)
 }
 
 func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -399,7 +389,7 @@ func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if m.resendWait() > 0 {
-			m.wait.nudged = true // its one line says how long
+			m.code.wait.nudged = true // its one line says how long
 			return nil
 		}
 		return m.start()
@@ -569,13 +559,13 @@ func (m *recoveryModel) View() string {
 			top = append(top, s.Muted.Render(m.busy+"…"))
 		case recCode:
 			cur := m.session.Current()
-			top = append(top, fmt.Sprintf("%s  Attempts left: %d", s.Value.Render(m.session.Status()), cur.AttemptsLeft()))
-			top = append(top, s.Cursor.Render("› ")+s.Label.Render("Code")+" "+m.code.View())
+			top = append(top, s.Value.Render(m.session.Status())+"  "+attempts(cur.AttemptsLeft()))
+			top = append(top, m.code.line(s))
 		case recStartOver:
 			top = append(top, s.Value.Render(m.session.Status()))
 		}
 	}
-	if line := m.wait.line(s, m.ctx.Now(), w); line != "" {
+	if line := m.code.wait.line(s, m.ctx.Now(), w); line != "" {
 		top = append(top, line)
 	}
 	if m.err != "" {
