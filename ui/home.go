@@ -626,7 +626,7 @@ func (p *homePage) act(a homeAct) tea.Cmd {
 func (p *homePage) actOn(a homeAct, it homeItem) tea.Cmd {
 	id := 0
 	if a == actRun || a == actLogin {
-		p.req = nextRequestID()
+		p.req = p.ctx.nextID()
 		id = p.req
 	}
 	return func() tea.Msg { return homeActMsg{act: a, item: it, id: id} }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -190,13 +189,6 @@ func (m *mfaModel) keys(k KeyMap, now time.Time) bindings {
 func withHelp(b key.Binding, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
 }
-
-// requestIDs tags every async request of a screen: a screen keeps the id of
-// its latest request and drops any answer with another (a cancelled or
-// superseded request, or another screen's).
-var requestIDs atomic.Int64
-
-func nextRequestID() int { return int(requestIDs.Add(1)) }
 
 // Messages of the MFA page: its own results, and what it asks the root.
 type (
@@ -437,7 +429,7 @@ func (p *mfaPage) begin() (context.Context, int) {
 	p.abort()
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	p.req = nextRequestID()
+	p.req = p.ctx.nextID()
 	return ctx, p.req
 }
 
@@ -447,7 +439,7 @@ func (p *mfaPage) abort() {
 		p.cancel()
 		p.cancel = nil
 	}
-	p.req = nextRequestID()
+	p.req = p.ctx.nextID()
 }
 
 func (p *mfaPage) sendChallenge(ch client.Channel) tea.Cmd {
