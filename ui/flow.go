@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -40,7 +39,7 @@ type flow struct {
 	// sentFrom is the page showing when the request was sent.
 	sentFrom Page
 
-	activeKey string            // the home item a request runs for
+	activeKey itemKey           // the home item a request runs for
 	active    *profiles.Profile // the profile it runs for
 	// shown is the token shown last (a bundle from the log names it).
 	shown *flows.Result
@@ -57,8 +56,8 @@ type flow struct {
 // Draft keys: a new profile's form, a profile's edit, a connection's.
 const draftNewProfile = "new profile"
 
-func draftEdit(name string) string    { return "edit profile:" + name }
-func draftConn(itemKey string) string { return "edit " + itemKey }
+func draftEdit(name string) string { return "edit profile:" + name }
+func draftConn(k itemKey) string   { return "edit " + k.String() }
 
 // keepDraft keeps a form left with esc, to show it again when the same
 // form is opened. leftOnPurpose: the user left the request (back to
@@ -114,7 +113,7 @@ func (f *flow) reopenDraft(key string) bool {
 
 // editConnection opens the form of connection c (home item key), or its
 // draft left with esc.
-func (f *flow) editConnection(key string, c *Connection) {
+func (f *flow) editConnection(key itemKey, c *Connection) {
 	f.activeKey = key
 	if f.reopenDraft(draftConn(key)) {
 		f.chain = f.form.chain
@@ -168,11 +167,11 @@ func (f *flow) setStatus(text string, isErr bool) {
 
 // forOneOff makes the next request a one-off: its token belongs to no
 // profile or connection.
-func (f *flow) forOneOff() { f.activeKey, f.active = "", nil }
+func (f *flow) forOneOff() { f.activeKey, f.active = itemKey{}, nil }
 
 // runFor makes the next request home item key's: p is its profile, nil
 // for a connection.
-func (f *flow) runFor(key string, p *profiles.Profile) {
+func (f *flow) runFor(key itemKey, p *profiles.Profile) {
 	f.activeKey, f.active = key, nil
 	if p != nil {
 		cp := *p
@@ -269,8 +268,8 @@ func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 // token (remember, refresh, revoke), sending with runner.
 func (f *flow) service(runner *flows.Runner) *session.Flow {
 	svc := &session.Flow{Service: f.ctx.Session, Runner: runner, BaseURL: f.baseURL}
-	if f.activeKey != "" {
-		svc.Held = heldName(f.activeKey)
+	if !f.activeKey.none() {
+		svc.Held = f.activeKey.held()
 		svc.Profile = profiles.Profile{Name: svc.Held, BaseURL: f.baseURL}
 		if c := f.connection(); c != nil {
 			svc.Profile.AutoRefresh = c.AutoRefresh
@@ -325,7 +324,7 @@ func (f *flow) onResult(msg resultMsg) tea.Cmd {
 	case msg.session != nil:
 		p := newMFAPage(f.ctx, f.runner, f.baseURL, f.service(f.runner).Keep, f.active, msg.session, f.channel)
 		f.nav.replace(p)
-		if f.activeKey != "" {
+		if !f.activeKey.none() {
 			// A saved profile or a connection knows its channel: the
 			// code goes out at once (ctrl+w still switches), so launch,
 			// enter, the code, enter and c get a token copied.
@@ -420,7 +419,7 @@ func (f *flow) refresh(res *flows.Result) tea.Cmd {
 // the home screen reads the outcome from the session.
 func (f *flow) onAutoRefresh(msg autoRefreshMsg) {
 	_, onToken := topIs[*tokenPage](f.nav)
-	if msg.err == nil && msg.out.Result != nil && onToken && f.activeKey != "" && heldName(f.activeKey) == msg.name {
+	if msg.err == nil && msg.out.Result != nil && onToken && !f.activeKey.none() && f.activeKey.held() == msg.name {
 		f.nav.update(tokenReplacedMsg{res: msg.out.Result})
 		f.setShown(msg.out.Result)
 	}
@@ -439,9 +438,8 @@ func (f *flow) activeName() string {
 
 // connection is the connection a request runs for; nil when none.
 func (f *flow) connection() *Connection {
-	var i int
-	if _, err := fmt.Sscanf(f.activeKey, "conn:%d", &i); err == nil && i >= 0 && i < len(f.ctx.Connections) {
-		return &f.ctx.Connections[i]
+	if k := f.activeKey; k.kind == connKind && k.conn >= 0 && k.conn < len(f.ctx.Connections) {
+		return &f.ctx.Connections[k.conn]
 	}
 	return nil
 }

@@ -50,16 +50,6 @@ type (
 	keptTokensMsg struct{ held int }
 )
 
-// heldName is the name the session holds a home item's token under: a
-// profile's own name, or the item key of a connection ("conn:N", which no
-// profile name can be).
-func heldName(key string) string {
-	if name, ok := strings.CutPrefix(key, "profile:"); ok {
-		return name
-	}
-	return key
-}
-
 // desk is the profiles side of the workbench: running, adding, editing,
 // duplicating and deleting home's items, and the tokens they keep. It is a
 // type of its own beside the flow: running an item asks the flow for a
@@ -182,7 +172,7 @@ type itemRefreshedMsg struct {
 // through the session (the latest stored one, under the profile's lock).
 // A refusal asks before a new login.
 func (d *desk) refreshItem(it homeItem, held *flows.Result) tea.Cmd {
-	svc, name := d.f.ctx.Session, heldName(it.key)
+	svc, name := d.f.ctx.Session, it.key.held()
 	return d.f.showSending("token expired: refreshing with the refresh token (no new login)", held.Request.Account, func(ctx context.Context) tea.Msg {
 		out, err := svc.Refresh(ctx, name)
 		return itemRefreshedMsg{item: it, held: held, out: out, err: err}
@@ -389,7 +379,7 @@ func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 	}
 	filter := d.setProfiles(msg.profiles)
 	if d.f.home != nil {
-		d.f.home.selectKey("profile:" + msg.name)
+		d.f.home.selectKey(profileKey(msg.name))
 	}
 	d.f.formDone()
 	d.f.nav.reset(d.f.base()...)
@@ -465,7 +455,7 @@ func (d *desk) autoRefreshPending() bool {
 		}
 	}
 	for i := range d.f.ctx.Connections {
-		if _, ok := svc.NextRefresh(heldName(fmt.Sprintf("conn:%d", i))); ok {
+		if _, ok := svc.NextRefresh(connKey(i).held()); ok {
 			return true
 		}
 	}
