@@ -50,7 +50,7 @@ type flow struct {
 	// formPage.draft): re-entered, they show what was typed.
 	drafts map[string]*formPage
 	// recoveryDraft is the recovery's setup form left with esc.
-	recoveryDraft *recoveryModel
+	recoveryDraft *recoveryPage
 }
 
 // Draft keys: a new profile's form, a profile's edit, a connection's.

@@ -376,10 +376,10 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	idle := p.phase == mfaChoose || p.phase == mfaCode || p.phase == mfaDead
 	switch {
 	case key.Matches(msg, k.Recover) && idle:
-		rec := newRecoveryModel(p.ctx, p.base, p.session.Request, p.chosen(), p.keep)
+		rec := newRecoveryPage(p.ctx, p.base, p.session.Request, p.chosen(), p.keep)
 		return openPageThen(rec, rec.Start())
 	case key.Matches(msg, k.Diagnose) && idle:
-		d := newDiagnoseModel(p.ctx, diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, p.session.Request.Username)
+		d := newDiagnosePage(p.ctx, diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, p.session.Request.Username)
 		return openPageThen(d, d.Start())
 	case p.code.wait.holdsSend(p.ctx.Now()) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
 		p.phase == mfaChoose && key.Matches(msg, k.Select)),

@@ -32,7 +32,7 @@ type (
 	recoveryTickMsg struct{ id int }
 	// recoverySetupLeftMsg: esc on the setup form, which the root keeps
 	// for the next time the recovery is chosen.
-	recoverySetupLeftMsg struct{ page *recoveryModel }
+	recoverySetupLeftMsg struct{ page *recoveryPage }
 )
 
 type recoveryPhase int
@@ -55,10 +55,10 @@ const (
 	recFields
 )
 
-// recoveryModel is the guided MFA recovery for a user who lost their
+// recoveryPage is the guided MFA recovery for a user who lost their
 // device (§4): the recovery call sends a first code, its answer sends a
 // second one to the other channel, and the second answer gets the token.
-type recoveryModel struct {
+type recoveryPage struct {
 	ctx     *Context
 	keep    func(*flows.Result) error
 	inputs  []textinput.Model
@@ -84,10 +84,10 @@ type recoveryModel struct {
 	height   int
 }
 
-// newRecoveryModel opens the recovery filled from req (the user and client
+// newRecoveryPage opens the recovery filled from req (the user and client
 // of an MFA sign-in, or the form's values). keep remembers the token.
-func newRecoveryModel(ctx *Context, base string, req flows.Request, channel client.Channel, keep func(*flows.Result) error) *recoveryModel {
-	m := &recoveryModel{ctx: ctx, keep: keep, channel: channel}
+func newRecoveryPage(ctx *Context, base string, req flows.Request, channel client.Channel, keep func(*flows.Result) error) *recoveryPage {
+	m := &recoveryPage{ctx: ctx, keep: keep, channel: channel}
 	if req.ClientSecret == "" {
 		m.bearer = req.Bearer
 	}
@@ -111,13 +111,13 @@ func newRecoveryModel(ctx *Context, base string, req flows.Request, channel clie
 }
 
 // ready reports whether everything needed is filled in.
-func (m *recoveryModel) ready() bool {
+func (m *recoveryPage) ready() bool {
 	err := m.request().Normalized().Validate()
 	return err == nil && strings.TrimSpace(m.inputs[recBase].Value()) != ""
 }
 
 // Start sends the recovery at once when everything is known; else it asks.
-func (m *recoveryModel) Start() tea.Cmd {
+func (m *recoveryPage) Start() tea.Cmd {
 	if m.ready() {
 		return m.start()
 	}
@@ -134,7 +134,7 @@ func (m *recoveryModel) Start() tea.Cmd {
 // until enter: the grant chooser's recovery is for whoever lost a device,
 // not necessarily the user of the last flow. The focus is on the first
 // empty field, else on the user.
-func (m *recoveryModel) Ask() tea.Cmd {
+func (m *recoveryPage) Ask() tea.Cmd {
 	m.focus = recUser
 	for i := range m.inputs {
 		if strings.TrimSpace(m.inputs[i].Value()) == "" {
@@ -146,7 +146,7 @@ func (m *recoveryModel) Ask() tea.Cmd {
 }
 
 // resume shows the setup form again as it was left.
-func (m *recoveryModel) resume() tea.Cmd {
+func (m *recoveryPage) resume() tea.Cmd {
 	m.err = ""
 	if m.focus < recChannel {
 		return m.inputs[m.focus].Focus()
@@ -155,9 +155,9 @@ func (m *recoveryModel) resume() tea.Cmd {
 }
 
 // forgetSecret empties the client secret typed into the setup form.
-func (m *recoveryModel) forgetSecret() { m.inputs[recSecret].SetValue("") }
+func (m *recoveryPage) forgetSecret() { m.inputs[recSecret].SetValue("") }
 
-func (m *recoveryModel) request() flows.RecoveryRequest {
+func (m *recoveryPage) request() flows.RecoveryRequest {
 	v := func(i int) string { return strings.TrimSpace(m.inputs[i].Value()) }
 	r := flows.RecoveryRequest{Account: v(recAccount), ClientID: v(recClientID), ClientSecret: m.inputs[recSecret].Value(),
 		Username: v(recUser), Channel: m.channel}
@@ -167,7 +167,7 @@ func (m *recoveryModel) request() flows.RecoveryRequest {
 	return r
 }
 
-func (m *recoveryModel) SetSize(width, height int) {
+func (m *recoveryPage) SetSize(width, height int) {
 	m.width, m.height = width, height
 	for i := range m.inputs {
 		m.inputs[i].SetWidth(max(10, width-16))
@@ -176,14 +176,14 @@ func (m *recoveryModel) SetSize(width, height int) {
 	m.code.SetWidth(20)
 }
 
-func (m *recoveryModel) Title() string   { return "MFA recovery" }
-func (m *recoveryModel) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
+func (m *recoveryPage) Title() string   { return "MFA recovery" }
+func (m *recoveryPage) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
 
 // QuestionMarkIsHelp: past the setup form only the binding code is typed,
 // and it is digits, so ? shows the full help.
-func (m *recoveryModel) QuestionMarkIsHelp() bool { return m.phase != recSetup }
+func (m *recoveryPage) QuestionMarkIsHelp() bool { return m.phase != recSetup }
 
-func (m *recoveryModel) Keys() help.KeyMap {
+func (m *recoveryPage) Keys() help.KeyMap {
 	k := m.ctx.Keys
 	switch m.phase {
 	case recSetup:
@@ -208,17 +208,17 @@ func (m *recoveryModel) Keys() help.KeyMap {
 }
 
 // waitLeft is what is left of a 429's wait.
-func (m *recoveryModel) waitLeft() time.Duration { return m.code.wait.left(m.ctx.Now()) }
+func (m *recoveryPage) waitLeft() time.Duration { return m.code.wait.left(m.ctx.Now()) }
 
 // resendWait is how long a 429 on a send still holds resending back.
-func (m *recoveryModel) resendWait() time.Duration { return m.code.wait.holdsSend(m.ctx.Now()) }
+func (m *recoveryPage) resendWait() time.Duration { return m.code.wait.holdsSend(m.ctx.Now()) }
 
 // checkWait is how long a 429 on a code check still holds checking back.
-func (m *recoveryModel) checkWait() time.Duration { return m.code.wait.holdsCheck(m.ctx.Now()) }
+func (m *recoveryPage) checkWait() time.Duration { return m.code.wait.holdsCheck(m.ctx.Now()) }
 
-func (m *recoveryModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+func (m *recoveryPage) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
 
-func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
+func (m *recoveryPage) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case recoveryMsg:
 		if msg.id != m.id || m.phase != recBusy {
@@ -248,12 +248,12 @@ func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *recoveryModel) tick() tea.Cmd {
+func (m *recoveryPage) tick() tea.Cmd {
 	id := m.id
 	return m.ctx.Tick(time.Second, func(time.Time) tea.Msg { return recoveryTickMsg{id: id} })
 }
 
-func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
+func (m *recoveryPage) onAnswer(msg recoveryMsg) tea.Cmd {
 	// A code check that is answered without moving to the next step.
 	checked := m.checking && msg.session != nil && msg.session.Step == m.checkStep
 	m.checking = false
@@ -304,7 +304,7 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 	return m.code.Focus()
 }
 
-func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
+func (m *recoveryPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.ctx.Keys
 	switch m.phase {
 	case recBusy:
@@ -373,7 +373,7 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.code.update(msg)
 }
 
-func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
+func (m *recoveryPage) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.ctx.Keys
 	switch {
 	case key.Matches(msg, k.Back):
@@ -422,7 +422,7 @@ func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // begin numbers a new request and marks the screen busy.
-func (m *recoveryModel) begin(what string) (int, *flows.Runner, error) {
+func (m *recoveryPage) begin(what string) (int, *flows.Runner, error) {
 	runner, err := m.ctx.NewRunner(strings.TrimSpace(m.inputs[recBase].Value()))
 	if err != nil {
 		return 0, nil, err
@@ -437,7 +437,7 @@ func (m *recoveryModel) begin(what string) (int, *flows.Runner, error) {
 	return m.id, runner, nil
 }
 
-func (m *recoveryModel) start() tea.Cmd {
+func (m *recoveryPage) start() tea.Cmd {
 	req := m.request()
 	id, runner, err := m.begin("sending the recovery call (first code by " + flows.ChannelName(m.channel) + ")")
 	if err != nil {
@@ -472,7 +472,7 @@ func copySession(s *flows.RecoverySession) *flows.RecoverySession {
 	return &c
 }
 
-func (m *recoveryModel) answer(code string) tea.Cmd {
+func (m *recoveryPage) answer(code string) tea.Cmd {
 	id, runner, err := m.begin(fmt.Sprintf("checking the step %d code", m.session.Step))
 	if err != nil {
 		m.err = errText(err)
@@ -494,7 +494,7 @@ func (m *recoveryModel) answer(code string) tea.Cmd {
 	}
 }
 
-func (m *recoveryModel) resend() tea.Cmd {
+func (m *recoveryPage) resend() tea.Cmd {
 	ch := m.session.Channel()
 	id, runner, err := m.begin("sending a new code by " + flows.ChannelName(ch))
 	if err != nil {
@@ -512,7 +512,7 @@ func (m *recoveryModel) resend() tea.Cmd {
 
 // View draws the guided flow: where it stands, the code prompt, the
 // countdown of a 429, the error, and the demo outbox.
-func (m *recoveryModel) View() string {
+func (m *recoveryPage) View() string {
 	height := m.height
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
@@ -595,7 +595,7 @@ func (m *recoveryModel) View() string {
 }
 
 // stepLines is the two steps with their state.
-func (m *recoveryModel) stepLines() []string {
+func (m *recoveryPage) stepLines() []string {
 	s := m.ctx.Styles
 	sess := m.session
 	var out []string
@@ -620,4 +620,4 @@ func (m *recoveryModel) stepLines() []string {
 }
 
 // Account is the account the header's badge names.
-func (m *recoveryModel) Account() string { return m.request().Account }
+func (m *recoveryPage) Account() string { return m.request().Account }

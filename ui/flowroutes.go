@@ -77,14 +77,14 @@ var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "F
 // openRecovery opens the guided recovery's setup, filled in from req's
 // user and client; nothing is sent before the user confirms.
 func (f *flow) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
-	p := newRecoveryModel(f.ctx, base, req, ch, f.service(f.runner).Keep)
+	p := newRecoveryPage(f.ctx, base, req, ch, f.service(f.runner).Keep)
 	f.nav.push(p)
 	return p.Ask()
 }
 
 // openDiagnose opens the diagnose screen for user (asked for when "").
 func (f *flow) openDiagnose(src diagnoseSource, user string) tea.Cmd {
-	p := newDiagnoseModel(f.ctx, src, user)
+	p := newDiagnosePage(f.ctx, src, user)
 	f.nav.push(p)
 	return p.Start()
 }
@@ -266,7 +266,7 @@ func (f *flow) openBundle(in bundle.Input, from string, res *flows.Result) tea.C
 	if f.ctx.Redactor != nil && res != nil {
 		res.Request.NoteSecrets(f.ctx.Redactor)
 	}
-	p := newBundleModel(f.ctx, in, from)
+	p := newBundlePage(f.ctx, in, from)
 	f.nav.push(p)
 	return p.Focus()
 }
