@@ -24,7 +24,7 @@ type Revoked struct {
 	ElsewhereFrom string
 }
 
-// Revoke revokes the refresh token of the token held for name (§7) with
+// Revoke revokes the refresh token of the token held for name (Dintero's only log out) with
 // revoke (the caller's flows.Runner.Revoke with the client's credentials),
 // under the profile's lock, and then removes it from the profile's store:
 // the stored refresh token and the kept tokens, when they hold that one.

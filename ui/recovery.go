@@ -56,7 +56,7 @@ const (
 )
 
 // recoveryPage is the guided MFA recovery for a user who lost their
-// device (§4): the recovery call sends a first code, its answer sends a
+// device (the contract's MFA recovery): the recovery call sends a first code, its answer sends a
 // second one to the other channel, and the second answer gets the token.
 type recoveryPage struct {
 	ctx     *Context
