@@ -192,7 +192,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.nav.update(formLeftMsg{}) // the chooser's esc leaves what was typed
 		}
 		if msg.form.draft != "" {
-			f.keepDraft(msg.form, !toChooser)
+			f.drafts.keep(msg.form, !toChooser)
 			return nil
 		}
 		f.values, f.chain = msg.values, msg.chain
@@ -345,10 +345,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Log) && !busy:
-		m.flow.openLog()
+		if _, onLog := topIs[*logPage](&m.nav); !onLog {
+			m.nav.push(newLogPage(m.ctx))
+		}
 		return nil
 	case key.Matches(msg, k.Inspect) && !busy:
-		m.flow.openInspector()
+		if _, on := topIs[*inspectorPage](&m.nav); !on {
+			m.nav.push(newInspectorPage(m.ctx, m.sigs.verifyCmd, m.sigs.keysURLForIssuer))
+		}
 		return nil
 	case key.Matches(msg, k.Help) && helpWorks(top),
 		key.Matches(msg, k.Back) && m.chrome.helpOpen(top):

@@ -41,52 +41,17 @@ type flow struct {
 
 	activeKey itemKey           // the home item a request runs for
 	active    *profiles.Profile // the profile it runs for
-	// shown is the token shown last (a bundle from the log names it).
-	shown *flows.Result
-	// tokens are the latest tokens shown, oldest first: a bundle from
-	// the MFA timeline names the one its flow ended with.
-	tokens []*flows.Result
-	// drafts are forms left with esc, by what opened them (see
-	// formPage.draft): re-entered, they show what was typed.
-	drafts map[string]*formPage
-	// recoveryDraft is the recovery's setup form left with esc.
-	recoveryDraft *recoveryPage
-}
-
-// Draft keys: a new profile's form, a profile's edit, a connection's.
-const draftNewProfile = "new profile"
-
-func draftEdit(name string) string { return "edit profile:" + name }
-func draftConn(k itemKey) string   { return "edit " + k.String() }
-
-// keepDraft keeps a form left with esc, to show it again when the same
-// form is opened. leftOnPurpose: the user left the request (back to
-// home), so its secrets go.
-func (f *flow) keepDraft(form *formPage, leftOnPurpose bool) {
-	if form.draft == "" {
-		return
-	}
-	if leftOnPurpose {
-		form.clearSecrets(true)
-	}
-	if f.drafts == nil {
-		f.drafts = map[string]*formPage{}
-	}
-	f.drafts[form.draft] = form
-}
-
-// takeDraft is the form kept under key, if any, no longer kept.
-func (f *flow) takeDraft(key string) *formPage {
-	d := f.drafts[key]
-	delete(f.drafts, key)
-	return d
+	// shown are the tokens shown, for bundles.
+	shown shownTokens
+	// drafts are the forms left with esc.
+	drafts drafts
 }
 
 // openNewProfileForm opens a new profile's form for grant g: the one left
 // with esc, or one built from it for another grant (what was typed
 // carries over), or an empty one.
 func (f *flow) openNewProfileForm(g client.Grant) {
-	d := f.takeDraft(draftNewProfile)
+	d := f.drafts.take(draftNewProfile)
 	switch {
 	case d != nil && d.grant == g:
 		f.form = d
@@ -102,7 +67,7 @@ func (f *flow) openNewProfileForm(g client.Grant) {
 // reopenDraft shows the form kept under key, if any, and reports whether
 // it did.
 func (f *flow) reopenDraft(key string) bool {
-	d := f.takeDraft(key)
+	d := f.drafts.take(key)
 	if d == nil {
 		return false
 	}
@@ -126,10 +91,8 @@ func (f *flow) editConnection(key itemKey, c *Connection) {
 // dropSecrets forgets the secrets typed into the request form and a new
 // profile's form: the user left them for home, on purpose.
 func (f *flow) dropSecrets(forProfile bool) {
+	f.drafts.dropSecrets(forProfile)
 	if forProfile {
-		if d := f.drafts[draftNewProfile]; d != nil {
-			d.clearSecrets(true)
-		}
 		return
 	}
 	for k := range f.values {
@@ -139,24 +102,6 @@ func (f *flow) dropSecrets(forProfile bool) {
 	}
 	if f.form != nil && f.form.draft == "" && !f.form.profileMode {
 		f.form.clearSecrets(false) // the next form starts from its values
-	}
-	if f.recoveryDraft != nil {
-		f.recoveryDraft.forgetSecret()
-	}
-}
-
-// maxTokens bounds flow.tokens.
-const maxTokens = 16
-
-// setShown notes res as the token shown last.
-func (f *flow) setShown(res *flows.Result) {
-	f.shown = res
-	if res == nil {
-		return
-	}
-	f.tokens = append(f.tokens, res)
-	if len(f.tokens) > maxTokens {
-		f.tokens = append([]*flows.Result(nil), f.tokens[len(f.tokens)-maxTokens:]...)
 	}
 }
 
@@ -356,7 +301,7 @@ func (f *flow) showToken(res *flows.Result) tea.Cmd {
 	if _, fromForm := f.sentFrom.(RequestForm); fromForm && f.form != nil && f.nav.top() != Page(f.form) {
 		f.nav.push(f.form)
 	}
-	f.setShown(res)
+	f.shown.add(res)
 	f.nav.push(newTokenPage(f.ctx, res, f.sigs.sigFor))
 	f.setStatus("token received", false)
 	return f.sigs.check(res, f.service(f.runner).JWKSURL(res))
@@ -421,7 +366,7 @@ func (f *flow) onAutoRefresh(msg autoRefreshMsg) {
 	_, onToken := topIs[*tokenPage](f.nav)
 	if msg.err == nil && msg.out.Result != nil && onToken && !f.activeKey.none() && f.activeKey.held() == msg.name {
 		f.nav.update(tokenReplacedMsg{res: msg.out.Result})
-		f.setShown(msg.out.Result)
+		f.shown.add(msg.out.Result)
 	}
 }
 
@@ -451,17 +396,4 @@ func (f *flow) frame(page Page) frame {
 		fr.flowName = fr.active
 	}
 	return fr
-}
-
-// openLog and openInspector are reachable from every screen.
-func (f *flow) openLog() {
-	if _, onLog := topIs[*logPage](f.nav); !onLog {
-		f.nav.push(newLogPage(f.ctx))
-	}
-}
-
-func (f *flow) openInspector() {
-	if _, on := topIs[*inspectorPage](f.nav); !on {
-		f.nav.push(newInspectorPage(f.ctx, f.sigs.verifyCmd, f.sigs.keysURLForIssuer))
-	}
 }

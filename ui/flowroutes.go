@@ -37,9 +37,8 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case recoveryChosenMsg:
 		// A request of its own: its token belongs to no profile.
 		f.forOneOff()
-		if d := f.recoveryDraft; d != nil {
+		if d := f.drafts.takeRecovery(); d != nil {
 			// Left with esc: shown again as it was typed.
-			f.recoveryDraft = nil
 			f.nav.push(d)
 			return d.resume(), true
 		}
@@ -51,7 +50,7 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			in, res := f.timelineBundleInput()
 			return f.openBundle(in, msg.from, res), true
 		}
-		return f.openBundle(f.bundleInput(f.shown), msg.from, f.shown), true
+		return f.openBundle(f.bundleInput(f.shown.last), msg.from, f.shown.last), true
 	case revokedMsg:
 		return f.onRevoked(msg), true
 	case recoverySetupLeftMsg:
@@ -60,7 +59,7 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		// the MFA screen is that sign-in's, and its own).
 		if _, toChooser := topIs[*chooserPage](f.nav); toChooser {
 			f.nav.update(formLeftMsg{})
-			f.recoveryDraft = msg.page
+			f.drafts.recovery = msg.page
 		}
 		return nil, true
 	case closeWithStatusMsg:
@@ -208,8 +207,8 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	}
 	// The answer holds the token as a fingerprint: the token shown with
 	// that fingerprint is the flow's.
-	for i := len(f.tokens) - 1; i >= 0; i-- {
-		r := f.tokens[i]
+	for i := len(f.shown.latest) - 1; i >= 0; i-- {
+		r := f.shown.latest[i]
 		if r.Response != nil && r.Response.AccessToken != "" && strings.Contains(end.ResponseBody, client.Fingerprint(r.Response.AccessToken)) {
 			tin := f.bundleInput(r)
 			if tin.User == "" {

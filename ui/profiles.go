@@ -440,7 +440,7 @@ func (d *desk) onProfileDeleted(msg profileDeletedMsg) tea.Cmd {
 		d.f.setStatus("delete "+msg.name+": "+errText(msg.err), true)
 		return filter
 	}
-	delete(d.f.drafts, draftEdit(msg.name))
+	d.f.drafts.drop(draftEdit(msg.name))
 	d.f.setStatus("profile "+msg.name+" and its secrets deleted", false)
 	return filter
 }
