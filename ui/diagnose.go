@@ -423,13 +423,7 @@ func (m *diagnosePage) timelineLines() []string {
 	now := m.ctx.Now()
 	out := []string{s.Title.Render("This session's MFA flow")}
 	for _, st := range steps {
-		mark := s.OK.Render("✓")
-		if !st.OK {
-			mark = s.Error.Render("✗")
-		}
-		if st.Outcome == "403 mfa_required" {
-			mark = s.Warn.Render("!")
-		}
+		mark := stepMark(s, st)
 		out = append(out, fmt.Sprintf("  %s %s %s · %s", st.At.In(now.Location()).Format("15:04:05"), mark, st.Label, st.Outcome))
 	}
 	return out
