@@ -118,7 +118,9 @@ func (s *Service) dropHeldRefresh(name, rt string) {
 }
 
 // ForgetRevoked removes rt, which the server has revoked (by a caller that
-// revoked it itself, as the CLI does), from p's store and kept tokens:
+// revoked it outside the session; the CLI and the TUI use Revoke and
+// RevokeProfile, which revoke and forget under one lock), from p's store
+// and kept tokens:
 // under p's lock, and only where it is still rt — a refresh token rotated
 // in the meantime is a different, valid one and stays. It reports whether
 // anything was removed.
