@@ -106,16 +106,13 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 	}
 	if prof != nil {
 		// The profile's secret for the Bearer: its client secret, or its Bearer.
-		fr := flows.Request{Grant: client.GrantClientCredentials, ClientID: req.ClientID, ClientSecret: req.ClientSecret, Bearer: req.Bearer}
-		if req.ClientID == "" {
-			fr.Grant = client.GrantAccountUserToken
+		svc, err := app.session()
+		if err != nil {
+			return req, "", nil, err
 		}
-		if req.Bearer == "" {
-			if err := app.secrets().FillSecrets(ctx, *prof, &fr, app.askSecret(prof.Name)); err != nil {
-				return req, "", nil, err
-			}
+		if req.ClientSecret, req.Bearer, err = svc.ClientAuth(ctx, *prof, req.ClientID, req.ClientSecret, req.Bearer, app.askSecret(prof.Name)); err != nil {
+			return req, "", nil, err
 		}
-		req.ClientSecret, req.Bearer = fr.ClientSecret, fr.Bearer
 	}
 	req = req.Normalized()
 	if err := app.explainProblems(req.Check(), true); err != nil {

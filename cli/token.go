@@ -228,7 +228,11 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	out.spendStored = out.profile != nil && req.Grant == client.GrantRefreshToken && req.RefreshToken == "" &&
 		profiles.SourceOf(*out.profile, profiles.RefreshToken).Stored()
 	if out.profile != nil {
-		if err := app.secrets().FillSecrets(ctx, *out.profile, &req, app.askSecret(out.profile.Name)); err != nil {
+		svc, err := app.session()
+		if err != nil {
+			return nil, err
+		}
+		if err := svc.Fill(ctx, *out.profile, &req, app.askSecret(out.profile.Name)); err != nil {
 			return nil, err
 		}
 	}

@@ -287,6 +287,15 @@ func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome,
 			if stored != "" {
 				from.RefreshToken = stored
 			}
+			// Without a refresh token, repeating the request as it is
+			// may be refused: the refresh plan says what to do instead.
+			repeat, why := RefreshPlan(&from)
+			if why != "" {
+				return errors.New(why)
+			}
+			if repeat != nil {
+				from = flows.Result{Request: *repeat}
+			}
 			res, mfa, err := runner.Refresh(ctx, &from)
 			switch {
 			case err != nil && stored != "":
@@ -491,7 +500,7 @@ func (s *Service) restore(ctx context.Context, p profiles.Profile) (*flows.Resul
 		return nil, false
 	}
 	req := p.Request()
-	_ = s.Secrets.FillSecrets(ctx, p, &req, nil)
+	_ = s.Fill(ctx, p, &req, nil)
 	return flows.Restore(req, kept.AccessToken, kept.RefreshToken, kept.ExpiresAt, nil), true
 }
 
