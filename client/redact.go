@@ -69,6 +69,9 @@ type Redactor struct {
 	// holders are those recorders: a secret is kept while any exchange
 	// one of them holds (or is building) may have carried it.
 	holders []*Recorder
+	// keepers list secrets still held (a session's tokens): never
+	// forgotten.
+	keepers []func() []string
 }
 
 // secretLife is what the Redactor knows of one secret's life.
@@ -236,6 +239,7 @@ func (r *Redactor) Spent(token string, at time.Time) {
 //
 //   - it was added only as a token (AddToken): client secrets, passwords,
 //     codes and Basic credentials (Add, AddBasic) are never forgotten;
+//   - it is not held: no function registered with Keep lists it;
 //   - it is dead: its JWT exp passed, or the server rotated it away
 //     (Spent). An opaque token (a refresh token still held) is never
 //     dead until it is spent;
@@ -282,6 +286,21 @@ func (r *Redactor) Forget(now time.Time) int {
 	if len(gone) == 0 {
 		return 0
 	}
+	// A token still held (a session's expired access token, shown on its
+	// screen) stays, however dead: asked without the lock, as the keepers
+	// take their own.
+	r.mu.RLock()
+	keepers := slices.Clone(r.keepers)
+	r.mu.RUnlock()
+	if len(keepers) > 0 {
+		held := map[string]bool{}
+		for _, k := range keepers {
+			for _, s := range k() {
+				held[s] = true
+			}
+		}
+		gone = slices.DeleteFunc(gone, func(s string) bool { return held[s] })
+	}
 	// The keys are worked out without the lock, as add does.
 	type doomed struct {
 		secret string
@@ -325,6 +344,18 @@ func longestKey(n *node, depth int) int {
 		best = max(best, longestKey(k, depth+len(k.edge)))
 	}
 	return best
+}
+
+// Keep registers held, which lists secrets still held (a session's
+// tokens): Forget never forgets one of them. held is called without the
+// redactor's lock and must not call into the redactor.
+func (r *Redactor) Keep(held func() []string) {
+	if r == nil || held == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.keepers = append(r.keepers, held)
 }
 
 // Known is how many secrets the redactor knows.
