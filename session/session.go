@@ -117,6 +117,8 @@ type Service struct {
 
 	mu   sync.Mutex
 	held map[string]*entry
+	// keptIn are the redactors told of the tokens held (KeepHeldIn).
+	keptIn map[*client.Redactor]bool
 }
 
 // profileFile is the part of *profiles.Store that saving writes through.
