@@ -24,6 +24,8 @@ type apiError struct {
 	message    string
 	mfaToken   string
 	retryAfter int // seconds, for a 429
+	// details are the error's "errors" list (§1 Errors).
+	details []Detail
 }
 
 func fail(status int, code, format string, args ...any) *apiError {
@@ -31,7 +33,13 @@ func fail(status int, code, format string, args ...any) *apiError {
 }
 
 func (e *apiError) write(w http.ResponseWriter) {
-	body := map[string]any{"code": e.code, "message": e.message}
+	body := map[string]any{"message": e.message}
+	if e.code != "" {
+		body["code"] = e.code
+	}
+	if len(e.details) > 0 {
+		body["errors"] = e.details
+	}
 	if e.mfaToken != "" {
 		body["mfa_token"] = e.mfaToken
 	}
