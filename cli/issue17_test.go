@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 )
@@ -72,5 +73,104 @@ func TestErrorDetailsEverywhere(t *testing.T) {
 		if !strings.Contains(summary, want) {
 			t.Errorf("summary.md lacks %q:\n%s", want, summary)
 		}
+	}
+}
+
+// waitRequests waits until the fake has begun n requests.
+func waitRequests(t *testing.T, srv *dinterotest.Server, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.Requests() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the fake saw %d requests, want %d", srv.Requests(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// feed writes s to the CLI's stdin without blocking the test when the CLI
+// no longer reads.
+func feed(it *interactive, s string) {
+	go io.WriteString(it.stdin, s)
+}
+
+// exitOf is the CLI's exit code, or a failure when it has not ended.
+func exitOf(t *testing.T, it *interactive) int {
+	t.Helper()
+	select {
+	case c := <-it.done:
+		return c
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the CLI has not ended:\n%s", it.errOut.String())
+	}
+	return 0
+}
+
+// Issue 17 item 2 in the CLI: a 503 on the code check costs no attempt and
+// the same code is asked again; a scope 403 ends the run saying which
+// scopes the token endpoint needs. A wrong code still counts.
+func TestCLIMFAAnswersThatAreNotAWrongCode(t *testing.T) {
+	args := func(srv *dinterotest.Server) []string {
+		return []string{"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
+			"--grant", "password", "--username", dinterotest.DemoMFAUser}
+	}
+	// Requests: client_credentials, password (mfa_required), challenge,
+	// then one per code.
+	const beforeCodes = 3
+
+	srv, sent := fakeWithOutbox(t)
+	it := startInteractive(secretEnv, args(srv)...)
+	code := (<-sent).BindingCode
+	feed(it, wrongFor(code)+"\n")
+	waitRequests(t, srv, beforeCodes+1)
+	srv.SetFault(&dinterotest.Fault{Status: 503, Times: 1})
+	feed(it, code+"\n")
+	waitRequests(t, srv, beforeCodes+2)
+	feed(it, code+"\n")
+	if c := exitOf(t, it); c != 0 {
+		t.Fatalf("exit %d: %s", c, it.errOut.String())
+	}
+	stderr := it.errOut.String()
+	for _, want := range []string{
+		"That code was not accepted: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)\n",
+		"That code was not checked (no attempt used; 2 left): 503 server_error: Service Unavailable\n",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+
+	srv, sent = fakeWithOutbox(t)
+	it = startInteractive(secretEnv, args(srv)...)
+	code = (<-sent).BindingCode
+	srv.SetFault(&dinterotest.Fault{Status: 403, Code: "insufficient_scope", Message: "Forbidden", Times: 1})
+	feed(it, code+"\n")
+	c := exitOf(t, it)
+	want := "error: the binding code was not checked (no attempt used): the Bearer token lacks the scope for the token endpoint, which needs admin:accounts, write:accounts, write:accounts:/auth/users or write:accounts:/auth/users/no-mfa (the API client's grant, not the user): 403 insufficient_scope: Forbidden\n"
+	if c != ExitRejected || !strings.HasSuffix(it.errOut.String(), want) {
+		t.Fatalf("scope 403: exit %d:\n%s", c, it.errOut.String())
+	}
+}
+
+// The challenge and the recovery refused for the Bearer's scope name the
+// scopes they need.
+func TestCLIMFAScopeRefusals(t *testing.T) {
+	cfg := dinterotest.DemoConfig(time.Hour)
+	cfg.Clients = append(cfg.Clients, dinterotest.APIClient{ID: "no-mfa-scope", Secret: "s3cret-no-mfa", Scopes: []string{dinterotest.ScopeAuthUsers}})
+	srv, err := dinterotest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	env := map[string]string{"TOKENBENCH_CLIENT_SECRET": "s3cret-no-mfa", "TOKENBENCH_PASSWORD": dinterotest.DemoPassword}
+	base := []string{"--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", "no-mfa-scope"}
+	needs := "which needs admin:accounts, write:accounts or write:accounts:/auth/mfa (the API client's grant, not the user): 403 insufficient_scope"
+	r := runCLI(t, env, "", append([]string{"token", "--grant", "password", "--username", dinterotest.DemoMFAUser}, base...)...)
+	if r.code != ExitRejected || !strings.Contains(r.stderr, "the Bearer token lacks the scope for the MFA challenge, "+needs) {
+		t.Errorf("token: %+v", r)
+	}
+	r = runCLI(t, env, "", append([]string{"recover", "--username", dinterotest.DemoLostDeviceUser}, base...)...)
+	if r.code != ExitRejected || !strings.Contains(r.stderr, "the Bearer token lacks the scope for the MFA recovery, "+needs) {
+		t.Errorf("recover: %+v", r)
 	}
 }

@@ -669,7 +669,12 @@ type linePrompter struct{ env *env }
 
 func (p *linePrompter) BindingCode(ctx context.Context, pr flows.Prompt) (string, error) {
 	e := p.env
-	if pr.LastError != nil {
+	var unchecked *flows.NotACodeError
+	switch {
+	case errors.As(pr.LastError, &unchecked):
+		// A 429 or a 5xx: the code was not judged, and may be sent again.
+		fmt.Fprintf(e.stderr, "That code was not checked (no attempt used; %d left): %s\n", pr.AttemptsLeft, errorMessage(unchecked.Err))
+	case pr.LastError != nil:
 		fmt.Fprintf(e.stderr, "That code was not accepted: %s\n", errorLine(pr.LastError))
 	}
 	if e.isTerminal() {

@@ -187,6 +187,9 @@ func (rn *Runner) recoveryCall(ctx context.Context, s *RecoverySession, channel 
 	req := s.Request
 	res, err := rn.Client.Recovery(ctx, req.Account, s.Auth, client.RecoveryRequest{Username: req.Username, Audience: req.Audience, Channel: channel})
 	if err != nil {
+		if n := NotACode(StepRecovery, err); n != nil {
+			err = n
+		}
 		return fmt.Errorf("mfa recovery: %w", err)
 	}
 	s.Step, s.Second = 1, nil
@@ -307,7 +310,7 @@ func (rn *Runner) Recover(ctx context.Context, req RecoveryRequest, prompter Cod
 			if notify != nil {
 				notify(s)
 			}
-		case errors.Is(err, ErrWrongCode), errors.Is(err, client.ErrInvalidInput):
+		case errors.Is(err, ErrWrongCode), errors.Is(err, client.ErrInvalidInput), Unchecked(err):
 			last = err
 		default:
 			return nil, fmt.Errorf("MFA recovery step %d of %d: %w", step, RecoverySteps, err)

@@ -128,8 +128,12 @@ func (s *Server) faulty(h func(*http.Request) (int, any, *apiError)) http.Handle
 			case f.Status < 500:
 				code = "invalid_request"
 			}
+			if f.Code != "" {
+				code = f.Code
+			}
 			e := fail(f.Status, code, "%s", msg)
 			e.retryAfter = f.RetryAfter
+			e.details = f.Details
 			e.write(w)
 			return
 		case f.HTML:

@@ -147,6 +147,11 @@ type Fault struct {
 	// RetryAfter is the Retry-After header (seconds) sent with a Status
 	// error, e.g. with 429.
 	RetryAfter int
+	// Code replaces the code of a Status error ("" keeps the default:
+	// too_many_requests, server_error or invalid_request).
+	Code string
+	// Details are the "errors" details of a Status error.
+	Details []Detail
 	// Times is how many requests it applies to; 0 means until cleared.
 	Times int
 }

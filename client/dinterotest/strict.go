@@ -211,6 +211,6 @@ func requireScope(who *caller, what string, anyOf ...string) *apiError {
 	}
 	names := strings.Join(anyOf, ", ")
 	e := fail(http.StatusForbidden, "insufficient_scope", "Forbidden: %s needs one of the scopes %s", what, names)
-	e.details = []Detail{{Type: DetailScope, Scopes: slices.Clone(anyOf), Message: "missing scope: one of " + names}}
+	e.details = []Detail{{Type: DetailScope, Scopes: slices.Clone(anyOf), Message: "missing scope"}}
 	return e
 }
