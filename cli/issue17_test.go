@@ -2,6 +2,7 @@ package cli
 
 import (
 	"archive/zip"
+	"encoding/json"
 	"io"
 	"path/filepath"
 	"strings"
@@ -172,5 +173,84 @@ func TestCLIMFAScopeRefusals(t *testing.T) {
 	r = runCLI(t, env, "", append([]string{"recover", "--username", dinterotest.DemoLostDeviceUser}, base...)...)
 	if r.code != ExitRejected || !strings.Contains(r.stderr, "the Bearer token lacks the scope for the MFA recovery, "+needs) {
 		t.Errorf("recover: %+v", r)
+	}
+}
+
+// Issue 17 item 3: -o json says why no refresh token came back, text output
+// says it on stderr, and both agree with what the fake did.
+func TestNoRefreshTokenExplained(t *testing.T) {
+	cfg := dinterotest.DemoConfig(time.Hour)
+	cfg.Clients = append(cfg.Clients, dinterotest.APIClient{ID: "no-refresh", Secret: "s3cret-no-refresh",
+		Scopes: []string{dinterotest.ScopeAuthUsers, dinterotest.ScopeAuthMFA}})
+	sent := make(chan dinterotest.Message, 16)
+	cfg.OnMessage = func(m dinterotest.Message) { sent <- m }
+	srv, err := dinterotest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	noRefreshEnv := map[string]string{"TOKENBENCH_CLIENT_SECRET": "s3cret-no-refresh", "TOKENBENCH_PASSWORD": dinterotest.DemoPassword}
+	base := func(clientID string, rest ...string) []string {
+		return append([]string{"--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", clientID}, rest...)
+	}
+	reasonOf := func(t *testing.T, stdout string) (string, bool) {
+		t.Helper()
+		var out map[string]any
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatalf("json: %v: %s", err, stdout)
+		}
+		_, hasRT := out["refresh_token"]
+		why, _ := out["no_refresh_token"].(map[string]any)
+		if hasRT == (why != nil) {
+			t.Fatalf("refresh_token %v and no_refresh_token %v", hasRT, why)
+		}
+		if why == nil {
+			return "", true
+		}
+		if msg, _ := why["message"].(string); msg == "" {
+			t.Fatalf("no message: %v", why)
+		}
+		return why["reason"].(string), false
+	}
+	const lacksScope = "note: no refresh token: the Bearer token sent lacks the scope create:accounts:auth:refresh_token\n"
+
+	// A client's token: the grant never returns one; text output stays quiet.
+	r := runCLI(t, secretEnv, "", append([]string{"token", "-o", "json"}, base(dinterotest.DemoClientID)...)...)
+	if why, _ := reasonOf(t, r.stdout); r.code != 0 || why != "grant_type" {
+		t.Errorf("client_credentials: %q %+v", why, r)
+	}
+	// A password login through a client without the scope: the Bearer's
+	// reason, in the JSON and on stderr.
+	r = runCLI(t, noRefreshEnv, "", append([]string{"token", "-o", "json", "--grant", "password", "--username", dinterotest.DemoUser}, base("no-refresh")...)...)
+	if why, _ := reasonOf(t, r.stdout); r.code != 0 || why != "bearer_scope" || r.stderr != "" {
+		t.Errorf("password -o json: %q %+v", why, r)
+	}
+	r = runCLI(t, noRefreshEnv, "", append([]string{"token", "--grant", "password", "--username", dinterotest.DemoUser}, base("no-refresh")...)...)
+	if r.code != 0 || r.stderr != lacksScope {
+		t.Errorf("password, text: %+v", r)
+	}
+	// An MFA-completed password login follows the password rule: with the
+	// scope it brings one, without it the Bearer is why.
+	for _, c := range []struct {
+		client string
+		env    map[string]string
+		want   string
+	}{{dinterotest.DemoClientID, secretEnv, ""}, {"no-refresh", noRefreshEnv, "bearer_scope"}} {
+		it := startInteractive(c.env, append([]string{"token", "-o", "json", "--grant", "password", "--username", dinterotest.DemoMFAUser}, base(c.client)...)...)
+		feed(it, (<-sent).BindingCode+"\n")
+		if code := exitOf(t, it); code != 0 {
+			t.Fatalf("MFA login: exit %d: %s", code, it.errOut.String())
+		}
+		if why, has := reasonOf(t, it.out.String()); why != c.want || has != (c.want == "") {
+			t.Errorf("MFA login with %s: reason %q, refresh token %v", c.client, why, has)
+		}
+	}
+	// The lost-device recovery: its own reason, not a contradiction of the
+	// password rule (the demo client has the scope).
+	it := startInteractive(secretEnv, append([]string{"recover", "--username", dinterotest.DemoLostDeviceUser}, base(dinterotest.DemoClientID)...)...)
+	feed(it, (<-sent).BindingCode+"\n")
+	feed(it, (<-sent).BindingCode+"\n")
+	if code := exitOf(t, it); code != 0 || !strings.Contains(it.errOut.String(), "note: no refresh token: an MFA recovery returns no refresh token") {
+		t.Fatalf("recover: exit %d: %s", code, it.errOut.String())
 	}
 }

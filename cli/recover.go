@@ -227,6 +227,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 	if err := app.remember(prof, res); err != nil {
 		return err
 	}
+	app.noteNoRefresh(o.output, res)
 	return writeToken(app.stdout, o.output, res)
 }
 

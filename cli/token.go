@@ -408,7 +408,21 @@ func (app *App) runToken(ctx context.Context, o *tokenOptions, changed func(stri
 	if res.DecodeErr != nil && o.output == "json" {
 		fmt.Fprintf(app.env.stderr, "warning: the access token is not a JWT: %v\n", res.DecodeErr)
 	}
+	app.noteNoRefresh(o.output, res)
 	return writeToken(app.stdout, o.output, res)
+}
+
+// noteNoRefresh says on stderr why a login that could have brought a
+// refresh token brought none (-o json says it in its no_refresh_token
+// field instead). A client's token, which never has one, is not remarked
+// on: a script calling client_credentials hears nothing new.
+func (app *App) noteNoRefresh(format string, res *flows.Result) {
+	why := res.RefreshReason()
+	g := res.Request.Grant
+	if format == "json" || why.Code == "" || !(res.ViaRecovery || g == client.GrantPassword || g == client.GrantAuthorizationCode || g.IsMFAOOB()) {
+		return
+	}
+	fmt.Fprintf(app.env.stderr, "note: no refresh token: %s\n", why.Text)
 }
 
 // obtain runs the grant the options describe, through MFA when needed, and
@@ -623,6 +637,10 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		}
 		if p := res.Partner; p != nil {
 			out["partner"] = map[string]string{"partner": p.Partner, "account": p.Merchant, "audience": p.Audience}
+		}
+		if why := res.RefreshReason(); why.Code != "" {
+			// Why there is no refresh_token field (§1's rule).
+			out["no_refresh_token"] = why
 		}
 		err = writeJSON(w, out)
 	}

@@ -228,7 +228,11 @@ func (rn *Runner) Resend(ctx context.Context, s *RecoverySession, channel client
 // an expired one matches ErrChallengeExpired.
 func (rn *Runner) Answer(ctx context.Context, s *RecoverySession, bindingCode string) (*Result, error) {
 	if s.Step == 2 {
-		return rn.Verify(ctx, s.Second, bindingCode)
+		res, err := rn.Verify(ctx, s.Second, bindingCode)
+		if res != nil {
+			res.ViaRecovery = true
+		}
+		return res, err
 	}
 	first := s.First
 	if !first.Challenged() {
@@ -248,7 +252,9 @@ func (rn *Runner) Answer(ctx context.Context, s *RecoverySession, bindingCode st
 	switch {
 	case err == nil:
 		// A server that ends the recovery after one code: take the token.
-		return newResult(first.Request, res, s.Auth, s.BearerChained, true), nil
+		r := newResult(first.Request, res, s.Auth, s.BearerChained, true)
+		r.ViaRecovery = true
+		return r, nil
 	case errors.As(err, &apiErr) && apiErr.MFARequired():
 		if apiErr.MFAToken == "" {
 			return nil, fmt.Errorf("step 1 of 2 was accepted but the server sent no mfa_token for step 2: %w", err)
