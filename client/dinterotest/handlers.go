@@ -145,6 +145,9 @@ func (s *Server) faulty(h func(*http.Request) (int, any, *apiError)) http.Handle
 
 		status, body, apiErr := h(r)
 		if apiErr != nil {
+			if apiErr.status == http.StatusBadRequest && apiErr.message == validationMessage {
+				s.noteInvalid(r, apiErr)
+			}
 			apiErr.write(w)
 			return
 		}
@@ -163,6 +166,17 @@ func (s *Server) faulty(h func(*http.Request) (int, any, *apiError)) http.Handle
 		w.WriteHeader(status)
 		_, _ = w.Write(data)
 	}
+}
+
+// noteInvalid keeps a validation refusal for ValidationFailures.
+func (s *Server) noteInvalid(r *http.Request, e *apiError) {
+	var texts []string
+	for _, d := range e.details {
+		texts = append(texts, d.Message)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.invalid = append(s.invalid, fmt.Sprintf("%s %s: %s", r.Method, r.URL.Path, strings.Join(texts, "; ")))
 }
 
 // caller is who authenticated a request.
