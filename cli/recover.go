@@ -193,6 +193,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 			}
 			if err != nil {
 				in.Error = rd.Redact(err.Error())
+				in.ErrorDetails = errorDetails(err)
 			}
 			if res != nil {
 				in.AccessToken, in.Verdict = res.Response.AccessToken, verdictFor(c, res).String()
@@ -223,6 +224,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 	if err := app.remember(prof, res); err != nil {
 		return err
 	}
+	app.noteNoRefresh(o.output, res)
 	return writeToken(app.stdout, o.output, res)
 }
 

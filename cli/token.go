@@ -412,7 +412,21 @@ func (app *App) runToken(ctx context.Context, o *tokenOptions, changed func(stri
 	if res.DecodeErr != nil && o.output == "json" {
 		fmt.Fprintf(app.env.stderr, "warning: the access token is not a JWT: %v\n", res.DecodeErr)
 	}
+	app.noteNoRefresh(o.output, res)
 	return writeToken(app.stdout, o.output, res)
+}
+
+// noteNoRefresh says on stderr why a login that could have brought a
+// refresh token brought none (-o json says it in its no_refresh_token
+// field instead). A client's token, which never has one, is not remarked
+// on: a script calling client_credentials hears nothing new.
+func (app *App) noteNoRefresh(format string, res *flows.Result) {
+	why := res.RefreshReason()
+	g := res.Request.Grant
+	if format == "json" || why.Code == "" || !(res.ViaRecovery || g == client.GrantPassword || g == client.GrantAuthorizationCode || g.IsMFAOOB()) {
+		return
+	}
+	fmt.Fprintf(app.env.stderr, "note: no refresh token: %s\n", why.Text)
 }
 
 // obtain runs the grant the options describe, through MFA when needed, and
@@ -444,6 +458,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			}
 			if err != nil {
 				in.Error = rd.Redact(err.Error())
+				in.ErrorDetails = errorDetails(err)
 			}
 			if res != nil && c != nil {
 				in.AccessToken = res.Response.AccessToken
@@ -627,6 +642,10 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		if p := res.Partner; p != nil {
 			out["partner"] = map[string]string{"partner": p.Partner, "account": p.Merchant, "audience": p.Audience}
 		}
+		if why := res.RefreshReason(); why.Code != "" {
+			// Why there is no refresh_token field (§1's rule).
+			out["no_refresh_token"] = why
+		}
 		err = writeJSON(w, out)
 	}
 	if err != nil {
@@ -672,7 +691,12 @@ type linePrompter struct{ env *env }
 
 func (p *linePrompter) BindingCode(ctx context.Context, pr flows.Prompt) (string, error) {
 	e := p.env
-	if pr.LastError != nil {
+	var unchecked *flows.NotACodeError
+	switch {
+	case errors.As(pr.LastError, &unchecked):
+		// A 429 or a 5xx: the code was not judged, and may be sent again.
+		fmt.Fprintf(e.stderr, "That code was not checked (no attempt used; %d left): %s\n", pr.AttemptsLeft, errorMessage(unchecked.Err))
+	case pr.LastError != nil:
 		fmt.Fprintf(e.stderr, "That code was not accepted: %s\n", errorLine(pr.LastError))
 	}
 	if e.isTerminal() {

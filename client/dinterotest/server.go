@@ -147,6 +147,11 @@ type Fault struct {
 	// RetryAfter is the Retry-After header (seconds) sent with a Status
 	// error, e.g. with 429.
 	RetryAfter int
+	// Code replaces the code of a Status error ("" keeps the default:
+	// too_many_requests, server_error or invalid_request).
+	Code string
+	// Details are the "errors" details of a Status error.
+	Details []Detail
 	// Times is how many requests it applies to; 0 means until cleared.
 	Times int
 }
@@ -175,6 +180,8 @@ type Server struct {
 	// records (§9), by lower-case username.
 	activities map[string][]Activity
 	lastSeen   map[string]time.Time
+	// invalid are the requests refused as invalid (400 Validation failed).
+	invalid []string
 }
 
 type mfaSession struct {
@@ -375,6 +382,16 @@ func (s *Server) RefreshTokenLive(rt string) bool {
 	defer s.mu.Unlock()
 	_, ok := s.refresh[rt]
 	return ok
+}
+
+// ValidationFailures are the requests the server refused as invalid (a
+// 400 "Validation failed"), oldest first, each as "METHOD path: details":
+// a request shape Dintero would refuse. A wire-conformance test wants
+// none.
+func (s *Server) ValidationFailures() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.invalid)
 }
 
 // Requests counts the API requests served (faulty ones included).
