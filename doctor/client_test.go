@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/tokenbench/tokenbench/client"
 )
 
 const (
@@ -270,4 +273,28 @@ func TestClientReportGolden(t *testing.T) {
 	t.Run("not-found", func(t *testing.T) {
 		clientGolden(t, run(&fakeClients{clients: []APIClient{posClient()}}, ClientQuery{ClientID: "demo-p0s", Audience: testAud}))
 	})
+}
+
+func TestAboutGrants(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&client.APIError{Status: 400, Message: "Validation failed: audience must be a grant associated with the client"}, true},
+		{fmt.Errorf("client_credentials for the Bearer: %w", &client.APIError{Status: 400, Message: "Validation failed: grant_type client_credentials is not allowed by the client's grant for this audience (type password)"}), true},
+		{&client.APIError{Status: 403, Code: "access_denied", Message: "audience https://x is not a grant of this client"}, true},
+		{&client.APIError{Status: 400, Code: "invalid_grant", Message: "wrong username or password"}, false},
+		{&client.APIError{Status: 400, Message: "audience is required"}, false},
+		{&client.APIError{Status: 403, Code: "mfa_required", Message: "audience"}, false},
+		{&client.APIError{Status: 502, Message: "audience must be a grant associated with the client"}, false},
+		{errors.New("audience must be a grant associated with the client"), false},
+	} {
+		if got := AboutGrants(c.err); got != c.want {
+			t.Errorf("AboutGrants(%v) = %t", c.err, got)
+		}
+	}
+	chained := fmt.Errorf("client_credentials for the Bearer: %w", &client.APIError{Status: 400})
+	if FailedGrant(chained, "password") != "client_credentials" || FailedGrant(&client.APIError{Status: 400}, "password") != "password" {
+		t.Fatal("FailedGrant")
+	}
 }
