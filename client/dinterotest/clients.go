@@ -128,10 +128,11 @@ func (s *Server) sameAudience(a, b string) bool {
 	return norm(a) == norm(b)
 }
 
-// grantRefused is the token endpoint's 400 for a grant the client lacks.
-// field names what was refused (audience, grant_type).
-func grantRefused(_, reason string) *apiError {
-	return fail(http.StatusBadRequest, "", "Validation failed: %s", reason)
+// grantRefused is the token endpoint's 400 for a grant the client lacks:
+// Dintero's validation failure, the reason as its one detail on field
+// (audience, grant_type).
+func grantRefused(field, reason string) *apiError {
+	return validationFailed(Detail{Field: field, Message: reason})
 }
 
 // checkGrant decides whether the API client clientID may get a token for
