@@ -2,13 +2,17 @@ package cli
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/json"
 	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/doctor"
+	"github.com/tokenbench/tokenbench/flows"
 )
 
 const demoAud = "https://api.dintero.com/v1/accounts/" + dinterotest.DemoAccount
@@ -266,5 +270,36 @@ func TestDoctorClientBundleIsScopedToTheClient(t *testing.T) {
 		if strings.Contains(sum+har, s) {
 			t.Fatalf("bundle holds a secret")
 		}
+	}
+}
+
+// The demo has a connection that fails for a reason its grants explain:
+// run as the TUI would (the flow, against the demo's server), its error is
+// one doctor.AboutGrants recognises, and the client diagnosis puts the
+// reason first.
+func TestDemoHasAConnectionTheGrantsExplain(t *testing.T) {
+	srv := fake(t)
+	var found bool
+	for _, c := range demoConnections(srv.URL) {
+		if !strings.Contains(c.Name, "grants") {
+			continue
+		}
+		found = true
+		cl, err := client.New(client.Options{BaseURL: c.BaseURL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = flows.NewRunner(cl).Start(context.Background(), c.Request.Normalized())
+		if err == nil || !doctor.AboutGrants(err) || !strings.Contains(err.Error(), "audience must be a grant associated with the client") {
+			t.Fatalf("%s: err = %v; want a refusal the grants explain", c.Name, err)
+		}
+		r := runCLI(t, secretEnv, "", doctorClientArgs(srv, c.Request.ClientID, "--grant", string(c.Request.Grant))...)
+		first := strings.SplitN(strings.SplitN(r.stdout, "findings\n", 2)[1], "\n", 2)[0]
+		if r.code != 0 || !strings.Contains(first, "✗ client "+c.Request.ClientID+" has grants for") {
+			t.Fatalf("%s: exit %d, first finding %q\n%s", c.Name, r.code, first, r.stdout)
+		}
+	}
+	if !found {
+		t.Fatal("no demo connection fails for its grants")
 	}
 }
