@@ -392,6 +392,10 @@ func writeToken(b *strings.Builder, in Input) {
 			client = "the API client " + cell(in.ClientID)
 		}
 		p("- this is the token of %s (subject %s), which the diagnosis read the account with: that client's token, not the user's\n", client, cell(tok.Subject))
+	} else if in.ClientDoctor != nil {
+		// A reader of a client's ticket expects that client's token.
+		p("- this is the token of the API client %s (subject %s), which the diagnosis read the account with, not a token of the client diagnosed (%s)\n",
+			cell(orDash(in.ClientID)), cell(tok.Subject), cell(in.ClientDoctor.Query.ClientID))
 	}
 	p("\n| claim | value |\n|---|---|\n")
 	row := func(k, v string) { p("| %s | %s |\n", cell(k), cell(v)) }

@@ -205,7 +205,18 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 	if req.Bearer == "" {
 		res, _, err := flows.NewRunner(s.client).Start(ctx, req)
 		if err != nil {
-			return redacted(fmt.Errorf("getting a token to read users with: %w", err), s.redactor)
+			what := "users"
+			if o.user == "" {
+				what = "clients"
+			}
+			err = fmt.Errorf("getting a token to read %s with: %w", what, err)
+			if doctor.AboutGrants(err) {
+				// The client diagnosed is often the one that reads, and the
+				// one whose grants fail: say what reads instead.
+				err = fmt.Errorf("%w; %s gets no token on %s, so read with another API client or a Bearer that has read:accounts (-p NAME, --client-id ID, or $TOKENBENCH_BEARER)",
+					err, client.Sanitize(req.ClientID), req.Account)
+			}
+			return redacted(err, s.redactor)
 		}
 		auth, tokRes = client.BearerAuth{Token: res.Response.AccessToken}, res
 	}

@@ -201,11 +201,15 @@ func TestTokenGrantErrorEndsWithDoctorCommand(t *testing.T) {
 				!strings.HasSuffix(last, "; the client's grants say why: "+c.wantCmd) {
 				t.Fatalf("exit %d, last line:\n%s\nwant it to end with %s", r.code, last, c.wantCmd)
 			}
-			// The command as printed, with the client's own token: the
-			// doctor reads with the client that failed, when it can, and
-			// here it cannot (it has no token), so read with the demo
-			// client's, as a support engineer would.
+			// The command as printed reads with the client that failed.
+			// Here that client gets no token at all, and the doctor says
+			// what to read with instead; with the demo's support client, as
+			// a support engineer would, it explains the failure.
 			cmd := strings.Fields(c.wantCmd)[1:]
+			asPrinted := runCLI(t, map[string]string{"TOKENBENCH_CLIENT_SECRET": c.secret}, "", cmd...)
+			if asPrinted.code != ExitRejected || !strings.HasSuffix(asPrinted.stderr, "; "+c.clientID+" gets no token on T11223344, so read with another API client or a Bearer that has read:accounts (-p NAME, --client-id ID, or $TOKENBENCH_BEARER)\n") {
+				t.Fatalf("as printed: exit %d: %s", asPrinted.code, asPrinted.stderr)
+			}
 			for i, a := range cmd {
 				if a == "--client-id" {
 					cmd[i+1] = dinterotest.DemoClientID
@@ -252,6 +256,7 @@ func TestDoctorClientBundleIsScopedToTheClient(t *testing.T) {
 		"client demo-pos has grants for",
 		"| grant-pos-test | https\\://api.dintero.com/v1/accounts/T11223344 | client_credentials |",
 		"other API client(s) or grant(s) were cut",
+		"this is the token of the API client demo-client (subject client:demo-client), which the diagnosis read the account with, not a token of the client diagnosed (demo-pos)",
 	} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary.md lacks %q:\n%s", want, sum)
