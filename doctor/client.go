@@ -231,6 +231,9 @@ func RunClient(ctx context.Context, dir ClientDirectory, account string, q Clien
 	return r, nil
 }
 
+// MaxEvidence bounds the grants a finding cites (a client can have many).
+const MaxEvidence = 10
+
 // clientRule looks at a client and its grants and says something or
 // nothing.
 type clientRule func(c APIClient, grants []Grant, q ClientQuery, now time.Time) []Finding
@@ -317,7 +320,14 @@ func ruleNoGrantForAudience(c APIClient, grants []Grant, q ClientQuery, _ time.T
 	}
 	text := fmt.Sprintf("client %s has no grants", c.ClientID)
 	if len(auds) > 0 {
-		text = fmt.Sprintf("client %s has grants for %s, not %s", c.ClientID, andList(auds), q.Audience)
+		shown := auds
+		if len(shown) > MaxListed {
+			shown = append(slices.Clone(auds[:MaxListed]), fmt.Sprintf("%d more", len(auds)-MaxListed))
+		}
+		text = fmt.Sprintf("client %s has grants for %s, not %s", c.ClientID, andList(shown), q.Audience)
+	}
+	if len(ev) > MaxEvidence {
+		ev = append(ev[:MaxEvidence], fmt.Sprintf("and %d more grant(s)", len(ev)-MaxEvidence))
 	}
 	text += `: a token request for that audience fails with "audience must be a grant associated with the client"`
 	if len(ev) == 0 {

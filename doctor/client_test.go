@@ -298,3 +298,14 @@ func TestAboutGrants(t *testing.T) {
 		t.Fatal("FailedGrant")
 	}
 }
+
+func TestClientFindingsAreBounded(t *testing.T) {
+	var grants []Grant
+	for i := range 40 {
+		grants = append(grants, Grant{ID: fmt.Sprint("g", i), Audience: fmt.Sprintf("https://api.dintero.com/v1/accounts/T%08d", i)})
+	}
+	f, _ := findingOf(DiagnoseClient(APIClient{ClientID: "c"}, grants, ClientQuery{Audience: testAud}, now), "no-grant-for-audience")
+	if len(f.Evidence) != MaxEvidence+1 || f.Evidence[MaxEvidence] != "and 30 more grant(s)" || !strings.Contains(f.Text, "T00000004 and 35 more, not ") {
+		t.Fatalf("finding = %+v", f)
+	}
+}
