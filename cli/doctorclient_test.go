@@ -13,6 +13,7 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 )
 
 const demoAud = "https://api.dintero.com/v1/accounts/" + dinterotest.DemoAccount
@@ -307,4 +308,54 @@ func TestDemoHasAConnectionTheGrantsExplain(t *testing.T) {
 	if !found {
 		t.Fatal("no demo connection fails for its grants")
 	}
+}
+
+// Through a partner: the merchant's clients, read with the exchange token.
+func TestDoctorClientThroughAPartner(t *testing.T) {
+	srv := fake(t)
+	r := runCLI(t, map[string]string{"TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}, "", "doctor", "--base-url", srv.URL,
+		"--partner", dinterotest.DemoPartner, "--account", dinterotest.DemoMerchant, "--client-id", dinterotest.DemoPartnerClient,
+		"--client", dinterotest.DemoPartnerClient, "-v")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"/accounts/T11200000/auth/exchange_token", "/accounts/T11200001/auth/clients", "/accounts/T11200001/auth/client-grants"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("-v lacks %s", want)
+		}
+	}
+	if !strings.Contains(r.stdout, "account     T11200001 TEST") || !strings.Contains(r.stdout, "› https://api.dintero.com/v1/accounts/T11200001  type any") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+	assertNoSecrets(t, r, dinterotest.DemoPartnerSecret)
+}
+
+// With -p, the profile's audience and grant type are what is asked, and a
+// grant error's command names the profile.
+func TestDoctorClientWithAProfile(t *testing.T) {
+	kr := keyringtest.New()
+	srv := fake(t)
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": dinterotest.DemoWebshopSecret, "TOKENBENCH_PASSWORD": dinterotest.DemoPassword}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "webshop", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoWebshopClient, "--grant", "password", "--username", dinterotest.DemoUser); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	noSecret := map[string]string{"TOKENBENCH_CONFIG_DIR": dir}
+	r := runWithKeyring(t, kr, noSecret, "", "doctor", "-p", "webshop", "--client", dinterotest.DemoWebshopClient)
+	if r.code != 0 || !strings.Contains(r.stdout, "asked       audience "+demoAud+" · grant_type password") ||
+		!strings.Contains(r.stdout, "! no grant for "+demoAud+" has create:accounts:auth:refresh_token") {
+		t.Fatalf("exit %d: %s\n%s", r.code, r.stderr, r.stdout)
+	}
+
+	env["TOKENBENCH_CLIENT_SECRET"] = dinterotest.DemoPOSSecret
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "pos", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoPOSClient); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	r = runWithKeyring(t, kr, noSecret, "", "token", "-p", "pos")
+	if r.code != ExitRejected || !strings.HasSuffix(r.stderr, "; the client's grants say why: tokenbench doctor -p pos --client demo-pos --grant client_credentials\n") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	assertNoSecrets(t, r, dinterotest.DemoPOSSecret, dinterotest.DemoWebshopSecret)
 }
