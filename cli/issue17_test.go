@@ -44,7 +44,9 @@ func TestErrorDetailsEverywhere(t *testing.T) {
 
 	// One detail: the line is the contract's example, word for word.
 	r := runCLI(t, secretEnv, "", append(base, "--audience", "https://api.dintero.com/v1/accounts/T99999999")...)
-	if r.code != ExitRejected || r.stderr != "error: 400 Validation failed: audience must be a grant associated with the client\n" {
+	// (It ends with the doctor command that explains it: item 5.)
+	if r.code != ExitRejected || !strings.HasPrefix(r.stderr, "error: 400 Validation failed: audience must be a grant associated with the client; ") ||
+		strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, " tokenbench doctor ") {
 		t.Fatalf("one detail: %+v", r)
 	}
 

@@ -441,7 +441,7 @@ func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string
 	rd := &client.Redactor{}
 	tr.req.NoteSecrets(rd)
 	res, err := app.obtainWith(ctx, o, tr, rd)
-	return res, redacted(err, rd)
+	return res, redacted(withDoctorHint(err, tr), rd)
 }
 
 func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (res *flows.Result, err error) {

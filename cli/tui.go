@@ -77,6 +77,9 @@ func demoConnections(base string) []ui.Connection {
 	partner := flows.Request{Account: dinterotest.DemoMerchant, Partner: dinterotest.DemoPartner, Grant: client.GrantClientCredentials,
 		ClientID: dinterotest.DemoPartnerClient, ClientSecret: dinterotest.DemoPartnerSecret}
 	lost := pw(dinterotest.DemoLostDeviceUser)
+	// The integration whose grants are wrong (§11): its token request
+	// fails, and `doctor --client demo-pos` says why.
+	pos := flows.Request{Account: d, Grant: client.GrantClientCredentials, ClientID: dinterotest.DemoPOSClient, ClientSecret: dinterotest.DemoPOSSecret}
 	// Demo tokens live 2 minutes: the connections that can get a new
 	// token without the user auto-refresh 30 s before expiry, so auto-refresh
 	// shows on home ("auto-refresh in …", then "auto-refreshed at …").
@@ -89,5 +92,6 @@ func demoConnections(base string) []ui.Connection {
 		{Name: "Authorization code (one-time)", Description: "authorization_code, one-time: e, enter resends it to see the refusal", BaseURL: base, Request: code, Channel: client.ChannelSMS},
 		{Name: "Partner T112 → merchant T11200001", Description: "partner token → exchange_token → client_credentials on the merchant", BaseURL: base, Request: partner, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Lost device (MFA recovery)", Description: "lost phone: enter, then L on the MFA screen runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},
+		{Name: "POS integration (fails: grants)", Description: "no grant for this audience: doctor --client demo-pos says why", BaseURL: base, Request: pos, Channel: client.ChannelSMS},
 	}
 }

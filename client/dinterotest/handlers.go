@@ -58,6 +58,9 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("POST /v1/accounts/{oid}/auth/revoke", s.faulty(s.handleRevoke))
 	mux.HandleFunc("POST /v1/accounts/{pid}/auth/exchange_token", s.faulty(s.handleExchangeToken))
 	mux.HandleFunc("GET /v1/accounts/{oid}/auth/keys", s.faulty(s.handleKeys))
+	mux.HandleFunc("GET /v1/accounts/{oid}/auth/clients", s.faulty(s.handleClients))
+	mux.HandleFunc("GET /v1/accounts/{oid}/auth/clients/{id}", s.faulty(s.handleClient))
+	mux.HandleFunc("GET /v1/accounts/{oid}/auth/client-grants", s.faulty(s.handleClientGrants))
 	mux.HandleFunc("GET /_fake/outbox", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Outbox())
 	})
@@ -348,10 +351,11 @@ func (s *Server) clientCredentials(oid string, who *caller, body tokenBody) (int
 	if !who.basic {
 		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "client_credentials requires Basic authentication")
 	}
-	if e := s.checkAudience(oid, body.Audience); e != nil {
+	scopes, e := s.checkGrant(oid, who.clientID, body.GrantType, body.Audience)
+	if e != nil {
 		return 0, nil, e
 	}
-	return s.issue(oid, body.Audience, "client:"+who.clientID, who.clientID, who.client.Scopes, nil, "")
+	return s.issue(oid, body.Audience, "client:"+who.clientID, who.clientID, scopes, nil, "")
 }
 
 // endpointScopes are the scopes that let a Bearer use the token endpoint.
@@ -374,7 +378,7 @@ func (s *Server) userGrant(oid string, who *caller, body tokenBody) (int, any, *
 	if e := s.requireClientBearer(who, body.GrantType); e != nil {
 		return 0, nil, e
 	}
-	if e := s.checkAudience(oid, body.Audience); e != nil {
+	if _, e := s.checkGrant(oid, who.clientID, body.GrantType, body.Audience); e != nil {
 		return 0, nil, e
 	}
 	s.mu.Lock()
@@ -424,7 +428,7 @@ func (s *Server) accountUserToken(oid string, who *caller, body tokenBody) (int,
 	if who.basic {
 		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "account_user_token requires a Bearer token")
 	}
-	if e := s.checkAudience(oid, body.Audience); e != nil {
+	if _, e := s.checkGrant(oid, who.clientID, body.GrantType, body.Audience); e != nil {
 		return 0, nil, e
 	}
 	u := who.user

@@ -79,6 +79,10 @@ type Config struct {
 	Clients  []APIClient
 	Users    []User
 	Partners []Partner
+	// ClientProfiles say more of Clients by client id, and Grants are
+	// their grants (§11; see clients.go).
+	ClientProfiles map[string]ClientProfile
+	Grants         []ClientGrant
 	// MFAGrantSpellings are the spellings of the mfa-oob grant the token
 	// endpoint accepts; empty means both ("mfa-oob" and "mfa_oob"). Others
 	// get unsupported_grant_type.
@@ -163,6 +167,9 @@ type Server struct {
 
 	cfg  Config
 	http *httptest.Server
+	// started is when the server started: the creation time of what the
+	// config does not date.
+	started time.Time
 
 	mu sync.Mutex
 	// keys are the published signing keys, newest (the one that signs) first.
@@ -286,6 +293,7 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	return &Server{
 		cfg:     cfg,
+		started: cfg.Now().Add(cfg.ClockOffset).UTC().Truncate(time.Second),
 		keys:    []signingKey{{key: key, kid: keyID(&key.PublicKey)}},
 		sends:   map[string][]time.Time{},
 		mfa:     map[string]*mfaSession{},
