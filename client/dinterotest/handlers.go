@@ -24,6 +24,8 @@ type apiError struct {
 	message    string
 	mfaToken   string
 	retryAfter int // seconds, for a 429
+	// details are Dintero's error.errors: what a validation found wrong.
+	details []map[string]any
 }
 
 func fail(status int, code, format string, args ...any) *apiError {
@@ -34,6 +36,9 @@ func (e *apiError) write(w http.ResponseWriter) {
 	body := map[string]any{"code": e.code, "message": e.message}
 	if e.mfaToken != "" {
 		body["mfa_token"] = e.mfaToken
+	}
+	if len(e.details) > 0 {
+		body["errors"] = e.details
 	}
 	if e.retryAfter > 0 {
 		w.Header().Set("Retry-After", fmt.Sprint(e.retryAfter))
@@ -51,6 +56,8 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("POST /v1/accounts/{oid}/auth/revoke", s.faulty(s.handleRevoke))
 	mux.HandleFunc("POST /v1/accounts/{pid}/auth/exchange_token", s.faulty(s.handleExchangeToken))
 	mux.HandleFunc("GET /v1/accounts/{oid}/auth/keys", s.faulty(s.handleKeys))
+	s.passwordlessRoutes(mux)
+	s.oidcRoutes(mux)
 	mux.HandleFunc("GET /_fake/outbox", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Outbox())
 	})
@@ -243,6 +250,10 @@ type tokenBody struct {
 	MFAToken     string `json:"mfa_token"`
 	OOBCode      string `json:"oob_code"`
 	BindingCode  string `json:"binding_code"`
+	// The passwordless login (§1a).
+	IdentType        string `json:"ident_type"`
+	Ident            string `json:"ident"`
+	VerificationCode string `json:"verification_code"`
 }
 
 func readBody(r *http.Request, v any) *apiError {
@@ -275,8 +286,10 @@ func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
 	switch body.GrantType {
 	case "client_credentials":
 		return s.clientCredentials(oid, who, body)
-	case "password", "authorization_code":
+	case "password":
 		return s.userGrant(oid, who, body)
+	case "authorization_code":
+		return s.passwordlessGrant(oid, who, body)
 	case "account_user_token":
 		return s.accountUserToken(oid, who, body)
 	case "refresh_token":
@@ -342,30 +355,12 @@ func (s *Server) userGrant(oid string, who *caller, body tokenBody) (int, any, *
 		return 0, nil, e
 	}
 	s.mu.Lock()
-	var u *User
-	if body.GrantType == "password" {
-		u = s.user(body.Username)
-		// A user without a password (one of an external identity
-		// provider) cannot use the password grant at all.
-		if u == nil || u.Password == "" || u.Password != body.Password {
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
-		}
-	} else {
-		code := s.codes[body.Code]
-		delete(s.codes, body.Code) // one-time, even when the rest is wrong
-		switch {
-		case body.Code == "":
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_request", "code is required")
-		case code == nil || s.now().After(code.expires):
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the authorization code is invalid, used or expired")
-		case code.redirectURI != "" && code.redirectURI != body.RedirectURI:
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the one the code was issued for")
-		}
-		u = code.user
+	u := s.user(body.Username)
+	// A user without a password (one of an external identity provider)
+	// cannot use the password grant at all.
+	if u == nil || u.Password == "" || u.Password != body.Password {
+		s.mu.Unlock()
+		return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
 	}
 	if u.MFA && !who.has(ScopeAuthUsersNoMFA) {
 		token := "mfa_" + randomString(32)

@@ -43,6 +43,9 @@ type APIClient struct {
 	ID     string
 	Secret string
 	Scopes []string
+	// GrantTypes are the grant types its client grant serves (§11); empty
+	// serves every type.
+	GrantTypes []string
 }
 
 // User is an account user for the password and authorization_code grants.
@@ -53,6 +56,10 @@ type User struct {
 	Phone    string
 	Email    string
 	Scopes   []string
+	// Customer makes the user a customer of that type ("customer" or
+	// "company") for the passwordless login; "" is an account user, whom
+	// passwordless e-mail logins do not find.
+	Customer string
 	// Account is what the management API says of the user (§9); nil for
 	// defaults.
 	Account *AccountProfile
@@ -165,7 +172,6 @@ type Server struct {
 	sends    map[string][]time.Time // codes sent per user, for the limit
 	mfa      map[string]*mfaSession
 	refresh  map[string]*refreshGrant
-	codes    map[string]*authCode
 	outbox   []Message
 	fault    *Fault
 	requests int
@@ -175,6 +181,10 @@ type Server struct {
 	// records (§9), by lower-case username.
 	activities map[string][]Activity
 	lastSeen   map[string]time.Time
+	// pl is the passwordless login's state (§1a), oidc the stand-in
+	// identity provider's (§1b).
+	pl   passwordlessState
+	oidc oidcState
 }
 
 type mfaSession struct {
@@ -204,12 +214,6 @@ type refreshGrant struct {
 	user     *User
 	account  string
 	audience string
-}
-
-type authCode struct {
-	user        *User
-	redirectURI string
-	expires     time.Time
 }
 
 var processKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
@@ -283,7 +287,6 @@ func newServer(cfg Config) (*Server, error) {
 		sends:   map[string][]time.Time{},
 		mfa:     map[string]*mfaSession{},
 		refresh: map[string]*refreshGrant{},
-		codes:   map[string]*authCode{},
 
 		activities: map[string][]Activity{},
 		lastSeen:   map[string]time.Time{},
@@ -390,32 +393,6 @@ func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.conns
-}
-
-// IssueAuthorizationCode makes a one-time code for the authorization_code
-// grant, as the authorize step of a login would.
-func (s *Server) IssueAuthorizationCode(username, redirectURI string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.user(username)
-	if u == nil {
-		return "", fmt.Errorf("no user %q", username)
-	}
-	code := "ac_" + randomString(18)
-	s.codes[code] = &authCode{user: u, redirectURI: redirectURI, expires: s.now().Add(10 * time.Minute)}
-	return code, nil
-}
-
-// AddAuthorizationCode registers a code chosen by the caller (a demo's).
-func (s *Server) AddAuthorizationCode(code, username, redirectURI string, ttl time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.user(username)
-	if u == nil {
-		return fmt.Errorf("no user %q", username)
-	}
-	s.codes[code] = &authCode{user: u, redirectURI: redirectURI, expires: s.now().Add(ttl)}
-	return nil
 }
 
 // IssueToken signs an access token directly, as if a grant had run, for
