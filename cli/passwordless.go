@@ -73,14 +73,10 @@ func (app *App) runPasswordless(ctx context.Context, rn *flows.Runner, req flows
 	var last error
 	for {
 		if code == "" && !l.Issued() {
-			if last == nil || e.isTerminal() {
-				if e.isTerminal() {
-					fmt.Fprintf(e.stderr, "Verification code: ")
-				}
-				code, err = app.lineContext(ctx)
-			} else {
-				err = io.EOF
+			if e.isTerminal() {
+				fmt.Fprintf(e.stderr, "Verification code: ")
 			}
+			code, err = app.lineContext(ctx)
 			code = flows.CleanBindingCode(code)
 			if errors.Is(err, io.EOF) || err == nil && code == "" && !e.isTerminal() {
 				return nil, &flows.NeedVerificationCodeError{Login: l, Last: last}
