@@ -8,10 +8,10 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
-	"github.com/tokenbench/tokenbench/profiles"
 )
 
 // confirmActAsUser asks before a code is issued for a user of a production
@@ -102,7 +102,7 @@ func (app *App) runPasswordless(ctx context.Context, rn *flows.Runner, req flows
 			if l.Issued() || !e.isTerminal() {
 				return nil, fmt.Errorf("%s; run the command again without --verification-code for a new code (%w)", errorLine(err), err)
 			}
-			fmt.Fprintf(e.stderr, "%s\nSend a new code? [Y/n] ", errorLine(err))
+			fmt.Fprintf(e.stderr, "That code cannot be used any more: %s\nSend a new code? [Y/n] ", errorLine(err))
 			ans, rerr := app.lineContext(ctx)
 			if rerr != nil || strings.EqualFold(ans, "n") || strings.EqualFold(ans, "no") {
 				return nil, err
@@ -226,11 +226,20 @@ func (app *App) openBrowser(url string) error {
 			errs = append(errs, c[0]+": "+err.Error())
 			continue
 		}
-		go func() { _ = cmd.Wait() }()
+		// An opener that fails says so at once (xdg-open with no desktop,
+		// BROWSER=false); a browser may run on, and is left to.
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		select {
+		case err := <-exited:
+			if err != nil {
+				errs = append(errs, c[0]+": "+err.Error())
+				continue
+			}
+		case <-time.After(2 * time.Second):
+		}
 		return nil
 	}
 	return errors.New(strings.Join(errs, "; "))
 }
 
-// legacy keeps the profiles import used where the message is built.
-var _ = profiles.LegacyCodeMessage

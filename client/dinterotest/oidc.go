@@ -181,13 +181,10 @@ func (s *Server) handleOIDCToken(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	m := out.(map[string]any)
-	name := c.user.Username
-	if c.user.Account != nil && c.user.Account.Name != "" {
-		name = c.user.Account.Name
-	}
+	p := c.user.profile()
 	m["user_info"] = map[string]any{
 		"authority": OIDCAuthority,
-		"value":     map[string]any{"sub": c.user.profile().ID, "name": name, "email": c.user.Email},
+		"value":     map[string]any{"sub": p.ID, "name": p.Name, "email": c.user.Email},
 	}
 	return status, m, nil
 }
