@@ -242,4 +242,3 @@ func (app *App) openBrowser(url string) error {
 	}
 	return errors.New(strings.Join(errs, "; "))
 }
-
