@@ -43,6 +43,9 @@ type Input struct {
 	ClientID string
 	// Error is why the run failed, redacted; "" for a run that did not.
 	Error string
+	// ErrorDetails are the server's details of that failure (an
+	// APIError's AllDetails), redacted: the summary lists them all.
+	ErrorDetails []string
 	// Exchanges are the session's, as the recorder kept them (redacted).
 	// The bundle holds its case's (see Case) unless WholeSession is set.
 	Exchanges []client.Exchange
@@ -217,6 +220,12 @@ func Summary(in Input) string {
 	if in.Error != "" {
 		p("\n## Failed\n\nThe run of profile %s for user %s on account %s at %s failed: %s\n",
 			cell(orText(in.Profile, "(none)")), cell(orText(in.caseUserShown(), "(none)")), cell(orDash(in.Account)), cell(orDash(in.BaseURL)), md(in.Error))
+		if len(in.ErrorDetails) > 0 {
+			p("\nThe server's details (%d):\n\n", len(in.ErrorDetails))
+			for _, d := range in.ErrorDetails {
+				p("- %s\n", md(in.Redactor.Redact(d)))
+			}
+		}
 	}
 
 	steps, user, diagnosis := in.Timeline()
@@ -251,7 +260,16 @@ func Summary(in Input) string {
 				status = "no answer: " + e.Err
 			}
 			p("| %d | %s | %s %s | %s | %s | %s | %s |\n", e.ID, When(e.Time),
-				cell(e.Method), cell(pathOf(e.URL)), cell(orDash(kindOf(e))), cell(status), cell(orDash(e.ErrorCode)), flows.Took(e.Duration))
+				cell(e.Method), cell(pathOf(e.URL)), cell(orDash(kindOf(e))), cell(status), cell(orDash(errorCell(e))), flows.Took(e.Duration))
+		}
+		for _, e := range c.Exchanges {
+			if len(e.ErrorDetails) == 0 {
+				continue
+			}
+			p("\nError details of #%d (%s %s, %d):\n\n", e.ID, cell(e.Method), cell(pathOf(e.URL)), e.Status)
+			for _, d := range e.ErrorDetails {
+				p("- %s\n", md(in.Redactor.Redact(d)))
+			}
 		}
 		p("\nThe requests and answers in full, redacted, are in session.har (open it in a browser's network panel).\n")
 	}
@@ -418,6 +436,20 @@ func pathOf(u string) string {
 
 // cell makes text safe inside a Markdown table cell on one line; see md.
 func cell(s string) string { return md(s) }
+
+// errorCell is an exchange's error in its table row: its code, else its
+// message (a validation failure has no code), and how many details follow
+// the table.
+func errorCell(e client.Exchange) string {
+	s := orText(e.ErrorCode, e.ErrorMessage)
+	switch n := len(e.ErrorDetails); {
+	case n == 1:
+		s += " (1 detail below)"
+	case n > 1:
+		s += fmt.Sprintf(" (%d details below)", n)
+	}
+	return strings.TrimSpace(s)
+}
 
 // mdEscaper backslash-escapes what would make server text live Markdown or
 // HTML in a renderer (a ticket system's): links and images need '[', HTML

@@ -16,3 +16,13 @@ func errorMessage(err error) string {
 	}
 	return err.Error()
 }
+
+// errorDetails are the server's details of err (an APIError's), for a
+// bundle's summary; nil for any other error.
+func errorDetails(err error) []string {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.AllDetails()
+	}
+	return nil
+}

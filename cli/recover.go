@@ -196,6 +196,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 			}
 			if err != nil {
 				in.Error = rd.Redact(err.Error())
+				in.ErrorDetails = errorDetails(err)
 			}
 			if res != nil {
 				in.AccessToken, in.Verdict = res.Response.AccessToken, verdictFor(c, res).String()

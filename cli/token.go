@@ -488,6 +488,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			}
 			if err != nil {
 				in.Error = rd.Redact(err.Error())
+				in.ErrorDetails = errorDetails(err)
 			}
 			if res != nil && c != nil {
 				in.AccessToken = res.Response.AccessToken

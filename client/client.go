@@ -609,6 +609,9 @@ func (c *Client) parseError(status int, contentType string, body []byte) *APIErr
 	e.Message = scrub(c.redactor, e.Message)
 	e.Excerpt = scrub(c.redactor, e.Excerpt)
 	e.ContentType = scrub(c.redactor, e.ContentType)
+	for i, d := range e.Details {
+		e.Details[i] = scrub(c.redactor, d)
+	}
 	return e
 }
 

@@ -156,8 +156,9 @@ func TestFakeRejections(t *testing.T) {
 	if e := assertAPIError(t, err, 401, "invalid_client"); e.Error() != "401 invalid_client: client authentication failed" {
 		t.Fatalf("Error() = %q", e.Error())
 	}
+	// An audience the client has no grant for is a validation failure.
 	_, err = c.Token(ctx, account, demoBasic, client.TokenRequest{Grant: client.GrantClientCredentials, Audience: "https://api.dintero.com/v1/accounts/T99999999"})
-	assertAPIError(t, err, 403, "access_denied")
+	assertAPIError(t, err, 400, "")
 	_, err = c.Token(ctx, "T00000001", demoBasic, client.TokenRequest{Grant: client.GrantClientCredentials, Audience: aud})
 	assertAPIError(t, err, 404, "not_found")
 	// Password with Basic is the wrong Authorization for the grant.

@@ -47,6 +47,10 @@ type Exchange struct {
 	ContentType     string
 	// ErrorCode is the error code of an error answer, if any.
 	ErrorCode string
+	// ErrorMessage and ErrorDetails are an error answer's message and its
+	// "errors" details (APIError's), sanitised and redacted.
+	ErrorMessage string
+	ErrorDetails []string
 	// Err is a transport failure (no answer).
 	Err string
 }
@@ -225,7 +229,11 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 	e.ResponseHeaders = redactHeaders(res.Header, rd, e)
 	e.ResponseBody = redactBody(resBody, resFields, rd, false)
 	if res.StatusCode >= 400 {
-		e.ErrorCode = scrub(rd, ParseError(res.StatusCode, e.ContentType, resBody).Code)
+		pe := ParseError(res.StatusCode, e.ContentType, resBody)
+		e.ErrorCode, e.ErrorMessage = scrub(rd, pe.Code), scrub(rd, pe.Message)
+		for _, d := range pe.AllDetails() {
+			e.ErrorDetails = append(e.ErrorDetails, scrub(rd, d))
+		}
 	}
 	return e
 }
@@ -397,6 +405,11 @@ func (e Exchange) Text() string {
 	}
 	for _, l := range splitLines(e.ResponseBody) {
 		fmt.Fprintf(&b, "< %s\n", l)
+	}
+	// The error's details as a person reads them (curl's "* " lines are
+	// its own remarks, not the wire's).
+	for i, d := range e.ErrorDetails {
+		fmt.Fprintf(&b, "* error detail %d of %d: %s\n", i+1, len(e.ErrorDetails), d)
 	}
 	return b.String()
 }

@@ -1,7 +1,6 @@
 package dinterotest
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -24,8 +23,8 @@ type apiError struct {
 	message    string
 	mfaToken   string
 	retryAfter int // seconds, for a 429
-	// details are Dintero's error.errors: what a validation found wrong.
-	details []map[string]any
+	// details are the error's "errors" list (§1 Errors).
+	details []Detail
 }
 
 func fail(status int, code, format string, args ...any) *apiError {
@@ -33,7 +32,13 @@ func fail(status int, code, format string, args ...any) *apiError {
 }
 
 func (e *apiError) write(w http.ResponseWriter) {
-	body := map[string]any{"code": e.code, "message": e.message}
+	body := map[string]any{"message": e.message}
+	if e.code != "" {
+		body["code"] = e.code
+	}
+	if len(e.details) > 0 {
+		body["errors"] = e.details
+	}
 	if e.mfaToken != "" {
 		body["mfa_token"] = e.mfaToken
 	}
@@ -256,18 +261,18 @@ type tokenBody struct {
 	VerificationCode string `json:"verification_code"`
 }
 
-func readBody(r *http.Request, v any) *apiError {
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		return fail(http.StatusUnsupportedMediaType, "invalid_request", "Content-Type must be application/json")
-	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<16))
-	if err != nil {
-		return fail(http.StatusBadRequest, "invalid_request", "unreadable body")
-	}
-	if err := json.NewDecoder(bytes.NewReader(data)).Decode(v); err != nil {
-		return fail(http.StatusBadRequest, "invalid_request", "body is not valid JSON")
-	}
-	return nil
+// tokenFields are the body fields of each grant_type at the token endpoint
+// (§1, §3): anything else is refused as Dintero refuses it.
+var tokenFields = map[string][]Field{
+	"client_credentials": {Required("grant_type"), Required("audience")},
+	"password":           {Required("grant_type"), Required("username"), Required("password"), Required("audience")},
+	// Dintero's passwordless login (§1a): the OAuth redirect shape (code,
+	// redirect_uri) gets the unknown-field 400, as Dintero answers it.
+	"authorization_code": {Required("grant_type"), Required("ident_type", "email", "user_id"), Required("ident"), Required("verification_code"), Required("audience")},
+	"account_user_token": {Required("grant_type"), Required("audience")},
+	"refresh_token":      {Required("grant_type"), Required("refresh_token")},
+	"mfa-oob":            {Required("grant_type"), Required("mfa_token"), Required("oob_code"), Required("binding_code")},
+	"mfa_oob":            {Required("grant_type"), Required("mfa_token"), Required("oob_code"), Required("binding_code")},
 }
 
 func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
@@ -275,8 +280,20 @@ func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
 	if !s.knownAccount(oid) {
 		return 0, nil, fail(http.StatusNotFound, "not_found", "account %s not found", oid)
 	}
+	raw, e := readStrict(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	grant := raw.String("grant_type")
+	if grant == "" {
+		return 0, nil, validationFailed(Detail{Field: "grant_type", Type: DetailRequired, Message: "grant_type is required"})
+	}
+	spec, known := tokenFields[grant]
+	if !known {
+		return 0, nil, fail(http.StatusBadRequest, "unsupported_grant_type", "grant_type %q is not supported", grant)
+	}
 	var body tokenBody
-	if e := readBody(r, &body); e != nil {
+	if e := raw.Decode(&body, spec...); e != nil {
 		return 0, nil, e
 	}
 	who, e := s.authenticate(r)
@@ -302,18 +319,17 @@ func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
 			return 0, nil, fail(http.StatusBadRequest, "unsupported_grant_type", "grant_type %q is not supported", body.GrantType)
 		}
 		return s.mfaOOB(oid, who, body)
-	case "":
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "grant_type is required")
 	}
 	return 0, nil, fail(http.StatusBadRequest, "unsupported_grant_type", "grant_type %q is not supported", body.GrantType)
 }
 
 func (s *Server) checkAudience(oid, aud string) *apiError {
 	if aud == "" {
-		return fail(http.StatusBadRequest, "invalid_request", "audience is required")
+		return validationFailed(Detail{Field: "audience", Type: DetailRequired, Message: "audience is required"})
 	}
 	if aud != "https://api.dintero.com/v1/accounts/"+oid && aud != s.URL+"/accounts/"+oid {
-		return fail(http.StatusForbidden, "access_denied", "audience %s is not a grant of this client", aud)
+		// Dintero's words for an audience the client has no grant for (§11).
+		return validationFailed(Detail{Field: "audience", Message: "audience must be a grant associated with the client"})
 	}
 	return nil
 }
@@ -341,8 +357,8 @@ func (s *Server) requireClientBearer(who *caller, grant string) *apiError {
 	if who.clientID == "" {
 		return fail(http.StatusForbidden, "access_denied", "the Bearer token was not issued to an API client")
 	}
-	if !who.has(endpointScopes...) {
-		return fail(http.StatusForbidden, "insufficient_scope", "the Bearer token lacks a scope for the token endpoint (%s)", strings.Join(endpointScopes, ", "))
+	if e := requireScope(who, grant+" at the token endpoint", endpointScopes...); e != nil {
+		return e
 	}
 	return nil
 }
@@ -521,21 +537,18 @@ func (s *Server) handleChallenge(r *http.Request) (int, any, *apiError) {
 		MFAToken      string `json:"mfa_token"`
 		OOBChannel    string `json:"oob_channel"`
 	}
-	if e := readBody(r, &body); e != nil {
+	if e := decodeStrict(r, &body, Required("challenge_type", "oob"), Required("mfa_token"), Optional("oob_channel", "sms", "email")); e != nil {
 		return 0, nil, e
 	}
 	who, e := s.authenticate(r)
 	if e != nil {
 		return 0, nil, e
 	}
-	if body.ChallengeType != "oob" {
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "challenge_type must be oob")
+	if e := requireScope(who, "the MFA challenge", mfaScopes...); e != nil {
+		return 0, nil, e
 	}
 	if body.OOBChannel == "" {
 		body.OOBChannel = "sms"
-	}
-	if body.OOBChannel != "sms" && body.OOBChannel != "email" {
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "oob_channel must be sms or email")
 	}
 	s.mu.Lock()
 	sess, e := s.session(body.MFAToken, who)
@@ -632,7 +645,7 @@ func (s *Server) issue(oid, aud, sub, clientID string, scopes []string, extra ma
 	}
 	out := map[string]any{
 		"access_token": tok, "token_type": "Bearer",
-		"expires_in": int64(ttl / time.Second), "scope": strings.Join(scopes, " "),
+		"expires_in": int64(ttl / time.Second),
 	}
 	if refreshToken != "" {
 		out["refresh_token"] = refreshToken

@@ -140,7 +140,7 @@ func (s *Server) handleOIDCToken(r *http.Request) (int, any, *apiError) {
 		Audience    string `json:"audience"`
 		RedirectURI string `json:"redirect_uri"`
 	}
-	if e := readStrict(r, &body); e != nil {
+	if e := decodeStrict(r, &body, Required("grant_type", "authorization_code"), Required("code"), Required("client_id"), Required("audience"), Optional("redirect_uri")); e != nil {
 		return 0, nil, e
 	}
 	who, e := s.authenticate(r)
@@ -150,17 +150,10 @@ func (s *Server) handleOIDCToken(r *http.Request) (int, any, *apiError) {
 	if who.basic || who.clientID == "" {
 		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "auth/oidc/token needs the API client's Bearer token")
 	}
-	if !who.has(ScopeAdmin, ScopeWrite, ScopeAuthUsers) {
-		return 0, nil, fail(http.StatusForbidden, "insufficient_scope", "the Bearer token lacks a scope for this endpoint (%s)", strings.Join([]string{ScopeAdmin, ScopeWrite, ScopeAuthUsers}, ", "))
+	if e := requireScope(who, "exchanging an identity provider's code", ScopeAdmin, ScopeWrite, ScopeAuthUsers); e != nil {
+		return 0, nil, e
 	}
-	switch {
-	case body.GrantType != "authorization_code":
-		return 0, nil, invalid("grant_type", "grant_type must be authorization_code")
-	case body.Code == "":
-		return 0, nil, invalid("code", "code is required")
-	case body.ClientID == "":
-		return 0, nil, invalid("client_id", "client_id is required")
-	case body.ClientID != who.clientID:
+	if body.ClientID != who.clientID {
 		return 0, nil, invalid("client_id", "client_id %s is not the client of the Bearer token", body.ClientID)
 	}
 	if e := s.checkAudience(oid, body.Audience); e != nil {

@@ -149,8 +149,8 @@ func (s *Server) requireReader(r *http.Request, what string) *apiError {
 	if who.basic {
 		return fail(http.StatusUnauthorized, "unauthorized", "%s requires a Bearer token", what)
 	}
-	if !who.has(readScopes...) {
-		return fail(http.StatusForbidden, "insufficient_scope", "%s needs the scope %s", what, strings.Join(readScopes, " or "))
+	if e := requireScope(who, what, readScopes...); e != nil {
+		return e
 	}
 	return nil
 }
