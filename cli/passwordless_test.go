@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"archive/zip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -333,5 +335,65 @@ func TestOIDCBrowserLoginGivesUpAfter5Minutes(t *testing.T) {
 	// No browser: the URL is printed to open by hand.
 	if !strings.Contains(errOut.String(), "Open this URL to sign in:\n  "+srv.OIDCAuthorizeURL()+"?") {
 		t.Fatalf("URL not printed:\n%s", errOut.String())
+	}
+}
+
+// Verification and OIDC codes never show in -v, the HAR or the bundle.
+func TestPasswordlessAndOIDCCodesRedactedEverywhere(t *testing.T) {
+	srv := fake(t)
+	dir := t.TempDir()
+	if r := runCLI(t, secretEnv, "", pwArgs(srv, "--ident", dinterotest.DemoCustomer)...); r.code != ExitNeedCode {
+		t.Fatal(r.stderr)
+	}
+	vc := lastCode(t, srv).BindingCode
+	uid := srv.UserID(dinterotest.DemoUser)
+	idp, err := srv.IssueOIDCCode(dinterotest.DemoUser, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := [][]string{
+		pwArgs(srv, "--ident", dinterotest.DemoCustomer, "--verification-code", vc),
+		pwArgs(srv, "--user-id", uid),
+		{"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID, "--grant", "oidc", "--code", idp},
+	}
+	for i, args := range runs {
+		har, zipFile := filepath.Join(dir, fmt.Sprint(i, ".har")), filepath.Join(dir, fmt.Sprint(i, ".zip"))
+		r := runCLI(t, secretEnv, "", append(args, "-v", "--har", har, "--bundle", zipFile)...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d %s", args, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "(6 chars)") && i < 2 || i == 2 && !strings.Contains(r.stderr, "chars)") {
+			t.Fatalf("%v: no masked code in -v:\n%s", args, r.stderr)
+		}
+		data, err := os.ReadFile(har)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := map[string]string{har: string(data)}
+		zr, err := zip.OpenReader(zipFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range zr.File {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			texts[f.Name] = string(b)
+		}
+		zr.Close()
+		for name, text := range texts {
+			for _, sec := range []string{vc, idp} {
+				if strings.Contains(text, sec) {
+					t.Fatalf("%s holds a code", name)
+				}
+			}
+		}
+		assertNoSecrets(t, r, vc, idp)
+	}
+	// The code issued for a user came in an answer: it is found there too.
+	out := runCLI(t, secretEnv, "", pwArgs(srv, "--user-id", uid, "-v")...)
+	m := regexp.MustCompile(`"verification_code": "([^"]*)"`).FindAllStringSubmatch(out.stderr, -1)
+	if len(m) < 2 || !strings.Contains(m[0][1], "chars)") || !strings.Contains(m[1][1], "chars)") {
+		t.Fatalf("the issued code is not masked in its answer and its use:\n%s", out.stderr)
 	}
 }
