@@ -397,3 +397,34 @@ func TestPasswordlessAndOIDCCodesRedactedEverywhere(t *testing.T) {
 		t.Fatalf("the issued code is not masked in its answer and its use:\n%s", out.stderr)
 	}
 }
+
+// A passwordless profile keeps who the code goes to, never a code; its
+// exit 3 continue command is the profile's.
+func TestPasswordlessProfileContinues(t *testing.T) {
+	srv := fake(t)
+	dir := t.TempDir()
+	env := map[string]string{"SHOP_SECRET": dinterotest.DemoSecret}
+	r := runCLI(t, env, "", "--config-dir", dir, "profile", "add", "shop", "--secret-source", "env:SHOP_SECRET", "--base-url", srv.URL, "--account", dinterotest.DemoAccount,
+		"--client-id", dinterotest.DemoClientID, "--grant", "authorization_code", "--ident", dinterotest.DemoCustomer, "--connection", "sms")
+	if r.code != 0 {
+		t.Fatalf("add: %d %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, env, "", "--config-dir", dir, "profile", "add", "bad", "--account", dinterotest.DemoAccount, "--grant", "oidc", "--code", "x"); r.code != ExitUsage {
+		t.Fatalf("a profile took a code: %d %s", r.code, r.stderr)
+	}
+	r = runCLI(t, env, "", "--config-dir", dir, "token", "-p", "shop")
+	if r.code != ExitNeedCode || !strings.Contains(r.stderr, "tokenbench token -p shop --verification-code CODE\n") {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+	m := lastCode(t, srv)
+	if m.Channel != "sms" {
+		t.Fatalf("the profile's connection was not used: %s", m.Channel)
+	}
+	if r := runCLI(t, env, "", "--config-dir", dir, "token", "-p", "shop", "--verification-code", m.BindingCode); r.code != 0 {
+		t.Fatalf("continue: %d %s", r.code, r.stderr)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "profiles.yaml"))
+	if strings.Contains(string(data), m.BindingCode) || !strings.Contains(string(data), "connection: sms") {
+		t.Fatalf("profile file:\n%s", data)
+	}
+}
