@@ -243,7 +243,7 @@ func (rn *Runner) Start(ctx context.Context, req Request) (*Result, *MFASession,
 		// A code issued for a user needs nobody: issued, then exchanged.
 		// A code sent to a customer needs the code screen (StartPasswordless).
 		if req.IdentType != IdentUserID {
-			return nil, nil, fmt.Errorf("%w: a passwordless login by e-mail needs its verification code: start it with StartPasswordless", client.ErrInvalidInput)
+			return nil, nil, fmt.Errorf("%w: a passwordless login by e-mail needs the code sent to the customer, which this screen cannot ask for yet; run it with `tokenbench token --grant authorization_code --ident EMAIL`", client.ErrInvalidInput)
 		}
 		l, err := rn.StartPasswordless(ctx, req)
 		if err != nil {
