@@ -73,10 +73,23 @@ func (app *App) runPasswordless(ctx context.Context, rn *flows.Runner, req flows
 	var last error
 	for {
 		if code == "" && !l.Issued() {
+			other := client.ConnectionSMS
+			if l.Connection == client.ConnectionSMS {
+				other = client.ConnectionEmail
+			}
 			if e.isTerminal() {
-				fmt.Fprintf(e.stderr, "Verification code: ")
+				fmt.Fprintf(e.stderr, "Verification code (or %q to have the same code sent by %s): ", other, connectionName(other))
 			}
 			code, err = app.lineContext(ctx)
+			if err == nil && (strings.EqualFold(code, client.ConnectionSMS) || strings.EqualFold(code, client.ConnectionEmail)) {
+				// The same code again, over the connection asked for.
+				if rerr := l.Resend(ctx, strings.ToLower(code)); rerr != nil {
+					return nil, rerr
+				}
+				fmt.Fprintf(e.stderr, "The same code was %s.\n", l.Destination())
+				code = ""
+				continue
+			}
 			code = flows.CleanBindingCode(code)
 			if errors.Is(err, io.EOF) || err == nil && code == "" && !e.isTerminal() {
 				return nil, &flows.NeedVerificationCodeError{Login: l, Last: last}
@@ -241,4 +254,12 @@ func (app *App) openBrowser(url string) error {
 		return nil
 	}
 	return errors.New(strings.Join(errs, "; "))
+}
+
+// connectionName is a passwordless connection as a person says it.
+func connectionName(c string) string {
+	if c == client.ConnectionSMS {
+		return "SMS"
+	}
+	return "e-mail"
 }

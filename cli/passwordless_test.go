@@ -84,8 +84,6 @@ func TestPasswordlessEmailExit3ThenContinue(t *testing.T) {
 
 func TestPasswordlessSMSCodeFromStdin(t *testing.T) {
 	srv := fake(t)
-	cfgCode := make(chan string, 1)
-	_ = cfgCode
 	// The code is read from one line of stdin: it is only known once sent,
 	// so the fake's outbox feeds a pipe.
 	pr, pw := io.Pipe()
@@ -426,5 +424,40 @@ func TestPasswordlessProfileContinues(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(dir, "profiles.yaml"))
 	if strings.Contains(string(data), m.BindingCode) || !strings.Contains(string(data), "connection: sms") {
 		t.Fatalf("profile file:\n%s", data)
+	}
+}
+
+// "sms" at the code prompt has the same code sent by SMS (the login
+// session's resend), then the code is read as before.
+func TestPasswordlessResendSameCodeBySMS(t *testing.T) {
+	srv := fake(t)
+	pr, pw := io.Pipe()
+	done := make(chan run, 1)
+	go func() {
+		var out, errOut strings.Builder
+		app := NewApp(pr, &out, &errOut)
+		app.env.getenv = func(k string) string { return secretEnv[k] }
+		app.env.isTerminal = func() bool { return false }
+		code := app.Run(t.Context(), pwArgs(srv, "--ident", dinterotest.DemoCustomer))
+		done <- run{code, out.String(), errOut.String()}
+	}()
+	waitOutbox := func(n int) {
+		deadline := time.Now().Add(10 * time.Second)
+		for len(srv.Outbox()) < n && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitOutbox(1)
+	io.WriteString(pw, "sms\n")
+	waitOutbox(2)
+	out := srv.Outbox()
+	if len(out) != 2 || out[1].Channel != "sms" || out[1].BindingCode != out[0].BindingCode {
+		t.Fatalf("outbox %+v", out)
+	}
+	io.WriteString(pw, out[1].BindingCode+"\n")
+	pw.Close()
+	r := <-done
+	if r.code != 0 || !strings.Contains(r.stderr, "The same code was sent by SMS") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }
