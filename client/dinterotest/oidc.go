@@ -150,7 +150,7 @@ func (s *Server) handleOIDCToken(r *http.Request) (int, any, *apiError) {
 	if who.basic || who.clientID == "" {
 		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "auth/oidc/token needs the API client's Bearer token")
 	}
-	if e := requireScope(who, "exchanging an identity provider's code", ScopeAdmin, ScopeWrite, ScopeAuthUsers); e != nil {
+	if e := requireScope(who, "exchanging an identity provider's code", ScopeAuthUsers); e != nil {
 		return 0, nil, e
 	}
 	if body.ClientID != who.clientID {
