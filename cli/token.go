@@ -66,12 +66,25 @@ client_credentials on the merchant with the exchange token as Bearer. The
 audience sent last is the merchant's unless --audience says otherwise; -o json
 shows it under "partner".
 
-Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
+--grant authorization_code is Dintero's passwordless login: --ident EMAIL
+sends a one-time code to the customer (--connection email|sms,
+--customer-type customer|company), read from the terminal or one line of
+stdin ("sms" or "email" there sends the same code that way); --user-id UID
+has the server issue a code for that user (acts as the user: a P account asks
+first, or needs --yes). --grant oidc exchanges an identity provider's --code
+at auth/oidc/token, or runs a browser login with --authorize-url (listens on
+127.0.0.1, $BROWSER first, 5 minutes at most); -o json includes user_info.
+
+Exit codes: 0 ok, 2 usage or invalid input, 3 a code is needed (an MFA
+binding code, or a passwordless verification code: the continue command is
+printed),
 4 rejected by the server (4xx), 5 transport or server failure, 1 other,
 130 interrupted (ctrl+c: "cancelled" on stderr, the terminal restored).`,
 		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench token --account T11223344 --client-id ID
   tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json
-  tokenbench token --partner T11200000 --account T11200001 --client-id PARTNER_CLIENT -o json`,
+  tokenbench token --partner T11200000 --account T11200001 --client-id PARTNER_CLIENT -o json
+  tokenbench token --account T11223344 --client-id ID --grant authorization_code --ident customer@example.com
+  tokenbench token --account T11223344 --client-id ID --grant oidc --authorize-url https://idp.example.com/authorize -o json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return app.runToken(cmd.Context(), o, cmd.Flags().Changed)
