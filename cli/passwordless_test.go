@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -300,6 +301,23 @@ func TestOIDCBrowserLogin(t *testing.T) {
 	c := claimsOf(t, r)
 	if ui, _ := c["user_info"].(map[string]any); ui["authority"] != dinterotest.OIDCAuthority {
 		t.Fatalf("no user_info: %v", c)
+	}
+	// A loopback --redirect-uri chooses the port and path it listens on.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirect := "http://" + l.Addr().String() + "/tb/back"
+	l.Close()
+	r = runCLI(t, browserEnv("follow"), "", append(oidcBrowserArgs(srv), "--redirect-uri", redirect)...)
+	if r.code != 0 || !strings.Contains(r.stderr, "Waiting for the redirect to "+redirect) {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	// One that is not loopback is refused before anything is sent.
+	before := srv.Requests()
+	r = runCLI(t, browserEnv("follow"), "", append(oidcBrowserArgs(srv), "--redirect-uri", "https://app.example.com/cb")...)
+	if r.code != ExitUsage || srv.Requests() != before {
+		t.Fatalf("non-loopback redirect: exit %d, %d requests: %s", r.code, srv.Requests()-before, r.stderr)
 	}
 }
 
