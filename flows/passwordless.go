@@ -220,6 +220,11 @@ func (r Request) checkPasswordless() []Problem {
 			out = append(out, Problem{"user-id", "the user id is required"})
 		}
 	case "":
+		if r.Code != "" || r.RedirectURI != "" {
+			// Saved by an older version: never sent in that shape.
+			out = append(out, Problem{"ident", "this is the old authorization_code (an OAuth code and redirect_uri), which Dintero refuses: authorization_code is its passwordless login now; edit it to give the customer's e-mail or a user id (or use the oidc grant for an identity provider's code)"})
+			break
+		}
 		out = append(out, Problem{"ident", "the customer's e-mail or a user id is required (authorization_code is Dintero's passwordless login)"})
 	default:
 		out = append(out, Problem{"ident", fmt.Sprintf("ident type %q is not email or user_id", client.Sanitize(r.IdentType))})
