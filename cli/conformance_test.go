@@ -57,11 +57,19 @@ func TestWireConformance(t *testing.T) {
 	ok("refresh_token", runCLI(t, with(map[string]string{"TOKENBENCH_REFRESH_TOKEN": rt}), "", append([]string{"token", "--grant", "refresh_token"}, acct...)...))
 	ok("account_user_token", runCLI(t, with(map[string]string{"TOKENBENCH_BEARER": userToken}), "",
 		"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--grant", "account_user_token"))
-	code, err := srv.IssueAuthorizationCode(dinterotest.DemoUser, dinterotest.DemoRedirectURI)
+	// The passwordless login: a code sent by e-mail (exit 3, then the
+	// command that continues), and a code issued for a user id.
+	pl := append([]string{"token", "--grant", "authorization_code", "--ident", dinterotest.DemoCustomer}, acct...)
+	if r := runCLI(t, secretEnv, "", pl...); r.code != ExitNeedCode {
+		t.Fatalf("passwordless without a code: exit %d, want %d: %s", r.code, ExitNeedCode, r.stderr)
+	}
+	ok("authorization_code (e-mail)", runCLI(t, secretEnv, "", append(pl, "--verification-code", (<-sent).BindingCode)...))
+	ok("authorization_code (user id)", runCLI(t, secretEnv, "", append([]string{"token", "--grant", "authorization_code", "--user-id", dinterotest.UserIDOf(dinterotest.DemoUser)}, acct...)...))
+	idp, err := srv.IssueOIDCCode(dinterotest.DemoUser, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ok("authorization_code", runCLI(t, secretEnv, "", append([]string{"token", "--grant", "authorization_code", "--code", code, "--redirect-uri", dinterotest.DemoRedirectURI}, acct...)...))
+	ok("oidc", runCLI(t, secretEnv, "", append([]string{"token", "--grant", "oidc", "--code", idp}, acct...)...))
 	ok("revoke", runCLI(t, with(map[string]string{"TOKENBENCH_REFRESH_TOKEN": rt}), "", append([]string{"revoke"}, acct...)...))
 	if srv.RefreshTokenLive(rt) {
 		t.Error("revoke left the refresh token live")

@@ -52,9 +52,6 @@ CLI against it.`,
 				return err
 			}
 			defer srv.Close()
-			if err := srv.AddAuthorizationCode(dinterotest.DemoAuthCode, dinterotest.DemoUser, dinterotest.DemoRedirectURI, 24*time.Hour); err != nil {
-				return err
-			}
 			if !serve {
 				return app.runTUI(cmd.Context(), tuiConfig{demo: srv})
 			}
@@ -106,7 +103,9 @@ func printDemo(app *App, srv *dinterotest.Server) {
 		dinterotest.DemoPOSClient, dinterotest.DemoPOSSecret, dinterotest.DemoAccount, dinterotest.DemoWebshopClient, dinterotest.DemoWebshopSecret)
 	fmt.Fprintf(w, "                %s / %s (password grants only), %s / %s (skips MFA), %s (deleted)\n",
 		dinterotest.DemoBackofficeClient, dinterotest.DemoBackofficeSecret, dinterotest.DemoKioskClient, dinterotest.DemoKioskSecret, dinterotest.DemoRetiredClient)
-	fmt.Fprintf(w, "  auth code     %s (redirect %s)\n", dinterotest.DemoAuthCode, dinterotest.DemoRedirectURI)
+	fmt.Fprintf(w, "  passwordless  customers %s, %s (company); a code for user %s is id %s\n", dinterotest.DemoCustomer, dinterotest.DemoCompany,
+		dinterotest.DemoUser, dinterotest.UserIDOf(dinterotest.DemoUser))
+	fmt.Fprintf(w, "  OIDC provider %s (the fake's login page)\n", srv.OIDCAuthorizeURL())
 	fmt.Fprintf(w, "  keys          %s (Bearer with read:accounts)\n", srv.KeysURL(dinterotest.DemoAccount))
 	root := srv.URL[:len(srv.URL)-len("/v1")]
 	fmt.Fprintf(w, "  outbox        %s\n", root+"/_fake/outbox")
@@ -118,6 +117,12 @@ func printDemo(app *App, srv *dinterotest.Server) {
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s TOKENBENCH_PASSWORD=%s tokenbench token --base-url %s --account %s --client-id %s --grant password --username %s\n",
 		dinterotest.DemoSecret, dinterotest.DemoPassword, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoMFAUser)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s --grant authorization_code --ident %s\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoCustomer)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s --grant authorization_code --user-id %s\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.UserIDOf(dinterotest.DemoUser))
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s --grant oidc --authorize-url %s -o json\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, srv.OIDCAuthorizeURL())
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench recover --base-url %s --account %s --client-id %s --username %s\n",
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoLostDeviceUser)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --partner %s --account %s --client-id %s\n",
@@ -130,5 +135,5 @@ func printDemo(app *App, srv *dinterotest.Server) {
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoPOSClient)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench doctor --base-url %s --partner %s --account %s --client-id %s --user %s\n\n",
 		dinterotest.DemoPartnerSecret, srv.URL, dinterotest.DemoPartner, dinterotest.DemoMerchant, dinterotest.DemoPartnerClient, dinterotest.DemoMerchantUser)
-	fmt.Fprintf(w, "Binding codes for MFA appear below as [outbox] lines. Ctrl+C stops the server.\n")
+	fmt.Fprintf(w, "Binding codes for MFA and passwordless verification codes appear below as [outbox] lines. Ctrl+C stops the server.\n")
 }

@@ -61,11 +61,12 @@ type Exchange struct {
 var secretKeys = map[string]bool{
 	"password": true, "client_secret": true, "binding_code": true, "mfa_token": true,
 	"oob_code": true, "refresh_token": true, "access_token": true, "id_token": true,
+	"verification_code": true,
 }
 
 // maskedKeys are secrets people choose or read (passwords, codes): not
 // even their first characters are shown, only their length.
-var maskedKeys = map[string]bool{"password": true, "client_secret": true, "binding_code": true, "code": true}
+var maskedKeys = map[string]bool{"password": true, "client_secret": true, "binding_code": true, "code": true, "verification_code": true}
 
 // mask names a secret by its length alone.
 func mask(secret string) string { return fmt.Sprintf("•••• (%d chars)", len(secret)) }
@@ -407,7 +408,8 @@ func redactHeaders(h http.Header, rd *Redactor, e Exchange) []Header {
 var curlVars = map[string]string{
 	"password": "TOKENBENCH_PASSWORD", "client_secret": "TOKENBENCH_CLIENT_SECRET", "binding_code": "TOKENBENCH_BINDING_CODE",
 	"mfa_token": "TOKENBENCH_MFA_TOKEN", "oob_code": "TOKENBENCH_OOB_CODE", "refresh_token": "TOKENBENCH_REFRESH_TOKEN",
-	"access_token": "TOKENBENCH_ACCESS_TOKEN", "id_token": "TOKENBENCH_ID_TOKEN", "code": "TOKENBENCH_CODE",
+	"access_token": "TOKENBENCH_ACCESS_TOKEN", "id_token": "TOKENBENCH_ID_TOKEN", "code": "TOKENBENCH_OIDC_CODE",
+	"verification_code": "TOKENBENCH_VERIFICATION_CODE",
 	// revoke's token is a refresh token, as `tokenbench revoke` reads it.
 	"token": "TOKENBENCH_REFRESH_TOKEN",
 }

@@ -38,11 +38,25 @@ type Request struct {
 	// credentials are given, a client_credentials token is fetched first.
 	Bearer string
 
-	Username     string
-	Password     string
+	Username string
+	Password string
+	// Code is an outside identity provider's code for the oidc grant
+	// (§1b), exchanged with RedirectURI; AuthorizeURL is that provider's
+	// login page, for a browser login.
 	Code         string
 	RedirectURI  string
+	AuthorizeURL string
 	RefreshToken string
+
+	// The passwordless login (authorization_code, §1a): IdentType is
+	// IdentEmail or IdentUserID, Ident the e-mail or user id; Connection
+	// (email or sms) and CustomerType (customer or company) apply to an
+	// e-mail. VerificationCode continues a login whose code was sent.
+	IdentType        string
+	Ident            string
+	Connection       string
+	CustomerType     string
+	VerificationCode string
 
 	// For an explicit mfa-oob grant, continuing a flow started elsewhere.
 	MFAToken    string
@@ -69,7 +83,7 @@ func (r Request) Normalized() Request {
 // shows in an error, a log or a file, in any encoding.
 func (r Request) NoteSecrets(rd *client.Redactor) {
 	rd.AddBasic(r.ClientID, r.ClientSecret)
-	for _, s := range []string{r.Password, r.Code, r.BindingCode} {
+	for _, s := range []string{r.Password, r.Code, r.BindingCode, r.VerificationCode} {
 		rd.Add(s)
 	}
 	for _, s := range []string{r.Bearer, r.RefreshToken, r.MFAToken, r.OOBCode} {
@@ -81,7 +95,7 @@ func (r Request) NoteSecrets(rd *client.Redactor) {
 // credentials.
 func (r Request) CanChain() bool {
 	switch r.Grant {
-	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
+	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantOIDC, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
 		return r.ClientID != "" && r.ClientSecret != ""
 	}
 	return false
@@ -111,7 +125,7 @@ func (r Request) Check() []Problem {
 	case client.GrantClientCredentials:
 		need("client-id", r.ClientID, "client id")
 		need("client-secret", r.ClientSecret, "client secret")
-	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
+	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantOIDC, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
 		if r.Bearer == "" && !r.CanChain() {
 			add("bearer", "a Bearer token, or a client id and secret to obtain one, is required")
 		}
@@ -126,7 +140,12 @@ func (r Request) Check() []Problem {
 		need("username", r.Username, "username")
 		need("password", r.Password, "password")
 	case client.GrantAuthorizationCode:
-		need("code", r.Code, "authorization code")
+		out = append(out, r.checkPasswordless()...)
+	case client.GrantOIDC:
+		need("client-id", r.ClientID, "client id (auth/oidc/token names the client)")
+		if strings.TrimSpace(r.Code) == "" && strings.TrimSpace(r.AuthorizeURL) == "" {
+			add("code", "the identity provider's code, or its authorize URL for a browser login, is required")
+		}
 	case client.GrantRefreshToken:
 		need("refresh-token", r.RefreshToken, "refresh token")
 	case client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
@@ -278,6 +297,23 @@ func (rn *Runner) Start(ctx context.Context, req Request) (*Result, *MFASession,
 		res, err := rn.RunPartner(ctx, req)
 		return res, nil, err
 	}
+	if req.Grant == client.GrantOIDC {
+		res, err := rn.ExchangeOIDC(ctx, req)
+		return res, nil, err
+	}
+	if req.Grant == client.GrantAuthorizationCode && (req.IdentType == IdentUserID || req.VerificationCode == "") {
+		// A code issued for a user needs nobody: issued, then exchanged.
+		// A code sent to a customer needs the code screen (StartPasswordless).
+		if req.IdentType != IdentUserID {
+			return nil, nil, fmt.Errorf("%w: a passwordless login by e-mail needs the code sent to the customer, which this screen cannot ask for yet; run it with `tokenbench token --grant authorization_code --ident EMAIL`", client.ErrInvalidInput)
+		}
+		l, err := rn.StartPasswordless(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := l.Verify(ctx, "")
+		return res, nil, err
+	}
 	auth, chained, err := rn.authFor(ctx, req)
 	if err != nil {
 		return nil, nil, err
@@ -304,17 +340,18 @@ func (rn *Runner) Start(ctx context.Context, req Request) (*Result, *MFASession,
 
 func (rn *Runner) tokenRequest(req Request) client.TokenRequest {
 	return client.TokenRequest{
-		Grant:        req.Grant,
-		Audience:     req.Audience,
-		Username:     req.Username,
-		Password:     req.Password,
-		Code:         req.Code,
-		RedirectURI:  req.RedirectURI,
-		RefreshToken: req.RefreshToken,
-		MFAToken:     req.MFAToken,
-		OOBCode:      req.OOBCode,
-		BindingCode:  req.BindingCode,
-		Extra:        req.Extra,
+		Grant:            req.Grant,
+		Audience:         req.Audience,
+		Username:         req.Username,
+		Password:         req.Password,
+		RefreshToken:     req.RefreshToken,
+		MFAToken:         req.MFAToken,
+		OOBCode:          req.OOBCode,
+		BindingCode:      req.BindingCode,
+		IdentType:        req.IdentType,
+		Ident:            req.Ident,
+		VerificationCode: req.VerificationCode,
+		Extra:            req.Extra,
 	}
 }
 

@@ -16,8 +16,11 @@ const (
 	DemoUser            = "support@example.com"
 	DemoMFAUser         = "mfa@example.com"
 	DemoPassword        = "demo-password"
-	DemoAuthCode        = "demo-auth-code"
-	DemoRedirectURI     = "http://localhost:8080/callback"
+	// DemoCustomer is a customer for the passwordless login (§1a): codes by
+	// e-mail or SMS land in the outbox.
+	DemoCustomer = "customer@example.com"
+	// DemoCompany is a company customer (--customer-type company).
+	DemoCompany = "buyer@company.example"
 	// DemoExternalUser signs in through an outside identity provider: the
 	// password grant fails for it, and the doctor says why.
 	DemoExternalUser = "sso@example.com"
@@ -76,7 +79,7 @@ func DemoConfig(tokenTTL time.Duration) Config {
 	return Config{
 		Accounts: []string{DemoAccount, DemoProdAccount, DemoPartner, DemoMerchant, DemoMerchant2},
 		Clients: []APIClient{
-			{ID: DemoClientID, Secret: DemoSecret, Scopes: []string{ScopeAuthUsers, ScopeAuthMFA, ScopeCreateRefreshTk, "read:accounts", "read:checkout"}},
+			{ID: DemoClientID, Secret: DemoSecret, Scopes: []string{ScopeAuthUsers, ScopeAuthMFA, ScopePasswordless, ScopeCreateRefreshTk, "read:accounts", "read:checkout"}},
 			{ID: DemoLimitedClientID, Secret: DemoLimitedSecret, Scopes: []string{"read:accounts"}},
 			{ID: DemoPartnerClient, Secret: DemoPartnerSecret, Scopes: []string{"read:accounts", "read:checkout", "write:checkout"}},
 			{ID: DemoPOSClient, Secret: DemoPOSSecret, Scopes: []string{"read:checkout", "write:checkout"}},
@@ -88,6 +91,8 @@ func DemoConfig(tokenTTL time.Duration) Config {
 		ClientProfiles: demoClientProfiles(at, home),
 		Grants:         demoGrants(at),
 		Users: []User{
+			{Username: DemoCustomer, Email: DemoCustomer, Phone: "+47 900 00 010", Customer: "customer", Scopes: []string{"read:checkout"}, Accounts: home},
+			{Username: DemoCompany, Email: DemoCompany, Phone: "+47 900 00 011", Customer: "company", Scopes: []string{"read:checkout"}, Accounts: home},
 			{Username: DemoUser, Password: DemoPassword, Phone: "+47 900 00 001", Email: DemoUser, Scopes: userScopes, Accounts: home},
 			{Username: DemoMFAUser, Password: DemoPassword, MFA: true, Phone: "+47 900 00 002", Email: DemoMFAUser, Scopes: userScopes, Accounts: home,
 				// The support case the doctor is for: the phone number changed
@@ -146,7 +151,7 @@ func demoClientProfiles(at func(time.Duration) time.Time, home []string) map[str
 func demoGrants(at func(time.Duration) time.Time) []ClientGrant {
 	day := 24 * time.Hour
 	test, prod := DefaultAudience(DemoAccount), DefaultAudience(DemoProdAccount)
-	support := []string{ScopeAuthUsers, ScopeAuthMFA, ScopeCreateRefreshTk, ScopeReadAccounts, "read:checkout"}
+	support := []string{ScopeAuthUsers, ScopeAuthMFA, ScopePasswordless, ScopeCreateRefreshTk, ScopeReadAccounts, "read:checkout"}
 	checkout := []string{"read:checkout", "write:checkout"}
 	return []ClientGrant{
 		{ID: "grant-support-test", Client: DemoClientID, Audience: test, Type: GrantTypeAny, Scopes: support, CreatedAt: at(400 * day)},
@@ -167,4 +172,11 @@ func demoGrants(at func(time.Duration) time.Time) []ClientGrant {
 		{ID: "grant-retired-test", Client: DemoRetiredClient, Audience: test, Type: GrantTypeAny,
 			Scopes: []string{ScopeAuthUsers, ScopeReadAccounts}, CreatedAt: at(800 * day), DeletedAt: at(10 * day)},
 	}
+}
+
+// UserIDOf is the management API's id of a demo user: a passwordless code
+// can be issued for it (§1a).
+func UserIDOf(username string) string {
+	u := User{Username: username}
+	return u.profile().ID
 }

@@ -42,6 +42,9 @@ func (e *apiError) write(w http.ResponseWriter) {
 	if e.mfaToken != "" {
 		body["mfa_token"] = e.mfaToken
 	}
+	if len(e.details) > 0 {
+		body["errors"] = e.details
+	}
 	if e.retryAfter > 0 {
 		w.Header().Set("Retry-After", fmt.Sprint(e.retryAfter))
 	}
@@ -61,6 +64,8 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("GET /v1/accounts/{oid}/auth/clients", s.faulty(s.handleClients))
 	mux.HandleFunc("GET /v1/accounts/{oid}/auth/clients/{id}", s.faulty(s.handleClient))
 	mux.HandleFunc("GET /v1/accounts/{oid}/auth/client-grants", s.faulty(s.handleClientGrants))
+	s.passwordlessRoutes(mux)
+	s.oidcRoutes(mux)
 	mux.HandleFunc("GET /_fake/outbox", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Outbox())
 	})
@@ -271,6 +276,10 @@ type tokenBody struct {
 	MFAToken     string `json:"mfa_token"`
 	OOBCode      string `json:"oob_code"`
 	BindingCode  string `json:"binding_code"`
+	// The passwordless login (§1a).
+	IdentType        string `json:"ident_type"`
+	Ident            string `json:"ident"`
+	VerificationCode string `json:"verification_code"`
 }
 
 // tokenFields are the body fields of each grant_type at the token endpoint
@@ -278,9 +287,9 @@ type tokenBody struct {
 var tokenFields = map[string][]Field{
 	"client_credentials": {Required("grant_type"), Required("audience")},
 	"password":           {Required("grant_type"), Required("username"), Required("password"), Required("audience")},
-	// The workbench's authorization_code as it is before issue 16 (the
-	// passwordless login replaces it).
-	"authorization_code": {Required("grant_type"), Required("code"), Required("audience"), Optional("redirect_uri")},
+	// Dintero's passwordless login (§1a): the OAuth redirect shape (code,
+	// redirect_uri) gets the unknown-field 400, as Dintero answers it.
+	"authorization_code": {Required("grant_type"), Required("ident_type", "email", "user_id"), Required("ident"), Required("verification_code"), Required("audience")},
 	"account_user_token": {Required("grant_type"), Required("audience")},
 	"refresh_token":      {Required("grant_type"), Required("refresh_token")},
 	"mfa-oob":            {Required("grant_type"), Required("mfa_token"), Required("oob_code"), Required("binding_code")},
@@ -315,8 +324,10 @@ func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
 	switch body.GrantType {
 	case "client_credentials":
 		return s.clientCredentials(oid, who, body)
-	case "password", "authorization_code":
+	case "password":
 		return s.userGrant(oid, who, body)
+	case "authorization_code":
+		return s.passwordlessGrant(oid, who, body)
 	case "account_user_token":
 		return s.accountUserToken(oid, who, body)
 	case "refresh_token":
@@ -382,30 +393,12 @@ func (s *Server) userGrant(oid string, who *caller, body tokenBody) (int, any, *
 		return 0, nil, e
 	}
 	s.mu.Lock()
-	var u *User
-	if body.GrantType == "password" {
-		u = s.user(body.Username)
-		// A user without a password (one of an external identity
-		// provider) cannot use the password grant at all.
-		if u == nil || u.Password == "" || u.Password != body.Password {
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
-		}
-	} else {
-		code := s.codes[body.Code]
-		delete(s.codes, body.Code) // one-time, even when the rest is wrong
-		switch {
-		case body.Code == "":
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_request", "code is required")
-		case code == nil || s.now().After(code.expires):
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the authorization code is invalid, used or expired")
-		case code.redirectURI != "" && code.redirectURI != body.RedirectURI:
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the one the code was issued for")
-		}
-		u = code.user
+	u := s.user(body.Username)
+	// A user without a password (one of an external identity provider)
+	// cannot use the password grant at all.
+	if u == nil || u.Password == "" || u.Password != body.Password {
+		s.mu.Unlock()
+		return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
 	}
 	if u.MFA && !who.has(ScopeAuthUsersNoMFA) {
 		token := "mfa_" + randomString(32)

@@ -53,6 +53,10 @@ type User struct {
 	Phone    string
 	Email    string
 	Scopes   []string
+	// Customer makes the user a customer of that type ("customer" or
+	// "company") for the passwordless login; "" is an account user, whom
+	// passwordless e-mail logins do not find.
+	Customer string
 	// Account is what the management API says of the user (§9); nil for
 	// defaults.
 	Account *AccountProfile
@@ -177,7 +181,6 @@ type Server struct {
 	sends    map[string][]time.Time // codes sent per user, for the limit
 	mfa      map[string]*mfaSession
 	refresh  map[string]*refreshGrant
-	codes    map[string]*authCode
 	outbox   []Message
 	fault    *Fault
 	requests int
@@ -189,6 +192,10 @@ type Server struct {
 	lastSeen   map[string]time.Time
 	// invalid are the requests refused as invalid (400 Validation failed).
 	invalid []string
+	// pl is the passwordless login's state (§1a), oidc the stand-in
+	// identity provider's (§1b).
+	pl   passwordlessState
+	oidc oidcState
 }
 
 type mfaSession struct {
@@ -218,12 +225,6 @@ type refreshGrant struct {
 	user     *User
 	account  string
 	audience string
-}
-
-type authCode struct {
-	user        *User
-	redirectURI string
-	expires     time.Time
 }
 
 var processKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
@@ -298,7 +299,6 @@ func newServer(cfg Config) (*Server, error) {
 		sends:   map[string][]time.Time{},
 		mfa:     map[string]*mfaSession{},
 		refresh: map[string]*refreshGrant{},
-		codes:   map[string]*authCode{},
 
 		activities: map[string][]Activity{},
 		lastSeen:   map[string]time.Time{},
@@ -415,32 +415,6 @@ func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.conns
-}
-
-// IssueAuthorizationCode makes a one-time code for the authorization_code
-// grant, as the authorize step of a login would.
-func (s *Server) IssueAuthorizationCode(username, redirectURI string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.user(username)
-	if u == nil {
-		return "", fmt.Errorf("no user %q", username)
-	}
-	code := "ac_" + randomString(18)
-	s.codes[code] = &authCode{user: u, redirectURI: redirectURI, expires: s.now().Add(10 * time.Minute)}
-	return code, nil
-}
-
-// AddAuthorizationCode registers a code chosen by the caller (a demo's).
-func (s *Server) AddAuthorizationCode(code, username, redirectURI string, ttl time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.user(username)
-	if u == nil {
-		return fmt.Errorf("no user %q", username)
-	}
-	s.codes[code] = &authCode{user: u, redirectURI: redirectURI, expires: s.now().Add(ttl)}
-	return nil
 }
 
 // IssueToken signs an access token directly, as if a grant had run, for

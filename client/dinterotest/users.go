@@ -166,8 +166,8 @@ func (s *Server) handleUsers(r *http.Request) (int, any, *apiError) {
 	out := []map[string]any{}
 	for i := range s.cfg.Users {
 		u := &s.cfg.Users[i]
-		if !u.memberOf(oid) {
-			continue // another account's user
+		if !u.memberOf(oid) || u.Customer != "" {
+			continue // another account's user, or a customer (not an account user)
 		}
 		p := u.profile()
 		if q == "" || strings.Contains(strings.ToLower(u.Email), q) || strings.Contains(strings.ToLower(p.Name), q) || strings.ToLower(p.ID) == q {
