@@ -168,12 +168,15 @@ func (c Case) LeftLine() string {
 	switch {
 	case c.Whole:
 		return "This bundle holds the whole session, by choice: it may hold other users' and accounts' exchanges."
-	case c.Left == 0 && c.Trimmed == 0:
+	case c.Left == 0 && c.Trimmed == 0 && c.Dropped == 0:
 		return "No other exchange of the session was left out."
 	}
 	s := fmt.Sprintf("%d other exchange(s) of the session were left out (other users, accounts or flows).", c.Left)
 	if c.Trimmed > 0 {
 		s += fmt.Sprintf(" %d other user(s) were cut from user search answers.", c.Trimmed)
+	}
+	if c.Dropped > 0 {
+		s += fmt.Sprintf(" %d user search answer(s) of a shape tokenbench does not read were left out whole (they could not be cut to this user).", c.Dropped)
 	}
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/doctor"
 )
 
 // A bundle holds its case, not the session: a ticket about one user must
@@ -24,6 +25,9 @@ type Case struct {
 	Left int
 	// Trimmed is how many other users were cut from search answers.
 	Trimmed int
+	// Dropped is how many search answers were left out whole: their shape
+	// is not one the diagnosis reads, so they could not be trimmed.
+	Dropped int
 	// Whole says the whole session was asked for.
 	Whole bool
 }
@@ -99,8 +103,12 @@ func (in Input) Case() Case {
 		}
 		if s.info[i].search && user != "" {
 			var n int
-			e.ResponseBody, n = trimSearch(e.ResponseBody, user, s.ids)
+			var dropped bool
+			e.ResponseBody, n, dropped = trimSearch(e.ResponseBody, user, s.ids)
 			c.Trimmed += n
+			if dropped {
+				c.Dropped++
+			}
 		}
 		c.Exchanges = append(c.Exchanges, e)
 	}
@@ -288,11 +296,12 @@ func issuedTokens(body string) []string {
 	return out
 }
 
-// searchUsers are the users of a search answer, by id.
+// searchUsers are the users of a search answer, by id. The answer is read
+// as the diagnosis reads it (doctor.ListItems): a list, bare or wrapped.
 func searchUsers(body string) map[string]string {
-	var users []map[string]any
 	out := map[string]string{}
-	if json.Unmarshal([]byte(body), &users) != nil {
+	users, _, ok := searchList(body)
+	if !ok {
 		return out
 	}
 	for _, u := range users {
@@ -305,6 +314,23 @@ func searchUsers(body string) map[string]string {
 	return out
 }
 
+// searchList reads a user search answer by doctor's own parse. ok is false
+// for any other shape (or a list with something other than objects in it).
+func searchList(body string) (users []map[string]any, wrap string, ok bool) {
+	items, wrap, err := doctor.ListItems([]byte(body), "users")
+	if err != nil {
+		return nil, "", false
+	}
+	for _, it := range items {
+		var u map[string]any
+		if json.Unmarshal(it, &u) != nil || u == nil {
+			return nil, "", false
+		}
+		users = append(users, u)
+	}
+	return users, wrap, true
+}
+
 // listsUser says a search answer lists user (by e-mail or id).
 func listsUser(body, user string) bool {
 	for id, email := range searchUsers(body) {
@@ -315,12 +341,18 @@ func listsUser(body, user string) bool {
 	return false
 }
 
+// searchDropped is the body of a search answer left out whole.
+const searchDropped = "[tokenbench: this user search answer was left out: its shape is not one tokenbench reads, so it could not be cut to the case's user]"
+
 // trimSearch keeps only the case's user in a search answer, and says how
-// many others it cut. An answer that is not a list of users is kept.
-func trimSearch(body, user string, ids map[string]string) (string, int) {
-	var users []map[string]any
-	if json.Unmarshal([]byte(body), &users) != nil {
-		return body, 0
+// many others it cut. The answer is read by the diagnosis's parse, bare or
+// wrapped ({"users":[…]}, {"data":[…]}, {"items":[…]}); a wrapped one keeps
+// only its list (its other members may name other users too). An answer of
+// any other shape is dropped (dropped), never kept whole.
+func trimSearch(body, user string, ids map[string]string) (out string, cut int, dropped bool) {
+	users, wrap, ok := searchList(body)
+	if !ok {
+		return searchDropped, 0, true
 	}
 	kept := []map[string]any{}
 	for _, u := range users {
@@ -330,12 +362,16 @@ func trimSearch(body, user string, ids map[string]string) (string, int) {
 			kept = append(kept, u)
 		}
 	}
-	if len(kept) == len(users) {
-		return body, 0
+	if len(kept) == len(users) && wrap == "" {
+		return body, 0, false
 	}
-	data, err := json.MarshalIndent(kept, "", "  ")
+	var v any = kept
+	if wrap != "" {
+		v = map[string]any{wrap: kept}
+	}
+	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return "[]", len(users)
+		return searchDropped, len(users), true
 	}
-	return string(data), len(users) - len(kept)
+	return string(data), len(users) - len(kept), false
 }
