@@ -218,6 +218,9 @@ code, 128+N when signal N killed it, 127 when the command is not found and
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		app.cmd = cmd
+		if err := checkEmptyPaths(cmd); err != nil {
+			return err
+		}
 		return checkTimeout(cmd)
 	}
 	root.PreRunE = func(cmd *cobra.Command, _ []string) error {
@@ -230,6 +233,21 @@ code, 128+N when signal N killed it, 127 when the command is not found and
 		return nil
 	}
 	return root
+}
+
+// pathFlags are the flags that name a file or directory.
+var pathFlags = []string{"har", "bundle", "client-secret-file", "bearer-file", "password-file", "refresh-token-file", "ca-file", "config-dir"}
+
+// checkEmptyPaths refuses a path flag given as "" (--har "", an unset
+// variable in a script): it would otherwise mean the flag was not given,
+// and the run would write or read nothing, with exit 0.
+func checkEmptyPaths(cmd *cobra.Command) error {
+	for _, name := range pathFlags {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
+			return &usageError{fmt.Errorf("--%s: the path is empty", name)}
+		}
+	}
+	return nil
 }
 
 // checkTimeout refuses a --timeout of zero or less on any command that has
