@@ -247,6 +247,11 @@ func checkEmptyPaths(cmd *cobra.Command) error {
 			return &usageError{fmt.Errorf("--%s: the path is empty", name)}
 		}
 	}
+	// So is -p "": it would run without a profile, from flags and the
+	// environment alone.
+	if f := cmd.Flags().Lookup("profile"); f != nil && f.Changed && f.Value.String() == "" {
+		return &usageError{errors.New("--profile: the profile name is empty")}
+	}
 	return nil
 }
 

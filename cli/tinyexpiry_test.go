@@ -62,6 +62,11 @@ func TestEmptyPathFlagIsAUsageError(t *testing.T) {
 	if r := runCLI(t, secretEnv, "", "--config-dir", "", "profile", "list"); r.code != 2 {
 		t.Errorf("--config-dir \"\" profile list: %+v", r)
 	}
+	for _, cmd := range [][]string{{"token", "-p", ""}, {"doctor", "--profile", "", "--user", "a@example.com"}} {
+		if r := runCLI(t, secretEnv, "", cmd...); r.code != 2 || !strings.Contains(r.stderr, "--profile: the profile name is empty") {
+			t.Errorf("%v: %+v", cmd, r)
+		}
+	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Errorf("files written: %v", ents)
 	}
