@@ -151,7 +151,7 @@ func TestOldKeyringItemsMoveToTheirDirectory(t *testing.T) {
 	// The shared folder asks first: it gets nothing, and is told how to
 	// adopt the item if it is its own.
 	r := runWithKeyring(t, kr, env(other), "", "token", "-p", "legacy")
-	if r.code == 0 || !strings.Contains(r.stderr, "no client_secret for profile legacy in the keyring") || !strings.Contains(r.stderr, "profile adopt-legacy-secrets legacy") {
+	if r.code == 0 || !strings.Contains(r.stderr, "no client_secret for profile legacy in the keyring") || !strings.Contains(r.stderr, "tokenbench --config-dir "+other+" profile adopt-legacy-secrets legacy") {
 		t.Fatalf("a shared folder asking first: %+v", r)
 	}
 	if got, err := kr.Get(profiles.KeyringService, "profile:legacy:client_secret"); err != nil || got != dinterotest.DemoSecret {

@@ -317,7 +317,8 @@ func (s *Secrets) legacyNote(profile string, k Kind) string {
 	if _, err := s.Keyring.Get(KeyringService, legacyKeyringUser(profile, k)); err != nil {
 		return ""
 	}
-	return fmt.Sprintf("; an older version kept a %s for a profile named %s, which only the default config directory takes on its own: if it is this directory's, take it with profile adopt-legacy-secrets %s", k, client.Sanitize(profile), client.Sanitize(profile))
+	return fmt.Sprintf("; an older version kept a %s for a profile named %s, which only the default config directory takes on its own: if it is this directory's, take it with tokenbench --config-dir %s profile adopt-legacy-secrets %s",
+		k, client.Sanitize(profile), shellWord(client.Sanitize(s.Store.Dir)), client.Sanitize(profile))
 }
 
 // copyNote explains a missing keyring secret in a copied directory.
@@ -353,4 +354,12 @@ func (s *Store) markNew() error {
 		return err
 	}
 	return writeKeyringID(path, keyringIDFile{id: id, dir: canonicalDir(s.Dir)})
+}
+
+// shellWord quotes s for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
