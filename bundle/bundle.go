@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/doctor"
@@ -176,7 +177,7 @@ func (c Case) LeftLine() string {
 	switch {
 	case c.Whole:
 		return "This bundle holds the whole session, by choice: it may hold other users' and accounts' exchanges."
-	case c.Left == 0 && c.Trimmed == 0 && c.TrimmedClients == 0:
+	case c.Left == 0 && c.Trimmed == 0 && c.TrimmedClients == 0 && c.Dropped == 0:
 		return "No other exchange of the session was left out."
 	}
 	s := fmt.Sprintf("%d other exchange(s) of the session were left out (other users, accounts or flows).", c.Left)
@@ -185,6 +186,9 @@ func (c Case) LeftLine() string {
 	}
 	if c.TrimmedClients > 0 {
 		s += fmt.Sprintf(" %d other API client(s) or grant(s) were cut from the clients and grants read.", c.TrimmedClients)
+	}
+	if c.Dropped > 0 {
+		s += fmt.Sprintf(" %d user search or client answer(s) of a shape tokenbench does not read were left out whole (they could not be cut to this case).", c.Dropped)
 	}
 	return s
 }
@@ -472,21 +476,59 @@ func errorCell(e client.Exchange) string {
 // mdEscaper backslash-escapes what would make server text live Markdown or
 // HTML in a renderer (a ticket system's): links and images need '[', HTML
 // and autolinks need '<', code needs '`', and a table cell ends at '|'.
-// CommonMark renders each escaped character as itself. Emphasis ('*', '_')
-// is left alone: it fetches nothing, and escaping every underscore would
-// make client_credentials unreadable in a plain text viewer.
-var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "|", `\|`)
+// CommonMark renders each escaped character as itself. Emphasis ('*', '~')
+// is escaped too, so a server's **bold** shows as its characters; '_' is
+// escaped unless it is between letters or digits (client_credentials),
+// where CommonMark never reads it as emphasis: the summary stays readable
+// with cat.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "|", `\|`,
+	"*", `\*`, "~", `\~`)
+
+// escapeUnderscores escapes each run of '_' that has anything but a letter
+// or digit on either side: only such a run can open or close emphasis.
+func escapeUnderscores(s string) string {
+	if !strings.Contains(s, "_") {
+		return s
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		if rs[i] != '_' {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && rs[j] == '_' {
+			j++
+		}
+		inert := i > 0 && j < len(rs) && isAlnum(rs[i-1]) && isAlnum(rs[j])
+		for k := i; k < j; k++ {
+			if !inert {
+				b.WriteByte('\\')
+			}
+			b.WriteByte('_')
+		}
+		i = j
+	}
+	return b.String()
+}
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // autolinkWWW is where GFM's extended autolinks begin without a scheme.
-var autolinkWWW = regexp.MustCompile(`(?i)\bwww\.`)
+// Every "www." is broken, not only one after a word boundary: GFM starts
+// one after '_', '*', '~' or '(' as well.
+var autolinkWWW = regexp.MustCompile(`(?i)www\.`)
 
 // md makes text from a server or a user safe on one line of Markdown:
 // sanitised for a terminal (a summary is read with cat too), then escaped.
 // Bare autolinks are broken too (GFM links "https://…", "www.…" and
 // "name@host" with no markup at all): the ':' of "://", the '.' after
-// "www" and every '@' are escaped, which a renderer shows as themselves.
+// every "www" and every '@' are escaped, which a renderer shows as
+// themselves.
 func md(s string) string {
-	s = mdEscaper.Replace(client.Sanitize(s))
+	s = escapeUnderscores(mdEscaper.Replace(client.Sanitize(s)))
 	s = strings.ReplaceAll(s, "://", `\://`)
 	s = strings.ReplaceAll(s, "@", `\@`)
 	return autolinkWWW.ReplaceAllStringFunc(s, func(w string) string { return w[:3] + `\.` })

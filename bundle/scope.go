@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/doctor"
 )
 
 // A bundle holds its case, not the session: a ticket about one user must
@@ -27,6 +28,9 @@ type Case struct {
 	// TrimmedClients is how many other API clients and grants were cut
 	// from the answers a client diagnosis read.
 	TrimmedClients int
+	// Dropped is how many search answers were left out whole: their shape
+	// is not one the diagnosis reads, so they could not be trimmed.
+	Dropped int
 	// Whole says the whole session was asked for.
 	Whole bool
 }
@@ -111,13 +115,21 @@ func (in Input) Case() Case {
 		}
 		if s.info[i].search && user != "" {
 			var n int
-			e.ResponseBody, n = trimSearch(e.ResponseBody, user, s.ids)
+			var dropped bool
+			e.ResponseBody, n, dropped = trimSearch(e.ResponseBody, user, s.ids)
 			c.Trimmed += n
+			if dropped {
+				c.Dropped++
+			}
 		}
 		if s.info[i].clients {
 			var n int
-			e.ResponseBody, n = trimClients(e.ResponseBody, in.DiagnosedClient, in.Exchanges)
+			var dropped bool
+			e.ResponseBody, n, dropped = trimClients(e.ResponseBody, in.DiagnosedClient, in.Exchanges)
 			c.TrimmedClients += n
+			if dropped {
+				c.Dropped++
+			}
 		}
 		c.Exchanges = append(c.Exchanges, e)
 	}
@@ -309,11 +321,12 @@ func issuedTokens(body string) []string {
 	return out
 }
 
-// searchUsers are the users of a search answer, by id.
+// searchUsers are the users of a search answer, by id. The answer is read
+// as the diagnosis reads it (doctor.ListItems): a list, bare or wrapped.
 func searchUsers(body string) map[string]string {
-	var users []map[string]any
 	out := map[string]string{}
-	if json.Unmarshal([]byte(body), &users) != nil {
+	users, _, ok := searchList(body)
+	if !ok {
 		return out
 	}
 	for _, u := range users {
@@ -326,6 +339,23 @@ func searchUsers(body string) map[string]string {
 	return out
 }
 
+// searchList reads a user search answer by doctor's own parse. ok is false
+// for any other shape (or a list with something other than objects in it).
+func searchList(body string) (users []map[string]any, wrap string, ok bool) {
+	items, wrap, err := doctor.ListItems([]byte(body), "users")
+	if err != nil {
+		return nil, "", false
+	}
+	for _, it := range items {
+		var u map[string]any
+		if json.Unmarshal(it, &u) != nil || u == nil {
+			return nil, "", false
+		}
+		users = append(users, u)
+	}
+	return users, wrap, true
+}
+
 // listsUser says a search answer lists user (by e-mail or id).
 func listsUser(body, user string) bool {
 	for id, email := range searchUsers(body) {
@@ -336,12 +366,21 @@ func listsUser(body, user string) bool {
 	return false
 }
 
+// searchDropped is the body of a search answer left out whole.
+const searchDropped = "[tokenbench: this user search answer was left out: its shape is not one tokenbench reads, so it could not be cut to the case's user]"
+
+// clientsDropped is the body of a clients or grants answer left out whole.
+const clientsDropped = "[tokenbench: this answer was left out: its shape is not one tokenbench reads, so it could not be cut to the diagnosed API client]"
+
 // trimSearch keeps only the case's user in a search answer, and says how
-// many others it cut. An answer that is not a list of users is kept.
-func trimSearch(body, user string, ids map[string]string) (string, int) {
-	var users []map[string]any
-	if json.Unmarshal([]byte(body), &users) != nil {
-		return body, 0
+// many others it cut. The answer is read by the diagnosis's parse, bare or
+// wrapped ({"users":[…]}, {"data":[…]}, {"items":[…]}); a wrapped one keeps
+// only its list (its other members may name other users too). An answer of
+// any other shape is dropped (dropped), never kept whole.
+func trimSearch(body, user string, ids map[string]string) (out string, cut int, dropped bool) {
+	users, wrap, ok := searchList(body)
+	if !ok {
+		return searchDropped, 0, true
 	}
 	kept := []map[string]any{}
 	for _, u := range users {
@@ -351,25 +390,37 @@ func trimSearch(body, user string, ids map[string]string) (string, int) {
 			kept = append(kept, u)
 		}
 	}
-	if len(kept) == len(users) {
-		return body, 0
+	if len(kept) == len(users) && wrap == "" {
+		return body, 0, false
 	}
-	data, err := json.MarshalIndent(kept, "", "  ")
+	var v any = kept
+	if wrap != "" {
+		v = map[string]any{wrap: kept}
+	}
+	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return "[]", len(users)
+		return searchDropped, len(users), true
 	}
-	return string(data), len(users) - len(kept)
+	return string(data), len(users) - len(kept), false
 }
 
 // trimClients keeps only the diagnosed client in a clients answer, and
 // only its grants in a grants answer (a grant names its client by the
 // client's id or client_id; the ids come from the clients answers of the
 // session). It says how many others it cut; an answer that is not a list
-// is kept. Without a diagnosed client, every entry is cut.
-func trimClients(body, clientID string, all []client.Exchange) (string, int) {
+// is left out whole (dropped), since it could name other clients. Without
+// a diagnosed client, every entry is cut.
+func trimClients(body, clientID string, all []client.Exchange) (string, int, bool) {
 	var list []map[string]any
 	if json.Unmarshal([]byte(body), &list) != nil {
-		return body, 0
+		var one map[string]any
+		switch {
+		case strings.TrimSpace(body) == "":
+			return body, 0, false
+		case json.Unmarshal([]byte(body), &one) == nil && clientID != "" && one["client_id"] == clientID:
+			return body, 0, false // auth/clients/{id}: the diagnosed client itself
+		}
+		return clientsDropped, 0, true
 	}
 	names := map[string]bool{}
 	if clientID != "" {
@@ -397,11 +448,11 @@ func trimClients(body, clientID string, all []client.Exchange) (string, int) {
 		}
 	}
 	if len(kept) == len(list) {
-		return body, 0
+		return body, 0, false
 	}
 	data, err := json.MarshalIndent(kept, "", "  ")
 	if err != nil {
-		return "[]", len(list)
+		return clientsDropped, len(list), true
 	}
-	return string(data), len(list) - len(kept)
+	return string(data), len(list) - len(kept), false
 }

@@ -25,7 +25,8 @@ import (
 // hostile is what a hostile server puts in every field: a link, an image,
 // HTML, bare autolinks of each kind GFM knows, code and a cell break.
 const hostile = "[x](https://evil.example/a) ![i](https://evil.example/p.png) <img src=https://evil.example/i.png> <b>bold</b> " +
-	"https://evil.example/bare www.evil.example mailto:m@evil.example ftp://evil.example/f spy@evil.example `c` | d &lt;script&gt;"
+	"https://evil.example/bare www.evil.example mailto:m@evil.example ftp://evil.example/f spy@evil.example `c` | d &lt;script&gt; " +
+	"_www.under.evil.example x_www.mid.evil.example **BOLD** __BOLD2__ *EM* _EM2_ ~~STRIKE~~ ~STRIKE2~"
 
 func jwtWith(header, claims map[string]any) string {
 	enc := func(v any) string {
@@ -119,6 +120,16 @@ func TestSummaryFromAHostileServerIsInertMarkdown(t *testing.T) {
 		}
 		if strings.Contains(out, "href=") || strings.Contains(out, "src=\"") {
 			t.Errorf("%s: summary.md renders a link or an image", name)
+		}
+		// Emphasis from the server is shown as its characters, never as
+		// emphasis (summary.md's own ** headings may be).
+		for _, m := range regexp.MustCompile(`<(strong|em|del)>([^<]*)</`).FindAllStringSubmatch(out, -1) {
+			if strings.Contains(m[2], "BOLD") || strings.Contains(m[2], "EM") || strings.Contains(m[2], "STRIKE") || strings.Contains(m[2], "evil") {
+				t.Errorf("%s: the server's text renders as <%s>%s", name, m[1], m[2])
+			}
+		}
+		if !strings.Contains(out, "_www.under.evil.example") || !strings.Contains(out, "**BOLD**") || !strings.Contains(out, "~~STRIKE~~") {
+			t.Errorf("%s: the server's emphasis characters are not shown as they were", name)
 		}
 		if !strings.Contains(out, "evil.example/bare") || !strings.Contains(out, "&lt;img src=https:") {
 			t.Errorf("%s: the server's text is gone, not shown inert", name)

@@ -116,13 +116,17 @@ func TestSecretsBelongToTheirConfigDirectory(t *testing.T) {
 }
 
 // Keyring items that older versions named by profile alone move under the
-// directory's names on first use, losing nothing; then no other directory
-// can name them. A directory this version made never takes one.
+// default directory's names on first use, losing nothing; then no other
+// directory can name them. Another directory with a profile of the same
+// name (a colleague's shared folder, a checkout) never takes one on its
+// own, even when it asks first: it says how to adopt it. A directory this
+// version made never takes one.
 func TestOldKeyringItemsMoveToTheirDirectory(t *testing.T) {
 	srv := fake(t)
 	kr := keyringtest.New()
 	root := t.TempDir()
-	old, other, scratch := filepath.Join(root, "old"), filepath.Join(root, "other"), filepath.Join(root, "scratch")
+	xdg := filepath.Join(root, "xdg")
+	old, other, scratch := filepath.Join(xdg, "tokenbench"), filepath.Join(root, "other"), filepath.Join(root, "scratch")
 	profile := "name: legacy\n    base_url: " + srv.URL + "\n    account: " + dinterotest.DemoAccount + "\n    grant: client_credentials\n    client_id: " + dinterotest.DemoClientID + "\n    secrets:\n      client_secret: keyring\n"
 	for _, dir := range []string{old, other} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -138,7 +142,21 @@ func TestOldKeyringItemsMoveToTheirDirectory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	env := func(dir string) map[string]string { return map[string]string{"TOKENBENCH_CONFIG_DIR": dir} }
+	env := func(dir string) map[string]string {
+		if dir == old {
+			return map[string]string{"XDG_CONFIG_HOME": xdg, "HOME": root}
+		}
+		return map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "XDG_CONFIG_HOME": xdg, "HOME": root}
+	}
+	// The shared folder asks first: it gets nothing, and is told how to
+	// adopt the item if it is its own.
+	r := runWithKeyring(t, kr, env(other), "", "token", "-p", "legacy")
+	if r.code == 0 || !strings.Contains(r.stderr, "no client_secret for profile legacy in the keyring") || !strings.Contains(r.stderr, "tokenbench --config-dir "+other+" profile adopt-legacy-secrets legacy") {
+		t.Fatalf("a shared folder asking first: %+v", r)
+	}
+	if got, err := kr.Get(profiles.KeyringService, "profile:legacy:client_secret"); err != nil || got != dinterotest.DemoSecret {
+		t.Fatalf("the shared folder took the old item: %q, %v", got, err)
+	}
 	if r := runWithKeyring(t, kr, env(old), "", "profile", "list"); r.code != 0 {
 		t.Fatalf("list: %+v", r)
 	}
@@ -156,7 +174,7 @@ func TestOldKeyringItemsMoveToTheirDirectory(t *testing.T) {
 	}
 
 	// A directory made now, whose first act is an add, takes no old item.
-	r := runWithKeyring(t, kr, map[string]string{"TOKENBENCH_CONFIG_DIR": scratch, "TOKENBENCH_CLIENT_SECRET": "scratch-secret"}, "",
+	r = runWithKeyring(t, kr, map[string]string{"TOKENBENCH_CONFIG_DIR": scratch, "TOKENBENCH_CLIENT_SECRET": "scratch-secret"}, "",
 		"profile", "add", "fresh", "--account", dinterotest.DemoAccount, "--client-id", "c")
 	if r.code != 0 {
 		t.Fatalf("add: %+v", r)
@@ -182,5 +200,51 @@ func TestOldKeyringItemsMoveToTheirDirectory(t *testing.T) {
 	}
 	if got, err := kr.Get(profiles.KeyringService, "profile:exported:client_secret"); err != nil || got != "the-exporter's" {
 		t.Fatalf("the old item was taken: %q, %v", got, err)
+	}
+}
+
+// A directory an older version used through --config-dir takes its old
+// items when told to, with profile adopt-legacy-secrets, and only those of
+// its own profiles.
+func TestAdoptLegacySecrets(t *testing.T) {
+	srv := fake(t)
+	kr := keyringtest.New()
+	root := t.TempDir()
+	dir := filepath.Join(root, "mine")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	profile := "name: mine\n    base_url: " + srv.URL + "\n    account: " + dinterotest.DemoAccount + "\n    grant: client_credentials\n    client_id: " + dinterotest.DemoClientID + "\n    secrets:\n      client_secret: keyring\n"
+	if err := os.WriteFile(filepath.Join(dir, "profiles.yaml"), []byte("version: 1\nprofiles:\n  - "+profile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range map[string]string{"mine": dinterotest.DemoSecret, "theirs": "not-mine"} {
+		if err := kr.Set(profiles.KeyringService, "profile:"+name+":client_secret", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{"XDG_CONFIG_HOME": filepath.Join(root, "xdg"), "HOME": root}
+	if r := runWithKeyring(t, kr, env, "", "--config-dir", dir, "token", "-p", "mine"); r.code == 0 {
+		t.Fatalf("a named directory took the old item on its own: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, env, "", "--config-dir", dir, "profile", "adopt-legacy-secrets", "nosuch"); r.code != 2 {
+		t.Fatalf("adopt of a profile not there: %+v", r)
+	}
+	r := runWithKeyring(t, kr, env, "", "--config-dir", dir, "profile", "adopt-legacy-secrets")
+	if r.code != 0 || !strings.Contains(r.stderr, "adopted mine client_secret") || strings.Contains(r.stderr, dinterotest.DemoSecret) {
+		t.Fatalf("adopt: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, env, "", "--config-dir", dir, "token", "-p", "mine"); r.code != 0 {
+		t.Fatalf("token after adopting: %+v", r)
+	}
+	if _, err := kr.Get(profiles.KeyringService, "profile:mine:client_secret"); err != keyring.ErrNotFound {
+		t.Fatalf("the old item is still there: %v", err)
+	}
+	if got, err := kr.Get(profiles.KeyringService, "profile:theirs:client_secret"); err != nil || got != "not-mine" {
+		t.Fatalf("another profile's old item: %q, %v", got, err)
+	}
+	r = runWithKeyring(t, kr, env, "", "--config-dir", dir, "profile", "adopt-legacy-secrets")
+	if r.code != 0 || !strings.Contains(r.stderr, "no secret of an older version to adopt") {
+		t.Fatalf("adopt again: %+v", r)
 	}
 }

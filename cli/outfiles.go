@@ -59,6 +59,19 @@ func refuseExisting(force bool, flagPaths ...string) error {
 	return nil
 }
 
+// refuseExistingFile fails with exit 2 when a file a command would write
+// (named by an argument, not a flag) is there and force is not set.
+func refuseExistingFile(force bool, what, path string) error {
+	if force {
+		return nil
+	}
+	var ex *bundle.ExistsError
+	if err := bundle.CheckNew(path); errors.As(err, &ex) {
+		return &exitError{code: ExitUsage, err: fmt.Errorf("%s %s: the file exists; not replaced (--force replaces it)", what, client.Sanitize(ex.Path))}
+	}
+	return nil
+}
+
 // existsHint adds how to replace to a refused write.
 func existsHint(err error) error {
 	var ex *bundle.ExistsError

@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -63,6 +64,7 @@ func (app *App) secrets() *profiles.Secrets {
 	s := profiles.NewSecrets(st)
 	s.Getenv = app.env.getenv
 	s.Keyring = app.env.keyring
+	s.DefaultDir, _ = profiles.DefaultDir(app.env.getenv)
 	return s
 }
 
@@ -162,8 +164,45 @@ otherwise.`,
 	}
 	cmd.AddCommand(newProfileListCmd(app), newProfileShowCmd(app), newProfileAddCmd(app, false), newProfileAddCmd(app, true),
 		newProfileRenameCmd(app), newProfileDuplicateCmd(app),
-		newProfileRmCmd(app), newProfileExportCmd(app), newProfileImportCmd(app))
+		newProfileRmCmd(app), newProfileExportCmd(app), newProfileImportCmd(app), newProfileAdoptLegacyCmd(app))
 	return cmd
+}
+
+func newProfileAdoptLegacyCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "adopt-legacy-secrets [NAME…]",
+		Short: "Take the keyring secrets an older version kept by profile name alone",
+		Long: `Versions before 0.9 named a keyring secret by its profile's name alone,
+shared by every config directory. The default config directory takes them
+on first use; any other directory (--config-dir, $TOKENBENCH_CONFIG_DIR)
+takes them only with this command, so that a shared folder or an unpacked
+archive with a profile of the same name never takes (and sends away) your
+secret. Run it in the directory the older version used, for the named
+profiles or every profile whose secrets are in the keyring. A secret this
+directory already has is kept.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := app.store()
+			if err != nil {
+				return err
+			}
+			sec := app.secrets()
+			sec.Store = st
+			moved, err := sec.AdoptLegacy(args)
+			if errors.Is(err, profiles.ErrNotFound) {
+				return &usageError{err}
+			}
+			for _, m := range moved {
+				fmt.Fprintf(app.stderr, "adopted %s into %s\n", m, client.Sanitize(st.Dir))
+			}
+			if err != nil {
+				return err
+			}
+			if len(moved) == 0 {
+				fmt.Fprintln(app.stderr, "no secret of an older version to adopt for these profiles")
+			}
+			return nil
+		},
+	}
 }
 
 func newProfileListCmd(app *App) *cobra.Command {
@@ -569,9 +608,18 @@ func newProfileDuplicateCmd(app *App) *cobra.Command {
 }
 
 func newProfileExportCmd(app *App) *cobra.Command {
-	return &cobra.Command{
+	var force bool
+	cmd := &cobra.Command{
 		Use: "export [FILE|-]", Short: "Write the profiles, without secrets, to share", Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 && args[0] == "" {
+				return &usageError{errors.New("profile export: the file name is empty (- writes to stdout)")}
+			}
+			if len(args) == 1 && args[0] != "-" {
+				if err := refuseExistingFile(force, "profile export", args[0]); err != nil {
+					return err
+				}
+			}
 			_, ps, err := app.loadProfiles()
 			if err != nil {
 				return err
@@ -584,9 +632,18 @@ func newProfileExportCmd(app *App) *cobra.Command {
 				_, err = app.stdout.Write(data)
 				return err
 			}
-			return os.WriteFile(args[0], data, 0o600)
+			if _, err := bundle.WriteFile(args[0], data, force); err != nil {
+				var ex *bundle.ExistsError
+				if errors.As(err, &ex) {
+					return &exitError{code: ExitUsage, err: fmt.Errorf("profile export %s: the file exists; not replaced (--force replaces it)", client.Sanitize(ex.Path))}
+				}
+				return fmt.Errorf("profile export: %w", err)
+			}
+			return nil
 		},
 	}
+	bindForce(cmd.Flags(), &force, "FILE")
+	return cmd
 }
 
 func newProfileImportCmd(app *App) *cobra.Command {

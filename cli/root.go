@@ -224,6 +224,9 @@ code, 128+N when signal N killed it, 127 when the command is not found and
 	root.Flags().Bool("version", false, "print version, commit, build date and Go version")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		app.cmd = cmd
+		if err := checkEmptyPaths(cmd); err != nil {
+			return err
+		}
 		return checkTimeout(cmd)
 	}
 	root.PreRunE = func(cmd *cobra.Command, _ []string) error {
@@ -236,6 +239,26 @@ code, 128+N when signal N killed it, 127 when the command is not found and
 		return nil
 	}
 	return root
+}
+
+// pathFlags are the flags that name a file or directory.
+var pathFlags = []string{"har", "bundle", "client-secret-file", "bearer-file", "password-file", "refresh-token-file", "ca-file", "config-dir"}
+
+// checkEmptyPaths refuses a path flag given as "" (--har "", an unset
+// variable in a script): it would otherwise mean the flag was not given,
+// and the run would write or read nothing, with exit 0.
+func checkEmptyPaths(cmd *cobra.Command) error {
+	for _, name := range pathFlags {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
+			return &usageError{fmt.Errorf("--%s: the path is empty", name)}
+		}
+	}
+	// So is -p "": it would run without a profile, from flags and the
+	// environment alone.
+	if f := cmd.Flags().Lookup("profile"); f != nil && f.Changed && f.Value.String() == "" {
+		return &usageError{errors.New("--profile: the profile name is empty")}
+	}
+	return nil
 }
 
 // checkTimeout refuses a --timeout of zero or less on any command that has

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
@@ -24,7 +25,8 @@ const clearAfterEnv = "TOKENBENCH_CLIPBOARD_CLEAR"
 
 func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 	ctx := ui.NewContext()
-	ctx.Clipboard = ui.NewClipboard()
+	clip := &rememberingClipboard{Clipboard: ui.NewClipboard()}
+	ctx.Clipboard = clip
 	ctx.Version = Version
 	if v := os.Getenv(clearAfterEnv); v != "" {
 		secs, err := strconv.Atoi(v)
@@ -53,7 +55,18 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 			return out
 		}
 	}
+	// A closed terminal (SIGHUP) or ctrl+\ (SIGQUIT) clears the clipboard
+	// too, as q, ctrl+c and SIGTERM do.
+	hung, stop := onHangup(func() {
+		if ctx.ClearAfter > 0 {
+			clip.clear()
+		}
+	})
 	err := ui.Run(ctx)
+	stop()
+	if c := hung(); c != 0 {
+		return &exitError{code: c, err: errors.New("the terminal hung up or the program was told to quit; the clipboard was cleared")}
+	}
 	if errors.Is(err, ui.ErrInterrupted) {
 		// ctrl+c: "cancelled" and exit 130, as everywhere else.
 		return errInterrupted
@@ -93,5 +106,33 @@ func demoConnections(base string) []ui.Connection {
 		{Name: "Partner T112 → merchant T11200001", Description: "partner token → exchange_token → client_credentials on the merchant", BaseURL: base, Request: partner, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Lost device (MFA recovery)", Description: "lost phone: enter, then L on the MFA screen runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},
 		{Name: "POS integration (fails: grants)", Description: "no grant for this audience: doctor --client demo-pos says why", BaseURL: base, Request: pos, Channel: client.ChannelSMS},
+	}
+}
+
+// rememberingClipboard keeps the last text the workbench copied, so that a
+// hangup, which ends the program outside Bubble Tea, can clear it.
+type rememberingClipboard struct {
+	ui.Clipboard
+	mu   sync.Mutex
+	last string
+}
+
+func (c *rememberingClipboard) Copy(text string) (string, string, error) {
+	via, caveat, err := c.Clipboard.Copy(text)
+	if err == nil {
+		c.mu.Lock()
+		c.last = text
+		c.mu.Unlock()
+	}
+	return via, caveat, err
+}
+
+// clear empties every place the last copy went, if it still holds it.
+func (c *rememberingClipboard) clear() {
+	c.mu.Lock()
+	text := c.last
+	c.mu.Unlock()
+	if text != "" {
+		_, _ = c.Clipboard.ClearIf(text)
 	}
 }

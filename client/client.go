@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -677,6 +678,11 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 			out.ExpiresIn = maxExpiresIn
 		case err != nil || n < 0:
 			out.Warnings = append(out.Warnings, "expires_in is not a usable number")
+		case n != math.Trunc(n):
+			// A lifetime is a whole number of seconds (RFC 6749 5.1);
+			// 0.5 would silently read as "not said".
+			out.Warnings = append(out.Warnings, "expires_in is implausible: not a whole number of seconds")
+			out.ExpiresIn = int64(n)
 		default:
 			out.ExpiresIn = int64(n)
 		}

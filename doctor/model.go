@@ -168,26 +168,43 @@ type errNotAList struct{ what string }
 func (e errNotAList) Error() string { return "the answer is not a JSON list of " + e.what }
 
 func decodeList[T any](body []byte, into *[]T, key string) error {
+	items, _, err := ListItems(body, key)
+	if err != nil {
+		return err
+	}
+	raw, _ := json.Marshal(items)
+	if err := json.Unmarshal(raw, into); err != nil {
+		return errNotAList{key}
+	}
+	return nil
+}
+
+// ListItems is how an answer that lists things of one kind is read, the
+// one parse for every reader (the diagnosis, and the bundle trimming a
+// search to its user): a bare JSON list, or an object holding the list
+// under key, "data" or "items". wrap is that member's name ("" for a bare
+// list).
+func ListItems(body []byte, key string) (items []json.RawMessage, wrap string, err error) {
 	body = bytes.TrimSpace(body)
 	if len(body) > 0 && body[0] == '[' {
-		if err := json.Unmarshal(body, into); err != nil {
-			return errNotAList{key}
+		if err := json.Unmarshal(body, &items); err != nil {
+			return nil, "", errNotAList{key}
 		}
-		return nil
+		return items, "", nil
 	}
 	var wrapped map[string]json.RawMessage
 	if err := json.Unmarshal(body, &wrapped); err != nil {
-		return errNotAList{key}
+		return nil, "", errNotAList{key}
 	}
 	for _, k := range []string{key, "data", "items"} {
 		if v, ok := wrapped[k]; ok {
-			if err := json.Unmarshal(v, into); err != nil {
-				return errNotAList{key}
+			if err := json.Unmarshal(v, &items); err != nil {
+				return nil, "", errNotAList{key}
 			}
-			return nil
+			return items, k, nil
 		}
 	}
-	return errNotAList{key}
+	return nil, "", errNotAList{key}
 }
 
 // timeOf reads an RFC 3339 time; null, "" and anything else give nil.

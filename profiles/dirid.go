@@ -132,7 +132,7 @@ func (s *Secrets) keyringID() (string, error) {
 	// The usual case reads the file and takes no lock: a refresh must not
 	// wait behind another process's write to store a rotated token.
 	if f, err := readKeyringID(filepath.Join(s.Store.Dir, KeyringIDFileName)); err == nil && sameDir(f.dir, canonicalDir(s.Store.Dir)) {
-		s.id, s.legacy = f.id, f.legacy
+		s.id, s.legacy = f.id, f.legacy && s.isDefaultDir()
 		return f.id, nil
 	}
 	var f keyringIDFile
@@ -145,8 +145,8 @@ func (s *Secrets) keyringID() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("naming this directory's keyring secrets: %w", err)
 	}
-	s.id, s.legacy = f.id, f.legacy
-	if made && f.legacy {
+	s.id, s.legacy = f.id, f.legacy && s.isDefaultDir()
+	if made && s.legacy {
 		s.migrateLegacy(f.id)
 	}
 	return f.id, nil
@@ -214,10 +214,22 @@ func keyringUser(id, profile string, k Kind) string {
 	return b.String()
 }
 
+// isDefaultDir says whether this is the config directory older versions
+// used when none was named. Only it takes their items on its own: an old
+// item is named by profile alone, so any directory with a profiles file
+// naming "prod" (a colleague's shared folder, a git checkout, an unpacked
+// archive) could otherwise take the user's old "prod" secret and send it
+// to its own base_url. Another directory an older version used (through
+// --config-dir or $TOKENBENCH_CONFIG_DIR) takes them only when asked
+// (AdoptLegacy); until then they stay where they are.
+func (s *Secrets) isDefaultDir() bool {
+	return s.DefaultDir != "" && sameDir(canonicalDir(s.DefaultDir), canonicalDir(s.Store.Dir))
+}
+
 // migrateLegacy moves the items older versions kept for this directory's
-// profiles under this directory's names, when the directory was one those
-// versions used (legacy): the first such directory to use an item takes
-// it, and no other can name it after. An item already under
+// profiles under this directory's names, when the directory is the
+// default one and was used by those versions (legacy): it takes
+// them, and no other can name them after. An item already under
 // the new name is kept, and the old one left alone. Failures (a locked
 // keyring) are left for the next read (takeLegacy).
 func (s *Secrets) migrateLegacy(id string) {
@@ -250,6 +262,63 @@ func (s *Secrets) takeLegacy(id, profile string, k Kind) (string, error) {
 	}
 	_ = s.Keyring.Delete(KeyringService, legacyKeyringUser(profile, k))
 	return v, nil
+}
+
+// AdoptLegacy moves under this directory's names the items older versions
+// kept for the named profiles of this directory whose secrets are in the
+// keyring (every such profile when names is empty): the explicit way for a
+// directory other than the default one to take them. It returns what it
+// moved, as "profile kind". An item this directory already has is kept,
+// and the old one left alone.
+func (s *Secrets) AdoptLegacy(names []string) ([]string, error) {
+	id, err := s.keyringID()
+	if err != nil {
+		return nil, err
+	}
+	ps, err := s.Store.Load()
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		if _, err := s.Store.Get(n); err != nil {
+			return nil, fmt.Errorf("%w: %s", err, n)
+		}
+		want[n] = true
+	}
+	var moved []string
+	for _, p := range ps {
+		if len(want) > 0 && !want[p.Name] {
+			continue
+		}
+		for _, k := range Kinds {
+			if SourceOf(p, k) != SourceKeyring {
+				continue
+			}
+			_, err := s.takeLegacy(id, p.Name, k)
+			switch {
+			case err == nil:
+				moved = append(moved, p.Name+" "+string(k))
+			case !errors.Is(err, keyring.ErrNotFound):
+				return moved, fmt.Errorf("adopting %s of %s: %w", k, p.Name, err)
+			}
+		}
+	}
+	return moved, nil
+}
+
+// legacyNote explains a missing keyring secret that an older version
+// still keeps under the profile's name alone, in a directory that does not
+// take such items on its own.
+func (s *Secrets) legacyNote(profile string, k Kind) string {
+	if s.legacyOK() {
+		return ""
+	}
+	if _, err := s.Keyring.Get(KeyringService, legacyKeyringUser(profile, k)); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("; an older version kept a %s for a profile named %s, which only the default config directory takes on its own: if it is this directory's, take it with tokenbench --config-dir %s profile adopt-legacy-secrets %s",
+		k, client.Sanitize(profile), shellWord(client.Sanitize(s.Store.Dir)), client.Sanitize(profile))
 }
 
 // copyNote explains a missing keyring secret in a copied directory.
@@ -285,4 +354,12 @@ func (s *Store) markNew() error {
 		return err
 	}
 	return writeKeyringID(path, keyringIDFile{id: id, dir: canonicalDir(s.Dir)})
+}
+
+// shellWord quotes s for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -130,7 +130,9 @@ func TestRealSecretServiceKeepsSecretsPerDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = keyring.Delete(KeyringService, legacyKeyringUser(legacyName, ClientSecret)) })
-	oldDir := filepath.Join(root, "old")
+	// The default config directory is the one an older version used.
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(root, "xdg"))
+	oldDir := filepath.Join(root, "xdg", "tokenbench")
 	p := Profile{Name: legacyName, Account: "T11223344", Grant: "client_credentials", ClientID: "it", Secrets: map[Kind]Source{ClientSecret: SourceKeyring}}
 	// Written as that version wrote it: a profiles file and no id.
 	oldStyle := func(dir string) {
@@ -145,6 +147,16 @@ func TestRealSecretServiceKeepsSecretsPerDirectory(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, FileName), doc, 0o600); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A shared folder with a profile of the same name, asking first, takes
+	// nothing and is told how to adopt.
+	oldStyle(filepath.Join(root, "shared"))
+	shared := NewSecrets(&Store{Dir: filepath.Join(root, "shared")})
+	if got := read(shared, p); !strings.Contains(got, "no client_secret") || !strings.Contains(got, "adopt-legacy-secrets") {
+		t.Fatalf("a shared folder reads the old item: %q", got)
+	}
+	if v, err := keyring.Get(KeyringService, legacyKeyringUser(legacyName, ClientSecret)); err != nil || v != "legacy-secret" {
+		t.Fatalf("the shared folder moved the old item: %q, %v", v, err)
 	}
 	oldStyle(oldDir)
 	old := NewSecrets(&Store{Dir: oldDir})
@@ -166,6 +178,38 @@ func TestRealSecretServiceKeepsSecretsPerDirectory(t *testing.T) {
 	other := NewSecrets(&Store{Dir: filepath.Join(root, "other")})
 	if got := read(other, p); !strings.Contains(got, "no client_secret") {
 		t.Fatalf("another directory reads the moved item: %q", got)
+	}
+
+	// A directory an older version used through --config-dir adopts its
+	// item when told to.
+	adoptName := name + "-adopt"
+	if err := keyring.Set(KeyringService, legacyKeyringUser(adoptName, ClientSecret), "adopt-secret"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = keyring.Delete(KeyringService, legacyKeyringUser(adoptName, ClientSecret)) })
+	pad := p
+	pad.Name = adoptName
+	named := filepath.Join(root, "named")
+	if err := os.MkdirAll(named, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Export([]Profile{pad})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(named, FileName), doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ns := NewSecrets(&Store{Dir: named})
+	t.Cleanup(func() { _ = ns.DeleteAll(pad) })
+	if got := read(ns, pad); !strings.Contains(got, "no client_secret") {
+		t.Fatalf("a named directory took its old item on its own: %q", got)
+	}
+	if moved, err := ns.AdoptLegacy(nil); err != nil || len(moved) != 1 {
+		t.Fatalf("adopt: %v, %v", moved, err)
+	}
+	if got := read(ns, pad); got != "adopt-secret" {
+		t.Fatalf("after adopting: %q", got)
 	}
 }
 

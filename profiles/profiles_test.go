@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -419,8 +420,14 @@ func TestValidateAndDirFromEnv(t *testing.T) {
 	if d, _ := DirFromEnv("", func(k string) string { return env[k] }); d != "/from/env" {
 		t.Fatal(d)
 	}
-	t.Setenv("XDG_CONFIG_HOME", "/xdg")
-	if d, _ := DirFromEnv("", func(string) string { return "" }); d != "/xdg/tokenbench" {
+	// The default directory is read through getenv too (on Linux), as
+	// os.UserConfigDir reads it: $XDG_CONFIG_HOME, else $HOME/.config.
+	xdg := map[string]string{"XDG_CONFIG_HOME": "/xdg", "HOME": "/home/u"}
+	if d, _ := DirFromEnv("", func(k string) string { return xdg[k] }); runtime.GOOS == "linux" && d != "/xdg/tokenbench" {
+		t.Fatal(d)
+	}
+	delete(xdg, "XDG_CONFIG_HOME")
+	if d, _ := DirFromEnv("", func(k string) string { return xdg[k] }); runtime.GOOS == "linux" && d != "/home/u/.config/tokenbench" {
 		t.Fatal(d)
 	}
 }

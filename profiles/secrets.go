@@ -160,6 +160,10 @@ type Secrets struct {
 	Getenv  func(string) string
 	// CmdTimeout bounds a cmd: source (default 15 s).
 	CmdTimeout time.Duration
+	// DefaultDir is the config directory older versions used when none was
+	// named (DefaultDir): the one directory that takes their keyring items
+	// on its own. "" lets no directory take them but by AdoptLegacy.
+	DefaultDir string
 
 	idMu   sync.Mutex
 	id     string // the directory's keyring id, once read
@@ -169,7 +173,8 @@ type Secrets struct {
 
 // NewSecrets returns the secret store beside store, on the OS keyring.
 func NewSecrets(store *Store) *Secrets {
-	return &Secrets{Store: store, Keyring: OSKeyring{}, Getenv: os.Getenv}
+	def, _ := DefaultDir(os.Getenv)
+	return &Secrets{Store: store, Keyring: OSKeyring{}, Getenv: os.Getenv, DefaultDir: def}
 }
 
 // SourceOf is where a profile's secret of kind k comes from ("" when the
@@ -221,7 +226,7 @@ func (s *Secrets) Get(ctx context.Context, p Profile, k Kind) (string, error) {
 			v, err = s.takeLegacy(id, p.Name, k)
 		}
 		if errors.Is(err, keyring.ErrNotFound) {
-			return "", fmt.Errorf("%w: no %s for profile %s in the keyring%s", ErrNotSet, k, p.Name, s.copyNote())
+			return "", fmt.Errorf("%w: no %s for profile %s in the keyring%s", ErrNotSet, k, p.Name, s.copyNote()+s.legacyNote(p.Name, k))
 		}
 		return v, err
 	case src == SourceFile:

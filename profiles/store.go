@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -210,9 +211,32 @@ func DirFromEnv(explicit string, getenv func(string) string) (string, error) {
 	if d := getenv("TOKENBENCH_CONFIG_DIR"); d != "" {
 		return d, nil
 	}
-	base, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("no config directory: %w (set TOKENBENCH_CONFIG_DIR)", err)
+	return DefaultDir(getenv)
+}
+
+// DefaultDir is the OS's config directory with "tokenbench" under it: the
+// directory every version uses when neither --config-dir nor
+// $TOKENBENCH_CONFIG_DIR names one. On Linux and the BSDs it is read
+// through getenv ($XDG_CONFIG_HOME, else $HOME/.config), as
+// os.UserConfigDir does.
+func DefaultDir(getenv func(string) string) (string, error) {
+	var base string
+	switch runtime.GOOS {
+	case "windows", "darwin", "ios", "plan9":
+		b, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("no config directory: %w (set TOKENBENCH_CONFIG_DIR)", err)
+		}
+		base = b
+	default:
+		base = getenv("XDG_CONFIG_HOME")
+		if base == "" || !filepath.IsAbs(base) {
+			home := getenv("HOME")
+			if home == "" {
+				return "", errors.New("no config directory: neither $XDG_CONFIG_HOME nor $HOME is set (set TOKENBENCH_CONFIG_DIR)")
+			}
+			base = filepath.Join(home, ".config")
+		}
 	}
 	return filepath.Join(base, "tokenbench"), nil
 }

@@ -161,6 +161,12 @@ func claimTime(claims jwt.MapClaims, name string, t *Token) time.Time {
 	case err != nil && !errors.Is(err, strconv.ErrRange):
 		t.Warnings = append(t.Warnings, name+" is not a number of seconds")
 		return time.Time{}
+	case secs >= 0 && secs < 1:
+		// 0, a fraction of a second (0.5) or a number so small it reads
+		// as 0 (1e-400): no issuer means the first second of 1970.
+		t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s is implausible (the first second of 1970); read as %s", name, client.Sanitize(fmt.Sprint(v)), earliestClaim.Format(time.RFC3339)))
+		t.Implausible = true
+		return earliestClaim
 	case math.IsNaN(secs):
 		t.Warnings = append(t.Warnings, name+" is not a number of seconds")
 		return time.Time{}
