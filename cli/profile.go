@@ -405,6 +405,9 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 	} else {
 		err = svc.Create(ctx, p, session.Values(values))
 	}
+	if errors.Is(err, profiles.ErrNoKeyring) && !strings.Contains(err.Error(), "--insecure-storage") {
+		err = fmt.Errorf("%w. %s", err, profiles.NoKeyringHint)
+	}
 	if err != nil {
 		return profileError(err)
 	}
