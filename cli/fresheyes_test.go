@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/profiles/keyringtest"
+)
+
+// Fresh eyes 6: secret edits of a keyring profile where no keyring
+// answers say how to fix it, and moving the secrets to the file is not an
+// error: without a keyring nothing was left behind in one.
+func TestEditSecretsWithoutKeyring(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cfg")
+	kr := keyringtest.New()
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": "first-secret"}
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "acme2", "--account", dinterotest.DemoAccount, "--client-id", "c"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	noKeyring := keyringtest.Failing(fmt.Errorf("%w: no Secret Service here", profiles.ErrNoKeyring))
+	env["TOKENBENCH_CLIENT_SECRET"] = "second-secret"
+	r := runWithKeyring(t, noKeyring, env, "", "profile", "edit", "acme2", "--update-secrets")
+	if r.code == 0 || !strings.Contains(r.stderr, "nothing was changed") || !strings.Contains(r.stderr, "--insecure-storage") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Fatalf("edit --update-secrets without a keyring: want one line naming --insecure-storage: %+v", r)
+	}
+	assertNoSecrets(t, r, "first-secret", "second-secret")
+	r = runWithKeyring(t, noKeyring, env, "", "profile", "edit", "acme2", "--update-secrets", "--insecure-storage")
+	if r.code != 0 || strings.Contains(r.stderr, "could not") || !strings.Contains(r.stderr, "profile acme2 saved") {
+		t.Fatalf("edit --update-secrets --insecure-storage without a keyring: %+v", r)
+	}
+	assertSecretIn(t, dir, "acme2", profiles.SourceFile, "second-secret", nil)
+}
+
+// Fresh eyes 7: --store-password takes the password from where the other
+// secrets come from; a password given without --store-password is not
+// dropped silently.
+func TestStorePasswordFromEnvironment(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cfg")
+	kr := keyringtest.New()
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": "cs", "TOKENBENCH_PASSWORD": "pw-1"}
+	r := runWithKeyring(t, kr, env, "", "profile", "add", "pw", "--account", dinterotest.DemoAccount, "--client-id", "c", "--grant", "password", "--username", "u@example.com")
+	if r.code != 0 || !strings.Contains(r.stderr, "--store-password") {
+		t.Fatalf("add --grant password with $TOKENBENCH_PASSWORD but no --store-password should say the password is not kept: %+v", r)
+	}
+	assertNoSecrets(t, r, "pw-1")
+	if r := runWithKeyring(t, kr, env, "", "profile", "show", "pw"); !strings.Contains(r.stdout, "password from ask") {
+		t.Fatalf("show: %+v", r)
+	}
+	// edit --store-password reads $TOKENBENCH_PASSWORD: that is what it asks for.
+	r = runWithKeyring(t, kr, env, "", "profile", "edit", "pw", "--store-password")
+	if r.code != 0 {
+		t.Fatalf("edit --store-password: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, env, "", "profile", "show", "pw"); !strings.Contains(r.stdout, "password from keyring") {
+		t.Fatalf("edit --store-password stored nothing: %+v", r)
+	}
+	st := &profiles.Store{Dir: dir}
+	p, _ := st.Get("pw")
+	sec := &profiles.Secrets{Store: st, Keyring: kr, Getenv: func(string) string { return "" }}
+	if got, err := sec.Get(context.Background(), p, profiles.Password); err != nil || got != "pw-1" {
+		t.Fatalf("the password reads %q, %v", got, err)
+	}
+	// The client secret was not touched: only the password was asked for.
+	assertSecretIn(t, dir, "pw", profiles.SourceKeyring, "cs", kr)
+
+	// No password anywhere: one line saying what it needs.
+	delete(env, "TOKENBENCH_PASSWORD")
+	r = runWithKeyring(t, kr, env, "", "profile", "add", "pw2", "--account", dinterotest.DemoAccount, "--client-id", "c", "--grant", "password", "--username", "u@example.com", "--store-password")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "TOKENBENCH_PASSWORD") || !strings.Contains(r.stderr, "--password-file") {
+		t.Fatalf("--store-password without a password: %+v", r)
+	}
+}
+
+// Fresh eyes 8: profile duplicate keeps every setting.
+func TestDuplicateKeepsEverySetting(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cfg")
+	kr := keyringtest.New()
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": "cs"}
+	r := runWithKeyring(t, kr, env, "", "profile", "add", "a", "--account", dinterotest.DemoAccount, "--client-id", "c",
+		"--keep-tokens", "--auto-refresh", "--refresh-before", "45s", "--notes", "n", "--jwks-url", "https://example.com/jwks",
+		"--audience", "https://aud.example.com", "--mfa-channel", "email", "--base-url", "http://127.0.0.1:9")
+	if r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	if r := runWithKeyring(t, kr, env, "", "profile", "duplicate", "a", "b"); r.code != 0 {
+		t.Fatalf("duplicate: %+v", r)
+	}
+	ps, err := (&profiles.Store{Dir: dir}).Load()
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("load: %v %+v", err, ps)
+	}
+	a, b := ps[0], ps[1]
+	b.Name = a.Name
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("the duplicate differs:\n%+v\n%+v", a, b)
+	}
+	if !a.AutoRefresh || a.RefreshBefore == 0 {
+		t.Fatalf("add dropped auto refresh: %+v", a)
+	}
+	assertSecretIn(t, dir, "b", profiles.SourceKeyring, "cs", kr)
+}
