@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -104,4 +105,39 @@ func TestDuplicateKeepsEverySetting(t *testing.T) {
 		t.Fatalf("add dropped auto refresh: %+v", a)
 	}
 	assertSecretIn(t, dir, "b", profiles.SourceKeyring, "cs", kr)
+}
+
+// Fresh eyes 12: the partner id has one meaning whatever its spelling.
+// --partner takes the short form T112 as T11200000; --account refuses a
+// partner's short id with the full form; the demo's label spells the
+// partner as its token's partner_id claim does.
+func TestPartnerIDSpellings(t *testing.T) {
+	srv := fake(t)
+	env := map[string]string{"TOKENBENCH_CLIENT_SECRET": dinterotest.DemoPartnerSecret}
+	short := dinterotest.DemoPartner[:4]
+	r := runCLI(t, env, "", "token", "--base-url", srv.URL, "--partner", short, "--account", dinterotest.DemoMerchant, "--client-id", dinterotest.DemoPartnerClient, "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"partner": "`+dinterotest.DemoPartner+`"`) {
+		t.Fatalf("--partner %s: %+v", short, r)
+	}
+	r = runCLI(t, env, "", "token", "--base-url", srv.URL, "--account", short, "--client-id", dinterotest.DemoPartnerClient)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--account "+dinterotest.DemoPartner) || srv.Requests() != 3 {
+		t.Fatalf("--account %s: want a usage error naming %s before any request: %+v (%d requests)", short, dinterotest.DemoPartner, r, srv.Requests())
+	}
+	if r := runCLI(t, nil, "", "token", "--help"); !strings.Contains(r.stdout, "8 digits") || strings.Contains(r.stdout, "or 3 for a partner") {
+		t.Fatalf("--account help: %s", r.stdout)
+	}
+	dir := filepath.Join(t.TempDir(), "cfg")
+	env["TOKENBENCH_CONFIG_DIR"] = dir
+	if r := runCLI(t, env, "", "profile", "add", "px", "--insecure-storage", "--partner", short, "--account", dinterotest.DemoMerchant, "--client-id", dinterotest.DemoPartnerClient); r.code != 0 {
+		t.Fatalf("profile add --partner %s: %+v", short, r)
+	}
+	if p, err := (&profiles.Store{Dir: dir}).Get("px"); err != nil || p.Partner != dinterotest.DemoPartner {
+		t.Fatalf("profile keeps partner %q, %v", p.Partner, err)
+	}
+	short3 := regexp.MustCompile(`\b[PT]\d{3}\b`)
+	for _, c := range demoConnections(srv.URL) {
+		if c.Request.Partner != "" && (!strings.Contains(c.Name, c.Request.Partner) || short3.MatchString(c.Name)) {
+			t.Fatalf("demo label %q: want partner %s as its partner_id claim spells it", c.Name, c.Request.Partner)
+		}
+	}
 }
