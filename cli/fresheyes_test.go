@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -139,5 +140,57 @@ func TestPartnerIDSpellings(t *testing.T) {
 		if c.Request.Partner != "" && (!strings.Contains(c.Name, c.Request.Partner) || short3.MatchString(c.Name)) {
 			t.Fatalf("demo label %q: want partner %s as its partner_id claim spells it", c.Name, c.Request.Partner)
 		}
+	}
+}
+
+// Fresh eyes 18: demo --help lists every demo connection (from their
+// definitions), demo refuses a non-positive --token-ttl, and the README's
+// token view is its golden file.
+func TestDemoHelpAndTTL(t *testing.T) {
+	r := runCLI(t, nil, "", "demo", "--help")
+	for _, c := range demoConnections("") {
+		if !strings.Contains(r.stdout, c.Name) {
+			t.Errorf("demo --help does not list %q:\n%s", c.Name, r.stdout)
+		}
+	}
+	long, _, _ := strings.Cut(r.stdout, "Usage:")
+	for _, line := range strings.Split(long, "\n") {
+		if len([]rune(line)) > 80 {
+			t.Errorf("demo --help line over 80 columns: %q", line)
+		}
+	}
+	for _, ttl := range []string{"-5s", "0s"} {
+		if r := runCLI(t, nil, "", "demo", "--token-ttl", ttl); r.code != ExitUsage || !strings.Contains(r.stderr, "--token-ttl must be positive") {
+			t.Fatalf("demo --token-ttl %s: %+v", ttl, r)
+		}
+	}
+}
+
+func TestREADMETokenViewIsItsGolden(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const intro = "What the token view looks like (80×24, from a golden file):\n\n```\n"
+	_, block, ok := strings.Cut(string(readme), intro)
+	if !ok {
+		t.Fatal("README has no token view example")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	golden, err := os.ReadFile("../ui/testdata/TestGolden/token/80x24.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if l = strings.TrimRight(l, " "); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	if got, want := lines(block), lines(string(golden)); !reflect.DeepEqual(got, want) {
+		t.Fatalf("README's token view:\n%s\nits golden:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
