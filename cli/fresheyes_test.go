@@ -194,3 +194,44 @@ func TestREADMETokenViewIsItsGolden(t *testing.T) {
 		t.Fatalf("README's token view:\n%s\nits golden:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Fresh eyes 15: a broken entry appended to profiles.yaml is reported at
+// its own line and by name, and every other profile still loads (profile
+// list shows them; the workbench's read-only home gets them from
+// Store.Load with the error).
+func TestBrokenProfileEntryIsReportedAtItsLine(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cfg")
+	kr := keyringtest.New()
+	env := map[string]string{"TOKENBENCH_CONFIG_DIR": dir, "TOKENBENCH_CLIENT_SECRET": "cs"}
+	for i := range 10 {
+		if r := runWithKeyring(t, kr, env, "", "profile", "add", fmt.Sprintf("p%d", i), "--account", dinterotest.DemoAccount, "--client-id", "c", "--notes", "n"); r.code != 0 {
+			t.Fatalf("add: %+v", r)
+		}
+	}
+	path := filepath.Join(dir, "profiles.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	badLine := strings.Count(string(data), "\n") + 2 // the entry's second line, one space short
+	bad := "  - name: acme3\n   account: T11223344\n    client_id: c\n"
+	if err := os.WriteFile(path, append(data, bad...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runWithKeyring(t, kr, env, "", "profile", "list")
+	want := fmt.Sprintf("profiles.yaml:%d: profile \"acme3\"", badLine-1)
+	if r.code == 0 || !strings.Contains(r.stderr, want) || strings.Count(r.stdout, dinterotest.DemoAccount) != 10 {
+		t.Fatalf("profile list: want the 10 good profiles and %q: %+v", want, r)
+	}
+	ps, err := (&profiles.Store{Dir: dir}).Load()
+	if err == nil || len(ps) != 10 || ps[9].Name != "p9" {
+		t.Fatalf("Load: %d profiles, %v", len(ps), err)
+	}
+	// Nothing is written over it.
+	if r := runWithKeyring(t, kr, env, "", "profile", "add", "new", "--account", dinterotest.DemoAccount); r.code == 0 {
+		t.Fatalf("add over a broken file: %+v", r)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(data)+bad {
+		t.Fatal("the broken file was rewritten")
+	}
+}

@@ -169,11 +169,19 @@ otherwise.`,
 func newProfileListCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use: "list", Short: "List the profiles", Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (retErr error) {
 			st, ps, err := app.loadProfiles()
-			if err != nil {
+			var broken *profiles.ParseError
+			if err != nil && !(errors.As(err, &broken) && len(ps) > 0) {
 				return err
 			}
+			// A file with a broken entry: the others are listed, then
+			// the error (exit 1).
+			defer func() {
+				if broken != nil && retErr == nil {
+					retErr = err
+				}
+			}()
 			app.warnStore(st, ps)
 			if len(ps) == 0 {
 				fmt.Fprintf(app.stderr, "no profiles in %s; add one with 'tokenbench profile add NAME'\n", st.Dir)
