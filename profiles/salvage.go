@@ -83,12 +83,8 @@ func salvage(path string, data []byte) ([]Profile, *ParseError) {
 			if err := dec.Decode(&entry); err != nil {
 				var at int
 				reason, at = splitYAMLError(err)
-				if at > 1 {
+				if at > 0 {
 					line = start + at
-				} else {
-					// yaml.v3 blames the line that opens a block
-					// whose indentation is off.
-					reason += " (check the indentation of its lines)"
 				}
 			} else if len(entry) != 1 {
 				reason = "not one profile entry"
@@ -115,7 +111,7 @@ func salvage(path string, data []byte) ([]Profile, *ParseError) {
 	if len(broken) > 1 {
 		bad.Reason += fmt.Sprintf(" (and %d more broken: %s)", len(broken)-1, client.Sanitize(strings.Join(broken[1:], ", ")))
 	}
-	bad.Reason += fmt.Sprintf("; %d other profile(s) loaded, read-only until the file is fixed", len(ps))
+	bad.Reason += fmt.Sprintf("; the other %d profile(s) loaded", len(ps))
 	return ps, bad
 }
 
@@ -124,7 +120,7 @@ func entryName(line string) string {
 	t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "-"))
 	if v, ok := strings.CutPrefix(t, "name:"); ok {
 		if v = strings.Trim(strings.TrimSpace(v), `"'`); v != "" {
-			return fmt.Sprintf("%q", v)
+			return v
 		}
 	}
 	return "entry"

@@ -263,10 +263,10 @@ func parse(path string, data []byte) (*file, error) {
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		// The profiles whose entries parse, with the broken entry's own
 		// line; else the whole file's error.
-		if ps, bad := salvage(path, data); bad != nil {
+		reason, line := splitYAMLError(err)
+		if ps, bad := salvage(path, data); bad != nil && (len(ps) > 0 || bad.Line != line) {
 			return &file{Version: FormatVersion, Profiles: ps}, bad
 		}
-		reason, line := splitYAMLError(err)
 		return nil, &ParseError{Path: path, Line: line, Reason: client.Sanitize(reason)}
 	}
 	if f.Version == 0 && len(f.Profiles) == 0 && len(bytes.TrimSpace(data)) == 0 {
