@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -266,7 +265,7 @@ func Summary(in Input) string {
 			p("Diagnosed at %s.\n\n", When(at))
 		}
 		for _, f := range in.Doctor.Findings {
-			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, md(absolute(f.Text, at)), md(absolute(strings.Join(f.Evidence, "; "), at)))
+			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, md(f.Absolute()), md(strings.Join(f.Evidence, "; ")))
 		}
 		if len(in.Doctor.Findings) == 0 {
 			p("nothing stands out\n")
@@ -324,7 +323,7 @@ func writeProfile(b *strings.Builder, r *doctor.Report) {
 	if len(u.Scope) > 0 {
 		row("scopes", strings.Join(u.Scope, " "))
 	}
-	p("\n### Activity (latest %d, newest first)\n\n", doctor.ActivityShown)
+	p("\n### Activity (%s)\n\n", doctor.ActivityHeading(len(r.Activities)))
 	if len(r.Activities) == 0 {
 		p("none recorded\n")
 		return
@@ -449,31 +448,4 @@ func orText(s, none string) string {
 		return none
 	}
 	return s
-}
-
-// A finding's text says when relative to the diagnosis ("2h 0m ago"), which
-// is stale by the time a ticket is read: absolute turns it into a time.
-var (
-	// withRelative is "2026-11-27 10:00 UTC (2d 4h ago)": the time is
-	// there already.
-	withRelative = regexp.MustCompile(`(\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)? [A-Za-z0-9+-]+) \((?:\d+[dhms] )*\d+[dhms] ago\)`)
-	relativeAgo  = regexp.MustCompile(`\b((?:\d+[dhms] )*\d+[dhms]) ago\b`)
-	relativePart = regexp.MustCompile(`(\d+)([dhms])`)
-)
-
-// absolute rewrites the relative times of a finding made at at as
-// absolute ones (UTC, to the precision the relative one had).
-func absolute(s string, at time.Time) string {
-	s = withRelative.ReplaceAllString(s, "$1")
-	if at.IsZero() {
-		return s
-	}
-	return relativeAgo.ReplaceAllStringFunc(s, func(m string) string {
-		var d time.Duration
-		for _, p := range relativePart.FindAllStringSubmatch(m, -1) {
-			n, _ := strconv.Atoi(p[1])
-			d += time.Duration(n) * map[string]time.Duration{"d": 24 * time.Hour, "h": time.Hour, "m": time.Minute, "s": time.Second}[p[2]]
-		}
-		return "at about " + When(at.Add(-d))
-	})
 }

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -219,7 +222,7 @@ func TestBrokenProfileEntryIsReportedAtItsLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runWithKeyring(t, kr, env, "", "profile", "list")
-	want := fmt.Sprintf("profiles.yaml:%d: profile \"acme3\"", badLine-1)
+	want := fmt.Sprintf("profiles.yaml:%d: profile acme3: ", badLine-1)
 	if r.code == 0 || !strings.Contains(r.stderr, want) || strings.Count(r.stdout, dinterotest.DemoAccount) != 10 {
 		t.Fatalf("profile list: want the 10 good profiles and %q: %+v", want, r)
 	}
@@ -233,5 +236,86 @@ func TestBrokenProfileEntryIsReportedAtItsLine(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(path); string(after) != string(data)+bad {
 		t.Fatal("the broken file was rewritten")
+	}
+}
+
+// runNow is runCLI on the real clock, as the fake's seeded activity is.
+func runNow(t *testing.T, envVars map[string]string, args ...string) run {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	app := NewApp(strings.NewReader(""), &out, &errOut)
+	app.env.getenv = func(k string) string { return envVars[k] }
+	app.env.isTerminal = func() bool { return false }
+	code := app.Run(context.Background(), args)
+	return run{code, out.String(), errOut.String()}
+}
+
+// Fresh eyes 13: a finding's time in the bundle is the exact time of the
+// data it rests on (not "at about" a time worked back from "2h 0m ago"),
+// the terminal says it relative; the activity heading counts its rows; and
+// the different IPs name this machine's own requests.
+func TestDoctorFindingTimesAndCounts(t *testing.T) {
+	srv := fake(t)
+	// The engineer logs in as the user first, from this machine.
+	login := []string{"token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
+		"--grant", "password", "--username", dinterotest.DemoMFAUser, "--mfa-channel", "email"}
+	r := runNow(t, secretEnv, login...)
+	fields := strings.Fields(r.stderr[strings.Index(r.stderr, "tokenbench token"):])
+	flag := func(name string) string {
+		for i, f := range fields {
+			if f == name {
+				return fields[i+1]
+			}
+		}
+		t.Fatalf("no %s in %v", name, fields)
+		return ""
+	}
+	r = runNow(t, secretEnv, "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", dinterotest.DemoClientID,
+		"--grant", "mfa-oob", "--mfa-token", flag("--mfa-token"), "--oob-code", flag("--oob-code"), "--binding-code", srv.LastBindingCode(dinterotest.DemoMFAUser))
+	if r.code != 0 {
+		t.Fatalf("login: %+v", r)
+	}
+
+	path := filepath.Join(t.TempDir(), "ticket.zip")
+	r = runNow(t, secretEnv, doctorArgs(srv, dinterotest.DemoMFAUser, "--bundle", path)...)
+	if r.code != 0 {
+		t.Fatalf("doctor: %+v", r)
+	}
+	// The terminal: relative, and as many rows as the heading says.
+	if !regexp.MustCompile(`SMS factor changed \d+h \d+m ago \(now on\)`).MatchString(r.stdout) {
+		t.Errorf("terminal finding not relative:\n%s", r.stdout)
+	}
+	rows := regexp.MustCompile(`(?m)^  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC  `).FindAllString(r.stdout, -1)
+	if want := fmt.Sprintf("activity (latest %d, newest first)", len(rows)); !strings.Contains(r.stdout, want) {
+		t.Errorf("terminal: want %q for %d rows:\n%s", want, len(rows), r.stdout)
+	}
+	if !regexp.MustCompile(`from 4 different IPs: .*127\.0\.0\.1 \(this machine`).MatchString(r.stdout) {
+		t.Errorf("the IPs finding does not say which is this machine:\n%s", r.stdout)
+	}
+
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var summary string
+	for _, f := range zr.File {
+		if f.Name == "summary.md" {
+			rc, _ := f.Open()
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			summary = string(data)
+		}
+	}
+	changed := regexp.MustCompile(`\| MFA SMS \| on, changed (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC) \|`).FindStringSubmatch(summary)
+	if changed == nil {
+		t.Fatalf("no SMS change time in the user table:\n%s", summary)
+	}
+	if !strings.Contains(summary, "SMS factor changed at "+changed[1]+" (now on)") || strings.Contains(summary, "at about") {
+		t.Errorf("the finding's time is not the table's %s:\n%s", changed[1], summary)
+	}
+	mdRows := regexp.MustCompile(`(?m)^\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \| `).FindAllString(summary[strings.Index(summary, "### Activity"):], -1)
+	if want := fmt.Sprintf("### Activity (latest %d, newest first)", len(mdRows)); !strings.Contains(summary, want) {
+		t.Errorf("bundle: want %q for %d rows:\n%s", want, len(mdRows), summary)
 	}
 }
