@@ -57,7 +57,7 @@ scope missing), 5 transport or server failure, 130 interrupted.`,
 	bindForce(f, &o.force, "--har or --bundle")
 	f.StringVar(&o.user, "user", "", "the user's e-mail (or id)")
 	f.StringVarP(&o.profile, "profile", "p", "", "take base URL, account, client and partner from a saved profile; flags override")
-	f.StringVar(&o.partner, "partner", "", "partner id: read the merchant --account through an exchange token")
+	f.Var(partnerFlag{&o.partner}, "partner", "partner id, T11200000 or its short form T112: read the merchant --account through an exchange token")
 	f.StringVarP(&o.output, "output", "o", "text", "output: text or json")
 	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	bindWholeSession(f, &o.wholeSession)

@@ -127,6 +127,10 @@ func TestPartnerIDSpellings(t *testing.T) {
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "--account "+dinterotest.DemoPartner) || srv.Requests() != 3 {
 		t.Fatalf("--account %s: want a usage error naming %s before any request: %+v (%d requests)", short, dinterotest.DemoPartner, r, srv.Requests())
 	}
+	r = runCLI(t, env, "", "doctor", "--base-url", srv.URL, "--partner", short, "--account", dinterotest.DemoMerchant, "--client-id", dinterotest.DemoPartnerClient, "--user", dinterotest.DemoMerchantUser)
+	if r.code != 0 {
+		t.Fatalf("doctor --partner %s: %+v", short, r)
+	}
 	if r := runCLI(t, nil, "", "token", "--help"); !strings.Contains(r.stdout, "8 digits") || strings.Contains(r.stdout, "or 3 for a partner") {
 		t.Fatalf("--account help: %s", r.stdout)
 	}
