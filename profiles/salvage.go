@@ -62,10 +62,11 @@ func salvage(path string, data []byte) ([]Profile, *ParseError) {
 		}
 	}
 	var (
-		ps     []Profile
-		broken []string
-		bad    *ParseError
-		seen   = map[string]bool{}
+		ps          []Profile
+		broken      []string
+		bad         *ParseError
+		firstReason string
+		seen        = map[string]bool{}
 	)
 	for n, start := range starts {
 		end := len(lines)
@@ -102,16 +103,25 @@ func salvage(path string, data []byte) ([]Profile, *ParseError) {
 		name := entryName(lines[start])
 		broken = append(broken, fmt.Sprintf("%s at line %d", name, line))
 		if bad == nil {
-			bad = &ParseError{Path: path, Line: line, Reason: client.Sanitize(fmt.Sprintf("profile %s: %s", name, reason))}
+			bad = &ParseError{Path: path, Line: line, Reason: fmt.Sprintf("profile %s: %s", name, reason)}
+			firstReason = reason
 		}
 	}
-	if bad == nil {
+	switch {
+	case bad == nil:
 		return nil, nil
+	case len(ps) == 0 && len(broken) == 1:
+		// The only entry: its line, in yaml's words.
+		bad.Reason = client.Sanitize(firstReason)
+		return nil, bad
 	}
 	if len(broken) > 1 {
-		bad.Reason += fmt.Sprintf(" (and %d more broken: %s)", len(broken)-1, client.Sanitize(strings.Join(broken[1:], ", ")))
+		bad.Reason += fmt.Sprintf(" (and %d more broken: %s)", len(broken)-1, strings.Join(broken[1:], ", "))
 	}
-	bad.Reason += fmt.Sprintf("; the other %d profile(s) loaded", len(ps))
+	if len(ps) > 0 {
+		bad.Reason += fmt.Sprintf("; the other %d profile(s) loaded", len(ps))
+	}
+	bad.Reason = client.Sanitize(bad.Reason)
 	return ps, bad
 }
 
@@ -119,7 +129,7 @@ func salvage(path string, data []byte) ([]Profile, *ParseError) {
 func entryName(line string) string {
 	t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "-"))
 	if v, ok := strings.CutPrefix(t, "name:"); ok {
-		if v = strings.Trim(strings.TrimSpace(v), `"'`); v != "" {
+		if v = strings.Trim(strings.TrimSpace(v), `"'`); validName(v) {
 			return v
 		}
 	}
