@@ -299,7 +299,7 @@ func Summary(in Input) string {
 			p("Diagnosed at %s.\n\n", When(at))
 		}
 		for _, f := range in.Doctor.Findings {
-			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, md(absolute(f.Text, at)), md(absolute(strings.Join(f.Evidence, "; "), at)))
+			p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, md(f.Absolute()), md(strings.Join(f.Evidence, "; ")))
 		}
 		if len(in.Doctor.Findings) == 0 {
 			p("nothing stands out\n")
@@ -360,7 +360,7 @@ func writeProfile(b *strings.Builder, r *doctor.Report) {
 	if len(u.Scope) > 0 {
 		row("scopes", strings.Join(u.Scope, " "))
 	}
-	p("\n### Activity (latest %d, newest first)\n\n", doctor.ActivityShown)
+	p("\n### Activity (%s)\n\n", doctor.ActivityHeading(len(r.Activities)))
 	if len(r.Activities) == 0 {
 		p("none recorded\n")
 		return

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,12 +25,11 @@ func newDemoCmd(app *App) *cobra.Command {
 		Use:   "demo",
 		Short: "Open the workbench on a built-in fake Dintero server (no credentials needed)",
 		Long: `Start a fake Dintero auth server on loopback inside the process and open the
-workbench on its demo connections: a client-credentials client, a user without
-MFA, a user with MFA, a production-looking account, a partner that gets a
-token for its merchant, and an integration whose grants make its token
-request fail ('tokenbench doctor --client demo-pos' explains it). A user who "lost their phone" is there for
-'tokenbench recover'. Nothing leaves this machine; binding codes appear on the
-MFA screen instead of by SMS.
+workbench on its demo connections:
+
+` + demoConnectionList() + `
+Nothing leaves this machine; binding codes appear on the MFA screen instead
+of by SMS.
 
 With --serve, only the server runs: it prints its base URL, the demo
 credentials and how to use its fault switch (POST /_fake/fault makes every
@@ -39,6 +39,9 @@ CLI against it.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkDemoAddr(addr); err != nil {
 				return err
+			}
+			if ttl <= 0 {
+				return &usageError{fmt.Errorf("--token-ttl must be positive (got %s): tokens that are born expired show nothing", ttl)}
 			}
 			cfg := dinterotest.DemoConfig(ttl)
 			cfg.Addr = addr
@@ -70,6 +73,16 @@ CLI against it.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "loopback address for the fake server")
 	cmd.Flags().DurationVar(&ttl, "token-ttl", 2*time.Minute, "lifetime of the tokens it issues")
 	return cmd
+}
+
+// demoConnectionList is the demo's connections for its help, one a line,
+// from their definitions.
+func demoConnectionList() string {
+	var b strings.Builder
+	for _, c := range demoConnections("") {
+		fmt.Fprintf(&b, "  %s\n      %s\n", c.Name, c.Description)
+	}
+	return b.String()
 }
 
 // checkDemoAddr refuses, as a usage error, an --addr the fake server will

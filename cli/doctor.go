@@ -78,7 +78,7 @@ client, a scope missing), 5 transport or server failure, 130 interrupted.`,
 	f.StringVar(&o.audience, "audience", "", "with --client: the audience asked (default: the profile's, else the account's)")
 	f.StringVar(&o.grant, "grant", "", "with --client: the grant type asked ("+strings.Join(doctorGrants, ", ")+"; default: the profile's)")
 	f.StringVarP(&o.profile, "profile", "p", "", "take base URL, account, client and partner from a saved profile; flags override")
-	f.StringVar(&o.partner, "partner", "", "partner id: read the merchant --account through an exchange token")
+	f.Var(partnerFlag{&o.partner}, "partner", "partner id, T11200000 or its short form T112: read the merchant --account through an exchange token")
 	f.StringVarP(&o.output, "output", "o", "text", "output: text or json")
 	f.StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	bindWholeSession(f, &o.wholeSession)

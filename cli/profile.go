@@ -208,11 +208,19 @@ directory already has is kept.`,
 func newProfileListCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use: "list", Short: "List the profiles", Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (retErr error) {
 			st, ps, err := app.loadProfiles()
-			if err != nil {
+			var broken *profiles.ParseError
+			if err != nil && !(errors.As(err, &broken) && len(ps) > 0) {
 				return err
 			}
+			// A file with a broken entry: the others are listed, then
+			// the error (exit 1).
+			defer func() {
+				if broken != nil && retErr == nil {
+					retErr = err
+				}
+			}()
 			app.warnStore(st, ps)
 			if len(ps) == 0 {
 				fmt.Fprintf(app.stderr, "no profiles in %s; add one with 'tokenbench profile add NAME'\n", st.Dir)
@@ -320,7 +328,7 @@ $TOKENBENCH_BEARER or --bearer-file, $TOKENBENCH_PASSWORD or --password-file
 from the --client-secret-file, --bearer-file, --password-file and
 --refresh-token-file given; the TOKENBENCH_* environment variables are read
 only with --update-secrets, so a secret exported for other commands is never
-stored over the profile's own.`
+stored over the profile's own; --store-password reads $TOKENBENCH_PASSWORD too.`
 	}
 	cmd := &cobra.Command{
 		Use: use, Short: short, Long: long, Args: exactName,
@@ -342,7 +350,7 @@ stored over the profile's own.`
 	f.StringVar(&o.notes, "notes", "", "free text")
 	f.StringArrayVar(&o.sources, "secret-source", nil, "where secrets come from: keyring, env:NAME, cmd:COMMAND or ask; KIND=SOURCE for one kind (client_secret, password, bearer, refresh_token). A bare env:NAME or cmd:COMMAND is the client secret; a bare keyring or ask applies to every secret given")
 	f.BoolVar(&o.insecure, "insecure-storage", false, "keep secrets in a PLAIN TEXT 0600 file beside the profiles instead of the keyring")
-	f.BoolVar(&o.storePassword, "store-password", false, "store the password too (by default it is asked for each time)")
+	f.BoolVar(&o.storePassword, "store-password", false, "store the password too, from $TOKENBENCH_PASSWORD or --password-file (by default it is asked for each time)")
 	f.BoolVar(&o.keepTokens, "keep-tokens", false, "keep obtained tokens across restarts, in the keyring")
 	f.BoolVar(&o.autoRefresh, "auto-refresh", false, "refresh the token before it expires while the workbench runs")
 	f.DurationVar(&o.refreshBefore, "refresh-before", 30*time.Second, "how long before expiry auto-refresh runs")
@@ -437,13 +445,24 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 		// edit changes what its flags say: a secret exported for other
 		// commands is not stored over the profile's own. Files given
 		// with --client-secret-file and the like are read.
-		app.env.getenv = func(string) string { return "" }
+		// --store-password asks for the password: it comes from where
+		// token reads it.
+		app.env.getenv = func(k string) string {
+			if k == "TOKENBENCH_PASSWORD" && o.storePassword {
+				return getenv(k)
+			}
+			return ""
+		}
 	}
 	err = app.readSecrets(&o.req, &given)
 	app.env.getenv = getenv
 	if err != nil {
 		return err
 	}
+	if o.storePassword && given.Password == "" && p.Grant == string(client.GrantPassword) && !profiles.SourceOf(p, profiles.Password).Stored() {
+		return &usageError{fmt.Errorf("--store-password needs the password: give it with $TOKENBENCH_PASSWORD or --password-file")}
+	}
+	givenPassword := given.Password != ""
 	values := map[profiles.Kind]string{
 		profiles.ClientSecret: given.ClientSecret, profiles.Bearer: given.Bearer,
 		profiles.RefreshToken: given.RefreshToken, profiles.Password: given.Password,
@@ -463,6 +482,9 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 	} else {
 		err = svc.Create(ctx, p, session.Values(values))
 	}
+	if errors.Is(err, profiles.ErrNoKeyring) && !strings.Contains(err.Error(), "--insecure-storage") {
+		err = fmt.Errorf("%w. %s", err, profiles.NoKeyringHint)
+	}
 	if err != nil {
 		return profileError(err)
 	}
@@ -473,6 +495,9 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 		verb = "saved"
 	}
 	fmt.Fprintf(app.stderr, "profile %s %s in %s\n", p.Name, verb, st.Path())
+	if givenPassword && !o.storePassword && p.Secrets[profiles.Password] == profiles.SourceAsk {
+		fmt.Fprintf(app.stderr, "note: the password given was not stored: the profile asks for it each time (--store-password stores it)\n")
+	}
 	return nil
 }
 

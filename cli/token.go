@@ -106,8 +106,7 @@ printed),
 // add and profile edit.
 func bindRequestFlags(f *pflag.FlagSet, o *tokenOptions) {
 	f.StringVar(&o.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
-	f.StringVar(&o.account, "account", "", "account or partner id (T/P + 8 digits, or 3 for a partner)")
-	f.StringVar(&o.partner, "partner", "", "partner id (e.g. T11200000): get a token for the merchant --account through an exchange token")
+	bindIDFlags(f, &o.account, &o.partner)
 	f.StringVar(&o.grant, "grant", string(client.GrantClientCredentials), "grant type: "+grantNames())
 	f.StringVar(&o.audience, "audience", "", "audience (default https://api.dintero.com/v1/accounts/<account>)")
 	f.StringVar(&o.clientID, "client-id", "", "API client id (secret from $TOKENBENCH_CLIENT_SECRET)")

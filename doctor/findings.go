@@ -2,7 +2,9 @@ package doctor
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
@@ -26,7 +28,38 @@ type Finding struct {
 	Text     string   `json:"text"`
 	// Evidence is the data read: field names with values, or activity ids.
 	Evidence []string `json:"evidence"`
+	// At is when what the finding says happened (zero when it says no
+	// time). Text says it relative to the diagnosis, for a terminal;
+	// Absolute says it exactly, for a ticket read later.
+	At time.Time `json:"at,omitzero"`
+	// template is Text with atMark where At is said, and absolute what
+	// Absolute puts there before the time ("at " or "").
+	template, absolute string
 }
+
+// atMark stands for a finding's time in its template.
+const atMark = "\x00at\x00"
+
+// timed sets a finding's time: template says it with atMark, relative is
+// how Text says it, absolutePrefix what goes before the exact time.
+func (f Finding) timed(at time.Time, template, relative, absolutePrefix string) Finding {
+	f.At, f.template, f.absolute = at, template, absolutePrefix
+	f.Text = strings.Replace(template, atMark, relative, 1)
+	return f
+}
+
+// Absolute is Text with its time exact and absolute (UTC, to the second,
+// as the report's tables show times), rather than relative to the
+// diagnosis: for a support bundle read hours later.
+func (f Finding) Absolute() string {
+	if f.template == "" || f.At.IsZero() {
+		return f.Text
+	}
+	return strings.Replace(f.template, atMark, f.absolute+ExactTime(f.At), 1)
+}
+
+// ExactTime is how a report states a time for a ticket.
+func ExactTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
 
 // Thresholds of the rules. They are here, named, so a finding's text and its
 // test agree on them.
@@ -64,11 +97,10 @@ func ruleDeleted(u User, _ []Activity, now time.Time) []Finding {
 	if u.DeletedAt == nil {
 		return nil
 	}
-	return []Finding{{
+	return []Finding{Finding{
 		Rule: "deleted", Severity: Blocker,
-		Text:     "user deleted on " + when(*u.DeletedAt, now) + ": no grant will give this user a token",
 		Evidence: []string{"deleted_at=" + u.DeletedAt.UTC().Format(time.RFC3339)},
-	}}
+	}.timed(*u.DeletedAt, "user deleted on "+atMark+": no grant will give this user a token", when(*u.DeletedAt, now), "")}
 }
 
 func ruleExternal(u User, _ []Activity, _ time.Time) []Finding {
@@ -109,12 +141,11 @@ func ruleFactorChanged(u User, _ []Activity, now time.Time) []Finding {
 		}
 		out = append(out, Finding{
 			Rule: "factor-changed", Severity: Warning,
-			Text: fmt.Sprintf("%s factor changed %s (now %s): a code may go to a new phone or app", f.name, pastRelative(*at, now), state),
 			Evidence: []string{
 				"configuration.mfa." + f.field + ".updated_at=" + at.UTC().Format(time.RFC3339),
 				fmt.Sprintf("configuration.mfa.%s.enabled=%t", f.field, f.factor.Enabled),
 			},
-		})
+		}.timed(*at, f.name+" factor changed "+atMark+" (now "+state+"): a code may go to a new phone or app", pastRelative(*at, now), "at "))
 	}
 	return out
 }
@@ -129,11 +160,10 @@ func ruleStale(u User, acts []Activity, now time.Time) []Finding {
 		if now.Sub(last.CreatedAt) <= StaleAfter {
 			return nil
 		}
-		return []Finding{{
+		return []Finding{Finding{
 			Rule: "stale", Severity: Info,
-			Text:     fmt.Sprintf("no token issued in %d days (the last %s)", int(StaleAfter.Hours()/24), when(last.CreatedAt, now)),
 			Evidence: []string{"activity " + last.ID + " " + ActionToken + " at " + last.CreatedAt.UTC().Format(time.RFC3339)},
-		}}
+		}.timed(last.CreatedAt, fmt.Sprintf("no token issued in %d days (the last %s)", int(StaleAfter.Hours()/24), atMark), when(last.CreatedAt, now), "")}
 	}
 	if u.LastSeenAt == nil {
 		return []Finding{{
@@ -145,11 +175,10 @@ func ruleStale(u User, acts []Activity, now time.Time) []Finding {
 	if now.Sub(*u.LastSeenAt) <= StaleAfter {
 		return nil
 	}
-	return []Finding{{
+	return []Finding{Finding{
 		Rule: "stale", Severity: Info,
-		Text:     fmt.Sprintf("no token issued in %d days (last seen %s)", int(StaleAfter.Hours()/24), when(*u.LastSeenAt, now)),
 		Evidence: []string{"no " + ActionToken + " activity", "last_seen_at=" + u.LastSeenAt.UTC().Format(time.RFC3339)},
-	}}
+	}.timed(*u.LastSeenAt, fmt.Sprintf("no token issued in %d days (last seen %s)", int(StaleAfter.Hours()/24), atMark), when(*u.LastSeenAt, now), "")}
 }
 
 func ruleManyIPs(_ User, acts []Activity, _ time.Time) []Finding {
@@ -171,9 +200,17 @@ func ruleManyIPs(_ User, acts []Activity, _ time.Time) []Finding {
 	if len(ips) >= 3 {
 		sev = Warning
 	}
+	// A loopback address is this machine: tokenbench's own requests to a
+	// server on it (the demo's fake records them). Counted, and said.
+	shown := slices.Clone(ips)
+	for i, ip := range shown {
+		if addr, err := netip.ParseAddr(ip); err == nil && addr.IsLoopback() {
+			shown[i] = ip + " (this machine: requests made from here, e.g. by tokenbench)"
+		}
+	}
 	return []Finding{{
 		Rule: "many-ips", Severity: sev,
-		Text:     fmt.Sprintf("last %d token requests from %d different IPs: %s", len(tokens), len(ips), client.Bounded(ips, 5)),
+		Text:     fmt.Sprintf("last %d token requests from %d different IPs: %s", len(tokens), len(ips), client.Bounded(shown, 5)),
 		Evidence: evidence,
 	}}
 }

@@ -87,6 +87,12 @@ func FindUser(ctx context.Context, dir Directory, query string) (User, error) {
 // ActivityShown is how many of the latest activities a report keeps.
 const ActivityShown = 20
 
+// ActivityHeading says how many activities a report shows: "latest 8,
+// newest first" (at most ActivityShown).
+func ActivityHeading(n int) string {
+	return fmt.Sprintf("latest %d, newest first", n)
+}
+
 // Report is everything the doctor found out about one user.
 type Report struct {
 	Account     string     `json:"account"`

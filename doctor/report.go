@@ -114,7 +114,7 @@ func (r *Report) writeProfile(b *strings.Builder, now time.Time) {
 		line("scopes", cleanJoin(u.Scope))
 	}
 
-	fmt.Fprintf(b, "\nactivity (latest %d, newest first)\n", ActivityShown)
+	fmt.Fprintf(b, "\nactivity (%s)\n", ActivityHeading(len(r.Activities)))
 	if len(r.Activities) == 0 {
 		b.WriteString("  none recorded\n")
 	}

@@ -85,6 +85,10 @@ func CheckSource(k Kind, src Source) error {
 // opposed to read from elsewhere each time).
 func (s Source) Stored() bool { return s == SourceKeyring || s == SourceFile }
 
+// NoKeyringHint is what to do where no OS keyring answers, said by every
+// error about it.
+const NoKeyringHint = "Use --insecure-storage to keep secrets in a 0600 file beside the profiles, or a source like env:NAME or cmd:COMMAND"
+
 var (
 	// ErrNoKeyring means the OS keyring cannot be used here.
 	ErrNoKeyring = errors.New("no OS keyring available")
@@ -300,7 +304,7 @@ func (s *Secrets) Put(p Profile, k Kind, value string) error {
 		}
 		if err := s.Keyring.Set(KeyringService, keyringUser(id, p.Name, k), value); err != nil {
 			if errors.Is(err, ErrNoKeyring) {
-				return fmt.Errorf("%w; nothing was saved in plain text. Use --insecure-storage to keep secrets in a 0600 file beside the profiles, or a source like env:NAME or cmd:COMMAND", err)
+				return fmt.Errorf("%w; nothing was saved in plain text. %s", err, NoKeyringHint)
 			}
 			return err
 		}

@@ -246,15 +246,18 @@ func (s *Store) Path() string { return filepath.Join(s.Dir, FileName) }
 
 func (s *Store) lockPath() string { return filepath.Join(s.Dir, ".lock") }
 
-// Load reads the profiles; a missing file is an empty list. It first
+// Load reads the profiles; a missing file is an empty list. A file with
+// broken entries gives the others with its *ParseError. It first
 // removes what a write killed mid-way left (see tidy).
 func (s *Store) Load() ([]Profile, error) {
 	s.tidy()
 	f, err := s.read()
-	if err != nil {
+	if f == nil {
 		return nil, err
 	}
-	return f.Profiles, nil
+	// With a *ParseError, the profiles whose entries parse: shown,
+	// read-only (nothing is written over a file that does not parse).
+	return f.Profiles, err
 }
 
 // Get returns one profile.
@@ -294,7 +297,12 @@ func parse(path string, data []byte) (*file, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		// The profiles whose entries parse, with the broken entry's own
+		// line; else the whole file's error.
 		reason, line := splitYAMLError(err)
+		if ps, bad := salvage(path, data); bad != nil && (len(ps) > 0 || bad.Line != line) {
+			return &file{Version: FormatVersion, Profiles: ps}, bad
+		}
 		return nil, &ParseError{Path: path, Line: line, Reason: client.Sanitize(reason)}
 	}
 	if f.Version == 0 && len(f.Profiles) == 0 && len(bytes.TrimSpace(data)) == 0 {

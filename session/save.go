@@ -241,6 +241,7 @@ func (s *Service) saveLocked(ctx context.Context, f profileFile, oldName string,
 		if err := s.Secrets.Put(p, w.kind, w.value); err != nil {
 			return undo(fmt.Errorf("saving the %s: %w", w.kind, err))
 		}
+		keyringAnswered = keyringAnswered || profiles.SourceOf(p, w.kind) == profiles.SourceKeyring
 		written = append(written, w)
 	}
 
@@ -264,8 +265,10 @@ func (s *Service) saveLocked(ctx context.Context, f profileFile, oldName string,
 			continue
 		}
 		err := s.Secrets.Delete(old, k)
-		if k == profiles.Tokens && keptUnreadable && errors.Is(err, profiles.ErrNoKeyring) {
-			err = nil // no keyring: no kept tokens were left behind
+		if (keptUnreadable || !keyringAnswered) && errors.Is(err, profiles.ErrNoKeyring) {
+			// No keyring answered this save: nothing was left behind in
+			// one (a secret moving to the file, kept tokens).
+			err = nil
 		}
 		errs = append(errs, err)
 	}
