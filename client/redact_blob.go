@@ -97,8 +97,63 @@ func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a,
 		}
 		return en[i]
 	}
-	var pos []int
 	var out []byte
+	var run func(pos []int, k blobKind)
+	run = func(pos []int, k blobKind) {
+		if len(pos)*k.size/k.chars < minBlobBytes || *budget <= 0 {
+			return
+		}
+		for off := 0; off < k.chars && len(pos)-off >= 2; off++ {
+			p := pos[off:]
+			// Another alignment is the blob's when a run starts with
+			// what is not (a path before base64): it reads as text.
+			// Binary at another alignment is noise, dropped at its
+			// first control byte.
+			var text bool
+			out, text = decodeGroups(out[:0], p, d, k, off > 0)
+			if len(out) < minBlobBytes || off > 0 && !text {
+				continue
+			}
+			// Decoded byte b comes from the group of characters
+			// starting at p[b/size*chars].
+			first := func(b int) int { return b / k.size * k.chars }
+			last := func(b int) int { return min(first(b)+k.chars, len(p)) - 1 }
+			if !text && off == 0 {
+				// Text up to a line, then not: two blobs one under the
+				// other, or a blob and a word on the next line. Each
+				// part is a run of its own.
+				if n := textPrefix(out); n >= minBlobBytes {
+					for q := first(n); q > 0; q-- {
+						if p[q] != p[q-1]+1 {
+							run(pos[:q], k)
+							run(pos[q:], k)
+							return
+						}
+					}
+				}
+			}
+			*budget -= len(out)
+			if !text {
+				bin(out, func(a, b int) (int, int) { return int(pst(p[first(a)])), int(pen(p[last(b-1)])) })
+				continue
+			}
+			// Text: this alignment is the blob's (another one reads as
+			// text by chance only), the others are not tried.
+			off = k.chars
+			if len(txt.d) > 0 {
+				// Apart from what came before.
+				txt.d = append(txt.d, 0xff)
+				txt.st = append(txt.st, txt.en[len(txt.en)-1]-1)
+				txt.en = append(txt.en, txt.en[len(txt.en)-1])
+			}
+			for b := range out {
+				txt.d = append(txt.d, out[b])
+				txt.st = append(txt.st, pst(p[first(b)]))
+				txt.en = append(txt.en, pen(p[last(b)]))
+			}
+		}
+	}
+	var pos []int
 	for _, k := range blobKinds {
 		for i := 0; i < len(d) && *budget > 0; {
 			if k.val[d[i]] == 0xff {
@@ -106,58 +161,33 @@ func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a,
 				continue
 			}
 			// A run: the alphabet's characters, line breaks between them
-			// left out; padding ends it.
+			// left out; padding or an empty line ends it.
 			pos = pos[:0]
 			j := i
 			for ; j < len(d); j++ {
 				c := d[j]
 				if k.val[c] != 0xff {
 					pos = append(pos, j)
-				} else if c != '\r' && c != '\n' {
+				} else if c != '\r' && c != '\n' || c == '\n' && j > 0 && (d[j-1] == '\n' || d[j-1] == '\r' && j > 1 && d[j-2] == '\n') {
 					break
 				}
 			}
 			i = j
-			if len(pos)*k.size/k.chars < minBlobBytes {
-				continue
-			}
-			for off := 0; off < k.chars && len(pos)-off >= 2; off++ {
-				p := pos[off:]
-				// Another alignment is the blob's when a run starts with
-				// what is not (a path before base64): it reads as text.
-				// Binary at another alignment is noise, dropped at its
-				// first control byte.
-				var text bool
-				out, text = decodeGroups(out[:0], p, d, k, off > 0)
-				if len(out) < minBlobBytes || off > 0 && !text {
-					continue
-				}
-				*budget -= len(out)
-				// Decoded byte b comes from the group of characters
-				// starting at p[b/size*chars].
-				first := func(b int) int { return b / k.size * k.chars }
-				last := func(b int) int { return min(first(b)+k.chars, len(p)) - 1 }
-				if !text {
-					bin(out, func(a, b int) (int, int) { return int(pst(p[first(a)])), int(pen(p[last(b-1)])) })
-					continue
-				}
-				// Text: this alignment is the blob's (another one reads
-				// as text by chance only), the others are not tried.
-				off = k.chars
-				if len(txt.d) > 0 {
-					// Apart from what came before.
-					txt.d = append(txt.d, 0xff)
-					txt.st = append(txt.st, txt.en[len(txt.en)-1]-1)
-					txt.en = append(txt.en, txt.en[len(txt.en)-1])
-				}
-				for b := range out {
-					txt.d = append(txt.d, out[b])
-					txt.st = append(txt.st, pst(p[first(b)]))
-					txt.en = append(txt.en, pen(p[last(b)]))
-				}
-			}
+			run(pos, k)
 		}
 	}
+}
+
+// textPrefix is how many bytes at the start of b read as text.
+func textPrefix(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 || !textByte[b[i]] {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 // decodeGroups appends to out the bytes the characters of d at p decode
