@@ -318,18 +318,22 @@ func layers(s string, f func(d []byte, src func(a, b int) (int, int))) {
 	var visit func(d []byte, st, en []int32, depth int)
 	visit = func(d []byte, st, en []int32, depth int) {
 		var txt mapped
+		var big []mapped
 		last := escapeLayers(d, st, en, func(d []byte, st, en []int32) { f(d, srcOf(st, en)) })
 		if depth < maxBlobDepth {
 			// Blobs in the text as it is and with every escape off (a
 			// JSON string's \r\n between lines of base64); the layers
 			// between hold the same blobs.
-			blobs(d, st, en, &budget, f, &txt)
+			blobs(d, st, en, &budget, f, &txt, &big)
 			if last.d != nil {
-				blobs(last.d, last.st, last.en, &budget, f, &txt)
+				blobs(last.d, last.st, last.en, &budget, f, &txt, &big)
 			}
 		}
 		if len(txt.d) > 0 {
 			visit(txt.d, txt.st, txt.en, depth+1)
+		}
+		for _, m := range big {
+			visit(m.d, m.st, m.en, depth+1)
 		}
 	}
 	visit([]byte(s), nil, nil, 0)

@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -26,6 +27,9 @@ const (
 	// minBlobBytes is the fewest decoded bytes worth a search: a secret
 	// is at least minSecretLen long.
 	minBlobBytes = minSecretLen
+	// bigBlob is the size from which a blob's text goes through the
+	// layers alone.
+	bigBlob = 1 << 10
 )
 
 // blobBudget bounds the bytes all blob layers of one text decode to: a
@@ -82,24 +86,25 @@ type mapped struct {
 // blobs decodes every blob of d (mapped to the original by st and en)
 // at each alignment it can have. What decodes to binary is searched as it
 // is (a Latin-1 or UTF-16 form, a token's bytes) by bin; what decodes to
-// text goes to txt, which goes through every layer again. budget is
+// text goes to txt, or alone to big when large, and through every layer
+// again. budget is
 // decremented by the bytes decoded; nothing is decoded once it is spent.
-func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a, b int) (int, int)), txt *mapped) {
-	pst := func(i int) int32 {
+func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a, b int) (int, int)), txt *mapped, big *[]mapped) {
+	pst := func(i int32) int32 {
 		if st == nil {
-			return int32(i)
+			return i
 		}
 		return st[i]
 	}
-	pen := func(i int) int32 {
+	pen := func(i int32) int32 {
 		if en == nil {
-			return int32(i + 1)
+			return i + 1
 		}
 		return en[i]
 	}
 	var out []byte
-	var run func(pos []int, k blobKind)
-	run = func(pos []int, k blobKind) {
+	var run func(pos []int32, k blobKind)
+	run = func(pos []int32, k blobKind) {
 		if len(pos)*k.size/k.chars < minBlobBytes || *budget <= 0 {
 			return
 		}
@@ -140,12 +145,26 @@ func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a,
 			// Text: this alignment is the blob's (another one reads as
 			// text by chance only), the others are not tried.
 			off = k.chars
+			if len(out) >= bigBlob {
+				// Alone, so that an escape in a small blob does not
+				// make every layer decode a large one again.
+				m := mapped{make([]byte, len(out)), make([]int32, len(out)), make([]int32, len(out))}
+				copy(m.d, out)
+				for b := range out {
+					m.st[b], m.en[b] = pst(p[first(b)]), pen(p[last(b)])
+				}
+				*big = append(*big, m)
+				continue
+			}
 			if len(txt.d) > 0 {
 				// Apart from what came before.
 				txt.d = append(txt.d, 0xff)
 				txt.st = append(txt.st, txt.en[len(txt.en)-1]-1)
 				txt.en = append(txt.en, txt.en[len(txt.en)-1])
 			}
+			txt.d = slices.Grow(txt.d, len(out))
+			txt.st = slices.Grow(txt.st, len(out))
+			txt.en = slices.Grow(txt.en, len(out))
 			for b := range out {
 				txt.d = append(txt.d, out[b])
 				txt.st = append(txt.st, pst(p[first(b)]))
@@ -153,7 +172,7 @@ func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a,
 			}
 		}
 	}
-	var pos []int
+	var pos []int32
 	for _, k := range blobKinds {
 		for i := 0; i < len(d) && *budget > 0; {
 			if k.val[d[i]] == 0xff {
@@ -167,7 +186,7 @@ func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a,
 			for ; j < len(d); j++ {
 				c := d[j]
 				if k.val[c] != 0xff {
-					pos = append(pos, j)
+					pos = append(pos, int32(j))
 				} else if c != '\r' && c != '\n' || c == '\n' && j > 0 && (d[j-1] == '\n' || d[j-1] == '\r' && j > 1 && d[j-2] == '\n') {
 					break
 				}
@@ -194,7 +213,7 @@ func textPrefix(b []byte) int {
 // to in kind k; a last incomplete group gives the whole bytes it holds.
 // text says they read as text (see textByte) and valid UTF-8; textOnly
 // stops at the first byte that does not.
-func decodeGroups(out []byte, p []int, d []byte, k blobKind, textOnly bool) ([]byte, bool) {
+func decodeGroups(out []byte, p []int32, d []byte, k blobKind, textOnly bool) ([]byte, bool) {
 	bits := uint(0)
 	var acc uint64
 	per := uint(8 * k.size / k.chars)
