@@ -29,8 +29,10 @@ const minEncodedLen = 8
 // (named, decimal, hex); percent-encoding in either case, with '+' or %20
 // for a space; any mix of these, one or two layers deep; terminal
 // sanitising; base64 in the standard and URL alphabets, whole or as the
-// middle of a larger blob at any alignment. The zero value is ready; it is
-// safe for concurrent use.
+// middle of a larger blob at any alignment; any blob of base64, hex or
+// base32, decoded as one more layer (redact_blob.go); the secret in NFC,
+// NFD, Latin-1 and UTF-16. The zero value is ready; it is safe for
+// concurrent use.
 //
 // Text is not matched against a list of encoded variants: it is decoded
 // (every escape above, unit by unit, keeping where each decoded byte came
