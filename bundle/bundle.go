@@ -43,6 +43,9 @@ type Input struct {
 	ClientID string
 	// Error is why the run failed, redacted; "" for a run that did not.
 	Error string
+	// ErrorDetails are the server's details of that failure (an
+	// APIError's AllDetails), redacted: the summary lists them all.
+	ErrorDetails []string
 	// Exchanges are the session's, as the recorder kept them (redacted).
 	// The bundle holds its case's (see Case) unless WholeSession is set.
 	Exchanges []client.Exchange
@@ -61,6 +64,11 @@ type Input struct {
 	Verdict string
 	// Doctor is the doctor's report, when one was run.
 	Doctor *doctor.Report
+	// DiagnosedClient is the API client a client diagnosis was about (its
+	// client_id): the bundle keeps the clients and grants read for it, cut
+	// to that client. ClientDoctor is that diagnosis, when it was made.
+	DiagnosedClient string
+	ClientDoctor    *doctor.ClientReport
 	// Redactor knows every secret of the session; nil is refused.
 	Redactor *client.Redactor
 }
@@ -168,12 +176,15 @@ func (c Case) LeftLine() string {
 	switch {
 	case c.Whole:
 		return "This bundle holds the whole session, by choice: it may hold other users' and accounts' exchanges."
-	case c.Left == 0 && c.Trimmed == 0:
+	case c.Left == 0 && c.Trimmed == 0 && c.TrimmedClients == 0:
 		return "No other exchange of the session was left out."
 	}
 	s := fmt.Sprintf("%d other exchange(s) of the session were left out (other users, accounts or flows).", c.Left)
 	if c.Trimmed > 0 {
 		s += fmt.Sprintf(" %d other user(s) were cut from user search answers.", c.Trimmed)
+	}
+	if c.TrimmedClients > 0 {
+		s += fmt.Sprintf(" %d other API client(s) or grant(s) were cut from the clients and grants read.", c.TrimmedClients)
 	}
 	return s
 }
@@ -207,6 +218,9 @@ func Summary(in Input) string {
 	if in.ClientID != "" {
 		p("| API client | %s |\n", cell(in.ClientID))
 	}
+	if in.DiagnosedClient != "" {
+		p("| diagnosed API client | %s |\n", cell(in.DiagnosedClient))
+	}
 	p("| grant | %s |\n", cell(orDash(in.Grant)))
 	if in.Error != "" {
 		p("| outcome | FAILED: %s |\n", cell(in.Error))
@@ -217,6 +231,12 @@ func Summary(in Input) string {
 	if in.Error != "" {
 		p("\n## Failed\n\nThe run of profile %s for user %s on account %s at %s failed: %s\n",
 			cell(orText(in.Profile, "(none)")), cell(orText(in.caseUserShown(), "(none)")), cell(orDash(in.Account)), cell(orDash(in.BaseURL)), md(in.Error))
+		if len(in.ErrorDetails) > 0 {
+			p("\nThe server's details (%d):\n\n", len(in.ErrorDetails))
+			for _, d := range in.ErrorDetails {
+				p("- %s\n", md(in.Redactor.Redact(d)))
+			}
+		}
 	}
 
 	steps, user, diagnosis := in.Timeline()
@@ -251,7 +271,16 @@ func Summary(in Input) string {
 				status = "no answer: " + e.Err
 			}
 			p("| %d | %s | %s %s | %s | %s | %s | %s |\n", e.ID, When(e.Time),
-				cell(e.Method), cell(pathOf(e.URL)), cell(orDash(kindOf(e))), cell(status), cell(orDash(e.ErrorCode)), flows.Took(e.Duration))
+				cell(e.Method), cell(pathOf(e.URL)), cell(orDash(kindOf(e))), cell(status), cell(orDash(errorCell(e))), flows.Took(e.Duration))
+		}
+		for _, e := range c.Exchanges {
+			if len(e.ErrorDetails) == 0 {
+				continue
+			}
+			p("\nError details of #%d (%s %s, %d):\n\n", e.ID, cell(e.Method), cell(pathOf(e.URL)), e.Status)
+			for _, d := range e.ErrorDetails {
+				p("- %s\n", md(in.Redactor.Redact(d)))
+			}
 		}
 		p("\nThe requests and answers in full, redacted, are in session.har (open it in a browser's network panel).\n")
 	}
@@ -272,6 +301,9 @@ func Summary(in Input) string {
 			p("nothing stands out\n")
 		}
 		writeProfile(&b, in.Doctor)
+	}
+	if r := in.ClientDoctor; r != nil {
+		writeClientDiagnosis(&b, r)
 	}
 	return b.String()
 }
@@ -360,6 +392,10 @@ func writeToken(b *strings.Builder, in Input) {
 			client = "the API client " + cell(in.ClientID)
 		}
 		p("- this is the token of %s (subject %s), which the diagnosis read the account with: that client's token, not the user's\n", client, cell(tok.Subject))
+	} else if in.ClientDoctor != nil {
+		// A reader of a client's ticket expects that client's token.
+		p("- this is the token of the API client %s (subject %s), which the diagnosis read the account with, not a token of the client diagnosed (%s)\n",
+			cell(orDash(in.ClientID)), cell(tok.Subject), cell(in.ClientDoctor.Query.ClientID))
 	}
 	p("\n| claim | value |\n|---|---|\n")
 	row := func(k, v string) { p("| %s | %s |\n", cell(k), cell(v)) }
@@ -419,6 +455,20 @@ func pathOf(u string) string {
 // cell makes text safe inside a Markdown table cell on one line; see md.
 func cell(s string) string { return md(s) }
 
+// errorCell is an exchange's error in its table row: its code, else its
+// message (a validation failure has no code), and how many details follow
+// the table.
+func errorCell(e client.Exchange) string {
+	s := orText(e.ErrorCode, e.ErrorMessage)
+	switch n := len(e.ErrorDetails); {
+	case n == 1:
+		s += " (1 detail below)"
+	case n > 1:
+		s += fmt.Sprintf(" (%d details below)", n)
+	}
+	return strings.TrimSpace(s)
+}
+
 // mdEscaper backslash-escapes what would make server text live Markdown or
 // HTML in a renderer (a ticket system's): links and images need '[', HTML
 // and autolinks need '<', code needs '`', and a table cell ends at '|'.
@@ -476,4 +526,45 @@ func absolute(s string, at time.Time) string {
 		}
 		return "at about " + When(at.Add(-d))
 	})
+}
+
+// writeClientDiagnosis is the client diagnosis: findings first, then the
+// client and its grants, every time absolute.
+func writeClientDiagnosis(b *strings.Builder, r *doctor.ClientReport) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	at := r.GeneratedAt
+	p("\n## Diagnosis of API client %s\n\n", cell(r.Query.ClientID))
+	if !at.IsZero() {
+		p("Diagnosed at %s, for audience %s", When(at), cell(r.Query.Audience))
+		if r.Query.Grant != "" {
+			p(" by grant type %s", cell(r.Query.Grant))
+		}
+		p(".\n\n")
+	}
+	for _, f := range r.Findings {
+		p("- %s **%s** %s  \n  from: %s\n", doctor.Mark(f.Severity), f.Severity, md(absolute(f.Text, at)), md(absolute(strings.Join(f.Evidence, "; "), at)))
+	}
+	if len(r.Findings) == 0 {
+		p("nothing stands out\n")
+	}
+	c := r.Client
+	if c == nil {
+		return
+	}
+	when := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return When(*t)
+	}
+	p("\n| client | |\n|---|---|\n")
+	p("| client_id | %s |\n| id | %s |\n| name | %s |\n", cell(c.ClientID), cell(c.ID), cell(orDash(c.Name)))
+	p("| created | %s |\n| deleted | %s |\n", cell(when(c.CreatedAt)), cell(when(c.DeletedAt)))
+	p("\n| grant | audience | type | scopes | deleted |\n|---|---|---|---|---|\n")
+	for _, g := range r.Grants {
+		p("| %s | %s | %s | %s | %s |\n", cell(g.ID), cell(g.Audience), cell(g.TypeText()), cell(strings.Join(g.Scope, " ")), cell(when(g.DeletedAt)))
+	}
+	if len(r.Grants) == 0 {
+		p("| (none) | | | | |\n")
+	}
 }

@@ -24,6 +24,9 @@ type Case struct {
 	Left int
 	// Trimmed is how many other users were cut from search answers.
 	Trimmed int
+	// TrimmedClients is how many other API clients and grants were cut
+	// from the answers a client diagnosis read.
+	TrimmedClients int
 	// Whole says the whole session was asked for.
 	Whole bool
 }
@@ -66,6 +69,15 @@ func (in Input) Case() Case {
 			}
 		}
 	}
+	if in.DiagnosedClient != "" {
+		// A client diagnosis's reads of the account's clients and grants
+		// (cut to the client below).
+		for i, x := range s.info {
+			if x.clients && s.onAccount(i, in.Account) {
+				seeds = append(seeds, i)
+			}
+		}
+	}
 	if len(seeds) == 0 {
 		// Nothing names the user or the token (a run that failed before
 		// it got that far): the client's own exchanges on the account,
@@ -102,6 +114,11 @@ func (in Input) Case() Case {
 			e.ResponseBody, n = trimSearch(e.ResponseBody, user, s.ids)
 			c.Trimmed += n
 		}
+		if s.info[i].clients {
+			var n int
+			e.ResponseBody, n = trimClients(e.ResponseBody, in.DiagnosedClient, in.Exchanges)
+			c.TrimmedClients += n
+		}
 		c.Exchanges = append(c.Exchanges, e)
 	}
 	return c
@@ -129,6 +146,8 @@ type exInfo struct {
 	// (Bearer, mfa_token, oob_code, refresh_token), those its answer gave.
 	used, issued []string
 	search       bool
+	// clients is a read of the account's API clients or client grants.
+	clients bool
 }
 
 func (x exInfo) uses(fp string) bool {
@@ -170,6 +189,8 @@ func scan(all []client.Exchange) scanned {
 			if email, ok := s.ids[x.named]; ok {
 				x.named = email
 			}
+		case strings.HasSuffix(path, "/auth/clients"), strings.Contains(path, "/auth/clients/"), strings.HasSuffix(path, "/auth/client-grants"):
+			x.clients = true
 		case strings.HasSuffix(path, "/activities"):
 			parts := strings.Split(strings.TrimSuffix(path, "/activities"), "/")
 			x.named = userByID(s.ids, parts[len(parts)-1])
@@ -338,4 +359,49 @@ func trimSearch(body, user string, ids map[string]string) (string, int) {
 		return "[]", len(users)
 	}
 	return string(data), len(users) - len(kept)
+}
+
+// trimClients keeps only the diagnosed client in a clients answer, and
+// only its grants in a grants answer (a grant names its client by the
+// client's id or client_id; the ids come from the clients answers of the
+// session). It says how many others it cut; an answer that is not a list
+// is kept. Without a diagnosed client, every entry is cut.
+func trimClients(body, clientID string, all []client.Exchange) (string, int) {
+	var list []map[string]any
+	if json.Unmarshal([]byte(body), &list) != nil {
+		return body, 0
+	}
+	names := map[string]bool{}
+	if clientID != "" {
+		names[clientID] = true
+		for _, e := range all {
+			var cs []map[string]any
+			if json.Unmarshal([]byte(e.ResponseBody), &cs) != nil {
+				continue
+			}
+			for _, c := range cs {
+				if cid, _ := c["client_id"].(string); cid == clientID {
+					if id, _ := c["id"].(string); id != "" {
+						names[id] = true
+					}
+				}
+			}
+		}
+	}
+	kept := []map[string]any{}
+	for _, item := range list {
+		cid, _ := item["client_id"].(string)
+		id, _ := item["id"].(string)
+		if names[cid] || (id != "" && names[id] && item["audience"] == nil) {
+			kept = append(kept, item)
+		}
+	}
+	if len(kept) == len(list) {
+		return body, 0
+	}
+	data, err := json.MarshalIndent(kept, "", "  ")
+	if err != nil {
+		return "[]", len(list)
+	}
+	return string(data), len(list) - len(kept)
 }

@@ -25,8 +25,9 @@ func newDemoCmd(app *App) *cobra.Command {
 		Short: "Open the workbench on a built-in fake Dintero server (no credentials needed)",
 		Long: `Start a fake Dintero auth server on loopback inside the process and open the
 workbench on its demo connections: a client-credentials client, a user without
-MFA, a user with MFA, a production-looking account, and a partner that gets a
-token for its merchant. A user who "lost their phone" is there for
+MFA, a user with MFA, a production-looking account, a partner that gets a
+token for its merchant, and an integration whose grants make its token
+request fail ('tokenbench doctor --client demo-pos' explains it). A user who "lost their phone" is there for
 'tokenbench recover'. Nothing leaves this machine; binding codes appear on the
 MFA screen instead of by SMS.
 
@@ -51,9 +52,6 @@ CLI against it.`,
 				return err
 			}
 			defer srv.Close()
-			if err := srv.AddAuthorizationCode(dinterotest.DemoAuthCode, dinterotest.DemoUser, dinterotest.DemoRedirectURI, 24*time.Hour); err != nil {
-				return err
-			}
 			if !serve {
 				return app.runTUI(cmd.Context(), tuiConfig{demo: srv})
 			}
@@ -101,7 +99,13 @@ func printDemo(app *App, srv *dinterotest.Server) {
 		dinterotest.DemoMFAUser, dinterotest.DemoExternalUser, dinterotest.DemoDeletedUser)
 	fmt.Fprintf(w, "  partner       %s (partner %s) with merchants %s (user %s), %s (user %s); client %s / %s\n", dinterotest.DemoPartner, client.PartnerShort(dinterotest.DemoPartner),
 		dinterotest.DemoMerchant, dinterotest.DemoMerchantUser, dinterotest.DemoMerchant2, dinterotest.DemoMerchant2User, dinterotest.DemoPartnerClient, dinterotest.DemoPartnerSecret)
-	fmt.Fprintf(w, "  auth code     %s (redirect %s)\n", dinterotest.DemoAuthCode, dinterotest.DemoRedirectURI)
+	fmt.Fprintf(w, "  API clients   with grant mistakes, for doctor --client: %s / %s (no grant for %s), %s / %s (no refresh scope),\n",
+		dinterotest.DemoPOSClient, dinterotest.DemoPOSSecret, dinterotest.DemoAccount, dinterotest.DemoWebshopClient, dinterotest.DemoWebshopSecret)
+	fmt.Fprintf(w, "                %s / %s (password grants only), %s / %s (skips MFA), %s (deleted)\n",
+		dinterotest.DemoBackofficeClient, dinterotest.DemoBackofficeSecret, dinterotest.DemoKioskClient, dinterotest.DemoKioskSecret, dinterotest.DemoRetiredClient)
+	fmt.Fprintf(w, "  passwordless  customers %s, %s (company); a code for user %s is id %s\n", dinterotest.DemoCustomer, dinterotest.DemoCompany,
+		dinterotest.DemoUser, dinterotest.UserIDOf(dinterotest.DemoUser))
+	fmt.Fprintf(w, "  OIDC provider %s (the fake's login page)\n", srv.OIDCAuthorizeURL())
 	fmt.Fprintf(w, "  keys          %s (Bearer with read:accounts)\n", srv.KeysURL(dinterotest.DemoAccount))
 	root := srv.URL[:len(srv.URL)-len("/v1")]
 	fmt.Fprintf(w, "  outbox        %s\n", root+"/_fake/outbox")
@@ -113,13 +117,23 @@ func printDemo(app *App, srv *dinterotest.Server) {
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s TOKENBENCH_PASSWORD=%s tokenbench token --base-url %s --account %s --client-id %s --grant password --username %s\n",
 		dinterotest.DemoSecret, dinterotest.DemoPassword, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoMFAUser)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s --grant authorization_code --ident %s\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoCustomer)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s --grant authorization_code --user-id %s\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.UserIDOf(dinterotest.DemoUser))
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s --grant oidc --authorize-url %s -o json\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, srv.OIDCAuthorizeURL())
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench recover --base-url %s --account %s --client-id %s --username %s\n",
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoLostDeviceUser)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --partner %s --account %s --client-id %s\n",
 		dinterotest.DemoPartnerSecret, srv.URL, dinterotest.DemoPartner, dinterotest.DemoMerchant, dinterotest.DemoPartnerClient)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench doctor --base-url %s --account %s --client-id %s --user %s --bundle ticket.zip\n",
 		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoMFAUser)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench token --base-url %s --account %s --client-id %s   (fails: its grants)\n",
+		dinterotest.DemoPOSSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoPOSClient)
+	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench doctor --base-url %s --account %s --client-id %s --client %s --bundle pos.zip\n",
+		dinterotest.DemoSecret, srv.URL, dinterotest.DemoAccount, dinterotest.DemoClientID, dinterotest.DemoPOSClient)
 	fmt.Fprintf(w, "  TOKENBENCH_CLIENT_SECRET=%s tokenbench doctor --base-url %s --partner %s --account %s --client-id %s --user %s\n\n",
 		dinterotest.DemoPartnerSecret, srv.URL, dinterotest.DemoPartner, dinterotest.DemoMerchant, dinterotest.DemoPartnerClient, dinterotest.DemoMerchantUser)
-	fmt.Fprintf(w, "Binding codes for MFA appear below as [outbox] lines. Ctrl+C stops the server.\n")
+	fmt.Fprintf(w, "Binding codes for MFA and passwordless verification codes appear below as [outbox] lines. Ctrl+C stops the server.\n")
 }

@@ -14,7 +14,7 @@ const (
 	ExitOK        = 0
 	ExitOther     = 1
 	ExitUsage     = 2 // usage or invalid input
-	ExitNeedCode  = 3 // MFA needs a binding code
+	ExitNeedCode  = 3 // a code is needed: MFA binding code or passwordless verification code
 	ExitRejected  = 4 // the server rejected the request (4xx)
 	ExitTransport = 5 // timeout, refused, 5xx, unreadable body
 	// ExitCannotRun and ExitNotFound are exec's, as a shell's: the command

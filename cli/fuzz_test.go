@@ -78,7 +78,8 @@ func FuzzNoSecretInAnyOutput(f *testing.F) {
 		grants := [][]string{
 			{"--grant", "client_credentials"},
 			{"--grant", "password", "--username", "me@example.com"},
-			{"--grant", "authorization_code", "--code", secrets["code"]},
+			{"--grant", "oidc", "--code", secrets["code"]},
+			{"--grant", "authorization_code", "--ident", "me@example.com", "--verification-code", secrets["code"]},
 			{"--grant", "refresh_token"},
 			{"--grant", "account_user_token"},
 			{"--grant", "mfa-oob", "--mfa-token", secrets["mfa_token"], "--oob-code", secrets["oob_code"], "--binding-code", secrets["binding code"]},
@@ -113,7 +114,8 @@ func FuzzNoSecretInAnyOutput(f *testing.F) {
 		for _, req := range []flows.Request{
 			{Account: base.Account, ClientID: clientID, ClientSecret: base.ClientSecret},
 			{Account: base.Account, Grant: client.GrantPassword, Bearer: base.Bearer, Username: "u", Password: secrets["password"]},
-			{Account: base.Account, Grant: client.GrantAuthorizationCode, Bearer: base.Bearer, Code: secrets["code"]},
+			{Account: base.Account, Grant: client.GrantOIDC, Bearer: base.Bearer, ClientID: clientID, Code: secrets["code"]},
+			{Account: base.Account, Grant: client.GrantAuthorizationCode, Bearer: base.Bearer, ClientID: clientID, IdentType: flows.IdentEmail, Ident: "me@example.com", VerificationCode: secrets["code"]},
 			{Account: base.Account, Grant: client.GrantRefreshToken, Bearer: base.Bearer, RefreshToken: secrets["refresh token"]},
 			{Account: base.Account, Grant: client.GrantAccountUserToken, Bearer: base.Bearer},
 			{Account: base.Account, Grant: client.GrantMFAOOB, Bearer: base.Bearer, MFAToken: secrets["mfa_token"], OOBCode: secrets["oob_code"], BindingCode: secrets["binding code"]},

@@ -72,7 +72,9 @@ func TestParamRefusesManagedFields(t *testing.T) {
 			t.Errorf("--param %s: %+v", key, r)
 		}
 	}
-	if r := runCLI(t, secretEnv, "", append(base, "--param", "drift=yes")...); r.code != 0 {
+	// An unmanaged field is sent; Dintero (and the strict fake) refuses a
+	// field it does not know, and the error line names it.
+	if r := runCLI(t, secretEnv, "", append(base, "--param", "drift=yes")...); r.code != ExitRejected || !strings.Contains(r.stderr, "error: 400 Validation failed: drift is not allowed") {
 		t.Errorf("an unmanaged field: %+v", r)
 	}
 }

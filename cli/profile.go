@@ -232,6 +232,13 @@ func newProfileShowCmd(app *App) *cobra.Command {
 			row("client id", p.ClientID)
 			row("username", p.Username)
 			row("redirect uri", p.RedirectURI)
+			row("authorize url", p.AuthorizeURL)
+			switch p.IdentType {
+			case flows.IdentEmail:
+				row("ident", p.Ident+" (e-mail; code by "+orDefault(p.Connection, "email")+", "+orDefault(p.CustomerType, "customer")+")")
+			case flows.IdentUserID:
+				row("ident", p.Ident+" (user id: a code issued by the server)")
+			}
 			row("jwks url", p.JWKSURL)
 			row("mfa channel", string(p.Channel()))
 			row("notes", p.Notes)
@@ -350,6 +357,18 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 	set("client-id", &p.ClientID, r.clientID)
 	set("username", &p.Username, r.username)
 	set("redirect-uri", &p.RedirectURI, r.redirectURI)
+	set("authorize-url", &p.AuthorizeURL, r.authorizeURL)
+	set("connection", &p.Connection, r.connection)
+	set("customer-type", &p.CustomerType, r.customerType)
+	switch {
+	case changed("ident") || (!edit && r.ident != ""):
+		p.IdentType, p.Ident = flows.IdentEmail, r.ident
+	case changed("user-id") || (!edit && r.userID != ""):
+		p.IdentType, p.Ident = flows.IdentUserID, r.userID
+	}
+	if p.IdentType != "" || p.Grant != string(client.GrantAuthorizationCode) {
+		p.OldCode = "" // never kept; the old shape is gone once fixed
+	}
 	set("jwks-url", &p.JWKSURL, o.jwksURL)
 	set("notes", &p.Notes, o.notes)
 	if changed("mfa-channel") {
@@ -842,4 +861,11 @@ func envKey(name string) string {
 		return strings.ToUpper(name)
 	}
 	return name
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }

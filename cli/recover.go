@@ -106,16 +106,13 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 	}
 	if prof != nil {
 		// The profile's secret for the Bearer: its client secret, or its Bearer.
-		fr := flows.Request{Grant: client.GrantClientCredentials, ClientID: req.ClientID, ClientSecret: req.ClientSecret, Bearer: req.Bearer}
-		if req.ClientID == "" {
-			fr.Grant = client.GrantAccountUserToken
+		svc, err := app.session()
+		if err != nil {
+			return req, "", nil, err
 		}
-		if req.Bearer == "" {
-			if err := app.secrets().FillSecrets(ctx, *prof, &fr, app.askSecret(prof.Name)); err != nil {
-				return req, "", nil, err
-			}
+		if req.ClientSecret, req.Bearer, err = svc.ClientAuth(ctx, *prof, req.ClientID, req.ClientSecret, req.Bearer, app.askSecret(prof.Name)); err != nil {
+			return req, "", nil, err
 		}
-		req.ClientSecret, req.Bearer = fr.ClientSecret, fr.Bearer
 	}
 	req = req.Normalized()
 	if err := app.explainProblems(req.Check(), true); err != nil {
@@ -196,6 +193,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 			}
 			if err != nil {
 				in.Error = rd.Redact(err.Error())
+				in.ErrorDetails = errorDetails(err)
 			}
 			if res != nil {
 				in.AccessToken, in.Verdict = res.Response.AccessToken, verdictFor(c, res).String()
@@ -226,6 +224,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 	if err := app.remember(prof, res); err != nil {
 		return err
 	}
+	app.noteNoRefresh(o.output, res)
 	return writeToken(app.stdout, o.output, res)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // revokeOptions are the flags of `tokenbench revoke`. No secret is a flag.
@@ -125,22 +126,34 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	if err := flows.NewRunner(c).Revoke(ctx, req); err != nil {
-		return redacted(err, rd)
+	runner := flows.NewRunner(c)
+	revoke := func(ctx context.Context, rt string) error {
+		r := req
+		r.RefreshToken = rt
+		return runner.Revoke(ctx, r)
 	}
 	fp := client.Fingerprint(req.RefreshToken)
 	if held.profile == nil {
+		if err := revoke(ctx, req.RefreshToken); err != nil {
+			return redacted(err, rd)
+		}
 		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s on %s.\n", fp, req.Account)
 		return nil
 	}
+	// A profile's refresh token: the session's one revoke, under the
+	// profile's lock, removes it from the store where it is still this
+	// one.
 	svc, err := app.session()
 	if err != nil {
-		return fmt.Errorf("revoked refresh token %s, but removing it from profile %s failed: %w", fp, held.profile.Name, err)
+		return err
 	}
-	removed, err := svc.ForgetRevoked(ctx, *held.profile, req.RefreshToken)
-	if err != nil {
-		return fmt.Errorf("revoked refresh token %s, but removing it from profile %s failed: %w", fp, held.profile.Name, err)
+	out, err := svc.RevokeProfile(ctx, *held.profile, req.RefreshToken, revoke)
+	if rmErr := (*session.RemoveError)(nil); errors.As(err, &rmErr) {
+		return fmt.Errorf("revoked refresh token %s, but removing it from profile %s failed: %w", fp, held.profile.Name, rmErr.Err)
+	} else if err != nil {
+		return redacted(err, rd)
 	}
+	removed := out.Removed
 	switch {
 	case removed:
 		fmt.Fprintf(app.env.stderr, "Revoked refresh token %s of profile %s and removed it from the store.\n", fp, held.profile.Name)
@@ -198,17 +211,12 @@ func (app *App) profileRefresh(ctx context.Context, o *revokeOptions, changed fu
 			return held, &usageError{fmt.Errorf("profile %s holds no refresh token to revoke", p.Name)}
 		}
 	}
-	if req.Bearer == "" && req.ClientSecret == "" {
-		fr := flows.Request{Grant: client.GrantClientCredentials, ClientID: req.ClientID}
-		if req.ClientID == "" {
-			fr.Grant = client.GrantAccountUserToken
-		}
-		if err := sec.FillSecrets(ctx, p, &fr, app.askSecret(p.Name)); err != nil {
-			return held, err
-		}
-		req.ClientSecret, req.Bearer = fr.ClientSecret, fr.Bearer
+	svc, err := app.session()
+	if err != nil {
+		return held, err
 	}
-	return held, nil
+	req.ClientSecret, req.Bearer, err = svc.ClientAuth(ctx, p, req.ClientID, req.ClientSecret, req.Bearer, app.askSecret(p.Name))
+	return held, err
 }
 
 // cameFrom says where a revoked refresh token tokenbench does not keep

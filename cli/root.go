@@ -35,6 +35,10 @@ type App struct {
 	allCommands bool
 	// cmd is the command running: hints name only the flags it takes.
 	cmd *cobra.Command
+	// openURL opens a URL in the user's browser (tests act as the browser
+	// through $BROWSER); after is the clock a browser login times out by.
+	openURL func(string) error
+	after   func(time.Duration) <-chan time.Time
 }
 
 // runContext is the context of the running command line.
@@ -47,7 +51,9 @@ func (app *App) runContext() context.Context {
 
 // NewApp returns an App on the process's standard streams.
 func NewApp(stdin io.Reader, stdout, stderr io.Writer) *App {
-	return &App{stdout: stdout, stderr: stderr, env: osEnv(stdin, stderr), now: time.Now}
+	app := &App{stdout: stdout, stderr: stderr, env: osEnv(stdin, stderr), now: time.Now, after: time.After}
+	app.openURL = app.openBrowser
+	return app
 }
 
 // Execute runs the command line and returns the process exit code. An

@@ -54,6 +54,11 @@ func TestProfileRenameOntoExistingTouchesNothing(t *testing.T) {
 // with TOKENBENCH_TEST_RUN set it runs its arguments (after --) that many
 // times, as separate command lines, and exits with the first failure.
 func TestMain(m *testing.M) {
+	for i, a := range os.Args {
+		if mode, ok := strings.CutPrefix(a, "-tokenbench-act-as-browser="); ok && i+1 < len(os.Args) {
+			actAsBrowser(mode, os.Args[i+1])
+		}
+	}
 	if n, err := strconv.Atoi(os.Getenv("TOKENBENCH_TEST_RUN")); err == nil {
 		args := os.Args[slices.Index(os.Args, "--")+1:]
 		for range n {

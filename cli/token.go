@@ -38,6 +38,10 @@ type tokenOptions struct {
 	harFile                           string
 	bundleFile                        string
 	force, wholeSession               bool
+	// The passwordless login and the OIDC exchange.
+	ident, userID, connection, customerType string
+	verificationCode, authorizeURL          string
+	yes                                     bool
 }
 
 func newTokenCmd(app *App) *cobra.Command {
@@ -62,12 +66,25 @@ client_credentials on the merchant with the exchange token as Bearer. The
 audience sent last is the merchant's unless --audience says otherwise; -o json
 shows it under "partner".
 
-Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
+--grant authorization_code is Dintero's passwordless login: --ident EMAIL
+sends a one-time code to the customer (--connection email|sms,
+--customer-type customer|company), read from the terminal or one line of
+stdin ("sms" or "email" there sends the same code that way); --user-id UID
+has the server issue a code for that user (acts as the user: a P account asks
+first, or needs --yes). --grant oidc exchanges an identity provider's --code
+at auth/oidc/token, or runs a browser login with --authorize-url (listens on
+127.0.0.1, $BROWSER first, 5 minutes at most); -o json includes user_info.
+
+Exit codes: 0 ok, 2 usage or invalid input, 3 a code is needed (an MFA
+binding code, or a passwordless verification code: the continue command is
+printed),
 4 rejected by the server (4xx), 5 transport or server failure, 1 other,
 130 interrupted (ctrl+c: "cancelled" on stderr, the terminal restored).`,
 		Example: `  TOKENBENCH_CLIENT_SECRET=... tokenbench token --account T11223344 --client-id ID
   tokenbench token --account T11223344 --grant password --client-id ID --username me@example.com -o json
-  tokenbench token --partner T11200000 --account T11200001 --client-id PARTNER_CLIENT -o json`,
+  tokenbench token --partner T11200000 --account T11200001 --client-id PARTNER_CLIENT -o json
+  tokenbench token --account T11223344 --client-id ID --grant authorization_code --ident customer@example.com
+  tokenbench token --account T11223344 --client-id ID --grant oidc --authorize-url https://idp.example.com/authorize -o json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return app.runToken(cmd.Context(), o, cmd.Flags().Changed)
@@ -80,6 +97,8 @@ Exit codes: 0 ok, 2 usage or invalid input, 3 MFA needs a binding code,
 	cmd.Flags().StringVar(&o.bundleFile, "bundle", "", "write a redacted support bundle (summary.md + session.har) to FILE.zip")
 	bindForce(cmd.Flags(), &o.force, "--har or --bundle")
 	bindWholeSession(cmd.Flags(), &o.wholeSession)
+	cmd.Flags().StringVar(&o.verificationCode, "verification-code", "", "authorization_code: the code sent to the customer (one-time; or $TOKENBENCH_VERIFICATION_CODE)")
+	cmd.Flags().BoolVar(&o.yes, "yes", false, "authorization_code --user-id on a production (P) account: act as the user without asking")
 	return cmd
 }
 
@@ -96,8 +115,13 @@ func bindRequestFlags(f *pflag.FlagSet, o *tokenOptions) {
 	f.StringVar(&o.bearerFile, "bearer-file", "", "read the Bearer token from FILE, or - ($TOKENBENCH_BEARER)")
 	f.StringVar(&o.username, "username", "", "username for the password grant")
 	f.StringVar(&o.passwordFile, "password-file", "", "read the password from FILE, or - ($TOKENBENCH_PASSWORD)")
-	f.StringVar(&o.code, "code", "", "authorization code")
-	f.StringVar(&o.redirectURI, "redirect-uri", "", "redirect URI the code was issued for")
+	f.StringVar(&o.ident, "ident", "", "authorization_code (passwordless): the customer's e-mail a code is sent to")
+	f.StringVar(&o.connection, "connection", "", "authorization_code: send the code by email (default) or sms")
+	f.StringVar(&o.customerType, "customer-type", "", "authorization_code: the e-mail's customer type, customer (default) or company")
+	f.StringVar(&o.userID, "user-id", "", "authorization_code: have the server issue a code for this user id (acts as the user)")
+	f.StringVar(&o.code, "code", "", "oidc: the code the identity provider redirected back with")
+	f.StringVar(&o.redirectURI, "redirect-uri", "", "oidc: the redirect URI the code was issued for (a loopback one with --authorize-url)")
+	f.StringVar(&o.authorizeURL, "authorize-url", "", "oidc: the identity provider's authorize URL, for a browser login")
 	f.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "read the refresh token from FILE, or - ($TOKENBENCH_REFRESH_TOKEN)")
 	f.StringArrayVar(&o.params, "param", nil, "extra body field key=value (repeatable); not a field tokenbench sets (grant_type, secrets, codes, username, audience, redirect_uri)")
 	f.StringVar(&o.caFile, "ca-file", "", "PEM file of private CAs to trust")
@@ -179,6 +203,15 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		override("client-id", &req.ClientID, o.clientID)
 		override("username", &req.Username, o.username)
 		override("redirect-uri", &req.RedirectURI, o.redirectURI)
+		override("authorize-url", &req.AuthorizeURL, o.authorizeURL)
+		override("connection", &req.Connection, o.connection)
+		override("customer-type", &req.CustomerType, o.customerType)
+		if changed("ident") {
+			req.IdentType, req.Ident = flows.IdentEmail, o.ident
+		}
+		if changed("user-id") {
+			req.IdentType, req.Ident = flows.IdentUserID, o.userID
+		}
 		if changed("grant") {
 			g, err := client.ParseGrant(o.grant)
 			if err != nil {
@@ -191,7 +224,20 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		if err != nil {
 			return nil, err
 		}
-		req = flows.Request{Account: o.account, Audience: o.audience, Grant: g, ClientID: o.clientID, Username: o.username, RedirectURI: o.redirectURI, Partner: o.partner}
+		req = flows.Request{Account: o.account, Audience: o.audience, Grant: g, ClientID: o.clientID, Username: o.username, RedirectURI: o.redirectURI, Partner: o.partner,
+			AuthorizeURL: o.authorizeURL, Connection: o.connection, CustomerType: o.customerType}
+		switch {
+		case o.ident != "":
+			req.IdentType, req.Ident = flows.IdentEmail, o.ident
+		case o.userID != "":
+			req.IdentType, req.Ident = flows.IdentUserID, o.userID
+		}
+	}
+	if o.ident != "" && o.userID != "" {
+		return nil, &usageError{errors.New("--ident and --user-id are two ways to get a code: give one")}
+	}
+	if out.profile != nil && out.profile.LegacyCode() && req.Grant == client.GrantAuthorizationCode && req.IdentType == "" {
+		return nil, &usageError{fmt.Errorf("%w: %s", client.ErrInvalidInput, profiles.LegacyCodeMessage(out.profile.Name))}
 	}
 	channel, err := client.ParseChannel(o.mfaChannel)
 	if err != nil {
@@ -221,14 +267,28 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 			return nil, &usageError{fmt.Errorf("--binding-code: %w; nothing was sent", err)}
 		}
 	}
-	req.Code, req.MFAToken, req.OOBCode, req.BindingCode, req.Extra = o.code, o.mfaToken, o.oobCode, o.bindingCode, extra
+	if o.code != "" {
+		req.Code = o.code
+	}
+	req.MFAToken, req.OOBCode, req.BindingCode, req.Extra = o.mfaToken, o.oobCode, o.bindingCode, extra
+	req.VerificationCode = strings.TrimSpace(o.verificationCode)
+	if req.VerificationCode == "" {
+		req.VerificationCode = profiles.FirstLine(app.env.getenv("TOKENBENCH_VERIFICATION_CODE"))
+	}
+	if req.VerificationCode != "" && req.Grant != client.GrantAuthorizationCode {
+		return nil, &usageError{fmt.Errorf("--verification-code is for --grant authorization_code")}
+	}
 	if err := app.readSecrets(o, &req); err != nil {
 		return nil, err
 	}
 	out.spendStored = out.profile != nil && req.Grant == client.GrantRefreshToken && req.RefreshToken == "" &&
 		profiles.SourceOf(*out.profile, profiles.RefreshToken).Stored()
 	if out.profile != nil {
-		if err := app.secrets().FillSecrets(ctx, *out.profile, &req, app.askSecret(out.profile.Name)); err != nil {
+		svc, err := app.session()
+		if err != nil {
+			return nil, err
+		}
+		if err := svc.Fill(ctx, *out.profile, &req, app.askSecret(out.profile.Name)); err != nil {
 			return nil, err
 		}
 	}
@@ -256,7 +316,9 @@ var givenBy = map[string][]string{
 	"bearer":        {"$TOKENBENCH_BEARER", "--bearer-file"},
 	"username":      {"--username"},
 	"password":      {"$TOKENBENCH_PASSWORD", "--password-file", "the prompt on a terminal"},
-	"code":          {"--code"},
+	"code":          {"--code", "--authorize-url"},
+	"ident":         {"--ident EMAIL", "--user-id UID"},
+	"user-id":       {"--user-id"},
 	"refresh-token": {"$TOKENBENCH_REFRESH_TOKEN", "--refresh-token-file"},
 	"mfa-token":     {"--mfa-token"},
 	"oob-code":      {"--oob-code"},
@@ -321,17 +383,20 @@ func orList(items []string) string {
 // history and the process list, and a grant_type would silently change
 // the grant the rest of the flow believes it runs.
 var managedParams = map[string]string{
-	"grant_type":    "--grant",
-	"client_secret": "$TOKENBENCH_CLIENT_SECRET or --client-secret-file",
-	"password":      "$TOKENBENCH_PASSWORD, --password-file or the prompt",
-	"refresh_token": "$TOKENBENCH_REFRESH_TOKEN or --refresh-token-file",
-	"code":          "--code",
-	"binding_code":  "--binding-code",
-	"mfa_token":     "--mfa-token",
-	"oob_code":      "--oob-code",
-	"username":      "--username",
-	"audience":      "--audience",
-	"redirect_uri":  "--redirect-uri",
+	"grant_type":        "--grant",
+	"client_secret":     "$TOKENBENCH_CLIENT_SECRET or --client-secret-file",
+	"password":          "$TOKENBENCH_PASSWORD, --password-file or the prompt",
+	"refresh_token":     "$TOKENBENCH_REFRESH_TOKEN or --refresh-token-file",
+	"code":              "--code",
+	"binding_code":      "--binding-code",
+	"ident_type":        "--ident or --user-id",
+	"ident":             "--ident or --user-id",
+	"verification_code": "--verification-code or $TOKENBENCH_VERIFICATION_CODE",
+	"mfa_token":         "--mfa-token",
+	"oob_code":          "--oob-code",
+	"username":          "--username",
+	"audience":          "--audience",
+	"redirect_uri":      "--redirect-uri",
 }
 
 // parseParams reads --param key=value fields, refusing the ones
@@ -408,7 +473,21 @@ func (app *App) runToken(ctx context.Context, o *tokenOptions, changed func(stri
 	if res.DecodeErr != nil && o.output == "json" {
 		fmt.Fprintf(app.env.stderr, "warning: the access token is not a JWT: %v\n", res.DecodeErr)
 	}
+	app.noteNoRefresh(o.output, res)
 	return writeToken(app.stdout, o.output, res)
+}
+
+// noteNoRefresh says on stderr why a login that could have brought a
+// refresh token brought none (-o json says it in its no_refresh_token
+// field instead). A client's token, which never has one, is not remarked
+// on: a script calling client_credentials hears nothing new.
+func (app *App) noteNoRefresh(format string, res *flows.Result) {
+	why := res.RefreshReason()
+	g := res.Request.Grant
+	if format == "json" || why.Code == "" || !(res.ViaRecovery || g == client.GrantPassword || g == client.GrantAuthorizationCode || g.IsMFAOOB()) {
+		return
+	}
+	fmt.Fprintf(app.env.stderr, "note: no refresh token: %s\n", why.Text)
 }
 
 // obtain runs the grant the options describe, through MFA when needed, and
@@ -423,7 +502,7 @@ func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string
 	rd := &client.Redactor{}
 	tr.req.NoteSecrets(rd)
 	res, err := app.obtainWith(ctx, o, tr, rd)
-	return res, redacted(err, rd)
+	return res, redacted(withDoctorHint(err, tr), rd)
 }
 
 func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (res *flows.Result, err error) {
@@ -440,6 +519,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 			}
 			if err != nil {
 				in.Error = rd.Redact(err.Error())
+				in.ErrorDetails = errorDetails(err)
 			}
 			if res != nil && c != nil {
 				in.AccessToken = res.Response.AccessToken
@@ -466,7 +546,16 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	}
 	runner := flows.NewRunner(c)
 	prompter := &linePrompter{env: app.env}
+	if err := app.confirmActAsUser(ctx, o, req); err != nil {
+		return nil, err
+	}
 	run := func(ctx context.Context, req flows.Request) (*flows.Result, error) {
+		switch {
+		case req.Grant == client.GrantAuthorizationCode:
+			return app.runPasswordless(ctx, runner, req)
+		case req.Grant == client.GrantOIDC && req.Code == "":
+			return app.runBrowserLogin(ctx, runner, req)
+		}
 		return runner.Run(ctx, req, channel, prompter, func(s *flows.MFASession) {
 			fmt.Fprintf(app.env.stderr, "MFA required: a binding code was sent by %s.\n", s.Channel)
 		})
@@ -483,8 +572,13 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 	} else {
 		res, err = run(ctx, req)
 	}
-	var needCode *flows.NeedCodeError
+	var (
+		needCode *flows.NeedCodeError
+		needVC   *flows.NeedVerificationCodeError
+	)
 	switch {
+	case errors.As(err, &needVC):
+		return nil, app.needVerificationCode(o, tr, c.BaseURL(), needVC)
 	case errors.As(err, &needCode):
 		s := needCode.Session
 		if s.Attempts > 0 {
@@ -623,6 +717,10 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 		if p := res.Partner; p != nil {
 			out["partner"] = map[string]string{"partner": p.Partner, "account": p.Merchant, "audience": p.Audience}
 		}
+		if why := res.RefreshReason(); why.Code != "" {
+			// Why there is no refresh_token field (§1's rule).
+			out["no_refresh_token"] = why
+		}
 		err = writeJSON(w, out)
 	}
 	if err != nil {
@@ -668,7 +766,12 @@ type linePrompter struct{ env *env }
 
 func (p *linePrompter) BindingCode(ctx context.Context, pr flows.Prompt) (string, error) {
 	e := p.env
-	if pr.LastError != nil {
+	var unchecked *flows.NotACodeError
+	switch {
+	case errors.As(pr.LastError, &unchecked):
+		// A 429 or a 5xx: the code was not judged, and may be sent again.
+		fmt.Fprintf(e.stderr, "That code was not checked (no attempt used; %d left): %s\n", pr.AttemptsLeft, errorMessage(unchecked.Err))
+	case pr.LastError != nil:
 		fmt.Fprintf(e.stderr, "That code was not accepted: %s\n", errorLine(pr.LastError))
 	}
 	if e.isTerminal() {

@@ -73,21 +73,25 @@ func demoConnections(base string) []ui.Connection {
 	prod := cc
 	prod.Account = dinterotest.DemoProdAccount
 	code := cc
-	code.Grant, code.Code, code.RedirectURI = client.GrantAuthorizationCode, dinterotest.DemoAuthCode, dinterotest.DemoRedirectURI
+	code.Grant, code.IdentType, code.Ident = client.GrantAuthorizationCode, flows.IdentUserID, dinterotest.UserIDOf(dinterotest.DemoUser)
 	partner := flows.Request{Account: dinterotest.DemoMerchant, Partner: dinterotest.DemoPartner, Grant: client.GrantClientCredentials,
 		ClientID: dinterotest.DemoPartnerClient, ClientSecret: dinterotest.DemoPartnerSecret}
 	lost := pw(dinterotest.DemoLostDeviceUser)
+	// The integration whose grants are wrong (§11): its token request
+	// fails, and `doctor --client demo-pos` says why.
+	pos := flows.Request{Account: d, Grant: client.GrantClientCredentials, ClientID: dinterotest.DemoPOSClient, ClientSecret: dinterotest.DemoPOSSecret}
 	// Demo tokens live 2 minutes: the connections that can get a new
 	// token without the user auto-refresh 30 s before expiry, so auto-refresh
 	// shows on home ("auto-refresh in …", then "auto-refreshed at …").
-	// The one-time code and the recovery cannot, and do not.
+	// The recovery cannot, and does not.
 	return []ui.Connection{
 		{Name: "Demo API client", Description: "client_credentials with HTTP Basic; auto-refreshes 30 s before expiry", BaseURL: base, Request: cc, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Support user, no MFA", Description: "password grant with a refresh token: X on its token revokes it", BaseURL: base, Request: pw(dinterotest.DemoUser), Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "MFA user", Description: "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Production-looking account", Description: "client_credentials on a P account, to see how production is marked", BaseURL: base, Request: prod, Channel: client.ChannelSMS, AutoRefresh: true},
-		{Name: "Authorization code (one-time)", Description: "authorization_code, one-time: e, enter resends it to see the refusal", BaseURL: base, Request: code, Channel: client.ChannelSMS},
+		{Name: "Code issued for a user", Description: "passwordless authorization_code: a code issued for the support user", BaseURL: base, Request: code, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Partner T112 → merchant T11200001", Description: "partner token → exchange_token → client_credentials on the merchant", BaseURL: base, Request: partner, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Lost device (MFA recovery)", Description: "lost phone: enter, then L on the MFA screen runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},
+		{Name: "POS integration (fails: grants)", Description: "no grant for this audience: doctor --client demo-pos says why", BaseURL: base, Request: pos, Channel: client.ChannelSMS},
 	}
 }

@@ -34,10 +34,14 @@ const (
 	// GrantMFAOOBUnderscore is the spelling of the challenge and recovery
 	// references (§3); sent only when asked for, or as the one retry.
 	GrantMFAOOBUnderscore Grant = "mfa_oob"
+	// GrantOIDC is not a grant_type of the token endpoint: it is the code
+	// of an outside identity provider exchanged at auth/oidc/token (§1b),
+	// which sends grant_type=authorization_code itself.
+	GrantOIDC Grant = "oidc"
 )
 
 // Grants lists every grant type in the order a person meets them.
-var Grants = []Grant{GrantClientCredentials, GrantPassword, GrantAuthorizationCode, GrantAccountUserToken, GrantRefreshToken, GrantMFAOOB}
+var Grants = []Grant{GrantClientCredentials, GrantPassword, GrantAuthorizationCode, GrantOIDC, GrantAccountUserToken, GrantRefreshToken, GrantMFAOOB}
 
 // ParseGrant accepts a grant type by its wire name.
 func ParseGrant(s string) (Grant, error) {
@@ -366,12 +370,14 @@ type TokenRequest struct {
 	Audience     string
 	Username     string
 	Password     string
-	Code         string
-	RedirectURI  string
 	RefreshToken string
 	MFAToken     string
 	OOBCode      string
 	BindingCode  string
+	// The passwordless login (§1a): IdentType is "email" or "user_id".
+	IdentType        string
+	Ident            string
+	VerificationCode string
 	// Extra adds body fields (servers drift); they win over the fields above.
 	Extra map[string]string
 }
@@ -391,9 +397,12 @@ func (r TokenRequest) body() map[string]string {
 		b["password"] = r.Password
 		set("audience", r.Audience)
 	case GrantAuthorizationCode:
-		set("code", r.Code)
+		// Dintero's authorization_code is the passwordless login; the
+		// OAuth redirect shape (code, redirect_uri) is refused there.
+		set("ident_type", r.IdentType)
+		set("ident", r.Ident)
+		set("verification_code", r.VerificationCode)
 		set("audience", r.Audience)
-		set("redirect_uri", r.RedirectURI)
 	case GrantRefreshToken:
 		set("refresh_token", r.RefreshToken)
 	case GrantMFAOOB, GrantMFAOOBUnderscore:
@@ -600,6 +609,9 @@ func (c *Client) parseError(status int, contentType string, body []byte) *APIErr
 	e.Message = scrub(c.redactor, e.Message)
 	e.Excerpt = scrub(c.redactor, e.Excerpt)
 	e.ContentType = scrub(c.redactor, e.ContentType)
+	for i, d := range e.Details {
+		e.Details[i] = scrub(c.redactor, d)
+	}
 	return e
 }
 

@@ -67,15 +67,17 @@ func TestEveryGrantAgainstFake(t *testing.T) {
 		t.Fatal("Date header or receive time missing")
 	}
 
-	code, err := srv.IssueAuthorizationCode(dinterotest.DemoUser, "https://app.example/cb")
+	uid := srv.UserID(dinterotest.DemoUser)
+	code, err := c.PasswordlessCode(ctx, account, bearer, aud, dinterotest.DemoClientID, uid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Token(ctx, account, bearer, client.TokenRequest{Grant: client.GrantAuthorizationCode, Code: code, RedirectURI: "https://app.example/cb", Audience: aud}); err != nil {
+	ac := client.TokenRequest{Grant: client.GrantAuthorizationCode, IdentType: "user_id", Ident: uid, VerificationCode: code, Audience: aud}
+	if _, err := c.Token(ctx, account, bearer, ac); err != nil {
 		t.Fatalf("authorization_code: %v", err)
 	}
 	// Codes are one-time.
-	_, err = c.Token(ctx, account, bearer, client.TokenRequest{Grant: client.GrantAuthorizationCode, Code: code, RedirectURI: "https://app.example/cb", Audience: aud})
+	_, err = c.Token(ctx, account, bearer, ac)
 	assertAPIError(t, err, 400, "invalid_grant")
 
 	if _, err := c.Token(ctx, account, client.BearerAuth{Token: pw.AccessToken}, client.TokenRequest{Grant: client.GrantAccountUserToken, Audience: aud}); err != nil {
@@ -154,8 +156,9 @@ func TestFakeRejections(t *testing.T) {
 	if e := assertAPIError(t, err, 401, "invalid_client"); e.Error() != "401 invalid_client: client authentication failed" {
 		t.Fatalf("Error() = %q", e.Error())
 	}
+	// An audience the client has no grant for is a validation failure.
 	_, err = c.Token(ctx, account, demoBasic, client.TokenRequest{Grant: client.GrantClientCredentials, Audience: "https://api.dintero.com/v1/accounts/T99999999"})
-	assertAPIError(t, err, 403, "access_denied")
+	assertAPIError(t, err, 400, "")
 	_, err = c.Token(ctx, "T00000001", demoBasic, client.TokenRequest{Grant: client.GrantClientCredentials, Audience: aud})
 	assertAPIError(t, err, 404, "not_found")
 	// Password with Basic is the wrong Authorization for the grant.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -26,6 +27,31 @@ type APIError struct {
 	// MFAToken is the mfa_token of an mfa_required answer, wherever the server
 	// put it. It is a secret of the flow and never part of Error().
 	MFAToken string
+	// Details are Dintero's "errors" list (§1 Errors: what a validation
+	// failure found wrong, the scope a 403 wanted), in the server's order,
+	// each as its human text when it has one, else as compact JSON; each
+	// sanitised to one line and bounded. Error() names the first; a screen
+	// or -v shows them all. At most MaxDetails are kept.
+	Details []string
+	// DetailsLeftOut counts the details beyond MaxDetails.
+	DetailsLeftOut int
+}
+
+// MaxDetails bounds how many error details an APIError keeps, and
+// maxDetailLen how long each is.
+const (
+	MaxDetails   = 20
+	maxDetailLen = 300
+)
+
+// AllDetails is every kept detail, and a last line saying how many more
+// the server sent, when it sent more than MaxDetails.
+func (e *APIError) AllDetails() []string {
+	out := slices.Clone(e.Details)
+	if e.DetailsLeftOut > 0 {
+		out = append(out, fmt.Sprintf("(%d more not kept)", e.DetailsLeftOut))
+	}
+	return out
 }
 
 func (e *APIError) Error() string {
@@ -38,6 +64,8 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " %s", e.Code)
 	case e.Message != "":
 		fmt.Fprintf(&b, " %s", e.Message)
+	case len(e.Details) > 0:
+		// Details with no message: the first stands for it.
 	default:
 		if t := http.StatusText(e.Status); t != "" {
 			fmt.Fprintf(&b, " %s", t)
@@ -47,6 +75,15 @@ func (e *APIError) Error() string {
 		}
 		if e.Excerpt != "" {
 			fmt.Fprintf(&b, ": %s", e.Excerpt)
+		}
+	}
+	if len(e.Details) > 0 {
+		if e.Code != "" || e.Message != "" {
+			b.WriteString(":")
+		}
+		fmt.Fprintf(&b, " %s", e.Details[0])
+		if more := len(e.Details) - 1 + e.DetailsLeftOut; more > 0 {
+			fmt.Fprintf(&b, " (and %d more)", more)
 		}
 	}
 	return b.String()
@@ -159,7 +196,12 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 	var nested struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		Errors  []any  `json:"errors"`
 	}
+	var top struct {
+		Errors []any `json:"errors"`
+	}
+	_ = json.Unmarshal(trimmed, &top)
 	var flat string
 	switch {
 	case len(raw.Error) == 0 || string(raw.Error) == "null":
@@ -169,16 +211,86 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 		}
 	case json.Unmarshal(raw.Error, &nested) == nil:
 		e.Code, e.Message = nested.Code, nested.Message
+		if len(nested.Errors) > 0 {
+			top.Errors = nested.Errors
+		}
 	case json.Unmarshal(raw.Error, &flat) == nil:
 		e.Code, e.Message = flat, raw.ErrorDescription
 	default:
 		e.Excerpt = Excerpt(trimmed, excerptLen)
+	}
+	for _, d := range top.Errors {
+		text := detailText(d)
+		if text == "" {
+			continue
+		}
+		if len(e.Details) == MaxDetails {
+			e.DetailsLeftOut++
+			continue
+		}
+		e.Details = append(e.Details, text)
 	}
 	// One line, however long what the server wrote.
 	e.Code = Cut(Sanitize(e.Code), maxCodeLen)
 	e.Message = Cut(Sanitize(e.Message), maxMessageLen)
 	e.MFAToken = strings.TrimSpace(e.MFAToken)
 	return e
+}
+
+// detailHumanKeys are the fields of an error detail that hold its human
+// text, in the order they are looked for (Dintero's own details use
+// "message"; other validators say "description", "detail" or "msg").
+var detailHumanKeys = []string{"message", "description", "detail", "msg"}
+
+// detailFieldKeys name the field a detail is about; it is put before a
+// human text that does not already name it.
+var detailFieldKeys = []string{"field", "path", "dataPath", "instancePath", "property", "param"}
+
+// detailText is one error detail as a person reads it: its human text
+// (with the field it is about, unless the text names it), a string detail
+// as it is, anything else as compact JSON. One line, bounded.
+func detailText(d any) string {
+	if d == nil {
+		return ""
+	}
+	text := ""
+	switch v := d.(type) {
+	case string:
+		text = v
+	case map[string]any:
+		text = humanDetail(v)
+	}
+	if strings.TrimSpace(text) == "" {
+		data, err := json.Marshal(d)
+		if err != nil {
+			return ""
+		}
+		text = string(data)
+	}
+	return Cut(Sanitize(strings.TrimSpace(text)), maxDetailLen)
+}
+
+// humanDetail is a detail object's human text, with the field it is about
+// before it unless the text already names it; "" when it has none.
+func humanDetail(v map[string]any) string {
+	text := ""
+	for _, k := range detailHumanKeys {
+		if s, ok := v[k].(string); ok && strings.TrimSpace(s) != "" {
+			text = s
+			break
+		}
+	}
+	if text == "" {
+		return ""
+	}
+	for _, k := range detailFieldKeys {
+		f, _ := v[k].(string)
+		f = strings.TrimLeft(strings.TrimSpace(f), "./")
+		if f != "" && !strings.Contains(text, f) {
+			return f + ": " + text
+		}
+	}
+	return text
 }
 
 func mediaType(contentType string) string {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"sort"
 	"strings"
@@ -47,6 +48,10 @@ type Exchange struct {
 	ContentType     string
 	// ErrorCode is the error code of an error answer, if any.
 	ErrorCode string
+	// ErrorMessage and ErrorDetails are an error answer's message and its
+	// "errors" details (APIError's), sanitised and redacted.
+	ErrorMessage string
+	ErrorDetails []string
 	// Err is a transport failure (no answer).
 	Err string
 }
@@ -56,11 +61,12 @@ type Exchange struct {
 var secretKeys = map[string]bool{
 	"password": true, "client_secret": true, "binding_code": true, "mfa_token": true,
 	"oob_code": true, "refresh_token": true, "access_token": true, "id_token": true,
+	"verification_code": true,
 }
 
 // maskedKeys are secrets people choose or read (passwords, codes): not
 // even their first characters are shown, only their length.
-var maskedKeys = map[string]bool{"password": true, "client_secret": true, "binding_code": true, "code": true}
+var maskedKeys = map[string]bool{"password": true, "client_secret": true, "binding_code": true, "code": true, "verification_code": true}
 
 // mask names a secret by its length alone.
 func mask(secret string) string { return fmt.Sprintf("•••• (%d chars)", len(secret)) }
@@ -96,6 +102,32 @@ type Recorder struct {
 	mu        sync.Mutex
 	exchanges []Exchange
 	next      int
+	// gens[i] is the redactor's gen when exchanges[i] was begun; pending
+	// counts the gens of exchanges being built (see Redactor.Forget).
+	gens    []uint64
+	pending map[uint64]int
+	// sinceForget counts exchanges recorded since the redactor was last
+	// told to forget.
+	sinceForget int
+}
+
+// forgetEvery is how many exchanges are recorded between two calls of
+// Redactor.Forget: its cost (the secrets known) is shared among them.
+const forgetEvery = 32
+
+// oldestGen is the gen of the oldest exchange held or being built
+// (MaxUint64 for none).
+func (r *Recorder) oldestGen() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	oldest := uint64(math.MaxUint64)
+	for _, g := range r.gens {
+		oldest = min(oldest, g)
+	}
+	for g := range r.pending {
+		oldest = min(oldest, g)
+	}
+	return oldest
 }
 
 // Exchanges returns the recorded exchanges, oldest first.
@@ -128,6 +160,8 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if now == nil {
 		now = time.Now
 	}
+	rd := t.rec.redactor()
+	gen := t.rec.begin(rd)
 	start := now()
 	res, err := t.next.RoundTrip(req)
 	d := now().Sub(start)
@@ -137,36 +171,95 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		res.Body.Close()
 		res.Body = io.NopCloser(bytes.NewReader(resBody))
 	}
-	t.rec.add(buildExchange(t.rec.redactor(), req, reqBody, res, resBody, err, start, d))
+	e := buildExchange(rd, req, reqBody, res, resBody, err, start, d)
+	if err == nil && res.StatusCode < 300 {
+		noteSpent(rd, reqBody, resBody, now())
+	}
+	t.rec.add(e, gen)
+	if t.rec.forgetDue() {
+		rd.Forget(now())
+	}
 	return res, err
+}
+
+// noteSpent tells rd that a refresh token grant's refresh token was
+// rotated away, when the answer carries a new one.
+func noteSpent(rd *Redactor, reqBody, resBody []byte, at time.Time) {
+	var req struct {
+		GrantType    string `json:"grant_type"`
+		RefreshToken string `json:"refresh_token"`
+	}
+	var res struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	if json.Unmarshal(reqBody, &req) != nil || req.GrantType != string(GrantRefreshToken) || req.RefreshToken == "" {
+		return
+	}
+	if json.Unmarshal(resBody, &res) != nil || res.RefreshToken == "" || res.RefreshToken == req.RefreshToken {
+		return
+	}
+	rd.Spent(req.RefreshToken, at)
 }
 
 func (r *Recorder) redactor() *Redactor {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.Redactor == nil {
 		r.Redactor = &Redactor{}
 	}
-	return r.Redactor
+	rd := r.Redactor
+	r.mu.Unlock()
+	rd.hold(r)
+	return rd
 }
 
-func (r *Recorder) add(e Exchange) {
+// begin notes an exchange being built, with the redactor's gen for it.
+func (r *Recorder) begin(rd *Redactor) uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// Taken under the recorder's lock, so that oldestGen never misses a
+	// gen the redactor has handed out to an exchange of this recorder.
+	g := rd.begin()
+	if r.pending == nil {
+		r.pending = map[uint64]int{}
+	}
+	r.pending[g]++
+	return g
+}
+
+func (r *Recorder) add(e Exchange, gen uint64) {
 	r.mu.Lock()
 	r.next++
 	e.ID = r.next
 	r.exchanges = append(r.exchanges, e)
+	r.gens = append(r.gens, gen)
+	if r.pending[gen]--; r.pending[gen] <= 0 {
+		delete(r.pending, gen)
+	}
 	limit := r.Max
 	if limit <= 0 {
 		limit = 500
 	}
 	if len(r.exchanges) > limit {
 		r.exchanges = r.exchanges[len(r.exchanges)-limit:]
+		r.gens = r.gens[len(r.gens)-limit:]
 	}
+	r.sinceForget++
 	cb := r.OnExchange
 	r.mu.Unlock()
 	if cb != nil {
 		cb(e)
 	}
+}
+
+// forgetDue reports whether the redactor should be told to forget now.
+func (r *Recorder) forgetDue() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sinceForget < forgetEvery {
+		return false
+	}
+	r.sinceForget = 0
+	return true
 }
 
 func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Response, resBody []byte, err error, start time.Time, d time.Duration) Exchange {
@@ -224,7 +317,11 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 	e.ResponseHeaders = redactHeaders(res.Header, rd, e)
 	e.ResponseBody = redactBody(resBody, resFields, rd, false)
 	if res.StatusCode >= 400 {
-		e.ErrorCode = scrub(rd, ParseError(res.StatusCode, e.ContentType, resBody).Code)
+		pe := ParseError(res.StatusCode, e.ContentType, resBody)
+		e.ErrorCode, e.ErrorMessage = scrub(rd, pe.Code), scrub(rd, pe.Message)
+		for _, d := range pe.AllDetails() {
+			e.ErrorDetails = append(e.ErrorDetails, scrub(rd, d))
+		}
 	}
 	return e
 }
@@ -311,7 +408,8 @@ func redactHeaders(h http.Header, rd *Redactor, e Exchange) []Header {
 var curlVars = map[string]string{
 	"password": "TOKENBENCH_PASSWORD", "client_secret": "TOKENBENCH_CLIENT_SECRET", "binding_code": "TOKENBENCH_BINDING_CODE",
 	"mfa_token": "TOKENBENCH_MFA_TOKEN", "oob_code": "TOKENBENCH_OOB_CODE", "refresh_token": "TOKENBENCH_REFRESH_TOKEN",
-	"access_token": "TOKENBENCH_ACCESS_TOKEN", "id_token": "TOKENBENCH_ID_TOKEN", "code": "TOKENBENCH_CODE",
+	"access_token": "TOKENBENCH_ACCESS_TOKEN", "id_token": "TOKENBENCH_ID_TOKEN", "code": "TOKENBENCH_OIDC_CODE",
+	"verification_code": "TOKENBENCH_VERIFICATION_CODE",
 	// revoke's token is a refresh token, as `tokenbench revoke` reads it.
 	"token": "TOKENBENCH_REFRESH_TOKEN",
 }
@@ -395,6 +493,11 @@ func (e Exchange) Text() string {
 	}
 	for _, l := range splitLines(e.ResponseBody) {
 		fmt.Fprintf(&b, "< %s\n", l)
+	}
+	// The error's details as a person reads them (curl's "* " lines are
+	// its own remarks, not the wire's).
+	for i, d := range e.ErrorDetails {
+		fmt.Fprintf(&b, "* error detail %d of %d: %s\n", i+1, len(e.ErrorDetails), d)
 	}
 	return b.String()
 }

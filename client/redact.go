@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -43,22 +46,59 @@ const minEncodedLen = 8
 //
 // A redacted secret reads "[•••• (12 chars)]"; a token shows a short hash
 // of itself ("[sha256:3f9a1c… (812 chars)]"), which tells tokens apart.
+//
+// It forgets what no longer needs hiding (see Forget), so that a long
+// session's redactor is bounded by the secrets still alive, not by every
+// token it ever saw.
 type Redactor struct {
+	// Grace is how long a token stays known after it stopped being usable
+	// (its exp passed, or the server rotated it away); DefaultGrace when 0.
+	Grace time.Duration
+
 	mu   sync.RWMutex
 	root node
 	// top indexes the root's children by their first byte.
 	top [256]*node
 	// maxKey is the longest key, the most text a cut can leave of one.
 	maxKey int
+
+	// secrets are the secrets known, each once, with what decides when
+	// it may be forgotten.
+	secrets map[string]*secretLife
+	// gen counts the exchanges begun by the recorders that use this
+	// redactor; a secret remembers the last one it was added during.
+	gen uint64
+	// holders are those recorders: a secret is kept while any exchange
+	// one of them holds (or is building) may have carried it.
+	holders []*Recorder
+	// keepers list secrets still held (a session's tokens): never
+	// forgotten.
+	keepers []func() []string
 }
 
+// secretLife is what the Redactor knows of one secret's life.
+type secretLife struct {
+	// token: added by AddToken only; anything else is kept for good.
+	token bool
+	// deadAt is when the token stopped being usable: its exp, or when
+	// the server rotated it away; zero while it may still be usable.
+	deadAt time.Time
+	// seen is the redactor's gen when it was last added.
+	seen uint64
+}
+
+// DefaultGrace is how long a dead token stays known (Redactor.Grace).
+const DefaultGrace = 15 * time.Minute
+
 // node is a radix tree node: the edge into it, its children by their
-// edges' first byte, and what stands in for the key that ends here.
+// edges' first byte, what stands in for the key that ends here, and how
+// many secrets' keys end here (0: no key does).
 type node struct {
 	edge  string
 	kids  []*node
 	first []byte // kids[i].edge[0], for a fast look-up
 	shown string
+	refs  int
 }
 
 // fold maps the bytes that encodings swap to one: a space is '+' in form
@@ -84,8 +124,10 @@ func foldString(s string) string {
 // binding code): it is shown by its length alone.
 func (r *Redactor) Add(secret string) { r.add(secret, mask(secret)) }
 
-// AddToken notes a token: it is shown by a short hash of itself.
-func (r *Redactor) AddToken(token string) { r.add(token, Fingerprint(token)) }
+// AddToken notes a token: it is shown by a short hash of itself. A token
+// whose payload names an expiry (a JWT's exp) may be forgotten a while
+// after it (see Forget).
+func (r *Redactor) AddToken(token string) { r.addLife(token, Fingerprint(token), true) }
 
 // AddBasic notes the credentials of a Basic Authorization: the secret,
 // and client_id:secret in every encoding (the header value as sent).
@@ -115,20 +157,234 @@ func (r *Redactor) AddAuth(a Auth) {
 	}
 }
 
-func (r *Redactor) add(secret, shown string) {
+func (r *Redactor) add(secret, shown string) { r.addLife(secret, shown, false) }
+
+func (r *Redactor) addLife(secret, shown string, token bool) {
 	if r == nil || len(secret) < minSecretLen {
 		return
 	}
+	r.mu.Lock()
+	if l := r.secrets[secret]; l != nil {
+		// Known: its keys are in the tree. A secret added as anything
+		// but a token is kept for good.
+		l.seen = r.gen
+		l.token = l.token && token
+		r.mu.Unlock()
+		return
+	}
+	r.mu.Unlock()
 	shown = "[" + Sanitize(shown) + "]"
 	ks := keys(secret)
+	var deadAt time.Time
+	if token {
+		deadAt = jwtExpiry(secret)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if l := r.secrets[secret]; l != nil {
+		l.seen = r.gen
+		l.token = l.token && token
+		return
+	}
+	if r.secrets == nil {
+		r.secrets = map[string]*secretLife{}
+	}
+	r.secrets[secret] = &secretLife{token: token, deadAt: deadAt, seen: r.gen}
 	for _, k := range ks {
 		r.root.insert(k, shown)
 		r.maxKey = max(r.maxKey, len(k))
 	}
 	for i, c := range r.root.first {
 		r.top[c] = r.root.kids[i]
+	}
+}
+
+// jwtExpiry is the exp of a JWT's payload, read without checking the
+// signature (zero when token is not a JWT or names no expiry).
+func jwtExpiry(token string) time.Time {
+	parts := strings.Split(strings.TrimSpace(token), ".")
+	if len(parts) != 3 {
+		return time.Time{}
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}
+	}
+	var claims struct {
+		Exp *float64 `json:"exp"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || claims.Exp == nil || *claims.Exp <= 0 || *claims.Exp > 1e11 {
+		return time.Time{}
+	}
+	sec, frac := math.Modf(*claims.Exp)
+	return time.Unix(int64(sec), int64(frac*1e9))
+}
+
+// Spent notes that the server rotated token away at the time given (a
+// refresh token grant answered with a new refresh token): it is dead, and
+// may be forgotten a while after (see Forget). A secret that was not
+// added as a token is never forgotten.
+func (r *Redactor) Spent(token string, at time.Time) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if l := r.secrets[token]; l != nil && l.token && (l.deadAt.IsZero() || at.Before(l.deadAt)) {
+		l.deadAt = at
+	}
+}
+
+// Forget removes from the redactor what no longer needs hiding at now,
+// and returns how many secrets it forgot. A secret no longer needs hiding
+// when all of these hold:
+//
+//   - it was added only as a token (AddToken): client secrets, passwords,
+//     codes and Basic credentials (Add, AddBasic) are never forgotten;
+//   - it is not held: no function registered with Keep lists it;
+//   - it is dead: its JWT exp passed, or the server rotated it away
+//     (Spent). An opaque token (a refresh token still held) is never
+//     dead until it is spent;
+//   - it has been dead for longer than Grace, so that a screen, an error
+//     or a retry still naming it is past;
+//   - no exchange a recorder that uses this redactor still keeps, or is
+//     still building, was recorded since it was last added. Exchanges are
+//     stored redacted, but a HAR or a bundle is redacted once more when it
+//     is written, and a server echoing an old token into a new exchange
+//     is caught only while the token is known: a token is kept as long as
+//     the history that carried it.
+//
+// A forgotten secret's keys are deleted from the radix tree, which is
+// left as if it had never been added. Recorders call Forget now and then
+// as they record; it costs the number of secrets known plus the length of
+// the keys it deletes.
+func (r *Redactor) Forget(now time.Time) int {
+	if r == nil {
+		return 0
+	}
+	r.mu.RLock()
+	holders := slices.Clone(r.holders)
+	grace := r.Grace
+	// An exchange begun from here on has a later gen, and so has every
+	// secret it adds: they are kept.
+	oldest := r.gen + 1
+	r.mu.RUnlock()
+	if grace <= 0 {
+		grace = DefaultGrace
+	}
+	// The oldest exchange still held or being built: taken before the
+	// tree is locked.
+	for _, h := range holders {
+		oldest = min(oldest, h.oldestGen())
+	}
+	var gone []string
+	r.mu.RLock()
+	for s, l := range r.secrets {
+		if l.token && !l.deadAt.IsZero() && now.Sub(l.deadAt) > grace && l.seen < oldest {
+			gone = append(gone, s)
+		}
+	}
+	r.mu.RUnlock()
+	if len(gone) == 0 {
+		return 0
+	}
+	// A token still held (a session's expired access token, shown on its
+	// screen) stays, however dead: asked without the lock, as the keepers
+	// take their own.
+	r.mu.RLock()
+	keepers := slices.Clone(r.keepers)
+	r.mu.RUnlock()
+	if len(keepers) > 0 {
+		held := map[string]bool{}
+		for _, k := range keepers {
+			for _, s := range k() {
+				held[s] = true
+			}
+		}
+		gone = slices.DeleteFunc(gone, func(s string) bool { return held[s] })
+	}
+	// The keys are worked out without the lock, as add does.
+	type doomed struct {
+		secret string
+		keys   []string
+	}
+	ds := make([]doomed, len(gone))
+	for i, s := range gone {
+		ds[i] = doomed{s, keys(s)}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, d := range ds {
+		l := r.secrets[d.secret]
+		// Added again, or as something else, while the lock was let go.
+		if l == nil || !l.token || l.seen >= oldest {
+			continue
+		}
+		delete(r.secrets, d.secret)
+		for _, k := range d.keys {
+			r.root.remove(k)
+		}
+		n++
+	}
+	r.top = [256]*node{}
+	for i, c := range r.root.first {
+		r.top[c] = r.root.kids[i]
+	}
+	r.maxKey = longestKey(&r.root, 0)
+	return n
+}
+
+// longestKey is the longest key at or under n, whose key so far is depth
+// long.
+func longestKey(n *node, depth int) int {
+	best := 0
+	if n.refs > 0 {
+		best = depth
+	}
+	for _, k := range n.kids {
+		best = max(best, longestKey(k, depth+len(k.edge)))
+	}
+	return best
+}
+
+// Keep registers held, which lists secrets still held (a session's
+// tokens): Forget never forgets one of them. held is called without the
+// redactor's lock and must not call into the redactor.
+func (r *Redactor) Keep(held func() []string) {
+	if r == nil || held == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.keepers = append(r.keepers, held)
+}
+
+// Known is how many secrets the redactor knows.
+func (r *Redactor) Known() int {
+	if r == nil {
+		return 0
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.secrets)
+}
+
+// begin counts an exchange begun by a recorder: what is added while it
+// is built is kept while the recorder holds it (see Forget).
+func (r *Redactor) begin() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gen++
+	return r.gen
+}
+
+// hold registers a recorder that uses the redactor.
+func (r *Redactor) hold(rec *Recorder) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !slices.Contains(r.holders, rec) {
+		r.holders = append(r.holders, rec)
 	}
 }
 
@@ -186,14 +442,15 @@ func (n *node) child(c byte) *node {
 func (n *node) insert(key, shown string) {
 	for {
 		if key == "" {
-			if n.shown == "" {
+			if n.refs == 0 {
 				n.shown = shown
 			}
+			n.refs++
 			return
 		}
 		i := bytes.IndexByte(n.first, key[0])
 		if i < 0 {
-			n.kids = append(n.kids, &node{edge: key, shown: shown})
+			n.kids = append(n.kids, &node{edge: key, shown: shown, refs: 1})
 			n.first = append(n.first, key[0])
 			return
 		}
@@ -209,6 +466,59 @@ func (n *node) insert(key, shown string) {
 			c = mid
 		}
 		n, key = c, key[p:]
+	}
+}
+
+// remove takes back one insert of key (n is the root): a node no key
+// ends at or passes through goes, and a node left with one child and no
+// key of its own is merged with it, so the tree is as if key had never
+// been inserted.
+func (n *node) remove(key string) {
+	type step struct {
+		parent *node
+		at     int
+	}
+	var path []step
+	cur := n
+	for key != "" {
+		i := bytes.IndexByte(cur.first, key[0])
+		if i < 0 {
+			return
+		}
+		c := cur.kids[i]
+		if !strings.HasPrefix(key, c.edge) {
+			return
+		}
+		path = append(path, step{cur, i})
+		cur, key = c, key[len(c.edge):]
+	}
+	if cur.refs == 0 {
+		return
+	}
+	if cur.refs--; cur.refs > 0 {
+		return
+	}
+	cur.shown = ""
+	// Prune empty leaves upwards.
+	for len(path) > 0 && cur.refs == 0 && len(cur.kids) == 0 {
+		st := path[len(path)-1]
+		path = path[:len(path)-1]
+		p := st.parent
+		last := len(p.kids) - 1
+		p.kids[st.at], p.first[st.at] = p.kids[last], p.first[last]
+		p.kids[last] = nil
+		p.kids, p.first = p.kids[:last], p.first[:last]
+		cur = p
+	}
+	// A node left with one child and no key is merged with the child
+	// (never the root, whose edge is empty).
+	if len(path) > 0 && cur.refs == 0 && len(cur.kids) == 1 {
+		c := cur.kids[0]
+		cur.edge += c.edge
+		cur.kids, cur.first, cur.shown, cur.refs = c.kids, c.first, c.shown, c.refs
+	}
+	if len(cur.kids) == 0 {
+		cur.kids, cur.first = nil, nil
 	}
 }
 
@@ -240,7 +550,7 @@ func (r *Redactor) longest(d []byte, i int) (end int, shown string, partial bool
 		}
 		j += k
 		n = c
-		if n.shown != "" {
+		if n.refs > 0 {
 			end, shown = j, n.shown
 		}
 	}

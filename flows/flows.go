@@ -38,11 +38,25 @@ type Request struct {
 	// credentials are given, a client_credentials token is fetched first.
 	Bearer string
 
-	Username     string
-	Password     string
+	Username string
+	Password string
+	// Code is an outside identity provider's code for the oidc grant
+	// (§1b), exchanged with RedirectURI; AuthorizeURL is that provider's
+	// login page, for a browser login.
 	Code         string
 	RedirectURI  string
+	AuthorizeURL string
 	RefreshToken string
+
+	// The passwordless login (authorization_code, §1a): IdentType is
+	// IdentEmail or IdentUserID, Ident the e-mail or user id; Connection
+	// (email or sms) and CustomerType (customer or company) apply to an
+	// e-mail. VerificationCode continues a login whose code was sent.
+	IdentType        string
+	Ident            string
+	Connection       string
+	CustomerType     string
+	VerificationCode string
 
 	// For an explicit mfa-oob grant, continuing a flow started elsewhere.
 	MFAToken    string
@@ -69,7 +83,7 @@ func (r Request) Normalized() Request {
 // shows in an error, a log or a file, in any encoding.
 func (r Request) NoteSecrets(rd *client.Redactor) {
 	rd.AddBasic(r.ClientID, r.ClientSecret)
-	for _, s := range []string{r.Password, r.Code, r.BindingCode} {
+	for _, s := range []string{r.Password, r.Code, r.BindingCode, r.VerificationCode} {
 		rd.Add(s)
 	}
 	for _, s := range []string{r.Bearer, r.RefreshToken, r.MFAToken, r.OOBCode} {
@@ -81,7 +95,7 @@ func (r Request) NoteSecrets(rd *client.Redactor) {
 // credentials.
 func (r Request) CanChain() bool {
 	switch r.Grant {
-	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
+	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantOIDC, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
 		return r.ClientID != "" && r.ClientSecret != ""
 	}
 	return false
@@ -111,7 +125,7 @@ func (r Request) Check() []Problem {
 	case client.GrantClientCredentials:
 		need("client-id", r.ClientID, "client id")
 		need("client-secret", r.ClientSecret, "client secret")
-	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
+	case client.GrantPassword, client.GrantAuthorizationCode, client.GrantOIDC, client.GrantRefreshToken, client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
 		if r.Bearer == "" && !r.CanChain() {
 			add("bearer", "a Bearer token, or a client id and secret to obtain one, is required")
 		}
@@ -126,7 +140,12 @@ func (r Request) Check() []Problem {
 		need("username", r.Username, "username")
 		need("password", r.Password, "password")
 	case client.GrantAuthorizationCode:
-		need("code", r.Code, "authorization code")
+		out = append(out, r.checkPasswordless()...)
+	case client.GrantOIDC:
+		need("client-id", r.ClientID, "client id (auth/oidc/token names the client)")
+		if strings.TrimSpace(r.Code) == "" && strings.TrimSpace(r.AuthorizeURL) == "" {
+			add("code", "the identity provider's code, or its authorize URL for a browser login, is required")
+		}
 	case client.GrantRefreshToken:
 		need("refresh-token", r.RefreshToken, "refresh token")
 	case client.GrantMFAOOB, client.GrantMFAOOBUnderscore:
@@ -157,6 +176,8 @@ type Result struct {
 	BearerChained bool
 	// ViaMFA says the token came through the MFA sequence.
 	ViaMFA bool
+	// ViaRecovery says the token came from an MFA recovery.
+	ViaRecovery bool
 	// MFAChannel is the channel the binding code that got the token went
 	// out on; "" when it did not come through MFA.
 	MFAChannel client.Channel
@@ -168,30 +189,90 @@ type Result struct {
 }
 
 // RefreshNote says why no refresh token came back, by the contract's rule;
-// "" when one did.
-func (r *Result) RefreshNote() string {
+// "" when one did. It is RefreshReason's text.
+func (r *Result) RefreshNote() string { return r.RefreshReason().Text }
+
+// RefreshReason says why no refresh token came back; the zero reason when
+// one did.
+func (r *Result) RefreshReason() RefreshReason {
 	if r.Response.RefreshToken != "" {
-		return ""
+		return RefreshReason{}
 	}
-	g := r.Request.Grant
+	return WhyNoRefreshToken(r.Request.Grant, r.ViaRecovery, r.Auth)
+}
+
+// RefreshReason is why a token answer carried no refresh token: a code
+// for scripts (-o json) and a sentence for people.
+type RefreshReason struct {
+	Code string `json:"reason"`
+	Text string `json:"message"`
+}
+
+// The codes of RefreshReason.
+const (
+	// NoRefreshGrantType: the grant type never returns one.
+	NoRefreshGrantType = "grant_type"
+	// NoRefreshRecovery: an MFA recovery never returns one.
+	NoRefreshRecovery = "mfa_recovery"
+	// NoRefreshRefreshGrant: a refresh_token grant returns no new one.
+	NoRefreshRefreshGrant = "refresh_token_grant"
+	// NoRefreshBearerScope: the Bearer sent lacks
+	// create:accounts:auth:refresh_token.
+	NoRefreshBearerScope = "bearer_scope"
+	// NoRefreshNoBearer: the request had no Bearer (Basic).
+	NoRefreshNoBearer = "no_bearer"
+	// NoRefreshBearerUnreadable: the Bearer is not a JWT; its scopes are
+	// unknown.
+	NoRefreshBearerUnreadable = "bearer_unreadable"
+	// NoRefreshServer: both conditions held, yet none came.
+	NoRefreshServer = "server"
+)
+
+// WhyNoRefreshToken is the contract's rule (§1): a refresh token comes back
+// only when the Bearer has create:accounts:auth:refresh_token and the grant
+// is password or authorization_code. grant is the login's grant (for an
+// MFA login, the grant that got mfa_required: a password login completed
+// through MFA follows the password rule); recovery says the token came
+// from an MFA recovery, whose mfa-oob answer completes no password login
+// and returns none. auth is the Authorization the token request sent.
+// One rule for the CLI and the TUI.
+func WhyNoRefreshToken(grant client.Grant, recovery bool, auth client.Auth) RefreshReason {
 	switch {
-	case g == client.GrantRefreshToken:
-		return "a refresh_token grant returns no new refresh token; the one used stays valid"
-	case g != client.GrantPassword && g != client.GrantAuthorizationCode:
-		return fmt.Sprintf("only the password and authorization_code grants return a refresh token (this was %s)", g)
+	case recovery:
+		return RefreshReason{NoRefreshRecovery, "an MFA recovery returns no refresh token: its token completes no password or authorization_code login; the user's next ordinary login (with MFA) gets one"}
+	case grant == client.GrantRefreshToken:
+		return RefreshReason{NoRefreshRefreshGrant, "a refresh_token grant returns no new refresh token; the one used stays valid"}
+	case grant.IsMFAOOB():
+		// An mfa-oob grant run by hand: the login it completes is not
+		// known here. The Bearer's scope is the condition that can be read.
+		if r, bad := bearerReason(auth); bad {
+			return r
+		}
+		return RefreshReason{NoRefreshGrantType, "an mfa-oob grant returns a refresh token only when the login it completes was a password or authorization_code grant (an MFA recovery's never does)"}
+	case grant != client.GrantPassword && grant != client.GrantAuthorizationCode:
+		return RefreshReason{NoRefreshGrantType, fmt.Sprintf("only the password and authorization_code grants return a refresh token (this was %s)", grant)}
 	}
-	bearer, ok := r.Auth.(client.BearerAuth)
+	if r, bad := bearerReason(auth); bad {
+		return r
+	}
+	return RefreshReason{NoRefreshServer, fmt.Sprintf("both conditions held (grant %s, Bearer with %s) yet the server returned none", grant, ScopeRefreshToken)}
+}
+
+// bearerReason is the Bearer's part of the rule: a reason when the Bearer
+// fails it (or cannot be read), and false when it has the scope.
+func bearerReason(auth client.Auth) (RefreshReason, bool) {
+	bearer, ok := auth.(client.BearerAuth)
 	if !ok {
-		return "the request was not made with a Bearer token"
+		return RefreshReason{NoRefreshNoBearer, "the request was not made with a Bearer token"}, true
 	}
 	tok, err := tokeninfo.Decode(bearer.Token)
 	if err != nil {
-		return "the Bearer sent is not a JWT, so its scopes cannot be read"
+		return RefreshReason{NoRefreshBearerUnreadable, "the Bearer sent is not a JWT, so its scopes cannot be read"}, true
 	}
 	if !tok.HasScope(ScopeRefreshToken) {
-		return "the Bearer token sent lacks the scope " + ScopeRefreshToken
+		return RefreshReason{NoRefreshBearerScope, "the Bearer token sent lacks the scope " + ScopeRefreshToken}, true
 	}
-	return fmt.Sprintf("both conditions held (grant %s, Bearer with %s) yet the server returned none", g, ScopeRefreshToken)
+	return RefreshReason{}, false
 }
 
 // Runner runs grants with one client.
@@ -214,6 +295,23 @@ func (rn *Runner) Start(ctx context.Context, req Request) (*Result, *MFASession,
 	}
 	if req.Partner != "" {
 		res, err := rn.RunPartner(ctx, req)
+		return res, nil, err
+	}
+	if req.Grant == client.GrantOIDC {
+		res, err := rn.ExchangeOIDC(ctx, req)
+		return res, nil, err
+	}
+	if req.Grant == client.GrantAuthorizationCode && (req.IdentType == IdentUserID || req.VerificationCode == "") {
+		// A code issued for a user needs nobody: issued, then exchanged.
+		// A code sent to a customer needs the code screen (StartPasswordless).
+		if req.IdentType != IdentUserID {
+			return nil, nil, fmt.Errorf("%w: a passwordless login by e-mail needs the code sent to the customer, which this screen cannot ask for yet; run it with `tokenbench token --grant authorization_code --ident EMAIL`", client.ErrInvalidInput)
+		}
+		l, err := rn.StartPasswordless(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := l.Verify(ctx, "")
 		return res, nil, err
 	}
 	auth, chained, err := rn.authFor(ctx, req)
@@ -242,17 +340,18 @@ func (rn *Runner) Start(ctx context.Context, req Request) (*Result, *MFASession,
 
 func (rn *Runner) tokenRequest(req Request) client.TokenRequest {
 	return client.TokenRequest{
-		Grant:        req.Grant,
-		Audience:     req.Audience,
-		Username:     req.Username,
-		Password:     req.Password,
-		Code:         req.Code,
-		RedirectURI:  req.RedirectURI,
-		RefreshToken: req.RefreshToken,
-		MFAToken:     req.MFAToken,
-		OOBCode:      req.OOBCode,
-		BindingCode:  req.BindingCode,
-		Extra:        req.Extra,
+		Grant:            req.Grant,
+		Audience:         req.Audience,
+		Username:         req.Username,
+		Password:         req.Password,
+		RefreshToken:     req.RefreshToken,
+		MFAToken:         req.MFAToken,
+		OOBCode:          req.OOBCode,
+		BindingCode:      req.BindingCode,
+		IdentType:        req.IdentType,
+		Ident:            req.Ident,
+		VerificationCode: req.VerificationCode,
+		Extra:            req.Extra,
 	}
 }
 

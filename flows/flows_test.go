@@ -344,7 +344,10 @@ func TestCheckNamesFields(t *testing.T) {
 	}{
 		{flows.Request{Grant: client.GrantClientCredentials}, []string{"account", "client-id", "client-secret"}},
 		{flows.Request{Account: "X1", Grant: client.GrantPassword}, []string{"account", "bearer", "username", "password"}},
-		{flows.Request{Account: account, Grant: client.GrantAuthorizationCode, Bearer: "b"}, []string{"code"}},
+		{flows.Request{Account: account, Grant: client.GrantAuthorizationCode, Bearer: "b"}, []string{"ident", "client-id"}},
+		{flows.Request{Account: account, Grant: client.GrantAuthorizationCode, Bearer: "b", ClientID: "c", IdentType: flows.IdentUserID}, []string{"user-id"}},
+		{flows.Request{Account: account, Grant: client.GrantOIDC, Bearer: "b", ClientID: "c"}, []string{"code"}},
+		{flows.Request{Account: account, Grant: client.GrantAuthorizationCode, Bearer: "b", ClientID: "c", RedirectURI: "http://localhost/cb"}, []string{"ident"}},
 		{flows.Request{Account: account, Grant: client.GrantAccountUserToken}, []string{"bearer"}},
 		{flows.Request{Account: account, Grant: client.GrantRefreshToken, ClientID: "c", ClientSecret: "s"}, []string{"refresh-token"}},
 		{flows.Request{Account: account, Grant: client.GrantMFAOOB, Bearer: "b"}, []string{"mfa-token", "oob-code", "binding-code"}},

@@ -60,6 +60,9 @@ func (s *MFASession) AttemptsLeft() int { return s.MaxAttempts - s.Attempts }
 func (rn *Runner) Challenge(ctx context.Context, s *MFASession, channel client.Channel) error {
 	res, err := rn.Client.Challenge(ctx, s.Request.Account, s.Auth, s.MFAToken, channel)
 	if err != nil {
+		if n := NotACode(StepChallenge, err); n != nil {
+			return n
+		}
 		if isExpired(err) {
 			return fmt.Errorf("%w: %w", ErrMFAExpired, err)
 		}
@@ -104,14 +107,16 @@ func (rn *Runner) Verify(ctx context.Context, s *MFASession, bindingCode string)
 
 // refused classifies an error answer to a binding code: a wrong code
 // (counted; the challenge stays usable), an expired challenge, or
-// something else. A 429 is none of these: the code was not judged.
+// something else. An answer about something else than the code (a scope
+// 403, a validation 400, a 429, a 5xx) is a *NotACodeError and costs no
+// attempt: the code was not judged.
 func (s *MFASession) refused(err error) error {
-	var (
-		apiErr *client.APIError
-		rl     *client.RateLimitError
-	)
+	var apiErr *client.APIError
+	if n := NotACode(StepCode, err); n != nil {
+		return n
+	}
 	switch {
-	case !errors.As(err, &apiErr) || apiErr.ServerSide() || errors.As(err, &rl):
+	case !errors.As(err, &apiErr):
 		return err
 	case isExpired(err):
 		s.OOBCode = ""
@@ -121,6 +126,15 @@ func (s *MFASession) refused(err error) error {
 		return fmt.Errorf("%w: %w", ErrWrongCode, err)
 	}
 	return err
+}
+
+// Unchecked reports whether err is an answer to a binding code that did
+// not check it for a reason that may pass (a 429, a 5xx): the code may be
+// sent again, and it costs no attempt. A scope or validation refusal would
+// only come back the same.
+func Unchecked(err error) bool {
+	var n *NotACodeError
+	return errors.As(err, &n) && n.Step == StepCode && (n.Kind == NotCodeRateLimited || n.Kind == NotCodeServer)
 }
 
 // isExpired recognises "this challenge or mfa_token is no longer valid",
@@ -191,7 +205,7 @@ func (rn *Runner) Run(ctx context.Context, req Request, channel client.Channel, 
 		switch {
 		case err == nil:
 			return res, nil
-		case errors.Is(err, ErrWrongCode), errors.Is(err, client.ErrInvalidInput):
+		case errors.Is(err, ErrWrongCode), errors.Is(err, client.ErrInvalidInput), Unchecked(err):
 			last = err
 			continue
 		}

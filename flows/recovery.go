@@ -187,6 +187,9 @@ func (rn *Runner) recoveryCall(ctx context.Context, s *RecoverySession, channel 
 	req := s.Request
 	res, err := rn.Client.Recovery(ctx, req.Account, s.Auth, client.RecoveryRequest{Username: req.Username, Audience: req.Audience, Channel: channel})
 	if err != nil {
+		if n := NotACode(StepRecovery, err); n != nil {
+			err = n
+		}
 		return fmt.Errorf("mfa recovery: %w", err)
 	}
 	s.Step, s.Second = 1, nil
@@ -225,7 +228,11 @@ func (rn *Runner) Resend(ctx context.Context, s *RecoverySession, channel client
 // an expired one matches ErrChallengeExpired.
 func (rn *Runner) Answer(ctx context.Context, s *RecoverySession, bindingCode string) (*Result, error) {
 	if s.Step == 2 {
-		return rn.Verify(ctx, s.Second, bindingCode)
+		res, err := rn.Verify(ctx, s.Second, bindingCode)
+		if res != nil {
+			res.ViaRecovery = true
+		}
+		return res, err
 	}
 	first := s.First
 	if !first.Challenged() {
@@ -245,7 +252,9 @@ func (rn *Runner) Answer(ctx context.Context, s *RecoverySession, bindingCode st
 	switch {
 	case err == nil:
 		// A server that ends the recovery after one code: take the token.
-		return newResult(first.Request, res, s.Auth, s.BearerChained, true), nil
+		r := newResult(first.Request, res, s.Auth, s.BearerChained, true)
+		r.ViaRecovery = true
+		return r, nil
 	case errors.As(err, &apiErr) && apiErr.MFARequired():
 		if apiErr.MFAToken == "" {
 			return nil, fmt.Errorf("step 1 of 2 was accepted but the server sent no mfa_token for step 2: %w", err)
@@ -307,7 +316,7 @@ func (rn *Runner) Recover(ctx context.Context, req RecoveryRequest, prompter Cod
 			if notify != nil {
 				notify(s)
 			}
-		case errors.Is(err, ErrWrongCode), errors.Is(err, client.ErrInvalidInput):
+		case errors.Is(err, ErrWrongCode), errors.Is(err, client.ErrInvalidInput), Unchecked(err):
 			last = err
 		default:
 			return nil, fmt.Errorf("MFA recovery step %d of %d: %w", step, RecoverySteps, err)

@@ -59,15 +59,34 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 		t.Fatal(err)
 	}
 	keep(pwRes)
-	code, _ := srv.IssueAuthorizationCode(dinterotest.DemoUser, "")
-	secrets = append(secrets, code)
+	// The passwordless login's verification code and an identity
+	// provider's code are secrets too (issue 16 item 7).
 	ac := base
-	ac.Grant, ac.Code = client.GrantAuthorizationCode, code
-	acRes, _, err := rn.Start(ctx, ac)
+	ac.Grant, ac.IdentType, ac.Ident = client.GrantAuthorizationCode, flows.IdentEmail, dinterotest.DemoCustomer
+	login, err := rn.StartPasswordless(ctx, ac)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := srv.Outbox()
+	vc := out[len(out)-1].BindingCode
+	secrets = append(secrets, vc)
+	acRes, err := login.Verify(ctx, vc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keep(acRes)
+	idp, err := srv.IssueOIDCCode(dinterotest.DemoUser, "http://127.0.0.1:9/cb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, idp)
+	oidc := base
+	oidc.Grant, oidc.Code, oidc.RedirectURI = client.GrantOIDC, idp, "http://127.0.0.1:9/cb"
+	oidcRes, _, err := rn.Start(ctx, oidc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(oidcRes)
 	aut := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantAccountUserToken, Bearer: pwRes.Response.AccessToken}
 	autRes, _, err := rn.Start(ctx, aut)
 	if err != nil {
@@ -112,13 +131,14 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 	}
 	text := assertNoSecretRecorded(t, ex, secrets)
 	// Chosen secrets do not even show their first characters.
-	for _, sec := range []string{clientSecret, password, code} {
+	for _, sec := range []string{clientSecret, password, idp} {
 		if strings.Contains(text, sec[:4]) {
 			t.Errorf("the start of secret %q shows in the log", sec[:4])
 		}
 	}
 	// The fingerprints and variable references are there instead.
-	for _, want := range []string{"Basic [demo-client:secret redacted]", `\"$TOKENBENCH_PASSWORD\"`, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`, `"binding_code": "[•••• (6 chars)]"`, `"password": "[•••• (17 chars)]"`} {
+	for _, want := range []string{"Basic [demo-client:secret redacted]", `\"$TOKENBENCH_PASSWORD\"`, `-u "demo-client:$TOKENBENCH_CLIENT_SECRET"`, `"binding_code": "[•••• (6 chars)]"`, `"password": "[•••• (17 chars)]"`,
+		`"verification_code": "[•••• (6 chars)]"`, `\"$TOKENBENCH_VERIFICATION_CODE\"`, `\"$TOKENBENCH_OIDC_CODE\"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("missing %q", want)
 		}

@@ -135,7 +135,9 @@ func TestReviewImportKnowsEveryField(t *testing.T) {
 		"Audience": "shown when not the account's", "ClientID": "flagged when it holds controls", "Username": "flagged when it holds controls",
 		"RedirectURI": "shown", "JWKSURL": "shown, or dropped when not https", "Notes": "flagged when it holds controls",
 		"Secrets":    "only keyring and ask are kept",
-		"KeepTokens": "keeps tokens in the keyring only", "Partner": "validated and shown", "AutoRefresh": "runs the profile's own grant", "RefreshBefore": "a duration",
+		"KeepTokens": "keeps tokens in the keyring only",
+		"IdentType":  "flagged when it holds controls; a user id is shown", "Ident": "flagged when it holds controls", "Connection": "flagged when it holds controls",
+		"CustomerType": "flagged when it holds controls", "AuthorizeURL": "shown, or dropped when not http(s)", "OldCode": "dropped (a secret, never sent)", "Partner": "validated and shown", "AutoRefresh": "runs the profile's own grant", "RefreshBefore": "a duration",
 	}
 	typ := reflect.TypeOf(Profile{})
 	for i := range typ.NumField() {

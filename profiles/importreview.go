@@ -75,14 +75,31 @@ func ReviewImport(p Profile) ImportReview {
 		r.Check = append(r.Check, fmt.Sprintf("partner %s: the client is partner %s's and its tokens are exchanged for merchant %s", shown(p.Partner), shown(client.PartnerShort(p.Partner)), shown(p.Account)))
 	}
 	if p.RedirectURI != "" {
-		r.Check = append(r.Check, fmt.Sprintf("redirect uri %s: sent with authorization codes", shown(p.RedirectURI)))
+		r.Check = append(r.Check, fmt.Sprintf("redirect uri %s: sent with identity provider codes", shown(p.RedirectURI)))
+	}
+	if p.AuthorizeURL != "" {
+		if u, err := url.Parse(p.AuthorizeURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			r.Profile.AuthorizeURL = ""
+			r.Changed = append(r.Changed, fmt.Sprintf("dropped authorize url %s: not an http(s) URL", shown(p.AuthorizeURL)))
+		} else {
+			r.Check = append(r.Check, fmt.Sprintf("authorize url %s: opened in your browser for an OIDC login", shown(p.AuthorizeURL)))
+		}
+	}
+	if p.OldCode != "" {
+		// An older version's one-time code: a secret, and never sent.
+		r.Profile.OldCode = ""
+		r.Changed = append(r.Changed, "dropped an old authorization code (never sent: authorization_code is the passwordless login now)")
+	}
+	if p.IdentType == "user_id" {
+		r.Check = append(r.Check, fmt.Sprintf("user id %s: its tokens act as that user", shown(p.Ident)))
 	}
 	if p.Audience != "" && p.Audience != client.DefaultAudience(p.Account) {
 		r.Check = append(r.Check, fmt.Sprintf("audience %s is not the account's usual one", shown(p.Audience)))
 	}
 	for _, f := range []struct{ name, value string }{
 		{"base url", p.BaseURL}, {"audience", p.Audience}, {"client id", p.ClientID}, {"username", p.Username},
-		{"redirect uri", p.RedirectURI}, {"jwks url", p.JWKSURL},
+		{"redirect uri", p.RedirectURI}, {"jwks url", p.JWKSURL}, {"ident", p.Ident}, {"authorize url", p.AuthorizeURL},
+		{"connection", p.Connection}, {"customer type", p.CustomerType}, {"ident type", p.IdentType},
 	} {
 		if f.value != client.Sanitize(f.value) {
 			r.Check = append(r.Check, fmt.Sprintf("%s holds control, bidi or invalid characters (shown without them)", f.name))

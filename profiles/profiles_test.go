@@ -57,6 +57,8 @@ func fullProfile() Profile {
 		Audience: "https://api.dintero.com/v1/accounts/P00000001", Grant: "password", ClientID: "client-id-1",
 		Username: "support@example.com", RedirectURI: "https://example.com/cb", JWKSURL: "https://api.dintero.com/v1/accounts/P00000001/auth/.well-known/jwks.json",
 		MFAChannel: "email", Notes: "Merchant X, production.\nCall before changing.",
+		IdentType: "email", Ident: "customer@example.com", Connection: "sms", CustomerType: "company",
+		AuthorizeURL: "https://idp.example.com/authorize", OldCode: "an-old-code",
 		Secrets:    map[Kind]Source{ClientSecret: SourceKeyring, Password: SourceAsk, Bearer: "env:MY_BEARER", RefreshToken: "cmd:pass show dintero/rt"},
 		KeepTokens: true, AutoRefresh: true, RefreshBefore: Duration(45 * time.Second),
 	}

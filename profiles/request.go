@@ -15,7 +15,22 @@ func (p Profile) Request() flows.Request {
 	return flows.Request{
 		Account: p.Account, Audience: p.Audience, Grant: g, Partner: p.Partner,
 		ClientID: p.ClientID, Username: p.Username, RedirectURI: p.RedirectURI,
+		AuthorizeURL: p.AuthorizeURL, IdentType: p.IdentType, Ident: p.Ident,
+		Connection: p.Connection, CustomerType: p.CustomerType,
 	}
+}
+
+// LegacyCode reports whether the profile is an authorization_code profile
+// of an older version: an OAuth code and redirect_uri, the shape Dintero's
+// token endpoint refuses. It loads, and is never sent that way.
+func (p Profile) LegacyCode() bool {
+	return p.Grant == string(client.GrantAuthorizationCode) && p.IdentType == ""
+}
+
+// LegacyCodeMessage says in one line what changed and how to fix it.
+func LegacyCodeMessage(name string) string {
+	n := client.Sanitize(name)
+	return fmt.Sprintf("profile %s was saved for the old authorization_code (an OAuth code and redirect_uri), which Dintero refuses: its authorization_code is the passwordless login now; fix it with `tokenbench profile edit %s --ident EMAIL` (or --user-id UID, or --grant oidc for an identity provider's code), or e in the TUI", n, n)
 }
 
 // Channel is the profile's preferred MFA channel (SMS by default).

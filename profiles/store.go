@@ -45,9 +45,21 @@ type Profile struct {
 	ClientID    string `yaml:"client_id,omitempty"`
 	Username    string `yaml:"username,omitempty"`
 	RedirectURI string `yaml:"redirect_uri,omitempty"`
-	JWKSURL     string `yaml:"jwks_url,omitempty"`
-	MFAChannel  string `yaml:"mfa_channel,omitempty"`
-	Notes       string `yaml:"notes,omitempty"`
+	// The passwordless login (authorization_code): IdentType is "email"
+	// or "user_id", Ident the e-mail or user id; Connection and
+	// CustomerType apply to an e-mail. A code is never kept.
+	IdentType    string `yaml:"ident_type,omitempty"`
+	Ident        string `yaml:"ident,omitempty"`
+	Connection   string `yaml:"connection,omitempty"`
+	CustomerType string `yaml:"customer_type,omitempty"`
+	// AuthorizeURL is an oidc profile's identity provider login page.
+	AuthorizeURL string `yaml:"authorize_url,omitempty"`
+	// OldCode is the OAuth code an older version kept for its
+	// authorization_code; read so such a file loads, never sent.
+	OldCode    string `yaml:"code,omitempty"`
+	JWKSURL    string `yaml:"jwks_url,omitempty"`
+	MFAChannel string `yaml:"mfa_channel,omitempty"`
+	Notes      string `yaml:"notes,omitempty"`
 	// Secrets maps a secret kind to its source.
 	Secrets map[Kind]Source `yaml:"secrets,omitempty"`
 	// KeepTokens keeps obtained tokens across restarts (in the keyring).

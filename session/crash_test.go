@@ -31,7 +31,7 @@ const crashProfiles = 6
 // for a loaded machine to get the answer to the process and a disk to take
 // a few bytes, not for a queue of whole-file rewrites (before the journal,
 // 6 of 8 kills lost tokens, at up to 148 ms).
-// TOKENBENCH_CRASH_KILLS sets the number of kills (default 8);
+// TOKENBENCH_CRASH_KILLS sets the number of kills (the test skips without it);
 // TOKENBENCH_CRASH_FROM=first times them 0–150 ms from the first rotation
 // instead, the measurement, and reports the loss rate without
 // failing.
@@ -39,12 +39,12 @@ func TestRotatedRefreshTokensSurviveKill(t *testing.T) {
 	if os.Getenv("TOKENBENCH_CRASH_DIR") != "" {
 		t.Skip("helper process")
 	}
-	if testing.Short() {
-		t.Skip("kills child processes")
-	}
-	kills := 8
-	if n, err := strconv.Atoi(os.Getenv("TOKENBENCH_CRASH_KILLS")); err == nil && n > 0 {
-		kills = n
+	// Its verdict depends on how fast a loaded machine hands an answer to
+	// the process, so it is a measurement (bench/crash), not part of the
+	// suite: TestRotationJournal in profiles checks the journal itself.
+	kills, err := strconv.Atoi(os.Getenv("TOKENBENCH_CRASH_KILLS"))
+	if err != nil || kills <= 0 {
+		t.Skip("a timing measurement: run bench/crash (TOKENBENCH_CRASH_KILLS=N)")
 	}
 	measure := os.Getenv("TOKENBENCH_CRASH_FROM") == "first"
 

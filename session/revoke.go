@@ -24,7 +24,7 @@ type Revoked struct {
 	ElsewhereFrom string
 }
 
-// Revoke revokes the refresh token of the token held for name (§7) with
+// Revoke revokes the refresh token of the token held for name (Dintero's only log out) with
 // revoke (the caller's flows.Runner.Revoke with the client's credentials),
 // under the profile's lock, and then removes it from the profile's store:
 // the stored refresh token and the kept tokens, when they hold that one.
@@ -39,12 +39,47 @@ func (s *Service) Revoke(ctx context.Context, name string, revoke func(ctx conte
 	}
 	p, res := e.profile, e.res
 	s.mu.Unlock()
+	held := ""
+	if res != nil {
+		held = res.RefreshToken
+	}
+	return s.revoke(ctx, name, p, "", held, revoke)
+}
 
+// RevokeProfile revokes rt, profile p's refresh token as the caller read it
+// (from its store, or from where the user gave it), with revoke, under p's
+// lock, and then removes it from p's store where p still stores rt: a
+// refresh token rotated by another run since is a different, valid one and
+// stays. The CLI's revoke -p; Revoke is the same for a held token.
+func (s *Service) RevokeProfile(ctx context.Context, p profiles.Profile, rt string, revoke func(ctx context.Context, refreshToken string) error) (Revoked, error) {
+	return s.revoke(ctx, p.Name, p, rt, "", revoke)
+}
+
+// RemoveError is a revoke the server took whose refresh token could not be
+// removed from the profile's store afterwards: the token is dead, the
+// store still holds it.
+type RemoveError struct {
+	Profile string
+	Err     error
+}
+
+func (e *RemoveError) Error() string {
+	return fmt.Sprintf("removing the revoked refresh token from profile %s failed: %v", e.Profile, e.Err)
+}
+
+func (e *RemoveError) Unwrap() error { return e.Err }
+
+// revoke is the one revoke: under p's lock, it revokes rt (when "", the
+// latest p stores, else fallback) and removes it from p's store; the token
+// held for name stops offering it.
+func (s *Service) revoke(ctx context.Context, name string, p profiles.Profile, rt, fallback string, revoke func(ctx context.Context, refreshToken string) error) (Revoked, error) {
 	var out Revoked
 	err := s.exclusive(ctx, p, func() error {
-		rt := s.latestRefreshToken(ctx, p)
-		if rt == "" && res != nil {
-			rt = res.RefreshToken
+		if rt == "" {
+			rt = s.latestRefreshToken(ctx, p)
+		}
+		if rt == "" {
+			rt = fallback
 		}
 		if rt == "" {
 			return errors.New("no refresh token to revoke")
@@ -57,7 +92,7 @@ func (s *Service) Revoke(ctx context.Context, name string, revoke func(ctx conte
 		removed, err := s.forgetRefresh(ctx, p, rt)
 		out.Removed = removed
 		if err != nil {
-			return fmt.Errorf("removing the revoked refresh token from profile %s failed: %w", p.Name, err)
+			return &RemoveError{Profile: p.Name, Err: err}
 		}
 		if src := profiles.SourceOf(p, profiles.RefreshToken); src != "" && !src.Stored() {
 			out.ElsewhereFrom = string(src)
@@ -83,7 +118,9 @@ func (s *Service) dropHeldRefresh(name, rt string) {
 }
 
 // ForgetRevoked removes rt, which the server has revoked (by a caller that
-// revoked it itself, as the CLI does), from p's store and kept tokens:
+// revoked it outside the session; the CLI and the TUI use Revoke and
+// RevokeProfile, which revoke and forget under one lock), from p's store
+// and kept tokens:
 // under p's lock, and only where it is still rt — a refresh token rotated
 // in the meantime is a different, valid one and stays. It reports whether
 // anything was removed.

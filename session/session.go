@@ -48,6 +48,15 @@
 //		return runner.Run(ctx, req, channel, prompter, nil)
 //	})
 //
+// # A request, driven by a screen or a command
+//
+// Flow is one request from send to result, with these rules: Start sends
+// it and remembers the token of a held profile, Refresh and Revoke go
+// through the session (the latest stored refresh token, under the
+// profile's lock) for a held one, RefreshPlan says when a token without a
+// refresh token must repeat its sign-in instead, and Hint says what to
+// check after an error. The TUI wraps each call in a tea.Cmd.
+//
 // # Auto-refresh, driven by a TUI
 //
 // The service keeps no timer and starts no goroutine: the TUI's one-second
@@ -108,6 +117,8 @@ type Service struct {
 
 	mu   sync.Mutex
 	held map[string]*entry
+	// keptIn are the redactors told of the tokens held (KeepHeldIn).
+	keptIn map[*client.Redactor]bool
 }
 
 // profileFile is the part of *profiles.Store that saving writes through.

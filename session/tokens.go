@@ -94,6 +94,51 @@ func (s *Service) Hold(p profiles.Profile, res *flows.Result) {
 	s.held[p.Name] = &entry{profile: p, res: res}
 }
 
+// HeldSecrets lists the tokens the session holds (access, refresh and ID
+// tokens, and the Bearer a refresh will send): a redactor told of them by
+// KeepHeldIn never forgets them, however long expired.
+func (s *Service) HeldSecrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, e := range s.held {
+		if e.res == nil {
+			continue
+		}
+		out = append(out, e.res.RefreshToken)
+		if r := e.res.Response; r != nil {
+			id, _ := r.Fields["id_token"].(string)
+			out = append(out, r.AccessToken, r.RefreshToken, id)
+		}
+		if b, ok := e.res.Auth.(client.BearerAuth); ok {
+			out = append(out, b.Token)
+		}
+		if b, ok := e.res.Auth.(*client.BearerAuth); ok && b != nil {
+			out = append(out, b.Token)
+		}
+	}
+	return out
+}
+
+// KeepHeldIn tells rd of the tokens the session holds, for as long as it
+// holds them (Redactor.Keep); once per redactor. Refreshes do it for the
+// redactor of each runner they make.
+func (s *Service) KeepHeldIn(rd *client.Redactor) {
+	if rd == nil {
+		return
+	}
+	s.mu.Lock()
+	if s.keptIn == nil {
+		s.keptIn = map[*client.Redactor]bool{}
+	}
+	known := s.keptIn[rd]
+	s.keptIn[rd] = true
+	s.mu.Unlock()
+	if !known {
+		rd.Keep(s.HeldSecrets)
+	}
+}
+
 // Held returns the token held for the profile called name.
 func (s *Service) Held(name string) (*flows.Result, bool) {
 	s.mu.Lock()
@@ -281,11 +326,23 @@ func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome,
 		if err != nil {
 			return err
 		}
+		if runner.Client != nil {
+			s.KeepHeldIn(runner.Client.Redactor())
+		}
 		return s.exclusive(ctx, p, func() error {
 			from := *prev
 			stored := s.latestRefreshToken(ctx, p)
 			if stored != "" {
 				from.RefreshToken = stored
+			}
+			// Without a refresh token, repeating the request as it is
+			// may be refused: the refresh plan says what to do instead.
+			repeat, why := RefreshPlan(&from)
+			if why != "" {
+				return errors.New(why)
+			}
+			if repeat != nil {
+				from = flows.Result{Request: *repeat}
 			}
 			res, mfa, err := runner.Refresh(ctx, &from)
 			switch {
@@ -491,7 +548,7 @@ func (s *Service) restore(ctx context.Context, p profiles.Profile) (*flows.Resul
 		return nil, false
 	}
 	req := p.Request()
-	_ = s.Secrets.FillSecrets(ctx, p, &req, nil)
+	_ = s.Fill(ctx, p, &req, nil)
 	return flows.Restore(req, kept.AccessToken, kept.RefreshToken, kept.ExpiresAt, nil), true
 }
 

@@ -65,9 +65,9 @@ func New(ctx *Context) *Model {
 		values: map[string]string{fBaseURL: ctx.DefaultBaseURL}}
 	m.sigs = newSigChecker(ctx, func() string { return f.baseURL })
 	f.sigs = m.sigs
-	m.flow, m.desk = f, &desk{flow: f}
+	m.flow, m.desk = f, &desk{f: f}
 	if ctx.Store != nil {
-		ps, err := ctx.Store.Load()
+		ps, err := ctx.Session.Profiles()
 		if err != nil {
 			m.desk.readOnly = client.Sanitize(err.Error())
 		}
@@ -125,7 +125,7 @@ func (m *Model) size() {
 // a page's countdown (a token's, home's held tokens, a 429's wait), or a
 // held token to auto-refresh whatever the screen.
 func (m *Model) wantsTick() bool {
-	p, ok := m.nav.top().(interface{ Ticking() bool })
+	p, ok := m.nav.top().(Ticker)
 	return ok && p.Ticking() || m.desk.autoRefreshPending()
 }
 
@@ -176,8 +176,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			// one's), or from the new profile's form left with esc.
 			f.openNewProfileForm(msg.grant)
 		} else {
-			f.openForm(msg.grant, f.currentValues())
-			f.form.oneOff = true
+			f.openOneOffForm(msg.grant, f.currentValues())
 		}
 		return nil
 	case channelChosenMsg:
@@ -193,7 +192,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.nav.update(formLeftMsg{}) // the chooser's esc leaves what was typed
 		}
 		if msg.form.draft != "" {
-			f.keepDraft(msg.form, !toChooser)
+			f.drafts.keep(msg.form, !toChooser)
 			return nil
 		}
 		f.values, f.chain = msg.values, msg.chain
@@ -341,15 +340,19 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Interrupt
 	}
 	busy, takesText := false, top != nil && top.TakesText()
-	if p, ok := top.(interface{ Busy() bool }); ok {
+	if p, ok := top.(Busier); ok {
 		busy = p.Busy()
 	}
 	switch {
 	case key.Matches(msg, k.Log) && !busy:
-		m.flow.openLog()
+		if _, onLog := topIs[*logPage](&m.nav); !onLog {
+			m.nav.push(newLogPage(m.ctx))
+		}
 		return nil
 	case key.Matches(msg, k.Inspect) && !busy:
-		m.flow.openInspector()
+		if _, on := topIs[*inspectorPage](&m.nav); !on {
+			m.nav.push(newInspectorPage(m.ctx, m.sigs.verifyCmd, m.sigs.keysURLForIssuer))
+		}
 		return nil
 	case key.Matches(msg, k.Help) && helpWorks(top),
 		key.Matches(msg, k.Back) && m.chrome.helpOpen(top):

@@ -59,6 +59,9 @@ func (c *chrome) setStatus(text string, isErr bool, page Page) {
 // notify shows text under page unless a status of the last few seconds
 // is showing there: a background notice (the clipboard cleared) must not
 // hide what the user's last action said (where a bundle was written).
+// clearStatus drops the status line.
+func (c *chrome) clearStatus() { c.status = statusLine{} }
+
 func (c *chrome) notify(text string, page Page) {
 	if c.status.text != "" && c.status.owner == page && c.ctx.Now().Sub(c.status.at) < statusTTL {
 		return
@@ -127,9 +130,9 @@ func (c *chrome) header(f frame) string {
 	}
 	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+name)
 	right := ""
-	if p, ok := f.top.(interface{ Account() string }); ok && p.Account() != "" {
+	if p, ok := f.top.(AccountNamer); ok && p.Account() != "" {
 		right = s.badge(p.Account())
-		if p, ok := f.top.(interface{ PartnerLabel() string }); ok && p.PartnerLabel() != "" {
+		if p, ok := f.top.(PartnerLabeler); ok && p.PartnerLabel() != "" {
 			// The partner route, when it fits beside the title and the
 			// whole profile name.
 			name := 0
@@ -163,7 +166,7 @@ func (c *chrome) windowTitle(f frame) string {
 	if f.active != "" {
 		title += " · " + f.active
 	}
-	if p, ok := f.top.(interface{ WindowNote() string }); ok && p.WindowNote() != "" {
+	if p, ok := f.top.(WindowNoter); ok && p.WindowNote() != "" {
 		title += " · " + p.WindowNote()
 	}
 	return title
@@ -310,7 +313,7 @@ func helpWorks(page Page) bool {
 	if page == nil {
 		return true
 	}
-	if p, ok := page.(interface{ QuestionMarkIsHelp() bool }); ok {
+	if p, ok := page.(QuestionMarker); ok {
 		return p.QuestionMarkIsHelp()
 	}
 	return !page.TakesText()

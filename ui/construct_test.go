@@ -12,7 +12,7 @@ func (m *Model) openPage(p Page) {
 
 // openFormPage opens f as the request's form.
 func (m *Model) openFormPage(f formModel) {
-	m.flow.openFormPage(f)
+	m.flow.openFormWith(f, formSetup{})
 	m.size()
 }
 

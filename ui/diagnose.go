@@ -51,11 +51,11 @@ const (
 	diagShown
 )
 
-// diagnoseModel is the "diagnose user" screen: the doctor's report on one
+// diagnosePage is the "diagnose user" screen: the doctor's report on one
 // account user (identity, MFA factors, last seen, roles, latest activity,
 // findings with their evidence), and beside the server's activity the MFA
 // timeline this session ran for that user.
-type diagnoseModel struct {
+type diagnosePage struct {
 	ctx  *Context
 	src  diagnoseSource
 	user textinput.Model
@@ -73,32 +73,32 @@ type diagnoseModel struct {
 	height    int
 }
 
-func newDiagnoseModel(ctx *Context, src diagnoseSource, user string) *diagnoseModel {
+func newDiagnosePage(ctx *Context, src diagnoseSource, user string) *diagnosePage {
 	in := newInput("the user's e-mail", 320)
 	in.SetValue(client.Sanitize(user)) // a profile's, from a file
 	in.CursorEnd()
-	m := &diagnoseModel{ctx: ctx, src: src, user: in}
+	m := &diagnosePage{ctx: ctx, src: src, user: in}
 	m.SetSize(ctx.Width-2, ctx.Height-4)
 	return m
 }
 
 // Start diagnoses the user given, or asks for one.
-func (m *diagnoseModel) Start() tea.Cmd {
+func (m *diagnosePage) Start() tea.Cmd {
 	if strings.TrimSpace(m.user.Value()) != "" {
 		return m.run()
 	}
 	return m.user.Focus()
 }
 
-func (m *diagnoseModel) SetSize(width, height int) {
+func (m *diagnosePage) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.user.SetWidth(max(10, width-16))
 }
 
-func (m *diagnoseModel) Title() string   { return "diagnose user" }
-func (m *diagnoseModel) TakesText() bool { return m.phase == diagAsk }
+func (m *diagnosePage) Title() string   { return "diagnose user" }
+func (m *diagnosePage) TakesText() bool { return m.phase == diagAsk }
 
-func (m *diagnoseModel) Keys() help.KeyMap {
+func (m *diagnosePage) Keys() help.KeyMap {
 	k := m.ctx.Keys
 	switch m.phase {
 	case diagAsk:
@@ -114,9 +114,9 @@ func (m *diagnoseModel) Keys() help.KeyMap {
 	}
 }
 
-func (m *diagnoseModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+func (m *diagnosePage) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
 
-func (m *diagnoseModel) update(msg tea.Msg) tea.Cmd {
+func (m *diagnosePage) update(msg tea.Msg) tea.Cmd {
 	k := m.ctx.Keys
 	switch msg := msg.(type) {
 	case diagnosedMsg:
@@ -192,7 +192,7 @@ func (m *diagnoseModel) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *diagnoseModel) openBundle() tea.Cmd {
+func (m *diagnosePage) openBundle() tea.Cmd {
 	r := m.report
 	in := bundle.Input{Account: r.Account, Partner: m.src.Request.Partner, Grant: "client_credentials (doctor)", Doctor: r,
 		BaseURL: m.src.BaseURL, ClientID: m.src.Request.ClientID}
@@ -202,16 +202,16 @@ func (m *diagnoseModel) openBundle() tea.Cmd {
 	if m.token != nil {
 		in.AccessToken, in.Verdict = m.token.Response.AccessToken, m.verdict
 	}
-	p := newBundleModel(m.ctx, in, "diagnose user")
+	p := newBundlePage(m.ctx, in, "diagnose user")
 	return openPageThen(p, p.Focus())
 }
 
 // run reads the user and their activity with the source's token.
-func (m *diagnoseModel) run() tea.Cmd {
+func (m *diagnosePage) run() tea.Cmd {
 	query := strings.TrimSpace(m.user.Value())
 	m.phase, m.err = diagRunning, ""
 	m.id = m.ctx.nextID()
-	id, src, newRunner, secrets, now := m.id, m.src, m.ctx.NewRunner, m.ctx.Secrets, m.ctx.Now
+	id, src, newRunner, svc, now := m.id, m.src, m.ctx.NewRunner, m.ctx.Session, m.ctx.Now
 	req := src.Request
 	req.Grant = client.GrantClientCredentials
 	req.Username, req.Password, req.RefreshToken = "", "", ""
@@ -221,8 +221,8 @@ func (m *diagnoseModel) run() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		if src.Profile != nil && secrets != nil && req.Bearer == "" && req.ClientSecret == "" {
-			if err := secrets.FillSecrets(ctx, *src.Profile, &req, nil); err != nil {
+		if src.Profile != nil && req.Bearer == "" && req.ClientSecret == "" {
+			if err := svc.Fill(ctx, *src.Profile, &req, nil); err != nil {
 				return diagnosedMsg{id: id, err: err}
 			}
 		}
@@ -267,7 +267,7 @@ func explainDiagnoseError(err error) string {
 }
 
 // View draws the question, the running lookup, or the report.
-func (m *diagnoseModel) View() string {
+func (m *diagnosePage) View() string {
 	height := m.height
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
@@ -305,7 +305,7 @@ func readerName(src diagnoseSource) string {
 // lines is the report: findings first (what a support engineer came for),
 // then the user, then the server's activity beside this session's MFA
 // timeline for the user (below it when the terminal is narrow).
-func (m *diagnoseModel) lines() []string {
+func (m *diagnosePage) lines() []string {
 	s := m.ctx.Styles
 	r := m.report
 	now := m.ctx.Now()
@@ -388,7 +388,7 @@ func hang(prefix, text string, width int) []string {
 }
 
 // activityLines is the server's activity log of the user, newest first.
-func (m *diagnoseModel) activityLines() []string {
+func (m *diagnosePage) activityLines() []string {
 	s := m.ctx.Styles
 	now := m.ctx.Now()
 	out := []string{s.Title.Render(fmt.Sprintf("Server activity (latest %d)", len(m.report.Activities)))}
@@ -411,7 +411,7 @@ func (m *diagnoseModel) activityLines() []string {
 
 // timelineLines is this session's latest MFA flow when it was for the
 // user diagnosed; nil otherwise.
-func (m *diagnoseModel) timelineLines() []string {
+func (m *diagnosePage) timelineLines() []string {
 	if m.ctx.Recorder == nil {
 		return nil
 	}
@@ -423,17 +423,11 @@ func (m *diagnoseModel) timelineLines() []string {
 	now := m.ctx.Now()
 	out := []string{s.Title.Render("This session's MFA flow")}
 	for _, st := range steps {
-		mark := s.OK.Render("✓")
-		if !st.OK {
-			mark = s.Error.Render("✗")
-		}
-		if st.Outcome == "403 mfa_required" {
-			mark = s.Warn.Render("!")
-		}
+		mark := stepMark(s, st)
 		out = append(out, fmt.Sprintf("  %s %s %s · %s", st.At.In(now.Location()).Format("15:04:05"), mark, st.Label, st.Outcome))
 	}
 	return out
 }
 
 // Account is the account the header's badge names.
-func (m *diagnoseModel) Account() string { return m.src.Request.Account }
+func (m *diagnosePage) Account() string { return m.src.Request.Account }

@@ -2,15 +2,13 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // flow is the request being worked on, from the screen it was sent from
@@ -41,72 +39,35 @@ type flow struct {
 	// sentFrom is the page showing when the request was sent.
 	sentFrom Page
 
-	activeKey string            // the home item a request runs for
+	activeKey itemKey           // the home item a request runs for
 	active    *profiles.Profile // the profile it runs for
-	// shown is the token shown last (a bundle from the log names it).
-	shown *flows.Result
-	// tokens are the latest tokens shown, oldest first: a bundle from
-	// the MFA timeline names the one its flow ended with.
-	tokens []*flows.Result
-	// drafts are forms left with esc, by what opened them (see
-	// formPage.draft): re-entered, they show what was typed.
-	drafts map[string]*formPage
-	// recoveryDraft is the recovery's setup form left with esc.
-	recoveryDraft *recoveryModel
-}
-
-// Draft keys: a new profile's form, a profile's edit, a connection's.
-const draftNewProfile = "new profile"
-
-func draftEdit(name string) string    { return "edit profile:" + name }
-func draftConn(itemKey string) string { return "edit " + itemKey }
-
-// keepDraft keeps a form left with esc, to show it again when the same
-// form is opened. leftOnPurpose: the user left the request (back to
-// home), so its secrets go.
-func (f *flow) keepDraft(form *formPage, leftOnPurpose bool) {
-	if form.draft == "" {
-		return
-	}
-	if leftOnPurpose {
-		form.clearSecrets(true)
-	}
-	if f.drafts == nil {
-		f.drafts = map[string]*formPage{}
-	}
-	f.drafts[form.draft] = form
-}
-
-// takeDraft is the form kept under key, if any, no longer kept.
-func (f *flow) takeDraft(key string) *formPage {
-	d := f.drafts[key]
-	delete(f.drafts, key)
-	return d
+	// shown are the tokens shown, for bundles.
+	shown shownTokens
+	// drafts are the forms left with esc.
+	drafts drafts
 }
 
 // openNewProfileForm opens a new profile's form for grant g: the one left
 // with esc, or one built from it for another grant (what was typed
 // carries over), or an empty one.
 func (f *flow) openNewProfileForm(g client.Grant) {
-	d := f.takeDraft(draftNewProfile)
+	d := f.drafts.take(draftNewProfile)
 	switch {
 	case d != nil && d.grant == g:
 		f.form = d
 		f.nav.push(d)
 	case d != nil:
-		fm := newProfileForm(g, d.values(), d.chain, d.storePw, false, f.ctx.Width-2)
-		fm.mfaEmail, fm.keepTokens, fm.autoRefresh = d.mfaEmail, d.keepTokens, d.autoRefresh
-		f.openFormPage(fm)
+		toggles := d.profileToggles
+		f.openFormWith(newProfileForm(g, d.values(), d.chain, d.storePw, false, f.ctx.Width-2), formSetup{draft: draftNewProfile, toggles: &toggles})
 	default:
-		f.openFormPage(newProfileForm(g, map[string]string{fBaseURL: f.ctx.DefaultBaseURL}, true, false, false, f.ctx.Width-2))
+		f.openFormWith(newProfileForm(g, map[string]string{fBaseURL: f.ctx.DefaultBaseURL}, true, false, false, f.ctx.Width-2), formSetup{draft: draftNewProfile})
 	}
-	f.form.draft = draftNewProfile
 }
 
 // reopenDraft shows the form kept under key, if any, and reports whether
 // it did.
 func (f *flow) reopenDraft(key string) bool {
-	d := f.takeDraft(key)
+	d := f.drafts.take(key)
 	if d == nil {
 		return false
 	}
@@ -115,13 +76,23 @@ func (f *flow) reopenDraft(key string) bool {
 	return true
 }
 
+// editConnection opens the form of connection c (home item key), or its
+// draft left with esc.
+func (f *flow) editConnection(key itemKey, c *Connection) {
+	f.activeKey = key
+	if f.reopenDraft(draftConn(key)) {
+		f.chain = f.form.chain
+		return
+	}
+	f.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
+	f.openFormWith(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), f.chain, f.ctx.Width-2), formSetup{draft: draftConn(key)})
+}
+
 // dropSecrets forgets the secrets typed into the request form and a new
 // profile's form: the user left them for home, on purpose.
 func (f *flow) dropSecrets(forProfile bool) {
+	f.drafts.dropSecrets(forProfile)
 	if forProfile {
-		if d := f.drafts[draftNewProfile]; d != nil {
-			d.clearSecrets(true)
-		}
 		return
 	}
 	for k := range f.values {
@@ -132,24 +103,6 @@ func (f *flow) dropSecrets(forProfile bool) {
 	if f.form != nil && f.form.draft == "" && !f.form.profileMode {
 		f.form.clearSecrets(false) // the next form starts from its values
 	}
-	if f.recoveryDraft != nil {
-		f.recoveryDraft.forgetSecret()
-	}
-}
-
-// maxTokens bounds flow.tokens.
-const maxTokens = 16
-
-// setShown notes res as the token shown last.
-func (f *flow) setShown(res *flows.Result) {
-	f.shown = res
-	if res == nil {
-		return
-	}
-	f.tokens = append(f.tokens, res)
-	if len(f.tokens) > maxTokens {
-		f.tokens = append([]*flows.Result(nil), f.tokens[len(f.tokens)-maxTokens:]...)
-	}
 }
 
 // setStatus shows a status line under the screen showing.
@@ -159,7 +112,36 @@ func (f *flow) setStatus(text string, isErr bool) {
 
 // forOneOff makes the next request a one-off: its token belongs to no
 // profile or connection.
-func (f *flow) forOneOff() { f.activeKey, f.active = "", nil }
+func (f *flow) forOneOff() { f.activeKey, f.active = itemKey{}, nil }
+
+// runFor makes the next request home item key's: p is its profile, nil
+// for a connection.
+func (f *flow) runFor(key itemKey, p *profiles.Profile) {
+	f.activeKey, f.active = key, nil
+	if p != nil {
+		cp := *p
+		f.active = &cp
+	}
+}
+
+// useChannel is where the next request's MFA code goes first.
+func (f *flow) useChannel(ch client.Channel) { f.channel = ch }
+
+// sentWith notes runner and base as the request's, sent from the page on
+// top; its errors go under that page.
+func (f *flow) sentWith(runner *flows.Runner, base string) {
+	f.runner, f.baseURL, f.sentFrom, f.errorsToForm = runner, base, f.nav.top(), false
+}
+
+// prepareForm makes a form for g with values the one the request's errors
+// go back to, without showing it; chain is its chaining toggle.
+func (f *flow) prepareForm(g client.Grant, values map[string]string, chain bool) {
+	f.chain = chain
+	f.form = newFormPage(f.ctx, newForm(g, values, chain, f.ctx.Width-2), formSetup{})
+}
+
+// formDone forgets the form: it was saved.
+func (f *flow) formDone() { f.form = nil }
 
 // base resets the back stack to its bottom: home, when there is one.
 func (f *flow) base() []Page {
@@ -181,13 +163,15 @@ func (f *flow) openChooser(forProfile bool) {
 	f.nav.push(newChooserPage(f.ctx, forProfile))
 }
 
-func (f *flow) openForm(g client.Grant, values map[string]string) {
-	f.openFormPage(newForm(g, values, f.chain, f.ctx.Width-2))
+// openOneOffForm opens the form of a request of its own for grant g.
+func (f *flow) openOneOffForm(g client.Grant, values map[string]string) {
+	f.openFormWith(newForm(g, values, f.chain, f.ctx.Width-2), formSetup{oneOff: true})
 }
 
-// openFormPage opens fm on top of the current screen as the form.
-func (f *flow) openFormPage(fm formModel) {
-	f.form = newFormPage(f.ctx, fm)
+// openFormWith opens fm, set up for s, on top of the current screen as the
+// form.
+func (f *flow) openFormWith(fm formModel, s formSetup) {
+	f.form = newFormPage(f.ctx, fm, s)
 	f.nav.push(f.form)
 }
 
@@ -195,7 +179,7 @@ func (f *flow) openFormPage(fm formModel) {
 // screen showing.
 func (f *flow) showForm() {
 	if f.form == nil {
-		f.form = newFormPage(f.ctx, newForm(client.GrantClientCredentials, f.values, f.chain, f.ctx.Width-2))
+		f.form = newFormPage(f.ctx, newForm(client.GrantClientCredentials, f.values, f.chain, f.ctx.Width-2), formSetup{})
 	}
 	if _, sending := topIs[*sendingPage](f.nav); sending {
 		f.nav.pop()
@@ -218,19 +202,28 @@ func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 	if req.Bearer == "" && req.CanChain() {
 		label = "client_credentials → " + string(req.Grant)
 	}
-	keep, active, svc := f.keeper(), f.active, f.ctx.Session
+	svc := f.service(runner)
 	return f.showSending(label, req.Account, func(ctx context.Context) tea.Msg {
-		res, s, err := runner.Start(ctx, req)
-		if err == nil && res != nil {
-			err = keep(res)
-		}
-		if err != nil && active != nil && svc != nil {
-			// A stored refresh token refused: say it was lost, and how to
-			// get a new one.
-			err = svc.ExplainRefused(ctx, *active, req, err)
-		}
-		return resultMsg{res: res, session: s, err: err}
+		out, err := svc.Start(ctx, req)
+		return resultMsg{res: out.Result, session: out.MFA, err: err}
 	})
+}
+
+// service is the request's UI-free side: the session's rules for its
+// token (remember, refresh, revoke), sending with runner.
+func (f *flow) service(runner *flows.Runner) *session.Flow {
+	svc := &session.Flow{Service: f.ctx.Session, Runner: runner, BaseURL: f.baseURL}
+	if !f.activeKey.none() {
+		svc.Held = f.activeKey.held()
+		svc.Profile = profiles.Profile{Name: svc.Held, BaseURL: f.baseURL}
+		if c := f.connection(); c != nil {
+			svc.Profile.AutoRefresh = c.AutoRefresh
+		}
+	}
+	if f.active != nil {
+		svc.Profile, svc.Saved = *f.active, true
+	}
+	return svc
 }
 
 // showSending shows a sending page for run (a request with the page's
@@ -246,7 +239,7 @@ func (f *flow) showSending(label, account string, run func(context.Context) tea.
 func (f *flow) fail(err error) {
 	if f.errorsToForm {
 		f.showForm()
-		f.form.banner = errText(err) + f.hintFor(err)
+		f.nav.update(setBannerMsg{text: errText(err) + session.Hint(err, f.baseURL)})
 		return
 	}
 	f.leaveSending()
@@ -265,23 +258,6 @@ func (f *flow) leaveSending() {
 	}
 }
 
-// hintFor adds what to check to an error a new user meets: a 404 on the
-// token path is nearly always a base URL without its /v1, and a timeout
-// says which URL did not answer.
-func (f *flow) hintFor(err error) string {
-	var apiErr *client.APIError
-	switch {
-	case errors.As(err, &apiErr) && apiErr.Status == 404:
-		if !strings.HasSuffix(strings.TrimRight(f.baseURL, "/"), "/v1") {
-			return " — check the base URL: Dintero's ends in /v1 (" + client.DefaultBaseURL + ")"
-		}
-		return " — check the base URL and the account id"
-	case errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), f.baseURL):
-		return " — no answer from " + f.baseURL
-	}
-	return ""
-}
-
 // onResult shows a request's answer: its error, the MFA screen in place of
 // the sending page (back goes where the request was sent from: home, the
 // form, or the token view it refreshed), or its token.
@@ -291,9 +267,9 @@ func (f *flow) onResult(msg resultMsg) tea.Cmd {
 		f.fail(msg.err)
 		return nil
 	case msg.session != nil:
-		p := newMFAPage(f.ctx, f.runner, f.baseURL, f.keeper(), f.active, msg.session, f.channel)
+		p := newMFAPage(f.ctx, f.runner, f.baseURL, f.service(f.runner).Keep, f.active, msg.session, f.channel)
 		f.nav.replace(p)
-		if f.activeKey != "" {
+		if !f.activeKey.none() {
 			// A saved profile or a connection knows its channel: the
 			// code goes out at once (ctrl+w still switches), so launch,
 			// enter, the code, enter and c get a token copied.
@@ -313,34 +289,22 @@ func (f *flow) showToken(res *flows.Result) tea.Cmd {
 	f.nav.pop()
 	f.nav.keep(func(p Page) bool {
 		switch p.(type) {
-		case *tokenPage, *mfaPage, *sendingPage:
+		case RequestStep:
 			return false
-		case *formPage:
+		case RequestForm:
 			// A request run from home went through the form only to
 			// show an MFA prompt or an error; back goes home.
 			return !fromHome
 		}
 		return true
 	})
-	if _, fromForm := f.sentFrom.(*formPage); fromForm && f.form != nil && f.nav.top() != Page(f.form) {
+	if _, fromForm := f.sentFrom.(RequestForm); fromForm && f.form != nil && f.nav.top() != Page(f.form) {
 		f.nav.push(f.form)
 	}
-	f.setShown(res)
+	f.shown.add(res)
 	f.nav.push(newTokenPage(f.ctx, res, f.sigs.sigFor))
 	f.setStatus("token received", false)
-	return f.sigs.check(res, f.jwksURLFor(res))
-}
-
-// jwksURLFor is where the token's keys should be: the profile's JWKS URL,
-// else the contract's path under the base URL.
-func (f *flow) jwksURLFor(res *flows.Result) string {
-	if f.active != nil && f.active.JWKSURL != "" {
-		return f.active.JWKSURL
-	}
-	if f.baseURL == "" || res.Request.Account == "" {
-		return ""
-	}
-	return client.KeysURL(f.baseURL, res.Request.Account)
+	return f.sigs.check(res, f.service(f.runner).JWKSURL(res))
 }
 
 // onTokenAct does what the token view asks with its token.
@@ -366,13 +330,13 @@ func (f *flow) onTokenAct(msg tokenActMsg) tea.Cmd {
 // refresh gets a fresh token for res: with its refresh token (through the
 // session for a home item's), or by repeating its sign-in after a revoke.
 func (f *flow) refresh(res *flows.Result) tea.Cmd {
-	if repeat, why := refreshPlan(res); why != "" {
+	if repeat, why := session.RefreshPlan(res); why != "" {
 		f.setStatus(why, true)
 		return nil
 	} else if repeat != nil {
 		return f.start(*repeat, f.baseFor(), false)
 	}
-	runner, svc, name := f.runner, f.ctx.Session, heldName(f.activeKey)
+	runner := f.runner
 	if runner == nil {
 		// A token from a page (recovery, diagnose) has no runner yet.
 		var err error
@@ -386,56 +350,23 @@ func (f *flow) refresh(res *flows.Result) tea.Cmd {
 	if res.RefreshToken != "" {
 		label = "refreshing with the refresh token"
 	}
-	keep := f.keeper()
+	svc := f.service(runner)
 	return f.showSending(label, res.Request.Account, func(ctx context.Context) tea.Msg {
-		if name != "" {
-			// A home item's token: the session refreshes it with the
-			// latest stored refresh token, under the profile's lock,
-			// and remembers the new one.
-			out, err := svc.Refresh(ctx, name)
-			return resultMsg{res: out.Result, session: out.MFA, err: err}
-		}
-		r, s, err := runner.Refresh(ctx, res)
-		if err == nil && r != nil {
-			err = keep(r)
-		}
-		return resultMsg{res: r, session: s, err: err}
+		// A home item's token: the session refreshes it with the latest
+		// stored refresh token, under the profile's lock, and remembers
+		// the new one.
+		out, err := svc.Refresh(ctx, res)
+		return resultMsg{res: out.Result, session: out.MFA, err: err}
 	})
-}
-
-// keeper returns what to do with a new token of a home item before it is
-// shown: the session remembers it (a rotated refresh token stored first,
-// then kept tokens) and holds it. Problems become warnings on the token.
-// A one-off request's token is not held.
-func (f *flow) keeper() func(*flows.Result) error {
-	if f.activeKey == "" {
-		return func(*flows.Result) error { return nil }
-	}
-	svc := f.ctx.Session
-	p := profiles.Profile{Name: heldName(f.activeKey), BaseURL: f.baseURL}
-	if c := f.connection(); c != nil {
-		p.AutoRefresh = c.AutoRefresh
-	}
-	if f.active != nil {
-		p = *f.active
-	}
-	return func(res *flows.Result) error {
-		warnings, err := svc.Remember(p, res)
-		if err != nil {
-			warnings = append(warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
-		}
-		res.Response.Warnings = append(res.Response.Warnings, warnings...)
-		return nil
-	}
 }
 
 // onAutoRefresh shows a refreshed token in place of the one it replaces;
 // the home screen reads the outcome from the session.
 func (f *flow) onAutoRefresh(msg autoRefreshMsg) {
-	tp, onToken := topIs[*tokenPage](f.nav)
-	if msg.err == nil && msg.out.Result != nil && onToken && f.activeKey != "" && heldName(f.activeKey) == msg.name {
-		tp.setResult(msg.out.Result)
-		f.setShown(msg.out.Result)
+	_, onToken := topIs[*tokenPage](f.nav)
+	if msg.err == nil && msg.out.Result != nil && onToken && !f.activeKey.none() && f.activeKey.held() == msg.name {
+		f.nav.update(tokenReplacedMsg{res: msg.out.Result})
+		f.shown.add(msg.out.Result)
 	}
 }
 
@@ -452,9 +383,8 @@ func (f *flow) activeName() string {
 
 // connection is the connection a request runs for; nil when none.
 func (f *flow) connection() *Connection {
-	var i int
-	if _, err := fmt.Sscanf(f.activeKey, "conn:%d", &i); err == nil && i >= 0 && i < len(f.ctx.Connections) {
-		return &f.ctx.Connections[i]
+	if k := f.activeKey; k.kind == connKind && k.conn >= 0 && k.conn < len(f.ctx.Connections) {
+		return &f.ctx.Connections[k.conn]
 	}
 	return nil
 }
@@ -462,22 +392,8 @@ func (f *flow) connection() *Connection {
 // frame is what the chrome shows of the flow around page.
 func (f *flow) frame(page Page) frame {
 	fr := frame{top: page, active: f.activeName()}
-	switch page.(type) {
-	case *mfaPage, *sendingPage, *tokenPage:
+	if _, step := page.(RequestStep); step {
 		fr.flowName = fr.active
 	}
 	return fr
-}
-
-// openLog and openInspector are reachable from every screen.
-func (f *flow) openLog() {
-	if _, onLog := topIs[*logPage](f.nav); !onLog {
-		f.nav.push(newLogPage(f.ctx))
-	}
-}
-
-func (f *flow) openInspector() {
-	if _, on := topIs[*inspectorPage](f.nav); !on {
-		f.nav.push(newInspectorPage(f.ctx, f.sigs.verifyCmd, f.sigs.keysURLForIssuer))
-	}
 }

@@ -32,7 +32,7 @@ func goldenReport() *doctor.Report {
 // showReport opens the diagnose screen on a report, as its lookup would.
 func showReport(m *Model, r *doctor.Report) {
 	c := goldenConnections()[1]
-	d := newDiagnoseModel(m.ctx, diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
+	d := newDiagnosePage(m.ctx, diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
 	m.openPage(d)
 	_ = d.Start() // asks for the user: none given
 	d.phase, d.id = diagRunning, 42
@@ -56,7 +56,7 @@ func showRecovery(m *Model, s *flows.RecoverySession, err error) {
 	c := goldenConnections()[1]
 	req := c.Request
 	req.Username = "lost-device@example.com"
-	r := newRecoveryModel(m.ctx, c.BaseURL, req, s.First.Channel, nil)
+	r := newRecoveryPage(m.ctx, c.BaseURL, req, s.First.Channel, nil)
 	m.openPage(r)
 	r.phase, r.id = recBusy, 7
 	m.Update(recoveryMsg{id: 7, session: s, err: err})
@@ -88,7 +88,7 @@ func TestGoldenFlows(t *testing.T) {
 			showRecovery(m, goldenRecovery(1, client.ChannelEmail), &client.RateLimitError{APIError: &client.APIError{Status: 429}, RetryAfter: 30 * time.Second})
 		}},
 		{name: "bundle", setup: func(t *testing.T, m *Model) {
-			p := newBundleModel(m.ctx, bundle.Input{Account: "T11223344", Grant: "client_credentials (doctor)", Doctor: goldenReport()}, "diagnose user")
+			p := newBundlePage(m.ctx, bundle.Input{Account: "T11223344", Grant: "client_credentials (doctor)", Doctor: goldenReport()}, "diagnose user")
 			m.openPage(p)
 			_ = p.Focus()
 		}},

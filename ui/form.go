@@ -174,8 +174,7 @@ type formModel struct {
 	// profileMode: the form edits a profile instead of sending a request.
 	profileMode bool
 	storePw     bool
-	// Profile toggles (see toggles).
-	mfaEmail, keepTokens, autoRefresh bool
+	profileToggles
 	// keptHint marks secret fields left empty when editing: what is stored
 	// stays.
 	keptHint bool
@@ -674,12 +673,6 @@ func (f *formModel) toggle(k string) *bool {
 	return &f.chain
 }
 
-// setProfileToggles sets the toggles from a saved profile.
-func (f *formModel) setProfileToggles(p profiles.Profile) {
-	f.mfaEmail = p.Channel() == client.ChannelEmail
-	f.keepTokens, f.autoRefresh = p.KeepTokens, p.AutoRefresh
-}
-
 // profile is the form as a profile, with the secrets typed into it. It
 // starts from the profile being edited (f.base), so that what the form does
 // not show is kept.
@@ -726,6 +719,37 @@ func (f *formModel) profile() (profiles.Profile, map[profiles.Kind]string) {
 	}
 	return p, secrets
 }
+
+// profileToggles are a profile form's space-toggled lines (see toggle).
+type profileToggles struct{ mfaEmail, keepTokens, autoRefresh bool }
+
+// togglesOf are a saved profile's toggles.
+func togglesOf(p profiles.Profile) profileToggles {
+	return profileToggles{mfaEmail: p.Channel() == client.ChannelEmail, keepTokens: p.KeepTokens, autoRefresh: p.AutoRefresh}
+}
+
+// formSetup is what a form page is opened for, beyond its fields: the
+// form applies it itself (nobody else writes its fields).
+type formSetup struct {
+	// draft and oneOff: see formPage.
+	draft  string
+	oneOff bool
+	// editing is the profile edited, duplicateOf the one duplicated: the
+	// form starts from it (what it does not show is carried over).
+	editing, duplicateOf *profiles.Profile
+	// savedFrom is the token a profile is saved from.
+	savedFrom *flows.Result
+	// toggles, when set, are the profile toggles to start with.
+	toggles *profileToggles
+}
+
+// Messages the root sends the form.
+type (
+	// setBannerMsg shows text (an error, what is needed) above the form.
+	setBannerMsg struct{ text string }
+	// focusFieldMsg moves the focus to a field.
+	focusFieldMsg struct{ field string }
+)
 
 type (
 	// formBackMsg: esc on the form; the root keeps what was typed for
@@ -776,8 +800,25 @@ func (p *formPage) clearSecrets(keepGiven bool) {
 	}
 }
 
-func newFormPage(ctx *Context, f formModel) *formPage {
-	return &formPage{ctx: ctx, formModel: f}
+func newFormPage(ctx *Context, f formModel, s formSetup) *formPage {
+	p := &formPage{ctx: ctx, formModel: f, draft: s.draft, oneOff: s.oneOff}
+	p.savedFrom = s.savedFrom
+	for _, base := range []*profiles.Profile{s.editing, s.duplicateOf} {
+		if base != nil {
+			p.base = *base
+			p.profileToggles = togglesOf(*base)
+		}
+	}
+	if s.editing != nil {
+		p.editing = s.editing.Name
+	}
+	if s.duplicateOf != nil {
+		p.duplicateOf = s.duplicateOf.Name
+	}
+	if s.toggles != nil {
+		p.profileToggles = *s.toggles
+	}
+	return p
 }
 
 // Title is the breadcrumb: the form, and the grant (and profile) it is for.
@@ -804,12 +845,21 @@ func (p *formPage) Account() string   { return p.value(fAccount) }
 func (p *formPage) View() string      { return p.view(p.ctx.Styles, p.width, p.height) }
 
 func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case setBannerMsg:
+		p.banner = msg.text
+		return p, nil
+	case focusFieldMsg:
+		p.focusField(msg.field)
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		// A paste, a cursor blink: the focused field's.
 		if f := p.focused(); f != nil {
 			if paste, ok := msg.(tea.PasteMsg); ok && f.spec.key == fBindingCode {
-				msg = tea.PasteMsg{Content: flows.CleanBindingCode(paste.Content)}
+				// The binding code's field cleans a paste as codeInput does.
+				msg = cleanCodePaste(paste)
 			}
 			var cmd tea.Cmd
 			f.input, cmd = f.input.Update(msg)
@@ -827,6 +877,8 @@ func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return p, cmd
 	}
 	p.banner = ""
+	// The keyring's answer decides where typed secrets go.
+	p.noKeyring = p.ctx.keyringMissing
 	if !p.validate() {
 		return p, nil
 	}

@@ -139,7 +139,7 @@ func showMFAPage(m *Model, challenged bool, err string) {
 	p := newMFAPage(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, goldenSession(challenged), client.ChannelSMS)
 	if challenged {
 		p.phase = mfaCode
-		p.input.Focus()
+		p.code.Focus()
 	}
 	p.err = err
 	m.openPage(p)

@@ -23,7 +23,7 @@ import (
 // homeItem is a line of the home list: a saved profile, a demo connection,
 // or "New request…".
 type homeItem struct {
-	key     string // "profile:NAME", "conn:N" or "new"
+	key     itemKey
 	name    string
 	desc    string
 	account string
@@ -56,14 +56,14 @@ func profileItem(p profiles.Profile) homeItem {
 	// A profile's file may have been imported from anyone: its text
 	// reaches the terminal sanitised (the name and account are checked).
 	desc = client.Sanitize(desc)
-	return homeItem{key: "profile:" + p.Name, name: p.Name, desc: desc, account: p.Account, grant: p.Grant, profile: &p}
+	return homeItem{key: profileKey(p.Name), name: p.Name, desc: desc, account: p.Account, grant: p.Grant, profile: &p}
 }
 
 func connItem(i int, c *Connection) homeItem {
-	return homeItem{key: fmt.Sprintf("conn:%d", i), name: c.Name, desc: c.Description, account: c.Request.Account, grant: string(c.Request.Grant), conn: c}
+	return homeItem{key: connKey(i), name: c.Name, desc: c.Description, account: c.Request.Account, grant: string(c.Request.Grant), conn: c}
 }
 
-var newItem = homeItem{key: "new", name: "New request…", desc: "Choose a grant type and fill in the form yourself."}
+var newItem = homeItem{key: itemKey{kind: newKind}, name: "New request…", desc: "Choose a grant type and fill in the form yourself."}
 
 // homeDelegate draws items with their number (1-9 run them), their
 // environment badge and, when a token is held for them, its countdown.
@@ -155,7 +155,7 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 // description line shows them.
 func itemStatus(ctx *Context, it homeItem) (held, note, rest string) {
 	now := ctx.Now()
-	st := ctx.Session.State(heldName(it.key))
+	st := ctx.Session.State(it.key.held())
 	if res := st.Held; res != nil {
 		held = heldLine(ctx.Styles, res, now)
 	}
@@ -303,7 +303,7 @@ func (p *homePage) setProfiles(ps []profiles.Profile) tea.Cmd {
 }
 
 // selectKey moves the cursor to the item with key k.
-func (p *homePage) selectKey(k string) {
+func (p *homePage) selectKey(k itemKey) {
 	for i, li := range p.list.Items() {
 		if it, ok := li.(homeItem); ok && it.key == k {
 			p.list.Select(i)
@@ -557,9 +557,9 @@ func itemProfile(ctx *Context, it homeItem) profiles.Profile {
 	case it.profile != nil:
 		return *it.profile
 	case it.conn != nil:
-		return profiles.Profile{Name: heldName(it.key), BaseURL: it.conn.BaseURL, AutoRefresh: it.conn.AutoRefresh}
+		return profiles.Profile{Name: it.key.held(), BaseURL: it.conn.BaseURL, AutoRefresh: it.conn.AutoRefresh}
 	}
-	return profiles.Profile{Name: heldName(it.key)}
+	return profiles.Profile{Name: it.key.held()}
 }
 
 func (p *homePage) Update(msg tea.Msg) (Page, tea.Cmd) {
@@ -626,7 +626,7 @@ func (p *homePage) act(a homeAct) tea.Cmd {
 func (p *homePage) actOn(a homeAct, it homeItem) tea.Cmd {
 	id := 0
 	if a == actRun || a == actLogin {
-		p.req = nextRequestID()
+		p.req = p.ctx.nextID()
 		id = p.req
 	}
 	return func() tea.Msg { return homeActMsg{act: a, item: it, id: id} }

@@ -6,15 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -37,17 +34,13 @@ type mfaModel struct {
 	session *flows.MFASession
 	phase   mfaPhase
 	choice  menu
-	input   textinput.Model
-	err     string
-	// wait: a 429 asked to wait (on a new code, or on a code check). It
-	// is the one source of the wait's line, which goes when it ends.
-	wait rateWait
+	// code is the binding code's field, with a 429's wait.
+	code codeInput
+	err  string
 }
 
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
-	in := newInput("the code received", 12)
-	in.SetWidth(ansi.StringWidth(in.Placeholder) + 1) // the placeholder whole
-	m := mfaModel{session: s, input: in, choice: menu{items: []menuItem{
+	m := mfaModel{session: s, code: newCodeInput(bindingCode), choice: menu{items: []menuItem{
 		{title: "SMS", desc: "to the phone number on the user"},
 		{title: "e-mail", desc: "to the user's e-mail address"},
 	}}}
@@ -111,16 +104,16 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	case mfaSending:
 		add(spin+" sending a code by "+channelName(m.chosen())+"…", keep)
 	case mfaCode, mfaVerifying:
-		add(wrap(s.Value, fmt.Sprintf("A code was sent by %s (challenge %d).  Attempts left: %d", channelName(sess.Channel), sess.Challenges, sess.AttemptsLeft()), w), keep)
+		add(wrap(s.Value, fmt.Sprintf("A code was sent by %s (challenge %d).  %s", channelName(sess.Channel), sess.Challenges, attempts(sess.AttemptsLeft())), w), keep)
 		add("", dropBlank)
-		add(s.Cursor.Render("› ")+s.Label.Render("Code")+" "+m.input.View(), keep)
+		add(m.code.line(s), keep)
 		if m.phase == mfaVerifying {
 			add(spin+" checking the code…", keep)
 		}
 	case mfaDead:
 		add(wrap(s.Value, s.Error.Render("This MFA session has expired.")+" Press esc and send the request again.", w), keep)
 	}
-	if line := m.wait.line(s, ctx.Now(), w); line != "" {
+	if line := m.code.wait.line(s, ctx.Now(), w); line != "" {
 		add(line, keep)
 	}
 	if m.err != "" {
@@ -167,12 +160,12 @@ func (m *mfaModel) keys(k KeyMap, now time.Time) bindings {
 		return slices.DeleteFunc(bs, func(b key.Binding) bool { return !b.Enabled() })
 	}
 	newCode, switchCh, send, verify := k.NewCode, k.SwitchChannel, withHelp(k.Select, "send"), withHelp(k.Select, "verify")
-	if m.wait.holdsSend(now) > 0 {
+	if m.code.wait.holdsSend(now) > 0 {
 		newCode.SetEnabled(false)
 		switchCh.SetEnabled(false)
 		send.SetEnabled(false)
 	}
-	if m.wait.holdsCheck(now) > 0 {
+	if m.code.wait.holdsCheck(now) > 0 {
 		verify = withHelp(k.Select, "verify (wait)")
 	}
 	switch m.phase {
@@ -196,13 +189,6 @@ func (m *mfaModel) keys(k KeyMap, now time.Time) bindings {
 func withHelp(b key.Binding, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
 }
-
-// requestIDs tags every async request of a screen: a screen keeps the id of
-// its latest request and drops any answer with another (a cancelled or
-// superseded request, or another screen's).
-var requestIDs atomic.Int64
-
-func nextRequestID() int { return int(requestIDs.Add(1)) }
 
 // Messages of the MFA page: its own results, and what it asks the root.
 type (
@@ -268,7 +254,7 @@ func (p *mfaPage) Account() string { return p.session.Request.Account }
 func (p *mfaPage) Busy() bool { return p.phase == mfaSending || p.phase == mfaVerifying }
 
 // Ticking reports a countdown on screen (a 429's wait).
-func (p *mfaPage) Ticking() bool { return p.wait.left(p.ctx.Now()) > 0 }
+func (p *mfaPage) Ticking() bool { return p.code.wait.left(p.ctx.Now()) > 0 }
 
 func (p *mfaPage) SetSize(width, height int) { p.width, p.height = width, height }
 
@@ -296,10 +282,8 @@ func (p *mfaPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if p.phase != mfaCode {
 			return p, nil
 		}
-		var cmd tea.Cmd
 		p.err = ""
-		p.input, cmd = p.input.Update(tea.PasteMsg{Content: flows.CleanBindingCode(msg.Content)})
-		return p, cmd
+		return p, p.code.update(msg)
 	case spinner.TickMsg:
 		if !p.Busy() {
 			return p, nil
@@ -309,9 +293,7 @@ func (p *mfaPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return p, cmd
 	}
 	if p.phase == mfaCode {
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		return p, cmd
+		return p, p.code.update(msg)
 	}
 	return p, nil
 }
@@ -331,9 +313,9 @@ func (p *mfaPage) onChallenge(msg challengeMsg) tea.Cmd {
 		return nil
 	}
 	// A new code came: a wait on the old one's check is over.
-	p.phase, p.err, p.wait = mfaCode, "", rateWait{}
-	p.input.Reset()
-	return p.input.Focus()
+	p.phase, p.err, p.code.wait = mfaCode, "", rateWait{}
+	p.code.Reset()
+	return p.code.Focus()
 }
 
 func (p *mfaPage) onVerify(msg verifyMsg) tea.Cmd {
@@ -344,10 +326,10 @@ func (p *mfaPage) onVerify(msg verifyMsg) tea.Cmd {
 		if limited, ok := flows.RateLimited(msg.err); ok {
 			// A 429 did not check the code: it stays, to send again
 			// after the wait, which its one line says.
-			p.wait, p.err = newRateWait(limited, p.ctx.Now(), true), ""
-			return tea.Batch(func() tea.Msg { return needTickMsg{} }, p.input.Focus())
+			p.code.wait, p.err = newRateWait(limited, p.ctx.Now(), true), ""
+			return tea.Batch(func() tea.Msg { return needTickMsg{} }, p.code.Focus())
 		}
-		p.input.Reset()
+		p.code.Reset()
 		p.err = errText(msg.err)
 		switch {
 		case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
@@ -366,12 +348,12 @@ func (p *mfaPage) onVerify(msg verifyMsg) tea.Cmd {
 // Retry-After (a minute when it names none), with a countdown.
 func (p *mfaPage) rateLimited(limited *client.RateLimitError) tea.Cmd {
 	// The wait's line says it all, and goes when the wait ends.
-	p.wait, p.err = newRateWait(limited, p.ctx.Now(), false), ""
+	p.code.wait, p.err = newRateWait(limited, p.ctx.Now(), false), ""
 	tick := func() tea.Msg { return needTickMsg{} }
 	p.phase = mfaChoose
 	if p.session.Challenged() {
 		p.phase = mfaCode
-		return tea.Batch(tick, p.input.Focus())
+		return tea.Batch(tick, p.code.Focus())
 	}
 	return tick
 }
@@ -394,15 +376,15 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	idle := p.phase == mfaChoose || p.phase == mfaCode || p.phase == mfaDead
 	switch {
 	case key.Matches(msg, k.Recover) && idle:
-		rec := newRecoveryModel(p.ctx, p.base, p.session.Request, p.chosen(), p.keep)
+		rec := newRecoveryPage(p.ctx, p.base, p.session.Request, p.chosen(), p.keep)
 		return openPageThen(rec, rec.Start())
 	case key.Matches(msg, k.Diagnose) && idle:
-		d := newDiagnoseModel(p.ctx, diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, p.session.Request.Username)
+		d := newDiagnosePage(p.ctx, diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, p.session.Request.Username)
 		return openPageThen(d, d.Start())
-	case p.wait.holdsSend(p.ctx.Now()) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
+	case p.code.wait.holdsSend(p.ctx.Now()) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
 		p.phase == mfaChoose && key.Matches(msg, k.Select)),
-		p.wait.holdsCheck(p.ctx.Now()) > 0 && p.phase == mfaCode && key.Matches(msg, k.Select):
-		p.wait.nudged = true
+		p.code.wait.holdsCheck(p.ctx.Now()) > 0 && p.phase == mfaCode && key.Matches(msg, k.Select):
+		p.code.wait.nudged = true
 		return nil
 	}
 	switch p.phase {
@@ -423,8 +405,8 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case mfaCode:
 		switch {
 		case key.Matches(msg, k.Select):
-			code := strings.TrimSpace(p.input.Value())
-			if why := checkCode(code); why != "" {
+			code, why := p.code.submit()
+			if why != "" {
 				p.err = why // refused here: no attempt is used
 				return nil
 			}
@@ -437,14 +419,7 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return p.sendChallenge(other)
 		}
 		// A binding code is digits: other keys do not type.
-		for _, r := range msg.Text {
-			if r < '0' || r > '9' {
-				return nil
-			}
-		}
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		return cmd
+		return p.code.update(msg)
 	}
 	return nil
 }
@@ -454,7 +429,7 @@ func (p *mfaPage) begin() (context.Context, int) {
 	p.abort()
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	p.req = nextRequestID()
+	p.req = p.ctx.nextID()
 	return ctx, p.req
 }
 
@@ -464,7 +439,7 @@ func (p *mfaPage) abort() {
 		p.cancel()
 		p.cancel = nil
 	}
-	p.req = nextRequestID()
+	p.req = p.ctx.nextID()
 }
 
 func (p *mfaPage) sendChallenge(ch client.Channel) tea.Cmd {

@@ -61,3 +61,46 @@ func closePage() tea.Msg { return closePageMsg{} }
 func setStatus(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return statusMsg{text: text, err: isErr} }
 }
+
+// The optional page interfaces: what the root and the chrome ask of the
+// page on top, when it has it. A page implements only those it needs.
+type (
+	// Ticker: a countdown is on the page (a token's, a 429's wait); the
+	// root keeps its one-second tick running while Ticking is true.
+	Ticker interface{ Ticking() bool }
+	// Busier: a request of the page is in flight; the global keys (quit,
+	// log, inspector) wait while Busy is true.
+	Busier interface{ Busy() bool }
+	// AccountNamer: the header's badge names the account (TEST or PROD).
+	AccountNamer interface{ Account() string }
+	// PartnerLabeler: the header shows the partner route beside the badge.
+	PartnerLabeler interface{ PartnerLabel() string }
+	// WindowNoter: the terminal's window title adds a note (a countdown).
+	WindowNoter interface{ WindowNote() string }
+	// QuestionMarker says whether ? opens the help on a page that takes
+	// text (a '?' cannot be part of a binding code or a JWT).
+	QuestionMarker interface{ QuestionMarkIsHelp() bool }
+)
+
+// The roles a page plays in a request's flow, in place of switches on
+// page types.
+type (
+	// RequestStep is a screen of a request in flight or just answered
+	// (sending, MFA, token): the header names the profile it runs for,
+	// and a new token replaces these screens rather than stacking on them.
+	RequestStep interface {
+		Page
+		requestStep()
+	}
+	// RequestForm is the form a request was sent from: its errors go back
+	// to it.
+	RequestForm interface {
+		Page
+		requestForm()
+	}
+)
+
+func (*sendingPage) requestStep() {}
+func (*mfaPage) requestStep()     {}
+func (*tokenPage) requestStep()   {}
+func (*formPage) requestForm()    {}

@@ -50,21 +50,12 @@ type (
 	keptTokensMsg struct{ held int }
 )
 
-// heldName is the name the session holds a home item's token under: a
-// profile's own name, or the item key of a connection ("conn:N", which no
-// profile name can be).
-func heldName(key string) string {
-	if name, ok := strings.CutPrefix(key, "profile:"); ok {
-		return name
-	}
-	return key
-}
-
 // desk is the profiles side of the workbench: running, adding, editing,
-// duplicating and deleting home's items, and the tokens they keep. It
-// works on the flow: running an item is a request.
+// duplicating and deleting home's items, and the tokens they keep. It is a
+// type of its own beside the flow: running an item asks the flow for a
+// request (runFor, start), through the flow's methods, never its fields.
 type desk struct {
-	*flow
+	f        *flow
 	profiles []profiles.Profile
 	readOnly string // why the profiles cannot be changed
 }
@@ -72,19 +63,19 @@ type desk struct {
 // setProfiles shows ps on home; the command matches them to a filter.
 func (d *desk) setProfiles(ps []profiles.Profile) tea.Cmd {
 	d.profiles = ps
-	if d.home != nil {
-		return d.home.setProfiles(ps)
+	if d.f.home != nil {
+		return d.f.home.setProfiles(ps)
 	}
 	return nil
 }
 
 func (d *desk) canChangeProfiles() bool {
 	switch {
-	case d.ctx.Store == nil:
-		d.setStatus("profiles are not saved in the demo; run tokenbench without demo to keep them", true)
+	case d.f.ctx.Store == nil:
+		d.f.setStatus("profiles are not saved in the demo; run tokenbench without demo to keep them", true)
 		return false
 	case d.readOnly != "":
-		d.setStatus("read-only: fix the profiles file first", true)
+		d.f.setStatus("read-only: fix the profiles file first", true)
 		return false
 	}
 	return true
@@ -97,8 +88,8 @@ func (d *desk) canChangeProfiles() bool {
 // held (l, or a new login confirmed).
 func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 	if it.key == newItem.key {
-		d.activeKey, d.active = "", nil
-		d.openChooser(false)
+		d.f.forOneOff()
+		d.f.openChooser(false)
 		return nil
 	}
 	base := ""
@@ -107,55 +98,49 @@ func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 	} else {
 		base = it.conn.BaseURL
 	}
-	plan := d.ctx.Session.PlanRun(itemProfile(d.ctx, it))
+	plan := d.f.ctx.Session.PlanRun(itemProfile(d.f.ctx, it))
 	if login {
 		plan = session.RunPlan{Action: session.RunGrant, Held: plan.Held}
 	}
 	switch plan.Action {
 	case session.ShowHeld, session.RefreshHeld:
-		runner, err := d.ctx.NewRunner(base)
+		runner, err := d.f.ctx.NewRunner(base)
 		if err != nil {
-			d.setStatus(errText(err), true)
+			d.f.setStatus(errText(err), true)
 			return nil
 		}
-		d.nav.reset(d.base()...)
-		d.activeKey, d.runner, d.baseURL, d.sentFrom = it.key, runner, base, d.nav.top()
-		d.active = nil
-		if it.profile != nil {
-			p := *it.profile
-			d.active = &p
-		}
+		d.f.nav.reset(d.f.base()...)
+		d.f.runFor(it.key, it.profile)
+		d.f.sentWith(runner, base)
 		if plan.Action == session.RefreshHeld {
 			return d.refreshItem(it, plan.Held)
 		}
-		cmd := d.showToken(plan.Held)
-		d.setStatus("token still valid, shown as held", false)
+		cmd := d.f.showToken(plan.Held)
+		d.f.setStatus("token still valid, shown as held", false)
 		return cmd
 	case session.AskLogin:
 		return d.askLogin(it, plan.Why)
 	}
-	d.activeKey, d.active = it.key, nil
+	d.f.runFor(it.key, it.profile)
 	if it.conn != nil {
 		c := it.conn
-		d.channel = c.Channel
-		d.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-		d.form = newFormPage(d.ctx, newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2))
-		d.nav.reset(d.base()...)
+		d.f.useChannel(c.Channel)
+		d.f.prepareForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials)
+		d.f.nav.reset(d.f.base()...)
 		// Errors open the form, so they can be fixed there.
-		return d.start(c.Request, c.BaseURL, true)
+		return d.f.start(c.Request, c.BaseURL, true)
 	}
 	p := *it.profile
-	d.active = &p
-	d.channel = p.Channel()
+	d.f.useChannel(p.Channel())
 	req := p.Request()
-	sec := d.ctx.Secrets
+	svc := d.f.ctx.Session
 	gen := id
-	d.setStatus("reading the secrets of "+p.Name+"…", false)
+	d.f.setStatus("reading the secrets of "+p.Name+"…", false)
 	// Secrets come from the keyring or a command: not on the UI goroutine.
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		err := sec.FillSecrets(ctx, p, &req, nil)
+		err := svc.Fill(ctx, p, &req, nil)
 		return needInputMsg{gen: gen, req: req, base: p.BaseURLOrDefault(), err: err}
 	}
 }
@@ -163,13 +148,13 @@ func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 // askLogin asks before a new login for it, saying why one is needed and
 // what it sends; nothing is sent before a y.
 func (d *desk) askLogin(it homeItem, why string) tea.Cmd {
-	d.nav.reset(d.base()...)
+	d.f.nav.reset(d.f.base()...)
 	name := client.Sanitize(it.name)
 	var yes tea.Cmd
-	if d.home != nil {
-		yes = d.home.actOn(actLogin, it)
+	if d.f.home != nil {
+		yes = d.f.home.actOn(actLogin, it)
 	}
-	d.nav.push(newConfirmPage(d.ctx, "new login", fmt.Sprintf("%s: %s. Log in again? y/n", name, why), yes,
+	d.f.nav.push(newConfirmPage(d.f.ctx, "new login", fmt.Sprintf("%s: %s. Log in again? y/n", name, why), yes,
 		"no new login: nothing was sent"))
 	return nil
 }
@@ -187,9 +172,8 @@ type itemRefreshedMsg struct {
 // through the session (the latest stored one, under the profile's lock).
 // A refusal asks before a new login.
 func (d *desk) refreshItem(it homeItem, held *flows.Result) tea.Cmd {
-	d.errorsToForm = false
-	svc, name := d.ctx.Session, heldName(it.key)
-	return d.showSending("token expired: refreshing with the refresh token (no new login)", held.Request.Account, func(ctx context.Context) tea.Msg {
+	svc, name := d.f.ctx.Session, it.key.held()
+	return d.f.showSending("token expired: refreshing with the refresh token (no new login)", held.Request.Account, func(ctx context.Context) tea.Msg {
 		out, err := svc.Refresh(ctx, name)
 		return itemRefreshedMsg{item: it, held: held, out: out, err: err}
 	})
@@ -202,72 +186,63 @@ func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
 			// Held, but its rotated refresh token was not stored.
 			msg.out.Result.Response.Warnings = append(msg.out.Result.Response.Warnings, "the new refresh token was not saved: "+errText(msg.err))
 		}
-		cmd := d.showToken(msg.out.Result)
-		d.setStatus("the token had expired: refreshed with its refresh token, no new login", false)
+		cmd := d.f.showToken(msg.out.Result)
+		d.f.setStatus("the token had expired: refreshed with its refresh token, no new login", false)
 		return cmd
 	case msg.out.MFA != nil:
 		// The server wants MFA after all: the user chooses when a code
 		// goes out.
-		d.nav.replace(newMFAPage(d.ctx, d.runner, d.baseURL, d.keeper(), d.active, msg.out.MFA, d.channel))
+		d.f.nav.replace(newMFAPage(d.f.ctx, d.f.runner, d.f.baseURL, d.f.service(d.f.runner).Keep, d.f.active, msg.out.MFA, d.f.channel))
 		return nil
 	case errors.Is(msg.err, session.ErrBusy):
 		// Auto-refresh is at it: its token will be there in a moment.
-		d.leaveSending()
-		d.setStatus("a refresh of "+client.Sanitize(msg.item.name)+" is already running: enter again in a moment", false)
+		d.f.leaveSending()
+		d.f.setStatus("a refresh of "+client.Sanitize(msg.item.name)+" is already running: enter again in a moment", false)
 		return nil
 	case msg.err != nil:
-		d.leaveSending()
+		d.f.leaveSending()
 		return d.askLogin(msg.item, session.RefreshRefused(msg.held, msg.err))
 	}
-	d.leaveSending()
+	d.f.leaveSending()
 	return nil
 }
 
 func (d *desk) onNeedInput(msg needInputMsg) tea.Cmd {
-	if d.home == nil || !d.home.accept(msg.gen) || d.nav.top() != Page(d.home) {
+	if d.f.home == nil || !d.f.home.accept(msg.gen) || d.f.nav.top() != Page(d.f.home) {
 		return nil
 	}
-	d.chrome.status = statusLine{}
-	d.chain = msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == ""
-	d.form = newFormPage(d.ctx, newForm(msg.req.Grant, valuesFor(msg.req, msg.base), d.chain, d.ctx.Width-2))
+	d.f.chrome.clearStatus()
+	d.f.prepareForm(msg.req.Grant, valuesFor(msg.req, msg.base), msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == "")
 	if msg.err != nil {
 		// Ask in the form: it is where the missing secret can be typed.
 		// The form opens on the first empty secret, without red errors:
 		// nothing was done wrong yet.
-		d.form.banner = "this profile needs input: " + errText(msg.err)
-		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && d.active != nil {
-			banner, first := missingSecrets(*d.active, &d.form.formModel)
-			d.form.banner = banner
-			d.form.focusField(first)
+		banner, first := "this profile needs input: "+errText(msg.err), ""
+		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && d.f.active != nil {
+			banner, first = missingSecrets(*d.f.active, &d.f.form.formModel)
 		}
-		d.showForm()
+		d.f.showForm()
+		d.f.nav.update(setBannerMsg{text: banner})
+		if first != "" {
+			d.f.nav.update(focusFieldMsg{field: first})
+		}
 		return nil
 	}
-	return d.start(msg.req, msg.base, true)
+	return d.f.start(msg.req, msg.base, true)
 }
 
 func (d *desk) editItem(it homeItem) tea.Cmd {
 	switch {
 	case it.conn != nil:
-		c := it.conn
-		d.activeKey = it.key
-		if d.reopenDraft(draftConn(it.key)) {
-			d.chain = d.form.chain
-			return nil
-		}
-		d.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-		d.openFormPage(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), d.chain, d.ctx.Width-2))
-		d.form.draft = draftConn(it.key)
+		d.f.editConnection(it.key, it.conn)
 	case it.profile != nil && d.canChangeProfiles():
 		p := *it.profile
-		if d.reopenDraft(draftEdit(p.Name)) {
+		if d.f.reopenDraft(draftEdit(p.Name)) {
 			return nil
 		}
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
-		d.openFormPage(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2))
-		d.form.editing, d.form.base = p.Name, p
-		d.form.setProfileToggles(p)
-		d.form.draft = draftEdit(p.Name)
+		d.f.openFormWith(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
+			formSetup{draft: draftEdit(p.Name), editing: &p})
 	}
 	return nil
 }
@@ -284,11 +259,10 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 		req.Grant, req.MFAToken, req.OOBCode, req.BindingCode = client.GrantPassword, "", "", ""
 		chained = req.ClientID != "" && req.Bearer == ""
 	}
-	values := valuesFor(req, d.baseURL)
-	d.openFormPage(newProfileForm(req.Grant, values, chained, false, false, d.ctx.Width-2))
-	d.form.savedFrom = res
+	values := valuesFor(req, d.f.baseURL)
 	// The profile sends its code where the flow that got the token did.
-	d.form.mfaEmail = res.MFAChannel == client.ChannelEmail
+	toggles := profileToggles{mfaEmail: res.MFAChannel == client.ChannelEmail}
+	d.f.openFormWith(newProfileForm(req.Grant, values, chained, false, false, d.f.ctx.Width-2), formSetup{savedFrom: res, toggles: &toggles})
 	return nil
 }
 
@@ -296,8 +270,8 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 // profile keeps them (the keyring by default) before the profile is saved,
 // so a secret that cannot be kept saves nothing.
 func (d *desk) saveProfile() tea.Cmd {
-	p, typed := d.form.profile()
-	oldName, dupOf := d.form.editing, d.form.duplicateOf
+	p, typed := d.f.form.profile()
+	oldName, dupOf := d.f.form.editing, d.f.form.duplicateOf
 	if dupOf != "" {
 		oldName = dupOf // its secrets' sources carry over
 	}
@@ -317,9 +291,8 @@ func (d *desk) saveProfile() tea.Cmd {
 	// The form's "Secrets in" says where the client secret comes from,
 	// and where typed secrets are kept; empty keeps what the profile had
 	// (for new ones the keyring, or ask where no keyring answers).
-	chosen := profiles.Source(d.form.value(fSource))
-	d.form.noKeyring = d.ctx.keyringMissing
-	fallback := d.form.defaultSource()
+	chosen := profiles.Source(d.f.form.value(fSource))
+	fallback := d.f.form.defaultSource()
 	switch {
 	case chosen != "" && p.ClientID != "":
 		p.Secrets[profiles.ClientSecret] = chosen
@@ -348,12 +321,12 @@ func (d *desk) saveProfile() tea.Cmd {
 			delete(typed, k) // read from elsewhere each time
 		}
 	}
-	if p.Grant == string(client.GrantPassword) && !d.form.storePw {
+	if p.Grant == string(client.GrantPassword) && !d.f.form.storePw {
 		// Asked for each time: the session deletes a stored one.
 		p.Secrets[profiles.Password] = profiles.SourceAsk
 	}
 	if err := p.Validate(); err != nil {
-		d.form.banner = errText(err)
+		d.f.form.Update(setBannerMsg{text: errText(err)})
 		return nil
 	}
 	values := session.Values{}
@@ -362,7 +335,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			values[k] = v
 		}
 	}
-	svc, store, savedFrom, sec := d.ctx.Session, d.ctx.Store, d.form.savedFrom, d.ctx.Secrets
+	svc, savedFrom, sec := d.f.ctx.Session, d.f.form.savedFrom, d.f.ctx.Secrets
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -390,7 +363,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			// Saved from a token: hold that token under the new profile.
 			_, err = svc.Remember(p, savedFrom)
 		}
-		ps, lerr := store.Load()
+		ps, lerr := svc.Profiles()
 		return profileSavedMsg{name: p.Name, profiles: ps, err: errors.Join(err, lerr), left: left, unkept: err == nil && p.KeepTokens && !keyringUsable(sec), asked: asked}
 	}
 }
@@ -401,28 +374,28 @@ func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 		if errors.Is(msg.err, profiles.ErrNoKeyring) {
 			text = "no OS keyring here, so the secrets were not saved and neither was the profile. Set \"Secrets in\" to file (a plain-text 0600 file) in this form, or clear the secret fields to have them asked for each time"
 		}
-		d.form.banner = text
+		d.f.form.Update(setBannerMsg{text: text})
 		return nil
 	}
 	filter := d.setProfiles(msg.profiles)
-	if d.home != nil {
-		d.home.selectKey("profile:" + msg.name)
+	if d.f.home != nil {
+		d.f.home.selectKey(profileKey(msg.name))
 	}
-	d.form = nil
-	d.nav.reset(d.base()...)
+	d.f.formDone()
+	d.f.nav.reset(d.f.base()...)
 	switch {
 	case msg.left != "":
-		d.setStatus(msg.left, true)
+		d.f.setStatus(msg.left, true)
 	case msg.asked:
 		text := "profile " + msg.name + " saved; no OS keyring here, so its secrets are asked for each time"
 		if msg.unkept {
 			text += " and its tokens are not kept across restarts"
 		}
-		d.setStatus(text, false)
+		d.f.setStatus(text, false)
 	case msg.unkept:
-		d.setStatus("profile "+msg.name+" saved, but its tokens will not be kept across restarts: there is no OS keyring here", true)
+		d.f.setStatus("profile "+msg.name+" saved, but its tokens will not be kept across restarts: there is no OS keyring here", true)
 	default:
-		d.setStatus("profile "+msg.name+" saved", false)
+		d.f.setStatus("profile "+msg.name+" saved", false)
 	}
 	return filter
 }
@@ -433,7 +406,7 @@ type keyringProbedMsg struct{ missing bool }
 // probeKeyring asks the OS keyring whether it is there, off the UI
 // goroutine (a Secret Service may take its time to answer).
 func (d *desk) probeKeyring() tea.Cmd {
-	sec := d.ctx.Secrets
+	sec := d.f.ctx.Secrets
 	if sec == nil {
 		return nil
 	}
@@ -451,12 +424,12 @@ func keyringUsable(sec *profiles.Secrets) bool {
 }
 
 func (d *desk) deleteProfile(name string) tea.Cmd {
-	svc, store := d.ctx.Session, d.ctx.Store
+	svc := d.f.ctx.Session
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		err := svc.Delete(ctx, name)
-		ps, lerr := store.Load()
+		ps, lerr := svc.Profiles()
 		return profileDeletedMsg{name: name, profiles: ps, err: errors.Join(err, lerr)}
 	}
 }
@@ -464,25 +437,25 @@ func (d *desk) deleteProfile(name string) tea.Cmd {
 func (d *desk) onProfileDeleted(msg profileDeletedMsg) tea.Cmd {
 	filter := d.setProfiles(msg.profiles)
 	if msg.err != nil {
-		d.setStatus("delete "+msg.name+": "+errText(msg.err), true)
+		d.f.setStatus("delete "+msg.name+": "+errText(msg.err), true)
 		return filter
 	}
-	delete(d.drafts, draftEdit(msg.name))
-	d.setStatus("profile "+msg.name+" and its secrets deleted", false)
+	d.f.drafts.drop(draftEdit(msg.name))
+	d.f.setStatus("profile "+msg.name+" and its secrets deleted", false)
 	return filter
 }
 
 // autoRefreshPending reports a held token of a home item that will be
 // auto-refreshed.
 func (d *desk) autoRefreshPending() bool {
-	svc := d.ctx.Session
+	svc := d.f.ctx.Session
 	for _, p := range d.profiles {
 		if _, ok := svc.NextRefresh(p.Name); ok {
 			return true
 		}
 	}
-	for i := range d.ctx.Connections {
-		if _, ok := svc.NextRefresh(heldName(fmt.Sprintf("conn:%d", i))); ok {
+	for i := range d.f.ctx.Connections {
+		if _, ok := svc.NextRefresh(connKey(i).held()); ok {
 			return true
 		}
 	}
@@ -493,7 +466,7 @@ func (d *desk) autoRefreshPending() bool {
 // command of its own.
 func (d *desk) autoRefreshDue() []tea.Cmd {
 	var cmds []tea.Cmd
-	svc := d.ctx.Session
+	svc := d.f.ctx.Session
 	for _, name := range svc.Due() {
 		cmds = append(cmds, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -508,10 +481,10 @@ func (d *desk) autoRefreshDue() []tea.Cmd {
 // loadKeptTokens has the session hold the tokens keep_tokens profiles
 // kept, off the UI goroutine.
 func (d *desk) loadKeptTokens() tea.Cmd {
-	if len(d.profiles) == 0 || d.ctx.Secrets == nil {
+	if len(d.profiles) == 0 || d.f.ctx.Secrets == nil {
 		return nil
 	}
-	svc, ps := d.ctx.Session, d.profiles
+	svc, ps := d.f.ctx.Session, d.profiles
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -569,12 +542,12 @@ func (d *desk) onHomeAct(msg homeActMsg) tea.Cmd {
 	case actLogin:
 		return d.runItem(it, msg.id, true)
 	case actDiagnoseItem:
-		return d.diagnoseFromHome(it)
+		return d.f.diagnoseFromHome(it)
 	case actEdit:
 		return d.editItem(it)
 	case actAdd:
 		if d.canChangeProfiles() {
-			d.openChooser(true)
+			d.f.openChooser(true)
 		}
 	case actDuplicate:
 		if d.canChangeProfiles() {
@@ -582,14 +555,13 @@ func (d *desk) onHomeAct(msg homeActMsg) tea.Cmd {
 			values := valuesForProfile(p)
 			values[fName] = profiles.CopyName(p.Name)
 			storePw := profiles.SourceOf(p, profiles.Password).Stored()
-			d.openFormPage(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.ctx.Width-2))
-			d.form.setProfileToggles(p)
-			d.form.duplicateOf, d.form.base = p.Name, p
+			d.f.openFormWith(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
+				formSetup{duplicateOf: &p})
 		}
 	case actDelete:
 		if d.canChangeProfiles() {
 			name := it.profile.Name
-			d.nav.push(newConfirmPage(d.ctx, "delete profile", fmt.Sprintf("Delete profile %s and its secrets? y/n", name),
+			d.f.nav.push(newConfirmPage(d.f.ctx, "delete profile", fmt.Sprintf("Delete profile %s and its secrets? y/n", name),
 				d.deleteProfile(name), "not deleted"))
 		}
 	}

@@ -32,7 +32,7 @@ type (
 	recoveryTickMsg struct{ id int }
 	// recoverySetupLeftMsg: esc on the setup form, which the root keeps
 	// for the next time the recovery is chosen.
-	recoverySetupLeftMsg struct{ page *recoveryModel }
+	recoverySetupLeftMsg struct{ page *recoveryPage }
 )
 
 type recoveryPhase int
@@ -55,10 +55,10 @@ const (
 	recFields
 )
 
-// recoveryModel is the guided MFA recovery for a user who lost their
-// device (§4): the recovery call sends a first code, its answer sends a
+// recoveryPage is the guided MFA recovery for a user who lost their
+// device (the contract's MFA recovery): the recovery call sends a first code, its answer sends a
 // second one to the other channel, and the second answer gets the token.
-type recoveryModel struct {
+type recoveryPage struct {
 	ctx     *Context
 	keep    func(*flows.Result) error
 	inputs  []textinput.Model
@@ -70,12 +70,11 @@ type recoveryModel struct {
 	phase   recoveryPhase
 	busy    string // what is in flight
 	session *flows.RecoverySession
-	code    textinput.Model
-	id      int
-	err     string
-	// wait: a 429 asked to wait, on a send or on a code check (see
-	// rateWait, which words it as the MFA screen does).
-	wait rateWait
+	// code is the current step's code field, with a 429's wait (on a
+	// send or on a code check, worded as the MFA screen does).
+	code codeInput
+	id   int
+	err  string
 	// checking: the request in flight checks a code of step checkStep.
 	checking  bool
 	checkStep int
@@ -85,10 +84,10 @@ type recoveryModel struct {
 	height   int
 }
 
-// newRecoveryModel opens the recovery filled from req (the user and client
+// newRecoveryPage opens the recovery filled from req (the user and client
 // of an MFA sign-in, or the form's values). keep remembers the token.
-func newRecoveryModel(ctx *Context, base string, req flows.Request, channel client.Channel, keep func(*flows.Result) error) *recoveryModel {
-	m := &recoveryModel{ctx: ctx, keep: keep, channel: channel}
+func newRecoveryPage(ctx *Context, base string, req flows.Request, channel client.Channel, keep func(*flows.Result) error) *recoveryPage {
+	m := &recoveryPage{ctx: ctx, keep: keep, channel: channel}
 	if req.ClientSecret == "" {
 		m.bearer = req.Bearer
 	}
@@ -106,19 +105,19 @@ func newRecoveryModel(ctx *Context, base string, req flows.Request, channel clie
 		in.CursorEnd()
 		m.inputs = append(m.inputs, in)
 	}
-	m.code = newInput("the code received", 12)
+	m.code = newCodeInput(bindingCode)
 	m.SetSize(ctx.Width-2, ctx.Height-4)
 	return m
 }
 
 // ready reports whether everything needed is filled in.
-func (m *recoveryModel) ready() bool {
+func (m *recoveryPage) ready() bool {
 	err := m.request().Normalized().Validate()
 	return err == nil && strings.TrimSpace(m.inputs[recBase].Value()) != ""
 }
 
 // Start sends the recovery at once when everything is known; else it asks.
-func (m *recoveryModel) Start() tea.Cmd {
+func (m *recoveryPage) Start() tea.Cmd {
 	if m.ready() {
 		return m.start()
 	}
@@ -135,7 +134,7 @@ func (m *recoveryModel) Start() tea.Cmd {
 // until enter: the grant chooser's recovery is for whoever lost a device,
 // not necessarily the user of the last flow. The focus is on the first
 // empty field, else on the user.
-func (m *recoveryModel) Ask() tea.Cmd {
+func (m *recoveryPage) Ask() tea.Cmd {
 	m.focus = recUser
 	for i := range m.inputs {
 		if strings.TrimSpace(m.inputs[i].Value()) == "" {
@@ -147,7 +146,7 @@ func (m *recoveryModel) Ask() tea.Cmd {
 }
 
 // resume shows the setup form again as it was left.
-func (m *recoveryModel) resume() tea.Cmd {
+func (m *recoveryPage) resume() tea.Cmd {
 	m.err = ""
 	if m.focus < recChannel {
 		return m.inputs[m.focus].Focus()
@@ -156,9 +155,9 @@ func (m *recoveryModel) resume() tea.Cmd {
 }
 
 // forgetSecret empties the client secret typed into the setup form.
-func (m *recoveryModel) forgetSecret() { m.inputs[recSecret].SetValue("") }
+func (m *recoveryPage) forgetSecret() { m.inputs[recSecret].SetValue("") }
 
-func (m *recoveryModel) request() flows.RecoveryRequest {
+func (m *recoveryPage) request() flows.RecoveryRequest {
 	v := func(i int) string { return strings.TrimSpace(m.inputs[i].Value()) }
 	r := flows.RecoveryRequest{Account: v(recAccount), ClientID: v(recClientID), ClientSecret: m.inputs[recSecret].Value(),
 		Username: v(recUser), Channel: m.channel}
@@ -168,7 +167,7 @@ func (m *recoveryModel) request() flows.RecoveryRequest {
 	return r
 }
 
-func (m *recoveryModel) SetSize(width, height int) {
+func (m *recoveryPage) SetSize(width, height int) {
 	m.width, m.height = width, height
 	for i := range m.inputs {
 		m.inputs[i].SetWidth(max(10, width-16))
@@ -177,14 +176,14 @@ func (m *recoveryModel) SetSize(width, height int) {
 	m.code.SetWidth(20)
 }
 
-func (m *recoveryModel) Title() string   { return "MFA recovery" }
-func (m *recoveryModel) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
+func (m *recoveryPage) Title() string   { return "MFA recovery" }
+func (m *recoveryPage) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
 
 // QuestionMarkIsHelp: past the setup form only the binding code is typed,
 // and it is digits, so ? shows the full help.
-func (m *recoveryModel) QuestionMarkIsHelp() bool { return m.phase != recSetup }
+func (m *recoveryPage) QuestionMarkIsHelp() bool { return m.phase != recSetup }
 
-func (m *recoveryModel) Keys() help.KeyMap {
+func (m *recoveryPage) Keys() help.KeyMap {
 	k := m.ctx.Keys
 	switch m.phase {
 	case recSetup:
@@ -209,17 +208,17 @@ func (m *recoveryModel) Keys() help.KeyMap {
 }
 
 // waitLeft is what is left of a 429's wait.
-func (m *recoveryModel) waitLeft() time.Duration { return m.wait.left(m.ctx.Now()) }
+func (m *recoveryPage) waitLeft() time.Duration { return m.code.wait.left(m.ctx.Now()) }
 
 // resendWait is how long a 429 on a send still holds resending back.
-func (m *recoveryModel) resendWait() time.Duration { return m.wait.holdsSend(m.ctx.Now()) }
+func (m *recoveryPage) resendWait() time.Duration { return m.code.wait.holdsSend(m.ctx.Now()) }
 
 // checkWait is how long a 429 on a code check still holds checking back.
-func (m *recoveryModel) checkWait() time.Duration { return m.wait.holdsCheck(m.ctx.Now()) }
+func (m *recoveryPage) checkWait() time.Duration { return m.code.wait.holdsCheck(m.ctx.Now()) }
 
-func (m *recoveryModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+func (m *recoveryPage) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
 
-func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
+func (m *recoveryPage) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case recoveryMsg:
 		if msg.id != m.id || m.phase != recBusy {
@@ -240,23 +239,21 @@ func (m *recoveryModel) update(msg tea.Msg) tea.Cmd {
 		m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
 		return cmd
 	case recCode:
-		if paste, ok := msg.(tea.PasteMsg); ok {
+		if _, ok := msg.(tea.PasteMsg); ok {
 			// As on the MFA screen: a code pasted as an SMS shows it.
-			msg, m.err = tea.PasteMsg{Content: flows.CleanBindingCode(paste.Content)}, ""
+			m.err = ""
 		}
-		var cmd tea.Cmd
-		m.code, cmd = m.code.Update(msg)
-		return cmd
+		return m.code.update(msg)
 	}
 	return nil
 }
 
-func (m *recoveryModel) tick() tea.Cmd {
+func (m *recoveryPage) tick() tea.Cmd {
 	id := m.id
 	return m.ctx.Tick(time.Second, func(time.Time) tea.Msg { return recoveryTickMsg{id: id} })
 }
 
-func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
+func (m *recoveryPage) onAnswer(msg recoveryMsg) tea.Cmd {
 	// A code check that is answered without moving to the next step.
 	checked := m.checking && msg.session != nil && msg.session.Step == m.checkStep
 	m.checking = false
@@ -272,8 +269,8 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 		m.phase = recSetup
 	}
 	limited, rateLimited := flows.RateLimited(msg.err)
-	if msg.err == nil && m.wait.onCheck {
-		m.wait = rateWait{} // a new code came: the wait was the old one's
+	if msg.err == nil && m.code.wait.onCheck {
+		m.code.wait = rateWait{} // a new code came: the wait was the old one's
 	}
 	if !(rateLimited && checked) {
 		// A 429 on a check did not judge the code: it stays, to be
@@ -284,7 +281,7 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 		m.err = errText(msg.err)
 		if rateLimited {
 			// The wait's one line below says it, and goes when the wait ends.
-			m.wait, m.err = newRateWait(limited, m.ctx.Now(), checked), ""
+			m.code.wait, m.err = newRateWait(limited, m.ctx.Now(), checked), ""
 			cmds := []tea.Cmd{m.tick()}
 			if m.phase == recSetup {
 				cmds = append(cmds, m.inputs[m.focus].Focus())
@@ -307,7 +304,7 @@ func (m *recoveryModel) onAnswer(msg recoveryMsg) tea.Cmd {
 	return m.code.Focus()
 }
 
-func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
+func (m *recoveryPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.ctx.Keys
 	switch m.phase {
 	case recBusy:
@@ -355,35 +352,28 @@ func (m *recoveryModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.id = m.ctx.nextID()
 		return navBack("MFA recovery left unfinished", false)
 	case key.Matches(msg, k.Select):
-		code := strings.TrimSpace(m.code.Value())
-		if why := checkCode(code); why != "" {
+		code, why := m.code.submit()
+		if why != "" {
 			m.err = why // refused here: no attempt is used
 			return nil
 		}
 		if m.checkWait() > 0 {
-			m.wait.nudged = true
+			m.code.wait.nudged = true
 			return nil
 		}
 		return m.answer(code)
 	case key.Matches(msg, k.NewCode):
 		if m.resendWait() > 0 {
-			m.wait.nudged = true
+			m.code.wait.nudged = true
 			return nil
 		}
 		return m.resend()
 	}
 	// A binding code is digits: other keys do not type.
-	for _, r := range msg.Text {
-		if r < '0' || r > '9' {
-			return nil
-		}
-	}
-	var cmd tea.Cmd
-	m.code, cmd = m.code.Update(msg)
-	return cmd
+	return m.code.update(msg)
 }
 
-func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
+func (m *recoveryPage) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.ctx.Keys
 	switch {
 	case key.Matches(msg, k.Back):
@@ -399,7 +389,7 @@ func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if m.resendWait() > 0 {
-			m.wait.nudged = true // its one line says how long
+			m.code.wait.nudged = true // its one line says how long
 			return nil
 		}
 		return m.start()
@@ -432,7 +422,7 @@ func (m *recoveryModel) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // begin numbers a new request and marks the screen busy.
-func (m *recoveryModel) begin(what string) (int, *flows.Runner, error) {
+func (m *recoveryPage) begin(what string) (int, *flows.Runner, error) {
 	runner, err := m.ctx.NewRunner(strings.TrimSpace(m.inputs[recBase].Value()))
 	if err != nil {
 		return 0, nil, err
@@ -447,7 +437,7 @@ func (m *recoveryModel) begin(what string) (int, *flows.Runner, error) {
 	return m.id, runner, nil
 }
 
-func (m *recoveryModel) start() tea.Cmd {
+func (m *recoveryPage) start() tea.Cmd {
 	req := m.request()
 	id, runner, err := m.begin("sending the recovery call (first code by " + flows.ChannelName(m.channel) + ")")
 	if err != nil {
@@ -482,7 +472,7 @@ func copySession(s *flows.RecoverySession) *flows.RecoverySession {
 	return &c
 }
 
-func (m *recoveryModel) answer(code string) tea.Cmd {
+func (m *recoveryPage) answer(code string) tea.Cmd {
 	id, runner, err := m.begin(fmt.Sprintf("checking the step %d code", m.session.Step))
 	if err != nil {
 		m.err = errText(err)
@@ -504,7 +494,7 @@ func (m *recoveryModel) answer(code string) tea.Cmd {
 	}
 }
 
-func (m *recoveryModel) resend() tea.Cmd {
+func (m *recoveryPage) resend() tea.Cmd {
 	ch := m.session.Channel()
 	id, runner, err := m.begin("sending a new code by " + flows.ChannelName(ch))
 	if err != nil {
@@ -522,7 +512,7 @@ func (m *recoveryModel) resend() tea.Cmd {
 
 // View draws the guided flow: where it stands, the code prompt, the
 // countdown of a 429, the error, and the demo outbox.
-func (m *recoveryModel) View() string {
+func (m *recoveryPage) View() string {
 	height := m.height
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
@@ -569,13 +559,13 @@ func (m *recoveryModel) View() string {
 			top = append(top, s.Muted.Render(m.busy+"…"))
 		case recCode:
 			cur := m.session.Current()
-			top = append(top, fmt.Sprintf("%s  Attempts left: %d", s.Value.Render(m.session.Status()), cur.AttemptsLeft()))
-			top = append(top, s.Cursor.Render("› ")+s.Label.Render("Code")+" "+m.code.View())
+			top = append(top, s.Value.Render(m.session.Status())+"  "+attempts(cur.AttemptsLeft()))
+			top = append(top, m.code.line(s))
 		case recStartOver:
 			top = append(top, s.Value.Render(m.session.Status()))
 		}
 	}
-	if line := m.wait.line(s, m.ctx.Now(), w); line != "" {
+	if line := m.code.wait.line(s, m.ctx.Now(), w); line != "" {
 		top = append(top, line)
 	}
 	if m.err != "" {
@@ -605,7 +595,7 @@ func (m *recoveryModel) View() string {
 }
 
 // stepLines is the two steps with their state.
-func (m *recoveryModel) stepLines() []string {
+func (m *recoveryPage) stepLines() []string {
 	s := m.ctx.Styles
 	sess := m.session
 	var out []string
@@ -630,4 +620,4 @@ func (m *recoveryModel) stepLines() []string {
 }
 
 // Account is the account the header's badge names.
-func (m *recoveryModel) Account() string { return m.request().Account }
+func (m *recoveryPage) Account() string { return m.request().Account }

@@ -46,7 +46,7 @@ func newSendingPage(ctx *Context, label, account string) *sendingPage {
 // the spinner and the request, in that order.
 func (p *sendingPage) start(run func(context.Context) tea.Msg) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
-	p.cancel, p.req, p.started = cancel, nextRequestID(), p.ctx.Now()
+	p.cancel, p.req, p.started = cancel, p.ctx.nextID(), p.ctx.Now()
 	id := p.req
 	return tea.Batch(p.spin.Tick, func() tea.Msg { return sentMsg{id: id, msg: run(ctx)} })
 }

@@ -20,7 +20,7 @@ type sigChecker struct {
 	verifiers map[string]*tokeninfo.KeyVerifier // by base URL
 	sigs      map[string]string                 // by access token
 	lastJWKS  string
-	// keysBearer reads the account's keys endpoint (§6): the last token
+	// keysBearer reads the account's keys endpoint (Dintero's JWKS, which wants a Bearer): the last token
 	// when it may, else its flow's client token.
 	keysBearer string
 }
@@ -52,7 +52,7 @@ func (c *sigChecker) check(res *flows.Result, url string) tea.Cmd {
 // explicit URL), fetched again when a token names a kid they lack (the
 // account rotated its key), and the whole check bounded by the client's
 // timeout. An account's keys endpoint under the request's base URL is read
-// with a Bearer (§6); any other URL is an explicit key set, read without.
+// with a Bearer; any other URL is an explicit key set, read without.
 func (c *sigChecker) verifyCmd(raw, url string) tea.Cmd {
 	base, src := client.DefaultBaseURL, tokeninfo.KeySource{JWKSURL: url}
 	if b := strings.TrimRight(c.base(), "/"); b != "" {

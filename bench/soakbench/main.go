@@ -55,16 +55,16 @@ func main() {
 }
 
 func printSamples(w io.Writer, ss []Sample) {
-	fmt.Fprintln(w, "     at  refreshes   RSS MiB  heap MiB  goroutines  open files  CPU/refresh  redaction")
+	fmt.Fprintln(w, "     at  refreshes   RSS MiB  heap MiB  goroutines  open files  CPU/refresh  redaction  secrets")
 	for _, s := range ss {
 		printSample(w, s)
 	}
 }
 
 func printSample(w io.Writer, s Sample) {
-	fmt.Fprintf(w, "%7s  %9d  %8.1f  %8.1f  %10d  %10d  %11s  %9s\n", fmtSim(s.At), s.Refreshes,
+	fmt.Fprintf(w, "%7s  %9d  %8.1f  %8.1f  %10d  %10d  %11s  %9s  %7d\n", fmtSim(s.At), s.Refreshes,
 		float64(s.RSS)/(1<<20), float64(s.HeapLive)/(1<<20), s.Goroutines, s.OpenFiles,
-		s.CPUPerRef.Round(time.Microsecond), s.Redaction.Round(time.Microsecond))
+		s.CPUPerRef.Round(time.Microsecond), s.Redaction.Round(time.Microsecond), s.Secrets)
 }
 
 func fmtSim(d time.Duration) string {
@@ -76,9 +76,9 @@ func Print(w io.Writer, r *Report) []string {
 	c := r.Config
 	fmt.Fprintf(w, "\n%d profiles on auto-refresh, %s simulated in %s, %s tokens: %d refreshes, %d failed outside the faults\n",
 		c.Profiles, fmtSim(c.Simulated), r.Wall.Round(100*time.Millisecond), c.TokenTTL, r.Refreshes, r.Failures)
-	why := "the recorder full"
+	why := "the recorder full, the first dead tokens past the redactor's grace"
 	if !r.RecorderFull {
-		why = "a quarter of the day; the recorder still filling"
+		why = "a quarter of the day; the recorder or the redactor's grace still filling"
 	}
 	fmt.Fprintf(w, "sampled from %s (%s) on; last quarter vs first quarter (medians):\n", fmtSim(r.SampleFrom), why)
 	var problems []string

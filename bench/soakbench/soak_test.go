@@ -15,7 +15,7 @@ func TestTinySoakGrowsNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a soak")
 	}
-	r, err := Run(context.Background(), Config{Profiles: 4, Simulated: 30 * time.Minute, TokenTTL: 2 * time.Minute,
+	r, err := Run(context.Background(), Config{Profiles: 4, Simulated: 90 * time.Minute, TokenTTL: 2 * time.Minute,
 		Samples: 12, RecorderMax: 10, Fault: true})
 	if err != nil {
 		t.Fatal(err)

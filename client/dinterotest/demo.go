@@ -16,8 +16,11 @@ const (
 	DemoUser            = "support@example.com"
 	DemoMFAUser         = "mfa@example.com"
 	DemoPassword        = "demo-password"
-	DemoAuthCode        = "demo-auth-code"
-	DemoRedirectURI     = "http://localhost:8080/callback"
+	// DemoCustomer is a customer for the passwordless login (§1a): codes by
+	// e-mail or SMS land in the outbox.
+	DemoCustomer = "customer@example.com"
+	// DemoCompany is a company customer (--customer-type company).
+	DemoCompany = "buyer@company.example"
 	// DemoExternalUser signs in through an outside identity provider: the
 	// password grant fails for it, and the doctor says why.
 	DemoExternalUser = "sso@example.com"
@@ -26,6 +29,30 @@ const (
 	// DemoLostDeviceUser has MFA and "lost their phone": the demo's case for
 	// an MFA recovery (a code by SMS, then one by e-mail, or the other way).
 	DemoLostDeviceUser = "lost-device@example.com"
+	// API clients with the grant mistakes a support engineer meets (§11):
+	// `tokenbench doctor --client ID` explains each.
+	//
+	// DemoPOSClient's grants are for the production account and a
+	// mistyped test account; its grant for T11223344 was deleted: its
+	// token requests there fail with "audience must be a grant associated
+	// with the client".
+	DemoPOSClient = "demo-pos"
+	DemoPOSSecret = "demo-pos-secret"
+	// DemoWebshopClient's grant lacks create:accounts:auth:refresh_token:
+	// its password logins return no refresh token.
+	DemoWebshopClient = "demo-webshop"
+	DemoWebshopSecret = "demo-webshop-secret"
+	// DemoBackofficeClient's only grant is of type password: its
+	// client_credentials requests are refused.
+	DemoBackofficeClient = "demo-backoffice"
+	DemoBackofficeSecret = "demo-backoffice-secret"
+	// DemoKioskClient's grant has write:accounts:/auth/users/no-mfa: its
+	// logins skip MFA.
+	DemoKioskClient = "demo-kiosk"
+	DemoKioskSecret = "demo-kiosk-secret"
+	// DemoRetiredClient was deleted ten days before the demo started.
+	DemoRetiredClient = "demo-retired"
+	DemoRetiredSecret = "demo-retired-secret"
 	// The demo partner T112 with two merchants, and its API client.
 	DemoPartner       = "T11200000"
 	DemoMerchant      = "T11200001"
@@ -52,11 +79,20 @@ func DemoConfig(tokenTTL time.Duration) Config {
 	return Config{
 		Accounts: []string{DemoAccount, DemoProdAccount, DemoPartner, DemoMerchant, DemoMerchant2},
 		Clients: []APIClient{
-			{ID: DemoClientID, Secret: DemoSecret, Scopes: []string{ScopeAuthUsers, ScopeAuthMFA, ScopeCreateRefreshTk, "read:accounts", "read:checkout"}},
+			{ID: DemoClientID, Secret: DemoSecret, Scopes: []string{ScopeAuthUsers, ScopeAuthMFA, ScopePasswordless, ScopeCreateRefreshTk, "read:accounts", "read:checkout"}},
 			{ID: DemoLimitedClientID, Secret: DemoLimitedSecret, Scopes: []string{"read:accounts"}},
 			{ID: DemoPartnerClient, Secret: DemoPartnerSecret, Scopes: []string{"read:accounts", "read:checkout", "write:checkout"}},
+			{ID: DemoPOSClient, Secret: DemoPOSSecret, Scopes: []string{"read:checkout", "write:checkout"}},
+			{ID: DemoWebshopClient, Secret: DemoWebshopSecret, Scopes: []string{ScopeAuthUsers, "read:accounts", "read:checkout"}},
+			{ID: DemoBackofficeClient, Secret: DemoBackofficeSecret, Scopes: []string{ScopeAuthUsers, ScopeCreateRefreshTk, "read:accounts"}},
+			{ID: DemoKioskClient, Secret: DemoKioskSecret, Scopes: []string{ScopeAuthUsersNoMFA, "read:accounts", "read:checkout"}},
+			{ID: DemoRetiredClient, Secret: DemoRetiredSecret, Scopes: []string{ScopeAuthUsers, "read:accounts"}},
 		},
+		ClientProfiles: demoClientProfiles(at, home),
+		Grants:         demoGrants(at),
 		Users: []User{
+			{Username: DemoCustomer, Email: DemoCustomer, Phone: "+47 900 00 010", Customer: "customer", Scopes: []string{"read:checkout"}, Accounts: home},
+			{Username: DemoCompany, Email: DemoCompany, Phone: "+47 900 00 011", Customer: "company", Scopes: []string{"read:checkout"}, Accounts: home},
 			{Username: DemoUser, Password: DemoPassword, Phone: "+47 900 00 001", Email: DemoUser, Scopes: userScopes, Accounts: home},
 			{Username: DemoMFAUser, Password: DemoPassword, MFA: true, Phone: "+47 900 00 002", Email: DemoMFAUser, Scopes: userScopes, Accounts: home,
 				// The support case the doctor is for: the phone number changed
@@ -92,4 +128,55 @@ func DemoConfig(tokenTTL time.Duration) Config {
 func demoActivity(at time.Time, action, ip, agent string) Activity {
 	return Activity{ID: "act_demo_" + at.Format("0102150405"), CreatedAt: at.UTC(), Action: action, Entity: "user",
 		Actor: "user", Context: ActivityContext{IP: ip, UserAgent: agent}}
+}
+
+func demoClientProfiles(at func(time.Duration) time.Time, home []string) map[string]ClientProfile {
+	day := 24 * time.Hour
+	return map[string]ClientProfile{
+		DemoClientID: {Name: "Support workbench", Description: "the demo's healthy client", CreatedAt: at(400 * day), Accounts: home},
+		DemoLimitedClientID: {Name: "Reporting (read-only)", Description: "reads the account; no scope for the token endpoint",
+			CreatedAt: at(300 * day), Accounts: home},
+		DemoPOSClient: {Name: "POS integration", Description: "in-store terminals", Callbacks: []string{"https://pos.example.com/dintero/callback"},
+			CreatedAt: at(90 * day), UpdatedAt: at(3 * day), Accounts: home},
+		DemoWebshopClient:    {Name: "Webshop backend", Description: "logs in shop staff with the password grant", CreatedAt: at(200 * day), Accounts: home},
+		DemoBackofficeClient: {Name: "Backoffice login", Description: "password logins for the backoffice", CreatedAt: at(150 * day), Accounts: home},
+		DemoKioskClient:      {Name: "Legacy kiosk", Description: "shared kiosk logins", CreatedAt: at(700 * day), Accounts: home},
+		DemoRetiredClient: {Name: "Old integration", Description: "replaced by the POS integration", CreatedAt: at(800 * day),
+			UpdatedAt: at(10 * day), DeletedAt: at(10 * day), Accounts: home},
+	}
+}
+
+// demoGrants are the demo clients' grants; every mistake of §11 is in
+// them once.
+func demoGrants(at func(time.Duration) time.Time) []ClientGrant {
+	day := 24 * time.Hour
+	test, prod := DefaultAudience(DemoAccount), DefaultAudience(DemoProdAccount)
+	support := []string{ScopeAuthUsers, ScopeAuthMFA, ScopePasswordless, ScopeCreateRefreshTk, ScopeReadAccounts, "read:checkout"}
+	checkout := []string{"read:checkout", "write:checkout"}
+	return []ClientGrant{
+		{ID: "grant-support-test", Client: DemoClientID, Audience: test, Type: GrantTypeAny, Scopes: support, CreatedAt: at(400 * day)},
+		{ID: "grant-support-prod", Client: DemoClientID, Audience: prod, Type: GrantTypeAny, Scopes: support, CreatedAt: at(400 * day)},
+		{ID: "grant-reporting-test", Client: DemoLimitedClientID, Audience: test, Scopes: []string{ScopeReadAccounts}, CreatedAt: at(300 * day)},
+		{ID: "grant-reporting-prod", Client: DemoLimitedClientID, Audience: prod, Scopes: []string{ScopeReadAccounts}, CreatedAt: at(300 * day)},
+		// The POS client: production, a test account mistyped (T11223345),
+		// and the right one deleted three days ago.
+		{ID: "grant-pos-prod", Client: DemoPOSClient, Audience: prod, Type: "client_credentials", Scopes: checkout, CreatedAt: at(90 * day)},
+		{ID: "grant-pos-typo", Client: DemoPOSClient, Audience: DefaultAudience("T11223345"), Type: "client_credentials", Scopes: checkout, CreatedAt: at(3 * day)},
+		{ID: "grant-pos-test", Client: DemoPOSClient, Audience: test, Type: "client_credentials", Scopes: checkout, CreatedAt: at(90 * day), DeletedAt: at(3 * day)},
+		{ID: "grant-webshop-test", Client: DemoWebshopClient, Audience: test, Type: GrantTypeAny,
+			Scopes: []string{ScopeAuthUsers, ScopeReadAccounts, "read:checkout"}, CreatedAt: at(200 * day)},
+		{ID: "grant-backoffice-test", Client: DemoBackofficeClient, Audience: test, Type: "password",
+			Scopes: []string{ScopeAuthUsers, ScopeCreateRefreshTk, ScopeReadAccounts}, CreatedAt: at(150 * day)},
+		{ID: "grant-kiosk-test", Client: DemoKioskClient, Audience: test, Type: GrantTypeAny,
+			Scopes: []string{ScopeAuthUsersNoMFA, ScopeReadAccounts, "read:checkout"}, CreatedAt: at(700 * day)},
+		{ID: "grant-retired-test", Client: DemoRetiredClient, Audience: test, Type: GrantTypeAny,
+			Scopes: []string{ScopeAuthUsers, ScopeReadAccounts}, CreatedAt: at(800 * day), DeletedAt: at(10 * day)},
+	}
+}
+
+// UserIDOf is the management API's id of a demo user: a passwordless code
+// can be issued for it (§1a).
+func UserIDOf(username string) string {
+	u := User{Username: username}
+	return u.profile().ID
 }

@@ -3,7 +3,6 @@ package dinterotest
 import (
 	"net/http"
 	"slices"
-	"strings"
 )
 
 // readScopes are the scopes that may read an account's signing keys (§6).
@@ -18,8 +17,8 @@ func (s *Server) handleKeys(r *http.Request) (int, any, *apiError) {
 	return http.StatusOK, s.publishedKeys(), nil
 }
 
-// recoveryScopes may start an MFA recovery (§4).
-var recoveryScopes = []string{ScopeAdmin, ScopeWrite, ScopeAuthMFA}
+// mfaScopes may ask for an MFA challenge (§2) or start an MFA recovery (§4).
+var mfaScopes = []string{ScopeAdmin, ScopeWrite, ScopeAuthMFA}
 
 // handleRecovery starts the two-channel MFA recovery: a first code on the
 // asked channel, and an mfa_token whose mfa-oob answer is a new
@@ -32,24 +31,16 @@ func (s *Server) handleRecovery(r *http.Request) (int, any, *apiError) {
 		Audience      string `json:"audience"`
 		OOBChannel    string `json:"oob_channel"`
 	}
-	who, e := s.bearerCall(r, aid, &body, "MFA recovery")
+	who, e := s.bearerCall(r, aid, &body, "MFA recovery",
+		Required("challenge_type", "oob"), Required("username"), Required("audience"), Optional("oob_channel", "sms", "email"))
 	if e != nil {
 		return 0, nil, e
 	}
-	if !who.has(recoveryScopes...) {
-		return 0, nil, fail(http.StatusForbidden, "insufficient_scope", "MFA recovery needs the scope %s", strings.Join(recoveryScopes, ", "))
-	}
-	switch {
-	case body.ChallengeType != "oob":
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "challenge_type must be oob")
-	case body.Username == "":
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "username is required")
+	if e := requireScope(who, "MFA recovery", mfaScopes...); e != nil {
+		return 0, nil, e
 	}
 	if body.OOBChannel == "" {
 		body.OOBChannel = "sms"
-	}
-	if body.OOBChannel != "sms" && body.OOBChannel != "email" {
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "oob_channel must be sms or email")
 	}
 	if e := s.checkAudience(aid, body.Audience); e != nil {
 		return 0, nil, e
@@ -90,12 +81,9 @@ func (s *Server) handleRevoke(r *http.Request) (int, any, *apiError) {
 	var body struct {
 		Token string `json:"token"`
 	}
-	who, e := s.bearerCall(r, oid, &body, "revoke")
+	who, e := s.bearerCall(r, oid, &body, "revoke", Required("token"))
 	if e != nil {
 		return 0, nil, e
-	}
-	if body.Token == "" {
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "token is required")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -133,7 +121,7 @@ func (s *Server) handleExchangeToken(r *http.Request) (int, any, *apiError) {
 	var body struct {
 		AccountID string `json:"account_id"`
 	}
-	if e := readBody(r, &body); e != nil {
+	if e := decodeStrict(r, &body, Required("account_id")); e != nil {
 		return 0, nil, e
 	}
 	who, e := s.authenticate(r)
@@ -145,10 +133,11 @@ func (s *Server) handleExchangeToken(r *http.Request) (int, any, *apiError) {
 		return 0, nil, fail(http.StatusUnauthorized, "unauthorized", "exchange_token requires the partner's Bearer token")
 	case who.account != pid || who.exchangeFor != "":
 		return 0, nil, fail(http.StatusForbidden, "access_denied", "the Bearer token is not a token of partner %s", pid)
-	case !who.has(readScopes...):
-		return 0, nil, fail(http.StatusForbidden, "insufficient_scope", "exchange_token needs the scope %s", strings.Join(readScopes, " or "))
-	case body.AccountID == "":
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "account_id is required")
+	}
+	if e := requireScope(who, "exchange_token", readScopes...); e != nil {
+		return 0, nil, e
+	}
+	switch {
 	case !slices.Contains(p.Merchants, body.AccountID):
 		return 0, nil, fail(http.StatusForbidden, "access_denied", "account %s is not a merchant of partner %s", body.AccountID, pid)
 	}
@@ -174,12 +163,13 @@ func (s *Server) merchantToken(oid string, who *caller, body tokenBody) (int, an
 
 // bearerCall opens a call that a Bearer makes on an account: the account
 // is known, the JSON body reads into body, the Authorization is valid and
-// is not Basic. what names the call in the refusals.
-func (s *Server) bearerCall(r *http.Request, account string, body any, what string) (*caller, *apiError) {
+// is not Basic. what names the call in the refusals; spec is the body's
+// fields (decodeStrict).
+func (s *Server) bearerCall(r *http.Request, account string, body any, what string, spec ...Field) (*caller, *apiError) {
 	if !s.knownAccount(account) {
 		return nil, fail(http.StatusNotFound, "not_found", "account %s not found", account)
 	}
-	if e := readBody(r, body); e != nil {
+	if e := decodeStrict(r, body, spec...); e != nil {
 		return nil, e
 	}
 	who, e := s.authenticate(r)

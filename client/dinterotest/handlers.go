@@ -1,7 +1,6 @@
 package dinterotest
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -24,6 +23,8 @@ type apiError struct {
 	message    string
 	mfaToken   string
 	retryAfter int // seconds, for a 429
+	// details are the error's "errors" list (§1 Errors).
+	details []Detail
 }
 
 func fail(status int, code, format string, args ...any) *apiError {
@@ -31,9 +32,18 @@ func fail(status int, code, format string, args ...any) *apiError {
 }
 
 func (e *apiError) write(w http.ResponseWriter) {
-	body := map[string]any{"code": e.code, "message": e.message}
+	body := map[string]any{"message": e.message}
+	if e.code != "" {
+		body["code"] = e.code
+	}
+	if len(e.details) > 0 {
+		body["errors"] = e.details
+	}
 	if e.mfaToken != "" {
 		body["mfa_token"] = e.mfaToken
+	}
+	if len(e.details) > 0 {
+		body["errors"] = e.details
 	}
 	if e.retryAfter > 0 {
 		w.Header().Set("Retry-After", fmt.Sprint(e.retryAfter))
@@ -51,6 +61,11 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("POST /v1/accounts/{oid}/auth/revoke", s.faulty(s.handleRevoke))
 	mux.HandleFunc("POST /v1/accounts/{pid}/auth/exchange_token", s.faulty(s.handleExchangeToken))
 	mux.HandleFunc("GET /v1/accounts/{oid}/auth/keys", s.faulty(s.handleKeys))
+	mux.HandleFunc("GET /v1/accounts/{oid}/auth/clients", s.faulty(s.handleClients))
+	mux.HandleFunc("GET /v1/accounts/{oid}/auth/clients/{id}", s.faulty(s.handleClient))
+	mux.HandleFunc("GET /v1/accounts/{oid}/auth/client-grants", s.faulty(s.handleClientGrants))
+	s.passwordlessRoutes(mux)
+	s.oidcRoutes(mux)
 	mux.HandleFunc("GET /_fake/outbox", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Outbox())
 	})
@@ -121,8 +136,12 @@ func (s *Server) faulty(h func(*http.Request) (int, any, *apiError)) http.Handle
 			case f.Status < 500:
 				code = "invalid_request"
 			}
+			if f.Code != "" {
+				code = f.Code
+			}
 			e := fail(f.Status, code, "%s", msg)
 			e.retryAfter = f.RetryAfter
+			e.details = f.Details
 			e.write(w)
 			return
 		case f.HTML:
@@ -134,6 +153,9 @@ func (s *Server) faulty(h func(*http.Request) (int, any, *apiError)) http.Handle
 
 		status, body, apiErr := h(r)
 		if apiErr != nil {
+			if apiErr.status == http.StatusBadRequest && apiErr.message == validationMessage {
+				s.noteInvalid(r, apiErr)
+			}
 			apiErr.write(w)
 			return
 		}
@@ -152,6 +174,17 @@ func (s *Server) faulty(h func(*http.Request) (int, any, *apiError)) http.Handle
 		w.WriteHeader(status)
 		_, _ = w.Write(data)
 	}
+}
+
+// noteInvalid keeps a validation refusal for ValidationFailures.
+func (s *Server) noteInvalid(r *http.Request, e *apiError) {
+	var texts []string
+	for _, d := range e.details {
+		texts = append(texts, d.Message)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.invalid = append(s.invalid, fmt.Sprintf("%s %s: %s", r.Method, r.URL.Path, strings.Join(texts, "; ")))
 }
 
 // caller is who authenticated a request.
@@ -243,20 +276,24 @@ type tokenBody struct {
 	MFAToken     string `json:"mfa_token"`
 	OOBCode      string `json:"oob_code"`
 	BindingCode  string `json:"binding_code"`
+	// The passwordless login (§1a).
+	IdentType        string `json:"ident_type"`
+	Ident            string `json:"ident"`
+	VerificationCode string `json:"verification_code"`
 }
 
-func readBody(r *http.Request, v any) *apiError {
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		return fail(http.StatusUnsupportedMediaType, "invalid_request", "Content-Type must be application/json")
-	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<16))
-	if err != nil {
-		return fail(http.StatusBadRequest, "invalid_request", "unreadable body")
-	}
-	if err := json.NewDecoder(bytes.NewReader(data)).Decode(v); err != nil {
-		return fail(http.StatusBadRequest, "invalid_request", "body is not valid JSON")
-	}
-	return nil
+// tokenFields are the body fields of each grant_type at the token endpoint
+// (§1, §3): anything else is refused as Dintero refuses it.
+var tokenFields = map[string][]Field{
+	"client_credentials": {Required("grant_type"), Required("audience")},
+	"password":           {Required("grant_type"), Required("username"), Required("password"), Required("audience")},
+	// Dintero's passwordless login (§1a): the OAuth redirect shape (code,
+	// redirect_uri) gets the unknown-field 400, as Dintero answers it.
+	"authorization_code": {Required("grant_type"), Required("ident_type", "email", "user_id"), Required("ident"), Required("verification_code"), Required("audience")},
+	"account_user_token": {Required("grant_type"), Required("audience")},
+	"refresh_token":      {Required("grant_type"), Required("refresh_token")},
+	"mfa-oob":            {Required("grant_type"), Required("mfa_token"), Required("oob_code"), Required("binding_code")},
+	"mfa_oob":            {Required("grant_type"), Required("mfa_token"), Required("oob_code"), Required("binding_code")},
 }
 
 func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
@@ -264,8 +301,20 @@ func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
 	if !s.knownAccount(oid) {
 		return 0, nil, fail(http.StatusNotFound, "not_found", "account %s not found", oid)
 	}
+	raw, e := readStrict(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	grant := raw.String("grant_type")
+	if grant == "" {
+		return 0, nil, validationFailed(Detail{Field: "grant_type", Type: DetailRequired, Message: "grant_type is required"})
+	}
+	spec, known := tokenFields[grant]
+	if !known {
+		return 0, nil, fail(http.StatusBadRequest, "unsupported_grant_type", "grant_type %q is not supported", grant)
+	}
 	var body tokenBody
-	if e := readBody(r, &body); e != nil {
+	if e := raw.Decode(&body, spec...); e != nil {
 		return 0, nil, e
 	}
 	who, e := s.authenticate(r)
@@ -275,8 +324,10 @@ func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
 	switch body.GrantType {
 	case "client_credentials":
 		return s.clientCredentials(oid, who, body)
-	case "password", "authorization_code":
+	case "password":
 		return s.userGrant(oid, who, body)
+	case "authorization_code":
+		return s.passwordlessGrant(oid, who, body)
 	case "account_user_token":
 		return s.accountUserToken(oid, who, body)
 	case "refresh_token":
@@ -289,18 +340,17 @@ func (s *Server) handleToken(r *http.Request) (int, any, *apiError) {
 			return 0, nil, fail(http.StatusBadRequest, "unsupported_grant_type", "grant_type %q is not supported", body.GrantType)
 		}
 		return s.mfaOOB(oid, who, body)
-	case "":
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "grant_type is required")
 	}
 	return 0, nil, fail(http.StatusBadRequest, "unsupported_grant_type", "grant_type %q is not supported", body.GrantType)
 }
 
 func (s *Server) checkAudience(oid, aud string) *apiError {
 	if aud == "" {
-		return fail(http.StatusBadRequest, "invalid_request", "audience is required")
+		return validationFailed(Detail{Field: "audience", Type: DetailRequired, Message: "audience is required"})
 	}
 	if aud != "https://api.dintero.com/v1/accounts/"+oid && aud != s.URL+"/accounts/"+oid {
-		return fail(http.StatusForbidden, "access_denied", "audience %s is not a grant of this client", aud)
+		// Dintero's words for an audience the client has no grant for (§11).
+		return validationFailed(Detail{Field: "audience", Message: "audience must be a grant associated with the client"})
 	}
 	return nil
 }
@@ -312,10 +362,11 @@ func (s *Server) clientCredentials(oid string, who *caller, body tokenBody) (int
 	if !who.basic {
 		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "client_credentials requires Basic authentication")
 	}
-	if e := s.checkAudience(oid, body.Audience); e != nil {
+	scopes, e := s.checkGrant(oid, who.clientID, body.GrantType, body.Audience)
+	if e != nil {
 		return 0, nil, e
 	}
-	return s.issue(oid, body.Audience, "client:"+who.clientID, who.clientID, who.client.Scopes, nil, "")
+	return s.issue(oid, body.Audience, "client:"+who.clientID, who.clientID, scopes, nil, "")
 }
 
 // endpointScopes are the scopes that let a Bearer use the token endpoint.
@@ -328,8 +379,8 @@ func (s *Server) requireClientBearer(who *caller, grant string) *apiError {
 	if who.clientID == "" {
 		return fail(http.StatusForbidden, "access_denied", "the Bearer token was not issued to an API client")
 	}
-	if !who.has(endpointScopes...) {
-		return fail(http.StatusForbidden, "insufficient_scope", "the Bearer token lacks a scope for the token endpoint (%s)", strings.Join(endpointScopes, ", "))
+	if e := requireScope(who, grant+" at the token endpoint", endpointScopes...); e != nil {
+		return e
 	}
 	return nil
 }
@@ -338,34 +389,16 @@ func (s *Server) userGrant(oid string, who *caller, body tokenBody) (int, any, *
 	if e := s.requireClientBearer(who, body.GrantType); e != nil {
 		return 0, nil, e
 	}
-	if e := s.checkAudience(oid, body.Audience); e != nil {
+	if _, e := s.checkGrant(oid, who.clientID, body.GrantType, body.Audience); e != nil {
 		return 0, nil, e
 	}
 	s.mu.Lock()
-	var u *User
-	if body.GrantType == "password" {
-		u = s.user(body.Username)
-		// A user without a password (one of an external identity
-		// provider) cannot use the password grant at all.
-		if u == nil || u.Password == "" || u.Password != body.Password {
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
-		}
-	} else {
-		code := s.codes[body.Code]
-		delete(s.codes, body.Code) // one-time, even when the rest is wrong
-		switch {
-		case body.Code == "":
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_request", "code is required")
-		case code == nil || s.now().After(code.expires):
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "the authorization code is invalid, used or expired")
-		case code.redirectURI != "" && code.redirectURI != body.RedirectURI:
-			s.mu.Unlock()
-			return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the one the code was issued for")
-		}
-		u = code.user
+	u := s.user(body.Username)
+	// A user without a password (one of an external identity provider)
+	// cannot use the password grant at all.
+	if u == nil || u.Password == "" || u.Password != body.Password {
+		s.mu.Unlock()
+		return 0, nil, fail(http.StatusBadRequest, "invalid_grant", "wrong username or password")
 	}
 	if u.MFA && !who.has(ScopeAuthUsersNoMFA) {
 		token := "mfa_" + randomString(32)
@@ -388,7 +421,7 @@ func (s *Server) accountUserToken(oid string, who *caller, body tokenBody) (int,
 	if who.basic {
 		return 0, nil, fail(http.StatusUnauthorized, "invalid_client", "account_user_token requires a Bearer token")
 	}
-	if e := s.checkAudience(oid, body.Audience); e != nil {
+	if _, e := s.checkGrant(oid, who.clientID, body.GrantType, body.Audience); e != nil {
 		return 0, nil, e
 	}
 	u := who.user
@@ -526,21 +559,18 @@ func (s *Server) handleChallenge(r *http.Request) (int, any, *apiError) {
 		MFAToken      string `json:"mfa_token"`
 		OOBChannel    string `json:"oob_channel"`
 	}
-	if e := readBody(r, &body); e != nil {
+	if e := decodeStrict(r, &body, Required("challenge_type", "oob"), Required("mfa_token"), Optional("oob_channel", "sms", "email")); e != nil {
 		return 0, nil, e
 	}
 	who, e := s.authenticate(r)
 	if e != nil {
 		return 0, nil, e
 	}
-	if body.ChallengeType != "oob" {
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "challenge_type must be oob")
+	if e := requireScope(who, "the MFA challenge", mfaScopes...); e != nil {
+		return 0, nil, e
 	}
 	if body.OOBChannel == "" {
 		body.OOBChannel = "sms"
-	}
-	if body.OOBChannel != "sms" && body.OOBChannel != "email" {
-		return 0, nil, fail(http.StatusBadRequest, "invalid_request", "oob_channel must be sms or email")
 	}
 	s.mu.Lock()
 	sess, e := s.session(body.MFAToken, who)
@@ -637,7 +667,7 @@ func (s *Server) issue(oid, aud, sub, clientID string, scopes []string, extra ma
 	}
 	out := map[string]any{
 		"access_token": tok, "token_type": "Bearer",
-		"expires_in": int64(ttl / time.Second), "scope": strings.Join(scopes, " "),
+		"expires_in": int64(ttl / time.Second),
 	}
 	if refreshToken != "" {
 		out["refresh_token"] = refreshToken

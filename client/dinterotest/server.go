@@ -53,6 +53,10 @@ type User struct {
 	Phone    string
 	Email    string
 	Scopes   []string
+	// Customer makes the user a customer of that type ("customer" or
+	// "company") for the passwordless login; "" is an account user, whom
+	// passwordless e-mail logins do not find.
+	Customer string
 	// Account is what the management API says of the user (§9); nil for
 	// defaults.
 	Account *AccountProfile
@@ -79,6 +83,10 @@ type Config struct {
 	Clients  []APIClient
 	Users    []User
 	Partners []Partner
+	// ClientProfiles say more of Clients by client id, and Grants are
+	// their grants (§11; see clients.go).
+	ClientProfiles map[string]ClientProfile
+	Grants         []ClientGrant
 	// MFAGrantSpellings are the spellings of the mfa-oob grant the token
 	// endpoint accepts; empty means both ("mfa-oob" and "mfa_oob"). Others
 	// get unsupported_grant_type.
@@ -147,6 +155,11 @@ type Fault struct {
 	// RetryAfter is the Retry-After header (seconds) sent with a Status
 	// error, e.g. with 429.
 	RetryAfter int
+	// Code replaces the code of a Status error ("" keeps the default:
+	// too_many_requests, server_error or invalid_request).
+	Code string
+	// Details are the "errors" details of a Status error.
+	Details []Detail
 	// Times is how many requests it applies to; 0 means until cleared.
 	Times int
 }
@@ -158,6 +171,9 @@ type Server struct {
 
 	cfg  Config
 	http *httptest.Server
+	// started is when the server started: the creation time of what the
+	// config does not date.
+	started time.Time
 
 	mu sync.Mutex
 	// keys are the published signing keys, newest (the one that signs) first.
@@ -165,7 +181,6 @@ type Server struct {
 	sends    map[string][]time.Time // codes sent per user, for the limit
 	mfa      map[string]*mfaSession
 	refresh  map[string]*refreshGrant
-	codes    map[string]*authCode
 	outbox   []Message
 	fault    *Fault
 	requests int
@@ -175,6 +190,12 @@ type Server struct {
 	// records (§9), by lower-case username.
 	activities map[string][]Activity
 	lastSeen   map[string]time.Time
+	// invalid are the requests refused as invalid (400 Validation failed).
+	invalid []string
+	// pl is the passwordless login's state (§1a), oidc the stand-in
+	// identity provider's (§1b).
+	pl   passwordlessState
+	oidc oidcState
 }
 
 type mfaSession struct {
@@ -204,12 +225,6 @@ type refreshGrant struct {
 	user     *User
 	account  string
 	audience string
-}
-
-type authCode struct {
-	user        *User
-	redirectURI string
-	expires     time.Time
 }
 
 var processKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
@@ -279,11 +294,11 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	return &Server{
 		cfg:     cfg,
+		started: cfg.Now().Add(cfg.ClockOffset).UTC().Truncate(time.Second),
 		keys:    []signingKey{{key: key, kid: keyID(&key.PublicKey)}},
 		sends:   map[string][]time.Time{},
 		mfa:     map[string]*mfaSession{},
 		refresh: map[string]*refreshGrant{},
-		codes:   map[string]*authCode{},
 
 		activities: map[string][]Activity{},
 		lastSeen:   map[string]time.Time{},
@@ -377,6 +392,16 @@ func (s *Server) RefreshTokenLive(rt string) bool {
 	return ok
 }
 
+// ValidationFailures are the requests the server refused as invalid (a
+// 400 "Validation failed"), oldest first, each as "METHOD path: details":
+// a request shape Dintero would refuse. A wire-conformance test wants
+// none.
+func (s *Server) ValidationFailures() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.invalid)
+}
+
 // Requests counts the API requests served (faulty ones included).
 func (s *Server) Requests() int {
 	s.mu.Lock()
@@ -390,32 +415,6 @@ func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.conns
-}
-
-// IssueAuthorizationCode makes a one-time code for the authorization_code
-// grant, as the authorize step of a login would.
-func (s *Server) IssueAuthorizationCode(username, redirectURI string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.user(username)
-	if u == nil {
-		return "", fmt.Errorf("no user %q", username)
-	}
-	code := "ac_" + randomString(18)
-	s.codes[code] = &authCode{user: u, redirectURI: redirectURI, expires: s.now().Add(10 * time.Minute)}
-	return code, nil
-}
-
-// AddAuthorizationCode registers a code chosen by the caller (a demo's).
-func (s *Server) AddAuthorizationCode(code, username, redirectURI string, ttl time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.user(username)
-	if u == nil {
-		return fmt.Errorf("no user %q", username)
-	}
-	s.codes[code] = &authCode{user: u, redirectURI: redirectURI, expires: s.now().Add(ttl)}
-	return nil
 }
 
 // IssueToken signs an access token directly, as if a grant had run, for

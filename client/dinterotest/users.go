@@ -149,8 +149,8 @@ func (s *Server) requireReader(r *http.Request, what string) *apiError {
 	if who.basic {
 		return fail(http.StatusUnauthorized, "unauthorized", "%s requires a Bearer token", what)
 	}
-	if !who.has(readScopes...) {
-		return fail(http.StatusForbidden, "insufficient_scope", "%s needs the scope %s", what, strings.Join(readScopes, " or "))
+	if e := requireScope(who, what, readScopes...); e != nil {
+		return e
 	}
 	return nil
 }
@@ -166,8 +166,8 @@ func (s *Server) handleUsers(r *http.Request) (int, any, *apiError) {
 	out := []map[string]any{}
 	for i := range s.cfg.Users {
 		u := &s.cfg.Users[i]
-		if !u.memberOf(oid) {
-			continue // another account's user
+		if !u.memberOf(oid) || u.Customer != "" {
+			continue // another account's user, or a customer (not an account user)
 		}
 		p := u.profile()
 		if q == "" || strings.Contains(strings.ToLower(u.Email), q) || strings.Contains(strings.ToLower(p.Name), q) || strings.ToLower(p.ID) == q {

@@ -24,6 +24,8 @@ func everyFieldProfile(t *testing.T, base string) profiles.Profile {
 		Username: "someone@example.com", RedirectURI: "https://example.com/cb", JWKSURL: "https://example.com/jwks",
 		MFAChannel: "email", Notes: "kept", Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring},
 		KeepTokens: true, AutoRefresh: true, RefreshBefore: profiles.Duration(45 * time.Second),
+		IdentType: "email", Ident: "customer@example.com", Connection: "sms", CustomerType: "company",
+		AuthorizeURL: "https://example.com/authorize", OldCode: "old",
 	}
 	v := reflect.ValueOf(p)
 	for i := range v.NumField() {

@@ -347,13 +347,7 @@ func (p *timelinePage) View() string {
 		outW = max(8, avail-labelW)
 	}
 	for i, st := range steps {
-		mark := s.OK.Render("✓")
-		if !st.OK {
-			mark = s.Error.Render("✗")
-		}
-		if st.Outcome == "403 mfa_required" {
-			mark = s.Warn.Render("!")
-		}
+		mark := stepMark(s, st)
 		conn := "├─"
 		if i == len(steps)-1 {
 			conn = "└─"
@@ -370,4 +364,16 @@ func (p *timelinePage) View() string {
 		b.WriteString(s.Muted.Render(conn) + " " + line + "\n")
 	}
 	return b.String()
+}
+
+// stepMark marks an MFA timeline step: ✓ answered, ✗ failed, ! the
+// mfa_required that starts a flow.
+func stepMark(s Styles, st flows.Step) string {
+	switch {
+	case st.Outcome == "403 mfa_required":
+		return s.Warn.Render("!")
+	case !st.OK:
+		return s.Error.Render("✗")
+	}
+	return s.OK.Render("✓")
 }

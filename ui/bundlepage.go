@@ -23,10 +23,10 @@ type bundleWrittenMsg struct {
 	err  error
 }
 
-// bundleModel asks where a support bundle goes (a new file in the current
+// bundlePage asks where a support bundle goes (a new file in the current
 // directory by default, like the HAR) and writes it: summary.md and
 // session.har, redacted with the session's redactor.
-type bundleModel struct {
+type bundlePage struct {
 	ctx     *Context
 	in      bundle.Input
 	from    string // the screen it was asked for on, for the heading
@@ -47,7 +47,7 @@ type bundleModel struct {
 // bundleContents is what the listing says of a bundle's exchanges.
 type bundleContents struct{ exchanges, timeline string }
 
-func (m *bundleModel) contents() bundleContents {
+func (m *bundlePage) contents() bundleContents {
 	if d, ok := m.described[m.in.WholeSession]; ok {
 		return d
 	}
@@ -74,7 +74,7 @@ func (m *bundleModel) contents() bundleContents {
 	return d
 }
 
-func newBundleModel(ctx *Context, in bundle.Input, from string) *bundleModel {
+func newBundlePage(ctx *Context, in bundle.Input, from string) *bundlePage {
 	in.Version, in.Now = ctx.Version, ctx.Now()
 	if in.Redactor == nil {
 		in.Redactor = ctx.Redactor
@@ -88,26 +88,26 @@ func newBundleModel(ctx *Context, in bundle.Input, from string) *bundleModel {
 	p := newInput("FILE.zip", 4096)
 	p.SetValue(fmt.Sprintf("tokenbench-bundle-%s.zip", in.Now.Format("20060102-150405")))
 	p.CursorEnd()
-	m := &bundleModel{ctx: ctx, in: in, from: from, path: p}
+	m := &bundlePage{ctx: ctx, in: in, from: from, path: p}
 	m.SetSize(ctx.Width-2, ctx.Height-4)
 	return m
 }
 
 // Focus starts the path input's cursor.
-func (m *bundleModel) Focus() tea.Cmd { return m.path.Focus() }
+func (m *bundlePage) Focus() tea.Cmd { return m.path.Focus() }
 
-func (m *bundleModel) SetSize(width, height int) {
+func (m *bundlePage) SetSize(width, height int) {
 	m.path.SetWidth(max(10, width-6))
 	m.height = height
 }
 
-func (m *bundleModel) Title() string { return "support bundle" }
+func (m *bundlePage) Title() string { return "support bundle" }
 
 // Account is the account the header's badge names.
-func (m *bundleModel) Account() string { return m.in.Account }
-func (m *bundleModel) TakesText() bool { return m.replace == "" }
+func (m *bundlePage) Account() string { return m.in.Account }
+func (m *bundlePage) TakesText() bool { return m.replace == "" }
 
-func (m *bundleModel) Keys() help.KeyMap {
+func (m *bundlePage) Keys() help.KeyMap {
 	k := m.ctx.Keys
 	switch {
 	case m.writing:
@@ -118,9 +118,9 @@ func (m *bundleModel) Keys() help.KeyMap {
 	return bindings{short: []key.Binding{withHelp(k.Select, "write"), withHelp(k.Back, "cancel"), k.WholeSession, k.ClearInput, k.ForceQuit}}
 }
 
-func (m *bundleModel) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
+func (m *bundlePage) Update(msg tea.Msg) (Page, tea.Cmd) { return m, m.update(msg) }
 
-func (m *bundleModel) update(msg tea.Msg) tea.Cmd {
+func (m *bundlePage) update(msg tea.Msg) tea.Cmd {
 	k := m.ctx.Keys
 	switch msg := msg.(type) {
 	case bundleWrittenMsg:
@@ -173,7 +173,7 @@ func (m *bundleModel) update(msg tea.Msg) tea.Cmd {
 
 // write writes the bundle as a new file; replace, once the user said so,
 // replaces the file there.
-func (m *bundleModel) write(replace bool) tea.Cmd {
+func (m *bundlePage) write(replace bool) tea.Cmd {
 	path := strings.TrimSpace(m.path.Value())
 	if path == "" {
 		m.err = "type a file name"
@@ -193,7 +193,7 @@ func (m *bundleModel) write(replace bool) tea.Cmd {
 }
 
 // View lists what goes into the bundle, then asks where.
-func (m *bundleModel) View() string {
+func (m *bundlePage) View() string {
 	height := m.height
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2

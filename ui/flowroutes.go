@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -38,9 +37,8 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case recoveryChosenMsg:
 		// A request of its own: its token belongs to no profile.
 		f.forOneOff()
-		if d := f.recoveryDraft; d != nil {
+		if d := f.drafts.takeRecovery(); d != nil {
 			// Left with esc: shown again as it was typed.
-			f.recoveryDraft = nil
 			f.nav.push(d)
 			return d.resume(), true
 		}
@@ -52,7 +50,7 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			in, res := f.timelineBundleInput()
 			return f.openBundle(in, msg.from, res), true
 		}
-		return f.openBundle(f.bundleInput(f.shown), msg.from, f.shown), true
+		return f.openBundle(f.bundleInput(f.shown.last), msg.from, f.shown.last), true
 	case revokedMsg:
 		return f.onRevoked(msg), true
 	case recoverySetupLeftMsg:
@@ -61,7 +59,7 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		// the MFA screen is that sign-in's, and its own).
 		if _, toChooser := topIs[*chooserPage](f.nav); toChooser {
 			f.nav.update(formLeftMsg{})
-			f.recoveryDraft = msg.page
+			f.drafts.recovery = msg.page
 		}
 		return nil, true
 	case closeWithStatusMsg:
@@ -78,14 +76,14 @@ var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "F
 // openRecovery opens the guided recovery's setup, filled in from req's
 // user and client; nothing is sent before the user confirms.
 func (f *flow) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
-	p := newRecoveryModel(f.ctx, base, req, ch, f.keeper())
+	p := newRecoveryPage(f.ctx, base, req, ch, f.service(f.runner).Keep)
 	f.nav.push(p)
 	return p.Ask()
 }
 
 // openDiagnose opens the diagnose screen for user (asked for when "").
 func (f *flow) openDiagnose(src diagnoseSource, user string) tea.Cmd {
-	p := newDiagnoseModel(f.ctx, src, user)
+	p := newDiagnosePage(f.ctx, src, user)
 	f.nav.push(p)
 	return p.Start()
 }
@@ -209,8 +207,8 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	}
 	// The answer holds the token as a fingerprint: the token shown with
 	// that fingerprint is the flow's.
-	for i := len(f.tokens) - 1; i >= 0; i-- {
-		r := f.tokens[i]
+	for i := len(f.shown.latest) - 1; i >= 0; i-- {
+		r := f.shown.latest[i]
 		if r.Response != nil && r.Response.AccessToken != "" && strings.Contains(end.ResponseBody, client.Fingerprint(r.Response.AccessToken)) {
 			tin := f.bundleInput(r)
 			if tin.User == "" {
@@ -267,7 +265,7 @@ func (f *flow) openBundle(in bundle.Input, from string, res *flows.Result) tea.C
 	if f.ctx.Redactor != nil && res != nil {
 		res.Request.NoteSecrets(f.ctx.Redactor)
 	}
-	p := newBundleModel(f.ctx, in, from)
+	p := newBundlePage(f.ctx, in, from)
 	f.nav.push(p)
 	return p.Focus()
 }
@@ -281,53 +279,26 @@ func (f *flow) revoke(res *flows.Result) tea.Cmd {
 		f.setStatus("not revoked: "+errText(err), true)
 		return nil
 	}
-	name := ""
-	if f.activeKey != "" {
-		name = heldName(f.activeKey)
-		if _, held := f.ctx.Session.Held(name); !held {
-			name = ""
-		}
-	}
+	// A token the session holds is revoked through it; one held nowhere
+	// as it is.
+	svc := f.service(runner)
+	svc.Held = svc.HeldName()
 	if f.ctx.Redactor != nil {
 		res.Request.NoteSecrets(f.ctx.Redactor)
 	}
 	f.errorsToForm, f.sentFrom = false, f.nav.top()
-	svc := f.ctx.Session
-	revokeWith := func(ctx context.Context, rt string) error {
-		return runner.Revoke(ctx, revokeRequest(res, rt))
-	}
 	return f.showSending("revoking the refresh token", res.Request.Account, func(ctx context.Context) tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		if name != "" {
-			out, err := svc.Revoke(ctx, name, revokeWith)
-			return revokedMsg{name: name, out: out, err: err}
-		}
-		err := revokeWith(ctx, res.RefreshToken)
-		return revokedMsg{out: session.Revoked{RefreshToken: res.RefreshToken, Revoked: err == nil}, err: err}
+		out, err := svc.Revoke(ctx, res)
+		return revokedMsg{name: svc.Held, out: out, err: err}
 	})
-}
-
-// revokeRequest revokes rt for the client res was obtained with: its
-// client credentials when it has them (a fresh client token), else the
-// Bearer it used.
-func revokeRequest(res *flows.Result, rt string) flows.RevokeRequest {
-	r := flows.RevokeRequest{Account: res.Request.Account, RefreshToken: rt, ClientID: res.Request.ClientID, ClientSecret: res.Request.ClientSecret}
-	if r.ClientSecret == "" {
-		r.Bearer = res.Request.Bearer
-		if b, ok := res.Auth.(client.BearerAuth); ok && r.Bearer == "" {
-			r.Bearer = b.Token
-		}
-	}
-	return r
 }
 
 func (f *flow) onRevoked(msg revokedMsg) tea.Cmd {
 	f.leaveSending()
 	fp := client.Fingerprint(msg.out.RefreshToken)
-	if tp, ok := topIs[*tokenPage](f.nav); ok && msg.out.Revoked {
+	if _, ok := topIs[*tokenPage](f.nav); ok && msg.out.Revoked {
 		// The server refuses it now: the view must not offer it.
-		tp.revokedAs(fp)
+		f.nav.update(refreshRevokedMsg{fp: fp})
 	}
 	switch {
 	case msg.err != nil && msg.out.Revoked:
@@ -342,35 +313,4 @@ func (f *flow) onRevoked(msg revokedMsg) tea.Cmd {
 		f.setStatus(fmt.Sprintf("revoked refresh token %s; it was held in memory only, nothing stored to remove", fp), false)
 	}
 	return nil
-}
-
-// refreshPlan says what r does on a token without a refresh token (none
-// came back, or it was revoked), where repeating the token's request as it
-// is would fail: why says why nothing can be sent; repeat is the grant to
-// run instead. Both are empty when r may go ahead as usual.
-func refreshPlan(res *flows.Result) (repeat *flows.Request, why string) {
-	if res == nil || res.RefreshToken != "" {
-		return nil, ""
-	}
-	req := res.Request
-	switch req.Grant {
-	case client.GrantMFAOOB:
-		if req.MFAToken == "" {
-			return nil, "this token came from an MFA recovery; run the recovery again or sign in with the password"
-		}
-		return nil, "this token came from a one-time MFA answer (mfa_token, oob_code, code); sign in with the password again"
-	case client.GrantRefreshToken:
-		// Its refresh token was revoked: sending it again is refused.
-		// The sign-in it came from can be repeated when it was a
-		// password one.
-		if req.Username == "" || req.Password == "" {
-			return nil, "its refresh token was revoked and the sign-in it came from cannot be repeated here; get a new token with n"
-		}
-		req.Grant, req.RefreshToken = client.GrantPassword, ""
-		if req.CanChain() {
-			req.Bearer = "" // a fresh client token, not the old one
-		}
-		return &req, ""
-	}
-	return nil, ""
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/session"
 )
 
 // tokenModel shows an obtained token.
@@ -291,13 +292,20 @@ func (p *tokenPage) WindowNote() string {
 	}
 	return tokeninfo.Countdown(e.Remaining(p.ctx.Now()))
 }
-func (p *tokenPage) setResult(res *flows.Result) { p.t.result = res }
-func (p *tokenPage) asking() bool                { return p.t.confirmRefreshCopy || p.t.confirmRevoke }
-func (p *tokenPage) act(a tokenAct) tea.Cmd      { return p.actFor(a, "") }
+func (p *tokenPage) asking() bool           { return p.t.confirmRefreshCopy || p.t.confirmRevoke }
+func (p *tokenPage) act(a tokenAct) tea.Cmd { return p.actFor(a, "") }
 func (p *tokenPage) actFor(a tokenAct, user string) tea.Cmd {
 	res := p.t.result
 	return func() tea.Msg { return tokenActMsg{act: a, res: res, user: user} }
 }
+
+// Messages the root sends the token view on top.
+type (
+	// tokenReplacedMsg: auto-refresh got a new token for the one shown.
+	tokenReplacedMsg struct{ res *flows.Result }
+	// refreshRevokedMsg: the shown refresh token was revoked (fp).
+	refreshRevokedMsg struct{ fp string }
+)
 
 // revokedAs marks the shown refresh token revoked (fp): the server refuses
 // it now, so the view must not offer it.
@@ -373,7 +381,7 @@ func (p *tokenPage) Keys() help.KeyMap {
 // a refresh that cannot be sent).
 func (p *tokenPage) offered(b bindings) bindings {
 	k, res := p.ctx.Keys, p.t.result
-	_, noRefresh := refreshPlan(res)
+	_, noRefresh := session.RefreshPlan(res)
 	refused := map[string]bool{
 		k.SaveProfile.Help().Key: p.ctx.Store == nil,
 		k.CopyRefresh.Help().Key: res.RefreshToken == "" || p.t.revoked != "",
@@ -398,6 +406,14 @@ func (p *tokenPage) offered(b bindings) bindings {
 }
 
 func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tokenReplacedMsg:
+		p.t.result = msg.res
+		return p, nil
+	case refreshRevokedMsg:
+		p.revokedAs(msg.fp)
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil
@@ -426,7 +442,7 @@ func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case key.Matches(km, k.Back):
 		return p, closePage
 	case key.Matches(km, k.Refresh):
-		if _, why := refreshPlan(res); why != "" {
+		if _, why := session.RefreshPlan(res); why != "" {
 			return p, setStatus(why, true)
 		}
 		return p, p.act(actRefresh)

@@ -277,7 +277,7 @@ func TestGoldenScreens19(t *testing.T) {
 			c := goldenConnections()[1]
 			req := c.Request
 			req.Username = "lost-device@example.com"
-			r := newRecoveryModel(m.ctx, c.BaseURL, req, client.ChannelSMS, nil)
+			r := newRecoveryPage(m.ctx, c.BaseURL, req, client.ChannelSMS, nil)
 			m.openPage(r)
 			_ = r.Ask()
 		}},

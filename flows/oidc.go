@@ -1,0 +1,183 @@
+package flows
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/tokenbench/tokenbench/client"
+)
+
+// The OIDC exchange (contract §1b): a code from the account's outside
+// identity provider, exchanged at auth/oidc/token. No PKCE: Dintero
+// exchanges the code with the provider and takes no code_verifier.
+
+// BrowserLoginTimeout is how long a browser login waits for the redirect.
+const BrowserLoginTimeout = 5 * time.Minute
+
+// Errors of a browser login.
+var (
+	ErrStateMismatch = errors.New("the redirect's state is not the one this login sent")
+	ErrLoginTimeout  = errors.New("no redirect from the identity provider within 5 minutes")
+)
+
+// ExchangeOIDC exchanges req.Code (with req.RedirectURI, when the code was
+// issued for one) for a token. The Result's UserInfo is the provider's
+// user_info.
+func (rn *Runner) ExchangeOIDC(ctx context.Context, req Request) (*Result, error) {
+	req = req.Normalized()
+	req.NoteSecrets(rn.Client.Redactor())
+	if strings.TrimSpace(req.Code) == "" {
+		return nil, fmt.Errorf("%w: the identity provider's code is required", client.ErrInvalidInput)
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	auth, chained, err := rn.authFor(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	res, err := rn.Client.OIDCToken(ctx, req.Account, auth, client.OIDCRequest{
+		Code: strings.TrimSpace(req.Code), ClientID: req.ClientID, Audience: req.Audience, RedirectURI: req.RedirectURI,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newResult(req, res, auth, chained, false), nil
+}
+
+// UserInfo is the provider's user_info of an OIDC token answer; nil for
+// other grants.
+func (r *Result) UserInfo() any {
+	if r.Response == nil {
+		return nil
+	}
+	return r.Response.Fields["user_info"]
+}
+
+// BrowserLogin waits on 127.0.0.1 for an identity provider to redirect a
+// browser back with a code.
+type BrowserLogin struct {
+	// URL is the authorize URL to open: the provider's, with
+	// response_type, redirect_uri and state added.
+	URL string
+	// RedirectURI is where the provider sends the browser back.
+	RedirectURI string
+
+	state string
+	srv   *http.Server
+	got   chan redirectResult
+}
+
+type redirectResult struct {
+	code string
+	err  error
+}
+
+// StartBrowserLogin listens on 127.0.0.1 (on the port of a loopback
+// redirectURI, else a free one) and builds the URL to open. Close it.
+func StartBrowserLogin(authorizeURL, redirectURI string) (*BrowserLogin, error) {
+	au, err := url.Parse(strings.TrimSpace(authorizeURL))
+	if err != nil || (au.Scheme != "https" && au.Scheme != "http") || au.Host == "" {
+		return nil, fmt.Errorf("%w: the authorize URL %q is not an http(s) URL", client.ErrInvalidInput, client.Sanitize(authorizeURL))
+	}
+	addr, path := "127.0.0.1:0", "/callback"
+	if redirectURI != "" {
+		ru, err := url.Parse(redirectURI)
+		host := ""
+		if err == nil {
+			host = ru.Hostname()
+		}
+		ip := net.ParseIP(host)
+		if err != nil || ru.Scheme != "http" || !(host == "localhost" || (ip != nil && ip.IsLoopback())) {
+			return nil, fmt.Errorf("%w: a browser login needs a loopback http redirect URI (http://127.0.0.1:PORT/...), not %q", client.ErrInvalidInput, client.Sanitize(redirectURI))
+		}
+		addr = net.JoinHostPort("127.0.0.1", ru.Port())
+		if ru.Port() == "" {
+			addr = "127.0.0.1:80"
+		}
+		if ru.Path != "" {
+			path = ru.Path
+		}
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listening for the redirect on %s: %w", addr, err)
+	}
+	if redirectURI == "" {
+		redirectURI = "http://" + l.Addr().String() + path
+	}
+	b := &BrowserLogin{RedirectURI: redirectURI, state: randomState(), got: make(chan redirectResult, 1)}
+	q := au.Query()
+	q.Set("response_type", "code")
+	q.Set("redirect_uri", redirectURI)
+	q.Set("state", b.state)
+	au.RawQuery = q.Encode()
+	b.URL = au.String()
+	mux := http.NewServeMux()
+	mux.HandleFunc(path, b.callback)
+	b.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = b.srv.Serve(l) }()
+	return b, nil
+}
+
+func randomState() string {
+	b := make([]byte, 18)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (b *BrowserLogin) callback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var res redirectResult
+	switch {
+	case q.Get("state") != b.state:
+		res.err = ErrStateMismatch
+	case q.Get("error") != "":
+		res.err = fmt.Errorf("the identity provider refused the login: %s %s", client.Sanitize(q.Get("error")), client.Sanitize(q.Get("error_description")))
+	case q.Get("code") == "":
+		res.err = errors.New("the identity provider's redirect carries no code")
+	default:
+		res.code = q.Get("code")
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if res.err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, "<!doctype html><title>tokenbench</title><h1>Login refused</h1><p>%s</p><p>You can close this tab.</p>\n", html.EscapeString(res.err.Error()))
+	} else {
+		fmt.Fprint(w, "<!doctype html><title>tokenbench</title><h1>Signed in</h1><p>tokenbench has the code. You can close this tab.</p>\n")
+	}
+	select {
+	case b.got <- res:
+	default: // the login already ended
+	}
+}
+
+// Wait returns the code of the first redirect, or why there is none: a
+// wrong state, the provider's error, ctx ending, or timeout firing.
+func (b *BrowserLogin) Wait(ctx context.Context, timeout <-chan time.Time) (string, error) {
+	select {
+	case r := <-b.got:
+		return r.code, r.err
+	case <-timeout:
+		return "", ErrLoginTimeout
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// Close stops listening.
+func (b *BrowserLogin) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = b.srv.Shutdown(ctx)
+}

@@ -1,0 +1,37 @@
+package session
+
+import (
+	"context"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
+)
+
+// Fill puts profile p's secrets into req where req lacks them: the one
+// place a request reads a profile's secrets (the keyring, the file, an
+// environment variable or a command), for the CLI and the TUI. A secret p
+// asks for each time goes to ask; ask may be nil where nobody can be asked
+// (then such a secret is an error). Without secrets (the demo) it fills
+// nothing.
+func (s *Service) Fill(ctx context.Context, p profiles.Profile, req *flows.Request, ask profiles.Asker) error {
+	if s == nil || s.Secrets == nil {
+		return nil
+	}
+	return s.Secrets.FillSecrets(ctx, p, req, ask)
+}
+
+// ClientAuth is what profile p gives a call that needs a Bearer of its
+// client (a revoke, a recovery): its client secret (when it has a client
+// id) or its Bearer token, where secret and bearer are both empty.
+func (s *Service) ClientAuth(ctx context.Context, p profiles.Profile, clientID, secret, bearer string, ask profiles.Asker) (string, string, error) {
+	if bearer != "" || secret != "" {
+		return secret, bearer, nil
+	}
+	fr := flows.Request{Grant: client.GrantClientCredentials, ClientID: clientID}
+	if clientID == "" {
+		fr.Grant = client.GrantAccountUserToken
+	}
+	err := s.Fill(ctx, p, &fr, ask)
+	return fr.ClientSecret, fr.Bearer, err
+}

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// codeInput is the one field a binding or verification code is typed
+// into, whatever screen asks for it (the MFA screen, the recovery's steps,
+// the mfa-oob form's field, a passwordless verification code):
+//
+//   - digits only: other keys type nothing;
+//   - a paste is cleaned as an SMS shows a code ("731 735", "Code: 731735");
+//   - submit checks the code first: one that cannot be right is refused
+//     here and uses no attempt;
+//   - the attempts left, worded alike on every screen;
+//   - a 429's wait (on a send or on a check), the one source of its
+//     countdown and its line.
+//
+// Its label, placeholder and length are the screen's (codeSpec).
+type codeInput struct {
+	spec  codeSpec
+	input textinput.Model
+	// wait: a 429 asked to wait (on a new code, or on a code check). It is
+	// the one source of the wait's line, which goes when it ends.
+	wait rateWait
+}
+
+// codeSpec is how a screen's code field looks: its label ("Code"), its
+// placeholder, and the longest code it takes.
+type codeSpec struct {
+	label, placeholder string
+	maxLen             int
+}
+
+// bindingCode is the MFA binding code's field (the MFA screen, the
+// recovery).
+var bindingCode = codeSpec{label: "Code", placeholder: "the code received", maxLen: 12}
+
+func newCodeInput(spec codeSpec) codeInput {
+	in := newInput(spec.placeholder, spec.maxLen)
+	in.SetWidth(ansi.StringWidth(in.Placeholder) + 1) // the placeholder whole
+	return codeInput{spec: spec, input: in}
+}
+
+// update types a key (digits only), a paste (cleaned) or anything else the
+// field takes (a cursor's message).
+func (c *codeInput) update(msg tea.Msg) tea.Cmd {
+	switch m := msg.(type) {
+	case tea.KeyPressMsg:
+		for _, r := range m.Text {
+			if r < '0' || r > '9' {
+				return nil
+			}
+		}
+	case tea.PasteMsg:
+		msg = cleanCodePaste(m)
+	}
+	var cmd tea.Cmd
+	c.input, cmd = c.input.Update(msg)
+	return cmd
+}
+
+// cleanCodePaste is a paste into a code field with what cannot be part of
+// a code gone before it reaches the field.
+func cleanCodePaste(p tea.PasteMsg) tea.PasteMsg {
+	return tea.PasteMsg{Content: flows.CleanBindingCode(p.Content)}
+}
+
+// submit is the code typed, and why it cannot be sent as it is ("" when
+// it can): a code that is not digits would only use up an attempt.
+func (c *codeInput) submit() (code, why string) {
+	code = strings.TrimSpace(c.input.Value())
+	return code, checkCode(code)
+}
+
+// checkCode is why a binding code cannot be sent as it is, or "": a code
+// is digits only, and one that is not would only use up an attempt. The
+// code itself is not repeated (it is a secret of the flow).
+func checkCode(code string) string {
+	switch err := flows.CheckBindingCode(code); {
+	case err == nil:
+		return ""
+	case code == "":
+		return "type the code the user received"
+	}
+	return "a binding code is digits only: nothing was sent; check the code and type or paste it again"
+}
+
+// attempts words the attempts left at a code.
+func attempts(left int) string { return fmt.Sprintf("Attempts left: %d", left) }
+
+// line is the field as a screen shows it: the cursor mark, its label and
+// what is typed.
+func (c *codeInput) line(s Styles) string {
+	label := s.Label
+	if w := ansi.StringWidth(c.spec.label) + 1; w > label.GetWidth() {
+		label = label.Width(w) // a long label whole, not wrapped
+	}
+	return s.Cursor.Render("› ") + label.Render(c.spec.label) + " " + c.input.View()
+}
+
+func (c *codeInput) Value() string  { return c.input.Value() }
+func (c *codeInput) Reset()         { c.input.Reset() }
+func (c *codeInput) Focus() tea.Cmd { return c.input.Focus() }
+func (c *codeInput) Blur()          { c.input.Blur() }
+func (c *codeInput) SetWidth(w int) { c.input.SetWidth(w) }
+func (c *codeInput) View() string   { return c.input.View() }

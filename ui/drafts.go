@@ -1,0 +1,88 @@
+package ui
+
+import "github.com/tokenbench/tokenbench/flows"
+
+// drafts are the forms left with esc, by what opened them (see
+// formPage.draft), and the recovery's setup left with esc: re-entered,
+// they show what was typed.
+type drafts struct {
+	forms    map[string]*formPage
+	recovery *recoveryPage
+}
+
+// Draft keys: a new profile's form, a profile's edit, a connection's.
+const draftNewProfile = "new profile"
+
+func draftEdit(name string) string { return "edit profile:" + name }
+func draftConn(k itemKey) string   { return "edit " + k.String() }
+
+// keep keeps a form left with esc, to show it again when the same form is
+// opened. leftOnPurpose: the user left the request (back to home), so its
+// secrets go.
+func (d *drafts) keep(form *formPage, leftOnPurpose bool) {
+	if form.draft == "" {
+		return
+	}
+	if leftOnPurpose {
+		form.clearSecrets(true)
+	}
+	if d.forms == nil {
+		d.forms = map[string]*formPage{}
+	}
+	d.forms[form.draft] = form
+}
+
+// take is the form kept under key, if any, no longer kept.
+func (d *drafts) take(key string) *formPage {
+	f := d.forms[key]
+	delete(d.forms, key)
+	return f
+}
+
+// drop forgets the form kept under key.
+func (d *drafts) drop(key string) { delete(d.forms, key) }
+
+// dropSecrets forgets the secrets typed into a new profile's form left
+// with esc (forProfile), or into the recovery's setup.
+func (d *drafts) dropSecrets(forProfile bool) {
+	if forProfile {
+		if f := d.forms[draftNewProfile]; f != nil {
+			f.clearSecrets(true)
+		}
+		return
+	}
+	if d.recovery != nil {
+		d.recovery.forgetSecret()
+	}
+}
+
+// takeRecovery is the recovery's setup left with esc, if any, no longer
+// kept.
+func (d *drafts) takeRecovery() *recoveryPage {
+	r := d.recovery
+	d.recovery = nil
+	return r
+}
+
+// shownTokens are the tokens shown: the last (a bundle from the log names
+// it), and the latest few, oldest first (a bundle from the MFA timeline
+// names the one its flow ended with).
+type shownTokens struct {
+	last   *flows.Result
+	latest []*flows.Result
+}
+
+// maxTokens bounds shownTokens.latest.
+const maxTokens = 16
+
+// add notes res as the token shown last.
+func (s *shownTokens) add(res *flows.Result) {
+	s.last = res
+	if res == nil {
+		return
+	}
+	s.latest = append(s.latest, res)
+	if len(s.latest) > maxTokens {
+		s.latest = append([]*flows.Result(nil), s.latest[len(s.latest)-maxTokens:]...)
+	}
+}
