@@ -32,8 +32,10 @@ const minEncodedLen = 8
 // (named, decimal, hex); percent-encoding in either case, with '+' or %20
 // for a space; any mix of these, one or two layers deep; terminal
 // sanitising; base64 in the standard and URL alphabets, whole or as the
-// middle of a larger blob at any alignment. The zero value is ready; it is
-// safe for concurrent use.
+// middle of a larger blob at any alignment; any blob of base64, hex or
+// base32, decoded as one more layer (redact_blob.go); the secret in NFC,
+// NFD, Latin-1 and UTF-16. The zero value is ready; it is safe for
+// concurrent use.
 //
 // Text is not matched against a list of encoded variants: it is decoded
 // (every escape above, unit by unit, keeping where each decoded byte came
@@ -391,6 +393,7 @@ func (r *Redactor) hold(rec *Recorder) {
 // escape), as sanitising leaves it, and its base64 encodings.
 func keys(secret string) []string {
 	forms := []string{secret, Sanitize(secret), SanitizeMultiline(secret), strings.ReplaceAll(secret, "\u00a0", " ")}
+	forms = append(forms, charsetForms(secret)...)
 	for d, l := secret, 0; l < maxLayers; l++ {
 		next, _, _, changed := decodeUnits(d, nil, nil, escAll)
 		if !changed {
@@ -620,31 +623,79 @@ func (r *Redactor) redact(s string, cut bool) string {
 }
 
 // layers calls f with s and with s decoded once and twice (while there is
-// anything to decode); src maps a span of the decoded bytes back to s.
+// anything to decode), and with every blob in it decoded (see blobs);
+// src maps a span of the decoded bytes back to s.
 func layers(s string, f func(d []byte, src func(a, b int) (int, int))) {
-	f([]byte(s), func(a, b int) (int, int) { return a, b })
-	if strings.ContainsAny(s, "\r\n") {
+	budget := blobBudget(len(s))
+	var visit func(d []byte, st, en []int32, depth int)
+	visit = func(d []byte, st, en []int32, depth int) {
+		var txt mapped
+		var big []mapped
+		last := escapeLayers(d, st, en, func(d []byte, st, en []int32) { f(d, srcOf(st, en)) })
+		if depth < maxBlobDepth {
+			// Blobs in the text as it is and with every escape off (a
+			// JSON string's \r\n between lines of base64); the layers
+			// between hold the same blobs.
+			blobs(d, st, en, &budget, f, &txt, &big)
+			if last.d != nil {
+				blobs(last.d, last.st, last.en, &budget, f, &txt, &big)
+			}
+		}
+		if len(txt.d) > 0 {
+			visit(txt.d, txt.st, txt.en, depth+1)
+		}
+		for _, m := range big {
+			visit(m.d, m.st, m.en, depth+1)
+		}
+	}
+	visit([]byte(s), nil, nil, 0)
+}
+
+// srcOf maps a span of decoded bytes back to the original text.
+func srcOf(st, en []int32) func(a, b int) (int, int) {
+	if st == nil {
+		return func(a, b int) (int, int) { return a, b }
+	}
+	return func(a, b int) (int, int) { return int(st[a]), int(en[b-1]) }
+}
+
+// escapeLayers calls f with d and with d's escapes taken off, layer by
+// layer; last is the last layer with every kind of escape off (nil d for
+// none).
+func escapeLayers(d []byte, st, en []int32, f func(d []byte, st, en []int32)) (last mapped) {
+	f(d, st, en)
+	if bytes.ContainsAny(d, "\r\n") {
 		// A secret wrapped over lines (MIME base64 at 76 columns, a page
 		// that breaks long words) is found with the breaks left out.
-		d, st := dropBreaks(s)
-		f(d, func(a, b int) (int, int) { return int(st[a]), int(st[b-1]) + 1 })
+		dd, idx := dropBreaks(d)
+		bst, ben := make([]int32, len(idx)), make([]int32, len(idx))
+		for i, k := range idx {
+			bst[i], ben[i] = k, k+1
+			if st != nil {
+				bst[i], ben[i] = st[k], en[k]
+			}
+		}
+		f(dd, bst, ben)
 	}
 	// One encoder escapes with one character and leaves the others raw
 	// (HTML leaves '\\' and '%', JSON leaves '%' and '&'): when text holds
 	// more than one kind, each kind is also taken off alone, so that a raw
 	// one in the secret is not read as an escape.
 	chain := func(kinds escapeKind) {
-		d, st, en := []byte(s), []int32(nil), []int32(nil)
+		d, st, en := d, st, en
 		for l := 0; l < maxLayers && bytes.ContainsAny(d, `%\\&`); l++ {
 			var changed bool
 			d, st, en, changed = decodeUnits(string(d), st, en, kinds)
 			if !changed {
 				return
 			}
-			f(d, func(a, b int) (int, int) { return int(st[a]), int(en[b-1]) })
+			f(d, st, en)
+			if kinds == escAll {
+				last = mapped{d, st, en}
+			}
 		}
 	}
-	if k := escapeKinds(s); k&(k-1) != 0 {
+	if k := escapeKinds(d); k&(k-1) != 0 {
 		for _, only := range []escapeKind{escPercent, escBackslash, escAmp} {
 			if k&only != 0 {
 				chain(only)
@@ -652,19 +703,20 @@ func layers(s string, f func(d []byte, src func(a, b int) (int, int))) {
 		}
 	}
 	chain(escAll)
+	return last
 }
 
-// dropBreaks is s without CR and LF, with where each byte left was.
-func dropBreaks(s string) ([]byte, []int32) {
-	d := make([]byte, 0, len(s))
-	st := make([]int32, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\r' && s[i] != '\n' {
-			d = append(d, s[i])
+// dropBreaks is d without CR and LF, with where each byte left was.
+func dropBreaks[T string | []byte](d T) ([]byte, []int32) {
+	out := make([]byte, 0, len(d))
+	st := make([]int32, 0, len(d))
+	for i := 0; i < len(d); i++ {
+		if d[i] != '\r' && d[i] != '\n' {
+			out = append(out, d[i])
 			st = append(st, int32(i))
 		}
 	}
-	return d, st
+	return out, st
 }
 
 // escapeKind is a set of the escapes decodeUnits takes off.
@@ -678,15 +730,15 @@ const (
 )
 
 // escapeKinds is which escape characters s holds.
-func escapeKinds(s string) escapeKind {
+func escapeKinds[T string | []byte](s T) escapeKind {
 	var k escapeKind
-	if strings.IndexByte(s, '%') >= 0 {
+	if bytes.IndexByte([]byte(s), '%') >= 0 {
 		k |= escPercent
 	}
-	if strings.IndexByte(s, '\\') >= 0 {
+	if bytes.IndexByte([]byte(s), '\\') >= 0 {
 		k |= escBackslash
 	}
-	if strings.IndexByte(s, '&') >= 0 {
+	if bytes.IndexByte([]byte(s), '&') >= 0 {
 		k |= escAmp
 	}
 	return k
@@ -793,6 +845,14 @@ func escapeStart(t []byte) bool {
 	case len(t) == 0:
 		return false
 	case t[0] == '%':
+		if len(t) >= 2 && t[1] == 'u' {
+			if len(t) >= 6 {
+				// A high surrogate whose low half was cut.
+				v, ok := hexValue(string(t[2:6]))
+				return ok && v >= 0xd800 && v < 0xdc00 && (len(t) == 6 || len(t) < 12 && escapeStart(t[6:]))
+			}
+			return allHex(t[2:])
+		}
 		return len(t) <= 2 && allHex(t[1:])
 	case t[0] == '\\':
 		if len(t) >= 6 && t[1] == 'u' {
@@ -847,6 +907,9 @@ func decodeUnits(s string, st, en []int32, kinds escapeKind) (out []byte, ost, o
 			if i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
 				buf[0] = unhex(s[i+1])<<4 | unhex(s[i+2])
 				dec, n = buf[:1], 3
+			} else if i+5 < len(s) && s[i+1] == 'u' {
+				// %uXXXX, JavaScript's escape(): surrogate pairs joined.
+				dec, n = jsonEscape("\\"+strings.ReplaceAll(s[i+1:min(len(s), i+12)], "%u", "\\u"), buf[:0])
 			}
 		case c == '\\' && kinds&escBackslash != 0:
 			dec, n = jsonEscape(s[i:], buf[:0])

@@ -74,3 +74,26 @@ func BenchmarkRedact64KiB(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRedact1MiBBlobs is the worst case for the blob layers: 1 MiB of
+// base64 of base64 of text (every blob decodes to text that holds blobs
+// again), wrapped at 76 columns. blobBudget bounds what it decodes to.
+func BenchmarkRedact1MiBBlobs(b *testing.B) {
+	rd, toks := benchRedactor(10)
+	var sb strings.Builder
+	for i := 0; sb.Len() < 1<<20; i++ {
+		fmt.Fprintf(&sb, `{"note":"user %d logged in with demo-password","token":%q}`+"\n", i, toks[i%len(toks)])
+	}
+	inner := base64.StdEncoding.EncodeToString([]byte(sb.String()))
+	outer := base64.StdEncoding.EncodeToString([]byte(inner))
+	var wrapped strings.Builder
+	for i := 0; i < len(outer) && wrapped.Len() < 1<<20; i += 76 {
+		wrapped.WriteString(outer[i:min(len(outer), i+76)] + "\r\n")
+	}
+	body := wrapped.String()
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for b.Loop() {
+		rd.Redact(body)
+	}
+}

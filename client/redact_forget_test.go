@@ -163,7 +163,11 @@ func TestRedactorForgetLeavesTreeAsIfOnlyLiveAdded(t *testing.T) {
 			}
 			for _, s := range gone {
 				for _, v := range Variants(s.value) {
-					if got := rd.Redact(" " + v + " "); got != " "+v+" " {
+					// A gone secret may share its start with a live one
+					// ("ocße~;X…" and "ocße~;Xx"): the live one's keys still
+					// match there, as they do for a redactor told only the
+					// live secrets.
+					if got := rd.Redact(" " + v + " "); got != want.Redact(" "+v+" ") {
 						t.Fatalf("run %d round %d: forgotten %q still redacted in %q: %q", run, round, s.value, v, got)
 					}
 				}
