@@ -40,6 +40,7 @@ func newLogPage(ctx *Context) *logPage {
 
 func (p *logPage) Title() string     { return "HTTP log" }
 func (p *logPage) TakesText() bool   { return p.harPath.Focused() && p.harExists == "" }
+func (p *logPage) Asking() bool      { return p.harExists != "" }
 func (p *logPage) SetSize(w, h int)  { p.width, p.height = w, h }
 func (p *logPage) Keys() help.KeyMap { return p.keys() }
 

@@ -179,6 +179,7 @@ func (m *recoveryModel) SetSize(width, height int) {
 
 func (m *recoveryModel) Title() string   { return "MFA recovery" }
 func (m *recoveryModel) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
+func (m *recoveryModel) Asking() bool    { return m.askLeave }
 
 // QuestionMarkIsHelp: past the setup form only the binding code is typed,
 // and it is digits, so ? shows the full help.

@@ -293,6 +293,7 @@ func (p *tokenPage) WindowNote() string {
 }
 func (p *tokenPage) setResult(res *flows.Result) { p.t.result = res }
 func (p *tokenPage) asking() bool                { return p.t.confirmRefreshCopy || p.t.confirmRevoke }
+func (p *tokenPage) Asking() bool                { return p.asking() }
 func (p *tokenPage) act(a tokenAct) tea.Cmd      { return p.actFor(a, "") }
 func (p *tokenPage) actFor(a tokenAct, user string) tea.Cmd {
 	res := p.t.result
