@@ -189,6 +189,10 @@ func (m *recoveryModel) Keys() help.KeyMap {
 	k := m.ctx.Keys
 	switch m.phase {
 	case recSetup:
+		// space switches the channel only on its line; in a field it types.
+		if m.focus != recChannel {
+			return bindings{short: []key.Binding{withHelp(k.Select, "send the first code"), withHelp(k.Next, "next"), k.Back, k.ForceQuit}}
+		}
 		return bindings{short: []key.Binding{withHelp(k.Select, "send the first code"), withHelp(k.Next, "next"), withHelp(k.Toggle, "channel"), k.Back, k.ForceQuit}}
 	case recCode:
 		if m.askLeave {

@@ -32,3 +32,24 @@ func TestQuestionClearsTheStaleStatus(t *testing.T) {
 	requireShows(t, m, "exists. Replace")
 	requireHides(t, m, "pick another name")
 }
+
+// Finding 11: the recovery setup offers space for the channel only on the
+// channel's line, where it works; in a field space types a space.
+func TestRecoverySetupOffersSpaceOnlyOnTheChannel(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	press(t, m, "end", "enter")
+	for range len(grantInfos) {
+		press(t, m, "down")
+	}
+	press(t, m, "enter")
+	wantScreen(t, m, "MFA recovery")
+	for range 3 {
+		press(t, m, "tab")
+	}
+	requireShows(t, m, "› Username")
+	requireHides(t, m, "space channel")
+	press(t, m, "tab")
+	requireShows(t, m, "space channel")
+}
