@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/tokenbench/tokenbench/profiles"
 	"os"
 	"path/filepath"
 	"testing"
@@ -52,4 +56,42 @@ func TestRecoverySetupOffersSpaceOnlyOnTheChannel(t *testing.T) {
 	requireHides(t, m, "space channel")
 	press(t, m, "tab")
 	requireShows(t, m, "space channel")
+}
+
+// Finding 9: deleting a profile under a filter selects its neighbour, and
+// the key line stays.
+func TestDeleteUnderAFilterSelectsTheNeighbour(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	var ps []profiles.Profile
+	for i := 1; i <= 8; i++ {
+		ps = append(ps, profiles.Profile{Name: fmt.Sprintf("partner-%d", i), Account: "T11223344", Grant: "client_credentials", ClientID: "a"})
+	}
+	ps = append(ps, profiles.Profile{Name: "other", Account: "T11223344", Grant: "client_credentials", ClientID: "b"})
+	m := New(storeWith(t, clk, ps...))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(t, m, "/")
+	typeText(t, m, "par")
+	press(t, m, "enter", "end")
+	requireShows(t, m, "› 8 partner-8")
+	press(t, m, "x", "y")
+	requireShows(t, m, "partner-8 and its secrets deleted", "› 7 partner-7", "e edit")
+
+	press(t, m, "esc", "/")
+	typeText(t, m, "part")
+	press(t, m, "enter", "down")
+	requireShows(t, m, "› 2 partner-2")
+	press(t, m, "x", "y")
+	requireShows(t, m, "› 2 partner-3", "e edit")
+
+	// Two matches, the second deleted: the first is selected.
+	m = New(storeWith(t, clk,
+		profiles.Profile{Name: "par-one", Account: "T11223344", Grant: "client_credentials", ClientID: "a"},
+		profiles.Profile{Name: "par-two", Account: "T11223344", Grant: "client_credentials", ClientID: "a"},
+		profiles.Profile{Name: "else", Account: "T11223344", Grant: "client_credentials", ClientID: "a"}))
+	press(t, m, "/")
+	typeText(t, m, "par")
+	press(t, m, "enter", "down")
+	requireShows(t, m, "› 2 par-two")
+	press(t, m, "x", "y")
+	requireShows(t, m, "› 1 par-one", "e edit")
 }
