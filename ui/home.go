@@ -569,7 +569,7 @@ func itemProfile(ctx *Context, it homeItem) profiles.Profile {
 	case it.profile != nil:
 		return *it.profile
 	case it.conn != nil:
-		return profiles.Profile{Name: heldName(it.key), BaseURL: it.conn.BaseURL, AutoRefresh: it.conn.AutoRefresh}
+		return profiles.Profile{Name: heldName(it.key), BaseURL: it.conn.BaseURL, AutoRefresh: it.conn.AutoRefresh, MFAChannel: string(it.conn.Channel)}
 	}
 	return profiles.Profile{Name: heldName(it.key)}
 }

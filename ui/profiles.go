@@ -217,7 +217,7 @@ func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
 		return nil
 	case msg.err != nil:
 		d.leaveSending()
-		return d.askLogin(msg.item, session.RefreshRefused(msg.held, msg.err))
+		return d.askLogin(msg.item, session.RefreshRefused(msg.held, itemProfile(d.ctx, msg.item).Channel(), msg.err))
 	}
 	d.leaveSending()
 	return nil

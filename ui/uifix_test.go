@@ -2,6 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/tokenbench/tokenbench/profiles"
@@ -94,4 +97,37 @@ func TestDeleteUnderAFilterSelectsTheNeighbour(t *testing.T) {
 	requireShows(t, m, "› 2 par-two")
 	press(t, m, "x", "y")
 	requireShows(t, m, "› 1 par-one", "e edit")
+}
+
+// Finding 4: after a recovery (its last code by e-mail), the new-login
+// prompt names the channel the new login really uses: the connection's.
+func TestNewLoginPromptNamesTheLoginsChannel(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 3)
+	recoverLostDevice(t, m, srv)
+	press(t, m, "esc", "esc", "esc")
+	wantScreen(t, m, "home")
+	clk.Advance(10 * time.Minute)
+	press(t, m, "4")
+	requireShows(t, m, "a new code by SMS")
+	requireHides(t, m, "by e-mail")
+	press(t, m, "y")
+	if msgs := srv.Outbox(); msgs[len(msgs)-1].Channel != string(client.ChannelSMS) {
+		t.Fatalf("the new login sent %v", msgs[len(msgs)-1])
+	}
+}
+
+// recoverLostDevice runs the recovery from the lost-device user's MFA
+// screen to its token: first code by SMS, second by e-mail.
+func recoverLostDevice(t *testing.T, m *Model, srv *dinterotest.Server) {
+	t.Helper()
+	press(t, m, "L")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	requireShows(t, m, "step 2 of 2: code sent by e-mail")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
 }
