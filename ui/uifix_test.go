@@ -131,3 +131,44 @@ func recoverLostDevice(t *testing.T, m *Model, srv *dinterotest.Server) {
 	press(t, m, "enter")
 	wantScreen(t, m, "token")
 }
+
+// Finding 3: a revoked refresh token is forgotten by every held token that
+// carried it, the token from a refresh too: auto-refresh does not send it
+// (it repeats the MFA login, which waits for the user), and enter asks
+// before a new login.
+func TestRevokedRefreshTokenIsNotSentAgain(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	ctx.Connections[1].AutoRefresh = true
+	m := New(ctx)
+	press(t, m, "j", "enter")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoMFAUser))
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	clk.Advance(2 * time.Minute)
+	press(t, m, "r")
+	requireShows(t, m, "Grant       "+string(client.GrantRefreshToken))
+	press(t, m, "X", "y")
+	requireShows(t, m, "revoked")
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	sent := len(srv.Outbox())
+	clk.Advance(5 * time.Minute)
+	m.Update(tickMsg(clk.Now()))
+	drive(t, m, func() tea.Msg { return tickMsg(clk.Now()) })
+	for _, e := range exchangesOf(ctx) {
+		if e.Status == 400 {
+			t.Fatalf("the revoked refresh token was sent: %+v", e)
+		}
+	}
+	requireHides(t, m, "refresh failed")
+	if len(srv.Outbox()) != sent {
+		t.Fatal("auto-refresh sent the user a code")
+	}
+	press(t, m, "2")
+	requireShows(t, m, "Log in again? y/n")
+	if len(srv.Outbox()) != sent {
+		t.Fatal("enter sent the user a code without asking")
+	}
+}
