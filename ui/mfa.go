@@ -389,13 +389,20 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		p.abort()
+		if p.phase == mfaCode && p.session.Challenged() {
+			// A code went to a real user: leaving throws it away.
+			return openPage(newConfirmPage(p.ctx, "leave MFA", fmt.Sprintf("Leave the MFA sign-in? A code was sent to %s by %s; leaving throws it away, and running the request again sends a new code. y/n",
+				p.user(), flows.ChannelName(p.session.Channel)), closePage, "still on the MFA screen: the code sent is the one to type"))
+		}
 		return closePage
 	}
 	idle := p.phase == mfaChoose || p.phase == mfaCode || p.phase == mfaDead
 	switch {
 	case key.Matches(msg, k.Recover) && idle:
 		rec := newRecoveryModel(p.ctx, p.base, p.session.Request, p.chosen(), p.keep)
-		return openPageThen(rec, rec.Start())
+		// The recovery's first code goes to a real user: asked first.
+		return openPage(newConfirmPage(p.ctx, "MFA recovery", fmt.Sprintf("Start the lost-device recovery for %s? It sends them a code by %s now. y/n",
+			p.user(), flows.ChannelName(p.chosen())), openPageThen(rec, rec.Start()), "no recovery: nothing was sent"))
 	case key.Matches(msg, k.Diagnose) && idle:
 		d := newDiagnoseModel(p.ctx, diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, p.session.Request.Username)
 		return openPageThen(d, d.Start())
@@ -447,6 +454,14 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// user is who the codes go to.
+func (p *mfaPage) user() string {
+	if u := client.Sanitize(p.session.Request.Username); u != "" {
+		return u
+	}
+	return "the user"
 }
 
 // begin starts a new request of this page with a cancellable context.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -123,7 +124,7 @@ func TestNewLoginPromptNamesTheLoginsChannel(t *testing.T) {
 // screen to its token: first code by SMS, second by e-mail.
 func recoverLostDevice(t *testing.T, m *Model, srv *dinterotest.Server) {
 	t.Helper()
-	press(t, m, "L")
+	press(t, m, "L", "y")
 	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
 	press(t, m, "enter")
 	requireShows(t, m, "step 2 of 2: code sent by e-mail")
@@ -171,4 +172,39 @@ func TestRevokedRefreshTokenIsNotSentAgain(t *testing.T) {
 	if len(srv.Outbox()) != sent {
 		t.Fatal("enter sent the user a code without asking")
 	}
+}
+
+// escLeaving presses esc and, when it asks whether to leave an MFA
+// sign-in whose code was sent, answers y.
+func escLeaving(t *testing.T, m *Model) {
+	t.Helper()
+	press(t, m, "esc")
+	if strings.Contains(viewText(m), "Leave the MFA sign-in?") {
+		press(t, m, "y")
+	}
+}
+
+// Finding 10: esc on an MFA screen whose code was sent asks before
+// throwing the challenge away, and L asks before the recovery's first code.
+func TestMFAAsksBeforeLeavingASentCodeAndBeforeRecovery(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 3)
+	requireShows(t, m, "A code was sent by SMS")
+	sent := len(srv.Outbox())
+	press(t, m, "esc")
+	requireShows(t, m, "Leave the MFA sign-in?", dinterotest.DemoLostDeviceUser)
+	press(t, m, "n")
+	wantScreen(t, m, "MFA · Lost device")
+	press(t, m, "L")
+	requireShows(t, m, "Start the lost-device recovery for "+dinterotest.DemoLostDeviceUser+"? It sends them a", "code by SMS now. y/n")
+	press(t, m, "n")
+	wantScreen(t, m, "MFA · Lost device")
+	requireShows(t, m, "no recovery: nothing was sent")
+	if len(srv.Outbox()) != sent {
+		t.Fatal("a code went out without a y")
+	}
+	press(t, m, "esc", "y")
+	wantScreen(t, m, "home")
 }
