@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"path/filepath"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/tokenbench/tokenbench/profiles"
 	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -207,4 +207,49 @@ func TestMFAAsksBeforeLeavingASentCodeAndBeforeRecovery(t *testing.T) {
 	}
 	press(t, m, "esc", "y")
 	wantScreen(t, m, "home")
+}
+
+// Finding 2: b in the HTTP log bundles the selected row's case, not the
+// token shown last; a bundle without an MFA flow does not speak for the
+// session.
+func TestBundleFromTheLogHoldsTheSelectedRowsCase(t *testing.T) {
+	clk := &testClock{now: time.Now().Truncate(time.Second)}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	dir := t.TempDir()
+	inTempDir(ctx, dir)
+	m := New(ctx)
+	mfaToken(t, ctx, m, srv) // the MFA user's flow
+	press(t, m, "esc")
+	wantScreen(t, m, "home")
+	press(t, m, "home", "enter") // the API client's token, shown last
+	wantScreen(t, m, "token")
+	press(t, m, "ctrl+l")
+	for range len(exchangesOf(ctx)) {
+		if strings.Contains(viewText(m), "› 3 ") {
+			break
+		}
+		press(t, m, "up")
+	}
+	requireShows(t, m, "› 3 ") // the MFA user's challenge
+	press(t, m, "b")
+	press(t, m, "ctrl+u")
+	typeText(t, m, "row")
+	press(t, m, "enter")
+	files := bundleFiles(t, filepath.Join(dir, "row.zip"))
+	sum := strings.ReplaceAll(files["summary.md"], `\@`, "@")
+	if !strings.Contains(sum, dinterotest.DemoMFAUser) || !strings.Contains(sum, "MFA completed") {
+		t.Fatalf("the bundle is not the selected row's case:\n%s", sum)
+	}
+	// The API client's own token: no MFA flow, and no claim about the
+	// session.
+	press(t, m, "down", "down", "down")
+	requireShows(t, m, "› 6 ")
+	press(t, m, "b", "ctrl+u")
+	typeText(t, m, "client")
+	press(t, m, "enter")
+	sum = bundleFiles(t, filepath.Join(dir, "client.zip"))["summary.md"]
+	if strings.Contains(sum, "in this session") || !strings.Contains(sum, "this bundle holds no MFA flow") {
+		t.Fatalf("summary:\n%s", sum)
+	}
 }
