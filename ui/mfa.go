@@ -42,6 +42,10 @@ type mfaModel struct {
 	// wait: a 429 asked to wait (on a new code, or on a code check). It
 	// is the one source of the wait's line, which goes when it ends.
 	wait rateWait
+	// codeAt is when this screen's code was sent: the demo outbox shows
+	// the message sent by then, not a later one of another screen's (a
+	// recovery left with esc).
+	codeAt time.Time
 }
 
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
@@ -130,6 +134,12 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	if ctx.Outbox != nil && sess.Challenged() {
 		if msgs := ctx.Outbox(sess.Request.Username); len(msgs) > 0 {
 			last := msgs[len(msgs)-1]
+			for i := len(msgs) - 1; i >= 0 && !m.codeAt.IsZero(); i-- {
+				if !msgs[i].At.After(m.codeAt) {
+					last = msgs[i]
+					break
+				}
+			}
 			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(ctx.Now().Location()).Format("15:04:05"), last.Text)
 			add("", dropBlank)
 			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)), keep)
@@ -249,8 +259,12 @@ type mfaPage struct {
 
 func newMFAPage(ctx *Context, runner *flows.Runner, base string, keep func(*flows.Result) error, profile *profiles.Profile,
 	s *flows.MFASession, preferred client.Channel) *mfaPage {
-	return &mfaPage{mfaModel: newMFA(s, preferred), ctx: ctx, runner: runner, base: base, keep: keep, profile: profile,
+	p := &mfaPage{mfaModel: newMFA(s, preferred), ctx: ctx, runner: runner, base: base, keep: keep, profile: profile,
 		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), width: ctx.Width - 2, height: ctx.Height}
+	if s.Challenged() {
+		p.codeAt = ctx.Now() // the code went out before the screen opened
+	}
+	return p
 }
 
 func (p *mfaPage) Title() string { return "MFA" }
@@ -332,6 +346,7 @@ func (p *mfaPage) onChallenge(msg challengeMsg) tea.Cmd {
 	}
 	// A new code came: a wait on the old one's check is over.
 	p.phase, p.err, p.wait = mfaCode, "", rateWait{}
+	p.codeAt = p.ctx.Now()
 	p.input.Reset()
 	return p.input.Focus()
 }

@@ -253,3 +253,20 @@ func TestBundleFromTheLogHoldsTheSelectedRowsCase(t *testing.T) {
 		t.Fatalf("summary:\n%s", sum)
 	}
 }
+
+// Finding 1 (the outbox part): back on the MFA screen from a recovery left
+// with esc, the demo outbox shows this screen's code, not the recovery's.
+func TestMFAOutboxShowsItsOwnCodeAfterARecoveryIsLeft(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 3)
+	code := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
+	clk.Advance(time.Second)
+	press(t, m, "L", "y")
+	requireShows(t, m, "MFA recovery code (1 of 2)")
+	escLeaving(t, m)
+	wantScreen(t, m, "MFA · Lost device")
+	requireShows(t, m, "Your Dintero verification code is", code)
+	requireHides(t, m, "recovery code")
+}
