@@ -255,7 +255,13 @@ func Summary(in Input) string {
 		}
 	} else {
 		p("\n## MFA timeline\n\n")
-		p("%s\n", md(flows.TimelineSummary(steps)))
+		if len(steps) == 0 {
+			// A bundle holds its case, not the session: it speaks for
+			// itself only.
+			p("this bundle holds no MFA flow\n")
+		} else {
+			p("%s\n", md(flows.TimelineSummary(steps)))
+		}
 	}
 	if len(steps) > 0 {
 		p("\n| # | time (UTC) | step | outcome | took |\n|---|---|---|---|---|\n")

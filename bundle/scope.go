@@ -146,6 +146,20 @@ func (in Input) caseUser() string {
 	return norm(u)
 }
 
+// CaseOf is the case of the exchange with id among all: the user it
+// belongs to (the one it names, or whose token or MFA session it used; ""
+// for a client's own request) and its account. A bundle of that user on
+// that account (Input.User, Input.Account) holds it and its Bearer chain.
+func CaseOf(all []client.Exchange, id int) (user, account string) {
+	s := scan(all)
+	for i, e := range all {
+		if e.ID == id {
+			return s.info[i].owner, s.info[i].account
+		}
+	}
+	return "", ""
+}
+
 func norm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // exInfo is what the case needs to know about one exchange.

@@ -51,25 +51,27 @@ func (s *Service) PlanRun(p profiles.Profile) RunPlan {
 	case res.RefreshToken != "" || profiles.SourceOf(p, profiles.RefreshToken).Stored():
 		return RunPlan{Action: RefreshHeld, Held: res}
 	case res.ViaMFA:
-		return RunPlan{Action: AskLogin, Held: res, Why: "the token expired and no refresh token is held: " + NewLoginSends(res)}
+		return RunPlan{Action: AskLogin, Held: res, Why: "the token expired and no refresh token is held: " + NewLoginSends(res, p.Channel())}
 	}
 	return RunPlan{Action: RunGrant, Held: res}
 }
 
 // RefreshRefused is why a new login is needed after refreshing held failed
-// with err, and what the login sends: shown, and confirmed, before it
-// runs.
-func RefreshRefused(held *flows.Result, err error) string {
+// with err, and what the login (its code by via) sends: shown, and
+// confirmed, before it runs.
+func RefreshRefused(held *flows.Result, via client.Channel, err error) string {
 	what := "failed"
 	if errors.As(err, new(*client.APIError)) {
 		what = "was refused" // the server answered no, not the network
 	}
-	return "the refresh " + what + " (" + client.Sanitize(err.Error()) + "): " + NewLoginSends(held)
+	return "the refresh " + what + " (" + client.Sanitize(err.Error()) + "): " + NewLoginSends(held, via)
 }
 
 // NewLoginSends says what a new login for held's profile sends: a code to
-// its user when its login went through MFA.
-func NewLoginSends(held *flows.Result) string {
+// its user when its login went through MFA, by via, the channel the new
+// login asks for (the profile's), not the one that got held: a recovery
+// sends its last code by the other channel.
+func NewLoginSends(held *flows.Result, via client.Channel) string {
 	if held == nil || !held.ViaMFA {
 		return "a new login runs the grant again"
 	}
@@ -77,9 +79,5 @@ func NewLoginSends(held *flows.Result) string {
 	if who == "" {
 		who = "the user"
 	}
-	via := "SMS"
-	if held.MFAChannel == client.ChannelEmail {
-		via = "e-mail"
-	}
-	return "a new login sends " + client.Sanitize(who) + " a new code by " + via
+	return "a new login sends " + client.Sanitize(who) + " a new code by " + flows.ChannelName(via)
 }

@@ -50,12 +50,21 @@ func TestPlanRun(t *testing.T) {
 			t.Errorf("%s: %v %q, want %v %q", tc.name, plan.Action, plan.Why, tc.want, tc.why)
 		}
 	}
-	why := RefreshRefused(held(-time.Minute, "rt", true), &client.APIError{Status: 400, Code: "invalid_grant", Message: "spent\x1b[2J"})
+	why := RefreshRefused(held(-time.Minute, "rt", true), client.ChannelSMS, &client.APIError{Status: 400, Code: "invalid_grant", Message: "spent\x1b[2J"})
 	if want := "the refresh was refused (400 invalid_grant"; !strings.HasPrefix(why, want) || strings.Contains(why, "\x1b") {
 		t.Errorf("RefreshRefused: %q", why)
 	}
-	why = RefreshRefused(held(-time.Minute, "rt", true), errors.New("dial tcp: connection refused"))
+	why = RefreshRefused(held(-time.Minute, "rt", true), client.ChannelSMS, errors.New("dial tcp: connection refused"))
 	if want := "the refresh failed (dial tcp"; !strings.HasPrefix(why, want) {
 		t.Errorf("RefreshRefused, no answer: %q", why)
+	}
+}
+
+// The new-login prompt names the channel the new login asks for (the
+// profile's), not the one the held token's last code went by.
+func TestNewLoginNamesTheProfilesChannel(t *testing.T) {
+	res := &flows.Result{Request: flows.Request{Username: "mfa@example.com"}, ViaMFA: true, MFAChannel: client.ChannelEmail} // a recovery's second code
+	if why := NewLoginSends(res, client.ChannelSMS); !strings.HasSuffix(why, "a new code by SMS") {
+		t.Fatalf("NewLoginSends: %q", why)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/profiles"
 )
 
@@ -100,19 +101,33 @@ func (s *Service) revoke(ctx context.Context, name string, p profiles.Profile, r
 		return nil
 	})
 	if out.Revoked {
-		s.dropHeldRefresh(name, out.RefreshToken)
+		s.dropHeldRefresh(out.RefreshToken)
 	}
 	return out, err
 }
 
-// dropHeldRefresh stops the held token of name offering a refresh token
-// the server now refuses.
-func (s *Service) dropHeldRefresh(name, rt string) {
+// dropHeldRefresh makes every held token that carries rt, which the server
+// now refuses, forget it: as its refresh token, and as the grant it came
+// from (a token from a refresh holds the refresh token it was got with).
+// A token from a refresh goes back to its login's grant, so a refresh
+// repeats that login, as for a token that never had a refresh token (and
+// asks first when that login went through MFA: see PlanRun).
+func (s *Service) dropHeldRefresh(rt string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if cur := s.held[name]; cur != nil && cur.res != nil && cur.res.RefreshToken == rt {
-		cp := *cur.res
+	for _, cur := range s.held {
+		res := cur.res
+		if res == nil || rt == "" || res.RefreshToken != rt && res.Request.RefreshToken != rt {
+			continue
+		}
+		cp := *res
 		cp.RefreshToken = ""
+		if cp.Request.Grant == client.GrantRefreshToken {
+			if login := cur.login; login != nil && login.Request.Grant != client.GrantRefreshToken {
+				cp.Request, cp.ViaMFA, cp.MFAChannel = login.Request, login.ViaMFA, login.MFAChannel
+			}
+		}
+		cp.Request.RefreshToken = ""
 		cur.res = &cp
 	}
 }
@@ -131,7 +146,7 @@ func (s *Service) ForgetRevoked(ctx context.Context, p profiles.Profile, rt stri
 		removed, err = s.forgetRefresh(ctx, p, rt)
 		return err
 	})
-	s.dropHeldRefresh(p.Name, rt)
+	s.dropHeldRefresh(rt)
 	return removed, err
 }
 

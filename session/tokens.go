@@ -69,6 +69,9 @@ type entry struct {
 	// byHand says the last outcome (lastRefresh, lastErr, needsMFA) came
 	// from Refresh (a refresh asked for), not from AutoRefresh.
 	byHand bool
+	// login is the token of the login (not a refresh) res descends from:
+	// its grant is what a token whose refresh token was revoked repeats.
+	login *flows.Result
 }
 
 // Outcome is what a refresh brought: a new token, or an MFA session to
@@ -91,7 +94,11 @@ func (s *Service) Hold(p profiles.Profile, res *flows.Result) {
 		s.held = map[string]*entry{}
 	}
 	p.Secrets = maps.Clone(p.Secrets) // the caller's map may change
-	s.held[p.Name] = &entry{profile: p, res: res}
+	login := res
+	if old := s.held[p.Name]; old != nil && res != nil && res.Request.Grant == client.GrantRefreshToken {
+		login = old.login
+	}
+	s.held[p.Name] = &entry{profile: p, res: res, login: login}
 }
 
 // HeldSecrets lists the tokens the session holds (access, refresh and ID
@@ -377,6 +384,9 @@ func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome,
 		// Held even when its refresh token could not be stored (err is a
 		// *KeepError then, shown by State.Note).
 		e.res = out.Result
+		if out.Result.Request.Grant != client.GrantRefreshToken {
+			e.login = out.Result // the grant repeated: a new login
+		}
 		e.failures, e.lastErr, e.retryAt, e.needsMFA = 0, err, time.Time{}, false
 		e.lastRefresh = now
 	case out.MFA != nil:

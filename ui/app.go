@@ -97,7 +97,12 @@ func (m *Model) Init() tea.Cmd {
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	top, wasAsking := m.nav.top(), asking(m.nav.top())
 	cmd := m.update(msg)
+	// A question just asked replaces what the screen said before it.
+	if m.nav.top() == top && !wasAsking && asking(top) {
+		m.chrome.status = statusLine{}
+	}
 	m.size()
 	// A status belongs to the screen that set it: leaving it drops it, so
 	// it is not shown on the next screen nor again on the way back.
@@ -111,6 +116,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, m.ctx.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) }))
 	}
 	return m, cmd
+}
+
+// asking reports whether p shows a y/n question.
+func asking(p Page) bool {
+	a, ok := p.(interface{ Asking() bool })
+	return ok && a.Asking()
 }
 
 // size gives the page on top the room between the header and the footer

@@ -22,7 +22,7 @@ func TestRecoveryTimelineNumbersCodesPerStep(t *testing.T) {
 	srv := demoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 3)
-	press(t, m, "L")
+	press(t, m, "L", "y")
 	requireShows(t, m, "step 1 of 2: code sent by SMS")
 	first := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
 	typeText(t, m, wrongCode(first))
@@ -175,7 +175,7 @@ func TestEscDuringRecoveryStep2Asks(t *testing.T) {
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 3)
-	press(t, m, "L")
+	press(t, m, "L", "y")
 	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
 	press(t, m, "enter")
 	requireShows(t, m, "step 2 of 2: code sent by e-mail")
@@ -197,7 +197,7 @@ func TestEscDuringRecoveryStep2Asks(t *testing.T) {
 	}
 	// In step 1, esc goes back at once: nothing is thrown away but a code
 	// that a new recovery sends again.
-	press(t, m, "L")
+	press(t, m, "L", "y")
 	requireShows(t, m, "step 1 of 2")
 	press(t, m, "esc")
 	wantScreen(t, m, "MFA")

@@ -50,6 +50,12 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			in, res := f.timelineBundleInput()
 			return f.openBundle(in, msg.from, res), true
 		}
+		if msg.exchange != 0 {
+			in := bundle.Input{BaseURL: f.baseFor()}
+			in.User, in.Account = bundle.CaseOf(exchangesOf(f.ctx), msg.exchange)
+			in.NoToken = "made from the HTTP log's row: no token is decoded here (the case's tokens are in session.har, as fingerprints)"
+			return f.openBundle(in, msg.from, nil), true
+		}
 		return f.openBundle(f.bundleInput(f.shown.last), msg.from, f.shown.last), true
 	case revokedMsg:
 		return f.onRevoked(msg), true

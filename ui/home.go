@@ -273,6 +273,15 @@ type homePage struct {
 	// req is the id of the last run's secrets read: an answer to an
 	// older one is dropped.
 	req int
+	// reselect is the item selected when new items came under a filter:
+	// when their matches come, it stays selected, or (deleted) its
+	// neighbour at the same place.
+	reselect *reselection
+}
+
+type reselection struct {
+	key   itemKey
+	index int
 }
 
 func newHomePage(ctx *Context, ps []profiles.Profile, readOnly string) *homePage {
@@ -299,6 +308,9 @@ func newHomePage(ctx *Context, ps []profiles.Profile, readOnly string) *homePage
 // or the filter shows nothing.
 func (p *homePage) setProfiles(ps []profiles.Profile) tea.Cmd {
 	p.profiles = ps
+	if it, ok := p.selectedItem(); ok && p.list.FilterState() != list.Unfiltered {
+		p.reselect = &reselection{key: it.key, index: p.list.Index()}
+	}
 	return p.list.SetItems(p.items())
 }
 
@@ -557,7 +569,7 @@ func itemProfile(ctx *Context, it homeItem) profiles.Profile {
 	case it.profile != nil:
 		return *it.profile
 	case it.conn != nil:
-		return profiles.Profile{Name: it.key.held(), BaseURL: it.conn.BaseURL, AutoRefresh: it.conn.AutoRefresh}
+		return profiles.Profile{Name: it.key.held(), BaseURL: it.conn.BaseURL, AutoRefresh: it.conn.AutoRefresh, MFAChannel: string(it.conn.Channel)}
 	}
 	return profiles.Profile{Name: it.key.held()}
 }
@@ -568,6 +580,18 @@ func (p *homePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		// The filter's matches, computed in a command.
 		var cmd tea.Cmd
 		p.list, cmd = p.list.Update(msg)
+		if r := p.reselect; r != nil {
+			if _, matches := msg.(list.FilterMatchesMsg); matches {
+				p.reselect = nil
+				shown := p.list.VisibleItems()
+				p.list.Select(max(0, min(r.index, len(shown)-1)))
+				for i, li := range shown {
+					if it, ok := li.(homeItem); ok && it.key == r.key {
+						p.list.Select(i)
+					}
+				}
+			}
+		}
 		return p, cmd
 	}
 	k := p.ctx.Keys

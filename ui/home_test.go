@@ -235,7 +235,7 @@ func TestDigitRunsTheNumberedItem(t *testing.T) {
 	requireShows(t, m, "› 1 Lost device")
 	press(t, m, "1")
 	wantScreen(t, m, "MFA · Lost device")
-	press(t, m, "esc")
+	escLeaving(t, m)
 	press(t, m, "9")
 	wantScreen(t, m, "home")
 	wantStatus(t, m, "no item 9 here")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,10 @@ func TestRecoveryWithLiveRenderer(t *testing.T) {
 	got.wait(t, "mfa_required")
 	got.wait(t, "the challenge")
 	tm.Send(keyMsg("L"))
+	// L asks before the first code goes out: y once the question shows.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Start the lost-device recovery")) },
+		teatest.WithDuration(10*time.Second))
+	tm.Send(keyMsg("y"))
 	if msg := got.wait(t, "the recovery call").(recoveryMsg); msg.err != nil {
 		t.Fatal(msg.err)
 	}

@@ -40,6 +40,7 @@ func newLogPage(ctx *Context) *logPage {
 
 func (p *logPage) Title() string     { return "HTTP log" }
 func (p *logPage) TakesText() bool   { return p.harPath.Focused() && p.harExists == "" }
+func (p *logPage) Asking() bool      { return p.harExists != "" }
 func (p *logPage) SetSize(w, h int)  { p.width, p.height = w, h }
 func (p *logPage) Keys() help.KeyMap { return p.keys() }
 
@@ -108,6 +109,11 @@ func (p *logPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		case key.Matches(msg, k.Timeline):
 			return p, openPage(newTimelinePage(p.ctx))
 		case key.Matches(msg, k.Bundle):
+			// The selected row's case, not whatever token was shown last.
+			if len(ex) > 0 {
+				id := ex[min(p.cursor, len(ex)-1)].ID
+				return p, func() tea.Msg { return bundleAskedMsg{from: "HTTP log", exchange: id} }
+			}
 			return p, askBundle("HTTP log")
 		case key.Matches(msg, k.ExportHAR):
 			if len(ex) == 0 {

@@ -37,6 +37,10 @@ type mfaModel struct {
 	// code is the binding code's field, with a 429's wait.
 	code codeInput
 	err  string
+	// codeAt is when this screen's code was sent: the demo outbox shows
+	// the message sent by then, not a later one of another screen's (a
+	// recovery left with esc).
+	codeAt time.Time
 }
 
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
@@ -123,6 +127,12 @@ func (m *mfaModel) view(ctx *Context, spin string, w, height int) string {
 	if ctx.Outbox != nil && sess.Challenged() {
 		if msgs := ctx.Outbox(sess.Request.Username); len(msgs) > 0 {
 			last := msgs[len(msgs)-1]
+			for i := len(msgs) - 1; i >= 0 && !m.codeAt.IsZero(); i-- {
+				if !msgs[i].At.After(m.codeAt) {
+					last = msgs[i]
+					break
+				}
+			}
 			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(ctx.Now().Location()).Format("15:04:05"), last.Text)
 			add("", dropBlank)
 			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)), keep)
@@ -235,8 +245,12 @@ type mfaPage struct {
 
 func newMFAPage(ctx *Context, runner *flows.Runner, base string, keep func(*flows.Result) error, profile *profiles.Profile,
 	s *flows.MFASession, preferred client.Channel) *mfaPage {
-	return &mfaPage{mfaModel: newMFA(s, preferred), ctx: ctx, runner: runner, base: base, keep: keep, profile: profile,
+	p := &mfaPage{mfaModel: newMFA(s, preferred), ctx: ctx, runner: runner, base: base, keep: keep, profile: profile,
 		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), width: ctx.Width - 2, height: ctx.Height}
+	if s.Challenged() {
+		p.codeAt = ctx.Now() // the code went out before the screen opened
+	}
+	return p
 }
 
 func (p *mfaPage) Title() string { return "MFA" }
@@ -314,6 +328,7 @@ func (p *mfaPage) onChallenge(msg challengeMsg) tea.Cmd {
 	}
 	// A new code came: a wait on the old one's check is over.
 	p.phase, p.err, p.code.wait = mfaCode, "", rateWait{}
+	p.codeAt = p.ctx.Now()
 	p.code.Reset()
 	return p.code.Focus()
 }
@@ -371,13 +386,20 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		p.abort()
+		if p.phase == mfaCode && p.session.Challenged() {
+			// A code went to a real user: leaving throws it away.
+			return openPage(newConfirmPage(p.ctx, "leave MFA", fmt.Sprintf("Leave the MFA sign-in? A code was sent to %s by %s; leaving throws it away, and running the request again sends a new code. y/n",
+				p.user(), flows.ChannelName(p.session.Channel)), closePage, "still on the MFA screen: the code sent is the one to type"))
+		}
 		return closePage
 	}
 	idle := p.phase == mfaChoose || p.phase == mfaCode || p.phase == mfaDead
 	switch {
 	case key.Matches(msg, k.Recover) && idle:
 		rec := newRecoveryPage(p.ctx, p.base, p.session.Request, p.chosen(), p.keep)
-		return openPageThen(rec, rec.Start())
+		// The recovery's first code goes to a real user: asked first.
+		return openPage(newConfirmPage(p.ctx, "MFA recovery", fmt.Sprintf("Start the lost-device recovery for %s? It sends them a code by %s now. y/n",
+			p.user(), flows.ChannelName(p.chosen())), openPageThen(rec, rec.Start()), "no recovery: nothing was sent"))
 	case key.Matches(msg, k.Diagnose) && idle:
 		d := newDiagnosePage(p.ctx, diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, p.session.Request.Username)
 		return openPageThen(d, d.Start())
@@ -422,6 +444,14 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.code.update(msg)
 	}
 	return nil
+}
+
+// user is who the codes go to.
+func (p *mfaPage) user() string {
+	if u := client.Sanitize(p.session.Request.Username); u != "" {
+		return u
+	}
+	return "the user"
 }
 
 // begin starts a new request of this page with a cancellable context.

@@ -19,7 +19,12 @@ type (
 	recoveryChosenMsg struct{}
 	// bundleAskedMsg asks the root for the bundle page with what it knows
 	// (the token shown last, its verdict).
-	bundleAskedMsg struct{ from string }
+	// bundleAskedMsg: exchange is the ID of the exchange whose case the
+	// bundle is (the HTTP log's row); 0 for the shown token's.
+	bundleAskedMsg struct {
+		from     string
+		exchange int
+	}
 )
 
 // closeWithStatusMsg closes the page on top, then shows status on the

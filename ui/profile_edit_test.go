@@ -194,7 +194,7 @@ func TestRecoveryFromChooserAlwaysAsksFirst(t *testing.T) {
 		if strings.Contains(viewText(m), "New request") {
 			break
 		}
-		press(t, m, "esc")
+		escLeaving(t, m)
 	}
 	press(t, m, "end", "enter") // New request…
 	for range len(grantInfos) {

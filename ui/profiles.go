@@ -201,7 +201,7 @@ func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
 		return nil
 	case msg.err != nil:
 		d.f.leaveSending()
-		return d.askLogin(msg.item, session.RefreshRefused(msg.held, msg.err))
+		return d.askLogin(msg.item, session.RefreshRefused(msg.held, itemProfile(d.f.ctx, msg.item).Channel(), msg.err))
 	}
 	d.f.leaveSending()
 	return nil

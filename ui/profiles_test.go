@@ -543,12 +543,12 @@ func TestHomeTellsRefreshesByHandFromAutoRefresh(t *testing.T) {
 	wantStatus(t, m, "revoked refresh token")
 	press(t, m, "r")
 	requireShows(t, m, "Multi-factor authentication required")
-	press(t, m, "esc")
+	escLeaving(t, m)
 	for range 3 {
 		if onScreen(m, "home") {
 			break
 		}
-		press(t, m, "esc")
+		escLeaving(t, m)
 	}
 	wantScreen(t, m, "home")
 	requireShows(t, m, "refresh needs MFA: run the profile again")

@@ -178,6 +178,7 @@ func (m *recoveryPage) SetSize(width, height int) {
 
 func (m *recoveryPage) Title() string   { return "MFA recovery" }
 func (m *recoveryPage) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
+func (m *recoveryPage) Asking() bool    { return m.askLeave }
 
 // QuestionMarkIsHelp: past the setup form only the binding code is typed,
 // and it is digits, so ? shows the full help.
@@ -187,6 +188,10 @@ func (m *recoveryPage) Keys() help.KeyMap {
 	k := m.ctx.Keys
 	switch m.phase {
 	case recSetup:
+		// space switches the channel only on its line; in a field it types.
+		if m.focus != recChannel {
+			return bindings{short: []key.Binding{withHelp(k.Select, "send the first code"), withHelp(k.Next, "next"), k.Back, k.ForceQuit}}
+		}
 		return bindings{short: []key.Binding{withHelp(k.Select, "send the first code"), withHelp(k.Next, "next"), withHelp(k.Toggle, "channel"), k.Back, k.ForceQuit}}
 	case recCode:
 		if m.askLeave {

@@ -70,7 +70,7 @@ func TestLostDeviceRecoveryEndToEnd(t *testing.T) {
 	requireShows(t, m, "Multi-factor authentication required")
 	press(t, m, "?")
 	requireShows(t, m, "L lost device", "u diagnose user")
-	press(t, m, "?", "L")
+	press(t, m, "?", "L", "y")
 	requireShows(t, m, "MFA recovery", "step 1 of 2: code sent by SMS", "Attempts left: 3")
 	first := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
 	requireShows(t, m, first) // the demo outbox
@@ -173,7 +173,7 @@ func TestRecoveryResendRateLimited(t *testing.T) {
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 3)
-	press(t, m, "L")
+	press(t, m, "L", "y")
 	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 20, Times: 1})
 	press(t, m, "ctrl+n")
 	requireShows(t, m, "rate limited (429)", "a new code can be sent in 20s")
@@ -462,7 +462,7 @@ func TestRecoveryWithTheSignInsBearer(t *testing.T) {
 	m := New(ctx)
 	press(t, m, "enter")
 	requireShows(t, m, "Multi-factor authentication required")
-	press(t, m, "L")
+	press(t, m, "L", "y")
 	requireShows(t, m, "step 1 of 2: code sent by SMS")
 	requireHides(t, m, cc.Response.AccessToken)
 }

@@ -580,7 +580,7 @@ func TestEscFromMFAGoesBackWhereTheUserCameFrom(t *testing.T) {
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "down", "enter") // the MFA user, from home
 	requireShows(t, m, "› MFA", "challenge 1")
-	press(t, m, "esc")
+	escLeaving(t, m)
 	requireShows(t, m, "› home")
 
 	// From the form: e edits the item, enter sends, esc returns to it.
@@ -588,7 +588,7 @@ func TestEscFromMFAGoesBackWhereTheUserCameFrom(t *testing.T) {
 	requireShows(t, m, "› request")
 	press(t, m, "enter")
 	requireShows(t, m, "› MFA")
-	press(t, m, "esc")
+	escLeaving(t, m)
 	requireShows(t, m, "› request")
 	press(t, m, "esc")
 	requireShows(t, m, "› home")

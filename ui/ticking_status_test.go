@@ -380,7 +380,7 @@ func TestRecoveryScreenHasFullHelp(t *testing.T) {
 	m := New(flowContext(t, clk, srv))
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	runConnection(t, m, 3) // the lost device user
-	press(t, m, "L")
+	press(t, m, "L", "y")
 	requireShows(t, m, "step 1 of 2", "? more")
 	press(t, m, "?")
 	requireShows(t, m, "ctrl+l HTTP log")

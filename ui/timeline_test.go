@@ -140,7 +140,7 @@ func TestTimelineBundleOfAnUnfinishedFlowHasNoToken(t *testing.T) {
 	m := New(ctx)
 	runConnection(t, m, 1)
 	requireShows(t, m, "A code was sent by SMS")
-	press(t, m, "esc")
+	escLeaving(t, m)
 	wantScreen(t, m, "home")
 	press(t, m, "home", "enter")
 	requireShows(t, m, "Grant       client_credentials")
@@ -288,14 +288,15 @@ func TestDiagnosisBundleHoldsOnlyTheDiagnosedUsersTimeline(t *testing.T) {
 	wantScreen(t, m, "home")
 	runConnection(t, m, 2) // Lost device, two below the MFA user
 	requireShows(t, m, "Multi-factor authentication required")
-	press(t, m, "L")
+	press(t, m, "L", "y")
 	requireShows(t, m, "step 1 of 2: code sent by SMS")
-	press(t, m, "esc", "esc")
+	escLeaving(t, m)
+	escLeaving(t, m)
 	for range 5 {
 		if onScreen(m, "home") {
 			break
 		}
-		press(t, m, "esc")
+		escLeaving(t, m)
 	}
 	wantScreen(t, m, "home")
 	press(t, m, "home", "j", "enter") // the MFA user's token, still valid

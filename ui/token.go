@@ -294,6 +294,7 @@ func (p *tokenPage) WindowNote() string {
 }
 func (p *tokenPage) asking() bool           { return p.t.confirmRefreshCopy || p.t.confirmRevoke }
 func (p *tokenPage) act(a tokenAct) tea.Cmd { return p.actFor(a, "") }
+func (p *tokenPage) Asking() bool           { return p.asking() }
 func (p *tokenPage) actFor(a tokenAct, user string) tea.Cmd {
 	res := p.t.result
 	return func() tea.Msg { return tokenActMsg{act: a, res: res, user: user} }
