@@ -458,14 +458,7 @@ func boundedList(ss []string, n int) string {
 func (r *ClientReport) WriteText(w io.Writer, now time.Time) error {
 	var b strings.Builder
 	r.writeClient(&b, now)
-	b.WriteString("\nfindings\n")
-	if len(r.Findings) == 0 {
-		b.WriteString("  nothing stands out\n")
-	}
-	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "  %s %s\n", Mark(f.Severity), clean(f.Text))
-		fmt.Fprintf(&b, "      from %s\n", cleanJoinSep(f.Evidence, "; "))
-	}
+	writeFindings(&b, r.Findings)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

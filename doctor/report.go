@@ -51,16 +51,22 @@ func clean(s string) string { return client.Sanitize(s) }
 func (r *Report) WriteText(w io.Writer, now time.Time) error {
 	var b strings.Builder
 	r.writeProfile(&b, now)
-	b.WriteString("\nfindings\n")
-	if len(r.Findings) == 0 {
-		b.WriteString("  nothing stands out\n")
-	}
-	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "  %s %s\n", Mark(f.Severity), clean(f.Text))
-		fmt.Fprintf(&b, "      from %s\n", cleanJoinSep(f.Evidence, "; "))
-	}
+	writeFindings(&b, r.Findings)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeFindings lists findings for a person, each with its evidence: one
+// layout for the user and the client diagnosis.
+func writeFindings(b *strings.Builder, fs []Finding) {
+	b.WriteString("\nfindings\n")
+	if len(fs) == 0 {
+		b.WriteString("  nothing stands out\n")
+	}
+	for _, f := range fs {
+		fmt.Fprintf(b, "  %s %s\n", Mark(f.Severity), clean(f.Text))
+		fmt.Fprintf(b, "      from %s\n", cleanJoinSep(f.Evidence, "; "))
+	}
 }
 
 // WriteProfile prints the report without its findings: who the user is and
