@@ -81,14 +81,14 @@ type diagnosePage struct {
 	// clientQ, when set, makes the page a client diagnosis (issue 17):
 	// the API client's grants for an audience and grant type, and the
 	// user's factors beside them when a user is asked too.
-	clientQ   *doctor.ClientQuery
-	client    *doctor.ClientReport
-	token     *flows.Result
-	verdict   string
-	err       string
-	scroll    int
-	width     int
-	height    int
+	clientQ *doctor.ClientQuery
+	client  *doctor.ClientReport
+	token   *flows.Result
+	verdict string
+	err     string
+	scroll  int
+	width   int
+	height  int
 }
 
 func newDiagnosePage(ctx *Context, src diagnoseSource, user string) *diagnosePage {
