@@ -59,7 +59,10 @@ func newFailurePage(ctx *Context, err error, req flows.Request, base string, pro
 			p.user = req.Username
 		}
 		src := readerFor(req, base, profile, readers)
-		src.Failure = &failedRequest{Error: p.line, Details: p.details, Grant: string(req.Grant)}
+		// The bundle names the client that failed: its API client row is
+		// the reader's.
+		src.Failure = &failedRequest{Error: fmt.Sprintf("the %s request of client %s: %s", req.Grant, client.Sanitize(req.ClientID), p.line),
+			Details: p.details, Grant: string(req.Grant)}
 		p.diag = &src
 	}
 	p.SetSize(ctx.Width-2, ctx.Height-4)
