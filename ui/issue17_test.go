@@ -151,3 +151,40 @@ func TestErrorViewShowsEveryDetailAndOffersOnlyWhatWorks(t *testing.T) {
 	wantScreen(t, m, "request · client_credentials")
 	requireShows(t, m, "✗ 400 -: Validation failed: username should be an e-mail")
 }
+
+// Issue 17 item 3: the token view's no-refresh-token line is
+// flows.WhyNoRefreshToken's, and the recovery's token view agrees with it
+// (nothing there offers a refresh the recovery cannot give).
+func TestNoRefreshTokenLineFollowsTheRule(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	web := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword, ClientID: dinterotest.DemoWebshopClient,
+		ClientSecret: dinterotest.DemoWebshopSecret, Username: dinterotest.DemoUser, Password: dinterotest.DemoPassword}
+	ctx.Connections = append(ctx.Connections, Connection{Name: "Webshop", BaseURL: srv.URL, Request: web, Channel: client.ChannelSMS})
+	m := New(ctx)
+	runConnection(t, m, len(ctx.Connections)-1)
+	wantScreen(t, m, "token")
+	if v := squash(viewText(m)); !strings.Contains(v, squash("none: the Bearer token sent lacks the scope create:accounts:auth:refresh_token")) {
+		t.Fatalf("the webshop's token does not say why it has no refresh token:\n%s", viewText(m))
+	}
+	m = New(flowContext(t, clk, srv))
+	runConnection(t, m, 3)
+	press(t, m, "L")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	v := squash(viewText(m))
+	if !strings.Contains(v, squash("none: an MFA recovery returns no refresh token")) {
+		t.Fatalf("the recovery's token does not say why it has no refresh token:\n%s", viewText(m))
+	}
+	for _, contradiction := range []string{"auto-refresh in", "R copy refresh token", "X revoke"} {
+		if strings.Contains(viewText(m), contradiction) {
+			t.Errorf("the recovery's token view offers %q:\n%s", contradiction, viewText(m))
+		}
+	}
+	press(t, m, "r")
+	requireShows(t, m, "MFA recovery")
+}
