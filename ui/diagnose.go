@@ -497,7 +497,7 @@ func (m *diagnosePage) clientLines(w int) []string {
 		return out
 	}
 	right := append([]string{s.Title.Render("User")}, m.userHead()...)
-	lw := w - userColumn
+	lw := grantsColumn
 	for i := 0; i < max(len(left), len(right)); i++ {
 		l, r := "", ""
 		if i < len(left) {
@@ -511,13 +511,18 @@ func (m *diagnosePage) clientLines(w int) []string {
 	return out
 }
 
-// userColumn is the width of the user's part beside a client's grants.
-const userColumn = 46
+// grantsColumn is the width of a client's grants (an audience URL and a
+// grant type) with the user's part beside them; userColumn is the least
+// room that part needs (its MFA line whole).
+const (
+	grantsColumn = 76
+	userColumn   = 50
+)
 
 // besideGrants says whether the user's part (their MFA factors) sits
 // beside the client's grants: both known, and room for both.
 func (m *diagnosePage) besideGrants(w int) bool {
-	return m.client != nil && m.client.Client != nil && m.report != nil && w >= 110
+	return m.client != nil && m.client.Client != nil && m.report != nil && w >= grantsColumn+userColumn
 }
 
 // userHead is the user's part of the report: who, status, MFA factors,

@@ -188,3 +188,28 @@ func TestNoRefreshTokenLineFollowsTheRule(t *testing.T) {
 	press(t, m, "r")
 	requireShows(t, m, "MFA recovery")
 }
+
+// Issue 17 item 5: the diagnose screen shows the client's grants beside a
+// user's factors when both are known (below them on a narrow screen).
+func TestClientGrantsBesideTheUsersFactors(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := posContext(t, clk, srv)
+	ctx.Width, ctx.Height = 130, 60
+	m := New(ctx)
+	runConnection(t, m, 2)
+	press(t, m, "u", "e")
+	typeText(t, m, dinterotest.DemoMFAUser)
+	press(t, m, "enter")
+	wantScreen(t, m, "diagnose client")
+	beside := false
+	for _, l := range strings.Split(viewText(m), "\n") {
+		if (strings.Contains(l, "type client_credentials") || strings.Contains(l, "scopes read:checkout")) && strings.Contains(l, "MFA         SMS on") {
+			beside = true
+		}
+	}
+	if !beside {
+		t.Fatalf("the user's MFA factors are not beside the client's grants:\n%s", viewText(m))
+	}
+	requireShows(t, m, "Grants (3, 1 deleted)", "✗ client demo-pos has grants for", "user        Mia Fa <mfa@example.com>")
+}
