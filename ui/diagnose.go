@@ -486,9 +486,7 @@ func (m *diagnosePage) clientLines(w int) []string {
 		return out
 	}
 	left := []string{s.Title.Render("Grants (" + strings.SplitN(grants, "\n", 2)[0])}
-	for _, l := range strings.Split(grants, "\n")[1:] {
-		left = append(left, l)
-	}
+	left = append(left, strings.Split(grants, "\n")[1:]...)
 	out = append(out, "")
 	if !m.besideGrants(w) {
 		for _, l := range left {
