@@ -28,7 +28,10 @@ type failurePage struct {
 	details []string
 	hint    string
 	// diag is the client diagnosis u opens; nil when u is not offered.
-	diag   *diagnoseSource
+	diag *diagnoseSource
+	// noReader says why u is not offered though the grants explain the
+	// failure: nothing here can read them.
+	noReader string
 	query  doctor.ClientQuery
 	user   string
 	acct   string
@@ -59,6 +62,14 @@ func newFailurePage(ctx *Context, err error, req flows.Request, base string, pro
 			p.user = req.Username
 		}
 		src := readerFor(req, base, profile, readers)
+		if src.Request.ClientID == req.ClientID && src.Request.Bearer == "" && grant == string(client.GrantClientCredentials) {
+			// The reader would be the client whose client_credentials
+			// request just failed: u would fail the same way.
+			p.noReader = fmt.Sprintf("The API client's grants explain this, but no other connection to %s can read them (it takes %s): run tokenbench doctor --client %s with a client that can.",
+				client.Sanitize(req.Account), doctor.ScopeNeeded, client.Sanitize(req.ClientID))
+			p.SetSize(ctx.Width-2, ctx.Height-4)
+			return p
+		}
 		// The bundle names the client that failed: its API client row is
 		// the reader's.
 		src.Failure = &failedRequest{Error: fmt.Sprintf("the %s request of client %s: %s", req.Grant, client.Sanitize(req.ClientID), p.line),
@@ -151,6 +162,12 @@ func (p *failurePage) lines() []string {
 	if p.hint != "" {
 		out = append(out, "")
 		out = append(out, hang("", p.hint, w)...)
+	}
+	if p.noReader != "" {
+		out = append(out, "")
+		for _, l := range hang("", p.noReader, w) {
+			out = append(out, s.Warn.Render(l))
+		}
 	}
 	if p.offersDiagnose() {
 		q := p.query

@@ -213,3 +213,24 @@ func TestClientGrantsBesideTheUsersFactors(t *testing.T) {
 	}
 	requireShows(t, m, "Grants (3, 1 deleted)", "✗ client demo-pos has grants for", "user        Mia Fa <mfa@example.com>")
 }
+
+// Issue 17 item 5: u is offered only where it works: with no other
+// connection to the account, the failed client would read its own grants
+// with the token it just failed to get, so the screen names the command
+// instead.
+func TestNoClientDiagnosisWithoutAReader(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := posContext(t, clk, srv)
+	ctx.Connections = ctx.Connections[2:]
+	m := New(ctx)
+	runConnection(t, m, 0)
+	wantScreen(t, m, "request failed")
+	requireShows(t, m, "audience must be a grant associated with the client")
+	if v := squash(viewText(m)); !strings.Contains(v, squash("run tokenbench doctor --client "+dinterotest.DemoPOSClient)) {
+		t.Fatalf("does not say how to read the grants:\n%s", viewText(m))
+	}
+	requireHides(t, m, "diagnose client")
+	press(t, m, "u")
+	wantScreen(t, m, "request failed")
+}
