@@ -32,11 +32,11 @@ type failurePage struct {
 	// noReader says why u is not offered though the grants explain the
 	// failure: nothing here can read them.
 	noReader string
-	query  doctor.ClientQuery
-	user   string
-	acct   string
-	scroll int
-	height int
+	query    doctor.ClientQuery
+	user     string
+	acct     string
+	scroll   int
+	height   int
 }
 
 // newFailurePage is the error view of err, the answer to req sent to base
