@@ -76,8 +76,13 @@ func (in Input) Case() Case {
 	if in.DiagnosedClient != "" {
 		// A client diagnosis's reads of the account's clients and grants
 		// (cut to the client below).
+		// And the diagnosed client's own token requests on the account
+		// that carry no other user's data: the failure it explains.
 		for i, x := range s.info {
-			if x.clients && s.onAccount(i, in.Account) {
+			e := in.Exchanges[i]
+			own := strings.HasSuffix(pathOf(e.URL), "/auth/token") && (x.owner == "" || x.owner == user) &&
+				(e.BasicUser == in.DiagnosedClient || e.Fields["client_id"] == in.DiagnosedClient)
+			if (x.clients || own) && s.onAccount(i, in.Account) {
 				seeds = append(seeds, i)
 			}
 		}

@@ -105,7 +105,7 @@ func demoConnections(base string) []ui.Connection {
 		{Name: "Code issued for a user", Description: "passwordless authorization_code: a code issued for the support user", BaseURL: base, Request: code, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Partner " + dinterotest.DemoPartner + " → merchant " + dinterotest.DemoMerchant, Description: "partner token → exchange_token → client_credentials on the merchant", BaseURL: base, Request: partner, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Lost device (MFA recovery)", Description: "lost phone: enter, then L on the MFA screen runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},
-		{Name: "POS integration (fails: grants)", Description: "no grant for this audience; the client diagnosis of demo-pos says why", BaseURL: base, Request: pos, Channel: client.ChannelSMS},
+		{Name: "POS integration (fails: grants)", Description: "no grant for this audience: u on its error screen says why", BaseURL: base, Request: pos, Channel: client.ChannelSMS},
 	}
 }
 

@@ -29,6 +29,17 @@ type diagnoseSource struct {
 	Request flows.Request
 	// Profile, when set, fills the client secret from its store.
 	Profile *profiles.Profile
+	// Failure is the failed request a client diagnosis explains, for its
+	// bundle; nil otherwise.
+	Failure *failedRequest
+}
+
+// failedRequest is what a bundle says of a failed token request: its
+// one-line error, Dintero's details (sanitised) and its grant.
+type failedRequest struct {
+	Error   string
+	Details []string
+	Grant   string
 }
 
 type (
@@ -36,6 +47,8 @@ type (
 	diagnosedMsg struct {
 		id     int
 		report *doctor.Report
+		// client is the client diagnosis, when one was asked.
+		client *doctor.ClientReport
 		token  *flows.Result // the client_credentials token it read with
 		// verdict is that token's signature check, for a bundle.
 		verdict string
@@ -65,12 +78,17 @@ type diagnosePage struct {
 	phase     diagnosePhase
 	id        int
 	report    *doctor.Report
-	token     *flows.Result
-	verdict   string
-	err       string
-	scroll    int
-	width     int
-	height    int
+	// clientQ, when set, makes the page a client diagnosis (issue 17):
+	// the API client's grants for an audience and grant type, and the
+	// user's factors beside them when a user is asked too.
+	clientQ *doctor.ClientQuery
+	client  *doctor.ClientReport
+	token   *flows.Result
+	verdict string
+	err     string
+	scroll  int
+	width   int
+	height  int
 }
 
 func newDiagnosePage(ctx *Context, src diagnoseSource, user string) *diagnosePage {
@@ -82,9 +100,19 @@ func newDiagnosePage(ctx *Context, src diagnoseSource, user string) *diagnosePag
 	return m
 }
 
-// Start diagnoses the user given, or asks for one.
+// newClientDiagnosePage diagnoses the API client q names (for q's audience
+// and grant type), read with src's token; user, when given, is diagnosed
+// beside it.
+func newClientDiagnosePage(ctx *Context, src diagnoseSource, q doctor.ClientQuery, user string) *diagnosePage {
+	m := newDiagnosePage(ctx, src, user)
+	m.clientQ = &q
+	return m
+}
+
+// Start diagnoses the user given, or asks for one; a client diagnosis
+// starts at once.
 func (m *diagnosePage) Start() tea.Cmd {
-	if strings.TrimSpace(m.user.Value()) != "" {
+	if m.clientQ != nil || strings.TrimSpace(m.user.Value()) != "" {
 		return m.run()
 	}
 	return m.user.Focus()
@@ -95,7 +123,12 @@ func (m *diagnosePage) SetSize(width, height int) {
 	m.user.SetWidth(max(10, width-16))
 }
 
-func (m *diagnosePage) Title() string   { return "diagnose user" }
+func (m *diagnosePage) Title() string {
+	if m.clientQ != nil {
+		return "diagnose client"
+	}
+	return "diagnose user"
+}
 func (m *diagnosePage) TakesText() bool { return m.phase == diagAsk }
 
 func (m *diagnosePage) Keys() help.KeyMap {
@@ -108,6 +141,9 @@ func (m *diagnosePage) Keys() help.KeyMap {
 		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
 	}
 	again, edit := withHelp(k.Refresh, "run again"), withHelp(k.Edit, "other user")
+	if m.clientQ != nil && m.report == nil {
+		edit = withHelp(k.Edit, "add a user")
+	}
 	return bindings{
 		short: []key.Binding{k.Bundle, k.Up, k.Down, again, edit, k.Back, k.Quit},
 		full:  [][]key.Binding{{k.Up, k.Down}, {again, edit, k.Bundle}, {k.Log, k.Back, k.Quit}},
@@ -128,7 +164,7 @@ func (m *diagnosePage) update(msg tea.Msg) tea.Cmd {
 			m.phase, m.err = diagAsk, explainDiagnoseError(msg.err)
 			return m.user.Focus()
 		}
-		m.phase, m.report, m.err, m.scroll = diagShown, msg.report, "", 0
+		m.phase, m.report, m.client, m.err, m.scroll = diagShown, msg.report, msg.client, "", 0
 		return nil
 	case tea.KeyPressMsg:
 		switch m.phase {
@@ -142,7 +178,7 @@ func (m *diagnosePage) update(msg tea.Msg) tea.Cmd {
 		case diagAsk:
 			switch {
 			case key.Matches(msg, k.Back):
-				if m.report != nil {
+				if m.report != nil || m.client != nil {
 					m.phase, m.err = diagShown, ""
 					m.user.SetValue(m.shownUser)
 					m.user.Blur()
@@ -150,7 +186,7 @@ func (m *diagnosePage) update(msg tea.Msg) tea.Cmd {
 				}
 				return navBack("", false)
 			case key.Matches(msg, k.Select):
-				if strings.TrimSpace(m.user.Value()) == "" {
+				if strings.TrimSpace(m.user.Value()) == "" && m.clientQ == nil {
 					m.err = "type the e-mail of the user to diagnose"
 					return nil
 				}
@@ -194,15 +230,23 @@ func (m *diagnosePage) update(msg tea.Msg) tea.Cmd {
 
 func (m *diagnosePage) openBundle() tea.Cmd {
 	r := m.report
-	in := bundle.Input{Account: r.Account, Partner: m.src.Request.Partner, Grant: "client_credentials (doctor)", Doctor: r,
-		BaseURL: m.src.BaseURL, ClientID: m.src.Request.ClientID}
+	in := bundle.Input{Account: m.src.Request.Account, Partner: m.src.Request.Partner, Grant: "client_credentials (doctor)", Doctor: r,
+		BaseURL: m.src.BaseURL, ClientID: m.src.Request.ClientID, ClientDoctor: m.client}
+	if m.client != nil {
+		in.DiagnosedClient = m.client.Query.ClientID
+	}
+	if m.src.Failure != nil {
+		// The failed request the diagnosis explains: the bundle's case.
+		in.Error, in.ErrorDetails = m.src.Failure.Error, m.src.Failure.Details
+		in.Grant = m.src.Failure.Grant
+	}
 	if m.src.Profile != nil {
 		in.Profile = m.src.Profile.Name
 	}
 	if m.token != nil {
 		in.AccessToken, in.Verdict = m.token.Response.AccessToken, m.verdict
 	}
-	p := newBundlePage(m.ctx, in, "diagnose user")
+	p := newBundlePage(m.ctx, in, m.Title())
 	return openPageThen(p, p.Focus())
 }
 
@@ -212,6 +256,11 @@ func (m *diagnosePage) run() tea.Cmd {
 	m.phase, m.err = diagRunning, ""
 	m.id = m.ctx.nextID()
 	id, src, newRunner, svc, now := m.id, m.src, m.ctx.NewRunner, m.ctx.Session, m.ctx.Now
+	var clientQ *doctor.ClientQuery
+	if m.clientQ != nil {
+		q := *m.clientQ
+		clientQ = &q
+	}
 	req := src.Request
 	req.Grant = client.GrantClientCredentials
 	req.Username, req.Password, req.RefreshToken = "", "", ""
@@ -238,20 +287,33 @@ func (m *diagnosePage) run() tea.Cmd {
 		if req.Bearer == "" {
 			res, _, err := runner.Start(ctx, req)
 			if err != nil {
-				return diagnosedMsg{id: id, err: fmt.Errorf("getting a token to read users with: %w", err)}
+				what := "users"
+				if clientQ != nil {
+					what = "the client's grants"
+				}
+				return diagnosedMsg{id: id, err: fmt.Errorf("getting a token to read %s with (client %s): %w", what, req.ClientID, err)}
 			}
 			auth, tok = client.BearerAuth{Token: res.Response.AccessToken}, res
 		}
 		dir := doctor.APIDirectory{Account: req.Account, Get: func(ctx context.Context, path string) ([]byte, error) {
 			return runner.Client.Get(ctx, "account users", path, auth)
 		}}
-		report, err := doctor.Run(ctx, dir, req.Account, query, now())
+		var report *doctor.Report
+		var clientReport *doctor.ClientReport
+		if clientQ != nil {
+			if clientReport, err = doctor.RunClient(ctx, dir, req.Account, *clientQ, now()); err != nil {
+				return diagnosedMsg{id: id, token: tok, err: err}
+			}
+		}
+		if query != "" {
+			report, err = doctor.Run(ctx, dir, req.Account, query, now())
+		}
 		verdict := ""
 		if err == nil && tok != nil {
 			raw := tok.Response.AccessToken
 			verdict = tokeninfo.NewKeyVerifier(runner.Client).Verify(ctx, raw, tokeninfo.KeySource{Account: req.Account, Bearer: tokeninfo.KeysBearer(raw, "")}).String()
 		}
-		return diagnosedMsg{id: id, report: report, token: tok, verdict: verdict, err: err}
+		return diagnosedMsg{id: id, report: report, client: clientReport, token: tok, verdict: verdict, err: err}
 	}
 }
 
@@ -271,6 +333,21 @@ func (m *diagnosePage) View() string {
 	height := m.height
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
+	if m.phase != diagShown && m.clientQ != nil && (m.phase == diagRunning || m.client == nil) {
+		q := m.clientQ
+		lines := []string{
+			s.Warn.Render("Diagnose API client " + client.Sanitize(q.ClientID)),
+			wrap(s.Muted, fmt.Sprintf("Reads the client and its grants on %s with %s's token (it needs %s), for audience %s and grant %s, and says what stands out.",
+				orDash(m.src.Request.Account), orDash(readerName(m.src)), doctor.ScopeNeeded, client.Sanitize(q.Audience), orDash(q.Grant)), w),
+		}
+		if m.phase == diagRunning {
+			lines = append(lines, "", s.Muted.Render("reading the client and its grants…"))
+		}
+		if m.err != "" {
+			lines = append(lines, "", wrap(s.Error, "✗ "+m.err, w))
+		}
+		return strings.Join(lines, "\n")
+	}
 	if m.phase != diagShown {
 		lines := []string{
 			s.Warn.Render("Diagnose an account user"),
@@ -308,14 +385,23 @@ func readerName(src diagnoseSource) string {
 func (m *diagnosePage) lines() []string {
 	s := m.ctx.Styles
 	r := m.report
-	now := m.ctx.Now()
 	w := m.ctx.Width - 2
+	var findings []doctor.Finding
+	clientFindings := 0
+	if m.client != nil {
+		// The client's first: they explain the request that failed.
+		findings = append(findings, m.client.Findings...)
+		clientFindings = len(findings)
+	}
+	if r != nil {
+		findings = append(findings, r.Findings...)
+	}
 	var out []string
 	out = append(out, s.Title.Render("Findings"))
-	if len(r.Findings) == 0 {
+	if len(findings) == 0 {
 		out = append(out, "  "+s.OK.Render("nothing stands out"))
 	}
-	for _, f := range r.Findings {
+	for i, f := range findings {
 		mark := doctor.Mark(f.Severity)
 		style := s.Muted
 		switch f.Severity {
@@ -329,16 +415,33 @@ func (m *diagnosePage) lines() []string {
 		for i, e := range f.Evidence {
 			ev[i] = client.Sanitize(e)
 		}
+		if i < clientFindings {
+			// A client finding's evidence is grants, one a line (the
+			// grants' table below has them whole).
+			for j, e := range ev {
+				lead := "    from "
+				if j > 0 {
+					lead = "         "
+				}
+				out = append(out, s.Muted.Render(truncate(lead+e, w)))
+			}
+			continue
+		}
 		for _, l := range hang("    ", "from "+strings.Join(ev, "; "), w) {
 			out = append(out, s.Muted.Render(l))
 		}
 	}
-	out = append(out, "", s.Title.Render("User"))
-	var prof strings.Builder
-	_ = r.WriteProfile(&prof, now)
-	head, _, _ := strings.Cut(prof.String(), "\nactivity (")
-	for _, l := range strings.Split(strings.TrimRight(head, "\n"), "\n") {
-		out = append(out, truncate(l, w))
+	if m.client != nil {
+		out = append(out, m.clientLines(w)...)
+	}
+	if r == nil {
+		return out
+	}
+	if !m.besideGrants(w) {
+		out = append(out, "", s.Title.Render("User"))
+		for _, l := range m.userHead() {
+			out = append(out, truncate(l, w))
+		}
 	}
 	out = append(out, "")
 	server := m.activityLines()
@@ -364,6 +467,69 @@ func (m *diagnosePage) lines() []string {
 		out = append(out, sess...)
 	}
 	return out
+}
+
+// clientLines are the client and its grants; with a user diagnosed too,
+// the grants sit beside the user's MFA factors when the screen is wide
+// enough, else the factors follow in the user's part.
+func (m *diagnosePage) clientLines(w int) []string {
+	s := m.ctx.Styles
+	now := m.ctx.Now()
+	var prof strings.Builder
+	_ = m.client.WriteProfile(&prof, now)
+	info, grants, _ := strings.Cut(strings.TrimRight(prof.String(), "\n"), "\ngrants (")
+	out := []string{"", s.Title.Render("Client")}
+	for _, l := range strings.Split(strings.TrimRight(info, "\n"), "\n") {
+		out = append(out, truncate(l, w))
+	}
+	if m.client.Client == nil {
+		return out
+	}
+	left := []string{s.Title.Render("Grants (" + strings.SplitN(grants, "\n", 2)[0])}
+	left = append(left, strings.Split(grants, "\n")[1:]...)
+	out = append(out, "")
+	if !m.besideGrants(w) {
+		for _, l := range left {
+			out = append(out, truncate(l, w))
+		}
+		return out
+	}
+	right := append([]string{s.Title.Render("User")}, m.userHead()...)
+	lw := grantsColumn
+	for i := 0; i < max(len(left), len(right)); i++ {
+		l, r := "", ""
+		if i < len(left) {
+			l = truncate(left[i], lw-2)
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		out = append(out, l+strings.Repeat(" ", max(1, lw-lipgloss.Width(l)))+truncate(r, w-lw))
+	}
+	return out
+}
+
+// grantsColumn is the width of a client's grants (an audience URL and a
+// grant type) with the user's part beside them; userColumn is the least
+// room that part needs (its MFA line whole).
+const (
+	grantsColumn = 76
+	userColumn   = 50
+)
+
+// besideGrants says whether the user's part (their MFA factors) sits
+// beside the client's grants: both known, and room for both.
+func (m *diagnosePage) besideGrants(w int) bool {
+	return m.client != nil && m.client.Client != nil && m.report != nil && w >= grantsColumn+userColumn
+}
+
+// userHead is the user's part of the report: who, status, MFA factors,
+// roles (without the activity).
+func (m *diagnosePage) userHead() []string {
+	var prof strings.Builder
+	_ = m.report.WriteProfile(&prof, m.ctx.Now())
+	head, _, _ := strings.Cut(prof.String(), "\nactivity (")
+	return strings.Split(strings.TrimRight(head, "\n"), "\n")
 }
 
 // sideBySideWidth is where this session's MFA flow fits beside the

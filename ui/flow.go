@@ -38,6 +38,8 @@ type flow struct {
 	errorsToForm bool
 	// sentFrom is the page showing when the request was sent.
 	sentFrom Page
+	// sent is the request sent, for the error view of its failure.
+	sent flows.Request
 
 	activeKey itemKey           // the home item a request runs for
 	active    *profiles.Profile // the profile it runs for
@@ -198,6 +200,7 @@ func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 		return nil
 	}
 	f.runner, f.baseURL, f.errorsToForm, f.sentFrom = runner, baseURL, toForm, f.nav.top()
+	f.sent = req
 	label := "requesting a " + string(req.Grant) + " token"
 	if req.Bearer == "" && req.CanChain() {
 		label = "client_credentials → " + string(req.Grant)
@@ -240,10 +243,15 @@ func (f *flow) fail(err error) {
 	if f.errorsToForm {
 		f.showForm()
 		f.nav.update(setBannerMsg{text: errText(err) + session.Hint(err, f.baseURL)})
-		return
+	} else {
+		f.leaveSending()
+		f.setStatus(errText(err), true)
 	}
-	f.leaveSending()
-	f.setStatus(errText(err), true)
+	// An answer with Dintero's details, or one the client's grants
+	// explain, opens the error view over it.
+	if p := newFailurePage(f.ctx, err, f.sent, f.baseURL, f.active, f.ctx.Connections); p != nil {
+		f.nav.push(p)
+	}
 }
 
 // leaveSending goes back from the sending page: to the form, when errors
@@ -345,7 +353,7 @@ func (f *flow) refresh(res *flows.Result) tea.Cmd {
 			return nil
 		}
 	}
-	f.errorsToForm, f.sentFrom = false, f.nav.top()
+	f.errorsToForm, f.sentFrom, f.sent = false, f.nav.top(), res.Request
 	label := "refreshing"
 	if res.RefreshToken != "" {
 		label = "refreshing with the refresh token"

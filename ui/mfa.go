@@ -344,7 +344,9 @@ func (p *mfaPage) onVerify(msg verifyMsg) tea.Cmd {
 			p.code.wait, p.err = newRateWait(limited, p.ctx.Now(), true), ""
 			return tea.Batch(func() tea.Msg { return needTickMsg{} }, p.code.Focus())
 		}
-		p.code.Reset()
+		if !codeUnjudged(msg.err) {
+			p.code.Reset()
+		}
 		p.err = errText(msg.err)
 		switch {
 		case errors.Is(msg.err, flows.ErrChallengeExpired), errors.Is(msg.err, flows.ErrTooManyAttempts):
@@ -493,4 +495,12 @@ func (p *mfaPage) verify(code string) tea.Cmd {
 		}
 		return verifyMsg{id: id, session: &s, res: res, err: err}
 	})
+}
+
+// codeUnjudged reports whether an answer to a binding code did not judge
+// it (flows.Unchecked: a 429, a 5xx; or a scope or validation refusal):
+// the code typed stays, to be sent again, and no attempt was used.
+func codeUnjudged(err error) bool {
+	var n *flows.NotACodeError
+	return flows.Unchecked(err) || (errors.As(err, &n) && n.Step == flows.StepCode)
 }

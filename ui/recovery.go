@@ -277,9 +277,10 @@ func (m *recoveryPage) onAnswer(msg recoveryMsg) tea.Cmd {
 	if msg.err == nil && m.code.wait.onCheck {
 		m.code.wait = rateWait{} // a new code came: the wait was the old one's
 	}
-	if !(rateLimited && checked) {
-		// A 429 on a check did not judge the code: it stays, to be
-		// entered again after the wait.
+	if !(rateLimited && checked) && !(checked && codeUnjudged(msg.err)) {
+		// A 429 on a check, or any answer that did not judge the code
+		// (a 5xx, a scope or validation refusal), leaves it: it stays,
+		// to be entered again.
 		m.code.Reset()
 	}
 	if msg.err != nil {
