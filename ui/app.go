@@ -21,7 +21,9 @@ type (
 	resultMsg struct {
 		res     *flows.Result
 		session *flows.MFASession
-		err     error
+		// pwless: a passwordless login whose code was sent.
+		pwless *flows.PasswordlessLogin
+		err    error
 	}
 	tickMsg   time.Time
 	copiedMsg struct {
