@@ -46,27 +46,27 @@ type oidcPhase int
 
 const (
 	oidcListening oidcPhase = iota
-	oidcWaiting // for the redirect, then its exchange
+	oidcWaiting             // for the redirect, then its exchange
 	oidcFailed
 )
 
 // oidcPage waits for one browser login.
 type oidcPage struct {
-	ctx     *Context
-	svc     *session.Flow
-	req     flows.Request
-	phase   oidcPhase
-	login   *flows.BrowserLogin
+	ctx   *Context
+	svc   *session.Flow
+	req   flows.Request
+	phase oidcPhase
+	login *flows.BrowserLogin
 	// url and redirect are the login's, shown while it waits.
 	url, redirect string
-	opened  string // "" until the browser was tried; else what happened
-	openErr bool
-	err     string
-	spin    spinner.Model
-	id      int
-	cancel  context.CancelFunc
-	width   int
-	height  int
+	opened        string // "" until the browser was tried; else what happened
+	openErr       bool
+	err           string
+	spin          spinner.Model
+	id            int
+	cancel        context.CancelFunc
+	width         int
+	height        int
 }
 
 func newOIDCPage(ctx *Context, svc *session.Flow, req flows.Request) *oidcPage {
