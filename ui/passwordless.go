@@ -365,8 +365,7 @@ func (p *passwordlessPage) onVerify(msg plVerifyMsg) tea.Cmd {
 	p.err = errText(msg.err)
 	switch {
 	case errors.Is(msg.err, flows.ErrCodeSpent):
-		p.spent = true
-		p.err += " — ctrl+n sends a new code"
+		p.spent = true // the line above the error offers a new one
 	case errors.Is(msg.err, flows.ErrWrongVerificationCode):
 		p.err += " — check it and type it again"
 	}
