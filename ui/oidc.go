@@ -227,7 +227,7 @@ func (p *oidcPage) View() string {
 			}
 			out = append(out, wrap(st, p.opened, w))
 		}
-		out = append(out, p.spin.View()+" waiting for the redirect to "+client.Sanitize(p.redirect)+" (5 minutes at most; esc cancels)…")
+		out = append(out, wrap(s.Value, p.spin.View()+" waiting for the redirect to "+client.Sanitize(p.redirect)+" (5 minutes at most; esc cancels)…", w))
 	case oidcFailed:
 		out = append(out, wrap(s.Error, "✗ "+p.err, w), "", wrap(s.Muted, "enter tries again; esc goes back.", w))
 	}

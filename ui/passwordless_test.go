@@ -227,7 +227,7 @@ func TestOIDCBrowserLoginToToken(t *testing.T) {
 	}
 	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	wantScreen(t, m, "token")
-	requireShows(t, m, "oidc", "User info", "authority: "+dinterotest.OIDCAuthority)
+	requireShows(t, m, "oidc", "User info", "authority: "+dinterotest.OIDCAuthority, "value.email: "+dinterotest.DemoUser)
 }
 
 // esc cancels the wait: back home, the listener closed (a late redirect

@@ -510,16 +510,23 @@ func copySecret(what, text string, expired bool) tea.Cmd {
 	return func() tea.Msg { return copyMsg{what: what, text: text, secret: true, expired: expired} }
 }
 
-// userInfoLines are an OIDC answer's user_info as "key: value" lines,
-// sorted by key, sanitised (the provider's text); nil when there is none.
+// userInfoLines are an OIDC answer's user_info as "key: value" lines
+// (a nested object as "key.field: value"), sorted by key, sanitised (the
+// provider's text); nil when there is none.
 func userInfoLines(v any) []string {
 	switch v := v.(type) {
 	case nil:
 		return nil
 	case map[string]any:
-		keys := slices.Sorted(maps.Keys(v))
-		out := make([]string, 0, len(keys))
-		for _, k := range keys {
+		var out []string
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if inner, ok := v[k].(map[string]any); ok {
+				// One level of nesting reads as key.field lines.
+				for _, l := range userInfoLines(inner) {
+					out = append(out, client.Sanitize(k)+"."+l)
+				}
+				continue
+			}
 			out = append(out, client.Sanitize(k)+": "+client.Sanitize(infoValue(v[k])))
 		}
 		return out
