@@ -270,3 +270,62 @@ func TestOIDCWaitCancelledWithEsc(t *testing.T) {
 		t.Fatal("a request was sent after esc")
 	}
 }
+
+// The chooser's authorization_code form asks for what the passwordless
+// login needs: nothing typed is refused on the E-mail field; an e-mail
+// with sms and company sends the code there and opens the code screen.
+func TestPasswordlessFormSendsToCodeScreen(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "end", "enter") // New request…
+	requireShows(t, m, "passwordless: a code by e-mail or SMS, or issued for a user id", "OIDC: a code from the account's identity provider")
+	press(t, m, "down", "down", "enter")
+	requireShows(t, m, "E-mail", "Send by", "Customer", "User id")
+	press(t, m, "enter")
+	wantFieldError(t, m, "E-mail", "e-mail or a user id is required")
+	fill := func(label, value string) {
+		for i := 0; focusedField(m) != label; i++ {
+			if i > 20 {
+				t.Fatalf("no field %q:\n%s", label, viewText(m))
+			}
+			press(t, m, "tab")
+		}
+		typeText(t, m, value)
+	}
+	fill("Account", dinterotest.DemoAccount)
+	fill("Client ID", dinterotest.DemoClientID)
+	fill("Secret", dinterotest.DemoSecret)
+	fill("E-mail", dinterotest.DemoCompany)
+	fill("Send by", "sms")
+	fill("Customer", "company")
+	press(t, m, "enter")
+	requireShows(t, m, "› passwordless", "The code was sent by SMS to the phone of "+dinterotest.DemoCompany)
+	var code string
+	for _, msg := range srv.Outbox() {
+		if msg.Username == dinterotest.DemoCompany && msg.Channel == "sms" {
+			code = msg.BindingCode
+		}
+	}
+	if code == "" {
+		t.Fatalf("no SMS to the company customer: %+v", srv.Outbox())
+	}
+	typeText(t, m, code)
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+}
+
+// The oidc form asks for the authorize URL (a browser login) or a code.
+func TestOIDCFormFields(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	m := New(demoContext(t, clk, srv))
+	press(t, m, "end", "enter")
+	for range 6 {
+		press(t, m, "down")
+	}
+	press(t, m, "enter")
+	requireShows(t, m, "request · oidc", "Authorize", "Redirect", "IdP code")
+	press(t, m, "enter")
+	wantFieldError(t, m, "IdP code", "authorize URL")
+}
