@@ -63,6 +63,16 @@ func (l *PasswordlessLogin) Destination() string {
 	return "sent by e-mail to " + client.Sanitize(l.Request.Ident)
 }
 
+// ActsAsProductionUser is the warning to confirm before a code is issued
+// for a user of a production account (the token acts as that user); ""
+// when the request needs no confirmation. The CLI and the TUI ask it.
+func (r Request) ActsAsProductionUser() string {
+	if r.Grant != client.GrantAuthorizationCode || r.IdentType != IdentUserID || !client.IsProduction(r.Account) {
+		return ""
+	}
+	return fmt.Sprintf("a code issued for user %s acts as that user on the production account %s", client.Sanitize(r.Ident), client.Sanitize(r.Account))
+}
+
 // StartPasswordless gets the Bearer (chained from client credentials when
 // that is how the user authenticates) and sends the first code, or has one
 // issued for a user id.

@@ -246,7 +246,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.desk.openSaveAs(msg.res)
 		}
 		return f.onTokenAct(msg)
-	case navTokenMsg, recoveryChosenMsg, recoverySetupLeftMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg:
+	case navTokenMsg, recoveryChosenMsg, recoverySetupLeftMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg, actAsUserConfirmedMsg:
 		cmd, _ := f.onFlowMsg(msg)
 		return cmd
 	case sigMsg:

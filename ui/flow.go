@@ -189,8 +189,27 @@ func (f *flow) showForm() {
 	}
 }
 
-// start sends a request; toForm says its errors open the form.
+// actAsUserConfirmedMsg: y to issuing a code for a user of a production
+// account; the request is sent.
+type actAsUserConfirmedMsg struct {
+	req    flows.Request
+	base   string
+	toForm bool
+}
+
+// start sends a request; toForm says its errors open the form. A code
+// issued for a user of a production account is asked about first.
 func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
+	if what := req.ActsAsProductionUser(); what != "" {
+		yes := func() tea.Msg { return actAsUserConfirmedMsg{req: req, base: baseURL, toForm: toForm} }
+		f.nav.push(newConfirmPage(f.ctx, "act as user", "Warning: "+what+". Go on? y/n", yes, "not confirmed: nothing was sent"))
+		return nil
+	}
+	return f.send(req, baseURL, toForm)
+}
+
+// send sends a request; toForm says its errors open the form.
+func (f *flow) send(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 	runner, err := f.ctx.NewRunner(baseURL)
 	if err != nil {
 		f.errorsToForm = toForm

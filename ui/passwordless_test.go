@@ -329,3 +329,29 @@ func TestOIDCFormFields(t *testing.T) {
 	press(t, m, "enter")
 	wantFieldError(t, m, "IdP code", "authorize URL")
 }
+
+// A code issued for a user of a production account acts as that user:
+// the TUI asks first, as the CLI does; n sends nothing, y sends it.
+func TestIssuedCodeOnProductionAsksFirst(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	req := ctx.Connections[0].Request
+	req.Account = dinterotest.DemoProdAccount
+	req.Grant, req.IdentType, req.Ident = client.GrantAuthorizationCode, flows.IdentUserID, "usr_prod"
+	ctx.Connections = append(ctx.Connections, Connection{Name: "Issued on P", Description: "user id on P", BaseURL: srv.URL, Request: req})
+	m := New(ctx)
+	before := srv.Requests()
+	press(t, m, "3")
+	requireShows(t, m, "a code issued for user usr_prod acts as that user", dinterotest.DemoProdAccount+". Go on? y/n")
+	press(t, m, "n")
+	wantScreen(t, m, "home")
+	requireShows(t, m, "not confirmed: nothing was sent")
+	if srv.Requests() != before {
+		t.Fatal("a request was sent before the answer")
+	}
+	press(t, m, "3", "y")
+	if srv.Requests() == before {
+		t.Fatalf("y sent nothing:\n%s", viewText(m))
+	}
+}
