@@ -99,7 +99,7 @@ func demoConnections(base, authorizeURL string) []ui.Connection {
 		{Name: "MFA user", Description: "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Production-looking account", Description: "client_credentials on a P account, to see how production is marked", BaseURL: base, Request: prod, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Code issued for a user", Description: "passwordless authorization_code: a code issued for the support user", BaseURL: base, Request: code, Channel: client.ChannelSMS, AutoRefresh: true},
-		{Name: "Passwordless customer (e-mail)", Description: "passwordless: a code by e-mail (see the outbox); ctrl+w: by SMS", BaseURL: base, Request: customer, Channel: client.ChannelSMS},
+		{Name: "Passwordless customer (e-mail)", Description: "passwordless: a code by e-mail (see the outbox); ctrl+w: by SMS", BaseURL: base, Request: customer, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "OIDC login (fake identity provider)", Description: "oidc: sign in on the fake provider's page in the browser, then a token", BaseURL: base, Request: oidc, Channel: client.ChannelSMS},
 		{Name: "Partner T112 → merchant T11200001", Description: "partner token → exchange_token → client_credentials on the merchant", BaseURL: base, Request: partner, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Lost device (MFA recovery)", Description: "lost phone: enter, then L on the MFA screen runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},

@@ -228,6 +228,14 @@ func TestOIDCBrowserLoginToToken(t *testing.T) {
 	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	wantScreen(t, m, "token")
 	requireShows(t, m, "oidc", "User info", "authority: "+dinterotest.OIDCAuthority, "value.email: "+dinterotest.DemoUser)
+	// The code was one-time and no refresh token came: r says so and
+	// sends nothing (it used to send the spent code again).
+	before := srv.Requests()
+	press(t, m, "r")
+	requireShows(t, m, "one-time code: sign in again")
+	if srv.Requests() != before {
+		t.Fatal("r sent a request")
+	}
 }
 
 // esc cancels the wait: back home, the listener closed (a late redirect
