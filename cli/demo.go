@@ -79,7 +79,7 @@ CLI against it.`,
 // from their definitions.
 func demoConnectionList() string {
 	var b strings.Builder
-	for _, c := range demoConnections("") {
+	for _, c := range demoConnections("", "") {
 		fmt.Fprintf(&b, "  %s\n      %s\n", c.Name, c.Description)
 	}
 	return b.String()

@@ -101,7 +101,7 @@ func newDemoBench(t *testing.T) *demoBench {
 		return r, nil
 	}
 	ctx.DefaultBaseURL = srv.URL
-	ctx.Connections = demoConnections(srv.URL)
+	ctx.Connections = demoConnections(srv.URL, srv.OIDCAuthorizeURL())
 	ctx.Outbox = func(user string) []ui.OutboxMessage {
 		var out []ui.OutboxMessage
 		for _, msg := range srv.Outbox() {

@@ -286,7 +286,7 @@ func TestDoctorClientBundleIsScopedToTheClient(t *testing.T) {
 func TestDemoHasAConnectionTheGrantsExplain(t *testing.T) {
 	srv := fake(t)
 	var found bool
-	for _, c := range demoConnections(srv.URL) {
+	for _, c := range demoConnections(srv.URL, srv.OIDCAuthorizeURL()) {
 		if !strings.Contains(c.Name, "grants") {
 			continue
 		}

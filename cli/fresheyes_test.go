@@ -143,7 +143,7 @@ func TestPartnerIDSpellings(t *testing.T) {
 		t.Fatalf("profile keeps partner %q, %v", p.Partner, err)
 	}
 	short3 := regexp.MustCompile(`\b[PT]\d{3}\b`)
-	for _, c := range demoConnections(srv.URL) {
+	for _, c := range demoConnections(srv.URL, srv.OIDCAuthorizeURL()) {
 		if c.Request.Partner != "" && (!strings.Contains(c.Name, c.Request.Partner) || short3.MatchString(c.Name)) {
 			t.Fatalf("demo label %q: want partner %s as its partner_id claim spells it", c.Name, c.Request.Partner)
 		}
@@ -155,7 +155,7 @@ func TestPartnerIDSpellings(t *testing.T) {
 // token view is its golden file.
 func TestDemoHelpAndTTL(t *testing.T) {
 	r := runCLI(t, nil, "", "demo", "--help")
-	for _, c := range demoConnections("") {
+	for _, c := range demoConnections("", "") {
 		if !strings.Contains(r.stdout, c.Name) {
 			t.Errorf("demo --help does not list %q:\n%s", c.Name, r.stdout)
 		}

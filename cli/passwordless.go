@@ -18,10 +18,10 @@ import (
 // account: that token acts as the user. Not on a terminal, --yes says it;
 // without it nothing is sent (exit 2).
 func (app *App) confirmActAsUser(ctx context.Context, o *tokenOptions, req flows.Request) error {
-	if req.Grant != client.GrantAuthorizationCode || req.IdentType != flows.IdentUserID || !client.IsProduction(req.Account) || o.yes {
+	what := req.ActsAsProductionUser()
+	if what == "" || o.yes {
 		return nil
 	}
-	what := fmt.Sprintf("a code issued for user %s acts as that user on the production account %s", client.Sanitize(req.Ident), req.Account)
 	if !app.env.isTerminal() {
 		return &usageError{fmt.Errorf("%s; give --yes to do it without a terminal to ask on (nothing was sent)", what)}
 	}

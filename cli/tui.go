@@ -44,7 +44,7 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 	}
 	if srv := cfg.demo; srv != nil {
 		ctx.DefaultBaseURL = srv.URL
-		ctx.Connections = demoConnections(srv.URL)
+		ctx.Connections = demoConnections(srv.URL, srv.OIDCAuthorizeURL())
 		ctx.Outbox = func(username string) []ui.OutboxMessage {
 			var out []ui.OutboxMessage
 			for _, m := range srv.Outbox() {
@@ -62,6 +62,8 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 			clip.clear()
 		}
 	})
+	// An OIDC browser login opens the browser as the CLI does.
+	ctx.OpenURL = app.openBrowser
 	err := ui.Run(ctx)
 	stop()
 	if c := hung(); c != 0 {
@@ -75,7 +77,7 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 }
 
 // demoConnections are the demo's ready-made requests.
-func demoConnections(base string) []ui.Connection {
+func demoConnections(base, authorizeURL string) []ui.Connection {
 	d := dinterotest.DemoAccount
 	cc := flows.Request{Account: d, Grant: client.GrantClientCredentials, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret}
 	pw := func(user string) flows.Request {
@@ -87,6 +89,13 @@ func demoConnections(base string) []ui.Connection {
 	prod.Account = dinterotest.DemoProdAccount
 	code := cc
 	code.Grant, code.IdentType, code.Ident = client.GrantAuthorizationCode, flows.IdentUserID, dinterotest.UserIDOf(dinterotest.DemoUser)
+	// The passwordless login by e-mail (a code to the demo outbox, ctrl+w
+	// sends it by SMS instead), and the OIDC browser login on the fake's
+	// identity provider page.
+	customer := cc
+	customer.Grant, customer.IdentType, customer.Ident, customer.Connection = client.GrantAuthorizationCode, flows.IdentEmail, dinterotest.DemoCustomer, client.ConnectionEmail
+	oidc := cc
+	oidc.Grant, oidc.AuthorizeURL = client.GrantOIDC, authorizeURL
 	partner := flows.Request{Account: dinterotest.DemoMerchant, Partner: dinterotest.DemoPartner, Grant: client.GrantClientCredentials,
 		ClientID: dinterotest.DemoPartnerClient, ClientSecret: dinterotest.DemoPartnerSecret}
 	lost := pw(dinterotest.DemoLostDeviceUser)
@@ -103,6 +112,8 @@ func demoConnections(base string) []ui.Connection {
 		{Name: "MFA user", Description: "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Production-looking account", Description: "client_credentials on a P account, to see how production is marked", BaseURL: base, Request: prod, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Code issued for a user", Description: "passwordless authorization_code: a code issued for the support user", BaseURL: base, Request: code, Channel: client.ChannelSMS, AutoRefresh: true},
+		{Name: "Passwordless customer (e-mail)", Description: "passwordless: a code by e-mail (see the outbox); ctrl+w: by SMS", BaseURL: base, Request: customer, Channel: client.ChannelSMS, AutoRefresh: true},
+		{Name: "OIDC login (fake identity provider)", Description: "oidc: sign in on the fake provider's page in the browser, then a token", BaseURL: base, Request: oidc, Channel: client.ChannelSMS},
 		{Name: "Partner " + dinterotest.DemoPartner + " → merchant " + dinterotest.DemoMerchant, Description: "partner token → exchange_token → client_credentials on the merchant", BaseURL: base, Request: partner, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Lost device (MFA recovery)", Description: "lost phone: enter, then L on the MFA screen runs the two-code recovery", BaseURL: base, Request: lost, Channel: client.ChannelSMS},
 		{Name: "POS integration (fails: grants)", Description: "no grant for this audience: u on its error screen says why", BaseURL: base, Request: pos, Channel: client.ChannelSMS},

@@ -10,7 +10,7 @@ import (
 // The demo's authorization_code entry says what it is: Dintero's
 // passwordless login, with a code the server issues for a user.
 func TestDemoAuthorizationCodeDescriptionIsTrue(t *testing.T) {
-	for _, c := range demoConnections("http://127.0.0.1:1/v1") {
+	for _, c := range demoConnections("http://127.0.0.1:1/v1", "http://127.0.0.1:1/_fake/oidc/authorize") {
 		if c.Request.Grant != client.GrantAuthorizationCode {
 			continue
 		}
@@ -25,7 +25,7 @@ func TestDemoAuthorizationCodeDescriptionIsTrue(t *testing.T) {
 // Every demo connection's description fits the home list at 80 columns:
 // several were cut mid-instruction ("L on th…").
 func TestDemoDescriptionsFitAt80Columns(t *testing.T) {
-	for _, c := range demoConnections("http://127.0.0.1:1/v1") {
+	for _, c := range demoConnections("http://127.0.0.1:1/v1", "http://127.0.0.1:1/_fake/oidc/authorize") {
 		if n := len([]rune(c.Description)); n > 72 {
 			t.Errorf("%s: description of %d characters is cut at 80 columns: %q", c.Name, n, c.Description)
 		}

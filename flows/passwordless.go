@@ -63,6 +63,16 @@ func (l *PasswordlessLogin) Destination() string {
 	return "sent by e-mail to " + client.Sanitize(l.Request.Ident)
 }
 
+// ActsAsProductionUser is the warning to confirm before a code is issued
+// for a user of a production account (the token acts as that user); ""
+// when the request needs no confirmation. The CLI and the TUI ask it.
+func (r Request) ActsAsProductionUser() string {
+	if r.Grant != client.GrantAuthorizationCode || r.IdentType != IdentUserID || !client.IsProduction(r.Account) {
+		return ""
+	}
+	return fmt.Sprintf("a code issued for user %s acts as that user on the production account %s", client.Sanitize(r.Ident), client.Sanitize(r.Account))
+}
+
 // StartPasswordless gets the Bearer (chained from client credentials when
 // that is how the user authenticates) and sends the first code, or has one
 // issued for a user id.
@@ -117,9 +127,15 @@ func (l *PasswordlessLogin) send(ctx context.Context, connection, session string
 		connection = client.ConnectionEmail
 	}
 	r := l.Request
-	ans, err := l.rn.Client.Passwordless(ctx, r.Account, l.Auth, client.PasswordlessRequest{
-		Audience: r.Audience, ClientID: r.ClientID, Connection: connection, Email: r.Ident, Type: r.CustomerType, LoginSessionID: session,
-	})
+	call := func() (*client.PasswordlessAnswer, error) {
+		return l.rn.Client.Passwordless(ctx, r.Account, l.Auth, client.PasswordlessRequest{
+			Audience: r.Audience, ClientID: r.ClientID, Connection: connection, Email: r.Ident, Type: r.CustomerType, LoginSessionID: session,
+		})
+	}
+	ans, err := call()
+	if err != nil && l.reauth(ctx, err) {
+		ans, err = call()
+	}
 	if err != nil {
 		return err
 	}
@@ -145,15 +161,37 @@ func (l *PasswordlessLogin) Verify(ctx context.Context, code string) (*Result, e
 	}
 	rn.Client.Redactor().Add(code)
 	r := l.Request
-	res, err := rn.Client.Token(ctx, r.Account, l.Auth, client.TokenRequest{
-		Grant: client.GrantAuthorizationCode, Audience: r.Audience,
-		IdentType: r.IdentType, Ident: r.Ident, VerificationCode: code, Extra: r.Extra,
-	})
+	call := func() (*client.TokenResponse, error) {
+		return rn.Client.Token(ctx, r.Account, l.Auth, client.TokenRequest{
+			Grant: client.GrantAuthorizationCode, Audience: r.Audience,
+			IdentType: r.IdentType, Ident: r.Ident, VerificationCode: code, Extra: r.Extra,
+		})
+	}
+	res, err := call()
+	if err != nil && l.reauth(ctx, err) {
+		res, err = call()
+	}
 	if err != nil {
 		return nil, l.refused(err)
 	}
 	l.issued = ""
 	return newResult(r, res, l.Auth, l.BearerChained, false), nil
+}
+
+// reauth renews a chained Bearer the server refused (401): a person may
+// sit at the code screen longer than the client token lives. It reports
+// whether there is a new one to try again with.
+func (l *PasswordlessLogin) reauth(ctx context.Context, err error) bool {
+	var apiErr *client.APIError
+	if !l.BearerChained || !errors.As(err, &apiErr) || apiErr.Status != 401 {
+		return false
+	}
+	auth, _, aerr := l.rn.authFor(ctx, l.Request)
+	if aerr != nil {
+		return false
+	}
+	l.Auth = auth
+	return true
 }
 
 // refused sorts a refusal of a code: spent (used or expired: a new code is

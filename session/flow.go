@@ -171,6 +171,14 @@ func RefreshPlan(res *flows.Result) (repeat *flows.Request, why string) {
 			return nil, "this token came from an MFA recovery; run the recovery again or sign in with the password"
 		}
 		return nil, "this token came from a one-time MFA answer (mfa_token, oob_code, code); sign in with the password again"
+	case client.GrantAuthorizationCode:
+		if req.IdentType != flows.IdentUserID {
+			// Repeating it needs a new code sent to the customer.
+			return nil, "this token came from a passwordless login by e-mail, which needs a new code: log in again (l on home, or n)"
+		}
+	case client.GrantOIDC:
+		// Its code was one-time.
+		return nil, "this token came from an identity provider's one-time code: sign in again (l on home, or n)"
 	case client.GrantRefreshToken:
 		// Its refresh token was revoked: sending it again is refused.
 		// The sign-in it came from can be repeated when it was a

@@ -21,7 +21,9 @@ type (
 	resultMsg struct {
 		res     *flows.Result
 		session *flows.MFASession
-		err     error
+		// pwless: a passwordless login whose code was sent.
+		pwless *flows.PasswordlessLogin
+		err    error
 	}
 	tickMsg   time.Time
 	copiedMsg struct {
@@ -255,7 +257,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.desk.openSaveAs(msg.res)
 		}
 		return f.onTokenAct(msg)
-	case navTokenMsg, recoveryChosenMsg, recoverySetupLeftMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg:
+	case navTokenMsg, recoveryChosenMsg, recoverySetupLeftMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg, actAsUserConfirmedMsg:
 		cmd, _ := f.onFlowMsg(msg)
 		return cmd
 	case sigMsg:

@@ -58,6 +58,9 @@ type Context struct {
 	Connections []Connection
 	// Outbox, in demo mode, returns the fake server's messages for a user.
 	Outbox func(username string) []OutboxMessage
+	// OpenURL opens a URL in the browser (an OIDC browser login); nil
+	// when there is none, and the URL is only shown.
+	OpenURL func(url string) error
 	// DefaultBaseURL pre-fills the form.
 	DefaultBaseURL string
 	// Recorder keeps every HTTP exchange of the session, redacted.

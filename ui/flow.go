@@ -191,8 +191,27 @@ func (f *flow) showForm() {
 	}
 }
 
-// start sends a request; toForm says its errors open the form.
+// actAsUserConfirmedMsg: y to issuing a code for a user of a production
+// account; the request is sent.
+type actAsUserConfirmedMsg struct {
+	req    flows.Request
+	base   string
+	toForm bool
+}
+
+// start sends a request; toForm says its errors open the form. A code
+// issued for a user of a production account is asked about first.
 func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
+	if what := req.ActsAsProductionUser(); what != "" {
+		yes := func() tea.Msg { return actAsUserConfirmedMsg{req: req, base: baseURL, toForm: toForm} }
+		f.nav.push(newConfirmPage(f.ctx, "act as user", "Warning: "+what+". Go on? y/n", yes, "not confirmed: nothing was sent"))
+		return nil
+	}
+	return f.send(req, baseURL, toForm)
+}
+
+// send sends a request; toForm says its errors open the form.
+func (f *flow) send(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 	runner, err := f.ctx.NewRunner(baseURL)
 	if err != nil {
 		f.errorsToForm = toForm
@@ -206,6 +225,19 @@ func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 		label = "client_credentials → " + string(req.Grant)
 	}
 	svc := f.service(runner)
+	switch {
+	case req.Grant == client.GrantAuthorizationCode && req.IdentType == flows.IdentEmail && req.VerificationCode == "":
+		// A code sent to the customer: the code screen asks for it.
+		return f.showSending(label+" (sending the code)", req.Account, func(ctx context.Context) tea.Msg {
+			l, err := runner.StartPasswordless(ctx, req)
+			return resultMsg{pwless: l, err: err}
+		})
+	case req.Grant == client.GrantOIDC && req.Code == "" && req.AuthorizeURL != "":
+		// A browser login: the wait screen, over where it was sent from.
+		p := newOIDCPage(f.ctx, svc, req)
+		f.nav.push(p)
+		return p.Start()
+	}
 	return f.showSending(label, req.Account, func(ctx context.Context) tea.Msg {
 		out, err := svc.Start(ctx, req)
 		return resultMsg{res: out.Result, session: out.MFA, err: err}
@@ -283,6 +315,9 @@ func (f *flow) onResult(msg resultMsg) tea.Cmd {
 			// enter, the code, enter and c get a token copied.
 			return p.sendChallenge(f.channel)
 		}
+		return nil
+	case msg.pwless != nil:
+		f.nav.replace(newPasswordlessPage(f.ctx, msg.pwless, f.service(f.runner).Keep))
 		return nil
 	}
 	return f.showToken(msg.res)

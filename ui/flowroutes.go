@@ -68,6 +68,8 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			f.drafts.recovery = msg.page
 		}
 		return nil, true
+	case actAsUserConfirmedMsg:
+		return f.send(msg.req, msg.base, msg.toForm), true
 	case closeWithStatusMsg:
 		f.nav.pop()
 		f.setStatus(msg.status, msg.err)

@@ -33,6 +33,12 @@ const (
 	fMFAToken     = "mfa-token"
 	fOOBCode      = "oob-code"
 	fBindingCode  = "binding-code"
+	// The passwordless login and the OIDC exchange (§1a, §1b).
+	fIdent        = "ident"
+	fUserID       = "user-id"
+	fConnection   = "connection"
+	fCustomerType = "customer-type"
+	fAuthorizeURL = "authorize-url"
 	fName         = "name"
 	fStorePw      = "store-password"
 	// Profile settings, as the CLI's profile add/edit flags.
@@ -64,8 +70,13 @@ var specs = map[string]fieldSpec{
 	fBearer:        {fBearer, "Bearer", "a JWT: eyJ…", "A JWT sent as Authorization: Bearer.", true},
 	fUsername:      {fUsername, "Username", "e.g. user@example.com", "The account user's username (usually the e-mail).", false},
 	fPassword:      {fPassword, "Password", "", "The user's password; kept in memory only.", true},
-	fCode:          {fCode, "Code", "", "The authorization code from the login redirect (one-time).", false},
-	fRedirectURI:   {fRedirectURI, "Redirect", "optional", "The redirect_uri the code was issued for, if any.", false},
+	fCode:          {fCode, "IdP code", "optional: empty for a browser login", "A code the identity provider redirected back with (one-time); empty: the browser login with the authorize URL.", false},
+	fRedirectURI:   {fRedirectURI, "Redirect", "optional", "The redirect_uri the code was issued for; for a browser login a loopback http://127.0.0.1:PORT/… (empty: a free port).", false},
+	fAuthorizeURL:  {fAuthorizeURL, "Authorize", "e.g. https://idp.example.com/authorize", "The identity provider's login page: opened in your browser, which comes back to tokenbench with a code.", false},
+	fIdent:         {fIdent, "E-mail", "the customer's e-mail", "Passwordless: a code is sent to this customer by e-mail or SMS. Fill this or User id.", false},
+	fUserID:        {fUserID, "User id", "or: a user id", "Passwordless: a code issued by the server for this user id, no one is asked (acts as the user).", false},
+	fConnection:    {fConnection, "Send by", "email (or sms)", "Where the code goes first: email or sms (ctrl+w on the code screen switches).", false},
+	fCustomerType:  {fCustomerType, "Customer", "customer (or company)", "The customer type: customer or company.", false},
 	fRefreshToken:  {fRefreshToken, "Refresh tk", "", "A refresh token from a password or authorization_code grant.", true},
 	fMFAToken:      {fMFAToken, "MFA token", "", "The mfa_token of the mfa_required answer.", true},
 	fOOBCode:       {fOOBCode, "OOB code", "", "The oob_code of the challenge answer.", true},
@@ -90,7 +101,9 @@ func grantFields(g client.Grant) []string {
 	case client.GrantPassword:
 		return append(bearer, fUsername, fPassword)
 	case client.GrantAuthorizationCode:
-		return append(bearer, fCode, fRedirectURI)
+		return append(bearer, fIdent, fConnection, fCustomerType, fUserID)
+	case client.GrantOIDC:
+		return append(bearer, fAuthorizeURL, fRedirectURI, fCode)
 	case client.GrantAccountUserToken:
 		return []string{fBearer}
 	case client.GrantRefreshToken:
@@ -415,6 +428,17 @@ func (f *formModel) request() (flows.Request, string) {
 		Username: f.value(fUsername), Password: f.get2(fPassword), Code: f.value(fCode),
 		RedirectURI: f.value(fRedirectURI), RefreshToken: f.value(fRefreshToken),
 		MFAToken: f.value(fMFAToken), OOBCode: f.value(fOOBCode), BindingCode: f.value(fBindingCode),
+		AuthorizeURL: f.value(fAuthorizeURL), Connection: strings.ToLower(f.value(fConnection)), CustomerType: strings.ToLower(f.value(fCustomerType)),
+	}
+	if f.grant == client.GrantAuthorizationCode {
+		// An e-mail gets a code sent; else a user id gets one issued.
+		r.Code, r.RedirectURI = "", ""
+		switch {
+		case f.value(fIdent) != "":
+			r.IdentType, r.Ident = flows.IdentEmail, f.value(fIdent)
+		case f.value(fUserID) != "":
+			r.IdentType, r.Ident = flows.IdentUserID, f.value(fUserID)
+		}
 	}
 	hasChain := f.get(fChain) != nil
 	if !hasChain || f.chain {
@@ -615,7 +639,17 @@ func valuesFor(r flows.Request, baseURL string) map[string]string {
 		fClientID: r.ClientID, fClientSecret: r.ClientSecret, fBearer: r.Bearer,
 		fUsername: r.Username, fPassword: r.Password, fCode: r.Code, fRedirectURI: r.RedirectURI,
 		fRefreshToken: r.RefreshToken, fMFAToken: r.MFAToken, fOOBCode: r.OOBCode, fBindingCode: r.BindingCode,
+		fAuthorizeURL: r.AuthorizeURL, fIdent: identIf(r, flows.IdentEmail), fUserID: identIf(r, flows.IdentUserID),
+		fConnection: r.Connection, fCustomerType: r.CustomerType,
 	}
+}
+
+// identIf is r's ident when its ident type is t.
+func identIf(r flows.Request, t string) string {
+	if r.IdentType == t {
+		return r.Ident
+	}
+	return ""
 }
 
 // valuesForProfile fills form values from a profile (without secrets).
@@ -694,6 +728,14 @@ func (f *formModel) profile() (profiles.Profile, map[profiles.Kind]string) {
 	}
 	if f.get(fRedirectURI) != nil {
 		p.RedirectURI = req.RedirectURI
+	}
+	if f.get(fAuthorizeURL) != nil {
+		p.AuthorizeURL = req.AuthorizeURL
+	}
+	if f.grant == client.GrantAuthorizationCode {
+		// Never a code, and never the old code/redirect_uri shape.
+		p.IdentType, p.Ident, p.Connection, p.CustomerType = req.IdentType, req.Ident, req.Connection, req.CustomerType
+		p.OldCode, p.RedirectURI = "", ""
 	}
 	if f.get(fMFAChannel) != nil {
 		p.MFAChannel = ""

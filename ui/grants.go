@@ -12,10 +12,11 @@ type grantInfo struct {
 var grantInfos = []grantInfo{
 	{client.GrantClientCredentials, "client_credentials", "Basic auth with client id + secret. The API client's own token."},
 	{client.GrantPassword, "password", "Bearer (client token) + a user's username and password. May ask for MFA."},
-	{client.GrantAuthorizationCode, "authorization_code", "Bearer (client token) + the code from a login redirect."},
+	{client.GrantAuthorizationCode, "authorization_code", "passwordless: a code by e-mail or SMS, or issued for a user id."},
 	{client.GrantAccountUserToken, "account_user_token", "Bearer = an account user's JWT, or an ID token with an email claim."},
 	{client.GrantRefreshToken, "refresh_token", "Bearer (client that made it) + a refresh token from password/code."},
 	{client.GrantMFAOOB, "mfa-oob", "Finish an MFA challenge: mfa_token + oob_code + the code received."},
+	{client.GrantOIDC, "oidc", "OIDC: a code from the account's identity provider (browser login)."},
 }
 
 func grantMenu() menu {

@@ -41,7 +41,8 @@ func (m *menu) update(msg tea.KeyPressMsg, keys KeyMap) {
 // visible. It takes the first layout that shows every item: a blank line
 // between items and each description whole; then no blank lines; then the
 // selected item's description whole and the others cut to a line; then
-// all cut. Only when none fits does it scroll, one line an item.
+// all cut; then only the selected item's description. Only when none fits
+// does it scroll, one line an item.
 func (m *menu) view(s Styles, width, height int) string {
 	descW := max(1, width-4)
 	whole := func(d string) []string {
@@ -51,6 +52,8 @@ func (m *menu) view(s Styles, width, height int) string {
 	type layout struct {
 		blank           bool
 		selWhole, whole bool
+		// selOnly: only the selected item has its description.
+		selOnly bool
 	}
 	render := func(l layout, first int) []string {
 		var out []string
@@ -65,8 +68,11 @@ func (m *menu) view(s Styles, width, height int) string {
 				out = append(out, "  "+it.title)
 			}
 			desc := cut(it.desc)
-			if l.whole || l.selWhole && i == m.cursor {
+			switch {
+			case l.whole || l.selWhole && i == m.cursor:
 				desc = whole(it.desc)
+			case l.selOnly:
+				desc = nil
 			}
 			for _, d := range desc {
 				out = append(out, "  "+d)
@@ -74,7 +80,7 @@ func (m *menu) view(s Styles, width, height int) string {
 		}
 		return out
 	}
-	for _, l := range []layout{{blank: true, whole: true}, {whole: true}, {selWhole: true}, {}} {
+	for _, l := range []layout{{blank: true, whole: true}, {whole: true}, {selWhole: true}, {}, {selWhole: true, selOnly: true}} {
 		if lines := render(l, 0); len(lines) <= height {
 			return strings.Join(lines, "\n")
 		}

@@ -3,6 +3,8 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,6 +134,14 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 		row("Refresh", s.OK.Render("✓ ")+tokeninfo.Fingerprint(r.RefreshToken)+s.Muted.Render("  (R copies)"))
 	default:
 		row("Refresh", s.Muted.Render("none: "+r.RefreshNote()))
+	}
+	for i, l := range userInfoLines(r.UserInfo()) {
+		// The identity provider's user_info of an OIDC token.
+		label := ""
+		if i == 0 {
+			label = "User info"
+		}
+		row(label, l)
 	}
 	for _, w := range m.warnings(now) {
 		row("Warning", s.Warn.Render(w))
@@ -499,4 +509,39 @@ func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 // a token that has already expired (the paste would only earn a 401).
 func copySecret(what, text string, expired bool) tea.Cmd {
 	return func() tea.Msg { return copyMsg{what: what, text: text, secret: true, expired: expired} }
+}
+
+// userInfoLines are an OIDC answer's user_info as "key: value" lines
+// (a nested object as "key.field: value"), sorted by key, sanitised (the
+// provider's text); nil when there is none.
+func userInfoLines(v any) []string {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case map[string]any:
+		var out []string
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if inner, ok := v[k].(map[string]any); ok {
+				// One level of nesting reads as key.field lines.
+				for _, l := range userInfoLines(inner) {
+					out = append(out, client.Sanitize(k)+"."+l)
+				}
+				continue
+			}
+			out = append(out, client.Sanitize(k)+": "+client.Sanitize(infoValue(v[k])))
+		}
+		return out
+	}
+	return []string{client.Sanitize(infoValue(v))}
+}
+
+func infoValue(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }

@@ -1,0 +1,373 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// The passwordless login's code screen (contract §1a): the code went to
+// the customer by e-mail or SMS; it is typed (or pasted) here through the
+// one code field, checked, and exchanged for the token. ctrl+n sends a new
+// code, ctrl+w the same code over the other connection ("send by SMS
+// instead", with the login_session_id); a 429 shows its countdown.
+
+// verificationCode is the passwordless code's field.
+var verificationCode = codeSpec{label: "Code", placeholder: "the code received", maxLen: 12}
+
+type plPhase int
+
+const (
+	plCode      plPhase = iota // waiting for the code
+	plSending                  // a new code or a resend in flight
+	plVerifying                // the token request in flight
+)
+
+// Messages of the passwordless page: its requests' answers. Each carries
+// the login as the command left it (the command works on its own copy).
+type (
+	plSentMsg struct {
+		id    int
+		login *flows.PasswordlessLogin
+		err   error
+	}
+	plVerifyMsg struct {
+		id    int
+		login *flows.PasswordlessLogin
+		res   *flows.Result
+		err   error
+	}
+)
+
+// passwordlessPage is the code screen of one passwordless login.
+type passwordlessPage struct {
+	ctx   *Context
+	login *flows.PasswordlessLogin
+	keep  func(*flows.Result) error
+	phase plPhase
+	code  codeInput
+	err   string
+	// spent: the last code was used or expired; only a new one helps.
+	spent bool
+	// sentAt is when the last code went out.
+	sentAt time.Time
+	spin   spinner.Model
+	req    int
+	cancel context.CancelFunc
+	width  int
+	height int
+}
+
+func newPasswordlessPage(ctx *Context, l *flows.PasswordlessLogin, keep func(*flows.Result) error) *passwordlessPage {
+	p := &passwordlessPage{ctx: ctx, login: l, keep: keep, code: newCodeInput(verificationCode), sentAt: ctx.Now(),
+		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), width: ctx.Width - 2, height: ctx.Height}
+	p.code.Focus()
+	return p
+}
+
+func (*passwordlessPage) requestStep() {}
+
+func (p *passwordlessPage) Title() string { return "passwordless" }
+
+// TakesText: the code field types digits.
+func (p *passwordlessPage) TakesText() bool { return p.phase == plCode }
+
+// QuestionMarkIsHelp: a code is digits, so ? types nothing.
+func (p *passwordlessPage) QuestionMarkIsHelp() bool { return true }
+
+// Account names the account signed in to, for the header's badge.
+func (p *passwordlessPage) Account() string { return p.login.Request.Account }
+
+// Busy reports a request in flight: the log and the inspector wait.
+func (p *passwordlessPage) Busy() bool { return p.phase != plCode }
+
+// Ticking reports a countdown on screen (a 429's wait).
+func (p *passwordlessPage) Ticking() bool { return p.code.wait.left(p.ctx.Now()) > 0 }
+
+func (p *passwordlessPage) SetSize(width, height int) { p.width, p.height = width, height }
+
+// other is the connection "send by … instead" switches to.
+func (p *passwordlessPage) other() string {
+	if p.login.Connection == client.ConnectionSMS {
+		return client.ConnectionEmail
+	}
+	return client.ConnectionSMS
+}
+
+func connectionWord(c string) string {
+	if c == client.ConnectionSMS {
+		return "SMS"
+	}
+	return "e-mail"
+}
+
+func (p *passwordlessPage) Keys() help.KeyMap {
+	k := p.ctx.Keys
+	only := func(bs ...key.Binding) []key.Binding {
+		return slices.DeleteFunc(bs, func(b key.Binding) bool { return !b.Enabled() })
+	}
+	now := p.ctx.Now()
+	verify := withHelp(k.Select, "verify")
+	newCode := k.NewCode
+	switchCh := withHelp(k.SwitchChannel, "send by "+connectionWord(p.other())+" instead")
+	if p.code.wait.holdsSend(now) > 0 {
+		newCode.SetEnabled(false)
+		switchCh.SetEnabled(false)
+	}
+	if p.code.wait.holdsCheck(now) > 0 {
+		verify = withHelp(k.Select, "verify (wait)")
+	}
+	if p.spent {
+		verify.SetEnabled(false)
+	}
+	if p.phase != plCode {
+		return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
+	}
+	short := only(verify, newCode, switchCh, k.Back, k.ForceQuit)
+	return bindings{short: short, full: [][]key.Binding{only(verify, newCode, switchCh), {k.Back, k.ForceQuit}}}
+}
+
+// View draws the code screen: what a person needs to act (where the code
+// went, the field, the wait, the error, the demo outbox) always shows; the
+// explanation and blank lines give way when the terminal is short.
+func (p *passwordlessPage) View() string {
+	s, w, l := p.ctx.Styles, p.width, p.login
+	type block struct {
+		text string
+		drop bool
+	}
+	var blocks []block
+	add := func(text string, drop bool) { blocks = append(blocks, block{text, drop}) }
+	add(s.Warn.Render("Passwordless login")+s.Muted.Render(" · authorization_code"), false)
+	add(wrap(s.Muted, "Dintero sent a one-time code to the customer. Type or paste it here to finish the login; a new code replaces the last one.", w), true)
+	add("", true)
+	add(wrap(s.Value, "The code was "+l.Destination()+".", w), false)
+	left := max(flows.DefaultMaxAttempts-l.Attempts, 0)
+	status := attempts(left) + " · codes expire after a few minutes"
+	if l.Sends > 0 {
+		status = fmt.Sprintf("Send %d at %s · ", l.Sends, p.sentAt.In(p.ctx.Now().Location()).Format("15:04:05")) + status
+	}
+	add(wrap(s.Muted, status, w), false)
+	add("", true)
+	switch {
+	case p.spent:
+		add(wrap(s.Value, s.Error.Render("This code is used or expired.")+" ctrl+n sends a new one.", w), false)
+	default:
+		add(p.code.line(s), false)
+	}
+	switch p.phase {
+	case plVerifying:
+		add(p.spin.View()+" checking the code…", false)
+	case plSending:
+		add(p.spin.View()+" sending a code…", false)
+	}
+	if line := p.code.wait.line(s, p.ctx.Now(), w); line != "" {
+		add(line, false)
+	}
+	if p.err != "" {
+		add("", true)
+		add(wrap(s.Error, "✗ "+p.err, w), false)
+	}
+	if p.ctx.Outbox != nil && !l.Issued() {
+		if msgs := p.ctx.Outbox(l.Request.Ident); len(msgs) > 0 {
+			last := msgs[len(msgs)-1]
+			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(p.ctx.Now().Location()).Format("15:04:05"), last.Text)
+			add("", true)
+			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)), false)
+		}
+	}
+	lines := func() int {
+		n := 0
+		for _, b := range blocks {
+			n += strings.Count(b.text, "\n") + 1
+		}
+		return n
+	}
+	for i := 0; i < len(blocks) && lines() > p.height; {
+		if blocks[i].drop {
+			blocks = append(blocks[:i], blocks[i+1:]...)
+			continue
+		}
+		i++
+	}
+	out := make([]string, len(blocks))
+	for i, b := range blocks {
+		out[i] = b.text
+	}
+	return strings.Join(out, "\n")
+}
+
+func (p *passwordlessPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return p, p.onKey(msg)
+	case plSentMsg:
+		if msg.id != p.req {
+			return p, nil
+		}
+		return p, p.onSent(msg)
+	case plVerifyMsg:
+		if msg.id != p.req {
+			return p, nil
+		}
+		return p, p.onVerify(msg)
+	case tea.PasteMsg:
+		if p.phase != plCode || p.spent {
+			return p, nil
+		}
+		p.err = ""
+		return p, p.code.update(msg)
+	case spinner.TickMsg:
+		if !p.Busy() {
+			return p, nil
+		}
+		var cmd tea.Cmd
+		p.spin, cmd = p.spin.Update(msg)
+		return p, cmd
+	}
+	if p.phase == plCode {
+		return p, p.code.update(msg)
+	}
+	return p, nil
+}
+
+func (p *passwordlessPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.ctx.Keys
+	now := p.ctx.Now()
+	if key.Matches(msg, k.Back) {
+		if p.Busy() {
+			p.abort()
+			p.phase, p.err = plCode, "cancelled"
+			return nil
+		}
+		p.abort()
+		return closePage
+	}
+	if p.phase != plCode {
+		return nil
+	}
+	switch {
+	case p.code.wait.holdsSend(now) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel)),
+		p.code.wait.holdsCheck(now) > 0 && key.Matches(msg, k.Select):
+		p.code.wait.nudged = true
+		return nil
+	case key.Matches(msg, k.NewCode):
+		return p.send(false)
+	case key.Matches(msg, k.SwitchChannel):
+		return p.send(true)
+	case key.Matches(msg, k.Select):
+		if p.spent {
+			p.err = "this code is used or expired: ctrl+n sends a new one"
+			return nil
+		}
+		code, why := p.code.submit()
+		if why != "" {
+			p.err = why // refused here: no attempt is used
+			return nil
+		}
+		return p.verify(code)
+	}
+	return p.code.update(msg)
+}
+
+func (p *passwordlessPage) begin() (context.Context, int) {
+	p.abort()
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	p.req = p.ctx.nextID()
+	return ctx, p.req
+}
+
+func (p *passwordlessPage) abort() {
+	if p.cancel != nil {
+		p.cancel()
+		p.cancel = nil
+	}
+	p.req = p.ctx.nextID()
+}
+
+// send sends a new code (ctrl+n), or the same code over the other
+// connection (ctrl+w: with the login session; a new code when there is
+// none, or the last one is spent).
+func (p *passwordlessPage) send(switchConn bool) tea.Cmd {
+	p.phase, p.err = plSending, ""
+	ctx, id := p.begin()
+	l := *p.login
+	other, spent := p.other(), p.spent
+	return tea.Batch(p.spin.Tick, func() tea.Msg {
+		var err error
+		switch {
+		case switchConn && !spent:
+			err = l.Resend(ctx, other)
+		case switchConn:
+			err = l.SendNew(ctx, other)
+		default:
+			err = l.SendNew(ctx, "")
+		}
+		return plSentMsg{id: id, login: &l, err: err}
+	})
+}
+
+func (p *passwordlessPage) onSent(msg plSentMsg) tea.Cmd {
+	p.cancel, p.phase = nil, plCode
+	if limited, ok := flows.RateLimited(msg.err); ok {
+		// The wait's line says it all, and goes when the wait ends.
+		p.code.wait, p.err = newRateWait(limited, p.ctx.Now(), false), ""
+		return tea.Batch(func() tea.Msg { return needTickMsg{} }, p.code.Focus())
+	}
+	if msg.err != nil {
+		p.err = errText(msg.err)
+		return p.code.Focus()
+	}
+	p.login, p.spent, p.err, p.code.wait, p.sentAt = msg.login, false, "", rateWait{}, p.ctx.Now()
+	p.code.Reset()
+	return p.code.Focus()
+}
+
+func (p *passwordlessPage) verify(code string) tea.Cmd {
+	p.phase, p.err = plVerifying, ""
+	ctx, id := p.begin()
+	l, keep := *p.login, p.keep
+	return tea.Batch(p.spin.Tick, func() tea.Msg {
+		res, err := l.Verify(ctx, code)
+		if err == nil {
+			err = keep(res)
+		}
+		return plVerifyMsg{id: id, login: &l, res: res, err: err}
+	})
+}
+
+func (p *passwordlessPage) onVerify(msg plVerifyMsg) tea.Cmd {
+	p.cancel, p.phase = nil, plCode
+	p.login = msg.login
+	if msg.err == nil {
+		res := msg.res
+		return func() tea.Msg { return mfaTokenMsg{res: res} }
+	}
+	if limited, ok := flows.RateLimited(msg.err); ok {
+		// A 429 did not check the code: it stays, to enter again after
+		// the wait.
+		p.code.wait, p.err = newRateWait(limited, p.ctx.Now(), true), ""
+		return tea.Batch(func() tea.Msg { return needTickMsg{} }, p.code.Focus())
+	}
+	p.code.Reset()
+	p.err = errText(msg.err)
+	switch {
+	case errors.Is(msg.err, flows.ErrCodeSpent):
+		p.spent = true // the line above the error offers a new one
+	case errors.Is(msg.err, flows.ErrWrongVerificationCode):
+		p.err += " — check it and type it again"
+	}
+	return p.code.Focus()
+}

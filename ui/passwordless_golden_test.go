@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+)
+
+// goldenLogin is a passwordless login as the screen shows it: a code sent
+// by e-mail, one wrong code given.
+func goldenLogin() *flows.PasswordlessLogin {
+	req := flows.Request{Account: "T11223344", Grant: client.GrantAuthorizationCode, ClientID: "demo-client",
+		IdentType: flows.IdentEmail, Ident: "customer@example.com", Connection: client.ConnectionEmail}
+	return &flows.PasswordlessLogin{Request: req, BearerChained: true, Connection: client.ConnectionEmail, LoginSessionID: "ls_golden", Sends: 1, Attempts: 1}
+}
+
+// showPasswordlessPage opens the code screen of the golden login.
+func showPasswordlessPage(m *Model, setup func(p *passwordlessPage)) {
+	p := newPasswordlessPage(m.ctx, goldenLogin(), func(*flows.Result) error { return nil })
+	if setup != nil {
+		setup(p)
+	}
+	m.openPage(p)
+}
+
+func TestGoldenPasswordless(t *testing.T) {
+	outbox := func(m *Model) {
+		m.ctx.Outbox = func(string) []OutboxMessage {
+			return []OutboxMessage{{At: fixedNow, Channel: "email", To: "customer@example.com", Text: "Your Dintero login code is 482913. It expires in 5m0s."}}
+		}
+	}
+	cases := []struct {
+		name  string
+		setup func(m *Model)
+		keys  []string
+	}{
+		{name: "passwordless_code", setup: func(m *Model) {
+			outbox(m)
+			showPasswordlessPage(m, func(p *passwordlessPage) {
+				p.err = "wrong verification code: 400 invalid_grant: the verification code is not correct (2 attempt(s) left) — check it and type it again"
+			})
+		}},
+		{name: "passwordless_rate_limited", setup: func(m *Model) {
+			showPasswordlessPage(m, func(p *passwordlessPage) {
+				p.code.wait = newRateWait(&client.RateLimitError{APIError: &client.APIError{Status: 429}, RetryAfter: 42 * time.Second}, fixedNow, false)
+			})
+		}},
+		{name: "passwordless_spent", setup: func(m *Model) {
+			outbox(m)
+			showPasswordlessPage(m, func(p *passwordlessPage) {
+				p.spent = true
+				p.err = "the verification code is used or expired: 400 invalid_grant: the verification code has already been used; send a new one"
+			})
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			requireGoldenView(t, func(t *testing.T) *Model {
+				ctx := testContext(&testClock{now: fixedNow})
+				ctx.Connections = goldenConnections()
+				m := New(ctx)
+				tc.setup(m)
+				return m
+			}, keyMsgs(tc.keys)...)
+		})
+	}
+}
