@@ -110,6 +110,8 @@ func TestWireConformance(t *testing.T) {
 
 	// The doctor: users and their activity.
 	ok("doctor", runCLI(t, secretEnv, "", append([]string{"doctor", "--user", dinterotest.DemoMFAUser}, acct...)...))
+	// The client diagnosis: clients and grants, with a user in one report.
+	ok("doctor --client", runCLI(t, secretEnv, "", append([]string{"doctor", "--client", dinterotest.DemoClientID, "--user", dinterotest.DemoMFAUser, "-o", "json"}, acct...)...))
 
 	if bad := srv.ValidationFailures(); len(bad) > 0 {
 		t.Errorf("requests Dintero would refuse:\n%s", strings.Join(bad, "\n"))
