@@ -122,7 +122,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // asking reports whether p shows a y/n question.
 func asking(p Page) bool {
-	a, ok := p.(interface{ Asking() bool })
+	a, ok := p.(Asker)
 	return ok && a.Asking()
 }
 

@@ -80,6 +80,9 @@ type (
 	// QuestionMarker says whether ? opens the help on a page that takes
 	// text (a '?' cannot be part of a binding code or a JWT).
 	QuestionMarker interface{ QuestionMarkIsHelp() bool }
+	// Asker: the page shows a y/n question; a stale status line goes
+	// while it asks.
+	Asker interface{ Asking() bool }
 )
 
 // The roles a page plays in a request's flow, in place of switches on
