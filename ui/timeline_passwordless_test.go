@@ -10,6 +10,7 @@ import (
 // A passwordless login ends in the token view, and ctrl+l t shows its
 // timeline: the Bearer, the code sent by e-mail (the address masked), the
 // wrong code, the right one, and the summary; no code's digits anywhere.
+// A bundle asked for there holds the login's token.
 func TestPasswordlessLoginTimeline(t *testing.T) {
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
@@ -39,4 +40,9 @@ func TestPasswordlessLoginTimeline(t *testing.T) {
 			t.Fatalf("%q before %q:\n%s", want[i], want[i-1], view)
 		}
 	}
+	// A bundle from the timeline is the login's token.
+	press(t, m, "b")
+	requireShows(t, m, "Grant       authorization_code · Bearer from client_credentials", "Token       sha256:",
+		"Timeline    passwordless login completed: token issued after verification code #2")
+	requireHides(t, m, "via MFA", "no longer held", "the MFA flow")
 }
