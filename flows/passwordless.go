@@ -204,8 +204,7 @@ func (l *PasswordlessLogin) refused(err error) error {
 	if !errors.As(err, &apiErr) || apiErr.ServerSide() || errors.As(err, &rl) || apiErr.Status == 401 || apiErr.Status == 403 {
 		return err
 	}
-	text := strings.ToLower(apiErr.Code + " " + apiErr.Message)
-	if strings.Contains(text, "expired") || strings.Contains(text, "used") || strings.Contains(text, "no verification code") {
+	if codeSpent(apiErr.Code, apiErr.Message) {
 		return fmt.Errorf("%w: %w", ErrCodeSpent, err)
 	}
 	if apiErr.Status >= 400 && apiErr.Status < 500 {
@@ -213,6 +212,14 @@ func (l *PasswordlessLogin) refused(err error) error {
 		return fmt.Errorf("%w: %w", ErrWrongVerificationCode, err)
 	}
 	return err
+}
+
+// codeSpent reports whether a refusal of a verification code says the
+// code is used or expired (only a new code helps): the code screen and the
+// timeline tell it from a wrong code by this one rule.
+func codeSpent(code, message string) bool {
+	text := strings.ToLower(code + " " + message)
+	return strings.Contains(text, "expired") || strings.Contains(text, "used") || strings.Contains(text, "no verification code")
 }
 
 // PasswordlessPrompter asks a person for a verification code, and whether

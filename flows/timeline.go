@@ -25,7 +25,30 @@ type Step struct {
 // and binding codes to the token or the last failure. An MFA recovery shows
 // both of its steps, from the recovery call on. Nil when no flow asked for
 // MFA.
+//
+// A passwordless login (§1a) has a timeline too: when one is later than
+// the latest MFA flow, Timeline is that login's (see passwordlessTimeline).
 func Timeline(all []client.Exchange) []Step {
+	mfa := mfaTimeline(all)
+	pl, plStart := passwordlessTimeline(all)
+	if len(pl) > 0 && (len(mfa) == 0 || plStart > indexOf(all, mfa[0].ExchangeID)) {
+		return pl
+	}
+	return mfa
+}
+
+// indexOf is the index in all of the exchange id; -1 when none.
+func indexOf(all []client.Exchange, id int) int {
+	for i, e := range all {
+		if e.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// mfaTimeline is Timeline's latest flow that went through MFA.
+func mfaTimeline(all []client.Exchange) []Step {
 	// Only the auth requests can be steps: a key fetch or a user lookup
 	// (the inspector's, the diagnose screen's) while the flow waits for a
 	// code is not, and does not end it.
@@ -206,6 +229,9 @@ func TimelineSummary(steps []Step) string {
 	last := steps[len(steps)-1]
 	if last.OK && strings.HasPrefix(last.Label, "binding code") {
 		return "MFA completed: token issued after " + last.Label
+	}
+	if last.OK && strings.HasPrefix(last.Label, "verification code") {
+		return "passwordless login completed: token issued after " + last.Label
 	}
 	if last.OK && strings.HasPrefix(last.Label, "step 2 binding code") {
 		return "MFA recovery completed: token issued after " + last.Label

@@ -60,6 +60,8 @@ func (m *bundlePage) contents() bundleContents {
 		d.exchanges = fmt.Sprintf("%d of this case; %d left out", len(c.Exchanges), c.Left)
 	}
 	switch steps, user, diagnosis := in.Timeline(); {
+	case !diagnosis && len(steps) > 0 && strings.HasPrefix(flows.TimelineSummary(steps), "passwordless"):
+		d.timeline = client.Sanitize(flows.TimelineSummary(steps)) // a passwordless login, no MFA flow
 	case !diagnosis && len(steps) > 0:
 		d.timeline = "the MFA flow: " + client.Sanitize(flows.TimelineSummary(steps))
 	case len(steps) > 0:

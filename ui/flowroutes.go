@@ -192,8 +192,13 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 			break
 		}
 	}
+	name, passwordless := "the MFA flow", false
 	for _, st := range steps {
 		e := byID[st.ExchangeID]
+		if g := e.Fields["grant_type"]; g == string(client.GrantAuthorizationCode) {
+			in.Grant, name, passwordless = g+" (passwordless)", "the passwordless login", true
+			break
+		}
 		if g := e.Fields["grant_type"]; g != "" && g != string(client.GrantClientCredentials) {
 			in.Grant = g + " via MFA"
 			break
@@ -205,8 +210,9 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	}
 	last := steps[len(steps)-1]
 	end := byID[last.ExchangeID]
-	if !last.OK || end.ErrorCode != "" || !client.Grant(end.Fields["grant_type"]).IsMFAOOB() {
-		in.NoToken = "the MFA flow " + flows.TimelineSummary(steps)
+	ended := client.Grant(end.Fields["grant_type"]).IsMFAOOB() || passwordless && end.Fields["grant_type"] == string(client.GrantAuthorizationCode)
+	if !last.OK || end.ErrorCode != "" || !ended {
+		in.NoToken = name + " " + flows.TimelineSummary(steps)
 		if !last.OK {
 			// A failed flow names its run: summary.md's Failed section.
 			in.Error = in.NoToken
@@ -225,7 +231,7 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 			return tin, r
 		}
 	}
-	in.NoToken = "the MFA flow's token (" + flows.TimelineSummary(steps) + ") is no longer held by this session"
+	in.NoToken = name + "'s token (" + flows.TimelineSummary(steps) + ") is no longer held by this session"
 	return in, nil
 }
 
