@@ -221,6 +221,17 @@ func isMFAOOB(e client.Exchange) bool {
 	return isToken(e) && client.Grant(e.Fields["grant_type"]).IsMFAOOB()
 }
 
+// TimelineName names what a timeline shows: a passwordless login's, or
+// an MFA flow's (a sign-in or a recovery).
+func TimelineName(steps []Step) string {
+	for _, st := range steps {
+		if strings.HasPrefix(st.Label, "verification code") || strings.HasPrefix(st.Label, "code ") {
+			return "login timeline"
+		}
+	}
+	return "MFA timeline"
+}
+
 // TimelineSummary says in one line where a flow ended.
 func TimelineSummary(steps []Step) string {
 	if len(steps) == 0 {

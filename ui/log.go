@@ -288,10 +288,12 @@ type timelinePage struct {
 
 func newTimelinePage(ctx *Context) *timelinePage { return &timelinePage{ctx: ctx} }
 
-// timelineTitle names the timeline, and a bundle asked for on it.
+// timelineTitle names a bundle asked for on the timeline page.
 const timelineTitle = "MFA timeline"
 
-func (p *timelinePage) Title() string    { return timelineTitle }
+// Title names what the timeline shows: an MFA flow, or a passwordless
+// login ("login timeline").
+func (p *timelinePage) Title() string    { return flows.TimelineName(p.steps()) }
 func (p *timelinePage) TakesText() bool  { return false }
 func (p *timelinePage) SetSize(w, h int) { p.width, p.height = w, h }
 

@@ -32,7 +32,8 @@ func TestPasswordlessLoginTimeline(t *testing.T) {
 		"token request (client_credentials)", "code 1 sent (email to c•••@example.com)",
 		"verification code #1", "400 invalid_grant: wrong code", "verification code #2"}
 	requireShows(t, m, want...)
-	requireHides(t, m, code, wrong, dinterotest.DemoCustomer, "No MFA flow")
+	requireShows(t, m, "› login timeline") // the breadcrumb names what it shows
+	requireHides(t, m, code, wrong, dinterotest.DemoCustomer, "No MFA flow", "MFA timeline")
 	view := viewText(m)
 	rows := view[strings.Index(view, want[1]):]
 	for i := 2; i < len(want); i++ {
