@@ -470,7 +470,12 @@ func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions,
 	if err := applySources(&p, o, values); err != nil {
 		return err
 	}
-	if err := p.Validate(); err != nil {
+	// The CLI has no chaining switch: a client id chains, none takes a
+	// Bearer.
+	if err := p.ValidateNew(false); err != nil {
+		if fe := (*profiles.FieldError)(nil); errors.As(err, &fe) {
+			return &usageError{fmt.Errorf("%w: give --%s", err, fe.Field)}
+		}
 		return err
 	}
 	svc, err := app.session()

@@ -92,6 +92,9 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 // still loads (so that the profile can be renamed), but nothing saves such
 // a profile again.
 func (p Profile) Validate() error {
+	if p.Name == "" {
+		return &FieldError{Field: "name", Msg: "name is required"}
+	}
 	if err := p.check(); err != nil {
 		return err
 	}
@@ -103,6 +106,37 @@ func (p Profile) Validate() error {
 	}
 	return nil
 }
+
+// ValidateNew is Validate for a profile the user is adding or changing
+// (the CLI's profile add and edit, the TUI's profile form): it must be one
+// that can run. A password profile needs its username; a password or
+// authorization_code profile whose Bearer is obtained with client
+// credentials first (chained) needs its client id: the file keeps that
+// choice only as the client id, so without one the choice would be lost.
+// Store checks only Validate, so that an older file still saves.
+func (p Profile) ValidateNew(chained bool) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if chained && p.Grant != string(client.GrantClientCredentials) && strings.TrimSpace(p.ClientID) == "" {
+		return &FieldError{Field: "client-id", Msg: "client id is required to obtain the Bearer with client credentials"}
+	}
+	if p.Grant == string(client.GrantPassword) && strings.TrimSpace(p.Username) == "" {
+		return &FieldError{Field: "username", Msg: "username is required for a password profile"}
+	}
+	return nil
+}
+
+// FieldError is a profile that cannot be saved because of one field. Field
+// is the name of the field as the CLI's flag and the TUI's form call it.
+type FieldError struct {
+	Field, Msg string
+}
+
+func (e *FieldError) Error() string { return client.ErrInvalidInput.Error() + ": " + e.Msg }
+
+// Unwrap makes a FieldError an invalid input.
+func (e *FieldError) Unwrap() error { return client.ErrInvalidInput }
 
 // check is what every profile of a file must pass to load.
 func (p Profile) check() error {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"time"
 	"unicode"
@@ -450,6 +451,10 @@ func (f *formModel) request() (flows.Request, string) {
 	return r, f.value(fBaseURL)
 }
 
+// chained reports that the form obtains the Bearer with client
+// credentials first (its chaining toggle is shown and on).
+func (f *formModel) chained() bool { return f.get(fChain) != nil && f.chain }
+
 // get2 returns a value untrimmed: a password may start or end with a space.
 func (f *formModel) get2(k string) string {
 	if fl := f.get(k); fl != nil {
@@ -477,7 +482,12 @@ func (f *formModel) validate() bool {
 	}
 	if f.profileMode {
 		p, _ := f.profile()
-		if err := p.Validate(); err != nil && strings.Contains(err.Error(), "profile name") {
+		err := p.ValidateNew(f.chained())
+		var fe *profiles.FieldError
+		switch {
+		case errors.As(err, &fe):
+			mark(fe.Field, fe.Msg)
+		case err != nil && strings.Contains(err.Error(), "profile name"):
 			mark(fName, "use letters, digits, '.', '_' and '-' (at most 64)")
 		}
 		if src := f.value(fSource); src != "" {

@@ -325,8 +325,11 @@ func (d *desk) saveProfile() tea.Cmd {
 		// Asked for each time: the session deletes a stored one.
 		p.Secrets[profiles.Password] = profiles.SourceAsk
 	}
-	if err := p.Validate(); err != nil {
+	if err := p.ValidateNew(d.f.form.chained()); err != nil {
 		d.f.form.Update(setBannerMsg{text: errText(err)})
+		if fe := (*profiles.FieldError)(nil); errors.As(err, &fe) {
+			d.f.form.Update(focusFieldMsg{field: fe.Field})
+		}
 		return nil
 	}
 	values := session.Values{}
