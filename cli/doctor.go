@@ -236,8 +236,15 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 			return redacted(explainDoctorError(err, "reading API clients and their grants"), s.redactor)
 		}
 	}
-	if err := writeDoctor(app.stdout, o.output, report, clientReport, app.now()); err != nil {
+	// The report is built from the server's text, which may echo a secret
+	// of this run (the reading client's own, in another client's
+	// description): it goes through the run's redactor, as -v does.
+	var out strings.Builder
+	if err := writeDoctor(&out, o.output, report, clientReport, app.now()); err != nil {
 		return err
+	}
+	if _, err := io.WriteString(app.stdout, s.redactor.Redact(out.String())); err != nil {
+		return fmt.Errorf("writing output: %w", err)
 	}
 	if clientReport != nil && clientReport.Client == nil {
 		// The report is the answer; the exit code says it was a refusal.

@@ -875,7 +875,7 @@ func (app *App) runExec(ctx context.Context, name string, argv []string) error {
 		token = res.Response.AccessToken
 	} else {
 		o := &tokenOptions{profile: name, output: "token", timeout: 30 * time.Second, mfaChannel: string(p.Channel())}
-		res, err := app.obtain(ctx, o, func(string) bool { return false })
+		res, _, err := app.obtain(ctx, o, func(string) bool { return false })
 		if err != nil {
 			return err
 		}

@@ -225,7 +225,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 		return err
 	}
 	app.noteNoRefresh(o.output, res)
-	return writeToken(app.stdout, o.output, res)
+	return writeToken(app.stdout, o.output, res, rd)
 }
 
 // howToContinueRecovery prints the token command that picks the recovery

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -462,7 +463,7 @@ func (app *App) runToken(ctx context.Context, o *tokenOptions, changed func(stri
 	if err := refuseExisting(o.force, "har", o.harFile, "bundle", o.bundleFile); err != nil {
 		return err
 	}
-	res, err := app.obtain(ctx, o, changed)
+	res, rd, err := app.obtain(ctx, o, changed)
 	if err != nil {
 		return err
 	}
@@ -473,7 +474,7 @@ func (app *App) runToken(ctx context.Context, o *tokenOptions, changed func(stri
 		fmt.Fprintf(app.env.stderr, "warning: the access token is not a JWT: %v\n", res.DecodeErr)
 	}
 	app.noteNoRefresh(o.output, res)
-	return writeToken(app.stdout, o.output, res)
+	return writeToken(app.stdout, o.output, res, rd)
 }
 
 // noteNoRefresh says on stderr why a login that could have brought a
@@ -491,17 +492,17 @@ func (app *App) noteNoRefresh(format string, res *flows.Result) {
 
 // obtain runs the grant the options describe, through MFA when needed, and
 // keeps what the profile (if any) wants kept.
-func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string) bool) (*flows.Result, error) {
+func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string) bool) (*flows.Result, *client.Redactor, error) {
 	tr, err := app.buildRequest(ctx, o, changed)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// One redactor knows every secret of the flow: the error line, -v and
-	// the HAR all go through it.
+	// One redactor knows every secret of the flow: the error line, -v,
+	// the HAR and the JSON printed all go through it.
 	rd := &client.Redactor{}
 	tr.req.NoteSecrets(rd)
 	res, err := app.obtainWith(ctx, o, tr, rd)
-	return res, redacted(withDoctorHint(err, tr), rd)
+	return res, rd, redacted(withDoctorHint(err, tr), rd)
 }
 
 func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (res *flows.Result, err error) {
@@ -684,8 +685,10 @@ func writeHAR(path string, ex []client.Exchange, replace bool) error {
 }
 
 // writeToken prints a result in the format asked for. Tokens go to stdout
-// only, and only here.
-func writeToken(w io.Writer, format string, res *flows.Result) error {
+// only, and only here. The JSON goes through rd, the run's redactor, as -v
+// does: the server's other fields (user_info, …) may echo a code or a
+// secret; the access and refresh tokens, the output asked for, are kept.
+func writeToken(w io.Writer, format string, res *flows.Result, rd *client.Redactor) error {
 	r := res.Response
 	var err error
 	switch format {
@@ -720,7 +723,7 @@ func writeToken(w io.Writer, format string, res *flows.Result) error {
 			// Why there is no refresh_token field (§1's rule).
 			out["no_refresh_token"] = why
 		}
-		err = writeJSON(w, out)
+		err = writeRedactedJSON(w, out, rd, "access_token", "refresh_token")
 	}
 	if err != nil {
 		return fmt.Errorf("writing output: %w", err)
@@ -749,6 +752,48 @@ func writeJSON(w io.Writer, v any) error {
 		return err
 	}
 	_, err = io.WriteString(w, client.EscapeJSONControls(string(data))+"\n")
+	return err
+}
+
+// writeRedactedJSON writes v (a JSON object) as writeJSON does, through
+// rd: every secret rd knows is masked, save the values of the top-level
+// fields named in keep, which are the output itself.
+func writeRedactedJSON(w io.Writer, v map[string]any, rd *client.Redactor, keep ...string) error {
+	if rd == nil {
+		return writeJSON(w, v)
+	}
+	// Kept values stand in as placeholders the redactor cannot match,
+	// and are put back after it.
+	var nonce [12]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		return err
+	}
+	out := make(map[string]any, len(v))
+	for k, x := range v {
+		out[k] = x
+	}
+	held := map[string]string{}
+	for i, k := range keep {
+		x, ok := out[k]
+		if !ok {
+			continue
+		}
+		enc, err := json.Marshal(x)
+		if err != nil {
+			return err
+		}
+		ph := fmt.Sprintf("tokenbench-kept-%x-%d", nonce, i)
+		out[k], held[`"`+ph+`"`] = ph, client.EscapeJSONControls(string(enc))
+	}
+	var b strings.Builder
+	if err := writeJSON(&b, out); err != nil {
+		return err
+	}
+	text := rd.Redact(b.String())
+	for ph, enc := range held {
+		text = strings.Replace(text, ph, enc, 1)
+	}
+	_, err := io.WriteString(w, text)
 	return err
 }
 
