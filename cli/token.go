@@ -513,7 +513,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		// Written whatever happens, like the HAR.
 		defer func() {
 			in := bundle.Input{Account: req.Account, Partner: req.Partner, Grant: string(req.Grant), Redactor: rd,
-				User: req.Username, BaseURL: tr.baseURL, ClientID: req.ClientID, WholeSession: o.wholeSession, Replace: o.force}
+				User: caseUser(req), BaseURL: tr.baseURL, ClientID: req.ClientID, WholeSession: o.wholeSession, Replace: o.force}
 			if tr.profile != nil {
 				in.Profile = tr.profile.Name
 			}
@@ -682,6 +682,15 @@ func writeHAR(path string, ex []client.Exchange, replace bool) error {
 		return fmt.Errorf("HAR not written: %w", existsHint(err))
 	}
 	return nil
+}
+
+// caseUser is the user a token request's bundle is about: the password
+// grant's username, or the passwordless login's ident (e-mail or user id).
+func caseUser(req flows.Request) string {
+	if req.Username == "" && req.Grant == client.GrantAuthorizationCode {
+		return req.Ident
+	}
+	return req.Username
 }
 
 // writeToken prints a result in the format asked for. Tokens go to stdout
