@@ -45,3 +45,18 @@ func TestPasswordlessBundleKeepsTheLogin(t *testing.T) {
 		}
 	}
 }
+
+// The first step of an e-mail login (the code sent, exit 3) is the user's too.
+func TestPasswordlessStartBundleKeepsTheRequest(t *testing.T) {
+	srv := fake(t)
+	zipFile := filepath.Join(t.TempDir(), "start.zip")
+	r := runCLI(t, secretEnv, "", pwArgs(srv, "--ident", dinterotest.DemoCustomer, "--bundle", zipFile)...)
+	if r.code != ExitNeedCode {
+		t.Fatalf("exit %d %s", r.code, r.stderr)
+	}
+	all := readBundleHAR(t, zipFile)
+	if !strings.Contains(all, "/auth/passwordless") || strings.Contains(all, "other exchange(s) of the session were left out") ||
+		!strings.Contains(all, `| user | customer\@example.com |`) {
+		t.Fatalf("the code request is left out:\n%s", all)
+	}
+}
