@@ -173,8 +173,8 @@ func (app *App) needVerificationCode(o *tokenOptions, tr *tokenRequest, baseURL 
 }
 
 // runBrowserLogin opens the identity provider's login in a browser, waits
-// on 127.0.0.1 for its redirect (5 minutes at most), checks the state and
-// exchanges the code.
+// on loopback for its redirect (5 minutes at most; a redirect with another
+// state is refused and the wait goes on) and exchanges the code.
 func (app *App) runBrowserLogin(ctx context.Context, rn *flows.Runner, req flows.Request) (*flows.Result, error) {
 	if strings.TrimSpace(req.AuthorizeURL) == "" {
 		return nil, fmt.Errorf("%w: the oidc grant needs --code, or --authorize-url for a browser login", client.ErrInvalidInput)
@@ -185,17 +185,15 @@ func (app *App) runBrowserLogin(ctx context.Context, rn *flows.Runner, req flows
 	}
 	defer b.Close()
 	if err := app.openURL(b.URL); err != nil {
-		fmt.Fprintf(app.env.stderr, "Could not open a browser (%s). Open this URL to sign in:\n  %s\n", client.Sanitize(err.Error()), b.URL)
+		fmt.Fprintf(app.env.stderr, "Could not open a browser (%s). Open this URL to sign in:\n  %s\n", client.Sanitize(err.Error()), client.Sanitize(b.URL))
 	} else {
 		fmt.Fprintf(app.env.stderr, "Sign in with the identity provider in your browser (opened).\n")
 	}
-	fmt.Fprintf(app.env.stderr, "Waiting for the redirect to %s (5 minutes at most; ctrl+c cancels)…\n", b.RedirectURI)
+	fmt.Fprintf(app.env.stderr, "Waiting for the redirect to %s (5 minutes at most; ctrl+c cancels)…\n", client.Sanitize(b.RedirectURI))
 	code, err := b.Wait(ctx, app.after(flows.BrowserLoginTimeout))
 	switch {
 	case errors.Is(err, flows.ErrLoginTimeout):
 		return nil, fmt.Errorf("the browser login gave up: %w; run the command again to retry", err)
-	case errors.Is(err, flows.ErrStateMismatch):
-		return nil, fmt.Errorf("the browser login was refused: %w (a redirect this login did not start); run the command again", err)
 	case err != nil:
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"archive/zip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -249,7 +250,8 @@ func browserEnv(mode string) map[string]string {
 
 // actAsBrowser is the browser of the OIDC tests: it opens the authorize
 // URL, clicks the first user's link on the provider's page, and follows
-// the redirect to the workbench; "wrongstate" changes the state first.
+// the redirect to the workbench; "wrongstate" first sends the redirect
+// with another state, as another page or process could, and needs a 400.
 func actAsBrowser(mode, authorize string) {
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 10 * time.Second}
 	res, err := noFollow.Get(authorize)
@@ -271,9 +273,18 @@ func actAsBrowser(mode, authorize string) {
 	res.Body.Close()
 	back, _ := url.Parse(res.Header.Get("Location"))
 	if mode == "wrongstate" {
-		q := back.Query()
+		wrong := *back
+		q := wrong.Query()
 		q.Set("state", "not-the-state")
-		back.RawQuery = q.Encode()
+		wrong.RawQuery = q.Encode()
+		res, err := http.Get(wrong.String())
+		if err != nil {
+			os.Exit(1)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			os.Exit(3)
+		}
 	}
 	res, err = http.Get(back.String())
 	if err != nil {
@@ -321,11 +332,47 @@ func TestOIDCBrowserLogin(t *testing.T) {
 	}
 }
 
-func TestOIDCBrowserLoginWrongStateRefused(t *testing.T) {
+// A redirect with another state (any local page or process can send one)
+// gets a 400 and does not end the login: the provider's redirect that
+// follows still signs in.
+func TestOIDCBrowserLoginWrongStateIgnored(t *testing.T) {
 	srv := fake(t)
 	r := runCLI(t, browserEnv("wrongstate"), "", oidcBrowserArgs(srv)...)
-	if r.code == 0 || !strings.Contains(r.stderr, "state") || r.stdout != "" {
+	if r.code != 0 {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	if ui, _ := claimsOf(t, r)["user_info"].(map[string]any); ui["authority"] != dinterotest.OIDCAuthority {
+		t.Fatalf("no user_info: %s", r.stdout)
+	}
+}
+
+// The redirect URI (from a flag or an imported profile) and the URL to
+// open are printed without terminal controls or bidi overrides.
+func TestOIDCBrowserLoginLinesSanitised(t *testing.T) {
+	srv := fake(t)
+	var out, errOut strings.Builder
+	app := NewApp(strings.NewReader(""), &out, &errOut)
+	env := map[string]string{"TOKENBENCH_CLIENT_SECRET": dinterotest.DemoSecret}
+	app.env.getenv = func(k string) string { return env[k] }
+	app.env.isTerminal = func() bool { return false }
+	app.openURL = func(string) error { return errors.New("no browser \u202e\u009b31m") }
+	app.after = func(time.Duration) <-chan time.Time {
+		ch := make(chan time.Time, 1)
+		ch <- fixedNow
+		return ch
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirect := "http://" + l.Addr().String() + "/cb\u202egnp.exe\u009b2J"
+	l.Close()
+	code := app.Run(t.Context(), append(oidcBrowserArgs(srv), "--redirect-uri", redirect))
+	if code == 0 || !strings.Contains(errOut.String(), "Waiting for the redirect to http://"+l.Addr().String()+"/cbgnp.exe2J") {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+	if strings.ContainsAny(errOut.String(), "\u202e\u009b\x1b") {
+		t.Fatalf("controls printed: %q", errOut.String())
 	}
 }
 

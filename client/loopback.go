@@ -35,6 +35,12 @@ func CheckLoopback(host string) error {
 	return err
 }
 
+// LoopbackAddrs resolves a host name and returns its addresses when every
+// one of them is loopback, else why not (the rule of CheckLoopback).
+func LoopbackAddrs(ctx context.Context, host string) ([]string, error) {
+	return loopbackAddrs(ctx, host)
+}
+
 // loopbackAddrs resolves host and returns its addresses when every one of
 // them is loopback.
 func loopbackAddrs(ctx context.Context, host string) ([]string, error) {

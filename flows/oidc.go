@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -25,8 +26,7 @@ const BrowserLoginTimeout = 5 * time.Minute
 
 // Errors of a browser login.
 var (
-	ErrStateMismatch = errors.New("the redirect's state is not the one this login sent")
-	ErrLoginTimeout  = errors.New("no redirect from the identity provider within 5 minutes")
+	ErrLoginTimeout = errors.New("no redirect from the identity provider within 5 minutes")
 )
 
 // ExchangeOIDC exchanges req.Code (with req.RedirectURI, when the code was
@@ -63,7 +63,7 @@ func (r *Result) UserInfo() any {
 	return r.Response.Fields["user_info"]
 }
 
-// BrowserLogin waits on 127.0.0.1 for an identity provider to redirect a
+// BrowserLogin waits on loopback for an identity provider to redirect a
 // browser back with a code.
 type BrowserLogin struct {
 	// URL is the authorize URL to open: the provider's, with
@@ -82,14 +82,19 @@ type redirectResult struct {
 	err  error
 }
 
-// StartBrowserLogin listens on 127.0.0.1 (on the port of a loopback
-// redirectURI, else a free one) and builds the URL to open. Close it.
+// maxErrorDescription bounds the provider's error_description in the
+// error a refused login ends with.
+const maxErrorDescription = 200
+
+// StartBrowserLogin listens on exactly the loopback host and port of
+// redirectURI (every loopback address of localhost), else on a free port
+// of 127.0.0.1, and builds the URL to open. Close it.
 func StartBrowserLogin(authorizeURL, redirectURI string) (*BrowserLogin, error) {
 	au, err := url.Parse(strings.TrimSpace(authorizeURL))
 	if err != nil || (au.Scheme != "https" && au.Scheme != "http") || au.Host == "" {
 		return nil, fmt.Errorf("%w: the authorize URL %q is not an http(s) URL", client.ErrInvalidInput, client.Sanitize(authorizeURL))
 	}
-	addr, path := "127.0.0.1:0", "/callback"
+	hosts, port, path := []string{"127.0.0.1"}, "0", "/callback"
 	if redirectURI != "" {
 		ru, err := url.Parse(redirectURI)
 		host := ""
@@ -97,23 +102,44 @@ func StartBrowserLogin(authorizeURL, redirectURI string) (*BrowserLogin, error) 
 			host = ru.Hostname()
 		}
 		ip := net.ParseIP(host)
-		if err != nil || ru.Scheme != "http" || !(host == "localhost" || (ip != nil && ip.IsLoopback())) {
+		if err != nil || ru.Scheme != "http" || !(strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") || (ip != nil && ip.IsLoopback())) {
 			return nil, fmt.Errorf("%w: a browser login needs a loopback http redirect URI (http://127.0.0.1:PORT/...), not %q", client.ErrInvalidInput, client.Sanitize(redirectURI))
 		}
-		addr = net.JoinHostPort("127.0.0.1", ru.Port())
-		if ru.Port() == "" {
-			addr = "127.0.0.1:80"
+		switch port = ru.Port(); {
+		case port == "":
+			port = "80"
+		case strings.TrimLeft(port, "0") == "":
+			return nil, fmt.Errorf("%w: the redirect URI %q has port 0, which the identity provider cannot redirect to; name the port to listen on", client.ErrInvalidInput, client.Sanitize(redirectURI))
+		}
+		if ip != nil {
+			hosts = []string{ip.String()}
+		} else {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			addrs, err := client.LoopbackAddrs(ctx, host)
+			cancel()
+			if err != nil {
+				return nil, fmt.Errorf("%w: the redirect URI's %v; use http://127.0.0.1:%s%s", client.ErrInvalidInput, err, port, client.Sanitize(ru.EscapedPath()))
+			}
+			hosts = uniqueIPs(addrs)
 		}
 		if ru.Path != "" {
 			path = ru.Path
 		}
 	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("listening for the redirect on %s: %w", addr, err)
+	var ls []net.Listener
+	for _, h := range hosts {
+		addr := net.JoinHostPort(h, port)
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, l := range ls {
+				l.Close()
+			}
+			return nil, fmt.Errorf("listening for the redirect on %s: %w", addr, err)
+		}
+		ls = append(ls, l)
 	}
 	if redirectURI == "" {
-		redirectURI = "http://" + l.Addr().String() + path
+		redirectURI = "http://" + ls[0].Addr().String() + path
 	}
 	b := &BrowserLogin{RedirectURI: redirectURI, state: randomState(), got: make(chan redirectResult, 1)}
 	q := au.Query()
@@ -125,8 +151,26 @@ func StartBrowserLogin(authorizeURL, redirectURI string) (*BrowserLogin, error) 
 	mux := http.NewServeMux()
 	mux.HandleFunc(path, b.callback)
 	b.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = b.srv.Serve(l) }()
+	for _, l := range ls {
+		go func() { _ = b.srv.Serve(l) }()
+	}
 	return b, nil
+}
+
+// uniqueIPs is addrs in canonical form, each once.
+func uniqueIPs(addrs []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range addrs {
+		if ip := net.ParseIP(a); ip != nil {
+			a = ip.String()
+		}
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func randomState() string {
@@ -136,20 +180,27 @@ func randomState() string {
 }
 
 func (b *BrowserLogin) callback(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil || len(q["state"]) != 1 || subtle.ConstantTimeCompare([]byte(q["state"][0]), []byte(b.state)) != 1 ||
+		len(q["code"]) > 1 || len(q["error"]) > 1 {
+		// Not this login's redirect (any local process or web page can
+		// send one): refused, and the login keeps waiting.
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, "<!doctype html><title>tokenbench</title><h1>Not this login's redirect</h1><p>The state is missing, wrong or repeated, or the code is repeated. The login goes on waiting.</p>\n")
+		return
+	}
 	var res redirectResult
 	switch {
-	case q.Get("state") != b.state:
-		res.err = ErrStateMismatch
 	case q.Get("error") != "":
-		res.err = fmt.Errorf("the identity provider refused the login: %s %s", client.Sanitize(q.Get("error")), client.Sanitize(q.Get("error_description")))
+		res.err = fmt.Errorf("the identity provider refused the login: %s %s", client.Cut(client.Sanitize(q.Get("error")), 64),
+			client.Cut(client.Sanitize(q.Get("error_description")), maxErrorDescription))
 	case q.Get("code") == "":
 		res.err = errors.New("the identity provider's redirect carries no code")
 	default:
 		res.code = q.Get("code")
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
 	if res.err != nil {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprintf(w, "<!doctype html><title>tokenbench</title><h1>Login refused</h1><p>%s</p><p>You can close this tab.</p>\n", html.EscapeString(res.err.Error()))
@@ -162,8 +213,9 @@ func (b *BrowserLogin) callback(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Wait returns the code of the first redirect, or why there is none: a
-// wrong state, the provider's error, ctx ending, or timeout firing.
+// Wait returns the code of the first redirect with this login's state, or
+// why there is none: the provider's error, ctx ending, or timeout firing.
+// A redirect with another state is refused and the login waits on.
 func (b *BrowserLogin) Wait(ctx context.Context, timeout <-chan time.Time) (string, error) {
 	select {
 	case r := <-b.got:

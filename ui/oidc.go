@@ -164,11 +164,8 @@ func (p *oidcPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		if msg.err != nil {
 			p.phase, p.err = oidcFailed, errText(msg.err)
-			switch {
-			case errors.Is(msg.err, flows.ErrLoginTimeout):
+			if errors.Is(msg.err, flows.ErrLoginTimeout) {
 				p.err = "the browser login gave up: " + p.err
-			case errors.Is(msg.err, flows.ErrStateMismatch):
-				p.err = "the browser login was refused: " + p.err + " (a redirect this login did not start)"
 			}
 			return p, nil
 		}

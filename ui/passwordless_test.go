@@ -238,6 +238,48 @@ func TestOIDCBrowserLoginToToken(t *testing.T) {
 	}
 }
 
+// A stray redirect with another state (a web page or local process can
+// send one) gets a 400 and does not end the wait: the provider's redirect
+// that follows still signs in.
+func TestOIDCBrowserLoginSurvivesStrayRedirect(t *testing.T) {
+	clk := &testClock{now: fixedNow}
+	srv := demoServer(t, clk)
+	stray := make(chan int, 1)
+	browse := func(u string) error {
+		go func() {
+			au, _ := url.Parse(u)
+			status := 0
+			if resp, err := http.Get(au.Query().Get("redirect_uri") + "?code=x&state=not-this-login"); err == nil {
+				resp.Body.Close()
+				status = resp.StatusCode
+			}
+			stray <- status
+			if resp, err := http.Get(u); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		return nil
+	}
+	got := make(oidcArrivals, 8)
+	tm := teatest.NewTestModel(t, New(oidcContext(t, clk, srv, browse)), teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithFilter(got.filter)))
+	tm.Send(keyMsg("3"))
+	got.wait(t, "the browser opened")
+	if msg := got.wait(t, "the exchange").(oidcDoneMsg); msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	if status := <-stray; status != http.StatusBadRequest {
+		t.Fatalf("the stray redirect got %d", status)
+	}
+	got.wait(t, "the token shown")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	wantScreen(t, m, "token")
+	requireShows(t, m, "oidc", "authority: "+dinterotest.OIDCAuthority)
+}
+
 // esc cancels the wait: back home, the listener closed (a late redirect
 // finds nobody), and nothing exchanged.
 func TestOIDCWaitCancelledWithEsc(t *testing.T) {
