@@ -38,6 +38,20 @@ type Flow struct {
 // Start sends req and remembers its token; the Outcome holds the token,
 // or the MFA session that must be answered first.
 func (f *Flow) Start(ctx context.Context, req flows.Request) (Outcome, error) {
+	if f.spendsStored(ctx, req) {
+		// The profile's stored refresh token: spent under the profile's
+		// lock, as the CLI and auto-refresh spend it, so two processes
+		// never send the same one to a server that rotates it.
+		req.RefreshToken = ""
+		res, warnings, err := f.Service.Run(ctx, f.Profile, req, func(ctx context.Context, r flows.Request) (*flows.Result, error) {
+			res, _, err := f.Runner.Start(ctx, r)
+			return res, err
+		})
+		if res != nil && res.Response != nil {
+			res.Response.Warnings = append(res.Response.Warnings, warnings...)
+		}
+		return Outcome{Result: res}, err
+	}
 	res, mfa, err := f.Runner.Start(ctx, req)
 	if err == nil && res != nil {
 		f.Keep(res)
@@ -48,6 +62,17 @@ func (f *Flow) Start(ctx context.Context, req flows.Request) (Outcome, error) {
 		err = f.Service.ExplainRefused(ctx, f.Profile, req, err)
 	}
 	return Outcome{Result: res, MFA: mfa}, err
+}
+
+// spendsStored says req spends the refresh token the saved profile stores
+// (the form filled it from the store), rather than one typed for this run.
+func (f *Flow) spendsStored(ctx context.Context, req flows.Request) bool {
+	if !f.Saved || f.Service == nil || f.Service.Secrets == nil || req.Grant != client.GrantRefreshToken || req.RefreshToken == "" ||
+		!profiles.SourceOf(f.Profile, profiles.RefreshToken).Stored() {
+		return false
+	}
+	stored, err := f.Service.Secrets.Get(ctx, f.Profile, profiles.RefreshToken)
+	return err == nil && stored == req.RefreshToken
 }
 
 // Keep remembers a new token of a held flow before it is shown: a rotated
