@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tokenbench/tokenbench/client"
 )
 
 // The other half of the tickets: why can't this integration get a token,
@@ -187,7 +189,7 @@ func clientNotFound(q ClientQuery, listed []APIClient) Finding {
 	}
 	ev := fmt.Sprintf("auth/clients lists %d client(s), none with client_id or id %s", len(listed), q.ClientID)
 	if len(ids) > 0 {
-		ev += ": " + boundedList(ids, MaxListed)
+		ev += ": " + client.Bounded(ids, MaxListed)
 	}
 	return Finding{Rule: "client-not-found", Severity: Blocker,
 		Text:     "no API client " + q.ClientID + " on this account: every token request with it fails client authentication",
@@ -443,14 +445,6 @@ func andList(ss []string) string {
 		return ss[0]
 	}
 	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
-}
-
-// boundedList joins at most n items and says how many more.
-func boundedList(ss []string, n int) string {
-	if len(ss) <= n {
-		return strings.Join(ss, ", ")
-	}
-	return strings.Join(ss[:n], ", ") + fmt.Sprintf(" and %d more", len(ss)-n)
 }
 
 // WriteText prints the client report for a person: the client, its grants
