@@ -382,11 +382,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 // copied; call it after the program ends.
 func (m *Model) ClearClipboardOnQuit() { m.clip.clearOnQuit() }
 
-// errText is an error as one line for a screen.
-func errText(err error) string {
-	return client.Sanitize(err.Error())
-}
-
 // View implements tea.Model: the workbench in the alternate screen, with
 // the window title naming what is shown. It changes no state.
 func (m *Model) View() tea.View {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -112,3 +113,11 @@ func (c *codeInput) Focus() tea.Cmd { return c.input.Focus() }
 func (c *codeInput) Blur()          { c.input.Blur() }
 func (c *codeInput) SetWidth(w int) { c.input.SetWidth(w) }
 func (c *codeInput) View() string   { return c.input.View() }
+
+// codeUnjudged reports whether an answer to a binding code did not judge
+// it (flows.Unchecked: a 429, a 5xx; or a scope or validation refusal):
+// the code typed stays, to be sent again, and no attempt was used.
+func codeUnjudged(err error) bool {
+	var n *flows.NotACodeError
+	return flows.Unchecked(err) || (errors.As(err, &n) && n.Step == flows.StepCode)
+}

@@ -8,17 +8,9 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
-	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 )
 
 type (
-	// sigMsg is a token's signature checked against its JWKS.
-	sigMsg struct {
-		token string
-		url   string
-		ver   tokeninfo.Verification
-		err   error
-	}
 	harSavedMsg struct {
 		path string
 		err  error

@@ -18,29 +18,7 @@ import (
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
-	"github.com/tokenbench/tokenbench/profiles"
 )
-
-// diagnoseSource is where the doctor reads users with: the client
-// credentials (or Bearer) of a connection, a profile or the request being
-// worked on, which need read:accounts.
-type diagnoseSource struct {
-	BaseURL string
-	Request flows.Request
-	// Profile, when set, fills the client secret from its store.
-	Profile *profiles.Profile
-	// Failure is the failed request a client diagnosis explains, for its
-	// bundle; nil otherwise.
-	Failure *failedRequest
-}
-
-// failedRequest is what a bundle says of a failed token request: its
-// one-line error, Dintero's details (sanitised) and its grant.
-type failedRequest struct {
-	Error   string
-	Details []string
-	Grant   string
-}
 
 type (
 	// diagnosedMsg is the doctor's report for one lookup.
@@ -369,16 +347,6 @@ func (m *diagnosePage) View() string {
 	return strings.Join(lines[scroll:], "\n")
 }
 
-func readerName(src diagnoseSource) string {
-	if src.Profile != nil {
-		return "profile " + src.Profile.Name
-	}
-	if src.Request.ClientID != "" {
-		return "client " + src.Request.ClientID
-	}
-	return "the Bearer"
-}
-
 // lines is the report: findings first (what a support engineer came for),
 // then the user, then the server's activity beside this session's MFA
 // timeline for the user (below it when the terminal is narrow).
@@ -536,22 +504,6 @@ func (m *diagnosePage) userHead() []string {
 // server's activity without cutting either (user agents, error codes);
 // narrower, it goes below, which still fits one screen at 120×40.
 const sideBySideWidth = 140
-
-// hang wraps text after prefix, the next lines indented under the text.
-func hang(prefix, text string, width int) []string {
-	pw := lipgloss.Width(prefix)
-	wrapped := lipgloss.NewStyle().Width(max(10, width-pw)).Render(text)
-	lines := strings.Split(wrapped, "\n")
-	for i := range lines {
-		lines[i] = strings.TrimRight(lines[i], " ")
-		if i == 0 {
-			lines[i] = prefix + lines[i]
-		} else {
-			lines[i] = strings.Repeat(" ", pw) + lines[i]
-		}
-	}
-	return lines
-}
 
 // activityLines is the server's activity log of the user, newest first.
 func (m *diagnosePage) activityLines() []string {

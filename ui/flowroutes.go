@@ -78,9 +78,6 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	return nil, false
 }
 
-// grantChooserRecovery is the chooser's line after the grants.
-var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "For a user who lost their phone: two codes on two channels, then a token.", apart: true}
-
 // openRecovery opens the guided recovery's setup, filled in from req's
 // user and client; nothing is sent before the user confirms.
 func (f *flow) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
@@ -108,21 +105,6 @@ func (f *flow) diagnoseFromHome(it homeItem) tea.Cmd {
 	v := f.currentValues()
 	req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Bearer: v[fBearer]}
 	return f.openDiagnose(diagnoseSource{BaseURL: v[fBaseURL], Request: req}, v[fUsername])
-}
-
-// tokenUser is the user a token was issued to: its email claim, or a
-// "user:" subject; "" for a client's token.
-func tokenUser(res *flows.Result) string {
-	if res == nil || res.Token == nil {
-		return ""
-	}
-	if e, ok := res.Token.Claims["email"].(string); ok && e != "" {
-		return e
-	}
-	if u, ok := strings.CutPrefix(res.Token.Subject, "user:"); ok {
-		return u
-	}
-	return ""
 }
 
 // baseFor is the base URL a token came from.
@@ -252,21 +234,6 @@ func accountOf(u string) string {
 	}
 	id, _, _ := strings.Cut(rest, "/")
 	return id
-}
-
-// grantLine is how a token was obtained, for the grant row and a bundle.
-func grantLine(r *flows.Result) string {
-	how := string(r.Request.Grant)
-	if r.ViaMFA {
-		how += " via MFA"
-	}
-	if r.BearerChained {
-		how += " · Bearer from client_credentials"
-	}
-	if r.Partner != nil {
-		how += " · " + r.Partner.Label()
-	}
-	return how
 }
 
 // openBundle opens the bundle screen for in; res is the token it is

@@ -936,3 +936,5 @@ func (p *formPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	}
 	return p, func() tea.Msg { return formSubmitMsg{form: p} }
 }
+
+func (*formPage) IsRequestForm() {}

@@ -36,3 +36,6 @@ func chooserFor(forProfile bool) menu {
 	}
 	return m
 }
+
+// grantChooserRecovery is the chooser's line after the grants.
+var grantChooserRecovery = menuItem{title: "Recover MFA (lost device)", desc: "For a user who lost their phone: two codes on two channels, then a token.", apart: true}

@@ -5,8 +5,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // menuItem is one line of a menu, with a description under it.
@@ -93,18 +91,4 @@ func (m *menu) view(s Styles, width, height int) string {
 	}
 	lines := render(layout{}, first)
 	return strings.Join(lines[:min(len(lines), max(1, fit*2))], "\n")
-}
-
-// truncate cuts s to n cells with an ellipsis; styled text keeps its
-// styles (escape sequences take no cells).
-func truncate(s string, n int) string {
-	if n <= 1 {
-		return ""
-	}
-	return ansi.Truncate(s, n, "…")
-}
-
-// wrap renders text in style, wrapped at width cells.
-func wrap(style lipgloss.Style, text string, width int) string {
-	return style.Width(max(1, width)).Render(text)
 }

@@ -194,12 +194,6 @@ func (m *mfaModel) keys(k KeyMap, now time.Time) bindings {
 	return bindings{short: []key.Binding{withHelp(k.Back, "cancel"), k.ForceQuit}}
 }
 
-// withHelp is b with another description, for a screen where it means
-// something more specific.
-func withHelp(b key.Binding, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
-}
-
 // Messages of the MFA page: its own results, and what it asks the root.
 type (
 	// challengeMsg and verifyMsg carry the MFA session as the command
@@ -216,15 +210,9 @@ type (
 		res     *flows.Result
 		err     error
 	}
-	// mfaTokenMsg asks the root to show the token an MFA page obtained
-	// (already kept); back from it goes where the request was sent from.
-	mfaTokenMsg struct{ res *flows.Result }
 	// channelChosenMsg tells the root the channel last used, the default
 	// of the next MFA screen and of a recovery.
 	channelChosenMsg struct{ ch client.Channel }
-	// needTickMsg asks the root for its one-second tick (a countdown is
-	// shown).
-	needTickMsg struct{}
 )
 
 // mfaPage is the MFA screen: challenge → binding code → mfa-oob for one
@@ -497,10 +485,4 @@ func (p *mfaPage) verify(code string) tea.Cmd {
 	})
 }
 
-// codeUnjudged reports whether an answer to a binding code did not judge
-// it (flows.Unchecked: a 429, a 5xx; or a scope or validation refusal):
-// the code typed stays, to be sent again, and no attempt was used.
-func codeUnjudged(err error) bool {
-	var n *flows.NotACodeError
-	return flows.Unchecked(err) || (errors.As(err, &n) && n.Step == flows.StepCode)
-}
+func (*mfaPage) IsRequestStep() {}

@@ -52,3 +52,11 @@ func (c *Context) nextID() int {
 	c.requests++
 	return c.requests
 }
+
+type // mfaTokenMsg asks the root to show the token an MFA page obtained
+// (already kept); back from it goes where the request was sent from.
+mfaTokenMsg struct{ res *flows.Result }
+
+type // needTickMsg asks the root for its one-second tick (a countdown is
+// shown).
+needTickMsg struct{}

@@ -73,7 +73,7 @@ func newOIDCPage(ctx *Context, svc *session.Flow, req flows.Request) *oidcPage {
 	return &oidcPage{ctx: ctx, svc: svc, req: req, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), width: ctx.Width - 2, height: ctx.Height}
 }
 
-func (*oidcPage) requestStep() {}
+func (*oidcPage) IsRequestStep() {}
 
 func (p *oidcPage) Title() string             { return "OIDC login" }
 func (p *oidcPage) TakesText() bool           { return false }

@@ -93,17 +93,12 @@ type (
 	// and a new token replaces these screens rather than stacking on them.
 	RequestStep interface {
 		Page
-		requestStep()
+		IsRequestStep()
 	}
 	// RequestForm is the form a request was sent from: its errors go back
 	// to it.
 	RequestForm interface {
 		Page
-		requestForm()
+		IsRequestForm()
 	}
 )
-
-func (*sendingPage) requestStep() {}
-func (*mfaPage) requestStep()     {}
-func (*tokenPage) requestStep()   {}
-func (*formPage) requestForm()    {}

@@ -76,7 +76,7 @@ func newPasswordlessPage(ctx *Context, l *flows.PasswordlessLogin, keep func(*fl
 	return p
 }
 
-func (*passwordlessPage) requestStep() {}
+func (*passwordlessPage) IsRequestStep() {}
 
 func (p *passwordlessPage) Title() string { return "passwordless" }
 

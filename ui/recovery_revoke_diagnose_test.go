@@ -3,7 +3,6 @@ package ui
 import (
 	"archive/zip"
 	"bytes"
-	tea "charm.land/bubbletea/v2"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"

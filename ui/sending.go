@@ -104,3 +104,5 @@ func (p *sendingPage) abort() {
 	}
 	p.done = true
 }
+
+func (*sendingPage) IsRequestStep() {}

@@ -102,14 +102,6 @@ func (c *sigChecker) sigFor(token string) string {
 	return sig
 }
 
-// sigText is a signature check's outcome in one line.
-func sigText(msg sigMsg) string {
-	if msg.err != nil {
-		return "NOT verified: JWKS unreachable or unusable: " + errText(msg.err)
-	}
-	return msg.ver.String()
-}
-
 // keysURLForIssuer is the keys endpoint of an inspected token's account,
 // when its issuer is an account's auth under a base URL this session uses
 // (the last request's, the default, Dintero's); "" otherwise.

@@ -2,16 +2,19 @@ package ui
 
 import (
 	"fmt"
-	"github.com/tokenbench/tokenbench/client"
-	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"path/filepath"
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+
 	"os"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/profiles"
 )
 
 // Finding 14: a question clears the stale status of the screen it opens on.

@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenbench/tokenbench/client"
+)
+
+// errText is an error as one line for a screen.
+func errText(err error) string {
+	return client.Sanitize(err.Error())
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// withHelp is b with another description, for a screen where it means
+// something more specific.
+func withHelp(b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+}
+
+// truncate cuts s to n cells with an ellipsis; styled text keeps its
+// styles (escape sequences take no cells).
+func truncate(s string, n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return ansi.Truncate(s, n, "…")
+}
+
+// wrap renders text in style, wrapped at width cells.
+func wrap(style lipgloss.Style, text string, width int) string {
+	return style.Width(max(1, width)).Render(text)
+}
+
+// hang wraps text after prefix, the next lines indented under the text.
+func hang(prefix, text string, width int) []string {
+	pw := lipgloss.Width(prefix)
+	wrapped := lipgloss.NewStyle().Width(max(10, width-pw)).Render(text)
+	lines := strings.Split(wrapped, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+		if i == 0 {
+			lines[i] = prefix + lines[i]
+		} else {
+			lines[i] = strings.Repeat(" ", pw) + lines[i]
+		}
+	}
+	return lines
+}
