@@ -257,7 +257,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.desk.openSaveAs(msg.res)
 		}
 		return f.onTokenAct(msg)
-	case navTokenMsg, recoveryChosenMsg, recoverySetupLeftMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg, actAsUserConfirmedMsg:
+	case navTokenMsg, recoveryChosenMsg, recoverySetupLeftMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg, actAsUserConfirmedMsg,
+		recoveryAskedMsg, diagnoseAskedMsg, bundleForMsg:
 		cmd, _ := f.onFlowMsg(msg)
 		return cmd
 	case sigMsg:

@@ -6,10 +6,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// closeThenMsg goes back from the page on top, then runs then (which
-// finds the screen below on top).
-type closeThenMsg struct{ then tea.Cmd }
-
 // confirmPage asks a y/n question before something that cannot be undone:
 // y goes back and runs yes; any other key goes back saying no.
 type confirmPage struct {

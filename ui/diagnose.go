@@ -224,8 +224,7 @@ func (m *diagnosePage) openBundle() tea.Cmd {
 	if m.token != nil {
 		in.AccessToken, in.Verdict = m.token.Response.AccessToken, m.verdict
 	}
-	p := newBundlePage(m.ctx, in, m.Title())
-	return openPageThen(p, p.Focus())
+	return askPage(bundleForMsg{in: in, from: m.Title()})
 }
 
 // run reads the user and their activity with the source's token.

@@ -132,8 +132,8 @@ func (p *failurePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case key.Matches(km, k.Back):
 		return p, closePage
 	case key.Matches(km, k.Diagnose) && p.offersDiagnose():
-		d := newClientDiagnosePage(p.ctx, *p.diag, p.query, p.user)
-		return p, openPageThen(d, d.Start())
+		q := p.query
+		return p, askPage(diagnoseAskedMsg{src: *p.diag, user: p.user, clientQ: &q})
 	case key.Matches(km, k.Up):
 		p.scroll = max(0, p.scroll-1)
 	case key.Matches(km, k.Down):

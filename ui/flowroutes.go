@@ -57,6 +57,21 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			return f.openBundle(in, msg.from, nil), true
 		}
 		return f.openBundle(f.bundleInput(f.shown.last), msg.from, f.shown.last), true
+	case recoveryAskedMsg:
+		p := newRecoveryPage(f.ctx, msg.base, msg.req, msg.channel, msg.keep)
+		f.nav.push(p)
+		return p.Start(), true
+	case diagnoseAskedMsg:
+		if msg.clientQ != nil {
+			p := newClientDiagnosePage(f.ctx, msg.src, *msg.clientQ, msg.user)
+			f.nav.push(p)
+			return p.Start(), true
+		}
+		return f.openDiagnose(msg.src, msg.user), true
+	case bundleForMsg:
+		p := newBundlePage(f.ctx, msg.in, msg.from)
+		f.nav.push(p)
+		return p.Focus(), true
 	case revokedMsg:
 		return f.onRevoked(msg), true
 	case recoverySetupLeftMsg:

@@ -386,13 +386,12 @@ func (p *mfaPage) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	idle := p.phase == mfaChoose || p.phase == mfaCode || p.phase == mfaDead
 	switch {
 	case key.Matches(msg, k.Recover) && idle:
-		rec := newRecoveryPage(p.ctx, p.base, p.session.Request, p.chosen(), p.keep)
+		rec := askPage(recoveryAskedMsg{base: p.base, req: p.session.Request, channel: p.chosen(), keep: p.keep})
 		// The recovery's first code goes to a real user: asked first.
 		return openPage(newConfirmPage(p.ctx, "MFA recovery", fmt.Sprintf("Start the lost-device recovery for %s? It sends them a code by %s now. y/n",
-			p.user(), flows.ChannelName(p.chosen())), openPageThen(rec, rec.Start()), "no recovery: nothing was sent"))
+			p.user(), flows.ChannelName(p.chosen())), rec, "no recovery: nothing was sent"))
 	case key.Matches(msg, k.Diagnose) && idle:
-		d := newDiagnosePage(p.ctx, diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, p.session.Request.Username)
-		return openPageThen(d, d.Start())
+		return askPage(diagnoseAskedMsg{src: diagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, user: p.session.Request.Username})
 	case p.code.wait.holdsSend(p.ctx.Now()) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
 		p.phase == mfaChoose && key.Matches(msg, k.Select)),
 		p.code.wait.holdsCheck(p.ctx.Now()) > 0 && p.phase == mfaCode && key.Matches(msg, k.Select):

@@ -3,6 +3,9 @@ package ui
 import (
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/tokenbench/tokenbench/bundle"
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 )
 
@@ -26,6 +29,33 @@ type (
 		exchange int
 	}
 )
+
+// Screens a page asks the root for: a page never builds another page.
+type (
+	// recoveryAskedMsg asks for the guided recovery of req's user, started
+	// at once (the MFA screen's L, confirmed there); keep keeps its token.
+	recoveryAskedMsg struct {
+		base    string
+		req     flows.Request
+		channel client.Channel
+		keep    func(*flows.Result) error
+	}
+	// diagnoseAskedMsg asks for the diagnose screen: of user with src's
+	// client, or, with clientQ, of the API client it names.
+	diagnoseAskedMsg struct {
+		src     diagnoseSource
+		user    string
+		clientQ *doctor.ClientQuery
+	}
+	// bundleForMsg asks for the bundle page of a case a page put
+	// together (the diagnosis's).
+	bundleForMsg struct {
+		in   bundle.Input
+		from string
+	}
+)
+
+func askPage(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
 // closeWithStatusMsg closes the page on top, then shows status on the
 // screen below (in one message: two could arrive in either order).
@@ -60,3 +90,7 @@ mfaTokenMsg struct{ res *flows.Result }
 type // needTickMsg asks the root for its one-second tick (a countdown is
 // shown).
 needTickMsg struct{}
+
+// closeThenMsg goes back from the page on top, then runs then (which
+// finds the screen below on top).
+type closeThenMsg struct{ then tea.Cmd }
