@@ -356,12 +356,3 @@ func (c *chrome) keyLine(short []key.Binding, width int, more bool) string {
 	full.SetWidth(0) // cut here, not by help's own truncation
 	return full.ShortHelpView(append(append([]key.Binding{}, keys[:n]...), tail...))
 }
-
-// clipLines keeps the first n lines of s.
-func clipLines(s string, n int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	return strings.Join(lines, "\n")
-}

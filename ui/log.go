@@ -374,15 +374,3 @@ func (p *timelinePage) View() string {
 	}
 	return b.String()
 }
-
-// stepMark marks an MFA timeline step: ✓ answered, ✗ failed, ! the
-// mfa_required that starts a flow.
-func stepMark(s Styles, st flows.Step) string {
-	switch {
-	case st.Outcome == "403 mfa_required":
-		return s.Warn.Render("!")
-	case !st.OK:
-		return s.Error.Render("✗")
-	}
-	return s.OK.Render("✓")
-}

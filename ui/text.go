@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
 )
 
 // errText is an error as one line for a screen.
@@ -56,4 +57,25 @@ func hang(prefix, text string, width int) []string {
 		}
 	}
 	return lines
+}
+
+// stepMark marks an MFA timeline step: ✓ answered, ✗ failed, ! the
+// mfa_required that starts a flow.
+func stepMark(s Styles, st flows.Step) string {
+	switch {
+	case st.Outcome == "403 mfa_required":
+		return s.Warn.Render("!")
+	case !st.OK:
+		return s.Error.Render("✗")
+	}
+	return s.OK.Render("✓")
+}
+
+// clipLines keeps the first n lines of s.
+func clipLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
 }
