@@ -16,6 +16,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/ui"
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // Issue 19: the demo's home screen, driven by keys on the workbench the
@@ -53,7 +54,7 @@ func (c *recordingClipboard) Copy(text string) (string, string, error) {
 	return "system clipboard", "", nil
 }
 
-func (c *recordingClipboard) ClearIf(string) (ui.Cleared, error) { return ui.Cleared{}, nil }
+func (c *recordingClipboard) ClearIf(string) (common.Cleared, error) { return common.Cleared{}, nil }
 
 func (c *recordingClipboard) text() string {
 	c.mu.Lock()
@@ -84,7 +85,7 @@ func newDemoBench(t *testing.T) *demoBench {
 	}
 	t.Cleanup(srv.Close)
 	b := &demoBench{t: t, srv: srv, clk: clk, clip: &recordingClipboard{}}
-	ctx := ui.NewContext()
+	ctx := common.NewContext()
 	ctx.Width, ctx.Height = 80, 24
 	ctx.Now, ctx.Clipboard, ctx.ClearAfter = clk.Now, b.clip, 0
 	ctx.Tick = func(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
@@ -102,11 +103,11 @@ func newDemoBench(t *testing.T) *demoBench {
 	}
 	ctx.DefaultBaseURL = srv.URL
 	ctx.Connections = demoConnections(srv.URL, srv.OIDCAuthorizeURL())
-	ctx.Outbox = func(user string) []ui.OutboxMessage {
-		var out []ui.OutboxMessage
+	ctx.Outbox = func(user string) []common.OutboxMessage {
+		var out []common.OutboxMessage
 		for _, msg := range srv.Outbox() {
 			if msg.Username == user {
-				out = append(out, ui.OutboxMessage{At: msg.At, Channel: msg.Channel, To: msg.To, Text: msg.Text})
+				out = append(out, common.OutboxMessage{At: msg.At, Channel: msg.Channel, To: msg.To, Text: msg.Text})
 			}
 		}
 		return out

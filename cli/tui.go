@@ -13,6 +13,7 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/ui"
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 type tuiConfig struct {
@@ -24,7 +25,7 @@ type tuiConfig struct {
 const clearAfterEnv = "TOKENBENCH_CLIPBOARD_CLEAR"
 
 func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
-	ctx := ui.NewContext()
+	ctx := common.NewContext()
 	clip := &rememberingClipboard{Clipboard: ui.NewClipboard()}
 	ctx.Clipboard = clip
 	ctx.Version = Version
@@ -45,11 +46,11 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 	if srv := cfg.demo; srv != nil {
 		ctx.DefaultBaseURL = srv.URL
 		ctx.Connections = demoConnections(srv.URL, srv.OIDCAuthorizeURL())
-		ctx.Outbox = func(username string) []ui.OutboxMessage {
-			var out []ui.OutboxMessage
+		ctx.Outbox = func(username string) []common.OutboxMessage {
+			var out []common.OutboxMessage
 			for _, m := range srv.Outbox() {
 				if m.Username == username {
-					out = append(out, ui.OutboxMessage{At: m.At, Channel: m.Channel, To: m.To, Text: m.Text})
+					out = append(out, common.OutboxMessage{At: m.At, Channel: m.Channel, To: m.To, Text: m.Text})
 				}
 			}
 			return out
@@ -77,7 +78,7 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 }
 
 // demoConnections are the demo's ready-made requests.
-func demoConnections(base, authorizeURL string) []ui.Connection {
+func demoConnections(base, authorizeURL string) []common.Connection {
 	d := dinterotest.DemoAccount
 	cc := flows.Request{Account: d, Grant: client.GrantClientCredentials, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret}
 	pw := func(user string) flows.Request {
@@ -106,7 +107,7 @@ func demoConnections(base, authorizeURL string) []ui.Connection {
 	// token without the user auto-refresh 30 s before expiry, so auto-refresh
 	// shows on home ("auto-refresh in …", then "auto-refreshed at …").
 	// The recovery cannot, and does not.
-	return []ui.Connection{
+	return []common.Connection{
 		{Name: "Demo API client", Description: "client_credentials with HTTP Basic; auto-refreshes 30 s before expiry", BaseURL: base, Request: cc, Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "Support user, no MFA", Description: "password grant with a refresh token: X on its token revokes it", BaseURL: base, Request: pw(dinterotest.DemoUser), Channel: client.ChannelSMS, AutoRefresh: true},
 		{Name: "MFA user", Description: "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)", BaseURL: base, Request: pw(dinterotest.DemoMFAUser), Channel: client.ChannelSMS, AutoRefresh: true},
@@ -123,7 +124,7 @@ func demoConnections(base, authorizeURL string) []ui.Connection {
 // rememberingClipboard keeps the last text the workbench copied, so that a
 // hangup, which ends the program outside Bubble Tea, can clear it.
 type rememberingClipboard struct {
-	ui.Clipboard
+	common.Clipboard
 	mu   sync.Mutex
 	last string
 }

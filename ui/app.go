@@ -13,6 +13,18 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/session"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/pages/chooser"
+	"github.com/tokenbench/tokenbench/ui/pages/home"
+	"github.com/tokenbench/tokenbench/ui/pages/inspect"
+	"github.com/tokenbench/tokenbench/ui/pages/log"
+	"github.com/tokenbench/tokenbench/ui/pages/mfa"
+	"github.com/tokenbench/tokenbench/ui/pages/recovery"
+	"github.com/tokenbench/tokenbench/ui/pages/request"
+	"github.com/tokenbench/tokenbench/ui/pages/sending"
+	"github.com/tokenbench/tokenbench/ui/pages/token"
 )
 
 // Messages from commands. Each async result carries the id of the request
@@ -35,7 +47,7 @@ type (
 	}
 	clearClipMsg struct{ id int }
 	clearedMsg   struct {
-		res Cleared
+		res common.Cleared
 		err error
 	}
 )
@@ -45,7 +57,7 @@ type (
 // around it (header, status, help), the flow of the request being worked
 // on, the profiles desk, the signature checks and the clipboard.
 type Model struct {
-	ctx     *Context
+	ctx     *common.Context
 	nav     router
 	chrome  chrome
 	flow    *flow
@@ -57,14 +69,14 @@ type Model struct {
 
 // New builds the workbench. With connections or saved profiles it opens on
 // home; on a first run, on the grant chooser.
-func New(ctx *Context) *Model {
+func New(ctx *common.Context) *Model {
 	if ctx.Session == nil {
 		ctx.Session = session.New(ctx.Store, ctx.Secrets, ctx.NewRunner)
 		ctx.Session.Now = ctx.Now
 	}
 	m := &Model{ctx: ctx, chrome: newChrome(ctx), clip: clipKeeper{ctx: ctx}}
 	f := &flow{ctx: ctx, nav: &m.nav, chrome: &m.chrome, channel: client.ChannelSMS, chain: true,
-		values: map[string]string{fBaseURL: ctx.DefaultBaseURL}}
+		values: map[string]string{form.FBaseURL: ctx.DefaultBaseURL}}
 	m.sigs = newSigChecker(ctx, func() string { return f.baseURL })
 	f.sigs = m.sigs
 	m.flow, m.desk = f, &desk{f: f}
@@ -77,7 +89,7 @@ func New(ctx *Context) *Model {
 	}
 	if ctx.Store != nil || len(ctx.Connections) > 0 {
 		// Home, where profiles are added and connections run.
-		f.home = newHomePage(ctx, m.desk.profiles, m.desk.readOnly)
+		f.home = home.New(ctx, m.desk.profiles, m.desk.readOnly)
 	}
 	m.nav.reset(f.base()...)
 	if len(m.desk.profiles) == 0 && len(ctx.Connections) == 0 && m.desk.readOnly == "" {
@@ -121,8 +133,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // asking reports whether p shows a y/n question.
-func asking(p Page) bool {
-	a, ok := p.(Asker)
+func asking(p common.Page) bool {
+	a, ok := p.(common.Asker)
 	return ok && a.Asking()
 }
 
@@ -138,7 +150,7 @@ func (m *Model) size() {
 // a page's countdown (a token's, home's held tokens, a 429's wait), or a
 // held token to auto-refresh whatever the screen.
 func (m *Model) wantsTick() bool {
-	p, ok := m.nav.top().(Ticker)
+	p, ok := m.nav.top().(common.Ticker)
 	return ok && p.Ticking() || m.desk.autoRefreshPending()
 }
 
@@ -150,7 +162,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.chrome.help.SetWidth(msg.Width)
 		return nil
 	case tea.BackgroundColorMsg:
-		m.ctx.Styles = DefaultStyles(msg.IsDark())
+		m.ctx.Styles = common.DefaultStyles(msg.IsDark())
 		return nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
@@ -168,76 +180,76 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 
 	// Navigation asked for by pages.
-	case openPageMsg:
-		m.nav.push(msg.page)
-		return msg.then
-	case closePageMsg:
+	case common.OpenPageMsg:
+		m.nav.push(msg.Page)
+		return msg.Then
+	case common.ClosePageMsg:
 		m.nav.pop()
 		return nil
-	case closeThenMsg:
+	case common.CloseThenMsg:
 		m.nav.pop()
-		return msg.then
-	case statusMsg:
-		f.setStatus(msg.text, msg.err)
+		return msg.Then
+	case common.StatusMsg:
+		f.setStatus(msg.Text, msg.Err)
 		return nil
 
 	// The request's flow.
-	case grantChosenMsg:
-		if msg.forProfile {
+	case chooser.GrantChosenMsg:
+		if msg.ForProfile {
 			// A new profile starts from nothing (the last request's
 			// values, its secret, another profile's name are not this
 			// one's), or from the new profile's form left with esc.
-			f.openNewProfileForm(msg.grant)
+			f.openNewProfileForm(msg.Grant)
 		} else {
-			f.openOneOffForm(msg.grant, f.currentValues())
+			f.openOneOffForm(msg.Grant, f.currentValues())
 		}
 		return nil
-	case channelChosenMsg:
-		f.channel = msg.ch
+	case mfa.ChannelChosenMsg:
+		f.channel = msg.Ch
 		return nil
-	case formBackMsg:
+	case request.FormBackMsg:
 		m.nav.pop()
 		// Back to the chooser is choosing another grant: what was typed
 		// goes on. Back anywhere else is leaving the request on purpose:
 		// its secrets go, the rest is there when the form is opened again.
-		_, toChooser := topIs[*chooserPage](&m.nav)
+		_, toChooser := topIs[*chooser.Page](&m.nav)
 		if toChooser {
-			m.nav.update(formLeftMsg{}) // the chooser's esc leaves what was typed
+			m.nav.update(chooser.FormLeftMsg{}) // the chooser's esc leaves what was typed
 		}
-		if msg.form.draft != "" {
-			f.drafts.keep(msg.form, !toChooser)
+		if msg.Form.Draft != "" {
+			f.drafts.keep(msg.Form, !toChooser)
 			return nil
 		}
-		f.values, f.chain = msg.values, msg.chain
+		f.values, f.chain = msg.Values, msg.Chain
 		if !toChooser {
 			f.dropSecrets(false)
 		}
 		return nil
-	case chooserLeftMsg:
+	case chooser.LeftMsg:
 		m.nav.pop()
-		if msg.afterForm {
-			f.dropSecrets(msg.forProfile)
+		if msg.AfterForm {
+			f.dropSecrets(msg.ForProfile)
 		}
 		return nil
-	case formSubmitMsg:
+	case request.FormSubmitMsg:
 		// The form sent is the one the request's errors go back to.
-		f.form = msg.form
-		if f.form.profileMode {
+		f.form = msg.Form
+		if f.form.ProfileMode {
 			return m.desk.saveProfile()
 		}
-		if f.form.oneOff {
+		if f.form.OneOff {
 			f.forOneOff()
 		}
-		req, base := f.form.request()
-		f.values, f.chain = f.form.values(), f.form.chain
+		req, base := f.form.Request()
+		f.values, f.chain = f.form.Values(), f.form.Chain
 		return f.start(req, base, true)
-	case sentMsg:
+	case sending.SentMsg:
 		// An answer for the sending page on top, unless cancelled or
 		// superseded.
-		if p, ok := topIs[*sendingPage](&m.nav); !ok || !p.accept(msg.id) {
+		if p, ok := topIs[*sending.Page](&m.nav); !ok || !p.Accept(msg.ID) {
 			return nil
 		}
-		switch inner := msg.msg.(type) {
+		switch inner := msg.Msg.(type) {
 		case resultMsg:
 			return f.onResult(inner)
 		case revokedMsg:
@@ -246,27 +258,27 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.desk.onItemRefreshed(inner)
 		}
 		return nil
-	case sendCancelledMsg:
+	case sending.SendCancelledMsg:
 		f.leaveSending()
 		f.setStatus("request cancelled", false)
 		return nil
-	case mfaTokenMsg:
-		return f.showToken(msg.res)
-	case tokenActMsg:
-		if msg.act == actSaveAs {
-			return m.desk.openSaveAs(msg.res)
+	case common.MFATokenMsg:
+		return f.showToken(msg.Res)
+	case token.ActMsg:
+		if msg.Act == token.ActSaveAs {
+			return m.desk.openSaveAs(msg.Res)
 		}
 		return f.onTokenAct(msg)
-	case navTokenMsg, recoveryChosenMsg, recoverySetupLeftMsg, bundleAskedMsg, revokedMsg, closeWithStatusMsg, actAsUserConfirmedMsg,
-		recoveryAskedMsg, diagnoseAskedMsg, bundleForMsg:
+	case common.NavTokenMsg, common.RecoveryChosenMsg, recovery.SetupLeftMsg, common.BundleAskedMsg, revokedMsg, common.CloseWithStatusMsg, actAsUserConfirmedMsg,
+		common.RecoveryAskedMsg, common.DiagnoseAskedMsg, common.BundleForMsg:
 		cmd, _ := f.onFlowMsg(msg)
 		return cmd
-	case sigMsg:
+	case common.SigMsg:
 		m.sigs.done(msg)
 		return m.nav.update(msg)
 
 	// Profiles and held tokens.
-	case homeActMsg:
+	case home.ActMsg:
 		return m.desk.onHomeAct(msg)
 	case needInputMsg:
 		return m.desk.onNeedInput(msg)
@@ -278,14 +290,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		f.onAutoRefresh(msg)
 		return nil
 	case keyringProbedMsg:
-		m.ctx.keyringMissing = msg.missing
+		m.ctx.KeyringMissing = msg.missing
 		return nil
-	case keptTokensMsg, needTickMsg:
+	case keptTokensMsg, common.NeedTickMsg:
 		// Update arms the tick for the countdowns they bring.
 		return nil
 
 	// The clipboard.
-	case copyMsg:
+	case common.CopyMsg:
 		cmd, err := m.clip.copy(msg)
 		if err != "" {
 			f.setStatus(err, true)
@@ -354,18 +366,18 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Interrupt
 	}
 	busy, takesText := false, top != nil && top.TakesText()
-	if p, ok := top.(Busier); ok {
+	if p, ok := top.(common.Busier); ok {
 		busy = p.Busy()
 	}
 	switch {
 	case key.Matches(msg, k.Log) && !busy:
-		if _, onLog := topIs[*logPage](&m.nav); !onLog {
-			m.nav.push(newLogPage(m.ctx))
+		if _, onLog := topIs[*log.Page](&m.nav); !onLog {
+			m.nav.push(log.New(m.ctx))
 		}
 		return nil
 	case key.Matches(msg, k.Inspect) && !busy:
-		if _, on := topIs[*inspectorPage](&m.nav); !on {
-			m.nav.push(newInspectorPage(m.ctx, m.sigs.verifyCmd, m.sigs.keysURLForIssuer))
+		if _, on := topIs[*inspect.Page](&m.nav); !on {
+			m.nav.push(inspect.New(m.ctx, m.sigs.verifyCmd, m.sigs.keysURLForIssuer))
 		}
 		return nil
 	case key.Matches(msg, k.Help) && helpWorks(top),

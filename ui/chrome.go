@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
+
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // chrome is what frames every screen: the header (where you are, for which
@@ -17,11 +19,11 @@ import (
 // page on top; it owns only the status line and whether the full help is
 // open.
 type chrome struct {
-	ctx  *Context
+	ctx  *common.Context
 	help help.Model
 	// helpOn is the page the full help was opened on: it closes when
 	// that page is left.
-	helpOn Page
+	helpOn common.Page
 	status statusLine
 }
 
@@ -31,7 +33,7 @@ type statusLine struct {
 	text  string
 	err   bool
 	at    time.Time
-	owner Page
+	owner common.Page
 }
 
 const statusTTL = 8 * time.Second
@@ -40,19 +42,19 @@ const statusTTL = 8 * time.Second
 // connection requests run for (active), and whether the page is one of its
 // request's screens (flowName: the sending page, MFA, its token).
 type frame struct {
-	top      Page
+	top      common.Page
 	active   string
 	flowName string
 }
 
-func newChrome(ctx *Context) chrome {
+func newChrome(ctx *common.Context) chrome {
 	c := chrome{ctx: ctx, help: help.New()}
 	c.help.SetWidth(ctx.Width)
 	return c
 }
 
 // setStatus shows text under page (the screen showing).
-func (c *chrome) setStatus(text string, isErr bool, page Page) {
+func (c *chrome) setStatus(text string, isErr bool, page common.Page) {
 	c.status = statusLine{text: client.Sanitize(text), err: isErr, at: c.ctx.Now(), owner: page}
 }
 
@@ -62,7 +64,7 @@ func (c *chrome) setStatus(text string, isErr bool, page Page) {
 // clearStatus drops the status line.
 func (c *chrome) clearStatus() { c.status = statusLine{} }
 
-func (c *chrome) notify(text string, page Page) {
+func (c *chrome) notify(text string, page common.Page) {
 	if c.status.text != "" && c.status.owner == page && c.ctx.Now().Sub(c.status.at) < statusTTL {
 		return
 	}
@@ -70,7 +72,7 @@ func (c *chrome) notify(text string, page Page) {
 }
 
 // toggleHelp opens or closes the full help on page.
-func (c *chrome) toggleHelp(page Page) {
+func (c *chrome) toggleHelp(page common.Page) {
 	if c.helpOn == page {
 		c.helpOn = nil
 		return
@@ -80,17 +82,17 @@ func (c *chrome) toggleHelp(page Page) {
 
 // closeHelpOffPage closes the help when its page is left: it does not
 // open again on the way back.
-func (c *chrome) closeHelpOffPage(top Page) {
+func (c *chrome) closeHelpOffPage(top common.Page) {
 	if c.helpOn != top {
 		c.helpOn = nil
 	}
 }
 
 // helpOpen reports whether the full help is open on page.
-func (c *chrome) helpOpen(page Page) bool { return page != nil && c.helpOn == page }
+func (c *chrome) helpOpen(page common.Page) bool { return page != nil && c.helpOn == page }
 
 // dropStaleStatus drops a status whose screen is no longer showing.
-func (c *chrome) dropStaleStatus(top Page) {
+func (c *chrome) dropStaleStatus(top common.Page) {
 	if c.status.text != "" && c.status.owner != top {
 		c.status = statusLine{}
 	}
@@ -106,7 +108,7 @@ func (c *chrome) render(f frame) string {
 	if f.top != nil {
 		body = f.top.View()
 	}
-	lines := strings.Split(clipLines(body, max(0, bodyH)), "\n")
+	lines := strings.Split(common.ClipLines(body, max(0, bodyH)), "\n")
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, max(0, w-2), "…")
 	}
@@ -130,9 +132,9 @@ func (c *chrome) header(f frame) string {
 	}
 	title := s.Title.Render("tokenbench") + s.Crumb.Render(" › "+name)
 	right := ""
-	if p, ok := f.top.(AccountNamer); ok && p.Account() != "" {
-		right = s.badge(p.Account())
-		if p, ok := f.top.(PartnerLabeler); ok && p.PartnerLabel() != "" {
+	if p, ok := f.top.(common.AccountNamer); ok && p.Account() != "" {
+		right = s.Badge(p.Account())
+		if p, ok := f.top.(common.PartnerLabeler); ok && p.PartnerLabel() != "" {
 			// The partner route, when it fits beside the title and the
 			// whole profile name.
 			name := 0
@@ -166,13 +168,13 @@ func (c *chrome) windowTitle(f frame) string {
 	if f.active != "" {
 		title += " · " + f.active
 	}
-	if p, ok := f.top.(WindowNoter); ok && p.WindowNote() != "" {
+	if p, ok := f.top.(common.WindowNoter); ok && p.WindowNote() != "" {
 		title += " · " + p.WindowNote()
 	}
 	return title
 }
 
-func (c *chrome) footer(top Page) string {
+func (c *chrome) footer(top common.Page) string {
 	s := c.ctx.Styles
 	st := ""
 	if c.status.text != "" && c.status.owner == top && c.ctx.Now().Sub(c.status.at) < statusTTL {
@@ -181,10 +183,10 @@ func (c *chrome) footer(top Page) string {
 			style = s.StatusErr
 		}
 		// Up to three lines: a written file's whole path must show.
-		st = clipLines(wrap(style, c.status.text, max(1, c.ctx.Width-2)), 3)
+		st = common.ClipLines(common.Wrap(style, c.status.text, max(1, c.ctx.Width-2)), 3)
 	}
 	width := max(0, c.ctx.Width-2)
-	var keys help.KeyMap = bindings{}
+	var keys help.KeyMap = common.Bindings{}
 	if top != nil {
 		keys = top.Keys()
 	}
@@ -309,11 +311,11 @@ func helpGrid(h help.Model, groups [][]key.Binding, width int) []string {
 // typing a question mark: everywhere but where text is typed, unless the
 // page says a '?' cannot be part of what is typed there (a binding code, a
 // JWT) or that ? answers nothing now (a y/n question is open).
-func helpWorks(page Page) bool {
+func helpWorks(page common.Page) bool {
 	if page == nil {
 		return true
 	}
-	if p, ok := page.(QuestionMarker); ok {
+	if p, ok := page.(common.QuestionMarker); ok {
 		return p.QuestionMarkIsHelp()
 	}
 	return !page.TakesText()
@@ -330,7 +332,7 @@ func (c *chrome) keyLine(short []key.Binding, width int, more bool) string {
 	}
 	var tail []key.Binding
 	if more {
-		tail = []key.Binding{withHelp(c.ctx.Keys.Help, "more")}
+		tail = []key.Binding{common.WithHelp(c.ctx.Keys.Help, "more")}
 	}
 	// Measured as plain "key desc" items joined by " • ", the way help
 	// lays them out, and rendered once.

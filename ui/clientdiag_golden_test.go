@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/doctor"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/pages/diagnose"
 )
 
 // goldenClients is a directory with the POS integration's mistakes, dated
@@ -43,8 +46,8 @@ func TestGoldenClientDiagnosis(t *testing.T) {
 		ctx.Connections = goldenConnections()
 		m := New(ctx)
 		reader := goldenConnections()[0]
-		p := newClientDiagnosePage(m.ctx, diagnoseSource{BaseURL: reader.BaseURL, Request: reader.Request}, q, "")
-		p.phase, p.client = diagShown, report
+		p := diagnose.NewClient(m.ctx, common.DiagnoseSource{BaseURL: reader.BaseURL, Request: reader.Request}, q, "")
+		p.Phase, p.Client = diagnose.DiagShown, report
 		m.openPage(p)
 		return m
 	})

@@ -14,6 +14,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/atotto/clipboard"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // Copy ways, as Copy reports them.
@@ -128,10 +130,10 @@ const (
 // -w also sent the copy on to the outer terminal's clipboard, it
 // overwrites that too, the same way, with a blank (a terminal's clipboard
 // cannot be read back: that clear is blind, and said to be).
-func (c *SystemClipboard) ClearIf(text string) (Cleared, error) {
+func (c *SystemClipboard) ClearIf(text string) (common.Cleared, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var res Cleared
+	var res common.Cleared
 	switch c.used {
 	case viaOSC52:
 		c.deleteBuffers(text)
@@ -162,8 +164,8 @@ func (c *SystemClipboard) ClearIf(text string) (Cleared, error) {
 // clearTmux clears a copy made through tmux: its buffers, and the outer
 // terminal's clipboard the copy was forwarded to, unless a later copy in
 // tmux (which went there too) replaced it.
-func (c *SystemClipboard) clearTmux(text string) (Cleared, error) {
-	var res Cleared
+func (c *SystemClipboard) clearTmux(text string) (common.Cleared, error) {
+	var res common.Cleared
 	forwarded := false
 	for _, b := range c.buffers {
 		forwarded = forwarded || (b.text == text && b.forwarded)
@@ -233,7 +235,7 @@ var errNotOurs = errors.New("clipboard holds something else now; left alone")
 // passed or the program ends, what it copied, if the clipboard still holds
 // it. It remembers only the last secret copied.
 type clipKeeper struct {
-	ctx *Context
+	ctx *common.Context
 	// text is the secret last copied, "" once cleared; id tells a clear
 	// scheduled for an older copy from one for this one.
 	text string
@@ -242,17 +244,17 @@ type clipKeeper struct {
 
 // copy starts a copy: a command that reports a copiedMsg, or the reason
 // there is none.
-func (c *clipKeeper) copy(msg copyMsg) (tea.Cmd, string) {
+func (c *clipKeeper) copy(msg common.CopyMsg) (tea.Cmd, string) {
 	clip := c.ctx.Clipboard
 	if clip == nil {
 		return nil, "no clipboard available"
 	}
 	return func() tea.Msg {
-		via, caveat, err := clip.Copy(msg.text)
+		via, caveat, err := clip.Copy(msg.Text)
 		// A copied token that has expired is copied with a warning: the
 		// paste would only earn a 401. A plain text (a curl command with
 		// variable references) holds no secret: nothing to clear later.
-		return copiedMsg{what: msg.what, via: via, caveat: caveat, text: msg.text, secret: msg.secret, expired: msg.secret && msg.expired, err: err}
+		return copiedMsg{what: msg.What, via: via, caveat: caveat, text: msg.Text, secret: msg.Secret, expired: msg.Secret && msg.Expired, err: err}
 	}, ""
 }
 

@@ -8,6 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+
+	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
 // paste sends text as a bracketed paste, as a terminal does.
@@ -47,12 +49,12 @@ func TestPastedMFACodeIsCleanedAndCheckedBeforeSending(t *testing.T) {
 	runConnection(t, m, 1)
 	requireShows(t, m, "A code was sent by SMS (challenge 1).  Attempts left: 3")
 	code := srv.LastBindingCode(dinterotest.DemoMFAUser)
-	sent := len(exchangesOf(ctx))
+	sent := len(log.ExchangesOf(ctx))
 	paste(t, m, "Code: 12ab34")
 	press(t, m, "enter")
 	requireShows(t, m, "digits only", "Attempts left: 3")
 	requireHides(t, m, "wrong binding code")
-	if n := len(exchangesOf(ctx)) - sent; n != 0 {
+	if n := len(log.ExchangesOf(ctx)) - sent; n != 0 {
 		t.Fatalf("%d request(s) sent for a code that is not digits", n)
 	}
 	clearCode(t, m)
@@ -77,11 +79,11 @@ func TestPastedRecoveryCodesAreCleanedAndChecked(t *testing.T) {
 	runConnection(t, m, 3)
 	press(t, m, "L", "y")
 	requireShows(t, m, "step 1 of 2: code sent by SMS", "Attempts left: 3")
-	sent := len(exchangesOf(ctx))
+	sent := len(log.ExchangesOf(ctx))
 	paste(t, m, "Code: 12ab34")
 	press(t, m, "enter")
 	requireShows(t, m, "digits only", "Attempts left: 3")
-	if n := len(exchangesOf(ctx)) - sent; n != 0 {
+	if n := len(log.ExchangesOf(ctx)) - sent; n != 0 {
 		t.Fatalf("%d request(s) sent for a code that is not digits", n)
 	}
 	clearCode(t, m)
@@ -120,10 +122,10 @@ func TestMFAOOBFormBindCodeIsCleanedAndChecked(t *testing.T) {
 	press(t, m, "ctrl+u")
 	paste(t, m, "Code: 12ab34")
 	wantFieldValue(t, m, "Bind code", "12ab34")
-	sent := len(exchangesOf(ctx))
+	sent := len(log.ExchangesOf(ctx))
 	press(t, m, "enter")
 	wantFieldError(t, m, "Bind code", "digits only")
-	if n := len(exchangesOf(ctx)) - sent; n != 0 {
+	if n := len(log.ExchangesOf(ctx)) - sent; n != 0 {
 		t.Fatalf("%d request(s) sent for a code that is not digits", n)
 	}
 }
@@ -148,9 +150,9 @@ func TestRecoveryCodeCheckRateLimited(t *testing.T) {
 	requireHides(t, m, "a new code can be sent", "resend (wait)")
 	wantCode(t, m, first)
 	// enter during the wait sends nothing.
-	n := len(exchangesOf(ctx))
+	n := len(log.ExchangesOf(ctx))
 	press(t, m, "enter")
-	if len(exchangesOf(ctx)) != n {
+	if len(log.ExchangesOf(ctx)) != n {
 		t.Fatal("the code was sent again during the wait")
 	}
 	requireShows(t, m, "the code can be tried again in 8s")

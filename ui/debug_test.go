@@ -16,6 +16,10 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/pages/inspect"
+	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
 // scripted answers like the fake server would, byte for byte the same on
@@ -36,7 +40,7 @@ func (s *scriptedTransport) RoundTrip(req *http.Request) (*http.Response, error)
 
 // recordedMFAFlow runs the flow client_credentials → password (403
 // mfa_required) → challenge → wrong code → right code through a recorder.
-func recordedMFAFlow(t testing.TB, ctx *Context) {
+func recordedMFAFlow(t testing.TB, ctx *common.Context) {
 	t.Helper()
 	tok := syntheticResult(t, fixedNow).Response.AccessToken
 	tr := &scriptedTransport{answers: []scriptedAnswer{
@@ -75,12 +79,12 @@ func TestGoldenDebug(t *testing.T) {
 			// The check's answer is given, not fetched: no network.
 			verified := func(raw, url string) tea.Cmd {
 				return func() tea.Msg {
-					return sigMsg{token: raw, url: url, err: errors.New("unknown kid demo-key-1 (the JWKS has fake-k1)")}
+					return common.SigMsg{Token: raw, URL: url, Err: errors.New("unknown kid demo-key-1 (the JWKS has fake-k1)")}
 				}
 			}
 			// The keys URL is typed: the page has none to fill in.
 			noKeysURL := func(*flows.Result) string { return "" }
-			p := newInspectorPage(m.ctx, verified, noKeysURL)
+			p := inspect.New(m.ctx, verified, noKeysURL)
 			m.openPage(p)
 			_, cmd := m.Update(tea.PasteMsg{Content: syntheticResult(t, fixedNow).Response.AccessToken})
 			drive(t, m, cmd)
@@ -182,7 +186,7 @@ func TestLogRowsNameEveryCall(t *testing.T) {
 		{client.Exchange{Method: "GET", URL: base + "/management/users/usr_1/activities"}, "user · activity"},
 		{client.Exchange{Method: "POST", URL: base + "/auth/token", Fields: map[string]string{"grant_type": "password"}}, "token · password"},
 	} {
-		if got := exchangeWhat(c.e); got != c.want {
+		if got := log.ExchangeWhat(c.e); got != c.want {
 			t.Errorf("%s %s: %q, want %q", c.e.Method, c.e.URL, got, c.want)
 		}
 	}

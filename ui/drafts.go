@@ -1,39 +1,44 @@
 package ui
 
-import "github.com/tokenbench/tokenbench/flows"
+import (
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/ui/pages/home"
+	"github.com/tokenbench/tokenbench/ui/pages/recovery"
+	"github.com/tokenbench/tokenbench/ui/pages/request"
+)
 
 // drafts are the forms left with esc, by what opened them (see
 // formPage.draft), and the recovery's setup left with esc: re-entered,
 // they show what was typed.
 type drafts struct {
-	forms    map[string]*formPage
-	recovery *recoveryPage
+	forms    map[string]*request.Page
+	recovery *recovery.Page
 }
 
 // Draft keys: a new profile's form, a profile's edit, a connection's.
 const draftNewProfile = "new profile"
 
-func draftEdit(name string) string { return "edit profile:" + name }
-func draftConn(k itemKey) string   { return "edit " + k.String() }
+func draftEdit(name string) string    { return "edit profile:" + name }
+func draftConn(k home.ItemKey) string { return "edit " + k.String() }
 
 // keep keeps a form left with esc, to show it again when the same form is
 // opened. leftOnPurpose: the user left the request (back to home), so its
 // secrets go.
-func (d *drafts) keep(form *formPage, leftOnPurpose bool) {
-	if form.draft == "" {
+func (d *drafts) keep(form *request.Page, leftOnPurpose bool) {
+	if form.Draft == "" {
 		return
 	}
 	if leftOnPurpose {
-		form.clearSecrets(true)
+		form.ClearSecrets(true)
 	}
 	if d.forms == nil {
-		d.forms = map[string]*formPage{}
+		d.forms = map[string]*request.Page{}
 	}
-	d.forms[form.draft] = form
+	d.forms[form.Draft] = form
 }
 
 // take is the form kept under key, if any, no longer kept.
-func (d *drafts) take(key string) *formPage {
+func (d *drafts) take(key string) *request.Page {
 	f := d.forms[key]
 	delete(d.forms, key)
 	return f
@@ -47,18 +52,18 @@ func (d *drafts) drop(key string) { delete(d.forms, key) }
 func (d *drafts) dropSecrets(forProfile bool) {
 	if forProfile {
 		if f := d.forms[draftNewProfile]; f != nil {
-			f.clearSecrets(true)
+			f.ClearSecrets(true)
 		}
 		return
 	}
 	if d.recovery != nil {
-		d.recovery.forgetSecret()
+		d.recovery.ForgetSecret()
 	}
 }
 
 // takeRecovery is the recovery's setup left with esc, if any, no longer
 // kept.
-func (d *drafts) takeRecovery() *recoveryPage {
+func (d *drafts) takeRecovery() *recovery.Page {
 	r := d.recovery
 	d.recovery = nil
 	return r

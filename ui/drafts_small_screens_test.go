@@ -12,6 +12,10 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
+
+	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/pages/log"
+	"github.com/tokenbench/tokenbench/ui/pages/recovery"
 )
 
 // Issue 19.5: the recovery's timeline numbered step 2's first code #3
@@ -85,9 +89,9 @@ func TestRateLimitedCodeCheckWordedAsOnRecovery(t *testing.T) {
 	requireShows(t, m, "⏳ rate limited (429): the code was not checked; enter it again in 8s")
 	requireHides(t, m, "retry after", "✗")
 	wantFieldValue(t, m, "Code", code)
-	n := len(exchangesOf(ctx))
+	n := len(log.ExchangesOf(ctx))
 	press(t, m, "enter")
-	if len(exchangesOf(ctx)) != n {
+	if len(log.ExchangesOf(ctx)) != n {
 		t.Fatal("the code was sent again during the wait")
 	}
 	requireShows(t, m, "✗ rate limited: the code can be tried again in 8s (429)")
@@ -180,7 +184,7 @@ func TestEscDuringRecoveryStep2Asks(t *testing.T) {
 	press(t, m, "enter")
 	requireShows(t, m, "step 2 of 2: code sent by e-mail")
 	typeText(t, m, "12")
-	n := len(exchangesOf(ctx))
+	n := len(log.ExchangesOf(ctx))
 	press(t, m, "esc")
 	wantScreen(t, m, "MFA recovery")
 	requireShows(t, m, "Leave the MFA recovery? Step 1 (SMS) is confirmed", "✓ step 1 of 2", "y leave", "n/esc stay")
@@ -192,7 +196,7 @@ func TestEscDuringRecoveryStep2Asks(t *testing.T) {
 	press(t, m, "esc", "y")
 	wantScreen(t, m, "MFA")
 	requireShows(t, m, "MFA recovery left unfinished")
-	if len(exchangesOf(ctx)) != n {
+	if len(log.ExchangesOf(ctx)) != n {
 		t.Fatal("leaving the recovery sent a request")
 	}
 	// In step 1, esc goes back at once: nothing is thrown away but a code
@@ -277,7 +281,7 @@ func TestGoldenScreens19(t *testing.T) {
 			c := goldenConnections()[1]
 			req := c.Request
 			req.Username = "lost-device@example.com"
-			r := newRecoveryPage(m.ctx, c.BaseURL, req, client.ChannelSMS, nil)
+			r := recovery.New(m.ctx, c.BaseURL, req, client.ChannelSMS, nil)
 			m.openPage(r)
 			_ = r.Ask()
 		}},
@@ -286,8 +290,8 @@ func TestGoldenScreens19(t *testing.T) {
 			press(t, m, "esc")
 		}},
 		{name: "profile_form_no_keyring", setup: func(t *testing.T, m *Model) {
-			m.ctx.keyringMissing = true
-			m.openFormPage(newProfileForm(client.GrantClientCredentials, map[string]string{fBaseURL: goldenBase}, true, false, false, m.ctx.Width-2))
+			m.ctx.KeyringMissing = true
+			m.openFormPage(form.NewProfile(client.GrantClientCredentials, map[string]string{form.FBaseURL: goldenBase}, true, false, false, m.ctx.Width-2))
 		}, keys: []string{"tab", "tab", "tab", "tab", "tab", "tab", "tab"}},
 	}
 	for _, tc := range cases {
@@ -354,7 +358,7 @@ func TestRecoverySetupLeftAndReenteredKeepsWhatWasTyped(t *testing.T) {
 	m := New(ctx)
 	openChooserRecovery := func() {
 		press(t, m, "end", "enter") // New request…
-		for range len(grantInfos) {
+		for range len(form.GrantInfos) {
 			press(t, m, "down")
 		}
 		press(t, m, "enter")
@@ -447,7 +451,7 @@ func TestLongFormsGiveBlankLinesToFields(t *testing.T) {
 	ctx := testContext(&testClock{now: fixedNow})
 	ctx.Width, ctx.Height = 60, 20
 	m := New(ctx)
-	m.openFormPage(newForm(client.GrantPassword, map[string]string{fBaseURL: goldenBase}, true, m.ctx.Width-2))
+	m.openFormPage(form.New(client.GrantPassword, map[string]string{form.FBaseURL: goldenBase}, true, m.ctx.Width-2))
 	press(t, m, "enter")
 	requireShows(t, m, "↳ username is required", "↳ password is required")
 	requireHides(t, m, "more fields")
@@ -455,8 +459,8 @@ func TestLongFormsGiveBlankLinesToFields(t *testing.T) {
 
 	ctx = testContext(&testClock{now: fixedNow})
 	m = New(ctx)
-	values := valuesFor(goldenConnections()[1].Request, goldenBase)
-	m.openFormPage(newProfileForm(client.GrantPassword, values, true, false, false, m.ctx.Width-2))
+	values := form.ValuesFor(goldenConnections()[1].Request, goldenBase)
+	m.openFormPage(form.NewProfile(client.GrantPassword, values, true, false, false, m.ctx.Width-2))
 	requireShows(t, m, "Refresh at")
 	requireHides(t, m, "more fields")
 	requireFits(t, m, 80, 24)

@@ -9,6 +9,19 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/components/confirm"
+	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/pages/chooser"
+	"github.com/tokenbench/tokenbench/ui/pages/failure"
+	"github.com/tokenbench/tokenbench/ui/pages/home"
+	"github.com/tokenbench/tokenbench/ui/pages/mfa"
+	"github.com/tokenbench/tokenbench/ui/pages/oidc"
+	"github.com/tokenbench/tokenbench/ui/pages/passwordless"
+	"github.com/tokenbench/tokenbench/ui/pages/request"
+	"github.com/tokenbench/tokenbench/ui/pages/sending"
+	"github.com/tokenbench/tokenbench/ui/pages/token"
 )
 
 // flow is the request being worked on, from the screen it was sent from
@@ -17,13 +30,13 @@ import (
 // the sending page over where it was sent from, then the MFA screen or the
 // token view, and back to where it started on an error or esc.
 type flow struct {
-	ctx    *Context
+	ctx    *common.Context
 	nav    *router
 	chrome *chrome
 	sigs   *sigChecker
 	// home is the bottom page, nil when there is none (no profiles can be
 	// saved and there are no connections).
-	home *homePage
+	home *home.Page
 
 	runner  *flows.Runner
 	baseURL string
@@ -32,16 +45,16 @@ type flow struct {
 	chain   bool
 	// form is the last request or profile form made: a request from home
 	// shows it on an error, and the next form starts from its values.
-	form *formPage
+	form *request.Page
 	// errorsToForm: the request's errors open the form (else they go to
 	// the page it was sent from).
 	errorsToForm bool
 	// sentFrom is the page showing when the request was sent.
-	sentFrom Page
+	sentFrom common.Page
 	// sent is the request sent, for the error view of its failure.
 	sent flows.Request
 
-	activeKey itemKey           // the home item a request runs for
+	activeKey home.ItemKey      // the home item a request runs for
 	active    *profiles.Profile // the profile it runs for
 	// shown are the tokens shown, for bundles.
 	shown shownTokens
@@ -55,14 +68,14 @@ type flow struct {
 func (f *flow) openNewProfileForm(g client.Grant) {
 	d := f.drafts.take(draftNewProfile)
 	switch {
-	case d != nil && d.grant == g:
+	case d != nil && d.Grant == g:
 		f.form = d
 		f.nav.push(d)
 	case d != nil:
-		toggles := d.profileToggles
-		f.openFormWith(newProfileForm(g, d.values(), d.chain, d.storePw, false, f.ctx.Width-2), formSetup{draft: draftNewProfile, toggles: &toggles})
+		toggles := d.ProfileToggles
+		f.openFormWith(form.NewProfile(g, d.Values(), d.Chain, d.StorePw, false, f.ctx.Width-2), request.Setup{Draft: draftNewProfile, Toggles: &toggles})
 	default:
-		f.openFormWith(newProfileForm(g, map[string]string{fBaseURL: f.ctx.DefaultBaseURL}, true, false, false, f.ctx.Width-2), formSetup{draft: draftNewProfile})
+		f.openFormWith(form.NewProfile(g, map[string]string{form.FBaseURL: f.ctx.DefaultBaseURL}, true, false, false, f.ctx.Width-2), request.Setup{Draft: draftNewProfile})
 	}
 }
 
@@ -80,14 +93,14 @@ func (f *flow) reopenDraft(key string) bool {
 
 // editConnection opens the form of connection c (home item key), or its
 // draft left with esc.
-func (f *flow) editConnection(key itemKey, c *Connection) {
+func (f *flow) editConnection(key home.ItemKey, c *common.Connection) {
 	f.activeKey = key
 	if f.reopenDraft(draftConn(key)) {
-		f.chain = f.form.chain
+		f.chain = f.form.Chain
 		return
 	}
 	f.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-	f.openFormWith(newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), f.chain, f.ctx.Width-2), formSetup{draft: draftConn(key)})
+	f.openFormWith(form.New(c.Request.Grant, form.ValuesFor(c.Request, c.BaseURL), f.chain, f.ctx.Width-2), request.Setup{Draft: draftConn(key)})
 }
 
 // dropSecrets forgets the secrets typed into the request form and a new
@@ -98,12 +111,12 @@ func (f *flow) dropSecrets(forProfile bool) {
 		return
 	}
 	for k := range f.values {
-		if specs[k].secret {
+		if form.Specs[k].Secret {
 			delete(f.values, k)
 		}
 	}
-	if f.form != nil && f.form.draft == "" && !f.form.profileMode {
-		f.form.clearSecrets(false) // the next form starts from its values
+	if f.form != nil && f.form.Draft == "" && !f.form.ProfileMode {
+		f.form.ClearSecrets(false) // the next form starts from its values
 	}
 }
 
@@ -114,11 +127,11 @@ func (f *flow) setStatus(text string, isErr bool) {
 
 // forOneOff makes the next request a one-off: its token belongs to no
 // profile or connection.
-func (f *flow) forOneOff() { f.activeKey, f.active = itemKey{}, nil }
+func (f *flow) forOneOff() { f.activeKey, f.active = home.ItemKey{}, nil }
 
 // runFor makes the next request home item key's: p is its profile, nil
 // for a connection.
-func (f *flow) runFor(key itemKey, p *profiles.Profile) {
+func (f *flow) runFor(key home.ItemKey, p *profiles.Profile) {
 	f.activeKey, f.active = key, nil
 	if p != nil {
 		cp := *p
@@ -139,41 +152,41 @@ func (f *flow) sentWith(runner *flows.Runner, base string) {
 // go back to, without showing it; chain is its chaining toggle.
 func (f *flow) prepareForm(g client.Grant, values map[string]string, chain bool) {
 	f.chain = chain
-	f.form = newFormPage(f.ctx, newForm(g, values, chain, f.ctx.Width-2), formSetup{})
+	f.form = request.New(f.ctx, form.New(g, values, chain, f.ctx.Width-2), request.Setup{})
 }
 
 // formDone forgets the form: it was saved.
 func (f *flow) formDone() { f.form = nil }
 
 // base resets the back stack to its bottom: home, when there is one.
-func (f *flow) base() []Page {
+func (f *flow) base() []common.Page {
 	if f.home == nil {
 		return nil
 	}
-	return []Page{f.home}
+	return []common.Page{f.home}
 }
 
 func (f *flow) currentValues() map[string]string {
 	if f.form != nil {
-		return f.form.values()
+		return f.form.Values()
 	}
 	return f.values
 }
 
 // openChooser opens the grant chooser for a request or for a new profile.
 func (f *flow) openChooser(forProfile bool) {
-	f.nav.push(newChooserPage(f.ctx, forProfile))
+	f.nav.push(chooser.New(f.ctx, forProfile))
 }
 
 // openOneOffForm opens the form of a request of its own for grant g.
 func (f *flow) openOneOffForm(g client.Grant, values map[string]string) {
-	f.openFormWith(newForm(g, values, f.chain, f.ctx.Width-2), formSetup{oneOff: true})
+	f.openFormWith(form.New(g, values, f.chain, f.ctx.Width-2), request.Setup{OneOff: true})
 }
 
 // openFormWith opens fm, set up for s, on top of the current screen as the
 // form.
-func (f *flow) openFormWith(fm formModel, s formSetup) {
-	f.form = newFormPage(f.ctx, fm, s)
+func (f *flow) openFormWith(fm form.Model, s request.Setup) {
+	f.form = request.New(f.ctx, fm, s)
 	f.nav.push(f.form)
 }
 
@@ -181,12 +194,12 @@ func (f *flow) openFormWith(fm formModel, s formSetup) {
 // screen showing.
 func (f *flow) showForm() {
 	if f.form == nil {
-		f.form = newFormPage(f.ctx, newForm(client.GrantClientCredentials, f.values, f.chain, f.ctx.Width-2), formSetup{})
+		f.form = request.New(f.ctx, form.New(client.GrantClientCredentials, f.values, f.chain, f.ctx.Width-2), request.Setup{})
 	}
-	if _, sending := topIs[*sendingPage](f.nav); sending {
+	if _, sending := topIs[*sending.Page](f.nav); sending {
 		f.nav.pop()
 	}
-	if f.nav.top() != Page(f.form) {
+	if f.nav.top() != common.Page(f.form) {
 		f.nav.push(f.form)
 	}
 }
@@ -204,7 +217,7 @@ type actAsUserConfirmedMsg struct {
 func (f *flow) start(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 	if what := req.ActsAsProductionUser(); what != "" {
 		yes := func() tea.Msg { return actAsUserConfirmedMsg{req: req, base: baseURL, toForm: toForm} }
-		f.nav.push(newConfirmPage(f.ctx, "act as user", "Warning: "+what+". Go on? y/n", yes, "not confirmed: nothing was sent"))
+		f.nav.push(confirm.New(f.ctx, "act as user", "Warning: "+what+". Go on? y/n", yes, "not confirmed: nothing was sent"))
 		return nil
 	}
 	return f.send(req, baseURL, toForm)
@@ -234,7 +247,7 @@ func (f *flow) send(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 		})
 	case req.Grant == client.GrantOIDC && req.Code == "" && req.AuthorizeURL != "":
 		// A browser login: the wait screen, over where it was sent from.
-		p := newOIDCPage(f.ctx, svc, req)
+		p := oidc.New(f.ctx, svc, req)
 		f.nav.push(p)
 		return p.Start()
 	}
@@ -248,8 +261,8 @@ func (f *flow) send(req flows.Request, baseURL string, toForm bool) tea.Cmd {
 // token (remember, refresh, revoke), sending with runner.
 func (f *flow) service(runner *flows.Runner) *session.Flow {
 	svc := &session.Flow{Service: f.ctx.Session, Runner: runner, BaseURL: f.baseURL}
-	if !f.activeKey.none() {
-		svc.Held = f.activeKey.held()
+	if !f.activeKey.None() {
+		svc.Held = f.activeKey.Held()
 		svc.Profile = profiles.Profile{Name: svc.Held, BaseURL: f.baseURL}
 		if c := f.connection(); c != nil {
 			svc.Profile.AutoRefresh = c.AutoRefresh
@@ -264,9 +277,9 @@ func (f *flow) service(runner *flows.Runner) *session.Flow {
 // showSending shows a sending page for run (a request with the page's
 // cancellable context) over the screen, and starts it.
 func (f *flow) showSending(label, account string, run func(context.Context) tea.Msg) tea.Cmd {
-	p := newSendingPage(f.ctx, label, account)
+	p := sending.New(f.ctx, label, account)
 	f.nav.push(p)
-	return p.start(run)
+	return p.Start(run)
 }
 
 // fail shows a request's error where it belongs: in the form's banner, or
@@ -274,14 +287,14 @@ func (f *flow) showSending(label, account string, run func(context.Context) tea.
 func (f *flow) fail(err error) {
 	if f.errorsToForm {
 		f.showForm()
-		f.nav.update(setBannerMsg{text: errText(err) + session.Hint(err, f.baseURL)})
+		f.nav.update(request.SetBannerMsg{Text: common.ErrText(err) + session.Hint(err, f.baseURL)})
 	} else {
 		f.leaveSending()
-		f.setStatus(errText(err), true)
+		f.setStatus(common.ErrText(err), true)
 	}
 	// An answer with Dintero's details, or one the client's grants
 	// explain, opens the error view over it.
-	if p := newFailurePage(f.ctx, err, f.sent, f.baseURL, f.active, f.ctx.Connections); p != nil {
+	if p := failure.New(f.ctx, err, f.sent, f.baseURL, f.active, f.ctx.Connections); p != nil {
 		f.nav.push(p)
 	}
 }
@@ -293,7 +306,7 @@ func (f *flow) leaveSending() {
 		f.showForm()
 		return
 	}
-	if _, sending := topIs[*sendingPage](f.nav); sending {
+	if _, sending := topIs[*sending.Page](f.nav); sending {
 		f.nav.pop()
 	}
 }
@@ -307,17 +320,17 @@ func (f *flow) onResult(msg resultMsg) tea.Cmd {
 		f.fail(msg.err)
 		return nil
 	case msg.session != nil:
-		p := newMFAPage(f.ctx, f.runner, f.baseURL, f.service(f.runner).Keep, f.active, msg.session, f.channel)
+		p := mfa.New(f.ctx, f.runner, f.baseURL, f.service(f.runner).Keep, f.active, msg.session, f.channel)
 		f.nav.replace(p)
-		if !f.activeKey.none() {
+		if !f.activeKey.None() {
 			// A saved profile or a connection knows its channel: the
 			// code goes out at once (ctrl+w still switches), so launch,
 			// enter, the code, enter and c get a token copied.
-			return p.sendChallenge(f.channel)
+			return p.SendChallenge(f.channel)
 		}
 		return nil
 	case msg.pwless != nil:
-		f.nav.replace(newPasswordlessPage(f.ctx, msg.pwless, f.service(f.runner).Keep))
+		f.nav.replace(passwordless.New(f.ctx, msg.pwless, f.service(f.runner).Keep))
 		return nil
 	}
 	return f.showToken(msg.res)
@@ -328,44 +341,44 @@ func (f *flow) onResult(msg resultMsg) tea.Cmd {
 // screen the request was sent from (the form, or home), never to a stale
 // token, MFA or sending screen.
 func (f *flow) showToken(res *flows.Result) tea.Cmd {
-	fromHome := f.sentFrom != nil && f.sentFrom == Page(f.home)
+	fromHome := f.sentFrom != nil && f.sentFrom == common.Page(f.home)
 	f.nav.pop()
-	f.nav.keep(func(p Page) bool {
+	f.nav.keep(func(p common.Page) bool {
 		switch p.(type) {
-		case RequestStep:
+		case common.RequestStep:
 			return false
-		case RequestForm:
+		case common.RequestForm:
 			// A request run from home went through the form only to
 			// show an MFA prompt or an error; back goes home.
 			return !fromHome
 		}
 		return true
 	})
-	if _, fromForm := f.sentFrom.(RequestForm); fromForm && f.form != nil && f.nav.top() != Page(f.form) {
+	if _, fromForm := f.sentFrom.(common.RequestForm); fromForm && f.form != nil && f.nav.top() != common.Page(f.form) {
 		f.nav.push(f.form)
 	}
 	f.shown.add(res)
-	f.nav.push(newTokenPage(f.ctx, res, f.sigs.sigFor))
+	f.nav.push(token.New(f.ctx, res, f.sigs.sigFor))
 	f.setStatus("token received", false)
 	return f.sigs.check(res, f.service(f.runner).JWKSURL(res))
 }
 
 // onTokenAct does what the token view asks with its token.
-func (f *flow) onTokenAct(msg tokenActMsg) tea.Cmd {
-	res := msg.res
-	switch msg.act {
-	case actRefresh:
+func (f *flow) onTokenAct(msg token.ActMsg) tea.Cmd {
+	res := msg.Res
+	switch msg.Act {
+	case token.ActRefresh:
 		return f.refresh(res)
-	case actNewRequest:
+	case token.ActNewRequest:
 		// Over the token: esc comes back to it. The request becomes a
 		// one-off when its form is sent.
-		f.nav.push(newChooserPage(f.ctx, false))
-	case actRevoke:
+		f.nav.push(chooser.New(f.ctx, false))
+	case token.ActRevoke:
 		return f.revoke(res)
-	case actBundle:
+	case token.ActBundle:
 		return f.openBundle(f.bundleInput(res), "token view", res)
-	case actDiagnose:
-		return f.openDiagnose(diagnoseSource{BaseURL: f.baseFor(), Request: res.Request, Profile: f.active}, msg.user)
+	case token.ActDiagnose:
+		return f.openDiagnose(common.DiagnoseSource{BaseURL: f.baseFor(), Request: res.Request, Profile: f.active}, msg.User)
 	}
 	return nil
 }
@@ -384,7 +397,7 @@ func (f *flow) refresh(res *flows.Result) tea.Cmd {
 		// A token from a page (recovery, diagnose) has no runner yet.
 		var err error
 		if runner, err = f.ctx.NewRunner(f.baseFor()); err != nil {
-			f.setStatus(errText(err), true)
+			f.setStatus(common.ErrText(err), true)
 			return nil
 		}
 	}
@@ -406,9 +419,9 @@ func (f *flow) refresh(res *flows.Result) tea.Cmd {
 // onAutoRefresh shows a refreshed token in place of the one it replaces;
 // the home screen reads the outcome from the session.
 func (f *flow) onAutoRefresh(msg autoRefreshMsg) {
-	_, onToken := topIs[*tokenPage](f.nav)
-	if msg.err == nil && msg.out.Result != nil && onToken && !f.activeKey.none() && f.activeKey.held() == msg.name {
-		f.nav.update(tokenReplacedMsg{res: msg.out.Result})
+	_, onToken := topIs[*token.Page](f.nav)
+	if msg.err == nil && msg.out.Result != nil && onToken && !f.activeKey.None() && f.activeKey.Held() == msg.name {
+		f.nav.update(token.ReplacedMsg{Res: msg.out.Result})
 		f.shown.add(msg.out.Result)
 	}
 }
@@ -425,17 +438,17 @@ func (f *flow) activeName() string {
 }
 
 // connection is the connection a request runs for; nil when none.
-func (f *flow) connection() *Connection {
-	if k := f.activeKey; k.kind == connKind && k.conn >= 0 && k.conn < len(f.ctx.Connections) {
-		return &f.ctx.Connections[k.conn]
+func (f *flow) connection() *common.Connection {
+	if k := f.activeKey; k.Kind == home.ConnKind && k.Conn >= 0 && k.Conn < len(f.ctx.Connections) {
+		return &f.ctx.Connections[k.Conn]
 	}
 	return nil
 }
 
 // frame is what the chrome shows of the flow around page.
-func (f *flow) frame(page Page) frame {
+func (f *flow) frame(page common.Page) frame {
 	fr := frame{top: page, active: f.activeName()}
-	if _, step := page.(RequestStep); step {
+	if _, step := page.(common.RequestStep); step {
 		fr.flowName = fr.active
 	}
 	return fr

@@ -12,6 +12,17 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/session"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/components/tokenview"
+	"github.com/tokenbench/tokenbench/ui/pages/chooser"
+	"github.com/tokenbench/tokenbench/ui/pages/diagnose"
+	"github.com/tokenbench/tokenbench/ui/pages/home"
+	"github.com/tokenbench/tokenbench/ui/pages/log"
+	"github.com/tokenbench/tokenbench/ui/pages/recovery"
+	"github.com/tokenbench/tokenbench/ui/pages/supportbundle"
+	"github.com/tokenbench/tokenbench/ui/pages/token"
 )
 
 // This file is the root's side of the recovery, diagnose and bundle screens
@@ -28,66 +39,66 @@ type revokedMsg struct {
 // pages, and revoke's answer; ok is false for any other message.
 func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	switch msg := msg.(type) {
-	case navTokenMsg:
+	case common.NavTokenMsg:
 		f.sentFrom = f.nav.top()
-		if msg.base != "" {
-			f.baseURL = msg.base
+		if msg.Base != "" {
+			f.baseURL = msg.Base
 		}
-		return f.showToken(msg.res), true
-	case recoveryChosenMsg:
+		return f.showToken(msg.Res), true
+	case common.RecoveryChosenMsg:
 		// A request of its own: its token belongs to no profile.
 		f.forOneOff()
 		if d := f.drafts.takeRecovery(); d != nil {
 			// Left with esc: shown again as it was typed.
 			f.nav.push(d)
-			return d.resume(), true
+			return d.Resume(), true
 		}
 		v := f.currentValues()
-		req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Username: v[fUsername]}
-		return f.openRecovery(v[fBaseURL], req, f.channel), true
-	case bundleAskedMsg:
-		if msg.from == timelineTitle {
+		req := flows.Request{Account: v[form.FAccount], ClientID: v[form.FClientID], ClientSecret: v[form.FClientSecret], Username: v[form.FUsername]}
+		return f.openRecovery(v[form.FBaseURL], req, f.channel), true
+	case common.BundleAskedMsg:
+		if msg.From == log.TimelineTitle {
 			in, res := f.timelineBundleInput()
-			return f.openBundle(in, msg.from, res), true
+			return f.openBundle(in, msg.From, res), true
 		}
-		if msg.exchange != 0 {
+		if msg.Exchange != 0 {
 			in := bundle.Input{BaseURL: f.baseFor()}
-			in.User, in.Account = bundle.CaseOf(exchangesOf(f.ctx), msg.exchange)
+			in.User, in.Account = bundle.CaseOf(log.ExchangesOf(f.ctx), msg.Exchange)
 			in.NoToken = "made from the HTTP log's row: no token is decoded here (the case's tokens are in session.har, as fingerprints)"
-			return f.openBundle(in, msg.from, nil), true
+			return f.openBundle(in, msg.From, nil), true
 		}
-		return f.openBundle(f.bundleInput(f.shown.last), msg.from, f.shown.last), true
-	case recoveryAskedMsg:
-		p := newRecoveryPage(f.ctx, msg.base, msg.req, msg.channel, msg.keep)
+		return f.openBundle(f.bundleInput(f.shown.last), msg.From, f.shown.last), true
+	case common.RecoveryAskedMsg:
+		p := recovery.New(f.ctx, msg.Base, msg.Req, msg.Channel, msg.Keep)
 		f.nav.push(p)
 		return p.Start(), true
-	case diagnoseAskedMsg:
-		if msg.clientQ != nil {
-			p := newClientDiagnosePage(f.ctx, msg.src, *msg.clientQ, msg.user)
+	case common.DiagnoseAskedMsg:
+		if msg.ClientQ != nil {
+			p := diagnose.NewClient(f.ctx, msg.Src, *msg.ClientQ, msg.User)
 			f.nav.push(p)
 			return p.Start(), true
 		}
-		return f.openDiagnose(msg.src, msg.user), true
-	case bundleForMsg:
-		p := newBundlePage(f.ctx, msg.in, msg.from)
+		return f.openDiagnose(msg.Src, msg.User), true
+	case common.BundleForMsg:
+		p := supportbundle.New(f.ctx, msg.In, msg.From)
 		f.nav.push(p)
 		return p.Focus(), true
 	case revokedMsg:
 		return f.onRevoked(msg), true
-	case recoverySetupLeftMsg:
+	case recovery.SetupLeftMsg:
 		f.nav.pop()
 		// Kept for the chooser it was opened from (one opened by L on
 		// the MFA screen is that sign-in's, and its own).
-		if _, toChooser := topIs[*chooserPage](f.nav); toChooser {
-			f.nav.update(formLeftMsg{})
-			f.drafts.recovery = msg.page
+		if _, toChooser := topIs[*chooser.Page](f.nav); toChooser {
+			f.nav.update(chooser.FormLeftMsg{})
+			f.drafts.recovery = msg.Page
 		}
 		return nil, true
 	case actAsUserConfirmedMsg:
 		return f.send(msg.req, msg.base, msg.toForm), true
-	case closeWithStatusMsg:
+	case common.CloseWithStatusMsg:
 		f.nav.pop()
-		f.setStatus(msg.status, msg.err)
+		f.setStatus(msg.Status, msg.Err)
 		return nil, true
 	}
 	return nil, false
@@ -96,30 +107,30 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 // openRecovery opens the guided recovery's setup, filled in from req's
 // user and client; nothing is sent before the user confirms.
 func (f *flow) openRecovery(base string, req flows.Request, ch client.Channel) tea.Cmd {
-	p := newRecoveryPage(f.ctx, base, req, ch, f.service(f.runner).Keep)
+	p := recovery.New(f.ctx, base, req, ch, f.service(f.runner).Keep)
 	f.nav.push(p)
 	return p.Ask()
 }
 
 // openDiagnose opens the diagnose screen for user (asked for when "").
-func (f *flow) openDiagnose(src diagnoseSource, user string) tea.Cmd {
-	p := newDiagnosePage(f.ctx, src, user)
+func (f *flow) openDiagnose(src common.DiagnoseSource, user string) tea.Cmd {
+	p := diagnose.New(f.ctx, src, user)
 	f.nav.push(p)
 	return p.Start()
 }
 
 // diagnoseFromHome diagnoses the selected item's user with its client.
-func (f *flow) diagnoseFromHome(it homeItem) tea.Cmd {
+func (f *flow) diagnoseFromHome(it home.Item) tea.Cmd {
 	switch {
-	case it.profile != nil:
-		p := *it.profile
-		return f.openDiagnose(diagnoseSource{BaseURL: p.BaseURLOrDefault(), Request: p.Request(), Profile: &p}, p.Username)
-	case it.conn != nil:
-		return f.openDiagnose(diagnoseSource{BaseURL: it.conn.BaseURL, Request: it.conn.Request}, it.conn.Request.Username)
+	case it.Profile != nil:
+		p := *it.Profile
+		return f.openDiagnose(common.DiagnoseSource{BaseURL: p.BaseURLOrDefault(), Request: p.Request(), Profile: &p}, p.Username)
+	case it.Conn != nil:
+		return f.openDiagnose(common.DiagnoseSource{BaseURL: it.Conn.BaseURL, Request: it.Conn.Request}, it.Conn.Request.Username)
 	}
 	v := f.currentValues()
-	req := flows.Request{Account: v[fAccount], ClientID: v[fClientID], ClientSecret: v[fClientSecret], Bearer: v[fBearer]}
-	return f.openDiagnose(diagnoseSource{BaseURL: v[fBaseURL], Request: req}, v[fUsername])
+	req := flows.Request{Account: v[form.FAccount], ClientID: v[form.FClientID], ClientSecret: v[form.FClientSecret], Bearer: v[form.FBearer]}
+	return f.openDiagnose(common.DiagnoseSource{BaseURL: v[form.FBaseURL], Request: req}, v[form.FUsername])
 }
 
 // baseFor is the base URL a token came from.
@@ -130,23 +141,23 @@ func (f *flow) baseFor() string {
 	if f.baseURL != "" {
 		return f.baseURL
 	}
-	return f.values[fBaseURL]
+	return f.values[form.FBaseURL]
 }
 
 // bundleInput is what a bundle about res holds: its account, grant,
 // token and signature verdict. The token view bundles its token, the log
 // the token shown last.
 func (f *flow) bundleInput(res *flows.Result) bundle.Input {
-	in := bundle.Input{Account: f.values[fAccount], BaseURL: f.baseFor()}
+	in := bundle.Input{Account: f.values[form.FAccount], BaseURL: f.baseFor()}
 	if f.active != nil {
 		in.Profile = f.active.Name
 	}
 	if res == nil {
 		return in
 	}
-	in.Account, in.Grant, in.ClientID = res.Request.Account, grantLine(res), res.Request.ClientID
+	in.Account, in.Grant, in.ClientID = res.Request.Account, tokenview.GrantLine(res), res.Request.ClientID
 	// The case is the token's user (a client's token has none).
-	in.User = tokenUser(res)
+	in.User = tokenview.TokenUser(res)
 	if in.User == "" {
 		in.User = res.Request.Username
 	}
@@ -165,9 +176,9 @@ func (f *flow) bundleInput(res *flows.Result) bundle.Input {
 // refresh, another connection's token), or no token and why. res is that
 // token, nil when there is none.
 func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
-	ex := exchangesOf(f.ctx)
+	ex := log.ExchangesOf(f.ctx)
 	steps := flows.Timeline(ex)
-	in = bundle.Input{Account: f.values[fAccount], BaseURL: f.baseFor()}
+	in = bundle.Input{Account: f.values[form.FAccount], BaseURL: f.baseFor()}
 	if f.active != nil {
 		in.Profile = f.active.Name
 	}
@@ -261,7 +272,7 @@ func (f *flow) openBundle(in bundle.Input, from string, res *flows.Result) tea.C
 	if f.ctx.Redactor != nil && res != nil {
 		res.Request.NoteSecrets(f.ctx.Redactor)
 	}
-	p := newBundlePage(f.ctx, in, from)
+	p := supportbundle.New(f.ctx, in, from)
 	f.nav.push(p)
 	return p.Focus()
 }
@@ -272,7 +283,7 @@ func (f *flow) openBundle(in bundle.Input, from string, res *flows.Result) tea.C
 func (f *flow) revoke(res *flows.Result) tea.Cmd {
 	runner, err := f.ctx.NewRunner(f.baseFor())
 	if err != nil {
-		f.setStatus("not revoked: "+errText(err), true)
+		f.setStatus("not revoked: "+common.ErrText(err), true)
 		return nil
 	}
 	// A token the session holds is revoked through it; one held nowhere
@@ -292,15 +303,15 @@ func (f *flow) revoke(res *flows.Result) tea.Cmd {
 func (f *flow) onRevoked(msg revokedMsg) tea.Cmd {
 	f.leaveSending()
 	fp := client.Fingerprint(msg.out.RefreshToken)
-	if _, ok := topIs[*tokenPage](f.nav); ok && msg.out.Revoked {
+	if _, ok := topIs[*token.Page](f.nav); ok && msg.out.Revoked {
 		// The server refuses it now: the view must not offer it.
-		f.nav.update(refreshRevokedMsg{fp: fp})
+		f.nav.update(token.RefreshRevokedMsg{Fp: fp})
 	}
 	switch {
 	case msg.err != nil && msg.out.Revoked:
-		f.setStatus("revoked refresh token "+fp+", but "+errText(msg.err), true)
+		f.setStatus("revoked refresh token "+fp+", but "+common.ErrText(msg.err), true)
 	case msg.err != nil:
-		f.setStatus("not revoked: "+errText(msg.err), true)
+		f.setStatus("not revoked: "+common.ErrText(msg.err), true)
 	case msg.out.Removed:
 		f.setStatus(fmt.Sprintf("revoked refresh token %s and removed it from profile %s's store", fp, msg.name), false)
 	case msg.out.ElsewhereFrom != "":

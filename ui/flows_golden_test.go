@@ -11,6 +11,11 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/pages/diagnose"
+	"github.com/tokenbench/tokenbench/ui/pages/recovery"
+	"github.com/tokenbench/tokenbench/ui/pages/supportbundle"
 )
 
 // goldenReport is a doctor report with every section filled, dated from
@@ -32,11 +37,11 @@ func goldenReport() *doctor.Report {
 // showReport opens the diagnose screen on a report, as its lookup would.
 func showReport(m *Model, r *doctor.Report) {
 	c := goldenConnections()[1]
-	d := newDiagnosePage(m.ctx, diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
+	d := diagnose.New(m.ctx, common.DiagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
 	m.openPage(d)
 	_ = d.Start() // asks for the user: none given
-	d.phase, d.id = diagRunning, 42
-	m.Update(diagnosedMsg{id: 42, report: r})
+	d.Phase, d.ID = diagnose.DiagRunning, 42
+	m.Update(diagnose.DiagnosedMsg{ID: 42, Report: r})
 }
 
 func goldenRecovery(step int, channel client.Channel) *flows.RecoverySession {
@@ -56,10 +61,10 @@ func showRecovery(m *Model, s *flows.RecoverySession, err error) {
 	c := goldenConnections()[1]
 	req := c.Request
 	req.Username = "lost-device@example.com"
-	r := newRecoveryPage(m.ctx, c.BaseURL, req, s.First.Channel, nil)
+	r := recovery.New(m.ctx, c.BaseURL, req, s.First.Channel, nil)
 	m.openPage(r)
-	r.phase, r.id = recBusy, 7
-	m.Update(recoveryMsg{id: 7, session: s, err: err})
+	r.Phase, r.ID = recovery.RecBusy, 7
+	m.Update(recovery.AnswerMsg{ID: 7, Session: s, Err: err})
 }
 
 func TestGoldenFlows(t *testing.T) {
@@ -73,14 +78,14 @@ func TestGoldenFlows(t *testing.T) {
 			keys: strings.Split(strings.Repeat("j", 30), "")},
 		{name: "diagnose_ask", setup: func(t *testing.T, m *Model) {
 			c := goldenConnections()[0]
-			m.openDiagnose(diagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
+			m.openDiagnose(common.DiagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
 		}},
 		{name: "recovery_step1_wrong", setup: func(t *testing.T, m *Model) {
 			showRecovery(m, goldenRecovery(1, client.ChannelSMS), flows.ErrWrongCode)
 		}},
 		{name: "recovery_step2", setup: func(t *testing.T, m *Model) {
-			m.ctx.Outbox = func(string) []OutboxMessage {
-				return []OutboxMessage{{At: fixedNow, Channel: "email", To: "lost-device@example.com", Text: "Your Dintero verification code is 531246. It expires in 5m0s."}}
+			m.ctx.Outbox = func(string) []common.OutboxMessage {
+				return []common.OutboxMessage{{At: fixedNow, Channel: "email", To: "lost-device@example.com", Text: "Your Dintero verification code is 531246. It expires in 5m0s."}}
 			}
 			showRecovery(m, goldenRecovery(2, client.ChannelSMS), nil)
 		}},
@@ -88,7 +93,7 @@ func TestGoldenFlows(t *testing.T) {
 			showRecovery(m, goldenRecovery(1, client.ChannelEmail), &client.RateLimitError{APIError: &client.APIError{Status: 429}, RetryAfter: 30 * time.Second})
 		}},
 		{name: "bundle", setup: func(t *testing.T, m *Model) {
-			p := newBundlePage(m.ctx, bundle.Input{Account: "T11223344", Grant: "client_credentials (doctor)", Doctor: goldenReport()}, "diagnose user")
+			p := supportbundle.New(m.ctx, bundle.Input{Account: "T11223344", Grant: "client_credentials (doctor)", Doctor: goldenReport()}, "diagnose user")
 			m.openPage(p)
 			_ = p.Focus()
 		}},

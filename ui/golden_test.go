@@ -13,17 +13,23 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/pages/chooser"
+	"github.com/tokenbench/tokenbench/ui/pages/mfa"
+	"github.com/tokenbench/tokenbench/ui/pages/sending"
 )
 
 const goldenBase = "http://127.0.0.1:8080/v1"
 
-func goldenConnections() []Connection {
+func goldenConnections() []common.Connection {
 	cc := flows.Request{Account: "T11223344", Grant: client.GrantClientCredentials, ClientID: "demo-client", ClientSecret: "demo-client-secret"}
 	mfa := cc
 	mfa.Grant, mfa.Username, mfa.Password = client.GrantPassword, "mfa@example.com", "demo-password"
 	prod := cc
 	prod.Account = "P99887766"
-	return []Connection{
+	return []common.Connection{
 		{Name: "Demo API client", Description: "client_credentials with HTTP Basic: the client's own token", BaseURL: goldenBase, Request: cc},
 		{Name: "MFA user", Description: "password grant that answers mfa_required: challenge, code, mfa-oob", BaseURL: goldenBase, Request: mfa},
 		{Name: "Production-looking account", Description: "client_credentials on a P account, to see how production is marked", BaseURL: goldenBase, Request: prod},
@@ -49,24 +55,24 @@ func TestGolden(t *testing.T) {
 		send  []tea.Msg
 	}{
 		{name: "home", setup: func(m *Model) {}},
-		{name: "chooser", setup: func(m *Model) { m.openPage(newChooserPage(m.ctx, false)); m.Update(keyMsg("down")) }},
+		{name: "chooser", setup: func(m *Model) { m.openPage(chooser.New(m.ctx, false)); m.Update(keyMsg("down")) }},
 		{name: "form_errors", setup: func(m *Model) {
-			m.openFormPage(newForm(client.GrantPassword, map[string]string{fBaseURL: goldenBase}, true, m.ctx.Width-2))
+			m.openFormPage(form.New(client.GrantPassword, map[string]string{form.FBaseURL: goldenBase}, true, m.ctx.Width-2))
 		}, send: []tea.Msg{keyMsg("enter")}},
 		{name: "form_server_error", setup: func(m *Model) {
 			c := goldenConnections()[0]
-			f := newForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), false, m.ctx.Width-2)
-			f.banner = "401 invalid_client: client authentication failed"
+			f := form.New(c.Request.Grant, form.ValuesFor(c.Request, c.BaseURL), false, m.ctx.Width-2)
+			f.Banner = "401 invalid_client: client authentication failed"
 			m.openFormPage(f)
 		}},
 		{name: "profile_form", setup: func(m *Model) {
-			values := valuesFor(goldenConnections()[1].Request, goldenBase)
-			values[fName] = "support-mfa"
-			m.openFormPage(newProfileForm(client.GrantPassword, values, true, false, false, m.ctx.Width-2))
+			values := form.ValuesFor(goldenConnections()[1].Request, goldenBase)
+			values[form.FName] = "support-mfa"
+			m.openFormPage(form.NewProfile(client.GrantPassword, values, true, false, false, m.ctx.Width-2))
 		}},
 		{name: "inflight", setup: func(m *Model) {
-			p := newSendingPage(m.ctx, "client_credentials → password", "")
-			p.started = fixedNow.Add(-1500 * time.Millisecond)
+			p := sending.New(m.ctx, "client_credentials → password", "")
+			p.Started = fixedNow.Add(-1500 * time.Millisecond)
 			m.openPage(p)
 		}},
 		{name: "mfa_choose", setup: func(m *Model) {
@@ -74,8 +80,8 @@ func TestGolden(t *testing.T) {
 		}},
 		{name: "mfa_code_wrong", setup: func(m *Model) {
 			showMFAPage(m, true, "wrong binding code: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)")
-			m.ctx.Outbox = func(string) []OutboxMessage {
-				return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
+			m.ctx.Outbox = func(string) []common.OutboxMessage {
+				return []common.OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 			}
 		}, send: []tea.Msg{keyMsg("48")}},
 		{name: "token", setup: func(m *Model) {
@@ -136,12 +142,12 @@ func stableView(view string) string {
 // leaves it: choosing a channel, or (challenged) waiting for the code with
 // err shown.
 func showMFAPage(m *Model, challenged bool, err string) {
-	p := newMFAPage(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, goldenSession(challenged), client.ChannelSMS)
+	p := mfa.New(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, goldenSession(challenged), client.ChannelSMS)
 	if challenged {
-		p.phase = mfaCode
-		p.code.Focus()
+		p.Phase = mfa.MFACode
+		p.Code.Focus()
 	}
-	p.err = err
+	p.Err = err
 	m.openPage(p)
 }
 

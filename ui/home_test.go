@@ -14,6 +14,8 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // Issue 19: the home screen. Every test reads the screen, the fake
@@ -199,7 +201,7 @@ func TestHomeAt60x20ShowsEveryDemoItem(t *testing.T) {
 
 // demoLikeConnections are seven connections like the demo's (cli's
 // demoConnections), for layouts.
-func demoLikeConnections(base string) []Connection {
+func demoLikeConnections(base string) []common.Connection {
 	cs := goldenConnections()
 	cc, mfa, prod := cs[0].Request, cs[1].Request, cs[2].Request
 	user := mfa
@@ -209,7 +211,7 @@ func demoLikeConnections(base string) []Connection {
 	partner := flows.Request{Account: "T11200001", Partner: "T112", Grant: client.GrantClientCredentials, ClientID: "partner-client", ClientSecret: "partner-secret"}
 	lost := mfa
 	lost.Username = "lost-device@example.com"
-	return []Connection{
+	return []common.Connection{
 		{Name: "Demo API client", Description: "client_credentials with HTTP Basic; auto-refreshes 30 s before expiry", BaseURL: base, Request: cc, AutoRefresh: true},
 		{Name: "Support user, no MFA", Description: "password grant with a refresh token: X on its token revokes it", BaseURL: base, Request: user, AutoRefresh: true},
 		{Name: "MFA user", Description: "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)", BaseURL: base, Request: mfa, AutoRefresh: true},

@@ -7,6 +7,8 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
+
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // Issue 17 item 2: an answer to a binding code that did not check it (a
@@ -85,11 +87,11 @@ func TestRecoveryKeepsACodeTheServerDidNotCheck(t *testing.T) {
 
 // posContext is the demo's connections with the one whose grants are
 // wrong: the POS integration, third on home.
-func posContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *Context {
+func posContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *common.Context {
 	ctx := demoContext(t, clk, srv)
 	pos := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantClientCredentials,
 		ClientID: dinterotest.DemoPOSClient, ClientSecret: dinterotest.DemoPOSSecret}
-	ctx.Connections = append(ctx.Connections, Connection{Name: "POS integration", BaseURL: srv.URL, Request: pos, Channel: client.ChannelSMS})
+	ctx.Connections = append(ctx.Connections, common.Connection{Name: "POS integration", BaseURL: srv.URL, Request: pos, Channel: client.ChannelSMS})
 	return ctx
 }
 
@@ -161,7 +163,7 @@ func TestNoRefreshTokenLineFollowsTheRule(t *testing.T) {
 	ctx := flowContext(t, clk, srv)
 	web := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword, ClientID: dinterotest.DemoWebshopClient,
 		ClientSecret: dinterotest.DemoWebshopSecret, Username: dinterotest.DemoUser, Password: dinterotest.DemoPassword}
-	ctx.Connections = append(ctx.Connections, Connection{Name: "Webshop", BaseURL: srv.URL, Request: web, Channel: client.ChannelSMS})
+	ctx.Connections = append(ctx.Connections, common.Connection{Name: "Webshop", BaseURL: srv.URL, Request: web, Channel: client.ChannelSMS})
 	m := New(ctx)
 	runConnection(t, m, len(ctx.Connections)-1)
 	wantScreen(t, m, "token")

@@ -10,6 +10,11 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/pages/mfa"
+	"github.com/tokenbench/tokenbench/ui/pages/recovery"
+	"github.com/tokenbench/tokenbench/ui/pages/sending"
 )
 
 // arrivals reports the async results the program hands to Update, so a test
@@ -19,7 +24,7 @@ type arrivals chan tea.Msg
 
 func (a arrivals) filter(_ tea.Model, msg tea.Msg) tea.Msg {
 	switch msg.(type) {
-	case sentMsg, challengeMsg, verifyMsg, recoveryMsg, navTokenMsg, mfaTokenMsg:
+	case sending.SentMsg, mfa.ChallengeMsg, mfa.VerifyMsg, recovery.AnswerMsg, common.NavTokenMsg, common.MFATokenMsg:
 		a <- msg
 	}
 	return msg
@@ -50,12 +55,12 @@ func TestMFAFlowWithLiveRenderer(t *testing.T) {
 
 	tm.Send(keyMsg("j"))
 	tm.Send(keyMsg("enter"))
-	if msg := got.wait(t, "mfa_required").(sentMsg).msg.(resultMsg); msg.session == nil {
+	if msg := got.wait(t, "mfa_required").(sending.SentMsg).Msg.(resultMsg); msg.session == nil {
 		t.Fatalf("no MFA session: %v", msg.err)
 	}
 	// The connection's channel (SMS) is challenged at once.
-	if msg := got.wait(t, "the challenge").(challengeMsg); msg.err != nil {
-		t.Fatal(msg.err)
+	if msg := got.wait(t, "the challenge").(mfa.ChallengeMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
 	}
 	code := srv.LastBindingCode(dinterotest.DemoMFAUser)
 	wrong := "000000"
@@ -64,17 +69,17 @@ func TestMFAFlowWithLiveRenderer(t *testing.T) {
 	}
 	tm.Type(wrong)
 	tm.Send(keyMsg("enter"))
-	if msg := got.wait(t, "the wrong code's answer").(verifyMsg); msg.err == nil {
+	if msg := got.wait(t, "the wrong code's answer").(mfa.VerifyMsg); msg.Err == nil {
 		t.Fatal("a wrong code was accepted")
 	}
 	tm.Send(keyMsg("ctrl+w")) // switch to e-mail: a new challenge
-	if msg := got.wait(t, "the second challenge").(challengeMsg); msg.err != nil {
-		t.Fatal(msg.err)
+	if msg := got.wait(t, "the second challenge").(mfa.ChallengeMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
 	}
 	tm.Type(srv.LastBindingCode(dinterotest.DemoMFAUser))
 	tm.Send(keyMsg("enter"))
-	if msg := got.wait(t, "the token").(verifyMsg); msg.err != nil {
-		t.Fatal(msg.err)
+	if msg := got.wait(t, "the token").(mfa.VerifyMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
 	}
 	got.wait(t, "the token shown") // the MFA screen hands it to the root
 	if err := tm.Quit(); err != nil {
@@ -107,30 +112,30 @@ func TestRecoveryWithLiveRenderer(t *testing.T) {
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Start the lost-device recovery")) },
 		teatest.WithDuration(10*time.Second))
 	tm.Send(keyMsg("y"))
-	if msg := got.wait(t, "the recovery call").(recoveryMsg); msg.err != nil {
-		t.Fatal(msg.err)
+	if msg := got.wait(t, "the recovery call").(recovery.AnswerMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
 	}
 	first := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
 	tm.Type(wrongCode(first))
 	tm.Send(keyMsg("enter"))
-	if msg := got.wait(t, "the wrong first code").(recoveryMsg); msg.err == nil {
+	if msg := got.wait(t, "the wrong first code").(recovery.AnswerMsg); msg.Err == nil {
 		t.Fatal("a wrong code was accepted")
 	}
 	tm.Type(first)
 	tm.Send(keyMsg("enter"))
-	if msg := got.wait(t, "step 2").(recoveryMsg); msg.err != nil || msg.session.Step != 2 {
-		t.Fatalf("step 1: %v", msg.err)
+	if msg := got.wait(t, "step 2").(recovery.AnswerMsg); msg.Err != nil || msg.Session.Step != 2 {
+		t.Fatalf("step 1: %v", msg.Err)
 	}
 	second := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
 	tm.Type(wrongCode(second))
 	tm.Send(keyMsg("enter"))
-	if msg := got.wait(t, "the wrong second code").(recoveryMsg); msg.err == nil {
+	if msg := got.wait(t, "the wrong second code").(recovery.AnswerMsg); msg.Err == nil {
 		t.Fatal("a wrong second code was accepted")
 	}
 	tm.Type(second)
 	tm.Send(keyMsg("enter"))
-	if msg := got.wait(t, "the token").(recoveryMsg); msg.err != nil || msg.res == nil {
-		t.Fatalf("step 2: %v", msg.err)
+	if msg := got.wait(t, "the token").(recovery.AnswerMsg); msg.Err != nil || msg.Res == nil {
+		t.Fatalf("step 2: %v", msg.Err)
 	}
 	got.wait(t, "the token shown") // the page hands it to the root
 	if err := tm.Quit(); err != nil {

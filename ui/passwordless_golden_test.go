@@ -6,6 +6,10 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/components/codeinput"
+	"github.com/tokenbench/tokenbench/ui/pages/passwordless"
 )
 
 // goldenLogin is a passwordless login as the screen shows it: a code sent
@@ -17,8 +21,8 @@ func goldenLogin() *flows.PasswordlessLogin {
 }
 
 // showPasswordlessPage opens the code screen of the golden login.
-func showPasswordlessPage(m *Model, setup func(p *passwordlessPage)) {
-	p := newPasswordlessPage(m.ctx, goldenLogin(), func(*flows.Result) error { return nil })
+func showPasswordlessPage(m *Model, setup func(p *passwordless.Page)) {
+	p := passwordless.New(m.ctx, goldenLogin(), func(*flows.Result) error { return nil })
 	if setup != nil {
 		setup(p)
 	}
@@ -27,8 +31,8 @@ func showPasswordlessPage(m *Model, setup func(p *passwordlessPage)) {
 
 func TestGoldenPasswordless(t *testing.T) {
 	outbox := func(m *Model) {
-		m.ctx.Outbox = func(string) []OutboxMessage {
-			return []OutboxMessage{{At: fixedNow, Channel: "email", To: "customer@example.com", Text: "Your Dintero login code is 482913. It expires in 5m0s."}}
+		m.ctx.Outbox = func(string) []common.OutboxMessage {
+			return []common.OutboxMessage{{At: fixedNow, Channel: "email", To: "customer@example.com", Text: "Your Dintero login code is 482913. It expires in 5m0s."}}
 		}
 	}
 	cases := []struct {
@@ -38,20 +42,20 @@ func TestGoldenPasswordless(t *testing.T) {
 	}{
 		{name: "passwordless_code", setup: func(m *Model) {
 			outbox(m)
-			showPasswordlessPage(m, func(p *passwordlessPage) {
-				p.err = "wrong verification code: 400 invalid_grant: the verification code is not correct (2 attempt(s) left) — check it and type it again"
+			showPasswordlessPage(m, func(p *passwordless.Page) {
+				p.Err = "wrong verification code: 400 invalid_grant: the verification code is not correct (2 attempt(s) left) — check it and type it again"
 			})
 		}},
 		{name: "passwordless_rate_limited", setup: func(m *Model) {
-			showPasswordlessPage(m, func(p *passwordlessPage) {
-				p.code.wait = newRateWait(&client.RateLimitError{APIError: &client.APIError{Status: 429}, RetryAfter: 42 * time.Second}, fixedNow, false)
+			showPasswordlessPage(m, func(p *passwordless.Page) {
+				p.Code.Wait = codeinput.NewRateWait(&client.RateLimitError{APIError: &client.APIError{Status: 429}, RetryAfter: 42 * time.Second}, fixedNow, false)
 			})
 		}},
 		{name: "passwordless_spent", setup: func(m *Model) {
 			outbox(m)
-			showPasswordlessPage(m, func(p *passwordlessPage) {
-				p.spent = true
-				p.err = "the verification code is used or expired: 400 invalid_grant: the verification code has already been used; send a new one"
+			showPasswordlessPage(m, func(p *passwordless.Page) {
+				p.Spent = true
+				p.Err = "the verification code is used or expired: 400 invalid_grant: the verification code has already been used; send a new one"
 			})
 		}},
 	}

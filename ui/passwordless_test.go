@@ -14,15 +14,18 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/pages/oidc"
 )
 
 // passwordlessContext is the demo context with the passwordless customer
 // as home's third item.
-func passwordlessContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *Context {
+func passwordlessContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *common.Context {
 	ctx := demoContext(t, clk, srv)
 	req := ctx.Connections[0].Request
 	req.Grant, req.IdentType, req.Ident, req.Connection = client.GrantAuthorizationCode, flows.IdentEmail, dinterotest.DemoCustomer, client.ConnectionEmail
-	ctx.Connections = append(ctx.Connections, Connection{Name: "Passwordless customer", Description: "passwordless by e-mail", BaseURL: srv.URL, Request: req})
+	ctx.Connections = append(ctx.Connections, common.Connection{Name: "Passwordless customer", Description: "passwordless by e-mail", BaseURL: srv.URL, Request: req})
 	return ctx
 }
 
@@ -171,7 +174,7 @@ type oidcArrivals chan tea.Msg
 
 func (a oidcArrivals) filter(_ tea.Model, msg tea.Msg) tea.Msg {
 	switch msg.(type) {
-	case oidcOpenedMsg, oidcDoneMsg, mfaTokenMsg:
+	case oidc.OpenedMsg, oidc.DoneMsg, common.MFATokenMsg:
 		a <- msg
 	}
 	return msg
@@ -190,11 +193,11 @@ func (a oidcArrivals) wait(t *testing.T, what string) tea.Msg {
 
 // oidcContext is the demo context with an OIDC connection on the fake's
 // provider page as home's third item; open is the browser.
-func oidcContext(t *testing.T, clk *testClock, srv *dinterotest.Server, open func(string) error) *Context {
+func oidcContext(t *testing.T, clk *testClock, srv *dinterotest.Server, open func(string) error) *common.Context {
 	ctx := demoContext(t, clk, srv)
 	req := ctx.Connections[0].Request
 	req.Grant, req.AuthorizeURL = client.GrantOIDC, srv.OIDCAuthorizeURL()+"?login_hint="+url.QueryEscape(dinterotest.DemoUser)
-	ctx.Connections = append(ctx.Connections, Connection{Name: "OIDC", Description: "oidc", BaseURL: srv.URL, Request: req})
+	ctx.Connections = append(ctx.Connections, common.Connection{Name: "OIDC", Description: "oidc", BaseURL: srv.URL, Request: req})
 	ctx.OpenURL = open
 	return ctx
 }
@@ -218,8 +221,8 @@ func TestOIDCBrowserLoginToToken(t *testing.T) {
 		teatest.WithProgramOptions(tea.WithFilter(got.filter)))
 	tm.Send(keyMsg("3"))
 	got.wait(t, "the browser opened")
-	if msg := got.wait(t, "the exchange").(oidcDoneMsg); msg.err != nil {
-		t.Fatal(msg.err)
+	if msg := got.wait(t, "the exchange").(oidc.DoneMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
 	}
 	got.wait(t, "the token shown")
 	if err := tm.Quit(); err != nil {
@@ -265,8 +268,8 @@ func TestOIDCBrowserLoginSurvivesStrayRedirect(t *testing.T) {
 		teatest.WithProgramOptions(tea.WithFilter(got.filter)))
 	tm.Send(keyMsg("3"))
 	got.wait(t, "the browser opened")
-	if msg := got.wait(t, "the exchange").(oidcDoneMsg); msg.err != nil {
-		t.Fatal(msg.err)
+	if msg := got.wait(t, "the exchange").(oidc.DoneMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
 	}
 	if status := <-stray; status != http.StatusBadRequest {
 		t.Fatalf("the stray redirect got %d", status)
@@ -389,7 +392,7 @@ func TestIssuedCodeOnProductionAsksFirst(t *testing.T) {
 	req := ctx.Connections[0].Request
 	req.Account = dinterotest.DemoProdAccount
 	req.Grant, req.IdentType, req.Ident = client.GrantAuthorizationCode, flows.IdentUserID, "usr_prod"
-	ctx.Connections = append(ctx.Connections, Connection{Name: "Issued on P", Description: "user id on P", BaseURL: srv.URL, Request: req})
+	ctx.Connections = append(ctx.Connections, common.Connection{Name: "Issued on P", Description: "user id on P", BaseURL: srv.URL, Request: req})
 	m := New(ctx)
 	before := srv.Requests()
 	press(t, m, "3")

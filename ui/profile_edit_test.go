@@ -12,6 +12,9 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
+
+	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
 // everyFieldProfile is a partner profile with every Profile field set, even
@@ -197,7 +200,7 @@ func TestRecoveryFromChooserAlwaysAsksFirst(t *testing.T) {
 		escLeaving(t, m)
 	}
 	press(t, m, "end", "enter") // New request…
-	for range len(grantInfos) {
+	for range len(form.GrantInfos) {
 		press(t, m, "down")
 	}
 	requireShows(t, m, "Recover MFA (lost device)")
@@ -228,9 +231,9 @@ func TestRefreshAfterRevokeNeverSendsTheRevokedToken(t *testing.T) {
 	press(t, m, "r") // refreshed: the token's request is now refresh_token
 	press(t, m, "X", "y")
 	requireShows(t, m, "revoked refresh token")
-	before := len(exchangesOf(ctx))
+	before := len(log.ExchangesOf(ctx))
 	press(t, m, "r")
-	after := exchangesOf(ctx)
+	after := log.ExchangesOf(ctx)
 	for _, ex := range after[before:] {
 		if ex.Fields["grant_type"] == "refresh_token" {
 			t.Fatalf("r after a revoke sent a refresh_token grant:\n%s", viewText(m))
@@ -247,7 +250,7 @@ func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "end", "enter") // New request…
-	for range len(grantInfos) {
+	for range len(form.GrantInfos) {
 		press(t, m, "down")
 	}
 	press(t, m, "enter")
@@ -264,13 +267,13 @@ func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
 	typeText(t, m, srv.LastBindingCode(dinterotest.DemoLostDeviceUser))
 	press(t, m, "enter")
 	requireShows(t, m, "Refresh")
-	before := len(exchangesOf(ctx))
+	before := len(log.ExchangesOf(ctx))
 	press(t, m, "r")
 	if flat := strings.Join(strings.Fields(viewText(m)), " "); !strings.Contains(flat, "this token came from an MFA recovery; run the recovery again or sign in with the password") {
 		t.Fatalf("r on a recovery token:\n%s", viewText(m))
 	}
 	requireHides(t, m, "mfa_token is required")
-	if len(exchangesOf(ctx)) != before {
+	if len(log.ExchangesOf(ctx)) != before {
 		t.Fatal("r on a recovery token sent a request")
 	}
 }

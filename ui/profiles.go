@@ -13,6 +13,13 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/components/confirm"
+	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/pages/home"
+	"github.com/tokenbench/tokenbench/ui/pages/mfa"
+	"github.com/tokenbench/tokenbench/ui/pages/request"
 )
 
 type (
@@ -64,7 +71,7 @@ type desk struct {
 func (d *desk) setProfiles(ps []profiles.Profile) tea.Cmd {
 	d.profiles = ps
 	if d.f.home != nil {
-		return d.f.home.setProfiles(ps)
+		return d.f.home.SetProfiles(ps)
 	}
 	return nil
 }
@@ -86,19 +93,19 @@ func (d *desk) canChangeProfiles() bool {
 // one with a refresh token is refreshed, and a new login that would text
 // the user a code is asked for first. login runs the grant whatever is
 // held (l, or a new login confirmed).
-func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
-	if it.key == newItem.key {
+func (d *desk) runItem(it home.Item, id int, login bool) tea.Cmd {
+	if it.Key == home.NewItem.Key {
 		d.f.forOneOff()
 		d.f.openChooser(false)
 		return nil
 	}
 	base := ""
-	if it.profile != nil {
-		base = it.profile.BaseURLOrDefault()
+	if it.Profile != nil {
+		base = it.Profile.BaseURLOrDefault()
 	} else {
-		base = it.conn.BaseURL
+		base = it.Conn.BaseURL
 	}
-	plan := d.f.ctx.Session.PlanRun(itemProfile(d.f.ctx, it))
+	plan := d.f.ctx.Session.PlanRun(home.ItemProfile(d.f.ctx, it))
 	if login {
 		plan = session.RunPlan{Action: session.RunGrant, Held: plan.Held}
 	}
@@ -106,11 +113,11 @@ func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 	case session.ShowHeld, session.RefreshHeld:
 		runner, err := d.f.ctx.NewRunner(base)
 		if err != nil {
-			d.f.setStatus(errText(err), true)
+			d.f.setStatus(common.ErrText(err), true)
 			return nil
 		}
 		d.f.nav.reset(d.f.base()...)
-		d.f.runFor(it.key, it.profile)
+		d.f.runFor(it.Key, it.Profile)
 		d.f.sentWith(runner, base)
 		if plan.Action == session.RefreshHeld {
 			return d.refreshItem(it, plan.Held)
@@ -121,16 +128,16 @@ func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 	case session.AskLogin:
 		return d.askLogin(it, plan.Why)
 	}
-	d.f.runFor(it.key, it.profile)
-	if it.conn != nil {
-		c := it.conn
+	d.f.runFor(it.Key, it.Profile)
+	if it.Conn != nil {
+		c := it.Conn
 		d.f.useChannel(c.Channel)
-		d.f.prepareForm(c.Request.Grant, valuesFor(c.Request, c.BaseURL), c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials)
+		d.f.prepareForm(c.Request.Grant, form.ValuesFor(c.Request, c.BaseURL), c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials)
 		d.f.nav.reset(d.f.base()...)
 		// Errors open the form, so they can be fixed there.
 		return d.f.start(c.Request, c.BaseURL, true)
 	}
-	p := *it.profile
+	p := *it.Profile
 	d.f.useChannel(p.Channel())
 	req := p.Request()
 	svc := d.f.ctx.Session
@@ -147,14 +154,14 @@ func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 
 // askLogin asks before a new login for it, saying why one is needed and
 // what it sends; nothing is sent before a y.
-func (d *desk) askLogin(it homeItem, why string) tea.Cmd {
+func (d *desk) askLogin(it home.Item, why string) tea.Cmd {
 	d.f.nav.reset(d.f.base()...)
-	name := client.Sanitize(it.name)
+	name := client.Sanitize(it.Name)
 	var yes tea.Cmd
 	if d.f.home != nil {
-		yes = d.f.home.actOn(actLogin, it)
+		yes = d.f.home.ActOn(home.ActLogin, it)
 	}
-	d.f.nav.push(newConfirmPage(d.f.ctx, "new login", fmt.Sprintf("%s: %s. Log in again? y/n", name, why), yes,
+	d.f.nav.push(confirm.New(d.f.ctx, "new login", fmt.Sprintf("%s: %s. Log in again? y/n", name, why), yes,
 		"no new login: nothing was sent"))
 	return nil
 }
@@ -162,7 +169,7 @@ func (d *desk) askLogin(it homeItem, why string) tea.Cmd {
 // itemRefreshedMsg is a home item's expired token refreshed (or not) by
 // enter.
 type itemRefreshedMsg struct {
-	item homeItem
+	item home.Item
 	held *flows.Result
 	out  session.Outcome
 	err  error
@@ -171,8 +178,8 @@ type itemRefreshedMsg struct {
 // refreshItem refreshes it's expired token held with its refresh token,
 // through the session (the latest stored one, under the profile's lock).
 // A refusal asks before a new login.
-func (d *desk) refreshItem(it homeItem, held *flows.Result) tea.Cmd {
-	svc, name := d.f.ctx.Session, it.key.held()
+func (d *desk) refreshItem(it home.Item, held *flows.Result) tea.Cmd {
+	svc, name := d.f.ctx.Session, it.Key.Held()
 	return d.f.showSending("token expired: refreshing with the refresh token (no new login)", held.Request.Account, func(ctx context.Context) tea.Msg {
 		out, err := svc.Refresh(ctx, name)
 		return itemRefreshedMsg{item: it, held: held, out: out, err: err}
@@ -184,7 +191,7 @@ func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
 	case msg.out.Result != nil:
 		if msg.err != nil {
 			// Held, but its rotated refresh token was not stored.
-			msg.out.Result.Response.Warnings = append(msg.out.Result.Response.Warnings, "the new refresh token was not saved: "+errText(msg.err))
+			msg.out.Result.Response.Warnings = append(msg.out.Result.Response.Warnings, "the new refresh token was not saved: "+common.ErrText(msg.err))
 		}
 		cmd := d.f.showToken(msg.out.Result)
 		d.f.setStatus("the token had expired: refreshed with its refresh token, no new login", false)
@@ -192,57 +199,57 @@ func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
 	case msg.out.MFA != nil:
 		// The server wants MFA after all: the user chooses when a code
 		// goes out.
-		d.f.nav.replace(newMFAPage(d.f.ctx, d.f.runner, d.f.baseURL, d.f.service(d.f.runner).Keep, d.f.active, msg.out.MFA, d.f.channel))
+		d.f.nav.replace(mfa.New(d.f.ctx, d.f.runner, d.f.baseURL, d.f.service(d.f.runner).Keep, d.f.active, msg.out.MFA, d.f.channel))
 		return nil
 	case errors.Is(msg.err, session.ErrBusy):
 		// Auto-refresh is at it: its token will be there in a moment.
 		d.f.leaveSending()
-		d.f.setStatus("a refresh of "+client.Sanitize(msg.item.name)+" is already running: enter again in a moment", false)
+		d.f.setStatus("a refresh of "+client.Sanitize(msg.item.Name)+" is already running: enter again in a moment", false)
 		return nil
 	case msg.err != nil:
 		d.f.leaveSending()
-		return d.askLogin(msg.item, session.RefreshRefused(msg.held, itemProfile(d.f.ctx, msg.item).Channel(), msg.err))
+		return d.askLogin(msg.item, session.RefreshRefused(msg.held, home.ItemProfile(d.f.ctx, msg.item).Channel(), msg.err))
 	}
 	d.f.leaveSending()
 	return nil
 }
 
 func (d *desk) onNeedInput(msg needInputMsg) tea.Cmd {
-	if d.f.home == nil || !d.f.home.accept(msg.gen) || d.f.nav.top() != Page(d.f.home) {
+	if d.f.home == nil || !d.f.home.Accept(msg.gen) || d.f.nav.top() != common.Page(d.f.home) {
 		return nil
 	}
 	d.f.chrome.clearStatus()
-	d.f.prepareForm(msg.req.Grant, valuesFor(msg.req, msg.base), msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == "")
+	d.f.prepareForm(msg.req.Grant, form.ValuesFor(msg.req, msg.base), msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == "")
 	if msg.err != nil {
 		// Ask in the form: it is where the missing secret can be typed.
 		// The form opens on the first empty secret, without red errors:
 		// nothing was done wrong yet.
-		banner, first := "this profile needs input: "+errText(msg.err), ""
+		banner, first := "this profile needs input: "+common.ErrText(msg.err), ""
 		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && d.f.active != nil {
-			banner, first = missingSecrets(*d.f.active, &d.f.form.formModel)
+			banner, first = missingSecrets(*d.f.active, &d.f.form.Model)
 		}
 		d.f.showForm()
-		d.f.nav.update(setBannerMsg{text: banner})
+		d.f.nav.update(request.SetBannerMsg{Text: banner})
 		if first != "" {
-			d.f.nav.update(focusFieldMsg{field: first})
+			d.f.nav.update(request.FocusFieldMsg{Field: first})
 		}
 		return nil
 	}
 	return d.f.start(msg.req, msg.base, true)
 }
 
-func (d *desk) editItem(it homeItem) tea.Cmd {
+func (d *desk) editItem(it home.Item) tea.Cmd {
 	switch {
-	case it.conn != nil:
-		d.f.editConnection(it.key, it.conn)
-	case it.profile != nil && d.canChangeProfiles():
-		p := *it.profile
+	case it.Conn != nil:
+		d.f.editConnection(it.Key, it.Conn)
+	case it.Profile != nil && d.canChangeProfiles():
+		p := *it.Profile
 		if d.f.reopenDraft(draftEdit(p.Name)) {
 			return nil
 		}
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
-		d.f.openFormWith(newProfileForm(client.Grant(p.Grant), valuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
-			formSetup{draft: draftEdit(p.Name), editing: &p})
+		d.f.openFormWith(form.NewProfile(client.Grant(p.Grant), form.ValuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
+			request.Setup{Draft: draftEdit(p.Name), Editing: &p})
 	}
 	return nil
 }
@@ -259,10 +266,10 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 		req.Grant, req.MFAToken, req.OOBCode, req.BindingCode = client.GrantPassword, "", "", ""
 		chained = req.ClientID != "" && req.Bearer == ""
 	}
-	values := valuesFor(req, d.f.baseURL)
+	values := form.ValuesFor(req, d.f.baseURL)
 	// The profile sends its code where the flow that got the token did.
-	toggles := profileToggles{mfaEmail: res.MFAChannel == client.ChannelEmail}
-	d.f.openFormWith(newProfileForm(req.Grant, values, chained, false, false, d.f.ctx.Width-2), formSetup{savedFrom: res, toggles: &toggles})
+	toggles := form.ProfileToggles{MFAEmail: res.MFAChannel == client.ChannelEmail}
+	d.f.openFormWith(form.NewProfile(req.Grant, values, chained, false, false, d.f.ctx.Width-2), request.Setup{SavedFrom: res, Toggles: &toggles})
 	return nil
 }
 
@@ -270,8 +277,8 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 // profile keeps them (the keyring by default) before the profile is saved,
 // so a secret that cannot be kept saves nothing.
 func (d *desk) saveProfile() tea.Cmd {
-	p, typed := d.f.form.profile()
-	oldName, dupOf := d.f.form.editing, d.f.form.duplicateOf
+	p, typed := d.f.form.Profile()
+	oldName, dupOf := d.f.form.Editing, d.f.form.DuplicateOf
 	if dupOf != "" {
 		oldName = dupOf // its secrets' sources carry over
 	}
@@ -291,8 +298,8 @@ func (d *desk) saveProfile() tea.Cmd {
 	// The form's "Secrets in" says where the client secret comes from,
 	// and where typed secrets are kept; empty keeps what the profile had
 	// (for new ones the keyring, or ask where no keyring answers).
-	chosen := profiles.Source(d.f.form.value(fSource))
-	fallback := d.f.form.defaultSource()
+	chosen := profiles.Source(d.f.form.Value(form.FSource))
+	fallback := d.f.form.DefaultSource()
 	switch {
 	case chosen != "" && p.ClientID != "":
 		p.Secrets[profiles.ClientSecret] = chosen
@@ -321,14 +328,14 @@ func (d *desk) saveProfile() tea.Cmd {
 			delete(typed, k) // read from elsewhere each time
 		}
 	}
-	if p.Grant == string(client.GrantPassword) && !d.f.form.storePw {
+	if p.Grant == string(client.GrantPassword) && !d.f.form.StorePw {
 		// Asked for each time: the session deletes a stored one.
 		p.Secrets[profiles.Password] = profiles.SourceAsk
 	}
-	if err := p.ValidateNew(d.f.form.chained()); err != nil {
-		d.f.form.Update(setBannerMsg{text: errText(err)})
+	if err := p.ValidateNew(d.f.form.Chained()); err != nil {
+		d.f.form.Update(request.SetBannerMsg{Text: common.ErrText(err)})
 		if fe := (*profiles.FieldError)(nil); errors.As(err, &fe) {
-			d.f.form.Update(focusFieldMsg{field: fe.Field})
+			d.f.form.Update(request.FocusFieldMsg{Field: fe.Field})
 		}
 		return nil
 	}
@@ -338,7 +345,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			values[k] = v
 		}
 	}
-	svc, savedFrom, sec := d.f.ctx.Session, d.f.form.savedFrom, d.f.ctx.Secrets
+	svc, savedFrom, sec := d.f.ctx.Session, d.f.form.SavedFrom, d.f.ctx.Secrets
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -360,7 +367,7 @@ func (d *desk) saveProfile() tea.Cmd {
 		// says what was left.
 		var left string
 		if cleanup := (*session.CleanupError)(nil); errors.As(err, &cleanup) {
-			err, left = nil, errText(cleanup)
+			err, left = nil, common.ErrText(cleanup)
 		}
 		if err == nil && savedFrom != nil {
 			// Saved from a token: hold that token under the new profile.
@@ -373,16 +380,16 @@ func (d *desk) saveProfile() tea.Cmd {
 
 func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 	if msg.err != nil {
-		text := errText(msg.err)
+		text := common.ErrText(msg.err)
 		if errors.Is(msg.err, profiles.ErrNoKeyring) {
 			text = "no OS keyring here, so the secrets were not saved and neither was the profile. Set \"Secrets in\" to file (a plain-text 0600 file) in this form, or clear the secret fields to have them asked for each time"
 		}
-		d.f.form.Update(setBannerMsg{text: text})
+		d.f.form.Update(request.SetBannerMsg{Text: text})
 		return nil
 	}
 	filter := d.setProfiles(msg.profiles)
 	if d.f.home != nil {
-		d.f.home.selectKey(profileKey(msg.name))
+		d.f.home.SelectKey(home.ProfileKey(msg.name))
 	}
 	d.f.formDone()
 	d.f.nav.reset(d.f.base()...)
@@ -440,7 +447,7 @@ func (d *desk) deleteProfile(name string) tea.Cmd {
 func (d *desk) onProfileDeleted(msg profileDeletedMsg) tea.Cmd {
 	filter := d.setProfiles(msg.profiles)
 	if msg.err != nil {
-		d.f.setStatus("delete "+msg.name+": "+errText(msg.err), true)
+		d.f.setStatus("delete "+msg.name+": "+common.ErrText(msg.err), true)
 		return filter
 	}
 	d.f.drafts.drop(draftEdit(msg.name))
@@ -458,7 +465,7 @@ func (d *desk) autoRefreshPending() bool {
 		}
 	}
 	for i := range d.f.ctx.Connections {
-		if _, ok := svc.NextRefresh(connKey(i).held()); ok {
+		if _, ok := svc.NextRefresh(home.ConnKey(i).Held()); ok {
 			return true
 		}
 	}
@@ -501,21 +508,21 @@ var secretFields = []struct {
 	field string
 	name  string
 }{
-	{profiles.ClientSecret, fClientSecret, "client secret"},
-	{profiles.Bearer, fBearer, "Bearer token"},
-	{profiles.Password, fPassword, "password"},
-	{profiles.RefreshToken, fRefreshToken, "refresh token"},
+	{profiles.ClientSecret, form.FClientSecret, "client secret"},
+	{profiles.Bearer, form.FBearer, "Bearer token"},
+	{profiles.Password, form.FPassword, "password"},
+	{profiles.RefreshToken, form.FRefreshToken, "refresh token"},
 }
 
 // missingSecrets says which secrets a profile's form still needs, and
 // whether they are asked for each time (by the profile's choice) or simply
 // not saved (a duplicate, a lost keyring entry); first is the field of the
 // first one.
-func missingSecrets(p profiles.Profile, f *formModel) (banner, first string) {
+func missingSecrets(p profiles.Profile, f *form.Model) (banner, first string) {
 	var asked, unsaved []string
 	for _, sf := range secretFields {
-		fl := f.get(sf.field)
-		if fl == nil || fl.input.Value() != "" || !f.shown(sf.field) {
+		fl := f.Get(sf.field)
+		if fl == nil || fl.Input.Value() != "" || !f.Shown(sf.field) {
 			continue
 		}
 		if first == "" {
@@ -537,34 +544,34 @@ func missingSecrets(p profiles.Profile, f *formModel) (banner, first string) {
 }
 
 // onHomeAct does what home asks with its selected item.
-func (d *desk) onHomeAct(msg homeActMsg) tea.Cmd {
-	it := msg.item
-	switch msg.act {
-	case actRun:
-		return d.runItem(it, msg.id, false)
-	case actLogin:
-		return d.runItem(it, msg.id, true)
-	case actDiagnoseItem:
+func (d *desk) onHomeAct(msg home.ActMsg) tea.Cmd {
+	it := msg.Item
+	switch msg.Act {
+	case home.ActRun:
+		return d.runItem(it, msg.ID, false)
+	case home.ActLogin:
+		return d.runItem(it, msg.ID, true)
+	case home.ActDiagnoseItem:
 		return d.f.diagnoseFromHome(it)
-	case actEdit:
+	case home.ActEdit:
 		return d.editItem(it)
-	case actAdd:
+	case home.ActAdd:
 		if d.canChangeProfiles() {
 			d.f.openChooser(true)
 		}
-	case actDuplicate:
+	case home.ActDuplicate:
 		if d.canChangeProfiles() {
-			p := *it.profile
-			values := valuesForProfile(p)
-			values[fName] = profiles.CopyName(p.Name)
+			p := *it.Profile
+			values := form.ValuesForProfile(p)
+			values[form.FName] = profiles.CopyName(p.Name)
 			storePw := profiles.SourceOf(p, profiles.Password).Stored()
-			d.f.openFormWith(newProfileForm(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
-				formSetup{duplicateOf: &p})
+			d.f.openFormWith(form.NewProfile(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
+				request.Setup{DuplicateOf: &p})
 		}
-	case actDelete:
+	case home.ActDelete:
 		if d.canChangeProfiles() {
-			name := it.profile.Name
-			d.f.nav.push(newConfirmPage(d.f.ctx, "delete profile", fmt.Sprintf("Delete profile %s and its secrets? y/n", name),
+			name := it.Profile.Name
+			d.f.nav.push(confirm.New(d.f.ctx, "delete profile", fmt.Sprintf("Delete profile %s and its secrets? y/n", name),
 				d.deleteProfile(name), "not deleted"))
 		}
 	}

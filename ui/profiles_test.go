@@ -15,11 +15,13 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
+
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // profileContext is a context with a store in dir and a keyring of the
 // test's own (not go-keyring's global mock, which tests would share).
-func profileContext(t testing.TB, clk *testClock, dir string) *Context {
+func profileContext(t testing.TB, clk *testClock, dir string) *common.Context {
 	ctx := testContext(clk)
 	ctx.Store = &profiles.Store{Dir: dir}
 	ctx.Secrets = profiles.NewSecrets(ctx.Store)
@@ -28,7 +30,7 @@ func profileContext(t testing.TB, clk *testClock, dir string) *Context {
 }
 
 // keyringOf is the test keyring behind ctx.
-func keyringOf(ctx *Context) *keyringtest.Keyring {
+func keyringOf(ctx *common.Context) *keyringtest.Keyring {
 	return ctx.Secrets.Keyring.(*keyringtest.Keyring)
 }
 
@@ -226,7 +228,7 @@ func TestFilterProfiles(t *testing.T) {
 	}
 }
 
-func manyProfiles(t testing.TB, n int) *Context {
+func manyProfiles(t testing.TB, n int) *common.Context {
 	clk := &testClock{now: fixedNow}
 	ctx := profileContext(t, clk, t.TempDir())
 	err := ctx.Store.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
@@ -268,7 +270,7 @@ func TestGoldenProfiles(t *testing.T) {
 			return m
 		},
 		"home_read_only": func(t *testing.T) *Model {
-			return newInCfgDir(t, func(ctx *Context) {
+			return newInCfgDir(t, func(ctx *common.Context) {
 				bad := []byte("version: 1\nprofiles:\n  - name: x\n    account: [oops\n")
 				if err := os.WriteFile(ctx.Store.Path(), bad, 0o600); err != nil {
 					t.Fatal(err)
@@ -276,7 +278,7 @@ func TestGoldenProfiles(t *testing.T) {
 			})
 		},
 		"home_plain_file_warning": func(t *testing.T) *Model {
-			return newInCfgDir(t, func(ctx *Context) {
+			return newInCfgDir(t, func(ctx *common.Context) {
 				p := profiles.Profile{Name: "ci-bot", Account: "T11223344", Grant: "client_credentials", ClientID: "ci", Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceFile}}
 				if err := ctx.Store.Add(p); err != nil {
 					t.Fatal(err)
@@ -298,7 +300,7 @@ func TestGoldenProfiles(t *testing.T) {
 // while the files are written and loaded; then the working directory is
 // put back, where the golden files are. stableView shows the directory as
 // /cfg/tokenbench.
-func newInCfgDir(t *testing.T, prepare func(ctx *Context)) *Model {
+func newInCfgDir(t *testing.T, prepare func(ctx *common.Context)) *Model {
 	t.Helper()
 	wd, err := os.Getwd()
 	if err != nil {

@@ -24,11 +24,15 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
 // flowContext is the demo context with the issue 11 connections: a user
 // without MFA (refresh tokens), the lost-device user and the partner.
-func flowContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *Context {
+func flowContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *common.Context {
 	ctx := demoContext(t, clk, srv)
 	pw := ctx.Connections[1].Request
 	plain, lost := pw, pw
@@ -36,9 +40,9 @@ func flowContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *Context
 	partner := flows.Request{Account: dinterotest.DemoMerchant, Partner: dinterotest.DemoPartner, Grant: client.GrantClientCredentials,
 		ClientID: dinterotest.DemoPartnerClient, ClientSecret: dinterotest.DemoPartnerSecret}
 	ctx.Connections = append(ctx.Connections,
-		Connection{Name: "Support user", BaseURL: srv.URL, Request: plain, Channel: client.ChannelSMS},
-		Connection{Name: "Lost device", BaseURL: srv.URL, Request: lost, Channel: client.ChannelSMS},
-		Connection{Name: "Partner", BaseURL: srv.URL, Request: partner, Channel: client.ChannelSMS},
+		common.Connection{Name: "Support user", BaseURL: srv.URL, Request: plain, Channel: client.ChannelSMS},
+		common.Connection{Name: "Lost device", BaseURL: srv.URL, Request: lost, Channel: client.ChannelSMS},
+		common.Connection{Name: "Partner", BaseURL: srv.URL, Request: partner, Channel: client.ChannelSMS},
 	)
 	return ctx
 }
@@ -107,16 +111,16 @@ func TestRecoveryFromTheChooserAsksForWhatIsMissing(t *testing.T) {
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "end", "enter") // New request…
-	for range len(grantInfos) {
+	for range len(form.GrantInfos) {
 		press(t, m, "down")
 	}
 	requireShows(t, m, "Recover MFA (lost device)")
 	press(t, m, "enter")
 	wantScreen(t, m, "MFA recovery")
-	before := len(exchangesOf(ctx))
+	before := len(log.ExchangesOf(ctx))
 	press(t, m, "enter")
 	requireShows(t, m, "account id is required")
-	if len(exchangesOf(ctx)) != before {
+	if len(log.ExchangesOf(ctx)) != before {
 		t.Fatal("an incomplete recovery was sent")
 	}
 	// Filled in, with the first code by e-mail, it runs to the token, whose
@@ -150,10 +154,10 @@ func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
 	srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 30, Times: 1})
 	press(t, m, "ctrl+n")
 	requireShows(t, m, "429", "a new code can be sent in 30s")
-	n := len(exchangesOf(ctx))
+	n := len(log.ExchangesOf(ctx))
 	press(t, m, "ctrl+n", "ctrl+w")
-	if len(exchangesOf(ctx)) != n {
-		t.Fatalf("resend sent %d request(s) while rate limited", len(exchangesOf(ctx))-n)
+	if len(log.ExchangesOf(ctx)) != n {
+		t.Fatalf("resend sent %d request(s) while rate limited", len(log.ExchangesOf(ctx))-n)
 	}
 	requireShows(t, m, "rate limited: no new code for")
 	clk.Advance(12 * time.Second)
@@ -161,8 +165,8 @@ func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
 	clk.Advance(19 * time.Second)
 	requireHides(t, m, "a new code can be sent in", "no new code")
 	press(t, m, "ctrl+n")
-	if len(exchangesOf(ctx)) != n+1 {
-		t.Fatalf("after the wait, resend sent %d request(s)", len(exchangesOf(ctx))-n)
+	if len(log.ExchangesOf(ctx)) != n+1 {
+		t.Fatalf("after the wait, resend sent %d request(s)", len(log.ExchangesOf(ctx))-n)
 	}
 	requireShows(t, m, "A code was sent by SMS (challenge 2)")
 }
@@ -180,9 +184,9 @@ func TestRecoveryResendRateLimited(t *testing.T) {
 	requireShows(t, m, "rate limited (429)", "a new code can be sent in 20s")
 	// One line says the wait, not two that disagree.
 	requireHides(t, m, "the server asked to wait", "resend is off")
-	n := len(exchangesOf(ctx))
+	n := len(log.ExchangesOf(ctx))
 	press(t, m, "ctrl+n")
-	if len(exchangesOf(ctx)) != n {
+	if len(log.ExchangesOf(ctx)) != n {
 		t.Fatal("resend sent while rate limited")
 	}
 	requireShows(t, m, "no new code for 20s more")
@@ -191,7 +195,7 @@ func TestRecoveryResendRateLimited(t *testing.T) {
 	clk.Advance(21 * time.Second)
 	requireHides(t, m, "rate limited")
 	press(t, m, "ctrl+n")
-	if len(exchangesOf(ctx)) != n+1 {
+	if len(log.ExchangesOf(ctx)) != n+1 {
 		t.Fatal("resend did not send after the wait")
 	}
 }
@@ -289,7 +293,7 @@ func bundleFiles(t *testing.T, path string) map[string]string {
 
 // inTempDir makes WriteBundle write below dir instead of the current
 // directory.
-func inTempDir(ctx *Context, dir string) {
+func inTempDir(ctx *common.Context, dir string) {
 	ctx.WriteBundle = func(path string, in bundle.Input) (string, error) {
 		return bundle.Write(filepath.Join(dir, path), in)
 	}
@@ -459,7 +463,7 @@ func TestRecoveryWithTheSignInsBearer(t *testing.T) {
 	}
 	req := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword, Bearer: cc.Response.AccessToken,
 		Username: dinterotest.DemoLostDeviceUser, Password: dinterotest.DemoPassword}
-	ctx.Connections = []Connection{{Name: "Bearer sign-in", BaseURL: srv.URL, Request: req, Channel: client.ChannelSMS}}
+	ctx.Connections = []common.Connection{{Name: "Bearer sign-in", BaseURL: srv.URL, Request: req, Channel: client.ChannelSMS}}
 	m := New(ctx)
 	press(t, m, "enter")
 	requireShows(t, m, "Multi-factor authentication required")
@@ -514,7 +518,7 @@ func (c captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // captureMFASecrets makes ctx's runners note the MFA secrets the server
 // sends, so a test can look for them where they must not be.
-func captureMFASecrets(ctx *Context, clk *testClock) *capturedSecrets {
+func captureMFASecrets(ctx *common.Context, clk *testClock) *capturedSecrets {
 	into := &capturedSecrets{}
 	ctx.NewRunner = func(base string) (*flows.Runner, error) {
 		c, err := client.New(client.Options{BaseURL: base, Now: clk.Now, Timeout: 5 * time.Second, Recorder: ctx.Recorder,

@@ -15,6 +15,10 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/pages/log"
+	"github.com/tokenbench/tokenbench/ui/pages/mfa"
 )
 
 // These tests drive the workbench by keys and read only what it shows.
@@ -54,7 +58,7 @@ func requireFits(t *testing.T, m *Model, w, h int) {
 	}
 }
 
-func storeWith(t *testing.T, clk *testClock, ps ...profiles.Profile) *Context {
+func storeWith(t *testing.T, clk *testClock, ps ...profiles.Profile) *common.Context {
 	t.Helper()
 	ctx := profileContext(t, clk, t.TempDir())
 	for _, p := range ps {
@@ -185,7 +189,7 @@ func TestTokenCountdownStaysWhileClaimsScroll(t *testing.T) {
 
 // shopProfile is a store holding profile "shop", the demo client, with
 // its secret in the keyring, over a demo server.
-func shopProfile(t *testing.T) (*Context, []profiles.Profile) {
+func shopProfile(t *testing.T) (*common.Context, []profiles.Profile) {
 	t.Helper()
 	clk := &testClock{now: fixedNow}
 	srv := demoServer(t, clk)
@@ -233,8 +237,8 @@ func TestMFAScreenFitsAt60x20(t *testing.T) {
 	ctx := testContext(clk)
 	m := New(ctx)
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
-	ctx.Outbox = func(string) []OutboxMessage {
-		return []OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
+	ctx.Outbox = func(string) []common.OutboxMessage {
+		return []common.OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 	}
 	showMFAPage(m, true, "")
 	requireShows(t, m, "the code received") // the placeholder, whole
@@ -267,7 +271,7 @@ func TestAuthorizationCodeRunAgainShowsHeldTokenAndEditSendsAgain(t *testing.T) 
 	// issued for a user id needs no prompt; a second run gets a new code.
 	code := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantAuthorizationCode, ClientID: dinterotest.DemoClientID,
 		ClientSecret: dinterotest.DemoSecret, IdentType: flows.IdentUserID, Ident: srv.UserID(dinterotest.DemoUser)}
-	ctx.Connections = []Connection{{Name: "Code issued for a user", Description: "code", BaseURL: srv.URL, Request: code}}
+	ctx.Connections = []common.Connection{{Name: "Code issued for a user", Description: "code", BaseURL: srv.URL, Request: code}}
 	m := New(ctx)
 	press(t, m, "enter")
 	requireShows(t, m, "authorization_code")
@@ -698,7 +702,7 @@ func TestLogAndExchangeAt60Columns(t *testing.T) {
 	for _, l := range strings.Split(viewText(m), "\n") {
 		joined += strings.TrimPrefix(strings.TrimSpace(l), "> ")
 	}
-	if ex := exchangesOf(ctx)[0]; !strings.Contains(joined, ex.URL) {
+	if ex := log.ExchangesOf(ctx)[0]; !strings.Contains(joined, ex.URL) {
 		t.Fatalf("the URL %s is not whole:\n%s", ex.URL, viewText(m))
 	}
 	requireFits(t, m, 60, 20)
@@ -833,7 +837,7 @@ func TestMFAScreenSanitisesTheUsername(t *testing.T) {
 	m := New(testContext(&testClock{now: fixedNow}))
 	sess := goldenSession(true)
 	sess.Request.Username = "evil\u202eresu@example.com\x1b]52;c;Zm9v\a"
-	m.openPage(newMFAPage(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, sess, client.ChannelSMS))
+	m.openPage(mfa.New(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, sess, client.ChannelSMS))
 	raw := m.View().Content
 	if strings.Contains(raw, "\u202e") || strings.Contains(raw, "\x1b]52;") {
 		t.Fatalf("the MFA screen prints the username raw:\n%q", raw)
@@ -846,7 +850,7 @@ func TestMFAScreenSanitisesTheUsername(t *testing.T) {
 func TestHeldCountdownDoesNotCutTheDescription(t *testing.T) {
 	ctx := testContext(&testClock{now: fixedNow})
 	desc := "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)"
-	ctx.Connections = []Connection{{Name: "MFA user", Description: desc, BaseURL: goldenBase,
+	ctx.Connections = []common.Connection{{Name: "MFA user", Description: desc, BaseURL: goldenBase,
 		Request: flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword}}}
 	New(ctx) // makes the session
 	ctx.Session.Hold(profiles.Profile{Name: heldName("conn:0")}, syntheticResult(t, fixedNow))

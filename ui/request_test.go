@@ -18,6 +18,9 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/pages/token"
 )
 
 var fixedNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
@@ -59,26 +62,26 @@ func (f *fakeClipboard) Copy(text string) (string, string, error) {
 	return "system clipboard", "", nil
 }
 
-func (f *fakeClipboard) ClearIf(text string) (Cleared, error) {
+func (f *fakeClipboard) ClearIf(text string) (common.Cleared, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.osc52 {
 		f.content = ""
 		f.clears++
-		return Cleared{Blind: []string{placeTerminal}}, nil
+		return common.Cleared{Blind: []string{placeTerminal}}, nil
 	}
 	if f.external != "" || f.content != text {
-		return Cleared{}, errNotOurs
+		return common.Cleared{}, errNotOurs
 	}
 	f.content = ""
 	f.clears++
-	return Cleared{Checked: []string{placeSystem}}, nil
+	return common.Cleared{Checked: []string{placeSystem}}, nil
 }
 
-func testContext(clk *testClock) *Context {
-	ctx := NewContext()
+func testContext(clk *testClock) *common.Context {
+	ctx := common.NewContext()
 	ctx.Width, ctx.Height = 80, 24
-	ctx.Styles = DefaultStyles(true)
+	ctx.Styles = common.DefaultStyles(true)
 	ctx.Now = clk.Now
 	ctx.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 	ctx.Clipboard = &fakeClipboard{}
@@ -195,22 +198,22 @@ func demoServer(t *testing.T, clk *testClock) *dinterotest.Server {
 	return srv
 }
 
-func demoContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *Context {
+func demoContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *common.Context {
 	ctx := testContext(clk)
 	ctx.DefaultBaseURL = srv.URL
 	base := srv.URL
 	cc := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantClientCredentials, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret}
 	mfa := cc
 	mfa.Grant, mfa.Username, mfa.Password = client.GrantPassword, dinterotest.DemoMFAUser, dinterotest.DemoPassword
-	ctx.Connections = []Connection{
+	ctx.Connections = []common.Connection{
 		{Name: "Demo API client", Description: "client_credentials", BaseURL: base, Request: cc, Channel: client.ChannelSMS},
 		{Name: "MFA user", Description: "password with MFA", BaseURL: base, Request: mfa, Channel: client.ChannelSMS},
 	}
-	ctx.Outbox = func(user string) []OutboxMessage {
-		var out []OutboxMessage
+	ctx.Outbox = func(user string) []common.OutboxMessage {
+		var out []common.OutboxMessage
 		for _, msg := range srv.Outbox() {
 			if msg.Username == user {
-				out = append(out, OutboxMessage{At: msg.At, Channel: msg.Channel, To: msg.To, Text: msg.Text})
+				out = append(out, common.OutboxMessage{At: msg.At, Channel: msg.Channel, To: msg.To, Text: msg.Text})
 			}
 		}
 		return out
@@ -520,7 +523,7 @@ func syntheticResult(t testing.TB, now time.Time) *flows.Result {
 
 func BenchmarkTokenView(b *testing.B) {
 	clk := &testClock{now: fixedNow}
-	ctx := NewContext()
+	ctx := common.NewContext()
 	ctx.Now = clk.Now
 	m := New(ctx)
 	showTokenPage(m, syntheticResult(b, fixedNow))
@@ -533,7 +536,7 @@ func BenchmarkTokenView(b *testing.B) {
 // showTokenPage shows res in the token view, as a token obtained would;
 // its signature is not checked (no JWKS URL).
 func showTokenPage(m *Model, res *flows.Result) {
-	m.openPage(newTokenPage(m.ctx, res, func(string) string { return "" }))
+	m.openPage(token.New(m.ctx, res, func(string) string { return "" }))
 }
 
 // TestClipboardClearedDoesNotHideANewerStatus: the notice that the

@@ -1,15 +1,19 @@
 package ui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+)
 
 // router is the back stack: the page on top is the screen, esc goes to the
 // one under it. Home, when there is one, is the page at the bottom.
 type router struct {
-	pages []Page
+	pages []common.Page
 }
 
 // top is the screen showing.
-func (r *router) top() Page {
+func (r *router) top() common.Page {
 	if len(r.pages) == 0 {
 		return nil
 	}
@@ -17,7 +21,7 @@ func (r *router) top() Page {
 }
 
 // push shows p over the screen.
-func (r *router) push(p Page) { r.pages = append(r.pages, p) }
+func (r *router) push(p common.Page) { r.pages = append(r.pages, p) }
 
 // pop goes back one page; the bottom page stays.
 func (r *router) pop() {
@@ -27,7 +31,7 @@ func (r *router) pop() {
 }
 
 // replace shows p in place of the page on top.
-func (r *router) replace(p Page) {
+func (r *router) replace(p common.Page) {
 	if len(r.pages) == 0 {
 		r.push(p)
 		return
@@ -36,10 +40,10 @@ func (r *router) replace(p Page) {
 }
 
 // reset leaves only pages on the stack.
-func (r *router) reset(pages ...Page) { r.pages = append(r.pages[:0], pages...) }
+func (r *router) reset(pages ...common.Page) { r.pages = append(r.pages[:0], pages...) }
 
 // keep leaves the pages keep accepts, in order.
-func (r *router) keep(keep func(Page) bool) {
+func (r *router) keep(keep func(common.Page) bool) {
 	kept := r.pages[:0]
 	for _, p := range r.pages {
 		if keep(p) {
@@ -62,7 +66,7 @@ func (r *router) update(msg tea.Msg) tea.Cmd {
 }
 
 // topIs reports whether the page on top is a T.
-func topIs[T Page](r *router) (T, bool) {
+func topIs[T common.Page](r *router) (T, bool) {
 	p, ok := r.top().(T)
 	return p, ok
 }

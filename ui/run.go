@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // ErrInterrupted is what Run returns when the user quit by interrupt
@@ -11,13 +13,13 @@ import (
 var ErrInterrupted = errors.New("interrupted")
 
 // Run opens the workbench in the terminal and returns when the user quits.
-func Run(ctx *Context) error {
+func Run(ctx *common.Context) error {
 	return run(ctx)
 }
 
 // run is Run with the program's options (tests give it their input and
 // output).
-func run(ctx *Context, opts ...tea.ProgramOption) error {
+func run(ctx *common.Context, opts ...tea.ProgramOption) error {
 	m := New(ctx)
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithFPS(fps)}, opts...)...)
 	_, err := p.Run()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/ui/pages/home"
 )
 
 // Helpers that read what the user sees, and nothing of a model's state:
@@ -183,4 +184,13 @@ func wantToken(t *testing.T, m *Model, res *flows.Result) {
 	if want := tokeninfo.Fingerprint(res.Response.AccessToken); access != want || refresh != wantRefresh {
 		t.Fatalf("the token view shows access %s refresh %q, want %s refresh %q:\n%s", access, refresh, want, wantRefresh, viewText(m))
 	}
+}
+
+// heldName is the name the session holds the token of the home item
+// written as key ("profile:NAME", "conn:N") under: tests name items so.
+func heldName(key string) string {
+	if name, ok := strings.CutPrefix(key, "profile:"); ok {
+		return home.ProfileKey(name).Held()
+	}
+	return key
 }

@@ -9,12 +9,14 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // sigChecker checks tokens' signatures for the token view and the
 // inspector, and keeps the outcomes for the session.
 type sigChecker struct {
-	ctx *Context
+	ctx *common.Context
 	// base is the base URL of the request being worked on.
 	base      func() string
 	verifiers map[string]*tokeninfo.KeyVerifier // by base URL
@@ -25,7 +27,7 @@ type sigChecker struct {
 	keysBearer string
 }
 
-func newSigChecker(ctx *Context, base func() string) *sigChecker {
+func newSigChecker(ctx *common.Context, base func() string) *sigChecker {
 	return &sigChecker{ctx: ctx, base: base, verifiers: map[string]*tokeninfo.KeyVerifier{}, sigs: map[string]string{}}
 }
 
@@ -64,10 +66,10 @@ func (c *sigChecker) verifyCmd(raw, url string) tea.Cmd {
 	}
 	v, err := c.keyVerifier(base)
 	if err != nil {
-		return func() tea.Msg { return sigMsg{token: raw, url: url, err: err} }
+		return func() tea.Msg { return common.SigMsg{Token: raw, URL: url, Err: err} }
 	}
 	return func() tea.Msg {
-		return sigMsg{token: raw, url: url, ver: v.Verify(context.Background(), raw, src)}
+		return common.SigMsg{Token: raw, URL: url, Ver: v.Verify(context.Background(), raw, src)}
 	}
 }
 
@@ -88,8 +90,8 @@ func (c *sigChecker) keyVerifier(base string) (*tokeninfo.KeyVerifier, error) {
 }
 
 // done keeps a signature check's outcome for the token view.
-func (c *sigChecker) done(msg sigMsg) {
-	c.sigs[msg.token] = sigText(msg)
+func (c *sigChecker) done(msg common.SigMsg) {
+	c.sigs[msg.Token] = common.SigText(msg)
 }
 
 // sigFor is the signature line the token view shows for an access token:

@@ -14,6 +14,8 @@ import (
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
+
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // tickRecorder stands in for tea.Tick: it keeps the ticks the workbench
@@ -29,7 +31,7 @@ type armedTick struct {
 	fn func(time.Time) tea.Msg
 }
 
-func (r *tickRecorder) install(ctx *Context) {
+func (r *tickRecorder) install(ctx *common.Context) {
 	ctx.Tick = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 		r.mu.Lock()
 		defer r.mu.Unlock()

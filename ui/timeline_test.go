@@ -13,6 +13,8 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
+
+	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // writeBundleFrom presses b on the screen showing, writes the bundle to
@@ -72,7 +74,7 @@ func TestDiagnoseDuringMFAKeepsTheTimeline(t *testing.T) {
 
 // mfaToken runs the MFA connection to its token and returns that token's
 // fingerprint, as the token view and a bundle show it.
-func mfaToken(t *testing.T, ctx *Context, m *Model, srv *dinterotest.Server) string {
+func mfaToken(t *testing.T, ctx *common.Context, m *Model, srv *dinterotest.Server) string {
 	t.Helper()
 	runConnection(t, m, 1)
 	requireShows(t, m, "A code was sent by SMS")

@@ -15,6 +15,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/profiles"
+
+	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
 // Finding 14: a question clears the stale status of the screen it opens on.
@@ -51,7 +54,7 @@ func TestRecoverySetupOffersSpaceOnlyOnTheChannel(t *testing.T) {
 	srv := demoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	press(t, m, "end", "enter")
-	for range len(grantInfos) {
+	for range len(form.GrantInfos) {
 		press(t, m, "down")
 	}
 	press(t, m, "enter")
@@ -161,7 +164,7 @@ func TestRevokedRefreshTokenIsNotSentAgain(t *testing.T) {
 	clk.Advance(5 * time.Minute)
 	m.Update(tickMsg(clk.Now()))
 	drive(t, m, func() tea.Msg { return tickMsg(clk.Now()) })
-	for _, e := range exchangesOf(ctx) {
+	for _, e := range log.ExchangesOf(ctx) {
 		if e.Status == 400 {
 			t.Fatalf("the revoked refresh token was sent: %+v", e)
 		}
@@ -228,7 +231,7 @@ func TestBundleFromTheLogHoldsTheSelectedRowsCase(t *testing.T) {
 	press(t, m, "home", "enter") // the API client's token, shown last
 	wantScreen(t, m, "token")
 	press(t, m, "ctrl+l")
-	for range len(exchangesOf(ctx)) {
+	for range len(log.ExchangesOf(ctx)) {
 		if strings.Contains(viewText(m), "› 3 ") {
 			break
 		}

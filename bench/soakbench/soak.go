@@ -164,7 +164,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	defer os.RemoveAll(dir)
 
-	// The TUI's wiring (ui.NewContext): one recorder and one redactor for
+	// The TUI's wiring (common.NewContext): one recorder and one redactor for
 	// the whole session, a new client and runner for each refresh; here on
 	// the simulated clock.
 	rd := &client.Redactor{}

@@ -1,0 +1,44 @@
+package form
+
+import (
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/ui/components/menu"
+)
+
+// grantInfo explains a grant to someone who does not know the API.
+type grantInfo struct {
+	Grant client.Grant
+	title string
+	needs string
+}
+
+var GrantInfos = []grantInfo{
+	{client.GrantClientCredentials, "client_credentials", "Basic auth with client id + secret. The API client's own token."},
+	{client.GrantPassword, "password", "Bearer (client token) + a user's username and password. May ask for MFA."},
+	{client.GrantAuthorizationCode, "authorization_code", "passwordless: a code by e-mail or SMS, or issued for a user id."},
+	{client.GrantAccountUserToken, "account_user_token", "Bearer = an account user's JWT, or an ID token with an email claim."},
+	{client.GrantRefreshToken, "refresh_token", "Bearer (client that made it) + a refresh token from password/code."},
+	{client.GrantMFAOOB, "mfa-oob", "Finish an MFA challenge: mfa_token + oob_code + the code received."},
+	{client.GrantOIDC, "oidc", "OIDC: a code from the account's identity provider (browser login)."},
+}
+
+func grantMenu() menu.Model {
+	m := menu.Model{}
+	for _, g := range GrantInfos {
+		m.Items = append(m.Items, menu.Item{Title: g.title, Desc: g.needs})
+	}
+	return m
+}
+
+// ChooserFor is the grant chooser: for a request it ends with the MFA
+// recovery, which is no profile grant.
+func ChooserFor(forProfile bool) menu.Model {
+	m := grantMenu()
+	if !forProfile {
+		m.Items = append(m.Items, grantChooserRecovery)
+	}
+	return m
+}
+
+// grantChooserRecovery is the chooser's line after the grants.
+var grantChooserRecovery = menu.Item{Title: "Recover MFA (lost device)", Desc: "For a user who lost their phone: two codes on two channels, then a token.", Apart: true}

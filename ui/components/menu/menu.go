@@ -1,0 +1,96 @@
+package menu
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+)
+
+// Item is one line of a menu, with a description under it.
+type Item struct {
+	Title, Desc string
+	// Apart: another kind of item, with a blank line above it in every
+	// layout.
+	Apart bool
+}
+
+// Model is a vertical list with a cursor; the home screen and the grant
+// chooser are menus.
+type Model struct {
+	Items  []Item
+	Cursor int
+}
+
+func (m *Model) Update(msg tea.KeyPressMsg, keys common.KeyMap) {
+	switch {
+	case key.Matches(msg, keys.Up):
+		if m.Cursor > 0 {
+			m.Cursor--
+		}
+	case key.Matches(msg, keys.Down):
+		if m.Cursor < len(m.Items)-1 {
+			m.Cursor++
+		}
+	}
+}
+
+// View renders the items in width and height lines, keeping the cursor
+// visible. It takes the first layout that shows every item: a blank line
+// between items and each description whole; then no blank lines; then the
+// selected item's description whole and the others cut to a line; then
+// all cut; then only the selected item's description. Only when none fits
+// does it scroll, one line an item.
+func (m *Model) View(s common.Styles, width, height int) string {
+	descW := max(1, width-4)
+	whole := func(d string) []string {
+		return strings.Split(strings.TrimRight(s.Muted.Width(descW).Render(d), " \n"), "\n")
+	}
+	cut := func(d string) []string { return []string{s.Muted.Render(common.Truncate(d, descW))} }
+	type layout struct {
+		blank           bool
+		selWhole, whole bool
+		// selOnly: only the selected item has its description.
+		selOnly bool
+	}
+	render := func(l layout, first int) []string {
+		var out []string
+		for i := first; i < len(m.Items); i++ {
+			it := m.Items[i]
+			if (l.blank || it.Apart) && i > first {
+				out = append(out, "")
+			}
+			if i == m.Cursor {
+				out = append(out, s.Cursor.Render("› ")+s.Selected.Render(it.Title))
+			} else {
+				out = append(out, "  "+it.Title)
+			}
+			desc := cut(it.Desc)
+			switch {
+			case l.whole || l.selWhole && i == m.Cursor:
+				desc = whole(it.Desc)
+			case l.selOnly:
+				desc = nil
+			}
+			for _, d := range desc {
+				out = append(out, "  "+d)
+			}
+		}
+		return out
+	}
+	for _, l := range []layout{{blank: true, whole: true}, {whole: true}, {selWhole: true}, {}, {selWhole: true, selOnly: true}} {
+		if lines := render(l, 0); len(lines) <= height {
+			return strings.Join(lines, "\n")
+		}
+	}
+	// Scroll: two lines an item, the cursor in sight.
+	fit := max(1, height/2)
+	first := 0
+	if m.Cursor >= fit {
+		first = m.Cursor - fit + 1
+	}
+	lines := render(layout{}, first)
+	return strings.Join(lines[:min(len(lines), max(1, fit*2))], "\n")
+}

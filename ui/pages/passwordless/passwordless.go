@@ -1,0 +1,376 @@
+package passwordless
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/flows"
+
+	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/components/codeinput"
+)
+
+// The passwordless login's code screen (contract §1a): the code went to
+// the customer by e-mail or SMS; it is typed (or pasted) here through the
+// one code field, checked, and exchanged for the token. ctrl+n sends a new
+// code, ctrl+w the same code over the other connection ("send by SMS
+// instead", with the login_session_id); a 429 shows its countdown.
+
+// verificationCode is the passwordless code's field.
+var verificationCode = codeinput.Spec{Label: "Code", Placeholder: "the code received", MaxLen: 12}
+
+type plPhase int
+
+const (
+	plCode      plPhase = iota // waiting for the code
+	plSending                  // a new code or a resend in flight
+	plVerifying                // the token request in flight
+)
+
+// Messages of the passwordless page: its requests' answers. Each carries
+// the login as the command left it (the command works on its own copy).
+type (
+	plSentMsg struct {
+		id    int
+		login *flows.PasswordlessLogin
+		err   error
+	}
+	plVerifyMsg struct {
+		id    int
+		login *flows.PasswordlessLogin
+		res   *flows.Result
+		err   error
+	}
+)
+
+// Page is the code screen of one passwordless login.
+type Page struct {
+	ctx   *common.Context
+	login *flows.PasswordlessLogin
+	keep  func(*flows.Result) error
+	phase plPhase
+	Code  codeinput.Model
+	Err   string
+	// Spent: the last code was used or expired; only a new one helps.
+	Spent bool
+	// sentAt is when the last code went out.
+	sentAt time.Time
+	spin   spinner.Model
+	req    int
+	cancel context.CancelFunc
+	width  int
+	height int
+}
+
+func New(ctx *common.Context, l *flows.PasswordlessLogin, keep func(*flows.Result) error) *Page {
+	p := &Page{ctx: ctx, login: l, keep: keep, Code: codeinput.New(verificationCode), sentAt: ctx.Now(),
+		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), width: ctx.Width - 2, height: ctx.Height}
+	p.Code.Focus()
+	return p
+}
+
+func (*Page) IsRequestStep() {}
+
+func (p *Page) Title() string { return "passwordless" }
+
+// TakesText: the code field types digits.
+func (p *Page) TakesText() bool { return p.phase == plCode }
+
+// QuestionMarkIsHelp: a code is digits, so ? types nothing.
+func (p *Page) QuestionMarkIsHelp() bool { return true }
+
+// Account names the account signed in to, for the header's badge.
+func (p *Page) Account() string { return p.login.Request.Account }
+
+// Busy reports a request in flight: the log and the inspector wait.
+func (p *Page) Busy() bool { return p.phase != plCode }
+
+// Ticking reports a countdown on screen (a 429's wait).
+func (p *Page) Ticking() bool { return p.Code.Wait.Left(p.ctx.Now()) > 0 }
+
+func (p *Page) SetSize(width, height int) { p.width, p.height = width, height }
+
+// other is the connection "send by … instead" switches to.
+func (p *Page) other() string {
+	if p.login.Connection == client.ConnectionSMS {
+		return client.ConnectionEmail
+	}
+	return client.ConnectionSMS
+}
+
+func connectionWord(c string) string {
+	if c == client.ConnectionSMS {
+		return "SMS"
+	}
+	return "e-mail"
+}
+
+func (p *Page) Keys() help.KeyMap {
+	k := p.ctx.Keys
+	only := func(bs ...key.Binding) []key.Binding {
+		return slices.DeleteFunc(bs, func(b key.Binding) bool { return !b.Enabled() })
+	}
+	now := p.ctx.Now()
+	verify := common.WithHelp(k.Select, "verify")
+	newCode := k.NewCode
+	switchCh := common.WithHelp(k.SwitchChannel, "send by "+connectionWord(p.other())+" instead")
+	if p.Code.Wait.HoldsSend(now) > 0 {
+		newCode.SetEnabled(false)
+		switchCh.SetEnabled(false)
+	}
+	if p.Code.Wait.HoldsCheck(now) > 0 {
+		verify = common.WithHelp(k.Select, "verify (wait)")
+	}
+	if p.Spent {
+		verify.SetEnabled(false)
+	}
+	if p.phase != plCode {
+		return common.Bindings{Short: []key.Binding{common.WithHelp(k.Back, "cancel"), k.ForceQuit}}
+	}
+	short := only(verify, newCode, switchCh, k.Back, k.ForceQuit)
+	return common.Bindings{Short: short, Full: [][]key.Binding{only(verify, newCode, switchCh), {k.Back, k.ForceQuit}}}
+}
+
+// View draws the code screen: what a person needs to act (where the code
+// went, the field, the wait, the error, the demo outbox) always shows; the
+// explanation and blank lines give way when the terminal is short.
+func (p *Page) View() string {
+	s, w, l := p.ctx.Styles, p.width, p.login
+	type block struct {
+		text string
+		drop bool
+	}
+	var blocks []block
+	add := func(text string, drop bool) { blocks = append(blocks, block{text, drop}) }
+	add(s.Warn.Render("Passwordless login")+s.Muted.Render(" · authorization_code"), false)
+	add(common.Wrap(s.Muted, "Dintero sent a one-time code to the customer. Type or paste it here to finish the login; a new code replaces the last one.", w), true)
+	add("", true)
+	add(common.Wrap(s.Value, "The code was "+l.Destination()+".", w), false)
+	left := max(flows.DefaultMaxAttempts-l.Attempts, 0)
+	status := codeinput.Attempts(left) + " · codes expire after a few minutes"
+	if l.Sends > 0 {
+		status = fmt.Sprintf("Send %d at %s · ", l.Sends, p.sentAt.In(p.ctx.Now().Location()).Format("15:04:05")) + status
+	}
+	add(common.Wrap(s.Muted, status, w), false)
+	add("", true)
+	switch {
+	case p.Spent:
+		add(common.Wrap(s.Value, s.Error.Render("This code is used or expired.")+" ctrl+n sends a new one.", w), false)
+	default:
+		add(p.Code.Line(s), false)
+	}
+	switch p.phase {
+	case plVerifying:
+		add(p.spin.View()+" checking the code…", false)
+	case plSending:
+		add(p.spin.View()+" sending a code…", false)
+	}
+	if line := p.Code.Wait.Line(s, p.ctx.Now(), w); line != "" {
+		add(line, false)
+	}
+	if p.Err != "" {
+		add("", true)
+		add(common.Wrap(s.Error, "✗ "+p.Err, w), false)
+	}
+	if p.ctx.Outbox != nil && !l.Issued() {
+		if msgs := p.ctx.Outbox(l.Request.Ident); len(msgs) > 0 {
+			last := msgs[len(msgs)-1]
+			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(p.ctx.Now().Location()).Format("15:04:05"), last.Text)
+			add("", true)
+			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)), false)
+		}
+	}
+	lines := func() int {
+		n := 0
+		for _, b := range blocks {
+			n += strings.Count(b.text, "\n") + 1
+		}
+		return n
+	}
+	for i := 0; i < len(blocks) && lines() > p.height; {
+		if blocks[i].drop {
+			blocks = append(blocks[:i], blocks[i+1:]...)
+			continue
+		}
+		i++
+	}
+	out := make([]string, len(blocks))
+	for i, b := range blocks {
+		out[i] = b.text
+	}
+	return strings.Join(out, "\n")
+}
+
+func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return p, p.onKey(msg)
+	case plSentMsg:
+		if msg.id != p.req {
+			return p, nil
+		}
+		return p, p.onSent(msg)
+	case plVerifyMsg:
+		if msg.id != p.req {
+			return p, nil
+		}
+		return p, p.onVerify(msg)
+	case tea.PasteMsg:
+		if p.phase != plCode || p.Spent {
+			return p, nil
+		}
+		p.Err = ""
+		return p, p.Code.Update(msg)
+	case spinner.TickMsg:
+		if !p.Busy() {
+			return p, nil
+		}
+		var cmd tea.Cmd
+		p.spin, cmd = p.spin.Update(msg)
+		return p, cmd
+	}
+	if p.phase == plCode {
+		return p, p.Code.Update(msg)
+	}
+	return p, nil
+}
+
+func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.ctx.Keys
+	now := p.ctx.Now()
+	if key.Matches(msg, k.Back) {
+		if p.Busy() {
+			p.abort()
+			p.phase, p.Err = plCode, "cancelled"
+			return nil
+		}
+		p.abort()
+		return common.ClosePage
+	}
+	if p.phase != plCode {
+		return nil
+	}
+	switch {
+	case p.Code.Wait.HoldsSend(now) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel)),
+		p.Code.Wait.HoldsCheck(now) > 0 && key.Matches(msg, k.Select):
+		p.Code.Wait.Nudged = true
+		return nil
+	case key.Matches(msg, k.NewCode):
+		return p.send(false)
+	case key.Matches(msg, k.SwitchChannel):
+		return p.send(true)
+	case key.Matches(msg, k.Select):
+		if p.Spent {
+			p.Err = "this code is used or expired: ctrl+n sends a new one"
+			return nil
+		}
+		code, why := p.Code.Submit()
+		if why != "" {
+			p.Err = why // refused here: no attempt is used
+			return nil
+		}
+		return p.verify(code)
+	}
+	return p.Code.Update(msg)
+}
+
+func (p *Page) begin() (context.Context, int) {
+	p.abort()
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	p.req = p.ctx.NextID()
+	return ctx, p.req
+}
+
+func (p *Page) abort() {
+	if p.cancel != nil {
+		p.cancel()
+		p.cancel = nil
+	}
+	p.req = p.ctx.NextID()
+}
+
+// send sends a new code (ctrl+n), or the same code over the other
+// connection (ctrl+w: with the login session; a new code when there is
+// none, or the last one is spent).
+func (p *Page) send(switchConn bool) tea.Cmd {
+	p.phase, p.Err = plSending, ""
+	ctx, id := p.begin()
+	l := *p.login
+	other, spent := p.other(), p.Spent
+	return tea.Batch(p.spin.Tick, func() tea.Msg {
+		var err error
+		switch {
+		case switchConn && !spent:
+			err = l.Resend(ctx, other)
+		case switchConn:
+			err = l.SendNew(ctx, other)
+		default:
+			err = l.SendNew(ctx, "")
+		}
+		return plSentMsg{id: id, login: &l, err: err}
+	})
+}
+
+func (p *Page) onSent(msg plSentMsg) tea.Cmd {
+	p.cancel, p.phase = nil, plCode
+	if limited, ok := flows.RateLimited(msg.err); ok {
+		// The wait's line says it all, and goes when the wait ends.
+		p.Code.Wait, p.Err = codeinput.NewRateWait(limited, p.ctx.Now(), false), ""
+		return tea.Batch(func() tea.Msg { return common.NeedTickMsg{} }, p.Code.Focus())
+	}
+	if msg.err != nil {
+		p.Err = common.ErrText(msg.err)
+		return p.Code.Focus()
+	}
+	p.login, p.Spent, p.Err, p.Code.Wait, p.sentAt = msg.login, false, "", codeinput.RateWait{}, p.ctx.Now()
+	p.Code.Reset()
+	return p.Code.Focus()
+}
+
+func (p *Page) verify(code string) tea.Cmd {
+	p.phase, p.Err = plVerifying, ""
+	ctx, id := p.begin()
+	l, keep := *p.login, p.keep
+	return tea.Batch(p.spin.Tick, func() tea.Msg {
+		res, err := l.Verify(ctx, code)
+		if err == nil {
+			err = keep(res)
+		}
+		return plVerifyMsg{id: id, login: &l, res: res, err: err}
+	})
+}
+
+func (p *Page) onVerify(msg plVerifyMsg) tea.Cmd {
+	p.cancel, p.phase = nil, plCode
+	p.login = msg.login
+	if msg.err == nil {
+		res := msg.res
+		return func() tea.Msg { return common.MFATokenMsg{Res: res} }
+	}
+	if limited, ok := flows.RateLimited(msg.err); ok {
+		// A 429 did not check the code: it stays, to enter again after
+		// the wait.
+		p.Code.Wait, p.Err = codeinput.NewRateWait(limited, p.ctx.Now(), true), ""
+		return tea.Batch(func() tea.Msg { return common.NeedTickMsg{} }, p.Code.Focus())
+	}
+	p.Code.Reset()
+	p.Err = common.ErrText(msg.err)
+	switch {
+	case errors.Is(msg.err, flows.ErrCodeSpent):
+		p.Spent = true // the line above the error offers a new one
+	case errors.Is(msg.err, flows.ErrWrongVerificationCode):
+		p.Err += " — check it and type it again"
+	}
+	return p.Code.Focus()
+}
