@@ -47,8 +47,9 @@ func TestGoldenClientDiagnosis(t *testing.T) {
 		m := New(ctx)
 		reader := goldenConnections()[0]
 		p := diagnose.NewClient(m.ctx, common.DiagnoseSource{BaseURL: reader.BaseURL, Request: reader.Request}, q, "")
-		p.Phase, p.Client = diagnose.DiagShown, report
 		m.openPage(p)
+		_ = p.Start() // diagnoses the client at once: answered here
+		m.Update(diagnose.DiagnosedMsg{ID: lastRequestID(m), Client: report})
 		return m
 	})
 }

@@ -290,7 +290,7 @@ func TestGoldenScreens19(t *testing.T) {
 			press(t, m, "esc")
 		}},
 		{name: "profile_form_no_keyring", setup: func(t *testing.T, m *Model) {
-			m.ctx.KeyringMissing = true
+			m.Update(keyringProbedMsg{missing: true})
 			m.openFormPage(form.NewProfile(client.GrantClientCredentials, map[string]string{form.FBaseURL: goldenBase}, true, false, false, m.ctx.Width-2))
 		}, keys: []string{"tab", "tab", "tab", "tab", "tab", "tab", "tab"}},
 	}

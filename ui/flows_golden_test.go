@@ -40,8 +40,9 @@ func showReport(m *Model, r *doctor.Report) {
 	d := diagnose.New(m.ctx, common.DiagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
 	m.openPage(d)
 	_ = d.Start() // asks for the user: none given
-	d.Phase, d.ID = diagnose.DiagRunning, 42
-	m.Update(diagnose.DiagnosedMsg{ID: 42, Report: r})
+	m.Update(keyMsg(r.Query))
+	m.Update(keyMsg("enter")) // looks the user up: answered here
+	m.Update(diagnose.DiagnosedMsg{ID: lastRequestID(m), Report: r})
 }
 
 func goldenRecovery(step int, channel client.Channel) *flows.RecoverySession {
@@ -63,8 +64,8 @@ func showRecovery(m *Model, s *flows.RecoverySession, err error) {
 	req.Username = "lost-device@example.com"
 	r := recovery.New(m.ctx, c.BaseURL, req, s.First.Channel, nil)
 	m.openPage(r)
-	r.Phase, r.ID = recovery.RecBusy, 7
-	m.Update(recovery.AnswerMsg{ID: 7, Session: s, Err: err})
+	_ = r.Start() // sends the first code: answered here
+	m.Update(recovery.AnswerMsg{ID: lastRequestID(m), Session: s, Err: err})
 }
 
 func TestGoldenFlows(t *testing.T) {

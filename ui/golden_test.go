@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/tokenbench/tokenbench/ui/components/form"
 	"github.com/tokenbench/tokenbench/ui/pages/chooser"
 	"github.com/tokenbench/tokenbench/ui/pages/mfa"
+	"github.com/tokenbench/tokenbench/ui/pages/request"
 	"github.com/tokenbench/tokenbench/ui/pages/sending"
 )
 
@@ -62,8 +64,8 @@ func TestGolden(t *testing.T) {
 		{name: "form_server_error", setup: func(m *Model) {
 			c := goldenConnections()[0]
 			f := form.New(c.Request.Grant, form.ValuesFor(c.Request, c.BaseURL), false, m.ctx.Width-2)
-			f.Banner = "401 invalid_client: client authentication failed"
 			m.openFormPage(f)
+			m.Update(request.SetBannerMsg{Text: "401 invalid_client: client authentication failed"})
 		}},
 		{name: "profile_form", setup: func(m *Model) {
 			values := form.ValuesFor(goldenConnections()[1].Request, goldenBase)
@@ -71,8 +73,11 @@ func TestGolden(t *testing.T) {
 			m.openFormPage(form.NewProfile(client.GrantPassword, values, true, false, false, m.ctx.Width-2))
 		}},
 		{name: "inflight", setup: func(m *Model) {
+			// Sent a second and a half ago, by the clock the page reads.
+			now := m.ctx.Now
+			m.ctx.Now = func() time.Time { return fixedNow.Add(-1500 * time.Millisecond) }
 			p := sending.New(m.ctx, "client_credentials → password", "")
-			p.Started = fixedNow.Add(-1500 * time.Millisecond)
+			m.ctx.Now = now
 			m.openPage(p)
 		}},
 		{name: "mfa_choose", setup: func(m *Model) {
@@ -139,16 +144,23 @@ func stableView(view string) string {
 }
 
 // showMFAPage opens the MFA screen of the golden session as a request
-// leaves it: choosing a channel, or (challenged) waiting for the code with
-// err shown.
+// leaves it: choosing a channel, or (challenged) waiting for the code, and
+// with err, after a code the server refused. Its requests are answered as
+// their commands would have.
 func showMFAPage(m *Model, challenged bool, err string) {
-	p := mfa.New(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, goldenSession(challenged), client.ChannelSMS)
-	if challenged {
-		p.Phase = mfa.MFACode
-		p.Code.Focus()
-	}
-	p.Err = err
+	p := mfa.New(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, goldenSession(false), client.ChannelSMS)
 	m.openPage(p)
+	if !challenged {
+		return
+	}
+	m.Update(keyMsg("enter")) // sends the code by SMS
+	m.Update(mfa.ChallengeMsg{ID: lastRequestID(m), Session: goldenSession(true)})
+	if err == "" {
+		return
+	}
+	m.Update(keyMsg("482914"))
+	m.Update(keyMsg("enter"))
+	m.Update(mfa.VerifyMsg{ID: lastRequestID(m), Session: goldenSession(true), Err: errors.New(err)})
 }
 
 // goldenSizes are the terminal sizes every screen has a golden file at:

@@ -1,14 +1,16 @@
 package ui
 
 import (
+	"fmt"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 
 	"github.com/tokenbench/tokenbench/ui/common"
-	"github.com/tokenbench/tokenbench/ui/components/codeinput"
 	"github.com/tokenbench/tokenbench/ui/pages/passwordless"
 )
 
@@ -20,13 +22,18 @@ func goldenLogin() *flows.PasswordlessLogin {
 	return &flows.PasswordlessLogin{Request: req, BearerChained: true, Connection: client.ConnectionEmail, LoginSessionID: "ls_golden", Sends: 1, Attempts: 1}
 }
 
-// showPasswordlessPage opens the code screen of the golden login.
-func showPasswordlessPage(m *Model, setup func(p *passwordless.Page)) {
-	p := passwordless.New(m.ctx, goldenLogin(), func(*flows.Result) error { return nil })
-	if setup != nil {
-		setup(p)
+// showPasswordlessPage opens the code screen of the golden login, then
+// answers its next request (the keys send it) with answer, as the
+// request's command would have.
+func showPasswordlessPage(m *Model, keys []string, answer func(id int) tea.Msg) {
+	m.openPage(passwordless.New(m.ctx, goldenLogin(), func(*flows.Result) error { return nil }))
+	if answer == nil {
+		return
 	}
-	m.openPage(p)
+	for _, k := range keys {
+		m.Update(keyMsg(k))
+	}
+	m.Update(answer(lastRequestID(m)))
 }
 
 func TestGoldenPasswordless(t *testing.T) {
@@ -42,20 +49,22 @@ func TestGoldenPasswordless(t *testing.T) {
 	}{
 		{name: "passwordless_code", setup: func(m *Model) {
 			outbox(m)
-			showPasswordlessPage(m, func(p *passwordless.Page) {
-				p.Err = "wrong verification code: 400 invalid_grant: the verification code is not correct (2 attempt(s) left) — check it and type it again"
+			showPasswordlessPage(m, []string{"482914", "enter"}, func(id int) tea.Msg {
+				return passwordless.VerifyMsg{ID: id, Login: goldenLogin(),
+					Err: fmt.Errorf("%w: 400 invalid_grant: the verification code is not correct (2 attempt(s) left)", flows.ErrWrongVerificationCode)}
 			})
 		}},
 		{name: "passwordless_rate_limited", setup: func(m *Model) {
-			showPasswordlessPage(m, func(p *passwordless.Page) {
-				p.Code.Wait = codeinput.NewRateWait(&client.RateLimitError{APIError: &client.APIError{Status: 429}, RetryAfter: 42 * time.Second}, fixedNow, false)
+			showPasswordlessPage(m, []string{"ctrl+n"}, func(id int) tea.Msg {
+				return passwordless.SentMsg{ID: id, Login: goldenLogin(),
+					Err: &client.RateLimitError{APIError: &client.APIError{Status: 429}, RetryAfter: 42 * time.Second}}
 			})
 		}},
 		{name: "passwordless_spent", setup: func(m *Model) {
 			outbox(m)
-			showPasswordlessPage(m, func(p *passwordless.Page) {
-				p.Spent = true
-				p.Err = "the verification code is used or expired: 400 invalid_grant: the verification code has already been used; send a new one"
+			showPasswordlessPage(m, []string{"482913", "enter"}, func(id int) tea.Msg {
+				return passwordless.VerifyMsg{ID: id, Login: goldenLogin(),
+					Err: fmt.Errorf("%w: 400 invalid_grant: the verification code has already been used; send a new one", flows.ErrCodeSpent)}
 			})
 		}},
 	}

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 
 	"github.com/tokenbench/tokenbench/ui/common"
@@ -30,9 +32,39 @@ import (
 type Model struct {
 	spec  Spec
 	input textinput.Model
-	// Wait: a 429 asked to wait (on a new code, or on a code check). It is
+	// wait: a 429 asked to wait (on a new code, or on a code check). It is
 	// the one source of the wait's line, which goes when it ends.
-	Wait RateWait
+	wait rateWait
+}
+
+// Limit starts the wait a 429 asked for: on a code check (onCheck), or on
+// a send (no new code before its end).
+func (c *Model) Limit(limited *client.RateLimitError, now time.Time, onCheck bool) {
+	c.wait = newRateWait(limited, now, onCheck)
+}
+
+// EndWait drops the wait: a new code came, and the wait was the old one's.
+func (c *Model) EndWait() { c.wait = rateWait{} }
+
+// WaitLeft is what is left of the wait at now; 0 when there is none.
+func (c *Model) WaitLeft(now time.Time) time.Duration { return c.wait.left(now) }
+
+// HoldsSend is how long a new code is held back at now.
+func (c *Model) HoldsSend(now time.Time) time.Duration { return c.wait.holdsSend(now) }
+
+// HoldsCheck is how long a code check is held back at now.
+func (c *Model) HoldsCheck(now time.Time) time.Duration { return c.wait.holdsCheck(now) }
+
+// WaitOnCheck reports whether the wait answered a code check.
+func (c *Model) WaitOnCheck() bool { return c.wait.onCheck }
+
+// Nudge notes that what the wait holds back was tried during it: its line
+// says so.
+func (c *Model) Nudge() { c.wait.nudged = true }
+
+// WaitLine is the wait's one line at now, or "" when there is none.
+func (c *Model) WaitLine(s common.Styles, now time.Time, width int) string {
+	return c.wait.line(s, now, width)
 }
 
 // Spec is how a screen's code field looks: its label ("Code"), its

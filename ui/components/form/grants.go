@@ -22,22 +22,22 @@ var GrantInfos = []grantInfo{
 	{client.GrantOIDC, "oidc", "OIDC: a code from the account's identity provider (browser login)."},
 }
 
-func grantMenu() menu.Model {
-	m := menu.Model{}
+func grantItems() []menu.Item {
+	var items []menu.Item
 	for _, g := range GrantInfos {
-		m.Items = append(m.Items, menu.Item{Title: g.title, Desc: g.needs})
+		items = append(items, menu.Item{Title: g.title, Desc: g.needs})
 	}
-	return m
+	return items
 }
 
 // ChooserFor is the grant chooser: for a request it ends with the MFA
 // recovery, which is no profile grant.
 func ChooserFor(forProfile bool) menu.Model {
-	m := grantMenu()
+	items := grantItems()
 	if !forProfile {
-		m.Items = append(m.Items, grantChooserRecovery)
+		items = append(items, grantChooserRecovery)
 	}
-	return m
+	return menu.New(items...)
 }
 
 // grantChooserRecovery is the chooser's line after the grants.

@@ -20,19 +20,32 @@ type Item struct {
 // Model is a vertical list with a cursor; the home screen and the grant
 // chooser are menus.
 type Model struct {
-	Items  []Item
-	Cursor int
+	items  []Item
+	cursor int
+}
+
+// New is a menu of items with the cursor on the first.
+func New(items ...Item) Model { return Model{items: items} }
+
+// Cursor is the index of the selected item.
+func (m *Model) Cursor() int { return m.cursor }
+
+// Select moves the cursor to item i, when there is one.
+func (m *Model) Select(i int) {
+	if i >= 0 && i < len(m.items) {
+		m.cursor = i
+	}
 }
 
 func (m *Model) Update(msg tea.KeyPressMsg, keys common.KeyMap) {
 	switch {
 	case key.Matches(msg, keys.Up):
-		if m.Cursor > 0 {
-			m.Cursor--
+		if m.cursor > 0 {
+			m.cursor--
 		}
 	case key.Matches(msg, keys.Down):
-		if m.Cursor < len(m.Items)-1 {
-			m.Cursor++
+		if m.cursor < len(m.items)-1 {
+			m.cursor++
 		}
 	}
 }
@@ -57,19 +70,19 @@ func (m *Model) View(s common.Styles, width, height int) string {
 	}
 	render := func(l layout, first int) []string {
 		var out []string
-		for i := first; i < len(m.Items); i++ {
-			it := m.Items[i]
+		for i := first; i < len(m.items); i++ {
+			it := m.items[i]
 			if (l.blank || it.Apart) && i > first {
 				out = append(out, "")
 			}
-			if i == m.Cursor {
+			if i == m.cursor {
 				out = append(out, s.Cursor.Render("› ")+s.Selected.Render(it.Title))
 			} else {
 				out = append(out, "  "+it.Title)
 			}
 			desc := cut(it.Desc)
 			switch {
-			case l.whole || l.selWhole && i == m.Cursor:
+			case l.whole || l.selWhole && i == m.cursor:
 				desc = whole(it.Desc)
 			case l.selOnly:
 				desc = nil
@@ -88,8 +101,8 @@ func (m *Model) View(s common.Styles, width, height int) string {
 	// Scroll: two lines an item, the cursor in sight.
 	fit := max(1, height/2)
 	first := 0
-	if m.Cursor >= fit {
-		first = m.Cursor - fit + 1
+	if m.cursor >= fit {
+		first = m.cursor - fit + 1
 	}
 	lines := render(layout{}, first)
 	return strings.Join(lines[:min(len(lines), max(1, fit*2))], "\n")

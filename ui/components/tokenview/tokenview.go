@@ -19,29 +19,63 @@ import (
 
 // Model shows an obtained token.
 type Model struct {
-	Result *flows.Result
-	Raw    bool
-	Scroll int
-	// Hscroll is how far raw JSON is scrolled sideways, in cells.
-	Hscroll int
-	// ConfirmRefreshCopy is set while "copy the refresh token?" is asked.
-	ConfirmRefreshCopy bool
-	// ConfirmRevoke is set while "revoke the refresh token?" is asked.
-	ConfirmRevoke bool
-	// Revoked is the fingerprint of the refresh token revoked here.
-	Revoked string
-	// Sig is the signature check's line ("" when none was made).
-	Sig string
+	result *flows.Result
+	// raw shows the token response as JSON instead of the claims.
+	raw bool
+	// hscroll is how far raw JSON is scrolled sideways, in cells.
+	hscroll int
+	// revoked is the fingerprint of the refresh token revoked here.
+	revoked string
+	// sig is the signature check's line ("" when none was made).
+	sig string
 }
+
+// New shows res.
+func New(res *flows.Result) Model { return Model{result: res} }
+
+// Result is the token shown.
+func (m *Model) Result() *flows.Result { return m.result }
+
+// SetResult shows res instead (a refresh's token).
+func (m *Model) SetResult(res *flows.Result) { m.result = res }
+
+// SetSig sets the signature check's line ("" when none was made).
+func (m *Model) SetSig(sig string) { m.sig = sig }
+
+// Sig is the signature check's line.
+func (m *Model) Sig() string { return m.sig }
+
+// Raw reports whether the raw JSON is shown.
+func (m *Model) Raw() bool { return m.raw }
+
+// ToggleRaw switches between the claims and the raw JSON, from its start.
+func (m *Model) ToggleRaw() { m.raw, m.hscroll = !m.raw, 0 }
+
+// ScrollSideways moves the raw JSON by delta cells, within what width
+// leaves to see.
+func (m *Model) ScrollSideways(delta, width int) {
+	m.hscroll = max(0, min(m.hscroll+delta, m.MaxHScroll(width)))
+}
+
+// MarkRevoked shows the refresh token revoked (fp): the server refuses it
+// now, so the view does not offer it.
+func (m *Model) MarkRevoked(fp string) {
+	res := *m.result
+	res.RefreshToken = ""
+	m.result, m.revoked = &res, fp
+}
+
+// Revoked is the fingerprint of the refresh token revoked here, or "".
+func (m *Model) Revoked() string { return m.revoked }
 
 // Lines renders the token view's body for width at now.
 func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
-	r := m.Result
+	r := m.result
 	issued := r.Response.ReceivedAt
 	if r.Token != nil && !r.Token.IssuedAt.IsZero() {
 		issued = r.Token.IssuedAt
 	}
-	if m.Raw {
+	if m.raw {
 		return append([]string{Countdown(s, r.Expiry, issued, now), ""}, m.rawLines(width)...)
 	}
 	var out []string
@@ -76,14 +110,14 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 		}
 		row("Header", t.HeaderLine())
 		switch {
-		case m.Sig == "":
+		case m.sig == "":
 			row("Signature", s.Muted.Render("not checked (no JWKS URL)"))
-		case strings.HasPrefix(m.Sig, "verified"):
-			row("Signature", s.OK.Render("✓ "+m.Sig))
-		case m.Sig == "checking…":
-			row("Signature", s.Muted.Render(m.Sig))
+		case strings.HasPrefix(m.sig, "verified"):
+			row("Signature", s.OK.Render("✓ "+m.sig))
+		case m.sig == "checking…":
+			row("Signature", s.Muted.Render(m.sig))
 		default:
-			row("Signature", s.Error.Render("✗ "+m.Sig))
+			row("Signature", s.Error.Render("✗ "+m.sig))
 		}
 		if len(t.Scopes) == 0 {
 			row("Scopes", "-")
@@ -98,8 +132,8 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 	}
 	switch {
 	case inspected:
-	case m.Revoked != "":
-		row("Refresh", s.Warn.Render("revoked "+m.Revoked))
+	case m.revoked != "":
+		row("Refresh", s.Warn.Render("revoked "+m.revoked))
 	case r.RefreshToken != "":
 		row("Refresh", s.OK.Render("✓ ")+tokeninfo.Fingerprint(r.RefreshToken)+s.Muted.Render("  (R copies)"))
 	default:
@@ -127,7 +161,7 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 // warnings are the sanity checks worth a line: clock skew, exp versus
 // expires_in, odd answers.
 func (m *Model) warnings(now time.Time) []string {
-	r := m.Result
+	r := m.result
 	var out []string
 	e := r.Expiry
 	if e.SkewKnown && (e.ClockSkew > 30*time.Second || e.ClockSkew < -30*time.Second) {
@@ -149,14 +183,14 @@ func (m *Model) warnings(now time.Time) []string {
 func (m *Model) rawLines(width int) []string {
 	lines := m.rawDoc()
 	for i, l := range lines {
-		lines[i] = Sideways(l, m.Hscroll, width)
+		lines[i] = Sideways(l, m.hscroll, width)
 	}
 	return lines
 }
 
 // rawDoc is the raw JSON's lines, whole.
 func (m *Model) rawDoc() []string {
-	r := m.Result
+	r := m.result
 	resp := map[string]any{}
 	for k, v := range r.Response.Fields {
 		resp[k] = v

@@ -27,12 +27,12 @@ type (
 	DiagnosedMsg struct {
 		ID     int
 		Report *doctor.Report
-		// client is the client diagnosis, when one was asked.
-		client *doctor.ClientReport
-		token  *flows.Result // the client_credentials token it read with
-		// verdict is that token's signature check, for a bundle.
-		verdict string
-		err     error
+		// Client is the client diagnosis, when one was asked.
+		Client *doctor.ClientReport
+		Token  *flows.Result // the client_credentials token it read with
+		// Verdict is that token's signature check, for a bundle.
+		Verdict string
+		Err     error
 	}
 )
 
@@ -40,8 +40,8 @@ type diagnosePhase int
 
 const (
 	diagAsk diagnosePhase = iota
-	DiagRunning
-	DiagShown
+	diagRunning
+	diagShown
 )
 
 // Page is the "diagnose user" screen: the doctor's report on one
@@ -55,14 +55,14 @@ type Page struct {
 	// shownUser is the user of the report shown, while the field asks
 	// for another one (it opens empty): esc puts it back.
 	shownUser string
-	Phase     diagnosePhase
-	ID        int
+	phase     diagnosePhase
+	id        int
 	report    *doctor.Report
 	// clientQ, when set, makes the page a client diagnosis (issue 17):
 	// the API client's grants for an audience and grant type, and the
 	// user's factors beside them when a user is asked too.
 	clientQ *doctor.ClientQuery
-	Client  *doctor.ClientReport
+	client  *doctor.ClientReport
 	token   *flows.Result
 	verdict string
 	err     string
@@ -109,15 +109,15 @@ func (m *Page) Title() string {
 	}
 	return "diagnose user"
 }
-func (m *Page) TakesText() bool { return m.Phase == diagAsk }
+func (m *Page) TakesText() bool { return m.phase == diagAsk }
 
 func (m *Page) Keys() help.KeyMap {
 	k := m.ctx.Keys
-	switch m.Phase {
+	switch m.phase {
 	case diagAsk:
 		short := []key.Binding{common.WithHelp(k.Select, "diagnose"), k.Back, k.ClearInput, k.ForceQuit}
 		return common.Bindings{Short: short}
-	case DiagRunning:
+	case diagRunning:
 		return common.Bindings{Short: []key.Binding{common.WithHelp(k.Back, "cancel"), k.ForceQuit}}
 	}
 	again, edit := common.WithHelp(k.Refresh, "run again"), common.WithHelp(k.Edit, "other user")
@@ -136,30 +136,30 @@ func (m *Page) update(msg tea.Msg) tea.Cmd {
 	k := m.ctx.Keys
 	switch msg := msg.(type) {
 	case DiagnosedMsg:
-		if msg.ID != m.ID || m.Phase != DiagRunning {
+		if msg.ID != m.id || m.phase != diagRunning {
 			return nil
 		}
-		m.token, m.verdict = msg.token, msg.verdict
-		if msg.err != nil {
-			m.Phase, m.err = diagAsk, explainDiagnoseError(msg.err)
+		m.token, m.verdict = msg.Token, msg.Verdict
+		if msg.Err != nil {
+			m.phase, m.err = diagAsk, explainDiagnoseError(msg.Err)
 			return m.user.Focus()
 		}
-		m.Phase, m.report, m.Client, m.err, m.scroll = DiagShown, msg.Report, msg.client, "", 0
+		m.phase, m.report, m.client, m.err, m.scroll = diagShown, msg.Report, msg.Client, "", 0
 		return nil
 	case tea.KeyPressMsg:
-		switch m.Phase {
-		case DiagRunning:
+		switch m.phase {
+		case diagRunning:
 			if key.Matches(msg, k.Back) {
-				m.ID = m.ctx.NextID() // the answer is dropped
-				m.Phase, m.err = diagAsk, "cancelled"
+				m.id = m.ctx.NextID() // the answer is dropped
+				m.phase, m.err = diagAsk, "cancelled"
 				return m.user.Focus()
 			}
 			return nil
 		case diagAsk:
 			switch {
 			case key.Matches(msg, k.Back):
-				if m.report != nil || m.Client != nil {
-					m.Phase, m.err = DiagShown, ""
+				if m.report != nil || m.client != nil {
+					m.phase, m.err = diagShown, ""
 					m.user.SetValue(m.shownUser)
 					m.user.Blur()
 					return nil
@@ -192,7 +192,7 @@ func (m *Page) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Edit):
 			// Another user: the field opens empty, so what is typed is
 			// the new e-mail, not the old one with more on its end.
-			m.Phase, m.shownUser = diagAsk, m.user.Value()
+			m.phase, m.shownUser = diagAsk, m.user.Value()
 			m.user.SetValue("")
 			return m.user.Focus()
 		case key.Matches(msg, k.Bundle):
@@ -200,7 +200,7 @@ func (m *Page) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.Phase == diagAsk {
+	if m.phase == diagAsk {
 		var cmd tea.Cmd
 		m.user, cmd = m.user.Update(msg) // a paste
 		return cmd
@@ -211,9 +211,9 @@ func (m *Page) update(msg tea.Msg) tea.Cmd {
 func (m *Page) openBundle() tea.Cmd {
 	r := m.report
 	in := bundle.Input{Account: m.src.Request.Account, Partner: m.src.Request.Partner, Grant: "client_credentials (doctor)", Doctor: r,
-		BaseURL: m.src.BaseURL, ClientID: m.src.Request.ClientID, ClientDoctor: m.Client}
-	if m.Client != nil {
-		in.DiagnosedClient = m.Client.Query.ClientID
+		BaseURL: m.src.BaseURL, ClientID: m.src.Request.ClientID, ClientDoctor: m.client}
+	if m.client != nil {
+		in.DiagnosedClient = m.client.Query.ClientID
 	}
 	if m.src.Failure != nil {
 		// The failed request the diagnosis explains: the bundle's case.
@@ -232,9 +232,9 @@ func (m *Page) openBundle() tea.Cmd {
 // run reads the user and their activity with the source's token.
 func (m *Page) run() tea.Cmd {
 	query := strings.TrimSpace(m.user.Value())
-	m.Phase, m.err = DiagRunning, ""
-	m.ID = m.ctx.NextID()
-	id, src, newRunner, svc, now := m.ID, m.src, m.ctx.NewRunner, m.ctx.Session, m.ctx.Now
+	m.phase, m.err = diagRunning, ""
+	m.id = m.ctx.NextID()
+	id, src, newRunner, svc, now := m.id, m.src, m.ctx.NewRunner, m.ctx.Session, m.ctx.Now
 	var clientQ *doctor.ClientQuery
 	if m.clientQ != nil {
 		q := *m.clientQ
@@ -251,15 +251,15 @@ func (m *Page) run() tea.Cmd {
 		defer cancel()
 		if src.Profile != nil && req.Bearer == "" && req.ClientSecret == "" {
 			if err := svc.Fill(ctx, *src.Profile, &req, nil); err != nil {
-				return DiagnosedMsg{ID: id, err: err}
+				return DiagnosedMsg{ID: id, Err: err}
 			}
 		}
 		if req.Bearer == "" && req.ClientID == "" {
-			return DiagnosedMsg{ID: id, err: fmt.Errorf("%w: diagnosing a user needs an API client (client id and secret) or a Bearer with %s", client.ErrInvalidInput, doctor.ScopeNeeded)}
+			return DiagnosedMsg{ID: id, Err: fmt.Errorf("%w: diagnosing a user needs an API client (client id and secret) or a Bearer with %s", client.ErrInvalidInput, doctor.ScopeNeeded)}
 		}
 		runner, err := newRunner(src.BaseURL)
 		if err != nil {
-			return DiagnosedMsg{ID: id, err: err}
+			return DiagnosedMsg{ID: id, Err: err}
 		}
 		auth := client.Auth(client.BearerAuth{Token: req.Bearer})
 		var tok *flows.Result
@@ -270,7 +270,7 @@ func (m *Page) run() tea.Cmd {
 				if clientQ != nil {
 					what = "the client's grants"
 				}
-				return DiagnosedMsg{ID: id, err: fmt.Errorf("getting a token to read %s with (client %s): %w", what, req.ClientID, err)}
+				return DiagnosedMsg{ID: id, Err: fmt.Errorf("getting a token to read %s with (client %s): %w", what, req.ClientID, err)}
 			}
 			auth, tok = client.BearerAuth{Token: res.Response.AccessToken}, res
 		}
@@ -281,7 +281,7 @@ func (m *Page) run() tea.Cmd {
 		var clientReport *doctor.ClientReport
 		if clientQ != nil {
 			if clientReport, err = doctor.RunClient(ctx, dir, req.Account, *clientQ, now()); err != nil {
-				return DiagnosedMsg{ID: id, token: tok, err: err}
+				return DiagnosedMsg{ID: id, Token: tok, Err: err}
 			}
 		}
 		if query != "" {
@@ -292,7 +292,7 @@ func (m *Page) run() tea.Cmd {
 			raw := tok.Response.AccessToken
 			verdict = tokeninfo.NewKeyVerifier(runner.Client).Verify(ctx, raw, tokeninfo.KeySource{Account: req.Account, Bearer: tokeninfo.KeysBearer(raw, "")}).String()
 		}
-		return DiagnosedMsg{ID: id, Report: report, client: clientReport, token: tok, verdict: verdict, err: err}
+		return DiagnosedMsg{ID: id, Report: report, Client: clientReport, Token: tok, Verdict: verdict, Err: err}
 	}
 }
 
@@ -312,14 +312,14 @@ func (m *Page) View() string {
 	height := m.height
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
-	if m.Phase != DiagShown && m.clientQ != nil && (m.Phase == DiagRunning || m.Client == nil) {
+	if m.phase != diagShown && m.clientQ != nil && (m.phase == diagRunning || m.client == nil) {
 		q := m.clientQ
 		lines := []string{
 			s.Warn.Render("Diagnose API client " + client.Sanitize(q.ClientID)),
 			common.Wrap(s.Muted, fmt.Sprintf("Reads the client and its grants on %s with %s's token (it needs %s), for audience %s and grant %s, and says what stands out.",
 				common.OrDash(m.src.Request.Account), common.OrDash(common.ReaderName(m.src)), doctor.ScopeNeeded, client.Sanitize(q.Audience), common.OrDash(q.Grant)), w),
 		}
-		if m.Phase == DiagRunning {
+		if m.phase == diagRunning {
 			lines = append(lines, "", s.Muted.Render("reading the client and its grants…"))
 		}
 		if m.err != "" {
@@ -327,7 +327,7 @@ func (m *Page) View() string {
 		}
 		return strings.Join(lines, "\n")
 	}
-	if m.Phase != DiagShown {
+	if m.phase != diagShown {
 		lines := []string{
 			s.Warn.Render("Diagnose an account user"),
 			common.Wrap(s.Muted, fmt.Sprintf("Reads the user, their MFA factors, roles and latest activity on %s with %s's token (it needs %s), and says what stands out.",
@@ -335,7 +335,7 @@ func (m *Page) View() string {
 			"",
 			s.Cursor.Render("› ") + s.Label.Render("User") + " " + m.user.View(),
 		}
-		if m.Phase == DiagRunning {
+		if m.phase == diagRunning {
 			lines = append(lines, "", s.Muted.Render("reading the user and their activity…"))
 		}
 		if m.err != "" {
@@ -357,9 +357,9 @@ func (m *Page) lines() []string {
 	w := m.ctx.Width - 2
 	var findings []doctor.Finding
 	clientFindings := 0
-	if m.Client != nil {
+	if m.client != nil {
 		// The client's first: they explain the request that failed.
-		findings = append(findings, m.Client.Findings...)
+		findings = append(findings, m.client.Findings...)
 		clientFindings = len(findings)
 	}
 	if r != nil {
@@ -400,7 +400,7 @@ func (m *Page) lines() []string {
 			out = append(out, s.Muted.Render(l))
 		}
 	}
-	if m.Client != nil {
+	if m.client != nil {
 		out = append(out, m.clientLines(w)...)
 	}
 	if r == nil {
@@ -445,13 +445,13 @@ func (m *Page) clientLines(w int) []string {
 	s := m.ctx.Styles
 	now := m.ctx.Now()
 	var prof strings.Builder
-	_ = m.Client.WriteProfile(&prof, now)
+	_ = m.client.WriteProfile(&prof, now)
 	info, grants, _ := strings.Cut(strings.TrimRight(prof.String(), "\n"), "\ngrants (")
 	out := []string{"", s.Title.Render("Client")}
 	for _, l := range strings.Split(strings.TrimRight(info, "\n"), "\n") {
 		out = append(out, common.Truncate(l, w))
 	}
-	if m.Client.Client == nil {
+	if m.client.Client == nil {
 		return out
 	}
 	left := []string{s.Title.Render("Grants (" + strings.SplitN(grants, "\n", 2)[0])}
@@ -489,7 +489,7 @@ const (
 // besideGrants says whether the user's part (their MFA factors) sits
 // beside the client's grants: both known, and room for both.
 func (m *Page) besideGrants(w int) bool {
-	return m.Client != nil && m.Client.Client != nil && m.report != nil && w >= grantsColumn+userColumn
+	return m.client != nil && m.client.Client != nil && m.report != nil && w >= grantsColumn+userColumn
 }
 
 // userHead is the user's part of the report: who, status, MFA factors,

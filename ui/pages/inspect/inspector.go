@@ -190,7 +190,8 @@ var (
 
 // resultLines are the decoded token's lines at the page's width.
 func (p *Page) resultLines() []string {
-	t := tokenview.Model{Result: p.inspected, Sig: p.sig}
+	t := tokenview.New(p.inspected)
+	t.SetSig(p.sig)
 	return t.Lines(p.ctx.Styles, p.width, p.ctx.Now())
 }
 

@@ -29,7 +29,7 @@ type mfaPhase int
 const (
 	mfaChoose    mfaPhase = iota // pick sms or e-mail
 	mfaSending                   // challenge in flight
-	MFACode                      // waiting for the binding code
+	mfaCode                      // waiting for the binding code
 	mfaVerifying                 // mfa-oob in flight
 	mfaDead                      // the mfa_token expired: start over
 )
@@ -37,11 +37,11 @@ const (
 // mfaModel walks through challenge → binding code → mfa-oob.
 type mfaModel struct {
 	session *flows.MFASession
-	Phase   mfaPhase
+	phase   mfaPhase
 	choice  menu.Model
-	// Code is the binding code's field, with a 429's wait.
-	Code codeinput.Model
-	Err  string
+	// code is the binding code's field, with a 429's wait.
+	code codeinput.Model
+	err  string
 	// codeAt is when this screen's code was sent: the demo outbox shows
 	// the message sent by then, not a later one of another screen's (a
 	// recovery left with esc).
@@ -49,18 +49,18 @@ type mfaModel struct {
 }
 
 func newMFA(s *flows.MFASession, preferred client.Channel) mfaModel {
-	m := mfaModel{session: s, Code: codeinput.New(codeinput.BindingCode), choice: menu.Model{Items: []menu.Item{
-		{Title: "SMS", Desc: "to the phone number on the user"},
-		{Title: "e-mail", Desc: "to the user's e-mail address"},
-	}}}
+	m := mfaModel{session: s, code: codeinput.New(codeinput.BindingCode), choice: menu.New(
+		menu.Item{Title: "SMS", Desc: "to the phone number on the user"},
+		menu.Item{Title: "e-mail", Desc: "to the user's e-mail address"},
+	)}
 	if preferred == client.ChannelEmail {
-		m.choice.Cursor = 1
+		m.choice.Select(1)
 	}
 	return m
 }
 
 func (m *mfaModel) chosen() client.Channel {
-	if m.choice.Cursor == 1 {
+	if m.choice.Cursor() == 1 {
 		return client.ChannelEmail
 	}
 	return client.ChannelSMS
@@ -105,29 +105,29 @@ func (m *mfaModel) view(ctx *common.Context, spin string, w, height int) string 
 	}
 	add(fp, dropFingerprints)
 	add("", dropBlank)
-	switch m.Phase {
+	switch m.phase {
 	case mfaChoose:
 		add("Send the code by:", keep)
 		add("", dropBlank)
 		add(m.choice.View(s, w, 6), keep)
 	case mfaSending:
 		add(spin+" sending a code by "+channelName(m.chosen())+"…", keep)
-	case MFACode, mfaVerifying:
+	case mfaCode, mfaVerifying:
 		add(common.Wrap(s.Value, fmt.Sprintf("A code was sent by %s (challenge %d).  %s", channelName(sess.Channel), sess.Challenges, codeinput.Attempts(sess.AttemptsLeft())), w), keep)
 		add("", dropBlank)
-		add(m.Code.Line(s), keep)
-		if m.Phase == mfaVerifying {
+		add(m.code.Line(s), keep)
+		if m.phase == mfaVerifying {
 			add(spin+" checking the code…", keep)
 		}
 	case mfaDead:
 		add(common.Wrap(s.Value, s.Error.Render("This MFA session has expired.")+" Press esc and send the request again.", w), keep)
 	}
-	if line := m.Code.Wait.Line(s, ctx.Now(), w); line != "" {
+	if line := m.code.WaitLine(s, ctx.Now(), w); line != "" {
 		add(line, keep)
 	}
-	if m.Err != "" {
+	if m.err != "" {
 		add("", dropBlank)
-		add(common.Wrap(s.Error, "✗ "+m.Err, w), keep)
+		add(common.Wrap(s.Error, "✗ "+m.err, w), keep)
 	}
 	if ctx.Outbox != nil && sess.Challenged() {
 		if msgs := ctx.Outbox(sess.Request.Username); len(msgs) > 0 {
@@ -175,22 +175,22 @@ func (m *mfaModel) keys(k common.KeyMap, now time.Time) common.Bindings {
 		return slices.DeleteFunc(bs, func(b key.Binding) bool { return !b.Enabled() })
 	}
 	newCode, switchCh, send, verify := k.NewCode, k.SwitchChannel, common.WithHelp(k.Select, "send"), common.WithHelp(k.Select, "verify")
-	if m.Code.Wait.HoldsSend(now) > 0 {
+	if m.code.HoldsSend(now) > 0 {
 		newCode.SetEnabled(false)
 		switchCh.SetEnabled(false)
 		send.SetEnabled(false)
 	}
-	if m.Code.Wait.HoldsCheck(now) > 0 {
+	if m.code.HoldsCheck(now) > 0 {
 		verify = common.WithHelp(k.Select, "verify (wait)")
 	}
-	switch m.Phase {
+	switch m.phase {
 	case mfaChoose:
 		short := only(send, k.Up, k.Down, k.Back, k.Recover, k.Diagnose, k.ForceQuit)
 		if m.session.Challenged() || m.session.Challenges > 0 {
 			short = append(only(newCode), short...)
 		}
 		return common.Bindings{Short: short, Full: [][]key.Binding{only(send, k.Up, k.Down, newCode), {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
-	case MFACode:
+	case mfaCode:
 		short := only(verify, newCode, switchCh, k.Back, k.Recover, k.Diagnose, k.ForceQuit)
 		return common.Bindings{Short: short, Full: [][]key.Binding{only(verify, newCode, switchCh), {k.Recover, k.Diagnose}, {k.Back, k.ForceQuit}}}
 	case mfaDead:
@@ -201,18 +201,18 @@ func (m *mfaModel) keys(k common.KeyMap, now time.Time) common.Bindings {
 
 // Messages of the MFA page: its own results, and what it asks the root.
 type (
-	// ChallengeMsg and verifyMsg carry the MFA session as the command
+	// ChallengeMsg and VerifyMsg carry the MFA session as the command
 	// left it: the command works on its own copy, and only Update puts
 	// the new one in place (View reads the session while commands run).
 	ChallengeMsg struct {
-		id      int
-		session *flows.MFASession
+		ID      int
+		Session *flows.MFASession
 		Err     error
 	}
 	VerifyMsg struct {
-		id      int
-		session *flows.MFASession
-		res     *flows.Result
+		ID      int
+		Session *flows.MFASession
+		Res     *flows.Result
 		Err     error
 	}
 	// ChannelChosenMsg tells the root the channel last used, the default
@@ -249,7 +249,7 @@ func New(ctx *common.Context, runner *flows.Runner, base string, keep func(*flow
 func (p *Page) Title() string { return "MFA" }
 
 // TakesText: the code field types digits.
-func (p *Page) TakesText() bool { return p.Phase == MFACode }
+func (p *Page) TakesText() bool { return p.phase == mfaCode }
 
 // QuestionMarkIsHelp: a binding code is digits, so ? types nothing.
 func (p *Page) QuestionMarkIsHelp() bool { return true }
@@ -258,10 +258,10 @@ func (p *Page) QuestionMarkIsHelp() bool { return true }
 func (p *Page) Account() string { return p.session.Request.Account }
 
 // Busy reports a request in flight: the log and the inspector wait.
-func (p *Page) Busy() bool { return p.Phase == mfaSending || p.Phase == mfaVerifying }
+func (p *Page) Busy() bool { return p.phase == mfaSending || p.phase == mfaVerifying }
 
 // Ticking reports a countdown on screen (a 429's wait).
-func (p *Page) Ticking() bool { return p.Code.Wait.Left(p.ctx.Now()) > 0 }
+func (p *Page) Ticking() bool { return p.code.WaitLeft(p.ctx.Now()) > 0 }
 
 func (p *Page) SetSize(width, height int) { p.width, p.height = width, height }
 
@@ -274,23 +274,23 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return p, p.onKey(msg)
 	case ChallengeMsg:
-		if msg.id != p.req {
+		if msg.ID != p.req {
 			return p, nil
 		}
 		return p, p.onChallenge(msg)
 	case VerifyMsg:
-		if msg.id != p.req {
+		if msg.ID != p.req {
 			return p, nil
 		}
 		return p, p.onVerify(msg)
 	case tea.PasteMsg:
 		// A code pasted as an SMS shows it ("731 735", "Code: 731735"):
 		// what cannot be part of a code goes before it reaches the field.
-		if p.Phase != MFACode {
+		if p.phase != mfaCode {
 			return p, nil
 		}
-		p.Err = ""
-		return p, p.Code.Update(msg)
+		p.err = ""
+		return p, p.code.Update(msg)
 	case spinner.TickMsg:
 		if !p.Busy() {
 			return p, nil
@@ -299,58 +299,60 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		p.spin, cmd = p.spin.Update(msg)
 		return p, cmd
 	}
-	if p.Phase == MFACode {
-		return p, p.Code.Update(msg)
+	if p.phase == mfaCode {
+		return p, p.code.Update(msg)
 	}
 	return p, nil
 }
 
 func (p *Page) onChallenge(msg ChallengeMsg) tea.Cmd {
 	p.cancel = nil
-	p.session = msg.session
+	p.session = msg.Session
 	if limited, ok := flows.RateLimited(msg.Err); ok {
 		return p.rateLimited(limited)
 	}
 	if msg.Err != nil {
-		p.Phase = mfaChoose
+		p.phase = mfaChoose
 		if errors.Is(msg.Err, flows.ErrMFAExpired) {
-			p.Phase = mfaDead
+			p.phase = mfaDead
 		}
-		p.Err = common.ErrText(msg.Err)
+		p.err = common.ErrText(msg.Err)
 		return nil
 	}
 	// A new code came: a wait on the old one's check is over.
-	p.Phase, p.Err, p.Code.Wait = MFACode, "", codeinput.RateWait{}
+	p.phase, p.err = mfaCode, ""
+	p.code.EndWait()
 	p.codeAt = p.ctx.Now()
-	p.Code.Reset()
-	return p.Code.Focus()
+	p.code.Reset()
+	return p.code.Focus()
 }
 
 func (p *Page) onVerify(msg VerifyMsg) tea.Cmd {
 	p.cancel = nil
-	p.session = msg.session
+	p.session = msg.Session
 	if msg.Err != nil {
-		p.Phase = MFACode
+		p.phase = mfaCode
 		if limited, ok := flows.RateLimited(msg.Err); ok {
 			// A 429 did not check the code: it stays, to send again
 			// after the wait, which its one line says.
-			p.Code.Wait, p.Err = codeinput.NewRateWait(limited, p.ctx.Now(), true), ""
-			return tea.Batch(func() tea.Msg { return common.NeedTickMsg{} }, p.Code.Focus())
+			p.code.Limit(limited, p.ctx.Now(), true)
+			p.err = ""
+			return tea.Batch(func() tea.Msg { return common.NeedTickMsg{} }, p.code.Focus())
 		}
 		if !codeinput.Unjudged(msg.Err) {
-			p.Code.Reset()
+			p.code.Reset()
 		}
-		p.Err = common.ErrText(msg.Err)
+		p.err = common.ErrText(msg.Err)
 		switch {
 		case errors.Is(msg.Err, flows.ErrChallengeExpired), errors.Is(msg.Err, flows.ErrTooManyAttempts):
-			p.Phase = mfaChoose
-			p.Err += " — ctrl+n sends a new code, or choose a channel"
+			p.phase = mfaChoose
+			p.err += " — ctrl+n sends a new code, or choose a channel"
 		case errors.Is(msg.Err, flows.ErrMFAExpired):
-			p.Phase = mfaDead
+			p.phase = mfaDead
 		}
 		return nil
 	}
-	res := msg.res
+	res := msg.Res
 	return func() tea.Msg { return common.MFATokenMsg{Res: res} }
 }
 
@@ -358,12 +360,13 @@ func (p *Page) onVerify(msg VerifyMsg) tea.Cmd {
 // Retry-After (a minute when it names none), with a countdown.
 func (p *Page) rateLimited(limited *client.RateLimitError) tea.Cmd {
 	// The wait's line says it all, and goes when the wait ends.
-	p.Code.Wait, p.Err = codeinput.NewRateWait(limited, p.ctx.Now(), false), ""
+	p.code.Limit(limited, p.ctx.Now(), false)
+	p.err = ""
 	tick := func() tea.Msg { return common.NeedTickMsg{} }
-	p.Phase = mfaChoose
+	p.phase = mfaChoose
 	if p.session.Challenged() {
-		p.Phase = MFACode
-		return tea.Batch(tick, p.Code.Focus())
+		p.phase = mfaCode
+		return tea.Batch(tick, p.code.Focus())
 	}
 	return tick
 }
@@ -373,22 +376,22 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Back) {
 		if p.Busy() {
 			p.abort()
-			p.Phase = MFACode
+			p.phase = mfaCode
 			if !p.session.Challenged() {
-				p.Phase = mfaChoose
+				p.phase = mfaChoose
 			}
-			p.Err = "cancelled"
+			p.err = "cancelled"
 			return nil
 		}
 		p.abort()
-		if p.Phase == MFACode && p.session.Challenged() {
+		if p.phase == mfaCode && p.session.Challenged() {
 			// A code went to a real user: leaving throws it away.
 			return common.OpenPage(confirm.New(p.ctx, "leave MFA", fmt.Sprintf("Leave the MFA sign-in? A code was sent to %s by %s; leaving throws it away, and running the request again sends a new code. y/n",
 				p.user(), flows.ChannelName(p.session.Channel)), common.ClosePage, "still on the MFA screen: the code sent is the one to type"))
 		}
 		return common.ClosePage
 	}
-	idle := p.Phase == mfaChoose || p.Phase == MFACode || p.Phase == mfaDead
+	idle := p.phase == mfaChoose || p.phase == mfaCode || p.phase == mfaDead
 	switch {
 	case key.Matches(msg, k.Recover) && idle:
 		rec := common.AskPage(common.RecoveryAskedMsg{Base: p.base, Req: p.session.Request, Channel: p.chosen(), Keep: p.keep})
@@ -397,13 +400,13 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			p.user(), flows.ChannelName(p.chosen())), rec, "no recovery: nothing was sent"))
 	case key.Matches(msg, k.Diagnose) && idle:
 		return common.AskPage(common.DiagnoseAskedMsg{Src: common.DiagnoseSource{BaseURL: p.base, Request: p.session.Request, Profile: p.profile}, User: p.session.Request.Username})
-	case p.Code.Wait.HoldsSend(p.ctx.Now()) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
-		p.Phase == mfaChoose && key.Matches(msg, k.Select)),
-		p.Code.Wait.HoldsCheck(p.ctx.Now()) > 0 && p.Phase == MFACode && key.Matches(msg, k.Select):
-		p.Code.Wait.Nudged = true
+	case p.code.HoldsSend(p.ctx.Now()) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel) ||
+		p.phase == mfaChoose && key.Matches(msg, k.Select)),
+		p.code.HoldsCheck(p.ctx.Now()) > 0 && p.phase == mfaCode && key.Matches(msg, k.Select):
+		p.code.Nudge()
 		return nil
 	}
-	switch p.Phase {
+	switch p.phase {
 	case mfaChoose:
 		switch {
 		case key.Matches(msg, k.Select):
@@ -418,12 +421,12 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return p.SendChallenge(ch)
 		}
 		p.choice.Update(msg, k)
-	case MFACode:
+	case mfaCode:
 		switch {
 		case key.Matches(msg, k.Select):
-			code, why := p.Code.Submit()
+			code, why := p.code.Submit()
 			if why != "" {
-				p.Err = why // refused here: no attempt is used
+				p.err = why // refused here: no attempt is used
 				return nil
 			}
 			return p.verify(code)
@@ -431,11 +434,11 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return p.SendChallenge(p.session.Channel)
 		case key.Matches(msg, k.SwitchChannel):
 			other := p.session.Channel.Other()
-			p.choice.Cursor = map[client.Channel]int{client.ChannelSMS: 0, client.ChannelEmail: 1}[other]
+			p.choice.Select(map[client.Channel]int{client.ChannelSMS: 0, client.ChannelEmail: 1}[other])
 			return p.SendChallenge(other)
 		}
 		// A binding code is digits: other keys do not type.
-		return p.Code.Update(msg)
+		return p.code.Update(msg)
 	}
 	return nil
 }
@@ -467,17 +470,17 @@ func (p *Page) abort() {
 }
 
 func (p *Page) SendChallenge(ch client.Channel) tea.Cmd {
-	p.Phase, p.Err = mfaSending, ""
+	p.phase, p.err = mfaSending, ""
 	ctx, id := p.begin()
 	runner, s := p.runner, *p.session
 	return tea.Batch(p.spin.Tick, func() tea.Msg { return ChannelChosenMsg{Ch: ch} }, func() tea.Msg {
 		err := runner.Challenge(ctx, &s, ch)
-		return ChallengeMsg{id: id, session: &s, Err: err}
+		return ChallengeMsg{ID: id, Session: &s, Err: err}
 	})
 }
 
 func (p *Page) verify(code string) tea.Cmd {
-	p.Phase, p.Err = mfaVerifying, ""
+	p.phase, p.err = mfaVerifying, ""
 	ctx, id := p.begin()
 	runner, s, keep := p.runner, *p.session, p.keep
 	return tea.Batch(p.spin.Tick, func() tea.Msg {
@@ -485,7 +488,7 @@ func (p *Page) verify(code string) tea.Cmd {
 		if err == nil {
 			err = keep(res)
 		}
-		return VerifyMsg{id: id, session: &s, res: res, Err: err}
+		return VerifyMsg{ID: id, Session: &s, Res: res, Err: err}
 	})
 }
 

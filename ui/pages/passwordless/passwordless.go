@@ -40,16 +40,16 @@ const (
 // Messages of the passwordless page: its requests' answers. Each carries
 // the login as the command left it (the command works on its own copy).
 type (
-	plSentMsg struct {
-		id    int
-		login *flows.PasswordlessLogin
-		err   error
+	SentMsg struct {
+		ID    int
+		Login *flows.PasswordlessLogin
+		Err   error
 	}
-	plVerifyMsg struct {
-		id    int
-		login *flows.PasswordlessLogin
-		res   *flows.Result
-		err   error
+	VerifyMsg struct {
+		ID    int
+		Login *flows.PasswordlessLogin
+		Res   *flows.Result
+		Err   error
 	}
 )
 
@@ -59,10 +59,10 @@ type Page struct {
 	login *flows.PasswordlessLogin
 	keep  func(*flows.Result) error
 	phase plPhase
-	Code  codeinput.Model
-	Err   string
-	// Spent: the last code was used or expired; only a new one helps.
-	Spent bool
+	code  codeinput.Model
+	err   string
+	// spent: the last code was used or expired; only a new one helps.
+	spent bool
 	// sentAt is when the last code went out.
 	sentAt time.Time
 	spin   spinner.Model
@@ -73,9 +73,9 @@ type Page struct {
 }
 
 func New(ctx *common.Context, l *flows.PasswordlessLogin, keep func(*flows.Result) error) *Page {
-	p := &Page{ctx: ctx, login: l, keep: keep, Code: codeinput.New(verificationCode), sentAt: ctx.Now(),
+	p := &Page{ctx: ctx, login: l, keep: keep, code: codeinput.New(verificationCode), sentAt: ctx.Now(),
 		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), width: ctx.Width - 2, height: ctx.Height}
-	p.Code.Focus()
+	p.code.Focus()
 	return p
 }
 
@@ -96,7 +96,7 @@ func (p *Page) Account() string { return p.login.Request.Account }
 func (p *Page) Busy() bool { return p.phase != plCode }
 
 // Ticking reports a countdown on screen (a 429's wait).
-func (p *Page) Ticking() bool { return p.Code.Wait.Left(p.ctx.Now()) > 0 }
+func (p *Page) Ticking() bool { return p.code.WaitLeft(p.ctx.Now()) > 0 }
 
 func (p *Page) SetSize(width, height int) { p.width, p.height = width, height }
 
@@ -124,14 +124,14 @@ func (p *Page) Keys() help.KeyMap {
 	verify := common.WithHelp(k.Select, "verify")
 	newCode := k.NewCode
 	switchCh := common.WithHelp(k.SwitchChannel, "send by "+connectionWord(p.other())+" instead")
-	if p.Code.Wait.HoldsSend(now) > 0 {
+	if p.code.HoldsSend(now) > 0 {
 		newCode.SetEnabled(false)
 		switchCh.SetEnabled(false)
 	}
-	if p.Code.Wait.HoldsCheck(now) > 0 {
+	if p.code.HoldsCheck(now) > 0 {
 		verify = common.WithHelp(k.Select, "verify (wait)")
 	}
-	if p.Spent {
+	if p.spent {
 		verify.SetEnabled(false)
 	}
 	if p.phase != plCode {
@@ -164,10 +164,10 @@ func (p *Page) View() string {
 	add(common.Wrap(s.Muted, status, w), false)
 	add("", true)
 	switch {
-	case p.Spent:
+	case p.spent:
 		add(common.Wrap(s.Value, s.Error.Render("This code is used or expired.")+" ctrl+n sends a new one.", w), false)
 	default:
-		add(p.Code.Line(s), false)
+		add(p.code.Line(s), false)
 	}
 	switch p.phase {
 	case plVerifying:
@@ -175,12 +175,12 @@ func (p *Page) View() string {
 	case plSending:
 		add(p.spin.View()+" sending a code…", false)
 	}
-	if line := p.Code.Wait.Line(s, p.ctx.Now(), w); line != "" {
+	if line := p.code.WaitLine(s, p.ctx.Now(), w); line != "" {
 		add(line, false)
 	}
-	if p.Err != "" {
+	if p.err != "" {
 		add("", true)
-		add(common.Wrap(s.Error, "✗ "+p.Err, w), false)
+		add(common.Wrap(s.Error, "✗ "+p.err, w), false)
 	}
 	if p.ctx.Outbox != nil && !l.Issued() {
 		if msgs := p.ctx.Outbox(l.Request.Ident); len(msgs) > 0 {
@@ -215,22 +215,22 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return p, p.onKey(msg)
-	case plSentMsg:
-		if msg.id != p.req {
+	case SentMsg:
+		if msg.ID != p.req {
 			return p, nil
 		}
 		return p, p.onSent(msg)
-	case plVerifyMsg:
-		if msg.id != p.req {
+	case VerifyMsg:
+		if msg.ID != p.req {
 			return p, nil
 		}
 		return p, p.onVerify(msg)
 	case tea.PasteMsg:
-		if p.phase != plCode || p.Spent {
+		if p.phase != plCode || p.spent {
 			return p, nil
 		}
-		p.Err = ""
-		return p, p.Code.Update(msg)
+		p.err = ""
+		return p, p.code.Update(msg)
 	case spinner.TickMsg:
 		if !p.Busy() {
 			return p, nil
@@ -240,7 +240,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return p, cmd
 	}
 	if p.phase == plCode {
-		return p, p.Code.Update(msg)
+		return p, p.code.Update(msg)
 	}
 	return p, nil
 }
@@ -251,7 +251,7 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Back) {
 		if p.Busy() {
 			p.abort()
-			p.phase, p.Err = plCode, "cancelled"
+			p.phase, p.err = plCode, "cancelled"
 			return nil
 		}
 		p.abort()
@@ -261,27 +261,27 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case p.Code.Wait.HoldsSend(now) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel)),
-		p.Code.Wait.HoldsCheck(now) > 0 && key.Matches(msg, k.Select):
-		p.Code.Wait.Nudged = true
+	case p.code.HoldsSend(now) > 0 && (key.Matches(msg, k.NewCode) || key.Matches(msg, k.SwitchChannel)),
+		p.code.HoldsCheck(now) > 0 && key.Matches(msg, k.Select):
+		p.code.Nudge()
 		return nil
 	case key.Matches(msg, k.NewCode):
 		return p.send(false)
 	case key.Matches(msg, k.SwitchChannel):
 		return p.send(true)
 	case key.Matches(msg, k.Select):
-		if p.Spent {
-			p.Err = "this code is used or expired: ctrl+n sends a new one"
+		if p.spent {
+			p.err = "this code is used or expired: ctrl+n sends a new one"
 			return nil
 		}
-		code, why := p.Code.Submit()
+		code, why := p.code.Submit()
 		if why != "" {
-			p.Err = why // refused here: no attempt is used
+			p.err = why // refused here: no attempt is used
 			return nil
 		}
 		return p.verify(code)
 	}
-	return p.Code.Update(msg)
+	return p.code.Update(msg)
 }
 
 func (p *Page) begin() (context.Context, int) {
@@ -304,10 +304,10 @@ func (p *Page) abort() {
 // connection (ctrl+w: with the login session; a new code when there is
 // none, or the last one is spent).
 func (p *Page) send(switchConn bool) tea.Cmd {
-	p.phase, p.Err = plSending, ""
+	p.phase, p.err = plSending, ""
 	ctx, id := p.begin()
 	l := *p.login
-	other, spent := p.other(), p.Spent
+	other, spent := p.other(), p.spent
 	return tea.Batch(p.spin.Tick, func() tea.Msg {
 		var err error
 		switch {
@@ -318,28 +318,30 @@ func (p *Page) send(switchConn bool) tea.Cmd {
 		default:
 			err = l.SendNew(ctx, "")
 		}
-		return plSentMsg{id: id, login: &l, err: err}
+		return SentMsg{ID: id, Login: &l, Err: err}
 	})
 }
 
-func (p *Page) onSent(msg plSentMsg) tea.Cmd {
+func (p *Page) onSent(msg SentMsg) tea.Cmd {
 	p.cancel, p.phase = nil, plCode
-	if limited, ok := flows.RateLimited(msg.err); ok {
+	if limited, ok := flows.RateLimited(msg.Err); ok {
 		// The wait's line says it all, and goes when the wait ends.
-		p.Code.Wait, p.Err = codeinput.NewRateWait(limited, p.ctx.Now(), false), ""
-		return tea.Batch(func() tea.Msg { return common.NeedTickMsg{} }, p.Code.Focus())
+		p.code.Limit(limited, p.ctx.Now(), false)
+		p.err = ""
+		return tea.Batch(func() tea.Msg { return common.NeedTickMsg{} }, p.code.Focus())
 	}
-	if msg.err != nil {
-		p.Err = common.ErrText(msg.err)
-		return p.Code.Focus()
+	if msg.Err != nil {
+		p.err = common.ErrText(msg.Err)
+		return p.code.Focus()
 	}
-	p.login, p.Spent, p.Err, p.Code.Wait, p.sentAt = msg.login, false, "", codeinput.RateWait{}, p.ctx.Now()
-	p.Code.Reset()
-	return p.Code.Focus()
+	p.login, p.spent, p.err, p.sentAt = msg.Login, false, "", p.ctx.Now()
+	p.code.EndWait()
+	p.code.Reset()
+	return p.code.Focus()
 }
 
 func (p *Page) verify(code string) tea.Cmd {
-	p.phase, p.Err = plVerifying, ""
+	p.phase, p.err = plVerifying, ""
 	ctx, id := p.begin()
 	l, keep := *p.login, p.keep
 	return tea.Batch(p.spin.Tick, func() tea.Msg {
@@ -347,30 +349,31 @@ func (p *Page) verify(code string) tea.Cmd {
 		if err == nil {
 			err = keep(res)
 		}
-		return plVerifyMsg{id: id, login: &l, res: res, err: err}
+		return VerifyMsg{ID: id, Login: &l, Res: res, Err: err}
 	})
 }
 
-func (p *Page) onVerify(msg plVerifyMsg) tea.Cmd {
+func (p *Page) onVerify(msg VerifyMsg) tea.Cmd {
 	p.cancel, p.phase = nil, plCode
-	p.login = msg.login
-	if msg.err == nil {
-		res := msg.res
+	p.login = msg.Login
+	if msg.Err == nil {
+		res := msg.Res
 		return func() tea.Msg { return common.MFATokenMsg{Res: res} }
 	}
-	if limited, ok := flows.RateLimited(msg.err); ok {
+	if limited, ok := flows.RateLimited(msg.Err); ok {
 		// A 429 did not check the code: it stays, to enter again after
 		// the wait.
-		p.Code.Wait, p.Err = codeinput.NewRateWait(limited, p.ctx.Now(), true), ""
-		return tea.Batch(func() tea.Msg { return common.NeedTickMsg{} }, p.Code.Focus())
+		p.code.Limit(limited, p.ctx.Now(), true)
+		p.err = ""
+		return tea.Batch(func() tea.Msg { return common.NeedTickMsg{} }, p.code.Focus())
 	}
-	p.Code.Reset()
-	p.Err = common.ErrText(msg.err)
+	p.code.Reset()
+	p.err = common.ErrText(msg.Err)
 	switch {
-	case errors.Is(msg.err, flows.ErrCodeSpent):
-		p.Spent = true // the line above the error offers a new one
-	case errors.Is(msg.err, flows.ErrWrongVerificationCode):
-		p.Err += " — check it and type it again"
+	case errors.Is(msg.Err, flows.ErrCodeSpent):
+		p.spent = true // the line above the error offers a new one
+	case errors.Is(msg.Err, flows.ErrWrongVerificationCode):
+		p.err += " — check it and type it again"
 	}
-	return p.Code.Focus()
+	return p.code.Focus()
 }

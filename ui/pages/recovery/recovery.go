@@ -42,7 +42,7 @@ type recoveryPhase int
 
 const (
 	recSetup     recoveryPhase = iota // who, and with which client
-	RecBusy                           // a request in flight
+	recBusy                           // a request in flight
 	recCode                           // waiting for the current step's code
 	recStartOver                      // the recovery cannot go on: start it again
 )
@@ -70,13 +70,13 @@ type Page struct {
 	// bearer is a Bearer given to the sign-in (no client secret): the
 	// recovery call uses it as it is.
 	bearer  string
-	Phase   recoveryPhase
+	phase   recoveryPhase
 	busy    string // what is in flight
 	session *flows.RecoverySession
 	// code is the current step's code field, with a 429's wait (on a
 	// send or on a code check, worded as the MFA screen does).
 	code codeinput.Model
-	ID   int
+	id   int
 	err  string
 	// checking: the request in flight checks a code of step checkStep.
 	checking  bool
@@ -180,16 +180,16 @@ func (m *Page) SetSize(width, height int) {
 }
 
 func (m *Page) Title() string   { return "MFA recovery" }
-func (m *Page) TakesText() bool { return m.Phase == recSetup || m.Phase == recCode }
+func (m *Page) TakesText() bool { return m.phase == recSetup || m.phase == recCode }
 func (m *Page) Asking() bool    { return m.askLeave }
 
 // QuestionMarkIsHelp: past the setup form only the binding code is typed,
 // and it is digits, so ? shows the full help.
-func (m *Page) QuestionMarkIsHelp() bool { return m.Phase != recSetup }
+func (m *Page) QuestionMarkIsHelp() bool { return m.phase != recSetup }
 
 func (m *Page) Keys() help.KeyMap {
 	k := m.ctx.Keys
-	switch m.Phase {
+	switch m.phase {
 	case recSetup:
 		// space switches the channel only on its line; in a field it types.
 		if m.focus != recChannel {
@@ -216,32 +216,32 @@ func (m *Page) Keys() help.KeyMap {
 }
 
 // waitLeft is what is left of a 429's wait.
-func (m *Page) waitLeft() time.Duration { return m.code.Wait.Left(m.ctx.Now()) }
+func (m *Page) waitLeft() time.Duration { return m.code.WaitLeft(m.ctx.Now()) }
 
 // resendWait is how long a 429 on a send still holds resending back.
-func (m *Page) resendWait() time.Duration { return m.code.Wait.HoldsSend(m.ctx.Now()) }
+func (m *Page) resendWait() time.Duration { return m.code.HoldsSend(m.ctx.Now()) }
 
 // checkWait is how long a 429 on a code check still holds checking back.
-func (m *Page) checkWait() time.Duration { return m.code.Wait.HoldsCheck(m.ctx.Now()) }
+func (m *Page) checkWait() time.Duration { return m.code.HoldsCheck(m.ctx.Now()) }
 
 func (m *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) { return m, m.update(msg) }
 
 func (m *Page) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case AnswerMsg:
-		if msg.ID != m.ID || m.Phase != RecBusy {
+		if msg.ID != m.id || m.phase != recBusy {
 			return nil
 		}
 		return m.onAnswer(msg)
 	case recoveryTickMsg:
-		if msg.id != m.ID || m.waitLeft() <= 0 {
+		if msg.id != m.id || m.waitLeft() <= 0 {
 			return nil
 		}
 		return m.tick()
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}
-	switch m.Phase {
+	switch m.phase {
 	case recSetup:
 		var cmd tea.Cmd
 		m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
@@ -257,7 +257,7 @@ func (m *Page) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Page) tick() tea.Cmd {
-	id := m.ID
+	id := m.id
 	return m.ctx.Tick(time.Second, func(time.Time) tea.Msg { return recoveryTickMsg{id: id} })
 }
 
@@ -272,13 +272,13 @@ func (m *Page) onAnswer(msg AnswerMsg) tea.Cmd {
 		res, base := msg.Res, strings.TrimSpace(m.inputs[recBase].Value())
 		return func() tea.Msg { return common.NavTokenMsg{Res: res, Base: base} }
 	}
-	m.Phase = recCode
+	m.phase = recCode
 	if m.session == nil {
-		m.Phase = recSetup
+		m.phase = recSetup
 	}
 	limited, rateLimited := flows.RateLimited(msg.Err)
-	if msg.Err == nil && m.code.Wait.OnCheck {
-		m.code.Wait = codeinput.RateWait{} // a new code came: the wait was the old one's
+	if msg.Err == nil && m.code.WaitOnCheck() {
+		m.code.EndWait() // a new code came: the wait was the old one's
 	}
 	if !(rateLimited && checked) && !(checked && codeinput.Unjudged(msg.Err)) {
 		// A 429 on a check, or any answer that did not judge the code
@@ -290,9 +290,10 @@ func (m *Page) onAnswer(msg AnswerMsg) tea.Cmd {
 		m.err = common.ErrText(msg.Err)
 		if rateLimited {
 			// The wait's one line below says it, and goes when the wait ends.
-			m.code.Wait, m.err = codeinput.NewRateWait(limited, m.ctx.Now(), checked), ""
+			m.code.Limit(limited, m.ctx.Now(), checked)
+			m.err = ""
 			cmds := []tea.Cmd{m.tick()}
-			if m.Phase == recSetup {
+			if m.phase == recSetup {
 				cmds = append(cmds, m.inputs[m.focus].Focus())
 			} else {
 				cmds = append(cmds, m.code.Focus())
@@ -300,10 +301,10 @@ func (m *Page) onAnswer(msg AnswerMsg) tea.Cmd {
 			return tea.Batch(cmds...)
 		}
 		switch {
-		case m.Phase == recSetup:
+		case m.phase == recSetup:
 			return m.inputs[m.focus].Focus()
 		case errors.Is(msg.Err, flows.ErrChallengeExpired) && m.session.Step == 1, errors.Is(msg.Err, flows.ErrMFAExpired):
-			m.Phase = recStartOver
+			m.phase = recStartOver
 			m.err += " — press enter to start the recovery over (new codes)"
 			return nil
 		case errors.Is(msg.Err, flows.ErrTooManyAttempts), errors.Is(msg.Err, flows.ErrChallengeExpired):
@@ -315,13 +316,13 @@ func (m *Page) onAnswer(msg AnswerMsg) tea.Cmd {
 
 func (m *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.ctx.Keys
-	switch m.Phase {
-	case RecBusy:
+	switch m.phase {
+	case recBusy:
 		if key.Matches(msg, k.Back) {
-			m.ID = m.ctx.NextID() // its answer is dropped
-			m.Phase = recCode
+			m.id = m.ctx.NextID() // its answer is dropped
+			m.phase = recCode
 			if m.session == nil {
-				m.Phase = recSetup
+				m.phase = recSetup
 				m.err = "cancelled"
 				return m.inputs[m.focus].Focus()
 			}
@@ -344,7 +345,7 @@ func (m *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.askLeave {
 		m.askLeave = false
 		if key.Matches(msg, k.Confirm) {
-			m.ID = m.ctx.NextID()
+			m.id = m.ctx.NextID()
 			return common.NavBack("MFA recovery left unfinished", false)
 		}
 		return m.code.Focus() // any other key: stay
@@ -358,7 +359,7 @@ func (m *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.code.Blur()
 		return nil
 	case key.Matches(msg, k.Back):
-		m.ID = m.ctx.NextID()
+		m.id = m.ctx.NextID()
 		return common.NavBack("MFA recovery left unfinished", false)
 	case key.Matches(msg, k.Select):
 		code, why := m.code.Submit()
@@ -367,13 +368,13 @@ func (m *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if m.checkWait() > 0 {
-			m.code.Wait.Nudged = true
+			m.code.Nudge()
 			return nil
 		}
 		return m.answer(code)
 	case key.Matches(msg, k.NewCode):
 		if m.resendWait() > 0 {
-			m.code.Wait.Nudged = true
+			m.code.Nudge()
 			return nil
 		}
 		return m.resend()
@@ -398,7 +399,7 @@ func (m *Page) onSetupKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if m.resendWait() > 0 {
-			m.code.Wait.Nudged = true // its one line says how long
+			m.code.Nudge() // its one line says how long
 			return nil
 		}
 		return m.start()
@@ -436,14 +437,14 @@ func (m *Page) begin(what string) (int, *flows.Runner, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	m.ID = m.ctx.NextID()
-	m.Phase, m.busy, m.err = RecBusy, what, ""
+	m.id = m.ctx.NextID()
+	m.phase, m.busy, m.err = recBusy, what, ""
 	m.checking = false
 	m.code.Blur()
 	for i := range m.inputs {
 		m.inputs[i].Blur()
 	}
-	return m.ID, runner, nil
+	return m.id, runner, nil
 }
 
 func (m *Page) start() tea.Cmd {
@@ -526,12 +527,12 @@ func (m *Page) View() string {
 	s := m.ctx.Styles
 	w := m.ctx.Width - 2
 	var top, bottom []string
-	if m.askLeave && m.Phase == recCode {
+	if m.askLeave && m.phase == recCode {
 		top = append(top, common.Wrap(s.Warn, fmt.Sprintf("Leave the MFA recovery? Step 1 (%s) is confirmed; leaving throws it away, and a new recovery sends the user new codes. y/n",
 			flows.ChannelName(m.session.First.Channel)), w))
 	}
 	top = append(top, s.Warn.Render("MFA recovery: the user lost their device"))
-	if m.Phase == recSetup {
+	if m.phase == recSetup {
 		top = append(top, common.Wrap(s.Muted, "Two codes: the first by the channel chosen here, the second, once the first is confirmed, by the other one. The recovery call needs the API client's token (admin:accounts, write:accounts or write:accounts:/auth/mfa).", w), "")
 		labels := []string{"Base URL", "Account", "Client ID", "Secret", "Username"}
 		for i, l := range labels {
@@ -563,8 +564,8 @@ func (m *Page) View() string {
 			top = append(top, m.stepLines()...)
 			top = append(top, "")
 		}
-		switch m.Phase {
-		case RecBusy:
+		switch m.phase {
+		case recBusy:
 			top = append(top, s.Muted.Render(m.busy+"…"))
 		case recCode:
 			cur := m.session.Current()
@@ -574,7 +575,7 @@ func (m *Page) View() string {
 			top = append(top, s.Value.Render(m.session.Status()))
 		}
 	}
-	if line := m.code.Wait.Line(s, m.ctx.Now(), w); line != "" {
+	if line := m.code.WaitLine(s, m.ctx.Now(), w); line != "" {
 		top = append(top, line)
 	}
 	if m.err != "" {

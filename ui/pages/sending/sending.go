@@ -35,11 +35,11 @@ type Page struct {
 	req     int
 	cancel  context.CancelFunc
 	done    bool
-	Started time.Time
+	started time.Time
 }
 
 func New(ctx *common.Context, label, account string) *Page {
-	return &Page{ctx: ctx, label: label, account: account, Started: ctx.Now(),
+	return &Page{ctx: ctx, label: label, account: account, started: ctx.Now(),
 		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 }
 
@@ -48,7 +48,7 @@ func New(ctx *common.Context, label, account string) *Page {
 // the spinner and the request, in that order.
 func (p *Page) Start(run func(context.Context) tea.Msg) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
-	p.cancel, p.req, p.Started = cancel, p.ctx.NextID(), p.ctx.Now()
+	p.cancel, p.req, p.started = cancel, p.ctx.NextID(), p.ctx.Now()
 	id := p.req
 	return tea.Batch(p.spin.Tick, func() tea.Msg { return SentMsg{ID: id, Msg: run(ctx)} })
 }
@@ -67,7 +67,7 @@ func (p *Page) keys() common.Bindings {
 func (p *Page) View() string {
 	s := p.ctx.Styles
 	return fmt.Sprintf("%s %s… %s\n\n%s", p.spin.View(), p.label,
-		s.Muted.Render(fmt.Sprintf("%.1fs", p.ctx.Now().Sub(p.Started).Seconds())), s.Muted.Render("esc cancels the request"))
+		s.Muted.Render(fmt.Sprintf("%.1fs", p.ctx.Now().Sub(p.started).Seconds())), s.Muted.Render("esc cancels the request"))
 }
 
 func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {

@@ -43,6 +43,11 @@ type ActMsg struct {
 type Page struct {
 	ctx *common.Context
 	t   tokenview.Model
+	// scroll is how far the claims (or the raw JSON) are scrolled.
+	scroll int
+	// confirmRefreshCopy and confirmRevoke are set while "copy the
+	// refresh token?" or "revoke the refresh token?" is asked.
+	confirmRefreshCopy, confirmRevoke bool
 	// sig is the signature check's line for an access token, read from
 	// the root's checks ("checking…" while one is under way).
 	sig           func(token string) string
@@ -50,29 +55,29 @@ type Page struct {
 }
 
 func New(ctx *common.Context, res *flows.Result, sig func(string) string) *Page {
-	return &Page{ctx: ctx, t: tokenview.Model{Result: res}, sig: sig, width: ctx.Width - 2}
+	return &Page{ctx: ctx, t: tokenview.New(res), sig: sig, width: ctx.Width - 2}
 }
 
 func (p *Page) Title() string             { return "token" }
 func (p *Page) TakesText() bool           { return false }
 func (p *Page) SetSize(width, height int) { p.width, p.height = width, height }
 func (p *Page) Ticking() bool             { return true }
-func (p *Page) Account() string           { return p.t.Result.Request.Account }
+func (p *Page) Account() string           { return p.t.Result().Request.Account }
 
 // QuestionMarkIsHelp: ? shows the help unless a y/n question is open.
 func (p *Page) QuestionMarkIsHelp() bool { return !p.asking() }
 
 // PartnerLabel is the partner route the token came by, for the header.
 func (p *Page) PartnerLabel() string {
-	if p.t.Result.Partner == nil {
+	if p.t.Result().Partner == nil {
 		return ""
 	}
-	return p.t.Result.Partner.Label()
+	return p.t.Result().Partner.Label()
 }
 
 // WindowNote is the token's countdown for the window title.
 func (p *Page) WindowNote() string {
-	e := p.t.Result.Expiry
+	e := p.t.Result().Expiry
 	switch {
 	case !e.Known():
 		return ""
@@ -81,11 +86,11 @@ func (p *Page) WindowNote() string {
 	}
 	return tokeninfo.Countdown(e.Remaining(p.ctx.Now()))
 }
-func (p *Page) asking() bool           { return p.t.ConfirmRefreshCopy || p.t.ConfirmRevoke }
+func (p *Page) asking() bool           { return p.confirmRefreshCopy || p.confirmRevoke }
 func (p *Page) act(a tokenAct) tea.Cmd { return p.actFor(a, "") }
 func (p *Page) Asking() bool           { return p.asking() }
 func (p *Page) actFor(a tokenAct, user string) tea.Cmd {
-	res := p.t.Result
+	res := p.t.Result()
 	return func() tea.Msg { return ActMsg{Act: a, Res: res, User: user} }
 }
 
@@ -100,10 +105,7 @@ type (
 // revokedAs marks the shown refresh token revoked (fp): the server refuses
 // it now, so the view must not offer it.
 func (p *Page) revokedAs(fp string) {
-	res := *p.t.Result
-	res.RefreshToken = ""
-	p.t.Result = &res
-	p.t.Revoked = fp
+	p.t.MarkRevoked(fp)
 }
 
 // lines is the body: the lines pinned at the top (the countdown, and a
@@ -112,17 +114,18 @@ func (p *Page) lines() (pinned, rest []string) {
 	s := p.ctx.Styles
 	t := p.t
 	if p.sig != nil {
-		t.Sig = p.sig(t.Result.Response.AccessToken)
-		if t.Sig == "checking…" && t.Result.Token == nil {
-			t.Sig = ""
+		sig := p.sig(t.Result().Response.AccessToken)
+		if sig == "checking…" && t.Result().Token == nil {
+			sig = ""
 		}
+		t.SetSig(sig)
 	}
 	lines := t.Lines(s, p.width, p.ctx.Now())
 	pinned = lines[:2]
-	if t.ConfirmRefreshCopy {
+	if p.confirmRefreshCopy {
 		pinned = append([]string{s.Warn.Render("Copy the refresh token? It is a long-lived secret. y/n")}, pinned...)
 	}
-	if t.ConfirmRevoke {
+	if p.confirmRevoke {
 		pinned = append([]string{s.Warn.Render("Revoke the refresh token for good? y/n")}, pinned...)
 	}
 	return pinned, lines[2:]
@@ -136,7 +139,7 @@ func (p *Page) maxScroll() int {
 func (p *Page) View() string {
 	pinned, rest := p.lines()
 	room := p.height - len(pinned)
-	scroll := min(p.t.Scroll, max(0, len(rest)-room))
+	scroll := min(p.scroll, max(0, len(rest)-room))
 	shown := rest[scroll:]
 	if len(shown) > room && room > 1 {
 		// What is below says so: the key line does not name j.
@@ -151,7 +154,7 @@ func (p *Page) Keys() help.KeyMap {
 	if p.asking() {
 		return common.Bindings{Short: []key.Binding{k.Confirm, k.Deny}}
 	}
-	if p.t.Raw {
+	if p.t.Raw() {
 		// esc and v both go back to the claims.
 		claims := key.NewBinding(key.WithKeys(append(k.Back.Keys(), k.RawJSON.Keys()...)...), key.WithHelp("esc", "claims"))
 		return p.offered(common.Bindings{
@@ -170,12 +173,12 @@ func (p *Page) Keys() help.KeyMap {
 // demo, a refresh token's keys without one, diagnose on a client's token,
 // a refresh that cannot be sent).
 func (p *Page) offered(b common.Bindings) common.Bindings {
-	k, res := p.ctx.Keys, p.t.Result
+	k, res := p.ctx.Keys, p.t.Result()
 	_, noRefresh := session.RefreshPlan(res)
 	refused := map[string]bool{
 		k.SaveProfile.Help().Key: p.ctx.Store == nil,
-		k.CopyRefresh.Help().Key: res.RefreshToken == "" || p.t.Revoked != "",
-		k.Revoke.Help().Key:      res.RefreshToken == "" || p.t.Revoked != "",
+		k.CopyRefresh.Help().Key: res.RefreshToken == "" || p.t.Revoked() != "",
+		k.Revoke.Help().Key:      res.RefreshToken == "" || p.t.Revoked() != "",
 		k.Diagnose.Help().Key:    tokenview.TokenUser(res) == "",
 		k.Refresh.Help().Key:     noRefresh != "",
 	}
@@ -198,7 +201,7 @@ func (p *Page) offered(b common.Bindings) common.Bindings {
 func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case ReplacedMsg:
-		p.t.Result = msg.Res
+		p.t.SetResult(msg.Res)
 		return p, nil
 	case RefreshRevokedMsg:
 		p.revokedAs(msg.Fp)
@@ -210,25 +213,26 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	}
 	k := p.ctx.Keys
 	t := &p.t
-	res := t.Result
-	if t.ConfirmRevoke {
-		t.ConfirmRevoke = false
+	res := t.Result()
+	if p.confirmRevoke {
+		p.confirmRevoke = false
 		if key.Matches(km, k.Confirm) {
 			return p, p.act(ActRevoke)
 		}
 		return p, common.SetStatus("refresh token not revoked", false)
 	}
-	if t.ConfirmRefreshCopy {
-		t.ConfirmRefreshCopy = false
+	if p.confirmRefreshCopy {
+		p.confirmRefreshCopy = false
 		if key.Matches(km, k.Confirm) {
 			return p, copySecret("refresh token", res.RefreshToken, false)
 		}
 		return p, common.SetStatus("refresh token not copied", false)
 	}
 	switch {
-	case key.Matches(km, k.Back) && t.Raw:
+	case key.Matches(km, k.Back) && t.Raw():
 		// One step back: from the raw JSON to the claims.
-		t.Raw, t.Scroll, t.Hscroll = false, 0, 0
+		t.ToggleRaw()
+		p.scroll = 0
 	case key.Matches(km, k.Back):
 		return p, common.ClosePage
 	case key.Matches(km, k.Refresh):
@@ -242,28 +246,28 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return p, copySecret("Authorization header", "Authorization: Bearer "+res.Response.AccessToken, res.Expiry.Expired(p.ctx.Now()))
 	case key.Matches(km, k.CopyRefresh):
 		switch {
-		case t.Revoked != "":
-			return p, common.SetStatus("no refresh token to copy: it was revoked ("+t.Revoked+")", true)
+		case t.Revoked() != "":
+			return p, common.SetStatus("no refresh token to copy: it was revoked ("+t.Revoked()+")", true)
 		case res.RefreshToken == "":
 			return p, common.SetStatus("no refresh token to copy: "+res.RefreshNote(), true)
 		}
-		t.ConfirmRefreshCopy = true
+		p.confirmRefreshCopy = true
 	case key.Matches(km, k.NewRequest):
 		return p, p.act(ActNewRequest)
 	case key.Matches(km, k.RawJSON):
-		t.Raw = !t.Raw
-		t.Scroll, t.Hscroll = 0, 0
-	case t.Raw && key.Matches(km, k.Right):
-		t.Hscroll = min(t.Hscroll+8, t.MaxHScroll(p.width))
-	case t.Raw && key.Matches(km, k.Left):
-		t.Hscroll = max(0, t.Hscroll-8)
+		t.ToggleRaw()
+		p.scroll = 0
+	case t.Raw() && key.Matches(km, k.Right):
+		t.ScrollSideways(8, p.width)
+	case t.Raw() && key.Matches(km, k.Left):
+		t.ScrollSideways(-8, p.width)
 	case key.Matches(km, k.SaveProfile):
 		return p, p.act(ActSaveAs)
 	case key.Matches(km, k.Revoke):
 		if res.RefreshToken == "" {
 			return p, common.SetStatus("no refresh token to revoke: "+res.RefreshNote(), true)
 		}
-		t.ConfirmRevoke = true
+		p.confirmRevoke = true
 	case key.Matches(km, k.Bundle):
 		return p, p.act(ActBundle)
 	case key.Matches(km, k.Diagnose):
@@ -277,9 +281,9 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		return p, p.actFor(ActDiagnose, user)
 	case key.Matches(km, k.Up):
-		t.Scroll = max(0, t.Scroll-1)
+		p.scroll = max(0, p.scroll-1)
 	case key.Matches(km, k.Down):
-		t.Scroll = min(t.Scroll+1, p.maxScroll())
+		p.scroll = min(p.scroll+1, p.maxScroll())
 	}
 	return p, nil
 }
