@@ -216,7 +216,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if toChooser {
 			m.nav.update(chooser.FormLeftMsg{}) // the chooser's esc leaves what was typed
 		}
-		if msg.Form.Draft != "" {
+		if msg.Form.Draft() != "" {
 			f.drafts.keep(msg.Form, !toChooser)
 			return nil
 		}
@@ -234,14 +234,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case request.FormSubmitMsg:
 		// The form sent is the one the request's errors go back to.
 		f.form = msg.Form
-		if f.form.ProfileMode {
+		if f.form.ProfileMode() {
 			return m.desk.saveProfile()
 		}
-		if f.form.OneOff {
+		if f.form.OneOff() {
 			f.forOneOff()
 		}
 		req, base := f.form.Request()
-		f.values, f.chain = f.form.Values(), f.form.Chain
+		f.values, f.chain = f.form.Values(), f.form.Chain()
 		return f.start(req, base, true)
 	case sending.SentMsg:
 		// An answer for the sending page on top, unless cancelled or

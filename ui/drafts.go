@@ -25,7 +25,7 @@ func draftConn(k home.ItemKey) string { return "edit " + k.String() }
 // opened. leftOnPurpose: the user left the request (back to home), so its
 // secrets go.
 func (d *drafts) keep(form *request.Page, leftOnPurpose bool) {
-	if form.Draft == "" {
+	if form.Draft() == "" {
 		return
 	}
 	if leftOnPurpose {
@@ -34,7 +34,7 @@ func (d *drafts) keep(form *request.Page, leftOnPurpose bool) {
 	if d.forms == nil {
 		d.forms = map[string]*request.Page{}
 	}
-	d.forms[form.Draft] = form
+	d.forms[form.Draft()] = form
 }
 
 // take is the form kept under key, if any, no longer kept.

@@ -68,12 +68,12 @@ type flow struct {
 func (f *flow) openNewProfileForm(g client.Grant) {
 	d := f.drafts.take(draftNewProfile)
 	switch {
-	case d != nil && d.Grant == g:
+	case d != nil && d.Grant() == g:
 		f.form = d
 		f.nav.push(d)
 	case d != nil:
-		toggles := d.ProfileToggles
-		f.openFormWith(form.NewProfile(g, d.Values(), d.Chain, d.StorePw, false, f.ctx.Width-2), request.Setup{Draft: draftNewProfile, Toggles: &toggles})
+		toggles := d.Toggles()
+		f.openFormWith(form.NewProfile(g, d.Values(), d.Chain(), d.StorePw(), false, f.ctx.Width-2), request.Setup{Draft: draftNewProfile, Toggles: &toggles})
 	default:
 		f.openFormWith(form.NewProfile(g, map[string]string{form.FBaseURL: f.ctx.DefaultBaseURL}, true, false, false, f.ctx.Width-2), request.Setup{Draft: draftNewProfile})
 	}
@@ -96,7 +96,7 @@ func (f *flow) reopenDraft(key string) bool {
 func (f *flow) editConnection(key home.ItemKey, c *common.Connection) {
 	f.activeKey = key
 	if f.reopenDraft(draftConn(key)) {
-		f.chain = f.form.Chain
+		f.chain = f.form.Chain()
 		return
 	}
 	f.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
@@ -111,11 +111,11 @@ func (f *flow) dropSecrets(forProfile bool) {
 		return
 	}
 	for k := range f.values {
-		if form.Specs[k].Secret {
+		if form.IsSecret(k) {
 			delete(f.values, k)
 		}
 	}
-	if f.form != nil && f.form.Draft == "" && !f.form.ProfileMode {
+	if f.form != nil && f.form.Draft() == "" && !f.form.ProfileMode() {
 		f.form.ClearSecrets(false) // the next form starts from its values
 	}
 }

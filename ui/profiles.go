@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -226,7 +225,7 @@ func (d *desk) onNeedInput(msg needInputMsg) tea.Cmd {
 		// nothing was done wrong yet.
 		banner, first := "this profile needs input: "+common.ErrText(msg.err), ""
 		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && d.f.active != nil {
-			banner, first = missingSecrets(*d.f.active, &d.f.form.Model)
+			banner, first = d.f.form.MissingSecrets(*d.f.active)
 		}
 		d.f.showForm()
 		d.f.nav.update(request.SetBannerMsg{Text: banner})
@@ -278,7 +277,7 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 // so a secret that cannot be kept saves nothing.
 func (d *desk) saveProfile() tea.Cmd {
 	p, typed := d.f.form.Profile()
-	oldName, dupOf := d.f.form.Editing, d.f.form.DuplicateOf
+	oldName, dupOf := d.f.form.Editing(), d.f.form.DuplicateOf()
 	if dupOf != "" {
 		oldName = dupOf // its secrets' sources carry over
 	}
@@ -328,7 +327,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			delete(typed, k) // read from elsewhere each time
 		}
 	}
-	if p.Grant == string(client.GrantPassword) && !d.f.form.StorePw {
+	if p.Grant == string(client.GrantPassword) && !d.f.form.StorePw() {
 		// Asked for each time: the session deletes a stored one.
 		p.Secrets[profiles.Password] = profiles.SourceAsk
 	}
@@ -345,7 +344,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			values[k] = v
 		}
 	}
-	svc, savedFrom, sec := d.f.ctx.Session, d.f.form.SavedFrom, d.f.ctx.Secrets
+	svc, savedFrom, sec := d.f.ctx.Session, d.f.form.SavedFrom(), d.f.ctx.Secrets
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -500,47 +499,6 @@ func (d *desk) loadKeptTokens() tea.Cmd {
 		defer cancel()
 		return keptTokensMsg{held: svc.LoadKept(ctx, ps)}
 	}
-}
-
-// secretFields are the secrets a form can hold, in the order asked.
-var secretFields = []struct {
-	kind  profiles.Kind
-	field string
-	name  string
-}{
-	{profiles.ClientSecret, form.FClientSecret, "client secret"},
-	{profiles.Bearer, form.FBearer, "Bearer token"},
-	{profiles.Password, form.FPassword, "password"},
-	{profiles.RefreshToken, form.FRefreshToken, "refresh token"},
-}
-
-// missingSecrets says which secrets a profile's form still needs, and
-// whether they are asked for each time (by the profile's choice) or simply
-// not saved (a duplicate, a lost keyring entry); first is the field of the
-// first one.
-func missingSecrets(p profiles.Profile, f *form.Model) (banner, first string) {
-	var asked, unsaved []string
-	for _, sf := range secretFields {
-		fl := f.Get(sf.field)
-		if fl == nil || fl.Input.Value() != "" || !f.Shown(sf.field) {
-			continue
-		}
-		if first == "" {
-			first = sf.field
-		}
-		if profiles.SourceOf(p, sf.kind) == profiles.SourceAsk {
-			asked = append(asked, sf.name)
-		} else {
-			unsaved = append(unsaved, sf.name)
-		}
-	}
-	switch {
-	case len(unsaved) > 0:
-		return fmt.Sprintf("the %s of %s is not saved: type it here to send once, or press esc and e on home to save it with the profile", strings.Join(unsaved, " and "), p.Name), first
-	case len(asked) > 0:
-		return fmt.Sprintf("type the %s (%s asks for it each time), then enter", strings.Join(asked, " and "), p.Name), first
-	}
-	return "this profile needs input: fill in the empty fields, then enter", first
 }
 
 // onHomeAct does what home asks with its selected item.

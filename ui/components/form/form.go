@@ -2,6 +2,7 @@ package form
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -58,11 +59,11 @@ const (
 var toggles = map[string]bool{fChain: true, fStorePw: true, fMFAChannel: true, fKeepTokens: true, fAutoRefresh: true}
 
 type fieldSpec struct {
-	Key, label, placeholder, hint string
-	Secret                        bool
+	key, label, placeholder, hint string
+	secret                        bool
 }
 
-var Specs = map[string]fieldSpec{
+var specs = map[string]fieldSpec{
 	FBaseURL:       {FBaseURL, "Base URL", "e.g. https://api.dintero.com/v1", "The API base: Dintero's, a proxy, or a local fake server.", false},
 	FAccount:       {FAccount, "Account", "e.g. T11223344", "T or P and 8 digits (or 3 for a partner). T is test, P is production.", false},
 	fPartner:       {fPartner, "Partner", "optional: e.g. T11200000", "Partner access: the partner's id (T or P, 3 digits, 00000); its client gets a token for the merchant Account. Empty: none.", false},
@@ -118,13 +119,13 @@ func grantFields(g client.Grant) []string {
 }
 
 type field struct {
-	Spec     fieldSpec
-	Input    textinput.Model
-	Revealed bool
+	spec     fieldSpec
+	input    textinput.Model
+	revealed bool
 	err      string
-	// Initial is a secret field's value as the form was opened with it
+	// initial is a secret field's value as the form was opened with it
 	// (a connection's secret): not typed, so not dropped with what was.
-	Initial string
+	initial string
 	// cleaned says control or bidi characters were taken out of the
 	// value (loaded from a profile's file, carried, or pasted): the field
 	// shows the text without them and says so; saving stores it so.
@@ -163,49 +164,49 @@ func cleanText(s string) (clean string, changed bool) {
 // marking the field; a secret is left alone (it is masked, and changing
 // it would break it).
 func (fl *field) Clean() {
-	if fl.Spec.Secret {
+	if fl.spec.secret {
 		return
 	}
-	if v, changed := cleanText(fl.Input.Value()); changed {
-		pos := fl.Input.Position()
-		fl.Input.SetValue(v)
-		fl.Input.SetCursor(min(pos, len([]rune(v))))
+	if v, changed := cleanText(fl.input.Value()); changed {
+		pos := fl.input.Position()
+		fl.input.SetValue(v)
+		fl.input.SetCursor(min(pos, len([]rune(v))))
 		fl.cleaned = true
 	}
 }
 
 // Model is the request form for one grant.
 type Model struct {
-	// NoKeyring: there is no OS keyring here, so kept tokens would not
+	// noKeyring: there is no OS keyring here, so kept tokens would not
 	// be kept (the keep-tokens line says so before saving).
-	NoKeyring bool
-	Grant     client.Grant
-	Fields    []*field
-	Chain     bool
+	noKeyring bool
+	grant     client.Grant
+	fields    []*field
+	chain     bool
 	focus     int // index into visible()
 	audEdit   bool
-	// Banner is an error from the server for the request this form sent.
-	Banner string
-	Width  int
-	// ProfileMode: the form edits a profile instead of sending a request.
-	ProfileMode bool
-	StorePw     bool
-	ProfileToggles
+	// banner is an error from the server for the request this form sent.
+	banner string
+	width  int
+	// profileMode: the form edits a profile instead of sending a request.
+	profileMode bool
+	storePw     bool
+	toggles     ProfileToggles
 	// keptHint marks secret fields left empty when editing: what is stored
 	// stays.
 	keptHint bool
-	// Editing is the name of the profile being edited ("" when adding);
+	// editing is the name of the profile being edited ("" when adding);
 	// duplicateOf the one being duplicated.
-	Editing, DuplicateOf string
-	// SavedFrom is the token a profile is being saved from.
-	SavedFrom *flows.Result
-	// Base is the profile being edited or duplicated: what the form does
+	editing, duplicateOf string
+	// savedFrom is the token a profile is being saved from.
+	savedFrom *flows.Result
+	// base is the profile being edited or duplicated: what the form does
 	// not show is carried over from it.
-	Base profiles.Profile
-	// Carried is what the form was opened with: values of fields this
+	base profiles.Profile
+	// carried is what the form was opened with: values of fields this
 	// grant lacks go on to the next grant's form (a client id and secret
 	// survive a look at account_user_token).
-	Carried map[string]string
+	carried map[string]string
 }
 
 func New(g client.Grant, values map[string]string, chain bool, width int) Model {
@@ -215,11 +216,11 @@ func New(g client.Grant, values map[string]string, chain bool, width int) Model 
 // NewProfile is the same form with a name, for saving a profile.
 func NewProfile(g client.Grant, values map[string]string, chain, storePw, editing bool, width int) Model {
 	f := buildForm(g, values, chain, width, true)
-	f.StorePw, f.keptHint = storePw, editing
+	f.storePw, f.keptHint = storePw, editing
 	if editing {
-		for _, fl := range f.Fields {
-			if fl.Spec.Secret && fl.Input.Value() == "" {
-				fl.Input.Placeholder = "(unchanged: kept where the profile keeps it)"
+		for _, fl := range f.fields {
+			if fl.spec.secret && fl.input.Value() == "" {
+				fl.input.Placeholder = "(unchanged: kept where the profile keeps it)"
 			}
 		}
 	}
@@ -227,9 +228,9 @@ func NewProfile(g client.Grant, values map[string]string, chain, storePw, editin
 }
 
 func buildForm(g client.Grant, values map[string]string, chain bool, width int, profileMode bool) Model {
-	f := Model{Grant: g, Chain: chain, Width: width, ProfileMode: profileMode, Carried: map[string]string{}}
+	f := Model{grant: g, chain: chain, width: width, profileMode: profileMode, carried: map[string]string{}}
 	for k, v := range values {
-		f.Carried[k] = v
+		f.carried[k] = v
 	}
 	keys := append([]string{FBaseURL, FAccount, fAudience}, grantFields(g)...)
 	if profileMode {
@@ -241,20 +242,20 @@ func buildForm(g client.Grant, values map[string]string, chain bool, width int, 
 		keys = append(keys, FSource, fJWKSURL, fNotes, fKeepTokens, fAutoRefresh, fRefreshBefore)
 	}
 	for _, k := range keys {
-		spec := Specs[k]
+		spec := specs[k]
 		in := common.NewInput(spec.placeholder, 8192)
 		in.SetValue(values[k])
-		if spec.Secret {
+		if spec.secret {
 			in.EchoMode = textinput.EchoPassword
 			in.EchoCharacter = '•'
 		}
-		fl := &field{Spec: spec, Input: in}
-		if spec.Secret {
-			fl.Initial = values[k]
+		fl := &field{spec: spec, input: in}
+		if spec.secret {
+			fl.initial = values[k]
 		}
 		// A profile's file may have been imported from anyone.
 		fl.Clean()
-		f.Fields = append(f.Fields, fl)
+		f.fields = append(f.fields, fl)
 	}
 	f.audEdit = values[fAudience] != "" && values[fAudience] != client.DefaultAudience(values[FAccount])
 	if values[fAudience] == "" {
@@ -266,8 +267,8 @@ func buildForm(g client.Grant, values map[string]string, chain bool, width int, 
 }
 
 func (f *Model) Get(k string) *field {
-	for _, fl := range f.Fields {
-		if fl.Spec.Key == k {
+	for _, fl := range f.fields {
+		if fl.spec.key == k {
 			return fl
 		}
 	}
@@ -276,7 +277,7 @@ func (f *Model) Get(k string) *field {
 
 func (f *Model) Value(k string) string {
 	if fl := f.Get(k); fl != nil {
-		return strings.TrimSpace(fl.Input.Value())
+		return strings.TrimSpace(fl.input.Value())
 	}
 	return ""
 }
@@ -285,11 +286,11 @@ func (f *Model) Value(k string) string {
 // with the values it carried for fields it does not have.
 func (f *Model) Values() map[string]string {
 	out := map[string]string{}
-	for k, v := range f.Carried {
+	for k, v := range f.carried {
 		out[k] = v
 	}
-	for _, fl := range f.Fields {
-		out[fl.Spec.Key] = fl.Input.Value()
+	for _, fl := range f.fields {
+		out[fl.spec.key] = fl.input.Value()
 	}
 	return out
 }
@@ -299,10 +300,10 @@ func (f *Model) Values() map[string]string {
 func (f *Model) visible() []*field {
 	hasChain := f.Get(fChain) != nil
 	var out []*field
-	for _, fl := range f.Fields {
-		switch k := fl.Spec.Key; {
-		case hasChain && f.Chain && k == FBearer:
-		case hasChain && !f.Chain && (k == FClientID || k == FClientSecret):
+	for _, fl := range f.fields {
+		switch k := fl.spec.key; {
+		case hasChain && f.chain && k == FBearer:
+		case hasChain && !f.chain && (k == FClientID || k == FClientSecret):
 		default:
 			out = append(out, fl)
 		}
@@ -313,7 +314,7 @@ func (f *Model) visible() []*field {
 // Shown reports whether the field with key k is visible now.
 func (f *Model) Shown(k string) bool {
 	for _, fl := range f.visible() {
-		if fl.Spec.Key == k {
+		if fl.spec.key == k {
 			return true
 		}
 	}
@@ -333,9 +334,9 @@ func (f *Model) focusOn(i int) {
 	f.focus = (i + len(v)) % len(v)
 	for j, fl := range v {
 		if j == f.focus {
-			fl.Input.Focus()
+			fl.input.Focus()
 		} else {
-			fl.Input.Blur()
+			fl.input.Blur()
 		}
 	}
 }
@@ -343,7 +344,7 @@ func (f *Model) focusOn(i int) {
 // FocusField moves the focus to the field with key k, if shown.
 func (f *Model) FocusField(k string) {
 	for i, fl := range f.visible() {
-		if fl.Spec.Key == k {
+		if fl.spec.key == k {
 			f.focusOn(i)
 			return
 		}
@@ -351,9 +352,9 @@ func (f *Model) FocusField(k string) {
 }
 
 func (f *Model) SetWidth(w int) {
-	f.Width = w
-	for _, fl := range f.Fields {
-		fl.Input.SetWidth(max(10, w-18))
+	f.width = w
+	for _, fl := range f.fields {
+		fl.input.SetWidth(max(10, w-18))
 	}
 }
 
@@ -364,10 +365,10 @@ func (f *Model) syncAudience() {
 	acct := f.Value(FAccount)
 	aud := f.Get(fAudience)
 	if acct == "" {
-		aud.Input.SetValue("")
+		aud.input.SetValue("")
 		return
 	}
-	aud.Input.SetValue(client.DefaultAudience(acct))
+	aud.input.SetValue(client.DefaultAudience(acct))
 }
 
 // Update handles a key; submit reports that the user asked to send.
@@ -383,12 +384,12 @@ func (f *Model) Update(msg tea.KeyPressMsg, keys common.KeyMap) (cmd tea.Cmd, su
 		f.focusOn(f.focus - 1)
 		return nil, false
 	case key.Matches(msg, keys.Reveal):
-		if cur != nil && cur.Spec.Secret {
-			cur.Revealed = !cur.Revealed
-			if cur.Revealed {
-				cur.Input.EchoMode = textinput.EchoNormal
+		if cur != nil && cur.spec.secret {
+			cur.revealed = !cur.revealed
+			if cur.revealed {
+				cur.input.EchoMode = textinput.EchoNormal
 			} else {
-				cur.Input.EchoMode = textinput.EchoPassword
+				cur.input.EchoMode = textinput.EchoPassword
 			}
 		}
 		return nil, false
@@ -396,29 +397,29 @@ func (f *Model) Update(msg tea.KeyPressMsg, keys common.KeyMap) (cmd tea.Cmd, su
 	if cur == nil {
 		return nil, false
 	}
-	switch cur.Spec.Key {
+	switch cur.spec.key {
 	case fChain:
 		if key.Matches(msg, keys.Toggle) {
-			f.Chain = !f.Chain
+			f.chain = !f.chain
 			f.FocusField(fChain)
 		}
 		return nil, false
 	case fStorePw, fMFAChannel, fKeepTokens, fAutoRefresh:
 		if key.Matches(msg, keys.Toggle) {
-			*f.toggle(cur.Spec.Key) = !*f.toggle(cur.Spec.Key)
+			*f.toggle(cur.spec.key) = !*f.toggle(cur.spec.key)
 		}
 		return nil, false
 	}
-	before := cur.Input.Value()
-	cur.Input, cmd = cur.Input.Update(msg)
+	before := cur.input.Value()
+	cur.input, cmd = cur.input.Update(msg)
 	cur.Clean()
-	if cur.Input.Value() != before {
+	if cur.input.Value() != before {
 		cur.err = ""
-		switch cur.Spec.Key {
+		switch cur.spec.key {
 		case FAccount:
 			f.syncAudience()
 		case fAudience:
-			f.audEdit = cur.Input.Value() != ""
+			f.audEdit = cur.input.Value() != ""
 		}
 	}
 	return cmd, false
@@ -427,13 +428,13 @@ func (f *Model) Update(msg tea.KeyPressMsg, keys common.KeyMap) (cmd tea.Cmd, su
 // Request builds the flow request and the base URL from the fields.
 func (f *Model) Request() (flows.Request, string) {
 	r := flows.Request{
-		Account: f.Value(FAccount), Audience: f.Value(fAudience), Grant: f.Grant, Partner: f.Value(fPartner),
+		Account: f.Value(FAccount), Audience: f.Value(fAudience), Grant: f.grant, Partner: f.Value(fPartner),
 		Username: f.Value(FUsername), Password: f.get2(FPassword), Code: f.Value(fCode),
 		RedirectURI: f.Value(fRedirectURI), RefreshToken: f.Value(FRefreshToken),
 		MFAToken: f.Value(fMFAToken), OOBCode: f.Value(fOOBCode), BindingCode: f.Value(FBindingCode),
 		AuthorizeURL: f.Value(fAuthorizeURL), Connection: strings.ToLower(f.Value(fConnection)), CustomerType: strings.ToLower(f.Value(fCustomerType)),
 	}
-	if f.Grant == client.GrantAuthorizationCode {
+	if f.grant == client.GrantAuthorizationCode {
 		// An e-mail gets a code sent; else a user id gets one issued.
 		r.Code, r.RedirectURI = "", ""
 		switch {
@@ -444,10 +445,10 @@ func (f *Model) Request() (flows.Request, string) {
 		}
 	}
 	hasChain := f.Get(fChain) != nil
-	if !hasChain || f.Chain {
+	if !hasChain || f.chain {
 		r.ClientID, r.ClientSecret = f.Value(FClientID), f.Value(FClientSecret)
 	}
-	if !hasChain || !f.Chain {
+	if !hasChain || !f.chain {
 		r.Bearer = f.Value(FBearer)
 	}
 	return r, f.Value(FBaseURL)
@@ -455,12 +456,12 @@ func (f *Model) Request() (flows.Request, string) {
 
 // Chained reports that the form obtains the Bearer with client
 // credentials first (its chaining toggle is shown and on).
-func (f *Model) Chained() bool { return f.Get(fChain) != nil && f.Chain }
+func (f *Model) Chained() bool { return f.Get(fChain) != nil && f.chain }
 
 // get2 returns a value untrimmed: a password may start or end with a space.
 func (f *Model) get2(k string) string {
 	if fl := f.Get(k); fl != nil {
-		return fl.Input.Value()
+		return fl.input.Value()
 	}
 	return ""
 }
@@ -468,7 +469,7 @@ func (f *Model) get2(k string) string {
 // Validate checks everything that can be checked before sending and marks
 // the fields; it reports whether the request may go.
 func (f *Model) Validate() bool {
-	for _, fl := range f.Fields {
+	for _, fl := range f.fields {
 		fl.err = ""
 	}
 	req, base := f.Request()
@@ -482,7 +483,7 @@ func (f *Model) Validate() bool {
 	if _, err := client.ValidateBaseURL(base); err != nil {
 		mark(FBaseURL, err.Error())
 	}
-	if f.ProfileMode {
+	if f.profileMode {
 		p, _ := f.Profile()
 		err := p.ValidateNew(f.Chained())
 		var fe *profiles.FieldError
@@ -505,11 +506,11 @@ func (f *Model) Validate() bool {
 	}
 	for _, p := range req.Normalized().Check() {
 		// A profile may leave its secrets to be asked for later.
-		if f.ProfileMode && p.Field != FAccount && p.Field != fPartner {
+		if f.profileMode && p.Field != FAccount && p.Field != fPartner {
 			continue
 		}
 		k, msg := p.Field, p.Message
-		if k == FBearer && f.Chain && f.Get(fChain) != nil {
+		if k == FBearer && f.chain && f.Get(fChain) != nil {
 			k, msg = FClientID, "client id and secret are needed to obtain the Bearer"
 		}
 		mark(k, msg)
@@ -534,8 +535,8 @@ func (f *Model) Validate() bool {
 // banner and the focused field's hint below, and the fields between,
 // scrolled to keep the focused one (and its error) in sight.
 func (f *Model) View(s common.Styles, width, height int) string {
-	info := grantInfoFor(f.Grant)
-	top := []string{s.Muted.Render(common.Truncate(info.needs, f.Width)), ""}
+	info := grantInfoFor(f.grant)
+	top := []string{s.Muted.Render(common.Truncate(info.needs, f.width)), ""}
 	var fields []string
 	focusFrom, focusTo := 0, 0
 	for i, fl := range f.visible() {
@@ -544,32 +545,32 @@ func (f *Model) View(s common.Styles, width, height int) string {
 			marker = s.Cursor.Render("› ")
 			focusFrom = len(fields)
 		}
-		switch fl.Spec.Key {
+		switch fl.spec.key {
 		case fChain:
-			fields = append(fields, marker+checkbox(f.Chain)+" obtain the Bearer with client credentials first")
+			fields = append(fields, marker+checkbox(f.chain)+" obtain the Bearer with client credentials first")
 		case fStorePw:
-			fields = append(fields, marker+checkbox(f.StorePw)+" store the password (otherwise asked each time)")
+			fields = append(fields, marker+checkbox(f.storePw)+" store the password (otherwise asked each time)")
 		case fMFAChannel:
 			ch := "SMS"
-			if f.MFAEmail {
+			if f.toggles.MFAEmail {
 				ch = "e-mail"
 			}
 			fields = append(fields, marker+s.Label.Render("MFA code")+" by "+ch+s.Muted.Render("  (space: SMS/e-mail)"))
 		case fKeepTokens:
 			where := " (keyring)"
-			if f.NoKeyring {
+			if f.noKeyring {
 				where = s.Warn.Render(" (no OS keyring here)")
 			}
-			fields = append(fields, marker+checkbox(f.keepTokens)+" keep tokens across restarts"+where)
+			fields = append(fields, marker+checkbox(f.toggles.keepTokens)+" keep tokens across restarts"+where)
 		case fAutoRefresh:
-			fields = append(fields, marker+checkbox(f.autoRefresh)+" auto-refresh before expiry")
+			fields = append(fields, marker+checkbox(f.toggles.autoRefresh)+" auto-refresh before expiry")
 		default:
-			fields = append(fields, marker+s.Label.Render(fl.Spec.label)+" "+fl.Input.View())
+			fields = append(fields, marker+s.Label.Render(fl.spec.label)+" "+fl.input.View())
 			if fl.err != "" {
 				fields = append(fields, strings.Split(s.Error.PaddingLeft(4).Render(common.Wrap(s.Error, "↳ "+fl.err, width-4)), "\n")...)
 			} else if fl.cleaned {
 				fields = append(fields, strings.Split(s.Warn.PaddingLeft(4).Render(common.Wrap(s.Warn, "↳ "+cleanedNote, width-4)), "\n")...)
-			} else if fl.Spec.Key == FSource && f.NoKeyring && fl.Input.Value() == "" && f.NewProfile() {
+			} else if fl.spec.key == FSource && f.noKeyring && fl.input.Value() == "" && f.NewProfile() {
 				fields = append(fields, strings.Split(s.Warn.PaddingLeft(4).Render(common.Wrap(s.Warn, "↳ "+noKeyringNote, width-4)), "\n")...)
 			}
 		}
@@ -578,13 +579,13 @@ func (f *Model) View(s common.Styles, width, height int) string {
 		}
 	}
 	var bottom []string
-	if f.Banner != "" {
+	if f.banner != "" {
 		bottom = append(bottom, "")
-		bottom = append(bottom, strings.Split(common.Wrap(s.Error, "✗ "+f.Banner, width), "\n")...)
+		bottom = append(bottom, strings.Split(common.Wrap(s.Error, "✗ "+f.banner, width), "\n")...)
 	}
 	if cur := f.Focused(); cur != nil {
-		hint := cur.Spec.hint
-		if cur.Spec.Key == fKeepTokens && f.NoKeyring {
+		hint := cur.spec.hint
+		if cur.spec.key == fKeepTokens && f.noKeyring {
 			hint = "Space toggles. There is no OS keyring here, so tokens cannot be kept across restarts: they are held while tokenbench runs."
 		}
 		bottom = append(bottom, "")
@@ -631,13 +632,13 @@ func grantInfoFor(g client.Grant) grantInfo {
 
 func (f *Model) Keys(k common.KeyMap) common.Bindings {
 	short := []key.Binding{common.WithHelp(k.Select, "send"), k.Next, k.Back}
-	if cur := f.Focused(); cur != nil && cur.Spec.Secret {
+	if cur := f.Focused(); cur != nil && cur.spec.secret {
 		short = append(short, k.Reveal)
 	}
-	if cur := f.Focused(); cur != nil && toggles[cur.Spec.Key] {
+	if cur := f.Focused(); cur != nil && toggles[cur.spec.key] {
 		short = append(short, k.Toggle)
 	}
-	if f.ProfileMode {
+	if f.profileMode {
 		short[0] = common.WithHelp(k.Select, "save profile")
 	}
 	short = append(short, k.ForceQuit)
@@ -688,14 +689,14 @@ func checkbox(on bool) string {
 // NewProfile reports whether the form adds a profile (not an edit or a
 // duplicate, whose secrets stay where they were).
 func (f *Model) NewProfile() bool {
-	return f.ProfileMode && f.Editing == "" && f.DuplicateOf == ""
+	return f.profileMode && f.editing == "" && f.duplicateOf == ""
 }
 
 // DefaultSource is where typed secrets go when "Secrets in" is left
 // empty: the keyring, or, where no keyring answers, nowhere: they are
 // asked for each time (never a plain-text file the user did not ask for).
 func (f *Model) DefaultSource() profiles.Source {
-	if f.NoKeyring {
+	if f.noKeyring {
 		return profiles.SourceAsk
 	}
 	return profiles.SourceKeyring
@@ -708,15 +709,15 @@ const noKeyringNote = "no OS keyring here: asked for each time (file: a plain-te
 func (f *Model) toggle(k string) *bool {
 	switch k {
 	case fStorePw:
-		return &f.StorePw
+		return &f.storePw
 	case fMFAChannel:
-		return &f.MFAEmail
+		return &f.toggles.MFAEmail
 	case fKeepTokens:
-		return &f.keepTokens
+		return &f.toggles.keepTokens
 	case fAutoRefresh:
-		return &f.autoRefresh
+		return &f.toggles.autoRefresh
 	}
-	return &f.Chain
+	return &f.chain
 }
 
 // Profile is the form as a profile, with the secrets typed into it. It
@@ -724,9 +725,9 @@ func (f *Model) toggle(k string) *bool {
 // not show is kept.
 func (f *Model) Profile() (profiles.Profile, map[profiles.Kind]string) {
 	req, base := f.Request()
-	p := f.Base
-	p.Name, p.BaseURL, p.Account, p.Audience, p.Grant = f.Value(FName), base, req.Account, req.Audience, string(f.Grant)
-	p.JWKSURL, p.Notes, p.KeepTokens, p.AutoRefresh = f.Value(fJWKSURL), f.Value(fNotes), f.keepTokens, f.autoRefresh
+	p := f.base
+	p.Name, p.BaseURL, p.Account, p.Audience, p.Grant = f.Value(FName), base, req.Account, req.Audience, string(f.grant)
+	p.JWKSURL, p.Notes, p.KeepTokens, p.AutoRefresh = f.Value(fJWKSURL), f.Value(fNotes), f.toggles.keepTokens, f.toggles.autoRefresh
 	// The grant's own fields, where the form has them; the client id goes
 	// with the chaining toggle (request leaves it empty when off).
 	if f.Get(fPartner) != nil {
@@ -744,14 +745,14 @@ func (f *Model) Profile() (profiles.Profile, map[profiles.Kind]string) {
 	if f.Get(fAuthorizeURL) != nil {
 		p.AuthorizeURL = req.AuthorizeURL
 	}
-	if f.Grant == client.GrantAuthorizationCode {
+	if f.grant == client.GrantAuthorizationCode {
 		// Never a code, and never the old code/redirect_uri shape.
 		p.IdentType, p.Ident, p.Connection, p.CustomerType = req.IdentType, req.Ident, req.Connection, req.CustomerType
 		p.OldCode, p.RedirectURI = "", ""
 	}
 	if f.Get(fMFAChannel) != nil {
 		p.MFAChannel = ""
-		if f.MFAEmail {
+		if f.toggles.MFAEmail {
 			p.MFAChannel = string(client.ChannelEmail)
 		}
 	}
@@ -768,7 +769,7 @@ func (f *Model) Profile() (profiles.Profile, map[profiles.Kind]string) {
 	secrets := map[profiles.Kind]string{
 		profiles.ClientSecret: req.ClientSecret, profiles.Bearer: req.Bearer, profiles.RefreshToken: req.RefreshToken,
 	}
-	if f.StorePw {
+	if f.storePw {
 		secrets[profiles.Password] = req.Password
 	}
 	return p, secrets
@@ -780,4 +781,145 @@ type ProfileToggles struct{ MFAEmail, keepTokens, autoRefresh bool }
 // TogglesOf are a saved profile's toggles.
 func TogglesOf(p profiles.Profile) ProfileToggles {
 	return ProfileToggles{MFAEmail: p.Channel() == client.ChannelEmail, keepTokens: p.KeepTokens, autoRefresh: p.AutoRefresh}
+}
+
+// secretFields are the secrets a form can hold, in the order asked.
+var secretFields = []struct {
+	kind  profiles.Kind
+	field string
+	name  string
+}{
+	{profiles.ClientSecret, FClientSecret, "client secret"},
+	{profiles.Bearer, FBearer, "Bearer token"},
+	{profiles.Password, FPassword, "password"},
+	{profiles.RefreshToken, FRefreshToken, "refresh token"},
+}
+
+// MissingSecrets says which secrets a profile's form still needs, and
+// whether they are asked for each time (by the profile's choice) or simply
+// not saved (a duplicate, a lost keyring entry); first is the field of the
+// first one.
+func (f *Model) MissingSecrets(p profiles.Profile) (banner, first string) {
+	var asked, unsaved []string
+	for _, sf := range secretFields {
+		fl := f.Get(sf.field)
+		if fl == nil || fl.input.Value() != "" || !f.Shown(sf.field) {
+			continue
+		}
+		if first == "" {
+			first = sf.field
+		}
+		if profiles.SourceOf(p, sf.kind) == profiles.SourceAsk {
+			asked = append(asked, sf.name)
+		} else {
+			unsaved = append(unsaved, sf.name)
+		}
+	}
+	switch {
+	case len(unsaved) > 0:
+		return fmt.Sprintf("the %s of %s is not saved: type it here to send once, or press esc and e on home to save it with the profile", strings.Join(unsaved, " and "), p.Name), first
+	case len(asked) > 0:
+		return fmt.Sprintf("type the %s (%s asks for it each time), then enter", strings.Join(asked, " and "), p.Name), first
+	}
+	return "this profile needs input: fill in the empty fields, then enter", first
+}
+
+// Grant is the grant the form is for.
+func (f *Model) Grant() client.Grant { return f.grant }
+
+// Chain is the chaining toggle (a client_credentials token first, as the
+// Bearer), as it stands.
+func (f *Model) Chain() bool { return f.chain }
+
+// ProfileMode reports a profile's form (saved, not sent).
+func (f *Model) ProfileMode() bool { return f.profileMode }
+
+// StorePw reports the "store the password" toggle.
+func (f *Model) StorePw() bool { return f.storePw }
+
+// Toggles are the profile toggles as they stand.
+func (f *Model) Toggles() ProfileToggles { return f.toggles }
+
+// Editing is the name of the profile edited, "" when adding.
+func (f *Model) Editing() string { return f.editing }
+
+// DuplicateOf is the name of the profile duplicated, "".
+func (f *Model) DuplicateOf() string { return f.duplicateOf }
+
+// SavedFrom is the token a profile is saved from, or nil.
+func (f *Model) SavedFrom() *flows.Result { return f.savedFrom }
+
+// SetBanner shows text (an error, what is needed) above the fields; ""
+// clears it.
+func (f *Model) SetBanner(text string) { f.banner = text }
+
+// SetNoKeyring says whether the OS keyring answered: where typed secrets
+// go, and what the keep-tokens line says, follow it.
+func (f *Model) SetNoKeyring(missing bool) {
+	f.noKeyring = missing
+	if fl := f.Get(FSource); fl != nil && f.NewProfile() {
+		fl.input.Placeholder = string(f.DefaultSource())
+	}
+}
+
+// StartFrom starts a profile's form from the profile edited or duplicated
+// (what the form does not show is carried over), the token it is saved
+// from, and the toggles to start with; nil is none.
+func (f *Model) StartFrom(editing, duplicateOf *profiles.Profile, savedFrom *flows.Result, toggles *ProfileToggles) {
+	f.savedFrom = savedFrom
+	for _, base := range []*profiles.Profile{editing, duplicateOf} {
+		if base != nil {
+			f.base = *base
+			f.toggles = TogglesOf(*base)
+		}
+	}
+	if editing != nil {
+		f.editing = editing.Name
+	}
+	if duplicateOf != nil {
+		f.duplicateOf = duplicateOf.Name
+	}
+	if toggles != nil {
+		f.toggles = *toggles
+	}
+}
+
+// ClearSecrets drops the secrets typed into the form: a secret field
+// shows what it was opened with again (keepGiven: a connection's secret),
+// or nothing; what the form carried for other grants goes.
+func (f *Model) ClearSecrets(keepGiven bool) {
+	for _, fl := range f.fields {
+		if fl.spec.secret {
+			v := ""
+			if keepGiven {
+				v = fl.initial
+			}
+			fl.input.SetValue(v)
+			fl.revealed, fl.input.EchoMode = false, textinput.EchoPassword
+		}
+	}
+	for k := range f.carried {
+		if specs[k].secret {
+			delete(f.carried, k)
+		}
+	}
+}
+
+// IsSecret reports whether the field k holds a secret.
+func IsSecret(k string) bool { return specs[k].secret }
+
+// TypeInto hands the focused field what is not a key (a paste, a cursor
+// blink). The binding code's field cleans a paste as codeinput does.
+func (f *Model) TypeInto(msg tea.Msg) tea.Cmd {
+	fl := f.Focused()
+	if fl == nil {
+		return nil
+	}
+	if paste, ok := msg.(tea.PasteMsg); ok && fl.spec.key == FBindingCode {
+		msg = codeinput.CleanCodePaste(paste)
+	}
+	var cmd tea.Cmd
+	fl.input, cmd = fl.input.Update(msg)
+	fl.Clean()
+	return cmd
 }

@@ -3,14 +3,12 @@ package request
 import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 
 	"github.com/tokenbench/tokenbench/ui/common"
-	"github.com/tokenbench/tokenbench/ui/components/codeinput"
 	"github.com/tokenbench/tokenbench/ui/components/form"
 )
 
@@ -56,84 +54,54 @@ type Page struct {
 	ctx *common.Context
 	form.Model
 	height int
-	// OneOff: a new request of its own (n, the chooser), not a home
+	width  int
+	// oneOff: a new request of its own (n, the chooser), not a home
 	// item's: its token belongs to no profile.
-	OneOff bool
-	// Draft names the form for the drafts kept when it is left with esc
+	oneOff bool
+	// draft names the form for the drafts kept when it is left with esc
 	// (see flow.keepDraft); "" for the chooser's request form, whose
 	// values the flow carries.
-	Draft string
+	draft string
 }
 
-// ClearSecrets drops the secrets typed into the form: a secret field
-// shows what it was opened with again (keepGiven: a connection's secret),
-// or nothing; what the form carried for other grants goes.
-func (p *Page) ClearSecrets(keepGiven bool) {
-	for _, fl := range p.Fields {
-		if fl.Spec.Secret {
-			v := ""
-			if keepGiven {
-				v = fl.Initial
-			}
-			fl.Input.SetValue(v)
-			fl.Revealed, fl.Input.EchoMode = false, textinput.EchoPassword
-		}
-	}
-	for k := range p.Carried {
-		if form.Specs[k].Secret {
-			delete(p.Carried, k)
-		}
-	}
-}
+// OneOff reports a new request of its own (n, the chooser), not a home
+// item's: its token belongs to no profile.
+func (p *Page) OneOff() bool { return p.oneOff }
+
+// Draft names the form for the drafts kept when it is left with esc; ""
+// for the chooser's request form, whose values the flow carries.
+func (p *Page) Draft() string { return p.draft }
 
 func New(ctx *common.Context, f form.Model, s Setup) *Page {
-	p := &Page{ctx: ctx, Model: f, Draft: s.Draft, OneOff: s.OneOff}
-	p.SavedFrom = s.SavedFrom
-	for _, base := range []*profiles.Profile{s.Editing, s.DuplicateOf} {
-		if base != nil {
-			p.Base = *base
-			p.ProfileToggles = form.TogglesOf(*base)
-		}
-	}
-	if s.Editing != nil {
-		p.Editing = s.Editing.Name
-	}
-	if s.DuplicateOf != nil {
-		p.DuplicateOf = s.DuplicateOf.Name
-	}
-	if s.Toggles != nil {
-		p.ProfileToggles = *s.Toggles
-	}
+	p := &Page{ctx: ctx, Model: f, draft: s.Draft, oneOff: s.OneOff}
+	p.StartFrom(s.Editing, s.DuplicateOf, s.SavedFrom, s.Toggles)
 	return p
 }
 
 // Title is the breadcrumb: the form, and the grant (and profile) it is for.
 func (p *Page) Title() string {
 	what := " · "
-	if p.ProfileMode {
+	if p.ProfileMode() {
 		what = " · profile · "
 	}
-	return "request" + what + string(p.Grant)
+	return "request" + what + string(p.Grant())
 }
 
 func (p *Page) TakesText() bool { return true }
 func (p *Page) SetSize(width, height int) {
 	p.SetWidth(width)
-	p.height = height
+	p.width, p.height = width, height
 	// The keyring's answer may come after the form opened.
-	p.NoKeyring = p.ctx.KeyringMissing
-	if fl := p.Get(form.FSource); fl != nil && p.NewProfile() {
-		fl.Input.Placeholder = string(p.DefaultSource())
-	}
+	p.SetNoKeyring(p.ctx.KeyringMissing)
 }
 func (p *Page) Keys() help.KeyMap { return p.Model.Keys(p.ctx.Keys) }
 func (p *Page) Account() string   { return p.Value(form.FAccount) }
-func (p *Page) View() string      { return p.Model.View(p.ctx.Styles, p.Width, p.height) }
+func (p *Page) View() string      { return p.Model.View(p.ctx.Styles, p.width, p.height) }
 
 func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case SetBannerMsg:
-		p.Banner = msg.Text
+		p.SetBanner(msg.Text)
 		return p, nil
 	case FocusFieldMsg:
 		p.FocusField(msg.Field)
@@ -142,29 +110,19 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		// A paste, a cursor blink: the focused field's.
-		if f := p.Focused(); f != nil {
-			if paste, ok := msg.(tea.PasteMsg); ok && f.Spec.Key == form.FBindingCode {
-				// The binding code's field cleans a paste as codeInput does.
-				msg = codeinput.CleanCodePaste(paste)
-			}
-			var cmd tea.Cmd
-			f.Input, cmd = f.Input.Update(msg)
-			f.Clean()
-			return p, cmd
-		}
-		return p, nil
+		return p, p.TypeInto(msg)
 	}
 	if key.Matches(km, p.ctx.Keys.Back) {
-		values, chain := p.Values(), p.Chain
+		values, chain := p.Values(), p.Chain()
 		return p, func() tea.Msg { return FormBackMsg{Values: values, Chain: chain, Form: p} }
 	}
 	cmd, submit := p.Model.Update(km, p.ctx.Keys)
 	if !submit {
 		return p, cmd
 	}
-	p.Banner = ""
+	p.SetBanner("")
 	// The keyring's answer decides where typed secrets go.
-	p.NoKeyring = p.ctx.KeyringMissing
+	p.SetNoKeyring(p.ctx.KeyringMissing)
 	if !p.Validate() {
 		return p, nil
 	}
