@@ -439,8 +439,8 @@ func (f *flow) activeName() string {
 
 // connection is the connection a request runs for; nil when none.
 func (f *flow) connection() *common.Connection {
-	if k := f.activeKey; k.Kind == home.ConnKind && k.Conn >= 0 && k.Conn < len(f.ctx.Connections) {
-		return &f.ctx.Connections[k.Conn]
+	if i, ok := f.activeKey.Conn(); ok && i >= 0 && i < len(f.ctx.Connections) {
+		return &f.ctx.Connections[i]
 	}
 	return nil
 }

@@ -65,7 +65,7 @@ func connItem(i int, c *common.Connection) Item {
 	return Item{Key: ConnKey(i), Name: c.Name, desc: c.Description, account: c.Request.Account, grant: string(c.Request.Grant), Conn: c}
 }
 
-var NewItem = Item{Key: ItemKey{Kind: newKind}, Name: "New request…", desc: "Choose a grant type and fill in the form yourself."}
+var NewItem = Item{Key: ItemKey{kind: newKind}, Name: "New request…", desc: "Choose a grant type and fill in the form yourself."}
 
 // homeDelegate draws items with their number (1-9 run them), their
 // environment badge and, when a token is held for them, its countdown.

@@ -6,9 +6,9 @@ import "strconv"
 // place in Context.Connections, or the "New request…" line. The zero key
 // names none (a one-off request).
 type ItemKey struct {
-	Kind itemKind
+	kind itemKind
 	name string // a profile's
-	Conn int    // a connection's index
+	conn int    // a connection's index
 }
 
 type itemKind int
@@ -16,24 +16,28 @@ type itemKind int
 const (
 	noItem itemKind = iota
 	profileKind
-	ConnKind
+	connKind
 	newKind
 )
 
-func ProfileKey(name string) ItemKey { return ItemKey{Kind: profileKind, name: name} }
-func ConnKey(i int) ItemKey          { return ItemKey{Kind: ConnKind, Conn: i} }
+func ProfileKey(name string) ItemKey { return ItemKey{kind: profileKind, name: name} }
+func ConnKey(i int) ItemKey          { return ItemKey{kind: connKind, conn: i} }
+
+// Conn is the index of the connection the key names; ok is false for a
+// key that names none.
+func (k ItemKey) Conn() (i int, ok bool) { return k.conn, k.kind == connKind }
 
 // None reports the zero key: a request of its own, no home item's.
-func (k ItemKey) None() bool { return k.Kind == noItem }
+func (k ItemKey) None() bool { return k.kind == noItem }
 
 // Held is the name the session holds the item's token under: a profile's
 // own name, or "conn:N" for a connection (which no profile name can be).
 func (k ItemKey) Held() string {
-	switch k.Kind {
+	switch k.kind {
 	case profileKind:
 		return k.name
-	case ConnKind:
-		return "conn:" + strconv.Itoa(k.Conn)
+	case connKind:
+		return "conn:" + strconv.Itoa(k.conn)
 	case newKind:
 		return "new"
 	}
@@ -42,7 +46,7 @@ func (k ItemKey) Held() string {
 
 // String names the key for drafts: "profile:NAME", "conn:N", "new".
 func (k ItemKey) String() string {
-	if k.Kind == profileKind {
+	if k.kind == profileKind {
 		return "profile:" + k.name
 	}
 	return k.Held()
