@@ -358,7 +358,7 @@ func TestRecoverySetupLeftAndReenteredKeepsWhatWasTyped(t *testing.T) {
 	m := New(ctx)
 	openChooserRecovery := func() {
 		press(t, m, "end", "enter") // New request…
-		for range len(form.GrantInfos) {
+		for range form.Grants() {
 			press(t, m, "down")
 		}
 		press(t, m, "enter")

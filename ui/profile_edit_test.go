@@ -200,7 +200,7 @@ func TestRecoveryFromChooserAlwaysAsksFirst(t *testing.T) {
 		escLeaving(t, m)
 	}
 	press(t, m, "end", "enter") // New request…
-	for range len(form.GrantInfos) {
+	for range form.Grants() {
 		press(t, m, "down")
 	}
 	requireShows(t, m, "Recover MFA (lost device)")
@@ -250,7 +250,7 @@ func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "end", "enter") // New request…
-	for range len(form.GrantInfos) {
+	for range form.Grants() {
 		press(t, m, "down")
 	}
 	press(t, m, "enter")

@@ -93,7 +93,7 @@ func (d *desk) canChangeProfiles() bool {
 // the user a code is asked for first. login runs the grant whatever is
 // held (l, or a new login confirmed).
 func (d *desk) runItem(it home.Item, id int, login bool) tea.Cmd {
-	if it.Key == home.NewItem.Key {
+	if it.Key.IsNew() {
 		d.f.forOneOff()
 		d.f.openChooser(false)
 		return nil

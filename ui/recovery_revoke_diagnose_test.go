@@ -111,7 +111,7 @@ func TestRecoveryFromTheChooserAsksForWhatIsMissing(t *testing.T) {
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "end", "enter") // New request…
-	for range len(form.GrantInfos) {
+	for range form.Grants() {
 		press(t, m, "down")
 	}
 	requireShows(t, m, "Recover MFA (lost device)")

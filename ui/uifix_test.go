@@ -54,7 +54,7 @@ func TestRecoverySetupOffersSpaceOnlyOnTheChannel(t *testing.T) {
 	srv := demoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	press(t, m, "end", "enter")
-	for range len(form.GrantInfos) {
+	for range form.Grants() {
 		press(t, m, "down")
 	}
 	press(t, m, "enter")

@@ -622,12 +622,12 @@ func (f *Model) View(s common.Styles, width, height int) string {
 }
 
 func grantInfoFor(g client.Grant) grantInfo {
-	for _, gi := range GrantInfos {
-		if gi.Grant == g {
+	for _, gi := range grantInfos {
+		if gi.grant == g {
 			return gi
 		}
 	}
-	return grantInfo{Grant: g, title: string(g)}
+	return grantInfo{grant: g, title: string(g)}
 }
 
 func (f *Model) Keys(k common.KeyMap) common.Bindings {
@@ -778,8 +778,8 @@ func (f *Model) Profile() (profiles.Profile, map[profiles.Kind]string) {
 // ProfileToggles are a profile form's space-toggled lines (see toggle).
 type ProfileToggles struct{ MFAEmail, keepTokens, autoRefresh bool }
 
-// TogglesOf are a saved profile's toggles.
-func TogglesOf(p profiles.Profile) ProfileToggles {
+// togglesOf are a saved profile's toggles.
+func togglesOf(p profiles.Profile) ProfileToggles {
 	return ProfileToggles{MFAEmail: p.Channel() == client.ChannelEmail, keepTokens: p.KeepTokens, autoRefresh: p.AutoRefresh}
 }
 
@@ -870,7 +870,7 @@ func (f *Model) StartFrom(editing, duplicateOf *profiles.Profile, savedFrom *flo
 	for _, base := range []*profiles.Profile{editing, duplicateOf} {
 		if base != nil {
 			f.base = *base
-			f.toggles = TogglesOf(*base)
+			f.toggles = togglesOf(*base)
 		}
 	}
 	if editing != nil {

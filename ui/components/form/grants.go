@@ -7,12 +7,12 @@ import (
 
 // grantInfo explains a grant to someone who does not know the API.
 type grantInfo struct {
-	Grant client.Grant
+	grant client.Grant
 	title string
 	needs string
 }
 
-var GrantInfos = []grantInfo{
+var grantInfos = []grantInfo{
 	{client.GrantClientCredentials, "client_credentials", "Basic auth with client id + secret. The API client's own token."},
 	{client.GrantPassword, "password", "Bearer (client token) + a user's username and password. May ask for MFA."},
 	{client.GrantAuthorizationCode, "authorization_code", "passwordless: a code by e-mail or SMS, or issued for a user id."},
@@ -24,7 +24,7 @@ var GrantInfos = []grantInfo{
 
 func grantItems() []menu.Item {
 	var items []menu.Item
-	for _, g := range GrantInfos {
+	for _, g := range grantInfos {
 		items = append(items, menu.Item{Title: g.title, Desc: g.needs})
 	}
 	return items
@@ -42,3 +42,14 @@ func ChooserFor(forProfile bool) menu.Model {
 
 // grantChooserRecovery is the chooser's line after the grants.
 var grantChooserRecovery = menu.Item{Title: "Recover MFA (lost device)", Desc: "For a user who lost their phone: two codes on two channels, then a token.", Apart: true}
+
+// Grants is how many grants the chooser offers, before its other lines.
+func Grants() int { return len(grantInfos) }
+
+// GrantAt is the chooser's i-th grant; ok is false past the grants.
+func GrantAt(i int) (g client.Grant, ok bool) {
+	if i < 0 || i >= len(grantInfos) {
+		return "", false
+	}
+	return grantInfos[i].grant, true
+}

@@ -76,7 +76,7 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 		issued = r.Token.IssuedAt
 	}
 	if m.raw {
-		return append([]string{Countdown(s, r.Expiry, issued, now), ""}, m.rawLines(width)...)
+		return append([]string{countdown(s, r.Expiry, issued, now), ""}, m.rawLines(width)...)
 	}
 	var out []string
 	// A long value wraps under itself (a URL, the refresh reason), so
@@ -89,7 +89,7 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 			out = append(out, indent+strings.TrimRight(l, " "))
 		}
 	}
-	out = append(out, Countdown(s, r.Expiry, issued, now), "")
+	out = append(out, countdown(s, r.Expiry, issued, now), "")
 
 	inspected := r.Request.Grant == "" // pasted into the inspector
 	if !inspected {
@@ -139,7 +139,7 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 	default:
 		row("Refresh", s.Muted.Render("none: "+r.RefreshNote()))
 	}
-	for i, l := range UserInfoLines(r.UserInfo()) {
+	for i, l := range userInfoLines(r.UserInfo()) {
 		// The identity provider's user_info of an OIDC token.
 		label := ""
 		if i == 0 {
@@ -183,7 +183,7 @@ func (m *Model) warnings(now time.Time) []string {
 func (m *Model) rawLines(width int) []string {
 	lines := m.rawDoc()
 	for i, l := range lines {
-		lines[i] = Sideways(l, m.hscroll, width)
+		lines[i] = sideways(l, m.hscroll, width)
 	}
 	return lines
 }
@@ -252,8 +252,8 @@ func GrantLine(r *flows.Result) string {
 	return how
 }
 
-// Countdown renders the live expiry line, coloured by how much is left.
-func Countdown(s common.Styles, e tokeninfo.Expiry, issued time.Time, now time.Time) string {
+// countdown renders the live expiry line, coloured by how much is left.
+func countdown(s common.Styles, e tokeninfo.Expiry, issued time.Time, now time.Time) string {
 	if !e.Known() {
 		return s.Warn.Render("expiry unknown: no exp claim and no expires_in")
 	}
@@ -280,9 +280,9 @@ func clock(t, now time.Time) string {
 	return t.Format("2006-01-02 15:04:05 MST")
 }
 
-// Sideways is the part of line l from cell off that fits width, with "…"
+// sideways is the part of line l from cell off that fits width, with "…"
 // where it is cut on either side.
-func Sideways(l string, off, width int) string {
+func sideways(l string, off, width int) string {
 	if off <= 0 {
 		return common.Truncate(l, width)
 	}
@@ -293,10 +293,10 @@ func Sideways(l string, off, width int) string {
 	return "…" + common.Truncate(ansi.Cut(l, off+1, w), width-1)
 }
 
-// UserInfoLines are an OIDC answer's user_info as "key: value" lines
+// userInfoLines are an OIDC answer's user_info as "key: value" lines
 // (a nested object as "key.field: value"), sorted by key, sanitised (the
 // provider's text); nil when there is none.
-func UserInfoLines(v any) []string {
+func userInfoLines(v any) []string {
 	switch v := v.(type) {
 	case nil:
 		return nil
@@ -305,7 +305,7 @@ func UserInfoLines(v any) []string {
 		for _, k := range slices.Sorted(maps.Keys(v)) {
 			if inner, ok := v[k].(map[string]any); ok {
 				// One level of nesting reads as key.field lines.
-				for _, l := range UserInfoLines(inner) {
+				for _, l := range userInfoLines(inner) {
 					out = append(out, client.Sanitize(k)+"."+l)
 				}
 				continue

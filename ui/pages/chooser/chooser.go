@@ -57,10 +57,11 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	}
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case key.Matches(msg, k.Select) && p.menu.Cursor() >= len(form.GrantInfos):
+		case key.Matches(msg, k.Select) && p.menu.Cursor() >= form.Grants():
 			return p, func() tea.Msg { return common.RecoveryChosenMsg{} }
 		case key.Matches(msg, k.Select):
-			chosen := GrantChosenMsg{Grant: form.GrantInfos[p.menu.Cursor()].Grant, ForProfile: p.forProfile}
+			g, _ := form.GrantAt(p.menu.Cursor())
+			chosen := GrantChosenMsg{Grant: g, ForProfile: p.forProfile}
 			return p, func() tea.Msg { return chosen }
 		case key.Matches(msg, k.Back):
 			left := LeftMsg{ForProfile: p.forProfile, AfterForm: p.afterForm}

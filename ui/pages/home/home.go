@@ -65,7 +65,7 @@ func connItem(i int, c *common.Connection) Item {
 	return Item{Key: ConnKey(i), Name: c.Name, desc: c.Description, account: c.Request.Account, grant: string(c.Request.Grant), Conn: c}
 }
 
-var NewItem = Item{Key: ItemKey{kind: newKind}, Name: "New request…", desc: "Choose a grant type and fill in the form yourself."}
+var newItem = Item{Key: ItemKey{kind: newKind}, Name: "New request…", desc: "Choose a grant type and fill in the form yourself."}
 
 // homeDelegate draws items with their number (1-9 run them), their
 // environment badge and, when a token is held for them, its countdown.
@@ -237,11 +237,11 @@ func heldLine(s common.Styles, res *flows.Result, now time.Time) string {
 	return s.CountOK.Render("⏱ " + tokeninfo.Countdown(e.Remaining(now)))
 }
 
-// homeAct is what home asks the root to do with the selected item.
-type homeAct int
+// Act is what home asks the root to do with the selected item.
+type Act int
 
 const (
-	ActRun homeAct = iota
+	ActRun Act = iota
 	ActDiagnoseItem
 	ActEdit
 	ActAdd
@@ -256,7 +256,7 @@ const (
 // deleting need the session, the store and the screens they open. id is
 // the request a run's secrets read is tagged with, which home checks.
 type ActMsg struct {
-	Act  homeAct
+	Act  Act
 	Item Item
 	ID   int
 }
@@ -333,7 +333,7 @@ func (p *Page) items() []list.Item {
 	for i := range p.ctx.Connections {
 		items = append(items, connItem(i, &p.ctx.Connections[i]))
 	}
-	return append(items, NewItem)
+	return append(items, newItem)
 }
 
 func (p *Page) selectedItem() (Item, bool) {
@@ -507,7 +507,7 @@ func (p *Page) Keys() help.KeyMap {
 		return common.Bindings{Short: []key.Binding{common.WithHelp(k.Select, "apply filter"), common.WithHelp(k.Back, "clear filter"), k.ForceQuit}}
 	}
 	it, ok := p.selectedItem()
-	if ok && it.Key == NewItem.Key {
+	if ok && it.Key == newItem.Key {
 		// Nothing to edit, delete or diagnose on "New request…".
 		start := []key.Binding{common.WithHelp(k.Select, "new request")}
 		if p.canChange() {
@@ -621,7 +621,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case !ok:
 	case key.Matches(km, k.Select):
 		return p, p.act(ActRun)
-	case key.Matches(km, k.NewLogin) && it.Key != NewItem.Key:
+	case key.Matches(km, k.NewLogin) && it.Key != newItem.Key:
 		return p, p.act(ActLogin)
 	case key.Matches(km, k.Diagnose):
 		return p, p.act(ActDiagnoseItem)
@@ -641,7 +641,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 
 // act asks the root to do a with the selected item; a run gets a new
 // request id (an answer to an older run's secrets read is dropped).
-func (p *Page) act(a homeAct) tea.Cmd {
+func (p *Page) act(a Act) tea.Cmd {
 	it, ok := p.selectedItem()
 	if !ok {
 		return nil
@@ -649,7 +649,7 @@ func (p *Page) act(a homeAct) tea.Cmd {
 	return p.ActOn(a, it)
 }
 
-func (p *Page) ActOn(a homeAct, it Item) tea.Cmd {
+func (p *Page) ActOn(a Act, it Item) tea.Cmd {
 	id := 0
 	if a == ActRun || a == ActLogin {
 		p.req = p.ctx.NextID()

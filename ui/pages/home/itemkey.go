@@ -27,6 +27,9 @@ func ConnKey(i int) ItemKey          { return ItemKey{kind: connKind, conn: i} }
 // key that names none.
 func (k ItemKey) Conn() (i int, ok bool) { return k.conn, k.kind == connKind }
 
+// IsNew reports the "New request…" line's key.
+func (k ItemKey) IsNew() bool { return k.kind == newKind }
+
 // None reports the zero key: a request of its own, no home item's.
 func (k ItemKey) None() bool { return k.kind == noItem }
 

@@ -17,11 +17,11 @@ import (
 	"github.com/tokenbench/tokenbench/ui/components/tokenview"
 )
 
-// tokenAct is what the token view asks the root to do with its token.
-type tokenAct int
+// Act is what the token view asks the root to do with its token.
+type Act int
 
 const (
-	ActRefresh tokenAct = iota
+	ActRefresh Act = iota
 	ActNewRequest
 	ActSaveAs
 	ActRevoke
@@ -32,7 +32,7 @@ const (
 // ActMsg asks the root to act on the token view's token: it owns the
 // runner, the session and the screens these open.
 type ActMsg struct {
-	Act  tokenAct
+	Act  Act
 	Res  *flows.Result
 	User string // for actDiagnose
 }
@@ -86,10 +86,10 @@ func (p *Page) WindowNote() string {
 	}
 	return tokeninfo.Countdown(e.Remaining(p.ctx.Now()))
 }
-func (p *Page) asking() bool           { return p.confirmRefreshCopy || p.confirmRevoke }
-func (p *Page) act(a tokenAct) tea.Cmd { return p.actFor(a, "") }
-func (p *Page) Asking() bool           { return p.asking() }
-func (p *Page) actFor(a tokenAct, user string) tea.Cmd {
+func (p *Page) asking() bool      { return p.confirmRefreshCopy || p.confirmRevoke }
+func (p *Page) act(a Act) tea.Cmd { return p.actFor(a, "") }
+func (p *Page) Asking() bool      { return p.asking() }
+func (p *Page) actFor(a Act, user string) tea.Cmd {
 	res := p.t.Result()
 	return func() tea.Msg { return ActMsg{Act: a, Res: res, User: user} }
 }
