@@ -1,3 +1,10 @@
+// Package ui is tokenbench's interactive workbench, built with Bubble Tea:
+// the root model, which routes each message to the page on top of the back
+// stack (router.go), draws the chrome around it (chrome.go), owns the
+// clipboard (clipboard.go), and arranges the pages of a request around
+// session.Flow (flow.go, flowroutes.go) and home's side (profiles.go).
+// It calls session/ and flows/ for everything it does over the network;
+// it never speaks HTTP itself.
 package ui
 
 import (

@@ -1,6 +1,7 @@
-// Package ui is tokenbench's interactive workbench, built with Bubble Tea.
-// It calls flows/ for everything it does over the network; it never speaks
-// HTTP itself.
+// Package common is what every screen of the workbench shares: the
+// Context (size, styles, keys and the injected dependencies tests swap),
+// the Page interface and its named optional interfaces, the navigation
+// messages a page sends the root, and the text helpers of a screen.
 package common
 
 import (

@@ -26,6 +26,7 @@ type FailedRequest struct {
 	Grant   string
 }
 
+// ReaderName names the API client src reads users with, for a screen.
 func ReaderName(src DiagnoseSource) string {
 	if src.Profile != nil {
 		return "profile " + src.Profile.Name

@@ -55,6 +55,8 @@ type (
 	}
 )
 
+// AskPage asks the root for a screen by message (RecoveryAskedMsg,
+// DiagnoseAskedMsg, BundleForMsg): a page never builds another page.
 func AskPage(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
 // CloseWithStatusMsg closes the page on top, then shows status on the
@@ -72,6 +74,8 @@ func NavBack(status string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return CloseWithStatusMsg{Status: status, Err: isErr} }
 }
 
+// AskBundle asks the root for the bundle page of what the page on top
+// shows (from names it).
 func AskBundle(from string) tea.Cmd {
 	return func() tea.Msg { return BundleAskedMsg{From: from} }
 }

@@ -50,14 +50,13 @@ type (
 	}
 )
 
+// OpenPage asks the root to put p on top of the back stack.
 func OpenPage(p Page) tea.Cmd { return func() tea.Msg { return OpenPageMsg{Page: p} } }
 
-func openPageThen(p Page, then tea.Cmd) tea.Cmd {
-	return func() tea.Msg { return OpenPageMsg{Page: p, Then: then} }
-}
-
+// ClosePage asks the root to go back from the page on top.
 func ClosePage() tea.Msg { return ClosePageMsg{} }
 
+// SetStatus asks the root for a timed status line (isErr: as an error).
 func SetStatus(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return StatusMsg{Text: text, Err: isErr} }
 }

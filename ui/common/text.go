@@ -16,6 +16,7 @@ func ErrText(err error) string {
 	return client.Sanitize(err.Error())
 }
 
+// OrDash is s, or "-" for an empty value in a table.
 func OrDash(s string) string {
 	if s == "" {
 		return "-"

@@ -1,3 +1,5 @@
+// Package codeinput is the one field a binding or verification code is
+// typed into, with its paste cleaning, its check and a 429's wait.
 package codeinput
 
 import (
@@ -78,6 +80,7 @@ type Spec struct {
 // recovery).
 var BindingCode = Spec{Label: "Code", Placeholder: "the code received", MaxLen: 12}
 
+// New is an empty code field as spec shows it.
 func New(spec Spec) Model {
 	in := common.NewInput(spec.Placeholder, spec.MaxLen)
 	in.SetWidth(ansi.StringWidth(in.Placeholder) + 1) // the placeholder whole

@@ -1,3 +1,5 @@
+// Package confirm is a y/n question as a page: yes runs a command, no
+// closes it with a status.
 package confirm
 
 import (
@@ -19,6 +21,8 @@ type Page struct {
 	width    int
 }
 
+// New asks question (y/n) under title: y closes the page and runs yes,
+// anything else closes it and shows no as the status.
 func New(ctx *common.Context, title, question string, yes tea.Cmd, no string) *Page {
 	return &Page{ctx: ctx, title: title, question: question, yes: yes, no: no, width: ctx.Width - 2}
 }

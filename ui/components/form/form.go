@@ -1,3 +1,6 @@
+// Package form is the request form's fields for one grant (and a
+// profile's): focus, toggles, validation, drawing, and the request or
+// profile they make. The request page holds one.
 package form
 
 import (
@@ -209,6 +212,8 @@ type Model struct {
 	carried map[string]string
 }
 
+// New is the request form for grant g, filled from values (by field key),
+// with the chaining toggle as chain, width cells wide.
 func New(g client.Grant, values map[string]string, chain bool, width int) Model {
 	return buildForm(g, values, chain, width, false)
 }
@@ -266,7 +271,8 @@ func buildForm(g client.Grant, values map[string]string, chain bool, width int, 
 	return f
 }
 
-func (f *Model) Get(k string) *field {
+// get is field k, or nil when the grant has none.
+func (f *Model) get(k string) *field {
 	for _, fl := range f.fields {
 		if fl.spec.key == k {
 			return fl
@@ -276,7 +282,7 @@ func (f *Model) Get(k string) *field {
 }
 
 func (f *Model) Value(k string) string {
-	if fl := f.Get(k); fl != nil {
+	if fl := f.get(k); fl != nil {
 		return strings.TrimSpace(fl.input.Value())
 	}
 	return ""
@@ -298,7 +304,7 @@ func (f *Model) Values() map[string]string {
 // visible is the fields shown now: with chaining on, the Bearer field
 // hides; with it off, the client credentials hide.
 func (f *Model) visible() []*field {
-	hasChain := f.Get(fChain) != nil
+	hasChain := f.get(fChain) != nil
 	var out []*field
 	for _, fl := range f.fields {
 		switch k := fl.spec.key; {
@@ -321,7 +327,8 @@ func (f *Model) Shown(k string) bool {
 	return false
 }
 
-func (f *Model) Focused() *field {
+// focused is the field with the focus, or nil.
+func (f *Model) focused() *field {
 	v := f.visible()
 	if f.focus < 0 || f.focus >= len(v) {
 		return nil
@@ -363,7 +370,7 @@ func (f *Model) syncAudience() {
 		return
 	}
 	acct := f.Value(FAccount)
-	aud := f.Get(fAudience)
+	aud := f.get(fAudience)
 	if acct == "" {
 		aud.input.SetValue("")
 		return
@@ -373,7 +380,7 @@ func (f *Model) syncAudience() {
 
 // Update handles a key; submit reports that the user asked to send.
 func (f *Model) Update(msg tea.KeyPressMsg, keys common.KeyMap) (cmd tea.Cmd, submit bool) {
-	cur := f.Focused()
+	cur := f.focused()
 	switch {
 	case key.Matches(msg, keys.Select):
 		return nil, true
@@ -444,7 +451,7 @@ func (f *Model) Request() (flows.Request, string) {
 			r.IdentType, r.Ident = flows.IdentUserID, f.Value(fUserID)
 		}
 	}
-	hasChain := f.Get(fChain) != nil
+	hasChain := f.get(fChain) != nil
 	if !hasChain || f.chain {
 		r.ClientID, r.ClientSecret = f.Value(FClientID), f.Value(FClientSecret)
 	}
@@ -456,11 +463,11 @@ func (f *Model) Request() (flows.Request, string) {
 
 // Chained reports that the form obtains the Bearer with client
 // credentials first (its chaining toggle is shown and on).
-func (f *Model) Chained() bool { return f.Get(fChain) != nil && f.chain }
+func (f *Model) Chained() bool { return f.get(fChain) != nil && f.chain }
 
 // get2 returns a value untrimmed: a password may start or end with a space.
 func (f *Model) get2(k string) string {
-	if fl := f.Get(k); fl != nil {
+	if fl := f.get(k); fl != nil {
 		return fl.input.Value()
 	}
 	return ""
@@ -476,7 +483,7 @@ func (f *Model) Validate() bool {
 	ok := true
 	mark := func(k, msg string) {
 		ok = false
-		if fl := f.Get(k); fl != nil && fl.err == "" {
+		if fl := f.get(k); fl != nil && fl.err == "" {
 			fl.err = msg
 		}
 	}
@@ -510,7 +517,7 @@ func (f *Model) Validate() bool {
 			continue
 		}
 		k, msg := p.Field, p.Message
-		if k == FBearer && f.chain && f.Get(fChain) != nil {
+		if k == FBearer && f.chain && f.get(fChain) != nil {
 			k, msg = FClientID, "client id and secret are needed to obtain the Bearer"
 		}
 		mark(k, msg)
@@ -583,7 +590,7 @@ func (f *Model) View(s common.Styles, width, height int) string {
 		bottom = append(bottom, "")
 		bottom = append(bottom, strings.Split(common.Wrap(s.Error, "✗ "+f.banner, width), "\n")...)
 	}
-	if cur := f.Focused(); cur != nil {
+	if cur := f.focused(); cur != nil {
 		hint := cur.spec.hint
 		if cur.spec.key == fKeepTokens && f.noKeyring {
 			hint = "Space toggles. There is no OS keyring here, so tokens cannot be kept across restarts: they are held while tokenbench runs."
@@ -632,10 +639,10 @@ func grantInfoFor(g client.Grant) grantInfo {
 
 func (f *Model) Keys(k common.KeyMap) common.Bindings {
 	short := []key.Binding{common.WithHelp(k.Select, "send"), k.Next, k.Back}
-	if cur := f.Focused(); cur != nil && cur.spec.secret {
+	if cur := f.focused(); cur != nil && cur.spec.secret {
 		short = append(short, k.Reveal)
 	}
-	if cur := f.Focused(); cur != nil && toggles[cur.spec.key] {
+	if cur := f.focused(); cur != nil && toggles[cur.spec.key] {
 		short = append(short, k.Toggle)
 	}
 	if f.profileMode {
@@ -730,19 +737,19 @@ func (f *Model) Profile() (profiles.Profile, map[profiles.Kind]string) {
 	p.JWKSURL, p.Notes, p.KeepTokens, p.AutoRefresh = f.Value(fJWKSURL), f.Value(fNotes), f.toggles.keepTokens, f.toggles.autoRefresh
 	// The grant's own fields, where the form has them; the client id goes
 	// with the chaining toggle (request leaves it empty when off).
-	if f.Get(fPartner) != nil {
+	if f.get(fPartner) != nil {
 		p.Partner = req.Partner
 	}
-	if f.Get(FClientID) != nil {
+	if f.get(FClientID) != nil {
 		p.ClientID = req.ClientID
 	}
-	if f.Get(FUsername) != nil {
+	if f.get(FUsername) != nil {
 		p.Username = req.Username
 	}
-	if f.Get(fRedirectURI) != nil {
+	if f.get(fRedirectURI) != nil {
 		p.RedirectURI = req.RedirectURI
 	}
-	if f.Get(fAuthorizeURL) != nil {
+	if f.get(fAuthorizeURL) != nil {
 		p.AuthorizeURL = req.AuthorizeURL
 	}
 	if f.grant == client.GrantAuthorizationCode {
@@ -750,7 +757,7 @@ func (f *Model) Profile() (profiles.Profile, map[profiles.Kind]string) {
 		p.IdentType, p.Ident, p.Connection, p.CustomerType = req.IdentType, req.Ident, req.Connection, req.CustomerType
 		p.OldCode, p.RedirectURI = "", ""
 	}
-	if f.Get(fMFAChannel) != nil {
+	if f.get(fMFAChannel) != nil {
 		p.MFAChannel = ""
 		if f.toggles.MFAEmail {
 			p.MFAChannel = string(client.ChannelEmail)
@@ -802,7 +809,7 @@ var secretFields = []struct {
 func (f *Model) MissingSecrets(p profiles.Profile) (banner, first string) {
 	var asked, unsaved []string
 	for _, sf := range secretFields {
-		fl := f.Get(sf.field)
+		fl := f.get(sf.field)
 		if fl == nil || fl.input.Value() != "" || !f.Shown(sf.field) {
 			continue
 		}
@@ -857,7 +864,7 @@ func (f *Model) SetBanner(text string) { f.banner = text }
 // go, and what the keep-tokens line says, follow it.
 func (f *Model) SetNoKeyring(missing bool) {
 	f.noKeyring = missing
-	if fl := f.Get(FSource); fl != nil && f.NewProfile() {
+	if fl := f.get(FSource); fl != nil && f.NewProfile() {
 		fl.input.Placeholder = string(f.DefaultSource())
 	}
 }
@@ -911,7 +918,7 @@ func IsSecret(k string) bool { return specs[k].secret }
 // TypeInto hands the focused field what is not a key (a paste, a cursor
 // blink). The binding code's field cleans a paste as codeinput does.
 func (f *Model) TypeInto(msg tea.Msg) tea.Cmd {
-	fl := f.Focused()
+	fl := f.focused()
 	if fl == nil {
 		return nil
 	}

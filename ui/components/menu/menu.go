@@ -1,3 +1,5 @@
+// Package menu is a vertical list with a cursor and descriptions that
+// fits its items to the room it has.
 package menu
 
 import (

@@ -1,3 +1,6 @@
+// Package tokenview draws an obtained token: its countdown, claims,
+// signature check, refresh token and raw JSON. The token page and the
+// inspector show tokens through it.
 package tokenview
 
 import (

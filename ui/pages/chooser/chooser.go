@@ -1,3 +1,4 @@
+// Package chooser is the grant chooser.
 package chooser
 
 import (
@@ -36,6 +37,7 @@ type Page struct {
 	width, height int
 }
 
+// New is the grant chooser: of a request, or of a new profile.
 func New(ctx *common.Context, forProfile bool) *Page {
 	return &Page{ctx: ctx, menu: form.ChooserFor(forProfile), forProfile: forProfile}
 }

@@ -1,3 +1,5 @@
+// Package diagnose is the doctor's screen: a user's (or an API
+// client's) report with its findings and evidence.
 package diagnose
 
 import (
@@ -71,6 +73,8 @@ type Page struct {
 	height  int
 }
 
+// New is the "diagnose user" screen for user (asked for when "") with
+// src's API client.
 func New(ctx *common.Context, src common.DiagnoseSource, user string) *Page {
 	in := common.NewInput("the user's e-mail", 320)
 	in.SetValue(client.Sanitize(user)) // a profile's, from a file

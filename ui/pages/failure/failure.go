@@ -1,3 +1,5 @@
+// Package failure is the screen of a request that failed: the error,
+// its details, the hint, and the client diagnosis it offers.
 package failure
 
 import (

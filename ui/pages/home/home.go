@@ -1,3 +1,6 @@
+// Package home is the home screen: the saved profiles and connections,
+// their held tokens and countdowns, the filter, and the keys that run,
+// add, edit, duplicate, delete and diagnose an item.
 package home
 
 import (
@@ -286,6 +289,8 @@ type reselection struct {
 	index int
 }
 
+// New is home with the saved profiles ps and the context's connections;
+// readOnly, when set, is why profiles cannot be changed.
 func New(ctx *common.Context, ps []profiles.Profile, readOnly string) *Page {
 	l := list.New(nil, homeDelegate{ctx: ctx, spacing: 1}, ctx.Width-2, max(4, ctx.Height-6))
 	l.SetShowTitle(false)
@@ -649,6 +654,7 @@ func (p *Page) act(a Act) tea.Cmd {
 	return p.ActOn(a, it)
 }
 
+// ActOn asks the root to do a with item it.
 func (p *Page) ActOn(a Act, it Item) tea.Cmd {
 	id := 0
 	if a == ActRun || a == ActLogin {

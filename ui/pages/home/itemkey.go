@@ -20,8 +20,11 @@ const (
 	newKind
 )
 
+// ProfileKey names the saved profile name.
 func ProfileKey(name string) ItemKey { return ItemKey{kind: profileKind, name: name} }
-func ConnKey(i int) ItemKey          { return ItemKey{kind: connKind, conn: i} }
+
+// ConnKey names the i-th connection.
+func ConnKey(i int) ItemKey { return ItemKey{kind: connKind, conn: i} }
 
 // Conn is the index of the connection the key names; ok is false for a
 // key that names none.

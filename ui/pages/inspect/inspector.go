@@ -1,3 +1,5 @@
+// Package inspect is the JWT inspector: a pasted token decoded, its
+// signature checked.
 package inspect
 
 import (
@@ -41,6 +43,8 @@ type Page struct {
 	keysURLFor func(*flows.Result) string
 }
 
+// New is the JWT inspector; verify checks a token's signature with the
+// keys at a URL, keysURLFor finds the keys of a token's issuer.
 func New(ctx *common.Context, verify func(raw, url string) tea.Cmd, keysURLFor func(*flows.Result) string) *Page {
 	p := &Page{ctx: ctx, verify: verify, keysURLFor: keysURLFor,
 		token:   common.NewInput("paste a JWT (a Bearer prefix is fine)", tokeninfo.MaxTokenSize+64),

@@ -1,3 +1,5 @@
+// Package log is the HTTP log: the session's exchanges, one exchange in
+// full, the MFA timeline, and writing them as a HAR file.
 package log
 
 import (
@@ -37,6 +39,7 @@ type Page struct {
 	width, height int
 }
 
+// New is the HTTP log of the session's exchanges, newest last.
 func New(ctx *common.Context) *Page {
 	return &Page{ctx: ctx, cursor: max(0, len(ExchangesOf(ctx))-1), harPath: common.NewInput("", 4096)}
 }

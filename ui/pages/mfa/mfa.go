@@ -1,3 +1,5 @@
+// Package mfa is the MFA screen: challenge, binding code and mfa-oob for
+// one MFA session.
 package mfa
 
 import (
@@ -236,6 +238,9 @@ type Page struct {
 	height  int
 }
 
+// New is the MFA screen of session s, run with runner against base; keep
+// keeps the token it gets, for profile (nil for none); preferred is the
+// channel offered first.
 func New(ctx *common.Context, runner *flows.Runner, base string, keep func(*flows.Result) error, profile *profiles.Profile,
 	s *flows.MFASession, preferred client.Channel) *Page {
 	p := &Page{mfaModel: newMFA(s, preferred), ctx: ctx, runner: runner, base: base, keep: keep, profile: profile,
@@ -469,6 +474,7 @@ func (p *Page) abort() {
 	p.req = p.ctx.NextID()
 }
 
+// SendChallenge sends a code by ch.
 func (p *Page) SendChallenge(ch client.Channel) tea.Cmd {
 	p.phase, p.err = mfaSending, ""
 	ctx, id := p.begin()

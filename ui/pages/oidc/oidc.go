@@ -1,3 +1,4 @@
+// Package oidc is the OIDC browser login's screen.
 package oidc
 
 import (
@@ -71,6 +72,8 @@ type Page struct {
 	height        int
 }
 
+// New is the OIDC browser login of req, run through the session's
+// request flow svc.
 func New(ctx *common.Context, svc *session.Flow, req flows.Request) *Page {
 	return &Page{ctx: ctx, svc: svc, req: req, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), width: ctx.Width - 2, height: ctx.Height}
 }

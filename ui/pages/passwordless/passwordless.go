@@ -1,3 +1,4 @@
+// Package passwordless is the passwordless login's code screen.
 package passwordless
 
 import (
@@ -72,6 +73,7 @@ type Page struct {
 	height int
 }
 
+// New is the code screen of login l; keep keeps the token it gets.
 func New(ctx *common.Context, l *flows.PasswordlessLogin, keep func(*flows.Result) error) *Page {
 	p := &Page{ctx: ctx, login: l, keep: keep, code: codeinput.New(verificationCode), sentAt: ctx.Now(),
 		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), width: ctx.Width - 2, height: ctx.Height}

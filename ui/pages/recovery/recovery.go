@@ -1,3 +1,5 @@
+// Package recovery is the guided MFA recovery for a user who lost their
+// device: two codes on two channels, then a token.
 package recovery
 
 import (

@@ -1,3 +1,4 @@
+// Package request is the request form (or a profile's form) as a page.
 package request
 
 import (
@@ -72,6 +73,7 @@ func (p *Page) OneOff() bool { return p.oneOff }
 // for the chooser's request form, whose values the flow carries.
 func (p *Page) Draft() string { return p.draft }
 
+// New is the form page of f, opened for s.
 func New(ctx *common.Context, f form.Model, s Setup) *Page {
 	p := &Page{ctx: ctx, Model: f, draft: s.Draft, oneOff: s.OneOff}
 	p.StartFrom(s.Editing, s.DuplicateOf, s.SavedFrom, s.Toggles)

@@ -1,3 +1,5 @@
+// Package sending is the screen of a request in flight, which esc
+// cancels.
 package sending
 
 import (
@@ -38,6 +40,7 @@ type Page struct {
 	started time.Time
 }
 
+// New is the "sending…" screen of a request labelled label, for account.
 func New(ctx *common.Context, label, account string) *Page {
 	return &Page{ctx: ctx, label: label, account: account, started: ctx.Now(),
 		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}

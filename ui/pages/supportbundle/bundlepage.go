@@ -1,3 +1,5 @@
+// Package supportbundle is the screen that writes a support bundle for
+// a case: what it holds, where it goes.
 package supportbundle
 
 import (
@@ -78,6 +80,7 @@ func (m *Page) contents() bundleContents {
 	return d
 }
 
+// New is the bundle page of the case in, opened from the screen from.
 func New(ctx *common.Context, in bundle.Input, from string) *Page {
 	in.Version, in.Now = ctx.Version, ctx.Now()
 	if in.Redactor == nil {

@@ -1,3 +1,5 @@
+// Package token is the screen of an obtained token and what can be done
+// with it (copy, refresh, revoke, save as a profile, bundle, diagnose).
 package token
 
 import (
@@ -54,6 +56,7 @@ type Page struct {
 	width, height int
 }
 
+// New shows res; sig reads the signature check's line of an access token.
 func New(ctx *common.Context, res *flows.Result, sig func(string) string) *Page {
 	return &Page{ctx: ctx, t: tokenview.New(res), sig: sig, width: ctx.Width - 2}
 }
