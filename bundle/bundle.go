@@ -23,6 +23,7 @@ import (
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Input is what a bundle is made of. Every field may be empty; the summary
@@ -534,7 +535,7 @@ var autolinkWWW = regexp.MustCompile(`(?i)www\.`)
 // every "www" and every '@' are escaped, which a renderer shows as
 // themselves.
 func md(s string) string {
-	s = escapeUnderscores(mdEscaper.Replace(client.Sanitize(s)))
+	s = escapeUnderscores(mdEscaper.Replace(textsafe.Sanitize(s)))
 	s = strings.ReplaceAll(s, "://", `\://`)
 	s = strings.ReplaceAll(s, "@", `\@`)
 	return autolinkWWW.ReplaceAllStringFunc(s, func(w string) string { return w[:3] + `\.` })

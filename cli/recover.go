@@ -14,6 +14,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // recoverOptions are the flags of `tokenbench recover`. No secret is a flag.
@@ -95,7 +96,7 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 	switch o.output {
 	case "token", "json", "header", "env":
 	default:
-		return req, "", nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", client.Sanitize(o.output))}
+		return req, "", nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", textsafe.Sanitize(o.output))}
 	}
 	e := app.env
 	if req.ClientSecret, err = e.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
@@ -206,7 +207,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 	defer stop()
 	stderr := app.env.stderr
 	res, err = flows.NewRunner(c).Recover(ctx, req, &linePrompter{env: app.env}, func(s *flows.RecoverySession) {
-		fmt.Fprintf(stderr, "MFA recovery for %s, %s.\n", client.Sanitize(req.Username), s.Status())
+		fmt.Fprintf(stderr, "MFA recovery for %s, %s.\n", textsafe.Sanitize(req.Username), s.Status())
 	})
 	var need *flows.NeedRecoveryCodeError
 	switch {

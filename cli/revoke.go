@@ -15,6 +15,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // revokeOptions are the flags of `tokenbench revoke`. No secret is a flag.
@@ -80,7 +81,7 @@ func refreshFrom(file string) string {
 	if abs, err := filepath.Abs(file); err == nil {
 		file = abs
 	}
-	return "the file " + client.Sanitize(file)
+	return "the file " + textsafe.Sanitize(file)
 }
 
 func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(string) bool) error {

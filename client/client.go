@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Grant is a grant_type of the token endpoint.
@@ -54,7 +56,7 @@ func ParseGrant(s string) (Grant, error) {
 	if s == string(GrantMFAOOBUnderscore) {
 		return GrantMFAOOBUnderscore, nil
 	}
-	return "", invalidf("unknown grant %q (one of %s)", Sanitize(s), grantList())
+	return "", invalidf("unknown grant %q (one of %s)", textsafe.Sanitize(s), grantList())
 }
 
 func grantList() string {
@@ -100,7 +102,7 @@ func ParseChannel(s string) (Channel, error) {
 	case ChannelSMS, ChannelEmail:
 		return Channel(s), nil
 	}
-	return "", invalidf("unknown MFA channel %q (sms or email)", Sanitize(s))
+	return "", invalidf("unknown MFA channel %q (sms or email)", textsafe.Sanitize(s))
 }
 
 // Other returns the other channel, for "switch channel".
@@ -148,7 +150,7 @@ func idShape(id string, digits ...int) bool {
 // takes it: P or T followed by 3 or 8 digits.
 func ValidateOwnerID(id string) error {
 	if !idShape(id, 3, 8) {
-		return invalidf("account id %q is not P or T followed by 8 digits (or 3 for a partner)", Sanitize(id))
+		return invalidf("account id %q is not P or T followed by 8 digits (or 3 for a partner)", textsafe.Sanitize(id))
 	}
 	return nil
 }
@@ -177,7 +179,7 @@ func ValidateBaseURL(raw string) (*url.URL, error) { return validateURL(raw, fal
 func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return nil, invalidf("base URL %q is not an absolute URL", Sanitize(raw))
+		return nil, invalidf("base URL %q is not an absolute URL", textsafe.Sanitize(raw))
 	}
 	if u.User != nil {
 		return nil, invalidf("base URL must not contain user info; give credentials through the secret options")
@@ -186,10 +188,10 @@ func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	case "https":
 	case "http":
 		if err := CheckLoopback(u.Hostname()); err != nil {
-			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http; %v)", Sanitize(u.Host), err)
+			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http; %v)", textsafe.Sanitize(u.Host), err)
 		}
 	default:
-		return nil, invalidf("base URL scheme %q is not https", Sanitize(u.Scheme))
+		return nil, invalidf("base URL scheme %q is not https", textsafe.Sanitize(u.Scheme))
 	}
 	if (u.RawQuery != "" && !allowQuery) || u.Fragment != "" {
 		return nil, invalidf("base URL must not have a query or fragment")
@@ -501,8 +503,8 @@ type response struct {
 func (r *response) scrub(s string) string { return scrub(r.redactor, s) }
 
 func (r *response) protocolError(reason string) *ProtocolError {
-	return &ProtocolError{Status: r.status, ContentType: r.scrub(mediaType(r.contentType)), Reason: reason,
-		Excerpt: Excerpt([]byte(r.redactor.Redact(string(r.body))), excerptLen)}
+	return &ProtocolError{Status: r.status, ContentType: r.scrub(textsafe.MediaType(r.contentType)), Reason: reason,
+		Excerpt: textsafe.Excerpt([]byte(r.redactor.Redact(string(r.body))), excerptLen)}
 }
 
 func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[string]string) (*response, error) {
@@ -580,7 +582,7 @@ func (c *Client) send(ctx context.Context, method, op, rawURL string, auth Auth,
 	}
 	if len(data) > MaxBodySize {
 		if res.StatusCode/100 == 2 {
-			return nil, &ProtocolError{Status: res.StatusCode, ContentType: mediaType(out.contentType), Reason: "body larger than 1 MiB"}
+			return nil, &ProtocolError{Status: res.StatusCode, ContentType: textsafe.MediaType(out.contentType), Reason: "body larger than 1 MiB"}
 		}
 		data = data[:MaxBodySize]
 	}
@@ -662,12 +664,12 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 			// Printed, it could drive the terminal or break a script's
 			// header; it could not be sent back anyway. The body is left
 			// out: it holds the token.
-			return nil, &ProtocolError{Status: res.status, ContentType: res.scrub(mediaType(res.contentType)),
+			return nil, &ProtocolError{Status: res.status, ContentType: res.scrub(textsafe.MediaType(res.contentType)),
 				Reason: t.name + " holds characters that cannot be sent in an HTTP header (controls, spaces or non-ASCII)"}
 		}
 	}
-	out.TokenType = Sanitize(str("token_type"))
-	out.Scope = Sanitize(str("scope"))
+	out.TokenType = textsafe.Sanitize(str("token_type"))
+	out.Scope = textsafe.Sanitize(str("scope"))
 	switch v := field(fields, "expires_in").(type) {
 	case json.Number:
 		n, err := v.Float64()
@@ -699,7 +701,7 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	default:
 		out.Warnings = append(out.Warnings, "expires_in is not a number")
 	}
-	if mt := mediaType(res.contentType); mt != "application/json" {
+	if mt := textsafe.MediaType(res.contentType); mt != "application/json" {
 		out.Warnings = append(out.Warnings, fmt.Sprintf("server sent Content-Type %q for a JSON body", mt))
 	}
 	if out.TokenType != "" && !strings.EqualFold(out.TokenType, "bearer") {

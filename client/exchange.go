@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Header is one HTTP header line, as recorded (redacted).
@@ -268,12 +270,12 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 	// Authorization: keep the scheme and, for Basic, the client id.
 	if auth := req.Header.Get("Authorization"); auth != "" {
 		scheme, value, _ := strings.Cut(auth, " ")
-		e.AuthScheme = Sanitize(scheme)
+		e.AuthScheme = textsafe.Sanitize(scheme)
 		if strings.EqualFold(scheme, "Basic") {
 			rd.Add(value)
 			if raw, derr := base64.StdEncoding.DecodeString(value); derr == nil {
 				user, pass, _ := strings.Cut(string(raw), ":")
-				e.BasicUser = Sanitize(user)
+				e.BasicUser = textsafe.Sanitize(user)
 				rd.AddBasic(user, pass)
 			}
 		} else {
@@ -287,7 +289,7 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 	if json.Unmarshal(reqBody, &reqFields) == nil {
 		for k, v := range reqFields {
 			if isSecret(k, true) {
-				e.SecretFields = append(e.SecretFields, Sanitize(k))
+				e.SecretFields = append(e.SecretFields, textsafe.Sanitize(k))
 			} else if s, ok := v.(string); ok {
 				e.Fields[k] = scrub(rd, s)
 			}
@@ -313,7 +315,7 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 		return e
 	}
 	e.Status = res.StatusCode
-	e.ContentType = scrub(rd, mediaType(res.Header.Get("Content-Type")))
+	e.ContentType = scrub(rd, textsafe.MediaType(res.Header.Get("Content-Type")))
 	e.ResponseHeaders = redactHeaders(res.Header, rd, e)
 	e.ResponseBody = redactBody(resBody, resFields, rd, false)
 	if res.StatusCode >= 400 {
@@ -329,7 +331,7 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 // scrub makes one line of server or request text safe to show: secrets
 // redacted in every encoding, before and after sanitising (which may turn
 // a secret's form into another).
-func scrub(rd *Redactor, s string) string { return rd.Redact(Sanitize(rd.Redact(s))) }
+func scrub(rd *Redactor, s string) string { return rd.Redact(textsafe.Sanitize(rd.Redact(s))) }
 
 // redactValue replaces secret fields by fingerprints, and every known
 // secret inside any other string or key, recursively: a string value may
@@ -365,14 +367,14 @@ func redactBody(raw []byte, parsed map[string]any, rd *Redactor, request bool) s
 	if parsed != nil {
 		data, err := json.MarshalIndent(redactValue(parsed, rd, request), "", "  ")
 		if err == nil {
-			return rd.Redact(EscapeJSONControls(rd.Redact(string(data))))
+			return rd.Redact(textsafe.EscapeJSONControls(rd.Redact(string(data))))
 		}
 	}
 	if len(raw) > MaxBodySize {
 		// Cut by the limit: a secret the cut halves leaves no start.
-		return rd.Redact(SanitizeMultiline(rd.RedactCut(string(raw[:MaxBodySize]))))
+		return rd.Redact(textsafe.SanitizeMultiline(rd.RedactCut(string(raw[:MaxBodySize]))))
 	}
-	return rd.Redact(SanitizeMultiline(rd.Redact(string(raw))))
+	return rd.Redact(textsafe.SanitizeMultiline(rd.Redact(string(raw))))
 }
 
 func redactHeaders(h http.Header, rd *Redactor, e Exchange) []Header {
@@ -397,7 +399,7 @@ func redactHeaders(h http.Header, rd *Redactor, e Exchange) []Header {
 			default:
 				v = scrub(rd, v)
 			}
-			out = append(out, Header{Name: Sanitize(name), Value: v})
+			out = append(out, Header{Name: textsafe.Sanitize(name), Value: v})
 		}
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // DefaultRefreshBefore is auto-refresh's lead when a profile sets none.
@@ -209,7 +210,7 @@ func (s *Service) store(p profiles.Profile, res *flows.Result) ([]string, error)
 	if err := s.Secrets.KeepTokens(p, kept); err != nil {
 		// Keeping tokens is a convenience: the token is good all the same.
 		first, _, _ := strings.Cut(err.Error(), ";")
-		warnings = append(warnings, fmt.Sprintf("profile %s: the token was not kept for later: %s", p.Name, client.Sanitize(first)))
+		warnings = append(warnings, fmt.Sprintf("profile %s: the token was not kept for later: %s", p.Name, textsafe.Sanitize(first)))
 	}
 	return warnings, keepErr
 }
@@ -505,11 +506,11 @@ func (st State) Note(now time.Time) string {
 	case st.NeedsMFA:
 		return "auto-refresh needs MFA: run the profile again"
 	case errors.As(st.LastErr, new(*KeepError)):
-		return refreshed + st.LastRefresh.Format("15:04:05") + ", but " + client.Sanitize(st.LastErr.Error())
+		return refreshed + st.LastRefresh.Format("15:04:05") + ", but " + textsafe.Sanitize(st.LastErr.Error())
 	case isRateLimited(st.LastErr) && st.AutoRefresh:
 		return "rate limited: auto-refresh retries in " + in(st.RetryAt)
 	case st.LastErr != nil:
-		msg := client.Sanitize(st.LastErr.Error())
+		msg := textsafe.Sanitize(st.LastErr.Error())
 		if st.AutoRefresh {
 			return "refresh failed: " + msg + "; auto-refresh retries in " + in(st.RetryAt)
 		}

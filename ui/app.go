@@ -13,6 +13,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/session"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Messages from commands. Each async result carries the id of the request
@@ -71,7 +72,7 @@ func New(ctx *Context) *Model {
 	if ctx.Store != nil {
 		ps, err := ctx.Session.Profiles()
 		if err != nil {
-			m.desk.readOnly = client.Sanitize(err.Error())
+			m.desk.readOnly = textsafe.Sanitize(err.Error())
 		}
 		m.desk.profiles = ps
 	}
@@ -384,7 +385,7 @@ func (m *Model) ClearClipboardOnQuit() { m.clip.clearOnQuit() }
 
 // errText is an error as one line for a screen.
 func errText(err error) string {
-	return client.Sanitize(err.Error())
+	return textsafe.Sanitize(err.Error())
 }
 
 // View implements tea.Model: the workbench in the alternate screen, with

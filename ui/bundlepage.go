@@ -11,9 +11,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/bundle"
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // bundleWrittenMsg is a support bundle written, or not.
@@ -61,13 +61,13 @@ func (m *bundlePage) contents() bundleContents {
 	}
 	switch steps, user, diagnosis := in.Timeline(); {
 	case !diagnosis && len(steps) > 0 && strings.HasPrefix(flows.TimelineSummary(steps), "passwordless"):
-		d.timeline = client.Sanitize(flows.TimelineSummary(steps)) // a passwordless login, no MFA flow
+		d.timeline = textsafe.Sanitize(flows.TimelineSummary(steps)) // a passwordless login, no MFA flow
 	case !diagnosis && len(steps) > 0:
-		d.timeline = "the MFA flow: " + client.Sanitize(flows.TimelineSummary(steps))
+		d.timeline = "the MFA flow: " + textsafe.Sanitize(flows.TimelineSummary(steps))
 	case len(steps) > 0:
-		d.timeline = "the MFA flow of " + client.Sanitize(user)
+		d.timeline = "the MFA flow of " + textsafe.Sanitize(user)
 	case diagnosis:
-		d.timeline = "no MFA flow of " + orDash(client.Sanitize(user))
+		d.timeline = "no MFA flow of " + orDash(textsafe.Sanitize(user))
 	}
 	if m.described == nil {
 		m.described = map[bool]bundleContents{}
@@ -225,12 +225,12 @@ func (m *bundlePage) View() string {
 		add("Token", "none: "+in.NoToken)
 	}
 	if in.Doctor != nil {
-		add("Doctor", fmt.Sprintf("%s: %d finding(s)", client.Sanitize(in.Doctor.User.Email), len(in.Doctor.Findings)))
+		add("Doctor", fmt.Sprintf("%s: %d finding(s)", textsafe.Sanitize(in.Doctor.User.Email), len(in.Doctor.Findings)))
 	}
 	lines = append(lines, "", wrap(s.Muted, "summary.md and session.har in a zip, every file passed through the session's redactor: no secret in any encoding. Written 0600.", w), "")
 	lines = append(lines, "Write the bundle to:", s.Cursor.Render("› ")+m.path.View())
 	if m.replace != "" {
-		lines = append(lines, "", wrap(s.Warn, client.Sanitize(m.replace)+" exists. Replace it? y replaces it · n picks another name", w))
+		lines = append(lines, "", wrap(s.Warn, textsafe.Sanitize(m.replace)+" exists. Replace it? y replaces it · n picks another name", w))
 	}
 	if m.writing {
 		lines = append(lines, "", s.Muted.Render("writing…"))

@@ -19,6 +19,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // diagnoseSource is where the doctor reads users with: the client
@@ -93,7 +94,7 @@ type diagnosePage struct {
 
 func newDiagnosePage(ctx *Context, src diagnoseSource, user string) *diagnosePage {
 	in := newInput("the user's e-mail", 320)
-	in.SetValue(client.Sanitize(user)) // a profile's, from a file
+	in.SetValue(textsafe.Sanitize(user)) // a profile's, from a file
 	in.CursorEnd()
 	m := &diagnosePage{ctx: ctx, src: src, user: in}
 	m.SetSize(ctx.Width-2, ctx.Height-4)
@@ -336,9 +337,9 @@ func (m *diagnosePage) View() string {
 	if m.phase != diagShown && m.clientQ != nil && (m.phase == diagRunning || m.client == nil) {
 		q := m.clientQ
 		lines := []string{
-			s.Warn.Render("Diagnose API client " + client.Sanitize(q.ClientID)),
+			s.Warn.Render("Diagnose API client " + textsafe.Sanitize(q.ClientID)),
 			wrap(s.Muted, fmt.Sprintf("Reads the client and its grants on %s with %s's token (it needs %s), for audience %s and grant %s, and says what stands out.",
-				orDash(m.src.Request.Account), orDash(readerName(m.src)), doctor.ScopeNeeded, client.Sanitize(q.Audience), orDash(q.Grant)), w),
+				orDash(m.src.Request.Account), orDash(readerName(m.src)), doctor.ScopeNeeded, textsafe.Sanitize(q.Audience), orDash(q.Grant)), w),
 		}
 		if m.phase == diagRunning {
 			lines = append(lines, "", s.Muted.Render("reading the client and its grants…"))
@@ -410,10 +411,10 @@ func (m *diagnosePage) lines() []string {
 		case doctor.Warning:
 			style = s.Warn
 		}
-		out = append(out, hang(style.Render(mark)+" ", client.Sanitize(f.Text), w)...)
+		out = append(out, hang(style.Render(mark)+" ", textsafe.Sanitize(f.Text), w)...)
 		ev := make([]string, len(f.Evidence))
 		for i, e := range f.Evidence {
-			ev[i] = client.Sanitize(e)
+			ev[i] = textsafe.Sanitize(e)
 		}
 		if i < clientFindings {
 			// A client finding's evidence is grants, one a line (the
@@ -565,8 +566,8 @@ func (m *diagnosePage) activityLines() []string {
 	// the IP matters more.
 	dated := m.ctx.Width >= 80
 	for _, a := range m.report.Activities {
-		line := fmt.Sprintf("%-11s %-20s %-15s %s", tokeninfo.Relative(a.CreatedAt, now), client.Sanitize(a.Action),
-			orDash(client.Sanitize(a.IP)), orDash(client.Sanitize(a.UserAgent)))
+		line := fmt.Sprintf("%-11s %-20s %-15s %s", tokeninfo.Relative(a.CreatedAt, now), textsafe.Sanitize(a.Action),
+			orDash(textsafe.Sanitize(a.IP)), orDash(textsafe.Sanitize(a.UserAgent)))
 		if dated {
 			line = a.CreatedAt.In(now.Location()).Format("01-02 15:04") + " " + line
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // homeItem is a line of the home list: a saved profile, a demo connection,
@@ -55,7 +56,7 @@ func profileItem(p profiles.Profile) homeItem {
 	}
 	// A profile's file may have been imported from anyone: its text
 	// reaches the terminal sanitised (the name and account are checked).
-	desc = client.Sanitize(desc)
+	desc = textsafe.Sanitize(desc)
 	return homeItem{key: profileKey(p.Name), name: p.Name, desc: desc, account: p.Account, grant: p.Grant, profile: &p}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // exchangesOf is every recorded exchange of the session.
@@ -170,7 +171,7 @@ func (p *logPage) View() string {
 		lines = append(lines, wrap(s.Warn, fmt.Sprintf("Write the HAR of the whole session (%d exchanges, every user's; secrets redacted) to:", len(ex)), w),
 			s.Cursor.Render("› ")+p.harPath.View(), "")
 		if p.harExists != "" {
-			lines = append(lines, wrap(s.Warn, client.Sanitize(p.harExists)+" exists. Replace it? y replaces it · n picks another name", w), "")
+			lines = append(lines, wrap(s.Warn, textsafe.Sanitize(p.harExists)+" exists. Replace it? y replaces it · n picks another name", w), "")
 		}
 	}
 	lines = append(lines, s.Muted.Render(truncate("  "+row("#", "time", "what", "took", "status"), w+2)))

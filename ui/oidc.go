@@ -11,9 +11,9 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/session"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // The OIDC browser login (contract §1b): tokenbench listens on 127.0.0.1,
@@ -224,7 +224,7 @@ func (p *oidcPage) View() string {
 			}
 			out = append(out, wrap(st, p.opened, w))
 		}
-		out = append(out, wrap(s.Value, p.spin.View()+" waiting for the redirect to "+client.Sanitize(p.redirect)+" (5 minutes at most; esc cancels)…", w))
+		out = append(out, wrap(s.Value, p.spin.View()+" waiting for the redirect to "+textsafe.Sanitize(p.redirect)+" (5 minutes at most; esc cancels)…", w))
 	case oidcFailed:
 		out = append(out, wrap(s.Error, "✗ "+p.err, w), "", wrap(s.Muted, "enter tries again; esc goes back.", w))
 	}
@@ -238,7 +238,7 @@ func (p *oidcPage) View() string {
 // urlLines is a URL cut into lines of width, with nothing added: selected
 // in a terminal, it is the URL.
 func urlLines(u string, width int) string {
-	u = client.Sanitize(u)
+	u = textsafe.Sanitize(u)
 	width = max(width, 10)
 	var lines []string
 	for len(u) > width {

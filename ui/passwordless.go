@@ -15,6 +15,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // The passwordless login's code screen (contract §1a): the code went to
@@ -184,7 +185,7 @@ func (p *passwordlessPage) View() string {
 			last := msgs[len(msgs)-1]
 			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(p.ctx.Now().Location()).Format("15:04:05"), last.Text)
 			add("", true)
-			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)), false)
+			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+textsafe.Sanitize(text)), false)
 		}
 	}
 	lines := func() int {

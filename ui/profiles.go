@@ -13,6 +13,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 type (
@@ -149,7 +150,7 @@ func (d *desk) runItem(it homeItem, id int, login bool) tea.Cmd {
 // what it sends; nothing is sent before a y.
 func (d *desk) askLogin(it homeItem, why string) tea.Cmd {
 	d.f.nav.reset(d.f.base()...)
-	name := client.Sanitize(it.name)
+	name := textsafe.Sanitize(it.name)
 	var yes tea.Cmd
 	if d.f.home != nil {
 		yes = d.f.home.actOn(actLogin, it)
@@ -197,7 +198,7 @@ func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
 	case errors.Is(msg.err, session.ErrBusy):
 		// Auto-refresh is at it: its token will be there in a moment.
 		d.f.leaveSending()
-		d.f.setStatus("a refresh of "+client.Sanitize(msg.item.name)+" is already running: enter again in a moment", false)
+		d.f.setStatus("a refresh of "+textsafe.Sanitize(msg.item.name)+" is already running: enter again in a moment", false)
 		return nil
 	case msg.err != nil:
 		d.f.leaveSending()

@@ -13,10 +13,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/session"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // tokenModel shows an obtained token.
@@ -92,12 +92,12 @@ func (m *tokenModel) lines(s Styles, width int, now time.Time) []string {
 		row("Grant", grantLine(r))
 	}
 	if r.Token == nil {
-		row("Token", s.Warn.Render("not a JWT: "+client.Sanitize(r.DecodeErr.Error())))
+		row("Token", s.Warn.Render("not a JWT: "+textsafe.Sanitize(r.DecodeErr.Error())))
 	} else {
 		t := r.Token
 		row("Subject", orDash(t.Subject))
 		row("Issuer", orDash(t.Issuer))
-		row("Audience", orDash(client.Bounded(t.Audience, 5)))
+		row("Audience", orDash(textsafe.Bounded(t.Audience, 5)))
 		if !t.IssuedAt.IsZero() {
 			row("Issued", tokeninfo.FormatTime(t.IssuedAt, now))
 		}
@@ -205,7 +205,7 @@ func (m *tokenModel) rawDoc() []string {
 	if err != nil {
 		return []string{"cannot show JSON: " + err.Error()}
 	}
-	return strings.Split(client.SanitizeMultiline(string(data)), "\n")
+	return strings.Split(textsafe.SanitizeMultiline(string(data)), "\n")
 }
 
 // maxHScroll is how far the raw JSON scrolls sideways at width: until the
@@ -494,7 +494,7 @@ func (p *tokenPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			if res.Token != nil {
 				subject = orDash(res.Token.Subject)
 			}
-			return p, setStatus("this token's subject is not a user ("+client.Sanitize(subject)+"): nothing to diagnose", true)
+			return p, setStatus("this token's subject is not a user ("+textsafe.Sanitize(subject)+"): nothing to diagnose", true)
 		}
 		return p, p.actFor(actDiagnose, user)
 	case key.Matches(km, k.Up):
@@ -524,15 +524,15 @@ func userInfoLines(v any) []string {
 			if inner, ok := v[k].(map[string]any); ok {
 				// One level of nesting reads as key.field lines.
 				for _, l := range userInfoLines(inner) {
-					out = append(out, client.Sanitize(k)+"."+l)
+					out = append(out, textsafe.Sanitize(k)+"."+l)
 				}
 				continue
 			}
-			out = append(out, client.Sanitize(k)+": "+client.Sanitize(infoValue(v[k])))
+			out = append(out, textsafe.Sanitize(k)+": "+textsafe.Sanitize(infoValue(v[k])))
 		}
 		return out
 	}
-	return []string{client.Sanitize(infoValue(v))}
+	return []string{textsafe.Sanitize(infoValue(v))}
 }
 
 func infoValue(v any) string {
