@@ -15,6 +15,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
@@ -174,7 +175,7 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 			return err
 		}
 	}
-	s, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, o.force, &client.Redactor{})
+	s, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, o.force, &record.Redactor{})
 	defer s.done()
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/textsafe"
@@ -493,22 +494,22 @@ func (app *App) noteNoRefresh(format string, res *flows.Result) {
 
 // obtain runs the grant the options describe, through MFA when needed, and
 // keeps what the profile (if any) wants kept.
-func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string) bool) (*flows.Result, *client.Redactor, error) {
+func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string) bool) (*flows.Result, *record.Redactor, error) {
 	tr, err := app.buildRequest(ctx, o, changed)
 	if err != nil {
 		return nil, nil, err
 	}
 	// One redactor knows every secret of the flow: the error line, -v,
 	// the HAR and the JSON printed all go through it.
-	rd := &client.Redactor{}
+	rd := &record.Redactor{}
 	tr.req.NoteSecrets(rd)
 	res, err := app.obtainWith(ctx, o, tr, rd)
 	return res, rd, redacted(withDoctorHint(err, tr), rd)
 }
 
-func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (res *flows.Result, err error) {
+func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *record.Redactor) (res *flows.Result, err error) {
 	req, channel := tr.req, tr.channel
-	rec := &client.Recorder{Redactor: rd}
+	rec := &record.Recorder{Redactor: rd}
 	var c *client.Client
 	if o.bundleFile != "" {
 		// Written whatever happens, like the HAR.
@@ -531,7 +532,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		}()
 	}
 	if o.verbose {
-		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
+		rec.OnExchange = func(e record.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
 	}
 	if o.harFile != "" {
 		// Written whatever happens: a failed flow is what a ticket needs.
@@ -674,8 +675,8 @@ func (app *App) mfaOOBCommand(k continuation, s *flows.MFASession) string {
 
 // writeHAR writes a new HAR file, 0600, never half, refusing a file (or a
 // link) already at path unless replace, which replaces atomically.
-func writeHAR(path string, ex []client.Exchange, replace bool) error {
-	data, err := client.HAR(ex, Version)
+func writeHAR(path string, ex []record.Exchange, replace bool) error {
+	data, err := record.HAR(ex, Version)
 	if err != nil {
 		return fmt.Errorf("HAR: %w", err)
 	}
@@ -698,7 +699,7 @@ func caseUser(req flows.Request) string {
 // only, and only here. The JSON goes through rd, the run's redactor, as -v
 // does: the server's other fields (user_info, …) may echo a code or a
 // secret; the access and refresh tokens, the output asked for, are kept.
-func writeToken(w io.Writer, format string, res *flows.Result, rd *client.Redactor) error {
+func writeToken(w io.Writer, format string, res *flows.Result, rd *record.Redactor) error {
 	r := res.Response
 	var err error
 	switch format {
@@ -768,7 +769,7 @@ func writeJSON(w io.Writer, v any) error {
 // writeRedactedJSON writes v (a JSON object) as writeJSON does, through
 // rd: every secret rd knows is masked, save the values of the top-level
 // fields named in keep, which are the output itself.
-func writeRedactedJSON(w io.Writer, v map[string]any, rd *client.Redactor, keep ...string) error {
+func writeRedactedJSON(w io.Writer, v map[string]any, rd *record.Redactor, keep ...string) error {
 	if rd == nil {
 		return writeJSON(w, v)
 	}

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/textsafe"
 )
 
@@ -229,6 +230,20 @@ func (a BearerAuth) header() string { return "Bearer " + a.Token }
 // Kind implements Auth.
 func (BearerAuth) Kind() string { return "Bearer" }
 
+// noteAuth teaches rd the secret of an Authorization.
+func noteAuth(rd *record.Redactor, a Auth) {
+	switch a := a.(type) {
+	case BasicAuth:
+		rd.AddBasic(a.ClientID, a.ClientSecret)
+	case *BasicAuth:
+		rd.AddBasic(a.ClientID, a.ClientSecret)
+	case BearerAuth:
+		rd.AddToken(a.Token)
+	case *BearerAuth:
+		rd.AddToken(a.Token)
+	}
+}
+
 // Options configure a Client.
 type Options struct {
 	BaseURL   string
@@ -241,11 +256,11 @@ type Options struct {
 	// Now is the clock that stamps ReceivedAt; default time.Now.
 	Now func() time.Time
 	// Recorder, when set, keeps every exchange, redacted.
-	Recorder *Recorder
+	Recorder *record.Recorder
 	// Redactor knows the secrets of the flow (give the recorder the same
 	// one); a new one is made when nil. The client teaches it every secret
 	// it sends or receives, and no error it returns holds any of them.
-	Redactor *Redactor
+	Redactor *record.Redactor
 }
 
 // Client calls the auth API of one base URL.
@@ -255,11 +270,8 @@ type Client struct {
 	userAgent string
 	timeout   time.Duration
 	now       func() time.Time
-	redactor  *Redactor
+	redactor  *record.Redactor
 }
-
-// MaxBodySize bounds every response body read.
-const MaxBodySize = 1 << 20
 
 // New checks the options and builds a client. It sends nothing.
 func New(opts Options) (*Client, error) {
@@ -272,7 +284,7 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{base: base, userAgent: opts.UserAgent, timeout: opts.Timeout, now: opts.Now, redactor: opts.Redactor}
 	if c.redactor == nil {
-		c.redactor = &Redactor{}
+		c.redactor = &record.Redactor{}
 	}
 	if c.userAgent == "" {
 		c.userAgent = "tokenbench/dev"
@@ -300,7 +312,7 @@ func New(opts Options) (*Client, error) {
 		rt = plainHTTPMarker{t}
 	}
 	if opts.Recorder != nil {
-		rt = opts.Recorder.Wrap(rt)
+		rt = opts.Recorder.Wrap(rt, readError)
 	}
 	c.http = &http.Client{
 		Transport: rt,
@@ -358,7 +370,7 @@ func readCAFile(path string) ([]byte, error) {
 
 // Redactor returns the redactor that knows every secret this client has
 // sent or received.
-func (c *Client) Redactor() *Redactor { return c.redactor }
+func (c *Client) Redactor() *record.Redactor { return c.redactor }
 
 // Timeout is the deadline of each request.
 func (c *Client) Timeout() time.Duration { return c.timeout }
@@ -495,12 +507,12 @@ type response struct {
 	date        time.Time
 	body        []byte
 	receivedAt  time.Time
-	redactor    *Redactor
+	redactor    *record.Redactor
 }
 
 // scrub makes a string of the answer safe to print: sanitised, with no
 // secret of the flow in it.
-func (r *response) scrub(s string) string { return scrub(r.redactor, s) }
+func (r *response) scrub(s string) string { return r.redactor.Scrub(s) }
 
 func (r *response) protocolError(reason string) *ProtocolError {
 	return &ProtocolError{Status: r.status, ContentType: r.scrub(textsafe.MediaType(r.contentType)), Reason: reason,
@@ -555,16 +567,16 @@ func (c *Client) send(ctx context.Context, method, op, rawURL string, auth Auth,
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if auth != nil {
-		c.redactor.AddAuth(auth)
+		noteAuth(c.redactor, auth)
 		req.Header.Set("Authorization", auth.header())
 	}
-	NoteSecrets(c.redactor, payload, true)
+	record.NoteSecrets(c.redactor, payload, true)
 	res, err := c.http.Do(req)
 	if err != nil {
 		return nil, c.transportError(ctx, op, target, err)
 	}
 	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
+	data, err := io.ReadAll(io.LimitReader(res.Body, record.MaxBodySize+1))
 	if ctx.Err() != nil {
 		// A body cut off by the deadline or an interrupt is not a broken
 		// body: the read may even end without an error.
@@ -580,13 +592,13 @@ func (c *Client) send(ctx context.Context, method, op, rawURL string, auth Auth,
 		}
 		// An error answer cut short still says something; fall through.
 	}
-	if len(data) > MaxBodySize {
+	if len(data) > record.MaxBodySize {
 		if res.StatusCode/100 == 2 {
 			return nil, &ProtocolError{Status: res.StatusCode, ContentType: textsafe.MediaType(out.contentType), Reason: "body larger than 1 MiB"}
 		}
-		data = data[:MaxBodySize]
+		data = data[:record.MaxBodySize]
 	}
-	NoteSecrets(c.redactor, data, false)
+	record.NoteSecrets(c.redactor, data, false)
 	if res.StatusCode/100 != 2 {
 		apiErr := c.parseError(res.StatusCode, out.contentType, data)
 		if res.StatusCode/100 == 3 {
@@ -608,12 +620,12 @@ func (c *Client) parseError(status int, contentType string, body []byte) *APIErr
 	}
 	e := ParseError(status, contentType, []byte(c.redactor.Redact(string(body))))
 	e.MFAToken = raw.MFAToken
-	e.Code = scrub(c.redactor, e.Code)
-	e.Message = scrub(c.redactor, e.Message)
-	e.Excerpt = scrub(c.redactor, e.Excerpt)
-	e.ContentType = scrub(c.redactor, e.ContentType)
+	e.Code = c.redactor.Scrub(e.Code)
+	e.Message = c.redactor.Scrub(e.Message)
+	e.Excerpt = c.redactor.Scrub(e.Excerpt)
+	e.ContentType = c.redactor.Scrub(e.ContentType)
 	for i, d := range e.Details {
-		e.Details[i] = scrub(c.redactor, d)
+		e.Details[i] = c.redactor.Scrub(d)
 	}
 	return e
 }
@@ -647,7 +659,8 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	if len(bytes.TrimSpace(res.body)) == 0 {
 		return nil, res.protocolError("empty body")
 	}
-	// The one parse the recorder and the redactor share (answer.go).
+	// Read under the key rule the recorder and the redactor share
+	// (answer.go, record.FoldKey).
 	fields, ok := decodeObject(res.body)
 	if !ok {
 		return nil, res.protocolError("body is not a JSON object")

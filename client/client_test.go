@@ -15,6 +15,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 )
 
 const account = dinterotest.DemoAccount
@@ -321,7 +322,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 func TestBodyLimit(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"access_token":"`+strings.Repeat("a", client.MaxBodySize)+`"}`)
+		io.WriteString(w, `{"access_token":"`+strings.Repeat("a", record.MaxBodySize)+`"}`)
 	}))
 	defer ts.Close()
 	c := newClient(t, ts.URL+"/v1")
@@ -438,7 +439,7 @@ func TestRevokeCurlNamesTheRefreshTokenVariable(t *testing.T) {
 		io.WriteString(w, `{}`)
 	}))
 	defer ts.Close()
-	rec := &client.Recorder{Redactor: &client.Redactor{}}
+	rec := &record.Recorder{Redactor: &record.Redactor{}}
 	c, err := client.New(client.Options{BaseURL: ts.URL + "/v1", Recorder: rec, Redactor: rec.Redactor})
 	if err != nil {
 		t.Fatal(err)

@@ -165,6 +165,13 @@ func (c *Client) transportError(ctx context.Context, op, target string, err erro
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// readError is how the recorder reads an error answer: as ParseError
+// does, so that an exchange shows what the client understood.
+func readError(status int, contentType string, body []byte) (code, message string, details []string) {
+	e := ParseError(status, contentType, body)
+	return e.Code, e.Message, e.AllDetails()
+}
+
 // maxCodeLen and maxMessageLen bound an error's code and message.
 const maxCodeLen, maxMessageLen = 100, 400
 
@@ -187,7 +194,7 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 		return e
 	}
 	// The mfa_token is a secret: taken by the key rule the redactor
-	// learns by (answer.go), wherever the server put it.
+	// learns by (answer.go, record.FoldKey), wherever the server put it.
 	e.MFAToken = stringField(fields, "mfa_token")
 	if inner, ok := field(fields, "error").(map[string]any); ok {
 		if t := stringField(inner, "mfa_token"); t != "" {

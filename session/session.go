@@ -94,6 +94,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/textsafe"
@@ -119,7 +120,7 @@ type Service struct {
 	mu   sync.Mutex
 	held map[string]*entry
 	// keptIn are the redactors told of the tokens held (KeepHeldIn).
-	keptIn map[*client.Redactor]bool
+	keptIn map[*record.Redactor]bool
 }
 
 // profileFile is the part of *profiles.Store that saving writes through.

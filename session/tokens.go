@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/textsafe"
@@ -131,13 +132,13 @@ func (s *Service) HeldSecrets() []string {
 // KeepHeldIn tells rd of the tokens the session holds, for as long as it
 // holds them (Redactor.Keep); once per redactor. Refreshes do it for the
 // redactor of each runner they make.
-func (s *Service) KeepHeldIn(rd *client.Redactor) {
+func (s *Service) KeepHeldIn(rd *record.Redactor) {
 	if rd == nil {
 		return
 	}
 	s.mu.Lock()
 	if s.keptIn == nil {
-		s.keptIn = map[*client.Redactor]bool{}
+		s.keptIn = map[*record.Redactor]bool{}
 	}
 	known := s.keptIn[rd]
 	s.keptIn[rd] = true

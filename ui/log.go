@@ -10,13 +10,13 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // exchangesOf is every recorded exchange of the session.
-func exchangesOf(ctx *Context) []client.Exchange {
+func exchangesOf(ctx *Context) []record.Exchange {
 	if ctx.Recorder == nil {
 		return nil
 	}
@@ -194,7 +194,7 @@ func (p *logPage) View() string {
 }
 
 // exchangeStatus is an exchange's outcome for its row.
-func exchangeStatus(e client.Exchange) string {
+func exchangeStatus(e record.Exchange) string {
 	status := fmt.Sprint(e.Status)
 	if e.Err != "" {
 		status = "— " + e.Err
@@ -209,12 +209,12 @@ func exchangeStatus(e client.Exchange) string {
 // c copies it as a curl command.
 type exchangePage struct {
 	ctx           *Context
-	exchange      client.Exchange
+	exchange      record.Exchange
 	scroll        int
 	width, height int
 }
 
-func newExchangePage(ctx *Context, e client.Exchange) *exchangePage {
+func newExchangePage(ctx *Context, e record.Exchange) *exchangePage {
 	return &exchangePage{ctx: ctx, exchange: e}
 }
 

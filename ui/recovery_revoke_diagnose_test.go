@@ -20,6 +20,7 @@ import (
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
@@ -237,7 +238,7 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 	// R says why there is none: it was revoked (it said nothing, or
 	// that the one used stays valid).
 	press(t, m, "R")
-	wantStatus(t, m, "no refresh token to copy: it was revoked ("+client.Fingerprint(rt)+")")
+	wantStatus(t, m, "no refresh token to copy: it was revoked ("+record.Fingerprint(rt)+")")
 }
 
 // TestPartnerRouteInHeaderAndGrantLine: the demo partner connection gets

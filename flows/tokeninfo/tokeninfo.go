@@ -15,7 +15,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/textsafe"
 )
 
@@ -259,5 +259,5 @@ func (t *Token) OtherClaims() [][2]string {
 	return out
 }
 
-// Fingerprint names a secret without revealing it; see client.Fingerprint.
-func Fingerprint(secret string) string { return client.Fingerprint(secret) }
+// Fingerprint names a secret without revealing it; see record.Fingerprint.
+func Fingerprint(secret string) string { return record.Fingerprint(secret) }

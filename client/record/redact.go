@@ -1,4 +1,4 @@
-package client
+package record
 
 import (
 	"bytes"
@@ -143,20 +143,6 @@ func (r *Redactor) AddBasic(clientID, secret string) {
 		shown = clientID + ":" + shown
 	}
 	r.add(clientID+":"+secret, shown)
-}
-
-// AddAuth notes the secret of an Authorization.
-func (r *Redactor) AddAuth(a Auth) {
-	switch a := a.(type) {
-	case BasicAuth:
-		r.AddBasic(a.ClientID, a.ClientSecret)
-	case *BasicAuth:
-		r.AddBasic(a.ClientID, a.ClientSecret)
-	case BearerAuth:
-		r.AddToken(a.Token)
-	case *BearerAuth:
-		r.AddToken(a.Token)
-	}
 }
 
 func (r *Redactor) add(secret, shown string) { r.addLife(secret, shown, false) }
