@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
@@ -485,14 +484,6 @@ func rss() (uint64, error) {
 		return 0, err
 	}
 	return pages * uint64(os.Getpagesize()), nil
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // verdicts compares the medians of the first and the last quarter of the
