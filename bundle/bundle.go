@@ -20,9 +20,11 @@ import (
 	"unicode"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Input is what a bundle is made of. Every field may be empty; the summary
@@ -49,7 +51,7 @@ type Input struct {
 	ErrorDetails []string
 	// Exchanges are the session's, as the recorder kept them (redacted).
 	// The bundle holds its case's (see Case) unless WholeSession is set.
-	Exchanges []client.Exchange
+	Exchanges []record.Exchange
 	// WholeSession puts every exchange of the session in the bundle: an
 	// explicit choice, since it can carry other customers' data.
 	WholeSession bool
@@ -71,7 +73,7 @@ type Input struct {
 	DiagnosedClient string
 	ClientDoctor    *doctor.ClientReport
 	// Redactor knows every secret of the session; nil is refused.
-	Redactor *client.Redactor
+	Redactor *record.Redactor
 }
 
 // Files names the files of a bundle, in the order they are written.
@@ -108,7 +110,7 @@ func Build(in Input) ([]byte, error) {
 	if in.Redactor == nil {
 		return nil, fmt.Errorf("bundle: no redactor")
 	}
-	har, err := client.HAR(in.Case().Exchanges, in.Version)
+	har, err := record.HAR(in.Case().Exchanges, in.Version)
 	if err != nil {
 		return nil, fmt.Errorf("bundle: HAR: %w", err)
 	}
@@ -387,7 +389,7 @@ func writeToken(b *strings.Builder, in Input) {
 		p("no token in this session\n")
 		return
 	}
-	p("- access token: %s\n", cell(client.Fingerprint(in.AccessToken)))
+	p("- access token: %s\n", cell(record.Fingerprint(in.AccessToken)))
 	p("- signature: %s\n", cell(orDash(in.Verdict)))
 	tok, err := tokeninfo.Decode(in.AccessToken)
 	if err != nil {
@@ -428,7 +430,7 @@ func writeToken(b *strings.Builder, in Input) {
 	}
 }
 
-func kindOf(e client.Exchange) string {
+func kindOf(e record.Exchange) string {
 	switch {
 	case e.Fields["grant_type"] != "":
 		return e.Fields["grant_type"]
@@ -468,7 +470,7 @@ func cell(s string) string { return md(s) }
 // errorCell is an exchange's error in its table row: its code, else its
 // message (a validation failure has no code), and how many details follow
 // the table.
-func errorCell(e client.Exchange) string {
+func errorCell(e record.Exchange) string {
 	s := orText(e.ErrorCode, e.ErrorMessage)
 	switch n := len(e.ErrorDetails); {
 	case n == 1:
@@ -534,7 +536,7 @@ var autolinkWWW = regexp.MustCompile(`(?i)www\.`)
 // every "www" and every '@' are escaped, which a renderer shows as
 // themselves.
 func md(s string) string {
-	s = escapeUnderscores(mdEscaper.Replace(client.Sanitize(s)))
+	s = escapeUnderscores(mdEscaper.Replace(textsafe.Sanitize(s)))
 	s = strings.ReplaceAll(s, "://", `\://`)
 	s = strings.ReplaceAll(s, "@", `\@`)
 	return autolinkWWW.ReplaceAllStringFunc(s, func(w string) string { return w[:3] + `\.` })

@@ -14,6 +14,7 @@ import (
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 )
@@ -37,8 +38,8 @@ func session(t *testing.T) (bundle.Input, []string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	rd := &client.Redactor{}
-	rec := &client.Recorder{Redactor: rd}
+	rd := &record.Redactor{}
+	rec := &record.Recorder{Redactor: rd}
 	c, err := client.New(client.Options{BaseURL: srv.URL, Recorder: rec, Redactor: rd})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +124,7 @@ func TestBundleHoldsNoSecretInAnyEncoding(t *testing.T) {
 	}
 	for name, text := range files {
 		for _, sec := range secrets {
-			for _, v := range client.Variants(sec) {
+			for _, v := range record.Variants(sec) {
 				if strings.Contains(text, v) {
 					t.Errorf("%s holds a form of the secret %.4q…: %q", name, sec, v)
 				}
@@ -167,7 +168,7 @@ func TestBundleRefusesWithoutRedactorAndLeavesNoHalfFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if os.Geteuid() != 0 { // root writes anywhere
-		if _, err := bundle.Write(filepath.Join(ro, "b.zip"), bundle.Input{Redactor: &client.Redactor{}}); err == nil {
+		if _, err := bundle.Write(filepath.Join(ro, "b.zip"), bundle.Input{Redactor: &record.Redactor{}}); err == nil {
 			t.Fatal("wrote into a read-only directory")
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 )
@@ -22,8 +23,8 @@ import (
 // flow, a refresh of each, and a diagnosis of A, of B and of a third user
 // C on A's account.
 type demoDay struct {
-	all        []client.Exchange
-	rd         *client.Redactor
+	all        []record.Exchange
+	rd         *record.Redactor
 	resA, resB *flows.Result
 	repA       *doctor.Report
 	// other are strings of B, C and B's account: none may be in A's
@@ -38,8 +39,8 @@ func runDemoDay(t testing.TB) demoDay {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	rd := &client.Redactor{}
-	rec := &client.Recorder{Redactor: rd}
+	rd := &record.Redactor{}
+	rec := &record.Recorder{Redactor: rd}
 	c, err := client.New(client.Options{BaseURL: srv.URL, Recorder: rec, Redactor: rd})
 	if err != nil {
 		t.Fatal(err)
@@ -92,10 +93,10 @@ func runDemoDay(t testing.TB) demoDay {
 
 	d := demoDay{all: rec.Exchanges(), rd: rd, resA: resA, resB: resB, repA: repA}
 	d.other = []string{userB, userC, accB, repB.User.ID, repC.User.ID,
-		client.Fingerprint(resB.Response.AccessToken), client.Fingerprint(resB.RefreshToken),
-		client.Fingerprint(refB.Response.AccessToken), client.Fingerprint(refB.RefreshToken)}
+		record.Fingerprint(resB.Response.AccessToken), record.Fingerprint(resB.RefreshToken),
+		record.Fingerprint(refB.Response.AccessToken), record.Fingerprint(refB.RefreshToken)}
 	if b, ok := resB.Auth.(client.BearerAuth); ok {
-		d.other = append(d.other, client.Fingerprint(b.Token)) // B's client_credentials token
+		d.other = append(d.other, record.Fingerprint(b.Token)) // B's client_credentials token
 	}
 	return d
 }
@@ -209,7 +210,7 @@ func must(path string, err error) string {
 // BenchmarkCase: a full recorder (500 exchanges) of demo days, the case of
 // one user.
 func BenchmarkCase(b *testing.B) {
-	var all []client.Exchange
+	var all []record.Exchange
 	var d demoDay
 	for len(all) < 500 {
 		d = runDemoDay(b)

@@ -10,6 +10,7 @@ import (
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 )
 
@@ -22,8 +23,8 @@ func TestClientDiagnosisBundleHoldsTheFailedRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	rd := &client.Redactor{}
-	rec := &client.Recorder{Redactor: rd}
+	rd := &record.Redactor{}
+	rec := &record.Recorder{Redactor: rd}
 	c, err := client.New(client.Options{BaseURL: srv.URL, Recorder: rec, Redactor: rd})
 	if err != nil {
 		t.Fatal(err)

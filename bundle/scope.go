@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/doctor"
 )
 
@@ -20,7 +20,7 @@ import (
 type Case struct {
 	// Exchanges are the case's, oldest first (answers to a user search
 	// trimmed to the case's user).
-	Exchanges []client.Exchange
+	Exchanges []record.Exchange
 	// Left is how many exchanges of the session were left out.
 	Left int
 	// Trimmed is how many other users were cut from search answers.
@@ -63,7 +63,7 @@ func (in Input) Case() Case {
 			}
 		}
 	case in.AccessToken != "":
-		fp := "[" + client.Fingerprint(in.AccessToken) + "]"
+		fp := "[" + record.Fingerprint(in.AccessToken) + "]"
 		if at, ok := s.issuer[fp]; ok && s.info[at].owner == "" {
 			seeds = append(seeds, at)
 		}
@@ -155,7 +155,7 @@ func (in Input) caseUser() string {
 // belongs to (the one it names, or whose token or MFA session it used; ""
 // for a client's own request) and its account. A bundle of that user on
 // that account (Input.User, Input.Account) holds it and its Bearer chain.
-func CaseOf(all []client.Exchange, id int) (user, account string) {
+func CaseOf(all []record.Exchange, id int) (user, account string) {
 	s := scan(all)
 	for i, e := range all {
 		if e.ID == id {
@@ -204,7 +204,7 @@ func (s scanned) onAccount(i int, account string) bool {
 
 // scan reads the exchanges in order: a token is issued before it is used,
 // so one pass gives every request its owner.
-func scan(all []client.Exchange) scanned {
+func scan(all []record.Exchange) scanned {
 	s := scanned{issuer: map[string]int{}, ids: map[string]string{}}
 	owner := map[string]string{} // token fingerprint → its user
 	for i, e := range all {
@@ -290,7 +290,7 @@ func isFingerprint(v string) bool { return strings.HasPrefix(v, "[sha256:") }
 
 // usedTokens are the tokens a request sent: its Bearer and the secret
 // fields of its body that stand for a session or a token.
-func usedTokens(e client.Exchange) []string {
+func usedTokens(e record.Exchange) []string {
 	var out []string
 	for _, h := range e.RequestHeaders {
 		if strings.EqualFold(h.Name, "Authorization") {
@@ -429,7 +429,7 @@ func trimSearch(body, user string, ids map[string]string) (out string, cut int, 
 // session). It says how many others it cut; an answer that is not a list
 // is left out whole (dropped), since it could name other clients. Without
 // a diagnosed client, every entry is cut.
-func trimClients(body, clientID string, all []client.Exchange) (string, int, bool) {
+func trimClients(body, clientID string, all []record.Exchange) (string, int, bool) {
 	var list []map[string]any
 	if json.Unmarshal([]byte(body), &list) != nil {
 		var one map[string]any

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 )
@@ -81,8 +82,8 @@ func TestSummaryFromAHostileServerIsInertMarkdown(t *testing.T) {
 		map[string]any{"sub": hostile, "iss": hostile, "aud": hostile, "scope": hostile, "note": hostile,
 			"exp": at.Add(time.Hour).Unix(), "iat": at.Unix()})
 	srv := hostileServer(t, token)
-	rd := &client.Redactor{}
-	rec := &client.Recorder{Redactor: rd}
+	rd := &record.Redactor{}
+	rec := &record.Recorder{Redactor: rd}
 	c, err := client.New(client.Options{BaseURL: srv.URL, Recorder: rec, Redactor: rd})
 	if err != nil {
 		t.Fatal(err)
@@ -157,10 +158,10 @@ func TestSummaryTimesAreAbsoluteAndAFailureNamesItsRun(t *testing.T) {
 	if !strings.Contains(rep.Findings[0].Text, "8s ago") {
 		t.Fatalf("finding: %+v", rep.Findings[0])
 	}
-	ex := []client.Exchange{{ID: 1, Time: seen, Method: "POST", URL: "https://api.example/v1/accounts/T11223344/auth/token", Status: 401, ErrorCode: "invalid_client"}}
+	ex := []record.Exchange{{ID: 1, Time: seen, Method: "POST", URL: "https://api.example/v1/accounts/T11223344/auth/token", Status: 401, ErrorCode: "invalid_client"}}
 	sum := bundle.Summary(bundle.Input{Now: now, Account: "T11223344", Profile: "support-prod", User: "ada@example.com",
 		BaseURL: "https://api.example/v1", ClientID: "doctor-client", Error: "invalid_client: the client secret is wrong",
-		Exchanges: ex, AccessToken: token, Doctor: rep, Redactor: &client.Redactor{}})
+		Exchanges: ex, AccessToken: token, Doctor: rep, Redactor: &record.Redactor{}})
 	for _, stale := range []string{" ago", "in 1m", "(in ", "8s"} {
 		if strings.Contains(sum, stale) {
 			t.Errorf("summary.md holds the relative time %q", stale)

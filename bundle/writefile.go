@@ -7,14 +7,14 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // ExistsError is a file that is already there and was not replaced.
 type ExistsError struct{ Path string }
 
 func (e *ExistsError) Error() string {
-	return client.Sanitize(e.Path) + " exists; not replaced"
+	return textsafe.Sanitize(e.Path) + " exists; not replaced"
 }
 
 // Unwrap makes errors.Is(err, fs.ErrExist) hold.

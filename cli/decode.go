@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 func newDecodeCmd(app *App) *cobra.Command {
@@ -117,7 +118,7 @@ func writeDecoded(w io.Writer, tok *tokeninfo.Token, now time.Time, ver *tokenin
 	row("Header", tok.HeaderLine())
 	row("Issuer", orDash(tok.Issuer))
 	row("Subject", orDash(tok.Subject))
-	row("Audience", orDash(client.Bounded(tok.Audience, 5)))
+	row("Audience", orDash(textsafe.Bounded(tok.Audience, 5)))
 	for _, t := range []struct {
 		label string
 		at    time.Time
@@ -164,7 +165,7 @@ func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return client.Sanitize(s)
+	return textsafe.Sanitize(s)
 }
 
 // readAllContext reads r to its end, or until ctx ends (ctrl+c while a

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 func newDemoCmd(app *App) *cobra.Command {
@@ -90,12 +91,12 @@ func demoConnectionList() string {
 func checkDemoAddr(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return &usageError{fmt.Errorf("--addr %q is not HOST:PORT", client.Sanitize(addr))}
+		return &usageError{fmt.Errorf("--addr %q is not HOST:PORT", textsafe.Sanitize(addr))}
 	}
 	// One loopback rule with the client's: localhost only when it
 	// resolves to loopback addresses only.
 	if err := client.CheckLoopback(host); err != nil {
-		return &usageError{fmt.Errorf("--addr %s is not loopback (%v): the fake server listens on 127.0.0.1, ::1 or localhost only", client.Sanitize(addr), err)}
+		return &usageError{fmt.Errorf("--addr %s is not loopback (%v): the fake server listens on 127.0.0.1, ::1 or localhost only", textsafe.Sanitize(addr), err)}
 	}
 	return nil
 }

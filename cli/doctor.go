@@ -15,9 +15,11 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 type doctorOptions struct {
@@ -130,7 +132,7 @@ func (app *App) doctorRequest(ctx context.Context, o *doctorOptions, changed fun
 		req = flows.Request{Account: pr.Account, Partner: pr.Partner, ClientID: pr.ClientID, ClientSecret: pr.ClientSecret, Bearer: pr.Bearer}
 	}
 	if !client.IsAccountID(req.Account) {
-		return req, "", &usageError{fmt.Errorf("--account %q is not an account id (T or P and 8 digits)", client.Sanitize(req.Account))}
+		return req, "", &usageError{fmt.Errorf("--account %q is not an account id (T or P and 8 digits)", textsafe.Sanitize(req.Account))}
 	}
 	if req.Bearer == "" && req.ClientID == "" {
 		return req, "", &usageError{fmt.Errorf("doctor needs a token with read:accounts: give -p NAME, or %s", app.secretHint("bearer", true))}
@@ -158,7 +160,7 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 		return &usageError{errors.New("--audience and --grant are about an API client: give --client CLIENT_ID")}
 	}
 	if o.output != "text" && o.output != "json" {
-		return &usageError{fmt.Errorf("unknown output %q (text or json)", client.Sanitize(o.output))}
+		return &usageError{fmt.Errorf("unknown output %q (text or json)", textsafe.Sanitize(o.output))}
 	}
 	req, baseURL, err := app.doctorRequest(ctx, o, changed)
 	if err != nil {
@@ -173,7 +175,7 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 			return err
 		}
 	}
-	s, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, o.force, &client.Redactor{})
+	s, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, o.force, &record.Redactor{})
 	defer s.done()
 	if err != nil {
 		return err
@@ -214,7 +216,7 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 				// The client diagnosed is often the one that reads, and the
 				// one whose grants fail: say what reads instead.
 				err = fmt.Errorf("%w; %s gets no token on %s, so read with another API client or a Bearer that has read:accounts (-p NAME, --client-id ID, or $TOKENBENCH_BEARER)",
-					err, client.Sanitize(req.ClientID), req.Account)
+					err, textsafe.Sanitize(req.ClientID), req.Account)
 			}
 			return redacted(err, s.redactor)
 		}
@@ -248,7 +250,7 @@ func (app *App) runDoctor(ctx context.Context, o *doctorOptions, changed func(st
 	}
 	if clientReport != nil && clientReport.Client == nil {
 		// The report is the answer; the exit code says it was a refusal.
-		return &exitError{code: ExitRejected, err: fmt.Errorf("no API client %s on %s", client.Sanitize(o.apiClient), req.Account)}
+		return &exitError{code: ExitRejected, err: fmt.Errorf("no API client %s on %s", textsafe.Sanitize(o.apiClient), req.Account)}
 	}
 	return nil
 }
@@ -263,7 +265,7 @@ func checkDoctorGrant(g string) error {
 	if g == "" || slices.Contains(doctorGrants, g) {
 		return nil
 	}
-	return &usageError{fmt.Errorf("--grant %q is not a grant type (%s)", client.Sanitize(g), strings.Join(doctorGrants, ", "))}
+	return &usageError{fmt.Errorf("--grant %q is not a grant type (%s)", textsafe.Sanitize(g), strings.Join(doctorGrants, ", "))}
 }
 
 // writeDoctor prints the user report, the client report, or both: in
@@ -385,7 +387,7 @@ func doctorClientCommand(tr *tokenRequest, grant string) string {
 		args = append(args, "--grant", grant)
 	}
 	for i, a := range args {
-		args[i] = shellQuote(client.Sanitize(a))
+		args[i] = shellQuote(textsafe.Sanitize(a))
 	}
 	return strings.Join(args, " ")
 }

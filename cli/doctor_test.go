@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 )
 
 func doctorArgs(srv *dinterotest.Server, user string, more ...string) []string {
@@ -149,7 +149,7 @@ func TestDoctorBundleHoldsNoSecret(t *testing.T) {
 		rc.Close()
 		all.Write(data)
 	}
-	for _, v := range append(client.Variants(dinterotest.DemoSecret), client.Variants(dinterotest.DemoClientID+":"+dinterotest.DemoSecret)...) {
+	for _, v := range append(record.Variants(dinterotest.DemoSecret), record.Variants(dinterotest.DemoClientID+":"+dinterotest.DemoSecret)...) {
 		if strings.Contains(all.String(), v) {
 			t.Fatalf("bundle holds %q", v)
 		}
@@ -198,7 +198,7 @@ func TestTokenBundleAfterTwoWrongCodes(t *testing.T) {
 	secrets := []string{dinterotest.DemoSecret, dinterotest.DemoPassword, msg.BindingCode, token, dinterotest.DemoClientID + ":" + dinterotest.DemoSecret}
 	for name, text := range files {
 		for _, sec := range secrets {
-			for _, v := range client.Variants(sec) {
+			for _, v := range record.Variants(sec) {
 				if strings.Contains(text, v) {
 					t.Errorf("%s holds a form of %.6q…", name, sec)
 				}

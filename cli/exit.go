@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 )
@@ -50,13 +51,13 @@ func (e *exitError) Unwrap() error { return e.err }
 // in any encoding; errors.As still finds what it wraps.
 type redactedError struct {
 	err error
-	rd  *client.Redactor
+	rd  *record.Redactor
 }
 
 func (e *redactedError) Error() string { return e.rd.Redact(e.err.Error()) }
 func (e *redactedError) Unwrap() error { return e.err }
 
-func redacted(err error, rd *client.Redactor) error {
+func redacted(err error, rd *record.Redactor) error {
 	if err == nil {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 )
 
@@ -103,8 +104,8 @@ func FuzzNoSecretInAnyOutput(f *testing.F) {
 
 		// The same requests through the flows layer, for the curl copies
 		// and the text the TUI's log shows.
-		rd := &client.Redactor{}
-		rec := &client.Recorder{Redactor: rd}
+		rd := &record.Redactor{}
+		rec := &record.Recorder{Redactor: rd}
 		c, err := client.New(client.Options{BaseURL: srv.URL, Recorder: rec, Redactor: rd})
 		if err != nil {
 			t.Fatal(err)

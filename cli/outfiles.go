@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/tokenbench/tokenbench/bundle"
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // The files a command writes for a ticket (--har, --bundle) are new files:
@@ -39,7 +39,7 @@ func refuseExisting(force bool, flagPaths ...string) error {
 			return &usageError{fmt.Errorf("--%s: %w", flagPaths[i], err)}
 		}
 		if other, ok := seen[abs]; ok {
-			return &usageError{fmt.Errorf("--%s and --%s name the same file, %s", other, flagPaths[i], client.Sanitize(abs))}
+			return &usageError{fmt.Errorf("--%s and --%s name the same file, %s", other, flagPaths[i], textsafe.Sanitize(abs))}
 		}
 		seen[abs] = flagPaths[i]
 	}
@@ -53,7 +53,7 @@ func refuseExisting(force bool, flagPaths ...string) error {
 		}
 		var ex *bundle.ExistsError
 		if err := bundle.CheckNew(path); errors.As(err, &ex) {
-			return &exitError{code: ExitUsage, err: fmt.Errorf("--%s %s: the file exists; not replaced (--force replaces it)", flag, client.Sanitize(ex.Path))}
+			return &exitError{code: ExitUsage, err: fmt.Errorf("--%s %s: the file exists; not replaced (--force replaces it)", flag, textsafe.Sanitize(ex.Path))}
 		}
 	}
 	return nil
@@ -67,7 +67,7 @@ func refuseExistingFile(force bool, what, path string) error {
 	}
 	var ex *bundle.ExistsError
 	if err := bundle.CheckNew(path); errors.As(err, &ex) {
-		return &exitError{code: ExitUsage, err: fmt.Errorf("%s %s: the file exists; not replaced (--force replaces it)", what, client.Sanitize(ex.Path))}
+		return &exitError{code: ExitUsage, err: fmt.Errorf("%s %s: the file exists; not replaced (--force replaces it)", what, textsafe.Sanitize(ex.Path))}
 	}
 	return nil
 }

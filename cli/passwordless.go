@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // confirmActAsUser asks before a code is issued for a user of a production
@@ -143,28 +144,28 @@ func (app *App) needVerificationCode(o *tokenOptions, tr *tokenRequest, baseURL 
 	args := []string{"tokenbench", "token"}
 	r := tr.req
 	if tr.profile != nil {
-		args = append(args, "-p", shellQuote(client.Sanitize(tr.profile.Name)))
+		args = append(args, "-p", shellQuote(textsafe.Sanitize(tr.profile.Name)))
 		if strings.TrimRight(tr.profile.BaseURLOrDefault(), "/") != strings.TrimRight(baseURL, "/") {
-			args = append(args, "--base-url", shellQuote(client.Sanitize(baseURL)))
+			args = append(args, "--base-url", shellQuote(textsafe.Sanitize(baseURL)))
 		}
 	} else {
-		args = append(args, "--base-url", shellQuote(client.Sanitize(baseURL)), "--account", r.Account, "--grant", string(client.GrantAuthorizationCode),
-			"--client-id", shellQuote(client.Sanitize(r.ClientID)), "--ident", shellQuote(client.Sanitize(r.Ident)))
+		args = append(args, "--base-url", shellQuote(textsafe.Sanitize(baseURL)), "--account", r.Account, "--grant", string(client.GrantAuthorizationCode),
+			"--client-id", shellQuote(textsafe.Sanitize(r.ClientID)), "--ident", shellQuote(textsafe.Sanitize(r.Ident)))
 		if r.CustomerType != "" {
-			args = append(args, "--customer-type", shellQuote(client.Sanitize(r.CustomerType)))
+			args = append(args, "--customer-type", shellQuote(textsafe.Sanitize(r.CustomerType)))
 		}
 		if o.audience != "" {
-			args = append(args, "--audience", shellQuote(client.Sanitize(r.Audience)))
+			args = append(args, "--audience", shellQuote(textsafe.Sanitize(r.Audience)))
 		}
 	}
 	args = append(args, "--verification-code", "CODE")
 	switch {
 	case l.BearerChained && o.clientSecretFile != "" && o.clientSecretFile != "-":
-		args = append(args, "--client-secret-file", shellQuote(client.Sanitize(o.clientSecretFile)))
+		args = append(args, "--client-secret-file", shellQuote(textsafe.Sanitize(o.clientSecretFile)))
 	case l.BearerChained && tr.profile == nil:
 		args = append(args, "(with the same $TOKENBENCH_CLIENT_SECRET)")
 	case !l.BearerChained && o.bearerFile != "" && o.bearerFile != "-":
-		args = append(args, "--bearer-file", shellQuote(client.Sanitize(o.bearerFile)))
+		args = append(args, "--bearer-file", shellQuote(textsafe.Sanitize(o.bearerFile)))
 	case !l.BearerChained && tr.profile == nil:
 		args = append(args, "(with the same $TOKENBENCH_BEARER)")
 	}
@@ -185,11 +186,11 @@ func (app *App) runBrowserLogin(ctx context.Context, rn *flows.Runner, req flows
 	}
 	defer b.Close()
 	if err := app.openURL(b.URL); err != nil {
-		fmt.Fprintf(app.env.stderr, "Could not open a browser (%s). Open this URL to sign in:\n  %s\n", client.Sanitize(err.Error()), client.Sanitize(b.URL))
+		fmt.Fprintf(app.env.stderr, "Could not open a browser (%s). Open this URL to sign in:\n  %s\n", textsafe.Sanitize(err.Error()), textsafe.Sanitize(b.URL))
 	} else {
 		fmt.Fprintf(app.env.stderr, "Sign in with the identity provider in your browser (opened).\n")
 	}
-	fmt.Fprintf(app.env.stderr, "Waiting for the redirect to %s (5 minutes at most; ctrl+c cancels)…\n", client.Sanitize(b.RedirectURI))
+	fmt.Fprintf(app.env.stderr, "Waiting for the redirect to %s (5 minutes at most; ctrl+c cancels)…\n", textsafe.Sanitize(b.RedirectURI))
 	code, err := b.Wait(ctx, app.after(flows.BrowserLoginTimeout))
 	switch {
 	case errors.Is(err, flows.ErrLoginTimeout):

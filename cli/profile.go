@@ -22,6 +22,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // store opens the profiles store of --config-dir, $TOKENBENCH_CONFIG_DIR or
@@ -123,7 +124,7 @@ func (app *App) warnStore(st *profiles.Store, ps []profiles.Profile) {
 		fmt.Fprintf(app.stderr, "warning: some secrets are kept in PLAIN TEXT in %s (--insecure-storage)\n", filepath.Join(st.Dir, profiles.SecretsFileName))
 	}
 	if err := app.secrets().CheckFile(); err != nil {
-		fmt.Fprintf(app.stderr, "warning: %s\n", client.Sanitize(err.Error()))
+		fmt.Fprintf(app.stderr, "warning: %s\n", textsafe.Sanitize(err.Error()))
 	}
 	if st.LoosePermissions() {
 		fmt.Fprintf(app.stderr, "warning: %s can be read by others; it is rewritten 0600 on the next save\n", st.Path())
@@ -192,7 +193,7 @@ directory already has is kept.`,
 				return &usageError{err}
 			}
 			for _, m := range moved {
-				fmt.Fprintf(app.stderr, "adopted %s into %s\n", m, client.Sanitize(st.Dir))
+				fmt.Fprintf(app.stderr, "adopted %s into %s\n", m, textsafe.Sanitize(st.Dir))
 			}
 			if err != nil {
 				return err
@@ -237,7 +238,7 @@ func newProfileListCmd(app *App) *cobra.Command {
 				// with U+202E could disguise its host, and a tab would shift columns.
 				fields := []string{p.Name, envBadge(p.Account), p.Account, p.Grant, orDash(who), p.BaseURLOrDefault()}
 				for i, f := range fields {
-					fields[i] = client.Sanitize(f)
+					fields[i] = textsafe.Sanitize(f)
 				}
 				fmt.Fprintln(tw, strings.Join(fields, "\t"))
 			}
@@ -264,7 +265,7 @@ func newProfileShowCmd(app *App) *cobra.Command {
 			w := app.stdout
 			row := func(k, v string) {
 				if v != "" {
-					fmt.Fprintf(w, "%-14s %s\n", k, client.Sanitize(v))
+					fmt.Fprintf(w, "%-14s %s\n", k, textsafe.Sanitize(v))
 				}
 			}
 			row("name", p.Name)
@@ -364,7 +365,7 @@ var unsavedFlags = []string{"ca-file", "param", "timeout", "output", "code", "mf
 func (app *App) saveProfile(ctx context.Context, name string, o *profileOptions, edit bool, changed func(string) bool) error {
 	for _, flag := range unsavedFlags {
 		if changed(flag) {
-			return &usageError{fmt.Errorf("--%s is not kept in a profile; give it to each run instead (tokenbench token -p %s --%s …)", flag, client.Sanitize(name), flag)}
+			return &usageError{fmt.Errorf("--%s is not kept in a profile; give it to each run instead (tokenbench token -p %s --%s …)", flag, textsafe.Sanitize(name), flag)}
 		}
 	}
 	if o.refreshBefore < 0 {
@@ -665,7 +666,7 @@ func newProfileExportCmd(app *App) *cobra.Command {
 			if _, err := bundle.WriteFile(args[0], data, force); err != nil {
 				var ex *bundle.ExistsError
 				if errors.As(err, &ex) {
-					return &exitError{code: ExitUsage, err: fmt.Errorf("profile export %s: the file exists; not replaced (--force replaces it)", client.Sanitize(ex.Path))}
+					return &exitError{code: ExitUsage, err: fmt.Errorf("profile export %s: the file exists; not replaced (--force replaces it)", textsafe.Sanitize(ex.Path))}
 				}
 				return fmt.Errorf("profile export: %w", err)
 			}
@@ -722,7 +723,7 @@ func (app *App) runImport(from string, force bool) error {
 	for i, in := range incoming {
 		reviews[i] = profiles.ReviewImport(in)
 		if err := reviews[i].Profile.Validate(); err != nil {
-			return &usageError{fmt.Errorf("profile %q: %w; nothing imported", client.Sanitize(in.Name), err)}
+			return &usageError{fmt.Errorf("profile %q: %w; nothing imported", textsafe.Sanitize(in.Name), err)}
 		}
 	}
 	replaced := map[string]bool{}
@@ -791,7 +792,7 @@ func checkReplace(old, in profiles.Profile) error {
 		return nil
 	}
 	return &usageError{fmt.Errorf("profile %s: the import points it at %s instead of %s, where its secrets (%s) would be sent; nothing imported (remove it first, or import under another name)",
-		old.Name, client.Sanitize(in.BaseURLOrDefault()), client.Sanitize(old.BaseURLOrDefault()), strings.Join(sent, ", "))}
+		old.Name, textsafe.Sanitize(in.BaseURLOrDefault()), textsafe.Sanitize(old.BaseURLOrDefault()), strings.Join(sent, ", "))}
 }
 
 // sourceLabelFlag shows a --secret-source value in an error: env:NAME as it
@@ -800,7 +801,7 @@ func sourceLabelFlag(s string) string {
 	if strings.HasPrefix(s, "cmd:") {
 		return "cmd:…"
 	}
-	return client.Sanitize(s)
+	return textsafe.Sanitize(s)
 }
 
 // sourceLabel names a secret source without quoting a command line.
@@ -809,11 +810,11 @@ func sourceLabel(src profiles.Source) string {
 	case strings.HasPrefix(string(src), "cmd:"):
 		return "a command"
 	case strings.HasPrefix(string(src), "env:"):
-		return "$" + client.Sanitize(string(src[4:]))
+		return "$" + textsafe.Sanitize(string(src[4:]))
 	case src == profiles.SourceFile:
 		return "the plain-text secrets file"
 	}
-	return client.Sanitize(string(src))
+	return textsafe.Sanitize(string(src))
 }
 
 // minValidity is how long a kept token must still live to be reused.

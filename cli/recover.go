@@ -12,8 +12,10 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // recoverOptions are the flags of `tokenbench recover`. No secret is a flag.
@@ -95,7 +97,7 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 	switch o.output {
 	case "token", "json", "header", "env":
 	default:
-		return req, "", nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", client.Sanitize(o.output))}
+		return req, "", nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", textsafe.Sanitize(o.output))}
 	}
 	e := app.env
 	if req.ClientSecret, err = e.secret("client secret", o.clientSecretFile, "TOKENBENCH_CLIENT_SECRET"); err != nil {
@@ -124,7 +126,7 @@ func (app *App) buildRecovery(ctx context.Context, o *recoverOptions, changed fu
 // recordedClient is a client whose exchanges go to -v and --har; done
 // writes the HAR, whatever happened. rd knows the secrets of the flow; the
 // client, the log and the HAR share it.
-func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, force bool, rd *client.Redactor) (*client.Client, func(), error) {
+func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, force bool, rd *record.Redactor) (*client.Client, func(), error) {
 	s, err := app.recordedSession(baseURL, caFile, timeout, verbose, harFile, force, rd)
 	return s.client, s.done, err
 }
@@ -134,15 +136,15 @@ func (app *App) recordedClient(baseURL, caFile string, timeout time.Duration, ve
 // every secret the client has sent or received.
 type recorded struct {
 	client   *client.Client
-	recorder *client.Recorder
-	redactor *client.Redactor
+	recorder *record.Recorder
+	redactor *record.Redactor
 	done     func()
 }
 
-func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, force bool, rd *client.Redactor) (recorded, error) {
-	rec := &client.Recorder{Redactor: rd}
+func (app *App) recordedSession(baseURL, caFile string, timeout time.Duration, verbose bool, harFile string, force bool, rd *record.Redactor) (recorded, error) {
+	rec := &record.Recorder{Redactor: rd}
 	if verbose {
-		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
+		rec.OnExchange = func(e record.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
 	}
 	s := recorded{recorder: rec, redactor: rd, done: func() {
 		if harFile == "" {
@@ -169,13 +171,13 @@ func (app *App) runRecover(ctx context.Context, o *recoverOptions, changed func(
 	if err != nil {
 		return err
 	}
-	rd := &client.Redactor{}
+	rd := &record.Redactor{}
 	rd.AddBasic(req.ClientID, req.ClientSecret)
 	rd.AddToken(req.Bearer)
 	return redacted(app.recoverWith(ctx, o, req, baseURL, prof, rd), rd)
 }
 
-func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.RecoveryRequest, baseURL string, prof *profiles.Profile, rd *client.Redactor) (err error) {
+func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.RecoveryRequest, baseURL string, prof *profiles.Profile, rd *record.Redactor) (err error) {
 	rs, err := app.recordedSession(baseURL, o.caFile, o.timeout, o.verbose, o.harFile, o.force, rd)
 	defer rs.done()
 	if err != nil {
@@ -206,7 +208,7 @@ func (app *App) recoverWith(ctx context.Context, o *recoverOptions, req flows.Re
 	defer stop()
 	stderr := app.env.stderr
 	res, err = flows.NewRunner(c).Recover(ctx, req, &linePrompter{env: app.env}, func(s *flows.RecoverySession) {
-		fmt.Fprintf(stderr, "MFA recovery for %s, %s.\n", client.Sanitize(req.Username), s.Status())
+		fmt.Fprintf(stderr, "MFA recovery for %s, %s.\n", textsafe.Sanitize(req.Username), s.Status())
 	})
 	var need *flows.NeedRecoveryCodeError
 	switch {

@@ -11,10 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // revokeOptions are the flags of `tokenbench revoke`. No secret is a flag.
@@ -80,7 +81,7 @@ func refreshFrom(file string) string {
 	if abs, err := filepath.Abs(file); err == nil {
 		file = abs
 	}
-	return "the file " + client.Sanitize(file)
+	return "the file " + textsafe.Sanitize(file)
 }
 
 func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(string) bool) error {
@@ -115,7 +116,7 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 	if err := app.explainProblems(req.Check(), true); err != nil {
 		return err
 	}
-	rd := &client.Redactor{}
+	rd := &record.Redactor{}
 	rd.AddBasic(req.ClientID, req.ClientSecret)
 	rd.AddToken(req.Bearer)
 	rd.AddToken(req.RefreshToken)
@@ -132,7 +133,7 @@ func (app *App) runRevoke(ctx context.Context, o *revokeOptions, changed func(st
 		r.RefreshToken = rt
 		return runner.Revoke(ctx, r)
 	}
-	fp := client.Fingerprint(req.RefreshToken)
+	fp := record.Fingerprint(req.RefreshToken)
 	if held.profile == nil {
 		if err := revoke(ctx, req.RefreshToken); err != nil {
 			return redacted(err, rd)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // App holds what the commands write to and read from, so tests can run them
@@ -127,7 +127,7 @@ func (app *App) Run(ctx context.Context, args []string) int {
 	}
 	code := ExitCode(err)
 	if err != nil && err.Error() != "" {
-		io.WriteString(app.stderr, "error: "+client.Sanitize(errorMessage(err))+"\n")
+		io.WriteString(app.stderr, "error: "+textsafe.Sanitize(errorMessage(err))+"\n")
 	}
 	return code
 }

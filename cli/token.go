@@ -15,8 +15,10 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // tokenOptions are the flags of `tokenbench token`. No secret is a flag.
@@ -152,7 +154,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		if cmd.SuggestionsMinimumDistance <= 0 {
 			cmd.SuggestionsMinimumDistance = 2 // cobra's own default
 		}
-		msg := fmt.Sprintf("unknown command %q for %s", client.Sanitize(args[0]), cmd.CommandPath())
+		msg := fmt.Sprintf("unknown command %q for %s", textsafe.Sanitize(args[0]), cmd.CommandPath())
 		if near := cmd.SuggestionsFor(args[0]); len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, " or ") + "?"
 		} else {
@@ -160,7 +162,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		}
 		return &usageError{errors.New(msg)}
 	}
-	return &usageError{fmt.Errorf("%s takes no arguments (got %q)", cmd.CommandPath(), client.Sanitize(args[0]))}
+	return &usageError{fmt.Errorf("%s takes no arguments (got %q)", cmd.CommandPath(), textsafe.Sanitize(args[0]))}
 }
 
 // tokenRequest is what a token command will send.
@@ -253,7 +255,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 	switch o.output {
 	case "token", "json", "header", "env":
 	default:
-		return nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", client.Sanitize(o.output))}
+		return nil, &usageError{fmt.Errorf("unknown output %q (token, json, header or env)", textsafe.Sanitize(o.output))}
 	}
 	extra, err := parseParams(o.params)
 	if err != nil {
@@ -293,7 +295,7 @@ func (app *App) buildRequest(ctx context.Context, o *tokenOptions, changed func(
 		}
 	}
 	if req.Grant == client.GrantPassword && req.Password == "" && o.passwordFile == "" && app.env.isTerminal() {
-		if req.Password, err = app.env.readPassword(ctx, fmt.Sprintf("Password for %s: ", client.Sanitize(req.Username))); err != nil {
+		if req.Password, err = app.env.readPassword(ctx, fmt.Sprintf("Password for %s: ", textsafe.Sanitize(req.Username))); err != nil {
 			return nil, &usageError{fmt.Errorf("reading password: %w", err)}
 		}
 	}
@@ -406,10 +408,10 @@ func parseParams(params []string) (map[string]string, error) {
 	for _, p := range params {
 		k, v, ok := strings.Cut(p, "=")
 		if !ok || k == "" {
-			return nil, &usageError{fmt.Errorf("--param %q is not key=value", client.Sanitize(k))}
+			return nil, &usageError{fmt.Errorf("--param %q is not key=value", textsafe.Sanitize(k))}
 		}
 		if instead, managed := managedParams[strings.ToLower(strings.TrimSpace(k))]; managed {
-			return nil, &usageError{fmt.Errorf("--param %s is refused: tokenbench sets %s itself; use %s", client.Sanitize(k), client.Sanitize(k), instead)}
+			return nil, &usageError{fmt.Errorf("--param %s is refused: tokenbench sets %s itself; use %s", textsafe.Sanitize(k), textsafe.Sanitize(k), instead)}
 		}
 		extra[k] = v
 	}
@@ -447,11 +449,11 @@ func (app *App) askSecret(profile string) profiles.Asker {
 		return func(k profiles.Kind) (string, error) {
 			what := strings.ReplaceAll(string(k), "_", " ")
 			return "", &usageError{fmt.Errorf("%w: profile %s keeps no %s to use here (it asks for it, or has none), and there is no terminal to ask on: give it with %s",
-				client.ErrInvalidInput, client.Sanitize(profile), what, app.secretHint(strings.ReplaceAll(string(k), "_", "-"), false))}
+				client.ErrInvalidInput, textsafe.Sanitize(profile), what, app.secretHint(strings.ReplaceAll(string(k), "_", "-"), false))}
 		}
 	}
 	return func(k profiles.Kind) (string, error) {
-		v, err := app.env.readPassword(app.runContext(), fmt.Sprintf("%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), client.Sanitize(profile)))
+		v, err := app.env.readPassword(app.runContext(), fmt.Sprintf("%s for profile %s: ", strings.ReplaceAll(string(k), "_", " "), textsafe.Sanitize(profile)))
 		if err != nil {
 			return "", &usageError{fmt.Errorf("reading %s: %w", k, err)}
 		}
@@ -492,22 +494,22 @@ func (app *App) noteNoRefresh(format string, res *flows.Result) {
 
 // obtain runs the grant the options describe, through MFA when needed, and
 // keeps what the profile (if any) wants kept.
-func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string) bool) (*flows.Result, *client.Redactor, error) {
+func (app *App) obtain(ctx context.Context, o *tokenOptions, changed func(string) bool) (*flows.Result, *record.Redactor, error) {
 	tr, err := app.buildRequest(ctx, o, changed)
 	if err != nil {
 		return nil, nil, err
 	}
 	// One redactor knows every secret of the flow: the error line, -v,
 	// the HAR and the JSON printed all go through it.
-	rd := &client.Redactor{}
+	rd := &record.Redactor{}
 	tr.req.NoteSecrets(rd)
 	res, err := app.obtainWith(ctx, o, tr, rd)
 	return res, rd, redacted(withDoctorHint(err, tr), rd)
 }
 
-func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *client.Redactor) (res *flows.Result, err error) {
+func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenRequest, rd *record.Redactor) (res *flows.Result, err error) {
 	req, channel := tr.req, tr.channel
-	rec := &client.Recorder{Redactor: rd}
+	rec := &record.Recorder{Redactor: rd}
 	var c *client.Client
 	if o.bundleFile != "" {
 		// Written whatever happens, like the HAR.
@@ -530,7 +532,7 @@ func (app *App) obtainWith(ctx context.Context, o *tokenOptions, tr *tokenReques
 		}()
 	}
 	if o.verbose {
-		rec.OnExchange = func(e client.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
+		rec.OnExchange = func(e record.Exchange) { fmt.Fprint(app.env.stderr, e.Text()) }
 	}
 	if o.harFile != "" {
 		// Written whatever happens: a failed flow is what a ticket needs.
@@ -637,15 +639,15 @@ type continuation struct {
 func (app *App) mfaOOBCommand(k continuation, s *flows.MFASession) string {
 	args := []string{"tokenbench", "token"}
 	if k.profile != nil {
-		args = append(args, "-p", shellQuote(client.Sanitize(k.profile.Name)))
+		args = append(args, "-p", shellQuote(textsafe.Sanitize(k.profile.Name)))
 		if strings.TrimRight(k.profile.BaseURLOrDefault(), "/") != strings.TrimRight(k.baseURL, "/") {
-			args = append(args, "--base-url", shellQuote(client.Sanitize(k.baseURL)))
+			args = append(args, "--base-url", shellQuote(textsafe.Sanitize(k.baseURL)))
 		}
 		if k.profile.Account != k.account {
 			args = append(args, "--account", k.account)
 		}
 	} else {
-		args = append(args, "--base-url", shellQuote(client.Sanitize(k.baseURL)), "--account", k.account)
+		args = append(args, "--base-url", shellQuote(textsafe.Sanitize(k.baseURL)), "--account", k.account)
 	}
 	args = append(args, "--grant", "mfa-oob", "--mfa-token", shellQuote(s.MFAToken), "--oob-code", shellQuote(s.OOBCode), "--binding-code", "CODE")
 	args = append(args, k.extra...)
@@ -653,14 +655,14 @@ func (app *App) mfaOOBCommand(k continuation, s *flows.MFASession) string {
 	if k.bearerChained {
 		kind, file, envVar, fileFlag = profiles.ClientSecret, k.clientSecretFile, "TOKENBENCH_CLIENT_SECRET", "--client-secret-file"
 		if k.profile == nil || k.profile.ClientID != k.clientID {
-			args = append(args, "--client-id", shellQuote(client.Sanitize(k.clientID)))
+			args = append(args, "--client-id", shellQuote(textsafe.Sanitize(k.clientID)))
 		}
 	}
 	switch {
 	case file == "-":
 		args = append(args, fileFlag, "-", "(with the same "+strings.ReplaceAll(string(kind), "_", " ")+" on stdin)")
 	case file != "":
-		args = append(args, fileFlag, shellQuote(client.Sanitize(file)))
+		args = append(args, fileFlag, shellQuote(textsafe.Sanitize(file)))
 	case app.env.getenv(envVar) != "":
 		args = append(args, "(with the same $"+envVar+")")
 	case k.profile != nil:
@@ -673,8 +675,8 @@ func (app *App) mfaOOBCommand(k continuation, s *flows.MFASession) string {
 
 // writeHAR writes a new HAR file, 0600, never half, refusing a file (or a
 // link) already at path unless replace, which replaces atomically.
-func writeHAR(path string, ex []client.Exchange, replace bool) error {
-	data, err := client.HAR(ex, Version)
+func writeHAR(path string, ex []record.Exchange, replace bool) error {
+	data, err := record.HAR(ex, Version)
 	if err != nil {
 		return fmt.Errorf("HAR: %w", err)
 	}
@@ -697,7 +699,7 @@ func caseUser(req flows.Request) string {
 // only, and only here. The JSON goes through rd, the run's redactor, as -v
 // does: the server's other fields (user_info, …) may echo a code or a
 // secret; the access and refresh tokens, the output asked for, are kept.
-func writeToken(w io.Writer, format string, res *flows.Result, rd *client.Redactor) error {
+func writeToken(w io.Writer, format string, res *flows.Result, rd *record.Redactor) error {
 	r := res.Response
 	var err error
 	switch format {
@@ -760,14 +762,14 @@ func writeJSON(w io.Writer, v any) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, client.EscapeJSONControls(string(data))+"\n")
+	_, err = io.WriteString(w, textsafe.EscapeJSONControls(string(data))+"\n")
 	return err
 }
 
 // writeRedactedJSON writes v (a JSON object) as writeJSON does, through
 // rd: every secret rd knows is masked, save the values of the top-level
 // fields named in keep, which are the output itself.
-func writeRedactedJSON(w io.Writer, v map[string]any, rd *client.Redactor, keep ...string) error {
+func writeRedactedJSON(w io.Writer, v map[string]any, rd *record.Redactor, keep ...string) error {
 	if rd == nil {
 		return writeJSON(w, v)
 	}
@@ -792,7 +794,7 @@ func writeRedactedJSON(w io.Writer, v map[string]any, rd *client.Redactor, keep 
 			return err
 		}
 		ph := fmt.Sprintf("tokenbench-kept-%x-%d", nonce, i)
-		out[k], held[`"`+ph+`"`] = ph, client.EscapeJSONControls(string(enc))
+		out[k], held[`"`+ph+`"`] = ph, textsafe.EscapeJSONControls(string(enc))
 	}
 	var b strings.Builder
 	if err := writeJSON(&b, out); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
@@ -32,7 +33,7 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 	if v := os.Getenv(clearAfterEnv); v != "" {
 		secs, err := strconv.Atoi(v)
 		if err != nil || secs < 0 {
-			return &usageError{err: fmt.Errorf("%s must be a whole number of seconds, got %q", clearAfterEnv, client.Sanitize(v))}
+			return &usageError{err: fmt.Errorf("%s must be a whole number of seconds, got %q", clearAfterEnv, textsafe.Sanitize(v))}
 		}
 		ctx.ClearAfter = time.Duration(secs) * time.Second
 	}

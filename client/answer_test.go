@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 )
 
 // TestKeysInAnotherCaseAreTakenAndRedacted is issue 18 item 1: an answer
@@ -28,7 +29,7 @@ func TestKeysInAnotherCaseAreTakenAndRedacted(t *testing.T) {
 		io.WriteString(w, `{"challenge_type":"oob","OOB_Code":"`+oob+`"} `+"\n"+`{"echo":"`+mfa+`"}`)
 	}))
 	defer srv.Close()
-	rec := &client.Recorder{}
+	rec := &record.Recorder{}
 	c, err := client.New(client.Options{BaseURL: srv.URL, Recorder: rec, Redactor: rec.Redactor})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +48,7 @@ func TestKeysInAnotherCaseAreTakenAndRedacted(t *testing.T) {
 	for _, e := range rec.Exchanges() {
 		log.WriteString(e.Text())
 	}
-	har, _ := client.HAR(rec.Exchanges(), "test")
+	har, _ := record.HAR(rec.Exchanges(), "test")
 	for where, text := range map[string]string{"log": log.String(), "HAR": string(har), "error": apiErr.Error()} {
 		for _, s := range []string{mfa, oob, mfa[4:16], oob[4:16]} {
 			if strings.Contains(text, s) {
@@ -78,7 +79,7 @@ func TestJWKSErrorShowsNoStartOfTheBearer(t *testing.T) {
 
 // TestOneKeyRuleForTheClientAndTheRecorder: a key the client reads by
 // encoding/json's folding (the long s "ſ", the Kelvin sign "K") is a key
-// the recorder redacts, since both use client.FoldKey.
+// the recorder redacts, since both use record.FoldKey.
 func TestOneKeyRuleForTheClientAndTheRecorder(t *testing.T) {
 	const at, rt = "eyJhbGciOiJub25lIn0.e30.folded-access-token", "folded-refresh-token-0123456789"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +87,7 @@ func TestOneKeyRuleForTheClientAndTheRecorder(t *testing.T) {
 		io.WriteString(w, `{"ACCEſſ_TOKEN":"`+at+`","refresh_to\u212Aen":"`+rt+`","expires_in":60}`)
 	}))
 	defer srv.Close()
-	rec := &client.Recorder{}
+	rec := &record.Recorder{}
 	c, err := client.New(client.Options{BaseURL: srv.URL, Recorder: rec, Redactor: rec.Redactor})
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +101,7 @@ func TestOneKeyRuleForTheClientAndTheRecorder(t *testing.T) {
 			t.Fatalf("recorded raw:\n%s", e.Text())
 		}
 	}
-	if client.FoldKey("MFA_Token") != "mfa_token" || client.FoldKey("paſſword") != "password" {
+	if record.FoldKey("MFA_Token") != "mfa_token" || record.FoldKey("paſſword") != "password" {
 		t.Error("FoldKey does not fold as encoding/json does")
 	}
 }

@@ -19,6 +19,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokenbench/tokenbench/client/record"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Grant is a grant_type of the token endpoint.
@@ -54,7 +57,7 @@ func ParseGrant(s string) (Grant, error) {
 	if s == string(GrantMFAOOBUnderscore) {
 		return GrantMFAOOBUnderscore, nil
 	}
-	return "", invalidf("unknown grant %q (one of %s)", Sanitize(s), grantList())
+	return "", invalidf("unknown grant %q (one of %s)", textsafe.Sanitize(s), grantList())
 }
 
 func grantList() string {
@@ -100,7 +103,7 @@ func ParseChannel(s string) (Channel, error) {
 	case ChannelSMS, ChannelEmail:
 		return Channel(s), nil
 	}
-	return "", invalidf("unknown MFA channel %q (sms or email)", Sanitize(s))
+	return "", invalidf("unknown MFA channel %q (sms or email)", textsafe.Sanitize(s))
 }
 
 // Other returns the other channel, for "switch channel".
@@ -148,7 +151,7 @@ func idShape(id string, digits ...int) bool {
 // takes it: P or T followed by 3 or 8 digits.
 func ValidateOwnerID(id string) error {
 	if !idShape(id, 3, 8) {
-		return invalidf("account id %q is not P or T followed by 8 digits (or 3 for a partner)", Sanitize(id))
+		return invalidf("account id %q is not P or T followed by 8 digits (or 3 for a partner)", textsafe.Sanitize(id))
 	}
 	return nil
 }
@@ -177,7 +180,7 @@ func ValidateBaseURL(raw string) (*url.URL, error) { return validateURL(raw, fal
 func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return nil, invalidf("base URL %q is not an absolute URL", Sanitize(raw))
+		return nil, invalidf("base URL %q is not an absolute URL", textsafe.Sanitize(raw))
 	}
 	if u.User != nil {
 		return nil, invalidf("base URL must not contain user info; give credentials through the secret options")
@@ -186,10 +189,10 @@ func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	case "https":
 	case "http":
 		if err := CheckLoopback(u.Hostname()); err != nil {
-			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http; %v)", Sanitize(u.Host), err)
+			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http; %v)", textsafe.Sanitize(u.Host), err)
 		}
 	default:
-		return nil, invalidf("base URL scheme %q is not https", Sanitize(u.Scheme))
+		return nil, invalidf("base URL scheme %q is not https", textsafe.Sanitize(u.Scheme))
 	}
 	if (u.RawQuery != "" && !allowQuery) || u.Fragment != "" {
 		return nil, invalidf("base URL must not have a query or fragment")
@@ -227,6 +230,20 @@ func (a BearerAuth) header() string { return "Bearer " + a.Token }
 // Kind implements Auth.
 func (BearerAuth) Kind() string { return "Bearer" }
 
+// noteAuth teaches rd the secret of an Authorization.
+func noteAuth(rd *record.Redactor, a Auth) {
+	switch a := a.(type) {
+	case BasicAuth:
+		rd.AddBasic(a.ClientID, a.ClientSecret)
+	case *BasicAuth:
+		rd.AddBasic(a.ClientID, a.ClientSecret)
+	case BearerAuth:
+		rd.AddToken(a.Token)
+	case *BearerAuth:
+		rd.AddToken(a.Token)
+	}
+}
+
 // Options configure a Client.
 type Options struct {
 	BaseURL   string
@@ -239,11 +256,11 @@ type Options struct {
 	// Now is the clock that stamps ReceivedAt; default time.Now.
 	Now func() time.Time
 	// Recorder, when set, keeps every exchange, redacted.
-	Recorder *Recorder
+	Recorder *record.Recorder
 	// Redactor knows the secrets of the flow (give the recorder the same
 	// one); a new one is made when nil. The client teaches it every secret
 	// it sends or receives, and no error it returns holds any of them.
-	Redactor *Redactor
+	Redactor *record.Redactor
 }
 
 // Client calls the auth API of one base URL.
@@ -253,11 +270,8 @@ type Client struct {
 	userAgent string
 	timeout   time.Duration
 	now       func() time.Time
-	redactor  *Redactor
+	redactor  *record.Redactor
 }
-
-// MaxBodySize bounds every response body read.
-const MaxBodySize = 1 << 20
 
 // New checks the options and builds a client. It sends nothing.
 func New(opts Options) (*Client, error) {
@@ -270,7 +284,7 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{base: base, userAgent: opts.UserAgent, timeout: opts.Timeout, now: opts.Now, redactor: opts.Redactor}
 	if c.redactor == nil {
-		c.redactor = &Redactor{}
+		c.redactor = &record.Redactor{}
 	}
 	if c.userAgent == "" {
 		c.userAgent = "tokenbench/dev"
@@ -298,7 +312,7 @@ func New(opts Options) (*Client, error) {
 		rt = plainHTTPMarker{t}
 	}
 	if opts.Recorder != nil {
-		rt = opts.Recorder.Wrap(rt)
+		rt = opts.Recorder.Wrap(rt, readError)
 	}
 	c.http = &http.Client{
 		Transport: rt,
@@ -356,7 +370,7 @@ func readCAFile(path string) ([]byte, error) {
 
 // Redactor returns the redactor that knows every secret this client has
 // sent or received.
-func (c *Client) Redactor() *Redactor { return c.redactor }
+func (c *Client) Redactor() *record.Redactor { return c.redactor }
 
 // Timeout is the deadline of each request.
 func (c *Client) Timeout() time.Duration { return c.timeout }
@@ -493,16 +507,16 @@ type response struct {
 	date        time.Time
 	body        []byte
 	receivedAt  time.Time
-	redactor    *Redactor
+	redactor    *record.Redactor
 }
 
 // scrub makes a string of the answer safe to print: sanitised, with no
 // secret of the flow in it.
-func (r *response) scrub(s string) string { return scrub(r.redactor, s) }
+func (r *response) scrub(s string) string { return r.redactor.Scrub(s) }
 
 func (r *response) protocolError(reason string) *ProtocolError {
-	return &ProtocolError{Status: r.status, ContentType: r.scrub(mediaType(r.contentType)), Reason: reason,
-		Excerpt: Excerpt([]byte(r.redactor.Redact(string(r.body))), excerptLen)}
+	return &ProtocolError{Status: r.status, ContentType: r.scrub(textsafe.MediaType(r.contentType)), Reason: reason,
+		Excerpt: textsafe.Excerpt([]byte(r.redactor.Redact(string(r.body))), excerptLen)}
 }
 
 func (c *Client) post(ctx context.Context, op, path string, auth Auth, body map[string]string) (*response, error) {
@@ -553,16 +567,16 @@ func (c *Client) send(ctx context.Context, method, op, rawURL string, auth Auth,
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if auth != nil {
-		c.redactor.AddAuth(auth)
+		noteAuth(c.redactor, auth)
 		req.Header.Set("Authorization", auth.header())
 	}
-	NoteSecrets(c.redactor, payload, true)
+	record.NoteSecrets(c.redactor, payload, true)
 	res, err := c.http.Do(req)
 	if err != nil {
 		return nil, c.transportError(ctx, op, target, err)
 	}
 	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
+	data, err := io.ReadAll(io.LimitReader(res.Body, record.MaxBodySize+1))
 	if ctx.Err() != nil {
 		// A body cut off by the deadline or an interrupt is not a broken
 		// body: the read may even end without an error.
@@ -578,13 +592,13 @@ func (c *Client) send(ctx context.Context, method, op, rawURL string, auth Auth,
 		}
 		// An error answer cut short still says something; fall through.
 	}
-	if len(data) > MaxBodySize {
+	if len(data) > record.MaxBodySize {
 		if res.StatusCode/100 == 2 {
-			return nil, &ProtocolError{Status: res.StatusCode, ContentType: mediaType(out.contentType), Reason: "body larger than 1 MiB"}
+			return nil, &ProtocolError{Status: res.StatusCode, ContentType: textsafe.MediaType(out.contentType), Reason: "body larger than 1 MiB"}
 		}
-		data = data[:MaxBodySize]
+		data = data[:record.MaxBodySize]
 	}
-	NoteSecrets(c.redactor, data, false)
+	record.NoteSecrets(c.redactor, data, false)
 	if res.StatusCode/100 != 2 {
 		apiErr := c.parseError(res.StatusCode, out.contentType, data)
 		if res.StatusCode/100 == 3 {
@@ -606,12 +620,12 @@ func (c *Client) parseError(status int, contentType string, body []byte) *APIErr
 	}
 	e := ParseError(status, contentType, []byte(c.redactor.Redact(string(body))))
 	e.MFAToken = raw.MFAToken
-	e.Code = scrub(c.redactor, e.Code)
-	e.Message = scrub(c.redactor, e.Message)
-	e.Excerpt = scrub(c.redactor, e.Excerpt)
-	e.ContentType = scrub(c.redactor, e.ContentType)
+	e.Code = c.redactor.Scrub(e.Code)
+	e.Message = c.redactor.Scrub(e.Message)
+	e.Excerpt = c.redactor.Scrub(e.Excerpt)
+	e.ContentType = c.redactor.Scrub(e.ContentType)
 	for i, d := range e.Details {
-		e.Details[i] = scrub(c.redactor, d)
+		e.Details[i] = c.redactor.Scrub(d)
 	}
 	return e
 }
@@ -645,7 +659,8 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	if len(bytes.TrimSpace(res.body)) == 0 {
 		return nil, res.protocolError("empty body")
 	}
-	// The one parse the recorder and the redactor share (answer.go).
+	// Read under the key rule the recorder and the redactor share
+	// (answer.go, record.FoldKey).
 	fields, ok := decodeObject(res.body)
 	if !ok {
 		return nil, res.protocolError("body is not a JSON object")
@@ -662,12 +677,12 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 			// Printed, it could drive the terminal or break a script's
 			// header; it could not be sent back anyway. The body is left
 			// out: it holds the token.
-			return nil, &ProtocolError{Status: res.status, ContentType: res.scrub(mediaType(res.contentType)),
+			return nil, &ProtocolError{Status: res.status, ContentType: res.scrub(textsafe.MediaType(res.contentType)),
 				Reason: t.name + " holds characters that cannot be sent in an HTTP header (controls, spaces or non-ASCII)"}
 		}
 	}
-	out.TokenType = Sanitize(str("token_type"))
-	out.Scope = Sanitize(str("scope"))
+	out.TokenType = textsafe.Sanitize(str("token_type"))
+	out.Scope = textsafe.Sanitize(str("scope"))
 	switch v := field(fields, "expires_in").(type) {
 	case json.Number:
 		n, err := v.Float64()
@@ -699,7 +714,7 @@ func decodeTokenResponse(res *response) (*TokenResponse, error) {
 	default:
 		out.Warnings = append(out.Warnings, "expires_in is not a number")
 	}
-	if mt := mediaType(res.contentType); mt != "application/json" {
+	if mt := textsafe.MediaType(res.contentType); mt != "application/json" {
 		out.Warnings = append(out.Warnings, fmt.Sprintf("server sent Content-Type %q for a JSON body", mt))
 	}
 	if out.TokenType != "" && !strings.EqualFold(out.TokenType, "bearer") {

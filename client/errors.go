@@ -6,11 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // APIError is a non-2xx answer from the server. It reads the three error
@@ -133,7 +134,7 @@ type TransportError struct {
 func (e *TransportError) Error() string {
 	where := e.Op
 	if e.URL != "" {
-		where += " to " + Sanitize(e.URL)
+		where += " to " + textsafe.Sanitize(e.URL)
 	}
 	switch {
 	case e.Timeout > 0:
@@ -143,7 +144,7 @@ func (e *TransportError) Error() string {
 	case errors.Is(e.Err, context.Canceled):
 		return e.Op + ": cancelled"
 	}
-	return e.Op + ": " + Sanitize(e.Err.Error())
+	return e.Op + ": " + textsafe.Sanitize(e.Err.Error())
 }
 
 // errRequestTimeout is the cause of a request context that ran out of the
@@ -164,6 +165,13 @@ func (c *Client) transportError(ctx context.Context, op, target string, err erro
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// readError is how the recorder reads an error answer: as ParseError
+// does, so that an exchange shows what the client understood.
+func readError(status int, contentType string, body []byte) (code, message string, details []string) {
+	e := ParseError(status, contentType, body)
+	return e.Code, e.Message, e.AllDetails()
+}
+
 // maxCodeLen and maxMessageLen bound an error's code and message.
 const maxCodeLen, maxMessageLen = 100, 400
 
@@ -173,7 +181,7 @@ const excerptLen = 120
 // ParseError reads an error answer. It never fails: whatever the body, the
 // result says at least the status and the content type.
 func ParseError(status int, contentType string, body []byte) *APIError {
-	e := &APIError{Status: status, ContentType: mediaType(contentType)}
+	e := &APIError{Status: status, ContentType: textsafe.MediaType(contentType)}
 	trimmed := bytes.TrimSpace(body)
 	var raw struct {
 		Error            json.RawMessage `json:"error"`
@@ -182,11 +190,11 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 	}
 	var fields map[string]any
 	if len(trimmed) == 0 || json.Unmarshal(trimmed, &raw) != nil || json.Unmarshal(trimmed, &fields) != nil {
-		e.Excerpt = Excerpt(trimmed, excerptLen)
+		e.Excerpt = textsafe.Excerpt(trimmed, excerptLen)
 		return e
 	}
 	// The mfa_token is a secret: taken by the key rule the redactor
-	// learns by (answer.go), wherever the server put it.
+	// learns by (answer.go, record.FoldKey), wherever the server put it.
 	e.MFAToken = stringField(fields, "mfa_token")
 	if inner, ok := field(fields, "error").(map[string]any); ok {
 		if t := stringField(inner, "mfa_token"); t != "" {
@@ -207,7 +215,7 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 	case len(raw.Error) == 0 || string(raw.Error) == "null":
 		e.Message = raw.Message
 		if raw.Message == "" {
-			e.Excerpt = Excerpt(trimmed, excerptLen)
+			e.Excerpt = textsafe.Excerpt(trimmed, excerptLen)
 		}
 	case json.Unmarshal(raw.Error, &nested) == nil:
 		e.Code, e.Message = nested.Code, nested.Message
@@ -217,7 +225,7 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 	case json.Unmarshal(raw.Error, &flat) == nil:
 		e.Code, e.Message = flat, raw.ErrorDescription
 	default:
-		e.Excerpt = Excerpt(trimmed, excerptLen)
+		e.Excerpt = textsafe.Excerpt(trimmed, excerptLen)
 	}
 	for _, d := range top.Errors {
 		text := detailText(d)
@@ -231,8 +239,8 @@ func ParseError(status int, contentType string, body []byte) *APIError {
 		e.Details = append(e.Details, text)
 	}
 	// One line, however long what the server wrote.
-	e.Code = Cut(Sanitize(e.Code), maxCodeLen)
-	e.Message = Cut(Sanitize(e.Message), maxMessageLen)
+	e.Code = textsafe.Cut(textsafe.Sanitize(e.Code), maxCodeLen)
+	e.Message = textsafe.Cut(textsafe.Sanitize(e.Message), maxMessageLen)
 	e.MFAToken = strings.TrimSpace(e.MFAToken)
 	return e
 }
@@ -267,7 +275,7 @@ func detailText(d any) string {
 		}
 		text = string(data)
 	}
-	return Cut(Sanitize(strings.TrimSpace(text)), maxDetailLen)
+	return textsafe.Cut(textsafe.Sanitize(strings.TrimSpace(text)), maxDetailLen)
 }
 
 // humanDetail is a detail object's human text, with the field it is about
@@ -291,15 +299,4 @@ func humanDetail(v map[string]any) string {
 		}
 	}
 	return text
-}
-
-func mediaType(contentType string) string {
-	if contentType == "" {
-		return ""
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return Excerpt([]byte(contentType), 40)
-	}
-	return mt
 }

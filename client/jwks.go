@@ -14,6 +14,8 @@ import (
 	"math/big"
 	"net/http"
 	"strings"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // JWKS is a fetched key set: public keys by kid.
@@ -46,7 +48,7 @@ func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (*JWKS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), nil)
+	return c.fetchKeySet(ctx, "GET "+textsafe.Sanitize(u.String()), u.String(), nil)
 }
 
 // FetchKeys gets the signing keys of an account (or partner) from the
@@ -78,7 +80,7 @@ func (c *Client) fetchKeySet(ctx context.Context, op, target string, auth Auth) 
 	if errors.As(err, &pe) && pe.Excerpt != "" {
 		// What a server echoed (the Bearer it was sent) is redacted before
 		// the excerpt cuts it: a cut token is no longer found whole.
-		pe.Excerpt = Excerpt([]byte(c.redactor.Redact(string(res.body))), 60)
+		pe.Excerpt = textsafe.Excerpt([]byte(c.redactor.Redact(string(res.body))), 60)
 	}
 	return set, err
 }
@@ -112,7 +114,7 @@ func ParseJWKS(data []byte) (*JWKS, error) {
 		keys = doc.Keys
 	}
 	if err != nil {
-		return nil, &ProtocolError{Status: 200, Reason: "JWKS is not JSON", Excerpt: Excerpt(data, 60)}
+		return nil, &ProtocolError{Status: 200, Reason: "JWKS is not JSON", Excerpt: textsafe.Excerpt(data, 60)}
 	}
 	set := &JWKS{Keys: map[string]crypto.PublicKey{}, Algs: map[string]string{}}
 	var skipped []string
@@ -128,17 +130,17 @@ func ParseJWKS(data []byte) (*JWKS, error) {
 		case "EC":
 			key, err = ecKey(k.Crv, k.X, k.Y)
 		default:
-			err = fmt.Errorf("key type %q", Sanitize(k.Kty))
+			err = fmt.Errorf("key type %q", textsafe.Sanitize(k.Kty))
 		}
 		if err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s: %v", Cut(Sanitize(k.Kid), maxListItem), err))
+			skipped = append(skipped, fmt.Sprintf("%s: %v", textsafe.Cut(textsafe.Sanitize(k.Kid), textsafe.MaxListItem), err))
 			continue
 		}
 		// Keyed by the sanitised kid: it is what a token's (sanitised) kid
 		// is looked up by, and what messages list.
-		kid := Sanitize(k.Kid)
+		kid := textsafe.Sanitize(k.Kid)
 		set.Keys[kid] = key
-		set.Algs[kid] = Sanitize(k.Alg)
+		set.Algs[kid] = textsafe.Sanitize(k.Alg)
 	}
 	if len(set.Keys) == 0 {
 		reason := "JWKS has no usable signing key"
@@ -208,7 +210,7 @@ func ecKey(crv, x, y string) (crypto.PublicKey, error) {
 	case "P-521":
 		curve = elliptic.P521()
 	default:
-		return nil, fmt.Errorf("curve %q", Sanitize(crv))
+		return nil, fmt.Errorf("curve %q", textsafe.Sanitize(crv))
 	}
 	size := (curve.Params().BitSize + 7) / 8
 	xb, errX := b64(x)
@@ -247,7 +249,7 @@ func (c *Client) FetchJWKSWithBearer(ctx context.Context, rawURL, bearer string)
 	if bearer != "" {
 		auth = BearerAuth{Token: bearer}
 	}
-	return c.fetchKeySet(ctx, "GET "+Sanitize(u.String()), u.String(), auth)
+	return c.fetchKeySet(ctx, "GET "+textsafe.Sanitize(u.String()), u.String(), auth)
 }
 
 // boundedSkipped names the first few keys a set could not use and counts

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // LookupHost resolves a host name for the loopback rule (the name
@@ -24,10 +26,10 @@ func CheckLoopback(host string) error {
 		if ip.IsLoopback() {
 			return nil
 		}
-		return fmt.Errorf("%s is not loopback", Sanitize(host))
+		return fmt.Errorf("%s is not loopback", textsafe.Sanitize(host))
 	}
 	if !strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
-		return fmt.Errorf("%s is not loopback", Sanitize(host))
+		return fmt.Errorf("%s is not loopback", textsafe.Sanitize(host))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -46,10 +48,10 @@ func LoopbackAddrs(ctx context.Context, host string) ([]string, error) {
 func loopbackAddrs(ctx context.Context, host string) ([]string, error) {
 	addrs, err := LookupHost(ctx, host)
 	if err != nil {
-		return nil, fmt.Errorf("%s does not resolve here (%s), so it is not known to be loopback", Sanitize(host), Sanitize(unwrapDNSError(err)))
+		return nil, fmt.Errorf("%s does not resolve here (%s), so it is not known to be loopback", textsafe.Sanitize(host), textsafe.Sanitize(unwrapDNSError(err)))
 	}
 	if len(addrs) == 0 {
-		return nil, fmt.Errorf("%s resolves to no address, so it is not known to be loopback", Sanitize(host))
+		return nil, fmt.Errorf("%s resolves to no address, so it is not known to be loopback", textsafe.Sanitize(host))
 	}
 	var other []string
 	for _, a := range addrs {
@@ -58,7 +60,7 @@ func loopbackAddrs(ctx context.Context, host string) ([]string, error) {
 		}
 	}
 	if len(other) > 0 {
-		return nil, fmt.Errorf("%s resolves to %s here, not to loopback only", Sanitize(host), Bounded(other, 3))
+		return nil, fmt.Errorf("%s resolves to %s here, not to loopback only", textsafe.Sanitize(host), textsafe.Bounded(other, 3))
 	}
 	return addrs, nil
 }
@@ -98,7 +100,7 @@ func loopbackDialer(dial func(ctx context.Context, network, addr string) (net.Co
 		}
 		if ip := net.ParseIP(host); ip != nil {
 			if !ip.IsLoopback() {
-				return nil, fmt.Errorf("refusing plain http to %s: not loopback", Sanitize(host))
+				return nil, fmt.Errorf("refusing plain http to %s: not loopback", textsafe.Sanitize(host))
 			}
 			return dial(ctx, network, addr)
 		}

@@ -3,6 +3,8 @@ package client
 import (
 	"context"
 	"strings"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // IsPartnerID reports whether id is a partner account id as the
@@ -13,7 +15,7 @@ func IsPartnerID(id string) bool { return idShape(id, 8) && strings.HasSuffix(id
 // ValidatePartnerID checks a partner id for partner access (§8).
 func ValidatePartnerID(id string) error {
 	if !IsPartnerID(id) {
-		return invalidf("partner id %q is not P or T followed by 3 digits and 00000 (e.g. T11200000)", Sanitize(id))
+		return invalidf("partner id %q is not P or T followed by 3 digits and 00000 (e.g. T11200000)", textsafe.Sanitize(id))
 	}
 	return nil
 }
@@ -34,7 +36,7 @@ func (c *Client) ExchangeToken(ctx context.Context, partnerID string, auth Auth,
 		return nil, err
 	}
 	if !IsAccountID(accountID) {
-		return nil, invalidf("merchant account id %q is not P or T followed by 8 digits", Sanitize(accountID))
+		return nil, invalidf("merchant account id %q is not P or T followed by 8 digits", textsafe.Sanitize(accountID))
 	}
 	res, err := c.post(ctx, "exchange token", "/accounts/"+partnerID+"/auth/exchange_token", auth, map[string]string{"account_id": accountID})
 	if err != nil {

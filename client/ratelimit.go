@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // RateLimitError is a 429 answer. RetryAfter is the wait the server asked
@@ -99,7 +101,7 @@ func rateLimited(apiErr *APIError, header http.Header, now time.Time) error {
 	raw := strings.TrimSpace(header.Get("Retry-After"))
 	wait, ok := ParseRetryAfter(raw, now, date)
 	return &RateLimitError{APIError: apiErr, RetryAfter: wait, RetryAt: now.Add(wait),
-		Sent: Excerpt([]byte(raw), 64), Meaning: retryAfterMeaning(raw, wait, ok, now, date)}
+		Sent: textsafe.Excerpt([]byte(raw), 64), Meaning: retryAfterMeaning(raw, wait, ok, now, date)}
 }
 
 // retryAfterMeaning says what a Retry-After that is not a plain wait

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // RecoveryRequest starts an MFA recovery (§4) for a user who lost the
@@ -28,7 +30,7 @@ type RecoveryResponse struct {
 // write:accounts or write:accounts:/auth/mfa.
 func (c *Client) Recovery(ctx context.Context, accountID string, auth Auth, req RecoveryRequest) (*RecoveryResponse, error) {
 	if !IsAccountID(accountID) {
-		return nil, invalidf("MFA recovery needs an account id (P or T followed by 8 digits), not %q", Sanitize(accountID))
+		return nil, invalidf("MFA recovery needs an account id (P or T followed by 8 digits), not %q", textsafe.Sanitize(accountID))
 	}
 	if req.Channel == "" {
 		req.Channel = ChannelSMS

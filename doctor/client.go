@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // The other half of the tickets: why can't this integration get a token,
@@ -189,7 +189,7 @@ func clientNotFound(q ClientQuery, listed []APIClient) Finding {
 	}
 	ev := fmt.Sprintf("auth/clients lists %d client(s), none with client_id or id %s", len(listed), q.ClientID)
 	if len(ids) > 0 {
-		ev += ": " + client.Bounded(ids, MaxListed)
+		ev += ": " + textsafe.Bounded(ids, MaxListed)
 	}
 	return Finding{Rule: "client-not-found", Severity: Blocker,
 		Text:     "no API client " + q.ClientID + " on this account: every token request with it fails client authentication",

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Severity ranks a finding: what blocks a login, what is worth a look, and
@@ -210,7 +210,7 @@ func ruleManyIPs(_ User, acts []Activity, _ time.Time) []Finding {
 	}
 	return []Finding{{
 		Rule: "many-ips", Severity: sev,
-		Text:     fmt.Sprintf("last %d token requests from %d different IPs: %s", len(tokens), len(ips), client.Bounded(shown, 5)),
+		Text:     fmt.Sprintf("last %d token requests from %d different IPs: %s", len(tokens), len(ips), textsafe.Bounded(shown, 5)),
 		Evidence: evidence,
 	}}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // APIDirectory reads users from an account's management API (contract §9).
@@ -43,7 +44,7 @@ func (d APIDirectory) UserActivities(ctx context.Context, userID string) ([]Acti
 const ScopeNeeded = "read:accounts"
 
 // clean makes server text safe for a terminal and one line.
-func clean(s string) string { return client.Sanitize(s) }
+func clean(s string) string { return textsafe.Sanitize(s) }
 
 // WriteText prints the report for a person: identity, factors, roles, the
 // latest activity and the findings. Every string from the server is

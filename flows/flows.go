@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 )
 
@@ -81,7 +82,7 @@ func (r Request) Normalized() Request {
 
 // NoteSecrets teaches rd every secret of the request, so that none of them
 // shows in an error, a log or a file, in any encoding.
-func (r Request) NoteSecrets(rd *client.Redactor) {
+func (r Request) NoteSecrets(rd *record.Redactor) {
 	rd.AddBasic(r.ClientID, r.ClientSecret)
 	for _, s := range []string{r.Password, r.Code, r.BindingCode, r.VerificationCode} {
 		rd.Add(s)

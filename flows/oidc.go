@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // The OIDC exchange (contract §1b): a code from the account's outside
@@ -92,7 +93,7 @@ const maxErrorDescription = 200
 func StartBrowserLogin(authorizeURL, redirectURI string) (*BrowserLogin, error) {
 	au, err := url.Parse(strings.TrimSpace(authorizeURL))
 	if err != nil || (au.Scheme != "https" && au.Scheme != "http") || au.Host == "" {
-		return nil, fmt.Errorf("%w: the authorize URL %q is not an http(s) URL", client.ErrInvalidInput, client.Sanitize(authorizeURL))
+		return nil, fmt.Errorf("%w: the authorize URL %q is not an http(s) URL", client.ErrInvalidInput, textsafe.Sanitize(authorizeURL))
 	}
 	hosts, port, path := []string{"127.0.0.1"}, "0", "/callback"
 	if redirectURI != "" {
@@ -103,13 +104,13 @@ func StartBrowserLogin(authorizeURL, redirectURI string) (*BrowserLogin, error) 
 		}
 		ip := net.ParseIP(host)
 		if err != nil || ru.Scheme != "http" || !(strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") || (ip != nil && ip.IsLoopback())) {
-			return nil, fmt.Errorf("%w: a browser login needs a loopback http redirect URI (http://127.0.0.1:PORT/...), not %q", client.ErrInvalidInput, client.Sanitize(redirectURI))
+			return nil, fmt.Errorf("%w: a browser login needs a loopback http redirect URI (http://127.0.0.1:PORT/...), not %q", client.ErrInvalidInput, textsafe.Sanitize(redirectURI))
 		}
 		switch port = ru.Port(); {
 		case port == "":
 			port = "80"
 		case strings.TrimLeft(port, "0") == "":
-			return nil, fmt.Errorf("%w: the redirect URI %q has port 0, which the identity provider cannot redirect to; name the port to listen on", client.ErrInvalidInput, client.Sanitize(redirectURI))
+			return nil, fmt.Errorf("%w: the redirect URI %q has port 0, which the identity provider cannot redirect to; name the port to listen on", client.ErrInvalidInput, textsafe.Sanitize(redirectURI))
 		}
 		if ip != nil {
 			hosts = []string{ip.String()}
@@ -118,7 +119,7 @@ func StartBrowserLogin(authorizeURL, redirectURI string) (*BrowserLogin, error) 
 			addrs, err := client.LoopbackAddrs(ctx, host)
 			cancel()
 			if err != nil {
-				return nil, fmt.Errorf("%w: the redirect URI's %v; use http://127.0.0.1:%s%s", client.ErrInvalidInput, err, port, client.Sanitize(ru.EscapedPath()))
+				return nil, fmt.Errorf("%w: the redirect URI's %v; use http://127.0.0.1:%s%s", client.ErrInvalidInput, err, port, textsafe.Sanitize(ru.EscapedPath()))
 			}
 			hosts = uniqueIPs(addrs)
 		}
@@ -194,8 +195,8 @@ func (b *BrowserLogin) callback(w http.ResponseWriter, r *http.Request) {
 	var res redirectResult
 	switch {
 	case q.Get("error") != "":
-		res.err = fmt.Errorf("the identity provider refused the login: %s %s", client.Cut(client.Sanitize(q.Get("error")), 64),
-			client.Cut(client.Sanitize(q.Get("error_description")), maxErrorDescription))
+		res.err = fmt.Errorf("the identity provider refused the login: %s %s", textsafe.Cut(textsafe.Sanitize(q.Get("error")), 64),
+			textsafe.Cut(textsafe.Sanitize(q.Get("error_description")), maxErrorDescription))
 	case q.Get("code") == "":
 		res.err = errors.New("the identity provider's redirect carries no code")
 	default:

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // The passwordless login (contract §1a) as steps an interface drives:
@@ -55,12 +56,12 @@ func (l *PasswordlessLogin) Issued() bool { return l.Request.IdentType == IdentU
 // Destination says where the code went, for a person.
 func (l *PasswordlessLogin) Destination() string {
 	if l.Issued() {
-		return "issued by the server for user " + client.Sanitize(l.Request.Ident)
+		return "issued by the server for user " + textsafe.Sanitize(l.Request.Ident)
 	}
 	if l.Connection == client.ConnectionSMS {
-		return "sent by SMS to the phone of " + client.Sanitize(l.Request.Ident)
+		return "sent by SMS to the phone of " + textsafe.Sanitize(l.Request.Ident)
 	}
-	return "sent by e-mail to " + client.Sanitize(l.Request.Ident)
+	return "sent by e-mail to " + textsafe.Sanitize(l.Request.Ident)
 }
 
 // ActsAsProductionUser is the warning to confirm before a code is issued
@@ -70,7 +71,7 @@ func (r Request) ActsAsProductionUser() string {
 	if r.Grant != client.GrantAuthorizationCode || r.IdentType != IdentUserID || !client.IsProduction(r.Account) {
 		return ""
 	}
-	return fmt.Sprintf("a code issued for user %s acts as that user on the production account %s", client.Sanitize(r.Ident), client.Sanitize(r.Account))
+	return fmt.Sprintf("a code issued for user %s acts as that user on the production account %s", textsafe.Sanitize(r.Ident), textsafe.Sanitize(r.Account))
 }
 
 // StartPasswordless gets the Bearer (chained from client credentials when
@@ -253,12 +254,12 @@ func (r Request) checkPasswordless() []Problem {
 		switch r.Connection {
 		case "", client.ConnectionEmail, client.ConnectionSMS:
 		default:
-			out = append(out, Problem{"connection", fmt.Sprintf("connection %q is not email or sms", client.Sanitize(r.Connection))})
+			out = append(out, Problem{"connection", fmt.Sprintf("connection %q is not email or sms", textsafe.Sanitize(r.Connection))})
 		}
 		switch r.CustomerType {
 		case "", client.CustomerTypeCustomer, client.CustomerTypeCompany:
 		default:
-			out = append(out, Problem{"customer-type", fmt.Sprintf("customer type %q is not customer or company", client.Sanitize(r.CustomerType))})
+			out = append(out, Problem{"customer-type", fmt.Sprintf("customer type %q is not customer or company", textsafe.Sanitize(r.CustomerType))})
 		}
 	case IdentUserID:
 		if strings.TrimSpace(r.Ident) == "" {
@@ -272,7 +273,7 @@ func (r Request) checkPasswordless() []Problem {
 		}
 		out = append(out, Problem{"ident", "the customer's e-mail or a user id is required (authorization_code is Dintero's passwordless login)"})
 	default:
-		out = append(out, Problem{"ident", fmt.Sprintf("ident type %q is not email or user_id", client.Sanitize(r.IdentType))})
+		out = append(out, Problem{"ident", fmt.Sprintf("ident type %q is not email or user_id", textsafe.Sanitize(r.IdentType))})
 	}
 	if r.ClientID == "" {
 		out = append(out, Problem{"client-id", "client id is required (the passwordless endpoints name the client)"})

@@ -13,19 +13,20 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 )
 
 // recorded is a runner whose exchanges are kept, against a fresh fake.
-func recorded(t *testing.T, cfg dinterotest.Config) (*dinterotest.Server, *flows.Runner, *client.Recorder) {
+func recorded(t *testing.T, cfg dinterotest.Config) (*dinterotest.Server, *flows.Runner, *record.Recorder) {
 	t.Helper()
 	srv, err := dinterotest.NewServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	rec := &client.Recorder{}
+	rec := &record.Recorder{}
 	c, err := client.New(client.Options{BaseURL: srv.URL, Timeout: 5 * time.Second, Recorder: rec})
 	if err != nil {
 		t.Fatal(err)
@@ -366,7 +367,7 @@ func TestKeyVerifier(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	rec := &client.Recorder{}
+	rec := &record.Recorder{}
 	c, _ := client.New(client.Options{BaseURL: srv.URL, Timeout: 5 * time.Second, Recorder: rec})
 	ctx := context.Background()
 	reader, _ := srv.IssueToken(map[string]any{"scope": "read:accounts"})

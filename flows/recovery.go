@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // RecoveryRequest is an MFA recovery (§4) for a user who lost the device of
@@ -52,7 +53,7 @@ func (r RecoveryRequest) Check() []Problem {
 	case r.Account == "":
 		add("account", "account id is required")
 	case !client.IsAccountID(r.Account):
-		add("account", fmt.Sprintf("account id %q is not P or T followed by 8 digits", client.Sanitize(r.Account)))
+		add("account", fmt.Sprintf("account id %q is not P or T followed by 8 digits", textsafe.Sanitize(r.Account)))
 	}
 	if r.Username == "" {
 		add("username", "the username (the user's e-mail) is required")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 )
 
@@ -31,7 +32,7 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	rec := &client.Recorder{}
+	rec := &record.Recorder{}
 	c, _ := client.New(client.Options{BaseURL: srv.URL, Recorder: rec})
 	rn := flows.NewRunner(c)
 	ctx := context.Background()
@@ -162,10 +163,10 @@ func TestRedactionAcrossEveryGrant(t *testing.T) {
 func TestHARStructure(t *testing.T) {
 	srv, _ := dinterotest.NewServer(dinterotest.DemoConfig(time.Hour))
 	defer srv.Close()
-	rec := &client.Recorder{}
+	rec := &record.Recorder{}
 	c, _ := client.New(client.Options{BaseURL: srv.URL, Recorder: rec})
 	_, _, _ = flows.NewRunner(c).Start(context.Background(), flows.Request{Account: dinterotest.DemoAccount, ClientID: dinterotest.DemoClientID, ClientSecret: "wrong-secret"})
-	data, err := client.HAR(rec.Exchanges(), "test")
+	data, err := record.HAR(rec.Exchanges(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +230,7 @@ func TestRedactionOfRecoveryPartnerAndRevoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	rec := &client.Recorder{}
+	rec := &record.Recorder{}
 	c, _ := client.New(client.Options{BaseURL: srv.URL, Recorder: rec})
 	rn := flows.NewRunner(c)
 	ctx := context.Background()
@@ -305,7 +306,7 @@ func TestRedactionOfRecoveryPartnerAndRevoke(t *testing.T) {
 // assertNoSecretRecorded scans everything a person could see or hand on of
 // the exchanges — their text, curl commands, JSON and the HAR — for each
 // secret, and returns that text for further checks.
-func assertNoSecretRecorded(t *testing.T, ex []client.Exchange, secrets []string) string {
+func assertNoSecretRecorded(t *testing.T, ex []record.Exchange, secrets []string) string {
 	t.Helper()
 	var all strings.Builder
 	for _, e := range ex {
@@ -314,7 +315,7 @@ func assertNoSecretRecorded(t *testing.T, ex []client.Exchange, secrets []string
 		data, _ := json.Marshal(e)
 		all.Write(data)
 	}
-	har, err := client.HAR(ex, "test")
+	har, err := record.HAR(ex, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

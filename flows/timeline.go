@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 )
 
 // Step is one request of an MFA flow, for a timeline.
@@ -28,7 +29,7 @@ type Step struct {
 //
 // A passwordless login (§1a) has a timeline too: when one is later than
 // the latest MFA flow, Timeline is that login's (see passwordlessTimeline).
-func Timeline(all []client.Exchange) []Step {
+func Timeline(all []record.Exchange) []Step {
 	mfa := mfaTimeline(all)
 	pl, plStart := passwordlessTimeline(all)
 	if len(pl) > 0 && (len(mfa) == 0 || plStart > indexOf(all, mfa[0].ExchangeID)) {
@@ -38,7 +39,7 @@ func Timeline(all []client.Exchange) []Step {
 }
 
 // indexOf is the index in all of the exchange id; -1 when none.
-func indexOf(all []client.Exchange, id int) int {
+func indexOf(all []record.Exchange, id int) int {
 	for i, e := range all {
 		if e.ID == id {
 			return i
@@ -48,11 +49,11 @@ func indexOf(all []client.Exchange, id int) int {
 }
 
 // mfaTimeline is Timeline's latest flow that went through MFA.
-func mfaTimeline(all []client.Exchange) []Step {
+func mfaTimeline(all []record.Exchange) []Step {
 	// Only the auth requests can be steps: a key fetch or a user lookup
 	// (the inspector's, the diagnose screen's) while the flow waits for a
 	// code is not, and does not end it.
-	var ex []client.Exchange
+	var ex []record.Exchange
 	var at []int // each one's index in all
 	for i, e := range all {
 		if isToken(e) || isChallenge(e) || isRecovery(e) {
@@ -163,7 +164,7 @@ func mfaTimeline(all []client.Exchange) []Step {
 // TimelineFor is the latest MFA flow (as Timeline picks them) that signed
 // in or recovered user: one of its requests names them. Flows of other
 // users after it are passed over; nil when this session ran none for user.
-func TimelineFor(all []client.Exchange, user string) []Step {
+func TimelineFor(all []record.Exchange, user string) []Step {
 	if strings.TrimSpace(user) == "" {
 		return nil
 	}
@@ -192,7 +193,7 @@ func TimelineFor(all []client.Exchange, user string) []Step {
 }
 
 // flowNames reports whether one of the requests of steps names user.
-func flowNames(ex []client.Exchange, steps []Step, user string) bool {
+func flowNames(ex []record.Exchange, steps []Step, user string) bool {
 	ids := map[int]bool{}
 	for _, st := range steps {
 		ids[st.ExchangeID] = true
@@ -205,19 +206,19 @@ func flowNames(ex []client.Exchange, steps []Step, user string) bool {
 	return false
 }
 
-func isClientToken(e client.Exchange) bool {
+func isClientToken(e record.Exchange) bool {
 	return isToken(e) && e.Fields["grant_type"] == string(client.GrantClientCredentials)
 }
 
-func isChallenge(e client.Exchange) bool {
+func isChallenge(e record.Exchange) bool {
 	return strings.HasSuffix(pathOf(e.URL), "/auth/mfa/challenge")
 }
 
-func isRecovery(e client.Exchange) bool {
+func isRecovery(e record.Exchange) bool {
 	return strings.HasSuffix(pathOf(e.URL), "/auth/mfa/recovery")
 }
 
-func isMFAOOB(e client.Exchange) bool {
+func isMFAOOB(e record.Exchange) bool {
 	return isToken(e) && client.Grant(e.Fields["grant_type"]).IsMFAOOB()
 }
 
@@ -250,7 +251,7 @@ func TimelineSummary(steps []Step) string {
 	return "stopped at " + last.Label + ": " + last.Outcome
 }
 
-func isToken(e client.Exchange) bool { return strings.HasSuffix(pathOf(e.URL), "/auth/token") }
+func isToken(e record.Exchange) bool { return strings.HasSuffix(pathOf(e.URL), "/auth/token") }
 
 func pathOf(u string) string {
 	if i := strings.Index(u, "://"); i >= 0 {
@@ -265,7 +266,7 @@ func pathOf(u string) string {
 	return u
 }
 
-func outcome(e client.Exchange) string {
+func outcome(e record.Exchange) string {
 	switch {
 	case strings.HasSuffix(e.Err, context.Canceled.Error()):
 		// The user cancelled it (esc, leaving the screen): not a failure

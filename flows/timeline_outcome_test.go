@@ -3,7 +3,7 @@ package flows
 import (
 	"testing"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 )
 
 // TestTimelineOutcomeOfAStepWithoutAnswer: a step the user cancelled reads
@@ -16,7 +16,7 @@ func TestTimelineOutcomeOfAStepWithoutAnswer(t *testing.T) {
 		`Post "https://x/v1/accounts/T11223344/auth/token": net/http: request canceled (Client.Timeout exceeded while awaiting headers)`: "timed out",
 		`dial tcp 127.0.0.1:1: connect: connection refused`:                                                                              "no answer: dial tcp 127.0.0.1:1: connect: connection refused",
 	} {
-		if got := outcome(client.Exchange{Err: err}); got != want {
+		if got := outcome(record.Exchange{Err: err}); got != want {
 			t.Errorf("%q: %q, want %q", err, got, want)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 )
 
 // passwordlessTimeline is the latest passwordless login (§1a) among a
@@ -19,7 +20,7 @@ import (
 // its token, and a request for another ident or of another grant is
 // another flow's. Codes are numbered as the user entered them, across the
 // login (a new code does not start again at #1), as binding codes are.
-func passwordlessTimeline(all []client.Exchange) (steps []Step, start int) {
+func passwordlessTimeline(all []record.Exchange) (steps []Step, start int) {
 	last := -1
 	for i := len(all) - 1; i >= 0; i-- {
 		if isPasswordlessStep(all[i]) {
@@ -92,24 +93,24 @@ walk:
 
 // isPasswordlessStep reports whether e is a request of a passwordless
 // login: a send, an issue, or a verification code.
-func isPasswordlessStep(e client.Exchange) bool {
+func isPasswordlessStep(e record.Exchange) bool {
 	return isSend(e) || isIssue(e) || isVerification(e)
 }
 
-func isSend(e client.Exchange) bool {
+func isSend(e record.Exchange) bool {
 	return strings.HasSuffix(pathOf(e.URL), "/auth/passwordless")
 }
 
-func isIssue(e client.Exchange) bool {
+func isIssue(e record.Exchange) bool {
 	return strings.HasSuffix(pathOf(e.URL), "/auth/passwordless/code")
 }
 
-func isVerification(e client.Exchange) bool {
+func isVerification(e record.Exchange) bool {
 	return isToken(e) && e.Fields["grant_type"] == string(client.GrantAuthorizationCode)
 }
 
 // identOf is who a passwordless request is for, folded.
-func identOf(e client.Exchange) string {
+func identOf(e record.Exchange) string {
 	id := e.Fields["ident"]
 	if isSend(e) {
 		id = e.Fields["email"]

@@ -15,7 +15,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/tokenbench/tokenbench/atomicfile"
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // KeyringIDFileName holds the config directory's keyring id.
@@ -318,7 +318,7 @@ func (s *Secrets) legacyNote(profile string, k Kind) string {
 		return ""
 	}
 	return fmt.Sprintf("; an older version kept a %s for a profile named %s, which only the default config directory takes on its own: if it is this directory's, take it with tokenbench --config-dir %s profile adopt-legacy-secrets %s",
-		k, client.Sanitize(profile), shellWord(client.Sanitize(s.Store.Dir)), client.Sanitize(profile))
+		k, textsafe.Sanitize(profile), shellWord(textsafe.Sanitize(s.Store.Dir)), textsafe.Sanitize(profile))
 }
 
 // copyNote explains a missing keyring secret in a copied directory.
@@ -328,7 +328,7 @@ func (s *Secrets) copyNote() string {
 	if s.copyOf == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (this directory is a copy of %s, whose keyring secrets stay with it: store them here with profile edit --update-secrets)", client.Sanitize(s.copyOf))
+	return fmt.Sprintf(" (this directory is a copy of %s, whose keyring secrets stay with it: store them here with profile edit --update-secrets)", textsafe.Sanitize(s.copyOf))
 }
 
 func (s *Secrets) legacyOK() bool {

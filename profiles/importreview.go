@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // ImportReview is a profile from an export file, made safe to save, and
@@ -38,7 +39,7 @@ func ReviewImport(p Profile) ImportReview {
 	for _, k := range kinds {
 		src := p.Secrets[k]
 		if k == Tokens || !k.valid() {
-			r.Changed = append(r.Changed, fmt.Sprintf("dropped the %q secret source (not one an export sets)", client.Sanitize(string(k))))
+			r.Changed = append(r.Changed, fmt.Sprintf("dropped the %q secret source (not one an export sets)", textsafe.Sanitize(string(k))))
 			continue
 		}
 		if src == SourceKeyring || src == SourceAsk {
@@ -101,11 +102,11 @@ func ReviewImport(p Profile) ImportReview {
 		{"redirect uri", p.RedirectURI}, {"jwks url", p.JWKSURL}, {"ident", p.Ident}, {"authorize url", p.AuthorizeURL},
 		{"connection", p.Connection}, {"customer type", p.CustomerType}, {"ident type", p.IdentType},
 	} {
-		if f.value != client.Sanitize(f.value) {
+		if f.value != textsafe.Sanitize(f.value) {
 			r.Check = append(r.Check, fmt.Sprintf("%s holds control, bidi or invalid characters (shown without them)", f.name))
 		}
 	}
-	if p.Notes != client.SanitizeMultiline(p.Notes) {
+	if p.Notes != textsafe.SanitizeMultiline(p.Notes) {
 		r.Check = append(r.Check, "notes hold control, bidi or invalid characters (shown without them)")
 	}
 	return r
@@ -114,7 +115,7 @@ func ReviewImport(p Profile) ImportReview {
 // shown is an imported string as it may reach a terminal: sanitised, in
 // quotes so that spaces and look-alikes stand out, and cut when long.
 func shown(s string) string {
-	return fmt.Sprintf("%q", client.Excerpt([]byte(s), 200))
+	return fmt.Sprintf("%q", textsafe.Excerpt([]byte(s), 200))
 }
 
 // describeSource names a source without quoting a command line: it is not

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Request is the profile as a flow request, without secrets.
@@ -29,7 +30,7 @@ func (p Profile) LegacyCode() bool {
 
 // LegacyCodeMessage says in one line what changed and how to fix it.
 func LegacyCodeMessage(name string) string {
-	n := client.Sanitize(name)
+	n := textsafe.Sanitize(name)
 	return fmt.Sprintf("profile %s was saved for the old authorization_code (an OAuth code and redirect_uri), which Dintero refuses: its authorization_code is the passwordless login now; fix it with `tokenbench profile edit %s --ident EMAIL` (or --user-id UID, or --grant oidc for an identity provider's code), or e in the TUI", n, n)
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // salvage reads a profiles file that does not parse as a whole entry by
@@ -112,7 +112,7 @@ func salvage(path string, data []byte) ([]Profile, *ParseError) {
 		return nil, nil
 	case len(ps) == 0 && len(broken) == 1:
 		// The only entry: its line, in yaml's words.
-		bad.Reason = client.Sanitize(firstReason)
+		bad.Reason = textsafe.Sanitize(firstReason)
 		return nil, bad
 	}
 	if len(broken) > 1 {
@@ -121,7 +121,7 @@ func salvage(path string, data []byte) ([]Profile, *ParseError) {
 	if len(ps) > 0 {
 		bad.Reason += fmt.Sprintf("; the other %d profile(s) loaded", len(ps))
 	}
-	bad.Reason = client.Sanitize(bad.Reason)
+	bad.Reason = textsafe.Sanitize(bad.Reason)
 	return ps, bad
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Kind names a secret a profile may need.
@@ -68,7 +69,7 @@ func (s Source) Validate() error {
 	case strings.HasPrefix(string(s), "env:") && len(s) > 4:
 	case strings.HasPrefix(string(s), "cmd:") && len(strings.TrimSpace(string(s[4:]))) > 0:
 	default:
-		return fmt.Errorf("%w: secret source %q is not keyring, env:NAME, cmd:COMMAND or ask", client.ErrInvalidInput, client.Sanitize(string(s)))
+		return fmt.Errorf("%w: secret source %q is not keyring, env:NAME, cmd:COMMAND or ask", client.ErrInvalidInput, textsafe.Sanitize(string(s)))
 	}
 	return nil
 }
@@ -76,7 +77,7 @@ func (s Source) Validate() error {
 // CheckSource checks one secret kind and its source.
 func CheckSource(k Kind, src Source) error {
 	if !k.valid() || k == Tokens {
-		return fmt.Errorf("%w: unknown secret kind %q (client_secret, password, bearer, refresh_token)", client.ErrInvalidInput, client.Sanitize(string(k)))
+		return fmt.Errorf("%w: unknown secret kind %q (client_secret, password, bearer, refresh_token)", client.ErrInvalidInput, textsafe.Sanitize(string(k)))
 	}
 	return src.Validate()
 }
@@ -126,7 +127,7 @@ func (k OSKeyring) call(op string, fn func() (string, error)) (string, error) {
 	select {
 	case r := <-ch:
 		if r.err != nil && !errors.Is(r.err, keyring.ErrNotFound) {
-			return "", fmt.Errorf("%w: keyring %s: %s", ErrNoKeyring, op, client.Sanitize(r.err.Error()))
+			return "", fmt.Errorf("%w: keyring %s: %s", ErrNoKeyring, op, textsafe.Sanitize(r.err.Error()))
 		}
 		return r.s, r.err
 	case <-time.After(timeout):
@@ -274,7 +275,7 @@ func (s *Secrets) runCmd(ctx context.Context, command, profile string, k Kind) (
 	out, err := cmd.Output()
 	if err != nil {
 		// Never the command's stdout: it may hold part of the secret.
-		return "", fmt.Errorf("the %s command of profile %s failed: %v: %s", k, profile, err, client.Excerpt(stderr.Bytes(), 120))
+		return "", fmt.Errorf("the %s command of profile %s failed: %v: %s", k, profile, err, textsafe.Excerpt(stderr.Bytes(), 120))
 	}
 	v := FirstLine(string(out))
 	if v == "" {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/atomicfile"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // FormatVersion is the version of the profiles file this code writes.
@@ -99,7 +100,7 @@ func (p Profile) Validate() error {
 		return err
 	}
 	if strings.HasPrefix(p.Name, "-") {
-		return fmt.Errorf("%w: profile name %q must not start with '-' (it would read as a flag)", client.ErrInvalidInput, client.Sanitize(p.Name))
+		return fmt.Errorf("%w: profile name %q must not start with '-' (it would read as a flag)", client.ErrInvalidInput, textsafe.Sanitize(p.Name))
 	}
 	if p.RefreshBefore < 0 {
 		return fmt.Errorf("%w: refresh before %s is negative", client.ErrInvalidInput, time.Duration(p.RefreshBefore))
@@ -141,7 +142,7 @@ func (e *FieldError) Unwrap() error { return client.ErrInvalidInput }
 // check is what every profile of a file must pass to load.
 func (p Profile) check() error {
 	if !validName(p.Name) {
-		return fmt.Errorf("%w: profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", client.ErrInvalidInput, client.Sanitize(p.Name))
+		return fmt.Errorf("%w: profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", client.ErrInvalidInput, textsafe.Sanitize(p.Name))
 	}
 	if err := client.ValidateOwnerID(p.Account); err != nil {
 		return err
@@ -305,7 +306,7 @@ func (s *Store) Get(name string) (Profile, error) {
 			return p, nil
 		}
 	}
-	return Profile{}, fmt.Errorf("%w: %q", ErrNotFound, client.Sanitize(name))
+	return Profile{}, fmt.Errorf("%w: %q", ErrNotFound, textsafe.Sanitize(name))
 }
 
 // LoosePermissions reports whether the file can be read by group or others;
@@ -337,7 +338,7 @@ func parse(path string, data []byte) (*file, error) {
 		if ps, bad := salvage(path, data); bad != nil && (len(ps) > 0 || bad.Line != line) {
 			return &file{Version: FormatVersion, Profiles: ps}, bad
 		}
-		return nil, &ParseError{Path: path, Line: line, Reason: client.Sanitize(reason)}
+		return nil, &ParseError{Path: path, Line: line, Reason: textsafe.Sanitize(reason)}
 	}
 	if f.Version == 0 && len(f.Profiles) == 0 && len(bytes.TrimSpace(data)) == 0 {
 		f.Version = FormatVersion
@@ -376,7 +377,7 @@ func checkAll(ps []Profile) error {
 	seen := map[string]bool{}
 	for _, p := range ps {
 		if err := p.check(); err != nil {
-			return fmt.Errorf("profile %q: %w", client.Sanitize(p.Name), err)
+			return fmt.Errorf("profile %q: %w", textsafe.Sanitize(p.Name), err)
 		}
 		if seen[p.Name] {
 			return fmt.Errorf("%w: profile %q appears twice", ErrExists, p.Name)
@@ -540,7 +541,7 @@ func ParseExport(name string, data []byte) ([]Profile, error) {
 // third lock a new one); fn may take the store's lock without deadlocking.
 func (s *Store) WithProfileLock(ctx context.Context, name string, fn func() error) error {
 	if !validName(name) {
-		return fmt.Errorf("%w: profile name %q", client.ErrInvalidInput, client.Sanitize(name))
+		return fmt.Errorf("%w: profile name %q", client.ErrInvalidInput, textsafe.Sanitize(name))
 	}
 	dir := filepath.Join(s.Dir, ".locks")
 	if err := os.MkdirAll(dir, 0o700); err != nil {

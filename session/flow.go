@@ -9,6 +9,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Flow is one request as a screen or a command drives it, from send to
@@ -85,7 +86,7 @@ func (f *Flow) Keep(res *flows.Result) error {
 	}
 	warnings, err := f.Service.Remember(f.Profile, res)
 	if err != nil {
-		warnings = append(warnings, "the new refresh token was not saved: "+client.Sanitize(err.Error()))
+		warnings = append(warnings, "the new refresh token was not saved: "+textsafe.Sanitize(err.Error()))
 	}
 	if res.Response != nil {
 		res.Response.Warnings = append(res.Response.Warnings, warnings...)

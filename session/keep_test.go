@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 )
@@ -22,7 +23,7 @@ func TestRedactorKeepsTokensTheSessionHolds(t *testing.T) {
 		return "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".c2lnbmF0dXJl"
 	}
 	held, other := jwt("held"), jwt("other")
-	rd := &client.Redactor{}
+	rd := &record.Redactor{}
 	rd.AddToken(held)
 	rd.AddToken(other)
 	svc := New(nil, nil, nil)

@@ -6,6 +6,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // RunAction is what running a profile again does with the token held for
@@ -64,7 +65,7 @@ func RefreshRefused(held *flows.Result, via client.Channel, err error) string {
 	if errors.As(err, new(*client.APIError)) {
 		what = "was refused" // the server answered no, not the network
 	}
-	return "the refresh " + what + " (" + client.Sanitize(err.Error()) + "): " + NewLoginSends(held, via)
+	return "the refresh " + what + " (" + textsafe.Sanitize(err.Error()) + "): " + NewLoginSends(held, via)
 }
 
 // NewLoginSends says what a new login for held's profile sends: a code to
@@ -79,5 +80,5 @@ func NewLoginSends(held *flows.Result, via client.Channel) string {
 	if who == "" {
 		who = "the user"
 	}
-	return "a new login sends " + client.Sanitize(who) + " a new code by " + flows.ChannelName(via)
+	return "a new login sends " + textsafe.Sanitize(who) + " a new code by " + flows.ChannelName(via)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Create saves a new profile with the secrets given. A name that exists is
@@ -150,7 +151,7 @@ func (s *Service) saveLocked(ctx context.Context, f profileFile, oldName string,
 	if oldName != "" {
 		var ok bool
 		if old, ok = findProfile(ps, oldName); !ok {
-			return fmt.Errorf("%w: %q", profiles.ErrNotFound, client.Sanitize(oldName))
+			return fmt.Errorf("%w: %q", profiles.ErrNotFound, textsafe.Sanitize(oldName))
 		}
 	}
 	if p.Name != oldName {

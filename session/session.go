@@ -94,8 +94,10 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Service holds the session's tokens and saves profiles. Create it with
@@ -118,7 +120,7 @@ type Service struct {
 	mu   sync.Mutex
 	held map[string]*entry
 	// keptIn are the redactors told of the tokens held (KeepHeldIn).
-	keptIn map[*client.Redactor]bool
+	keptIn map[*record.Redactor]bool
 }
 
 // profileFile is the part of *profiles.Store that saving writes through.
@@ -201,7 +203,7 @@ func (e *RefreshTokenLostError) Error() string {
 		user = "USER"
 	}
 	return fmt.Sprintf("profile %s: the server refused the stored refresh token (invalid_grant): it was spent or revoked, and tokenbench never saw it used (a crash mid-refresh or another tool with the token can lose a rotated one). Log in again to store a new one: tokenbench token -p %s --grant password --username %s",
-		e.Profile, e.Profile, client.Sanitize(user))
+		e.Profile, e.Profile, textsafe.Sanitize(user))
 }
 
 func (e *RefreshTokenLostError) Unwrap() error { return e.Err }
@@ -259,7 +261,7 @@ func (s *Service) Profile(name string) (profiles.Profile, error) {
 	}
 	p, ok := findProfile(ps, name)
 	if !ok {
-		return p, fmt.Errorf("%w: %q", profiles.ErrNotFound, client.Sanitize(name))
+		return p, fmt.Errorf("%w: %q", profiles.ErrNotFound, textsafe.Sanitize(name))
 	}
 	return p, nil
 }

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // DefaultRefreshBefore is auto-refresh's lead when a profile sets none.
@@ -130,13 +132,13 @@ func (s *Service) HeldSecrets() []string {
 // KeepHeldIn tells rd of the tokens the session holds, for as long as it
 // holds them (Redactor.Keep); once per redactor. Refreshes do it for the
 // redactor of each runner they make.
-func (s *Service) KeepHeldIn(rd *client.Redactor) {
+func (s *Service) KeepHeldIn(rd *record.Redactor) {
 	if rd == nil {
 		return
 	}
 	s.mu.Lock()
 	if s.keptIn == nil {
-		s.keptIn = map[*client.Redactor]bool{}
+		s.keptIn = map[*record.Redactor]bool{}
 	}
 	known := s.keptIn[rd]
 	s.keptIn[rd] = true
@@ -209,7 +211,7 @@ func (s *Service) store(p profiles.Profile, res *flows.Result) ([]string, error)
 	if err := s.Secrets.KeepTokens(p, kept); err != nil {
 		// Keeping tokens is a convenience: the token is good all the same.
 		first, _, _ := strings.Cut(err.Error(), ";")
-		warnings = append(warnings, fmt.Sprintf("profile %s: the token was not kept for later: %s", p.Name, client.Sanitize(first)))
+		warnings = append(warnings, fmt.Sprintf("profile %s: the token was not kept for later: %s", p.Name, textsafe.Sanitize(first)))
 	}
 	return warnings, keepErr
 }
@@ -505,11 +507,11 @@ func (st State) Note(now time.Time) string {
 	case st.NeedsMFA:
 		return "auto-refresh needs MFA: run the profile again"
 	case errors.As(st.LastErr, new(*KeepError)):
-		return refreshed + st.LastRefresh.Format("15:04:05") + ", but " + client.Sanitize(st.LastErr.Error())
+		return refreshed + st.LastRefresh.Format("15:04:05") + ", but " + textsafe.Sanitize(st.LastErr.Error())
 	case isRateLimited(st.LastErr) && st.AutoRefresh:
 		return "rate limited: auto-refresh retries in " + in(st.RetryAt)
 	case st.LastErr != nil:
-		msg := client.Sanitize(st.LastErr.Error())
+		msg := textsafe.Sanitize(st.LastErr.Error())
 		if st.AutoRefresh {
 			return "refresh failed: " + msg + "; auto-refresh retries in " + in(st.RetryAt)
 		}

@@ -20,7 +20,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/session"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/form"
 	"github.com/tokenbench/tokenbench/ui/pages/chooser"
@@ -90,7 +90,7 @@ func New(ctx *common.Context) *Model {
 	if ctx.Store != nil {
 		ps, err := ctx.Session.Profiles()
 		if err != nil {
-			m.desk.readOnly = client.Sanitize(err.Error())
+			m.desk.readOnly = textsafe.Sanitize(err.Error())
 		}
 		m.desk.profiles = ps
 	}

@@ -9,8 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tokenbench/tokenbench/client"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -55,7 +54,7 @@ func newChrome(ctx *common.Context) chrome {
 
 // setStatus shows text under page (the screen showing).
 func (c *chrome) setStatus(text string, isErr bool, page common.Page) {
-	c.status = statusLine{text: client.Sanitize(text), err: isErr, at: c.ctx.Now(), owner: page}
+	c.status = statusLine{text: textsafe.Sanitize(text), err: isErr, at: c.ctx.Now(), owner: page}
 }
 
 // notify shows text under page unless a status of the last few seconds
@@ -139,7 +138,7 @@ func (c *chrome) header(f frame) string {
 			// whole profile name.
 			name := 0
 			if f.flowName != "" {
-				name = ansi.StringWidth(" · " + client.Sanitize(f.flowName))
+				name = ansi.StringWidth(" · " + textsafe.Sanitize(f.flowName))
 			}
 			if label := s.Muted.Render(p.PartnerLabel()) + "  " + right; lipgloss.Width(title)+name+lipgloss.Width(label)+3 <= c.ctx.Width {
 				right = label
@@ -149,7 +148,7 @@ func (c *chrome) header(f frame) string {
 	if f.flowName != "" {
 		// The profile or connection, as much of it as fits.
 		if room := c.ctx.Width - 2 - lipgloss.Width(title) - lipgloss.Width(right) - 1 - 3; room >= 4 {
-			title += s.Crumb.Render(" · " + ansi.Truncate(client.Sanitize(f.flowName), room, "…"))
+			title += s.Crumb.Render(" · " + ansi.Truncate(textsafe.Sanitize(f.flowName), room, "…"))
 		}
 	}
 	// The badge (TEST or PROD) always shows whole: a long title gives way.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/doctor"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/pages/diagnose"
 )

@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
-
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 

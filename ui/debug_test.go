@@ -15,8 +15,8 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/pages/inspect"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
@@ -176,15 +176,15 @@ func TestSignatureVerifiesAfterTheAccountRotatesItsKey(t *testing.T) {
 func TestLogRowsNameEveryCall(t *testing.T) {
 	base := "http://127.0.0.1:1/v1/accounts/T11223344"
 	for _, c := range []struct {
-		e    client.Exchange
+		e    record.Exchange
 		want string
 	}{
-		{client.Exchange{Method: "POST", URL: base + "/auth/mfa/recovery", Fields: map[string]string{"oob_channel": "email"}}, "recovery · email"},
-		{client.Exchange{Method: "POST", URL: base + "/auth/revoke"}, "revoke"},
-		{client.Exchange{Method: "POST", URL: "http://127.0.0.1:1/v1/accounts/T11200000/auth/exchange_token", Fields: map[string]string{"account_id": "T11200001"}}, "exchange token · T11200001"},
-		{client.Exchange{Method: "GET", URL: base + "/management/users?search=ada%40example.com&expand=roles"}, "users · search"},
-		{client.Exchange{Method: "GET", URL: base + "/management/users/usr_1/activities"}, "user · activity"},
-		{client.Exchange{Method: "POST", URL: base + "/auth/token", Fields: map[string]string{"grant_type": "password"}}, "token · password"},
+		{record.Exchange{Method: "POST", URL: base + "/auth/mfa/recovery", Fields: map[string]string{"oob_channel": "email"}}, "recovery · email"},
+		{record.Exchange{Method: "POST", URL: base + "/auth/revoke"}, "revoke"},
+		{record.Exchange{Method: "POST", URL: "http://127.0.0.1:1/v1/accounts/T11200000/auth/exchange_token", Fields: map[string]string{"account_id": "T11200001"}}, "exchange token · T11200001"},
+		{record.Exchange{Method: "GET", URL: base + "/management/users?search=ada%40example.com&expand=roles"}, "users · search"},
+		{record.Exchange{Method: "GET", URL: base + "/management/users/usr_1/activities"}, "user · activity"},
+		{record.Exchange{Method: "POST", URL: base + "/auth/token", Fields: map[string]string{"grant_type": "password"}}, "token · password"},
 	} {
 		if got := log.ExchangeWhat(c.e); got != c.want {
 			t.Errorf("%s %s: %q, want %q", c.e.Method, c.e.URL, got, c.want)

@@ -12,7 +12,6 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
-
 	"github.com/tokenbench/tokenbench/ui/components/form"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 	"github.com/tokenbench/tokenbench/ui/pages/recovery"

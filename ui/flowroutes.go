@@ -10,9 +10,9 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/session"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/form"
 	"github.com/tokenbench/tokenbench/ui/components/tokenview"
@@ -186,7 +186,7 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 		in.NoToken = flows.TimelineSummary(steps)
 		return in, nil
 	}
-	byID := make(map[int]client.Exchange, len(ex))
+	byID := make(map[int]record.Exchange, len(ex))
 	for _, e := range ex {
 		byID[e.ID] = e
 	}
@@ -231,7 +231,7 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	// that fingerprint is the flow's.
 	for i := len(f.shown.latest) - 1; i >= 0; i-- {
 		r := f.shown.latest[i]
-		if r.Response != nil && r.Response.AccessToken != "" && strings.Contains(end.ResponseBody, client.Fingerprint(r.Response.AccessToken)) {
+		if r.Response != nil && r.Response.AccessToken != "" && strings.Contains(end.ResponseBody, record.Fingerprint(r.Response.AccessToken)) {
 			tin := f.bundleInput(r)
 			if tin.User == "" {
 				tin.User = in.User
@@ -302,7 +302,7 @@ func (f *flow) revoke(res *flows.Result) tea.Cmd {
 
 func (f *flow) onRevoked(msg revokedMsg) tea.Cmd {
 	f.leaveSending()
-	fp := client.Fingerprint(msg.out.RefreshToken)
+	fp := record.Fingerprint(msg.out.RefreshToken)
 	if _, ok := topIs[*token.Page](f.nav); ok && msg.out.Revoked {
 		// The server refuses it now: the view must not offer it.
 		f.nav.update(token.RefreshRevokedMsg{Fp: fp})

@@ -14,7 +14,6 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 

@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/pages/mfa"
 	"github.com/tokenbench/tokenbench/ui/pages/recovery"

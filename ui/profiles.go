@@ -12,7 +12,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/confirm"
 	"github.com/tokenbench/tokenbench/ui/components/form"
@@ -155,7 +155,7 @@ func (d *desk) runItem(it home.Item, id int, login bool) tea.Cmd {
 // what it sends; nothing is sent before a y.
 func (d *desk) askLogin(it home.Item, why string) tea.Cmd {
 	d.f.nav.reset(d.f.base()...)
-	name := client.Sanitize(it.Name)
+	name := textsafe.Sanitize(it.Name)
 	var yes tea.Cmd
 	if d.f.home != nil {
 		yes = d.f.home.ActOn(home.ActLogin, it)
@@ -203,7 +203,7 @@ func (d *desk) onItemRefreshed(msg itemRefreshedMsg) tea.Cmd {
 	case errors.Is(msg.err, session.ErrBusy):
 		// Auto-refresh is at it: its token will be there in a moment.
 		d.f.leaveSending()
-		d.f.setStatus("a refresh of "+client.Sanitize(msg.item.Name)+" is already running: enter again in a moment", false)
+		d.f.setStatus("a refresh of "+textsafe.Sanitize(msg.item.Name)+" is already running: enter again in a moment", false)
 		return nil
 	case msg.err != nil:
 		d.f.leaveSending()

@@ -15,7 +15,6 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 

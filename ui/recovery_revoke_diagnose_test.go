@@ -21,10 +21,10 @@ import (
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/form"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
@@ -242,7 +242,7 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 	// R says why there is none: it was revoked (it said nothing, or
 	// that the one used stays valid).
 	press(t, m, "R")
-	wantStatus(t, m, "no refresh token to copy: it was revoked ("+client.Fingerprint(rt)+")")
+	wantStatus(t, m, "no refresh token to copy: it was revoked ("+record.Fingerprint(rt)+")")
 }
 
 // TestPartnerRouteInHeaderAndGrantLine: the demo partner connection gets

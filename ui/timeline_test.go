@@ -9,11 +9,10 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -85,7 +84,7 @@ func mfaToken(t *testing.T, ctx *common.Context, m *Model, srv *dinterotest.Serv
 	if !held || !res.ViaMFA {
 		t.Fatalf("no MFA token held:\n%s", viewText(m))
 	}
-	return client.Fingerprint(res.Response.AccessToken)
+	return record.Fingerprint(res.Response.AccessToken)
 }
 
 // TestTimelineBundleNamesTheMFAFlowsToken: a bundle from the timeline is
@@ -112,7 +111,7 @@ func TestTimelineBundleNamesTheMFAFlowsToken(t *testing.T) {
 	requireShows(t, m, "Grant       refresh_token")
 	refreshed, _ := ctx.Session.Held(heldName("conn:1"))
 	summary := writeBundleFrom(t, m, dir, "token-view")
-	if !strings.Contains(summary, "| grant | refresh_token") || !strings.Contains(summary, "- access token: "+client.Fingerprint(refreshed.Response.AccessToken)) {
+	if !strings.Contains(summary, "| grant | refresh_token") || !strings.Contains(summary, "- access token: "+record.Fingerprint(refreshed.Response.AccessToken)) {
 		t.Fatalf("token view's bundle:\n%s", summary)
 	}
 	press(t, m, "ctrl+l", "t")

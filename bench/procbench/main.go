@@ -19,6 +19,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 func main() {
@@ -176,7 +177,7 @@ func timeRun(argv, env []string) (time.Duration, error) {
 	out, err := cmd.CombinedOutput()
 	d := time.Since(start)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %v: %s", argv[0], err, client.Excerpt(out, 200))
+		return 0, fmt.Errorf("%s: %v: %s", argv[0], err, textsafe.Excerpt(out, 200))
 	}
 	return d, nil
 }

@@ -12,11 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
@@ -167,8 +167,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// The TUI's wiring (common.NewContext): one recorder and one redactor for
 	// the whole session, a new client and runner for each refresh; here on
 	// the simulated clock.
-	rd := &client.Redactor{}
-	rec := &client.Recorder{Redactor: rd, Max: cfg.RecorderMax, Now: clk.Now}
+	rd := &record.Redactor{}
+	rec := &record.Recorder{Redactor: rd, Max: cfg.RecorderMax, Now: clk.Now}
 	recMax := cfg.RecorderMax
 	if recMax <= 0 {
 		recMax = 500
@@ -385,8 +385,8 @@ func createProfiles(ctx context.Context, svc *session.Service, secrets *profiles
 
 // buffersFull: the recorder is full, and the redactor has had time to
 // forget the first tokens (a token's life and the grace after it).
-func buffersFull(rec *client.Recorder, recMax int, elapsed, ttl time.Duration) bool {
-	return len(rec.Exchanges()) >= recMax && elapsed >= ttl+client.DefaultGrace
+func buffersFull(rec *record.Recorder, recMax int, elapsed, ttl time.Duration) bool {
+	return len(rec.Exchanges()) >= recMax && elapsed >= ttl+record.DefaultGrace
 }
 
 func anyExpired(svc *session.Service, names []string, now time.Time) bool {
@@ -429,7 +429,7 @@ Cache-Control: no-store
 
 // sample measures the process. The redaction probe is what each refresh
 // costs the redactor: a new token learnt, then one exchange redacted.
-func sample(srv *dinterotest.Server, rd *client.Redactor, at time.Duration) (Sample, error) {
+func sample(srv *dinterotest.Server, rd *record.Redactor, at time.Duration) (Sample, error) {
 	s := Sample{At: at, Goroutines: runtime.NumGoroutine()}
 	var err error
 	if s.RSS, err = rss(); err != nil {
@@ -484,14 +484,6 @@ func rss() (uint64, error) {
 		return 0, err
 	}
 	return pages * uint64(os.Getpagesize()), nil
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // verdicts compares the medians of the first and the last quarter of the

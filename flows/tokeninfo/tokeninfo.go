@@ -15,7 +15,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // MaxTokenSize is the largest token Decode looks at. Real access tokens are
@@ -100,10 +101,10 @@ func Decode(raw string) (*Token, error) {
 	t.Typ = headerString(t.Header, "typ")
 	t.Issuer, _ = claims.GetIssuer()
 	t.Subject, _ = claims.GetSubject()
-	t.Issuer, t.Subject = client.Sanitize(t.Issuer), client.Sanitize(t.Subject)
+	t.Issuer, t.Subject = textsafe.Sanitize(t.Issuer), textsafe.Sanitize(t.Subject)
 	if aud, err := claims.GetAudience(); err == nil {
 		for _, a := range aud {
-			t.Audience = append(t.Audience, client.Sanitize(a))
+			t.Audience = append(t.Audience, textsafe.Sanitize(a))
 		}
 	} else {
 		t.Warnings = append(t.Warnings, "aud is neither a string nor a list of strings")
@@ -122,12 +123,12 @@ func describe(err error) string {
 	msg := err.Error()
 	// golang-jwt prefixes "token is malformed: "; keep the useful part.
 	msg = strings.TrimPrefix(msg, "token is malformed: ")
-	return "not a JWT: " + client.Sanitize(msg)
+	return "not a JWT: " + textsafe.Sanitize(msg)
 }
 
 func headerString(h map[string]any, key string) string {
 	s, _ := h[key].(string)
-	return client.Sanitize(s)
+	return textsafe.Sanitize(s)
 }
 
 // The instants a time claim may name: from the Unix epoch to the last
@@ -164,18 +165,18 @@ func claimTime(claims jwt.MapClaims, name string, t *Token) time.Time {
 	case secs >= 0 && secs < 1:
 		// 0, a fraction of a second (0.5) or a number so small it reads
 		// as 0 (1e-400): no issuer means the first second of 1970.
-		t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s is implausible (the first second of 1970); read as %s", name, client.Sanitize(fmt.Sprint(v)), earliestClaim.Format(time.RFC3339)))
+		t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s is implausible (the first second of 1970); read as %s", name, textsafe.Sanitize(fmt.Sprint(v)), earliestClaim.Format(time.RFC3339)))
 		t.Implausible = true
 		return earliestClaim
 	case math.IsNaN(secs):
 		t.Warnings = append(t.Warnings, name+" is not a number of seconds")
 		return time.Time{}
 	case secs < float64(earliestClaim.Unix()):
-		t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s is implausible (before 1970); read as %s", name, client.Sanitize(fmt.Sprint(v)), earliestClaim.Format(time.RFC3339)))
+		t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s is implausible (before 1970); read as %s", name, textsafe.Sanitize(fmt.Sprint(v)), earliestClaim.Format(time.RFC3339)))
 		t.Implausible = true
 		return earliestClaim
 	case secs > float64(latestClaim.Unix()):
-		t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s is implausible (after 9999); read as %s", name, client.Sanitize(fmt.Sprint(v)), latestClaim.Format(time.RFC3339)))
+		t.Warnings = append(t.Warnings, fmt.Sprintf("%s %s is implausible (after 9999); read as %s", name, textsafe.Sanitize(fmt.Sprint(v)), latestClaim.Format(time.RFC3339)))
 		t.Implausible = true
 		return latestClaim
 	}
@@ -203,7 +204,7 @@ func scopes(c jwt.MapClaims) []string {
 		}
 	}
 	for i := range out {
-		out[i] = client.Sanitize(out[i])
+		out[i] = textsafe.Sanitize(out[i])
 	}
 	return out
 }
@@ -253,10 +254,10 @@ func (t *Token) OtherClaims() [][2]string {
 		if err != nil {
 			continue
 		}
-		out = append(out, [2]string{client.Sanitize(k), client.Sanitize(string(b))})
+		out = append(out, [2]string{textsafe.Sanitize(k), textsafe.Sanitize(string(b))})
 	}
 	return out
 }
 
-// Fingerprint names a secret without revealing it; see client.Fingerprint.
-func Fingerprint(secret string) string { return client.Fingerprint(secret) }
+// Fingerprint names a secret without revealing it; see record.Fingerprint.
+func Fingerprint(secret string) string { return record.Fingerprint(secret) }

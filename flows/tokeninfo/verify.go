@@ -13,6 +13,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Verification is the outcome of checking a token's signature with a JWKS.
@@ -101,7 +102,7 @@ func Verify(raw string, keys *client.JWKS) Verification {
 	case errors.Is(err, jwt.ErrInvalidKeyType):
 		v.Reason = fmt.Sprintf("alg %s does not fit key %s (%s)", tok.Alg, kid, keyType(key))
 	default:
-		v.Reason = client.Sanitize(err.Error())
+		v.Reason = textsafe.Sanitize(err.Error())
 	}
 	return v
 }
@@ -121,7 +122,7 @@ func pickKey(kid string, keys *client.JWKS) (crypto.PublicKey, string, string) {
 	known := keys.KIDs()
 	sort.Strings(known)
 	// A set of thousands of keys names a few and counts the rest.
-	return nil, "", fmt.Sprintf("unknown kid %s (the JWKS has %s)", client.Cut(kid, 64), client.Bounded(known, 5))
+	return nil, "", fmt.Sprintf("unknown kid %s (the JWKS has %s)", textsafe.Cut(kid, 64), textsafe.Bounded(known, 5))
 }
 
 func keyType(k crypto.PublicKey) string {

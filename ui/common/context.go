@@ -11,6 +11,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
@@ -65,11 +66,11 @@ type Context struct {
 	// DefaultBaseURL pre-fills the form.
 	DefaultBaseURL string
 	// Recorder keeps every HTTP exchange of the session, redacted.
-	Recorder *client.Recorder
+	Recorder *record.Recorder
 	// Redactor knows every secret the session's clients sent or received
 	// (the recorder and the clients share it); a support bundle is passed
 	// through it.
-	Redactor *client.Redactor
+	Redactor *record.Redactor
 	// WriteBundle writes a support bundle and returns its absolute path
 	// (bundle.Write; tests write somewhere of their own).
 	WriteBundle func(path string, in bundle.Input) (string, error)
@@ -90,8 +91,8 @@ type Context struct {
 
 // NewContext returns a Context with production defaults.
 func NewContext() *Context {
-	rd := &client.Redactor{}
-	rec := &client.Recorder{Redactor: rd}
+	rd := &record.Redactor{}
+	rec := &record.Recorder{Redactor: rd}
 	return &Context{
 		Recorder: rec, Redactor: rd, WriteBundle: bundle.Write,
 		Width: 80, Height: 24,

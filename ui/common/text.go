@@ -7,13 +7,13 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // ErrText is an error as one line for a screen.
 func ErrText(err error) string {
-	return client.Sanitize(err.Error())
+	return textsafe.Sanitize(err.Error())
 }
 
 // OrDash is s, or "-" for an empty value in a table.

@@ -5,7 +5,6 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 

@@ -17,7 +17,6 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
-
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/codeinput"
 )
@@ -142,7 +141,7 @@ const cleanedNote = "control or bidi characters removed: shown and saved without
 // cleanText takes out of s what would drive the terminal or reorder the
 // text on it: C0 and C1 controls and DEL (a tab or line break becomes a
 // space) and bidi controls (U+202E RIGHT-TO-LEFT OVERRIDE and the rest).
-// Unlike client.Sanitize it keeps every other character as typed (runs of
+// Unlike textsafe.Sanitize it keeps every other character as typed (runs of
 // spaces, trailing spaces). changed is false when nothing was taken out.
 func cleanText(s string) (clean string, changed bool) {
 	var b strings.Builder

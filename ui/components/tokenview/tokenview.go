@@ -13,10 +13,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -99,12 +98,12 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 		row("Grant", GrantLine(r))
 	}
 	if r.Token == nil {
-		row("Token", s.Warn.Render("not a JWT: "+client.Sanitize(r.DecodeErr.Error())))
+		row("Token", s.Warn.Render("not a JWT: "+textsafe.Sanitize(r.DecodeErr.Error())))
 	} else {
 		t := r.Token
 		row("Subject", common.OrDash(t.Subject))
 		row("Issuer", common.OrDash(t.Issuer))
-		row("Audience", common.OrDash(client.Bounded(t.Audience, 5)))
+		row("Audience", common.OrDash(textsafe.Bounded(t.Audience, 5)))
 		if !t.IssuedAt.IsZero() {
 			row("Issued", tokeninfo.FormatTime(t.IssuedAt, now))
 		}
@@ -212,7 +211,7 @@ func (m *Model) rawDoc() []string {
 	if err != nil {
 		return []string{"cannot show JSON: " + err.Error()}
 	}
-	return strings.Split(client.SanitizeMultiline(string(data)), "\n")
+	return strings.Split(textsafe.SanitizeMultiline(string(data)), "\n")
 }
 
 // MaxHScroll is how far the raw JSON scrolls sideways at width: until the
@@ -309,15 +308,15 @@ func userInfoLines(v any) []string {
 			if inner, ok := v[k].(map[string]any); ok {
 				// One level of nesting reads as key.field lines.
 				for _, l := range userInfoLines(inner) {
-					out = append(out, client.Sanitize(k)+"."+l)
+					out = append(out, textsafe.Sanitize(k)+"."+l)
 				}
 				continue
 			}
-			out = append(out, client.Sanitize(k)+": "+client.Sanitize(infoValue(v[k])))
+			out = append(out, textsafe.Sanitize(k)+": "+textsafe.Sanitize(infoValue(v[k])))
 		}
 		return out
 	}
-	return []string{client.Sanitize(infoValue(v))}
+	return []string{textsafe.Sanitize(infoValue(v))}
 }
 
 func infoValue(v any) string {

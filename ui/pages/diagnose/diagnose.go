@@ -20,7 +20,7 @@ import (
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -77,7 +77,7 @@ type Page struct {
 // src's API client.
 func New(ctx *common.Context, src common.DiagnoseSource, user string) *Page {
 	in := common.NewInput("the user's e-mail", 320)
-	in.SetValue(client.Sanitize(user)) // a profile's, from a file
+	in.SetValue(textsafe.Sanitize(user)) // a profile's, from a file
 	in.CursorEnd()
 	m := &Page{ctx: ctx, src: src, user: in}
 	m.SetSize(ctx.Width-2, ctx.Height-4)
@@ -319,9 +319,9 @@ func (m *Page) View() string {
 	if m.phase != diagShown && m.clientQ != nil && (m.phase == diagRunning || m.client == nil) {
 		q := m.clientQ
 		lines := []string{
-			s.Warn.Render("Diagnose API client " + client.Sanitize(q.ClientID)),
+			s.Warn.Render("Diagnose API client " + textsafe.Sanitize(q.ClientID)),
 			common.Wrap(s.Muted, fmt.Sprintf("Reads the client and its grants on %s with %s's token (it needs %s), for audience %s and grant %s, and says what stands out.",
-				common.OrDash(m.src.Request.Account), common.OrDash(common.ReaderName(m.src)), doctor.ScopeNeeded, client.Sanitize(q.Audience), common.OrDash(q.Grant)), w),
+				common.OrDash(m.src.Request.Account), common.OrDash(common.ReaderName(m.src)), doctor.ScopeNeeded, textsafe.Sanitize(q.Audience), common.OrDash(q.Grant)), w),
 		}
 		if m.phase == diagRunning {
 			lines = append(lines, "", s.Muted.Render("reading the client and its grants…"))
@@ -383,10 +383,10 @@ func (m *Page) lines() []string {
 		case doctor.Warning:
 			style = s.Warn
 		}
-		out = append(out, common.Hang(style.Render(mark)+" ", client.Sanitize(f.Text), w)...)
+		out = append(out, common.Hang(style.Render(mark)+" ", textsafe.Sanitize(f.Text), w)...)
 		ev := make([]string, len(f.Evidence))
 		for i, e := range f.Evidence {
-			ev[i] = client.Sanitize(e)
+			ev[i] = textsafe.Sanitize(e)
 		}
 		if i < clientFindings {
 			// A client finding's evidence is grants, one a line (the
@@ -522,8 +522,8 @@ func (m *Page) activityLines() []string {
 	// the IP matters more.
 	dated := m.ctx.Width >= 80
 	for _, a := range m.report.Activities {
-		line := fmt.Sprintf("%-11s %-20s %-15s %s", tokeninfo.Relative(a.CreatedAt, now), client.Sanitize(a.Action),
-			common.OrDash(client.Sanitize(a.IP)), common.OrDash(client.Sanitize(a.UserAgent)))
+		line := fmt.Sprintf("%-11s %-20s %-15s %s", tokeninfo.Relative(a.CreatedAt, now), textsafe.Sanitize(a.Action),
+			common.OrDash(textsafe.Sanitize(a.IP)), common.OrDash(textsafe.Sanitize(a.UserAgent)))
 		if dated {
 			line = a.CreatedAt.In(now.Location()).Format("01-02 15:04") + " " + line
 		}

@@ -16,7 +16,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -57,7 +57,7 @@ func New(ctx *common.Context, err error, req flows.Request, base string, profile
 	}
 	p := &Page{ctx: ctx, acct: req.Account, line: common.ErrText(err), hint: strings.TrimPrefix(session.Hint(err, base), " — ")}
 	for _, d := range apiErr.AllDetails() {
-		p.details = append(p.details, client.Sanitize(d))
+		p.details = append(p.details, textsafe.Sanitize(d))
 	}
 	if grants {
 		grant := doctor.FailedGrant(err, string(req.Grant))
@@ -70,13 +70,13 @@ func New(ctx *common.Context, err error, req flows.Request, base string, profile
 			// The reader would be the client whose client_credentials
 			// request just failed: u would fail the same way.
 			p.noReader = fmt.Sprintf("The API client's grants explain this, but no other connection to %s can read them (it takes %s): run tokenbench doctor --client %s with a client that can.",
-				client.Sanitize(req.Account), doctor.ScopeNeeded, client.Sanitize(req.ClientID))
+				textsafe.Sanitize(req.Account), doctor.ScopeNeeded, textsafe.Sanitize(req.ClientID))
 			p.SetSize(ctx.Width-2, ctx.Height-4)
 			return p
 		}
 		// The bundle names the client that failed: its API client row is
 		// the reader's.
-		src.Failure = &common.FailedRequest{Error: fmt.Sprintf("the %s request of client %s: %s", req.Grant, client.Sanitize(req.ClientID), p.line),
+		src.Failure = &common.FailedRequest{Error: fmt.Sprintf("the %s request of client %s: %s", req.Grant, textsafe.Sanitize(req.ClientID), p.line),
 			Details: p.details, Grant: string(req.Grant)}
 		p.diag = &src
 	}
@@ -176,7 +176,7 @@ func (p *Page) lines() []string {
 	if p.offersDiagnose() {
 		q := p.query
 		text := fmt.Sprintf("The API client's grants explain this. u diagnoses client %s for audience %s and grant %s, read with %s's token.",
-			client.Sanitize(q.ClientID), client.Sanitize(q.Audience), common.OrDash(q.Grant), common.ReaderName(*p.diag))
+			textsafe.Sanitize(q.ClientID), textsafe.Sanitize(q.Audience), common.OrDash(q.Grant), common.ReaderName(*p.diag))
 		out = append(out, "")
 		for _, l := range common.Hang("", text, w) {
 			out = append(out, s.Warn.Render(l))

@@ -21,7 +21,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/session"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -60,7 +60,7 @@ func profileItem(p profiles.Profile) Item {
 	}
 	// A profile's file may have been imported from anyone: its text
 	// reaches the terminal sanitised (the name and account are checked).
-	desc = client.Sanitize(desc)
+	desc = textsafe.Sanitize(desc)
 	return Item{Key: ProfileKey(p.Name), Name: p.Name, desc: desc, account: p.Account, grant: p.Grant, Profile: &p}
 }
 

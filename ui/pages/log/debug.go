@@ -7,8 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/bundle"
-	"github.com/tokenbench/tokenbench/client"
-
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -25,12 +24,12 @@ type (
 // current directory): a new file, 0600, never half; a file already there
 // is reported (exists), not replaced, unless replace says the user agreed,
 // and then it is replaced atomically.
-func saveHAR(ex []client.Exchange, path string, replace bool) tea.Cmd {
+func saveHAR(ex []record.Exchange, path string, replace bool) tea.Cmd {
 	if path == "" {
 		return common.SetStatus("HAR not written: no file name", true)
 	}
 	return func() tea.Msg {
-		data, err := client.HAR(ex, "tui")
+		data, err := record.HAR(ex, "tui")
 		if err != nil {
 			return harSavedMsg{err: err}
 		}
@@ -45,7 +44,7 @@ func saveHAR(ex []client.Exchange, path string, replace bool) tea.Cmd {
 
 // ExchangeWhat names an exchange by what it did: "token · password",
 // "challenge · sms", "jwks"; anything else by its path's tail.
-func ExchangeWhat(e client.Exchange) string {
+func ExchangeWhat(e record.Exchange) string {
 	path := pathOnly(e.URL)
 	switch {
 	case strings.HasSuffix(path, "/auth/token"):

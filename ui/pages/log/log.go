@@ -13,14 +13,14 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
 // ExchangesOf is every recorded exchange of the session.
-func ExchangesOf(ctx *common.Context) []client.Exchange {
+func ExchangesOf(ctx *common.Context) []record.Exchange {
 	if ctx.Recorder == nil {
 		return nil
 	}
@@ -176,7 +176,7 @@ func (p *Page) View() string {
 		lines = append(lines, common.Wrap(s.Warn, fmt.Sprintf("Write the HAR of the whole session (%d exchanges, every user's; secrets redacted) to:", len(ex)), w),
 			s.Cursor.Render("› ")+p.harPath.View(), "")
 		if p.harExists != "" {
-			lines = append(lines, common.Wrap(s.Warn, client.Sanitize(p.harExists)+" exists. Replace it? y replaces it · n picks another name", w), "")
+			lines = append(lines, common.Wrap(s.Warn, textsafe.Sanitize(p.harExists)+" exists. Replace it? y replaces it · n picks another name", w), "")
 		}
 	}
 	lines = append(lines, s.Muted.Render(common.Truncate("  "+row("#", "time", "what", "took", "status"), w+2)))
@@ -199,7 +199,7 @@ func (p *Page) View() string {
 }
 
 // exchangeStatus is an exchange's outcome for its row.
-func exchangeStatus(e client.Exchange) string {
+func exchangeStatus(e record.Exchange) string {
 	status := fmt.Sprint(e.Status)
 	if e.Err != "" {
 		status = "— " + e.Err
@@ -214,12 +214,12 @@ func exchangeStatus(e client.Exchange) string {
 // c copies it as a curl command.
 type exchangePage struct {
 	ctx           *common.Context
-	exchange      client.Exchange
+	exchange      record.Exchange
 	scroll        int
 	width, height int
 }
 
-func newExchangePage(ctx *common.Context, e client.Exchange) *exchangePage {
+func newExchangePage(ctx *common.Context, e record.Exchange) *exchangePage {
 	return &exchangePage{ctx: ctx, exchange: e}
 }
 

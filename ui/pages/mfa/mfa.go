@@ -19,7 +19,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/profiles"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/codeinput"
 	"github.com/tokenbench/tokenbench/ui/components/confirm"
@@ -95,7 +95,7 @@ func (m *mfaModel) view(ctx *common.Context, spin string, w, height int) string 
 	var blocks []block
 	add := func(text string, drop int) { blocks = append(blocks, block{text, drop}) }
 	add(s.Warn.Render("Multi-factor authentication required"), keep)
-	who := client.Sanitize(sess.Request.Username)
+	who := textsafe.Sanitize(sess.Request.Username)
 	if who == "" {
 		who = "this user"
 	}
@@ -142,7 +142,7 @@ func (m *mfaModel) view(ctx *common.Context, spin string, w, height int) string 
 			}
 			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(ctx.Now().Location()).Format("15:04:05"), last.Text)
 			add("", dropBlank)
-			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)), keep)
+			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+textsafe.Sanitize(text)), keep)
 		}
 	}
 	lines := func() int {
@@ -450,7 +450,7 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // user is who the codes go to.
 func (p *Page) user() string {
-	if u := client.Sanitize(p.session.Request.Username); u != "" {
+	if u := textsafe.Sanitize(p.session.Request.Username); u != "" {
 		return u
 	}
 	return "the user"

@@ -12,10 +12,9 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/session"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -229,7 +228,7 @@ func (p *Page) View() string {
 			}
 			out = append(out, common.Wrap(st, p.opened, w))
 		}
-		out = append(out, common.Wrap(s.Value, p.spin.View()+" waiting for the redirect to "+client.Sanitize(p.redirect)+" (5 minutes at most; esc cancels)…", w))
+		out = append(out, common.Wrap(s.Value, p.spin.View()+" waiting for the redirect to "+textsafe.Sanitize(p.redirect)+" (5 minutes at most; esc cancels)…", w))
 	case oidcFailed:
 		out = append(out, common.Wrap(s.Error, "✗ "+p.err, w), "", common.Wrap(s.Muted, "enter tries again; esc goes back.", w))
 	}
@@ -243,7 +242,7 @@ func (p *Page) View() string {
 // urlLines is a URL cut into lines of width, with nothing added: selected
 // in a terminal, it is the URL.
 func urlLines(u string, width int) string {
-	u = client.Sanitize(u)
+	u = textsafe.Sanitize(u)
 	width = max(width, 10)
 	var lines []string
 	for len(u) > width {

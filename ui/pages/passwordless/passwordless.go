@@ -16,7 +16,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/codeinput"
 )
@@ -189,7 +189,7 @@ func (p *Page) View() string {
 			last := msgs[len(msgs)-1]
 			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(p.ctx.Now().Location()).Format("15:04:05"), last.Text)
 			add("", true)
-			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)), false)
+			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+textsafe.Sanitize(text)), false)
 		}
 	}
 	lines := func() int {

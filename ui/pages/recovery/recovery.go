@@ -18,7 +18,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/codeinput"
 )
@@ -561,7 +561,7 @@ func (m *Page) View() string {
 		}
 	} else {
 		req := m.request()
-		top = append(top, s.Label.Render("User")+" "+client.Sanitize(req.Username)+s.Muted.Render(" on "+req.Account), "")
+		top = append(top, s.Label.Render("User")+" "+textsafe.Sanitize(req.Username)+s.Muted.Render(" on "+req.Account), "")
 		if m.session != nil {
 			top = append(top, m.stepLines()...)
 			top = append(top, "")
@@ -587,7 +587,7 @@ func (m *Page) View() string {
 		if msgs := m.ctx.Outbox(m.request().Username); len(msgs) > 0 {
 			last := msgs[len(msgs)-1]
 			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(m.ctx.Now().Location()).Format("15:04:05"), last.Text)
-			bottom = append(bottom, s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+client.Sanitize(text)))
+			bottom = append(bottom, s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+textsafe.Sanitize(text)))
 		}
 	}
 	lines := strings.Split(strings.Join(top, "\n"), "\n")

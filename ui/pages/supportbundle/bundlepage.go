@@ -13,10 +13,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/bundle"
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -65,13 +64,13 @@ func (m *Page) contents() bundleContents {
 	}
 	switch steps, user, diagnosis := in.Timeline(); {
 	case !diagnosis && len(steps) > 0 && strings.HasPrefix(flows.TimelineSummary(steps), "passwordless"):
-		d.timeline = client.Sanitize(flows.TimelineSummary(steps)) // a passwordless login, no MFA flow
+		d.timeline = textsafe.Sanitize(flows.TimelineSummary(steps)) // a passwordless login, no MFA flow
 	case !diagnosis && len(steps) > 0:
-		d.timeline = "the MFA flow: " + client.Sanitize(flows.TimelineSummary(steps))
+		d.timeline = "the MFA flow: " + textsafe.Sanitize(flows.TimelineSummary(steps))
 	case len(steps) > 0:
-		d.timeline = "the MFA flow of " + client.Sanitize(user)
+		d.timeline = "the MFA flow of " + textsafe.Sanitize(user)
 	case diagnosis:
-		d.timeline = "no MFA flow of " + common.OrDash(client.Sanitize(user))
+		d.timeline = "no MFA flow of " + common.OrDash(textsafe.Sanitize(user))
 	}
 	if m.described == nil {
 		m.described = map[bool]bundleContents{}
@@ -230,12 +229,12 @@ func (m *Page) View() string {
 		add("Token", "none: "+in.NoToken)
 	}
 	if in.Doctor != nil {
-		add("Doctor", fmt.Sprintf("%s: %d finding(s)", client.Sanitize(in.Doctor.User.Email), len(in.Doctor.Findings)))
+		add("Doctor", fmt.Sprintf("%s: %d finding(s)", textsafe.Sanitize(in.Doctor.User.Email), len(in.Doctor.Findings)))
 	}
 	lines = append(lines, "", common.Wrap(s.Muted, "summary.md and session.har in a zip, every file passed through the session's redactor: no secret in any encoding. Written 0600.", w), "")
 	lines = append(lines, "Write the bundle to:", s.Cursor.Render("› ")+m.path.View())
 	if m.replace != "" {
-		lines = append(lines, "", common.Wrap(s.Warn, client.Sanitize(m.replace)+" exists. Replace it? y replaces it · n picks another name", w))
+		lines = append(lines, "", common.Wrap(s.Warn, textsafe.Sanitize(m.replace)+" exists. Replace it? y replaces it · n picks another name", w))
 	}
 	if m.writing {
 		lines = append(lines, "", s.Muted.Render("writing…"))

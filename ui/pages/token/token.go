@@ -10,11 +10,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/session"
-
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/tokenview"
 )
@@ -280,7 +279,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			if res.Token != nil {
 				subject = common.OrDash(res.Token.Subject)
 			}
-			return p, common.SetStatus("this token's subject is not a user ("+client.Sanitize(subject)+"): nothing to diagnose", true)
+			return p, common.SetStatus("this token's subject is not a user ("+textsafe.Sanitize(subject)+"): nothing to diagnose", true)
 		}
 		return p, p.actFor(ActDiagnose, user)
 	case key.Matches(km, k.Up):

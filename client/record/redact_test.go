@@ -1,4 +1,4 @@
-package client
+package record
 
 import (
 	"crypto/sha256"
@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 func TestRedactorEveryEncoding(t *testing.T) {
@@ -27,7 +29,7 @@ func TestRedactorEveryEncoding(t *testing.T) {
 		"b64url raw":   base64.RawURLEncoding.EncodeToString([]byte(secret)),
 		"basic":        "Basic " + base64.StdEncoding.EncodeToString([]byte("cid:"+secret)),
 		"basic rawurl": base64.RawURLEncoding.EncodeToString([]byte("cid:" + secret)),
-		"sanitised":    Sanitize("x " + secret),
+		"sanitised":    textsafe.Sanitize("x " + secret),
 	}
 	for name, form := range forms {
 		if name == "json upper" {
@@ -75,13 +77,6 @@ func TestFingerprintTellsTokensApartAndShowsNoCharacter(t *testing.T) {
 	// A short secret is not hashed: its hash could be reversed by brute force.
 	if got := Fingerprint("123456"); got != "•••• (6 chars)" {
 		t.Errorf("short: %q", got)
-	}
-}
-
-func TestEscapeJSONControls(t *testing.T) {
-	got := EscapeJSONControls("\"a\u009bb\u202ec\u2066d\x7fé\"")
-	if got != `"a\u009bb\u202ec\u2066d\u007fé"` {
-		t.Errorf("%q", got)
 	}
 }
 

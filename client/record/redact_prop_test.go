@@ -1,4 +1,4 @@
-package client
+package record
 
 import (
 	"bytes"
@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // An echoing server, a proxy or a WAF reflects the request back in some
@@ -151,7 +153,7 @@ var encoders = []encoder{
 	{"json of json", nested, func(s string, _ *rand.Rand) string { return jsonInner(jsonInner(s, true), true) }, false},
 	{"html of html", nested, func(s string, _ *rand.Rand) string { return html.EscapeString(html.EscapeString(s)) }, false},
 	{"query of query", nested, func(s string, _ *rand.Rand) string { return url.QueryEscape(url.QueryEscape(s)) }, false},
-	{"sanitised", single, func(s string, _ *rand.Rand) string { return Sanitize(s) }, false},
+	{"sanitised", single, func(s string, _ *rand.Rand) string { return textsafe.Sanitize(s) }, false},
 	{"base64", single, func(s string, _ *rand.Rand) string { return base64.StdEncoding.EncodeToString([]byte(s)) }, false},
 	{"wrapped at 16 columns", single, func(s string, _ *rand.Rand) string { return wrap(s, 16, "\r\n") }, false},
 	{"base64 wrapped", single, func(s string, _ *rand.Rand) string {
@@ -382,7 +384,7 @@ func FuzzRedactorEncodings(f *testing.F) {
 		f.Add(s, uint64(1))
 	}
 	f.Fuzz(func(t *testing.T, secret string, seed uint64) {
-		secret = strings.ToValidUTF8(Sanitize(secret), "")
+		secret = strings.ToValidUTF8(textsafe.Sanitize(secret), "")
 		if len(secret) < minSecretLen || len(secret) > 200 || strings.ContainsAny(secret, "[]") {
 			t.Skip()
 		}

@@ -1,4 +1,4 @@
-package client
+package record
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // Header is one HTTP header line, as recorded (redacted).
@@ -55,6 +57,12 @@ type Exchange struct {
 	// Err is a transport failure (no answer).
 	Err string
 }
+
+// MaxBodySize bounds every body read: the recorder keeps at most
+// MaxBodySize bytes of a request and hands on at most MaxBodySize+1 bytes
+// of an answer, and the client, which reads its answers through the
+// recorder, reads no more either.
+const MaxBodySize = 1 << 20
 
 // secretKeys are fields whose values are secrets, in requests and answers
 // alike, by their FoldKey.
@@ -139,14 +147,22 @@ func (r *Recorder) Exchanges() []Exchange {
 	return out
 }
 
-// Wrap returns a transport that records through r.
-func (r *Recorder) Wrap(rt http.RoundTripper) http.RoundTripper {
-	return &recordingTransport{rec: r, next: rt}
+// ErrorReader reads an error answer (status 400 and up) for an exchange:
+// its code, message and details. The client hands the recorder its own
+// reading (client.ParseError), so that an exchange says what the client
+// understood.
+type ErrorReader func(status int, contentType string, body []byte) (code, message string, details []string)
+
+// Wrap returns a transport that records through r; readError reads the
+// error answers (nil records none of their fields).
+func (r *Recorder) Wrap(rt http.RoundTripper, readError ErrorReader) http.RoundTripper {
+	return &recordingTransport{rec: r, next: rt, readError: readError}
 }
 
 type recordingTransport struct {
-	rec  *Recorder
-	next http.RoundTripper
+	rec       *Recorder
+	next      http.RoundTripper
+	readError ErrorReader
 }
 
 func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -171,7 +187,7 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		res.Body.Close()
 		res.Body = io.NopCloser(bytes.NewReader(resBody))
 	}
-	e := buildExchange(rd, req, reqBody, res, resBody, err, start, d)
+	e := buildExchange(rd, t.readError, req, reqBody, res, resBody, err, start, d)
 	if err == nil && res.StatusCode < 300 {
 		noteSpent(rd, reqBody, resBody, now())
 	}
@@ -181,6 +197,9 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	}
 	return res, err
 }
+
+// grantRefreshToken is the grant_type of a refresh (client.GrantRefreshToken).
+const grantRefreshToken = "refresh_token"
 
 // noteSpent tells rd that a refresh token grant's refresh token was
 // rotated away, when the answer carries a new one.
@@ -192,7 +211,7 @@ func noteSpent(rd *Redactor, reqBody, resBody []byte, at time.Time) {
 	var res struct {
 		RefreshToken string `json:"refresh_token"`
 	}
-	if json.Unmarshal(reqBody, &req) != nil || req.GrantType != string(GrantRefreshToken) || req.RefreshToken == "" {
+	if json.Unmarshal(reqBody, &req) != nil || req.GrantType != grantRefreshToken || req.RefreshToken == "" {
 		return
 	}
 	if json.Unmarshal(resBody, &res) != nil || res.RefreshToken == "" || res.RefreshToken == req.RefreshToken {
@@ -262,18 +281,18 @@ func (r *Recorder) forgetDue() bool {
 	return true
 }
 
-func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Response, resBody []byte, err error, start time.Time, d time.Duration) Exchange {
+func buildExchange(rd *Redactor, readError ErrorReader, req *http.Request, reqBody []byte, res *http.Response, resBody []byte, err error, start time.Time, d time.Duration) Exchange {
 	e := Exchange{Time: start, Duration: d, Method: req.Method, Fields: map[string]string{}}
 
 	// Authorization: keep the scheme and, for Basic, the client id.
 	if auth := req.Header.Get("Authorization"); auth != "" {
 		scheme, value, _ := strings.Cut(auth, " ")
-		e.AuthScheme = Sanitize(scheme)
+		e.AuthScheme = textsafe.Sanitize(scheme)
 		if strings.EqualFold(scheme, "Basic") {
 			rd.Add(value)
 			if raw, derr := base64.StdEncoding.DecodeString(value); derr == nil {
 				user, pass, _ := strings.Cut(string(raw), ":")
-				e.BasicUser = Sanitize(user)
+				e.BasicUser = textsafe.Sanitize(user)
 				rd.AddBasic(user, pass)
 			}
 		} else {
@@ -287,9 +306,9 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 	if json.Unmarshal(reqBody, &reqFields) == nil {
 		for k, v := range reqFields {
 			if isSecret(k, true) {
-				e.SecretFields = append(e.SecretFields, Sanitize(k))
+				e.SecretFields = append(e.SecretFields, textsafe.Sanitize(k))
 			} else if s, ok := v.(string); ok {
-				e.Fields[k] = scrub(rd, s)
+				e.Fields[k] = rd.Scrub(s)
 			}
 		}
 		sort.Strings(e.SecretFields)
@@ -305,31 +324,31 @@ func buildExchange(rd *Redactor, req *http.Request, reqBody []byte, res *http.Re
 		}
 	}
 
-	e.URL = scrub(rd, req.URL.Redacted())
+	e.URL = rd.Scrub(req.URL.Redacted())
 	e.RequestHeaders = redactHeaders(req.Header, rd, e)
 	e.RequestBody = redactBody(reqBody, reqFields, rd, true)
 	if err != nil {
-		e.Err = scrub(rd, err.Error())
+		e.Err = rd.Scrub(err.Error())
 		return e
 	}
 	e.Status = res.StatusCode
-	e.ContentType = scrub(rd, mediaType(res.Header.Get("Content-Type")))
+	e.ContentType = rd.Scrub(textsafe.MediaType(res.Header.Get("Content-Type")))
 	e.ResponseHeaders = redactHeaders(res.Header, rd, e)
 	e.ResponseBody = redactBody(resBody, resFields, rd, false)
-	if res.StatusCode >= 400 {
-		pe := ParseError(res.StatusCode, e.ContentType, resBody)
-		e.ErrorCode, e.ErrorMessage = scrub(rd, pe.Code), scrub(rd, pe.Message)
-		for _, d := range pe.AllDetails() {
-			e.ErrorDetails = append(e.ErrorDetails, scrub(rd, d))
+	if res.StatusCode >= 400 && readError != nil {
+		code, message, details := readError(res.StatusCode, e.ContentType, resBody)
+		e.ErrorCode, e.ErrorMessage = rd.Scrub(code), rd.Scrub(message)
+		for _, d := range details {
+			e.ErrorDetails = append(e.ErrorDetails, rd.Scrub(d))
 		}
 	}
 	return e
 }
 
-// scrub makes one line of server or request text safe to show: secrets
+// Scrub makes one line of server or request text safe to show: secrets
 // redacted in every encoding, before and after sanitising (which may turn
 // a secret's form into another).
-func scrub(rd *Redactor, s string) string { return rd.Redact(Sanitize(rd.Redact(s))) }
+func (r *Redactor) Scrub(s string) string { return r.Redact(textsafe.Sanitize(r.Redact(s))) }
 
 // redactValue replaces secret fields by fingerprints, and every known
 // secret inside any other string or key, recursively: a string value may
@@ -365,14 +384,14 @@ func redactBody(raw []byte, parsed map[string]any, rd *Redactor, request bool) s
 	if parsed != nil {
 		data, err := json.MarshalIndent(redactValue(parsed, rd, request), "", "  ")
 		if err == nil {
-			return rd.Redact(EscapeJSONControls(rd.Redact(string(data))))
+			return rd.Redact(textsafe.EscapeJSONControls(rd.Redact(string(data))))
 		}
 	}
 	if len(raw) > MaxBodySize {
 		// Cut by the limit: a secret the cut halves leaves no start.
-		return rd.Redact(SanitizeMultiline(rd.RedactCut(string(raw[:MaxBodySize]))))
+		return rd.Redact(textsafe.SanitizeMultiline(rd.RedactCut(string(raw[:MaxBodySize]))))
 	}
-	return rd.Redact(SanitizeMultiline(rd.Redact(string(raw))))
+	return rd.Redact(textsafe.SanitizeMultiline(rd.Redact(string(raw))))
 }
 
 func redactHeaders(h http.Header, rd *Redactor, e Exchange) []Header {
@@ -395,9 +414,9 @@ func redactHeaders(h http.Header, rd *Redactor, e Exchange) []Header {
 			case "cookie", "set-cookie", "proxy-authorization":
 				v = "[" + Fingerprint(v) + "]"
 			default:
-				v = scrub(rd, v)
+				v = rd.Scrub(v)
 			}
-			out = append(out, Header{Name: Sanitize(name), Value: v})
+			out = append(out, Header{Name: textsafe.Sanitize(name), Value: v})
 		}
 	}
 	return out

@@ -1,4 +1,4 @@
-package client
+package textsafe
 
 import (
 	"fmt"
@@ -6,8 +6,8 @@ import (
 	"unicode/utf8"
 )
 
-// maxListItem bounds one item of a listed server value (a kid, an IP).
-const maxListItem = 64
+// MaxListItem bounds one item of a listed server value (a kid, an IP).
+const MaxListItem = 64
 
 // Bounded joins a list that came from a server for one line of output:
 // at most n items, each cut to 64 characters, then a count of the rest
@@ -23,7 +23,7 @@ func Bounded(items []string, n int) string {
 		if i == n {
 			break
 		}
-		shown = append(shown, Cut(Sanitize(it), maxListItem))
+		shown = append(shown, Cut(Sanitize(it), MaxListItem))
 	}
 	s := strings.Join(shown, ", ")
 	if rest := len(items) - len(shown); rest > 0 {

@@ -1,4 +1,4 @@
-package client
+package record
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // minSecretLen is the shortest value worth redacting: anything shorter
@@ -143,20 +145,6 @@ func (r *Redactor) AddBasic(clientID, secret string) {
 	r.add(clientID+":"+secret, shown)
 }
 
-// AddAuth notes the secret of an Authorization.
-func (r *Redactor) AddAuth(a Auth) {
-	switch a := a.(type) {
-	case BasicAuth:
-		r.AddBasic(a.ClientID, a.ClientSecret)
-	case *BasicAuth:
-		r.AddBasic(a.ClientID, a.ClientSecret)
-	case BearerAuth:
-		r.AddToken(a.Token)
-	case *BearerAuth:
-		r.AddToken(a.Token)
-	}
-}
-
 func (r *Redactor) add(secret, shown string) { r.addLife(secret, shown, false) }
 
 func (r *Redactor) addLife(secret, shown string, token bool) {
@@ -173,7 +161,7 @@ func (r *Redactor) addLife(secret, shown string, token bool) {
 		return
 	}
 	r.mu.Unlock()
-	shown = "[" + Sanitize(shown) + "]"
+	shown = "[" + textsafe.Sanitize(shown) + "]"
 	ks := keys(secret)
 	var deadAt time.Time
 	if token {
@@ -392,7 +380,7 @@ func (r *Redactor) hold(rec *Recorder) {
 // it is, as decoding would read it (a secret may hold what looks like an
 // escape), as sanitising leaves it, and its base64 encodings.
 func keys(secret string) []string {
-	forms := []string{secret, Sanitize(secret), SanitizeMultiline(secret), strings.ReplaceAll(secret, "\u00a0", " ")}
+	forms := []string{secret, textsafe.Sanitize(secret), textsafe.SanitizeMultiline(secret), strings.ReplaceAll(secret, "\u00a0", " ")}
 	forms = append(forms, charsetForms(secret)...)
 	for d, l := secret, 0; l < maxLayers; l++ {
 		next, _, _, changed := decodeUnits(d, nil, nil, escAll)
@@ -1071,8 +1059,8 @@ func Variants(secret string) []string {
 			out = append(out, v)
 		}
 	}
-	add(Sanitize(secret))
-	add(SanitizeMultiline(secret))
+	add(textsafe.Sanitize(secret))
+	add(textsafe.SanitizeMultiline(secret))
 	for _, j := range jsonForms(secret) {
 		add(j)
 	}

@@ -1,10 +1,12 @@
-package client
+package record
 
 import (
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/tokenbench/tokenbench/textsafe"
 )
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), the subset a
@@ -99,7 +101,7 @@ func HAR(exchanges []Exchange, version string) ([]byte, error) {
 		doc.Log.Entries = append(doc.Log.Entries, entry)
 	}
 	data, err := json.MarshalIndent(doc, "", "  ")
-	return []byte(EscapeJSONControls(string(data))), err
+	return []byte(textsafe.EscapeJSONControls(string(data))), err
 }
 
 func orEmpty(h []Header) []Header {

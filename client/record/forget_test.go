@@ -1,4 +1,4 @@
-package client_test
+package record_test
 
 import (
 	"encoding/base64"
@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/record"
 )
 
 // forgetClock is a settable clock for the recorder.
@@ -68,8 +68,8 @@ type forgetRig struct {
 	t       *testing.T
 	clk     *forgetClock
 	srv     *httptest.Server
-	rd      *client.Redactor
-	rec     *client.Recorder
+	rd      *record.Redactor
+	rec     *record.Recorder
 	hc      *http.Client
 	verbose strings.Builder
 }
@@ -78,9 +78,9 @@ func newForgetRig(t *testing.T, max int) *forgetRig {
 	clk := &forgetClock{t: time.Unix(1_800_000_000, 0)}
 	srv := httptest.NewServer(&echoServer{clk: clk})
 	t.Cleanup(srv.Close)
-	g := &forgetRig{t: t, clk: clk, srv: srv, rd: &client.Redactor{}}
-	g.rec = &client.Recorder{Redactor: g.rd, Max: max, Now: clk.Now, OnExchange: func(e client.Exchange) { g.verbose.WriteString(e.Text()) }}
-	g.hc = &http.Client{Transport: g.rec.Wrap(http.DefaultTransport)}
+	g := &forgetRig{t: t, clk: clk, srv: srv, rd: &record.Redactor{}}
+	g.rec = &record.Recorder{Redactor: g.rd, Max: max, Now: clk.Now, OnExchange: func(e record.Exchange) { g.verbose.WriteString(e.Text()) }}
+	g.hc = &http.Client{Transport: g.rec.Wrap(http.DefaultTransport, nil)}
 	return g
 }
 
@@ -106,7 +106,7 @@ func (g *forgetRig) post(path, body string) map[string]any {
 // redacted once more as bundle.Write does.
 func (g *forgetRig) har() string {
 	g.t.Helper()
-	data, err := client.HAR(g.rec.Exchanges(), "test")
+	data, err := record.HAR(g.rec.Exchanges(), "test")
 	if err != nil {
 		g.t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestForgottenTokenFollowsRecorderEviction(t *testing.T) {
 	// Long past its expiry and the grace, with exchanges enough for the
 	// recorder to have told the redactor to forget several times; the
 	// first exchange is still kept.
-	g.clk.add(10*time.Minute + client.DefaultGrace + time.Hour)
+	g.clk.add(10*time.Minute + record.DefaultGrace + time.Hour)
 	for range 50 {
 		g.post("/ping", `{}`)
 	}

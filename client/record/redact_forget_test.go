@@ -1,4 +1,4 @@
-package client
+package record
 
 import (
 	"encoding/base64"
