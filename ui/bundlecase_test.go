@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // A bundle written in the TUI holds its case: after user A's MFA login
@@ -16,8 +17,8 @@ import (
 // B's account, and the screen says how much it left out; tab puts the
 // whole session in, by choice. b never replaces a file without asking.
 func TestTUIBundleHoldsItsCaseAndAsksBeforeReplacing(t *testing.T) {
-	clk := &testClock{now: time.Now().Truncate(time.Second)} // the demo's activity is dated from the real clock
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(time.Now().Truncate(time.Second)) // the demo's activity is dated from the real clock
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	ctx.Connections[2].Request.Account = dinterotest.DemoProdAccount // Support user, on the other account
 	dir := t.TempDir()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/diagnose"
 )
 
@@ -41,14 +42,14 @@ func TestGoldenClientDiagnosis(t *testing.T) {
 		t.Fatal(err)
 	}
 	requireGoldenView(t, func(t *testing.T) *Model {
-		ctx := testContext(&testClock{now: fixedNow})
+		ctx := testContext(uitest.NewClock(fixedNow))
 		ctx.Connections = goldenConnections()
 		m := New(ctx)
 		reader := goldenConnections()[0]
 		p := diagnose.NewClient(m.ctx, common.DiagnoseSource{BaseURL: reader.BaseURL, Request: reader.Request}, q, "")
 		m.openPage(p)
 		_ = p.Start() // diagnoses the client at once: answered here
-		m.Update(diagnose.DiagnosedMsg{ID: lastRequestID(m), Client: report})
+		m.Update(diagnose.DiagnosedMsg{ID: uitest.LastRequestID(m.ctx), Client: report})
 		return m
 	})
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // outerTmux is tmux with a terminal around it: load-buffer -w sends the
@@ -44,8 +46,8 @@ func (o *outerTmux) run(stdin string, args ...string) (string, error) {
 // returns the model and the token.
 func copyAndClear(t *testing.T, tmux *outerTmux) (*Model, string) {
 	t.Helper()
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	ctx.ClearAfter = 45 * time.Second
 	var clearAt func(time.Time) tea.Msg

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
@@ -41,8 +42,8 @@ func spaced(code string) string { return code[:3] + " " + code[3:] }
 // SMS shows it ("731 735", "Code: 731-735") goes in as its digits; one that
 // is not all digits is refused on screen, and no attempt is used.
 func TestPastedMFACodeIsCleanedAndCheckedBeforeSending(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 1)
@@ -71,8 +72,8 @@ func TestPastedMFACodeIsCleanedAndCheckedBeforeSending(t *testing.T) {
 // TestPastedRecoveryCodesAreCleanedAndChecked: the same on the MFA
 // recovery screen, for both steps' codes.
 func TestPastedRecoveryCodesAreCleanedAndChecked(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 3)
@@ -100,8 +101,8 @@ func TestPastedRecoveryCodesAreCleanedAndChecked(t *testing.T) {
 // field takes a pasted code as its digits and marks one that is not
 // digits before anything is sent.
 func TestMFAOOBFormBindCodeIsCleanedAndChecked(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "end", "enter") // New request…
@@ -134,8 +135,8 @@ func TestMFAOOBFormBindCodeIsCleanedAndChecked(t *testing.T) {
 // the wait; it does not offer a new code, the code stays in its field, and
 // enter after the wait checks it.
 func TestRecoveryCodeCheckRateLimited(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 3)

@@ -18,6 +18,7 @@ import (
 	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/inspect"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
@@ -96,7 +97,7 @@ func TestGoldenDebug(t *testing.T) {
 	for name, setup := range cases {
 		t.Run(name, func(t *testing.T) {
 			requireGoldenView(t, func(t *testing.T) *Model {
-				ctx := testContext(&testClock{now: fixedNow})
+				ctx := testContext(uitest.NewClock(fixedNow))
 				recordedMFAFlow(t, ctx)
 				m := New(ctx)
 				setup(t, m)
@@ -107,8 +108,8 @@ func TestGoldenDebug(t *testing.T) {
 }
 
 func TestLogCurlAndSignatureInTheApp(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	var ticks tickRecorder
 	ticks.install(ctx)
@@ -120,7 +121,7 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	}
 	// ctrl+l from the token view: the log lists the token request and the
 	// JWKS fetch.
-	_, cmd := m.Update(keyMsg("ctrl+l"))
+	_, cmd := m.Update(uitest.Key("ctrl+l"))
 	drive(t, m, cmd)
 	view := viewText(m)
 	if !strings.Contains(view, "HTTP log") || !strings.Contains(view, "token · client_credentials") || !strings.Contains(view, "keys") {
@@ -139,7 +140,7 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 	wantStatus(t, m, "curl command copied via system clipboard")
 	// The inspector is one key away, even from a text field.
 	press(t, m, "esc", "esc", "n", "enter")
-	_, cmd = m.Update(keyMsg("ctrl+o"))
+	_, cmd = m.Update(uitest.Key("ctrl+o"))
 	drive(t, m, cmd)
 	if !strings.Contains(viewText(m), "› inspector") {
 		t.Fatalf("inspector:\n%s", viewText(m))
@@ -156,8 +157,8 @@ func TestLogCurlAndSignatureInTheApp(t *testing.T) {
 // The token view's signature line refetches an account's keys when a new
 // token names a kid the kept keys lack: the account rotated its key.
 func TestSignatureVerifiesAfterTheAccountRotatesItsKey(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "enter") // client_credentials

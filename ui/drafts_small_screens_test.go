@@ -13,6 +13,7 @@ import (
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 	"github.com/tokenbench/tokenbench/ui/pages/recovery"
 )
@@ -21,8 +22,8 @@ import (
 // (after a wrong and a right code in step 1). Codes are numbered as the
 // user entered them in each step.
 func TestRecoveryTimelineNumbersCodesPerStep(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 3)
 	press(t, m, "L", "y")
@@ -47,8 +48,8 @@ func TestRecoveryTimelineNumbersCodesPerStep(t *testing.T) {
 // with the old e-mail in it, so typing appended to it. It opens empty;
 // esc goes back to the report, whose "r" still runs for its user.
 func TestDiagnoseAnotherUserStartsEmpty(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 1)
 	requireShows(t, m, "A code was sent by SMS")
@@ -76,8 +77,8 @@ func TestDiagnoseAnotherUserStartsEmpty(t *testing.T) {
 // limited: retry after 5 s" while the recovery screen said the code was
 // not checked and when to enter it again. Both word it the same way.
 func TestRateLimitedCodeCheckWordedAsOnRecovery(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 1)
@@ -105,8 +106,8 @@ func TestRateLimitedCodeCheckWordedAsOnRecovery(t *testing.T) {
 // time, says why on the form, and the first save works; nothing goes to
 // a plain-text file the user did not ask for.
 func TestNoKeyringProfileFormDefaultsToAsk(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	dir := t.TempDir()
 	ctx := profileContext(t, clk, dir)
 	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
@@ -155,8 +156,8 @@ func TestNoKeyringProfileFormDefaultsToAsk(t *testing.T) {
 // Issue 19.7: esc goes one step back. From the raw JSON (v) it leads to
 // the claims, not off the token.
 func TestEscFromRawJSONReturnsToTheClaims(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "enter") // the demo client's token
 	wantScreen(t, m, "token")
@@ -173,8 +174,8 @@ func TestEscFromRawJSONReturnsToTheClaims(t *testing.T) {
 // Issue 19.7: past step 1 of a recovery, esc asks before throwing the
 // recovery away; n stays in it, y leaves.
 func TestEscDuringRecoveryStep2Asks(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 3)
@@ -210,8 +211,8 @@ func TestEscDuringRecoveryStep2Asks(t *testing.T) {
 // its secrets when the user left it on purpose (esc back to home); back to
 // the chooser (another grant) keeps them too.
 func TestFormLeftAndReenteredKeepsWhatWasTyped(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "end", "enter") // New request…
 	wantScreen(t, m, "choose a grant")
@@ -237,7 +238,7 @@ func TestFormLeftAndReenteredKeepsWhatWasTyped(t *testing.T) {
 // Issue 19.7: a profile's edit left with esc and opened again shows what
 // was typed; its secrets are gone.
 func TestProfileEditLeftAndReopenedKeepsWhatWasTyped(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := storeWith(t, clk, profiles.Profile{Name: "cc", BaseURL: "http://127.0.0.1:1", Account: dinterotest.DemoAccount, Grant: "client_credentials",
 		ClientID: dinterotest.DemoClientID, Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}})
 	m := New(ctx)
@@ -296,12 +297,12 @@ func TestGoldenScreens19(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			requireGoldenView(t, func(t *testing.T) *Model {
-				ctx := testContext(&testClock{now: fixedNow})
+				ctx := testContext(uitest.NewClock(fixedNow))
 				ctx.Connections = goldenConnections()
 				m := New(ctx)
 				tc.setup(t, m)
 				return m
-			}, keyMsgs(tc.keys)...)
+			}, uitest.Keys(tc.keys...)...)
 		})
 	}
 }
@@ -310,7 +311,7 @@ func TestGoldenScreens19(t *testing.T) {
 // their descriptions cut, with empty rows below; every item shows now,
 // the selected one's description whole.
 func TestChooserAt60x20ShowsEveryItem(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := testContext(clk)
 	ctx.Width, ctx.Height = 60, 20
 	m := New(ctx)
@@ -324,7 +325,7 @@ func TestChooserAt60x20ShowsEveryItem(t *testing.T) {
 // while its outcome column stood half empty; the columns are as wide as
 // their cells, and the full help is one aligned grid.
 func TestTimelineAndHelpAt60x20(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	ctx.Width, ctx.Height = 60, 20
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
@@ -339,7 +340,7 @@ func TestTimelineAndHelpAt60x20(t *testing.T) {
 // Issue 19.9: the inspector's empty fields cut their placeholders at 60
 // columns.
 func TestInspectorAt60x20(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	ctx.Width, ctx.Height = 60, 20
 	m := New(ctx)
 	press(t, m, "ctrl+o")
@@ -351,8 +352,8 @@ func TestInspectorAt60x20(t *testing.T) {
 // with esc and chosen again, shows what was typed; its secret goes once
 // the user leaves the chooser for home.
 func TestRecoverySetupLeftAndReenteredKeepsWhatWasTyped(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	openChooserRecovery := func() {
@@ -385,8 +386,8 @@ func TestRecoverySetupLeftAndReenteredKeepsWhatWasTyped(t *testing.T) {
 // and opened again shows what was typed, and the connection's own secret,
 // which the user did not type.
 func TestConnectionFormLeftAndReopenedKeepsItsSecret(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "e")
 	wantScreen(t, m, "request · client_credentials")
@@ -407,8 +408,8 @@ func TestConnectionFormLeftAndReopenedKeepsItsSecret(t *testing.T) {
 // says where the secret will come from (ask), not the keyring that is not
 // there; running it asks for the secret in the form.
 func TestNoKeyringProfileWithoutSecretAsks(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := profileContext(t, clk, t.TempDir())
 	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
 	m := New(ctx)
@@ -447,7 +448,7 @@ func TestNoKeyringProfileWithoutSecretAsks(t *testing.T) {
 // lines while its fields scrolled: at 60×20 the password form's errors
 // were cut below "↓ more fields"; at 80×24 the profile form scrolled.
 func TestLongFormsGiveBlankLinesToFields(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	ctx.Width, ctx.Height = 60, 20
 	m := New(ctx)
 	m.openFormPage(form.New(client.GrantPassword, map[string]string{form.FBaseURL: goldenBase}, true, m.ctx.Width-2))
@@ -456,7 +457,7 @@ func TestLongFormsGiveBlankLinesToFields(t *testing.T) {
 	requireHides(t, m, "more fields")
 	requireFits(t, m, 60, 20)
 
-	ctx = testContext(&testClock{now: fixedNow})
+	ctx = testContext(uitest.NewClock(fixedNow))
 	m = New(ctx)
 	values := form.ValuesFor(goldenConnections()[1].Request, goldenBase)
 	m.openFormPage(form.NewProfile(client.GrantPassword, values, true, false, false, m.ctx.Width-2))
@@ -469,7 +470,7 @@ func TestLongFormsGiveBlankLinesToFields(t *testing.T) {
 // nothing saying so (the key line does not name j); the last row says
 // how much is below, until it is scrolled into sight.
 func TestTokenViewSaysWhatIsBelow(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	ctx.Width, ctx.Height = 60, 20
 	m := New(ctx)
 	showTokenPage(m, syntheticResult(t, fixedNow.Add(-20*time.Second)))

@@ -5,13 +5,12 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/diagnose"
 	"github.com/tokenbench/tokenbench/ui/pages/recovery"
 	"github.com/tokenbench/tokenbench/ui/pages/supportbundle"
@@ -39,9 +38,9 @@ func showReport(m *Model, r *doctor.Report) {
 	d := diagnose.New(m.ctx, common.DiagnoseSource{BaseURL: c.BaseURL, Request: c.Request}, "")
 	m.openPage(d)
 	_ = d.Start() // asks for the user: none given
-	m.Update(keyMsg(r.Query))
-	m.Update(keyMsg("enter")) // looks the user up: answered here
-	m.Update(diagnose.DiagnosedMsg{ID: lastRequestID(m), Report: r})
+	m.Update(uitest.Key(r.Query))
+	m.Update(uitest.Key("enter")) // looks the user up: answered here
+	m.Update(diagnose.DiagnosedMsg{ID: uitest.LastRequestID(m.ctx), Report: r})
 }
 
 func goldenRecovery(step int, channel client.Channel) *flows.RecoverySession {
@@ -64,7 +63,7 @@ func showRecovery(m *Model, s *flows.RecoverySession, err error) {
 	r := recovery.New(m.ctx, c.BaseURL, req, s.First.Channel, nil)
 	m.openPage(r)
 	_ = r.Start() // sends the first code: answered here
-	m.Update(recovery.AnswerMsg{ID: lastRequestID(m), Session: s, Err: err})
+	m.Update(recovery.AnswerMsg{ID: uitest.LastRequestID(m.ctx), Session: s, Err: err})
 }
 
 func TestGoldenFlows(t *testing.T) {
@@ -112,20 +111,12 @@ func TestGoldenFlows(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			requireGoldenView(t, func(t *testing.T) *Model {
-				ctx := testContext(&testClock{now: fixedNow})
+				ctx := testContext(uitest.NewClock(fixedNow))
 				ctx.Connections = goldenConnections()
 				m := New(ctx)
 				tc.setup(t, m)
 				return m
-			}, keyMsgs(tc.keys)...)
+			}, uitest.Keys(tc.keys...)...)
 		})
 	}
-}
-
-func keyMsgs(keys []string) []tea.Msg {
-	out := make([]tea.Msg, len(keys))
-	for i, k := range keys {
-		out[i] = keyMsg(k)
-	}
-	return out
 }

@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // Issue (new user): a password profile with only Name and Account saved
 // with no client id and no username, and lost its "Bearer with client
 // credentials" choice; an empty Name was reported as a bad name.
 func TestPasswordProfileFormRequiresItsFields(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := profileContext(t, clk, t.TempDir())
 	m := New(ctx)
 	press(t, m, "esc", "a", "j", "enter") // a password profile

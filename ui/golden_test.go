@@ -16,6 +16,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/chooser"
 	"github.com/tokenbench/tokenbench/ui/pages/mfa"
 	"github.com/tokenbench/tokenbench/ui/pages/request"
@@ -56,10 +57,10 @@ func TestGolden(t *testing.T) {
 		send  []tea.Msg
 	}{
 		{name: "home", setup: func(m *Model) {}},
-		{name: "chooser", setup: func(m *Model) { m.openPage(chooser.New(m.ctx, false)); m.Update(keyMsg("down")) }},
+		{name: "chooser", setup: func(m *Model) { m.openPage(chooser.New(m.ctx, false)); m.Update(uitest.Key("down")) }},
 		{name: "form_errors", setup: func(m *Model) {
 			m.openFormPage(form.New(client.GrantPassword, map[string]string{form.FBaseURL: goldenBase}, true, m.ctx.Width-2))
-		}, send: []tea.Msg{keyMsg("enter")}},
+		}, send: []tea.Msg{uitest.Key("enter")}},
 		{name: "form_server_error", setup: func(m *Model) {
 			c := goldenConnections()[0]
 			f := form.New(c.Request.Grant, form.ValuesFor(c.Request, c.BaseURL), false, m.ctx.Width-2)
@@ -87,7 +88,7 @@ func TestGolden(t *testing.T) {
 			m.ctx.Outbox = func(string) []common.OutboxMessage {
 				return []common.OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 			}
-		}, send: []tea.Msg{keyMsg("48")}},
+		}, send: []tea.Msg{uitest.Key("48")}},
 		{name: "token", setup: func(m *Model) {
 			showTokenPage(m, syntheticResult(t, fixedNow.Add(-20*time.Second)))
 		}},
@@ -99,20 +100,20 @@ func TestGolden(t *testing.T) {
 		}},
 		{name: "token_raw", setup: func(m *Model) {
 			showTokenPage(m, syntheticResult(t, fixedNow))
-		}, send: []tea.Msg{keyMsg("v")}},
+		}, send: []tea.Msg{uitest.Key("v")}},
 		{name: "token_help", setup: func(m *Model) {
 			showTokenPage(m, syntheticResult(t, fixedNow))
-		}, send: []tea.Msg{keyMsg("?")}},
+		}, send: []tea.Msg{uitest.Key("?")}},
 		{name: "token_prod_confirm_refresh_copy", setup: func(m *Model) {
 			r := syntheticResult(t, fixedNow)
 			r.Request.Account = "P99887766"
 			showTokenPage(m, r)
-		}, send: []tea.Msg{keyMsg("R")}},
+		}, send: []tea.Msg{uitest.Key("R")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			requireGoldenView(t, func(t *testing.T) *Model {
-				ctx := testContext(&testClock{now: fixedNow})
+				ctx := testContext(uitest.NewClock(fixedNow))
 				ctx.Connections = goldenConnections()
 				m := New(ctx)
 				tc.setup(m)
@@ -152,14 +153,14 @@ func showMFAPage(m *Model, challenged bool, err string) {
 	if !challenged {
 		return
 	}
-	m.Update(keyMsg("enter")) // sends the code by SMS
-	m.Update(mfa.ChallengeMsg{ID: lastRequestID(m), Session: goldenSession(true)})
+	m.Update(uitest.Key("enter")) // sends the code by SMS
+	m.Update(mfa.ChallengeMsg{ID: uitest.LastRequestID(m.ctx), Session: goldenSession(true)})
 	if err == "" {
 		return
 	}
-	m.Update(keyMsg("482914"))
-	m.Update(keyMsg("enter"))
-	m.Update(mfa.VerifyMsg{ID: lastRequestID(m), Session: goldenSession(true), Err: errors.New(err)})
+	m.Update(uitest.Key("482914"))
+	m.Update(uitest.Key("enter"))
+	m.Update(mfa.VerifyMsg{ID: uitest.LastRequestID(m.ctx), Session: goldenSession(true), Err: errors.New(err)})
 }
 
 // goldenSizes are the terminal sizes every screen has a golden file at:

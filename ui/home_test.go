@@ -15,6 +15,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // Issue 19: the home screen. Every test reads the screen, the fake
@@ -71,8 +72,8 @@ func mfaUserToken(t *testing.T, m *Model) {
 // Item 1: enter on an expired token held with a refresh token refreshes
 // it and says so; no code goes to the customer.
 func TestEnterOnAnExpiredTokenRefreshesWithoutANewLogin(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	mfaUserToken(t, m)
 	clk.Advance(3 * time.Minute)
@@ -96,8 +97,8 @@ func TestEnterOnAnExpiredTokenRefreshesWithoutANewLogin(t *testing.T) {
 // Item 1: a refused refresh says why and what a new login sends, and
 // sends nothing before a y; n sends nothing at all.
 func TestRefusedRefreshAsksBeforeANewLogin(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	mfaUserToken(t, m)
 	clk.Advance(3 * time.Minute)
@@ -128,8 +129,8 @@ func TestRefusedRefreshAsksBeforeANewLogin(t *testing.T) {
 // Item 1: l logs in again whatever is held, without asking: the user
 // asked for it.
 func TestNewLoginKeyLogsInAgain(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	mfaUserToken(t, m)
 	sent := len(srv.Outbox())
@@ -143,8 +144,8 @@ func TestNewLoginKeyLogsInAgain(t *testing.T) {
 // Item 1: an expired MFA token with no refresh token asks before the new
 // login that would text the user.
 func TestExpiredMFATokenWithoutRefreshTokenAsks(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	m := New(ctx)
 	res := syntheticResult(t, fixedNow.Add(-10*time.Minute))
@@ -163,7 +164,7 @@ func TestExpiredMFATokenWithoutRefreshTokenAsks(t *testing.T) {
 // Item 2: deleting one of the profiles a filter matches leaves the other
 // matches shown.
 func TestDeleteUnderAFilterKeepsTheOtherMatches(t *testing.T) {
-	ctx := profileContext(t, &testClock{now: fixedNow}, t.TempDir())
+	ctx := profileContext(t, uitest.NewClock(fixedNow), t.TempDir())
 	for _, name := range []string{"partner-a", "partner-b", "zeta"} {
 		if err := ctx.Store.Add(profiles.Profile{Name: name, Account: "T11223344", Grant: "client_credentials", ClientID: "c-" + name}); err != nil {
 			t.Fatal(err)
@@ -184,7 +185,7 @@ func TestDeleteUnderAFilterKeepsTheOtherMatches(t *testing.T) {
 // each, "New request…" too, with the selected one's description under
 // them; no paging.
 func TestHomeAt60x20ShowsEveryDemoItem(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	ctx.Connections = demoLikeConnections(goldenBase)
 	m := New(ctx)
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
@@ -224,8 +225,8 @@ func demoLikeConnections(base string) []common.Connection {
 // Item 13: a digit runs the item it numbers; under a filter, the digits
 // number the matches.
 func TestDigitRunsTheNumberedItem(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	requireShows(t, m, "› 1 Demo API client", "3 Support user", "5 Partner", "6 New request…")
 	press(t, m, "5")
@@ -248,7 +249,7 @@ func TestDigitRunsTheNumberedItem(t *testing.T) {
 func TestGoldenHomeDemo(t *testing.T) {
 	build := func(held bool) func(t *testing.T) *Model {
 		return func(t *testing.T) *Model {
-			ctx := testContext(&testClock{now: fixedNow})
+			ctx := testContext(uitest.NewClock(fixedNow))
 			ctx.Connections = demoLikeConnections(goldenBase)
 			m := New(ctx)
 			if held {
@@ -259,7 +260,7 @@ func TestGoldenHomeDemo(t *testing.T) {
 		}
 	}
 	t.Run("home_demo", func(t *testing.T) { requireGoldenView(t, build(false)) })
-	t.Run("home_demo_held", func(t *testing.T) { requireGoldenView(t, build(true), keyMsg("down"), keyMsg("down")) })
+	t.Run("home_demo_held", func(t *testing.T) { requireGoldenView(t, build(true), uitest.Key("down"), uitest.Key("down")) })
 }
 
 // Item 8: home's key line offers no key home then refuses: a read-only
@@ -269,7 +270,7 @@ func TestReadOnlyHomeOffersNoAdd(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, profiles.FileName), []byte("version: 1\nprofiles:\n  - name: [oops\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m := New(profileContext(t, &testClock{now: fixedNow}, dir))
+	m := New(profileContext(t, uitest.NewClock(fixedNow), dir))
 	requireShows(t, m, "READ-ONLY", "enter new request")
 	requireHides(t, m, "a add")
 	press(t, m, "?")

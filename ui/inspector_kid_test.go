@@ -6,15 +6,16 @@ import (
 	"testing"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // Issue 19 item 3: a token from another environment, pasted in the
 // inspector, says "unknown kid" as the README promises: the server refuses
 // it as its own Bearer, and the session's token reads the keys instead.
 func TestInspectorTokenFromAnotherEnvironmentSaysUnknownKid(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
-	elsewhere := demoServer(t, clk) // another environment: its own signing key
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	elsewhere := uitest.DemoServer(t, clk) // another environment: its own signing key
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // Issue 17 item 2: an answer to a binding code that did not check it (a
@@ -25,8 +26,8 @@ func TestMFAKeepsACodeTheServerDidNotCheck(t *testing.T) {
 			Details: []dinterotest.Detail{{Field: "binding_code", Message: "binding_code should match pattern"}}}, "binding_code should match pattern"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			clk := &testClock{now: fixedNow}
-			srv := demoServer(t, clk)
+			clk := uitest.NewClock(fixedNow)
+			srv := uitest.DemoServer(t, clk)
 			m := New(demoContext(t, clk, srv))
 			press(t, m, "j", "enter")
 			requireShows(t, m, "A code was sent by SMS", "Attempts left: 3")
@@ -65,8 +66,8 @@ func wantCodeField(t *testing.T, m *Model, code string) {
 // Issue 17 item 2 in the lost-device recovery: a 503 to a step's code
 // keeps it, says so, and uses no attempt.
 func TestRecoveryKeepsACodeTheServerDidNotCheck(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 3)
 	press(t, m, "L", "y")
@@ -99,8 +100,8 @@ func posContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *common.C
 // client for that audience and grant: the finding that explains the
 // failure comes first.
 func TestFailedRequestOffersTheClientDiagnosis(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(posContext(t, clk, srv))
 	runConnection(t, m, 2)
 	wantScreen(t, m, "request failed")
@@ -130,8 +131,8 @@ func TestFailedRequestOffersTheClientDiagnosis(t *testing.T) {
 // Issue 17 item 1: every detail shows, sanitised; an error the grants do
 // not explain does not offer u, and u there does nothing.
 func TestErrorViewShowsEveryDetailAndOffersOnlyWhatWorks(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	srv.SetFault(&dinterotest.Fault{Status: 400, Code: "-", Message: "Validation failed", Times: 1, Details: []dinterotest.Detail{
 		{Field: "username", Message: "username should be an e-mail"},
@@ -157,8 +158,8 @@ func TestErrorViewShowsEveryDetailAndOffersOnlyWhatWorks(t *testing.T) {
 // flows.WhyNoRefreshToken's, and the recovery's token view agrees with it
 // (nothing there offers a refresh the recovery cannot give).
 func TestNoRefreshTokenLineFollowsTheRule(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	web := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword, ClientID: dinterotest.DemoWebshopClient,
 		ClientSecret: dinterotest.DemoWebshopSecret, Username: dinterotest.DemoUser, Password: dinterotest.DemoPassword}
@@ -193,8 +194,8 @@ func TestNoRefreshTokenLineFollowsTheRule(t *testing.T) {
 // Issue 17 item 5: the diagnose screen shows the client's grants beside a
 // user's factors when both are known (below them on a narrow screen).
 func TestClientGrantsBesideTheUsersFactors(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := posContext(t, clk, srv)
 	ctx.Width, ctx.Height = 130, 60
 	m := New(ctx)
@@ -220,8 +221,8 @@ func TestClientGrantsBesideTheUsersFactors(t *testing.T) {
 // with the token it just failed to get, so the screen names the command
 // instead.
 func TestNoClientDiagnosisWithoutAReader(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := posContext(t, clk, srv)
 	ctx.Connections = ctx.Connections[2:]
 	m := New(ctx)

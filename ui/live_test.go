@@ -11,6 +11,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/mfa"
 	"github.com/tokenbench/tokenbench/ui/pages/recovery"
 	"github.com/tokenbench/tokenbench/ui/pages/sending"
@@ -45,15 +46,15 @@ func (a arrivals) wait(t *testing.T, what string) tea.Msg {
 // challenge and verify commands run: under -race this catches any command
 // that writes state View reads (issue 9, item 16).
 func TestMFAFlowWithLiveRenderer(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	got := make(arrivals, 16)
 	tm := teatest.NewTestModel(t, New(ctx), teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithFilter(got.filter)))
 
-	tm.Send(keyMsg("j"))
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("j"))
+	tm.Send(uitest.Key("enter"))
 	if msg := got.wait(t, "mfa_required").(sending.SentMsg).Msg.(resultMsg); msg.session == nil {
 		t.Fatalf("no MFA session: %v", msg.err)
 	}
@@ -67,16 +68,16 @@ func TestMFAFlowWithLiveRenderer(t *testing.T) {
 		wrong = "111111"
 	}
 	tm.Type(wrong)
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	if msg := got.wait(t, "the wrong code's answer").(mfa.VerifyMsg); msg.Err == nil {
 		t.Fatal("a wrong code was accepted")
 	}
-	tm.Send(keyMsg("ctrl+w")) // switch to e-mail: a new challenge
+	tm.Send(uitest.Key("ctrl+w")) // switch to e-mail: a new challenge
 	if msg := got.wait(t, "the second challenge").(mfa.ChallengeMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}
 	tm.Type(srv.LastBindingCode(dinterotest.DemoMFAUser))
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	if msg := got.wait(t, "the token").(mfa.VerifyMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}
@@ -95,44 +96,44 @@ func TestMFAFlowWithLiveRenderer(t *testing.T) {
 // program with its renderer drawing while the recovery's commands run: under
 // -race this catches a command writing the session View reads.
 func TestRecoveryWithLiveRenderer(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	got := make(arrivals, 16)
 	tm := teatest.NewTestModel(t, New(flowContext(t, clk, srv)), teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithFilter(got.filter)))
 	for range 3 {
-		tm.Send(keyMsg("j"))
+		tm.Send(uitest.Key("j"))
 	}
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	got.wait(t, "mfa_required")
 	got.wait(t, "the challenge")
-	tm.Send(keyMsg("L"))
+	tm.Send(uitest.Key("L"))
 	// L asks before the first code goes out: y once the question shows.
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Start the lost-device recovery")) },
 		teatest.WithDuration(10*time.Second))
-	tm.Send(keyMsg("y"))
+	tm.Send(uitest.Key("y"))
 	if msg := got.wait(t, "the recovery call").(recovery.AnswerMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}
 	first := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
 	tm.Type(wrongCode(first))
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	if msg := got.wait(t, "the wrong first code").(recovery.AnswerMsg); msg.Err == nil {
 		t.Fatal("a wrong code was accepted")
 	}
 	tm.Type(first)
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	if msg := got.wait(t, "step 2").(recovery.AnswerMsg); msg.Err != nil || msg.Session.Step != 2 {
 		t.Fatalf("step 1: %v", msg.Err)
 	}
 	second := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)
 	tm.Type(wrongCode(second))
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	if msg := got.wait(t, "the wrong second code").(recovery.AnswerMsg); msg.Err == nil {
 		t.Fatal("a wrong second code was accepted")
 	}
 	tm.Type(second)
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	if msg := got.wait(t, "the token").(recovery.AnswerMsg); msg.Err != nil || msg.Res == nil {
 		t.Fatalf("step 2: %v", msg.Err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // Issue 18 item 11: a profile whose stored refresh token the server no
@@ -13,8 +14,8 @@ import (
 // on screen, with the login that restores it, rather than a bare
 // "400 invalid_grant".
 func TestLostRefreshTokenSaysSoOnScreen(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	p := profiles.Profile{Name: "rt", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "refresh_token", ClientID: dinterotest.DemoClientID,
 		Username: dinterotest.DemoUser, Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring, profiles.RefreshToken: profiles.SourceKeyring}}
 	ctx := storeWith(t, clk, p)

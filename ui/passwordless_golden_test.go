@@ -10,6 +10,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/passwordless"
 )
 
@@ -30,9 +31,9 @@ func showPasswordlessPage(m *Model, keys []string, answer func(id int) tea.Msg) 
 		return
 	}
 	for _, k := range keys {
-		m.Update(keyMsg(k))
+		m.Update(uitest.Key(k))
 	}
-	m.Update(answer(lastRequestID(m)))
+	m.Update(answer(uitest.LastRequestID(m.ctx)))
 }
 
 func TestGoldenPasswordless(t *testing.T) {
@@ -70,12 +71,12 @@ func TestGoldenPasswordless(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			requireGoldenView(t, func(t *testing.T) *Model {
-				ctx := testContext(&testClock{now: fixedNow})
+				ctx := testContext(uitest.NewClock(fixedNow))
 				ctx.Connections = goldenConnections()
 				m := New(ctx)
 				tc.setup(m)
 				return m
-			}, keyMsgs(tc.keys)...)
+			}, uitest.Keys(tc.keys...)...)
 		})
 	}
 }

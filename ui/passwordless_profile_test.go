@@ -8,14 +8,15 @@ import (
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // A passwordless profile added in the TUI keeps its ident type, e-mail,
 // connection and customer type (never a code), and one key runs it to the
 // code screen.
 func TestPasswordlessProfileSavedAndRun(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	dir := t.TempDir()
 	ctx := profileContext(t, clk, dir)
 	m := New(ctx)

@@ -15,6 +15,7 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/oidc"
 )
 
@@ -43,8 +44,8 @@ func codesTo(srv *dinterotest.Server) []dinterotest.Message {
 // outbox shows it, a wrong code is refused with the attempts left, the
 // right one gets the token.
 func TestPasswordlessEmailWrongThenRightCode(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(passwordlessContext(t, clk, srv))
 	press(t, m, "3")
 	requireShows(t, m, "› passwordless", "The code was sent by e-mail to customer@example.com", "Send 1 at 12:00:00", "Attempts left: 3", "Demo outbox")
@@ -71,8 +72,8 @@ func TestPasswordlessEmailWrongThenRightCode(t *testing.T) {
 // ctrl+w sends the same code by SMS instead (login_session_id): the
 // screen and the outbox say so, and the code still works.
 func TestPasswordlessSendBySMSInstead(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(passwordlessContext(t, clk, srv))
 	press(t, m, "3")
 	requireShows(t, m, "ctrl+w send by SMS instead")
@@ -91,8 +92,8 @@ func TestPasswordlessSendBySMSInstead(t *testing.T) {
 // A code already used (here by another tool) is refused as spent: the
 // screen offers a new one, enter sends nothing, and ctrl+n's code works.
 func TestPasswordlessReusedCodeOffersANewOne(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := passwordlessContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "3")
@@ -133,8 +134,8 @@ func TestPasswordlessReusedCodeOffersANewOne(t *testing.T) {
 // The sixth code in a minute is refused with 429: the screen counts the
 // wait down, holds back ctrl+n (nothing sent), and sends again after it.
 func TestPasswordlessRateLimitWaits(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(passwordlessContext(t, clk, srv))
 	press(t, m, "3")
 	for range 4 {
@@ -205,8 +206,8 @@ func oidcContext(t *testing.T, clk *testClock, srv *dinterotest.Server, open fun
 // following the provider's redirect) brings the code, and the token view
 // shows the provider's user_info.
 func TestOIDCBrowserLoginToToken(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	browse := func(u string) error {
 		go func() { // a browser runs on its own
 			if resp, err := http.Get(u); err == nil {
@@ -218,7 +219,7 @@ func TestOIDCBrowserLoginToToken(t *testing.T) {
 	got := make(oidcArrivals, 8)
 	tm := teatest.NewTestModel(t, New(oidcContext(t, clk, srv, browse)), teatest.WithInitialTermSize(100, 30),
 		teatest.WithProgramOptions(tea.WithFilter(got.filter)))
-	tm.Send(keyMsg("3"))
+	tm.Send(uitest.Key("3"))
 	got.wait(t, "the browser opened")
 	if msg := got.wait(t, "the exchange").(oidc.DoneMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
@@ -244,8 +245,8 @@ func TestOIDCBrowserLoginToToken(t *testing.T) {
 // send one) gets a 400 and does not end the wait: the provider's redirect
 // that follows still signs in.
 func TestOIDCBrowserLoginSurvivesStrayRedirect(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	stray := make(chan int, 1)
 	browse := func(u string) error {
 		go func() {
@@ -265,7 +266,7 @@ func TestOIDCBrowserLoginSurvivesStrayRedirect(t *testing.T) {
 	got := make(oidcArrivals, 8)
 	tm := teatest.NewTestModel(t, New(oidcContext(t, clk, srv, browse)), teatest.WithInitialTermSize(100, 30),
 		teatest.WithProgramOptions(tea.WithFilter(got.filter)))
-	tm.Send(keyMsg("3"))
+	tm.Send(uitest.Key("3"))
 	got.wait(t, "the browser opened")
 	if msg := got.wait(t, "the exchange").(oidc.DoneMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
@@ -285,19 +286,19 @@ func TestOIDCBrowserLoginSurvivesStrayRedirect(t *testing.T) {
 // esc cancels the wait: back home, the listener closed (a late redirect
 // finds nobody), and nothing exchanged.
 func TestOIDCWaitCancelledWithEsc(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	opened := make(chan string, 1)
 	got := make(oidcArrivals, 8)
 	tm := teatest.NewTestModel(t, New(oidcContext(t, clk, srv, func(u string) error { opened <- u; return nil })),
 		teatest.WithInitialTermSize(80, 24), teatest.WithProgramOptions(tea.WithFilter(got.filter)))
-	tm.Send(keyMsg("3"))
+	tm.Send(uitest.Key("3"))
 	got.wait(t, "the browser opened")
 	authorize := <-opened
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "waiting for the redirect") },
 		teatest.WithDuration(5*time.Second))
 	before := srv.Requests()
-	tm.Send(keyMsg("esc"))
+	tm.Send(uitest.Key("esc"))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "browser login cancelled") },
 		teatest.WithDuration(5*time.Second))
 	if err := tm.Quit(); err != nil {
@@ -327,8 +328,8 @@ func TestOIDCWaitCancelledWithEsc(t *testing.T) {
 // login needs: nothing typed is refused on the E-mail field; an e-mail
 // with sms and company sends the code there and opens the code screen.
 func TestPasswordlessFormSendsToCodeScreen(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "end", "enter") // New request…
 	requireShows(t, m, "passwordless: a code by e-mail or SMS, or issued for a user id", "OIDC: a code from the account's identity provider")
@@ -369,8 +370,8 @@ func TestPasswordlessFormSendsToCodeScreen(t *testing.T) {
 
 // The oidc form asks for the authorize URL (a browser login) or a code.
 func TestOIDCFormFields(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "end", "enter")
 	for range 6 {
@@ -385,8 +386,8 @@ func TestOIDCFormFields(t *testing.T) {
 // A code issued for a user of a production account acts as that user:
 // the TUI asks first, as the CLI does; n sends nothing, y sends it.
 func TestIssuedCodeOnProductionAsksFirst(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	req := ctx.Connections[0].Request
 	req.Account = dinterotest.DemoProdAccount

@@ -13,6 +13,7 @@ import (
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
@@ -41,8 +42,8 @@ func everyFieldProfile(t *testing.T, base string) profiles.Profile {
 // Issue (tfb 1): e, enter on a partner profile dropped its partner (and
 // every other field the form did not show).
 func TestEditProfileKeepsEveryField(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	dir := t.TempDir()
 	ctx := profileContext(t, clk, dir)
 	want := everyFieldProfile(t, srv.URL)
@@ -70,8 +71,8 @@ func TestEditProfileKeepsEveryField(t *testing.T) {
 // Issue (tfb 1): the partner connection's form, sent unchanged, ran a plain
 // client_credentials grant for the partner's client.
 func TestEditPartnerConnectionRunsPartnerFlow(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	for range 4 {
 		press(t, m, "j")
@@ -85,8 +86,8 @@ func TestEditPartnerConnectionRunsPartnerFlow(t *testing.T) {
 
 // The form's Partner field is checked like the CLI's --partner.
 func TestPartnerFieldValidated(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	for range 4 {
 		press(t, m, "j")
@@ -112,8 +113,8 @@ func TestPartnerFieldValidated(t *testing.T) {
 // file" in the same form (which works), and a profile that keeps tokens
 // says they will not be kept.
 func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	dir := t.TempDir()
 	ctx := profileContext(t, clk, dir)
 	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
@@ -163,8 +164,8 @@ func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
 // Issue (tfb 3): a look at a grant without client fields emptied the
 // client id and secret of the next grant's form.
 func TestGrantSwitchKeepsClientCredentials(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "enter") // Demo API client's token
 	press(t, m, "n")
@@ -187,8 +188,8 @@ func TestGrantSwitchKeepsClientCredentials(t *testing.T) {
 // Issue (tfb 2): after an MFA sign-in, the chooser's "Recover MFA (lost
 // device)" sent a recovery code for that user without asking.
 func TestRecoveryFromChooserAlwaysAsksFirst(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "j", "enter") // MFA user: a code goes out
 	requireShows(t, m, "A code was sent by SMS")
@@ -218,8 +219,8 @@ func TestRecoveryFromChooserAlwaysAsksFirst(t *testing.T) {
 // revoked refresh token (here: a token that was itself refreshed, whose
 // request is the refresh_token grant with the revoked token).
 func TestRefreshAfterRevokeNeverSendsTheRevokedToken(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	for range 2 {
@@ -244,8 +245,8 @@ func TestRefreshAfterRevokeNeverSendsTheRevokedToken(t *testing.T) {
 
 // Issue (tfb 6): r on a recovery token says why it cannot be refreshed.
 func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "end", "enter") // New request…
@@ -282,8 +283,8 @@ func TestRefreshOnRecoveryTokenSaysWhy(t *testing.T) {
 // nothing was saved, while the files had been renamed. It renames: the
 // screen says so, home lists the new name, and both files agree.
 func TestRenameWithoutKeyringKeepingTokens(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	dir := t.TempDir()
 	ctx := profileContext(t, clk, dir)
 	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
@@ -356,8 +357,8 @@ func (deleteFailing) Delete(string, string) error {
 // (a *session.CleanupError), yet the form said nothing was saved and home
 // kept the old name. The screen says it was renamed, and what was left.
 func TestRenameLeavingASecretSaysRenamed(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	dir := t.TempDir()
 	ctx := profileContext(t, clk, dir)
 	kr := keyringOf(ctx)

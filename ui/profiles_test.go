@@ -16,6 +16,7 @@ import (
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // profileContext is a context with a store in dir and a keyring of the
@@ -34,8 +35,8 @@ func keyringOf(ctx *common.Context) *keyringtest.Keyring {
 }
 
 func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	dir := t.TempDir()
 	ctx := profileContext(t, clk, dir)
 	m := New(ctx)
@@ -120,8 +121,8 @@ func TestAddProfileInTUIReopenAndRunWithOneKey(t *testing.T) {
 }
 
 func TestProfileAskingForPasswordOpensForm(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	dir := t.TempDir()
 	ctx := profileContext(t, clk, dir)
 	p := profiles.Profile{Name: "support", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "password", ClientID: dinterotest.DemoClientID,
@@ -154,8 +155,8 @@ func TestProfileAskingForPasswordOpensForm(t *testing.T) {
 }
 
 func TestAutoRefreshBeforeExpiry(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := profileContext(t, clk, t.TempDir())
 	p := profiles.Profile{Name: "auto", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
 		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}, AutoRefresh: true, RefreshBefore: profiles.Duration(20 * time.Second)}
@@ -205,7 +206,7 @@ func TestReadOnlyOnUnparsableFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, profiles.FileName), bad, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m := New(profileContext(t, &testClock{now: fixedNow}, dir))
+	m := New(profileContext(t, uitest.NewClock(fixedNow), dir))
 	wantScreen(t, m, "home")
 	requireShows(t, m, "READ-ONLY")
 	press(t, m, "a")
@@ -228,7 +229,7 @@ func TestFilterProfiles(t *testing.T) {
 }
 
 func manyProfiles(t testing.TB, n int) *common.Context {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := profileContext(t, clk, t.TempDir())
 	err := ctx.Store.Update(func(ps []profiles.Profile) ([]profiles.Profile, error) {
 		for i := range n {
@@ -249,7 +250,7 @@ func manyProfiles(t testing.TB, n int) *common.Context {
 func TestGoldenProfiles(t *testing.T) {
 	cases := map[string]func(t *testing.T) *Model{
 		"home_profiles": func(t *testing.T) *Model {
-			ctx := profileContext(t, &testClock{now: fixedNow}, t.TempDir())
+			ctx := profileContext(t, uitest.NewClock(fixedNow), t.TempDir())
 			for _, p := range []profiles.Profile{
 				{Name: "merchant-x-test", Account: "T11223344", Grant: "client_credentials", ClientID: "merchant-x"},
 				{Name: "merchant-x-prod", Account: "P11223344", Grant: "client_credentials", ClientID: "merchant-x"},
@@ -264,7 +265,7 @@ func TestGoldenProfiles(t *testing.T) {
 			return m
 		},
 		"home_empty": func(t *testing.T) *Model {
-			m := New(profileContext(t, &testClock{now: fixedNow}, t.TempDir()))
+			m := New(profileContext(t, uitest.NewClock(fixedNow), t.TempDir()))
 			press(t, m, "esc") // from the chooser a first run opens on
 			return m
 		},
@@ -314,7 +315,7 @@ func newInCfgDir(t *testing.T, prepare func(ctx *common.Context)) *Model {
 	if err := os.MkdirAll(goldenCfgDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	ctx := profileContext(t, &testClock{now: fixedNow}, goldenCfgDir)
+	ctx := profileContext(t, uitest.NewClock(fixedNow), goldenCfgDir)
 	prepare(ctx)
 	return New(ctx)
 }
@@ -345,8 +346,8 @@ func BenchmarkHomeFilter200(b *testing.B) {
 // form the token came from, which still sends a request (it was the
 // profile form, and enter saved a profile).
 func TestBackPastSaveAsFindsTheRequestForm(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	ctx.Connections = nil
 	ctx.Store = &profiles.Store{Dir: t.TempDir()}
@@ -379,7 +380,7 @@ func TestBackPastSaveAsFindsTheRequestForm(t *testing.T) {
 // Home tags a run's secrets read with a request id: the answer for an
 // item run before the last one is dropped, the last one's opens its form.
 func TestHomeDropsAnOlderRunsSecrets(t *testing.T) {
-	ctx := profileContext(t, &testClock{now: fixedNow}, t.TempDir())
+	ctx := profileContext(t, uitest.NewClock(fixedNow), t.TempDir())
 	for _, p := range []profiles.Profile{
 		{Name: "one", Account: "T11223344", Grant: "client_credentials", ClientID: "cid-one"},
 		{Name: "two", Account: "T11223344", Grant: "client_credentials", ClientID: "cid-two"},
@@ -391,7 +392,7 @@ func TestHomeDropsAnOlderRunsSecrets(t *testing.T) {
 	m := New(ctx)
 	// run sends enter on the selected item and returns its secrets read.
 	run := func() tea.Cmd {
-		_, cmd := m.Update(keyMsg("enter"))
+		_, cmd := m.Update(uitest.Key("enter"))
 		_, read := m.Update(cmd())
 		if read == nil {
 			t.Fatalf("no secrets read:\n%s", viewText(m))
@@ -399,7 +400,7 @@ func TestHomeDropsAnOlderRunsSecrets(t *testing.T) {
 		return read
 	}
 	first := run()
-	m.Update(keyMsg("down"))
+	m.Update(uitest.Key("down"))
 	second := run()
 	m.Update(first())
 	requireShows(t, m, "› home")
@@ -410,8 +411,8 @@ func TestHomeDropsAnOlderRunsSecrets(t *testing.T) {
 // A frame drawn before any Update (no window size yet) shows home whole,
 // not a list sized for no height.
 func TestHomeFirstFrameShowsTheList(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	m := New(demoContext(t, clk, demoServer(t, clk)))
+	clk := uitest.NewClock(fixedNow)
+	m := New(demoContext(t, clk, uitest.DemoServer(t, clk)))
 	requireShows(t, m, "Demo API client", "New request…")
 }
 
@@ -420,8 +421,8 @@ func TestHomeFirstFrameShowsTheList(t *testing.T) {
 // auto-refresh retries in 56s" on home, and the token expired waiting. A
 // cancel is no failure: home says when auto-refresh runs, as before.
 func TestCancelledRefreshIsNoFailureOnHome(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := profileContext(t, clk, t.TempDir())
 	p := profiles.Profile{Name: "auto", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
 		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}, AutoRefresh: true, RefreshBefore: profiles.Duration(20 * time.Second)}
@@ -437,7 +438,7 @@ func TestCancelledRefreshIsNoFailureOnHome(t *testing.T) {
 	wantScreen(t, m, "token")
 
 	srv.SetFault(&dinterotest.Fault{Hang: true, Times: 1})
-	_, cmd := m.Update(keyMsg("r"))
+	_, cmd := m.Update(uitest.Key("r"))
 	_, cmd = m.Update(cmd()) // the token page asks the flow to refresh
 	requireShows(t, m, "› sending", "esc cancels the request")
 	done := make(chan tea.Msg, 1)
@@ -467,7 +468,7 @@ func TestCancelledRefreshIsNoFailureOnHome(t *testing.T) {
 // left with esc, shows its typed name again, but not its secret (issue
 // 19.7: leaving for home was on purpose).
 func TestAddProfileStartsEmpty(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := profileContext(t, clk, t.TempDir())
 	m := New(ctx)
 	press(t, m, "esc", "a", "enter") // a client_credentials profile
@@ -490,8 +491,8 @@ func TestAddProfileStartsEmpty(t *testing.T) {
 // needs MFA) and esc showed "auto-refresh needs MFA", and a plain r showed
 // "refreshed at" as if auto-refresh had run.
 func TestHomeTellsRefreshesByHandFromAutoRefresh(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := storeWith(t, clk,
 		profiles.Profile{Name: "cc", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
 			Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}},
@@ -561,7 +562,7 @@ func TestHomeTellsRefreshesByHandFromAutoRefresh(t *testing.T) {
 // form, its username on home. The form and home show the text without
 // them, the form says so, and the file changes only when the user saves.
 func TestProfileTextFromAFileIsShownSanitised(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	const rlo, lri = "\u202e", "\u2066"
 	p := profiles.Profile{Name: "imported", BaseURL: "http://127.0.0.1:1", Account: dinterotest.DemoAccount, Grant: "password", ClientID: "cli" + lri + "ent",
 		Username: "user" + rlo + "moc.elpmaxe@", Notes: "ticket " + rlo + "1174  pay\u0007ment",

@@ -27,6 +27,7 @@ import (
 	"github.com/tokenbench/tokenbench/session"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
@@ -68,8 +69,8 @@ func wrongCode(right string) string {
 // the second code by the other channel, the token; the timeline shows both
 // steps.
 func TestLostDeviceRecoveryEndToEnd(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 3)
 	requireShows(t, m, "Multi-factor authentication required")
@@ -106,8 +107,8 @@ func TestLostDeviceRecoveryEndToEnd(t *testing.T) {
 // TestRecoveryFromTheChooserAsksForWhatIsMissing: the grant chooser's last
 // line opens the recovery, which says what is missing before sending.
 func TestRecoveryFromTheChooserAsksForWhatIsMissing(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "end", "enter") // New request…
@@ -146,8 +147,8 @@ func TestRecoveryFromTheChooserAsksForWhatIsMissing(t *testing.T) {
 // a countdown and disables resend until it ends; pressing it meanwhile
 // sends nothing.
 func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 1) // the MFA user: a code by SMS at once
@@ -173,8 +174,8 @@ func TestRateLimitedResendCountsDownAndSendsNothing(t *testing.T) {
 
 // TestRecoveryResendRateLimited: the same on the recovery screen.
 func TestRecoveryResendRateLimited(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 3)
@@ -204,8 +205,8 @@ func TestRecoveryResendRateLimited(t *testing.T) {
 // view says so truthfully (nothing was stored for a demo connection), and
 // the server refuses the refresh token afterwards.
 func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 2)
@@ -248,8 +249,8 @@ func TestRevokeAsksThenRevokesAndTheServerRefusesIt(t *testing.T) {
 // TestPartnerRouteInHeaderAndGrantLine: the demo partner connection gets
 // the merchant token, and the route shows in the header and grant line.
 func TestPartnerRouteInHeaderAndGrantLine(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	ctx.Width, ctx.Height = 120, 40
 	ctx.Connections[4].Name = "Partner T112 → merchant T11200001" // as the demo names it
@@ -305,8 +306,8 @@ func inTempDir(ctx *common.Context, dir string) {
 // flow on one screen; b writes a bundle with no secret of the flow in it.
 func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 	// The demo's activity is dated from the real clock.
-	clk := &testClock{now: time.Now().Truncate(time.Second)}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(time.Now().Truncate(time.Second))
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	ctx.Width, ctx.Height = 120, 40
 	mfaSecrets := captureMFASecrets(ctx, clk)
@@ -364,8 +365,8 @@ func TestDiagnoseFromMFAScreenBesideTheTimelineAndBundle(t *testing.T) {
 // user; a client's token says there is no user; home diagnoses the
 // selected connection's user.
 func TestDiagnoseFromTokenViewAndHome(t *testing.T) {
-	clk := &testClock{now: time.Now().Truncate(time.Second)}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(time.Now().Truncate(time.Second))
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 2)
 	press(t, m, "u")
@@ -389,8 +390,8 @@ func TestDiagnoseFromTokenViewAndHome(t *testing.T) {
 // TestBundleFromTokenViewShowsTheFullPath: b on the token view asks where,
 // writes through the injected writer, and shows the whole path.
 func TestBundleFromTokenViewShowsTheFullPath(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	dir := t.TempDir()
 	inTempDir(ctx, dir)
@@ -421,8 +422,8 @@ func TestBundleFromTokenViewShowsTheFullPath(t *testing.T) {
 // token revokes through the session service, which removes the refresh
 // token from the profile's keyring entry; the status line says so.
 func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := profileContext(t, clk, t.TempDir())
 	p := profiles.Profile{Name: "support-pw", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: string(client.GrantPassword),
 		ClientID: dinterotest.DemoClientID, Username: dinterotest.DemoUser, Secrets: map[profiles.Kind]profiles.Source{
@@ -450,8 +451,8 @@ func TestRevokeRemovesAProfilesStoredRefreshToken(t *testing.T) {
 // TestRecoveryWithTheSignInsBearer: a sign-in that was given a Bearer (no
 // client secret) recovers with that Bearer, without asking for a secret.
 func TestRecoveryWithTheSignInsBearer(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	runner, err := ctx.NewRunner(srv.URL)
 	if err != nil {
@@ -537,8 +538,8 @@ func captureMFASecrets(ctx *common.Context, clk *testClock) *capturedSecrets {
 // check the code, so the screen keeps it to send again after the wait (it
 // cleared it, and the user had to find the SMS again).
 func TestRateLimitedCodeCheckKeepsTheCode(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	m := New(ctx)
 	runConnection(t, m, 1) // the MFA user: a code by SMS at once

@@ -16,6 +16,7 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 	"github.com/tokenbench/tokenbench/ui/pages/mfa"
 )
@@ -69,7 +70,7 @@ func storeWith(t *testing.T, clk *testClock, ps ...profiles.Profile) *common.Con
 }
 
 func TestHomeFilterFiltersClearsAndStartsAfresh(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	m := New(storeWith(t, clk,
 		profiles.Profile{Name: "alpha-shop", Account: "T11223344", Grant: "client_credentials", ClientID: "a"},
 		profiles.Profile{Name: "beta-shop", Account: "T11223344", Grant: "client_credentials", ClientID: "b"},
@@ -102,8 +103,8 @@ func TestHomeFilterFiltersClearsAndStartsAfresh(t *testing.T) {
 }
 
 func TestNewRequestFromTokenLeadsBackToItThenHome(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(storeWith(t, clk, profiles.Profile{Name: "demo-cc", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
 		Grant: "client_credentials", ClientID: dinterotest.DemoClientID}))
 	press(t, m, "down") // New request…
@@ -140,8 +141,8 @@ func fillClientCredentials(t *testing.T, m *Model, base string) {
 }
 
 func TestSaveAsProfileModeDoesNotStick(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(storeWith(t, clk))
 	press(t, m, "esc") // the first-run chooser sits over home
 	press(t, m, "enter")
@@ -158,7 +159,7 @@ func TestSaveAsProfileModeDoesNotStick(t *testing.T) {
 }
 
 func TestHelpOnTheDebuggingScreens(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
 	press(t, m, "ctrl+l")
@@ -173,7 +174,7 @@ func TestHelpOnTheDebuggingScreens(t *testing.T) {
 }
 
 func TestTokenCountdownStaysWhileClaimsScroll(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	m := New(testContext(clk))
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 14})
 	showTokenPage(m, syntheticResult(t, fixedNow))
@@ -190,8 +191,8 @@ func TestTokenCountdownStaysWhileClaimsScroll(t *testing.T) {
 // its secret in the keyring, over a demo server.
 func shopProfile(t *testing.T) (*common.Context, []profiles.Profile) {
 	t.Helper()
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
 		Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
 		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}})
@@ -221,7 +222,7 @@ func TestDuplicatedProfileWithoutSecretSaysWhatIsMissing(t *testing.T) {
 }
 
 func TestInvalidAccountGetsNoTestBadge(t *testing.T) {
-	m := New(testContext(&testClock{now: fixedNow}))
+	m := New(testContext(uitest.NewClock(fixedNow)))
 	press(t, m, "enter", "tab") // client_credentials, on to the account
 	typeText(t, m, "X123")
 	requireShows(t, m, "X123")
@@ -232,7 +233,7 @@ func TestInvalidAccountGetsNoTestBadge(t *testing.T) {
 }
 
 func TestMFAScreenFitsAt60x20(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := testContext(clk)
 	m := New(ctx)
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
@@ -248,8 +249,8 @@ func TestMFAScreenFitsAt60x20(t *testing.T) {
 }
 
 func TestStatusDoesNotOutliveItsScreen(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "enter") // the demo API client
 	requireShows(t, m, "token received")
@@ -263,8 +264,8 @@ func TestStatusDoesNotOutliveItsScreen(t *testing.T) {
 }
 
 func TestAuthorizationCodeRunAgainShowsHeldTokenAndEditSendsAgain(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	// authorization_code is Dintero's passwordless login (issue 16): a code
 	// issued for a user id needs no prompt; a second run gets a new code.
@@ -305,8 +306,8 @@ func TestTmuxCopyGoesIntoTmuxBuffer(t *testing.T) {
 }
 
 func TestWindowTitleShowsProfileAndCountdown(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
 		Grant: "client_credentials", ClientID: dinterotest.DemoClientID}))
 	if got := m.View().WindowTitle; got != "tokenbench" {
@@ -328,7 +329,7 @@ func TestWindowTitleShowsProfileAndCountdown(t *testing.T) {
 }
 
 func TestLogRowsNameTheGrant(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
@@ -340,8 +341,8 @@ func TestLogRowsNameTheGrant(t *testing.T) {
 // Launch, enter, the code, enter, c: a saved MFA profile's token is on the
 // clipboard in three keys besides the code.
 func TestSavedMFAProfileToClipboardInThreeKeys(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := storeWith(t, clk, profiles.Profile{Name: "support-mfa", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
 		Grant: "password", ClientID: dinterotest.DemoClientID, Username: dinterotest.DemoMFAUser, MFAChannel: "email",
 		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring, profiles.Password: profiles.SourceKeyring}})
@@ -363,7 +364,7 @@ func TestSavedMFAProfileToClipboardInThreeKeys(t *testing.T) {
 }
 
 func TestCopyingAnExpiredTokenWarns(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	m := New(testContext(clk))
 	showTokenPage(m, syntheticResult(t, fixedNow.Add(-10*time.Minute)))
 	press(t, m, "c")
@@ -371,7 +372,7 @@ func TestCopyingAnExpiredTokenWarns(t *testing.T) {
 }
 
 func TestHARAsksWhereAndShowsTheFullPath(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
 	press(t, m, "ctrl+l", "w")
@@ -423,7 +424,7 @@ func TestHARAsksWhereAndShowsTheFullPath(t *testing.T) {
 // The profile form offers every setting the CLI's profile add has, and
 // saving writes them.
 func TestProfileFormHasEveryProfileSetting(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := storeWith(t, clk)
 	m := New(ctx)
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
@@ -472,8 +473,8 @@ func TestProfileFormHasEveryProfileSetting(t *testing.T) {
 // from the last request; a token naming a host this session does not use
 // is not fetched from.
 func TestInspectorKeysURLFromTheTokensIssuer(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "enter") // a token for T11223344
 	press(t, m, "ctrl+o")
@@ -493,7 +494,7 @@ func TestInspectorKeysURLFromTheTokensIssuer(t *testing.T) {
 }
 
 func TestTimelineRowOpensItsExchange(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
 	press(t, m, "ctrl+l", "t", "down", "down", "down", "enter") // binding code #1
@@ -505,8 +506,8 @@ func TestTimelineRowOpensItsExchange(t *testing.T) {
 }
 
 func TestWindowTitleNamesTheConnection(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "enter")
 	if got := m.View().WindowTitle; got != "tokenbench · Demo API client · 2m 00s" {
@@ -515,8 +516,8 @@ func TestWindowTitleNamesTheConnection(t *testing.T) {
 }
 
 func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	ctx.Connections[1].Name = "Support user, no MFA" // a password grant
 	m := New(ctx)
@@ -531,8 +532,8 @@ func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
 
 // After too many wrong codes, ctrl+n sends a new code, as the hint says.
 func TestCtrlNAfterLockoutSendsANewCode(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "down", "enter") // the MFA user: the code goes out by SMS
 	requireShows(t, m, "challenge 1")
@@ -550,7 +551,7 @@ func TestCtrlNAfterLockoutSendsANewCode(t *testing.T) {
 }
 
 func TestLongTokenValuesWrapInsteadOfBeingCut(t *testing.T) {
-	m := New(testContext(&testClock{now: fixedNow}))
+	m := New(testContext(uitest.NewClock(fixedNow)))
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 40})
 	r := syntheticResult(t, fixedNow)
 	r.RefreshToken = ""
@@ -565,8 +566,8 @@ func TestLongTokenValuesWrapInsteadOfBeingCut(t *testing.T) {
 }
 
 func TestNotFoundOnTheTokenPathSuggestsTheBaseURL(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(testContext(clk))
 	press(t, m, "enter") // client_credentials
 	fillClientCredentials(t, m, strings.TrimSuffix(srv.URL, "/v1"))
@@ -578,8 +579,8 @@ func TestNotFoundOnTheTokenPathSuggestsTheBaseURL(t *testing.T) {
 // (home), not to a request form the user never saw; from the form, it goes
 // back to the form.
 func TestEscFromMFAGoesBackWhereTheUserCameFrom(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	press(t, m, "down", "enter") // the MFA user, from home
 	requireShows(t, m, "› MFA", "challenge 1")
@@ -600,8 +601,8 @@ func TestEscFromMFAGoesBackWhereTheUserCameFrom(t *testing.T) {
 // Raw JSON scrolls sideways instead of being cut for good: at 60 columns
 // the issuer's tail is cut, and → brings it into view.
 func TestRawJSONScrollsSideways(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 30})
 	press(t, m, "enter", "v")
@@ -624,8 +625,8 @@ func TestRawJSONScrollsSideways(t *testing.T) {
 // The header names the profile or connection a token belongs to, beside
 // the screen.
 func TestHeaderNamesTheProfile(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	m := New(ctx)
 	press(t, m, "enter")
@@ -643,8 +644,8 @@ func TestHeaderNamesTheProfile(t *testing.T) {
 // claims were out of reach (↑/↓ did nothing), and ctrl+u left the keys URL
 // the page had filled in for the cleared token.
 func TestInspectorScrollsAtSmallSizes(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
 	claims := map[string]any{"sub": "user:someone", "iss": srv.URL + "/accounts/T11223344/auth", "zz_last_claim": "the end"}
@@ -669,7 +670,7 @@ func TestInspectorScrollsAtSmallSizes(t *testing.T) {
 // opened on; esc closes it first, and leaving the screen closes it (it
 // opened expanded on home after esc from the token view).
 func TestHelpClosesWithItsScreen(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
 	press(t, m, "ctrl+l", "?")
@@ -689,7 +690,7 @@ func TestHelpClosesWithItsScreen(t *testing.T) {
 // status column leaves (it cut "token · client_cred…" with free room to its
 // right), and an exchange wraps a long URL or body rather than cutting it.
 func TestLogAndExchangeAt60Columns(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
@@ -730,7 +731,7 @@ func TestNewRequestFromAProfilesTokenIsAOneOff(t *testing.T) {
 // badge shows (it was cut off at 60 columns, and at 80 every row of the
 // list ended in "…").
 func TestLongProfileNameKeepsTheBadge(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	name := "prod-merchant-with-a-long-descriptive-name-for-the-support-team"
 	ctx := storeWith(t, clk, profiles.Profile{Name: name, Account: "P99887766", Grant: "client_credentials", ClientID: "c"})
 	for _, w := range []int{60, 80} {
@@ -749,7 +750,7 @@ func TestLongProfileNameKeepsTheBadge(t *testing.T) {
 // TestDuplicateOfALongNameOffersAValidName: d on a 63-character profile
 // offered NAME-copy, then refused it as longer than 64.
 func TestDuplicateOfALongNameOffersAValidName(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	name := strings.Repeat("a", 58) + "-shop"
 	ctx := storeWith(t, clk, profiles.Profile{Name: name, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: "c"})
 	m := New(ctx)
@@ -770,7 +771,7 @@ func TestDuplicateOfALongNameOffersAValidName(t *testing.T) {
 // MFA recovery opened an mfa-oob profile form with empty one-time fields,
 // a profile that could never run; it is the user's password profile.
 func TestSaveARecoveryTokenAsTheUsersPasswordProfile(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	m := New(profileContext(t, clk, t.TempDir()))
 	res := syntheticResult(t, fixedNow)
 	res.Request = flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantMFAOOB, ClientID: dinterotest.DemoClientID,
@@ -785,7 +786,7 @@ func TestSaveARecoveryTokenAsTheUsersPasswordProfile(t *testing.T) {
 // TestHeaderKeepsTheBadgeWhole: at 60 columns the profile form's long
 // title cut the account badge to "TEST T1"; the title gives way instead.
 func TestHeaderKeepsTheBadgeWhole(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := profileContext(t, clk, t.TempDir())
 	ctx.Width, ctx.Height = 60, 20
 	m := New(ctx)
@@ -804,7 +805,7 @@ func TestHeaderKeepsTheBadgeWhole(t *testing.T) {
 // TestTwoEscPressesTogetherGoBackTwice: two esc bytes in one read arrive
 // as alt+esc; they were lost (a tester's quick esc esc left the log open).
 func TestTwoEscPressesTogetherGoBackTwice(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	recordedMFAFlow(t, ctx)
 	m := New(ctx)
 	press(t, m, "ctrl+l", "t", "enter")
@@ -817,7 +818,7 @@ func TestTwoEscPressesTogetherGoBackTwice(t *testing.T) {
 // TestNewRequestItemOffersOnlyWhatItDoes: on "New request…" the key line
 // offered edit, delete and diagnose, which do nothing there.
 func TestNewRequestItemOffersOnlyWhatItDoes(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: "c"})
 	m := New(ctx)
 	requireShows(t, m, "e edit", "x delete")
@@ -833,7 +834,7 @@ func TestNewRequestItemOffersOnlyWhatItDoes(t *testing.T) {
 // file (maybe imported) or the form; the MFA screen printed it raw, bidi
 // and escape sequences included.
 func TestMFAScreenSanitisesTheUsername(t *testing.T) {
-	m := New(testContext(&testClock{now: fixedNow}))
+	m := New(testContext(uitest.NewClock(fixedNow)))
 	sess := goldenSession(true)
 	sess.Request.Username = "evil\u202eresu@example.com\x1b]52;c;Zm9v\a"
 	m.openPage(mfa.New(m.ctx, nil, goldenBase, func(*flows.Result) error { return nil }, nil, sess, client.ChannelSMS))
@@ -847,7 +848,7 @@ func TestMFAScreenSanitisesTheUsername(t *testing.T) {
 // TestHeldCountdownDoesNotCutTheDescription: at 80 columns the countdown
 // of a held token pushed a description that fits alone past the edge.
 func TestHeldCountdownDoesNotCutTheDescription(t *testing.T) {
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	desc := "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)"
 	ctx.Connections = []common.Connection{{Name: "MFA user", Description: desc, BaseURL: goldenBase,
 		Request: flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword}}}

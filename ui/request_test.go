@@ -19,28 +19,13 @@ import (
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/token"
 )
 
-var fixedNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+var fixedNow = uitest.FixedNow
 
-// testClock is a settable clock shared by the app and the fake server.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type testClock = uitest.Clock
 
 // fakeClipboard records copies; it can be made to act like OSC 52.
 type fakeClipboard struct {
@@ -78,21 +63,8 @@ func (f *fakeClipboard) ClearIf(text string) (common.Cleared, error) {
 }
 
 func testContext(clk *testClock) *common.Context {
-	ctx := common.NewContext()
-	ctx.Width, ctx.Height = 80, 24
-	ctx.Styles = common.DefaultStyles(true)
-	ctx.Now = clk.Now
-	ctx.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	ctx := uitest.Context(clk)
 	ctx.Clipboard = &fakeClipboard{}
-	ctx.NewRunner = func(base string) (*flows.Runner, error) {
-		c, err := client.New(client.Options{BaseURL: base, Now: clk.Now, Timeout: 5 * time.Second, Recorder: ctx.Recorder})
-		if err != nil {
-			return nil, err
-		}
-		r := flows.NewRunner(c)
-		r.Now = clk.Now
-		return r, nil
-	}
 	return ctx
 }
 
@@ -147,29 +119,9 @@ func drive(t testing.TB, m *Model, cmd tea.Cmd) {
 func press(t testing.TB, m *Model, keys ...string) {
 	t.Helper()
 	for _, k := range keys {
-		_, cmd := m.Update(keyMsg(k))
+		_, cmd := m.Update(uitest.Key(k))
 		drive(t, m, cmd)
 	}
-}
-
-// keyMsg is the key press a name stands for: "enter", "ctrl+n", "space",
-// or text typed at once ("48").
-func keyMsg(k string) tea.KeyPressMsg {
-	named := map[string]rune{"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "up": tea.KeyUp,
-		"down": tea.KeyDown, "backspace": tea.KeyBackspace, "left": tea.KeyLeft, "right": tea.KeyRight, "home": tea.KeyHome, "end": tea.KeyEnd}
-	switch {
-	case k == "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case k == " " || k == "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case strings.HasPrefix(k, "ctrl+") && len(k) == len("ctrl+")+1:
-		return tea.KeyPressMsg{Code: rune(k[len(k)-1]), Mod: tea.ModCtrl}
-	}
-	if c, ok := named[k]; ok {
-		return tea.KeyPressMsg{Code: c}
-	}
-	r := []rune(k)
-	return tea.KeyPressMsg{Code: r[0], Text: k}
 }
 
 // viewText is what the screen shows, in the fixed colour profile of the
@@ -185,44 +137,15 @@ func typeText(t *testing.T, m *Model, s string) {
 	}
 }
 
-func demoServer(t *testing.T, clk *testClock) *dinterotest.Server {
-	t.Helper()
-	cfg := dinterotest.DemoConfig(2 * time.Minute)
-	cfg.Now = clk.Now
-	srv, err := dinterotest.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 func demoContext(t *testing.T, clk *testClock, srv *dinterotest.Server) *common.Context {
-	ctx := testContext(clk)
-	ctx.DefaultBaseURL = srv.URL
-	base := srv.URL
-	cc := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantClientCredentials, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret}
-	mfa := cc
-	mfa.Grant, mfa.Username, mfa.Password = client.GrantPassword, dinterotest.DemoMFAUser, dinterotest.DemoPassword
-	ctx.Connections = []common.Connection{
-		{Name: "Demo API client", Description: "client_credentials", BaseURL: base, Request: cc, Channel: client.ChannelSMS},
-		{Name: "MFA user", Description: "password with MFA", BaseURL: base, Request: mfa, Channel: client.ChannelSMS},
-	}
-	ctx.Outbox = func(user string) []common.OutboxMessage {
-		var out []common.OutboxMessage
-		for _, msg := range srv.Outbox() {
-			if msg.Username == user {
-				out = append(out, common.OutboxMessage{At: msg.At, Channel: msg.Channel, To: msg.To, Text: msg.Text})
-			}
-		}
-		return out
-	}
+	ctx := uitest.DemoContext(clk, srv)
+	ctx.Clipboard = &fakeClipboard{}
 	return ctx
 }
 
 func TestFullMFAFlowThroughUpdate(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	m := New(ctx)
 	wantScreen(t, m, "home")
@@ -291,8 +214,8 @@ func TestFullMFAFlowThroughUpdate(t *testing.T) {
 }
 
 func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	ctx.Connections = nil
 	m := New(ctx)
@@ -316,7 +239,7 @@ func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
 	wantFieldError(t, m, "Account", "not P or T")
 	// Fix the account: the audience follows it.
 	for range 3 {
-		_, _ = m.Update(keyMsg("backspace"))
+		_, _ = m.Update(uitest.Key("backspace"))
 	}
 	typeText(t, m, dinterotest.DemoAccount)
 	wantFieldValue(t, m, "Audience", client.DefaultAudience(dinterotest.DemoAccount))
@@ -336,7 +259,7 @@ func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
 	requireShows(t, m, "✗ 401 invalid_client") // on the form, under its fields
 	// Fix the one field and retry without retyping the rest.
 	for range len("wrong-secret") {
-		_, _ = m.Update(keyMsg("backspace"))
+		_, _ = m.Update(uitest.Key("backspace"))
 	}
 	typeText(t, m, dinterotest.DemoSecret)
 	press(t, m, "enter")
@@ -347,8 +270,8 @@ func TestFormValidationAndServerErrorStayOnForm(t *testing.T) {
 }
 
 func TestServerControlCharactersAreSanitised(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	srv.SetFault(&dinterotest.Fault{Status: 503, Message: "down\x1b]52;c;ZXZpbA==\x07 now\x1b[2J", Times: 1})
 	press(t, m, "enter")
@@ -359,11 +282,11 @@ func TestServerControlCharactersAreSanitised(t *testing.T) {
 }
 
 func TestCancelInFlightDropsLateAnswer(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	srv.SetFault(&dinterotest.Fault{Hang: true, Times: 1})
-	_, cmd := m.Update(keyMsg("enter"))
+	_, cmd := m.Update(uitest.Key("enter"))
 	_, cmd = m.Update(cmd()) // home asks the root to run the item
 	requireShows(t, m, "› sending", "esc cancels the request")
 	done := make(chan tea.Msg, 1)
@@ -389,7 +312,7 @@ func TestCancelInFlightDropsLateAnswer(t *testing.T) {
 }
 
 func TestCopyAndClear(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := testContext(clk)
 	ctx.ClearAfter = 45 * time.Second
 	var ticks tickRecorder
@@ -452,7 +375,7 @@ func TestCopyAndClear(t *testing.T) {
 }
 
 func TestResizeAndQuitKeys(t *testing.T) {
-	m := New(testContext(&testClock{now: fixedNow}))
+	m := New(testContext(uitest.NewClock(fixedNow)))
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	if got := strings.Count(viewText(m), "\n") + 1; got != 40 {
 		t.Fatalf("view has %d lines at height 40", got)
@@ -462,17 +385,17 @@ func TestResizeAndQuitKeys(t *testing.T) {
 			t.Fatalf("line wider than 120: %q", line)
 		}
 	}
-	_, cmd := m.Update(keyMsg("q"))
+	_, cmd := m.Update(uitest.Key("q"))
 	if cmd == nil || cmd() != tea.Quit() {
 		t.Fatal("q does not quit on the chooser")
 	}
 	// On a form, q types.
 	press(t, m, "enter")
-	_, cmd = m.Update(keyMsg("q"))
+	_, cmd = m.Update(uitest.Key("q"))
 	if cmd != nil && cmd() == tea.Quit() {
 		t.Fatal("q quit from a form")
 	}
-	_, cmd = m.Update(keyMsg("ctrl+c"))
+	_, cmd = m.Update(uitest.Key("ctrl+c"))
 	if cmd == nil || cmd() != tea.Interrupt() {
 		t.Fatal("ctrl+c does not interrupt")
 	}
@@ -521,7 +444,7 @@ func syntheticResult(t testing.TB, now time.Time) *flows.Result {
 }
 
 func BenchmarkTokenView(b *testing.B) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := common.NewContext()
 	ctx.Now = clk.Now
 	m := New(ctx)
@@ -543,7 +466,7 @@ func showTokenPage(m *Model, res *flows.Result) {
 // must not replace what the user's last action just said (a tester lost
 // where a bundle was written to it).
 func TestClipboardClearedDoesNotHideANewerStatus(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	ctx := testContext(clk)
 	ctx.ClearAfter = 45 * time.Second
 	var ticks tickRecorder

@@ -194,8 +194,3 @@ func heldName(key string) string {
 	}
 	return key
 }
-
-// lastRequestID is the id of the request a page began last: the Context
-// numbers a session's requests in order (Context.NextID), so a test
-// answers that request as the request's command would have.
-func lastRequestID(m *Model) int { return m.ctx.NextID() - 1 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // tickRecorder stands in for tea.Tick: it keeps the ticks the workbench
@@ -88,8 +89,8 @@ func (r *tickRecorder) armed(d time.Duration) int {
 }
 
 func TestCountdownKeepsRunningAfterTheLog(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	var ticks tickRecorder
 	ticks.install(ctx)
@@ -117,8 +118,8 @@ func TestCountdownKeepsRunningAfterTheLog(t *testing.T) {
 }
 
 func TestAutoRefreshFiresAfterVisitingTheLog(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := profileContext(t, clk, t.TempDir())
 	var ticks tickRecorder
 	ticks.install(ctx)
@@ -226,8 +227,8 @@ func tmuxClipboard(tmux *fakeTmux) *SystemClipboard {
 }
 
 func TestTmuxClearDeletesEveryBufferWritten(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	ctx.ClearAfter = 45 * time.Second
 	var clearAt func(time.Time) tea.Msg
@@ -263,8 +264,8 @@ func TestTmuxClearDeletesEveryBufferWritten(t *testing.T) {
 }
 
 func TestRateLimitWaitHasOneLineThatGoesWithTheWait(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	var ticks tickRecorder
 	ticks.install(ctx)
@@ -297,8 +298,8 @@ func TestRateLimitWaitHasOneLineThatGoesWithTheWait(t *testing.T) {
 }
 
 func TestStatusBelongsToTheScreenThatSetIt(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	ctx.Clipboard = tmuxClipboard(&fakeTmux{})
 	inTempDir(ctx, t.TempDir())
@@ -348,7 +349,7 @@ func TestCtrlCIsAnInterruptAndQIsNot(t *testing.T) {
 		keys string
 		want error
 	}{{"\x03", ErrInterrupted}, {"q", nil}} {
-		ctx := testContext(&testClock{now: fixedNow})
+		ctx := testContext(uitest.NewClock(fixedNow))
 		done := make(chan error, 1)
 		go func() {
 			done <- run(ctx, tea.WithInput(strings.NewReader(tc.keys)), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
@@ -365,8 +366,8 @@ func TestCtrlCIsAnInterruptAndQIsNot(t *testing.T) {
 }
 
 func TestFullHelpShowsEveryKeyAt80Columns(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(demoContext(t, clk, srv))
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(t, m, "enter", "?")
@@ -376,8 +377,8 @@ func TestFullHelpShowsEveryKeyAt80Columns(t *testing.T) {
 }
 
 func TestRecoveryScreenHasFullHelp(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	runConnection(t, m, 3) // the lost device user

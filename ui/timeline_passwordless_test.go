@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // A passwordless login ends in the token view, and ctrl+l t shows its
@@ -12,8 +13,8 @@ import (
 // wrong code, the right one, and the summary; no code's digits anywhere.
 // A bundle asked for there holds the login's token.
 func TestPasswordlessLoginTimeline(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := passwordlessContext(t, clk, srv)
 	ctx.Width, ctx.Height = 120, 40
 	m := New(ctx)

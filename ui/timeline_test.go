@@ -14,6 +14,7 @@ import (
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
 	"github.com/tokenbench/tokenbench/ui/common"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 )
 
 // writeBundleFrom presses b on the screen showing, writes the bundle to
@@ -35,8 +36,8 @@ func writeBundleFrom(t *testing.T, m *Model, dir, name string) string {
 // the timeline (and a bundle written from it) still follows the flow to
 // its token, resends included, instead of stopping at the challenge.
 func TestDiagnoseDuringMFAKeepsTheTimeline(t *testing.T) {
-	clk := &testClock{now: time.Now().Truncate(time.Second)}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(time.Now().Truncate(time.Second))
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	dir := t.TempDir()
 	inTempDir(ctx, dir)
@@ -91,8 +92,8 @@ func mfaToken(t *testing.T, ctx *common.Context, m *Model, srv *dinterotest.Serv
 // about the MFA flow: its token, not the one shown last (a refresh of it,
 // another connection's token); from the token view, the token shown.
 func TestTimelineBundleNamesTheMFAFlowsToken(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	dir := t.TempDir()
 	inTempDir(ctx, dir)
@@ -133,8 +134,8 @@ func TestTimelineBundleNamesTheMFAFlowsToken(t *testing.T) {
 // code has no token; a bundle from its timeline says so rather than
 // naming another connection's token.
 func TestTimelineBundleOfAnUnfinishedFlowHasNoToken(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	dir := t.TempDir()
 	inTempDir(ctx, dir)
@@ -161,8 +162,8 @@ func TestTimelineBundleOfAnUnfinishedFlowHasNoToken(t *testing.T) {
 // TestSaveAsAfterAnEmailMFAFlowKeepsEmail: s on the token of an MFA flow
 // finished by e-mail opens the profile form with "MFA code by e-mail".
 func TestSaveAsAfterAnEmailMFAFlowKeepsEmail(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	ctx.Height = 60 // the whole profile form on screen
 	ctx.Store = &profiles.Store{Dir: t.TempDir()}
@@ -189,8 +190,8 @@ func TestSaveAsAfterAnEmailMFAFlowKeepsEmail(t *testing.T) {
 // challenges as the MFA screen does, and the cancelled check reads
 // "cancelled", not Go's cut "context canceled".
 func TestTimelineNumbersCodesAcrossTheFlow(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	ctx.Width, ctx.Height = 120, 40
 	dir := t.TempDir()
@@ -210,7 +211,7 @@ func TestTimelineNumbersCodesAcrossTheFlow(t *testing.T) {
 	srv.SetFault(&dinterotest.Fault{Hang: true, Times: 1})
 	typeText(t, m, right)
 	served := srv.Requests()
-	_, cmd := m.Update(keyMsg("enter"))
+	_, cmd := m.Update(uitest.Key("enter"))
 	requireShows(t, m, "checking the code")
 	done := make(chan []tea.Msg)
 	go func() { // the request, as Bubble Tea runs it
@@ -278,8 +279,8 @@ func TestTimelineNumbersCodesAcrossTheFlow(t *testing.T) {
 // recovery; one of a user with no flow in the session holds none and
 // says so.
 func TestDiagnosisBundleHoldsOnlyTheDiagnosedUsersTimeline(t *testing.T) {
-	clk := &testClock{now: time.Now().Truncate(time.Second)} // the demo's activity is dated from the real clock
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(time.Now().Truncate(time.Second)) // the demo's activity is dated from the real clock
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	dir := t.TempDir()
 	inTempDir(ctx, dir)

@@ -16,12 +16,13 @@ import (
 
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/ui/components/form"
+	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
 // Finding 14: a question clears the stale status of the screen it opens on.
 func TestQuestionClearsTheStaleStatus(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	m := New(testContext(clk))
 	showTokenPage(m, syntheticResult(t, fixedNow))
 	press(t, m, "R", "y")
@@ -30,7 +31,7 @@ func TestQuestionClearsTheStaleStatus(t *testing.T) {
 	requireShows(t, m, "Copy the refresh token?")
 	requireHides(t, m, "refresh token copied")
 
-	ctx := testContext(&testClock{now: fixedNow})
+	ctx := testContext(uitest.NewClock(fixedNow))
 	recordedMFAFlow(t, ctx)
 	m = New(ctx)
 	path := filepath.Join(t.TempDir(), "flow.har")
@@ -49,8 +50,8 @@ func TestQuestionClearsTheStaleStatus(t *testing.T) {
 // Finding 11: the recovery setup offers space for the channel only on the
 // channel's line, where it works; in a field space types a space.
 func TestRecoverySetupOffersSpaceOnlyOnTheChannel(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	press(t, m, "end", "enter")
 	for range form.Grants() {
@@ -70,7 +71,7 @@ func TestRecoverySetupOffersSpaceOnlyOnTheChannel(t *testing.T) {
 // Finding 9: deleting a profile under a filter selects its neighbour, and
 // the key line stays.
 func TestDeleteUnderAFilterSelectsTheNeighbour(t *testing.T) {
-	clk := &testClock{now: fixedNow}
+	clk := uitest.NewClock(fixedNow)
 	var ps []profiles.Profile
 	for i := 1; i <= 8; i++ {
 		ps = append(ps, profiles.Profile{Name: fmt.Sprintf("partner-%d", i), Account: "T11223344", Grant: "client_credentials", ClientID: "a"})
@@ -108,8 +109,8 @@ func TestDeleteUnderAFilterSelectsTheNeighbour(t *testing.T) {
 // Finding 4: after a recovery (its last code by e-mail), the new-login
 // prompt names the channel the new login really uses: the connection's.
 func TestNewLoginPromptNamesTheLoginsChannel(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 3)
 	recoverLostDevice(t, m, srv)
@@ -143,8 +144,8 @@ func recoverLostDevice(t *testing.T, m *Model, srv *dinterotest.Server) {
 // (it repeats the MFA login, which waits for the user), and enter asks
 // before a new login.
 func TestRevokedRefreshTokenIsNotSentAgain(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	ctx := demoContext(t, clk, srv)
 	ctx.Connections[1].AutoRefresh = true
 	m := New(ctx)
@@ -192,8 +193,8 @@ func escLeaving(t *testing.T, m *Model) {
 // Finding 10: esc on an MFA screen whose code was sent asks before
 // throwing the challenge away, and L asks before the recovery's first code.
 func TestMFAAsksBeforeLeavingASentCodeAndBeforeRecovery(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 3)
 	requireShows(t, m, "A code was sent by SMS")
@@ -218,8 +219,8 @@ func TestMFAAsksBeforeLeavingASentCodeAndBeforeRecovery(t *testing.T) {
 // token shown last; a bundle without an MFA flow does not speak for the
 // session.
 func TestBundleFromTheLogHoldsTheSelectedRowsCase(t *testing.T) {
-	clk := &testClock{now: time.Now().Truncate(time.Second)}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(time.Now().Truncate(time.Second))
+	srv := uitest.DemoServer(t, clk)
 	ctx := flowContext(t, clk, srv)
 	dir := t.TempDir()
 	inTempDir(ctx, dir)
@@ -262,8 +263,8 @@ func TestBundleFromTheLogHoldsTheSelectedRowsCase(t *testing.T) {
 // Finding 1 (the outbox part): back on the MFA screen from a recovery left
 // with esc, the demo outbox shows this screen's code, not the recovery's.
 func TestMFAOutboxShowsItsOwnCodeAfterARecoveryIsLeft(t *testing.T) {
-	clk := &testClock{now: fixedNow}
-	srv := demoServer(t, clk)
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
 	m := New(flowContext(t, clk, srv))
 	runConnection(t, m, 3)
 	code := srv.LastBindingCode(dinterotest.DemoLostDeviceUser)

@@ -1,0 +1,158 @@
+// Package uitest is what the workbench's tests share: a fixed clock, a
+// Context that sends its requests to a server of the test's, the fake
+// Dintero server with the demo's connections, keys as Bubble Tea sends
+// them, and a page's screen as text. Only tests import it.
+package uitest
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenbench/tokenbench/client"
+	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/ui/common"
+)
+
+// FixedNow is the tests' "now": goldens and countdowns read it.
+var FixedNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+// Clock is a clock a test moves by hand.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock is a clock at now.
+func NewClock(now time.Time) *Clock { return &Clock{now: now} }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Context is a screen's Context at 80×24 on clk: dark styles, no ticks
+// (a test moves the clock), requests through a client on clk to whatever
+// base URL they name. It has no clipboard.
+func Context(clk *Clock) *common.Context {
+	ctx := common.NewContext()
+	ctx.Width, ctx.Height = 80, 24
+	ctx.Styles = common.DefaultStyles(true)
+	ctx.Now = clk.Now
+	ctx.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	ctx.NewRunner = func(base string) (*flows.Runner, error) {
+		c, err := client.New(client.Options{BaseURL: base, Now: clk.Now, Timeout: 5 * time.Second, Recorder: ctx.Recorder})
+		if err != nil {
+			return nil, err
+		}
+		r := flows.NewRunner(c)
+		r.Now = clk.Now
+		return r, nil
+	}
+	return ctx
+}
+
+// DemoServer is the fake Dintero server with the demo's users, on clk.
+func DemoServer(t testing.TB, clk *Clock) *dinterotest.Server {
+	t.Helper()
+	cfg := dinterotest.DemoConfig(2 * time.Minute)
+	cfg.Now = clk.Now
+	srv, err := dinterotest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// DemoContext is Context with srv's demo connections (the API client and
+// the MFA user) and its outbox, as `tokenbench demo` has them.
+func DemoContext(clk *Clock, srv *dinterotest.Server) *common.Context {
+	ctx := Context(clk)
+	ctx.DefaultBaseURL = srv.URL
+	base := srv.URL
+	cc := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantClientCredentials, ClientID: dinterotest.DemoClientID, ClientSecret: dinterotest.DemoSecret}
+	mfa := cc
+	mfa.Grant, mfa.Username, mfa.Password = client.GrantPassword, dinterotest.DemoMFAUser, dinterotest.DemoPassword
+	ctx.Connections = []common.Connection{
+		{Name: "Demo API client", Description: "client_credentials", BaseURL: base, Request: cc, Channel: client.ChannelSMS},
+		{Name: "MFA user", Description: "password with MFA", BaseURL: base, Request: mfa, Channel: client.ChannelSMS},
+	}
+	ctx.Outbox = func(user string) []common.OutboxMessage {
+		var out []common.OutboxMessage
+		for _, msg := range srv.Outbox() {
+			if msg.Username == user {
+				out = append(out, common.OutboxMessage{At: msg.At, Channel: msg.Channel, To: msg.To, Text: msg.Text})
+			}
+		}
+		return out
+	}
+	return ctx
+}
+
+// Key is the key press k names as Bubble Tea sends it: "enter", "esc",
+// "tab", "shift+tab", "up", "ctrl+n", "space", or text typed at once
+// ("482913").
+func Key(k string) tea.KeyPressMsg {
+	named := map[string]rune{"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "up": tea.KeyUp,
+		"down": tea.KeyDown, "backspace": tea.KeyBackspace, "left": tea.KeyLeft, "right": tea.KeyRight, "home": tea.KeyHome, "end": tea.KeyEnd}
+	switch {
+	case k == "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case k == " " || k == "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case strings.HasPrefix(k, "ctrl+") && len(k) == len("ctrl+")+1:
+		return tea.KeyPressMsg{Code: rune(k[len(k)-1]), Mod: tea.ModCtrl}
+	}
+	if c, ok := named[k]; ok {
+		return tea.KeyPressMsg{Code: c}
+	}
+	r := []rune(k)
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// Keys are the key presses keys name, as messages.
+func Keys(keys ...string) []tea.Msg {
+	msgs := make([]tea.Msg, len(keys))
+	for i, k := range keys {
+		msgs[i] = Key(k)
+	}
+	return msgs
+}
+
+// Press hands p each key in turn and returns the page and the commands
+// its keys returned (not run).
+func Press(p common.Page, keys ...string) (common.Page, []tea.Cmd) {
+	var cmds []tea.Cmd
+	for _, k := range keys {
+		var cmd tea.Cmd
+		p, cmd = p.Update(Key(k))
+		cmds = append(cmds, cmd)
+	}
+	return p, cmds
+}
+
+// Screen is what p shows in a body of width×height cells, as plain text.
+func Screen(p common.Page, width, height int) string {
+	p.SetSize(width, height)
+	return ansi.Strip(p.View())
+}
+
+// LastRequestID is the id of the request a page of ctx began last: the
+// Context numbers a session's requests in order (NextID), so a test
+// answers that request as the request's command would have.
+func LastRequestID(ctx *common.Context) int { return ctx.NextID() - 1 }
