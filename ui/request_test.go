@@ -3,7 +3,6 @@ package ui
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -68,20 +67,6 @@ func testContext(clk *testClock) *common.Context {
 	return ctx
 }
 
-// sequenceOf reads tea.Sequence's message, whose type Bubble Tea keeps to
-// itself: a list of commands to run in order.
-func sequenceOf(msg tea.Msg) ([]tea.Cmd, bool) {
-	v := reflect.ValueOf(msg)
-	if !v.IsValid() || v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
-		return nil, false
-	}
-	cmds := make([]tea.Cmd, v.Len())
-	for i := range cmds {
-		cmds[i] = v.Index(i).Interface().(tea.Cmd)
-	}
-	return cmds, true
-}
-
 // drive runs a command and feeds what it produces back into the model, as
 // Bubble Tea would, until nothing is left. Spinner frames are not fed back
 // (they re-arm forever).
@@ -98,7 +83,7 @@ func drive(t testing.TB, m *Model, cmd tea.Cmd) {
 			continue
 		}
 		msg := c()
-		if seq, ok := sequenceOf(msg); ok {
+		if seq, ok := uitest.SequenceOf(msg); ok {
 			// tea.Sequence: each command in turn, settled before the next.
 			for _, sc := range seq {
 				drive(t, m, sc)

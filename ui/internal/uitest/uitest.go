@@ -5,11 +5,13 @@
 package uitest
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -156,3 +158,46 @@ func Screen(p common.Page, width, height int) string {
 // Context numbers a session's requests in order (NextID), so a test
 // answers that request as the request's command would have.
 func LastRequestID(ctx *common.Context) int { return ctx.NextID() - 1 }
+
+// SequenceOf reads tea.Sequence's message, whose type Bubble Tea keeps to
+// itself: a list of commands to run in order.
+func SequenceOf(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if !v.IsValid() || v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
+}
+
+// Messages runs cmd as Bubble Tea would (a batch's and a sequence's
+// commands each) and returns the messages it produced, in order, without
+// spinner frames. It runs what the commands do: a request goes to its
+// server.
+func Messages(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if seq, ok := SequenceOf(msg); ok {
+		var out []tea.Msg
+		for _, c := range seq {
+			out = append(out, Messages(c)...)
+		}
+		return out
+	}
+	switch msg := msg.(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, Messages(c)...)
+		}
+		return out
+	case nil, spinner.TickMsg:
+		return nil
+	}
+	return []tea.Msg{msg}
+}
