@@ -8,7 +8,7 @@ import (
 )
 
 // drafts are the forms left with esc, by what opened them (see
-// formPage.draft), and the recovery's setup left with esc: re-entered,
+// request.Page.Draft), and the recovery's setup left with esc: re-entered,
 // they show what was typed.
 type drafts struct {
 	forms    map[string]*request.Page

@@ -29,7 +29,7 @@ import (
 //   - a 429's wait (on a send or on a check), the one source of its
 //     countdown and its line.
 //
-// Its label, placeholder and length are the screen's (codeSpec).
+// Its label, placeholder and length are the screen's (Spec).
 type Model struct {
 	spec  Spec
 	input textinput.Model

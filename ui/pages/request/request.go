@@ -15,7 +15,7 @@ import (
 // Setup is what a form page is opened for, beyond its fields: the
 // form applies it itself (nobody else writes its fields).
 type Setup struct {
-	// Draft and oneOff: see formPage.
+	// Draft and OneOff: see Page.Draft and Page.OneOff.
 	Draft  string
 	OneOff bool
 	// Editing is the profile edited, duplicateOf the one duplicated: the
@@ -59,7 +59,7 @@ type Page struct {
 	// item's: its token belongs to no profile.
 	oneOff bool
 	// draft names the form for the drafts kept when it is left with esc
-	// (see flow.keepDraft); "" for the chooser's request form, whose
+	// (see the root's drafts); "" for the chooser's request form, whose
 	// values the flow carries.
 	draft string
 }
