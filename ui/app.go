@@ -82,8 +82,8 @@ func New(ctx *common.Context) *Model {
 		ctx.Session.Now = ctx.Now
 	}
 	m := &Model{ctx: ctx, chrome: newChrome(ctx), clip: clipKeeper{ctx: ctx}}
-	f := &flow{ctx: ctx, nav: &m.nav, chrome: &m.chrome, channel: client.ChannelSMS, chain: true,
-		values: map[string]string{form.FBaseURL: ctx.DefaultBaseURL}}
+	f := &flow{ctx: ctx, nav: &m.nav, chrome: &m.chrome, channel: client.ChannelSMS,
+		forms: forms{ctx: ctx, nav: &m.nav, chain: true, values: map[string]string{form.FBaseURL: ctx.DefaultBaseURL}}}
 	m.sigs = newSigChecker(ctx, func() string { return f.baseURL })
 	f.sigs = m.sigs
 	m.flow, m.desk = f, &desk{f: f}
@@ -206,9 +206,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			// A new profile starts from nothing (the last request's
 			// values, its secret, another profile's name are not this
 			// one's), or from the new profile's form left with esc.
-			f.openNewProfileForm(msg.Grant)
+			f.forms.openNewProfileForm(msg.Grant)
 		} else {
-			f.openOneOffForm(msg.Grant, f.currentValues())
+			f.forms.openOneOffForm(msg.Grant, f.forms.currentValues())
 		}
 		return nil
 	case mfa.ChannelChosenMsg:
@@ -224,31 +224,31 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.nav.update(chooser.FormLeftMsg{}) // the chooser's esc leaves what was typed
 		}
 		if msg.Form.Draft() != "" {
-			f.drafts.keep(msg.Form, !toChooser)
+			f.forms.drafts.keep(msg.Form, !toChooser)
 			return nil
 		}
-		f.values, f.chain = msg.Values, msg.Chain
+		f.forms.values, f.forms.chain = msg.Values, msg.Chain
 		if !toChooser {
-			f.dropSecrets(false)
+			f.forms.dropSecrets(false)
 		}
 		return nil
 	case chooser.LeftMsg:
 		m.nav.pop()
 		if msg.AfterForm {
-			f.dropSecrets(msg.ForProfile)
+			f.forms.dropSecrets(msg.ForProfile)
 		}
 		return nil
 	case request.FormSubmitMsg:
 		// The form sent is the one the request's errors go back to.
-		f.form = msg.Form
-		if f.form.ProfileMode() {
+		f.forms.form = msg.Form
+		if f.forms.form.ProfileMode() {
 			return m.desk.saveProfile()
 		}
-		if f.form.OneOff() {
+		if f.forms.form.OneOff() {
 			f.forOneOff()
 		}
-		req, base := f.form.Request()
-		f.values, f.chain = f.form.Values(), f.form.Chain()
+		req, base := f.forms.form.Request()
+		f.forms.values, f.forms.chain = f.forms.form.Values(), f.forms.form.Chain()
 		return f.start(req, base, true)
 	case sending.SentMsg:
 		// An answer for the sending page on top, unless cancelled or

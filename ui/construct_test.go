@@ -18,7 +18,7 @@ func (m *Model) openPage(p common.Page) {
 
 // openFormPage opens f as the request's form.
 func (m *Model) openFormPage(f form.Model) {
-	m.flow.openFormWith(f, request.Setup{})
+	m.flow.forms.openFormWith(f, request.Setup{})
 	m.size()
 }
 

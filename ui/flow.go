@@ -11,7 +11,6 @@ import (
 	"github.com/tokenbench/tokenbench/session"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/confirm"
-	"github.com/tokenbench/tokenbench/ui/components/form"
 	"github.com/tokenbench/tokenbench/ui/pages/chooser"
 	"github.com/tokenbench/tokenbench/ui/pages/failure"
 	"github.com/tokenbench/tokenbench/ui/pages/home"
@@ -40,11 +39,6 @@ type flow struct {
 	runner  *flows.Runner
 	baseURL string
 	channel client.Channel
-	values  map[string]string
-	chain   bool
-	// form is the last request or profile form made: a request from home
-	// shows it on an error, and the next form starts from its values.
-	form *request.Page
 	// errorsToForm: the request's errors open the form (else they go to
 	// the page it was sent from).
 	errorsToForm bool
@@ -57,66 +51,16 @@ type flow struct {
 	active    *profiles.Profile // the profile it runs for
 	// shown are the tokens shown, for bundles.
 	shown shownTokens
-	// drafts are the forms left with esc.
-	drafts drafts
-}
-
-// openNewProfileForm opens a new profile's form for grant g: the one left
-// with esc, or one built from it for another grant (what was typed
-// carries over), or an empty one.
-func (f *flow) openNewProfileForm(g client.Grant) {
-	d := f.drafts.take(draftNewProfile)
-	switch {
-	case d != nil && d.Grant() == g:
-		f.form = d
-		f.nav.push(d)
-	case d != nil:
-		toggles := d.Toggles()
-		f.openFormWith(form.NewProfile(g, d.Values(), d.Chain(), d.StorePw(), false, f.ctx.Width-2), request.Setup{Draft: draftNewProfile, Toggles: &toggles})
-	default:
-		f.openFormWith(form.NewProfile(g, map[string]string{form.FBaseURL: f.ctx.DefaultBaseURL}, true, false, false, f.ctx.Width-2), request.Setup{Draft: draftNewProfile})
-	}
-}
-
-// reopenDraft shows the form kept under key, if any, and reports whether
-// it did.
-func (f *flow) reopenDraft(key string) bool {
-	d := f.drafts.take(key)
-	if d == nil {
-		return false
-	}
-	f.form = d
-	f.nav.push(d)
-	return true
+	// forms are the request's forms: the last one made, what the next
+	// one starts from, the drafts left with esc.
+	forms forms
 }
 
 // editConnection opens the form of connection c (home item key), or its
-// draft left with esc.
+// draft left with esc; its request runs for the connection.
 func (f *flow) editConnection(key home.ItemKey, c *common.Connection) {
 	f.activeKey = key
-	if f.reopenDraft(draftConn(key)) {
-		f.chain = f.form.Chain()
-		return
-	}
-	f.chain = c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials
-	f.openFormWith(form.New(c.Request.Grant, form.ValuesFor(c.Request, c.BaseURL), f.chain, f.ctx.Width-2), request.Setup{Draft: draftConn(key)})
-}
-
-// dropSecrets forgets the secrets typed into the request form and a new
-// profile's form: the user left them for home, on purpose.
-func (f *flow) dropSecrets(forProfile bool) {
-	f.drafts.dropSecrets(forProfile)
-	if forProfile {
-		return
-	}
-	for k := range f.values {
-		if form.IsSecret(k) {
-			delete(f.values, k)
-		}
-	}
-	if f.form != nil && f.form.Draft() == "" && !f.form.ProfileMode() {
-		f.form.ClearSecrets(false) // the next form starts from its values
-	}
+	f.forms.editConnection(key, c)
 }
 
 // setStatus shows a status line under the screen showing.
@@ -147,15 +91,10 @@ func (f *flow) sentWith(runner *flows.Runner, base string) {
 	f.runner, f.baseURL, f.sentFrom, f.errorsToForm = runner, base, f.nav.top(), false
 }
 
-// prepareForm makes a form for g with values the one the request's errors
-// go back to, without showing it; chain is its chaining toggle.
-func (f *flow) prepareForm(g client.Grant, values map[string]string, chain bool) {
-	f.chain = chain
-	f.form = request.New(f.ctx, form.New(g, values, chain, f.ctx.Width-2), request.Setup{})
+// openChooser opens the grant chooser for a request or for a new profile.
+func (f *flow) openChooser(forProfile bool) {
+	f.nav.push(chooser.New(f.ctx, forProfile))
 }
-
-// formDone forgets the form: it was saved.
-func (f *flow) formDone() { f.form = nil }
 
 // base resets the back stack to its bottom: home, when there is one.
 func (f *flow) base() []common.Page {
@@ -163,44 +102,6 @@ func (f *flow) base() []common.Page {
 		return nil
 	}
 	return []common.Page{f.home}
-}
-
-func (f *flow) currentValues() map[string]string {
-	if f.form != nil {
-		return f.form.Values()
-	}
-	return f.values
-}
-
-// openChooser opens the grant chooser for a request or for a new profile.
-func (f *flow) openChooser(forProfile bool) {
-	f.nav.push(chooser.New(f.ctx, forProfile))
-}
-
-// openOneOffForm opens the form of a request of its own for grant g.
-func (f *flow) openOneOffForm(g client.Grant, values map[string]string) {
-	f.openFormWith(form.New(g, values, f.chain, f.ctx.Width-2), request.Setup{OneOff: true})
-}
-
-// openFormWith opens fm, set up for s, on top of the current screen as the
-// form.
-func (f *flow) openFormWith(fm form.Model, s request.Setup) {
-	f.form = request.New(f.ctx, fm, s)
-	f.nav.push(f.form)
-}
-
-// showForm shows the form in place of the sending page, or over the
-// screen showing.
-func (f *flow) showForm() {
-	if f.form == nil {
-		f.form = request.New(f.ctx, form.New(client.GrantClientCredentials, f.values, f.chain, f.ctx.Width-2), request.Setup{})
-	}
-	if _, sending := topIs[*sending.Page](f.nav); sending {
-		f.nav.pop()
-	}
-	if f.nav.top() != common.Page(f.form) {
-		f.nav.push(f.form)
-	}
 }
 
 // actAsUserConfirmedMsg: y to issuing a code for a user of a production
@@ -285,7 +186,7 @@ func (f *flow) showSending(label, account string, run func(context.Context) tea.
 // under the page it was sent from.
 func (f *flow) fail(err error) {
 	if f.errorsToForm {
-		f.showForm()
+		f.forms.showForm()
 		f.nav.update(request.SetBannerMsg{Text: common.ErrText(err) + session.Hint(err, f.baseURL)})
 	} else {
 		f.leaveSending()
@@ -302,7 +203,7 @@ func (f *flow) fail(err error) {
 // go there, else to the page under it.
 func (f *flow) leaveSending() {
 	if f.errorsToForm {
-		f.showForm()
+		f.forms.showForm()
 		return
 	}
 	if _, sending := topIs[*sending.Page](f.nav); sending {
@@ -353,8 +254,8 @@ func (f *flow) showToken(res *flows.Result) tea.Cmd {
 		}
 		return true
 	})
-	if _, fromForm := f.sentFrom.(common.RequestForm); fromForm && f.form != nil && f.nav.top() != common.Page(f.form) {
-		f.nav.push(f.form)
+	if _, fromForm := f.sentFrom.(common.RequestForm); fromForm && f.forms.form != nil && f.nav.top() != common.Page(f.forms.form) {
+		f.nav.push(f.forms.form)
 	}
 	f.shown.add(res)
 	f.nav.push(token.New(f.ctx, res, f.sigs.sigFor))

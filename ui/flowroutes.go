@@ -48,12 +48,12 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case common.RecoveryChosenMsg:
 		// A request of its own: its token belongs to no profile.
 		f.forOneOff()
-		if d := f.drafts.takeRecovery(); d != nil {
+		if d := f.forms.drafts.takeRecovery(); d != nil {
 			// Left with esc: shown again as it was typed.
 			f.nav.push(d)
 			return d.Resume(), true
 		}
-		v := f.currentValues()
+		v := f.forms.currentValues()
 		req := flows.Request{Account: v[form.FAccount], ClientID: v[form.FClientID], ClientSecret: v[form.FClientSecret], Username: v[form.FUsername]}
 		return f.openRecovery(v[form.FBaseURL], req, f.channel), true
 	case common.BundleAskedMsg:
@@ -91,7 +91,7 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		// the MFA screen is that sign-in's, and its own).
 		if _, toChooser := topIs[*chooser.Page](f.nav); toChooser {
 			f.nav.update(chooser.FormLeftMsg{})
-			f.drafts.recovery = msg.Page
+			f.forms.drafts.recovery = msg.Page
 		}
 		return nil, true
 	case actAsUserConfirmedMsg:
@@ -128,7 +128,7 @@ func (f *flow) diagnoseFromHome(it home.Item) tea.Cmd {
 	case it.Conn != nil:
 		return f.openDiagnose(common.DiagnoseSource{BaseURL: it.Conn.BaseURL, Request: it.Conn.Request}, it.Conn.Request.Username)
 	}
-	v := f.currentValues()
+	v := f.forms.currentValues()
 	req := flows.Request{Account: v[form.FAccount], ClientID: v[form.FClientID], ClientSecret: v[form.FClientSecret], Bearer: v[form.FBearer]}
 	return f.openDiagnose(common.DiagnoseSource{BaseURL: v[form.FBaseURL], Request: req}, v[form.FUsername])
 }
@@ -141,14 +141,14 @@ func (f *flow) baseFor() string {
 	if f.baseURL != "" {
 		return f.baseURL
 	}
-	return f.values[form.FBaseURL]
+	return f.forms.values[form.FBaseURL]
 }
 
 // bundleInput is what a bundle about res holds: its account, grant,
 // token and signature verdict. The token view bundles its token, the log
 // the token shown last.
 func (f *flow) bundleInput(res *flows.Result) bundle.Input {
-	in := bundle.Input{Account: f.values[form.FAccount], BaseURL: f.baseFor()}
+	in := bundle.Input{Account: f.forms.values[form.FAccount], BaseURL: f.baseFor()}
 	if f.active != nil {
 		in.Profile = f.active.Name
 	}
@@ -178,7 +178,7 @@ func (f *flow) bundleInput(res *flows.Result) bundle.Input {
 func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	ex := log.ExchangesOf(f.ctx)
 	steps := flows.Timeline(ex)
-	in = bundle.Input{Account: f.values[form.FAccount], BaseURL: f.baseFor()}
+	in = bundle.Input{Account: f.forms.values[form.FAccount], BaseURL: f.baseFor()}
 	if f.active != nil {
 		in.Profile = f.active.Name
 	}

@@ -131,7 +131,7 @@ func (d *desk) runItem(it home.Item, id int, login bool) tea.Cmd {
 	if it.Conn != nil {
 		c := it.Conn
 		d.f.useChannel(c.Channel)
-		d.f.prepareForm(c.Request.Grant, form.ValuesFor(c.Request, c.BaseURL), c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials)
+		d.f.forms.prepareForm(c.Request.Grant, form.ValuesFor(c.Request, c.BaseURL), c.Request.ClientSecret != "" && c.Request.Grant != client.GrantClientCredentials)
 		d.f.nav.reset(d.f.base()...)
 		// Errors open the form, so they can be fixed there.
 		return d.f.start(c.Request, c.BaseURL, true)
@@ -218,16 +218,16 @@ func (d *desk) onNeedInput(msg needInputMsg) tea.Cmd {
 		return nil
 	}
 	d.f.chrome.clearStatus()
-	d.f.prepareForm(msg.req.Grant, form.ValuesFor(msg.req, msg.base), msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == "")
+	d.f.forms.prepareForm(msg.req.Grant, form.ValuesFor(msg.req, msg.base), msg.req.Grant != client.GrantClientCredentials && msg.req.ClientID != "" && msg.req.Bearer == "")
 	if msg.err != nil {
 		// Ask in the form: it is where the missing secret can be typed.
 		// The form opens on the first empty secret, without red errors:
 		// nothing was done wrong yet.
 		banner, first := "this profile needs input: "+common.ErrText(msg.err), ""
 		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && d.f.active != nil {
-			banner, first = d.f.form.MissingSecrets(*d.f.active)
+			banner, first = d.f.forms.form.MissingSecrets(*d.f.active)
 		}
-		d.f.showForm()
+		d.f.forms.showForm()
 		d.f.nav.update(request.SetBannerMsg{Text: banner})
 		if first != "" {
 			d.f.nav.update(request.FocusFieldMsg{Field: first})
@@ -243,11 +243,11 @@ func (d *desk) editItem(it home.Item) tea.Cmd {
 		d.f.editConnection(it.Key, it.Conn)
 	case it.Profile != nil && d.canChangeProfiles():
 		p := *it.Profile
-		if d.f.reopenDraft(draftEdit(p.Name)) {
+		if d.f.forms.reopenDraft(draftEdit(p.Name)) {
 			return nil
 		}
 		storePw := profiles.SourceOf(p, profiles.Password).Stored()
-		d.f.openFormWith(form.NewProfile(client.Grant(p.Grant), form.ValuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
+		d.f.forms.openFormWith(form.NewProfile(client.Grant(p.Grant), form.ValuesForProfile(p), p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
 			request.Setup{Draft: draftEdit(p.Name), Editing: &p})
 	}
 	return nil
@@ -268,7 +268,7 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 	values := form.ValuesFor(req, d.f.baseURL)
 	// The profile sends its code where the flow that got the token did.
 	toggles := form.ProfileToggles{MFAEmail: res.MFAChannel == client.ChannelEmail}
-	d.f.openFormWith(form.NewProfile(req.Grant, values, chained, false, false, d.f.ctx.Width-2), request.Setup{SavedFrom: res, Toggles: &toggles})
+	d.f.forms.openFormWith(form.NewProfile(req.Grant, values, chained, false, false, d.f.ctx.Width-2), request.Setup{SavedFrom: res, Toggles: &toggles})
 	return nil
 }
 
@@ -276,8 +276,8 @@ func (d *desk) openSaveAs(res *flows.Result) tea.Cmd {
 // profile keeps them (the keyring by default) before the profile is saved,
 // so a secret that cannot be kept saves nothing.
 func (d *desk) saveProfile() tea.Cmd {
-	p, typed := d.f.form.Profile()
-	oldName, dupOf := d.f.form.Editing(), d.f.form.DuplicateOf()
+	p, typed := d.f.forms.form.Profile()
+	oldName, dupOf := d.f.forms.form.Editing(), d.f.forms.form.DuplicateOf()
 	if dupOf != "" {
 		oldName = dupOf // its secrets' sources carry over
 	}
@@ -297,8 +297,8 @@ func (d *desk) saveProfile() tea.Cmd {
 	// The form's "Secrets in" says where the client secret comes from,
 	// and where typed secrets are kept; empty keeps what the profile had
 	// (for new ones the keyring, or ask where no keyring answers).
-	chosen := profiles.Source(d.f.form.Value(form.FSource))
-	fallback := d.f.form.DefaultSource()
+	chosen := profiles.Source(d.f.forms.form.Value(form.FSource))
+	fallback := d.f.forms.form.DefaultSource()
 	switch {
 	case chosen != "" && p.ClientID != "":
 		p.Secrets[profiles.ClientSecret] = chosen
@@ -327,14 +327,14 @@ func (d *desk) saveProfile() tea.Cmd {
 			delete(typed, k) // read from elsewhere each time
 		}
 	}
-	if p.Grant == string(client.GrantPassword) && !d.f.form.StorePw() {
+	if p.Grant == string(client.GrantPassword) && !d.f.forms.form.StorePw() {
 		// Asked for each time: the session deletes a stored one.
 		p.Secrets[profiles.Password] = profiles.SourceAsk
 	}
-	if err := p.ValidateNew(d.f.form.Chained()); err != nil {
-		d.f.form.Update(request.SetBannerMsg{Text: common.ErrText(err)})
+	if err := p.ValidateNew(d.f.forms.form.Chained()); err != nil {
+		d.f.forms.form.Update(request.SetBannerMsg{Text: common.ErrText(err)})
 		if fe := (*profiles.FieldError)(nil); errors.As(err, &fe) {
-			d.f.form.Update(request.FocusFieldMsg{Field: fe.Field})
+			d.f.forms.form.Update(request.FocusFieldMsg{Field: fe.Field})
 		}
 		return nil
 	}
@@ -344,7 +344,7 @@ func (d *desk) saveProfile() tea.Cmd {
 			values[k] = v
 		}
 	}
-	svc, savedFrom, sec := d.f.ctx.Session, d.f.form.SavedFrom(), d.f.ctx.Secrets
+	svc, savedFrom, sec := d.f.ctx.Session, d.f.forms.form.SavedFrom(), d.f.ctx.Secrets
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -383,14 +383,14 @@ func (d *desk) onProfileSaved(msg profileSavedMsg) tea.Cmd {
 		if errors.Is(msg.err, profiles.ErrNoKeyring) {
 			text = "no OS keyring here, so the secrets were not saved and neither was the profile. Set \"Secrets in\" to file (a plain-text 0600 file) in this form, or clear the secret fields to have them asked for each time"
 		}
-		d.f.form.Update(request.SetBannerMsg{Text: text})
+		d.f.forms.form.Update(request.SetBannerMsg{Text: text})
 		return nil
 	}
 	filter := d.setProfiles(msg.profiles)
 	if d.f.home != nil {
 		d.f.home.SelectKey(home.ProfileKey(msg.name))
 	}
-	d.f.formDone()
+	d.f.forms.formDone()
 	d.f.nav.reset(d.f.base()...)
 	switch {
 	case msg.left != "":
@@ -449,7 +449,7 @@ func (d *desk) onProfileDeleted(msg profileDeletedMsg) tea.Cmd {
 		d.f.setStatus("delete "+msg.name+": "+common.ErrText(msg.err), true)
 		return filter
 	}
-	d.f.drafts.drop(draftEdit(msg.name))
+	d.f.forms.drafts.drop(draftEdit(msg.name))
 	d.f.setStatus("profile "+msg.name+" and its secrets deleted", false)
 	return filter
 }
@@ -523,7 +523,7 @@ func (d *desk) onHomeAct(msg home.ActMsg) tea.Cmd {
 			values := form.ValuesForProfile(p)
 			values[form.FName] = profiles.CopyName(p.Name)
 			storePw := profiles.SourceOf(p, profiles.Password).Stored()
-			d.f.openFormWith(form.NewProfile(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
+			d.f.forms.openFormWith(form.NewProfile(client.Grant(p.Grant), values, p.ClientID != "" && p.Grant != string(client.GrantClientCredentials), storePw, true, d.f.ctx.Width-2),
 				request.Setup{DuplicateOf: &p})
 		}
 	case home.ActDelete:
