@@ -30,6 +30,9 @@ type Page struct {
 	ctx     *common.Context
 	line    string
 	details []string
+	// sent is how many details the server sent: those kept, and those
+	// beyond client.MaxDetails that details only counts in a last line.
+	sent int
 	hint    string
 	// diag is the client diagnosis u opens; nil when u is not offered.
 	diag *common.DiagnoseSource
@@ -56,6 +59,7 @@ func New(ctx *common.Context, err error, req flows.Request, base string, profile
 		return nil
 	}
 	p := &Page{ctx: ctx, acct: req.Account, line: common.ErrText(err), hint: strings.TrimPrefix(session.Hint(err, base), " — ")}
+	p.sent = len(apiErr.Details) + apiErr.DetailsLeftOut
 	for _, d := range apiErr.AllDetails() {
 		p.details = append(p.details, textsafe.Sanitize(d))
 	}
@@ -158,7 +162,7 @@ func (p *Page) lines() []string {
 	out := []string{s.Error.Render("The token request failed")}
 	out = append(out, common.Hang(s.Error.Render("✗")+" ", p.line, w)...)
 	if len(p.details) > 0 {
-		out = append(out, "", s.Title.Render(fmt.Sprintf("Dintero's error details (%d)", len(p.details))))
+		out = append(out, "", s.Title.Render(fmt.Sprintf("Dintero's error details (%d)", p.sent)))
 		for _, d := range p.details {
 			out = append(out, common.Hang("  • ", d, w)...)
 		}
