@@ -33,7 +33,7 @@ type Page struct {
 	// sent is how many details the server sent: those kept, and those
 	// beyond client.MaxDetails that details only counts in a last line.
 	sent int
-	hint    string
+	hint string
 	// diag is the client diagnosis u opens; nil when u is not offered.
 	diag *common.DiagnoseSource
 	// noReader says why u is not offered though the grants explain the
