@@ -2,6 +2,8 @@ package ui
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -111,4 +113,145 @@ func TestTmuxClearWithSetClipboardOffTouchesOnlyTmux(t *testing.T) {
 	}
 	requireShows(t, m, "clipboard cleared")
 	requireHides(t, m, "terminal clipboard")
+}
+
+func TestTmuxCopyGoesIntoTmuxBuffer(t *testing.T) {
+	var calls [][]string
+	var stdin string
+	c := &SystemClipboard{Getenv: func(k string) string {
+		return map[string]string{"TMUX": "/tmp/tmux-0/default,1,0", "SSH_TTY": "/dev/pts/1"}[k]
+	}, Tmux: func(in string, args ...string) (string, error) {
+		calls = append(calls, args)
+		if args[0] == "load-buffer" {
+			stdin = in
+		}
+		if args[0] == "show-options" {
+			return "external\n", nil
+		}
+		return "", nil
+	}}
+	var out strings.Builder
+	c.Out = &out
+	via, caveat, err := c.Copy("eyJ.secret.token")
+	if err != nil || via != "tmux buffer" || stdin != "eyJ.secret.token" || !strings.HasPrefix(strings.Join(calls[0], " "), "load-buffer -b tokenbench-") || !strings.HasSuffix(strings.Join(calls[0], " "), " -w -") {
+		t.Fatalf("via %q caveat %q err %v calls %v", via, caveat, err, calls)
+	}
+	if out.Len() != 0 {
+		t.Fatalf("wrote an OSC 52 tmux would drop: %q", out.String())
+	}
+}
+
+// fakeTmux is a tmux server's buffer list, as load-buffer, show-buffer
+// and delete-buffer (named with -b, or the top one) see it.
+type fakeTmux struct {
+	mu    sync.Mutex
+	names []string // newest first
+	bufs  map[string]string
+	n     int
+}
+
+func (f *fakeTmux) run(stdin string, args ...string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.bufs == nil {
+		f.bufs = map[string]string{}
+	}
+	name := ""
+	for i, a := range args {
+		if a == "-b" && i+1 < len(args) {
+			name = args[i+1]
+		}
+	}
+	top := func() (string, error) {
+		if name != "" {
+			if _, ok := f.bufs[name]; !ok {
+				return "", errors.New("no buffer " + name)
+			}
+			return name, nil
+		}
+		if len(f.names) == 0 {
+			return "", errors.New("no buffers")
+		}
+		return f.names[0], nil
+	}
+	switch args[0] {
+	case "load-buffer":
+		if name == "" {
+			name = fmt.Sprintf("buffer%d", f.n)
+			f.n++
+		}
+		if _, ok := f.bufs[name]; !ok {
+			f.names = append([]string{name}, f.names...)
+		}
+		f.bufs[name] = stdin
+	case "show-buffer":
+		n, err := top()
+		if err != nil {
+			return "", err
+		}
+		return f.bufs[n], nil
+	case "delete-buffer":
+		n, err := top()
+		if err != nil {
+			return "", err
+		}
+		delete(f.bufs, n)
+		f.names = slices.DeleteFunc(f.names, func(s string) bool { return s == n })
+	case "show-options":
+		return "external\n", nil
+	}
+	return "", nil
+}
+
+func (f *fakeTmux) contents() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, n := range f.names {
+		out = append(out, f.bufs[n])
+	}
+	return out
+}
+
+func tmuxClipboard(tmux *fakeTmux) *SystemClipboard {
+	return &SystemClipboard{Out: io.Discard, Tmux: tmux.run, Getenv: func(k string) string {
+		return map[string]string{"TMUX": "/tmp/tmux-0/default,1,0", "SSH_TTY": "/dev/pts/1"}[k]
+	}}
+}
+
+func TestTmuxClearDeletesEveryBufferWritten(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	ctx.ClearAfter = 45 * time.Second
+	var clearAt func(time.Time) tea.Msg
+	ctx.Tick = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		if d == ctx.ClearAfter {
+			clearAt = fn
+		}
+		return nil
+	}
+	tmux := &fakeTmux{}
+	_, _ = tmux.run("user's own copy", "load-buffer", "-")
+	ctx.Clipboard = tmuxClipboard(tmux)
+	m := New(ctx)
+	press(t, m, "enter", "c", "h") // the access token, then the header
+	if got := tmux.contents(); len(got) != 3 {
+		t.Fatalf("%d buffers after two copies", len(got))
+	}
+	clk.Advance(ctx.ClearAfter)
+	_, cmd := m.Update(clearAt(clk.Now()))
+	drive(t, m, cmd)
+	if got := tmux.contents(); !slices.Equal(got, []string{"user's own copy"}) {
+		t.Fatalf("after the clear, %d buffers left (want the user's own only)", len(got))
+	}
+	requireShows(t, m, "clipboard cleared")
+
+	// On quit as well; a buffer the user wrote since is left alone.
+	press(t, m, "c", "h")
+	_, _ = tmux.run("copied later", "load-buffer", "-")
+	m.ClearClipboardOnQuit()
+	if got := tmux.contents(); !slices.Equal(got, []string{"copied later", "user's own copy"}) {
+		t.Fatalf("after quit, %d buffers left (want the user's two)", len(got))
+	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -277,4 +278,139 @@ func TestReadOnlyHomeOffersNoAdd(t *testing.T) {
 	requireHides(t, m, "a add")
 	press(t, m, "esc", "a")
 	wantStatus(t, m, "read-only")
+}
+
+func TestHomeFilterFiltersClearsAndStartsAfresh(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	m := New(storeWith(t, clk,
+		profiles.Profile{Name: "alpha-shop", Account: "T11223344", Grant: "client_credentials", ClientID: "a"},
+		profiles.Profile{Name: "beta-shop", Account: "T11223344", Grant: "client_credentials", ClientID: "b"},
+	))
+	press(t, m, "/")
+	typeText(t, m, "zzz")
+	requireHides(t, m, "alpha-shop", "beta-shop")
+	// An empty list says why: it must not look like lost profiles.
+	requireShows(t, m, `no profile or connection matches "zzz"`)
+	press(t, m, "esc")
+	requireShows(t, m, "alpha-shop", "beta-shop")
+	requireHides(t, m, "matches")
+
+	press(t, m, "/")
+	typeText(t, m, "beta")
+	requireHides(t, m, "alpha-shop")
+	requireShows(t, m, "beta-shop")
+	// enter applies the filter, which stays visible; esc then clears it.
+	press(t, m, "enter")
+	requireHides(t, m, "alpha-shop")
+	requireShows(t, m, `filtered by "beta"`)
+	press(t, m, "esc")
+	requireShows(t, m, "alpha-shop", "beta-shop")
+	requireHides(t, m, "filtered by")
+	// The next / starts from nothing, not from "beta".
+	press(t, m, "/")
+	typeText(t, m, "alpha")
+	requireShows(t, m, "alpha-shop")
+	requireHides(t, m, "beta-shop", "betaalpha")
+}
+
+func TestHomeFilterMatchesWordsNotScatteredLetters(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	ctx.Connections[1].Name = "Support user, no MFA" // a password grant
+	m := New(ctx)
+	press(t, m, "/")
+	typeText(t, m, "prod")
+	requireHides(t, m, "Support user", "Demo API client")
+	press(t, m, "esc", "/")
+	typeText(t, m, "api")
+	requireShows(t, m, "Demo API client")
+	requireHides(t, m, "Support user")
+}
+
+// TestNewRequestItemOffersOnlyWhatItDoes: on "New request…" the key line
+// offered edit, delete and diagnose, which do nothing there.
+func TestNewRequestItemOffersOnlyWhatItDoes(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: "c"})
+	m := New(ctx)
+	requireShows(t, m, "e edit", "x delete")
+	press(t, m, "down") // New request…
+	keys := strings.Split(strings.TrimRight(viewText(m), " \n"), "\n")
+	line := keys[len(keys)-1]
+	if !strings.Contains(line, "enter new request") || strings.Contains(line, "edit") || strings.Contains(line, "delete") || strings.Contains(line, "diagnose") {
+		t.Fatalf("key line on New request…: %q", line)
+	}
+}
+
+// TestHeldCountdownDoesNotCutTheDescription: at 80 columns the countdown
+// of a held token pushed a description that fits alone past the edge.
+func TestHeldCountdownDoesNotCutTheDescription(t *testing.T) {
+	ctx := testContext(uitest.NewClock(fixedNow))
+	desc := "password + mfa_required; u diagnoses the user (SMS changed 2 h ago)"
+	ctx.Connections = []common.Connection{{Name: "MFA user", Description: desc, BaseURL: goldenBase,
+		Request: flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantPassword}}}
+	New(ctx) // makes the session
+	ctx.Session.Hold(profiles.Profile{Name: heldName("conn:0")}, syntheticResult(t, fixedNow))
+	m := New(ctx)
+	requireShows(t, m, "⏱ 2m 00s", "(SMS changed 2 h")
+	requireHides(t, m, "2 h …")
+}
+
+// Finding 9: deleting a profile under a filter selects its neighbour, and
+// the key line stays.
+func TestDeleteUnderAFilterSelectsTheNeighbour(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	var ps []profiles.Profile
+	for i := 1; i <= 8; i++ {
+		ps = append(ps, profiles.Profile{Name: fmt.Sprintf("partner-%d", i), Account: "T11223344", Grant: "client_credentials", ClientID: "a"})
+	}
+	ps = append(ps, profiles.Profile{Name: "other", Account: "T11223344", Grant: "client_credentials", ClientID: "b"})
+	m := New(storeWith(t, clk, ps...))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(t, m, "/")
+	typeText(t, m, "par")
+	press(t, m, "enter", "end")
+	requireShows(t, m, "› 8 partner-8")
+	press(t, m, "x", "y")
+	requireShows(t, m, "partner-8 and its secrets deleted", "› 7 partner-7", "e edit")
+
+	press(t, m, "esc", "/")
+	typeText(t, m, "part")
+	press(t, m, "enter", "down")
+	requireShows(t, m, "› 2 partner-2")
+	press(t, m, "x", "y")
+	requireShows(t, m, "› 2 partner-3", "e edit")
+
+	// Two matches, the second deleted: the first is selected.
+	m = New(storeWith(t, clk,
+		profiles.Profile{Name: "par-one", Account: "T11223344", Grant: "client_credentials", ClientID: "a"},
+		profiles.Profile{Name: "par-two", Account: "T11223344", Grant: "client_credentials", ClientID: "a"},
+		profiles.Profile{Name: "else", Account: "T11223344", Grant: "client_credentials", ClientID: "a"}))
+	press(t, m, "/")
+	typeText(t, m, "par")
+	press(t, m, "enter", "down")
+	requireShows(t, m, "› 2 par-two")
+	press(t, m, "x", "y")
+	requireShows(t, m, "› 1 par-one", "e edit")
+}
+
+// Finding 4: after a recovery (its last code by e-mail), the new-login
+// prompt names the channel the new login really uses: the connection's.
+func TestNewLoginPromptNamesTheLoginsChannel(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 3)
+	recoverLostDevice(t, m, srv)
+	press(t, m, "esc", "esc", "esc")
+	wantScreen(t, m, "home")
+	clk.Advance(10 * time.Minute)
+	press(t, m, "4")
+	requireShows(t, m, "a new code by SMS")
+	requireHides(t, m, "by e-mail")
+	press(t, m, "y")
+	if msgs := srv.Outbox(); msgs[len(msgs)-1].Channel != string(client.ChannelSMS) {
+		t.Fatalf("the new login sent %v", msgs[len(msgs)-1])
+	}
 }

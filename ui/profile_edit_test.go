@@ -9,9 +9,14 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/profiles/keyringtest"
+	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/form"
 	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
@@ -384,4 +389,248 @@ func TestRenameLeavingASecretSaysRenamed(t *testing.T) {
 	if !strings.Contains(string(data), "name: cc2") || strings.Contains(string(data), "cc1") {
 		t.Fatalf("profiles file:\n%s", data)
 	}
+}
+
+func TestSaveAsProfileModeDoesNotStick(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	m := New(storeWith(t, clk))
+	press(t, m, "esc") // the first-run chooser sits over home
+	press(t, m, "enter")
+	requireShows(t, m, "choose a grant")
+	press(t, m, "enter")
+	fillClientCredentials(t, m, srv.URL)
+	press(t, m, "enter")
+	requireShows(t, m, "expires in")
+	press(t, m, "s")
+	requireShows(t, m, "Name")
+	press(t, m, "esc", "n", "enter")
+	requireShows(t, m, "request · client_credentials")
+	requireHides(t, m, "profile ·", "Name ")
+}
+
+// shopProfile is a store holding profile "shop", the demo client, with
+// its secret in the keyring, over a demo server.
+func shopProfile(t *testing.T) (*common.Context, []profiles.Profile) {
+	t.Helper()
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := storeWith(t, clk, profiles.Profile{Name: "shop", BaseURL: srv.URL, Account: dinterotest.DemoAccount,
+		Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}})
+	p, _ := ctx.Store.Load()
+	if err := ctx.Secrets.Put(p[0], profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, p
+}
+
+func TestDuplicatedProfileWithoutSecretSaysWhatIsMissing(t *testing.T) {
+	ctx, p := shopProfile(t)
+	m := New(ctx)
+	press(t, m, "d", "enter") // duplicate as shop-copy, save
+	requireShows(t, m, "shop-copy")
+	// The copy has the original's secret: it runs at once.
+	press(t, m, "enter") // saving selects the new profile; run it
+	requireShows(t, m, "expires in", "client:"+dinterotest.DemoClientID)
+
+	// A profile whose secret is not saved says which and how to save it.
+	if err := ctx.Secrets.Delete(p[0], profiles.ClientSecret); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "esc", "up", "enter")
+	requireShows(t, m, "client secret of shop is not saved", "e on home to save it")
+	requireHides(t, m, "asks for each time")
+}
+
+func TestAuthorizationCodeRunAgainShowsHeldTokenAndEditSendsAgain(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	// authorization_code is Dintero's passwordless login (issue 16): a code
+	// issued for a user id needs no prompt; a second run gets a new code.
+	code := flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantAuthorizationCode, ClientID: dinterotest.DemoClientID,
+		ClientSecret: dinterotest.DemoSecret, IdentType: flows.IdentUserID, Ident: srv.UserID(dinterotest.DemoUser)}
+	ctx.Connections = []common.Connection{{Name: "Code issued for a user", Description: "code", BaseURL: srv.URL, Request: code}}
+	m := New(ctx)
+	press(t, m, "enter")
+	requireShows(t, m, "authorization_code")
+	press(t, m, "esc", "e", "enter")
+	requireShows(t, m, "authorization_code")
+}
+
+// The profile form offers every setting the CLI's profile add has, and
+// saving writes them.
+func TestProfileFormHasEveryProfileSetting(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	ctx := storeWith(t, clk)
+	m := New(ctx)
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	press(t, m, "esc", "a", "j", "enter") // a password profile
+	typeText(t, m, "support-mfa")
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoMFAUser)
+	press(t, m, "tab", "tab", "tab") // password left to be asked; on to the channel
+	press(t, m, "space")
+	requireShows(t, m, "by e-mail  (space")
+	press(t, m, "tab")
+	typeText(t, m, "file")
+	press(t, m, "tab")
+	typeText(t, m, "https://keys.example.com/jwks.json")
+	press(t, m, "tab")
+	typeText(t, m, "ticket 4711")
+	press(t, m, "tab", "space", "tab", "space", "tab")
+	typeText(t, m, "2m")
+	requireFits(t, m, 60, 20)
+	press(t, m, "enter")
+	requireShows(t, m, "profile support-mfa saved", "PLAIN TEXT")
+	ps, err := ctx.Store.Load()
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("%v %+v", err, ps)
+	}
+	p := ps[0]
+	if p.MFAChannel != "email" || p.JWKSURL != "https://keys.example.com/jwks.json" || p.Notes != "ticket 4711" || !p.KeepTokens || !p.AutoRefresh ||
+		time.Duration(p.RefreshBefore) != 2*time.Minute || p.Secrets[profiles.ClientSecret] != profiles.SourceFile || p.Secrets[profiles.Password] != profiles.SourceAsk {
+		t.Fatalf("saved %+v", p)
+	}
+	// Editing shows them again.
+	press(t, m, "e")
+	for range 12 {
+		press(t, m, "tab")
+	}
+	requireShows(t, m, "by e-mail  (space", "[x] keep tokens", "[x] auto-refresh", "ticket 4711")
+}
+
+// TestDuplicateOfALongNameOffersAValidName: d on a 63-character profile
+// offered NAME-copy, then refused it as longer than 64.
+func TestDuplicateOfALongNameOffersAValidName(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	name := strings.Repeat("a", 58) + "-shop"
+	ctx := storeWith(t, clk, profiles.Profile{Name: name, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: "c"})
+	m := New(ctx)
+	press(t, m, "d", "enter")
+	wantStatus(t, m, "saved")
+	ps, err := ctx.Store.Load()
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("profiles after the duplicate: %v %v", ps, err)
+	}
+	for _, p := range ps {
+		if p.Name != name && (!strings.HasSuffix(p.Name, "-copy") || len(p.Name) > profiles.MaxNameLen) {
+			t.Fatalf("the copy is called %q", p.Name)
+		}
+	}
+}
+
+// TestSaveARecoveryTokenAsTheUsersPasswordProfile: s on a token from an
+// MFA recovery opened an mfa-oob profile form with empty one-time fields,
+// a profile that could never run; it is the user's password profile.
+func TestSaveARecoveryTokenAsTheUsersPasswordProfile(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	m := New(profileContext(t, clk, t.TempDir()))
+	res := syntheticResult(t, fixedNow)
+	res.Request = flows.Request{Account: dinterotest.DemoAccount, Grant: client.GrantMFAOOB, ClientID: dinterotest.DemoClientID,
+		Username: dinterotest.DemoLostDeviceUser, MFAToken: "mfa-token-x", OOBCode: "oob-y", BindingCode: "123456"}
+	showTokenPage(m, res)
+	press(t, m, "s")
+	requireShows(t, m, "profile · password")
+	wantFieldValue(t, m, "Username", dinterotest.DemoLostDeviceUser)
+	requireHides(t, m, "MFA token", "OOB code", "123456")
+}
+
+// Issue 19.10: without a keyring, the profile form defaulted to "Secrets
+// in: keyring" and its first save failed. It defaults to asking each
+// time, says why on the form, and the first save works; nothing goes to
+// a plain-text file the user did not ask for.
+func TestNoKeyringProfileFormDefaultsToAsk(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	dir := t.TempDir()
+	ctx := profileContext(t, clk, dir)
+	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
+	m := New(ctx)
+	drive(t, m, m.Init())            // asks the keyring whether it is there
+	press(t, m, "esc", "a", "enter") // a client_credentials profile
+	typeText(t, m, "no-keyring")
+	press(t, m, "tab")
+	for range len(srv.URL) + 40 {
+		press(t, m, "backspace")
+	}
+	typeText(t, m, srv.URL)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	for !strings.Contains(viewText(m), "› Secrets in") {
+		press(t, m, "tab")
+	}
+	wantFieldValue(t, m, "Secrets in", "ask")
+	requireShows(t, m, "no OS keyring here: asked for each time (file: a plain-text 0600 file)")
+	press(t, m, "enter")
+	wantScreen(t, m, "home")
+	wantStatus(t, m, "profile no-keyring saved; no OS keyring here, so its secrets are asked for each time")
+	p, err := ctx.Store.Get("no-keyring")
+	if err != nil || profiles.SourceOf(p, profiles.ClientSecret) != profiles.SourceAsk {
+		t.Fatalf("saved %+v, %v", p, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, profiles.SecretsFileName)); err == nil {
+		t.Fatal("a plain-text secrets file was written")
+	}
+	// With a keyring, the default stays the keyring, and says nothing.
+	ctx2 := profileContext(t, clk, t.TempDir())
+	m2 := New(ctx2)
+	drive(t, m2, m2.Init())
+	press(t, m2, "esc", "a", "enter")
+	for !strings.Contains(viewText(m2), "› Secrets in") {
+		press(t, m2, "tab")
+	}
+	wantFieldValue(t, m2, "Secrets in", "keyring")
+	requireHides(t, m2, "no OS keyring")
+}
+
+// Issue 19.10: without a keyring, a new profile saved with no secret typed
+// says where the secret will come from (ask), not the keyring that is not
+// there; running it asks for the secret in the form.
+func TestNoKeyringProfileWithoutSecretAsks(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := profileContext(t, clk, t.TempDir())
+	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
+	m := New(ctx)
+	drive(t, m, m.Init())
+	press(t, m, "esc", "a", "enter")
+	typeText(t, m, "later")
+	press(t, m, "tab")
+	for range len(srv.URL) + 40 {
+		press(t, m, "backspace")
+	}
+	typeText(t, m, srv.URL)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "enter")
+	wantScreen(t, m, "home")
+	wantStatus(t, m, "profile later saved; no OS keyring here, so its secrets are asked for each time")
+	p, err := ctx.Store.Get("later")
+	if err != nil || profiles.SourceOf(p, profiles.ClientSecret) != profiles.SourceAsk {
+		t.Fatalf("saved %+v, %v", p, err)
+	}
+	press(t, m, "enter")
+	wantScreen(t, m, "request · client_credentials")
+	requireShows(t, m, "type the client secret (later asks for it each time), then enter")
+	requireHides(t, m, "keyring")
+	for focusedField(m) != "Secret" {
+		press(t, m, "tab")
+	}
+	typeText(t, m, dinterotest.DemoSecret)
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
 }

@@ -553,3 +553,32 @@ func TestRateLimitedCodeCheckKeepsTheCode(t *testing.T) {
 	press(t, m, "enter")
 	wantScreen(t, m, "token")
 }
+
+// Issue 19.6: "e" on the diagnose screen (another user) opened the field
+// with the old e-mail in it, so typing appended to it. It opens empty;
+// esc goes back to the report, whose "r" still runs for its user.
+func TestDiagnoseAnotherUserStartsEmpty(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	m := New(flowContext(t, clk, srv))
+	runConnection(t, m, 1)
+	requireShows(t, m, "A code was sent by SMS")
+	press(t, m, "u")
+	wantScreen(t, m, "diagnose user")
+	requireShows(t, m, "Mia Fa")
+	press(t, m, "e")
+	requireShows(t, m, "› User")
+	if strings.Contains(squash(viewText(m)), "›User"+dinterotest.DemoMFAUser) {
+		t.Fatalf("the field opens with the old user in it:\n%s", viewText(m))
+	}
+	// esc keeps the report; r runs it again for the same user.
+	press(t, m, "esc")
+	requireShows(t, m, "Mia Fa")
+	press(t, m, "r")
+	requireShows(t, m, "Mia Fa")
+	press(t, m, "e")
+	typeText(t, m, dinterotest.DemoUser)
+	press(t, m, "enter")
+	requireShows(t, m, dinterotest.DemoUser)
+	requireHides(t, m, "Mia Fa", dinterotest.DemoMFAUser+dinterotest.DemoUser, "✗")
+}
