@@ -17,6 +17,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/profiles"
+	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/codeinput"
 )
@@ -856,8 +857,9 @@ func (f *Model) DuplicateOf() string { return f.duplicateOf }
 func (f *Model) SavedFrom() *flows.Result { return f.savedFrom }
 
 // SetBanner shows text (an error, what is needed) above the fields; ""
-// clears it.
-func (f *Model) SetBanner(text string) { f.banner = text }
+// clears it. The text is often a server's: it is shown sanitised, whoever
+// sends it.
+func (f *Model) SetBanner(text string) { f.banner = textsafe.Sanitize(text) }
 
 // SetNoKeyring says whether the OS keyring answered: where typed secrets
 // go, and what the keep-tokens line says, follow it.

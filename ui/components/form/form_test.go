@@ -435,3 +435,21 @@ func TestFormFitsSixtyByTwenty(t *testing.T) {
 		t.Fatalf("the name's error or the scroll mark is missing:\n%s", s)
 	}
 }
+
+// TestBannerIsShownSanitised: the banner (a server's error, most often) is
+// drawn without its escape sequences and bidi overrides, whoever set it.
+func TestBannerIsShownSanitised(t *testing.T) {
+	f := ccForm(nil)
+	f.SetBanner("invalid_client\x1b]52;c;cHduZWQ=\a\x1b[2J: bad\u202e client")
+	s := raw(&f, 78, 24)
+	if !strings.Contains(s, "✗ invalid_client") {
+		t.Fatalf("no banner: %q", s)
+	}
+	if strings.Contains(s, "\x1b]52") || strings.Contains(s, "\x1b[2J") || strings.Contains(s, "\a") || strings.Contains(s, "\u202e") {
+		t.Fatalf("the banner's escapes reached the screen: %q", s)
+	}
+	f.SetBanner("")
+	if s := show(&f, 78, 24); strings.Contains(s, "✗") {
+		t.Fatalf("an empty banner still shows:\n%s", s)
+	}
+}
