@@ -215,7 +215,8 @@ func (p *Page) wait(b *flows.BrowserLogin) tea.Cmd {
 
 func (p *Page) View() string {
 	s, w := p.ctx.Styles, p.width
-	out := []string{s.Warn.Render("OIDC browser login") + s.Muted.Render(" · a code from the account's identity provider"), ""}
+	// The heading wraps too: at 60 columns it is wider than the body.
+	out := []string{common.Wrap(s.Value, s.Warn.Render("OIDC browser login")+s.Muted.Render(" · a code from the account's identity provider"), w), ""}
 	switch p.phase {
 	case oidcListening:
 		out = append(out, p.spin.View()+" listening on 127.0.0.1 for the redirect…")
