@@ -527,7 +527,7 @@ func (m *Page) resend() tea.Cmd {
 func (m *Page) View() string {
 	height := m.height
 	s := m.ctx.Styles
-	w := m.ctx.Width - 2
+	w := m.width // the body's, from SetSize
 	var top, bottom []string
 	if m.askLeave && m.phase == recCode {
 		top = append(top, common.Wrap(s.Warn, fmt.Sprintf("Leave the MFA recovery? Step 1 (%s) is confirmed; leaving throws it away, and a new recovery sends the user new codes. y/n",
