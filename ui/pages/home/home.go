@@ -272,7 +272,8 @@ type Page struct {
 	list     list.Model
 	profiles []profiles.Profile
 	readOnly string // why the profiles cannot be changed
-	height   int
+	// width and height are the body's, from the last SetSize.
+	width, height int
 	// delegate draws the items: see homeDelegate.
 	delegate homeDelegate
 	// req is the id of the last run's secrets read: an answer to an
@@ -305,7 +306,7 @@ func New(ctx *common.Context, ps []profiles.Profile, readOnly string) *Page {
 	l.KeyMap.NextPage.SetKeys("right", "pgdown", "f")
 	// The title bar only shows the filter; no padding line above the list.
 	l.Styles.TitleBar = l.Styles.TitleBar.Padding(0, 0, 0, 1)
-	p := &Page{ctx: ctx, list: l, readOnly: readOnly, delegate: homeDelegate{ctx: ctx, spacing: 1}}
+	p := &Page{ctx: ctx, list: l, readOnly: readOnly, width: ctx.Width - 2, delegate: homeDelegate{ctx: ctx, spacing: 1}}
 	p.SetProfiles(ps)
 	return p
 }
@@ -360,7 +361,7 @@ func (p *Page) TakesText() bool { return p.list.FilterState() == list.Filtering 
 // SetSize sizes the list for the banners above it, so its paging and its
 // drawing agree.
 func (p *Page) SetSize(width, height int) {
-	p.height = height
+	p.width, p.height = width, height
 	p.list.SetWidth(width)
 	// The list's own title bar shows only the filter being typed; an
 	// applied filter is a banner. Its pagination shows only with pages.
@@ -439,7 +440,7 @@ func (p *Page) detail() string {
 		return ""
 	}
 	s := p.ctx.Styles
-	width := p.ctx.Width - 2 - homeIndent - 2
+	width := p.width - homeIndent - 2
 	// The countdown is on the item's line.
 	_, note, rest := itemStatus(p.ctx, it)
 	if note != "" && note == rest && it.desc != "" {
@@ -464,7 +465,7 @@ func homeListHeight(top string, height int) int {
 // top is the banners above the list.
 func (p *Page) top() string {
 	s := p.ctx.Styles
-	w := p.ctx.Width - 2
+	w := p.width
 	var banners []string
 	if p.readOnly != "" {
 		banners = append(banners, common.Wrap(s.Error, "READ-ONLY: the profiles file cannot be read, so nothing will be written over it. "+p.readOnly, w))
