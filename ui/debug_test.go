@@ -15,12 +15,10 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
-	"github.com/tokenbench/tokenbench/client/record"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/inspect"
-	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
 // scripted answers like the fake server would, byte for byte the same on
@@ -170,27 +168,6 @@ func TestSignatureVerifiesAfterTheAccountRotatesItsKey(t *testing.T) {
 	srv.RotateKey(key)
 	press(t, m, "r")
 	requireShows(t, m, "✓ verified (kid "+srv.KeyID()+", RS256)")
-}
-
-// TestLogRowsNameEveryCall: the log named the newer calls by a path tail
-// cut mid-word ("POST …4/auth/revoke", "GET …40example.com").
-func TestLogRowsNameEveryCall(t *testing.T) {
-	base := "http://127.0.0.1:1/v1/accounts/T11223344"
-	for _, c := range []struct {
-		e    record.Exchange
-		want string
-	}{
-		{record.Exchange{Method: "POST", URL: base + "/auth/mfa/recovery", Fields: map[string]string{"oob_channel": "email"}}, "recovery · email"},
-		{record.Exchange{Method: "POST", URL: base + "/auth/revoke"}, "revoke"},
-		{record.Exchange{Method: "POST", URL: "http://127.0.0.1:1/v1/accounts/T11200000/auth/exchange_token", Fields: map[string]string{"account_id": "T11200001"}}, "exchange token · T11200001"},
-		{record.Exchange{Method: "GET", URL: base + "/management/users?search=ada%40example.com&expand=roles"}, "users · search"},
-		{record.Exchange{Method: "GET", URL: base + "/management/users/usr_1/activities"}, "user · activity"},
-		{record.Exchange{Method: "POST", URL: base + "/auth/token", Fields: map[string]string{"grant_type": "password"}}, "token · password"},
-	} {
-		if got := log.ExchangeWhat(c.e); got != c.want {
-			t.Errorf("%s %s: %q, want %q", c.e.Method, c.e.URL, got, c.want)
-		}
-	}
 }
 
 func TestLogDurationsRoundAsTheExchangeView(t *testing.T) {

@@ -42,9 +42,9 @@ func saveHAR(ex []record.Exchange, path string, replace bool) tea.Cmd {
 	}
 }
 
-// ExchangeWhat names an exchange by what it did: "token · password",
+// exchangeWhat names an exchange by what it did: "token · password",
 // "challenge · sms", "jwks"; anything else by its path's tail.
-func ExchangeWhat(e record.Exchange) string {
+func exchangeWhat(e record.Exchange) string {
 	path := pathOnly(e.URL)
 	switch {
 	case strings.HasSuffix(path, "/auth/token"):

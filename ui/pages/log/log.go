@@ -154,7 +154,7 @@ func (p *Page) View() string {
 	statusW, longest := len("status"), 0
 	for _, e := range ex {
 		statusW = max(statusW, ansi.StringWidth(exchangeStatus(e)))
-		longest = max(longest, ansi.StringWidth(ExchangeWhat(e)))
+		longest = max(longest, ansi.StringWidth(exchangeWhat(e)))
 	}
 	// "#  ", what, took, status; with the time, two more spaces too.
 	fixed := 4 + 1 + 7 + 1 + min(statusW, 20)
@@ -183,7 +183,7 @@ func (p *Page) View() string {
 	first := max(0, p.cursor-(p.height-3))
 	for i := first; i < len(ex) && len(lines) < p.height-1; i++ {
 		e := ex[i]
-		line := common.Truncate(row(fmt.Sprint(e.ID), e.Time.In(p.ctx.Now().Location()).Format("15:04:05"), ExchangeWhat(e),
+		line := common.Truncate(row(fmt.Sprint(e.ID), e.Time.In(p.ctx.Now().Location()).Format("15:04:05"), exchangeWhat(e),
 			flows.Took(e.Duration), exchangeStatus(e)), w)
 		switch {
 		case i == p.cursor:
