@@ -67,7 +67,9 @@ func plain(lines []string) []string {
 	return out
 }
 
-func flat(lines []string) string { return strings.Join(strings.Fields(strings.Join(plain(lines), "\n")), " ") }
+func flat(lines []string) string {
+	return strings.Join(strings.Fields(strings.Join(plain(lines), "\n")), " ")
+}
 
 func requireHas(t *testing.T, lines []string, want ...string) {
 	t.Helper()
