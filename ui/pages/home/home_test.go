@@ -452,3 +452,36 @@ func TestHomeSanitisesAProfilesText(t *testing.T) {
 		t.Fatalf("the description is gone:\n%s", uitest.Screen(p, 78, 22))
 	}
 }
+
+// TestHomeAutoRefreshNoteStandsBeforeTheDescription: a token held for an
+// item that auto-refreshes says when, before the description.
+func TestHomeAutoRefreshNoteStandsBeforeTheDescription(t *testing.T) {
+	clk := uitest.NewClock(uitest.FixedNow)
+	ctx := homeContext(t, clk, false)
+	p := home.New(ctx, nil, "")
+	ctx.Session.Hold(profiles.Profile{Name: "conn:0", AutoRefresh: true}, heldToken(clk.Now(), clk.Now().Add(2*time.Minute), "rt"))
+	s := uitest.Screen(p, 78, 22)
+	if !strings.Contains(s, "auto-refresh in 1m30s · client_credentials with HTTP Basic") {
+		t.Fatalf("auto-refresh planned:\n%s", s)
+	}
+}
+
+// TestHomeKeysItDoesNotOfferDoNothing: q (the root's), tab, ctrl+r, space
+// and letters home has no use for send nothing and leave the cursor; a,
+// not offered in the demo, goes to the root, which says why it cannot add.
+func TestHomeKeysItDoesNotOfferDoNothing(t *testing.T) {
+	ctx := homeContext(t, uitest.NewClock(uitest.FixedNow), false)
+	p := home.New(ctx, nil, "")
+	drive(p, "down")
+	for _, k := range []string{"q", "tab", "ctrl+r", "space", "z", "0", "y", "x", "d"} {
+		if msgs := drive(p, k); len(msgs) != 0 {
+			t.Fatalf("%s: %#v", k, msgs)
+		}
+	}
+	if s := uitest.Screen(p, 78, 22); !strings.Contains(s, "› 2 MFA user") {
+		t.Fatalf("stray keys moved the cursor:\n%s", s)
+	}
+	if a := act(t, drive(p, "a")); a.Act != home.ActAdd {
+		t.Fatalf("a: %+v", a)
+	}
+}
