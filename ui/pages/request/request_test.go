@@ -280,3 +280,33 @@ func TestRequestFitsSixtyByTwenty(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestHelpFollowsTheFocusedField: enter says send (save profile on
+// a profile's form); ctrl+r is offered on a secret only, space on a toggle
+// only.
+func TestRequestHelpFollowsTheFocusedField(t *testing.T) {
+	ctx := newCtx()
+	help := func(p *request.Page) string {
+		var out []string
+		for _, b := range p.Keys().ShortHelp() {
+			out = append(out, b.Help().Key+" "+b.Help().Desc)
+		}
+		return strings.Join(out, " · ")
+	}
+	p := request.New(ctx, form.New(client.GrantPassword, nil, true, 78), request.Setup{})
+	if h := help(p); !strings.HasPrefix(h, "enter send") || strings.Contains(h, "ctrl+r") || strings.Contains(h, "space") {
+		t.Fatalf("on the base URL: %s", h)
+	}
+	p.Update(request.FocusFieldMsg{Field: form.FPassword})
+	if h := help(p); !strings.Contains(h, "ctrl+r") {
+		t.Fatalf("on the password: %s", h)
+	}
+	p.Update(request.FocusFieldMsg{Field: "chain"})
+	if h := help(p); !strings.Contains(h, "space toggle") || strings.Contains(h, "ctrl+r") {
+		t.Fatalf("on the toggle: %s", h)
+	}
+	pp := request.New(ctx, form.NewProfile(client.GrantPassword, nil, true, false, false, 78), request.Setup{})
+	if h := help(pp); !strings.HasPrefix(h, "enter save profile") {
+		t.Fatalf("a profile's form: %s", h)
+	}
+}

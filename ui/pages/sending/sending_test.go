@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/ui/common"
@@ -126,5 +127,25 @@ func TestSendingIsARequestStep(t *testing.T) {
 	}
 	if _, ok := common.Page(p).(common.Busier); !ok {
 		t.Fatal("the sending page is no Busier")
+	}
+}
+
+// TestSendingSpinnerStopsWhenDone: the spinner turns while the request is
+// in flight and stops (no further tick) once it is answered or cancelled.
+func TestSendingSpinnerStopsWhenDone(t *testing.T) {
+	p, ctx, _ := newPage()
+	p.Start(func(context.Context) tea.Msg { return nil })
+	if _, cmd := p.Update(spinner.TickMsg{}); cmd == nil {
+		t.Fatal("the spinner does not turn while the request is in flight")
+	}
+	p.Accept(uitest.LastRequestID(ctx))
+	if _, cmd := p.Update(spinner.TickMsg{}); cmd != nil {
+		t.Fatal("the spinner ticks on after the answer")
+	}
+	q, _, _ := newPage()
+	q.Start(func(context.Context) tea.Msg { return nil })
+	uitest.Press(q, "esc")
+	if _, cmd := q.Update(spinner.TickMsg{}); cmd != nil {
+		t.Fatal("the spinner ticks on after esc")
 	}
 }
