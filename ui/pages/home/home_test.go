@@ -485,3 +485,27 @@ func TestHomeKeysItDoesNotOfferDoNothing(t *testing.T) {
 		t.Fatalf("a: %+v", a)
 	}
 }
+
+// TestHomeLastMatchDeletedSaysNothingMatches: when the only match of an
+// applied filter is deleted, home says nothing matches (and how to clear
+// the filter) instead of an empty list that looks like lost profiles.
+func TestHomeLastMatchDeletedSaysNothingMatches(t *testing.T) {
+	ctx := homeContext(t, uitest.NewClock(uitest.FixedNow), true)
+	p := home.New(ctx, saved, "")
+	p.SetSize(78, 22)
+	drive(p, "/")
+	typeText(p, "merchant")
+	drive(p, "enter")
+	feed(p, p.SetProfiles(saved[1:]))
+	s := uitest.Screen(p, 78, 22)
+	if !strings.Contains(s, `no profile or connection matches "merchant" · esc clears the filter`) {
+		t.Fatalf("the last match deleted:\n%s", s)
+	}
+	if msgs := drive(p, "enter"); len(msgs) != 0 {
+		t.Fatalf("enter on no item: %#v", msgs)
+	}
+	drive(p, "esc")
+	if s := uitest.Screen(p, 78, 22); !strings.Contains(s, "› 1 prod-support") || strings.Contains(s, "matches") {
+		t.Fatalf("esc:\n%s", s)
+	}
+}
