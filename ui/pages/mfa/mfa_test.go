@@ -597,3 +597,37 @@ func TestMFASendChallengeSendsAtOnce(t *testing.T) {
 		t.Fatal("the page does not take the code")
 	}
 }
+
+// TestMFAPasteIsCleaned: a code pasted as an SMS shows it ("Code: 123
+// 456") reaches the field as digits, and gets the token.
+func TestMFAPasteIsCleaned(t *testing.T) {
+	d := newDemo(t, client.ChannelSMS)
+	d.press("enter")
+	code := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
+	d.p, _ = d.p.Update(tea.PasteMsg{Content: "Code: " + code[:3] + " " + code[3:]})
+	d.shows("Code " + code)
+	find[common.MFATokenMsg](t, d.press("enter"))
+}
+
+// TestMFAOutboxShowsThisScreensCode: a later message to the same user
+// (another screen's: a recovery started elsewhere) does not replace the
+// code this screen sent in its demo outbox.
+func TestMFAOutboxShowsThisScreensCode(t *testing.T) {
+	d := newDemo(t, client.ChannelSMS)
+	d.press("enter")
+	code := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
+	d.clk.Advance(30 * time.Second)
+	runner, err := d.ctx.NewRunner(d.srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runner.StartRecovery(context.Background(), flows.RecoveryRequest{Account: dinterotest.DemoAccount, ClientID: dinterotest.DemoClientID,
+		ClientSecret: dinterotest.DemoSecret, Username: dinterotest.DemoMFAUser, Channel: client.ChannelEmail}); err != nil {
+		t.Fatal(err)
+	}
+	if later := d.srv.LastBindingCode(dinterotest.DemoMFAUser); later == code {
+		t.Skip("the fake drew the same code twice")
+	}
+	d.shows("sms to +47 900 00 002 at 12:00:00", code)
+	d.lacks("MFA recovery code")
+}
