@@ -113,6 +113,10 @@ func (m *Page) Title() string { return "support bundle" }
 func (m *Page) Account() string { return m.in.Account }
 func (m *Page) TakesText() bool { return m.replace == "" }
 
+// Asking: the page asks whether to replace a file already at the path; a
+// stale status line goes while it asks.
+func (m *Page) Asking() bool { return m.replace != "" }
+
 func (m *Page) Keys() help.KeyMap {
 	k := m.ctx.Keys
 	switch {
