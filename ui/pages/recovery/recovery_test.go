@@ -410,3 +410,74 @@ func TestRecoveryFitsSixtyByTwenty(t *testing.T) {
 		}
 	}
 }
+
+// TestRecoveryStartsOverWhenExpired: once the recovery's mfa_token has
+// expired the page says to start over; enter sends a new recovery call
+// (new codes), esc leaves.
+func TestRecoveryStartsOverWhenExpired(t *testing.T) {
+	d := started(t, client.ChannelSMS)
+	d.clk.Advance(11 * time.Minute) // past the fake's ten minutes
+	d.press(d.code(), "enter")
+	d.shows("press enter to start the recovery over (new codes)")
+	if d.p.TakesText() {
+		t.Fatal("takes a code after it expired")
+	}
+	if h := help(d.p); h != "enter start over · esc back · ctrl+c quit" {
+		t.Fatalf("help: %s", h)
+	}
+	before := len(d.srv.Outbox())
+	d.press("enter")
+	if len(d.srv.Outbox()) != before+1 {
+		t.Fatal("enter did not start the recovery over")
+	}
+	d.shows("step 1 of 2: code sent by SMS", "Attempts left: 3")
+	d.lacks("start the recovery over")
+	d.clk.Advance(11 * time.Minute)
+	d.press(d.code(), "enter")
+	if root := d.press("esc"); len(root) != 1 || root[0] != leftUnfinished {
+		t.Fatalf("esc after expiry: %#v", root)
+	}
+}
+
+// TestRecoveryRateLimitOnCheck: a 429 on a code check keeps the code (not
+// judged), verify waits, and after the wait the same code moves on.
+func TestRecoveryRateLimitOnCheck(t *testing.T) {
+	d := started(t, client.ChannelSMS)
+	code := d.code()
+	d.srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 15, Times: 1})
+	d.press(code, "enter")
+	d.shows("the code was not checked; enter it again in 15s", "Code "+code, "Attempts left: 3")
+	if h := help(d.p); !strings.Contains(h, "enter verify (wait)") {
+		t.Fatalf("help: %s", h)
+	}
+	before := d.srv.Requests()
+	if root := d.press("enter"); len(root) != 0 || d.srv.Requests() != before {
+		t.Fatal("enter during the wait sent the code")
+	}
+	d.shows("the code can be tried again in 15s")
+	d.clk.Advance(15 * time.Second)
+	d.press("enter")
+	d.shows("✓ step 1 of 2")
+}
+
+// TestRecoveryQuestionMarkAndBearer: ? types into the setup form but is
+// help past it (a code is digits); a sign-in's Bearer without a secret
+// shows as a fingerprint only.
+func TestRecoveryQuestionMarkAndBearer(t *testing.T) {
+	req := lostDevice()
+	req.ClientSecret, req.Bearer = "", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjbGllbnQifQ.SecretBearerSignature"
+	d := newDemo(t, req, client.ChannelSMS)
+	d.p.(*recovery.Page).Ask()
+	qm := d.p.(common.QuestionMarker)
+	if qm.QuestionMarkIsHelp() {
+		t.Fatal("? is help on the setup form")
+	}
+	d.shows("Bearer sha256:", "(the sign-in's; a secret above replaces it)")
+	if strings.Contains(d.screen(), "SecretBearerSignature") {
+		t.Fatal("the Bearer is shown whole")
+	}
+	d = started(t, client.ChannelSMS)
+	if !d.p.(common.QuestionMarker).QuestionMarkIsHelp() {
+		t.Fatal("? is not help at a code")
+	}
+}
