@@ -429,3 +429,38 @@ func TestPasswordlessFitsSixtyByTwenty(t *testing.T) {
 		}
 	}
 }
+
+// TestPasswordlessSpentCodeSwitchSendsANewOne: on a spent code, ctrl+w
+// sends a new code by the other connection (the spent one cannot be
+// resent), and it works.
+func TestPasswordlessSpentCodeSwitchSendsANewOne(t *testing.T) {
+	d := newDemo(t)
+	code := d.lastCode()
+	d.clk.Advance(6 * time.Minute)
+	d.press(code, "enter")
+	d.shows("This code is used or expired.")
+	d.press("ctrl+w")
+	sent := d.codes()
+	if len(sent) != 2 || sent[1].Channel != "sms" {
+		t.Fatalf("outbox after ctrl+w on a spent code: %+v", sent)
+	}
+	d.shows("The code was sent by SMS to the phone of customer@example.com.", "› Code")
+	find[common.MFATokenMsg](t, d.press(sent[1].BindingCode, "enter"))
+}
+
+// TestPasswordlessTooManyWrongCodes: the server's limit of wrong codes
+// ends the code: the page offers a new one rather than another try.
+func TestPasswordlessTooManyWrongCodes(t *testing.T) {
+	d := newDemo(t)
+	code := d.lastCode()
+	for range 3 {
+		d.press(wrong(code), "enter")
+	}
+	d.shows("This code is used or expired.", "ctrl+n sends a new one")
+	if h := help(d.p); strings.Contains(h, "verify") {
+		t.Fatalf("help offers verify: %s", h)
+	}
+	d.press("ctrl+n")
+	d.shows("Attempts left: 3")
+	find[common.MFATokenMsg](t, d.press(d.lastCode(), "enter"))
+}
