@@ -327,3 +327,21 @@ func TestOIDCStaleAnswerDropped(t *testing.T) {
 		t.Fatal("a stale timeout changed the page")
 	}
 }
+
+// TestOIDCEscWhileListeningDropsTheListener: esc before the listener is
+// up closes the page; the listener's late answer starts no wait.
+func TestOIDCEscWhileListeningDropsTheListener(t *testing.T) {
+	d := newDemo(t, "")
+	start := d.p.(*oidc.Page).Start()
+	_, cmd := d.p.Update(uitest.Key("esc"))
+	if msg := cmd(); msg != (common.CloseWithStatusMsg{Status: "browser login cancelled"}) {
+		t.Fatalf("esc: %#v", msg)
+	}
+	msgs := uitest.Messages(start)
+	if _, next := d.p.Update(msgs[0]); next != nil {
+		t.Fatal("a listener answering after esc started a wait")
+	}
+	if len(d.opened) != 0 {
+		t.Fatal("a browser was opened after esc")
+	}
+}
