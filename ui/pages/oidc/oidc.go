@@ -93,7 +93,7 @@ func (p *Page) Keys() help.KeyMap {
 	if p.phase == oidcFailed {
 		return common.Bindings{Short: []key.Binding{common.WithHelp(k.Select, "try again"), k.Back, k.ForceQuit}}
 	}
-	if p.url != "" {
+	if p.phase == oidcWaiting && p.url != "" {
 		return common.Bindings{Short: []key.Binding{common.WithHelp(k.CopyToken, "copy URL"), common.WithHelp(k.Back, "cancel"), k.ForceQuit}}
 	}
 	return common.Bindings{Short: []key.Binding{common.WithHelp(k.Back, "cancel"), k.ForceQuit}}
@@ -102,7 +102,9 @@ func (p *Page) Keys() help.KeyMap {
 // Start listens for the redirect; the browser opens once it listens.
 func (p *Page) Start() tea.Cmd {
 	p.abort()
-	p.phase, p.err, p.opened, p.openErr = oidcListening, "", "", false
+	// The last login's URL is dead (its listener closed): not shown,
+	// offered or copied until the new one listens.
+	p.phase, p.err, p.opened, p.openErr, p.url, p.redirect = oidcListening, "", "", false, "", ""
 	id, req := p.id, p.req
 	return tea.Batch(p.spin.Tick, func() tea.Msg {
 		b, err := flows.StartBrowserLogin(req.AuthorizeURL, req.RedirectURI)
@@ -132,7 +134,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, func() tea.Msg { return common.CloseWithStatusMsg{Status: "browser login cancelled"} }
 		case key.Matches(msg, k.Select) && p.phase == oidcFailed:
 			return p, p.Start()
-		case key.Matches(msg, k.CopyToken) && p.url != "":
+		case key.Matches(msg, k.CopyToken) && p.phase == oidcWaiting && p.url != "":
 			u := p.url
 			return p, func() tea.Msg { return common.CopyMsg{What: "authorize URL", Text: u} }
 		}

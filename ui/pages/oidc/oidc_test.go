@@ -250,12 +250,24 @@ func TestOIDCRefusedLoginShowsTheErrorAndTriesAgain(t *testing.T) {
 	if h := help(d.p); h != "enter try again · esc back · ctrl+c quit" {
 		t.Fatalf("help after a refusal: %s", h)
 	}
-	// enter listens again, with a new state.
+	// c is not offered on the failure and copies nothing (the URL is
+	// dead: its listener closed).
+	if _, cmd := d.p.Update(uitest.Key("c")); cmd != nil {
+		t.Fatal("c copied a dead login's URL")
+	}
+	// enter listens again, with a new state; until it listens there is no
+	// URL to copy (the old one is dead).
 	_, cmd := d.p.Update(uitest.Key("enter"))
 	if cmd == nil || !busy(d.p) {
 		t.Fatal("enter does not start again")
 	}
 	d.shows("listening on 127.0.0.1")
+	if h := help(d.p); h != "esc cancel · ctrl+c quit" {
+		t.Fatalf("help while listening again: %s", h)
+	}
+	if _, c := d.p.Update(uitest.Key("c")); c != nil {
+		t.Fatal("c copied the old login's URL while listening again")
+	}
 	var next tea.Cmd
 	msgs := uitest.Messages(cmd)
 	d.p, next = d.p.Update(msgs[0])
