@@ -279,3 +279,41 @@ func TestFieldsClearAndBack(t *testing.T) {
 		t.Fatalf("esc: %#v", msgs)
 	}
 }
+
+// The help offers decode, the fields, clearing and back, and the arrows
+// for scrolling in the full help; q and k are text here (the page takes
+// text), typed into the field, and send nothing.
+func TestTheHelpAndTextKeys(t *testing.T) {
+	clk := uitest.NewClock(uitest.FixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := uitest.DemoContext(clk, srv)
+	c := &checks{}
+	var p common.Page = inspect.New(ctx, c.verify, func(*flows.Result) string { return "" })
+	if p.Title() != "inspector" {
+		t.Fatalf("titled %q", p.Title())
+	}
+	var short []string
+	for _, b := range p.Keys().ShortHelp() {
+		short = append(short, b.Help().Key+" "+b.Help().Desc)
+	}
+	if got := strings.Join(short, " · "); got != "enter decode · tab token/JWKS · ctrl+u clear · esc back · ctrl+c quit" {
+		t.Fatalf("the help offers %q", got)
+	}
+	var full []string
+	for _, col := range p.Keys().FullHelp() {
+		for _, b := range col {
+			full = append(full, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
+	if got := strings.Join(full, " · "); !strings.Contains(got, "↑ scroll up · ↓ scroll down") {
+		t.Fatalf("the full help: %q", got)
+	}
+	p.SetSize(78, 20)
+	p, cmds := uitest.Press(p, "q", "k", "j")
+	for _, cmd := range cmds {
+		for _, m := range uitest.Messages(cmd) {
+			t.Fatalf("text keys sent %#v", m)
+		}
+	}
+	requireShows(t, uitest.Screen(p, 78, 20), "› Token qkj")
+}
