@@ -9,6 +9,7 @@ import (
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/failure"
@@ -276,4 +277,29 @@ func hasKey(p common.Page, k string) bool {
 		}
 	}
 	return false
+}
+
+// A profile's password request the grants refuse, with no other
+// connection to the account: u reads the grants with the profile itself
+// (its client_credentials are not what failed), and says so.
+func TestUReadsWithTheProfileWhenNoOtherClientCan(t *testing.T) {
+	clk := uitest.NewClock(uitest.FixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := uitest.DemoContext(clk, srv)
+	req := posRequest
+	req.Grant, req.Username, req.Password = client.GrantPassword, dinterotest.DemoMFAUser, dinterotest.DemoPassword
+	prof := &profiles.Profile{Name: "pos-till"}
+	p := failure.New(ctx, sendFailing(t, ctx, srv.URL, posRequest), req, srv.URL, prof, nil)
+	if p == nil {
+		t.Fatal("no error view")
+	}
+	requireShows(t, screen(p, ctx), "read with profile pos-till's token")
+	_, cmds := uitest.Press(p, "u")
+	msgs := uitest.Messages(cmds[0])
+	if len(msgs) != 1 {
+		t.Fatalf("u: %#v", msgs)
+	}
+	if asked := msgs[0].(common.DiagnoseAskedMsg); asked.Src.Profile != prof || asked.Src.Request.ClientID != dinterotest.DemoPOSClient {
+		t.Fatalf("u reads with %+v", asked.Src)
+	}
 }
