@@ -78,7 +78,7 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 		issued = r.Token.IssuedAt
 	}
 	if m.raw {
-		return append([]string{countdown(s, r.Expiry, issued, now), ""}, m.rawLines(width)...)
+		return append([]string{countdown(s, r.Expiry, issued, now, width), ""}, m.rawLines(width)...)
 	}
 	var out []string
 	// A long value wraps under itself (a URL, the refresh reason), so
@@ -91,7 +91,7 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 			out = append(out, indent+strings.TrimRight(l, " "))
 		}
 	}
-	out = append(out, countdown(s, r.Expiry, issued, now), "")
+	out = append(out, countdown(s, r.Expiry, issued, now, width), "")
 
 	inspected := r.Request.Grant == "" // pasted into the inspector
 	if !inspected {
@@ -254,8 +254,11 @@ func GrantLine(r *flows.Result) string {
 	return how
 }
 
-// countdown renders the live expiry line, coloured by how much is left.
-func countdown(s common.Styles, e tokeninfo.Expiry, issued time.Time, now time.Time) string {
+// countdown renders the live expiry line within width, coloured by how
+// much is left. It is pinned as one line: what follows the countdown gives
+// way when it is too wide (the source, then the time), never the countdown
+// itself.
+func countdown(s common.Styles, e tokeninfo.Expiry, issued time.Time, now time.Time, width int) string {
 	if !e.Known() {
 		return s.Warn.Render("expiry unknown: no exp claim and no expires_in")
 	}
@@ -271,7 +274,13 @@ func countdown(s common.Styles, e tokeninfo.Expiry, issued time.Time, now time.T
 	case left <= 30*time.Second || (total > 0 && left*4 <= total):
 		style = s.CountWarn
 	}
-	return style.Render("expires in "+tokeninfo.Countdown(left)) + "  " + s.Muted.Render("at "+clock(e.At, now)+" (from "+e.Source+")")
+	head := style.Render("expires in " + tokeninfo.Countdown(left))
+	for _, tail := range []string{"at " + clock(e.At, now) + " (from " + e.Source + ")", "at " + clock(e.At, now)} {
+		if line := head + "  " + s.Muted.Render(tail); ansi.StringWidth(line) <= width {
+			return line
+		}
+	}
+	return head
 }
 
 func clock(t, now time.Time) string {

@@ -348,3 +348,26 @@ func TestTokenViewSetResult(t *testing.T) {
 	v.SetResult(result(t, now.Add(time.Minute), false, nil))
 	requireHas(t, v.Lines(styles, 78, now), "expires in 3m 00s")
 }
+
+// TestTokenViewLongCountdownFits: the countdown of a token living more
+// than a day names the date too; at 60 columns it still fits on its one
+// pinned line: the source gives way first, then the time, never the
+// countdown itself.
+func TestTokenViewLongCountdownFits(t *testing.T) {
+	res := result(t, now, false, jwt.MapClaims{"exp": now.Add(30 * time.Hour).Unix()})
+	res.Response.ExpiresIn = 30 * 3600
+	res.Expiry = tokeninfo.ComputeExpiry(res.Token, now, 30*3600, now)
+	for width, want := range map[int]string{
+		78: "expires in 30h 00m 00s  at 2026-11-29 18:00:00 UTC (from exp)",
+		58: "expires in 30h 00m 00s  at 2026-11-29 18:00:00 UTC",
+		30: "expires in 30h 00m 00s",
+	} {
+		got := ansi.Strip(m(res).Lines(styles, width, now)[0])
+		if got != want {
+			t.Fatalf("width %d: %q, want %q", width, got, want)
+		}
+		if ansi.StringWidth(got) > width {
+			t.Fatalf("width %d: %d cells", width, ansi.StringWidth(got))
+		}
+	}
+}
