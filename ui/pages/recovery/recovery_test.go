@@ -481,3 +481,28 @@ func TestRecoveryQuestionMarkAndBearer(t *testing.T) {
 		t.Fatal("? is not help at a code")
 	}
 }
+
+// TestRecoverySetupFitsSixtyByTwenty: the setup form at 60×20: every
+// field and the channel line with its explanation show, nothing wider
+// than the body.
+func TestRecoverySetupFitsSixtyByTwenty(t *testing.T) {
+	req := lostDevice()
+	req.Username = ""
+	d := newDemo(t, req, client.ChannelSMS)
+	d.p.(*recovery.Page).Ask()
+	view := uitest.Screen(d.p, 58, 16)
+	lines := strings.Split(view, "\n")
+	if len(lines) > 16 {
+		t.Fatalf("%d lines:\n%s", len(lines), view)
+	}
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > 58 {
+			t.Fatalf("a line of %d cells: %q", w, l)
+		}
+	}
+	for _, want := range []string{"Base URL", "Account", "Client ID", "Secret", "Username", "First code SMS", "(space switches; the second goes by e-mail)"} {
+		if !strings.Contains(flat(view), want) {
+			t.Fatalf("60×20 lacks %q:\n%s", want, view)
+		}
+	}
+}
