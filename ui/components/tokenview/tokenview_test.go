@@ -23,42 +23,6 @@ var (
 
 const refreshToken = "rt_FixedRefreshTokenForTokenViewTests01"
 
-// result is a password login's token issued at issued, living two
-// minutes, with claims added to the usual ones (nil values removed) and a
-// refresh token when refresh.
-func result(t *testing.T, issued time.Time, refresh bool, extra jwt.MapClaims) *flows.Result {
-	t.Helper()
-	claims := jwt.MapClaims{
-		"iss": "https://api.dintero.com/v1/accounts/T11223344/auth", "sub": "user:support@example.com",
-		"aud": "https://api.dintero.com/v1/accounts/T11223344", "iat": issued.Unix(),
-		"exp": issued.Add(2 * time.Minute).Unix(), "scope": "read:accounts write:checkout",
-		"email": "support@example.com",
-	}
-	for k, v := range extra {
-		if v == nil {
-			delete(claims, k)
-			continue
-		}
-		claims[k] = v
-	}
-	raw, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("tokenview-test-key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := tokeninfo.Decode(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp := &client.TokenResponse{AccessToken: raw, TokenType: "Bearer", ExpiresIn: 120, ReceivedAt: issued, ServerDate: issued,
-		Fields: map[string]any{"access_token": raw, "token_type": "Bearer", "expires_in": 120}}
-	res := &flows.Result{Request: flows.Request{Account: "T11223344", Grant: client.GrantPassword, Username: "support@example.com"},
-		Response: resp, Token: tok, Expiry: tokeninfo.ComputeExpiry(tok, issued, 120, issued)}
-	if refresh {
-		resp.RefreshToken, resp.Fields["refresh_token"], res.RefreshToken = refreshToken, refreshToken, refreshToken
-	}
-	return res
-}
-
 func plain(lines []string) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
@@ -85,7 +49,7 @@ func requireHas(t *testing.T, lines []string, want ...string) {
 // signature's state, the scopes counted, the refresh token as a
 // fingerprint; the access token itself never.
 func TestTokenViewClaims(t *testing.T) {
-	res := result(t, now, true, jwt.MapClaims{"tenant": "acme"})
+	res := uitest.Result(t, now, refreshToken, jwt.MapClaims{"tenant": "acme"})
 	m := tokenview.New(res)
 	lines := m.Lines(styles, 78, now)
 	requireHas(t, lines, "expires in 2m 00s at 12:02:00 UTC (from exp)",
@@ -101,7 +65,7 @@ func TestTokenViewClaims(t *testing.T) {
 // TestTokenViewSignatureStates: the signature row follows the check:
 // verified (✓, green), checking, or failed (✗, red).
 func TestTokenViewSignatureStates(t *testing.T) {
-	m := tokenview.New(result(t, now, false, nil))
+	m := tokenview.New(uitest.Result(t, now, "", nil))
 	for sig, want := range map[string]string{
 		"verified with kid demo-key-1": styles.OK.Render("✓ verified with kid demo-key-1"),
 		"checking…":                    styles.Muted.Render("checking…"),
@@ -121,7 +85,7 @@ func TestTokenViewSignatureStates(t *testing.T) {
 // yellow under a quarter of the lifetime (or 30s), orange under a tenth
 // (or 10s), and EXPIRED in reverse red after, saying how long ago.
 func TestTokenViewCountdownColours(t *testing.T) {
-	m := tokenview.New(result(t, now, false, nil))
+	m := tokenview.New(uitest.Result(t, now, "", nil))
 	cases := []struct {
 		at   time.Duration
 		want string
@@ -144,7 +108,7 @@ func TestTokenViewCountdownColours(t *testing.T) {
 
 // TestTokenViewExpiryUnknown: no exp and no expires_in says so.
 func TestTokenViewExpiryUnknown(t *testing.T) {
-	res := result(t, now, false, jwt.MapClaims{"exp": nil})
+	res := uitest.Result(t, now, "", jwt.MapClaims{"exp": nil})
 	res.Response.ExpiresIn = 0
 	res.Expiry = tokeninfo.ComputeExpiry(res.Token, now, 0, now)
 	m := tokenview.New(res)
@@ -158,10 +122,10 @@ func TestTokenViewExpiryUnknown(t *testing.T) {
 // and the view's result no longer holds it (the shown result is a copy:
 // the original is untouched).
 func TestTokenViewRefreshRows(t *testing.T) {
-	none := tokenview.New(result(t, now, false, nil))
+	none := tokenview.New(uitest.Result(t, now, "", nil))
 	requireHas(t, none.Lines(styles, 78, now), "Refresh none:")
 
-	res := result(t, now, true, nil)
+	res := uitest.Result(t, now, refreshToken, nil)
 	m := tokenview.New(res)
 	fp := tokeninfo.Fingerprint(refreshToken)
 	m.MarkRevoked(fp)
@@ -178,7 +142,7 @@ func TestTokenViewRefreshRows(t *testing.T) {
 // TestTokenViewUserInfo: an OIDC answer's user_info shows as sorted
 // key: value lines, a nested object as key.field, sanitised.
 func TestTokenViewUserInfo(t *testing.T) {
-	res := result(t, now, false, nil)
+	res := uitest.Result(t, now, "", nil)
 	res.Request.Grant = client.GrantOIDC
 	res.Response.Fields["user_info"] = map[string]any{
 		"value":     map[string]any{"email": "support@example.com", "name": "Sam \x1b]0;pwn\x07Smith", "groups": []any{"a", "b"}},
@@ -203,7 +167,7 @@ func TestTokenViewUserInfo(t *testing.T) {
 	if !(idx("authority:") < idx("value.email") && idx("value.email") < idx("value.groups") && idx("value.groups") < idx("value.name")) {
 		t.Fatalf("user_info out of order:\n%s", strings.Join(p, "\n"))
 	}
-	if strings.Contains(flat(m(result(t, now, false, nil)).Lines(styles, 78, now)), "User info") {
+	if strings.Contains(flat(m(uitest.Result(t, now, "", nil)).Lines(styles, 78, now)), "User info") {
 		t.Fatal("a token without user_info shows the row")
 	}
 }
@@ -215,7 +179,7 @@ func m(res *flows.Result) *tokenview.Model { v := tokenview.New(res); return &v 
 // the width, and each value reads whole.
 func TestTokenViewLongValuesWrapNotCut(t *testing.T) {
 	long := "https://identity.partner-platform.example.com/v1/accounts/T11223344/auth/realms/support-tooling"
-	res := result(t, now, false, jwt.MapClaims{"iss": long, "note": strings.Repeat("word ", 20) + "end"})
+	res := uitest.Result(t, now, "", jwt.MapClaims{"iss": long, "note": strings.Repeat("word ", 20) + "end"})
 	lines := m(res).Lines(styles, 58, now)
 	for _, l := range plain(lines) {
 		if w := ansi.StringWidth(l); w > 58 {
@@ -244,7 +208,7 @@ func TestTokenViewLongValuesWrapNotCut(t *testing.T) {
 
 // TestTokenViewNotAJWT: an opaque token says it is not a JWT, and why.
 func TestTokenViewNotAJWT(t *testing.T) {
-	res := result(t, now, false, nil)
+	res := uitest.Result(t, now, "", nil)
 	res.Token, res.DecodeErr = nil, tokeninfo.ErrMalformed
 	requireHas(t, m(res).Lines(styles, 78, now), "Token not a JWT:")
 }
@@ -252,7 +216,7 @@ func TestTokenViewNotAJWT(t *testing.T) {
 // TestTokenViewInspected: a token pasted into the inspector (no request)
 // has no Grant or Refresh rows.
 func TestTokenViewInspected(t *testing.T) {
-	res := result(t, now, false, nil)
+	res := uitest.Result(t, now, "", nil)
 	res.Request = flows.Request{}
 	f := flat(m(res).Lines(styles, 78, now))
 	if strings.Contains(f, "Grant") || strings.Contains(f, "Refresh") {
@@ -263,7 +227,7 @@ func TestTokenViewInspected(t *testing.T) {
 // TestTokenViewWarnings: clock skew and an exp that disagrees with
 // expires_in are warned about.
 func TestTokenViewWarnings(t *testing.T) {
-	res := result(t, now, false, nil)
+	res := uitest.Result(t, now, "", nil)
 	res.Response.ServerDate = now.Add(-2 * time.Minute)
 	res.Response.ExpiresIn = 600
 	res.Expiry = tokeninfo.ComputeExpiry(res.Token, now, 600, res.Response.ServerDate)
@@ -274,7 +238,7 @@ func TestTokenViewWarnings(t *testing.T) {
 // as JSON with the tokens as fingerprints; a long line scrolls sideways
 // ("…" marks a cut end) and no further than its end shows.
 func TestTokenViewRawJSON(t *testing.T) {
-	res := result(t, now, true, jwt.MapClaims{"long": strings.Repeat("x", 120) + "END"})
+	res := uitest.Result(t, now, refreshToken, jwt.MapClaims{"long": strings.Repeat("x", 120) + "END"})
 	v := m(res)
 	v.ToggleRaw()
 	if !v.Raw() {
@@ -321,15 +285,15 @@ func TestTokenViewRawJSON(t *testing.T) {
 // TestTokenUserAndGrantLine: the user of a token is its email claim or a
 // user: subject, none for a client; the grant line says how it came.
 func TestTokenUserAndGrantLine(t *testing.T) {
-	res := result(t, now, false, nil)
+	res := uitest.Result(t, now, "", nil)
 	if u := tokenview.TokenUser(res); u != "support@example.com" {
 		t.Fatalf("TokenUser %q", u)
 	}
-	byClient := result(t, now, false, jwt.MapClaims{"email": nil, "sub": "client:demo-client"})
+	byClient := uitest.Result(t, now, "", jwt.MapClaims{"email": nil, "sub": "client:demo-client"})
 	if u := tokenview.TokenUser(byClient); u != "" {
 		t.Fatalf("a client's token has user %q", u)
 	}
-	bySub := result(t, now, false, jwt.MapClaims{"email": nil})
+	bySub := uitest.Result(t, now, "", jwt.MapClaims{"email": nil})
 	if u := tokenview.TokenUser(bySub); u != "support@example.com" {
 		t.Fatalf("TokenUser from sub %q", u)
 	}
@@ -344,8 +308,8 @@ func TestTokenUserAndGrantLine(t *testing.T) {
 
 // TestTokenViewSetResult: a refreshed token replaces the one shown.
 func TestTokenViewSetResult(t *testing.T) {
-	v := m(result(t, now, false, nil))
-	v.SetResult(result(t, now.Add(time.Minute), false, nil))
+	v := m(uitest.Result(t, now, "", nil))
+	v.SetResult(uitest.Result(t, now.Add(time.Minute), "", nil))
 	requireHas(t, v.Lines(styles, 78, now), "expires in 3m 00s")
 }
 
@@ -354,7 +318,7 @@ func TestTokenViewSetResult(t *testing.T) {
 // pinned line: the source gives way first, then the time, never the
 // countdown itself.
 func TestTokenViewLongCountdownFits(t *testing.T) {
-	res := result(t, now, false, jwt.MapClaims{"exp": now.Add(30 * time.Hour).Unix()})
+	res := uitest.Result(t, now, "", jwt.MapClaims{"exp": now.Add(30 * time.Hour).Unix()})
 	res.Response.ExpiresIn = 30 * 3600
 	res.Expiry = tokeninfo.ComputeExpiry(res.Token, now, 30*3600, now)
 	for width, want := range map[int]string{

@@ -14,10 +14,12 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
 	"github.com/tokenbench/tokenbench/flows"
+	"github.com/tokenbench/tokenbench/flows/tokeninfo"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
 
@@ -200,4 +202,177 @@ func Messages(cmd tea.Cmd) []tea.Msg {
 		return nil
 	}
 	return []tea.Msg{msg}
+}
+
+// Flat is s with each run of white space (a wrap's line break, a label's
+// padding) as one space: screens are compared with it.
+func Flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// RequireShows fails t unless view shows each of want (compared Flat).
+func RequireShows(t testing.TB, view string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(Flat(view), Flat(w)) {
+			t.Fatalf("the screen does not show %q:\n%s", w, view)
+		}
+	}
+}
+
+// RequireLacks fails t if view shows any of unwanted (compared Flat).
+func RequireLacks(t testing.TB, view string, unwanted ...string) {
+	t.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(Flat(view), Flat(w)) {
+			t.Fatalf("the screen shows %q:\n%s", w, view)
+		}
+	}
+}
+
+// HelpKeys is what p's short help offers, "key description" each.
+func HelpKeys(p common.Page) []string {
+	var out []string
+	for _, b := range p.Keys().ShortHelp() {
+		out = append(out, b.Help().Key+" "+b.Help().Desc)
+	}
+	return out
+}
+
+// Help is p's short help as one line: "key description · …".
+func Help(p common.Page) string { return strings.Join(HelpKeys(p), " · ") }
+
+// Find is the first message of type T in msgs; t fails when there is none.
+func Find[T any](t testing.TB, msgs []tea.Msg) T {
+	t.Helper()
+	for _, m := range msgs {
+		if v, ok := m.(T); ok {
+			return v
+		}
+	}
+	var zero T
+	t.Fatalf("no %T among %#v", zero, msgs)
+	return zero
+}
+
+// Has reports whether msgs hold a message of type T.
+func Has[T any](msgs []tea.Msg) bool {
+	for _, m := range msgs {
+		if _, ok := m.(T); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// WrongCode is a code one digit off code: a code the server refuses.
+func WrongCode(code string) string {
+	if code[0] == '9' {
+		return "1" + code[1:]
+	}
+	return string(code[0]+1) + code[1:]
+}
+
+// Driver drives one page as the root would: a key's command is run, the
+// page's own answers (Own) are handed back to it, and what is meant for
+// the root is returned.
+type Driver struct {
+	T testing.TB
+	P common.Page
+	// Own reports whether msg is an answer of the page's own requests.
+	Own func(msg tea.Msg) bool
+	// W and H are the body's size for Screen (78×24 when 0).
+	W, H int
+}
+
+// Run runs cmd as Bubble Tea would until it settles, and returns the
+// messages meant for the root.
+func (d *Driver) Run(cmd tea.Cmd) []tea.Msg {
+	d.T.Helper()
+	var root []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for n := 0; len(queue) > 0; n++ {
+		if n > 50 {
+			d.T.Fatal("the page's commands did not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		for _, msg := range Messages(c) {
+			if d.Own != nil && d.Own(msg) {
+				var next tea.Cmd
+				d.P, next = d.P.Update(msg)
+				queue = append(queue, next)
+				continue
+			}
+			root = append(root, msg)
+		}
+	}
+	return root
+}
+
+// Press presses keys one by one, running what each returns; it returns
+// the messages meant for the root.
+func (d *Driver) Press(keys ...string) []tea.Msg {
+	d.T.Helper()
+	var root []tea.Msg
+	for _, k := range keys {
+		var cmd tea.Cmd
+		d.P, cmd = d.P.Update(Key(k))
+		root = append(root, d.Run(cmd)...)
+	}
+	return root
+}
+
+// Screen is what the page shows now, as plain text.
+func (d *Driver) Screen() string {
+	w, h := d.W, d.H
+	if w == 0 {
+		w, h = 78, 24
+	}
+	return Screen(d.P, w, h)
+}
+
+// Shows fails the test unless the screen shows each of want.
+func (d *Driver) Shows(want ...string) {
+	d.T.Helper()
+	RequireShows(d.T, d.Screen(), want...)
+}
+
+// Lacks fails the test if the screen shows any of unwanted.
+func (d *Driver) Lacks(unwanted ...string) {
+	d.T.Helper()
+	RequireLacks(d.T, d.Screen(), unwanted...)
+}
+
+// Result is a password login's token issued at issued, living two
+// minutes, with claims added to the usual ones (nil removes one) and
+// refreshToken (none when ""). It is signed with HS256: no key to check it.
+func Result(t testing.TB, issued time.Time, refreshToken string, extra map[string]any) *flows.Result {
+	t.Helper()
+	claims := jwt.MapClaims{
+		"iss": "https://api.dintero.com/v1/accounts/T11223344/auth", "sub": "user:support@example.com",
+		"aud": "https://api.dintero.com/v1/accounts/T11223344", "iat": issued.Unix(),
+		"exp": issued.Add(2 * time.Minute).Unix(), "scope": "read:accounts write:checkout", "email": "support@example.com",
+	}
+	for k, v := range extra {
+		if v == nil {
+			delete(claims, k)
+			continue
+		}
+		claims[k] = v
+	}
+	raw, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("uitest-key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := tokeninfo.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := &client.TokenResponse{AccessToken: raw, TokenType: "Bearer", ExpiresIn: 120, ReceivedAt: issued, ServerDate: issued,
+		Fields: map[string]any{"access_token": raw, "token_type": "Bearer", "expires_in": 120}}
+	res := &flows.Result{Request: flows.Request{Account: "T11223344", Grant: client.GrantPassword, Username: "support@example.com"},
+		Response: resp, Token: tok, Expiry: tokeninfo.ComputeExpiry(tok, issued, 120, issued)}
+	if refreshToken != "" {
+		resp.RefreshToken, resp.Fields["refresh_token"], res.RefreshToken = refreshToken, refreshToken, refreshToken
+	}
+	return res
 }

@@ -12,17 +12,8 @@ import (
 	"github.com/tokenbench/tokenbench/ui/pages/diagnose"
 )
 
-// helpKeys is what the page's short help offers: "key description".
-func helpKeys(p common.Page) []string {
-	var out []string
-	for _, b := range p.Keys().ShortHelp() {
-		out = append(out, b.Help().Key+" "+b.Help().Desc)
-	}
-	return out
-}
-
 func offers(p common.Page, want string) bool {
-	for _, k := range helpKeys(p) {
+	for _, k := range uitest.HelpKeys(p) {
 		if k == want {
 			return true
 		}
@@ -42,19 +33,19 @@ func TestTheHelpFollowsTheState(t *testing.T) {
 	p.Start()
 	for _, k := range []string{"enter diagnose", "esc back", "ctrl+u clear"} {
 		if !offers(p, k) {
-			t.Fatalf("the question does not offer %q: %q", k, helpKeys(p))
+			t.Fatalf("the question does not offer %q: %q", k, uitest.HelpKeys(p))
 		}
 	}
 	p.Update(uitest.Key(dinterotest.DemoMFAUser))
 	_, cmds := uitest.Press(p, "enter")
-	if got := helpKeys(p); len(got) != 2 || got[0] != "esc cancel" {
+	if got := uitest.HelpKeys(p); len(got) != 2 || got[0] != "esc cancel" {
 		t.Fatalf("running offers %q", got)
 	}
 	msg := answer(t, cmds[0])
 	p.Update(msg)
 	for _, k := range []string{"b support bundle", "r run again", "e other user", "esc back"} {
 		if !offers(p, k) {
-			t.Fatalf("the report does not offer %q: %q", k, helpKeys(p))
+			t.Fatalf("the report does not offer %q: %q", k, uitest.HelpKeys(p))
 		}
 	}
 	before := whole(p, ctx)
@@ -99,7 +90,7 @@ func TestTheSessionsMFAFlowBesideTheActivity(t *testing.T) {
 		p := diagnose.New(ctx, demoSource(srv), dinterotest.DemoMFAUser)
 		p.Update(answer(t, p.Start()))
 		all := whole(p, ctx)
-		requireShows(t, all, "This session's MFA flow", "403 mfa_required", "binding code")
+		uitest.RequireShows(t, all, "This session's MFA flow", "403 mfa_required", "binding code")
 		beside := false
 		for _, l := range strings.Split(all, "\n") {
 			if strings.Contains(l, "Server activity") && strings.Contains(l, "This session's MFA flow") {

@@ -15,17 +15,6 @@ import (
 	"github.com/tokenbench/tokenbench/ui/pages/diagnose"
 )
 
-func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func requireShows(t *testing.T, view string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(squash(view), squash(w)) {
-			t.Fatalf("the screen does not show %q:\n%s", w, view)
-		}
-	}
-}
-
 // screen is the page's body as the root sizes it for ctx's terminal and
 // the chrome clips it.
 func screen(p common.Page, ctx *common.Context) string {
@@ -84,7 +73,7 @@ func TestAUsersDiagnosis(t *testing.T) {
 	if p.Title() != "diagnose user" || p.TakesText() {
 		t.Fatalf("running: %q, takes text %v", p.Title(), p.TakesText())
 	}
-	requireShows(t, screen(p, ctx), "Diagnose an account user", "with client "+dinterotest.DemoClientID+"'s token (it needs "+doctor.ScopeNeeded+")",
+	uitest.RequireShows(t, screen(p, ctx), "Diagnose an account user", "with client "+dinterotest.DemoClientID+"'s token (it needs "+doctor.ScopeNeeded+")",
 		"reading the user and their activity…")
 	if _, msgs := press(p, "x", "enter", "b"); len(msgs) != 0 {
 		t.Fatalf("keys while running: %#v", msgs)
@@ -99,7 +88,7 @@ func TestAUsersDiagnosis(t *testing.T) {
 		t.Fatalf("the findings are not first:\n%s", view)
 	}
 	all := whole(p, ctx)
-	requireShows(t, all, "Mia Fa <mfa@example.com>", "MFA", "Server activity (latest")
+	uitest.RequireShows(t, all, "Mia Fa <mfa@example.com>", "MFA", "Server activity (latest")
 	if p.TakesText() {
 		t.Fatal("the report takes text")
 	}
@@ -120,7 +109,7 @@ func TestAUserThatDoesNotExist(t *testing.T) {
 	ctx := uitest.DemoContext(clk, srv)
 	p := diagnose.New(ctx, demoSource(srv), "nobody@example.com")
 	p.Update(answer(t, p.Start()))
-	requireShows(t, screen(p, ctx), "✗", "no account user", "nobody@example.com", "› User")
+	uitest.RequireShows(t, screen(p, ctx), "✗", "no account user", "nobody@example.com", "› User")
 	if !p.TakesText() {
 		t.Fatal("the question does not take text after an error")
 	}
@@ -129,7 +118,7 @@ func TestAUserThatDoesNotExist(t *testing.T) {
 	page, _ = page.Update(tea.PasteMsg{Content: dinterotest.DemoUser})
 	page, cmds := uitest.Press(page, "enter")
 	page.Update(answer(t, cmds[0]))
-	requireShows(t, whole(page, ctx), "Findings", dinterotest.DemoUser)
+	uitest.RequireShows(t, whole(page, ctx), "Findings", dinterotest.DemoUser)
 }
 
 // With no user given the screen asks for one: enter on nothing says what
@@ -147,7 +136,7 @@ func TestNoUserGivenAsks(t *testing.T) {
 	if _, msgs := press(p, "enter"); len(msgs) != 0 {
 		t.Fatalf("enter on nothing: %#v", msgs)
 	}
-	requireShows(t, screen(p, ctx), "✗ type the e-mail of the user to diagnose")
+	uitest.RequireShows(t, screen(p, ctx), "✗ type the e-mail of the user to diagnose")
 	if srv.Requests() != before {
 		t.Fatal("enter on nothing sent a request")
 	}
@@ -170,7 +159,7 @@ func TestEscWhileRunningDropsTheAnswer(t *testing.T) {
 	if len(msgs) != 0 {
 		t.Fatalf("esc while running: %#v", msgs)
 	}
-	requireShows(t, screen(page, ctx), "✗ cancelled", "› User")
+	uitest.RequireShows(t, screen(page, ctx), "✗ cancelled", "› User")
 	if !page.TakesText() {
 		t.Fatal("the question is not back")
 	}
@@ -187,7 +176,7 @@ func TestEscWhileRunningDropsTheAnswer(t *testing.T) {
 		t.Fatal("a stale answer was shown")
 	}
 	page.Update(answer(t, cmds[0]))
-	requireShows(t, whole(page, ctx), "Findings", "Mia Fa")
+	uitest.RequireShows(t, whole(page, ctx), "Findings", "Mia Fa")
 }
 
 // b on a report asks the root for the bundle of the diagnosis: the
@@ -234,9 +223,9 @@ func TestOtherUserAndRunAgain(t *testing.T) {
 		t.Fatalf("esc from e: %#v\n%s", msgs, whole(page, ctx))
 	}
 	page, cmds := uitest.Press(page, "r")
-	requireShows(t, screen(page, ctx), "reading the user and their activity…", dinterotest.DemoMFAUser)
+	uitest.RequireShows(t, screen(page, ctx), "reading the user and their activity…", dinterotest.DemoMFAUser)
 	page.Update(answer(t, cmds[0]))
-	requireShows(t, whole(page, ctx), "Findings", "Mia Fa")
+	uitest.RequireShows(t, whole(page, ctx), "Findings", "Mia Fa")
 }
 
 // A reader without the scope: the error names the scope reading users
@@ -253,14 +242,14 @@ func TestErrorsNameTheScopeAndAreSanitised(t *testing.T) {
 	src := common.DiagnoseSource{BaseURL: srv.URL, Request: flows.Request{Account: dinterotest.DemoAccount, Bearer: bearer}}
 	p := diagnose.New(ctx, src, dinterotest.DemoMFAUser)
 	p.Update(answer(t, p.Start()))
-	requireShows(t, screen(p, ctx), "with the Bearer's token", "✗", "403", "reading account users needs a token with "+doctor.ScopeNeeded)
+	uitest.RequireShows(t, screen(p, ctx), "with the Bearer's token", "✗", "403", "reading account users needs a token with "+doctor.ScopeNeeded)
 
 	p = diagnose.New(ctx, demoSource(srv), dinterotest.DemoMFAUser)
 	cmd := p.Start()
 	srv.SetFault(&dinterotest.Fault{Status: 400, Code: "-", Message: "boom \x1b]52;c;ZXZpbA==\x07\x1b[2J", Times: 1})
 	p.Update(answer(t, cmd))
 	view := screen(p, ctx)
-	requireShows(t, view, "✗", "boom ]52;c;ZXZpbA==")
+	uitest.RequireShows(t, view, "✗", "boom ]52;c;ZXZpbA==")
 	if strings.ContainsAny(view, "\x1b\x07") {
 		t.Fatalf("server text unsanitised: %q", view)
 	}
@@ -284,7 +273,7 @@ func TestAClientDiagnosis(t *testing.T) {
 	if cmd == nil || p.TakesText() {
 		t.Fatal("a client diagnosis does not start at once")
 	}
-	requireShows(t, screen(p, ctx), "Diagnose API client "+dinterotest.DemoPOSClient, "reading the client and its grants…")
+	uitest.RequireShows(t, screen(p, ctx), "Diagnose API client "+dinterotest.DemoPOSClient, "reading the client and its grants…")
 	msg := answer(t, cmd)
 	p.Update(msg)
 	view := screen(p, ctx)
@@ -292,7 +281,7 @@ func TestAClientDiagnosis(t *testing.T) {
 	if !strings.HasPrefix(lines[0], "Findings") || !strings.Contains(lines[1], "✗ client "+dinterotest.DemoPOSClient+" has grants for") {
 		t.Fatalf("the client's finding is not first:\n%s", view)
 	}
-	requireShows(t, whole(p, ctx), "Client", "Grants (3, 1 deleted)")
+	uitest.RequireShows(t, whole(p, ctx), "Client", "Grants (3, 1 deleted)")
 	for _, k := range p.Keys().ShortHelp() {
 		if k.Help().Key == "e" && k.Help().Desc != "add a user" {
 			t.Fatalf("e is offered as %q", k.Help().Desc)

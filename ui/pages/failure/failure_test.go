@@ -41,17 +41,6 @@ func screen(p common.Page, ctx *common.Context) string {
 	return common.ClipLines(uitest.Screen(p, ctx.Width-2, ctx.Height-4), ctx.Height-4)
 }
 
-func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func requireShows(t *testing.T, view string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(squash(view), squash(w)) {
-			t.Fatalf("the screen does not show %q:\n%s", w, view)
-		}
-	}
-}
-
 // The grants of the failed client explain the failure, and another
 // connection to the account can read them: the view shows the error and
 // its detail, offers u, and u asks the root for the client diagnosis of
@@ -67,7 +56,7 @@ func TestClientGrantsFailureOffersUAndAsksTheRootForTheDiagnosis(t *testing.T) {
 		t.Fatal("no error view for a failure the client's grants explain")
 	}
 	view := screen(p, ctx)
-	requireShows(t, view, "The token request failed", "audience must be a grant associated with the client",
+	uitest.RequireShows(t, view, "The token request failed", "audience must be a grant associated with the client",
 		"Dintero's error details (1)", "u diagnoses client "+dinterotest.DemoPOSClient, "read with client "+dinterotest.DemoClientID)
 	if !hasKey(p, "u") {
 		t.Fatal("the help does not offer u")
@@ -136,7 +125,7 @@ func TestNoReaderNoU(t *testing.T) {
 		t.Fatal("no error view")
 	}
 	view := screen(p, ctx)
-	requireShows(t, view, "no other connection to "+dinterotest.DemoAccount+" can read them", "run tokenbench doctor --client "+dinterotest.DemoPOSClient)
+	uitest.RequireShows(t, view, "no other connection to "+dinterotest.DemoAccount+" can read them", "run tokenbench doctor --client "+dinterotest.DemoPOSClient)
 	if strings.Contains(view, "u diagnoses") || hasKey(p, "u") {
 		t.Fatalf("u is offered:\n%s", view)
 	}
@@ -202,7 +191,7 @@ func TestDetailsBoundedSanitisedScrolledWithTheHint(t *testing.T) {
 	top := screen(page, ctx)
 	// The heading counts what the server sent, as the error line does
 	// ("and 24 more"), not the lines under it.
-	requireShows(t, top, "The token request failed", "404", "and 24 more", fmt.Sprintf("Dintero's error details (%d)", client.MaxDetails+5), "• f1: detail number 1")
+	uitest.RequireShows(t, top, "The token request failed", "404", "and 24 more", fmt.Sprintf("Dintero's error details (%d)", client.MaxDetails+5), "• f1: detail number 1")
 	if n := strings.Count(top, "\n") + 1; n > ctx.Height-4 {
 		t.Fatalf("%d lines in a body of %d", n, ctx.Height-4)
 	}
@@ -214,12 +203,12 @@ func TestDetailsBoundedSanitisedScrolledWithTheHint(t *testing.T) {
 		all.WriteString("\n" + v)
 		last = v
 	}
-	requireShows(t, last, fmt.Sprintf("• f%d: detail number %d", client.MaxDetails, client.MaxDetails), "(5 more not kept)",
+	uitest.RequireShows(t, last, fmt.Sprintf("• f%d: detail number %d", client.MaxDetails, client.MaxDetails), "(5 more not kept)",
 		"check the base URL and the account id")
 	if strings.Contains(all.String(), fmt.Sprintf("detail number %d", client.MaxDetails+1)) {
 		t.Fatal("a detail beyond the client's bound shows")
 	}
-	requireShows(t, all.String(), "f2: scope ]52;c;ZXZpbA== is")
+	uitest.RequireShows(t, all.String(), "f2: scope ]52;c;ZXZpbA== is")
 	if v := all.String(); strings.ContainsAny(v, "\x1b\x07") {
 		t.Fatalf("server text not sanitised: %q", v)
 	}
@@ -293,7 +282,7 @@ func TestUReadsWithTheProfileWhenNoOtherClientCan(t *testing.T) {
 	if p == nil {
 		t.Fatal("no error view")
 	}
-	requireShows(t, screen(p, ctx), "read with profile pos-till's token")
+	uitest.RequireShows(t, screen(p, ctx), "read with profile pos-till's token")
 	_, cmds := uitest.Press(p, "u")
 	msgs := uitest.Messages(cmds[0])
 	if len(msgs) != 1 {

@@ -104,14 +104,6 @@ func act(t *testing.T, msgs []tea.Msg) home.ActMsg {
 	return a
 }
 
-func helpLine(p common.Page) string {
-	var out []string
-	for _, b := range p.Keys().ShortHelp() {
-		out = append(out, b.Help().Key+" "+b.Help().Desc)
-	}
-	return strings.Join(out, " · ")
-}
-
 // TestHomeListsProfilesConnectionsAndNewRequestNumbered: saved profiles
 // first, then the connections, then "New request…", numbered 1-9 with
 // their account badge and description.
@@ -175,7 +167,7 @@ func TestHomeFilterNarrowsAndNumbersTheMatches(t *testing.T) {
 	if !p.TakesText() {
 		t.Fatal("/ did not start the filter")
 	}
-	if h := helpLine(p); !strings.Contains(h, "enter apply filter") || !strings.Contains(h, "esc clear filter") {
+	if h := uitest.Help(p); !strings.Contains(h, "enter apply filter") || !strings.Contains(h, "esc clear filter") {
 		t.Fatalf("filtering help: %s", h)
 	}
 	// q and a digit type while filtering; "shop" is only in the notes.
@@ -248,14 +240,14 @@ func TestHomeHeldTokenCountsDown(t *testing.T) {
 	clk := uitest.NewClock(uitest.FixedNow)
 	ctx := homeContext(t, clk, false)
 	p := home.New(ctx, nil, "")
-	if h := helpLine(p); !strings.HasPrefix(h, "enter run") {
+	if h := uitest.Help(p); !strings.HasPrefix(h, "enter run") {
 		t.Fatalf("nothing held: %s", h)
 	}
 	ctx.Session.Hold(profiles.Profile{Name: "conn:0"}, heldToken(clk.Now(), clk.Now().Add(2*time.Minute), "rt-1"))
 	if s := uitest.Screen(p, 78, 22); !strings.Contains(s, "⏱ 2m 00s") {
 		t.Fatalf("held for 2m:\n%s", s)
 	}
-	if h := helpLine(p); !strings.HasPrefix(h, "enter show token · l new login") {
+	if h := uitest.Help(p); !strings.HasPrefix(h, "enter show token · l new login") {
 		t.Fatalf("a valid token held: %s", h)
 	}
 	clk.Advance(75 * time.Second)
@@ -266,7 +258,7 @@ func TestHomeHeldTokenCountsDown(t *testing.T) {
 	if s := uitest.Screen(p, 78, 22); !strings.Contains(s, "EXPIRED") || strings.Contains(s, "⏱") {
 		t.Fatalf("expired:\n%s", s)
 	}
-	if h := helpLine(p); !strings.HasPrefix(h, "enter refresh · l new login") {
+	if h := uitest.Help(p); !strings.HasPrefix(h, "enter refresh · l new login") {
 		t.Fatalf("expired with a refresh token: %s", h)
 	}
 	// l logs in again, whatever is held; on "New request…" it does nothing.
@@ -290,7 +282,7 @@ func TestHomeExpiredMFATokenAsksForANewLogin(t *testing.T) {
 	ctx.Session.Hold(profiles.Profile{Name: "conn:1"}, res)
 	clk.Advance(2 * time.Minute)
 	drive(p, "down")
-	if h := helpLine(p); !strings.HasPrefix(h, "enter new login…") || strings.Contains(h, "l new login") {
+	if h := uitest.Help(p); !strings.HasPrefix(h, "enter new login…") || strings.Contains(h, "l new login") {
 		t.Fatalf("expired MFA token: %s", h)
 	}
 }
@@ -310,7 +302,7 @@ func TestHomeKeysOfferedPerItem(t *testing.T) {
 		{[]string{"enter new request", "a add"}, []string{"e edit", "x delete", "u diagnose"}},
 	}
 	for i, c := range cases {
-		h := helpLine(p)
+		h := uitest.Help(p)
 		for _, w := range c.want {
 			if !strings.Contains(h, w) {
 				t.Fatalf("item %d: no %q in %s", i+1, w, h)
@@ -325,7 +317,7 @@ func TestHomeKeysOfferedPerItem(t *testing.T) {
 	}
 	demo := home.New(homeContext(t, uitest.NewClock(uitest.FixedNow), false), nil, "")
 	drive(demo, "down", "down")
-	if h := helpLine(demo); strings.Contains(h, "a add") || !strings.Contains(h, "enter new request") {
+	if h := uitest.Help(demo); strings.Contains(h, "a add") || !strings.Contains(h, "enter new request") {
 		t.Fatalf("the demo's New request…: %s", h)
 	}
 }
@@ -390,7 +382,7 @@ func TestHomeReadOnlySaysWhyAndOffersNoChange(t *testing.T) {
 	if !strings.Contains(s, "READ-ONLY") || !strings.Contains(s, "line 3: bad YAML") {
 		t.Fatalf("read-only:\n%s", s)
 	}
-	if h := helpLine(p); strings.Contains(h, "a add") || strings.Contains(h, "x delete") || strings.Contains(h, "e edit") {
+	if h := uitest.Help(p); strings.Contains(h, "a add") || strings.Contains(h, "x delete") || strings.Contains(h, "e edit") {
 		t.Fatalf("read-only offers %s", h)
 	}
 	// The banner wraps at the body's width, whatever the terminal's.

@@ -17,17 +17,6 @@ import (
 	"github.com/tokenbench/tokenbench/ui/pages/inspect"
 )
 
-func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func requireShows(t *testing.T, view string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(squash(view), squash(w)) {
-			t.Fatalf("the screen does not show %q:\n%s", w, view)
-		}
-	}
-}
-
 // checks is a verify func that records what it was asked and answers
 // with answer (run when its command runs).
 type checks struct {
@@ -86,20 +75,20 @@ func TestAPastedJWTIsDecodedAndItsSignatureChecked(t *testing.T) {
 	if !p.TakesText() {
 		t.Fatal("the inspector does not take text")
 	}
-	requireShows(t, uitest.Screen(p, 78, 20), "Paste a token", "never sent anywhere")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 20), "Paste a token", "never sent anywhere")
 	p = paste(p, "Bearer "+raw)
 	p, cmds := uitest.Press(p, "enter")
 	if len(c.asked) != 1 || c.asked[0] != raw+" "+keysURL {
 		t.Fatalf("checked %q", c.asked)
 	}
 	view := uitest.Screen(p, 78, 40)
-	requireShows(t, view, "client:demo-client", dinterotest.DemoAccount, "read:accounts", "checking…", keysURL)
+	uitest.RequireShows(t, view, "client:demo-client", dinterotest.DemoAccount, "read:accounts", "checking…", keysURL)
 	msgs := uitest.Messages(cmds[0])
 	if len(msgs) != 1 {
 		t.Fatalf("the check: %#v", msgs)
 	}
 	p, _ = p.Update(msgs[0])
-	requireShows(t, uitest.Screen(p, 78, 40), "✓ verified (kid "+srv.KeyID()+", RS256)")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 40), "✓ verified (kid "+srv.KeyID()+", RS256)")
 	if strings.Contains(uitest.Screen(p, 78, 40), "checking…") {
 		t.Fatal("still checking after the answer")
 	}
@@ -121,15 +110,15 @@ func TestTheSignatureLineIsTheAnswersForThisToken(t *testing.T) {
 	p, _ = uitest.Press(p, "ctrl+u")
 	p = paste(p, second)
 	p, _ = uitest.Press(p, "enter")
-	requireShows(t, uitest.Screen(p, 78, 40), "client:second", "checking…")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 40), "client:second", "checking…")
 	p, _ = p.Update(uitest.Messages(firstCmds[0])[0]) // the first token's answer, late
 	view := uitest.Screen(p, 78, 40)
-	requireShows(t, view, "client:second", "checking…")
+	uitest.RequireShows(t, view, "client:second", "checking…")
 	p, _ = p.Update(common.SigMsg{Token: second, Ver: tokeninfo.Verification{OK: true, Kid: "k1", Alg: "RS256"}})
-	requireShows(t, uitest.Screen(p, 78, 40), "✓ verified (kid k1, RS256)")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 40), "✓ verified (kid k1, RS256)")
 	p, _ = p.Update(c.answer(second, ""))
 	view = uitest.Screen(p, 78, 40)
-	requireShows(t, view, "✗ NOT verified: JWKS unreachable or unusable: keys refused: 401 ]52;c;ZXZpbA==")
+	uitest.RequireShows(t, view, "✗ NOT verified: JWKS unreachable or unusable: keys refused: 401 ]52;c;ZXZpbA==")
 	if strings.ContainsAny(view, "\x1b\x07") {
 		t.Fatalf("the answer's text reaches the screen unsanitised: %q", view)
 	}
@@ -182,7 +171,7 @@ func TestGarbageIsRefusedInOneLine(t *testing.T) {
 	p, _ = uitest.Press(p, "ctrl+u")
 	p = paste(p, demoToken(t, srv, "client:nowhere"))
 	p, _ = uitest.Press(p, "enter")
-	requireShows(t, uitest.Screen(p, 78, 40), "client:nowhere", "not checked: no JWKS URL")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 40), "client:nowhere", "not checked: no JWKS URL")
 	if len(c.asked) != 0 {
 		t.Fatalf("checked with no keys URL: %q", c.asked)
 	}
@@ -226,7 +215,7 @@ func TestTheDecodedTokenScrollsAt60x20(t *testing.T) {
 		}
 	}
 	lastFull := strings.Split(strings.TrimRight(full, "\n"), "\n")
-	requireShows(t, last, lastFull[len(lastFull)-1])
+	uitest.RequireShows(t, last, lastFull[len(lastFull)-1])
 	for _, l := range strings.Split(full, "\n") {
 		if !strings.Contains(seen, l) {
 			t.Fatalf("a line never shows while scrolling: %q", l)
@@ -257,7 +246,7 @@ func TestFieldsClearAndBack(t *testing.T) {
 	}
 	p = paste(p, demoToken(t, srv, "client:clear"))
 	p, _ = uitest.Press(p, "enter")
-	requireShows(t, uitest.Screen(p, 78, 40), filled)
+	uitest.RequireShows(t, uitest.Screen(p, 78, 40), filled)
 	p, _ = uitest.Press(p, "ctrl+u")
 	view := uitest.Screen(p, 78, 40)
 	if strings.Contains(view, filled) || strings.Contains(view, "eyJ") {
@@ -315,5 +304,5 @@ func TestTheHelpAndTextKeys(t *testing.T) {
 			t.Fatalf("text keys sent %#v", m)
 		}
 	}
-	requireShows(t, uitest.Screen(p, 78, 20), "› Token qkj")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 20), "› Token qkj")
 }

@@ -20,17 +20,6 @@ import (
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
 
-func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func requireShows(t *testing.T, view string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(squash(view), squash(w)) {
-			t.Fatalf("the screen does not show %q:\n%s", w, view)
-		}
-	}
-}
-
 // logContext is the demo's context whose recorder stamps exchanges with
 // the test's clock.
 func logContext(t *testing.T) (*common.Context, *uitest.Clock, *dinterotest.Server) {
@@ -173,12 +162,12 @@ func TestRowsOfAnMFAFlow(t *testing.T) {
 	runMFA(t, ctx, srv)
 	p := log.New(ctx)
 	view := uitest.Screen(p, 78, 20)
-	requireShows(t, view, "# time what took status",
+	uitest.RequireShows(t, view, "# time what took status",
 		"1 12:00:00 token · client_credentials 0 ms 200",
 		"2 12:00:00 token · password 0 ms 403 mfa_required",
 		"3 12:00:00 challenge · sms 0 ms 200",
 		"› 5 12:00:00 token · "+string(client.GrantMFAOOB)+" 0 ms 200")
-	requireShows(t, view, "400 invalid_grant")
+	uitest.RequireShows(t, view, "400 invalid_grant")
 	for _, secret := range []string{dinterotest.DemoSecret, dinterotest.DemoPassword, srv.LastBindingCode(dinterotest.DemoMFAUser)} {
 		if strings.Contains(view, secret) {
 			t.Fatalf("the log shows a secret %q:\n%s", secret, view)
@@ -188,7 +177,7 @@ func TestRowsOfAnMFAFlow(t *testing.T) {
 	if strings.Contains(narrow, "12:00:00") {
 		t.Fatalf("the time of day stays at 60 columns:\n%s", narrow)
 	}
-	requireShows(t, narrow, "token · password", "403 mfa_required", "challenge · sms")
+	uitest.RequireShows(t, narrow, "token · password", "403 mfa_required", "challenge · sms")
 	for _, l := range strings.Split(narrow, "\n") {
 		if n := len([]rune(l)); n > 58 {
 			t.Fatalf("a row of %d cells at 58: %q", n, l)
@@ -215,9 +204,9 @@ func TestAnExchangeInFull(t *testing.T) {
 	if ex.Title() != "exchange" || ex.TakesText() {
 		t.Fatalf("enter opened %q", ex.Title())
 	}
-	requireShows(t, uitest.Screen(ex, 118, 200), "> POST "+srv.URL+"/accounts/"+dinterotest.DemoAccount+"/auth/token", `"grant_type": "password"`, "< 403")
+	uitest.RequireShows(t, uitest.Screen(ex, 118, 200), "> POST "+srv.URL+"/accounts/"+dinterotest.DemoAccount+"/auth/token", `"grant_type": "password"`, "< 403")
 	full := uitest.Screen(ex, 58, 200)
-	requireShows(t, full, "> POST "+srv.URL[:20], "> /token") // wrapped, its marker on each part
+	uitest.RequireShows(t, full, "> POST "+srv.URL[:20], "> /token") // wrapped, its marker on each part
 	for _, secret := range []string{dinterotest.DemoSecret, dinterotest.DemoPassword} {
 		if strings.Contains(full, secret) {
 			t.Fatalf("the exchange shows a secret %q:\n%s", secret, full)
@@ -266,7 +255,7 @@ func TestTheMFATimeline(t *testing.T) {
 	ctx, _, srv := logContext(t)
 	empty := log.New(ctx)
 	_, msgs := press(empty, "t")
-	requireShows(t, uitest.Screen(opened(t, msgs), 78, 20), "No MFA flow yet this session")
+	uitest.RequireShows(t, uitest.Screen(opened(t, msgs), 78, 20), "No MFA flow yet this session")
 
 	runMFA(t, ctx, srv)
 	_, msgs = press(log.New(ctx), "t")
@@ -275,7 +264,7 @@ func TestTheMFATimeline(t *testing.T) {
 		t.Fatalf("the timeline is titled %q", tl.Title())
 	}
 	view := uitest.Screen(tl, 78, 20)
-	requireShows(t, view, "MFA completed: token issued after binding code", "! ", "403 mfa_required", "✗ binding code", "✓ binding code", "12:00:00")
+	uitest.RequireShows(t, view, "MFA completed: token issued after binding code", "! ", "403 mfa_required", "✗ binding code", "✓ binding code", "12:00:00")
 	narrow := uitest.Screen(tl, 58, 16)
 	for _, l := range strings.Split(narrow, "\n") {
 		if n := len([]rune(l)); n > 58 {
@@ -284,7 +273,7 @@ func TestTheMFATimeline(t *testing.T) {
 	}
 	tl, _ = press(tl, "down", "down")
 	_, msgs = press(tl, "enter")
-	requireShows(t, uitest.Screen(opened(t, msgs), 78, 200), "/auth/mfa/challenge")
+	uitest.RequireShows(t, uitest.Screen(opened(t, msgs), 78, 200), "/auth/mfa/challenge")
 	_, msgs = press(tl, "b")
 	if len(msgs) != 1 || msgs[0] != (common.BundleAskedMsg{From: log.TimelineTitle}) {
 		t.Fatalf("b: %#v", msgs)
@@ -325,7 +314,7 @@ func TestWAsksForAHARPathAndNeverReplacesSilently(t *testing.T) {
 	if len(msgs) != 0 || !p.TakesText() {
 		t.Fatalf("w: %#v (takes text: %v)", msgs, p.TakesText())
 	}
-	requireShows(t, uitest.Screen(p, 78, 20), "Write the HAR of the whole session (5 exchanges, every user's; secrets redacted) to:",
+	uitest.RequireShows(t, uitest.Screen(p, 78, 20), "Write the HAR of the whole session (5 exchanges, every user's; secrets redacted) to:",
 		"› tokenbench-20261128-120000.har")
 	p, msgs = press(p, "esc")
 	if len(msgs) != 1 || msgs[0] != (common.StatusMsg{Text: "HAR not written"}) || p.TakesText() {
@@ -369,7 +358,7 @@ func TestWAsksForAHARPathAndNeverReplacesSilently(t *testing.T) {
 	if len(msgs) != 0 || !asker.Asking() || p.TakesText() {
 		t.Fatalf("the same name again: %#v (asking %v)", msgs, asker.Asking())
 	}
-	requireShows(t, uitest.Screen(p, 78, 20), path+" exists. Replace it? y replaces it · n picks another name")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 20), path+" exists. Replace it? y replaces it · n picks another name")
 	p, msgs = press(p, "x") // not an answer
 	if len(msgs) != 0 || !asker.Asking() {
 		t.Fatalf("x answered the question: %#v", msgs)
@@ -413,9 +402,9 @@ func TestTheCursorStaysOnTheRows(t *testing.T) {
 	if len(msgs) != 0 {
 		t.Fatalf("keys not offered: %#v", msgs)
 	}
-	requireShows(t, uitest.Screen(p, 78, 20), "› 5")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 20), "› 5")
 	for range 10 {
 		p, _ = press(p, "up")
 	}
-	requireShows(t, uitest.Screen(p, 78, 20), "› 1")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 20), "› 1")
 }

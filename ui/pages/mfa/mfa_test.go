@@ -22,11 +22,10 @@ import (
 // leaves it (mfa_required, nothing sent yet), with the fake server and the
 // clock behind it.
 type demo struct {
-	t    *testing.T
+	*uitest.Driver
 	clk  *uitest.Clock
 	srv  *dinterotest.Server
 	ctx  *common.Context
-	p    common.Page
 	kept []*flows.Result
 }
 
@@ -43,117 +42,20 @@ func newDemo(t *testing.T, preferred client.Channel) *demo {
 	if err != nil || res != nil || s == nil {
 		t.Fatalf("the MFA user's sign-in: %v %v %v", res, s, err)
 	}
-	d := &demo{t: t, clk: clk, srv: srv, ctx: ctx}
+	d := &demo{Driver: &uitest.Driver{T: t, Own: func(msg tea.Msg) bool {
+		switch msg.(type) {
+		case mfa.ChallengeMsg, mfa.VerifyMsg:
+			return true
+		}
+		return false
+	}}, clk: clk, srv: srv, ctx: ctx}
 	keep := func(r *flows.Result) error { d.kept = append(d.kept, r); return nil }
-	d.p = mfa.New(ctx, runner, srv.URL, keep, nil, s, preferred)
+	d.P = mfa.New(ctx, runner, srv.URL, keep, nil, s, preferred)
 	return d
-}
-
-// run runs cmd as Bubble Tea would, hands the page its own answers (and
-// runs what they return) and gives back every message meant for the root.
-func (d *demo) run(cmd tea.Cmd) []tea.Msg {
-	d.t.Helper()
-	var root []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for n := 0; len(queue) > 0; n++ {
-		if n > 50 {
-			d.t.Fatal("the page's commands did not settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		for _, msg := range uitest.Messages(c) {
-			switch msg.(type) {
-			case mfa.ChallengeMsg, mfa.VerifyMsg:
-				var next tea.Cmd
-				d.p, next = d.p.Update(msg)
-				queue = append(queue, next)
-			default:
-				root = append(root, msg)
-			}
-		}
-	}
-	return root
-}
-
-// press presses keys one by one, running what each returns; it returns
-// the messages for the root.
-func (d *demo) press(keys ...string) []tea.Msg {
-	d.t.Helper()
-	var root []tea.Msg
-	for _, k := range keys {
-		var cmd tea.Cmd
-		d.p, cmd = d.p.Update(uitest.Key(k))
-		root = append(root, d.run(cmd)...)
-	}
-	return root
-}
-
-func (d *demo) screen() string { return uitest.Screen(d.p, 78, 24) }
-
-// flat is text with its runs of white space (line breaks of a wrap,
-// padding of a label) as one space.
-func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func (d *demo) shows(want ...string) {
-	d.t.Helper()
-	view := d.screen()
-	for _, w := range want {
-		if !strings.Contains(flat(view), flat(w)) {
-			d.t.Fatalf("the screen lacks %q:\n%s", w, view)
-		}
-	}
-}
-
-func (d *demo) lacks(unwanted ...string) {
-	d.t.Helper()
-	view := d.screen()
-	for _, w := range unwanted {
-		if strings.Contains(flat(view), flat(w)) {
-			d.t.Fatalf("the screen shows %q:\n%s", w, view)
-		}
-	}
-}
-
-// help is the page's short help as "key desc" words.
-func help(p common.Page) string {
-	var out []string
-	for _, b := range p.Keys().ShortHelp() {
-		out = append(out, b.Help().Key+" "+b.Help().Desc)
-	}
-	return strings.Join(out, " · ")
 }
 
 func busy(p common.Page) bool    { return p.(common.Busier).Busy() }
 func ticking(p common.Page) bool { return p.(common.Ticker).Ticking() }
-
-// find is the first message of type T in msgs.
-func find[T any](t *testing.T, msgs []tea.Msg) T {
-	t.Helper()
-	for _, m := range msgs {
-		if v, ok := m.(T); ok {
-			return v
-		}
-	}
-	var zero T
-	t.Fatalf("no %T among %#v", zero, msgs)
-	return zero
-}
-
-func has[T any](msgs []tea.Msg) bool {
-	for _, m := range msgs {
-		if _, ok := m.(T); ok {
-			return true
-		}
-	}
-	return false
-}
-
-func wrong(code string) string {
-	if code[0] == '9' {
-		return "1" + code[1:]
-	}
-	return string(code[0]+1) + code[1:]
-}
 
 // TestMFAChoosesSMSAndTheRightCodeGetsTheToken: the page offers SMS and
 // e-mail, enter sends by SMS (the root is told the channel), the screen
@@ -161,31 +63,31 @@ func wrong(code string) string {
 // outbox, and the right code is kept and handed to the root.
 func TestMFAChoosesSMSAndTheRightCodeGetsTheToken(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.shows("Multi-factor authentication required", "mfa@example.com", "Send the code by:", "SMS", "e-mail", "mfa_token")
-	if d.p.TakesText() || busy(d.p) || ticking(d.p) {
+	d.Shows("Multi-factor authentication required", "mfa@example.com", "Send the code by:", "SMS", "e-mail", "mfa_token")
+	if d.P.TakesText() || busy(d.P) || ticking(d.P) {
 		t.Fatal("choosing a channel: takes text, busy or ticking")
 	}
-	if h := help(d.p); !strings.Contains(h, "enter send") || !strings.Contains(h, "L lost device") || !strings.Contains(h, "u diagnose user") {
+	if h := uitest.Help(d.P); !strings.Contains(h, "enter send") || !strings.Contains(h, "L lost device") || !strings.Contains(h, "u diagnose user") {
 		t.Fatalf("help while choosing: %s", h)
 	}
 	// In flight: busy, and the screen says so.
 	var cmd tea.Cmd
-	d.p, cmd = d.p.Update(uitest.Key("enter"))
-	if !busy(d.p) || d.p.TakesText() {
+	d.P, cmd = d.P.Update(uitest.Key("enter"))
+	if !busy(d.P) || d.P.TakesText() {
 		t.Fatal("sending: not busy, or takes text")
 	}
-	d.shows("sending a code by SMS")
-	root := d.run(cmd)
-	if ch := find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelSMS {
+	d.Shows("sending a code by SMS")
+	root := d.Run(cmd)
+	if ch := uitest.Find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelSMS {
 		t.Fatalf("channel told to the root: %v", ch.Ch)
 	}
 	code := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
-	d.shows("A code was sent by SMS (challenge 1)", "Attempts left: 3", "Demo outbox", "sms to +47 900 00 002 at 12:00:00", code, "oob_code")
-	if !d.p.TakesText() || busy(d.p) {
+	d.Shows("A code was sent by SMS (challenge 1)", "Attempts left: 3", "Demo outbox", "sms to +47 900 00 002 at 12:00:00", code, "oob_code")
+	if !d.P.TakesText() || busy(d.P) {
 		t.Fatal("waiting for the code: does not take text, or busy")
 	}
-	root = d.press(code, "enter")
-	tok := find[common.MFATokenMsg](t, root)
+	root = d.Press(code, "enter")
+	tok := uitest.Find[common.MFATokenMsg](t, root)
 	if tok.Res == nil || !tok.Res.ViaMFA || tok.Res.MFAChannel != client.ChannelSMS {
 		t.Fatalf("the token: %+v", tok.Res)
 	}
@@ -198,17 +100,17 @@ func TestMFAChoosesSMSAndTheRightCodeGetsTheToken(t *testing.T) {
 // e-mail, and its code gets the token.
 func TestMFAChoosesEmail(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	root := d.press("down", "enter")
-	if ch := find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelEmail {
+	root := d.Press("down", "enter")
+	if ch := uitest.Find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelEmail {
 		t.Fatalf("channel told to the root: %v", ch.Ch)
 	}
-	d.shows("A code was sent by e-mail (challenge 1)", "email to mfa@example.com")
+	d.Shows("A code was sent by e-mail (challenge 1)", "email to mfa@example.com")
 	out := d.srv.Outbox()
 	if len(out) != 1 || out[0].Channel != "email" {
 		t.Fatalf("outbox: %+v", out)
 	}
-	root = d.press(out[0].BindingCode, "enter")
-	if tok := find[common.MFATokenMsg](t, root); tok.Res.MFAChannel != client.ChannelEmail {
+	root = d.Press(out[0].BindingCode, "enter")
+	if tok := uitest.Find[common.MFATokenMsg](t, root); tok.Res.MFAChannel != client.ChannelEmail {
 		t.Fatalf("the token's channel: %v", tok.Res.MFAChannel)
 	}
 }
@@ -217,8 +119,8 @@ func TestMFAChoosesEmail(t *testing.T) {
 // preferred sends by e-mail on enter.
 func TestMFAPreferredChannelIsOfferedFirst(t *testing.T) {
 	d := newDemo(t, client.ChannelEmail)
-	d.press("enter")
-	d.shows("A code was sent by e-mail")
+	d.Press("enter")
+	d.Shows("A code was sent by e-mail")
 }
 
 // TestMFAWrongCodeCountsDown: a wrong code is refused with the server's
@@ -227,46 +129,46 @@ func TestMFAPreferredChannelIsOfferedFirst(t *testing.T) {
 // sends a new code on the same channel that then works.
 func TestMFAWrongCodeCountsDown(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	code := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
-	root := d.press(wrong(code), "enter")
-	if has[common.MFATokenMsg](root) {
+	root := d.Press(uitest.WrongCode(code), "enter")
+	if uitest.Has[common.MFATokenMsg](root) {
 		t.Fatal("a wrong code got a token")
 	}
-	d.shows("wrong binding code", "Attempts left: 2")
-	if strings.Contains(flat(d.screen()), "Code "+wrong(code)) {
+	d.Shows("wrong binding code", "Attempts left: 2")
+	if strings.Contains(uitest.Flat(d.Screen()), "Code "+uitest.WrongCode(code)) {
 		t.Fatal("the refused code stays in the field")
 	}
-	d.press(wrong(code), "enter")
-	d.shows("Attempts left: 1")
-	d.press(wrong(code), "enter")
-	d.shows("ctrl+n sends a new code, or choose a channel", "Send the code by:")
-	if d.p.TakesText() {
+	d.Press(uitest.WrongCode(code), "enter")
+	d.Shows("Attempts left: 1")
+	d.Press(uitest.WrongCode(code), "enter")
+	d.Shows("ctrl+n sends a new code, or choose a channel", "Send the code by:")
+	if d.P.TakesText() {
 		t.Fatal("after the last attempt the page still takes the code")
 	}
-	if h := help(d.p); !strings.Contains(h, "ctrl+n send a new code") {
+	if h := uitest.Help(d.P); !strings.Contains(h, "ctrl+n send a new code") {
 		t.Fatalf("help after the last attempt: %s", h)
 	}
-	d.press("ctrl+n")
-	d.shows("A code was sent by SMS (challenge 2)", "Attempts left: 3")
-	root = d.press(d.srv.LastBindingCode(dinterotest.DemoMFAUser), "enter")
-	find[common.MFATokenMsg](t, root)
+	d.Press("ctrl+n")
+	d.Shows("A code was sent by SMS (challenge 2)", "Attempts left: 3")
+	root = d.Press(d.srv.LastBindingCode(dinterotest.DemoMFAUser), "enter")
+	uitest.Find[common.MFATokenMsg](t, root)
 }
 
 // TestMFAEmptyOrLetterCodeSendsNothing: enter on an empty field is refused
 // on the page (no request, no attempt used), and letters type nothing.
 func TestMFAEmptyOrLetterCodeSendsNothing(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	before := d.srv.Requests()
 	var cmd tea.Cmd
-	d.p, cmd = d.p.Update(uitest.Key("enter"))
+	d.P, cmd = d.P.Update(uitest.Key("enter"))
 	if cmd != nil || d.srv.Requests() != before {
 		t.Fatal("enter on an empty code sent something")
 	}
-	d.shows("type the code the user received", "Attempts left: 3")
-	d.press("a", "b", "q")
-	d.p, cmd = d.p.Update(uitest.Key("enter"))
+	d.Shows("type the code the user received", "Attempts left: 3")
+	d.Press("a", "b", "q")
+	d.P, cmd = d.P.Update(uitest.Key("enter"))
 	if cmd != nil {
 		t.Fatal("letters typed a code")
 	}
@@ -277,36 +179,36 @@ func TestMFAEmptyOrLetterCodeSendsNothing(t *testing.T) {
 // replaces the last, and only the newest works.
 func TestMFASwitchChannelAndNewCode(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	first := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
-	root := d.press("ctrl+w")
-	if ch := find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelEmail {
+	root := d.Press("ctrl+w")
+	if ch := uitest.Find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelEmail {
 		t.Fatalf("ctrl+w told the root %v", ch.Ch)
 	}
-	d.shows("A code was sent by e-mail (challenge 2)", "email to mfa@example.com")
-	root = d.press("ctrl+n")
-	if ch := find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelEmail {
+	d.Shows("A code was sent by e-mail (challenge 2)", "email to mfa@example.com")
+	root = d.Press("ctrl+n")
+	if ch := uitest.Find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelEmail {
 		t.Fatalf("ctrl+n told the root %v", ch.Ch)
 	}
-	d.shows("A code was sent by e-mail (challenge 3)")
+	d.Shows("A code was sent by e-mail (challenge 3)")
 	if out := d.srv.Outbox(); len(out) != 3 || out[2].Channel != "email" {
 		t.Fatalf("outbox: %+v", out)
 	}
 	if first != d.srv.LastBindingCode(dinterotest.DemoMFAUser) {
-		root = d.press(first, "enter")
-		if has[common.MFATokenMsg](root) {
+		root = d.Press(first, "enter")
+		if uitest.Has[common.MFATokenMsg](root) {
 			t.Fatal("a replaced code still works")
 		}
 	}
-	root = d.press(d.srv.LastBindingCode(dinterotest.DemoMFAUser), "enter")
-	find[common.MFATokenMsg](t, root)
+	root = d.Press(d.srv.LastBindingCode(dinterotest.DemoMFAUser), "enter")
+	uitest.Find[common.MFATokenMsg](t, root)
 }
 
 // TestMFAEscBeforeAnyCodeGoesBack: esc while choosing closes the page at
 // once (nothing was sent to anyone).
 func TestMFAEscBeforeAnyCodeGoesBack(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	root := d.press("esc")
+	root := d.Press("esc")
 	if len(root) != 1 || root[0] != (common.ClosePageMsg{}) {
 		t.Fatalf("esc: %#v", root)
 	}
@@ -316,25 +218,25 @@ func TestMFAEscBeforeAnyCodeGoesBack(t *testing.T) {
 // throwing it away: y closes, anything else stays with a status.
 func TestMFAEscWithACodeSentAsksFirst(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
-	root := d.press("esc")
-	ask := find[common.OpenPageMsg](t, root)
+	d.Press("enter")
+	root := d.Press("esc")
+	ask := uitest.Find[common.OpenPageMsg](t, root)
 	q := uitest.Screen(ask.Page, 200, 10)
 	if !strings.Contains(q, "Leave the MFA sign-in?") || !strings.Contains(q, "mfa@example.com by SMS") {
 		t.Fatalf("the question: %s", q)
 	}
 	_, cmds := uitest.Press(ask.Page, "y")
-	then := find[common.CloseThenMsg](t, uitest.Messages(cmds[0]))
+	then := uitest.Find[common.CloseThenMsg](t, uitest.Messages(cmds[0]))
 	if got := uitest.Messages(then.Then); len(got) != 1 || got[0] != (common.ClosePageMsg{}) {
 		t.Fatalf("y: %#v", got)
 	}
 	_, cmds = uitest.Press(ask.Page, "n")
-	if no := find[common.CloseWithStatusMsg](t, uitest.Messages(cmds[0])); !strings.Contains(no.Status, "still on the MFA screen") {
+	if no := uitest.Find[common.CloseWithStatusMsg](t, uitest.Messages(cmds[0])); !strings.Contains(no.Status, "still on the MFA screen") {
 		t.Fatalf("n: %+v", no)
 	}
 	// The page under the question is as it was: the same code still works.
-	root = d.press(d.srv.LastBindingCode(dinterotest.DemoMFAUser), "enter")
-	find[common.MFATokenMsg](t, root)
+	root = d.Press(d.srv.LastBindingCode(dinterotest.DemoMFAUser), "enter")
+	uitest.Find[common.MFATokenMsg](t, root)
 }
 
 // TestMFAEscWhileSendingCancels: esc while a code is in flight cancels it
@@ -342,23 +244,23 @@ func TestMFAEscWithACodeSentAsksFirst(t *testing.T) {
 func TestMFAEscWhileSendingCancels(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
 	var cmd tea.Cmd
-	d.p, cmd = d.p.Update(uitest.Key("enter"))
+	d.P, cmd = d.P.Update(uitest.Key("enter"))
 	var late []tea.Msg
 	for _, m := range uitest.Messages(cmd) {
 		if _, ok := m.(mfa.ChallengeMsg); ok {
 			late = append(late, m)
 		}
 	}
-	root := d.press("esc")
-	if len(root) != 0 || busy(d.p) {
-		t.Fatalf("esc while sending: %#v, busy %v", root, busy(d.p))
+	root := d.Press("esc")
+	if len(root) != 0 || busy(d.P) {
+		t.Fatalf("esc while sending: %#v, busy %v", root, busy(d.P))
 	}
-	d.shows("cancelled", "Send the code by:")
+	d.Shows("cancelled", "Send the code by:")
 	for _, m := range late {
-		d.p.Update(m)
+		d.P.Update(m)
 	}
-	d.lacks("A code was sent")
-	if d.p.TakesText() {
+	d.Lacks("A code was sent")
+	if d.P.TakesText() {
 		t.Fatal("a stale challenge answer was taken")
 	}
 }
@@ -367,15 +269,15 @@ func TestMFAEscWhileSendingCancels(t *testing.T) {
 // changes nothing.
 func TestMFAStaleAnswersAreDropped(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
-	before := d.screen()
+	d.Press("enter")
+	before := d.Screen()
 	stale := uitest.LastRequestID(d.ctx) - 1
-	_, cmd := d.p.Update(mfa.VerifyMsg{ID: stale, Err: errors.New("stale refusal")})
-	if cmd != nil || d.screen() != before {
-		t.Fatalf("a stale verify answer changed the page:\n%s", d.screen())
+	_, cmd := d.P.Update(mfa.VerifyMsg{ID: stale, Err: errors.New("stale refusal")})
+	if cmd != nil || d.Screen() != before {
+		t.Fatalf("a stale verify answer changed the page:\n%s", d.Screen())
 	}
-	_, cmd = d.p.Update(mfa.ChallengeMsg{ID: stale, Err: errors.New("stale refusal")})
-	if cmd != nil || d.screen() != before {
+	_, cmd = d.P.Update(mfa.ChallengeMsg{ID: stale, Err: errors.New("stale refusal")})
+	if cmd != nil || d.Screen() != before {
 		t.Fatal("a stale challenge answer changed the page")
 	}
 }
@@ -386,39 +288,39 @@ func TestMFAStaleAnswersAreDropped(t *testing.T) {
 // the wait sends nothing and says so; after it, ctrl+n sends.
 func TestMFARateLimitOnSendCountsDown(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	d.srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 30, Times: 1})
-	root := d.press("ctrl+n")
-	if !has[common.NeedTickMsg](root) {
+	root := d.Press("ctrl+n")
+	if !uitest.Has[common.NeedTickMsg](root) {
 		t.Fatalf("no tick asked for: %#v", root)
 	}
-	if !ticking(d.p) {
+	if !ticking(d.P) {
 		t.Fatal("not ticking during the wait")
 	}
-	d.shows("rate limited (429): a new code can be sent in 30s")
-	if h := help(d.p); strings.Contains(h, "ctrl+n") || strings.Contains(h, "ctrl+w") {
+	d.Shows("rate limited (429): a new code can be sent in 30s")
+	if h := uitest.Help(d.P); strings.Contains(h, "ctrl+n") || strings.Contains(h, "ctrl+w") {
 		t.Fatalf("help offers a new code during the wait: %s", h)
 	}
 	d.clk.Advance(12 * time.Second)
-	d.shows("a new code can be sent in 18s")
+	d.Shows("a new code can be sent in 18s")
 	before := d.srv.Requests()
-	root = d.press("ctrl+n")
-	root = append(root, d.press("ctrl+w")...)
+	root = d.Press("ctrl+n")
+	root = append(root, d.Press("ctrl+w")...)
 	if len(root) != 0 || d.srv.Requests() != before {
 		t.Fatalf("a key during the wait sent: %#v", root)
 	}
-	d.shows("no new code for 18s more (429)")
+	d.Shows("no new code for 18s more (429)")
 	// The code already sent is still typed and checked during the wait.
-	if !d.p.TakesText() {
+	if !d.P.TakesText() {
 		t.Fatal("the code field is closed during a wait on sends")
 	}
 	d.clk.Advance(18 * time.Second)
-	if ticking(d.p) {
+	if ticking(d.P) {
 		t.Fatal("still ticking after the wait")
 	}
-	d.lacks("rate limited")
-	d.press("ctrl+n")
-	d.shows("A code was sent by SMS (challenge 2)")
+	d.Lacks("rate limited")
+	d.Press("ctrl+n")
+	d.Shows("A code was sent by SMS (challenge 2)")
 }
 
 // TestMFARateLimitOnCheckKeepsTheCode: a 429 on a code check did not judge
@@ -426,25 +328,25 @@ func TestMFARateLimitOnSendCountsDown(t *testing.T) {
 // and after the wait the same code gets the token.
 func TestMFARateLimitOnCheckKeepsTheCode(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	code := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
 	d.srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 20, Times: 1})
-	root := d.press(code, "enter")
-	if !has[common.NeedTickMsg](root) || !ticking(d.p) {
+	root := d.Press(code, "enter")
+	if !uitest.Has[common.NeedTickMsg](root) || !ticking(d.P) {
 		t.Fatal("a 429 on the check does not tick")
 	}
-	d.shows("the code was not checked; enter it again in 20s", "Attempts left: 3", "Code "+code)
-	if h := help(d.p); !strings.Contains(h, "verify (wait)") || !strings.Contains(h, "ctrl+n send a new code") {
+	d.Shows("the code was not checked; enter it again in 20s", "Attempts left: 3", "Code "+code)
+	if h := uitest.Help(d.P); !strings.Contains(h, "verify (wait)") || !strings.Contains(h, "ctrl+n send a new code") {
 		t.Fatalf("help during a wait on checks: %s", h)
 	}
 	before := d.srv.Requests()
-	if root := d.press("enter"); len(root) != 0 || d.srv.Requests() != before {
+	if root := d.Press("enter"); len(root) != 0 || d.srv.Requests() != before {
 		t.Fatal("enter during the wait sent the code")
 	}
-	d.shows("the code can be tried again in 20s")
+	d.Shows("the code can be tried again in 20s")
 	d.clk.Advance(20 * time.Second)
-	root = d.press("enter")
-	find[common.MFATokenMsg](t, root)
+	root = d.Press("enter")
+	uitest.Find[common.MFATokenMsg](t, root)
 }
 
 // TestMFARecoverAsksThenAsksTheRoot: L asks before the recovery's first
@@ -452,24 +354,24 @@ func TestMFARateLimitOnCheckKeepsTheCode(t *testing.T) {
 // channel chosen and the page's keep.
 func TestMFARecoverAsksThenAsksTheRoot(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("down") // e-mail chosen
+	d.Press("down") // e-mail chosen
 	before := d.srv.Requests()
-	root := d.press("L")
+	root := d.Press("L")
 	if d.srv.Requests() != before {
 		t.Fatal("L sent something before asking")
 	}
-	ask := find[common.OpenPageMsg](t, root)
+	ask := uitest.Find[common.OpenPageMsg](t, root)
 	if q := uitest.Screen(ask.Page, 200, 10); !strings.Contains(q, "Start the lost-device recovery for mfa@example.com?") || !strings.Contains(q, "by e-mail") {
 		t.Fatalf("the question: %s", q)
 	}
 	_, cmds := uitest.Press(ask.Page, "y")
-	then := find[common.CloseThenMsg](t, uitest.Messages(cmds[0]))
-	rec := find[common.RecoveryAskedMsg](t, uitest.Messages(then.Then))
+	then := uitest.Find[common.CloseThenMsg](t, uitest.Messages(cmds[0]))
+	rec := uitest.Find[common.RecoveryAskedMsg](t, uitest.Messages(then.Then))
 	if rec.Base != d.srv.URL || rec.Req.Username != dinterotest.DemoMFAUser || rec.Channel != client.ChannelEmail || rec.Keep == nil {
 		t.Fatalf("the recovery asked for: %+v", rec)
 	}
 	_, cmds = uitest.Press(ask.Page, "n")
-	if no := find[common.CloseWithStatusMsg](t, uitest.Messages(cmds[0])); no.Status != "no recovery: nothing was sent" {
+	if no := uitest.Find[common.CloseWithStatusMsg](t, uitest.Messages(cmds[0])); no.Status != "no recovery: nothing was sent" {
 		t.Fatalf("n: %+v", no)
 	}
 }
@@ -480,9 +382,9 @@ func TestMFADiagnoseAsksTheRoot(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
 	for _, phase := range []string{"choosing", "code sent"} {
 		if phase == "code sent" {
-			d.press("enter")
+			d.Press("enter")
 		}
-		diag := find[common.DiagnoseAskedMsg](t, d.press("u"))
+		diag := uitest.Find[common.DiagnoseAskedMsg](t, d.Press("u"))
 		if diag.User != dinterotest.DemoMFAUser || diag.Src.BaseURL != d.srv.URL || diag.Src.Request.ClientID != dinterotest.DemoClientID {
 			t.Fatalf("%s: the diagnosis asked for: %+v", phase, diag)
 		}
@@ -494,34 +396,34 @@ func TestMFADiagnoseAsksTheRoot(t *testing.T) {
 func TestMFAKeysNotOfferedDoNothing(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
 	var cmd tea.Cmd
-	d.p, cmd = d.p.Update(uitest.Key("enter"))
+	d.P, cmd = d.P.Update(uitest.Key("enter"))
 	_ = cmd // never run: the request stays in flight
-	if h := help(d.p); h != "esc cancel · ctrl+c quit" {
+	if h := uitest.Help(d.P); h != "esc cancel · ctrl+c quit" {
 		t.Fatalf("help in flight: %s", h)
 	}
 	for _, k := range []string{"L", "u", "ctrl+n", "ctrl+w", "enter", "x", "1"} {
-		if _, c := d.p.Update(uitest.Key(k)); c != nil {
+		if _, c := d.P.Update(uitest.Key(k)); c != nil {
 			t.Fatalf("%s in flight returned a command", k)
 		}
 	}
-	d.shows("sending a code by SMS")
+	d.Shows("sending a code by SMS")
 }
 
 // TestMFAExpiredSessionIsDead: an expired mfa_token ends the page's
 // requests: it says to start over, and offers only esc, L and u.
 func TestMFAExpiredSessionIsDead(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	d.clk.Advance(11 * time.Minute) // past the fake's mfa_token lifetime
-	d.press("ctrl+n")
-	d.shows("This MFA session has expired.", "Press esc and send the request again.")
-	if d.p.TakesText() {
+	d.Press("ctrl+n")
+	d.Shows("This MFA session has expired.", "Press esc and send the request again.")
+	if d.P.TakesText() {
 		t.Fatal("a dead session takes a code")
 	}
-	if h := help(d.p); strings.Contains(h, "enter") || strings.Contains(h, "ctrl+n") {
+	if h := uitest.Help(d.P); strings.Contains(h, "enter") || strings.Contains(h, "ctrl+n") {
 		t.Fatalf("help of a dead session: %s", h)
 	}
-	root := d.press("esc")
+	root := d.Press("esc")
 	if len(root) != 1 || root[0] != (common.ClosePageMsg{}) {
 		t.Fatalf("esc on a dead session: %#v", root)
 	}
@@ -531,14 +433,14 @@ func TestMFAExpiredSessionIsDead(t *testing.T) {
 // reaches the screen without them.
 func TestMFAServerTextIsSanitised(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	d.srv.SetFault(&dinterotest.Fault{Status: 400, Code: "invalid_grant", Message: "bad \x1b]0;owned\x07code\x1b[2J here", Times: 1})
-	d.press("111111", "enter")
-	view := d.p.View()
+	d.Press("111111", "enter")
+	view := d.P.View()
 	if strings.Contains(view, "\x1b]0;") || strings.Contains(view, "\x07") || strings.Contains(view, "\x1b[2J") {
 		t.Fatalf("a server's escape sequence reached the screen: %q", view)
 	}
-	d.shows("bad", "here")
+	d.Shows("bad", "here")
 }
 
 // TestMFAFitsSixtyByTwenty: at 60×20 no line is wider than 60 and what a
@@ -546,10 +448,10 @@ func TestMFAServerTextIsSanitised(t *testing.T) {
 // with the code) shows.
 func TestMFAFitsSixtyByTwenty(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	code := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
-	d.press(wrong(code), "enter")
-	view := uitest.Screen(d.p, 58, 20)
+	d.Press(uitest.WrongCode(code), "enter")
+	view := uitest.Screen(d.P, 58, 20)
 	lines := strings.Split(view, "\n")
 	if len(lines) > 20 {
 		t.Fatalf("%d lines at 60×20:\n%s", len(lines), view)
@@ -560,7 +462,7 @@ func TestMFAFitsSixtyByTwenty(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"A code was sent by SMS", "Attempts left: 2", "› Code", "wrong binding code", "Demo outbox", code} {
-		if !strings.Contains(flat(view), want) {
+		if !strings.Contains(uitest.Flat(view), want) {
 			t.Fatalf("60×20 lacks %q:\n%s", want, view)
 		}
 	}
@@ -588,12 +490,12 @@ func TestMFASecretsAreFingerprinted(t *testing.T) {
 // for the code.
 func TestMFASendChallengeSendsAtOnce(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	root := d.run(d.p.(*mfa.Page).SendChallenge(client.ChannelEmail))
-	if ch := find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelEmail {
+	root := d.Run(d.P.(*mfa.Page).SendChallenge(client.ChannelEmail))
+	if ch := uitest.Find[mfa.ChannelChosenMsg](t, root); ch.Ch != client.ChannelEmail {
 		t.Fatalf("channel told to the root: %v", ch.Ch)
 	}
-	d.shows("A code was sent by e-mail (challenge 1)")
-	if !d.p.TakesText() {
+	d.Shows("A code was sent by e-mail (challenge 1)")
+	if !d.P.TakesText() {
 		t.Fatal("the page does not take the code")
 	}
 }
@@ -602,11 +504,11 @@ func TestMFASendChallengeSendsAtOnce(t *testing.T) {
 // 456") reaches the field as digits, and gets the token.
 func TestMFAPasteIsCleaned(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	code := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
-	d.p, _ = d.p.Update(tea.PasteMsg{Content: "Code: " + code[:3] + " " + code[3:]})
-	d.shows("Code " + code)
-	find[common.MFATokenMsg](t, d.press("enter"))
+	d.P, _ = d.P.Update(tea.PasteMsg{Content: "Code: " + code[:3] + " " + code[3:]})
+	d.Shows("Code " + code)
+	uitest.Find[common.MFATokenMsg](t, d.Press("enter"))
 }
 
 // TestMFAOutboxShowsThisScreensCode: a later message to the same user
@@ -614,7 +516,7 @@ func TestMFAPasteIsCleaned(t *testing.T) {
 // code this screen sent in its demo outbox.
 func TestMFAOutboxShowsThisScreensCode(t *testing.T) {
 	d := newDemo(t, client.ChannelSMS)
-	d.press("enter")
+	d.Press("enter")
 	code := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
 	d.clk.Advance(30 * time.Second)
 	runner, err := d.ctx.NewRunner(d.srv.URL)
@@ -628,6 +530,6 @@ func TestMFAOutboxShowsThisScreensCode(t *testing.T) {
 	if later := d.srv.LastBindingCode(dinterotest.DemoMFAUser); later == code {
 		t.Skip("the fake drew the same code twice")
 	}
-	d.shows("sms to +47 900 00 002 at 12:00:00", code)
-	d.lacks("MFA recovery code")
+	d.Shows("sms to +47 900 00 002 at 12:00:00", code)
+	d.Lacks("MFA recovery code")
 }

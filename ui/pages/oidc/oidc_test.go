@@ -103,23 +103,13 @@ func browse(t *testing.T, u string) {
 
 func (d *demo) screen() string { return uitest.Screen(d.p, 78, 24) }
 
-func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 func (d *demo) shows(want ...string) {
 	d.t.Helper()
 	for _, w := range want {
-		if !strings.Contains(flat(d.screen()), flat(w)) {
+		if !strings.Contains(uitest.Flat(d.screen()), uitest.Flat(w)) {
 			d.t.Fatalf("the screen lacks %q:\n%s", w, d.screen())
 		}
 	}
-}
-
-func help(p common.Page) string {
-	var out []string
-	for _, b := range p.Keys().ShortHelp() {
-		out = append(out, b.Help().Key+" "+b.Help().Desc)
-	}
-	return strings.Join(out, " · ")
 }
 
 func busy(p common.Page) bool { return p.(common.Busier).Busy() }
@@ -132,7 +122,7 @@ func busy(p common.Page) bool { return p.(common.Busier).Busy() }
 func TestOIDCWaitingShowsTheURLAndWhereItListens(t *testing.T) {
 	d := newDemo(t, "")
 	d.shows("OIDC browser login", "listening on 127.0.0.1 for the redirect")
-	if h := help(d.p); h != "esc cancel · ctrl+c quit" {
+	if h := uitest.Help(d.p); h != "esc cancel · ctrl+c quit" {
 		t.Fatalf("help while listening: %s", h)
 	}
 	open, _ := d.listen()
@@ -169,7 +159,7 @@ func TestOIDCWaitingShowsTheURLAndWhereItListens(t *testing.T) {
 		t.Fatalf("redirect_uri %q", redirect)
 	}
 	d.shows("Sign in with the identity provider at (c copies it):", "waiting for the redirect to "+redirect+" (5 minutes at most; esc cancels)")
-	if h := help(d.p); h != "c copy URL · esc cancel · ctrl+c quit" {
+	if h := uitest.Help(d.p); h != "c copy URL · esc cancel · ctrl+c quit" {
 		t.Fatalf("help while waiting: %s", h)
 	}
 	_, cmd := d.p.Update(uitest.Key("c"))
@@ -247,7 +237,7 @@ func TestOIDCRefusedLoginShowsTheErrorAndTriesAgain(t *testing.T) {
 	if v := d.p.View(); strings.Contains(v, "\x1b]0;") || strings.Contains(v, "\x07") || strings.Contains(v, "\x1b[2J") {
 		t.Fatalf("the provider's escape sequences reached the screen: %q", v)
 	}
-	if h := help(d.p); h != "enter try again · esc back · ctrl+c quit" {
+	if h := uitest.Help(d.p); h != "enter try again · esc back · ctrl+c quit" {
 		t.Fatalf("help after a refusal: %s", h)
 	}
 	// c is not offered on the failure and copies nothing (the URL is
@@ -262,7 +252,7 @@ func TestOIDCRefusedLoginShowsTheErrorAndTriesAgain(t *testing.T) {
 		t.Fatal("enter does not start again")
 	}
 	d.shows("listening on 127.0.0.1")
-	if h := help(d.p); h != "esc cancel · ctrl+c quit" {
+	if h := uitest.Help(d.p); h != "esc cancel · ctrl+c quit" {
 		t.Fatalf("help while listening again: %s", h)
 	}
 	if _, c := d.p.Update(uitest.Key("c")); c != nil {

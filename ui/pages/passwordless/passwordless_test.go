@@ -21,11 +21,10 @@ import (
 // demo is the code screen of a passwordless login of the demo customer by
 // e-mail, its first code sent, with the fake server and the clock.
 type demo struct {
-	t    *testing.T
+	*uitest.Driver
 	clk  *uitest.Clock
 	srv  *dinterotest.Server
 	ctx  *common.Context
-	p    common.Page
 	kept []*flows.Result
 }
 
@@ -44,69 +43,15 @@ func newDemo(t *testing.T) *demo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &demo{t: t, clk: clk, srv: srv, ctx: ctx}
-	d.p = passwordless.New(ctx, l, func(r *flows.Result) error { d.kept = append(d.kept, r); return nil })
+	d := &demo{Driver: &uitest.Driver{T: t, Own: func(msg tea.Msg) bool {
+		switch msg.(type) {
+		case passwordless.SentMsg, passwordless.VerifyMsg:
+			return true
+		}
+		return false
+	}}, clk: clk, srv: srv, ctx: ctx}
+	d.P = passwordless.New(ctx, l, func(r *flows.Result) error { d.kept = append(d.kept, r); return nil })
 	return d
-}
-
-// run runs cmd as Bubble Tea would, hands the page its own answers and
-// returns the messages meant for the root.
-func (d *demo) run(cmd tea.Cmd) []tea.Msg {
-	d.t.Helper()
-	var root []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for n := 0; len(queue) > 0; n++ {
-		if n > 50 {
-			d.t.Fatal("the page's commands did not settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		for _, msg := range uitest.Messages(c) {
-			switch msg.(type) {
-			case passwordless.SentMsg, passwordless.VerifyMsg:
-				var next tea.Cmd
-				d.p, next = d.p.Update(msg)
-				queue = append(queue, next)
-			default:
-				root = append(root, msg)
-			}
-		}
-	}
-	return root
-}
-
-func (d *demo) press(keys ...string) []tea.Msg {
-	d.t.Helper()
-	var root []tea.Msg
-	for _, k := range keys {
-		var cmd tea.Cmd
-		d.p, cmd = d.p.Update(uitest.Key(k))
-		root = append(root, d.run(cmd)...)
-	}
-	return root
-}
-
-func (d *demo) screen() string { return uitest.Screen(d.p, 78, 24) }
-
-// flat is text with its runs of white space as one space.
-func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func (d *demo) shows(want ...string) {
-	d.t.Helper()
-	for _, w := range want {
-		if !strings.Contains(flat(d.screen()), flat(w)) {
-			d.t.Fatalf("the screen lacks %q:\n%s", w, d.screen())
-		}
-	}
-}
-
-func (d *demo) lacks(unwanted ...string) {
-	d.t.Helper()
-	for _, w := range unwanted {
-		if strings.Contains(flat(d.screen()), flat(w)) {
-			d.t.Fatalf("the screen shows %q:\n%s", w, d.screen())
-		}
-	}
 }
 
 // codes are the codes the outbox holds for the customer, oldest first.
@@ -122,44 +67,8 @@ func (d *demo) codes() []dinterotest.Message {
 
 func (d *demo) lastCode() string { c := d.codes(); return c[len(c)-1].BindingCode }
 
-func help(p common.Page) string {
-	var out []string
-	for _, b := range p.Keys().ShortHelp() {
-		out = append(out, b.Help().Key+" "+b.Help().Desc)
-	}
-	return strings.Join(out, " · ")
-}
-
 func busy(p common.Page) bool    { return p.(common.Busier).Busy() }
 func ticking(p common.Page) bool { return p.(common.Ticker).Ticking() }
-
-func find[T any](t *testing.T, msgs []tea.Msg) T {
-	t.Helper()
-	for _, m := range msgs {
-		if v, ok := m.(T); ok {
-			return v
-		}
-	}
-	var zero T
-	t.Fatalf("no %T among %#v", zero, msgs)
-	return zero
-}
-
-func has[T any](msgs []tea.Msg) bool {
-	for _, m := range msgs {
-		if _, ok := m.(T); ok {
-			return true
-		}
-	}
-	return false
-}
-
-func wrong(code string) string {
-	if code[0] == '9' {
-		return "1" + code[1:]
-	}
-	return string(code[0]+1) + code[1:]
-}
 
 // TestPasswordlessRightCodeGetsTheToken: the screen says where the code
 // went, when, the attempts left and the demo outbox with the code; the
@@ -167,24 +76,24 @@ func wrong(code string) string {
 func TestPasswordlessRightCodeGetsTheToken(t *testing.T) {
 	d := newDemo(t)
 	code := d.lastCode()
-	d.shows("Passwordless login", "The code was sent by e-mail to customer@example.com.", "Send 1 at 12:00:00", "Attempts left: 3", "Demo outbox", code)
-	if !d.p.TakesText() || busy(d.p) || ticking(d.p) {
+	d.Shows("Passwordless login", "The code was sent by e-mail to customer@example.com.", "Send 1 at 12:00:00", "Attempts left: 3", "Demo outbox", code)
+	if !d.P.TakesText() || busy(d.P) || ticking(d.P) {
 		t.Fatal("waiting for a code: not taking text, busy or ticking")
 	}
-	if h := help(d.p); h != "enter verify · ctrl+n send a new code · ctrl+w send by SMS instead · esc back · ctrl+c quit" {
+	if h := uitest.Help(d.P); h != "enter verify · ctrl+n send a new code · ctrl+w send by SMS instead · esc back · ctrl+c quit" {
 		t.Fatalf("help: %s", h)
 	}
 	var cmd tea.Cmd
-	d.p, _ = d.p.Update(uitest.Key(code))
-	d.p, cmd = d.p.Update(uitest.Key("enter"))
-	if !busy(d.p) || d.p.TakesText() {
+	d.P, _ = d.P.Update(uitest.Key(code))
+	d.P, cmd = d.P.Update(uitest.Key("enter"))
+	if !busy(d.P) || d.P.TakesText() {
 		t.Fatal("checking: not busy, or takes text")
 	}
-	d.shows("checking the code")
-	if h := help(d.p); h != "esc cancel · ctrl+c quit" {
+	d.Shows("checking the code")
+	if h := uitest.Help(d.P); h != "esc cancel · ctrl+c quit" {
 		t.Fatalf("help while checking: %s", h)
 	}
-	tok := find[common.MFATokenMsg](t, d.run(cmd))
+	tok := uitest.Find[common.MFATokenMsg](t, d.Run(cmd))
 	if tok.Res == nil || tok.Res.Request.Grant != client.GrantAuthorizationCode || len(d.kept) != 1 {
 		t.Fatalf("token %+v, kept %d", tok.Res, len(d.kept))
 	}
@@ -196,15 +105,15 @@ func TestPasswordlessRightCodeGetsTheToken(t *testing.T) {
 func TestPasswordlessWrongCode(t *testing.T) {
 	d := newDemo(t)
 	code := d.lastCode()
-	root := d.press(wrong(code), "enter")
-	if has[common.MFATokenMsg](root) {
+	root := d.Press(uitest.WrongCode(code), "enter")
+	if uitest.Has[common.MFATokenMsg](root) {
 		t.Fatal("a wrong code got a token")
 	}
-	d.shows("wrong verification code", "check it and type it again", "Attempts left: 2")
-	if strings.Contains(flat(d.screen()), "Code "+wrong(code)) {
+	d.Shows("wrong verification code", "check it and type it again", "Attempts left: 2")
+	if strings.Contains(uitest.Flat(d.Screen()), "Code "+uitest.WrongCode(code)) {
 		t.Fatal("the wrong code stays in the field")
 	}
-	find[common.MFATokenMsg](t, d.press(code, "enter"))
+	uitest.Find[common.MFATokenMsg](t, d.Press(code, "enter"))
 }
 
 // TestPasswordlessPasteIsCleaned: a code pasted as an e-mail shows it
@@ -212,9 +121,9 @@ func TestPasswordlessWrongCode(t *testing.T) {
 func TestPasswordlessPasteIsCleaned(t *testing.T) {
 	d := newDemo(t)
 	code := d.lastCode()
-	d.p, _ = d.p.Update(tea.PasteMsg{Content: "Code: " + code[:3] + " " + code[3:]})
-	d.shows("Code " + code)
-	find[common.MFATokenMsg](t, d.press("enter"))
+	d.P, _ = d.P.Update(tea.PasteMsg{Content: "Code: " + code[:3] + " " + code[3:]})
+	d.Shows("Code " + code)
+	uitest.Find[common.MFATokenMsg](t, d.Press("enter"))
 }
 
 // TestPasswordlessEmptyCodeSendsNothing: enter with no code is refused on
@@ -223,11 +132,11 @@ func TestPasswordlessEmptyCodeSendsNothing(t *testing.T) {
 	d := newDemo(t)
 	before := d.srv.Requests()
 	var cmd tea.Cmd
-	d.p, cmd = d.p.Update(uitest.Key("enter"))
+	d.P, cmd = d.P.Update(uitest.Key("enter"))
 	if cmd != nil || d.srv.Requests() != before {
 		t.Fatal("enter on an empty code sent something")
 	}
-	d.shows("type the code the user received", "Attempts left: 3")
+	d.Shows("type the code the user received", "Attempts left: 3")
 }
 
 // TestPasswordlessSpentCodeOffersANewOne: an expired code is refused as
@@ -237,23 +146,23 @@ func TestPasswordlessSpentCodeOffersANewOne(t *testing.T) {
 	d := newDemo(t)
 	code := d.lastCode()
 	d.clk.Advance(6 * time.Minute) // past the code's five minutes
-	d.press(code, "enter")
-	d.shows("This code is used or expired.", "ctrl+n sends a new one", "has expired")
-	if h := help(d.p); strings.Contains(h, "verify") {
+	d.Press(code, "enter")
+	d.Shows("This code is used or expired.", "ctrl+n sends a new one", "has expired")
+	if h := uitest.Help(d.P); strings.Contains(h, "verify") {
 		t.Fatalf("help offers verify on a spent code: %s", h)
 	}
 	before := d.srv.Requests()
-	if root := d.press("enter"); len(root) != 0 || d.srv.Requests() != before {
+	if root := d.Press("enter"); len(root) != 0 || d.srv.Requests() != before {
 		t.Fatal("enter on a spent code sent something")
 	}
-	d.shows("this code is used or expired: ctrl+n sends a new one")
-	d.press("ctrl+n")
+	d.Shows("this code is used or expired: ctrl+n sends a new one")
+	d.Press("ctrl+n")
 	if n := len(d.codes()); n != 2 {
 		t.Fatalf("%d codes sent, want 2", n)
 	}
-	d.shows("Send 2 at 12:06:00", "› Code")
-	d.lacks("This code is used or expired.")
-	find[common.MFATokenMsg](t, d.press(d.lastCode(), "enter"))
+	d.Shows("Send 2 at 12:06:00", "› Code")
+	d.Lacks("This code is used or expired.")
+	uitest.Find[common.MFATokenMsg](t, d.Press(d.lastCode(), "enter"))
 }
 
 // TestPasswordlessSwitchConnection: ctrl+w sends the same code by SMS
@@ -262,18 +171,18 @@ func TestPasswordlessSpentCodeOffersANewOne(t *testing.T) {
 func TestPasswordlessSwitchConnection(t *testing.T) {
 	d := newDemo(t)
 	first := d.lastCode()
-	d.press("ctrl+w")
+	d.Press("ctrl+w")
 	sent := d.codes()
 	if len(sent) != 2 || sent[1].Channel != "sms" || sent[1].BindingCode != first {
 		t.Fatalf("outbox after ctrl+w: %+v", sent)
 	}
-	d.shows("The code was sent by SMS to the phone of customer@example.com.", "Send 2 at", "sms to +47 900 00 010")
-	if h := help(d.p); !strings.Contains(h, "ctrl+w send by e-mail instead") {
+	d.Shows("The code was sent by SMS to the phone of customer@example.com.", "Send 2 at", "sms to +47 900 00 010")
+	if h := uitest.Help(d.P); !strings.Contains(h, "ctrl+w send by e-mail instead") {
 		t.Fatalf("help after ctrl+w: %s", h)
 	}
-	d.press("ctrl+w")
-	d.shows("The code was sent by e-mail to customer@example.com.", "Send 3 at")
-	find[common.MFATokenMsg](t, d.press(first, "enter"))
+	d.Press("ctrl+w")
+	d.Shows("The code was sent by e-mail to customer@example.com.", "Send 3 at")
+	uitest.Find[common.MFATokenMsg](t, d.Press(first, "enter"))
 }
 
 // TestPasswordlessNewCode: ctrl+n sends a new code that replaces the last.
@@ -281,12 +190,12 @@ func TestPasswordlessNewCode(t *testing.T) {
 	d := newDemo(t)
 	first := d.lastCode()
 	d.clk.Advance(10 * time.Second)
-	d.press("ctrl+n")
-	d.shows("Send 2 at 12:00:10", "Attempts left: 3")
+	d.Press("ctrl+n")
+	d.Shows("Send 2 at 12:00:10", "Attempts left: 3")
 	if d.lastCode() == first {
 		t.Skip("the fake drew the same code twice")
 	}
-	find[common.MFATokenMsg](t, d.press(d.lastCode(), "enter"))
+	uitest.Find[common.MFATokenMsg](t, d.Press(d.lastCode(), "enter"))
 }
 
 // TestPasswordlessRateLimitOnSend: a 429 on a new code counts the
@@ -296,31 +205,31 @@ func TestPasswordlessNewCode(t *testing.T) {
 func TestPasswordlessRateLimitOnSend(t *testing.T) {
 	d := newDemo(t)
 	d.srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 45, Times: 1})
-	root := d.press("ctrl+n")
-	if !has[common.NeedTickMsg](root) || !ticking(d.p) {
+	root := d.Press("ctrl+n")
+	if !uitest.Has[common.NeedTickMsg](root) || !ticking(d.P) {
 		t.Fatalf("a 429 does not tick: %#v", root)
 	}
-	d.shows("rate limited (429): a new code can be sent in 45s")
-	if h := help(d.p); strings.Contains(h, "ctrl+n") || strings.Contains(h, "ctrl+w") {
+	d.Shows("rate limited (429): a new code can be sent in 45s")
+	if h := uitest.Help(d.P); strings.Contains(h, "ctrl+n") || strings.Contains(h, "ctrl+w") {
 		t.Fatalf("help during the wait: %s", h)
 	}
 	d.clk.Advance(15 * time.Second)
 	before := d.srv.Requests()
-	if root := d.press("ctrl+n", "ctrl+w"); len(root) != 0 || d.srv.Requests() != before {
+	if root := d.Press("ctrl+n", "ctrl+w"); len(root) != 0 || d.srv.Requests() != before {
 		t.Fatal("a key during the wait sent something")
 	}
-	d.shows("no new code for 30s more (429)")
+	d.Shows("no new code for 30s more (429)")
 	// The code already sent still works during the wait: the field is open.
-	if !d.p.TakesText() {
+	if !d.P.TakesText() {
 		t.Fatal("the field is closed during a wait on sends")
 	}
 	d.clk.Advance(30 * time.Second)
-	if ticking(d.p) {
+	if ticking(d.P) {
 		t.Fatal("ticking after the wait")
 	}
-	d.lacks("rate limited")
-	d.press("ctrl+n")
-	d.shows("Send 2 at 12:00:45")
+	d.Lacks("rate limited")
+	d.Press("ctrl+n")
+	d.Shows("Send 2 at 12:00:45")
 }
 
 // TestPasswordlessRealRateLimit: the fake's own limit (five codes a
@@ -328,10 +237,10 @@ func TestPasswordlessRateLimitOnSend(t *testing.T) {
 func TestPasswordlessRealRateLimit(t *testing.T) {
 	d := newDemo(t)
 	for range 4 {
-		d.press("ctrl+n")
+		d.Press("ctrl+n")
 	}
-	d.press("ctrl+n")
-	d.shows("rate limited (429): a new code can be sent in 1m 00s")
+	d.Press("ctrl+n")
+	d.Shows("rate limited (429): a new code can be sent in 1m 00s")
 	if n := len(d.codes()); n != 5 {
 		t.Fatalf("%d codes sent, want 5", n)
 	}
@@ -343,20 +252,20 @@ func TestPasswordlessRateLimitOnCheck(t *testing.T) {
 	d := newDemo(t)
 	code := d.lastCode()
 	d.srv.SetFault(&dinterotest.Fault{Status: 429, RetryAfter: 10, Times: 1})
-	root := d.press(code, "enter")
-	if !has[common.NeedTickMsg](root) || !ticking(d.p) {
+	root := d.Press(code, "enter")
+	if !uitest.Has[common.NeedTickMsg](root) || !ticking(d.P) {
 		t.Fatal("a 429 on the check does not tick")
 	}
-	d.shows("the code was not checked; enter it again in 10s", "Attempts left: 3", "Code "+code)
-	if h := help(d.p); !strings.Contains(h, "enter verify (wait)") {
+	d.Shows("the code was not checked; enter it again in 10s", "Attempts left: 3", "Code "+code)
+	if h := uitest.Help(d.P); !strings.Contains(h, "enter verify (wait)") {
 		t.Fatalf("help: %s", h)
 	}
 	before := d.srv.Requests()
-	if root := d.press("enter"); len(root) != 0 || d.srv.Requests() != before {
+	if root := d.Press("enter"); len(root) != 0 || d.srv.Requests() != before {
 		t.Fatal("enter during the wait sent the code")
 	}
 	d.clk.Advance(10 * time.Second)
-	find[common.MFATokenMsg](t, d.press("enter"))
+	uitest.Find[common.MFATokenMsg](t, d.Press("enter"))
 }
 
 // TestPasswordlessEsc: esc goes back; esc while a request is in flight
@@ -364,20 +273,20 @@ func TestPasswordlessRateLimitOnCheck(t *testing.T) {
 func TestPasswordlessEsc(t *testing.T) {
 	d := newDemo(t)
 	var cmd tea.Cmd
-	d.p, cmd = d.p.Update(uitest.Key("ctrl+n"))
+	d.P, cmd = d.P.Update(uitest.Key("ctrl+n"))
 	late := uitest.Messages(cmd)
-	if root := d.press("esc"); len(root) != 0 {
+	if root := d.Press("esc"); len(root) != 0 {
 		t.Fatalf("esc in flight: %#v", root)
 	}
-	if busy(d.p) {
+	if busy(d.P) {
 		t.Fatal("busy after esc")
 	}
-	d.shows("cancelled", "Send 1 at")
+	d.Shows("cancelled", "Send 1 at")
 	for _, m := range late {
-		d.p.Update(m)
+		d.P.Update(m)
 	}
-	d.lacks("Send 2 at")
-	root := d.press("esc")
+	d.Lacks("Send 2 at")
+	root := d.Press("esc")
 	if len(root) != 1 || root[0] != (common.ClosePageMsg{}) {
 		t.Fatalf("esc: %#v", root)
 	}
@@ -387,11 +296,11 @@ func TestPasswordlessEsc(t *testing.T) {
 // nothing.
 func TestPasswordlessStaleAnswerDropped(t *testing.T) {
 	d := newDemo(t)
-	before := d.screen()
-	_, cmd := d.p.Update(passwordless.VerifyMsg{ID: uitest.LastRequestID(d.ctx) + 7, Err: errors.New("stale")})
-	_, cmd2 := d.p.Update(passwordless.SentMsg{ID: -1, Err: errors.New("stale")})
-	if cmd != nil || cmd2 != nil || d.screen() != before {
-		t.Fatalf("a stale answer changed the page:\n%s", d.screen())
+	before := d.Screen()
+	_, cmd := d.P.Update(passwordless.VerifyMsg{ID: uitest.LastRequestID(d.ctx) + 7, Err: errors.New("stale")})
+	_, cmd2 := d.P.Update(passwordless.SentMsg{ID: -1, Err: errors.New("stale")})
+	if cmd != nil || cmd2 != nil || d.Screen() != before {
+		t.Fatalf("a stale answer changed the page:\n%s", d.Screen())
 	}
 }
 
@@ -400,11 +309,11 @@ func TestPasswordlessStaleAnswerDropped(t *testing.T) {
 func TestPasswordlessServerTextSanitised(t *testing.T) {
 	d := newDemo(t)
 	d.srv.SetFault(&dinterotest.Fault{Status: 400, Code: "invalid_grant", Message: "nope \x1b]52;c;ZXZpbA==\x07\x1b[31mred", Times: 1})
-	d.press("123456", "enter")
-	if v := d.p.View(); strings.Contains(v, "\x1b]52") || strings.Contains(v, "\x07") || strings.Contains(v, "\x1b[31mred") {
+	d.Press("123456", "enter")
+	if v := d.P.View(); strings.Contains(v, "\x1b]52") || strings.Contains(v, "\x07") || strings.Contains(v, "\x1b[31mred") {
 		t.Fatalf("escape sequences reached the screen: %q", v)
 	}
-	d.shows("nope", "red")
+	d.Shows("nope", "red")
 }
 
 // TestPasswordlessFitsSixtyByTwenty: at 60×20 nothing is wider than the
@@ -412,8 +321,8 @@ func TestPasswordlessServerTextSanitised(t *testing.T) {
 func TestPasswordlessFitsSixtyByTwenty(t *testing.T) {
 	d := newDemo(t)
 	code := d.lastCode()
-	d.press(wrong(code), "enter")
-	view := uitest.Screen(d.p, 58, 20)
+	d.Press(uitest.WrongCode(code), "enter")
+	view := uitest.Screen(d.P, 58, 20)
 	lines := strings.Split(view, "\n")
 	if len(lines) > 20 {
 		t.Fatalf("%d lines at 60×20:\n%s", len(lines), view)
@@ -424,7 +333,7 @@ func TestPasswordlessFitsSixtyByTwenty(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"The code was sent by e-mail", "Attempts left: 2", "› Code", "wrong verification code", "Demo outbox", code} {
-		if !strings.Contains(flat(view), want) {
+		if !strings.Contains(uitest.Flat(view), want) {
 			t.Fatalf("60×20 lacks %q:\n%s", want, view)
 		}
 	}
@@ -437,15 +346,15 @@ func TestPasswordlessSpentCodeSwitchSendsANewOne(t *testing.T) {
 	d := newDemo(t)
 	code := d.lastCode()
 	d.clk.Advance(6 * time.Minute)
-	d.press(code, "enter")
-	d.shows("This code is used or expired.")
-	d.press("ctrl+w")
+	d.Press(code, "enter")
+	d.Shows("This code is used or expired.")
+	d.Press("ctrl+w")
 	sent := d.codes()
 	if len(sent) != 2 || sent[1].Channel != "sms" {
 		t.Fatalf("outbox after ctrl+w on a spent code: %+v", sent)
 	}
-	d.shows("The code was sent by SMS to the phone of customer@example.com.", "› Code")
-	find[common.MFATokenMsg](t, d.press(sent[1].BindingCode, "enter"))
+	d.Shows("The code was sent by SMS to the phone of customer@example.com.", "› Code")
+	uitest.Find[common.MFATokenMsg](t, d.Press(sent[1].BindingCode, "enter"))
 }
 
 // TestPasswordlessTooManyWrongCodes: the server's limit of wrong codes
@@ -454,13 +363,13 @@ func TestPasswordlessTooManyWrongCodes(t *testing.T) {
 	d := newDemo(t)
 	code := d.lastCode()
 	for range 3 {
-		d.press(wrong(code), "enter")
+		d.Press(uitest.WrongCode(code), "enter")
 	}
-	d.shows("This code is used or expired.", "ctrl+n sends a new one")
-	if h := help(d.p); strings.Contains(h, "verify") {
+	d.Shows("This code is used or expired.", "ctrl+n sends a new one")
+	if h := uitest.Help(d.P); strings.Contains(h, "verify") {
 		t.Fatalf("help offers verify: %s", h)
 	}
-	d.press("ctrl+n")
-	d.shows("Attempts left: 3")
-	find[common.MFATokenMsg](t, d.press(d.lastCode(), "enter"))
+	d.Press("ctrl+n")
+	d.Shows("Attempts left: 3")
+	uitest.Find[common.MFATokenMsg](t, d.Press(d.lastCode(), "enter"))
 }

@@ -14,20 +14,12 @@ import (
 	"github.com/tokenbench/tokenbench/ui/pages/supportbundle"
 )
 
-func helpKeys(p common.Page) string {
-	var out []string
-	for _, b := range p.Keys().ShortHelp() {
-		out = append(out, b.Help().Key+" "+b.Help().Desc)
-	}
-	return strings.Join(out, " · ")
-}
-
 // The help follows the page's state: the field offers enter, esc, tab and
 // clearing; the question y and n; a write under way only ctrl+c.
 func TestTheHelpFollowsTheState(t *testing.T) {
 	ctx, _, res := session(t)
 	var p common.Page = open(ctx, caseOf(res))
-	if got := helpKeys(p); got != "enter write · esc cancel · tab whole session · ctrl+u clear · ctrl+c quit" {
+	if got := uitest.Help(p); got != "enter write · esc cancel · tab whole session · ctrl+u clear · ctrl+c quit" {
 		t.Fatalf("the field offers %q", got)
 	}
 	done := make(chan struct{})
@@ -36,12 +28,12 @@ func TestTheHelpFollowsTheState(t *testing.T) {
 		return "", &bundle.ExistsError{Path: path}
 	}
 	p, cmds := uitest.Press(p, "enter")
-	if got := helpKeys(p); got != "ctrl+c quit" {
+	if got := uitest.Help(p); got != "ctrl+c quit" {
 		t.Fatalf("writing offers %q", got)
 	}
 	close(done)
 	p, _ = p.Update(cmds[0]())
-	if got := helpKeys(p); got != "y replace it · n/esc another name · ctrl+c quit" {
+	if got := uitest.Help(p); got != "y replace it · n/esc another name · ctrl+c quit" {
 		t.Fatalf("the question offers %q", got)
 	}
 	// esc answers the question as n does: nothing leaves the page.
@@ -49,7 +41,7 @@ func TestTheHelpFollowsTheState(t *testing.T) {
 	if uitest.Messages(cmds[0]) != nil || p.(common.Asker).Asking() {
 		t.Fatal("esc on the question leaves the page or keeps asking")
 	}
-	requireShows(t, screen(p, ctx), "not replaced: pick another name")
+	uitest.RequireShows(t, screen(p, ctx), "not replaced: pick another name")
 }
 
 // A write that fails says why on the page, which stays, and does not
@@ -75,7 +67,7 @@ func TestAFailedWriteSaysWhy(t *testing.T) {
 		t.Fatalf("a failed write: %#v", msgs)
 	}
 	view := screen(p, ctx)
-	requireShows(t, view, "✗ not written: disk full")
+	uitest.RequireShows(t, view, "✗ not written: disk full")
 	if strings.Contains(view, "\x1b") || p.(common.Asker).Asking() {
 		t.Fatalf("the failure: %q", view)
 	}
@@ -96,8 +88,8 @@ func TestADiagnosisBundleNamesItsReport(t *testing.T) {
 		Findings: []doctor.Finding{{Text: "one"}, {Text: "two"}}}
 	in := bundle.Input{Account: dinterotest.DemoAccount, Grant: "client_credentials (doctor)", Doctor: report}
 	p := supportbundle.New(ctx, in, "diagnose user")
-	requireShows(t, screen(p, ctx), "Doctor "+dinterotest.DemoUser+": 2 finding(s)", "Timeline no MFA flow of "+dinterotest.DemoUser)
+	uitest.RequireShows(t, screen(p, ctx), "Doctor "+dinterotest.DemoUser+": 2 finding(s)", "Timeline no MFA flow of "+dinterotest.DemoUser)
 	report.User.Email = dinterotest.DemoMFAUser
 	p = supportbundle.New(ctx, in, "diagnose user")
-	requireShows(t, screen(p, ctx), "Timeline the MFA flow of "+dinterotest.DemoMFAUser)
+	uitest.RequireShows(t, screen(p, ctx), "Timeline the MFA flow of "+dinterotest.DemoMFAUser)
 }

@@ -21,17 +21,6 @@ import (
 	"github.com/tokenbench/tokenbench/ui/pages/supportbundle"
 )
 
-func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func requireShows(t *testing.T, view string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(squash(view), squash(w)) {
-			t.Fatalf("the screen does not show %q:\n%s", w, view)
-		}
-	}
-}
-
 // screen is the page's body as the root sizes it for ctx's terminal.
 func screen(p common.Page, ctx *common.Context) string {
 	return uitest.Screen(p, ctx.Width-2, ctx.Height-4)
@@ -100,7 +89,7 @@ func TestThePageSaysWhatTheBundleHolds(t *testing.T) {
 	p := supportbundle.New(ctx, caseOf(res), "token")
 	p.Focus()
 	view := screen(p, ctx)
-	requireShows(t, view, "Support bundle from token",
+	uitest.RequireShows(t, view, "Support bundle from token",
 		"Account T11223344", "Grant password + MFA",
 		"Exchanges 5 of this case; 2 left out",
 		"Timeline the MFA flow: MFA completed: token issued after binding code",
@@ -118,7 +107,7 @@ func TestThePageSaysWhatTheBundleHolds(t *testing.T) {
 	// A diagnosis's bundle names its report and the user's flow.
 	in := bundle.Input{Account: dinterotest.DemoAccount, Grant: "client_credentials (doctor)", NoToken: "the diagnosis read with a client token"}
 	d := supportbundle.New(ctx, in, "diagnose user")
-	requireShows(t, screen(d, ctx), "Support bundle from diagnose user", "Token none: the diagnosis read with a client token")
+	uitest.RequireShows(t, screen(d, ctx), "Support bundle from diagnose user", "Token none: the diagnosis read with a client token")
 }
 
 // tab switches the bundle to the whole session, by choice, and back.
@@ -129,9 +118,9 @@ func TestTabSwitchesToTheWholeSession(t *testing.T) {
 	if uitest.Messages(msgs[0]) != nil {
 		t.Fatal("tab sends something")
 	}
-	requireShows(t, screen(p, ctx), "Exchanges all 7 of the session, other users' too")
+	uitest.RequireShows(t, screen(p, ctx), "Exchanges all 7 of the session, other users' too")
 	p, _ = uitest.Press(p, "tab")
-	requireShows(t, screen(p, ctx), "Exchanges 5 of this case; 2 left out")
+	uitest.RequireShows(t, screen(p, ctx), "Exchanges 5 of this case; 2 left out")
 }
 
 // write types path into the page's field and presses enter; it returns
@@ -181,7 +170,7 @@ func TestWritingIntoATempDir(t *testing.T) {
 	p, _ = uitest.Press(p, "ctrl+u")
 	p, _ = p.Update(tea.PasteMsg{Content: filepath.Join(dir, "ticket-4711")})
 	p, cmds := uitest.Press(p, "enter")
-	requireShows(t, screen(p, ctx), "writing…")
+	uitest.RequireShows(t, screen(p, ctx), "writing…")
 	if _, more := uitest.Press(p, "esc"); more[0] != nil {
 		t.Fatal("esc while writing does something")
 	}
@@ -231,7 +220,7 @@ func TestAnExistingFileIsNotReplacedWithoutAsking(t *testing.T) {
 	if len(msgs) != 0 {
 		t.Fatalf("writing over a file: %#v", msgs)
 	}
-	requireShows(t, screen(p, ctx), path+" exists. Replace it? y replaces it · n picks another name")
+	uitest.RequireShows(t, screen(p, ctx), path+" exists. Replace it? y replaces it · n picks another name")
 	asker, ok := p.(common.Asker)
 	if !ok || !asker.Asking() {
 		t.Fatal("the page asks y/n without saying so (common.Asker)")
@@ -245,7 +234,7 @@ func TestAnExistingFileIsNotReplacedWithoutAsking(t *testing.T) {
 			t.Fatal("x or n sends something")
 		}
 	}
-	requireShows(t, screen(p, ctx), "✗ not replaced: pick another name")
+	uitest.RequireShows(t, screen(p, ctx), "✗ not replaced: pick another name")
 	if asker.Asking() || !p.TakesText() {
 		t.Fatal("n leaves the question")
 	}
@@ -283,7 +272,7 @@ func TestEscAndAnEmptyName(t *testing.T) {
 	if uitest.Messages(cmds[1]) != nil {
 		t.Fatal("enter on an empty name sends something")
 	}
-	requireShows(t, screen(p, ctx), "✗ type a file name")
+	uitest.RequireShows(t, screen(p, ctx), "✗ type a file name")
 	_, cmds = uitest.Press(p, "esc")
 	if msgs := uitest.Messages(cmds[0]); len(msgs) != 1 || msgs[0] != (common.CloseWithStatusMsg{Status: "support bundle not written"}) {
 		t.Fatalf("esc: %#v", msgs)
@@ -304,6 +293,6 @@ func TestTheQuestionStaysAt60x20(t *testing.T) {
 		if n := len(strings.Split(view, "\n")); n > h {
 			t.Fatalf("%d lines in a body of %d:\n%s", n, h, view)
 		}
-		requireShows(t, view, "Write the bundle to:", "› ")
+		uitest.RequireShows(t, view, "Write the bundle to:", "› ")
 	}
 }

@@ -20,41 +20,6 @@ import (
 
 const refreshToken = "rt_FixedRefreshTokenForTokenPageTests01"
 
-// result is a password login's token issued at issued, living two
-// minutes, with claims added to the usual ones (nil removes one) and a
-// refresh token when refresh.
-func result(t *testing.T, issued time.Time, refresh bool, extra jwt.MapClaims) *flows.Result {
-	t.Helper()
-	claims := jwt.MapClaims{
-		"iss": "https://api.dintero.com/v1/accounts/T11223344/auth", "sub": "user:support@example.com",
-		"aud": "https://api.dintero.com/v1/accounts/T11223344", "iat": issued.Unix(),
-		"exp": issued.Add(2 * time.Minute).Unix(), "scope": "read:accounts write:checkout", "email": "support@example.com",
-	}
-	for k, v := range extra {
-		if v == nil {
-			delete(claims, k)
-			continue
-		}
-		claims[k] = v
-	}
-	raw, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("token-page-test-key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := tokeninfo.Decode(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp := &client.TokenResponse{AccessToken: raw, TokenType: "Bearer", ExpiresIn: 120, ReceivedAt: issued, ServerDate: issued,
-		Fields: map[string]any{"access_token": raw, "token_type": "Bearer", "expires_in": 120}}
-	res := &flows.Result{Request: flows.Request{Account: "T11223344", Grant: client.GrantPassword, Username: "support@example.com"},
-		Response: resp, Token: tok, Expiry: tokeninfo.ComputeExpiry(tok, issued, 120, issued)}
-	if refresh {
-		resp.RefreshToken, resp.Fields["refresh_token"], res.RefreshToken = refreshToken, refreshToken, refreshToken
-	}
-	return res
-}
-
 // page is the token page of res at FixedNow on a clock the test moves.
 func page(t *testing.T, res *flows.Result) (common.Page, *uitest.Clock, *common.Context) {
 	t.Helper()
@@ -86,26 +51,7 @@ func one[T any](t *testing.T, msgs []tea.Msg) T {
 	return v
 }
 
-func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 func screen(p common.Page) string { return uitest.Screen(p, 78, 24) }
-
-func requireShows(t *testing.T, p common.Page, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(flat(screen(p)), flat(w)) {
-			t.Fatalf("the screen lacks %q:\n%s", w, screen(p))
-		}
-	}
-}
-
-func help(p common.Page) string {
-	var out []string
-	for _, b := range p.Keys().ShortHelp() {
-		out = append(out, b.Help().Key+" "+b.Help().Desc)
-	}
-	return strings.Join(out, " · ")
-}
 
 func asking(p common.Page) bool { return p.(common.Asker).Asking() }
 
@@ -116,13 +62,13 @@ func windowNote(p common.Page) string { return p.(common.WindowNoter).WindowNote
 // that works on it (not save in the demo, which has no profile store), and
 // the page ticks, takes no text and names its account.
 func TestTokenShowsTheTokenAndOffersItsKeys(t *testing.T) {
-	res := result(t, uitest.FixedNow, true, nil)
+	res := uitest.Result(t, uitest.FixedNow, refreshToken, nil)
 	p, _, _ := page(t, res)
-	requireShows(t, p, "expires in 2m 00s", "Grant password", "Subject user:support@example.com", "Refresh ✓ "+tokeninfo.Fingerprint(refreshToken))
+	uitest.RequireShows(t, screen(p), "expires in 2m 00s", "Grant password", "Subject user:support@example.com", "Refresh ✓ "+tokeninfo.Fingerprint(refreshToken))
 	if v := screen(p); strings.Contains(v, res.Response.AccessToken) || strings.Contains(v, refreshToken) {
 		t.Fatal("a token is shown whole")
 	}
-	if h := help(p); h != "c copy token · r refresh · n new request · esc back · h copy header · v raw JSON · R copy refresh token · X revoke refresh token · b support bundle · u diagnose user · q quit" {
+	if h := uitest.Help(p); h != "c copy token · r refresh · n new request · esc back · h copy header · v raw JSON · R copy refresh token · X revoke refresh token · b support bundle · u diagnose user · q quit" {
 		t.Fatalf("help: %s", h)
 	}
 	if !p.(common.Ticker).Ticking() || p.TakesText() || asking(p) || !p.(common.QuestionMarker).QuestionMarkIsHelp() {
@@ -136,10 +82,10 @@ func TestTokenShowsTheTokenAndOffersItsKeys(t *testing.T) {
 // TestTokenSaveOfferedWithAStore: with a profile store, s is offered and
 // asks the root to save the token.
 func TestTokenSaveOfferedWithAStore(t *testing.T) {
-	res := result(t, uitest.FixedNow, true, nil)
+	res := uitest.Result(t, uitest.FixedNow, refreshToken, nil)
 	p, _, ctx := page(t, res)
 	ctx.Store = &profiles.Store{}
-	if h := help(p); !strings.Contains(h, "s save as profile") {
+	if h := uitest.Help(p); !strings.Contains(h, "s save as profile") {
 		t.Fatalf("help with a store: %s", h)
 	}
 	if act := one[token.ActMsg](t, press(t, p, "s")); act.Act != token.ActSaveAs || act.Res != res {
@@ -150,7 +96,7 @@ func TestTokenSaveOfferedWithAStore(t *testing.T) {
 // TestTokenCopies: c copies the access token and h the Authorization
 // header, each as a secret; once expired, the copy says so.
 func TestTokenCopies(t *testing.T) {
-	res := result(t, uitest.FixedNow, true, nil)
+	res := uitest.Result(t, uitest.FixedNow, refreshToken, nil)
 	p, clk, _ := page(t, res)
 	at := res.Response.AccessToken
 	if cp := one[common.CopyMsg](t, press(t, p, "c")); cp != (common.CopyMsg{What: "access token", Text: at, Secret: true}) {
@@ -170,7 +116,7 @@ func TestTokenCopies(t *testing.T) {
 // rather than opening help); y copies it as a secret; n or esc copy
 // nothing and say so, without leaving the page.
 func TestTokenCopyRefreshAsksFirst(t *testing.T) {
-	p, _, _ := page(t, result(t, uitest.FixedNow, true, nil))
+	p, _, _ := page(t, uitest.Result(t, uitest.FixedNow, refreshToken, nil))
 	if msgs := press(t, p, "R"); len(msgs) != 0 {
 		t.Fatalf("R copied at once: %#v", msgs)
 	}
@@ -180,7 +126,7 @@ func TestTokenCopyRefreshAsksFirst(t *testing.T) {
 	if first := strings.Split(screen(p), "\n")[0]; first != "Copy the refresh token? It is a long-lived secret. y/n" {
 		t.Fatalf("the question's line: %q", first)
 	}
-	if h := help(p); h != "y yes · n/esc no" {
+	if h := uitest.Help(p); h != "y yes · n/esc no" {
 		t.Fatalf("help while asking: %s", h)
 	}
 	if cp := one[common.CopyMsg](t, press(t, p, "y")); cp != (common.CopyMsg{What: "refresh token", Text: refreshToken, Secret: true}) {
@@ -203,12 +149,12 @@ func TestTokenCopyRefreshAsksFirst(t *testing.T) {
 // TestTokenRevokeAsksFirst: X asks before revoking for good; y asks the
 // root to revoke this token's refresh token; anything else does not.
 func TestTokenRevokeAsksFirst(t *testing.T) {
-	res := result(t, uitest.FixedNow, true, nil)
+	res := uitest.Result(t, uitest.FixedNow, refreshToken, nil)
 	p, _, _ := page(t, res)
 	if msgs := press(t, p, "X"); len(msgs) != 0 || !asking(p) {
 		t.Fatalf("X: %#v", msgs)
 	}
-	requireShows(t, p, "Revoke the refresh token for good? y/n")
+	uitest.RequireShows(t, screen(p), "Revoke the refresh token for good? y/n")
 	if act := one[token.ActMsg](t, press(t, p, "y")); act.Act != token.ActRevoke || act.Res != res {
 		t.Fatalf("y: %+v", act)
 	}
@@ -224,9 +170,9 @@ func TestTokenRevokeAsksFirst(t *testing.T) {
 // TestTokenWithoutRefreshToken: R and X are not offered and, pressed,
 // say why there is none instead of asking.
 func TestTokenWithoutRefreshToken(t *testing.T) {
-	res := result(t, uitest.FixedNow, false, nil)
+	res := uitest.Result(t, uitest.FixedNow, "", nil)
 	p, _, _ := page(t, res)
-	if h := help(p); strings.Contains(h, "R copy") || strings.Contains(h, "X revoke") {
+	if h := uitest.Help(p); strings.Contains(h, "R copy") || strings.Contains(h, "X revoke") {
 		t.Fatalf("help without a refresh token: %s", h)
 	}
 	for _, k := range []string{"R", "X"} {
@@ -241,19 +187,19 @@ func TestTokenWithoutRefreshToken(t *testing.T) {
 // refreshed (a one-time MFA answer's) is refused with the reason, and r is
 // not offered.
 func TestTokenRefresh(t *testing.T) {
-	res := result(t, uitest.FixedNow, true, nil)
+	res := uitest.Result(t, uitest.FixedNow, refreshToken, nil)
 	p, _, _ := page(t, res)
 	if act := one[token.ActMsg](t, press(t, p, "r")); act.Act != token.ActRefresh || act.Res != res {
 		t.Fatalf("r: %+v", act)
 	}
-	oneTime := result(t, uitest.FixedNow, false, nil)
+	oneTime := uitest.Result(t, uitest.FixedNow, "", nil)
 	oneTime.Request.Grant, oneTime.Request.MFAToken = client.GrantMFAOOB, "mfa_x"
 	p, _, _ = page(t, oneTime)
 	st := one[common.StatusMsg](t, press(t, p, "r"))
 	if !st.Err || st.Text != "this token came from a one-time MFA answer (mfa_token, oob_code, code); sign in with the password again" {
 		t.Fatalf("r on a one-time token: %+v", st)
 	}
-	if h := help(p); strings.Contains(h, "r refresh") {
+	if h := uitest.Help(p); strings.Contains(h, "r refresh") {
 		t.Fatalf("help offers r: %s", h)
 	}
 }
@@ -261,7 +207,7 @@ func TestTokenRefresh(t *testing.T) {
 // TestTokenAsksTheRoot: n, b and u ask the root for a new request, a
 // support bundle and the diagnosis of the token's user.
 func TestTokenAsksTheRoot(t *testing.T) {
-	res := result(t, uitest.FixedNow, true, nil)
+	res := uitest.Result(t, uitest.FixedNow, refreshToken, nil)
 	p, _, _ := page(t, res)
 	for k, want := range map[string]token.ActMsg{
 		"n": {Act: token.ActNewRequest, Res: res},
@@ -277,8 +223,8 @@ func TestTokenAsksTheRoot(t *testing.T) {
 // TestTokenDiagnoseRefusedForAClient: a client's token has no user: u is
 // not offered and, pressed, says so (the subject sanitised).
 func TestTokenDiagnoseRefusedForAClient(t *testing.T) {
-	p, _, _ := page(t, result(t, uitest.FixedNow, false, jwt.MapClaims{"email": nil, "sub": "client:demo\x1b[2J-client"}))
-	if h := help(p); strings.Contains(h, "u diagnose") {
+	p, _, _ := page(t, uitest.Result(t, uitest.FixedNow, "", jwt.MapClaims{"email": nil, "sub": "client:demo\x1b[2J-client"}))
+	if h := uitest.Help(p); strings.Contains(h, "u diagnose") {
 		t.Fatalf("help: %s", h)
 	}
 	st := one[common.StatusMsg](t, press(t, p, "u"))
@@ -291,14 +237,14 @@ func TestTokenDiagnoseRefusedForAClient(t *testing.T) {
 // fingerprints), → and ← scroll it sideways, esc (or v) goes back to the
 // claims, one step, and esc on the claims closes the page.
 func TestTokenRawJSONAndSidewaysScroll(t *testing.T) {
-	res := result(t, uitest.FixedNow, true, jwt.MapClaims{"long": strings.Repeat("x", 150) + "END"})
+	res := uitest.Result(t, uitest.FixedNow, refreshToken, jwt.MapClaims{"long": strings.Repeat("x", 150) + "END"})
 	p, _, _ := page(t, res)
 	press(t, p, "v")
-	requireShows(t, p, `"response"`, `"claims"`, tokeninfo.Fingerprint(res.Response.AccessToken))
+	uitest.RequireShows(t, screen(p), `"response"`, `"claims"`, tokeninfo.Fingerprint(res.Response.AccessToken))
 	if strings.Contains(screen(p), res.Response.AccessToken) {
 		t.Fatal("the raw JSON shows the token whole")
 	}
-	if h := help(p); !strings.Contains(h, "esc claims") || !strings.Contains(h, "→ scroll right") || !strings.Contains(h, "← scroll left") || strings.Contains(h, "v raw JSON") {
+	if h := uitest.Help(p); !strings.Contains(h, "esc claims") || !strings.Contains(h, "→ scroll right") || !strings.Contains(h, "← scroll left") || strings.Contains(h, "v raw JSON") {
 		t.Fatalf("help in raw JSON: %s", h)
 	}
 	longLine := func() string {
@@ -328,10 +274,10 @@ func TestTokenRawJSONAndSidewaysScroll(t *testing.T) {
 	if msgs := press(t, p, "esc"); len(msgs) != 0 {
 		t.Fatalf("esc in raw JSON: %#v", msgs)
 	}
-	requireShows(t, p, "Subject user:support@example.com")
+	uitest.RequireShows(t, screen(p), "Subject user:support@example.com")
 	press(t, p, "v")
 	press(t, p, "v")
-	requireShows(t, p, "Subject")
+	uitest.RequireShows(t, screen(p), "Subject")
 	// ← and → do nothing on the claims.
 	before := screen(p)
 	press(t, p, "right")
@@ -344,7 +290,7 @@ func TestTokenRawJSONAndSidewaysScroll(t *testing.T) {
 // TestTokenScrollsTheClaims: in a short body the countdown stays pinned,
 // what is below says how many lines, and j/k scroll within bounds.
 func TestTokenScrollsTheClaims(t *testing.T) {
-	p, _, _ := page(t, result(t, uitest.FixedNow, true, nil))
+	p, _, _ := page(t, uitest.Result(t, uitest.FixedNow, refreshToken, nil))
 	view := func() []string { return strings.Split(uitest.Screen(p, 78, 8), "\n") }
 	v := view()
 	if len(v) != 8 || !strings.HasPrefix(v[0], "expires in") || !strings.Contains(v[7], "more lines (j scrolls)") || !strings.Contains(v[2], "Grant") {
@@ -372,7 +318,7 @@ func TestTokenScrollsTheClaims(t *testing.T) {
 // TestTokenCountdownAndWindowNote: the countdown and the window title's
 // note follow the clock: 2m 00s, 45s, then EXPIRED.
 func TestTokenCountdownAndWindowNote(t *testing.T) {
-	p, clk, _ := page(t, result(t, uitest.FixedNow, true, nil))
+	p, clk, _ := page(t, uitest.Result(t, uitest.FixedNow, refreshToken, nil))
 	cases := []struct {
 		at         time.Duration
 		line, note string
@@ -385,14 +331,14 @@ func TestTokenCountdownAndWindowNote(t *testing.T) {
 	}
 	for _, c := range cases {
 		clk.Advance(c.at - clk.Now().Sub(uitest.FixedNow))
-		if first := flat(strings.Split(screen(p), "\n")[0]); !strings.HasPrefix(first, c.line) {
+		if first := uitest.Flat(strings.Split(screen(p), "\n")[0]); !strings.HasPrefix(first, c.line) {
 			t.Fatalf("at +%s: %q, want %q", c.at, first, c.line)
 		}
 		if n := windowNote(p); n != c.note {
 			t.Fatalf("at +%s: window note %q, want %q", c.at, n, c.note)
 		}
 	}
-	unknown := result(t, uitest.FixedNow, false, jwt.MapClaims{"exp": nil})
+	unknown := uitest.Result(t, uitest.FixedNow, "", jwt.MapClaims{"exp": nil})
 	unknown.Expiry = tokeninfo.ComputeExpiry(unknown.Token, uitest.FixedNow, 0, uitest.FixedNow)
 	p, _, _ = page(t, unknown)
 	if n := windowNote(p); n != "" {
@@ -404,14 +350,14 @@ func TestTokenCountdownAndWindowNote(t *testing.T) {
 // replaces the one shown; a revoked refresh token shows revoked and is no
 // longer offered (R says it was revoked).
 func TestTokenReplacedAndRevoked(t *testing.T) {
-	p, clk, _ := page(t, result(t, uitest.FixedNow, true, nil))
+	p, clk, _ := page(t, uitest.Result(t, uitest.FixedNow, refreshToken, nil))
 	clk.Advance(time.Minute)
-	p.Update(token.ReplacedMsg{Res: result(t, clk.Now(), true, nil)})
-	requireShows(t, p, "expires in 2m 00s at 12:03:00 UTC")
+	p.Update(token.ReplacedMsg{Res: uitest.Result(t, clk.Now(), refreshToken, nil)})
+	uitest.RequireShows(t, screen(p), "expires in 2m 00s at 12:03:00 UTC")
 	fp := tokeninfo.Fingerprint(refreshToken)
 	p.Update(token.RefreshRevokedMsg{Fp: fp})
-	requireShows(t, p, "Refresh revoked "+fp)
-	if h := help(p); strings.Contains(h, "R copy") || strings.Contains(h, "X revoke") {
+	uitest.RequireShows(t, screen(p), "Refresh revoked "+fp)
+	if h := uitest.Help(p); strings.Contains(h, "R copy") || strings.Contains(h, "X revoke") {
 		t.Fatalf("help after the revoke: %s", h)
 	}
 	if st := one[common.StatusMsg](t, press(t, p, "R")); !st.Err || st.Text != "no refresh token to copy: it was revoked ("+fp+")" {
@@ -423,10 +369,10 @@ func TestTokenReplacedAndRevoked(t *testing.T) {
 // root's checks.
 func TestTokenSignatureLine(t *testing.T) {
 	clk := uitest.NewClock(uitest.FixedNow)
-	res := result(t, uitest.FixedNow, true, nil)
+	res := uitest.Result(t, uitest.FixedNow, refreshToken, nil)
 	var asked string
 	p := token.New(uitest.Context(clk), res, func(tok string) string { asked = tok; return "verified with kid demo-key-1" })
-	requireShows(t, p, "Signature ✓ verified with kid demo-key-1")
+	uitest.RequireShows(t, screen(p), "Signature ✓ verified with kid demo-key-1")
 	if asked != res.Response.AccessToken {
 		t.Fatal("the check was asked for another token")
 	}
@@ -435,7 +381,7 @@ func TestTokenSignatureLine(t *testing.T) {
 // TestTokenKeysNotOfferedDoNothing: keys the page does not offer return
 // nothing and leave the screen as it was.
 func TestTokenKeysNotOfferedDoNothing(t *testing.T) {
-	p, _, _ := page(t, result(t, uitest.FixedNow, true, nil))
+	p, _, _ := page(t, uitest.Result(t, uitest.FixedNow, refreshToken, nil))
 	before := screen(p)
 	for _, k := range []string{"x", "1", "enter", "space", "tab", "left", "right"} {
 		if msgs := press(t, p, k); len(msgs) != 0 {
@@ -450,7 +396,7 @@ func TestTokenKeysNotOfferedDoNothing(t *testing.T) {
 // TestTokenFitsSixtyByTwenty: at 60×20 no line is wider than the body,
 // the countdown is on top and the rest says it scrolls.
 func TestTokenFitsSixtyByTwenty(t *testing.T) {
-	p, _, _ := page(t, result(t, uitest.FixedNow, true, jwt.MapClaims{"iss": "https://identity.partner-platform.example.com/v1/accounts/T11223344/auth/realms/x"}))
+	p, _, _ := page(t, uitest.Result(t, uitest.FixedNow, refreshToken, jwt.MapClaims{"iss": "https://identity.partner-platform.example.com/v1/accounts/T11223344/auth/realms/x"}))
 	view := uitest.Screen(p, 58, 16)
 	lines := strings.Split(view, "\n")
 	if len(lines) > 16 || !strings.HasPrefix(lines[0], "expires in") {
