@@ -97,7 +97,11 @@ func (p *Page) Accept(id int) bool {
 	if id != p.req || p.done {
 		return false
 	}
-	p.done, p.cancel = true, nil
+	p.done = true
+	if p.cancel != nil {
+		p.cancel() // the request is over: its context is released
+		p.cancel = nil
+	}
 	return true
 }
 

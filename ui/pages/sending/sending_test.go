@@ -149,3 +149,22 @@ func TestSendingSpinnerStopsWhenDone(t *testing.T) {
 		t.Fatal("the spinner ticks on after esc")
 	}
 }
+
+// TestSendingReleasesTheRequestsContextOnItsAnswer: once the answer is
+// accepted, the request's context is cancelled (it was kept alive until
+// the page was dropped).
+func TestSendingReleasesTheRequestsContextOnItsAnswer(t *testing.T) {
+	p, _, _ := newPage()
+	var reqCtx context.Context
+	msgs := uitest.Messages(p.Start(func(ctx context.Context) tea.Msg { reqCtx = ctx; return answerMsg{} }))
+	sent := uitest.Find[sending.SentMsg](t, msgs)
+	if reqCtx.Err() != nil {
+		t.Fatal("the context ended before the answer was taken")
+	}
+	if !p.Accept(sent.ID) {
+		t.Fatal("the answer was not accepted")
+	}
+	if reqCtx.Err() == nil {
+		t.Fatal("the request's context is still alive after its answer")
+	}
+}
