@@ -69,13 +69,16 @@ const (
 // client_credentials and as Bearer, a user without MFA, a user with MFA, a
 // user who lost their MFA device, a test and a production-looking account,
 // and a partner with two merchants.
-func DemoConfig(tokenTTL time.Duration) Config {
+func DemoConfig(tokenTTL time.Duration) Config { return DemoConfigAt(tokenTTL, time.Now()) }
+
+// DemoConfigAt is DemoConfig with its history (activity, factor changes,
+// grants) dated back from now: a test on a fixed clock sees "2h ago".
+func DemoConfigAt(tokenTTL time.Duration, now time.Time) Config {
 	userScopes := []string{"read:accounts", "read:checkout", "write:checkout"}
 	// The demo's users belong to the test and the production-looking
 	// account; each merchant has users of its own.
 	home := []string{DemoAccount, DemoProdAccount}
-	started := time.Now()
-	at := func(ago time.Duration) time.Time { return started.Add(-ago).Truncate(time.Second) }
+	at := func(ago time.Duration) time.Time { return now.Add(-ago).Truncate(time.Second) }
 	return Config{
 		Accounts: []string{DemoAccount, DemoProdAccount, DemoPartner, DemoMerchant, DemoMerchant2},
 		Clients: []APIClient{

@@ -73,7 +73,7 @@ func Context(clk *Clock) *common.Context {
 // DemoServer is the fake Dintero server with the demo's users, on clk.
 func DemoServer(t testing.TB, clk *Clock) *dinterotest.Server {
 	t.Helper()
-	cfg := dinterotest.DemoConfig(2 * time.Minute)
+	cfg := dinterotest.DemoConfigAt(2*time.Minute, clk.Now())
 	cfg.Now = clk.Now
 	srv, err := dinterotest.NewServer(cfg)
 	if err != nil {
