@@ -185,6 +185,14 @@ func TestEveryRuleWithItsData(t *testing.T) {
 			want:     []string{"many-ips"},
 			contains: []string{"last 5 token requests from 3 different IPs: 198.51.100.1, 198.51.100.2, 198.51.100.3"},
 		},
+		{
+			// This machine's address is named whole, not cut mid-word by
+			// the list's bound on each item.
+			name: "token requests from this machine and another IP",
+			user: User{MFA: mfaOn, LastSeenAt: ago(time.Minute)},
+			acts: []Activity{tokenAt("a1", 1*time.Minute, "127.0.0.1"), tokenAt("a2", 2*time.Minute, "198.51.100.2")},
+			want: []string{"many-ips"}, contains: []string{"from 2 different IPs: 127.0.0.1 (this machine: tokenbench's own requests), 198.51.100.2"},
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -205,7 +205,7 @@ func ruleManyIPs(_ User, acts []Activity, _ time.Time) []Finding {
 	shown := slices.Clone(ips)
 	for i, ip := range shown {
 		if addr, err := netip.ParseAddr(ip); err == nil && addr.IsLoopback() {
-			shown[i] = ip + " (this machine: requests made from here, e.g. by tokenbench)"
+			shown[i] = ip + " (this machine: tokenbench's own requests)"
 		}
 	}
 	return []Finding{{
