@@ -114,11 +114,17 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 	}
 	s := d.ctx.Styles
 	width := lm.Width() - homeIndent - 2
-	// The badge always shows: a long name gives way to it.
-	title := common.Truncate(it.Name, width)
+	held, note, rest := itemStatus(d.ctx, it)
+	// The badge always shows, and on one line the countdown too: a long
+	// name gives way to them.
+	room := width
+	if d.oneLine && held != "" {
+		room -= lipgloss.Width(held) + 2
+	}
+	title := common.Truncate(it.Name, max(4, room))
 	if it.account != "" {
 		badge := s.Badge(it.account)
-		title = common.Truncate(it.Name, max(4, width-lipgloss.Width(badge)-2)) + "  " + badge
+		title = common.Truncate(it.Name, max(4, room-lipgloss.Width(badge)-2)) + "  " + badge
 	}
 	selected := index == lm.Index()
 	cursor := "  "
@@ -127,7 +133,6 @@ func (d homeDelegate) Render(w io.Writer, lm list.Model, index int, li list.Item
 		title = s.Selected.Render(title)
 	}
 	lead := cursor + s.Muted.Render(itemNumber(index))
-	held, note, rest := itemStatus(d.ctx, it)
 	if d.oneLine {
 		// The countdown and what auto-refresh did, on the name's line
 		// when it fits whole; the description is under the list for the

@@ -8,6 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
@@ -499,5 +501,32 @@ func TestHomeLastMatchDeletedSaysNothingMatches(t *testing.T) {
 	drive(p, "esc")
 	if s := uitest.Screen(p, 78, 22); !strings.Contains(s, "› 1 prod-support") || strings.Contains(s, "matches") {
 		t.Fatalf("esc:\n%s", s)
+	}
+}
+
+// TestHomeLongNameGivesWayToTheCountdown: at 60 columns, where items take
+// one line, a long name is cut so that the badge and a held token's
+// countdown show whole (the countdown was cut off: "⏱ 1m …").
+func TestHomeLongNameGivesWayToTheCountdown(t *testing.T) {
+	clk := uitest.NewClock(uitest.FixedNow)
+	ctx := homeContext(t, clk, true)
+	var ps []profiles.Profile
+	for i := range 8 {
+		ps = append(ps, profiles.Profile{Name: fmt.Sprintf("passwordless-customer-by-e-mail-%d", i), Account: "T11223344", Grant: "client_credentials", ClientID: "c"})
+	}
+	p := home.New(ctx, ps, "")
+	ctx.Session.Hold(profiles.Profile{Name: ps[0].Name}, heldToken(clk.Now(), clk.Now().Add(75*time.Second), ""))
+	s := uitest.Screen(p, 58, 20)
+	var line string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "1 passwordless") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "TEST") || !strings.Contains(line, "⏱ 1m 15s") {
+		t.Fatalf("the first item's line lacks its badge or its whole countdown: %q\n%s", line, s)
+	}
+	if ansi.StringWidth(line) > 58 {
+		t.Fatalf("line %q wider than 58", line)
 	}
 }
