@@ -21,9 +21,9 @@ type (
 	// RecoveryChosenMsg: the grant chooser's "Recover MFA (lost device)".
 	RecoveryChosenMsg struct{}
 	// BundleAskedMsg asks the root for the bundle page with what it knows
-	// (the token shown last, its verdict).
-	// bundleAskedMsg: exchange is the ID of the exchange whose case the
-	// bundle is (the HTTP log's row); 0 for the shown token's.
+	// (the token shown last, its verdict). Exchange is the ID of the
+	// exchange whose case the bundle is (the HTTP log's row); 0 for the
+	// shown token's.
 	BundleAskedMsg struct {
 		From     string
 		Exchange int
@@ -32,16 +32,16 @@ type (
 
 // Screens a page asks the root for: a page never builds another page.
 type (
-	// RecoveryAskedMsg asks for the guided recovery of req's user, started
-	// at once (the MFA screen's L, confirmed there); keep keeps its token.
+	// RecoveryAskedMsg asks for the guided recovery of Req's user, started
+	// at once (the MFA screen's L, confirmed there); Keep keeps its token.
 	RecoveryAskedMsg struct {
 		Base    string
 		Req     flows.Request
 		Channel client.Channel
 		Keep    func(*flows.Result) error
 	}
-	// DiagnoseAskedMsg asks for the diagnose screen: of user with src's
-	// client, or, with clientQ, of the API client it names.
+	// DiagnoseAskedMsg asks for the diagnose screen: of User with Src's
+	// client, or, with ClientQ, of the API client it names.
 	DiagnoseAskedMsg struct {
 		Src     DiagnoseSource
 		User    string
@@ -87,13 +87,14 @@ func (c *Context) NextID() int {
 	return c.requests
 }
 
-type // mfaTokenMsg asks the root to show the token an MFA page obtained
-// (already kept); back from it goes where the request was sent from.
-MFATokenMsg struct{ Res *flows.Result }
+// MFATokenMsg asks the root to show the token an MFA, passwordless or
+// OIDC page obtained (already kept); back from it goes where the request
+// was sent from.
+type MFATokenMsg struct{ Res *flows.Result }
 
-type // needTickMsg asks the root for its one-second tick (a countdown is
+// NeedTickMsg asks the root for its one-second tick (a countdown is
 // shown).
-NeedTickMsg struct{}
+type NeedTickMsg struct{}
 
 // CloseThenMsg goes back from the page on top, then runs then (which
 // finds the screen below on top).

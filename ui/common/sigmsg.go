@@ -2,8 +2,9 @@ package common
 
 import "github.com/tokenbench/tokenbench/flows/tokeninfo"
 
-type // sigMsg is a token's signature checked against its JWKS.
-SigMsg struct {
+// SigMsg is a token's signature checked against its JWKS (the root's
+// check, which the inspector also shows).
+type SigMsg struct {
 	Token string
 	URL   string
 	Ver   tokeninfo.Verification

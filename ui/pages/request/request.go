@@ -23,7 +23,7 @@ type Setup struct {
 	Editing, DuplicateOf *profiles.Profile
 	// SavedFrom is the token a profile is saved from.
 	SavedFrom *flows.Result
-	// toggles, when set, are the profile toggles to start with.
+	// Toggles, when set, are the profile toggles to start with.
 	Toggles *form.ProfileToggles
 }
 
