@@ -332,10 +332,16 @@ func (m *Page) View() string {
 		return strings.Join(lines, "\n")
 	}
 	if m.phase != diagShown {
+		heading := s.Warn.Render("Diagnose an account user")
+		what := fmt.Sprintf("Reads the user, their MFA factors, roles and latest activity on %s with %s's token (it needs %s), and says what stands out.",
+			common.OrDash(m.src.Request.Account), common.OrDash(common.ReaderName(m.src)), doctor.ScopeNeeded)
+		if m.clientQ != nil {
+			heading = s.Warn.Render("Add an account user to the diagnosis of client " + textsafe.Sanitize(m.clientQ.ClientID))
+			what += " Enter with no user runs the client's diagnosis again."
+		}
 		lines := []string{
-			s.Warn.Render("Diagnose an account user"),
-			common.Wrap(s.Muted, fmt.Sprintf("Reads the user, their MFA factors, roles and latest activity on %s with %s's token (it needs %s), and says what stands out.",
-				common.OrDash(m.src.Request.Account), common.OrDash(common.ReaderName(m.src)), doctor.ScopeNeeded), w),
+			heading,
+			common.Wrap(s.Muted, what, w),
 			"",
 			s.Cursor.Render("› ") + s.Label.Render("User") + " " + m.user.View(),
 		}

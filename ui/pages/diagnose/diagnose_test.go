@@ -349,3 +349,20 @@ func TestTheReportAt60x20(t *testing.T) {
 		t.Fatal("up does not come back to the top")
 	}
 }
+
+// TestAddingAUserToAClientDiagnosisSaysSo: e on a client diagnosis asks
+// for a user to add beside the client's grants (it read "Diagnose an
+// account user"), and says that enter with no user runs the client's
+// diagnosis again.
+func TestAddingAUserToAClientDiagnosisSaysSo(t *testing.T) {
+	clk := uitest.NewClock(uitest.FixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := uitest.DemoContext(clk, srv)
+	q := doctor.ClientQuery{ClientID: dinterotest.DemoPOSClient, Audience: client.DefaultAudience(dinterotest.DemoAccount), Grant: string(client.GrantClientCredentials)}
+	p := diagnose.NewClient(ctx, demoSource(srv), q, "")
+	p.Update(answer(t, p.Start()))
+	press(p, "e")
+	view := screen(p, ctx)
+	uitest.RequireShows(t, view, "Add an account user to the diagnosis of client "+dinterotest.DemoPOSClient, "Enter with no user runs the client's diagnosis again")
+	uitest.RequireLacks(t, view, "Diagnose an account user")
+}
