@@ -42,9 +42,6 @@ type (
 		res *flows.Result
 		Err error
 	}
-	// timeoutMsg: the login's time is up (flows.BrowserLoginTimeout, on
-	// the Context's clock).
-	timeoutMsg struct{ id int }
 )
 
 type oidcPhase int
@@ -162,15 +159,6 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		} else {
 			p.opened = "Opened in your browser: sign in there."
 		}
-	case timeoutMsg:
-		if msg.id != p.id || p.phase != oidcWaiting {
-			return p, nil
-		}
-		// Listening stops; the wait's answer, cancelled, is dropped.
-		p.abort()
-		p.phase, p.url = oidcFailed, ""
-		p.err = "the browser login gave up: " + common.ErrText(flows.ErrLoginTimeout)
-		return p, nil
 	case DoneMsg:
 		if msg.id != p.id {
 			return p, nil
@@ -214,8 +202,9 @@ func (p *Page) wait(b *flows.BrowserLogin) tea.Cmd {
 		return OpenedMsg{id: id, err: open(b.URL)}
 	}
 	waiter := func() tea.Msg {
-		// The time limit is the page's tick below, which cancels ctx.
-		code, err := b.Wait(ctx, nil)
+		timer := time.NewTimer(flows.BrowserLoginTimeout)
+		defer timer.Stop()
+		code, err := b.Wait(ctx, timer.C)
 		if err != nil {
 			return DoneMsg{id: id, Err: err}
 		}
@@ -223,8 +212,7 @@ func (p *Page) wait(b *flows.BrowserLogin) tea.Cmd {
 		out, err := svc.Start(ctx, req)
 		return DoneMsg{id: id, res: out.Result, Err: err}
 	}
-	timeout := p.ctx.Tick(flows.BrowserLoginTimeout, func(time.Time) tea.Msg { return timeoutMsg{id: id} })
-	return tea.Batch(opener, waiter, timeout)
+	return tea.Batch(opener, waiter)
 }
 
 func (p *Page) View() string {
