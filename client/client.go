@@ -176,14 +176,18 @@ func DefaultAudience(accountID string) string {
 func ValidateBaseURL(raw string) (*url.URL, error) { return validateURL(raw, false) }
 
 // validateURL applies the base URL rules; a query is allowed for other
-// URLs (a JWKS).
+// URLs (a JWKS), and the errors name the URL checked.
 func validateURL(raw string, allowQuery bool) (*url.URL, error) {
+	what := "base URL"
+	if allowQuery {
+		what = "JWKS URL"
+	}
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return nil, invalidf("base URL %q is not an absolute URL", textsafe.Sanitize(raw))
+		return nil, invalidf("%s %q is not an absolute URL", what, textsafe.Sanitize(raw))
 	}
 	if u.User != nil {
-		return nil, invalidf("base URL must not contain user info; give credentials through the secret options")
+		return nil, invalidf("%s must not contain user info; give credentials through the secret options", what)
 	}
 	switch u.Scheme {
 	case "https":
@@ -192,10 +196,10 @@ func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 			return nil, invalidf("refusing plain http to %s: credentials would travel unencrypted (only loopback may use http; %v)", textsafe.Sanitize(u.Host), err)
 		}
 	default:
-		return nil, invalidf("base URL scheme %q is not https", textsafe.Sanitize(u.Scheme))
+		return nil, invalidf("%s scheme %q is not https", what, textsafe.Sanitize(u.Scheme))
 	}
 	if (u.RawQuery != "" && !allowQuery) || u.Fragment != "" {
-		return nil, invalidf("base URL must not have a query or fragment")
+		return nil, invalidf("%s must not have a query or fragment", what)
 	}
 	if allowQuery {
 		return u, nil

@@ -146,12 +146,4 @@ func whatSourceDoes(src Source) string {
 
 // checkKeyURL applies the base URL rules (https, or http to loopback; no
 // user info) to a URL keys are fetched from; a query is allowed.
-func checkKeyURL(raw string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return fmt.Errorf("%w: not a URL", client.ErrInvalidInput)
-	}
-	u.RawQuery = ""
-	_, err = client.ValidateBaseURL(u.String())
-	return err
-}
+func checkKeyURL(raw string) error { return client.ValidateJWKSURL(raw) }

@@ -345,11 +345,24 @@ func (s *Secrets) Delete(p Profile, k Kind) error {
 	return nil
 }
 
-// DeleteAll removes every secret a profile stores.
+// DeleteAll removes every secret a profile stores, asking only the stores
+// the profile could have used. Kept tokens live only in the keyring: where
+// none answers, they were never kept there, so a missing keyring is no
+// error for a profile whose secrets are elsewhere (in the file, env:, cmd:
+// or asked); it is one when a secret of the profile is in the keyring.
+// (session's save follows the same rule for what an edit leaves behind.)
 func (s *Secrets) DeleteAll(p Profile) error {
+	usesKeyring := false
+	for _, k := range Kinds {
+		usesKeyring = usesKeyring || (k != Tokens && SourceOf(p, k) == SourceKeyring)
+	}
 	var errs []error
 	for _, k := range Kinds {
-		errs = append(errs, s.Delete(p, k))
+		err := s.Delete(p, k)
+		if k == Tokens && !usesKeyring && errors.Is(err, ErrNoKeyring) {
+			err = nil
+		}
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -114,6 +114,7 @@ func (p Profile) Validate() error {
 // authorization_code profile whose Bearer is obtained with client
 // credentials first (chained) needs its client id: the file keeps that
 // choice only as the client id, so without one the choice would be lost.
+// A JWKS URL must be one keys can be fetched from (client.ValidateJWKSURL).
 // Store checks only Validate, so that an older file still saves.
 func (p Profile) ValidateNew(chained bool) error {
 	if err := p.Validate(); err != nil {
@@ -124,6 +125,13 @@ func (p Profile) ValidateNew(chained bool) error {
 	}
 	if p.Grant == string(client.GrantPassword) && strings.TrimSpace(p.Username) == "" {
 		return &FieldError{Field: "username", Msg: "username is required for a password profile"}
+	}
+	if p.JWKSURL != "" {
+		// Fetched to verify every token: refused now, on its field,
+		// rather than as a signature that never verifies.
+		if err := client.ValidateJWKSURL(p.JWKSURL); err != nil {
+			return &FieldError{Field: "jwks-url", Msg: err.Error()}
+		}
 	}
 	return nil
 }

@@ -35,3 +35,23 @@ func (s *Service) ClientAuth(ctx context.Context, p profiles.Profile, clientID, 
 	err := s.Fill(ctx, p, &fr, ask)
 	return fr.ClientSecret, fr.Bearer, err
 }
+
+// AskedSecrets are the client secret and Bearer typed for p in this
+// session where p asks for them each time: those the token held for p was
+// obtained with (the same client). A call on p's client (a diagnosis)
+// uses them instead of asking again; a stored secret is read from its
+// store as always, so none of it is returned here.
+func (s *Service) AskedSecrets(p profiles.Profile) (secret, bearer string) {
+	res, ok := s.Held(p.Name)
+	if !ok || res == nil {
+		return "", ""
+	}
+	r := res.Request
+	if profiles.SourceOf(p, profiles.ClientSecret) == profiles.SourceAsk && p.ClientID != "" && r.ClientID == p.ClientID {
+		secret = r.ClientSecret
+	}
+	if profiles.SourceOf(p, profiles.Bearer) == profiles.SourceAsk && p.ClientID == "" && !res.BearerChained {
+		bearer = r.Bearer
+	}
+	return secret, bearer
+}

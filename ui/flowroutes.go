@@ -124,7 +124,11 @@ func (f *flow) diagnoseFromHome(it home.Item) tea.Cmd {
 	switch {
 	case it.Profile != nil:
 		p := *it.Profile
-		return f.openDiagnose(common.DiagnoseSource{BaseURL: p.BaseURLOrDefault(), Request: p.Request(), Profile: &p}, p.Username)
+		req := p.Request()
+		// A secret asked for each time, typed to run the profile in this
+		// session, is not asked again.
+		req.ClientSecret, req.Bearer = f.ctx.Session.AskedSecrets(p)
+		return f.openDiagnose(common.DiagnoseSource{BaseURL: p.BaseURLOrDefault(), Request: req, Profile: &p}, p.Username)
 	case it.Conn != nil:
 		return f.openDiagnose(common.DiagnoseSource{BaseURL: it.Conn.BaseURL, Request: it.Conn.Request}, it.Conn.Request.Username)
 	}

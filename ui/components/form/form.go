@@ -301,14 +301,26 @@ func (f *Model) Values() map[string]string {
 	return out
 }
 
+// namesClient reports a request form whose grant sends the client id
+// whatever the Bearer (the passwordless endpoints and auth/oidc/token name
+// the client): with the Bearer typed, its Client ID stays. A profile's form
+// keeps the chaining choice as the client id, so there it goes with the
+// secret.
+func (f *Model) namesClient() bool {
+	return !f.profileMode && (f.grant == client.GrantAuthorizationCode || f.grant == client.GrantOIDC)
+}
+
 // visible is the fields shown now: with chaining on, the Bearer field
-// hides; with it off, the client credentials hide.
+// hides; with it off, the client credentials hide (but the client id of a
+// grant that names the client).
 func (f *Model) visible() []*field {
 	hasChain := f.get(fChain) != nil
 	var out []*field
 	for _, fl := range f.fields {
 		switch k := fl.spec.key; {
 		case hasChain && f.chain && k == FBearer:
+		case hasChain && !f.chain && k == FClientID && f.namesClient():
+			out = append(out, fl)
 		case hasChain && !f.chain && (k == FClientID || k == FClientSecret):
 		default:
 			out = append(out, fl)
@@ -454,6 +466,8 @@ func (f *Model) Request() (flows.Request, string) {
 	hasChain := f.get(fChain) != nil
 	if !hasChain || f.chain {
 		r.ClientID, r.ClientSecret = f.Value(FClientID), f.Value(FClientSecret)
+	} else if f.namesClient() {
+		r.ClientID = f.Value(FClientID)
 	}
 	if !hasChain || !f.chain {
 		r.Bearer = f.Value(FBearer)
@@ -481,9 +495,13 @@ func (f *Model) Validate() bool {
 	}
 	req, base := f.Request()
 	ok := true
+	stray := "" // an error for no field of this form
 	mark := func(k, msg string) {
 		ok = false
-		if fl := f.get(k); fl != nil && fl.err == "" {
+		switch fl := f.get(k); {
+		case fl == nil && stray == "":
+			stray = msg
+		case fl != nil && fl.err == "":
 			fl.err = msg
 		}
 	}
@@ -528,14 +546,34 @@ func (f *Model) Validate() bool {
 		}
 	}
 	if !ok {
-		for i, fl := range f.visible() {
-			if fl.err != "" {
-				f.focusOn(i)
-				break
-			}
-		}
+		f.focusFirstError(stray)
 	}
 	return ok
+}
+
+// focusFirstError puts the focus on the first field shown with an error.
+// An error on a field not shown, or on none (stray), would refuse enter
+// without a word: it is said in the banner, with the field's name.
+func (f *Model) focusFirstError(stray string) {
+	for i, fl := range f.visible() {
+		if fl.err != "" {
+			f.focusOn(i)
+			return
+		}
+	}
+	for _, fl := range f.fields {
+		if fl.err != "" {
+			name := fl.spec.label
+			if name == "" {
+				name = fl.spec.key
+			}
+			f.SetBanner(name + ": " + fl.err)
+			return
+		}
+	}
+	if stray != "" {
+		f.SetBanner(stray)
+	}
 }
 
 // View draws the form in width and height: the grant's line on top, the

@@ -20,6 +20,7 @@ import (
 	"github.com/tokenbench/tokenbench/doctor"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/flows/tokeninfo"
+	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 )
@@ -35,8 +36,17 @@ type (
 		// Verdict is that token's signature check, for a bundle.
 		Verdict string
 		Err     error
+		// Ask is the profile's secret that is asked for each time and
+		// was not given: the page asks for it, then runs again.
+		Ask profiles.Kind
 	}
 )
+
+// needSecretError is a secret the profile asks for each time: the run
+// stops, and the page asks for it.
+type needSecretError struct{ kind profiles.Kind }
+
+func (e *needSecretError) Error() string { return "the " + string(e.kind) + " is asked for" }
 
 type diagnosePhase int
 
@@ -59,7 +69,13 @@ type Page struct {
 	shownUser string
 	phase     diagnosePhase
 	id        int
-	report    *doctor.Report
+	// asking is the profile's secret asked for each time that the
+	// diagnosis needs (secret is where it is typed, masked); "" when
+	// nothing is asked. What is typed goes into src's request for this
+	// screen only.
+	asking profiles.Kind
+	secret textinput.Model
+	report *doctor.Report
 	// clientQ, when set, makes the page a client diagnosis (issue 17):
 	// the API client's grants for an audience and grant type, and the
 	// user's factors beside them when a user is asked too.
@@ -79,7 +95,9 @@ func New(ctx *common.Context, src common.DiagnoseSource, user string) *Page {
 	in := common.NewInput("the user's e-mail", 320)
 	in.SetValue(textsafe.Sanitize(user)) // a profile's, from a file
 	in.CursorEnd()
-	m := &Page{ctx: ctx, src: src, user: in}
+	sec := common.NewInput("", 8192)
+	sec.EchoMode, sec.EchoCharacter = textinput.EchoPassword, '•'
+	m := &Page{ctx: ctx, src: src, user: in, secret: sec}
 	m.SetSize(ctx.Width-2, ctx.Height-4)
 	return m
 }
@@ -144,6 +162,12 @@ func (m *Page) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.token, m.verdict = msg.Token, msg.Verdict
+		if msg.Ask != "" {
+			m.phase, m.asking, m.err = diagAsk, msg.Ask, ""
+			m.secret.SetValue("")
+			m.user.Blur()
+			return m.secret.Focus()
+		}
 		if msg.Err != nil {
 			m.phase, m.err = diagAsk, explainDiagnoseError(msg.Err)
 			return m.user.Focus()
@@ -160,6 +184,9 @@ func (m *Page) update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		case diagAsk:
+			if m.asking != "" {
+				return m.updateSecret(msg)
+			}
 			switch {
 			case key.Matches(msg, k.Back):
 				if m.report != nil || m.client != nil {
@@ -206,10 +233,78 @@ func (m *Page) update(msg tea.Msg) tea.Cmd {
 	}
 	if m.phase == diagAsk {
 		var cmd tea.Cmd
+		if m.asking != "" {
+			m.secret, cmd = m.secret.Update(msg) // a paste
+			return cmd
+		}
 		m.user, cmd = m.user.Update(msg) // a paste
 		return cmd
 	}
 	return nil
+}
+
+// secretName is how the page names the secret it asks for.
+func secretName(k profiles.Kind) string {
+	if k == profiles.Bearer {
+		return "Bearer token"
+	}
+	return strings.ReplaceAll(string(k), "_", " ")
+}
+
+// updateSecret is a key while the page asks for the profile's secret:
+// enter diagnoses with it, esc gives up (nothing is sent).
+func (m *Page) updateSecret(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.ctx.Keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.asking, m.err = "", ""
+		m.secret.SetValue("")
+		m.secret.Blur()
+		if m.report != nil || m.client != nil {
+			m.phase = diagShown
+			return nil
+		}
+		return common.NavBack("", false)
+	case key.Matches(msg, k.Select):
+		v := m.secret.Value()
+		if v == "" {
+			m.err = "type the " + secretName(m.asking) + " to diagnose with it"
+			return nil
+		}
+		if m.asking == profiles.Bearer {
+			m.src.Request.Bearer = v
+		} else {
+			m.src.Request.ClientSecret = v
+		}
+		m.asking = ""
+		m.secret.SetValue("")
+		m.secret.Blur()
+		return m.run()
+	case key.Matches(msg, k.ClearInput):
+		m.secret.SetValue("")
+		return nil
+	}
+	var cmd tea.Cmd
+	m.secret, cmd = m.secret.Update(msg)
+	return cmd
+}
+
+// askLines ask for the profile's secret, when the page does.
+func (m *Page) askLines(w int) []string {
+	if m.asking == "" {
+		return nil
+	}
+	s := m.ctx.Styles
+	name := secretName(m.asking)
+	who := "the profile"
+	if m.src.Profile != nil {
+		who = textsafe.Sanitize(m.src.Profile.Name)
+	}
+	return []string{
+		"",
+		common.Wrap(s.Warn, fmt.Sprintf("%s asks for its %s each time: type it to diagnose with it (kept for this screen only).", who, name), w),
+		s.Cursor.Render("› ") + s.Label.Render("Secret") + " " + m.secret.View(),
+	}
 }
 
 func (m *Page) openBundle() tea.Cmd {
@@ -254,7 +349,13 @@ func (m *Page) run() tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		if src.Profile != nil && req.Bearer == "" && req.ClientSecret == "" {
-			if err := svc.Fill(ctx, *src.Profile, &req, nil); err != nil {
+			// A secret asked for each time stops here: the page asks.
+			ask := func(k profiles.Kind) (string, error) { return "", &needSecretError{kind: k} }
+			var err error
+			if req.ClientSecret, req.Bearer, err = svc.ClientAuth(ctx, *src.Profile, req.ClientID, "", "", ask); err != nil {
+				if need := (*needSecretError)(nil); errors.As(err, &need) {
+					return DiagnosedMsg{ID: id, Ask: need.kind}
+				}
 				return DiagnosedMsg{ID: id, Err: err}
 			}
 		}
@@ -323,6 +424,7 @@ func (m *Page) View() string {
 			common.Wrap(s.Muted, fmt.Sprintf("Reads the client and its grants on %s with %s's token (it needs %s), for audience %s and grant %s, and says what stands out.",
 				common.OrDash(m.src.Request.Account), common.OrDash(common.ReaderName(m.src)), doctor.ScopeNeeded, textsafe.Sanitize(q.Audience), common.OrDash(q.Grant)), w),
 		}
+		lines = append(lines, m.askLines(w)...)
 		if m.phase == diagRunning {
 			lines = append(lines, "", s.Muted.Render("reading the client and its grants…"))
 		}
@@ -339,12 +441,17 @@ func (m *Page) View() string {
 			heading = s.Warn.Render("Add an account user to the diagnosis of client " + textsafe.Sanitize(m.clientQ.ClientID))
 			what += " Enter with no user runs the client's diagnosis again."
 		}
+		marker := s.Cursor.Render("› ")
+		if m.asking != "" {
+			marker = "  "
+		}
 		lines := []string{
 			heading,
 			common.Wrap(s.Muted, what, w),
 			"",
-			s.Cursor.Render("› ") + s.Label.Render("User") + " " + m.user.View(),
+			marker + s.Label.Render("User") + " " + m.user.View(),
 		}
+		lines = append(lines, m.askLines(w)...)
 		if m.phase == diagRunning {
 			lines = append(lines, "", s.Muted.Render("reading the user and their activity…"))
 		}
