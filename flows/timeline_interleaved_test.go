@@ -18,7 +18,9 @@ func TestTimelineFollowsTheFlowItsMFATokenNames(t *testing.T) {
 		n++
 		return record.Exchange{ID: n, Method: "POST", URL: base + path, Status: status, ErrorCode: code, Fields: fields, RequestBody: req, ResponseBody: resp}
 	}
-	grant := func(g string) map[string]string { return map[string]string{"grant_type": g, "username": "u@example.com"} }
+	grant := func(g string) map[string]string {
+		return map[string]string{"grant_type": g, "username": "u@example.com"}
+	}
 	signIn := []record.Exchange{
 		ex("token", 200, "", grant("client_credentials"), `{}`, `{"access_token":"[a]"}`),
 		ex("token", 403, "mfa_required", grant("password"), `{}`, `{"error":{"code":"mfa_required","mfa_token":"[M]"}}`),
