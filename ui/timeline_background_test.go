@@ -91,3 +91,51 @@ func TestTimelineOfASignInFinishedAfterALeftRecovery(t *testing.T) {
 		t.Fatalf("summary.md:\n%s", summary)
 	}
 }
+
+// TestTimelineBundleAgreesWithItsSummaryAfterBackgroundRefreshes: two
+// wrong codes, another item auto-refreshed in the background, the right
+// code: the bundle page and its summary.md tell one outcome (the token
+// after binding code #3), and name the item that ran.
+func TestTimelineBundleAgreesWithItsSummaryAfterBackgroundRefreshes(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := flowContext(t, clk, srv)
+	ctx.Width, ctx.Height = 120, 40
+	ctx.Connections[2].AutoRefresh = true
+	var ticks tickRecorder
+	ticks.install(ctx)
+	dir := t.TempDir()
+	inTempDir(ctx, dir)
+	m := New(ctx)
+	runConnection(t, m, 2)
+	press(t, m, "esc", "home")
+	runConnection(t, m, 1)
+	requireShows(t, m, "A code was sent by SMS (challenge 1)")
+	code := srv.LastBindingCode(dinterotest.DemoMFAUser)
+	for range 2 {
+		typeText(t, m, wrongCode(code))
+		press(t, m, "enter")
+		requireShows(t, m, "wrong binding code")
+		press(t, m, "ctrl+u")
+	}
+	served := srv.Requests()
+	for range 100 {
+		clk.Advance(time.Second)
+		ticks.fire(t, m, clk)
+	}
+	if srv.Requests() == served {
+		t.Fatal("no auto-refresh while the MFA screen waited")
+	}
+	typeText(t, m, code)
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	press(t, m, "ctrl+l", "t", "b")
+	requireShows(t, m, "Timeline    the MFA flow: MFA completed: token issued after binding code #3")
+	requireHides(t, m, "none: the MFA flow")
+	press(t, m, "esc")
+	summary := writeBundleFrom(t, m, dir, "agree")
+	if !strings.Contains(summary, "MFA completed: token issued after binding code #3") || !strings.Contains(summary, "| connection | MFA user |") ||
+		strings.Contains(summary, "FAILED") || strings.Contains(summary, "no token") || !strings.Contains(summary, "- access token: ") {
+		t.Fatalf("summary.md:\n%s", summary)
+	}
+}
