@@ -41,6 +41,9 @@ type Input struct {
 	Profile string
 	User    string
 	BaseURL string
+	// Connection is the ready-made item (the demo's, the configured
+	// connections) that ran, when no profile did.
+	Connection string
 	// ClientID is the API client the run used (a doctor's token is that
 	// client's, not the user's).
 	ClientID string
@@ -208,7 +211,9 @@ func Summary(in Input) string {
 	p("| | |\n|---|---|\n")
 	p("| tool | tokenbench %s |\n", cell(orDash(in.Version)))
 	p("| written | %s |\n", whenWritten(now))
-	if in.Profile != "" || in.Error != "" {
+	if in.Profile == "" && in.Connection != "" {
+		p("| connection | %s |\n", cell(in.Connection))
+	} else if in.Profile != "" || in.Error != "" {
 		p("| profile | %s |\n", cell(orText(in.Profile, "none (flags and environment)")))
 	}
 	if user := in.caseUserShown(); user != "" || in.Error != "" {
@@ -235,8 +240,8 @@ func Summary(in Input) string {
 		"each appears as its length or as a fingerprint.\n")
 	p("\n%s\n", c.LeftLine())
 	if in.Error != "" {
-		p("\n## Failed\n\nThe run of profile %s for user %s on account %s at %s failed: %s\n",
-			cell(orText(in.Profile, "(none)")), cell(orText(in.caseUserShown(), "(none)")), cell(orDash(in.Account)), cell(orDash(in.BaseURL)), md(in.Error))
+		p("\n## Failed\n\nThe run of %s %s on account %s at %s failed: %s\n",
+			in.runItem(), in.runBy(), cell(orDash(in.Account)), cell(orDash(in.BaseURL)), md(in.Error))
 		if len(in.ErrorDetails) > 0 {
 			p("\nThe server's details (%d):\n\n", len(in.ErrorDetails))
 			for _, d := range in.ErrorDetails {
@@ -318,6 +323,30 @@ func Summary(in Input) string {
 		writeClientDiagnosis(&b, r)
 	}
 	return b.String()
+}
+
+// runItem is what ran, as the Failed section names it: the profile or the
+// connection, or none of them (flags and environment).
+func (in Input) runItem() string {
+	switch {
+	case in.Profile != "":
+		return "profile " + cell(in.Profile)
+	case in.Connection != "":
+		return "connection " + cell(in.Connection)
+	}
+	return "no profile (flags and environment)"
+}
+
+// runBy is whom it ran for: the case's user, or the API client whose run
+// it was (a client's token has no user).
+func (in Input) runBy() string {
+	if user := in.caseUserShown(); user != "" {
+		return "for user " + cell(user)
+	}
+	if c := orText(in.DiagnosedClient, in.ClientID); c != "" {
+		return "with API client " + cell(c)
+	}
+	return "for no user"
 }
 
 // caseUserShown is the case's user as given.

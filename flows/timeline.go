@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -60,11 +61,16 @@ func mfaTimeline(all []record.Exchange) []Step {
 			ex, at = append(ex, e), append(at, i)
 		}
 	}
+	// The latest flow is the one of the latest MFA request: a code checked
+	// after a recovery was left, or while other items were refreshed in
+	// the background, is its sign-in's, which its mfa_token names.
 	start := -1
-	for i := len(ex) - 1; i >= 0; i-- {
+	for i := len(ex) - 1; i >= 0 && start < 0; i-- {
+		if isChallenge(ex[i]) || isMFAOOB(ex[i]) {
+			start = originOf(ex[:i+1], i)
+		}
 		if ex[i].ErrorCode == "mfa_required" || isRecovery(ex[i]) {
 			start = i
-			break
 		}
 	}
 	if start < 0 {
@@ -93,12 +99,27 @@ func mfaTimeline(all []record.Exchange) []Step {
 		}
 		start = k
 	}
+	origin := start
 	if start > 0 && at[start-1] == at[start]-1 && isClientToken(ex[start-1]) && ex[start-1].Status == 200 {
 		start-- // the chained Bearer belongs to the flow
 	}
 	recovery := false
 	for i := start; i < len(ex) && i <= start+1; i++ {
 		recovery = recovery || isRecovery(ex[i])
+	}
+	// The mfa_tokens of the flow: from the answer that began it, and each
+	// answer of its own that gave a new one (a recovery's step 1, a
+	// resent first code). A request with another one is another flow's.
+	owned := map[string]bool{}
+	own := func(e record.Exchange) {
+		if t := mfaTokenIn(e.ResponseBody); t != "" {
+			owned[t] = true
+		}
+	}
+	own(ex[origin])
+	theirs := func(e record.Exchange) bool {
+		t := mfaTokenIn(e.RequestBody)
+		return t != "" && len(owned) > 0 && !owned[t]
 	}
 	var steps []Step
 	// Binding codes are numbered as the user entered them: across a sign-in
@@ -116,8 +137,19 @@ func mfaTimeline(all []record.Exchange) []Step {
 			// the flow.
 			continue
 		}
-		if i > start && (isToken(e) && !isMFAOOB(e) && e.ErrorCode != "mfa_required" || isRecovery(e) && (!recovery || step == 2)) {
-			break // another flow began
+		if i > origin && (isChallenge(e) || isMFAOOB(e)) && theirs(e) {
+			continue // another flow's code, or its challenge
+		}
+		if i > origin && (isToken(e) && !isMFAOOB(e) || isRecovery(e) && (!recovery || step == 2)) {
+			if len(owned) > 0 {
+				// Another flow's request (a background refresh, a
+				// recovery left, a new sign-in): the flow's own requests
+				// name its mfa_token, and may follow.
+				continue
+			}
+			if e.ErrorCode != "mfa_required" || isRecovery(e) {
+				break // another flow began
+			}
 		}
 		s := Step{ExchangeID: e.ID, At: e.Time, Duration: e.Duration, Outcome: outcome(e), OK: e.Err == "" && e.Status/100 == 2}
 		prefix := ""
@@ -154,11 +186,54 @@ func mfaTimeline(all []record.Exchange) []Step {
 			s.Label = e.Method + " " + pathOf(e.URL)
 		}
 		steps = append(steps, s)
+		if isMFAOOB(e) || isRecovery(e) {
+			own(e)
+		}
 		if s.OK && isMFAOOB(e) && e.ErrorCode == "" {
 			break
 		}
 	}
 	return steps
+}
+
+// originOf is the index in ex of the request that began the flow of
+// ex[i], a challenge or a code check: the sign-in that got mfa_required
+// or the recovery call whose answer gave its mfa_token (through a
+// recovery's step 1). -1 when the token cannot be followed.
+func originOf(ex []record.Exchange, i int) int {
+	t := mfaTokenIn(ex[i].RequestBody)
+	for k := i - 1; k >= 0 && t != ""; k-- {
+		if mfaTokenIn(ex[k].ResponseBody) != t {
+			continue
+		}
+		if !isMFAOOB(ex[k]) {
+			return k
+		}
+		t = mfaTokenIn(ex[k].RequestBody) // a recovery's step 1
+	}
+	return -1
+}
+
+// mfaTokenIn is the mfa_token a recorded body carries (its fingerprint),
+// at its top or in its error; "" when it carries none.
+func mfaTokenIn(body string) string {
+	var b struct {
+		MFAToken string          `json:"mfa_token"`
+		Error    json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal([]byte(body), &b) != nil {
+		return ""
+	}
+	if b.MFAToken != "" {
+		return b.MFAToken
+	}
+	var e struct {
+		MFAToken string `json:"mfa_token"`
+	}
+	if json.Unmarshal(b.Error, &e) == nil {
+		return e.MFAToken
+	}
+	return ""
 }
 
 // TimelineFor is the latest MFA flow (as Timeline picks them) that signed

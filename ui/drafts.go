@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/tokenbench/tokenbench/bundle"
 	"github.com/tokenbench/tokenbench/flows"
 	"github.com/tokenbench/tokenbench/ui/pages/home"
 	"github.com/tokenbench/tokenbench/ui/pages/recovery"
@@ -75,19 +76,35 @@ func (d *drafts) takeRecovery() *recovery.Page {
 type shownTokens struct {
 	last   *flows.Result
 	latest []*flows.Result
+	// items are the profile or connection each of latest was shown for.
+	items map[*flows.Result]runItem
 }
+
+// runItem is the home item a request ran for: a profile's or a
+// connection's name (neither for a one-off request).
+type runItem struct{ profile, connection string }
+
+// name makes in name the item.
+func (it runItem) name(in *bundle.Input) { in.Profile, in.Connection = it.profile, it.connection }
 
 // maxTokens bounds shownTokens.latest.
 const maxTokens = 16
 
-// add notes res as the token shown last.
-func (s *shownTokens) add(res *flows.Result) {
+// add notes res, shown for it, as the token shown last.
+func (s *shownTokens) add(res *flows.Result, it runItem) {
 	s.last = res
 	if res == nil {
 		return
 	}
 	s.latest = append(s.latest, res)
+	if s.items == nil {
+		s.items = map[*flows.Result]runItem{}
+	}
+	s.items[res] = it
 	if len(s.latest) > maxTokens {
+		for _, old := range s.latest[:len(s.latest)-maxTokens] {
+			delete(s.items, old)
+		}
 		s.latest = append([]*flows.Result(nil), s.latest[len(s.latest)-maxTokens:]...)
 	}
 }

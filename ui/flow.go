@@ -257,7 +257,7 @@ func (f *flow) showToken(res *flows.Result) tea.Cmd {
 	if _, fromForm := f.sentFrom.(common.RequestForm); fromForm && f.forms.form != nil && f.nav.top() != common.Page(f.forms.form) {
 		f.nav.push(f.forms.form)
 	}
-	f.shown.add(res)
+	f.shown.add(res, f.running())
 	f.nav.push(token.New(f.ctx, res, f.sigs.sigFor))
 	f.setStatus("token received", false)
 	return f.sigs.check(res, f.service(f.runner).JWKSURL(res))
@@ -322,7 +322,7 @@ func (f *flow) onAutoRefresh(msg autoRefreshMsg) {
 	_, onToken := topIs[*token.Page](f.nav)
 	if msg.err == nil && msg.out.Result != nil && onToken && !f.activeKey.None() && f.activeKey.Held() == msg.name {
 		f.nav.update(token.ReplacedMsg{Res: msg.out.Result})
-		f.shown.add(msg.out.Result)
+		f.shown.add(msg.out.Result, f.running())
 	}
 }
 

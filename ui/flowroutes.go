@@ -73,6 +73,13 @@ func (f *flow) onFlowMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		f.nav.push(p)
 		return p.Start(), true
 	case common.DiagnoseAskedMsg:
+		if msg.Src.Profile == nil && msg.Src.Connection == "" && f.active == nil {
+			// Asked for on a screen of the connection's run (its error
+			// view, its MFA screen): the bundle names it.
+			if c := f.connection(); c != nil {
+				msg.Src.Connection = c.Name
+			}
+		}
 		if msg.ClientQ != nil {
 			p := diagnose.NewClient(f.ctx, msg.Src, *msg.ClientQ, msg.User)
 			f.nav.push(p)
@@ -130,7 +137,7 @@ func (f *flow) diagnoseFromHome(it home.Item) tea.Cmd {
 		req.ClientSecret, req.Bearer = f.ctx.Session.AskedSecrets(p)
 		return f.openDiagnose(common.DiagnoseSource{BaseURL: p.BaseURLOrDefault(), Request: req, Profile: &p}, p.Username)
 	case it.Conn != nil:
-		return f.openDiagnose(common.DiagnoseSource{BaseURL: it.Conn.BaseURL, Request: it.Conn.Request}, it.Conn.Request.Username)
+		return f.openDiagnose(common.DiagnoseSource{BaseURL: it.Conn.BaseURL, Request: it.Conn.Request, Connection: it.Conn.Name}, it.Conn.Request.Username)
 	}
 	v := f.forms.currentValues()
 	req := flows.Request{Account: v[form.FAccount], ClientID: v[form.FClientID], ClientSecret: v[form.FClientSecret], Bearer: v[form.FBearer]}
@@ -153,9 +160,7 @@ func (f *flow) baseFor() string {
 // the token shown last.
 func (f *flow) bundleInput(res *flows.Result) bundle.Input {
 	in := bundle.Input{Account: f.forms.values[form.FAccount], BaseURL: f.baseFor()}
-	if f.active != nil {
-		in.Profile = f.active.Name
-	}
+	f.running().name(&in)
 	if res == nil {
 		return in
 	}
@@ -183,10 +188,8 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 	ex := log.ExchangesOf(f.ctx)
 	steps := flows.Timeline(ex)
 	in = bundle.Input{Account: f.forms.values[form.FAccount], BaseURL: f.baseFor()}
-	if f.active != nil {
-		in.Profile = f.active.Name
-	}
 	if len(steps) == 0 {
+		f.running().name(&in)
 		in.NoToken = flows.TimelineSummary(steps)
 		return in, nil
 	}
@@ -203,6 +206,16 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 			in.User = u
 			break
 		}
+	}
+	if it := f.running(); strings.EqualFold(strings.TrimSpace(f.runningUser()), strings.TrimSpace(in.User)) {
+		it.name(&in) // not when another item ran since
+	}
+	// The flow as the bundle's summary.md tells it, from the case's
+	// exchanges: what the bundle says of its token and outcome must be
+	// what its timeline shows.
+	in.Exchanges = ex
+	if cs, _, _ := in.Timeline(); len(cs) > 0 {
+		steps = cs
 	}
 	name, passwordless := "the MFA flow", false
 	for _, st := range steps {
@@ -240,11 +253,35 @@ func (f *flow) timelineBundleInput() (in bundle.Input, res *flows.Result) {
 			if tin.User == "" {
 				tin.User = in.User
 			}
+			f.shown.items[r].name(&tin) // the flow's item, not one run since
 			return tin, r
 		}
 	}
 	in.NoToken = name + "'s token (" + flows.TimelineSummary(steps) + ") is no longer held by this session"
 	return in, nil
+}
+
+// running is the profile or connection the request runs for.
+func (f *flow) running() runItem {
+	if f.active != nil {
+		return runItem{profile: f.active.Name}
+	}
+	if c := f.connection(); c != nil {
+		return runItem{connection: c.Name}
+	}
+	return runItem{}
+}
+
+// runningUser is the user the profile or connection signs in ("" for a
+// client's, or none).
+func (f *flow) runningUser() string {
+	if f.active != nil {
+		return f.active.Username
+	}
+	if c := f.connection(); c != nil {
+		return c.Request.Username
+	}
+	return ""
 }
 
 // urlPath is u's path ("" when u does not parse).

@@ -13,6 +13,9 @@ type DiagnoseSource struct {
 	Request flows.Request
 	// Profile, when set, fills the client secret from its store.
 	Profile *profiles.Profile
+	// Connection is the connection whose run or user is diagnosed, for
+	// the bundle to name; "" for a profile's (or a one-off request's).
+	Connection string
 	// Failure is the failed request a client diagnosis explains, for its
 	// bundle; nil otherwise.
 	Failure *FailedRequest

@@ -321,6 +321,8 @@ func (m *Page) openBundle() tea.Cmd {
 	}
 	if m.src.Profile != nil {
 		in.Profile = m.src.Profile.Name
+	} else {
+		in.Connection = m.src.Connection
 	}
 	if m.token != nil {
 		in.AccessToken, in.Verdict = m.token.Response.AccessToken, m.verdict
