@@ -51,10 +51,14 @@ func (c *sigChecker) check(res *flows.Result, url string) tea.Cmd {
 }
 
 // checkLike checks res's signature with the keys old's was checked with:
-// res took old's place (an auto-refresh). Nothing when old's was not
-// checked.
+// res took old's place (an auto-refresh). When old's was not checked, the
+// keys of res's issuer, as the inspector finds them.
 func (c *sigChecker) checkLike(old, res *flows.Result) tea.Cmd {
-	return c.check(res, c.urls[old.Response.AccessToken])
+	url := c.urls[old.Response.AccessToken]
+	if url == "" {
+		url = c.keysURLForIssuer(res)
+	}
+	return c.check(res, url)
 }
 
 // verifyCmd checks raw's signature with the keys at url, through the
