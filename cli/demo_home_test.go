@@ -103,15 +103,7 @@ func newDemoBench(t *testing.T) *demoBench {
 	}
 	ctx.DefaultBaseURL = srv.URL
 	ctx.Connections = demoConnections(srv.URL, srv.OIDCAuthorizeURL())
-	ctx.Outbox = func(user string) []common.OutboxMessage {
-		var out []common.OutboxMessage
-		for _, msg := range srv.Outbox() {
-			if msg.Username == user {
-				out = append(out, common.OutboxMessage{At: msg.At, Channel: msg.Channel, To: msg.To, Text: msg.Text})
-			}
-		}
-		return out
-	}
+	ctx.Outbox = demoOutbox(srv)
 	b.m = ui.New(ctx)
 	b.run(b.m.Init())
 	return b

@@ -47,15 +47,7 @@ func (app *App) runTUI(_ context.Context, cfg tuiConfig) error {
 	if srv := cfg.demo; srv != nil {
 		ctx.DefaultBaseURL = srv.URL
 		ctx.Connections = demoConnections(srv.URL, srv.OIDCAuthorizeURL())
-		ctx.Outbox = func(username string) []common.OutboxMessage {
-			var out []common.OutboxMessage
-			for _, m := range srv.Outbox() {
-				if m.Username == username {
-					out = append(out, common.OutboxMessage{At: m.At, Channel: m.Channel, To: m.To, Text: m.Text})
-				}
-			}
-			return out
-		}
+		ctx.Outbox = demoOutbox(srv)
 	}
 	// A closed terminal (SIGHUP) or ctrl+\ (SIGQUIT) clears the clipboard
 	// too, as q, ctrl+c and SIGTERM do.
@@ -147,5 +139,17 @@ func (c *rememberingClipboard) clear() {
 	c.mu.Unlock()
 	if text != "" {
 		_, _ = c.Clipboard.ClearIf(text)
+	}
+}
+
+// demoOutbox is the demo server's outbox for the screens: a user's
+// messages, for requests to the demo server's own base URL only.
+func demoOutbox(srv *dinterotest.Server) func(baseURL, username string) []common.OutboxMessage {
+	return func(baseURL, username string) []common.OutboxMessage {
+		var out []common.OutboxMessage
+		for _, m := range srv.OutboxFor(baseURL, username) {
+			out = append(out, common.OutboxMessage{At: m.At, Channel: m.Channel, To: m.To, Text: m.Text})
+		}
+		return out
 	}
 }

@@ -206,7 +206,9 @@ func (b *BrowserLogin) callback(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprintf(w, "<!doctype html><title>tokenbench</title><h1>Login refused</h1><p>%s</p><p>You can close this tab.</p>\n", html.EscapeString(res.err.Error()))
 	} else {
-		fmt.Fprint(w, "<!doctype html><title>tokenbench</title><h1>Signed in</h1><p>tokenbench has the code. You can close this tab.</p>\n")
+		// Not "signed in": the code is exchanged for a token after this
+		// page, and Dintero may still refuse it. The terminal tells.
+		fmt.Fprint(w, "<!doctype html><title>tokenbench</title><h1>Code received</h1><p>tokenbench has the code and now exchanges it for a token. Return to the terminal to see whether the sign-in succeeded. You can close this tab.</p>\n")
 	}
 	select {
 	case b.got <- res:

@@ -211,3 +211,24 @@ func TestBrowserLoginProviderErrorEndsItBounded(t *testing.T) {
 		t.Fatalf("error of %d bytes: %.300q", len(msg), msg)
 	}
 }
+
+// Issue (new user 3): the redirect's page said "Signed in" while the code
+// had not been exchanged yet, and the exchange then failed (400
+// invalid_grant on the terminal). The page says what happened: the code
+// reached tokenbench, whose terminal tells how the sign-in ends.
+func TestBrowserLoginPageClaimsNoSignIn(t *testing.T) {
+	b, err := flows.StartBrowserLogin(authorizeURL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	done := waitResult(b, time.After(time.Minute))
+	status, page := visit(t, b.RedirectURI+"?code=a-code-the-server-refuses&state="+url.QueryEscape(stateOf(t, b)))
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	if strings.Contains(strings.ToLower(page), "signed in") || !strings.Contains(page, "tokenbench has the code") || !strings.Contains(page, "terminal") {
+		t.Fatalf("the redirect's page: %s", page)
+	}
+	<-done
+}

@@ -49,6 +49,15 @@ type PasswordlessLogin struct {
 	rn     *Runner
 }
 
+// BaseURL is the base URL of the server the login talks to; "" when it
+// has no runner.
+func (l *PasswordlessLogin) BaseURL() string {
+	if l.rn == nil || l.rn.Client == nil {
+		return ""
+	}
+	return l.rn.Client.BaseURL()
+}
+
 // Issued reports whether the code was issued for a user id (nothing was
 // sent to anyone, nobody is asked for it).
 func (l *PasswordlessLogin) Issued() bool { return l.Request.IdentType == IdentUserID }

@@ -80,7 +80,10 @@ type entry struct {
 // continue (the grant was repeated and the server asked for MFA; finish it
 // with the flows steps, then Remember the token).
 type Outcome struct {
-	Result   *flows.Result
+	Result *flows.Result
+	// Replaced is the token Result took the place of (a refresh of a held
+	// token): a screen showing it shows Result now.
+	Replaced *flows.Result
 	MFA      *flows.MFASession
 	Warnings []string
 }
@@ -363,7 +366,7 @@ func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome,
 				out.MFA = mfa
 				return nil
 			}
-			out.Result = res
+			out.Result, out.Replaced = res, prev
 			out.Warnings, err = s.store(p, res)
 			return err
 		})

@@ -294,8 +294,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case profileDeletedMsg:
 		return m.desk.onProfileDeleted(msg)
 	case autoRefreshMsg:
-		f.onAutoRefresh(msg)
-		return nil
+		return f.onAutoRefresh(msg)
 	case keyringProbedMsg:
 		m.ctx.KeyringMissing = msg.missing
 		return nil

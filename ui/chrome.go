@@ -24,6 +24,9 @@ type chrome struct {
 	// that page is left.
 	helpOn common.Page
 	status statusLine
+	// later is a status for a page under the one on top, shown when that
+	// page is on top again.
+	later statusLine
 }
 
 // statusLine is a timed line under the screen it belongs to: it is not
@@ -55,6 +58,17 @@ func newChrome(ctx *common.Context) chrome {
 // setStatus shows text under page (the screen showing).
 func (c *chrome) setStatus(text string, isErr bool, page common.Page) {
 	c.status = statusLine{text: textsafe.Sanitize(text), err: isErr, at: c.ctx.Now(), owner: page}
+}
+
+// setStatusFor shows a status under page, which may be under top (a token
+// view auto-refreshed under the log): then it is shown when page is on top
+// again.
+func (c *chrome) setStatusFor(text string, isErr bool, page, top common.Page) {
+	if page == top {
+		c.setStatus(text, isErr, page)
+		return
+	}
+	c.later = statusLine{text: textsafe.Sanitize(text), err: isErr, owner: page}
 }
 
 // notify shows text under page unless a status of the last few seconds
@@ -94,6 +108,10 @@ func (c *chrome) helpOpen(page common.Page) bool { return page != nil && c.helpO
 func (c *chrome) dropStaleStatus(top common.Page) {
 	if c.status.text != "" && c.status.owner != top {
 		c.status = statusLine{}
+	}
+	if c.later.owner != nil && c.later.owner == top {
+		c.status, c.later = c.later, statusLine{}
+		c.status.at = c.ctx.Now()
 	}
 }
 

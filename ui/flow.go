@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -316,14 +317,35 @@ func (f *flow) refresh(res *flows.Result) tea.Cmd {
 	})
 }
 
-// onAutoRefresh shows a refreshed token in place of the one it replaces;
-// the home screen reads the outcome from the session.
-func (f *flow) onAutoRefresh(msg autoRefreshMsg) {
-	_, onToken := topIs[*token.Page](f.nav)
-	if msg.err == nil && msg.out.Result != nil && onToken && !f.activeKey.None() && f.activeKey.Held() == msg.name {
-		f.nav.update(token.ReplacedMsg{Res: msg.out.Result})
-		f.shown.add(msg.out.Result, f.running())
+// onAutoRefresh shows a refreshed token in place of the one it replaces
+// on every token view showing that one, on top or under another screen
+// (the log), checks its signature as the old one's was, and says so on the
+// token view; the home screen reads the outcome from the session.
+func (f *flow) onAutoRefresh(msg autoRefreshMsg) tea.Cmd {
+	// A token that could not be kept (a *session.KeepError) is held all
+	// the same: it replaces the old one too.
+	res, old := msg.out.Result, msg.out.Replaced
+	if res == nil || old == nil {
+		return nil
 	}
+	views, cmd := f.nav.updateWhere(func(p common.Page) bool {
+		t, ok := p.(*token.Page)
+		return ok && t.Shows(old)
+	}, token.ReplacedMsg{Res: res})
+	if len(views) == 0 {
+		return nil
+	}
+	// The new token is the old one's item's (its bundle names that item).
+	f.shown.add(res, f.shown.items[old])
+	// What home says of it (the time, a token that could not be kept).
+	note := f.ctx.Session.State(msg.name).Note(f.ctx.Now())
+	if !strings.HasPrefix(note, "auto-refreshed") {
+		note = "auto-refreshed"
+	}
+	for _, v := range views {
+		f.chrome.setStatusFor("token "+note, msg.err != nil, v, f.nav.top())
+	}
+	return tea.Batch(cmd, f.sigs.checkLike(old, res))
 }
 
 // activeName is the name of the profile or connection a request runs for.

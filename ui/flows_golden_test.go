@@ -83,7 +83,7 @@ func TestGoldenFlows(t *testing.T) {
 			showRecovery(m, goldenRecovery(1, client.ChannelSMS), flows.ErrWrongCode)
 		}},
 		{name: "recovery_step2", setup: func(t *testing.T, m *Model) {
-			m.ctx.Outbox = func(string) []common.OutboxMessage {
+			m.ctx.Outbox = func(string, string) []common.OutboxMessage {
 				return []common.OutboxMessage{{At: fixedNow, Channel: "email", To: "lost-device@example.com", Text: "Your Dintero verification code is 531246. It expires in 5m0s."}}
 			}
 			showRecovery(m, goldenRecovery(2, client.ChannelSMS), nil)

@@ -85,7 +85,7 @@ func TestGolden(t *testing.T) {
 		}},
 		{name: "mfa_code_wrong", setup: func(m *Model) {
 			showMFAPage(m, true, "wrong binding code: 400 invalid_grant: the binding code is not correct (2 attempt(s) left)")
-			m.ctx.Outbox = func(string) []common.OutboxMessage {
+			m.ctx.Outbox = func(string, string) []common.OutboxMessage {
 				return []common.OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 			}
 		}, send: []tea.Msg{uitest.Key("48")}},

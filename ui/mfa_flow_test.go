@@ -22,7 +22,7 @@ func TestMFAScreenFitsAt60x20(t *testing.T) {
 	ctx := testContext(clk)
 	m := New(ctx)
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
-	ctx.Outbox = func(string) []common.OutboxMessage {
+	ctx.Outbox = func(string, string) []common.OutboxMessage {
 		return []common.OutboxMessage{{At: fixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 	}
 	showMFAPage(m, true, "")

@@ -38,7 +38,7 @@ func showPasswordlessPage(m *Model, keys []string, answer func(id int) tea.Msg) 
 
 func TestGoldenPasswordless(t *testing.T) {
 	outbox := func(m *Model) {
-		m.ctx.Outbox = func(string) []common.OutboxMessage {
+		m.ctx.Outbox = func(string, string) []common.OutboxMessage {
 			return []common.OutboxMessage{{At: fixedNow, Channel: "email", To: "customer@example.com", Text: "Your Dintero login code is 482913. It expires in 5m0s."}}
 		}
 	}

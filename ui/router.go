@@ -65,6 +65,22 @@ func (r *router) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// updateWhere hands msg to every page of the stack that match accepts, top
+// or not, and keeps what they return (updated).
+func (r *router) updateWhere(match func(common.Page) bool, msg tea.Msg) (updated []common.Page, cmd tea.Cmd) {
+	var cmds []tea.Cmd
+	for i, p := range r.pages {
+		if !match(p) {
+			continue
+		}
+		var c tea.Cmd
+		r.pages[i], c = p.Update(msg)
+		cmds = append(cmds, c)
+		updated = append(updated, r.pages[i])
+	}
+	return updated, tea.Batch(cmds...)
+}
+
 // topIs reports whether the page on top is a T.
 func topIs[T common.Page](r *router) (T, bool) {
 	p, ok := r.top().(T)

@@ -20,6 +20,7 @@ type sigChecker struct {
 	base      func() string
 	verifiers map[string]*tokeninfo.KeyVerifier // by base URL
 	sigs      map[string]string                 // by access token
+	urls      map[string]string                 // the keys each access token was checked with
 	lastJWKS  string
 	// keysBearer reads the account's keys endpoint (Dintero's JWKS, which wants a Bearer): the last token
 	// when it may, else its flow's client token.
@@ -27,7 +28,7 @@ type sigChecker struct {
 }
 
 func newSigChecker(ctx *common.Context, base func() string) *sigChecker {
-	return &sigChecker{ctx: ctx, base: base, verifiers: map[string]*tokeninfo.KeyVerifier{}, sigs: map[string]string{}}
+	return &sigChecker{ctx: ctx, base: base, verifiers: map[string]*tokeninfo.KeyVerifier{}, sigs: map[string]string{}, urls: map[string]string{}}
 }
 
 // check starts checking res's signature with the keys at url, unless it
@@ -42,10 +43,22 @@ func (c *sigChecker) check(res *flows.Result, url string) tea.Cmd {
 		fallback = b.Token
 	}
 	c.keysBearer = tokeninfo.KeysBearer(res.Response.AccessToken, fallback)
+	c.urls[res.Response.AccessToken] = url
 	if _, done := c.sigs[res.Response.AccessToken]; done {
 		return nil
 	}
 	return c.verifyCmd(res.Response.AccessToken, url)
+}
+
+// checkLike checks res's signature with the keys old's was checked with:
+// res took old's place (an auto-refresh). When old's was not checked, the
+// keys of res's issuer, as the inspector finds them.
+func (c *sigChecker) checkLike(old, res *flows.Result) tea.Cmd {
+	url := c.urls[old.Response.AccessToken]
+	if url == "" {
+		url = c.keysURLForIssuer(res)
+	}
+	return c.check(res, url)
 }
 
 // verifyCmd checks raw's signature with the keys at url, through the

@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -369,6 +370,44 @@ func (s *Server) Outbox() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.outbox)
+}
+
+// OutboxFor returns the messages sent so far to username, oldest first,
+// when baseURL is this server's: a request to any other server (another
+// fake one, Dintero) sends nothing here, and an older message here is not
+// its code.
+func (s *Server) OutboxFor(baseURL, username string) []Message {
+	if !s.Serves(baseURL) {
+		return nil
+	}
+	var out []Message
+	for _, m := range s.Outbox() {
+		if m.Username == username {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Serves reports whether baseURL is this server's base URL: the same
+// scheme, port and path (a slash at the end aside), on its host or, as
+// it listens on loopback, another name of loopback ("localhost").
+func (s *Server) Serves(baseURL string) bool {
+	mine, err := url.Parse(s.URL)
+	if err != nil {
+		return false
+	}
+	u, err := url.Parse(strings.TrimSpace(baseURL))
+	if err != nil || u.Host == "" {
+		return false
+	}
+	loopback := func(host string) bool {
+		ip := net.ParseIP(host)
+		return strings.EqualFold(host, "localhost") || ip != nil && ip.IsLoopback()
+	}
+	sameHost := strings.EqualFold(u.Hostname(), mine.Hostname()) || loopback(u.Hostname()) && loopback(mine.Hostname())
+	return strings.EqualFold(u.Scheme, mine.Scheme) && sameHost && u.Port() == mine.Port() &&
+		strings.TrimRight(u.Path, "/") == strings.TrimRight(mine.Path, "/")
 }
 
 // LastBindingCode is the newest binding code sent to username, or "".

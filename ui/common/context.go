@@ -58,8 +58,10 @@ type Context struct {
 	ClearAfter time.Duration
 	// Connections are offered on the home screen.
 	Connections []Connection
-	// Outbox, in demo mode, returns the fake server's messages for a user.
-	Outbox func(username string) []OutboxMessage
+	// Outbox, in demo mode, returns the fake server's messages for a user
+	// of a request to baseURL: none when baseURL is not the demo server's
+	// (another server's codes are not in it). See DemoOutbox.
+	Outbox func(baseURL, username string) []OutboxMessage
 	// OpenURL opens a URL in the browser (an OIDC browser login); nil
 	// when there is none, and the URL is only shown.
 	OpenURL func(url string) error

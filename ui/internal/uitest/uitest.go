@@ -96,12 +96,10 @@ func DemoContext(clk *Clock, srv *dinterotest.Server) *common.Context {
 		{Name: "Demo API client", Description: "client_credentials", BaseURL: base, Request: cc, Channel: client.ChannelSMS},
 		{Name: "MFA user", Description: "password with MFA", BaseURL: base, Request: mfa, Channel: client.ChannelSMS},
 	}
-	ctx.Outbox = func(user string) []common.OutboxMessage {
+	ctx.Outbox = func(baseURL, user string) []common.OutboxMessage {
 		var out []common.OutboxMessage
-		for _, msg := range srv.Outbox() {
-			if msg.Username == user {
-				out = append(out, common.OutboxMessage{At: msg.At, Channel: msg.Channel, To: msg.To, Text: msg.Text})
-			}
+		for _, msg := range srv.OutboxFor(baseURL, user) {
+			out = append(out, common.OutboxMessage{At: msg.At, Channel: msg.Channel, To: msg.To, Text: msg.Text})
 		}
 		return out
 	}

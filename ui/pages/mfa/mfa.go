@@ -75,11 +75,12 @@ func channelName(c client.Channel) string {
 	return "SMS"
 }
 
-// view draws the MFA screen in width w and height lines. What a
+// view draws the MFA screen of a request to base in width w and height
+// lines. What a
 // person needs to act (the phase, the error, the demo outbox) always shows;
 // blank lines, then the explanation, then the fingerprints give way, one
 // at a time, when the terminal is short.
-func (m *mfaModel) view(ctx *common.Context, spin string, w, height int) string {
+func (m *mfaModel) view(ctx *common.Context, base, spin string, w, height int) string {
 	s := ctx.Styles
 	sess := m.session
 	type block struct {
@@ -131,19 +132,9 @@ func (m *mfaModel) view(ctx *common.Context, spin string, w, height int) string 
 		add("", dropBlank)
 		add(common.Wrap(s.Error, "✗ "+m.err, w), keep)
 	}
-	if ctx.Outbox != nil && sess.Challenged() {
-		if msgs := ctx.Outbox(sess.Request.Username); len(msgs) > 0 {
-			last := msgs[len(msgs)-1]
-			for i := len(msgs) - 1; i >= 0 && !m.codeAt.IsZero(); i-- {
-				if !msgs[i].At.After(m.codeAt) {
-					last = msgs[i]
-					break
-				}
-			}
-			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(ctx.Now().Location()).Format("15:04:05"), last.Text)
-			add("", dropBlank)
-			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+textsafe.Sanitize(text)), keep)
-		}
+	if box := common.DemoOutbox(ctx, base, sess.Request.Username, m.codeAt, w); box != "" && sess.Challenged() {
+		add("", dropBlank)
+		add(box, keep)
 	}
 	lines := func() int {
 		n := 0
@@ -272,7 +263,7 @@ func (p *Page) SetSize(width, height int) { p.width, p.height = width, height }
 
 func (p *Page) Keys() help.KeyMap { return p.keys(p.ctx.Keys, p.ctx.Now()) }
 
-func (p *Page) View() string { return p.view(p.ctx, p.spin.View(), p.width, p.height) }
+func (p *Page) View() string { return p.view(p.ctx, p.base, p.spin.View(), p.width, p.height) }
 
 func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {

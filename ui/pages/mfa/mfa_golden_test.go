@@ -34,7 +34,7 @@ func goldenSession(challenged bool, attempts int) *flows.MFASession {
 func goldenPage(state string) common.Page {
 	clk := uitest.NewClock(uitest.FixedNow)
 	ctx := uitest.Context(clk)
-	ctx.Outbox = func(string) []common.OutboxMessage {
+	ctx.Outbox = func(string, string) []common.OutboxMessage {
 		return []common.OutboxMessage{{At: uitest.FixedNow, Channel: "sms", To: "+47 900 00 002", Text: "Your Dintero verification code is 482913. It expires in 5m0s."}}
 	}
 	var p common.Page = mfa.New(ctx, nil, "http://127.0.0.1:8080/v1", func(*flows.Result) error { return nil }, nil, goldenSession(false, 0), client.ChannelSMS)

@@ -533,3 +533,25 @@ func TestMFAOutboxShowsThisScreensCode(t *testing.T) {
 	d.Shows("sms to +47 900 00 002 at 12:00:00", code)
 	d.Lacks("MFA recovery code")
 }
+
+// Issue (new user 4): the demo outbox is the demo server's: an MFA
+// challenge from another server shows none (its codes are not there).
+func TestMFAOnAnotherServerShowsNoDemoOutbox(t *testing.T) {
+	d := newDemo(t, client.ChannelSMS)
+	d.Press("enter") // a code on the demo's server
+	d.Shows("Demo outbox", d.srv.LastBindingCode(dinterotest.DemoMFAUser))
+	old := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
+	other := uitest.DemoServer(t, d.clk)
+	runner, err := d.ctx.NewRunner(other.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, s, err := runner.Start(context.Background(), d.ctx.Connections[1].Request)
+	if err != nil || s == nil {
+		t.Fatalf("the MFA user's sign-in on the other server: %v %v", s, err)
+	}
+	d.P = mfa.New(d.ctx, runner, other.URL, func(*flows.Result) error { return nil }, nil, s, client.ChannelSMS)
+	d.Press("enter")
+	d.Shows("A code was sent by SMS (challenge 1).")
+	d.Lacks("Demo outbox", old)
+}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
-	"github.com/tokenbench/tokenbench/textsafe"
 	"github.com/tokenbench/tokenbench/ui/common"
 	"github.com/tokenbench/tokenbench/ui/components/codeinput"
 )
@@ -184,13 +183,9 @@ func (p *Page) View() string {
 		add("", true)
 		add(common.Wrap(s.Error, "✗ "+p.err, w), false)
 	}
-	if p.ctx.Outbox != nil && !l.Issued() {
-		if msgs := p.ctx.Outbox(l.Request.Ident); len(msgs) > 0 {
-			last := msgs[len(msgs)-1]
-			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(p.ctx.Now().Location()).Format("15:04:05"), last.Text)
-			add("", true)
-			add(s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+textsafe.Sanitize(text)), false)
-		}
+	if box := common.DemoOutbox(p.ctx, l.BaseURL(), l.Request.Ident, time.Time{}, w); box != "" && !l.Issued() {
+		add("", true)
+		add(box, false)
 	}
 	lines := func() int {
 		n := 0

@@ -373,3 +373,24 @@ func TestPasswordlessTooManyWrongCodes(t *testing.T) {
 	d.Shows("Attempts left: 3")
 	uitest.Find[common.MFATokenMsg](t, d.Press(d.lastCode(), "enter"))
 }
+
+// Issue (new user 4): the demo outbox is the demo server's: a code sent
+// by another server shows none (the demo's holds an older, wrong one).
+func TestPasswordlessOnAnotherServerShowsNoDemoOutbox(t *testing.T) {
+	d := newDemo(t)
+	old := d.lastCode()
+	other := uitest.DemoServer(t, d.clk)
+	runner, err := d.ctx.NewRunner(other.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := d.ctx.Connections[0].Request
+	req.Grant, req.IdentType, req.Ident, req.Connection = client.GrantAuthorizationCode, flows.IdentEmail, dinterotest.DemoCustomer, client.ConnectionEmail
+	l, err := runner.StartPasswordless(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.P = passwordless.New(d.ctx, l, func(*flows.Result) error { return nil })
+	d.Shows("The code was sent by e-mail to customer@example.com.")
+	d.Lacks("Demo outbox", old)
+}

@@ -75,6 +75,9 @@ type Page struct {
 	phase   recoveryPhase
 	busy    string // what is in flight
 	session *flows.RecoverySession
+	// sentTo is the base URL the recovery was sent to (the demo outbox
+	// is shown for the demo's own only).
+	sentTo string
 	// code is the current step's code field, with a 429's wait (on a
 	// send or on a code check, worded as the MFA screen does).
 	code codeinput.Model
@@ -460,7 +463,7 @@ func (m *Page) start() tea.Cmd {
 		m.ctx.Redactor.AddBasic(req.ClientID, req.ClientSecret)
 		m.ctx.Redactor.AddToken(req.Bearer)
 	}
-	m.session = nil
+	m.session, m.sentTo = nil, strings.TrimSpace(m.inputs[recBase].Value())
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -583,12 +586,8 @@ func (m *Page) View() string {
 	if m.err != "" {
 		top = append(top, common.Wrap(s.Error, "✗ "+m.err, w))
 	}
-	if m.ctx.Outbox != nil && m.session != nil {
-		if msgs := m.ctx.Outbox(m.request().Username); len(msgs) > 0 {
-			last := msgs[len(msgs)-1]
-			text := fmt.Sprintf("%s to %s at %s:\n%s", last.Channel, last.To, last.At.In(m.ctx.Now().Location()).Format("15:04:05"), last.Text)
-			bottom = append(bottom, s.Notice.Width(w).Render(s.Warn.Render("Demo outbox")+" (nothing is really sent)\n"+textsafe.Sanitize(text)))
-		}
+	if box := common.DemoOutbox(m.ctx, m.sentTo, m.request().Username, time.Time{}, w); box != "" && m.session != nil {
+		bottom = append(bottom, box)
 	}
 	lines := strings.Split(strings.Join(top, "\n"), "\n")
 	if len(bottom) > 0 {

@@ -32,7 +32,7 @@ func goldenRecovery(step, wrong int) *flows.RecoverySession {
 // wrong code, or step 2 asking whether to leave.
 func goldenPage(state string) common.Page {
 	ctx := uitest.Context(uitest.NewClock(uitest.FixedNow))
-	ctx.Outbox = func(string) []common.OutboxMessage {
+	ctx.Outbox = func(string, string) []common.OutboxMessage {
 		return []common.OutboxMessage{{At: uitest.FixedNow, Channel: "sms", To: "+47 900 00 003", Text: "Your Dintero MFA recovery code (1 of 2) is 730114. It expires in 5m0s."}}
 	}
 	req := flows.Request{Account: "T11223344", ClientID: "demo-client", ClientSecret: "demo-client-secret", Username: "lost-device@example.com"}

@@ -425,3 +425,23 @@ func TestRecoverySetupFitsSixtyByTwenty(t *testing.T) {
 		}
 	}
 }
+
+// Issue (new user 4): a recovery sent to another server than the demo's
+// showed the demo server's outbox, with an older code that is wrong for
+// this recovery. The demo outbox is the demo server's: shown only for
+// requests to its base URL.
+func TestRecoveryOnAnotherServerShowsNoDemoOutbox(t *testing.T) {
+	d := started(t, client.ChannelSMS)
+	old := d.code()
+	other := uitest.DemoServer(t, d.clk) // a second `demo --serve`
+	p := recovery.New(d.ctx, other.URL, lostDevice(), client.ChannelSMS, func(*flows.Result) error { return nil })
+	d.P = p
+	d.Run(p.Start())
+	d.Shows("step 1 of 2: code sent by SMS")
+	d.Lacks("Demo outbox", old)
+	// The demo's own server, written with a slash at the end: its outbox.
+	p = recovery.New(d.ctx, d.srv.URL+"/", lostDevice(), client.ChannelSMS, func(*flows.Result) error { return nil })
+	d.P = p
+	d.Run(p.Start())
+	d.Shows("step 1 of 2: code sent by SMS", "Demo outbox", d.code())
+}

@@ -66,6 +66,11 @@ func (p *Page) SetSize(width, height int) { p.width, p.height = width, height }
 func (p *Page) Ticking() bool             { return true }
 func (p *Page) Account() string           { return p.t.Result().Request.Account }
 
+// Shows reports whether the view shows res (the same access token).
+func (p *Page) Shows(res *flows.Result) bool {
+	return res != nil && p.t.Result().Response.AccessToken == res.Response.AccessToken
+}
+
 // QuestionMarkIsHelp: ? shows the help unless a y/n question is open.
 func (p *Page) QuestionMarkIsHelp() bool { return !p.asking() }
 
@@ -98,7 +103,8 @@ func (p *Page) actFor(a Act, user string) tea.Cmd {
 
 // Messages the root sends the token view on top.
 type (
-	// ReplacedMsg: auto-refresh got a new token for the one shown.
+	// ReplacedMsg: auto-refresh got a new token for the one shown; the
+	// root sends it to every token view showing the old one.
 	ReplacedMsg struct{ Res *flows.Result }
 	// RefreshRevokedMsg: the shown refresh token was revoked (fp).
 	RefreshRevokedMsg struct{ Fp string }
