@@ -3,7 +3,6 @@
 package mfa
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -223,8 +222,7 @@ type Page struct {
 	keep    func(*flows.Result) error
 	profile *profiles.Profile // the profile the request runs for, if any
 	spin    spinner.Model
-	req     int // the id of the latest request
-	cancel  context.CancelFunc
+	req     common.Request // the latest request
 	width   int
 	height  int
 }
@@ -270,12 +268,12 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return p, p.onKey(msg)
 	case ChallengeMsg:
-		if msg.ID != p.req {
+		if !p.req.Answers(msg.ID) {
 			return p, nil
 		}
 		return p, p.onChallenge(msg)
 	case VerifyMsg:
-		if msg.ID != p.req {
+		if !p.req.Answers(msg.ID) {
 			return p, nil
 		}
 		return p, p.onVerify(msg)
@@ -302,7 +300,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 }
 
 func (p *Page) onChallenge(msg ChallengeMsg) tea.Cmd {
-	p.cancel = nil
+	p.req.Done()
 	p.session = msg.Session
 	if limited, ok := flows.RateLimited(msg.Err); ok {
 		return p.rateLimited(limited)
@@ -324,7 +322,7 @@ func (p *Page) onChallenge(msg ChallengeMsg) tea.Cmd {
 }
 
 func (p *Page) onVerify(msg VerifyMsg) tea.Cmd {
-	p.cancel = nil
+	p.req.Done()
 	p.session = msg.Session
 	if msg.Err != nil {
 		p.phase = mfaCode
@@ -371,7 +369,7 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.ctx.Keys
 	if key.Matches(msg, k.Back) {
 		if p.Busy() {
-			p.abort()
+			p.req.Abort(p.ctx)
 			p.phase = mfaCode
 			if !p.session.Challenged() {
 				p.phase = mfaChoose
@@ -379,7 +377,7 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			p.err = "cancelled"
 			return nil
 		}
-		p.abort()
+		p.req.Abort(p.ctx)
 		if p.phase == mfaCode && p.session.Challenged() {
 			// A code went to a real user: leaving throws it away.
 			return common.OpenPage(confirm.New(p.ctx, "leave MFA", fmt.Sprintf("Leave the MFA sign-in? A code was sent to %s by %s; leaving throws it away, and running the request again sends a new code. y/n",
@@ -447,28 +445,10 @@ func (p *Page) user() string {
 	return "the user"
 }
 
-// begin starts a new request of this page with a cancellable context.
-func (p *Page) begin() (context.Context, int) {
-	p.abort()
-	ctx, cancel := context.WithCancel(context.Background())
-	p.cancel = cancel
-	p.req = p.ctx.NextID()
-	return ctx, p.req
-}
-
-// abort cancels the page's request in flight; its answer will be dropped.
-func (p *Page) abort() {
-	if p.cancel != nil {
-		p.cancel()
-		p.cancel = nil
-	}
-	p.req = p.ctx.NextID()
-}
-
 // SendChallenge sends a code by ch.
 func (p *Page) SendChallenge(ch client.Channel) tea.Cmd {
 	p.phase, p.err = mfaSending, ""
-	ctx, id := p.begin()
+	ctx, id := p.req.Begin(p.ctx)
 	runner, s := p.runner, *p.session
 	return tea.Batch(p.spin.Tick, func() tea.Msg { return ChannelChosenMsg{Ch: ch} }, func() tea.Msg {
 		err := runner.Challenge(ctx, &s, ch)
@@ -478,7 +458,7 @@ func (p *Page) SendChallenge(ch client.Channel) tea.Cmd {
 
 func (p *Page) verify(code string) tea.Cmd {
 	p.phase, p.err = mfaVerifying, ""
-	ctx, id := p.begin()
+	ctx, id := p.req.Begin(p.ctx)
 	runner, s, keep := p.runner, *p.session, p.keep
 	return tea.Batch(p.spin.Tick, func() tea.Msg {
 		res, err := runner.Verify(ctx, &s, code)

@@ -2,7 +2,6 @@
 package passwordless
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -66,8 +65,7 @@ type Page struct {
 	// sentAt is when the last code went out.
 	sentAt time.Time
 	spin   spinner.Model
-	req    int
-	cancel context.CancelFunc
+	req    common.Request
 	width  int
 	height int
 }
@@ -213,12 +211,12 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return p, p.onKey(msg)
 	case SentMsg:
-		if msg.ID != p.req {
+		if !p.req.Answers(msg.ID) {
 			return p, nil
 		}
 		return p, p.onSent(msg)
 	case VerifyMsg:
-		if msg.ID != p.req {
+		if !p.req.Answers(msg.ID) {
 			return p, nil
 		}
 		return p, p.onVerify(msg)
@@ -247,11 +245,11 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	now := p.ctx.Now()
 	if key.Matches(msg, k.Back) {
 		if p.Busy() {
-			p.abort()
+			p.req.Abort(p.ctx)
 			p.phase, p.err = plCode, "cancelled"
 			return nil
 		}
-		p.abort()
+		p.req.Abort(p.ctx)
 		return common.ClosePage
 	}
 	if p.phase != plCode {
@@ -281,28 +279,12 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return p.code.Update(msg)
 }
 
-func (p *Page) begin() (context.Context, int) {
-	p.abort()
-	ctx, cancel := context.WithCancel(context.Background())
-	p.cancel = cancel
-	p.req = p.ctx.NextID()
-	return ctx, p.req
-}
-
-func (p *Page) abort() {
-	if p.cancel != nil {
-		p.cancel()
-		p.cancel = nil
-	}
-	p.req = p.ctx.NextID()
-}
-
 // send sends a new code (ctrl+n), or the same code over the other
 // connection (ctrl+w: with the login session; a new code when there is
 // none, or the last one is spent).
 func (p *Page) send(switchConn bool) tea.Cmd {
 	p.phase, p.err = plSending, ""
-	ctx, id := p.begin()
+	ctx, id := p.req.Begin(p.ctx)
 	l := *p.login
 	other, spent := p.other(), p.spent
 	return tea.Batch(p.spin.Tick, func() tea.Msg {
@@ -320,7 +302,8 @@ func (p *Page) send(switchConn bool) tea.Cmd {
 }
 
 func (p *Page) onSent(msg SentMsg) tea.Cmd {
-	p.cancel, p.phase = nil, plCode
+	p.req.Done()
+	p.phase = plCode
 	if limited, ok := flows.RateLimited(msg.Err); ok {
 		// The wait's line says it all, and goes when the wait ends.
 		p.code.Limit(limited, p.ctx.Now(), false)
@@ -339,7 +322,7 @@ func (p *Page) onSent(msg SentMsg) tea.Cmd {
 
 func (p *Page) verify(code string) tea.Cmd {
 	p.phase, p.err = plVerifying, ""
-	ctx, id := p.begin()
+	ctx, id := p.req.Begin(p.ctx)
 	l, keep := *p.login, p.keep
 	return tea.Batch(p.spin.Tick, func() tea.Msg {
 		res, err := l.Verify(ctx, code)
@@ -351,7 +334,8 @@ func (p *Page) verify(code string) tea.Cmd {
 }
 
 func (p *Page) onVerify(msg VerifyMsg) tea.Cmd {
-	p.cancel, p.phase = nil, plCode
+	p.req.Done()
+	p.phase = plCode
 	p.login = msg.Login
 	if msg.Err == nil {
 		res := msg.Res
