@@ -113,3 +113,12 @@ func NewContext() *Context {
 		},
 	}
 }
+
+// RedactFunc masks the secrets the session knows in text a server sent,
+// for a screen that shows it; nil when the Context has no redactor.
+func (c *Context) RedactFunc() func(string) string {
+	if c.Redactor == nil {
+		return nil
+	}
+	return c.Redactor.Redact
+}

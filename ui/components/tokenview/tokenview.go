@@ -30,10 +30,19 @@ type Model struct {
 	revoked string
 	// sig is the signature check's line ("" when none was made).
 	sig string
+	// redact masks the secrets the session knows in what the server sent
+	// (a claim or a field echoing a client secret, a password, a code).
+	redact func(string) string
 }
 
-// New shows res.
-func New(res *flows.Result) Model { return Model{result: res} }
+// New shows res; redact masks the secrets the session knows in what the
+// server sent (nil shows it as it came).
+func New(res *flows.Result, redact func(string) string) Model {
+	if redact == nil {
+		redact = func(s string) string { return s }
+	}
+	return Model{result: res, redact: redact}
+}
 
 // Result is the token shown.
 func (m *Model) Result() *flows.Result { return m.result }
@@ -85,6 +94,9 @@ func (m *Model) Lines(s common.Styles, width int, now time.Time) []string {
 	// nothing is cut at 60 or 80 columns.
 	indent := strings.Repeat(" ", 12)
 	row := func(label, value string) {
+		// Masked whole, before it wraps: a secret cut by a line break
+		// would not be found.
+		value = m.redact(value)
 		lines := strings.Split(common.Wrap(s.Value, value, max(10, width-12)), "\n")
 		out = append(out, s.Label.Render(label)+" "+strings.TrimRight(lines[0], " "))
 		for _, l := range lines[1:] {
@@ -211,7 +223,7 @@ func (m *Model) rawDoc() []string {
 	if err != nil {
 		return []string{"cannot show JSON: " + err.Error()}
 	}
-	return strings.Split(textsafe.SanitizeMultiline(string(data)), "\n")
+	return strings.Split(textsafe.SanitizeMultiline(m.redact(string(data))), "\n")
 }
 
 // MaxHScroll is how far the raw JSON scrolls sideways at width: until the

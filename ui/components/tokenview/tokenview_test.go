@@ -50,7 +50,7 @@ func requireHas(t *testing.T, lines []string, want ...string) {
 // fingerprint; the access token itself never.
 func TestTokenViewClaims(t *testing.T) {
 	res := uitest.Result(t, now, refreshToken, jwt.MapClaims{"tenant": "acme"})
-	m := tokenview.New(res)
+	m := tokenview.New(res, nil)
 	lines := m.Lines(styles, 78, now)
 	requireHas(t, lines, "expires in 2m 00s at 12:02:00 UTC (from exp)",
 		"Grant password", "Subject user:support@example.com", "Issuer https://api.dintero.com/v1/accounts/T11223344/auth",
@@ -65,7 +65,7 @@ func TestTokenViewClaims(t *testing.T) {
 // TestTokenViewSignatureStates: the signature row follows the check:
 // verified (✓, green), checking, or failed (✗, red).
 func TestTokenViewSignatureStates(t *testing.T) {
-	m := tokenview.New(uitest.Result(t, now, "", nil))
+	m := tokenview.New(uitest.Result(t, now, "", nil), nil)
 	for sig, want := range map[string]string{
 		"verified with kid demo-key-1": styles.OK.Render("✓ verified with kid demo-key-1"),
 		"checking…":                    styles.Muted.Render("checking…"),
@@ -85,7 +85,7 @@ func TestTokenViewSignatureStates(t *testing.T) {
 // yellow under a quarter of the lifetime (or 30s), orange under a tenth
 // (or 10s), and EXPIRED in reverse red after, saying how long ago.
 func TestTokenViewCountdownColours(t *testing.T) {
-	m := tokenview.New(uitest.Result(t, now, "", nil))
+	m := tokenview.New(uitest.Result(t, now, "", nil), nil)
 	cases := []struct {
 		at   time.Duration
 		want string
@@ -111,7 +111,7 @@ func TestTokenViewExpiryUnknown(t *testing.T) {
 	res := uitest.Result(t, now, "", jwt.MapClaims{"exp": nil})
 	res.Response.ExpiresIn = 0
 	res.Expiry = tokeninfo.ComputeExpiry(res.Token, now, 0, now)
-	m := tokenview.New(res)
+	m := tokenview.New(res, nil)
 	if got := ansi.Strip(m.Lines(styles, 78, now)[0]); got != "expiry unknown: no exp claim and no expires_in" {
 		t.Fatalf("countdown: %q", got)
 	}
@@ -122,11 +122,11 @@ func TestTokenViewExpiryUnknown(t *testing.T) {
 // and the view's result no longer holds it (the shown result is a copy:
 // the original is untouched).
 func TestTokenViewRefreshRows(t *testing.T) {
-	none := tokenview.New(uitest.Result(t, now, "", nil))
+	none := tokenview.New(uitest.Result(t, now, "", nil), nil)
 	requireHas(t, none.Lines(styles, 78, now), "Refresh none:")
 
 	res := uitest.Result(t, now, refreshToken, nil)
-	m := tokenview.New(res)
+	m := tokenview.New(res, nil)
 	fp := tokeninfo.Fingerprint(refreshToken)
 	m.MarkRevoked(fp)
 	lines := m.Lines(styles, 78, now)
@@ -172,7 +172,7 @@ func TestTokenViewUserInfo(t *testing.T) {
 	}
 }
 
-func m(res *flows.Result) *tokenview.Model { v := tokenview.New(res); return &v }
+func m(res *flows.Result) *tokenview.Model { v := tokenview.New(res, nil); return &v }
 
 // TestTokenViewLongValuesWrapNotCut: at 60 columns a long issuer, audience
 // list and refresh reason wrap under their label: no line is wider than

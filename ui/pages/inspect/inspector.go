@@ -193,7 +193,7 @@ var (
 
 // resultLines are the decoded token's lines at the page's width.
 func (p *Page) resultLines() []string {
-	t := tokenview.New(p.inspected)
+	t := tokenview.New(p.inspected, p.ctx.RedactFunc())
 	t.SetSig(p.sig)
 	return t.Lines(p.ctx.Styles, p.width, p.ctx.Now())
 }

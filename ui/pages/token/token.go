@@ -57,7 +57,7 @@ type Page struct {
 
 // New shows res; sig reads the signature check's line of an access token.
 func New(ctx *common.Context, res *flows.Result, sig func(string) string) *Page {
-	return &Page{ctx: ctx, t: tokenview.New(res), sig: sig, width: ctx.Width - 2}
+	return &Page{ctx: ctx, t: tokenview.New(res, ctx.RedactFunc()), sig: sig, width: ctx.Width - 2}
 }
 
 func (p *Page) Title() string             { return "token" }
