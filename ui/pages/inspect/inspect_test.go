@@ -221,12 +221,15 @@ func TestTheDecodedTokenScrollsAt60x20(t *testing.T) {
 			t.Fatalf("a line never shows while scrolling: %q", l)
 		}
 	}
-	p, _ = uitest.Press(p, "j", "k") // text in the field, not scrolling
 	for range 40 {
 		p, _ = uitest.Press(p, "up")
 	}
 	if got := uitest.Screen(p, w, h); !strings.Contains(got, strings.Split(top, "\n")[3]) {
 		t.Fatalf("up does not come back to the top:\n%s", got)
+	}
+	p, _ = uitest.Press(p, "j", "k") // text in the field, not scrolling
+	if got := uitest.Screen(p, w, h); !strings.Contains(strings.Split(got, "\n")[0], "jk") {
+		t.Fatalf("j and k did not type into the field:\n%s", got)
 	}
 }
 
@@ -305,4 +308,35 @@ func TestTheHelpAndTextKeys(t *testing.T) {
 		}
 	}
 	uitest.RequireShows(t, uitest.Screen(p, 78, 20), "› Token qkj")
+}
+
+// TestAnEditedTokenDropsTheResultShown: once the token field no longer
+// holds the token decoded (another pasted over it, an edit, ctrl+u), the
+// decoded claims and "✓ verified" go: they were of the old token. Enter
+// decodes and checks the field as it is.
+func TestAnEditedTokenDropsTheResultShown(t *testing.T) {
+	clk := uitest.NewClock(uitest.FixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := uitest.DemoContext(clk, srv)
+	first, second := demoToken(t, srv, "client:demo-client"), demoToken(t, srv, "client:another-client")
+	c := &checks{answer: func(raw, url string) common.SigMsg {
+		return common.SigMsg{Token: raw, URL: url, Ver: tokeninfo.Verification{OK: true, Kid: srv.KeyID(), Alg: "RS256"}}
+	}}
+	var p common.Page = inspect.New(ctx, c.verify, func(*flows.Result) string { return srv.KeysURL(dinterotest.DemoAccount) })
+	p = paste(p, first)
+	p, cmds := uitest.Press(p, "enter")
+	p, _ = p.Update(uitest.Messages(cmds[0])[0])
+	uitest.RequireShows(t, uitest.Screen(p, 78, 40), "client:demo-client", "✓ verified")
+
+	p, _ = uitest.Press(p, "ctrl+u")
+	view := uitest.Screen(p, 78, 40)
+	uitest.RequireLacks(t, view, "client:demo-client", "verified")
+	p = paste(p, second)
+	view = uitest.Screen(p, 78, 40)
+	uitest.RequireLacks(t, view, "client:demo-client", "client:another-client", "verified")
+
+	p, _ = uitest.Press(p, "enter")
+	uitest.RequireShows(t, uitest.Screen(p, 78, 40), "client:another-client", "checking…")
+	p, _ = uitest.Press(p, "x") // an edit of the decoded token
+	uitest.RequireLacks(t, uitest.Screen(p, 78, 40), "client:another-client", "checking…")
 }

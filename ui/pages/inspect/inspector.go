@@ -26,6 +26,9 @@ type Page struct {
 	keysURL   textinput.Model
 	focus     int // 0 the token, 1 the keys URL
 	inspected *flows.Result
+	// decoded and checkedWith are the token and keys URL the result
+	// shown is of: edited since, the result is dropped.
+	decoded, checkedWith string
 	err       string
 	sig       string
 	// keysFilled is the keys URL the page filled in itself (from the last
@@ -98,6 +101,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		in := p.focused()
 		var cmd tea.Cmd
 		*in, cmd = in.Update(msg)
+		p.dropStale()
 		return p, cmd
 	case tea.KeyPressMsg:
 		switch {
@@ -117,6 +121,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 				p.keysURL.Reset()
 				p.keysFilled = ""
 			}
+			p.dropStale()
 			return p, nil
 		case key.Matches(msg, inspectorScrollUp):
 			p.scroll = max(0, p.scroll-1)
@@ -128,15 +133,31 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		in := p.focused()
 		var cmd tea.Cmd
 		*in, cmd = in.Update(msg)
+		p.dropStale()
 		return p, cmd
 	}
 	return p, nil
+}
+
+// dropStale forgets the decoded token and its signature check once the
+// fields no longer hold what was decoded and checked: a result shown
+// beside another token ("✓ verified" for an edited one) would lie. Enter
+// decodes the fields as they are.
+func (p *Page) dropStale() {
+	if p.inspected == nil && p.err == "" {
+		return
+	}
+	if tokeninfo.Normalize(p.token.Value()) != p.decoded || strings.TrimSpace(p.keysURL.Value()) != p.checkedWith {
+		p.inspected, p.err, p.sig, p.scroll = nil, "", "", 0
+	}
 }
 
 // inspect decodes the pasted token and, with a keys URL, checks it.
 func (p *Page) inspect() tea.Cmd {
 	p.inspected, p.err, p.sig, p.scroll = nil, "", "", 0
 	raw := tokeninfo.Normalize(p.token.Value())
+	p.decoded = raw
+	defer func() { p.checkedWith = strings.TrimSpace(p.keysURL.Value()) }()
 	if _, err := tokeninfo.Decode(raw); err != nil {
 		p.err = common.ErrText(err)
 		return nil
