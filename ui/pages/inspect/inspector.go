@@ -29,8 +29,8 @@ type Page struct {
 	// decoded and checkedWith are the token and keys URL the result
 	// shown is of: edited since, the result is dropped.
 	decoded, checkedWith string
-	err       string
-	sig       string
+	err                  string
+	sig                  string
 	// keysFilled is the keys URL the page filled in itself (from the last
 	// token's issuer); a new token replaces it, a typed URL stays.
 	keysFilled    string
