@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tokenbench/tokenbench/client/dinterotest"
+	"github.com/tokenbench/tokenbench/profiles"
 	"github.com/tokenbench/tokenbench/ui/internal/uitest"
 	"github.com/tokenbench/tokenbench/ui/pages/log"
 )
@@ -167,4 +168,43 @@ func TestTimelineAndHelpAt60x20(t *testing.T) {
 	press(t, m, "?")
 	requireShows(t, m, "↑/k   up               esc    back            ctrl+c quit")
 	requireFits(t, m, 60, 20)
+}
+
+// TestLogFollowsNewRowsOnTheNewest: on the newest row, the log follows the
+// rows an auto-refresh adds while it is open (tail -f), so a short window
+// shows them; moved up, it stays where the user put it.
+func TestLogFollowsNewRowsOnTheNewest(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := profileContext(t, clk, t.TempDir())
+	ctx.Width, ctx.Height = 80, 9
+	var ticks tickRecorder
+	ticks.install(ctx)
+	p := profiles.Profile{Name: "auto", BaseURL: srv.URL, Account: dinterotest.DemoAccount, Grant: "client_credentials", ClientID: dinterotest.DemoClientID,
+		Secrets: map[profiles.Kind]profiles.Source{profiles.ClientSecret: profiles.SourceKeyring}, AutoRefresh: true, RefreshBefore: profiles.Duration(100 * time.Second)}
+	if err := ctx.Secrets.Put(p, profiles.ClientSecret, dinterotest.DemoSecret); err != nil {
+		t.Fatal(err)
+	}
+	if err := ctx.Store.Add(p); err != nil {
+		t.Fatal(err)
+	}
+	m := New(ctx)
+	press(t, m, "enter", "ctrl+l")
+	requireShows(t, m, "› 2")
+	// Auto-refreshes every 20 s (a 2-minute token refreshed 100 s early).
+	for range 70 {
+		clk.Advance(time.Second)
+		ticks.fire(t, m, clk)
+	}
+	view := viewText(m)
+	if !strings.Contains(view, "› 5") {
+		t.Fatalf("the log does not follow its newest row:\n%s", view)
+	}
+	press(t, m, "up")
+	requireShows(t, m, "› 4")
+	for range 25 {
+		clk.Advance(time.Second)
+		ticks.fire(t, m, clk)
+	}
+	requireShows(t, m, "› 4")
 }

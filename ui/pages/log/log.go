@@ -30,8 +30,11 @@ func ExchangesOf(ctx *common.Context) []record.Exchange {
 // Page lists the session's HTTP exchanges; w asks where to write them
 // as a HAR file.
 type Page struct {
-	ctx     *common.Context
-	cursor  int
+	ctx    *common.Context
+	cursor int
+	// follow: the cursor is on the newest row and stays there as rows
+	// come (an auto-refresh while the log is open), as tail -f does.
+	follow  bool
 	harPath textinput.Model
 	// harExists is a file already at the HAR's path, while the page asks
 	// whether to replace it.
@@ -41,7 +44,7 @@ type Page struct {
 
 // New is the HTTP log of the session's exchanges, newest last.
 func New(ctx *common.Context) *Page {
-	return &Page{ctx: ctx, cursor: max(0, len(ExchangesOf(ctx))-1), harPath: common.NewInput("", 4096)}
+	return &Page{ctx: ctx, cursor: max(0, len(ExchangesOf(ctx))-1), follow: true, harPath: common.NewInput("", 4096)}
 }
 
 func (p *Page) Title() string     { return "HTTP log" }
@@ -107,17 +110,19 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		case key.Matches(msg, k.Back):
 			return p, common.ClosePage
 		case key.Matches(msg, k.Up):
-			p.cursor = max(0, p.cursor-1)
+			p.cursor = max(0, p.row(ex)-1)
+			p.follow = p.cursor == len(ex)-1
 		case key.Matches(msg, k.Down):
-			p.cursor = max(0, min(len(ex)-1, p.cursor+1))
+			p.cursor = max(0, min(len(ex)-1, p.row(ex)+1))
+			p.follow = p.cursor == len(ex)-1
 		case key.Matches(msg, k.Select) && len(ex) > 0:
-			return p, common.OpenPage(newExchangePage(p.ctx, ex[min(p.cursor, len(ex)-1)]))
+			return p, common.OpenPage(newExchangePage(p.ctx, ex[p.row(ex)]))
 		case key.Matches(msg, k.Timeline):
 			return p, common.OpenPage(newTimelinePage(p.ctx))
 		case key.Matches(msg, k.Bundle):
 			// The selected row's case, not whatever token was shown last.
 			if len(ex) > 0 {
-				id := ex[min(p.cursor, len(ex)-1)].ID
+				id := ex[p.row(ex)].ID
 				return p, func() tea.Msg { return common.BundleAskedMsg{From: "HTTP log", Exchange: id} }
 			}
 			return p, common.AskBundle("HTTP log")
@@ -139,6 +144,14 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 	}
 	return p, nil
+}
+
+// row is the row under the cursor: the newest while following.
+func (p *Page) row(ex []record.Exchange) int {
+	if p.follow || p.cursor >= len(ex) {
+		return max(0, len(ex)-1)
+	}
+	return p.cursor
 }
 
 func (p *Page) View() string {
@@ -180,13 +193,14 @@ func (p *Page) View() string {
 		}
 	}
 	lines = append(lines, s.Muted.Render(common.Truncate("  "+row("#", "time", "what", "took", "status"), w+2)))
-	first := max(0, p.cursor-(p.height-3))
+	cursor := p.row(ex)
+	first := max(0, cursor-(p.height-3))
 	for i := first; i < len(ex) && len(lines) < p.height-1; i++ {
 		e := ex[i]
 		line := common.Truncate(row(fmt.Sprint(e.ID), e.Time.In(p.ctx.Now().Location()).Format("15:04:05"), exchangeWhat(e),
 			flows.Took(e.Duration), exchangeStatus(e)), w)
 		switch {
-		case i == p.cursor:
+		case i == cursor:
 			line = s.Cursor.Render("› ") + s.Selected.Render(line)
 		case e.Err != "" || e.Status >= 400:
 			line = "  " + s.Error.Render(line)
