@@ -26,6 +26,10 @@ type Backoff struct {
 	Min, Max time.Duration
 }
 
+// retryFloor is the shortest wait after a failed auto-refresh, however
+// soon the token held expires.
+const retryFloor = 5 * time.Second
+
 // DefaultBackoff is a minute, doubling up to half an hour.
 var DefaultBackoff = Backoff{Min: time.Minute, Max: 30 * time.Minute}
 
@@ -402,7 +406,16 @@ func (s *Service) refresh(ctx context.Context, name string, auto bool) (Outcome,
 	case err != nil:
 		e.failures++
 		e.lastErr = err
-		e.retryAt = now.Add(s.Backoff.Wait(e.failures, RetryAfter(err)))
+		wait := s.Backoff.Wait(e.failures, RetryAfter(err))
+		if RetryAfter(err) == 0 && e.res != nil && e.res.Expiry.Known() {
+			// The token held is still good: the next try comes before it
+			// expires, halving what is left (never sooner than
+			// retryFloor). A server that asked for a wait gets it whole.
+			if left := e.res.Expiry.At.Sub(now); left > 0 {
+				wait = min(wait, max(retryFloor, left/2))
+			}
+		}
+		e.retryAt = now.Add(wait)
 	}
 	return out, err
 }

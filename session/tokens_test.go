@@ -435,3 +435,36 @@ func TestCancelledRefreshIsNoFailure(t *testing.T) {
 		t.Fatalf("auto-refresh after the cancel: %v", err)
 	}
 }
+
+// A failed auto-refresh of a token that is still good tries again before
+// it expires (halving what is left), not a backoff minute later when it
+// is dead; once it has expired, the backoff applies.
+func TestAutoRefreshRetriesBeforeTheTokenExpires(t *testing.T) {
+	srv := fakeServer(t, dinterotest.DemoConfig(time.Hour))
+	svc := newService(t, configDir(t), newFakeKeyring())
+	p := clientProfile("auto", srv.URL)
+	p.AutoRefresh, p.RefreshBefore = true, profiles.Duration(30*time.Second)
+	if err := svc.Create(context.Background(), p, Values{profiles.ClientSecret: dinterotest.DemoSecret}); err != nil {
+		t.Fatal(err)
+	}
+	first, now := heldToken(t, svc, p)
+	*now, _ = svc.NextRefresh("auto") // 30 s before it expires
+	srv.SetFault(&dinterotest.Fault{Status: 503, Times: 3})
+	for _, want := range []time.Duration{15 * time.Second, 7500 * time.Millisecond} {
+		if _, err := svc.AutoRefresh(context.Background(), "auto"); err == nil {
+			t.Fatal("503 gave no error")
+		}
+		next, _ := svc.NextRefresh("auto")
+		if next.Sub(*now) != want || !next.Before(first.Expiry.At) {
+			t.Fatalf("retries %v after the failure (expiry in %v), want %v", next.Sub(*now), first.Expiry.At.Sub(*now), want)
+		}
+		*now = next
+	}
+	*now = first.Expiry.At.Add(time.Second) // expired: the backoff applies
+	if _, err := svc.AutoRefresh(context.Background(), "auto"); err == nil {
+		t.Fatal("503 gave no error")
+	}
+	if next, _ := svc.NextRefresh("auto"); next.Sub(*now) != 4*time.Minute {
+		t.Fatalf("after expiry the third failure waits %v, want the backoff's 4m", next.Sub(*now))
+	}
+}
