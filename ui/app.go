@@ -43,6 +43,9 @@ type (
 		// pwless: a passwordless login whose code was sent.
 		pwless *flows.PasswordlessLogin
 		err    error
+		// note, when set, is the status for the token instead of "token
+		// received" (a sign-in repeated in place of a refresh).
+		note string
 	}
 	tickMsg   time.Time
 	copiedMsg struct {

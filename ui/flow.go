@@ -234,7 +234,11 @@ func (f *flow) onResult(msg resultMsg) tea.Cmd {
 		f.nav.replace(passwordless.New(f.ctx, msg.pwless, f.service(f.runner).Keep))
 		return nil
 	}
-	return f.showToken(msg.res)
+	cmd := f.showToken(msg.res)
+	if msg.note != "" {
+		f.setStatus(msg.note, false)
+	}
+	return cmd
 }
 
 // showToken shows a new token in place of the screen that got it (the
@@ -303,9 +307,16 @@ func (f *flow) refresh(res *flows.Result) tea.Cmd {
 		}
 	}
 	f.errorsToForm, f.sentFrom, f.sent = false, f.nav.top(), res.Request
-	label := "refreshing"
-	if res.RefreshToken != "" {
-		label = "refreshing with the refresh token"
+	label, note := "refreshing with the refresh token", ""
+	if res.RefreshToken == "" {
+		// No refresh token (none came, or it was revoked): the grant is
+		// repeated, a new sign-in, and the status says so.
+		label = "signing in again: no refresh token to use"
+		if res.Request.Grant == client.GrantClientCredentials {
+			label = "getting a new client_credentials token"
+		} else {
+			note = "signed in again with " + string(res.Request.Grant) + ": there was no refresh token to use"
+		}
 	}
 	svc := f.service(runner)
 	return f.showSending(label, res.Request.Account, func(ctx context.Context) tea.Msg {
@@ -313,7 +324,7 @@ func (f *flow) refresh(res *flows.Result) tea.Cmd {
 		// stored refresh token, under the profile's lock, and remembers
 		// the new one.
 		out, err := svc.Refresh(ctx, res)
-		return resultMsg{res: out.Result, session: out.MFA, err: err}
+		return resultMsg{res: out.Result, session: out.MFA, err: err, note: note}
 	})
 }
 

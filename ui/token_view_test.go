@@ -168,3 +168,23 @@ func TestTokenViewSaysWhatIsBelow(t *testing.T) {
 	requireShows(t, m, `email       "support@example.com"`)
 	requireFits(t, m, 60, 20)
 }
+
+// TestRefreshAfterRevokeSaysItSignedInAgain: r on a token whose refresh
+// token was revoked repeats the sign-in, and says so (it said "token
+// received", as if it had refreshed).
+func TestRefreshAfterRevokeSaysItSignedInAgain(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	ctx := demoContext(t, clk, srv)
+	user := ctx.Connections[0]
+	user.Name, user.Request.Grant, user.Request.Username, user.Request.Password = "Support user", client.GrantPassword, dinterotest.DemoUser, dinterotest.DemoPassword
+	ctx.Connections = []common.Connection{user}
+	m := New(ctx)
+	press(t, m, "enter")
+	wantScreen(t, m, "token")
+	press(t, m, "X", "y")
+	requireShows(t, m, "revoked")
+	press(t, m, "r")
+	wantScreen(t, m, "token")
+	wantStatus(t, m, "signed in again with password: there was no refresh token to use")
+}
