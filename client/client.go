@@ -182,6 +182,9 @@ func validateURL(raw string, allowQuery bool) (*url.URL, error) {
 	if allowQuery {
 		what = "JWKS URL"
 	}
+	if strings.TrimSpace(raw) == "" {
+		return nil, invalidf("%s is empty: give one such as %s", what, DefaultBaseURL)
+	}
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || u.Opaque != "" {
 		return nil, invalidf("%s %q is not an absolute URL", what, textsafe.Sanitize(raw))

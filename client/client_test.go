@@ -348,6 +348,8 @@ func TestValidateBaseURL(t *testing.T) {
 		"https://api.dintero.com/v1?x=1":        "query",
 		"http://127.0.0.1.example.com:8080/v1":  "plain http",
 		"http://localhost.attacker.example/v1/": "plain http",
+		"":                                      "base URL is empty: give one such as https://api.dintero.com/v1",
+		"   ":                                   "base URL is empty",
 	}
 	for u, want := range bad {
 		_, err := client.ValidateBaseURL(u)

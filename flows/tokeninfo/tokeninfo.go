@@ -123,6 +123,18 @@ func describe(err error) string {
 	msg := err.Error()
 	// golang-jwt prefixes "token is malformed: "; keep the useful part.
 	msg = strings.TrimPrefix(msg, "token is malformed: ")
+	// A part that decodes to something else than JSON says so, not in
+	// the JSON decoder's words ("invalid character '\u009e' looking for
+	// beginning of value").
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax), errors.As(err, &typ):
+		if strings.Contains(msg, "could not JSON decode header") {
+			return "not a JWT: its header is not a JSON object"
+		}
+		return "not a JWT: its payload is not a JSON object"
+	}
 	return "not a JWT: " + textsafe.Sanitize(msg)
 }
 

@@ -242,3 +242,19 @@ func TestComputeExpiryClampsAbsurdExpiresIn(t *testing.T) {
 		t.Fatalf("two years not flagged: %+v", e)
 	}
 }
+
+// A part that is not JSON is said so in words, not in the JSON decoder's
+// ("invalid character '\u009e' looking for beginning of value").
+func TestDecodeSaysWhichPartIsNotJSON(t *testing.T) {
+	enc := base64.RawURLEncoding.EncodeToString
+	header := enc([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	for _, c := range []struct{ raw, want string }{
+		{header + "." + enc([]byte{0x9e, 0x01, 0x02}) + ".sig", "not a JWT: its payload is not a JSON object"},
+		{enc([]byte{0x9e, 0x01}) + "." + enc([]byte(`{}`)) + ".sig", "not a JWT: its header is not a JSON object"},
+		{header + "." + enc([]byte(`"a string"`)) + ".sig", "not a JWT: its payload is not a JSON object"},
+	} {
+		if _, err := tokeninfo.Decode(c.raw); err == nil || err.Error() != c.want {
+			t.Errorf("%q: %v, want %q", c.raw, err, c.want)
+		}
+	}
+}
