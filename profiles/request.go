@@ -71,6 +71,11 @@ func (s *Secrets) FillSecrets(ctx context.Context, p Profile, req *flows.Request
 		if *t.dst != "" || !t.need {
 			continue
 		}
+		// Nothing read, run or asked for a profile of a file others can
+		// change: it names the base URL the secret goes to.
+		if err := s.Store.CheckTrust(); err != nil {
+			return fmt.Errorf("profile %s: %w", p.Name, err)
+		}
 		v, err := s.Get(ctx, p, t.k)
 		switch {
 		case err == nil:
