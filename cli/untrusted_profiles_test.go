@@ -48,12 +48,14 @@ func TestUntrustedProfilesFileRunsAndSendsNothing(t *testing.T) {
 		source            string
 		fileMode, dirMode os.FileMode
 		want              []string
+		envSecret         bool // $TOKENBENCH_CLIENT_SECRET set: given, not read
 	}{
-		{"file writable by all", cmdSource, 0o666, 0o700, []string{"can be written by others (mode 0666)", "chmod go-w "}},
-		{"file writable by group", cmdSource, 0o620, 0o700, []string{"can be written by others (mode 0620)", "chmod go-w "}},
-		{"directory writable by all", cmdSource, 0o600, 0o777, []string{"which can be written by others (mode 0777)", "chmod go-w "}},
-		{"env source", "env:SECRET_AWS_KEY", 0o666, 0o777, []string{"can be written by others", "chmod go-w "}},
-		{"keyring source", "keyring", 0o666, 0o700, []string{"can be written by others", "chmod go-w "}},
+		{"file writable by all", cmdSource, 0o666, 0o700, []string{"can be written by others (mode 0666)", "chmod go-w "}, false},
+		{"file writable by group", cmdSource, 0o620, 0o700, []string{"can be written by others (mode 0620)", "chmod go-w "}, false},
+		{"directory writable by all", cmdSource, 0o600, 0o777, []string{"which can be written by others (mode 0777)", "chmod go-w "}, false},
+		{"env source", "env:SECRET_AWS_KEY", 0o666, 0o777, []string{"can be written by others", "chmod go-w "}, false},
+		{"keyring source", "keyring", 0o666, 0o700, []string{"can be written by others", "chmod go-w "}, false},
+		{"secret in the environment", "keyring", 0o666, 0o700, []string{"can be written by others", "chmod go-w "}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -69,6 +71,9 @@ func TestUntrustedProfilesFileRunsAndSendsNothing(t *testing.T) {
 				}
 			}
 			env := map[string]string{"SECRET_AWS_KEY": "AKIA-from-my-environment"}
+			if c.envSecret {
+				env["TOKENBENCH_CLIENT_SECRET"] = dinterotest.DemoSecret
+			}
 			r := runWithKeyring(t, kr, env, "", "token", "-p", "ev", "--config-dir", dir)
 			if r.code == 0 {
 				t.Fatalf("token ran: %+v", r)
