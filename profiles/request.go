@@ -56,7 +56,15 @@ type Asker func(k Kind) (string, error)
 // FillSecrets puts the profile's secrets into req where req lacks them.
 // A secret with the "ask" source, or none, goes to ask when the grant needs
 // it; ask may be nil where nobody can be asked.
+//
+// A profile of a file others can change (Store.CheckTrust) is refused
+// before anything is read, run or asked for, and also when req holds its
+// secrets already (given by the environment): the file names the base URL
+// they would go to.
 func (s *Secrets) FillSecrets(ctx context.Context, p Profile, req *flows.Request, ask Asker) error {
+	if err := s.Store.CheckTrust(); err != nil {
+		return fmt.Errorf("profile %s: %w", p.Name, err)
+	}
 	targets := []struct {
 		k    Kind
 		dst  *string

@@ -215,6 +215,12 @@ func StoreFor(p Profile, k Kind) Source {
 // Get returns the secret of kind k for p, from wherever p says.
 func (s *Secrets) Get(ctx context.Context, p Profile, k Kind) (string, error) {
 	src := SourceOf(p, k)
+	if src != "" && src != SourceAsk {
+		// A file others can change names what runs and where this goes.
+		if err := s.Store.CheckTrust(); err != nil {
+			return "", err
+		}
+	}
 	switch {
 	case src == "":
 		return "", fmt.Errorf("%w: profile %s has no %s", ErrNotSet, p.Name, k)

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/flows"
@@ -26,6 +27,13 @@ func (s *Service) Fill(ctx context.Context, p profiles.Profile, req *flows.Reque
 // id) or its Bearer token, where secret and bearer are both empty.
 func (s *Service) ClientAuth(ctx context.Context, p profiles.Profile, clientID, secret, bearer string, ask profiles.Asker) (string, string, error) {
 	if bearer != "" || secret != "" {
+		// Given, not read; still not for a base URL a file others can
+		// change names.
+		if s != nil && s.Secrets != nil {
+			if err := s.Secrets.Store.CheckTrust(); err != nil {
+				return "", "", fmt.Errorf("profile %s: %w", p.Name, err)
+			}
+		}
 		return secret, bearer, nil
 	}
 	fr := flows.Request{Grant: client.GrantClientCredentials, ClientID: clientID}

@@ -224,7 +224,12 @@ func (d *desk) onNeedInput(msg needInputMsg) tea.Cmd {
 		// The form opens on the first empty secret, without red errors:
 		// nothing was done wrong yet.
 		banner, first := "this profile needs input: "+common.ErrText(msg.err), ""
-		if (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && d.f.active != nil {
+		var untrusted *profiles.UntrustedFileError
+		if errors.As(msg.err, &untrusted) {
+			// Not input it lacks: the file it comes from, and its fix.
+			banner = common.ErrText(msg.err)
+		}
+		if untrusted == nil && (errors.Is(msg.err, client.ErrInvalidInput) || errors.Is(msg.err, profiles.ErrNotSet)) && d.f.active != nil {
 			banner, first = d.f.forms.form.MissingSecrets(*d.f.active)
 		}
 		d.f.forms.showForm()
