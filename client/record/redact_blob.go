@@ -262,7 +262,7 @@ func groupedRuns(d []byte, k blobKind, from int, pos *[]int32, f func(pos []int3
 		gs = gs[:0]
 		var sep []byte
 		j := groupAt(i)
-		next := len(d)
+		var next int
 		for {
 			a := j
 			for j < len(d) && k.val[d[j]] != 0xff {
