@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/record"
@@ -518,8 +519,13 @@ func errorCell(e record.Exchange) string {
 // escaped unless it is between letters or digits (client_credentials),
 // where CommonMark never reads it as emphasis: the summary stays readable
 // with cat.
+//
+// '&' is escaped, so a character reference or an entity ("&#x202E;",
+// "&rlm;") shows as its characters, never as the character it names (a
+// bidi control sanitising took out); '$' is escaped, so GitHub's math
+// ($x$, $$x$$) shows as text.
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "|", `\|`,
-	"*", `\*`, "~", `\~`)
+	"*", `\*`, "~", `\~`, "&", `\&`, "$", `\$`)
 
 // escapeUnderscores escapes each run of '_' that has anything but a letter
 // or digit on either side: only such a run can open or close emphasis.
@@ -568,7 +574,53 @@ func md(s string) string {
 	s = escapeUnderscores(mdEscaper.Replace(textsafe.Sanitize(s)))
 	s = strings.ReplaceAll(s, "://", `\://`)
 	s = strings.ReplaceAll(s, "@", `\@`)
-	return autolinkWWW.ReplaceAllStringFunc(s, func(w string) string { return w[:3] + `\.` })
+	s = autolinkWWW.ReplaceAllStringFunc(s, func(w string) string { return w[:3] + `\.` })
+	return escapeShortcodes(s)
+}
+
+// escapeShortcodes escapes each ':' that opens an emoji shortcode
+// (":smile:", ":+1:": a name of letters, digits, '_', '+' or '-' and a
+// ':'), so that a renderer with emoji shows the characters. s is escaped
+// already: a raw ':' follows an even run of backslashes, and an escaped
+// character counts as part of the name.
+func escapeShortcodes(s string) string {
+	if strings.Count(s, ":") < 2 {
+		return s
+	}
+	var b strings.Builder
+	bs := 0 // backslashes just before s[i]
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' && bs%2 == 0 && opensShortcode(s[i+1:]) {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+		if s[i] == '\\' {
+			bs++
+		} else {
+			bs = 0
+		}
+	}
+	return b.String()
+}
+
+// opensShortcode: rest, what follows a ':', is a shortcode's name and
+// its closing ':'.
+func opensShortcode(rest string) bool {
+	name := func(c byte) bool { return c == '_' || c == '+' || c == '-' || c < utf8.RuneSelf && isAlnum(rune(c)) }
+	j := 0
+	for j < len(rest) {
+		if name(rest[j]) {
+			j++
+		} else if rest[j] == '\\' && j+1 < len(rest) && name(rest[j+1]) {
+			j += 2 // an escaped '_'
+		} else {
+			break
+		}
+	}
+	// Two digits are a clock's (21:53:00), which names no emoji (:100:
+	// and :1234: do).
+	clock := j == 2 && rest[0] >= '0' && rest[0] <= '9' && rest[1] >= '0' && rest[1] <= '9'
+	return j > 0 && j < len(rest) && rest[j] == ':' && !clock
 }
 
 func orDash(s string) string { return orText(s, "-") }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	stdhtml "html"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -27,7 +28,8 @@ import (
 // HTML, bare autolinks of each kind GFM knows, code and a cell break.
 const hostile = "[x](https://evil.example/a) ![i](https://evil.example/p.png) <img src=https://evil.example/i.png> <b>bold</b> " +
 	"https://evil.example/bare www.evil.example mailto:m@evil.example ftp://evil.example/f spy@evil.example `c` | d &lt;script&gt; " +
-	"_www.under.evil.example x_www.mid.evil.example **BOLD** __BOLD2__ *EM* _EM2_ ~~STRIKE~~ ~STRIKE2~"
+	"_www.under.evil.example x_www.mid.evil.example **BOLD** __BOLD2__ *EM* _EM2_ ~~STRIKE~~ ~STRIKE2~ " +
+	"&#x202E;rtl &#27;[31m &rlm; $x$ :smile:"
 
 func jwtWith(header, claims map[string]any) string {
 	enc := func(v any) string {
@@ -131,6 +133,15 @@ func TestSummaryFromAHostileServerIsInertMarkdown(t *testing.T) {
 		}
 		if !strings.Contains(out, "_www.under.evil.example") || !strings.Contains(out, "**BOLD**") || !strings.Contains(out, "~~STRIKE~~") {
 			t.Errorf("%s: the server's emphasis characters are not shown as they were", name)
+		}
+		// A character reference shows as its characters: no bidi
+		// control or escape comes back through the renderer.
+		if txt := stdhtml.UnescapeString(out); strings.ContainsAny(txt, "\u202e\u200f\x1b") || !strings.Contains(txt, "&#x202E;rtl &#27;") {
+			t.Errorf("%s: a character reference in the server's text renders as the character it names", name)
+		}
+		// GitHub's math and emoji shortcodes are escaped.
+		if !strings.Contains(sum, `\$x\$ \:smile:`) {
+			t.Errorf("%s: the server's $x$ or :smile: is left live in summary.md", name)
 		}
 		if !strings.Contains(out, "evil.example/bare") || !strings.Contains(out, "&lt;img src=https:") {
 			t.Errorf("%s: the server's text is gone, not shown inert", name)

@@ -77,6 +77,43 @@ var reflections = []struct {
 		}
 		return out
 	}},
+	// Grouped for people to read: the separators are syntax, as line
+	// breaks are.
+	{"hex in groups of 8, a hex dump", func(req, auth, body string, secrets []string) string {
+		out := grouped(hex.EncodeToString([]byte(auth)), 8, " ", "")
+		for _, s := range secrets {
+			out += " | " + grouped(hex.EncodeToString([]byte(s)), 8, " ", "")
+		}
+		// The request as a dump: bytes apart, sixteen a line.
+		return out + "\n" + grouped(hex.EncodeToString([]byte(req)), 2, " ", "")
+	}},
+	{"hex with colons, 0x and =XX", func(req, auth, body string, secrets []string) string {
+		var out []string
+		for _, s := range append([]string{auth}, secrets...) {
+			h := hex.EncodeToString([]byte(s))
+			out = append(out, strings.ToUpper(grouped(h, 2, ":", "")), grouped(h, 2, ", ", "0x"), strings.ToUpper(grouped(h, 2, "", "=")))
+		}
+		return strings.Join(out, " ; ")
+	}},
+	{"base64 in groups of 4, lower-case base32", func(req, auth, body string, secrets []string) string {
+		out := grouped(base64.StdEncoding.EncodeToString([]byte(req)), 4, " ", "")
+		for _, s := range secrets {
+			out += " / " + grouped(base64.StdEncoding.EncodeToString([]byte(s)), 4, " ", "") +
+				" / " + strings.ToLower(base32.StdEncoding.EncodeToString([]byte(s)))
+		}
+		return out
+	}},
+	{"octal escapes", func(req, auth, body string, secrets []string) string {
+		var out []string
+		for _, s := range append([]string{auth}, secrets...) {
+			var b strings.Builder
+			for _, c := range []byte(s) {
+				fmt.Fprintf(&b, `\%03o`, c)
+			}
+			out = append(out, b.String())
+		}
+		return strings.Join(out, " ")
+	}},
 	{"charsets", func(req, auth, body string, secrets []string) string {
 		var out []string
 		for _, s := range secrets {
@@ -115,6 +152,23 @@ func percentU(s string) string {
 
 // reflectingServer answers 400 with the request reflected in one form,
 // in a JSON error and in a header.
+// grouped writes s in groups of n, each with prefix, sep between; a hex
+// dump's (n 2, sep " ") breaks the line every sixteen groups.
+func grouped(s string, n int, sep, prefix string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i += n {
+		if i > 0 {
+			if n == 2 && sep == " " && i%32 == 0 {
+				b.WriteString("\n")
+			} else {
+				b.WriteString(sep)
+			}
+		}
+		b.WriteString(prefix + s[i:min(len(s), i+n)])
+	}
+	return b.String()
+}
+
 func reflectingServer(t *testing.T, echo func(req, auth, body string, secrets []string) string, secrets []string) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -140,9 +194,15 @@ func reflectingServer(t *testing.T, echo func(req, auth, body string, secrets []
 }
 
 var (
-	b64Run = regexp.MustCompile(`[A-Za-z0-9+/_\-\r\n]{6,}`)
-	hexRun = regexp.MustCompile(`[0-9a-fA-F]{8,}`)
-	b32Run = regexp.MustCompile(`[A-Z2-7]{8,}`)
+	// Blobs grouped by separators, and octal escapes: taken apart here
+	// with regular expressions, not the redactor's code.
+	hexGrouped = regexp.MustCompile(`(?i)(?:(?:0x|=)?[0-9a-f]{2,}(?:, |[ :=\n]|$)){2,}`)
+	b64Grouped = regexp.MustCompile(`(?:[A-Za-z0-9+/]{4} ){2,}[A-Za-z0-9+/=]{0,4}`)
+	b32Lower   = regexp.MustCompile(`[a-z2-7]{8,}=*`)
+	octal      = regexp.MustCompile(`(?:\\{1,2}[0-7]{3})+`)
+	b64Run     = regexp.MustCompile(`[A-Za-z0-9+/_\-\r\n]{6,}`)
+	hexRun     = regexp.MustCompile(`[0-9a-fA-F]{8,}`)
+	b32Run     = regexp.MustCompile(`[A-Z2-7]{8,}`)
 )
 
 // decodings are text and everything the blobs in it decode to, at every
@@ -154,6 +214,27 @@ func decodings(text string, depth int) []string {
 		return out
 	}
 	var decoded []string
+	for _, g := range hexGrouped.FindAllString(text, -1) {
+		h := regexp.MustCompile(`(?i)0x|[^0-9a-f]`).ReplaceAllString(g, "")
+		if d, err := hex.DecodeString(h[:len(h)/2*2]); err == nil {
+			decoded = append(decoded, string(d))
+		}
+	}
+	for _, g := range b64Grouped.FindAllString(text, -1) {
+		decoded = append(decoded, strings.ReplaceAll(g, " ", ""))
+	}
+	for _, g := range b32Lower.FindAllString(text, -1) {
+		decoded = append(decoded, strings.ToUpper(g))
+	}
+	for _, g := range octal.FindAllString(text, -1) {
+		var b []byte
+		for _, m := range regexp.MustCompile(`[0-7]{3}`).FindAllString(g, -1) {
+			var v byte
+			fmt.Sscanf(m, "%o", &v)
+			b = append(b, v)
+		}
+		decoded = append(decoded, string(b))
+	}
 	for _, run := range b64Run.FindAllString(text, -1) {
 		run = strings.NewReplacer("\r", "", "\n", "", "-", "+", "_", "/").Replace(run)
 		for k := 0; k < 4 && k < len(run); k++ {
@@ -256,10 +337,12 @@ func harStrings(t *testing.T, data []byte) string {
 // TestReflectedRequestInEveryBlobLeaksNothing: a server that reflects the
 // request back as hex, as base64 of the whole request wrapped at 76 or 64
 // columns at any offset, as base64 of a JSON-escaped body, as base32, as
-// base64 of base64, and a non-ASCII password in NFD, Latin-1 percent,
-// UTF-16 hex and %u form: nothing of the client secret, the password, the
-// Basic value or the bearer token reaches stderr (-v), the HAR or any
-// file of the bundle.
+// base64 of base64, grouped for people (hex in groups, a hex dump, hex
+// with ':', "0x..," or "=XX", base64 in groups of 4), as lower-case
+// base32, as octal escapes, and a non-ASCII password in NFD, Latin-1
+// percent, UTF-16 hex and %u form: nothing of the client secret, the
+// password, the Basic value or the bearer token reaches stderr (with -v
+// and without), -o json, the HAR or any file of the bundle.
 func TestReflectedRequestInEveryBlobLeaksNothing(t *testing.T) {
 	const clientID = "demo-client"
 	clientSecret := "Zq8-ClientSecret-77Hx-long-enough-to-cross-a-76-column-MIME-line-9"
@@ -279,6 +362,14 @@ func TestReflectedRequestInEveryBlobLeaksNothing(t *testing.T) {
 					t.Fatalf("%s: %+v", grant, r)
 				}
 				assertNothingReflected(t, grant+" stderr", r.stderr, secrets)
+				// Without -v, the one-line error; and -o json.
+				q := runCLI(t, env, "", "token", "--base-url", srv.URL, "--account", dinterotest.DemoAccount, "--client-id", clientID,
+					"--grant", grant, "--username", "me@example.com", "-o", "json")
+				if q.code != ExitRejected {
+					t.Fatalf("%s -o json: %+v", grant, q)
+				}
+				assertNothingReflected(t, grant+" stderr without -v", q.stderr, secrets)
+				assertNothingReflected(t, grant+" -o json", q.stdout, secrets)
 				data, err := os.ReadFile(har)
 				if err != nil {
 					t.Fatal(err)

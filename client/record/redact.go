@@ -30,12 +30,16 @@ const minEncodedLen = 8
 
 // Redactor knows every secret of a flow and removes each of them from text
 // in every encoding a server, a proxy or a WAF gives it: raw; JSON string
-// escapes (\uXXXX in either case, surrogate pairs, \/); HTML entities
+// escapes (\uXXXX in either case, surrogate pairs, \/), \xXX and octal
+// \NNN escapes; HTML entities
 // (named, decimal, hex); percent-encoding in either case, with '+' or %20
 // for a space; any mix of these, one or two layers deep; terminal
 // sanitising; base64 in the standard and URL alphabets, whole or as the
 // middle of a larger blob at any alignment; any blob of base64, hex or
-// base32, decoded as one more layer (redact_blob.go); the secret in NFC,
+// base32 (upper or lower case), decoded as one more layer, whether wrapped
+// over lines or grouped by separators (hex "53 75", "53:75", "0x53, 0x75",
+// "=53=75", a hex dump's "53757033 72533363"; base64 "U3Vw M3JT")
+// (redact_blob.go); the secret in NFC,
 // NFD, Latin-1 and UTF-16. The zero value is ready; it is safe for
 // concurrent use.
 //
@@ -848,7 +852,8 @@ func escapeStart(t []byte) bool {
 			v, ok := hexValue(string(t[2:6]))
 			return ok && v >= 0xd800 && v < 0xdc00 && (len(t) == 6 || len(t) < 12 && escapeStart(t[6:]))
 		}
-		return len(t) == 1 || (t[1] == 'u' && allHex(t[2:])) || (t[1] == 'x' && len(t) <= 3 && allHex(t[2:]))
+		allOctal := !bytes.ContainsFunc(t[1:], func(r rune) bool { return r < '0' || r > '7' })
+		return len(t) == 1 || (t[1] == 'u' && allHex(t[2:])) || (t[1] == 'x' && len(t) <= 3 && allHex(t[2:])) || len(t) <= 3 && allOctal
 	case t[0] == '&':
 		rest := t[1:]
 		if len(rest) > 0 && rest[0] == '#' {
@@ -866,8 +871,8 @@ func escapeStart(t []byte) bool {
 }
 
 // decodeUnits takes one layer of escapes off s, unit by unit: %XX (either
-// case), JSON's \uXXXX (surrogate pairs joined), \xXX and one-character
-// escapes, and HTML character references. Each decoded byte keeps the
+// case), JSON's \uXXXX (surrogate pairs joined), \xXX, octal \NNN and
+// one-character escapes, and HTML character references. Each decoded byte keeps the
 // source span of its unit, composed through st and en when s is itself
 // decoded (nil: s is the original).
 func decodeUnits(s string, st, en []int32, kinds escapeKind) (out []byte, ost, oen []int32, changed bool) {
@@ -966,6 +971,15 @@ func jsonEscape(s string, buf []byte) ([]byte, int) {
 				return append(buf, byte(v)), 4
 			}
 		}
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		// An octal escape (C, PHP, od -b, a shell's $'…'): one to
+		// three digits, a byte.
+		v, k := 0, 1
+		for k < len(s) && k < 4 && s[k] >= '0' && s[k] <= '7' && v*8+int(s[k]-'0') <= 0xff {
+			v = v*8 + int(s[k]-'0')
+			k++
+		}
+		return append(buf, byte(v)), k
 	case 'u':
 		if len(s) < 6 {
 			return nil, 0

@@ -39,7 +39,11 @@ func blobBudget(n int) int { return 4*n + 64<<10 }
 var (
 	b64Val = alphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", "-_", 62)
 	b32Val = alphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "", 0)
-	hexVal = func() (t [256]byte) {
+	// Lower-case base32 is a run of its own: RFC 4648 decoders take either
+	// case (TOTP secrets, DNS labels and Nix hashes are written in lower
+	// case), but a run mixing both reads as words, not as an encoding.
+	b32Lower = alphabet("abcdefghijklmnopqrstuvwxyz234567", "", 0)
+	hexVal   = func() (t [256]byte) {
 		for i := range t {
 			t[i] = 0xff
 			if isHex(byte(i)) {
@@ -68,12 +72,17 @@ func alphabet(chars, extra string, extraFrom byte) (t [256]byte) {
 type blobKind struct {
 	val         *[256]byte
 	chars, size int
+	// textOnly: only text is searched for, at the run's own alignment
+	// (lower-case base32, whose alphabet is most of a lower-case word:
+	// a word decodes to binary, dropped at its first control byte).
+	textOnly bool
 }
 
 var blobKinds = []blobKind{
-	{&b64Val, 4, 3},
-	{&hexVal, 2, 1},
-	{&b32Val, 8, 5},
+	{&b64Val, 4, 3, false},
+	{&hexVal, 2, 1, false},
+	{&b32Val, 8, 5, false},
+	{&b32Lower, 8, 5, true},
 }
 
 // mapped is decoded text and, for each byte, the span of the original
@@ -115,8 +124,11 @@ func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a,
 			// Binary at another alignment is noise, dropped at its
 			// first control byte.
 			var text bool
-			out, text = decodeGroups(out[:0], p, d, k, off > 0)
-			if len(out) < minBlobBytes || off > 0 && !text {
+			out, text = decodeGroups(out[:0], p, d, k, off > 0 || k.textOnly)
+			if len(out) < minBlobBytes || (off > 0 || k.textOnly) && !text {
+				if k.textOnly {
+					return
+				}
 				continue
 			}
 			// Decoded byte b comes from the group of characters
@@ -172,8 +184,10 @@ func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a,
 			}
 		}
 	}
-	var pos []int32
+	var pos, gpos []int32
 	for _, k := range blobKinds {
+		hex := k.val == &hexVal
+		grouped := 0 // where groupedRuns stopped
 		for i := 0; i < len(d) && *budget > 0; {
 			if k.val[d[i]] == 0xff {
 				i++
@@ -182,19 +196,126 @@ func blobs(d []byte, st, en []int32, budget *int, bin func(d []byte, src func(a,
 			// A run: the alphabet's characters, line breaks between them
 			// left out; padding or an empty line ends it.
 			pos = pos[:0]
-			j := i
+			j, line := i, i
 			for ; j < len(d); j++ {
 				c := d[j]
 				if k.val[c] != 0xff {
 					pos = append(pos, int32(j))
+					if line < 0 {
+						line = j
+					}
 				} else if c != '\r' && c != '\n' || c == '\n' && j > 0 && (d[j-1] == '\n' || d[j-1] == '\r' && j > 1 && d[j-2] == '\n') {
 					break
+				} else {
+					line = -1
 				}
 			}
 			i = j
 			run(pos, k)
+			// Its last line's characters may be the first group of a
+			// blob grouped by separators.
+			if line >= grouped && j < len(d) && *budget > 0 &&
+				(sepByte[d[j]] && (j-line)%k.chars == 0 || hex && j == line+1 && d[line] == '0' && d[j]|0x20 == 'x') {
+				grouped = groupedRuns(d, k, line, &gpos, func(p []int32) { run(p, k) })
+			}
 		}
 	}
+}
+
+// sepByte: what separates the groups of a blob written for people to read
+// (a hex dump's spaces, "53:75", "0x53, 0x75", quoted-printable's "=53").
+var sepByte = func() (t [256]bool) {
+	for _, c := range " \t:,-.=;|" {
+		t[c] = true
+	}
+	return t
+}()
+
+// maxSep is the longest separator between two groups (", " and a
+// line break).
+const maxSep = 6
+
+// groupedRuns calls f with the positions of each run of d in kind k's
+// alphabet that is split into groups by separators: one separator, the
+// same each time (a line break, with separators around it or not, may
+// stand for it), between groups that are each a whole number of k's
+// groups (hex: bytes; base64: four characters), the last maybe not. A
+// "0x" before a hex group is part of the separator. Such a run is a blob
+// the way a wrapped one is: the separators are left out as line breaks
+// are. Runs without a separator other than line breaks are blobs' own
+// (see blobs). It starts at from, goes on while one run's last group may
+// start the next, and returns where it stopped.
+func groupedRuns(d []byte, k blobKind, from int, pos *[]int32, f func(pos []int32)) (end int) {
+	hex := k.val == &hexVal
+	groupAt := func(j int) int {
+		if hex && j+2 < len(d) && d[j] == '0' && d[j+1]|0x20 == 'x' && isHex(d[j+2]) {
+			return j + 2
+		}
+		return j
+	}
+	type group struct{ a, b int }
+	var gs []group
+	for i := from; i < len(d); {
+		if k.val[d[i]] == 0xff {
+			return i
+		}
+		gs = gs[:0]
+		var sep []byte
+		j := groupAt(i)
+		var next int
+		for {
+			a := j
+			for j < len(d) && k.val[d[j]] != 0xff {
+				j++
+			}
+			gs = append(gs, group{a, j})
+			if (j-a)%k.chars != 0 {
+				// Not whole groups of the encoding: the last.
+				next = j
+				break
+			}
+			// The separator.
+			ss := j
+			breaks := 0
+			for j < len(d) && j-ss <= maxSep && (sepByte[d[j]] || d[j] == '\r' || d[j] == '\n') {
+				if d[j] == '\n' {
+					breaks++
+				}
+				j++
+			}
+			se := j
+			if se < len(d) {
+				j = groupAt(j)
+			}
+			if se == ss || se-ss > maxSep || breaks > 1 || j >= len(d) || k.val[d[j]] == 0xff {
+				next = se
+				break
+			}
+			if breaks == 0 {
+				if sep == nil {
+					sep = d[ss:se]
+				} else if !bytes.Equal(sep, d[ss:se]) {
+					// Another separator: the last group may start a run
+					// of its own ("sent: U3Vw M3JT").
+					next = gs[len(gs)-1].a
+					break
+				}
+			}
+		}
+		i = max(next, i+1)
+		if sep == nil || len(gs) < 2 {
+			continue
+		}
+		p := (*pos)[:0]
+		for _, g := range gs {
+			for c := g.a; c < g.b; c++ {
+				p = append(p, int32(c))
+			}
+		}
+		*pos = p
+		f(p)
+	}
+	return len(d)
 }
 
 // textPrefix is how many bytes at the start of b read as text.

@@ -184,6 +184,53 @@ var encoders = []encoder{
 	{"hex of base64", single, func(s string, _ *rand.Rand) string {
 		return hex.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte(s))))
 	}, true},
+	// Grouped for people to read: the separators are left out as line
+	// breaks are.
+	{"hex in groups of 8", single, func(s string, _ *rand.Rand) string { return group(hex.EncodeToString([]byte(s)), 8, " ", "") }, true},
+	{"hex dump", single, func(s string, _ *rand.Rand) string {
+		// Bytes apart, sixteen a line.
+		var b strings.Builder
+		for i, c := range []byte(s) {
+			if i > 0 {
+				b.WriteString(map[bool]string{true: "\n", false: " "}[i%16 == 0])
+			}
+			fmt.Fprintf(&b, "%02x", c)
+		}
+		return b.String()
+	}, true},
+	{"hex with colons", single, func(s string, _ *rand.Rand) string {
+		return strings.ToUpper(group(hex.EncodeToString([]byte(s)), 2, ":", ""))
+	}, true},
+	{"hex 0x list", single, func(s string, _ *rand.Rand) string { return group(hex.EncodeToString([]byte(s)), 2, ", ", "0x") }, true},
+	{"hex =XX", single, func(s string, _ *rand.Rand) string {
+		return strings.ToUpper(group(hex.EncodeToString([]byte(s)), 2, "", "="))
+	}, true},
+	{"base64 in groups of 4", single, func(s string, _ *rand.Rand) string {
+		return group(base64.StdEncoding.EncodeToString([]byte(s)), 4, " ", "")
+	}, true},
+	{"base32 lower", single, func(s string, _ *rand.Rand) string {
+		return strings.ToLower(base32.StdEncoding.EncodeToString([]byte(s)))
+	}, true},
+	{"octal escapes", single, func(s string, _ *rand.Rand) string {
+		var b strings.Builder
+		for _, c := range []byte(s) {
+			fmt.Fprintf(&b, `\%03o`, c)
+		}
+		return b.String()
+	}, false},
+}
+
+// group writes s in groups of n, each with prefix before it and sep
+// between.
+func group(s string, n int, sep, prefix string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i += n {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(prefix + s[i:min(len(s), i+n)])
+	}
+	return b.String()
 }
 
 func pctU(r rune) string {
@@ -264,6 +311,8 @@ func checkRedacted(t *testing.T, rd *Redactor, secret string, enc encoder, rnd *
 			// What encodes the inner padding ("=", "==") alone is left.
 			mid = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(mid, "PQ=="), "PT0="), "3d3d")
 			mid = strings.TrimSuffix(mid, "3d")
+			// A grouped blob's first prefix ("0x", "=") is syntax.
+			mid = strings.TrimPrefix(strings.TrimPrefix(mid, "0x"), "=")
 		}
 		if !ok || !(labelsOnly.MatchString(mid) || onlySyntaxLeft(mid)) {
 			t.Fatalf("secret %q as %s in %s:\n body %q\n got  %q", secret, enc.name, c.name, body, got)
