@@ -328,8 +328,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case spinner.TickMsg:
 		// Only the page on top has a spinner running.
 	}
-	// A page's own results, a paste.
-	return m.nav.update(msg)
+	// A page's own results (to the page that owns them), a paste.
+	return m.nav.updateOwner(msg)
 }
 
 // clearedText is what clearing the clipboard came to: every place the

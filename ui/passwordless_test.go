@@ -420,3 +420,35 @@ func TestIssuedCodeOnProductionAsksFirst(t *testing.T) {
 		t.Fatalf("y sent nothing:\n%s", viewText(m))
 	}
 }
+
+// TestOIDCLoginFinishesUnderTheLog: the HTTP log opened while the browser
+// login waits (it is not busy then) does not swallow the login's answer:
+// the token is shown when the redirect comes (it was dropped, and the login
+// waited on under the log).
+func TestOIDCLoginFinishesUnderTheLog(t *testing.T) {
+	clk := uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	opened := make(chan string, 1)
+	got := make(oidcArrivals, 8)
+	tm := teatest.NewTestModel(t, New(oidcContext(t, clk, srv, func(u string) error { opened <- u; return nil })),
+		teatest.WithInitialTermSize(100, 30), teatest.WithProgramOptions(tea.WithFilter(got.filter)))
+	tm.Send(uitest.Key("3"))
+	got.wait(t, "the browser opened")
+	u := <-opened
+	tm.Send(uitest.Key("ctrl+l"))
+	go func() { // the browser, once the log is up
+		if resp, err := http.Get(u); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	if msg := got.wait(t, "the exchange").(oidc.DoneMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
+	}
+	got.wait(t, "the token shown")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	wantScreen(t, m, "token")
+	requireShows(t, m, "oidc")
+}

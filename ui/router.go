@@ -86,3 +86,17 @@ func topIs[T common.Page](r *router) (T, bool) {
 	p, ok := r.top().(T)
 	return p, ok
 }
+
+// updateOwner hands msg to the topmost page that owns it (common.Owner:
+// an answer to one of its requests), wherever it is in the stack, else to
+// the page on top.
+func (r *router) updateOwner(msg tea.Msg) tea.Cmd {
+	for i := len(r.pages) - 1; i >= 0; i-- {
+		if o, ok := r.pages[i].(common.Owner); ok && o.Owns(msg) {
+			p, cmd := r.pages[i].Update(msg)
+			r.pages[i] = p
+			return cmd
+		}
+	}
+	return r.update(msg)
+}

@@ -82,6 +82,11 @@ type (
 	// Asker: the page shows a y/n question; a stale status line goes
 	// while it asks.
 	Asker interface{ Asking() bool }
+	// Owner: the answers of the page's own requests (they carry its ids)
+	// reach it wherever it is in the back stack, not only on top: the
+	// HTTP log opened over a browser login that waits, or over a recovery
+	// or a diagnosis in flight, does not swallow their answers.
+	Owner interface{ Owns(msg tea.Msg) bool }
 )
 
 // The roles a page plays in a request's flow, in place of switches on

@@ -669,3 +669,10 @@ func (m *Page) timelineLines() []string {
 
 // Account is the account the header's badge names.
 func (m *Page) Account() string { return m.src.Request.Account }
+
+// Owns: the doctor's answer is the page's wherever it is in the back
+// stack.
+func (m *Page) Owns(msg tea.Msg) bool {
+	d, ok := msg.(DiagnosedMsg)
+	return ok && d.ID == m.id
+}

@@ -470,3 +470,15 @@ func (p *Page) verify(code string) tea.Cmd {
 }
 
 func (*Page) IsRequestStep() {}
+
+// Owns: the answers to the page's requests are its own wherever it is in
+// the back stack.
+func (p *Page) Owns(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case ChallengeMsg:
+		return p.req.Answers(msg.ID)
+	case VerifyMsg:
+		return p.req.Answers(msg.ID)
+	}
+	return false
+}

@@ -254,3 +254,17 @@ func urlLines(u string, width int) string {
 	}
 	return strings.Join(append(lines, u), "\n")
 }
+
+// Owns: the login's answers are the page's wherever it is in the back
+// stack (the HTTP log may be open over it while it waits).
+func (p *Page) Owns(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case oidcListeningMsg:
+		return msg.id == p.id
+	case OpenedMsg:
+		return msg.id == p.id
+	case DoneMsg:
+		return msg.id == p.id
+	}
+	return false
+}

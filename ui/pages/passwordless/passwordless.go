@@ -358,3 +358,15 @@ func (p *Page) onVerify(msg VerifyMsg) tea.Cmd {
 	}
 	return p.code.Focus()
 }
+
+// Owns: the answers to the page's requests are its own wherever it is in
+// the back stack.
+func (p *Page) Owns(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case SentMsg:
+		return p.req.Answers(msg.ID)
+	case VerifyMsg:
+		return p.req.Answers(msg.ID)
+	}
+	return false
+}

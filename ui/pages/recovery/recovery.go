@@ -632,3 +632,15 @@ func (m *Page) stepLines() []string {
 
 // Account is the account the header's badge names.
 func (m *Page) Account() string { return m.request().Account }
+
+// Owns: the recovery's answers and its countdown's ticks are the page's
+// wherever it is in the back stack.
+func (m *Page) Owns(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case AnswerMsg:
+		return msg.ID == m.id
+	case recoveryTickMsg:
+		return msg.id == m.id
+	}
+	return false
+}

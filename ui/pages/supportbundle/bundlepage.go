@@ -253,3 +253,10 @@ func (m *Page) View() string {
 	}
 	return text
 }
+
+// Owns: the write's answer is the page's wherever it is in the back
+// stack.
+func (m *Page) Owns(msg tea.Msg) bool {
+	w, ok := msg.(bundleWrittenMsg)
+	return ok && w.id == m.id
+}
