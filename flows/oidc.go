@@ -217,7 +217,8 @@ func (b *BrowserLogin) callback(w http.ResponseWriter, r *http.Request) {
 }
 
 // Wait returns the code of the first redirect with this login's state, or
-// why there is none: the provider's error, ctx ending, or timeout firing.
+// why there is none: the provider's error, ctx ending, or timeout firing
+// (a nil timeout never fires: the caller ends ctx).
 // A redirect with another state is refused and the login waits on.
 func (b *BrowserLogin) Wait(ctx context.Context, timeout <-chan time.Time) (string, error) {
 	select {

@@ -42,6 +42,9 @@ type (
 		res *flows.Result
 		Err error
 	}
+	// timeoutMsg: the login's time is up (flows.BrowserLoginTimeout, on
+	// the Context's clock).
+	timeoutMsg struct{ id int }
 )
 
 type oidcPhase int
@@ -159,6 +162,15 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		} else {
 			p.opened = "Opened in your browser: sign in there."
 		}
+	case timeoutMsg:
+		if msg.id != p.id || p.phase != oidcWaiting {
+			return p, nil
+		}
+		// Listening stops; the wait's answer, cancelled, is dropped.
+		p.abort()
+		p.phase, p.url = oidcFailed, ""
+		p.err = "the browser login gave up: " + common.ErrText(flows.ErrLoginTimeout)
+		return p, nil
 	case DoneMsg:
 		if msg.id != p.id {
 			return p, nil
@@ -202,9 +214,8 @@ func (p *Page) wait(b *flows.BrowserLogin) tea.Cmd {
 		return OpenedMsg{id: id, err: open(b.URL)}
 	}
 	waiter := func() tea.Msg {
-		timer := time.NewTimer(flows.BrowserLoginTimeout)
-		defer timer.Stop()
-		code, err := b.Wait(ctx, timer.C)
+		// The time limit is the page's tick below, which cancels ctx.
+		code, err := b.Wait(ctx, nil)
 		if err != nil {
 			return DoneMsg{id: id, Err: err}
 		}
@@ -212,7 +223,8 @@ func (p *Page) wait(b *flows.BrowserLogin) tea.Cmd {
 		out, err := svc.Start(ctx, req)
 		return DoneMsg{id: id, res: out.Result, Err: err}
 	}
-	return tea.Batch(opener, waiter)
+	timeout := p.ctx.Tick(flows.BrowserLoginTimeout, func(time.Time) tea.Msg { return timeoutMsg{id: id} })
+	return tea.Batch(opener, waiter, timeout)
 }
 
 func (p *Page) View() string {
@@ -264,6 +276,8 @@ func (p *Page) Owns(msg tea.Msg) bool {
 	case OpenedMsg:
 		return msg.id == p.id
 	case DoneMsg:
+		return msg.id == p.id
+	case timeoutMsg:
 		return msg.id == p.id
 	}
 	return false

@@ -347,3 +347,30 @@ func TestOIDCEscWhileListeningDropsTheListener(t *testing.T) {
 		t.Fatal("a browser was opened after esc")
 	}
 }
+
+// TestOIDCGivesUpWhenTheContextsTimerFires: the login's five minutes are
+// a tick of the Context (a test fires it), not a timer of the wall clock:
+// when it fires the page stops listening, says it gave up, offers to try
+// again and drops the cancelled wait's answer.
+func TestOIDCGivesUpWhenTheContextsTimerFires(t *testing.T) {
+	d := newDemo(t, "")
+	var fire func(time.Time) tea.Msg
+	d.ctx.Tick = func(after time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		if after == flows.BrowserLoginTimeout {
+			fire = fn
+		}
+		return nil
+	}
+	_, wait := d.listen()
+	if fire == nil {
+		t.Fatal("no time limit was armed on the Context's clock")
+	}
+	d.p, _ = d.p.Update(fire(uitest.FixedNow.Add(flows.BrowserLoginTimeout)))
+	d.shows("the browser login gave up")
+	if h := uitest.Help(d.p); !strings.Contains(h, "enter try again") || strings.Contains(h, "copy URL") {
+		t.Fatalf("help after giving up: %s", h)
+	}
+	late := d.await(wait) // the wait ends: its context was cancelled
+	d.p, _ = d.p.Update(late)
+	d.shows("the browser login gave up")
+}
