@@ -157,6 +157,10 @@ func (p *Page) View() string {
 	add(common.Wrap(s.Value, "The code was "+l.Destination()+".", w), false)
 	left := max(flows.DefaultMaxAttempts-l.Attempts, 0)
 	status := codeinput.Attempts(left) + " · codes expire after a few minutes"
+	if p.spent {
+		// The code is dead: attempts left at it would say it is not.
+		status = "this code can no longer be used"
+	}
 	if l.Sends > 0 {
 		status = fmt.Sprintf("Send %d at %s · ", l.Sends, p.sentAt.In(p.ctx.Now().Location()).Format("15:04:05")) + status
 	}

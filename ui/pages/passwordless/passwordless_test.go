@@ -147,7 +147,8 @@ func TestPasswordlessSpentCodeOffersANewOne(t *testing.T) {
 	code := d.lastCode()
 	d.clk.Advance(6 * time.Minute) // past the code's five minutes
 	d.Press(code, "enter")
-	d.Shows("This code is used or expired.", "ctrl+n sends a new one", "has expired")
+	d.Shows("This code is used or expired.", "ctrl+n sends a new one", "has expired", "this code can no longer be used")
+	d.Lacks("Attempts left") // attempts at a dead code would say it is not
 	if h := uitest.Help(d.P); strings.Contains(h, "verify") {
 		t.Fatalf("help offers verify on a spent code: %s", h)
 	}
