@@ -34,8 +34,7 @@ type Page struct {
 	label   string
 	account string
 	spin    spinner.Model
-	req     int
-	cancel  context.CancelFunc
+	req     common.Request
 	done    bool
 	started time.Time
 }
@@ -50,9 +49,8 @@ func New(ctx *common.Context, label, account string) *Page {
 // context and returns the message for the root. The command is a batch of
 // the spinner and the request, in that order.
 func (p *Page) Start(run func(context.Context) tea.Msg) tea.Cmd {
-	ctx, cancel := context.WithCancel(context.Background())
-	p.cancel, p.req, p.started = cancel, p.ctx.NextID(), p.ctx.Now()
-	id := p.req
+	ctx, id := p.req.Begin(p.ctx)
+	p.started = p.ctx.Now()
 	return tea.Batch(p.spin.Tick, func() tea.Msg { return SentMsg{ID: id, Msg: run(ctx)} })
 }
 
@@ -94,23 +92,17 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 // Accept reports whether id is the page's request, still awaited; the
 // page is done with it then.
 func (p *Page) Accept(id int) bool {
-	if id != p.req || p.done {
+	if !p.req.Answers(id) || p.done {
 		return false
 	}
 	p.done = true
-	if p.cancel != nil {
-		p.cancel() // the request is over: its context is released
-		p.cancel = nil
-	}
+	p.req.Done() // the request is over: its context is released
 	return true
 }
 
 // abort cancels the request; its answer will be dropped.
 func (p *Page) abort() {
-	if p.cancel != nil {
-		p.cancel()
-		p.cancel = nil
-	}
+	p.req.Done()
 	p.done = true
 }
 
