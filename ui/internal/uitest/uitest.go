@@ -374,3 +374,18 @@ func Result(t testing.TB, issued time.Time, refreshToken string, extra map[strin
 	}
 	return res
 }
+
+// RequireFits fails t unless view has at most h lines (any number when h
+// is 0) and no line wider than w cells.
+func RequireFits(t testing.TB, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if h > 0 && len(lines) > h {
+		t.Fatalf("%d lines, more than %d:\n%s", len(lines), h, view)
+	}
+	for _, l := range lines {
+		if cells := ansi.StringWidth(l); cells > w {
+			t.Fatalf("a line of %d cells, wider than %d: %q\n%s", cells, w, l, view)
+		}
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -452,15 +451,7 @@ func TestMFAFitsSixtyByTwenty(t *testing.T) {
 	code := d.srv.LastBindingCode(dinterotest.DemoMFAUser)
 	d.Press(uitest.WrongCode(code), "enter")
 	view := uitest.Screen(d.P, 58, 20)
-	lines := strings.Split(view, "\n")
-	if len(lines) > 20 {
-		t.Fatalf("%d lines at 60×20:\n%s", len(lines), view)
-	}
-	for _, l := range lines {
-		if w := ansi.StringWidth(l); w > 58 {
-			t.Fatalf("a line of %d cells at 60×20: %q", w, l)
-		}
-	}
+	uitest.RequireFits(t, view, 58, 20)
 	for _, want := range []string{"A code was sent by SMS", "Attempts left: 2", "› Code", "wrong binding code", "Demo outbox", code} {
 		if !strings.Contains(uitest.Flat(view), want) {
 			t.Fatalf("60×20 lacks %q:\n%s", want, view)

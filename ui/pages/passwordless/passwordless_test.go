@@ -8,7 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -324,15 +323,7 @@ func TestPasswordlessFitsSixtyByTwenty(t *testing.T) {
 	code := d.lastCode()
 	d.Press(uitest.WrongCode(code), "enter")
 	view := uitest.Screen(d.P, 58, 20)
-	lines := strings.Split(view, "\n")
-	if len(lines) > 20 {
-		t.Fatalf("%d lines at 60×20:\n%s", len(lines), view)
-	}
-	for _, l := range lines {
-		if w := ansi.StringWidth(l); w > 58 {
-			t.Fatalf("a line of %d cells: %q", w, l)
-		}
-	}
+	uitest.RequireFits(t, view, 58, 20)
 	for _, want := range []string{"The code was sent by e-mail", "Attempts left: 2", "› Code", "wrong verification code", "Demo outbox", code} {
 		if !strings.Contains(uitest.Flat(view), want) {
 			t.Fatalf("60×20 lacks %q:\n%s", want, view)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenbench/tokenbench/client"
 	"github.com/tokenbench/tokenbench/client/dinterotest"
@@ -314,15 +313,7 @@ func TestRecoveryFitsSixtyByTwenty(t *testing.T) {
 	code := d.code()
 	d.Press(uitest.WrongCode(code), "enter")
 	view := uitest.Screen(d.P, 58, 16) // the body under the chrome
-	lines := strings.Split(view, "\n")
-	if len(lines) > 16 {
-		t.Fatalf("%d lines in a body of 16:\n%s", len(lines), view)
-	}
-	for _, l := range lines {
-		if w := ansi.StringWidth(l); w > 58 {
-			t.Fatalf("a line of %d cells: %q", w, l)
-		}
-	}
+	uitest.RequireFits(t, view, 58, 16)
 	for _, want := range []string{"step 1 of 2: code sent by SMS", "› Code", "wrong binding code", "Demo outbox", code} {
 		if !strings.Contains(uitest.Flat(view), want) {
 			t.Fatalf("60×20 lacks %q:\n%s", want, view)
@@ -410,15 +401,7 @@ func TestRecoverySetupFitsSixtyByTwenty(t *testing.T) {
 	d := newDemo(t, req, client.ChannelSMS)
 	d.P.(*recovery.Page).Ask()
 	view := uitest.Screen(d.P, 58, 16)
-	lines := strings.Split(view, "\n")
-	if len(lines) > 16 {
-		t.Fatalf("%d lines:\n%s", len(lines), view)
-	}
-	for _, l := range lines {
-		if w := ansi.StringWidth(l); w > 58 {
-			t.Fatalf("a line of %d cells: %q", w, l)
-		}
-	}
+	uitest.RequireFits(t, view, 58, 16)
 	for _, want := range []string{"Base URL", "Account", "Client ID", "Secret", "Username", "First code SMS", "(space switches; the second goes by e-mail)"} {
 		if !strings.Contains(uitest.Flat(view), want) {
 			t.Fatalf("60×20 lacks %q:\n%s", want, view)
