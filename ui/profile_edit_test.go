@@ -118,26 +118,7 @@ func TestPartnerFieldValidated(t *testing.T) {
 // file" in the same form (which works), and a profile that keeps tokens
 // says they will not be kept.
 func TestNoKeyringSaveSaysWhatWorks(t *testing.T) {
-	clk := uitest.NewClock(fixedNow)
-	srv := uitest.DemoServer(t, clk)
-	dir := t.TempDir()
-	ctx := profileContext(t, clk, dir)
-	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
-	m := New(ctx)
-	drive(t, m, m.Init())            // asks the keyring whether it is there
-	press(t, m, "esc", "a", "enter") // a client_credentials profile
-	typeText(t, m, "no-keyring")
-	press(t, m, "tab")
-	for range len(srv.URL) + 40 {
-		press(t, m, "backspace")
-	}
-	typeText(t, m, srv.URL)
-	press(t, m, "tab")
-	typeText(t, m, dinterotest.DemoAccount)
-	press(t, m, "tab", "tab")
-	typeText(t, m, dinterotest.DemoClientID)
-	press(t, m, "tab")
-	typeText(t, m, dinterotest.DemoSecret)
+	m, ctx, _, _ := noKeyringProfileForm(t)
 	// The keyring asked for by name (the default here is ask: see
 	// TestNoKeyringProfileFormDefaultsToAsk).
 	for !strings.Contains(viewText(m), "› Secrets in") {
@@ -548,26 +529,7 @@ func TestSaveARecoveryTokenAsTheUsersPasswordProfile(t *testing.T) {
 // time, says why on the form, and the first save works; nothing goes to
 // a plain-text file the user did not ask for.
 func TestNoKeyringProfileFormDefaultsToAsk(t *testing.T) {
-	clk := uitest.NewClock(fixedNow)
-	srv := uitest.DemoServer(t, clk)
-	dir := t.TempDir()
-	ctx := profileContext(t, clk, dir)
-	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
-	m := New(ctx)
-	drive(t, m, m.Init())            // asks the keyring whether it is there
-	press(t, m, "esc", "a", "enter") // a client_credentials profile
-	typeText(t, m, "no-keyring")
-	press(t, m, "tab")
-	for range len(srv.URL) + 40 {
-		press(t, m, "backspace")
-	}
-	typeText(t, m, srv.URL)
-	press(t, m, "tab")
-	typeText(t, m, dinterotest.DemoAccount)
-	press(t, m, "tab", "tab")
-	typeText(t, m, dinterotest.DemoClientID)
-	press(t, m, "tab")
-	typeText(t, m, dinterotest.DemoSecret)
+	m, ctx, clk, dir := noKeyringProfileForm(t)
 	for !strings.Contains(viewText(m), "› Secrets in") {
 		press(t, m, "tab")
 	}
@@ -633,4 +595,33 @@ func TestNoKeyringProfileWithoutSecretAsks(t *testing.T) {
 	typeText(t, m, dinterotest.DemoSecret)
 	press(t, m, "enter")
 	wantScreen(t, m, "token")
+}
+
+// noKeyringProfileForm is the workbench where the OS keyring does not
+// answer, on a new client_credentials profile's form, "no-keyring", filled
+// in for the demo's API client (its secret typed); dir is the config
+// directory.
+func noKeyringProfileForm(t *testing.T) (m *Model, ctx *common.Context, clk *testClock, dir string) {
+	t.Helper()
+	clk = uitest.NewClock(fixedNow)
+	srv := uitest.DemoServer(t, clk)
+	dir = t.TempDir()
+	ctx = profileContext(t, clk, dir)
+	ctx.Secrets.Keyring = keyringtest.Failing(fmt.Errorf("%w: no Secret Service", profiles.ErrNoKeyring))
+	m = New(ctx)
+	drive(t, m, m.Init())            // asks the keyring whether it is there
+	press(t, m, "esc", "a", "enter") // a client_credentials profile
+	typeText(t, m, "no-keyring")
+	press(t, m, "tab")
+	for range len(srv.URL) + 40 {
+		press(t, m, "backspace")
+	}
+	typeText(t, m, srv.URL)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoAccount)
+	press(t, m, "tab", "tab")
+	typeText(t, m, dinterotest.DemoClientID)
+	press(t, m, "tab")
+	typeText(t, m, dinterotest.DemoSecret)
+	return m, ctx, clk, dir
 }
