@@ -12,12 +12,7 @@ import (
 // of the MFA user's sign-in, run from the "MFA user" item, names that
 // item in summary.md, not "profile none (flags and environment)".
 func TestTimelineBundleNamesTheConnectionThatRan(t *testing.T) {
-	clk := uitest.NewClock(fixedNow)
-	srv := uitest.DemoServer(t, clk)
-	ctx := flowContext(t, clk, srv)
-	dir := t.TempDir()
-	inTempDir(ctx, dir)
-	m := New(ctx)
+	m, _, srv, dir := bundleWorkbench(t)
 	runConnection(t, m, 1)
 	requireShows(t, m, "A code was sent by SMS")
 	typeText(t, m, wrongCode(srv.LastBindingCode(dinterotest.DemoMFAUser)))
@@ -69,12 +64,7 @@ func TestClientDiagnosisBundleNamesTheConnectionThatFailed(t *testing.T) {
 // user's sign-in, another item runs; a bundle from the timeline is about
 // the sign-in, and names its item, not the one run last.
 func TestTimelineBundleNamesTheFlowsConnectionNotTheLastRun(t *testing.T) {
-	clk := uitest.NewClock(fixedNow)
-	srv := uitest.DemoServer(t, clk)
-	ctx := flowContext(t, clk, srv)
-	dir := t.TempDir()
-	inTempDir(ctx, dir)
-	m := New(ctx)
+	m, ctx, srv, dir := bundleWorkbench(t)
 	mfaToken(t, ctx, m, srv)
 	press(t, m, "esc")
 	wantScreen(t, m, "home")

@@ -294,6 +294,18 @@ func bundleFiles(t *testing.T, path string) map[string]string {
 
 // inTempDir makes WriteBundle write below dir instead of the current
 // directory.
+// bundleWorkbench is the demo's workbench on the fake server whose
+// bundles are written into dir, a temporary directory.
+func bundleWorkbench(t *testing.T) (m *Model, ctx *common.Context, srv *dinterotest.Server, dir string) {
+	t.Helper()
+	clk := uitest.NewClock(fixedNow)
+	srv = uitest.DemoServer(t, clk)
+	ctx = flowContext(t, clk, srv)
+	dir = t.TempDir()
+	inTempDir(ctx, dir)
+	return New(ctx), ctx, srv, dir
+}
+
 func inTempDir(ctx *common.Context, dir string) {
 	ctx.WriteBundle = func(path string, in bundle.Input) (string, error) {
 		return bundle.Write(filepath.Join(dir, path), in)
@@ -390,12 +402,7 @@ func TestDiagnoseFromTokenViewAndHome(t *testing.T) {
 // TestBundleFromTokenViewShowsTheFullPath: b on the token view asks where,
 // writes through the injected writer, and shows the whole path.
 func TestBundleFromTokenViewShowsTheFullPath(t *testing.T) {
-	clk := uitest.NewClock(fixedNow)
-	srv := uitest.DemoServer(t, clk)
-	ctx := flowContext(t, clk, srv)
-	dir := t.TempDir()
-	inTempDir(ctx, dir)
-	m := New(ctx)
+	m, _, _, dir := bundleWorkbench(t)
 	runConnection(t, m, 0)
 	press(t, m, "b")
 	requireShows(t, m, "Write the bundle to:", "tokenbench-bundle-20261128-120000.zip")

@@ -92,12 +92,7 @@ func mfaToken(t *testing.T, ctx *common.Context, m *Model, srv *dinterotest.Serv
 // about the MFA flow: its token, not the one shown last (a refresh of it,
 // another connection's token); from the token view, the token shown.
 func TestTimelineBundleNamesTheMFAFlowsToken(t *testing.T) {
-	clk := uitest.NewClock(fixedNow)
-	srv := uitest.DemoServer(t, clk)
-	ctx := flowContext(t, clk, srv)
-	dir := t.TempDir()
-	inTempDir(ctx, dir)
-	m := New(ctx)
+	m, ctx, srv, dir := bundleWorkbench(t)
 	mfa := mfaToken(t, ctx, m, srv)
 	wantMFA := func(summary string) {
 		t.Helper()
@@ -134,12 +129,7 @@ func TestTimelineBundleNamesTheMFAFlowsToken(t *testing.T) {
 // code has no token; a bundle from its timeline says so rather than
 // naming another connection's token.
 func TestTimelineBundleOfAnUnfinishedFlowHasNoToken(t *testing.T) {
-	clk := uitest.NewClock(fixedNow)
-	srv := uitest.DemoServer(t, clk)
-	ctx := flowContext(t, clk, srv)
-	dir := t.TempDir()
-	inTempDir(ctx, dir)
-	m := New(ctx)
+	m, _, _, dir := bundleWorkbench(t)
 	runConnection(t, m, 1)
 	requireShows(t, m, "A code was sent by SMS")
 	escLeaving(t, m)
